@@ -1,0 +1,271 @@
+"""Facts: what one source file says, extracted once and never re-parsed.
+
+The extractor turns every file into one `ModuleFacts`; rules work on facts only. Facts are
+frozen, built from tuples, strings, ints and enums, so they pickle into the cache and
+compare by value.
+
+Positions follow `ast` and flake8 plugins: lines are 1-based, columns 0-based, and the end
+is exclusive. Reporters add one to columns where their format counts from one.
+
+Names are *resolved* while extracting: `ABC` after `from abc import ABC` is `abc.ABC`, a
+class defined in the module `app.domain.book` is `app.domain.book.Book`, a relative import
+is absolute. A name that is neither imported nor defined in the module stays as written
+(builtins such as `ValueError`, or the parameter `self` in `self._repo.save`). A part of
+a dotted name that is not a name (a subscript, a call) is written `?`: `db["x"].find_one`
+becomes `?.find_one`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """Where a fact stands in its file."""
+
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+
+NO_SPAN = Span(1, 0, 1, 0)
+
+
+class ExprKind(str, Enum):
+    """What an expression is, as far as the rules care."""
+
+    NAME = "name"  # a (dotted) name: `name` holds it resolved
+    CALL = "call"  # a call: `name` is the callee, `args`/`keywords` its arguments
+    SUBSCRIPT = "subscript"  # `List[int]`: `name` is the subscripted name, `args` the slice
+    UNION = "union"  # `A | B` in an annotation: `args` holds both sides
+    LITERAL = "literal"  # a string, number, `None`, `True`, `...`: `name` is its source text
+    COLLECTION = "collection"  # a list, tuple or set display: `args` holds the items
+    OTHER = "other"  # anything else (lambda, comprehension, operator, ...)
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A summary of an expression: what it names, calls or subscripts, and its parts."""
+
+    kind: ExprKind
+    name: str = ""
+    args: tuple[Expr, ...] = ()
+    keywords: tuple[tuple[str, Expr], ...] = ()
+
+    def names(self) -> tuple[str, ...]:
+        """Every resolved name in the expression, outermost first."""
+        found: list[str] = []
+        stack = [self]
+        while stack:
+            expr = stack.pop()
+            if expr.kind in (ExprKind.NAME, ExprKind.CALL, ExprKind.SUBSCRIPT) and expr.name:
+                found.append(expr.name)
+            stack.extend(reversed([value for _, value in expr.keywords]))
+            stack.extend(reversed(expr.args))
+        return tuple(found)
+
+
+class ImportKind(str, Enum):
+    """How a module is imported."""
+
+    IMPORT = "import"  # `import a.b` / `import a.b as c`
+    FROM = "from"  # `from a import b` / `from . import b`
+    DYNAMIC = "dynamic"  # `importlib.import_module("a.b")` / `__import__("a.b")`
+
+
+@dataclass(frozen=True, slots=True)
+class ImportFact:
+    """One import statement (or one module of `import a, b`).
+
+    `target` is the absolute module named by the statement: `a.b` for `import a.b` and
+    for `from a.b import c`. For `from a.b import c`, `names` is `("c",)`; whether `a.b.c`
+    is a module is only known once the whole project is read (analysis decides).
+    `target` is empty when a relative import climbs above the top package.
+    """
+
+    kind: ImportKind
+    target: str
+    names: tuple[str, ...]
+    span: Span
+    level: int = 0
+    alias: str = ""
+    type_checking: bool = False
+    function_level: bool = False
+    guarded: bool = False  # inside `try:` with an `except ImportError` fallback
+
+
+class ParamKind(str, Enum):
+    """Where a parameter stands in a signature."""
+
+    POSITIONAL_ONLY = "positional_only"
+    POSITIONAL = "positional"
+    VAR_POSITIONAL = "var_positional"
+    KEYWORD_ONLY = "keyword_only"
+    VAR_KEYWORD = "var_keyword"
+
+
+@dataclass(frozen=True, slots=True)
+class ParamFact:
+    """One parameter of a function."""
+
+    name: str
+    kind: ParamKind
+    span: Span
+    annotation: Expr | None = None
+    default: Expr | None = None
+
+
+class CallContext(str, Enum):
+    """What happens to the value a call returns."""
+
+    AWAITED = "awaited"  # `await f()`
+    RETURNED = "returned"  # `return f()` / `yield f()`
+    ARGUMENT = "argument"  # `g(f())`: handed to another call, `outer` names it
+    STATEMENT = "statement"  # `f()` alone: the value is dropped
+    ASSIGNED = "assigned"  # `x = f()`
+    OTHER = "other"  # part of a larger expression
+
+
+@dataclass(frozen=True, slots=True)
+class CallFact:
+    """One call inside a function or at module level."""
+
+    callee: str
+    span: Span
+    context: CallContext
+    outer: str = ""  # with ARGUMENT: the callee of the call that receives this one
+    args: tuple[Expr, ...] = ()
+    keywords: tuple[tuple[str, Expr], ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RaiseFact:
+    """One `raise` statement; `exception` is empty for a bare re-raise."""
+
+    exception: str
+    span: Span
+    is_call: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class HandlerFact:
+    """One `except` clause: the types it catches and what its body raises."""
+
+    types: tuple[str, ...]  # empty for a bare `except:`
+    span: Span
+    raises: tuple[str, ...] = ()  # exceptions raised in the body ("" for a bare re-raise)
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeFact:
+    """An attribute: a class-level `name: T = value`, or `self.name = value` in a method."""
+
+    name: str
+    span: Span
+    annotation: Expr | None = None
+    value: Expr | None = None
+
+
+class BodyKind(str, Enum):
+    """What a function body does, ignoring its docstring."""
+
+    EMPTY = "empty"  # `pass`, `...`, or nothing but the docstring
+    NOT_IMPLEMENTED = "not_implemented"  # `raise NotImplementedError`
+    CODE = "code"  # anything else
+
+
+@dataclass(frozen=True, slots=True)
+class FunctionFact:
+    """A function or method, with what its body does (nested functions included)."""
+
+    name: str
+    qualname: str
+    span: Span
+    is_async: bool = False
+    decorators: tuple[Expr, ...] = ()
+    params: tuple[ParamFact, ...] = ()
+    returns: Expr | None = None
+    body: BodyKind = BodyKind.CODE
+    statement_count: int = 0
+    loops: tuple[Span, ...] = ()
+    raises: tuple[RaiseFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()
+    handlers: tuple[HandlerFact, ...] = ()
+    self_attributes: tuple[AttributeFact, ...] = ()
+
+    def decorated_with(self, *names: str) -> bool:
+        """Whether a decorator (called or not) resolves to one of `names`."""
+        return any(decorator.name in names for decorator in self.decorators)
+
+
+@dataclass(frozen=True, slots=True)
+class ClassFact:
+    """A class defined at module level or nested in another class."""
+
+    name: str
+    qualname: str
+    span: Span
+    bases: tuple[Expr, ...] = ()
+    metaclass: str = ""
+    decorators: tuple[Expr, ...] = ()
+    methods: tuple[FunctionFact, ...] = ()
+    attributes: tuple[AttributeFact, ...] = ()
+
+    def method(self, name: str) -> FunctionFact | None:
+        """The method called `name`, if the class defines one."""
+        for method in self.methods:
+            if method.name == name:
+                return method
+        return None
+
+
+@dataclass(frozen=True, slots=True)
+class AssignmentFact:
+    """A module-level `name = value` (or `name: T = value`)."""
+
+    name: str
+    span: Span
+    value: Expr
+    annotation: Expr | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Suppression:
+    """A `# noqa` comment: `codes` empty means every code."""
+
+    line: int
+    codes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParseProblem:
+    """Why a file could not be turned into facts (it becomes a HEX900 finding)."""
+
+    message: str
+    span: Span = NO_SPAN
+
+
+@dataclass(frozen=True, slots=True)
+class ModuleFacts:
+    """Everything the rules need to know about one module."""
+
+    module: str
+    path: str
+    is_package: bool = False
+    imports: tuple[ImportFact, ...] = ()
+    classes: tuple[ClassFact, ...] = ()
+    functions: tuple[FunctionFact, ...] = ()
+    assignments: tuple[AssignmentFact, ...] = ()
+    calls: tuple[CallFact, ...] = ()  # module-level calls (`app.include_router(...)`)
+    suppressions: tuple[Suppression, ...] = ()
+    problem: ParseProblem | None = None
+
+    @property
+    def package(self) -> str:
+        """The package relative imports are resolved against."""
+        if self.is_package:
+            return self.module
+        return self.module.rpartition(".")[0]

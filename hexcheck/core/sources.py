@@ -1,0 +1,20 @@
+"""Source files as discovery finds them: where a file is and which module it holds."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class SourceFile:
+    """One Python file to check.
+
+    `path` is the file's absolute path; `display_path` is what reports show: relative to
+    the working directory when the file is below it, with `/` separators. `module` is the
+    dotted module name (`app.domain.book`, `app.domain` for `app/domain/__init__.py`).
+    """
+
+    display_path: str
+    path: str
+    module: str
+    is_package: bool = False
