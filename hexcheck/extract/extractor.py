@@ -59,8 +59,7 @@ from hexcheck.extract.positions import (
     span_of,
 )
 
-# Bump when the facts a file yields change, so cached facts are not reused.
-EXTRACTOR_VERSION = "1"
+from hexcheck.extract.version import EXTRACTOR_VERSION
 
 _SUMMARY_DEPTH = 4
 _DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "__import__"})
@@ -80,9 +79,7 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
     try:
         tree = cst.parse_module(source)
     except cst.ParserSyntaxError as error:
-        line, column = error.raw_line, error.raw_column
-        message = error.message.splitlines()[0] if error.message else "invalid syntax"
-        return _with_problem(facts, ParseProblem(f"syntax error: {message}", Span(line, column, line, column)))
+        return _with_problem(facts, _syntax_problem(source, error))
     except (RecursionError, MemoryError):
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
@@ -111,6 +108,23 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
         return _Extractor(facts, spans, tree).run(source)
     except RecursionError:
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
+
+
+def _syntax_problem(source: bytes, error: cst.ParserSyntaxError) -> ParseProblem:
+    """CPython's words for a syntax error when it has them: they are the ones users know."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            ast.parse(source)
+    except SyntaxError as cpython:
+        line = cpython.lineno or 1
+        column = max((cpython.offset or 1) - 1, 0)
+        return ParseProblem(f"syntax error: {cpython.msg}", Span(line, column, line, column))
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    line, column = error.raw_line, error.raw_column
+    message = error.message.splitlines()[0] if error.message else "invalid syntax"
+    return ParseProblem(f"syntax error: {message}", Span(line, column, line, column))
 
 
 def _with_problem(facts: ModuleFacts, problem: ParseProblem) -> ModuleFacts:
@@ -414,6 +428,14 @@ class _Extractor:
         elif isinstance(statement, cst.ClassDef):
             if scope is None:
                 self._class(statement, "")
+            else:
+                # A class inside a function is no architecture element, but its imports,
+                # calls and raises are the function's own.
+                for decorator in statement.decorators:
+                    self._scan(decorator.decorator, CallContext.OTHER)
+                for arg in (*statement.bases, *statement.keywords):
+                    self._scan(arg.value, CallContext.OTHER)
+                self._block(block_statements(statement.body))
         elif isinstance(statement, cst.If):
             self._if(statement)
         elif isinstance(statement, (cst.Try, cst.TryStar)):

@@ -1,0 +1,5 @@
+"""`python -m hexcheck`."""
+
+from hexcheck.adapters.cli import main
+
+main()

@@ -1,0 +1,171 @@
+"""The driven side of the engine's `FactsProvider` port: read files, reuse cached facts,
+extract the rest in worker processes.
+
+Three speeds:
+- nothing changed: every file's stat matches the cache, so the run key (every file's
+  content key plus the configuration) is known without reading a byte, and the cached
+  report is reused: neither LibCST nor NetworkX is imported;
+- some files changed: their bytes are read and hashed; unchanged content (a `touch`, a
+  fresh CI checkout) is still a cache hit; only new content is parsed;
+- cold: everything is parsed in parallel (`pool.extract_all`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Sequence
+from dataclasses import replace
+
+from hexcheck.adapters.cache import FactsCache, content_key, stat_signature
+from hexcheck.adapters.filesystem import read_source
+from hexcheck.adapters.pool import Progress, Task, extract_all
+from hexcheck.core.config import Config
+from hexcheck.core.facts import ModuleFacts, ParseProblem
+from hexcheck.core.sources import SourceFile
+from hexcheck.core.version import VERSION
+
+# The extractor's version is part of every content key; reading it here must not
+# import LibCST, so it lives in a module of its own.
+from hexcheck.extract.version import EXTRACTOR_VERSION
+
+
+def _problem(file: SourceFile, message: str) -> ModuleFacts:
+    return ModuleFacts(file.module, file.display_path, file.is_package, problem=ParseProblem(message))
+
+
+class Extraction:
+    """A `FactsProvider`: call it with the files of a run, get their facts in order."""
+
+    def __init__(
+        self,
+        config: Config,
+        jobs: int = 1,
+        cache: FactsCache | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.config = config
+        self.jobs = jobs
+        self.cache = cache
+        self.progress = progress
+        self._keys: dict[str, str] = {}  # display path -> content key, once known
+
+    # ------------------------------------------------------------------ run key
+
+    def _signatures(self, files: Sequence[SourceFile]) -> dict[str, str]:
+        signatures: dict[str, str] = {}
+        for file in files:
+            try:
+                signatures[file.path] = stat_signature(os.stat(file.path))
+            except OSError:
+                continue
+        return signatures
+
+    def run_key(self, files: Sequence[SourceFile], extra: str) -> str | None:
+        """A key for the whole run if every file's content is known from its stat alone."""
+        if self.cache is None:
+            return None
+        signatures = self._signatures(files)
+        known = self.cache.keys_by_stat(signatures)
+        if len(known) != len(files):
+            return None
+        return self._run_key(files, known, extra)
+
+    def finished_run_key(self, files: Sequence[SourceFile], extra: str) -> str | None:
+        """The run key after `__call__`, when every file's content key is known."""
+        by_path = {file.path: self._keys.get(file.path, "") for file in files}
+        if self.cache is None or not all(by_path.values()):
+            return None
+        return self._run_key(files, by_path, extra)
+
+    def _run_key(self, files: Sequence[SourceFile], keys: dict[str, str], extra: str) -> str:
+        digest = hashlib.sha256(f"{VERSION}\0{EXTRACTOR_VERSION}\0{self.config!r}\0{extra}".encode())
+        for file in files:
+            digest.update(f"\0{file.display_path}\0{file.module}\0{file.is_package}\0{keys[file.path]}".encode())
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ facts
+
+    def __call__(self, files: Sequence[SourceFile]) -> list[ModuleFacts]:
+        results: list[ModuleFacts | None] = [None] * len(files)
+        signatures = self._signatures(files)
+        known = self.cache.keys_by_stat(signatures) if self.cache is not None else {}
+        cached = self.cache.get_facts(known.values()) if self.cache is not None else {}
+        to_read: list[int] = []
+        for index, file in enumerate(files):
+            key = known.get(file.path)
+            if key is not None and key in cached:
+                results[index] = replace(cached[key], path=file.display_path)
+                self._keys[file.path] = key
+            else:
+                to_read.append(index)
+
+        tasks: list[Task] = []
+        keys_of: dict[int, str] = {}
+        for index in to_read:
+            file = files[index]
+            try:
+                data = read_source(file)
+            except OSError as error:
+                results[index] = _problem(file, f"cannot read the file: {error.strerror or error}")
+                continue
+            if len(data) > self.config.max_file_bytes:
+                results[index] = _problem(
+                    file,
+                    f"the file has {len(data):,} bytes, over the max-file-bytes limit of "
+                    f"{self.config.max_file_bytes:,}",
+                )
+                continue
+            keys_of[index] = content_key(data, file.module, file.is_package, EXTRACTOR_VERSION)
+            tasks.append((index, data, file.module, file.display_path, file.is_package))
+
+        by_content = self.cache.get_facts(keys_of.values()) if self.cache is not None else {}
+        fresh: list[Task] = []
+        for task in tasks:
+            hit = by_content.get(keys_of[task[0]])
+            if hit is not None:
+                results[task[0]] = replace(hit, path=task[3])
+            else:
+                fresh.append(task)
+        extracted = extract_all(fresh, self.jobs, self.config.parse_timeout, self.progress)
+        for index, facts in extracted.items():
+            results[index] = facts
+
+        if self.cache is not None:
+            entries = []
+            for index, key in keys_of.items():
+                file = files[index]
+                self._keys[file.path] = key
+                facts = results[index]
+                signature = signatures.get(file.path)
+                if facts is not None and signature is not None and not _transient(facts):
+                    entries.append((file.path, signature, key, facts))
+            self.cache.put_facts(entries)
+        return [facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)]
+
+
+def _transient(facts: ModuleFacts) -> bool:
+    """Problems that depend on the machine, not the content, are not cached."""
+    problem = facts.problem
+    return problem is not None and (
+        problem.message.startswith(("too slow", "the parser crashed", "hexcheck failed"))
+    )
+
+
+def cache_for(config: Config, enabled: bool = True) -> FactsCache | None:
+    """The cache directory of a configuration (relative to its root), unless disabled."""
+    if not enabled:
+        return None
+    directory = config.cache_dir
+    if not os.path.isabs(directory):
+        directory = os.path.join(config.root, directory)
+    return FactsCache(directory)
+
+
+def sequential(config: Config) -> Extraction:
+    """One worker process, no cache: what tests and the Python API use by default."""
+    return Extraction(config, jobs=1)
+
+
+__all__ = ["Extraction", "cache_for", "sequential"]
+

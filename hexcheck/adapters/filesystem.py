@@ -1,0 +1,293 @@
+"""Discovery: which Python files a run checks, and which module each one holds.
+
+This adapter only lists and names files; it never writes, never imports what it finds,
+and reads file contents only through `read_source`. Everything odd it meets on the way
+(unreadable directories, broken symlinks, symlink loops, symlinks leaving the walked
+root) becomes a problem in the result instead of an exception, so one bad entry never
+hides the rest of the tree.
+"""
+
+from __future__ import annotations
+
+import errno
+import fnmatch
+import keyword
+import os
+import stat
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from hexcheck.core.config import Config
+from hexcheck.core.errors import UsageError
+from hexcheck.core.sources import SourceFile
+
+
+@dataclass(frozen=True, slots=True)
+class Discovery:
+    """The files to check and the problems met while finding them.
+
+    `files` is sorted by display path and holds each real file once. `problems` are
+    `(display_path, message)` pairs, sorted.
+    """
+
+    files: tuple[SourceFile, ...]
+    problems: tuple[tuple[str, str], ...]
+
+
+def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Discovery:
+    """Find the `.py` files under `paths` and name their modules.
+
+    A path may be a directory (walked in sorted order, `config.exclude` and
+    `config.extend_exclude` pruning what the walk finds) or a single file (never
+    excluded: asking for it by name is asking for it). A path that does not exist
+    raises `UsageError`.
+    """
+    here = os.path.abspath(cwd if cwd is not None else os.getcwd())
+    walker = _Walker(config, here)
+    for order, given in enumerate(paths):
+        target = os.path.abspath(os.path.join(here, given))
+        if not os.path.exists(target):
+            raise UsageError(f"path not found: {given}")
+        if os.path.isdir(target):
+            walker.walk(target, order)
+        else:
+            walker.add_given_file(target, order)
+    return walker.result()
+
+
+def read_source(file: SourceFile) -> bytes:
+    """The bytes of `file`; raises `OSError`, which the engine reports as HEX900."""
+    with open(file.path, "rb") as handle:
+        return handle.read()
+
+
+def _is_within(path: str, parent: str) -> bool:
+    path, parent = os.path.normcase(path), os.path.normcase(parent)
+    return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
+
+
+def _is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+def _package_root(directory: str) -> str:
+    """The first directory, climbing from `directory`, that is not a regular package.
+
+    Names are relative to it, so checking `app/domain` inside the regular package `app`
+    still names `app.domain.book`, as Python would.
+    """
+    while os.path.isfile(os.path.join(directory, "__init__.py")):
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    return directory
+
+
+def _module_name(path: str, base: str) -> tuple[str, bool] | None:
+    """`(module, is_package)` for the file `path` named relative to `base`, if importable."""
+    parts = os.path.relpath(path, base).split(os.sep)
+    if parts[0] == os.pardir:
+        return None
+    parts[-1] = parts[-1].removesuffix(".py")
+    is_package = parts[-1] == "__init__"
+    if is_package:
+        parts.pop()
+    if not parts or not all(_is_identifier(part) for part in parts):
+        return None
+    return ".".join(parts), is_package
+
+
+def _clean_pattern(pattern: str) -> str:
+    # Users write `legacy/` and `./build` for directories; the walk's relative paths have
+    # neither form.
+    pattern = pattern.rstrip("/")
+    while pattern.startswith("./"):
+        pattern = pattern[2:]
+    return pattern
+
+
+@dataclass(frozen=True, slots=True)
+class _Dir:
+    """A directory waiting to be walked: where it is, and how the walk got there."""
+
+    path: str  # absolute, as walked (through symlinks)
+    real: str  # its real path
+    relative: str  # relative to the walked root, with `/`; "" for the root itself
+    ancestors: frozenset[str]  # real paths of the directories above it, itself included
+    via_symlink: bool
+
+
+class _Walker:
+    """Collects files and problems over all the paths of one `discover` call."""
+
+    def __init__(self, config: Config, cwd: str) -> None:
+        self._cwd = cwd
+        self._config_root = os.path.abspath(os.path.join(cwd, config.root))
+        self._patterns = tuple(
+            _clean_pattern(p) for p in (*config.exclude, *config.extend_exclude) if p.strip("/.")
+        )
+        # Deepest first, so the first root containing a file is the one that names it.
+        self._source_roots = tuple(
+            sorted(
+                {os.path.abspath(os.path.join(self._config_root, r)) for r in config.source_roots},
+                key=lambda r: (-len(r), r),
+            )
+        )
+        # Real path -> (preference, file): the same file reached twice (a symlink, two
+        # overlapping paths) is kept once, preferring the path without symlinks, then
+        # the path given first, then the smallest display path.
+        self._found: dict[str, tuple[tuple[bool, int, str], SourceFile]] = {}
+        self._problems: set[tuple[str, str]] = set()
+        self._visited: set[str] = set()
+        self._src_roots: dict[str, bool] = {}
+
+    def result(self) -> Discovery:
+        files = sorted((file for _, file in self._found.values()), key=lambda f: f.display_path)
+        return Discovery(tuple(files), tuple(sorted(self._problems)))
+
+    def display(self, path: str) -> str:
+        shown = os.path.relpath(path, self._cwd) if _is_within(path, self._cwd) else path
+        return shown.replace(os.sep, "/")
+
+    def add_given_file(self, path: str, order: int) -> None:
+        name = os.path.basename(path)
+        if not os.path.isfile(path):
+            # A FIFO or a device named `x.py` would block or never end when read.
+            self._problem(path, "not a regular file; skipped")
+            return
+        if not name.endswith(".py"):
+            self._problem(path, "not a Python file (*.py); skipped")
+            return
+        base = self._source_root_of(path) or _package_root(os.path.dirname(path))
+        if not self._add(path, os.path.realpath(path), base, order, via_symlink=False):
+            self._problem(path, "its module name would not be a dotted identifier; skipped")
+
+    def walk(self, root: str, order: int) -> None:
+        real_root = os.path.realpath(root)
+        base = _package_root(root)
+        pending = [_Dir(root, real_root, "", frozenset({real_root}), via_symlink=False)]
+        self._visited.add(real_root)
+        while pending:
+            directory = pending.pop()
+            subdirs = self._walk_one(directory, real_root, base, order)
+            # Reversed so the stack pops them in sorted order.
+            pending.extend(reversed(subdirs))
+
+    def _walk_one(self, directory: _Dir, real_root: str, base: str, order: int) -> list[_Dir]:
+        try:
+            with os.scandir(directory.path) as scan:
+                entries = sorted(scan, key=lambda e: e.name)
+        except OSError as exc:
+            self._problem(directory.path, f"cannot read directory: {exc.strerror or exc}")
+            return []
+        subdirs: list[_Dir] = []
+        for entry in entries:
+            relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
+            if self._excluded(entry.name, relative, entry.path):
+                continue
+            try:
+                is_link = entry.is_symlink()
+                if is_link:
+                    target = self._follow(entry.path, entry.name, real_root)
+                    if target is None:
+                        continue
+                    real, is_dir, is_file = target
+                else:
+                    real = os.path.join(directory.real, entry.name)
+                    is_dir = entry.is_dir(follow_symlinks=False)
+                    is_file = entry.is_file(follow_symlinks=False)
+            except OSError as exc:
+                # The entry vanished or cannot be inspected between listing and stat.
+                self._problem(entry.path, f"cannot read: {exc.strerror or exc}")
+                continue
+            via_symlink = directory.via_symlink or is_link
+            if is_dir:
+                if real in directory.ancestors:
+                    self._problem(entry.path, "symlink loop; not followed")
+                elif not (is_link and real in self._visited):
+                    # A symlink to a directory already walked adds nothing but duplicates.
+                    self._visited.add(real)
+                    subdirs.append(
+                        _Dir(entry.path, real, relative, directory.ancestors | {real}, via_symlink)
+                    )
+            elif is_file and entry.name.endswith(".py"):
+                file_base = self._source_root_of(entry.path) or self._src_root_of(entry.path, relative)
+                self._add(entry.path, real, file_base or base, order, via_symlink)
+        return subdirs
+
+    def _follow(self, path: str, name: str, real_root: str) -> tuple[str, bool, bool] | None:
+        """`(real path, is_dir, is_file)` of the symlink's target, or None if not followed."""
+        # A name with another suffix can be neither a Python file nor, in practice, a
+        # package directory; `README.md -> ../README.md` is not worth a problem.
+        relevant = name.endswith(".py") or "." not in name.lstrip(".")
+        try:
+            mode = os.stat(path).st_mode
+        except OSError as exc:
+            if not relevant:
+                return None
+            if exc.errno == errno.ELOOP:
+                self._problem(path, "symlink loop; not followed")
+            elif exc.errno in (errno.ENOENT, errno.ENOTDIR):
+                self._problem(path, f"broken symlink (points to {os.readlink(path)})")
+            else:
+                self._problem(path, f"cannot follow symlink: {exc.strerror or exc}")
+            return None
+        real = os.path.realpath(path)
+        is_dir, is_file = stat.S_ISDIR(mode), stat.S_ISREG(mode)
+        if not _is_within(real, real_root):
+            if is_dir or (is_file and name.endswith(".py")):
+                self._problem(path, f"symlink leaves the checked directory (to {real}); not followed")
+            return None
+        return real, is_dir, is_file
+
+    def _excluded(self, name: str, relative: str, path: str) -> bool:
+        # Besides the basename and the path below the walked root, patterns match the
+        # path below the configuration's root, so `extend-exclude = ["app/legacy"]`
+        # holds whether the run starts at the project root or at `app`.
+        candidates = [name, relative]
+        if _is_within(path, self._config_root):
+            candidates.append(os.path.relpath(path, self._config_root).replace(os.sep, "/"))
+        return any(
+            fnmatch.fnmatchcase(candidate, pattern) for pattern in self._patterns for candidate in candidates
+        )
+
+    def _source_root_of(self, path: str) -> str | None:
+        return next((root for root in self._source_roots if _is_within(path, root)), None)
+
+    def _src_root_of(self, path: str, relative: str) -> str | None:
+        """The deepest `src` directory below the walked root holding `path`, if any.
+
+        A `src` that is not itself a package and not inside one is a src-layout root
+        (`D/src`, and in a monorepo `services/billing/src`): modules are named below it.
+        """
+        current = os.path.dirname(path)
+        for name in reversed(relative.split("/")[:-1]):
+            if name == "src" and self._is_src_root(current):
+                return current
+            current = os.path.dirname(current)
+        return None
+
+    def _is_src_root(self, directory: str) -> bool:
+        known = self._src_roots.get(directory)
+        if known is None:
+            known = not os.path.isfile(os.path.join(directory, "__init__.py")) and not os.path.isfile(
+                os.path.join(os.path.dirname(directory), "__init__.py")
+            )
+            self._src_roots[directory] = known
+        return known
+
+    def _add(self, path: str, real: str, base: str, order: int, via_symlink: bool) -> bool:
+        named = _module_name(path, base)
+        if named is None:
+            return False
+        module, is_package = named
+        display = self.display(path)
+        preference = (via_symlink, order, display)
+        kept = self._found.get(real)
+        if kept is None or preference < kept[0]:
+            self._found[real] = (preference, SourceFile(display, path, module, is_package))
+        return True
+
+    def _problem(self, path: str, message: str) -> None:
+        self._problems.add((self.display(path), message))

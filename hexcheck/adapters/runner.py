@@ -1,0 +1,92 @@
+"""One `hexcheck check` run: discover, reuse the cache, extract, check; shared by the
+CLI and the flake8 plugin so that every entry point gives the same findings."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sys
+import time
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+from hexcheck.adapters.cache import FactsCache
+from hexcheck.adapters.extraction import Extraction, cache_for
+from hexcheck.adapters.filesystem import discover
+from hexcheck.adapters.pool import Progress
+from hexcheck.core.config import Config
+from hexcheck.engine import Report, check
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """hexcheck's own source files, by size and mtime: a cached result from other code
+    (a development checkout edited since, an upgrade) is never reused."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted(package.rglob("*.py")):
+        try:
+            stat = path.stat()
+        except OSError:
+            continue
+        digest.update(f"{path.relative_to(package)}:{stat.st_size}:{stat.st_mtime_ns}\0".encode())
+    return digest.hexdigest()
+
+
+def run_check(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int = 1,
+    use_cache: bool = True,
+    progress: Progress | None = None,
+) -> Report:
+    """Check `paths`; when nothing changed since a cached run, return its report."""
+    found = discover(list(paths), config)
+    cache: FactsCache | None = cache_for(config, use_cache)
+    extraction = Extraction(config, jobs, cache, progress)
+    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}"
+    try:
+        key = extraction.run_key(found.files, extra)
+        if key is not None and cache is not None:
+            cached = cache.get_report(key)
+            if isinstance(cached, Report):
+                return cached
+        report = check(found.files, config, extraction, found.problems)
+        key = extraction.finished_run_key(found.files, extra)
+        if key is not None and cache is not None:
+            cache.put_report(key, report)
+        return report
+    finally:
+        if cache is not None:
+            cache.close()
+
+
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only once a scan has taken a moment."""
+
+    def __init__(self, delay: float = 0.5) -> None:
+        self.start = time.monotonic()
+        self.delay = delay
+        self.drawn = False
+
+    @staticmethod
+    def wanted(quiet: bool) -> bool:
+        return not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+
+    def __call__(self, done: int, total: int) -> None:
+        if time.monotonic() - self.start < self.delay and not self.drawn:
+            return
+        width = 30
+        filled = width * done // max(total, 1)
+        sys.stderr.write(f"\rhexcheck: parsing [{'#' * filled}{'.' * (width - filled)}] {done}/{total} files")
+        sys.stderr.flush()
+        self.drawn = True
+        if done >= total:
+            self.finish()
+
+    def finish(self) -> None:
+        if self.drawn:
+            sys.stderr.write("\r\x1b[2K")
+            sys.stderr.flush()
+            self.drawn = False

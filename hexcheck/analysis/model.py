@@ -1,0 +1,417 @@
+"""The project model: every module's facts, the first-party import graph, and the layers.
+
+Import resolution follows grimp (the engine under import-linter), so that `hexcheck graph`
+and import-linter agree edge for edge:
+
+- `import a.b.c` imports `a.b.c` if that is a module of the project, else `a.b` if that is
+  one, else nothing (`a` and `a.b` are not counted as imported too).
+- `from a.b import c` imports `a.b.c` if that is a module, else `a.b` if that is one, else
+  nothing; each imported name counts on its own (`from a import b, c` may give `a.b` and
+  `a`). `from a import *` imports `a`. Relative imports are made absolute first (the
+  extractor does it); one that climbs above the top package imports nothing.
+- a module is a file (`a/b.py`, or `a/b/__init__.py` for `a.b`) or a namespace package:
+  a package holding modules without an `__init__.py` of its own (any package name above
+  a module that is not itself a module). `import ns` imports the namespace package `ns`,
+  `from ns import sub` imports `ns.sub` when `sub` is one.
+- an import of a first-party module that does not exist imports nothing.
+- imports everywhere count: module level, inside functions, classes, `if TYPE_CHECKING:`,
+  `try:`.
+
+Where hexcheck differs from grimp, on purpose:
+- `importlib.import_module("a.b")` and `__import__("a.b")` with a literal name count as
+  imports of `a.b` (SPEC: dynamic imports are dependencies too); grimp ignores them.
+- an import of the importing module itself (`from . import x` in `a/__init__.py` when `x`
+  is not a module, or `from a import b` in `a/b.py`) is no edge; grimp records `a -> a`.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections import deque
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from types import MappingProxyType
+
+import networkx as nx  # type: ignore[import-untyped]
+
+from hexcheck.analysis.hierarchy import Hierarchy
+from hexcheck.core.config import Config
+from hexcheck.core.facts import ClassFact, ImportFact, ImportKind, ModuleFacts
+from hexcheck.core.layers import LAYERS, Layer
+
+_STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+
+
+@dataclass(frozen=True, slots=True)
+class Edge:
+    """One first-party import: `importer` imports `imported` with the statement `fact`."""
+
+    importer: str
+    imported: str
+    fact: ImportFact
+
+    @property
+    def line(self) -> int:
+        return self.fact.span.line
+
+
+def _edge_key(edge: Edge) -> tuple[str, int, str, int, str]:
+    span = edge.fact.span
+    return (edge.importer, span.line, edge.imported, span.column, edge.fact.kind.value)
+
+
+@dataclass(frozen=True, slots=True)
+class LayerEdge:
+    """Imports from the modules of one layer to those of another (`None`: unlayered).
+
+    `module_pairs` counts distinct (importer, imported) module pairs, `imports` counts
+    import statements; `violation` is set when the importer's layer may not depend on the
+    imported one.
+    """
+
+    importer: Layer | None
+    imported: Layer | None
+    module_pairs: int
+    imports: int
+    violation: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LayerGraph:
+    """The layers of a project: module counts and the dependencies between layers.
+
+    `modules` has one entry per layer, inner to outer, then `None` for unlayered modules,
+    zero counts included. Edges are sorted the same way, by importer then imported.
+    """
+
+    modules: tuple[tuple[Layer | None, int], ...]
+    edges: tuple[LayerEdge, ...]
+
+    def module_count(self, layer: Layer | None) -> int:
+        return next((count for each, count in self.modules if each is layer), 0)
+
+    def edge(self, importer: Layer | None, imported: Layer | None) -> LayerEdge | None:
+        return next((e for e in self.edges if e.importer is importer and e.imported is imported), None)
+
+    @property
+    def violations(self) -> tuple[LayerEdge, ...]:
+        return tuple(edge for edge in self.edges if edge.violation)
+
+
+_LAYER_ORDER: dict[Layer | None, int] = {layer: index for index, layer in enumerate(LAYERS)}
+_LAYER_ORDER[None] = len(LAYERS)
+
+
+class ProjectModel:
+    """Every module's facts plus what only the whole project tells: edges, layers, classes.
+
+    Queries are computed on first use and cached; the model is not changed after
+    construction. When two facts claim the same module name, the one with the smaller
+    path wins.
+    """
+
+    def __init__(self, facts: Sequence[ModuleFacts], config: Config) -> None:
+        self.config = config
+        by_name: dict[str, ModuleFacts] = {}
+        for each in sorted(facts, key=lambda f: (f.module, f.path)):
+            by_name.setdefault(each.module, each)
+        self.modules: Mapping[str, ModuleFacts] = MappingProxyType(by_name)
+        namespaces: set[str] = set()
+        for name in by_name:
+            parts = name.split(".")
+            namespaces.update(".".join(parts[:cut]) for cut in range(1, len(parts)))
+        # Packages without an `__init__.py` of their own: modules for import resolution, as
+        # in grimp, but without facts (no file holds them). Sorted.
+        self.namespace_packages: tuple[str, ...] = tuple(sorted(namespaces.difference(by_name)))
+        self._importable = frozenset(by_name).union(namespaces)
+        self._top_level = frozenset(name.partition(".")[0] for name in by_name)
+        self._layers: dict[str, Layer | None] = {}
+        self._edges: tuple[Edge, ...] | None = None
+        self._chains: tuple[tuple[Edge, ...], ...] | None = None
+        self._cycles: tuple[tuple[Edge, ...], ...] | None = None
+        self._layer_graph: LayerGraph | None = None
+        self._hierarchy: Hierarchy | None = None
+
+    # ---------------------------------------------------------------- modules
+
+    def layer(self, module: str) -> Layer | None:
+        """The layer of a module (`config.layers`), cached."""
+        try:
+            return self._layers[module]
+        except KeyError:
+            layer = self._layers[module] = self.config.layers.layer_of(module)
+            return layer
+
+    def is_first_party(self, dotted: str) -> bool:
+        """Whether `dotted`'s top-level name is a top-level package or module of the project."""
+        return bool(dotted) and dotted.partition(".")[0] in self._top_level
+
+    def is_stdlib(self, package: str) -> bool:
+        """Whether a top-level name belongs to the standard library (of the running Python)."""
+        return package in _STDLIB
+
+    def external_package(self, fact: ImportFact) -> str | None:
+        """The top-level name of the external package an import names, if it names one.
+
+        `None` for first-party and relative imports, for `__future__`, and for relative
+        imports that climb above the top package.
+        """
+        if fact.level > 0 or not fact.target:
+            return None
+        top = fact.target.partition(".")[0]
+        if top == "__future__" or top in self._top_level:
+            return None
+        return top
+
+    # ---------------------------------------------------------------- imports
+
+    def _internal(self, dotted: str) -> str | None:
+        """grimp's lookup: the module itself, else its parent, if either is a module (or a
+        namespace package)."""
+        if dotted in self._importable:
+            return dotted
+        parent = dotted.rpartition(".")[0]
+        if parent and parent in self._importable:
+            return parent
+        return None
+
+    def targets(self, importer: ModuleFacts, fact: ImportFact) -> tuple[str, ...]:
+        """The first-party modules one import statement imports, sorted; () if none.
+
+        `importer` is the module holding the statement: relative imports are already
+        absolute in the facts, so it only documents the call. Self-imports are kept here
+        (the caller decides); `edges()` drops them.
+        """
+        if not fact.target or not self.is_first_party(fact.target):
+            return ()
+        if fact.kind is ImportKind.FROM:
+            objects: Iterable[str] = (f"{fact.target}.{name}" for name in fact.names)
+        else:
+            objects = (fact.target,)
+        found = {module for obj in objects for module in [self._internal(obj)] if module}
+        return tuple(sorted(found))
+
+    def edges(self) -> tuple[Edge, ...]:
+        """Every first-party import edge (TYPE_CHECKING, function-level and dynamic ones
+        included), sorted by importer, line, imported; no self-edges."""
+        if self._edges is None:
+            found = [
+                Edge(name, imported, fact)
+                for name, facts in self.modules.items()
+                for fact in facts.imports
+                for imported in self.targets(facts, fact)
+                if imported != name
+            ]
+            self._edges = tuple(sorted(found, key=_edge_key))
+        return self._edges
+
+    def dependency_edges(self) -> tuple[Edge, ...]:
+        """The edges HEX101/HEX103 and the layer graph use: all of them, except TYPE_CHECKING
+        imports when `type_checking_imports = "allow"`."""
+        if self.config.type_checking_imports == "allow":
+            return tuple(edge for edge in self.edges() if not edge.fact.type_checking)
+        return self.edges()
+
+    def runtime_edges(self) -> tuple[Edge, ...]:
+        """The edges HEX104 uses: module-level imports that run (no TYPE_CHECKING, no
+        function-level, no dynamic imports)."""
+        return tuple(
+            edge
+            for edge in self.edges()
+            if not edge.fact.type_checking
+            and not edge.fact.function_level
+            and edge.fact.kind is not ImportKind.DYNAMIC
+        )
+
+    def layer_violations(self) -> tuple[Edge, ...]:
+        """Dependency edges between layered modules whose layers may not depend (HEX101)."""
+        found: list[Edge] = []
+        for edge in self.dependency_edges():
+            importer, imported = self.layer(edge.importer), self.layer(edge.imported)
+            if (
+                importer is not None
+                and imported is not None
+                and not self.config.may_depend(importer, imported)
+            ):
+                found.append(edge)
+        return tuple(found)
+
+    # ---------------------------------------------------------------- HEX103
+
+    def indirect_chains(self) -> tuple[tuple[Edge, ...], ...]:
+        """Chains `M -> u -> ... -> X`: M layered, every module in between unlayered, X in a
+        layer M may not depend on.
+
+        One chain per layered module M and unlayered module u it imports (starting at
+        M's first import of u): the shortest, ties broken by the sorted module names.
+        Each hop is the hop's first import statement. Sorted by M, then line.
+        """
+        if self._chains is None:
+            edges = self.dependency_edges()
+            first = _first_edges(edges)
+            adjacency = _adjacency(first)
+            paths: dict[tuple[Layer, str], tuple[str, ...] | None] = {}
+            chains: list[tuple[Edge, ...]] = []
+            for (importer, imported), edge in sorted(first.items(), key=lambda item: _edge_key(item[1])):
+                layer = self.layer(importer)
+                if layer is None or self.layer(imported) is not None:
+                    continue
+                key = (layer, imported)
+                if key not in paths:
+                    paths[key] = self._forbidden_path(layer, imported, adjacency)
+                path = paths[key]
+                if path is not None:
+                    hops = tuple(first[(a, b)] for a, b in pairwise(path))
+                    chains.append((edge, *hops))
+            self._chains = tuple(chains)
+        return self._chains
+
+    def _forbidden_path(
+        self, layer: Layer, start: str, adjacency: Mapping[str, tuple[str, ...]]
+    ) -> tuple[str, ...] | None:
+        """BFS from an unlayered module through unlayered ones to a module `layer` may not
+        depend on. Neighbours in sorted order make the first path found the shortest and,
+        among the shortest, the smallest by module names."""
+        parents: dict[str, str] = {}
+        seen = {start}
+        queue = deque([start])
+        while queue:
+            current = queue.popleft()
+            for neighbour in adjacency.get(current, ()):
+                if neighbour in seen:
+                    continue
+                seen.add(neighbour)
+                parents[neighbour] = current
+                neighbour_layer = self.layer(neighbour)
+                if neighbour_layer is None:
+                    queue.append(neighbour)
+                elif not self.config.may_depend(layer, neighbour_layer):
+                    path = [neighbour]
+                    while path[-1] != start:
+                        path.append(parents[path[-1]])
+                    return tuple(reversed(path))
+        return None
+
+    # ---------------------------------------------------------------- HEX104
+
+    def cycles(self) -> tuple[tuple[Edge, ...], ...]:
+        """One cycle per strongly connected component of module-level runtime imports.
+
+        Listing every elementary cycle explodes on real projects, so each component with
+        more than one module gives one cycle: the shortest through its smallest module
+        (ties broken by sorted names), starting there. Sorted by that module.
+        """
+        if self._cycles is None:
+            first = _first_edges(self.runtime_edges())
+            adjacency = _adjacency(first)
+            graph = nx.DiGraph()
+            graph.add_nodes_from(sorted(adjacency))
+            graph.add_edges_from(sorted(first))
+            found: list[tuple[Edge, ...]] = []
+            for component in nx.strongly_connected_components(graph):
+                if len(component) < 2:
+                    continue
+                start = min(component)
+                path = _shortest_cycle(start, adjacency, component)
+                found.append(tuple(first[(a, b)] for a, b in pairwise(path)))
+            self._cycles = tuple(sorted(found, key=lambda cycle: cycle[0].importer))
+        return self._cycles
+
+    # ---------------------------------------------------------------- layers
+
+    def layer_graph(self) -> LayerGraph:
+        """Modules per layer and the dependency edges between layers (`dependency_edges`)."""
+        if self._layer_graph is None:
+            counts: dict[Layer | None, int] = dict.fromkeys([*LAYERS, None], 0)
+            for name in self.modules:
+                counts[self.layer(name)] += 1
+            pairs: dict[tuple[Layer | None, Layer | None], set[tuple[str, str]]] = {}
+            imports: dict[tuple[Layer | None, Layer | None], int] = {}
+            for edge in self.dependency_edges():
+                key = (self.layer(edge.importer), self.layer(edge.imported))
+                pairs.setdefault(key, set()).add((edge.importer, edge.imported))
+                imports[key] = imports.get(key, 0) + 1
+            layer_edges = [
+                LayerEdge(
+                    importer,
+                    imported,
+                    len(pairs[(importer, imported)]),
+                    imports[(importer, imported)],
+                    importer is not None
+                    and imported is not None
+                    and not self.config.may_depend(importer, imported),
+                )
+                for importer, imported in sorted(
+                    pairs, key=lambda key: (_LAYER_ORDER[key[0]], _LAYER_ORDER[key[1]])
+                )
+            ]
+            self._layer_graph = LayerGraph(
+                tuple(sorted(counts.items(), key=lambda item: _LAYER_ORDER[item[0]])),
+                tuple(layer_edges),
+            )
+        return self._layer_graph
+
+    # ---------------------------------------------------------------- classes
+
+    @property
+    def hierarchy(self) -> Hierarchy:
+        if self._hierarchy is None:
+            self._hierarchy = Hierarchy(self.modules)
+        return self._hierarchy
+
+    def find_class(self, dotted: str) -> tuple[ModuleFacts, ClassFact] | None:
+        """The first-party class a dotted name stands for, following re-exports."""
+        return self.hierarchy.find_class(dotted)
+
+    def resolve_symbol(self, dotted: str) -> str:
+        """The canonical dotted name after following re-exports (itself if unknown)."""
+        return self.hierarchy.resolve(dotted)
+
+    def ancestors(self, dotted: str) -> tuple[str, ...]:
+        """Every base class, transitively, in BFS order: first-party ones by canonical name,
+        external ones as the extractor resolved them (`abc.ABC`, `pydantic.BaseModel`)."""
+        return self.hierarchy.ancestors(dotted)
+
+    def subclasses(self, dotted: str) -> tuple[str, ...]:
+        """Every first-party class deriving from `dotted`, transitively, sorted."""
+        return self.hierarchy.subclasses(dotted)
+
+
+def _first_edges(edges: Iterable[Edge]) -> dict[tuple[str, str], Edge]:
+    """The first import statement (by line) of every (importer, imported) pair."""
+    first: dict[tuple[str, str], Edge] = {}
+    for edge in sorted(edges, key=_edge_key):
+        first.setdefault((edge.importer, edge.imported), edge)
+    return first
+
+
+def _adjacency(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    for importer, imported in pairs:
+        found.setdefault(importer, set()).add(imported)
+        found.setdefault(imported, set())
+    return {module: tuple(sorted(found[module])) for module in sorted(found)}
+
+
+def _shortest_cycle(
+    start: str, adjacency: Mapping[str, tuple[str, ...]], component: set[str]
+) -> tuple[str, ...]:
+    """The shortest path `start -> ... -> start` inside `component`, smallest by names."""
+    parents: dict[str, str] = {}
+    seen = {start}
+    queue = deque([start])
+    while queue:
+        current = queue.popleft()
+        for neighbour in adjacency.get(current, ()):
+            if neighbour == start:
+                path = [start, current]
+                while path[-1] != start:
+                    path.append(parents[path[-1]])
+                return tuple(reversed(path))
+            if neighbour in seen or neighbour not in component:
+                continue
+            seen.add(neighbour)
+            parents[neighbour] = current
+            queue.append(neighbour)
+    raise AssertionError(f"{start} is in a strongly connected component but on no cycle")

@@ -1,0 +1,335 @@
+"""Roles (SPEC §1): which classes are entities, ports, use cases, adapters, DTOs...
+
+Roles are read off the project model: a class's layer, its bases across modules, its
+decorators and its name. They are computed once per model and shared by every rule.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import cached_property, lru_cache
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import ClassFact, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.layers import Layer
+
+BUILTIN_EXCEPTIONS = frozenset(
+    name
+    for name, value in vars(builtins).items()
+    if isinstance(value, type) and issubclass(value, BaseException)
+)
+ABC_BASES = frozenset({"abc.ABC"})
+ABC_METACLASSES = frozenset({"abc.ABCMeta"})
+PROTOCOL_BASES = frozenset({"typing.Protocol", "typing_extensions.Protocol"})
+ABSTRACT_DECORATORS = frozenset(
+    {"abc.abstractmethod", "abc.abstractproperty", "abc.abstractclassmethod", "abc.abstractstaticmethod"}
+)
+DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
+PYDANTIC_BASES = frozenset(
+    {"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic_settings.BaseSettings", "sqlmodel.SQLModel"}
+)
+DATA_HOLDER_BASES = frozenset(
+    {
+        "typing.NamedTuple", "typing.TypedDict", "typing_extensions.TypedDict",
+        "typing_extensions.NamedTuple", "collections.namedtuple",
+        "enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag",
+    }
+) | PYDANTIC_BASES  # fmt: skip
+ROUTER_FACTORIES = frozenset(
+    {"fastapi.APIRouter", "fastapi.FastAPI", "fastapi.routing.APIRouter", "fastapi.applications.FastAPI"}
+)
+ROUTE_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
+)
+PORT_PACKAGES = frozenset({"ports", "repositories", "gateways"})
+PORT_SUFFIXES = ("Repository", "Port", "Gateway")
+USE_CASE_SUFFIXES = ("UseCase", "Interactor")
+USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
+
+
+@dataclass(frozen=True, slots=True)
+class ClassRef:
+    """A class and the module it lives in; `dotted` is its full name."""
+
+    facts: ModuleFacts
+    cls: ClassFact
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.facts.module}.{self.cls.qualname}"
+
+
+@dataclass(frozen=True, slots=True)
+class RouteHandler:
+    """A FastAPI route: the function, its route decorator and the HTTP method."""
+
+    facts: ModuleFacts
+    function: FunctionFact
+    method: str
+    router: str  # the dotted name of the APIRouter / FastAPI instance
+
+    @property
+    def dotted(self) -> str:
+        return f"{self.facts.module}.{self.function.qualname}"
+
+
+def is_abstract_method(method: FunctionFact) -> bool:
+    return method.decorated_with(*ABSTRACT_DECORATORS)
+
+
+class Roles:
+    """The roles of every class and function of one project model."""
+
+    def __init__(self, model: ProjectModel) -> None:
+        self.model = model
+
+    # ------------------------------------------------------------------ classes
+
+    @cached_property
+    def classes(self) -> tuple[ClassRef, ...]:
+        return tuple(
+            ClassRef(facts, cls)
+            for _, facts in sorted(self.model.modules.items())
+            for cls in facts.classes
+        )
+
+    @cached_property
+    def _by_dotted(self) -> dict[str, ClassRef]:
+        return {ref.dotted: ref for ref in self.classes}
+
+    def ref(self, dotted: str) -> ClassRef | None:
+        """The first-party class a (possibly re-exported) dotted name stands for."""
+        found = self._by_dotted.get(dotted)
+        if found is not None:
+            return found
+        located = self.model.find_class(dotted)
+        if located is None:
+            return None
+        facts, cls = located
+        return self._by_dotted.get(f"{facts.module}.{cls.qualname}")
+
+    def layer(self, ref: ClassRef) -> Layer | None:
+        return self.model.layer(ref.facts.module)
+
+    def ancestors(self, ref: ClassRef) -> tuple[str, ...]:
+        return self.model.ancestors(ref.dotted)
+
+    def _bases_and_ancestors(self, ref: ClassRef) -> frozenset[str]:
+        names = {base.name for base in ref.cls.bases}
+        names.update(self.ancestors(ref))
+        return frozenset(names)
+
+    def first_party_ancestors(self, ref: ClassRef) -> tuple[ClassRef, ...]:
+        found = []
+        for name in self.ancestors(ref):
+            ancestor = self.ref(name)
+            if ancestor is not None and ancestor is not ref:
+                found.append(ancestor)
+        return tuple(found)
+
+    # ------------------------------------------------------------------ kinds of class
+
+    def is_dataclass(self, ref: ClassRef) -> bool:
+        return any(decorator.name in DATACLASS_DECORATORS for decorator in ref.cls.decorators)
+
+    def is_exception(self, ref: ClassRef) -> bool:
+        return any(
+            name in BUILTIN_EXCEPTIONS or name.removeprefix("builtins.") in BUILTIN_EXCEPTIONS
+            for name in self._bases_and_ancestors(ref)
+        )
+
+    def is_pydantic_model(self, ref: ClassRef) -> bool:
+        return bool(self._bases_and_ancestors(ref) & PYDANTIC_BASES)
+
+    def is_data_holder(self, ref: ClassRef) -> bool:
+        """Dataclasses, named tuples, typed dicts, enums, Pydantic models, exceptions."""
+        return (
+            self.is_dataclass(ref)
+            or bool(self._bases_and_ancestors(ref) & DATA_HOLDER_BASES)
+            or self.is_exception(ref)
+        )
+
+    def is_protocol(self, ref: ClassRef) -> bool:
+        """A class that lists `Protocol` among its own bases (its subclasses implement it)."""
+        return any(base.name in PROTOCOL_BASES for base in ref.cls.bases)
+
+    def declares_abc(self, ref: ClassRef) -> bool:
+        return ref.cls.metaclass in ABC_METACLASSES or any(
+            base.name in ABC_BASES for base in ref.cls.bases
+        )
+
+    def abstract_methods(self, ref: ClassRef) -> dict[str, tuple[ClassRef, FunctionFact]]:
+        """Abstract methods still unimplemented in `ref`, inherited ones included.
+
+        A method's status comes from the first class defining it in `ref`'s
+        ancestry (the class itself, then its bases breadth first, as the MRO would
+        mostly have it).
+        """
+        remaining: dict[str, tuple[ClassRef, FunctionFact]] = {}
+        seen: set[str] = set()
+        for owner in (ref, *self.first_party_ancestors(ref)):
+            for method in owner.cls.methods:
+                if method.name in seen:
+                    continue
+                seen.add(method.name)
+                if is_abstract_method(method):
+                    remaining[method.name] = (owner, method)
+        return remaining
+
+    def is_abstract(self, ref: ClassRef) -> bool:
+        return self.is_protocol(ref) or self.declares_abc(ref) or bool(self.abstract_methods(ref))
+
+    # ------------------------------------------------------------------ roles
+
+    @cached_property
+    def entities(self) -> tuple[ClassRef, ...]:
+        """Dataclasses in the domain: entities and value objects."""
+        return tuple(
+            ref for ref in self.classes if self.layer(ref) is Layer.DOMAIN and self.is_dataclass(ref)
+        )
+
+    @cached_property
+    def domain_exceptions(self) -> tuple[ClassRef, ...]:
+        return tuple(
+            ref
+            for ref in self.classes
+            if self.layer(ref) in (Layer.DOMAIN, Layer.APPLICATION) and self.is_exception(ref)
+        )
+
+    def _port_by_place_or_name(self, ref: ClassRef) -> bool:
+        packages = set(ref.facts.module.split("."))
+        return bool(packages & PORT_PACKAGES) or ref.cls.name.endswith(PORT_SUFFIXES)
+
+    def _implements_a_port(self, ref: ClassRef) -> bool:
+        """A concrete subclass of an abstract first-party class is an implementation."""
+        if self.is_protocol(ref) or self.declares_abc(ref) or self.abstract_methods(ref):
+            return False
+        return any(
+            self.is_protocol(a) or self.declares_abc(a) or bool(self.abstract_methods(a))
+            for a in self.first_party_ancestors(ref)
+        )
+
+    @cached_property
+    def ports(self) -> tuple[ClassRef, ...]:
+        found = []
+        for ref in self.classes:
+            if self.layer(ref) not in (Layer.DOMAIN, Layer.APPLICATION):
+                continue
+            if self.is_data_holder(ref) or self._implements_a_port(ref):
+                continue
+            if self.is_abstract(ref) or self._port_by_place_or_name(ref):
+                found.append(ref)
+        return tuple(found)
+
+    @cached_property
+    def _port_names(self) -> frozenset[str]:
+        return frozenset(ref.dotted for ref in self.ports)
+
+    def is_port(self, ref: ClassRef) -> bool:
+        return ref.dotted in self._port_names
+
+    @cached_property
+    def use_cases(self) -> tuple[ClassRef, ...]:
+        found = []
+        for ref in self.classes:
+            if self.layer(ref) is not Layer.APPLICATION:
+                continue
+            if self.is_data_holder(ref) or self.is_port(ref) or self.is_abstract(ref):
+                continue
+            if "." in ref.cls.qualname:
+                continue
+            init = ref.cls.method("__init__")
+            collaborators = init is not None and len(init.params) > 1
+            in_package = bool(set(ref.facts.module.split(".")[:-1]) & USE_CASE_PACKAGES) or (
+                ref.facts.module.rpartition(".")[2] in USE_CASE_PACKAGES
+            )
+            if (
+                ref.cls.name.endswith(USE_CASE_SUFFIXES)
+                or ref.cls.method("execute") is not None
+                or (in_package and collaborators)
+            ):
+                found.append(ref)
+        return tuple(found)
+
+    def ports_of(self, ref: ClassRef) -> tuple[ClassRef, ...]:
+        return tuple(a for a in self.first_party_ancestors(ref) if self.is_port(a))
+
+    @cached_property
+    def adapters(self) -> tuple[ClassRef, ...]:
+        """Concrete infrastructure classes deriving, across modules, from a port."""
+        return tuple(
+            ref
+            for ref in self.classes
+            if self.layer(ref) is Layer.INFRASTRUCTURE
+            and not self.is_abstract(ref)
+            and self.ports_of(ref)
+        )
+
+    @cached_property
+    def _adapter_names(self) -> frozenset[str]:
+        return frozenset(ref.dotted for ref in self.adapters)
+
+    def is_adapter(self, dotted: str) -> bool:
+        ref = self.ref(dotted)
+        return ref is not None and ref.dotted in self._adapter_names
+
+    @cached_property
+    def dtos(self) -> tuple[ClassRef, ...]:
+        return tuple(
+            ref for ref in self.classes if self.layer(ref) is Layer.WEB and self.is_pydantic_model(ref)
+        )
+
+    @cached_property
+    def mappers(self) -> tuple[ClassRef, ...]:
+        return tuple(
+            ref
+            for ref in self.classes
+            if self.layer(ref) is Layer.WEB
+            and ("mapper" in ref.cls.name.lower() or "mapper" in ref.facts.module.rpartition(".")[2])
+        )
+
+    # ------------------------------------------------------------------ functions
+
+    def router_factory(self, dotted: str) -> str:
+        """What built the module-level object `dotted` (`fastapi.APIRouter`...), or ''."""
+        canonical = self.model.resolve_symbol(dotted)
+        module, _, name = canonical.rpartition(".")
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return ""
+        for assignment in facts.assignments:
+            if assignment.name == name and assignment.value.kind is ExprKind.CALL:
+                return assignment.value.name
+        return ""
+
+    @cached_property
+    def route_handlers(self) -> tuple[RouteHandler, ...]:
+        found = []
+        for _, facts in sorted(self.model.modules.items()):
+            for function in facts.functions:
+                for decorator in function.decorators:
+                    if decorator.kind is not ExprKind.CALL:
+                        continue
+                    router, _, method = decorator.name.rpartition(".")
+                    if method in ROUTE_METHODS and self.router_factory(router) in ROUTER_FACTORIES:
+                        found.append(RouteHandler(facts, function, method, router))
+                        break
+        return tuple(found)
+
+    def functions(self) -> Iterator[tuple[ModuleFacts, ClassRef | None, FunctionFact]]:
+        """Every module-level function and method, with its class if it has one."""
+        for _, facts in sorted(self.model.modules.items()):
+            for function in facts.functions:
+                yield facts, None, function
+            for cls in facts.classes:
+                ref = ClassRef(facts, cls)
+                for method in cls.methods:
+                    yield facts, ref, method
+
+
+@lru_cache(maxsize=8)
+def roles(model: ProjectModel) -> Roles:
+    """The roles of a model, computed once and shared by every rule of a run."""
+    return Roles(model)
