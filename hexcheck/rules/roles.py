@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import CallContext, ClassFact, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 
 BUILTIN_EXCEPTIONS = frozenset(
@@ -77,6 +77,35 @@ class RouteHandler:
 
 def is_abstract_method(method: FunctionFact) -> bool:
     return method.decorated_with(*ABSTRACT_DECORATORS)
+
+
+def is_test_code(ref: ClassRef) -> bool:
+    """A class of a test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as
+    pytest collects them): it exercises roles, it plays none."""
+    parts = ref.facts.module.split(".")
+    last = parts[-1]
+    return (
+        bool({"tests", "test"} & set(parts))
+        or last.startswith("test_")
+        or last.endswith("_test")
+        or last == "conftest"
+    )
+
+
+def _builds_or_receives_router(function: FunctionFact, name: str) -> bool:
+    """Whether the local `name` in `function` is an app or router: a parameter annotated
+    `FastAPI`/`APIRouter`, or, for a local name, one the function builds with them."""
+    if not name or "." in name:
+        return False
+    for param in function.params:
+        if param.name == name:
+            return param.annotation is not None and bool(
+                set(param.annotation.names()) & ROUTER_FACTORIES
+            )
+    return any(
+        call.callee in ROUTER_FACTORIES and call.context is CallContext.ASSIGNED
+        for call in function.calls
+    )
 
 
 class Roles:
@@ -200,7 +229,16 @@ class Roles:
 
     def _port_by_place_or_name(self, ref: ClassRef) -> bool:
         packages = set(ref.facts.module.split("."))
-        return bool(packages & PORT_PACKAGES) or ref.cls.name.endswith(PORT_SUFFIXES)
+        if not (packages & PORT_PACKAGES or ref.cls.name.endswith(PORT_SUFFIXES)):
+            return False
+        # A class that specialises a concrete first-party class (`class WidePort(Rule)`)
+        # is that kind of thing, whatever its name says.
+        for base in ref.cls.bases:
+            parent = self.ref(base.name)
+            if parent is not None and parent is not ref and not self.is_abstract(parent):
+                if not parent.cls.name.endswith(PORT_SUFFIXES):
+                    return False
+        return True
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
         """A concrete subclass of an abstract first-party class is an implementation."""
@@ -211,15 +249,32 @@ class Roles:
             for a in self.first_party_ancestors(ref)
         )
 
+    def _wraps_a_port(self, ref: ClassRef) -> bool:
+        """A concrete class whose `__init__` receives an abstract first-party class is a
+        decorator or service built on a port (`TrackingUserRepository(repository:
+        AbstractUserRepository)`), not a contract, whatever its name says."""
+        init = ref.cls.method("__init__")
+        if init is None:
+            return False
+        for param in init.params:
+            names = param.annotation.names() if param.annotation is not None else ()
+            for name in names:
+                other = self.ref(name)
+                if other is not None and other is not ref and self.is_abstract(other):
+                    return True
+        return False
+
     @cached_property
     def ports(self) -> tuple[ClassRef, ...]:
         found = []
         for ref in self.classes:
             if self.layer(ref) not in (Layer.DOMAIN, Layer.APPLICATION):
                 continue
-            if self.is_data_holder(ref) or self._implements_a_port(ref):
+            if self.is_data_holder(ref) or self._implements_a_port(ref) or is_test_code(ref):
                 continue
-            if self.is_abstract(ref) or self._port_by_place_or_name(ref):
+            if self.is_abstract(ref):
+                found.append(ref)
+            elif self._port_by_place_or_name(ref) and not self._wraps_a_port(ref):
                 found.append(ref)
         return tuple(found)
 
@@ -306,17 +361,33 @@ class Roles:
 
     @cached_property
     def route_handlers(self) -> tuple[RouteHandler, ...]:
-        found = []
+        """Routes on module-level routers, and routes registered inside a function on an
+        app or router it builds or receives (`def register(app: FastAPI)`, app factories)."""
+        found: list[RouteHandler] = []
         for _, facts in sorted(self.model.modules.items()):
             for function in facts.functions:
-                for decorator in function.decorators:
-                    if decorator.kind is not ExprKind.CALL:
-                        continue
-                    router, _, method = decorator.name.rpartition(".")
-                    if method in ROUTE_METHODS and self.router_factory(router) in ROUTER_FACTORIES:
-                        found.append(RouteHandler(facts, function, method, router))
-                        break
+                found.extend(self._routes_in(facts, function, None))
+            for cls in facts.classes:
+                for method in cls.methods:
+                    found.extend(self._routes_in(facts, method, None))
         return tuple(found)
+
+    def _routes_in(
+        self, facts: ModuleFacts, function: FunctionFact, enclosing: FunctionFact | None
+    ) -> Iterator[RouteHandler]:
+        for decorator in function.decorators:
+            if decorator.kind is not ExprKind.CALL:
+                continue
+            router, _, method = decorator.name.rpartition(".")
+            if method not in ROUTE_METHODS:
+                continue
+            if self.router_factory(router) in ROUTER_FACTORIES or (
+                enclosing is not None and _builds_or_receives_router(enclosing, router)
+            ):
+                yield RouteHandler(facts, function, method, router)
+                break
+        for inner in function.nested:
+            yield from self._routes_in(facts, inner, function)
 
     def functions(self) -> Iterator[tuple[ModuleFacts, ClassRef | None, FunctionFact]]:
         """Every module-level function and method, with its class if it has one."""
