@@ -298,3 +298,85 @@ def test_noqa_comments() -> None:
     assert [(s.line, s.codes) for s in facts.suppressions] == [
         (1, ("HEX101",)), (2, ("HEX101", "HEX102")), (3, ()), (4, ()),
     ]
+
+
+def test_calls_in_lambdas_and_nested_functions_are_deferred() -> None:
+    facts = facts_of(
+        """\
+        import asyncio
+        import time
+
+        import requests
+
+        async def fetch(url, pause=time.monotonic()):
+            loop = asyncio.get_running_loop()
+            await loop.run_in_executor(None, lambda: requests.get(url))
+
+            def blocking(delay=time.time()):
+                time.sleep(delay)
+
+            await loop.run_in_executor(None, blocking)
+            time.sleep(1)
+        """
+    )
+    fetch = facts.functions[0]
+    assert [(c.callee, c.deferred) for c in fetch.calls] == [
+        ("asyncio.get_running_loop", False),
+        ("loop.run_in_executor", False),
+        ("requests.get", True),
+        ("time.time", False),
+        ("time.sleep", True),
+        ("loop.run_in_executor", False),
+        ("time.sleep", False),
+    ]
+    assert [(c.callee, c.deferred) for c in facts.calls] == [("time.monotonic", False)]
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    facts = facts_of('x = "éé"; from app.infrastructure import db\n')
+    assert facts.imports[0].span.column == 10
+
+
+def test_nested_functions_are_facts_of_their_own_and_of_their_parent() -> None:
+    facts = facts_of(
+        """\
+        from fastapi import FastAPI
+
+        def create_app():
+            app = FastAPI()
+
+            @app.get("/items")
+            async def list_items(limit: int = 10):
+                \"\"\"Not a statement.\"\"\"
+                for item in range(limit):
+                    yield item
+
+            return app
+        """,
+        module="app.main",
+    )
+    outer = facts.functions[0]
+    assert outer.statement_count == 5 and not outer.is_generator
+    assert [loop.line for loop in outer.loops] == [9]
+    (inner,) = outer.nested
+    assert inner.qualname == "create_app.<locals>.list_items"
+    assert inner.is_async and inner.is_generator and inner.statement_count == 2
+    assert [d.name for d in inner.decorators] == ["app.get"]
+    assert [p.name for p in inner.params] == ["limit"]
+    assert [loop.line for loop in inner.loops] == [9]
+
+
+def test_dict_displays_are_mappings() -> None:
+    facts = facts_of(
+        """\
+        from app.application.errors import Conflict, NotFound
+
+        STATUS_OF = {NotFound: 404, Conflict: 409, **EXTRA}
+        """,
+        module="app.web.errors",
+    )
+    value = facts.assignments[0].value
+    assert value.kind is ExprKind.MAPPING
+    assert [arg.name for arg in value.args] == [
+        "app.application.errors.NotFound", "404", "app.application.errors.Conflict", "409",
+    ]

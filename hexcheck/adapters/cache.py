@@ -205,6 +205,7 @@ def _load(checksum: str, payload: bytes) -> object | None:
     if not isinstance(payload, bytes) or _checksum(payload) != checksum:
         return None
     try:
-        return pickle.loads(payload)  # noqa: S301 - our own cache, verified by checksum
+        loaded: object = pickle.loads(payload)  # our own cache, verified by its checksum
+        return loaded
     except Exception:  # a payload from another version or a torn write: a miss
         return None

@@ -17,10 +17,10 @@ from typing import Annotated, Any, Optional
 import typer
 
 from hexcheck.adapters.extraction import sequential
-from hexcheck.adapters.pool import default_jobs
-from hexcheck.adapters.runner import ProgressBar, run_check
 from hexcheck.adapters.filesystem import discover
+from hexcheck.adapters.pool import default_jobs
 from hexcheck.adapters.pyproject import find_config, load_config
+from hexcheck.adapters.runner import ProgressBar, run_check
 from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
 from hexcheck.core.version import VERSION
@@ -82,8 +82,8 @@ def check_command(
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE")] = None,  # noqa: UP045
     select: Annotated[
-        Optional[list[str]], typer.Option(help="Only these codes or prefixes (HEX1,HEX604)")
-    ] = None,  # noqa: UP045
+        Optional[list[str]], typer.Option(help="Only these codes or prefixes (HEX1,HEX604)")  # noqa: UP045
+    ] = None,
     ignore: Annotated[Optional[list[str]], typer.Option(help="Leave out these codes or prefixes")] = None,  # noqa: UP045
     preset: Annotated[Optional[str], typer.Option(help="recommended (default) or strict")] = None,  # noqa: UP045
     config_file: Annotated[Optional[Path], typer.Option("--config", help="Read settings from FILE")] = None,  # noqa: UP045

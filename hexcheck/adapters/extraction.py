@@ -122,9 +122,9 @@ class Extraction:
         by_content = self.cache.get_facts(keys_of.values()) if self.cache is not None else {}
         fresh: list[Task] = []
         for task in tasks:
-            hit = by_content.get(keys_of[task[0]])
-            if hit is not None:
-                results[task[0]] = replace(hit, path=task[3])
+            found = by_content.get(keys_of[task[0]])
+            if found is not None:
+                results[task[0]] = replace(found, path=task[3])
             else:
                 fresh.append(task)
         extracted = extract_all(fresh, self.jobs, self.config.parse_timeout, self.progress)
@@ -136,10 +136,10 @@ class Extraction:
             for index, key in keys_of.items():
                 file = files[index]
                 self._keys[file.path] = key
-                facts = results[index]
+                stored = results[index]
                 signature = signatures.get(file.path)
-                if facts is not None and signature is not None and not _transient(facts):
-                    entries.append((file.path, signature, key, facts))
+                if stored is not None and signature is not None and not _transient(stored):
+                    entries.append((file.path, signature, key, stored))
             self.cache.put_facts(entries)
         return [facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)]
 

@@ -80,12 +80,11 @@ class _Worker:
         self.conn.close()
 
 
-def _context() -> multiprocessing.context.BaseContext:
+def _context() -> multiprocessing.context.DefaultContext:
     # fork shares the parent's already-imported LibCST with the workers; spawn where
     # fork is unsafe or missing.
-    if sys.platform.startswith("linux"):
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
+    method = "fork" if sys.platform.startswith("linux") else "spawn"
+    return multiprocessing.get_context(method)  # type: ignore[return-value]
 
 
 def extract_all(

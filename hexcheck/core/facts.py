@@ -43,6 +43,7 @@ class ExprKind(str, Enum):
     UNION = "union"  # `A | B` in an annotation: `args` holds both sides
     LITERAL = "literal"  # a string, number, `None`, `True`, `...`: `name` is its source text
     COLLECTION = "collection"  # a list, tuple or set display: `args` holds the items
+    MAPPING = "mapping"  # a dict display: `args` holds keys and values alternately (no `**x`)
     OTHER = "other"  # anything else (lambda, comprehension, operator, ...)
 
 
@@ -139,6 +140,9 @@ class CallFact:
     outer: str = ""  # with ARGUMENT: the callee of the call that receives this one
     args: tuple[Expr, ...] = ()
     keywords: tuple[tuple[str, Expr], ...] = ()
+    # Inside a lambda or a function nested in the function: it runs when that is called
+    # (`run_in_executor(None, lambda: requests.get(url))`), not where it stands.
+    deferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +199,10 @@ class FunctionFact:
     calls: tuple[CallFact, ...] = ()
     handlers: tuple[HandlerFact, ...] = ()
     self_attributes: tuple[AttributeFact, ...] = ()
+    is_generator: bool = False  # a `yield` in its own body (not in a nested function)
+    # Functions defined in its body, each also a fact of its own (their statements, calls
+    # and raises are counted above too); qualnames read `outer.<locals>.inner`.
+    nested: tuple[FunctionFact, ...] = ()
 
     def decorated_with(self, *names: str) -> bool:
         """Whether a decorator (called or not) resolves to one of `names`."""

@@ -14,7 +14,9 @@ What is collected, in `ModuleFacts` and the facts it holds:
 - module-level functions, assignments and calls;
 - for each function: decorators, parameters, return annotation, the kind of body,
   statement count, loops, raises, calls (with what is done with their value), `except`
-  clauses and `self.x = ...` attributes. Nested functions count as part of their parent.
+  clauses and `self.x = ...` attributes. Nested functions count as part of their parent
+  and are also kept as facts of their own (`FunctionFact.nested`); a `yield` in a
+  function's own body makes it a generator.
 - `# noqa` comments.
 """
 
@@ -99,7 +101,7 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
     except ValueError as error:
         return _with_problem(facts, ParseProblem(f"cannot parse the file: {error}"))
     try:
-        spans = ast_spans(tree, ast_tree)
+        spans = ast_spans(tree, ast_tree, source=source)
     except PositionMismatch:
         spans = provider_spans(tree)
     except RecursionError:
@@ -162,6 +164,7 @@ def suppressions(text: str) -> tuple[Suppression, ...]:
 class _Scope:
     """What a function body accumulates (nested functions add to their parent's)."""
 
+    qualname: str = ""
     calls: list[CallFact] = field(default_factory=list)
     raises: list[RaiseFact] = field(default_factory=list)
     handlers: list[HandlerFact] = field(default_factory=list)
@@ -170,6 +173,8 @@ class _Scope:
     names: dict[str, str] = field(default_factory=dict)
     self_name: str = ""
     statements: int = 0
+    generator: bool = False  # a `yield` in this function's own body
+    nested: list[FunctionFact] = field(default_factory=list)
 
 
 class _Extractor:
@@ -186,6 +191,7 @@ class _Extractor:
         self.assignments: list[AssignmentFact] = []
         self.module_calls: list[CallFact] = []
         self.scope: _Scope | None = None
+        self.deferred = 0  # > 0 inside a lambda or a nested function
         self.type_checking = False
         self.guarded = False
 
@@ -229,8 +235,8 @@ class _Extractor:
             elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
                 self.names[statement.target.value] = f"{self.module}.{statement.target.value}"
             elif isinstance(statement, (cst.Import, cst.ImportFrom)):
-                for local, target in self._import_bindings(statement):
-                    self.names[local] = target
+                for local, bound in self._import_bindings(statement):
+                    self.names[local] = bound
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
                 self._bind_module_names(list(_nested_blocks(statement)))
 
@@ -322,6 +328,15 @@ class _Extractor:
                     if s is not None
                 ),
             )
+        if isinstance(node, cst.Dict):
+            pairs: list[Expr] = []
+            for item in node.elements:
+                if isinstance(item, cst.DictElement):
+                    key = self.summary(item.key, depth - 1)
+                    entry = self.summary(item.value, depth - 1)
+                    if key is not None and entry is not None:
+                        pairs.extend((key, entry))
+            return Expr(ExprKind.MAPPING, "", tuple(pairs))
         return Expr(ExprKind.OTHER)
 
     def annotation(self, node: cst.Annotation | None) -> Expr | None:
@@ -359,7 +374,7 @@ class _Extractor:
         if isinstance(node, cst.Call):
             callee = self.resolve(node.func)
             args, keywords = self._arguments(node.args, 1)
-            call = CallFact(callee, self._span(node), context, outer, args, keywords)
+            call = CallFact(callee, self._span(node), context, outer, args, keywords, self.deferred > 0)
             (self.scope.calls if self.scope is not None else self.module_calls).append(call)
             self._dynamic_import(callee, node)
             self._scan(node.func, CallContext.OTHER)
@@ -369,12 +384,21 @@ class _Extractor:
         if isinstance(node, cst.Await):
             self._scan(node.expression, CallContext.AWAITED)
             return
+        if isinstance(node, cst.Yield) and self.scope is not None:
+            self.scope.generator = True
         if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+            return
+        if isinstance(node, cst.Lambda):
+            for default in iter_calls(node.params):
+                self._scan_single(default)
+            self.deferred += 1
+            self._scan(node.body, CallContext.OTHER)
+            self.deferred -= 1
             return
         if isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.StarredElement, cst.Element)):
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
-            for call in _children(node):
-                self._scan(call, keep, outer)
+            for child in _children(node):
+                self._scan(child, keep, outer)
             return
         if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
@@ -487,7 +511,7 @@ class _Extractor:
                 if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
                     asname = alias.asname.name.value
                 self.imports.append(
-                    ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)  # type: ignore[arg-type]
+                    ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)
                 )
             return
         if isinstance(statement.names, cst.ImportStar):
@@ -526,7 +550,7 @@ class _Extractor:
         self.guarded = previous or guards
         self._block(block_statements(statement.body))
         for handler, types in zip(statement.handlers, caught):
-            self._handler(handler, types)
+            self._handler(handler, types)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
         self.guarded = previous
         if statement.orelse is not None:
             self._block(block_statements(statement.orelse.body))
@@ -712,7 +736,7 @@ class _Extractor:
         callee = self.resolve(call.func)
         args, keywords = self._arguments(call.args, 1)
         target = self.scope.calls if self.scope is not None else self.module_calls
-        target.append(CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords))
+        target.append(CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords, self.deferred > 0))
 
     def _function(self, node: cst.FunctionDef, qualname: str, method: bool = False) -> FunctionFact:
         self._header_calls(node)
@@ -721,15 +745,15 @@ class _Extractor:
         self_name = ""
         if method and params and params[0].kind in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY):
             self_name = params[0].name
-        outer_scope = self.scope
-        scope = _Scope(self_name=self_name)
-        self.scope = scope
+        outer_scope, outer_deferred = self.scope, self.deferred
+        scope = _Scope(qualname=qualname, self_name=self_name)
+        self.scope, self.deferred = scope, 0
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
         if _is_docstring(statements[0] if statements else None):
             statements = statements[1:]
         self._block(statements)
-        self.scope = outer_scope
+        self.scope, self.deferred = outer_scope, outer_deferred
         return FunctionFact(
             name=node.name.value,
             qualname=qualname,
@@ -745,17 +769,57 @@ class _Extractor:
             calls=tuple(scope.calls),
             handlers=tuple(scope.handlers),
             self_attributes=tuple(scope.self_attributes),
+            is_generator=scope.generator,
+            nested=tuple(scope.nested),
         )
 
     def _nested_function(self, node: cst.FunctionDef) -> None:
-        """A function inside a function: its body counts as part of the outer one."""
+        """A function inside a function: its body counts as part of the outer one.
+
+        It is also kept as a fact of its own in the outer function's `nested` (a route
+        registered inside an app factory is a route handler too).
+        """
         scope = self.scope
         assert scope is not None
         self._header_calls(node)
+        params = self._params(node.params)
+        decorators = tuple(s for d in node.decorators for s in [self.summary(d.decorator)] if s is not None)
+        qualname = f"{scope.qualname}.<locals>.{node.name.value}"
+        inner = _Scope(qualname=qualname, names=dict(scope.names), self_name=scope.self_name)
+        self.scope = inner
+        self.deferred += 1
         statements = block_statements(node.body)
+        body_kind = _body_kind(statements)
         if _is_docstring(statements[0] if statements else None):
             statements = statements[1:]
         self._block(statements)
+        self.deferred -= 1
+        self.scope = scope
+        scope.calls.extend(inner.calls)
+        scope.raises.extend(inner.raises)
+        scope.handlers.extend(inner.handlers)
+        scope.loops.extend(inner.loops)
+        scope.self_attributes.extend(inner.self_attributes)
+        scope.statements += inner.statements
+        scope.nested.append(
+            FunctionFact(
+                name=node.name.value,
+                qualname=qualname,
+                span=self._span(node),
+                is_async=node.asynchronous is not None,
+                decorators=decorators,
+                params=params,
+                returns=self.annotation(node.returns),
+                body=body_kind,
+                statement_count=inner.statements,
+                loops=tuple(inner.loops),
+                raises=tuple(inner.raises),
+                calls=tuple(inner.calls),
+                handlers=tuple(inner.handlers),
+                is_generator=inner.generator,
+                nested=tuple(inner.nested),
+            )
+        )
 
 
 def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:

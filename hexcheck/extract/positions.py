@@ -154,9 +154,27 @@ def block_statements(block: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
 
 
 class _Indexer:
-    def __init__(self, with_calls: bool) -> None:
+    def __init__(self, with_calls: bool, lines: Sequence[bytes] = ()) -> None:
         self.spans: dict[int, Span] = {}
         self.with_calls = with_calls
+        self.lines = lines
+
+    def span(self, node: ast.AST) -> Span:
+        """`ast` counts columns in UTF-8 bytes; reports count characters."""
+        span = span_of(node)
+        return Span(
+            span.line,
+            self._chars(span.line, span.column),
+            span.end_line,
+            self._chars(span.end_line, span.end_column),
+        )
+
+    def _chars(self, line: int, column: int) -> int:
+        if 0 < line <= len(self.lines):
+            text = self.lines[line - 1]
+            if not text.isascii():
+                return len(text[:column].decode("utf-8", errors="replace"))
+        return column
 
     def block(self, statements: Sequence[cst.CSTNode], nodes: Sequence[ast.stmt]) -> None:
         if len(statements) != len(nodes):
@@ -168,7 +186,7 @@ class _Indexer:
         expected = _STATEMENT_PAIRS.get(type(statement))
         if expected is None or not isinstance(node, expected):
             raise PositionMismatch(f"{type(statement).__name__} against {type(node).__name__}")
-        self.spans[id(statement)] = span_of(node)
+        self.spans[id(statement)] = self.span(node)
         if self.with_calls:
             self.calls(statement, node)
         if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
@@ -192,10 +210,10 @@ class _Indexer:
             if len(statement.handlers) != len(handlers):
                 raise PositionMismatch("except clauses")
             for handler, ast_handler in zip(statement.handlers, handlers):
-                self.spans[id(handler)] = span_of(ast_handler)
+                self.spans[id(handler)] = self.span(ast_handler)
                 if self.with_calls:
                     self.calls(handler, ast_handler)
-                self.block(block_statements(handler.body), ast_handler.body)
+                self.block(block_statements(handler.body), ast_handler.body)  # type: ignore[attr-defined]
             if statement.orelse is not None:
                 self.block(block_statements(statement.orelse.body), node.orelse)  # type: ignore[attr-defined]
             if statement.finalbody is not None:
@@ -225,7 +243,7 @@ class _Indexer:
         if len(ours) != len(theirs):
             raise PositionMismatch("parameters")
         for param, arg in zip(ours, theirs):
-            self.spans[id(param)] = span_of(arg)
+            self.spans[id(param)] = self.span(arg)
 
     def calls(self, statement: cst.CSTNode, node: ast.AST) -> None:
         """Pair the calls of a statement's own expressions, leaving nested blocks out."""
@@ -243,7 +261,7 @@ class _Indexer:
         for call, ast_call in zip(ours, theirs):
             if _cst_callee_tail(call.func) != _callee_tail(ast_call.func):
                 raise PositionMismatch("callee")
-            self.spans[id(call)] = span_of(ast_call)
+            self.spans[id(call)] = self.span(ast_call)
 
 
 def _own_calls(statement: cst.CSTNode) -> Iterator[cst.Call]:
@@ -275,9 +293,11 @@ def _own_calls(statement: cst.CSTNode) -> Iterator[cst.Call]:
             yield from iter_calls(part)
 
 
-def ast_spans(module: cst.Module, tree: ast.Module, with_calls: bool = True) -> dict[int, Span]:
+def ast_spans(
+    module: cst.Module, tree: ast.Module, with_calls: bool = True, source: bytes = b""
+) -> dict[int, Span]:
     """Spans keyed by `id()` of libcst nodes, read off an `ast` parse of the same source."""
-    indexer = _Indexer(with_calls)
+    indexer = _Indexer(with_calls, source.splitlines())
     indexer.block(block_statements(module), tree.body)
     return indexer.spans
 

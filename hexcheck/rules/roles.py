@@ -79,32 +79,16 @@ def is_abstract_method(method: FunctionFact) -> bool:
     return method.decorated_with(*ABSTRACT_DECORATORS)
 
 
-def is_test_code(ref: ClassRef) -> bool:
-    """A class of a test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as
-    pytest collects them): it exercises roles, it plays none."""
-    parts = ref.facts.module.split(".")
+def is_test_module(module: str) -> bool:
+    """A test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as pytest collects
+    them): its classes exercise roles, they play none."""
+    parts = module.split(".")
     last = parts[-1]
     return (
         bool({"tests", "test"} & set(parts))
         or last.startswith("test_")
         or last.endswith("_test")
         or last == "conftest"
-    )
-
-
-def _builds_or_receives_router(function: FunctionFact, name: str) -> bool:
-    """Whether the local `name` in `function` is an app or router: a parameter annotated
-    `FastAPI`/`APIRouter`, or, for a local name, one the function builds with them."""
-    if not name or "." in name:
-        return False
-    for param in function.params:
-        if param.name == name:
-            return param.annotation is not None and bool(
-                set(param.annotation.names()) & ROUTER_FACTORIES
-            )
-    return any(
-        call.callee in ROUTER_FACTORIES and call.context is CallContext.ASSIGNED
-        for call in function.calls
     )
 
 
@@ -231,14 +215,20 @@ class Roles:
         packages = set(ref.facts.module.split("."))
         if not (packages & PORT_PACKAGES or ref.cls.name.endswith(PORT_SUFFIXES)):
             return False
-        # A class that specialises a concrete first-party class (`class WidePort(Rule)`)
-        # is that kind of thing, whatever its name says.
+        return not self.specialises_other_kind(ref, PORT_SUFFIXES)
+
+    def specialises_other_kind(self, ref: ClassRef, suffixes: tuple[str, ...]) -> bool:
+        """Whether `ref` specialises a concrete first-party class not named like `suffixes`.
+
+        `class WidePort(Rule)` is a rule, whatever its name says: roles found by name or
+        place do not apply to it.
+        """
         for base in ref.cls.bases:
             parent = self.ref(base.name)
             if parent is not None and parent is not ref and not self.is_abstract(parent):
-                if not parent.cls.name.endswith(PORT_SUFFIXES):
-                    return False
-        return True
+                if not parent.cls.name.endswith(suffixes):
+                    return True
+        return False
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
         """A concrete subclass of an abstract first-party class is an implementation."""
@@ -270,11 +260,10 @@ class Roles:
         for ref in self.classes:
             if self.layer(ref) not in (Layer.DOMAIN, Layer.APPLICATION):
                 continue
-            if self.is_data_holder(ref) or self._implements_a_port(ref) or is_test_code(ref):
+            if self.is_data_holder(ref) or self._implements_a_port(ref) or is_test_module(ref.facts.module):
                 continue
-            if self.is_abstract(ref):
-                found.append(ref)
-            elif self._port_by_place_or_name(ref) and not self._wraps_a_port(ref):
+            by_place_or_name = self._port_by_place_or_name(ref) and not self._wraps_a_port(ref)
+            if self.is_abstract(ref) or by_place_or_name:
                 found.append(ref)
         return tuple(found)
 
@@ -289,11 +278,11 @@ class Roles:
     def use_cases(self) -> tuple[ClassRef, ...]:
         found = []
         for ref in self.classes:
-            if self.layer(ref) is not Layer.APPLICATION:
+            if self.layer(ref) is not Layer.APPLICATION or is_test_module(ref.facts.module):
                 continue
             if self.is_data_holder(ref) or self.is_port(ref) or self.is_abstract(ref):
                 continue
-            if "." in ref.cls.qualname:
+            if "." in ref.cls.qualname or self.specialises_other_kind(ref, USE_CASE_SUFFIXES):
                 continue
             init = ref.cls.method("__init__")
             collaborators = init is not None and len(init.params) > 1
@@ -381,13 +370,56 @@ class Roles:
             router, _, method = decorator.name.rpartition(".")
             if method not in ROUTE_METHODS:
                 continue
-            if self.router_factory(router) in ROUTER_FACTORIES or (
-                enclosing is not None and _builds_or_receives_router(enclosing, router)
+            if self.makes_router(self.router_factory(router)) or (
+                enclosing is not None and self._builds_or_receives_router(enclosing, router)
             ):
                 yield RouteHandler(facts, function, method, router)
                 break
         for inner in function.nested:
             yield from self._routes_in(facts, inner, function)
+
+    def _builds_or_receives_router(self, function: FunctionFact, name: str) -> bool:
+        """Whether the local `name` in `function` is an app or router: a parameter annotated
+        `FastAPI`/`APIRouter`, or, for a local name, one the function builds."""
+        if not name or "." in name:
+            return False
+        for param in function.params:
+            if param.name == name:
+                return param.annotation is not None and any(
+                    self._is_router_class(each) for each in param.annotation.names()
+                )
+        return any(
+            call.context is CallContext.ASSIGNED and self.makes_router(call.callee)
+            for call in function.calls
+        )
+
+    def _is_router_class(self, dotted: str) -> bool:
+        """`FastAPI`, `APIRouter`, or a first-party subclass of either."""
+        if dotted in ROUTER_FACTORIES:
+            return True
+        ref = self.ref(dotted) if dotted and "?" not in dotted else None
+        return ref is not None and bool(set(self.ancestors(ref)) & ROUTER_FACTORIES)
+
+    def makes_router(self, callee: str) -> bool:
+        """Whether calling `callee` gives an app or a router: the classes themselves, or a
+        first-party factory function annotated to return one (`-> APIRouter`, or a router
+        class of a FastAPI extension, `-> ErrorAwareRouter`)."""
+        if not callee or "?" in callee:
+            return False
+        if self._is_router_class(callee):
+            return True
+        canonical = self.model.resolve_symbol(callee)
+        module, _, name = canonical.rpartition(".")
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        for function in facts.functions:
+            if function.name == name and function.returns is not None:
+                return any(
+                    self._is_router_class(each) or each.rpartition(".")[2].endswith("Router")
+                    for each in function.returns.names()
+                )
+        return False
 
     def functions(self) -> Iterator[tuple[ModuleFacts, ClassRef | None, FunctionFact]]:
         """Every module-level function and method, with its class if it has one."""

@@ -1,0 +1,95 @@
+"""Port rules (HEX301-HEX304) beyond their examples: configuration, messages, tallies."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import hexcheck
+from hexcheck.core.config import Config
+from tests.conftest import write_project
+
+PORTS = """\
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> object: ...
+    @abstractmethod
+    async def add(self, book: object) -> None: ...
+    @abstractmethod
+    async def remove(self, book_id: str) -> None: ...
+    @abstractmethod
+    async def count(self) -> int: ...
+
+    async def exists(self, book_id: str) -> bool:
+        return await self.get(book_id) is not None
+
+
+class AuthorRepository:
+    async def get(self, author_id: str) -> object: ...
+# file: app/infrastructure/mongo_books.py
+from app.application.ports.books import BookRepository
+
+
+class MongoBookRepository(BookRepository):
+    async def get(self, book_id: str) -> object: ...
+    async def add(self, book: object) -> None: ...
+    async def remove(self, book_id: str) -> None: ...
+    async def count(self) -> int:
+        return 0
+"""
+
+
+def test_max_port_methods_comes_from_the_configuration(in_tmp: Path) -> None:
+    write_project(in_tmp, PORTS)
+    default = hexcheck.check(["."], replace(Config(), select=("HEX303",)))
+    assert default.findings == ()
+    narrow = hexcheck.check(["."], replace(Config(), select=("HEX303",), max_port_methods=4))
+    assert [(f.symbol, f.message) for f in narrow.findings] == [
+        (
+            "app.application.ports.books.BookRepository",
+            "port 'BookRepository' declares 5 public methods; the limit is 4 (max-port-methods)",
+        )
+    ]
+
+
+def test_symbols_and_tallies(in_tmp: Path) -> None:
+    write_project(in_tmp, PORTS)
+    report = hexcheck.check(["."], replace(Config(), select=("HEX301", "HEX302", "HEX303", "HEX304")))
+    assert sorted((f.code, f.symbol) for f in report.findings) == [
+        ("HEX301", "app.application.ports.books.AuthorRepository"),
+        ("HEX302", "app.application.ports.books.BookRepository.exists"),
+    ]
+    tallies = {t.code: (t.checked, t.failing) for t in report.tallies}
+    # 2 ports; 5 methods in the one abstract port; 1 ABC port, implemented.
+    assert tallies == {"HEX301": (2, 1), "HEX302": (5, 1), "HEX303": (2, 0), "HEX304": (1, 0)}
+
+
+def test_an_incomplete_adapter_still_implements_its_port(in_tmp: Path) -> None:
+    """A subclass that misses an abstract method is HEX501's business, not HEX304's."""
+    write_project(
+        in_tmp,
+        """\
+# file: app/application/ports/clock.py
+from abc import ABC, abstractmethod
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> float: ...
+    @abstractmethod
+    def today(self) -> str: ...
+# file: app/infrastructure/clock.py
+from app.application.ports.clock import Clock
+
+
+class SystemClock(Clock):
+    def now(self) -> float:
+        return 0.0
+""",
+    )
+    report = hexcheck.check(["."], replace(Config(), select=("HEX304",)))
+    assert report.findings == ()

@@ -1,0 +1,314 @@
+"""The web rules (HEX601-HEX609) beyond their examples: how routes, routers and their
+security are found, and the shapes real projects use."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+
+import hexcheck
+from hexcheck.core.config import Config
+from tests.conftest import write_project
+
+
+def findings(root: Path, project: str, *codes: str, **config: object) -> list[tuple[str, int, str, str]]:
+    write_project(root, project)
+    report = hexcheck.check(["."], replace(Config(), select=codes, **config))  # type: ignore[arg-type]
+    return [(f.location.path, f.location.line, f.code, f.message) for f in report.findings]
+
+
+ROUTER_FACTORIES = """\
+# file: app/web/routers.py
+from typing import Any
+
+from fastapi import APIRouter
+
+
+class ErrorAwareRouter(APIRouter):
+    pass
+
+
+def make_error_aware_router(**kwargs: Any) -> ErrorAwareRouter:
+    return ErrorAwareRouter(**kwargs)
+# file: app/web/users/create_user.py
+from fastapi import APIRouter
+
+from app.web.routers import make_error_aware_router
+
+
+def make_create_user_router() -> APIRouter:
+    router = make_error_aware_router()
+
+    @router.post("/")
+    async def create_user(payload: dict):
+        return payload
+
+    return router
+# file: app/web/users/router.py
+from fastapi import APIRouter, Depends
+from fastapi.security import APIKeyCookie
+
+from app.web.users.create_user import make_create_user_router
+
+
+def make_users_router(cookie_name: str) -> APIRouter:
+    router = APIRouter(prefix="/users"{dependencies})
+    router.include_router(make_create_user_router())
+    return router
+"""
+
+
+def test_a_route_on_a_router_built_by_a_factory_is_a_route(in_tmp: Path) -> None:
+    project = ROUTER_FACTORIES.replace("{dependencies}", "")
+    found = findings(in_tmp, project, "HEX607")
+    assert [(path, line, code) for path, line, code, _ in found] == [
+        ("app/web/users/create_user.py", 10, "HEX607")
+    ]
+
+
+def test_security_of_the_router_a_factory_is_included_in_counts(in_tmp: Path) -> None:
+    secured = ", dependencies=[Depends(APIKeyCookie(name=cookie_name))]"
+    assert findings(in_tmp, ROUTER_FACTORIES.replace("{dependencies}", secured), "HEX607") == []
+
+
+def test_routes_registered_on_an_app_received_as_parameter(in_tmp: Path) -> None:
+    project = """\
+# file: app/web/todo_routes.py
+from fastapi import FastAPI
+
+
+class TodoRoutes:
+    def register(self, app: FastAPI) -> None:
+        @app.get("/todos")
+        def get_todos():
+            items = []
+            for i in range(3):
+                items.append(i)
+            return items
+"""
+    found = findings(in_tmp, project, "HEX601")
+    assert [(line, code) for _, line, code, _ in found] == [(7, "HEX601")]
+    assert "route handler 'get_todos' has a loop (line 9)" in found[0][3]
+
+
+def test_a_dependency_from_a_module_known_under_a_longer_name(in_tmp: Path) -> None:
+    """`from core.security import get_user` in a project whose modules are `app.core...`."""
+    project = """\
+# file: app/__init__.py
+# file: app/core/__init__.py
+# file: app/core/security.py
+from fastapi import Depends
+from fastapi.security import OAuth2PasswordBearer
+
+scheme = OAuth2PasswordBearer(tokenUrl="/token")
+
+
+def get_user_dep(token: str = Depends(scheme)):
+    return token
+# file: app/api/__init__.py
+# file: app/api/users.py
+from fastapi import APIRouter, Depends
+
+from core.security import get_user_dep
+
+router = APIRouter()
+
+
+@router.delete("/users/{user_id}")
+def delete_user(user_id: str, user=Depends(get_user_dep)):
+    return None
+"""
+    assert findings(in_tmp, project, "HEX607") == []
+
+
+def test_routes_public_by_design_are_recognised_by_name_or_path(in_tmp: Path) -> None:
+    project = """\
+# file: app/web/account.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.post("/sign-up")
+async def create_account(payload: dict):
+    return None
+
+
+@router.post("/auth/token")
+async def issue(form: dict):
+    return None
+
+
+@router.post("/stripe")
+async def stripe_webhook(event: dict):
+    return None
+
+
+@router.put("/books/{book_id}/cover")
+async def refresh_cover(book_id: str):
+    return None
+"""
+    found = findings(in_tmp, project, "HEX607")
+    assert [(line, code) for _, line, code, _ in found] == [(22, "HEX607")]
+    assert found[0][3].startswith("PUT route handler 'refresh_cover' has no security dependency")
+
+
+def test_max_handler_statements_is_configurable(in_tmp: Path) -> None:
+    project = """\
+# file: app/web/books.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/books")
+async def list_books(use_case=None):
+    books = await use_case.execute()
+    total = len(books)
+    return {"items": books, "total": total}
+"""
+    assert findings(in_tmp, project, "HEX601") == []
+    found = findings(in_tmp, project, "HEX601", max_handler_statements=2)
+    assert [(line, code) for _, line, code, _ in found] == [(7, "HEX601")]
+    assert "3 statements (more than 2)" in found[0][3]
+
+
+def test_unmapped_exceptions_need_an_http_edge(in_tmp: Path) -> None:
+    """A domain package checked alone has nowhere to map its exceptions: nothing to say."""
+    project = """\
+# file: app/domain/errors.py
+class BookNotAvailable(Exception):
+    pass
+# file: app/domain/book.py
+from app.domain.errors import BookNotAvailable
+
+
+def borrow(book):
+    raise BookNotAvailable(book)
+"""
+    assert findings(in_tmp, project, "HEX605") == []
+    with_edge = project + "# file: app/main.py\nfrom fastapi import FastAPI\n\napp = FastAPI()\n"
+    found = findings(in_tmp, with_edge, "HEX605")
+    assert [(path, line) for path, line, _, _ in found] == [("app/domain/errors.py", 1)]
+    assert "'BookNotAvailable' is raised (in 'app.domain.book.borrow')" in found[0][3]
+
+
+def test_exceptions_caught_in_tests_are_not_handled(in_tmp: Path) -> None:
+    project = """\
+# file: app/domain/errors.py
+class BookNotAvailable(Exception):
+    pass
+# file: app/domain/book.py
+from app.domain.errors import BookNotAvailable
+
+
+def borrow(book):
+    raise BookNotAvailable(book)
+# file: app/domain/book_test.py
+from app.domain.book import borrow
+from app.domain.errors import BookNotAvailable
+
+
+def test_borrow():
+    try:
+        borrow(None)
+    except BookNotAvailable:
+        pass
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    assert [(path, code) for path, _, code, _ in found] == [("app/domain/errors.py", "HEX605")]
+
+
+def test_a_domain_helper_translating_the_exception_handles_it(in_tmp: Path) -> None:
+    """A Pydantic validator in the domain turning `InvalidPassword` into `ValueError`."""
+    project = """\
+# file: app/domain/password.py
+class InvalidPassword(Exception):
+    pass
+
+
+class Password:
+    def __init__(self, value: str) -> None:
+        if len(value) < 8:
+            raise InvalidPassword()
+
+
+def validate(value: str) -> Password:
+    try:
+        return Password(value)
+    except InvalidPassword as error:
+        raise ValueError("invalid password") from error
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    assert findings(in_tmp, project, "HEX605") == []
+
+
+def test_http_exception_subclasses_are_named(in_tmp: Path) -> None:
+    project = """\
+# file: app/web/errors.py
+from fastapi import HTTPException
+
+
+class NotFound(HTTPException):
+    pass
+# file: app/application/get_book.py
+from app.web.errors import NotFound
+
+
+class GetBook:
+    def execute(self, book_id):
+        raise NotFound(404)
+"""
+    found = findings(in_tmp, project, "HEX606")
+    assert [(path, line) for path, line, _, _ in found] == [("app/application/get_book.py", 6)]
+    assert "raises 'NotFound', an HTTPException" in found[0][3]
+
+
+def test_providers_with_parameters_async_or_cached_are_left_alone(in_tmp: Path) -> None:
+    project = """\
+# file: app/application/create_book.py
+class CreateBookUseCase:
+    def execute(self, command): ...
+# file: app/web/dependencies.py
+from functools import lru_cache
+
+from app.application.create_book import CreateBookUseCase
+
+
+async def provide_async() -> CreateBookUseCase:
+    return CreateBookUseCase()
+
+
+@lru_cache(maxsize=1)
+def provide_cached() -> CreateBookUseCase:
+    return CreateBookUseCase()
+
+
+def provide_plain() -> CreateBookUseCase:
+    return CreateBookUseCase()
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+
+from app.web import dependencies
+
+router = APIRouter()
+
+
+@router.post("/books")
+async def create_book(
+    a=Depends(dependencies.provide_async),
+    b=Depends(dependencies.provide_cached),
+    c=Depends(dependencies.provide_plain),
+):
+    return None
+"""
+    found = findings(in_tmp, project, "HEX608")
+    assert [(path, line) for path, line, _, _ in found] == [("app/web/dependencies.py", 15)]
+    assert "builds the use case 'CreateBookUseCase'" in found[0][3]
