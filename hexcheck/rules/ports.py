@@ -22,13 +22,6 @@ from hexcheck.rules.roles import PORT_SUFFIXES, ClassRef, Roles, is_abstract_met
 _OVERLOADS = frozenset({"typing.overload", "typing_extensions.overload"})
 
 
-def _quoted(items: list[str]) -> str:
-    quoted = [f"'{item}'" for item in items]
-    if len(quoted) < 2:
-        return "".join(quoted)
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
-
-
 def _is_public(name: str) -> bool:
     return not name.startswith("_")
 
@@ -171,6 +164,25 @@ class TestTrackingUserRepository:
     def test_get_tracks_the_user(self) -> None:
         assert TrackingUserRepository
 """,
+        """\
+# file: src/__init__.py
+# file: src/domain/__init__.py
+# file: src/domain/order/__init__.py
+# file: src/domain/order/ports.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepositoryInterface(ABC):
+    @abstractmethod
+    async def save(self, order: object) -> None: ...
+# file: src/domain/order/repositories.py
+from domain.order.ports import OrderRepositoryInterface
+
+
+class OrderRepository(OrderRepositoryInterface):
+    async def save(self, order: object) -> None:
+        return None
+""",
     )
     invalid = (
         """\
@@ -206,9 +218,12 @@ class PaymentGateway:  # error: HEX301
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         roles_ = roles(model)
+        suffixes = _suffixes(roles_)
         for ref in roles_.ports:
             if roles_.is_abstract(ref):
                 continue
+            if any(roles_.is_abstract(parent) for parent in _parents(roles_, ref, suffixes)):
+                continue  # it implements a port whose import did not resolve
             named = ref.cls.name.endswith(PORT_SUFFIXES)
             if not named and not _declared(ref):
                 # A plain holder in a ports module (`Page`, `Query`): it declares no
@@ -365,9 +380,11 @@ class Clock(Protocol):
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         roles_ = roles(model)
         for ref in _abstract_ports(roles_):
+            reported: set[str] = set()
             for method in ref.cls.methods:
-                if not _implemented(method):
-                    continue
+                if not _implemented(method) or method.name in reported:
+                    continue  # a property's setter shares its getter's finding
+                reported.add(method.name)
                 message = (
                     f"port '{ref.cls.qualname}' implements '{method.name}': the method is not "
                     "abstract and has a body"
@@ -589,22 +606,64 @@ def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
     return frozenset(found)
 
 
-def _unresolved_bases(roles_: Roles) -> frozenset[str]:
-    """Dotted bases of concrete classes that name no first-party class.
-
-    When the source roots are not the ones the code imports from (`from ports.cache import
-    Cache` in `src/adapters/redis.py`, checked as `src.ports.cache`), an adapter's base
-    does not resolve; a port whose name ends with such a base is taken as implemented
-    rather than reported on a guess."""
-    found: set[str] = set()
+def _suffixes(roles_: Roles) -> dict[str, list[ClassRef]]:
+    """First-party classes by every dotted tail of their name (`ports.cache.Cache`, `cache.Cache`)."""
+    found: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
-        if _declared_abstract(roles_, ref):
+        parts = ref.dotted.split(".")
+        for cut in range(1, len(parts) - 1):
+            found.setdefault(".".join(parts[cut:]), []).append(ref)
+    return found
+
+
+def _parents(roles_: Roles, ref: ClassRef, suffixes: dict[str, list[ClassRef]]) -> list[ClassRef]:
+    """The first-party classes `ref` derives from directly.
+
+    A base that names no first-party class but whose dotted name ends a first-party
+    class's name counts as that class: when the source roots are not the ones the code
+    imports from (`from ports.cache import Cache` in `src/adapters/redis.py`, checked as
+    `src.ports.cache`), the adapter's base does not resolve, and neither HEX301 nor HEX304
+    should report on that guess."""
+    found: list[ClassRef] = []
+    for base in ref.cls.bases:
+        if not base.name or "?" in base.name:
             continue
-        for base in ref.cls.bases:
-            name = base.name
-            if "." in name and "?" not in name and roles_.ref(name) is None:
-                found.add(name)
-    return frozenset(found)
+        parent = roles_.ref(base.name)
+        found.extend(
+            p for p in ([parent] if parent is not None else suffixes.get(base.name, [])) if p is not ref
+        )
+    return found
+
+
+def _children(roles_: Roles) -> dict[str, list[ClassRef]]:
+    """Every first-party class by the dotted names of the classes it derives from directly."""
+    suffixes = _suffixes(roles_)
+    children: dict[str, list[ClassRef]] = {}
+    for ref in roles_.classes:
+        for parent in _parents(roles_, ref, suffixes):
+            children.setdefault(parent.dotted, []).append(ref)
+    return children
+
+
+def _has_implementation(
+    roles_: Roles, port: ClassRef, children: dict[str, list[ClassRef]], registered: frozenset[str]
+) -> bool:
+    """Whether a concrete class (or a registered virtual subclass) derives from `port`,
+    through any number of abstract intermediates."""
+    seen = {port.dotted}
+    stack = [port]
+    while stack:
+        current = stack.pop()
+        if current.dotted in registered:
+            return True
+        for child in children.get(current.dotted, ()):
+            if child.dotted in seen:
+                continue
+            if not _declared_abstract(roles_, child):
+                return True
+            seen.add(child.dotted)
+            stack.append(child)
+    return False
 
 
 def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
@@ -719,6 +778,25 @@ class Clock(ABC):
 # file: app/application/use_cases/stamp.py
 from app.application.ports.clock import Clock
 """,
+        """\
+# file: src/__init__.py
+# file: src/ports/__init__.py
+# file: src/ports/cache.py
+from abc import ABC, abstractmethod
+
+
+class Cache(ABC):
+    @abstractmethod
+    async def get(self, key: str) -> dict | None: ...
+# file: src/adapters/__init__.py
+# file: src/adapters/redis_cache.py
+from ports.cache import Cache
+
+
+class RedisCache(Cache):
+    async def get(self, key: str) -> dict | None:
+        return None
+""",
     )
     invalid = (
         """\
@@ -771,17 +849,9 @@ class SqlMemberRepository(MemberRepository):
             return
         roles_ = roles(model)
         registered = _registered(model, roles_)
-        unresolved = _unresolved_bases(roles_)
+        children = _children(roles_)
         for ref in _abc_ports(roles_):
-            if ref.dotted in registered or any(ref.dotted.endswith(f".{base}") for base in unresolved):
-                continue
-            implementations = [
-                name
-                for name in model.subclasses(ref.dotted)
-                for sub in [roles_.ref(name)]
-                if sub is not None and (sub.dotted in registered or not _declared_abstract(roles_, sub))
-            ]
-            if implementations:
+            if _has_implementation(roles_, ref, children, registered):
                 continue
             message = (
                 f"ABC port '{ref.cls.qualname}' has no implementation: no concrete class in "

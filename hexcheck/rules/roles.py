@@ -276,13 +276,13 @@ class Roles:
 
     @cached_property
     def use_cases(self) -> tuple[ClassRef, ...]:
-        found = []
+        candidates = []
         for ref in self.classes:
             if self.layer(ref) is not Layer.APPLICATION or is_test_module(ref.facts.module):
                 continue
             if self.is_data_holder(ref) or self.is_port(ref) or self.is_abstract(ref):
                 continue
-            if "." in ref.cls.qualname or self.specialises_other_kind(ref, USE_CASE_SUFFIXES):
+            if "." in ref.cls.qualname:
                 continue
             init = ref.cls.method("__init__")
             collaborators = init is not None and len(init.params) > 1
@@ -294,8 +294,24 @@ class Roles:
                 or ref.cls.method("execute") is not None
                 or (in_package and collaborators)
             ):
-                found.append(ref)
-        return tuple(found)
+                candidates.append(ref)
+        # A class that specialises a concrete first-party class of another kind
+        # (`class ControllerBypassesUseCase(Rule)`) is that kind of thing, whatever its
+        # name says; one deriving from a use-case base (`DeleteBookUseCase(Service)`) stays.
+        names = {ref.dotted for ref in candidates}
+        return tuple(ref for ref in candidates if not self._specialises_non_use_case(ref, names))
+
+    def _specialises_non_use_case(self, ref: ClassRef, use_cases: set[str]) -> bool:
+        for base in ref.cls.bases:
+            parent = self.ref(base.name)
+            if (
+                parent is not None
+                and parent is not ref
+                and parent.dotted not in use_cases
+                and not self.is_abstract(parent)
+            ):
+                return True
+        return False
 
     def ports_of(self, ref: ClassRef) -> tuple[ClassRef, ...]:
         return tuple(a for a in self.first_party_ancestors(ref) if self.is_port(a))
