@@ -380,3 +380,25 @@ def test_dict_displays_are_mappings() -> None:
     assert [arg.name for arg in value.args] == [
         "app.application.errors.NotFound", "404", "app.application.errors.Conflict", "409",
     ]
+
+
+def test_a_nested_function_sees_its_own_calls_as_not_deferred() -> None:
+    facts = facts_of(
+        """\
+        import time
+
+        def create_app(app):
+            @app.get("/slow")
+            async def slow():
+                time.sleep(1)
+                return await run(lambda: time.sleep(2))
+        """
+    )
+    outer = facts.functions[0]
+    assert [(c.callee, c.deferred) for c in outer.calls if c.callee == "time.sleep"] == [
+        ("time.sleep", True), ("time.sleep", True),
+    ]
+    (inner,) = outer.nested
+    assert [(c.callee, c.deferred) for c in inner.calls if c.callee == "time.sleep"] == [
+        ("time.sleep", False), ("time.sleep", True),
+    ]

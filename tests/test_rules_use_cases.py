@@ -124,7 +124,8 @@ class RenameProjectUseCase:
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX401",)))
     assert [f.message for f in report.findings] == [
-        "use case 'ArchiveProjectHandler' exposes 'handle' where the project's other use cases expose 'execute'"
+        "use case 'ArchiveProjectHandler' exposes 'handle' where the project's other use "
+        "cases expose 'execute'"
     ]
 
 
@@ -133,7 +134,7 @@ def test_inherited_public_methods_count_and_test_classes_are_no_use_cases(in_tmp
         in_tmp,
         """\
 # file: app/application/use_cases/base.py
-class Service:
+class BaseUseCase:
     def __init__(self, books) -> None:
         self._books = books
 
@@ -141,9 +142,9 @@ class Service:
 
     def preview(self, book_id: str) -> None: ...
 # file: app/application/use_cases/delete_book.py
-from app.application.use_cases.base import Service
+from app.application.use_cases.base import BaseUseCase
 
-class DeleteBookUseCase(Service):
+class DeleteBookUseCase(BaseUseCase):
     def execute(self, book_id: str) -> None: ...
 # file: app/application/use_cases/delete_book_test.py
 class TestDeleteBookUseCase:
@@ -154,6 +155,6 @@ class TestDeleteBookUseCase:
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX401",)))
     assert [f.symbol for f in report.findings] == [
-        "app.application.use_cases.base.Service",
+        "app.application.use_cases.base.BaseUseCase",
         "app.application.use_cases.delete_book.DeleteBookUseCase",
     ]

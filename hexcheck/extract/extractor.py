@@ -26,7 +26,7 @@ import ast
 import re
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import libcst as cst
 
@@ -786,16 +786,17 @@ class _Extractor:
         decorators = tuple(s for d in node.decorators for s in [self.summary(d.decorator)] if s is not None)
         qualname = f"{scope.qualname}.<locals>.{node.name.value}"
         inner = _Scope(qualname=qualname, names=dict(scope.names), self_name=scope.self_name)
-        self.scope = inner
-        self.deferred += 1
+        # The nested function's own fact sees its calls as a function's; the outer one sees
+        # them all deferred (they run when the nested function is called).
+        outer_deferred = self.deferred
+        self.scope, self.deferred = inner, 0
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
         if _is_docstring(statements[0] if statements else None):
             statements = statements[1:]
         self._block(statements)
-        self.deferred -= 1
-        self.scope = scope
-        scope.calls.extend(inner.calls)
+        self.scope, self.deferred = scope, outer_deferred
+        scope.calls.extend(replace(call, deferred=True) for call in inner.calls)
         scope.raises.extend(inner.raises)
         scope.handlers.extend(inner.handlers)
         scope.loops.extend(inner.loops)

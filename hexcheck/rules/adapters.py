@@ -30,7 +30,7 @@ from hexcheck.core.facts import (
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.rules.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.rules.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 
 # ---------------------------------------------------------------------- driver vocabulary
 
@@ -68,6 +68,13 @@ DRIVER_CONSTRUCTORS = frozenset(
         "aio_pika.connect_robust", "smtplib.SMTP", "smtplib.SMTP_SSL",
     }
 )  # fmt: skip
+# Synchronous HTTP clients and what sends a request on them.
+_SYNC_HTTP_CLIENTS = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client"}
+)
+_HTTP_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
 # Module-level functions of HTTP clients that send a request.
 HTTP_FUNCTIONS = frozenset(
     f"{package}.{verb}"
@@ -204,16 +211,18 @@ def meant_concrete(r: Roles, ref: ClassRef) -> bool:
     """Whether an implementation is meant to be instantiated, not a base for others.
 
     A class that declares `ABC` or abstract methods of its own, has first-party
-    subclasses, or is named `Base...`/`Abstract...`/`...Base`/`...Mixin` is a base.
+    subclasses outside the tests, or is named `Base...`/`Abstract...`/`...Base`/`...Mixin`
+    is a base.
     """
     name = ref.cls.name
     if r.declares_abc(ref) or r.is_protocol(ref):
         return False
     if any(is_abstract_method(method) for method in ref.cls.methods):
         return False
-    if name.startswith(("Base", "Abstract", "_")) or name.endswith(("Base", "Mixin")):
+    if name.startswith(("Base", "Abstract")) or name.endswith(("Base", "Mixin")):
         return False
-    return not r.model.subclasses(ref.dotted)
+    # A fake in the tests that extends the real adapter does not make it a base.
+    return not any(not is_test_module(sub.rpartition(".")[0]) for sub in r.model.subclasses(ref.dotted))
 
 
 def _decorators(function: FunctionFact) -> list[str]:
@@ -414,18 +423,32 @@ class TypeIndex:
         if where.self_name and head == where.self_name and where.cls is not None:
             if len(parts) < 3:
                 return (), 0
-            return self.attributes(where.cls).get(parts[1], ()), len(parts) - 3
+            return self._walk(self.attributes(where.cls).get(parts[1], ()), parts[2:-1])
         params = self.param_types(where.function)
         if head in params:
-            return params[head], len(parts) - 2
+            return self._walk(params[head], parts[1:-1])
         for cut in range(len(parts) - 1, 0, -1):
             prefix = ".".join(parts[:cut])
             if "." not in prefix:
                 break
             types = self.module_variable(prefix)
             if types:
-                return types, len(parts) - 1 - cut
+                return self._walk(types, parts[cut:-1])
         return (), 0
+
+    def _walk(self, types: tuple[str, ...], hops: list[str]) -> tuple[tuple[str, ...], int]:
+        """Follow attribute hops through first-party classes (`uow.books` where the unit
+        of work declares `books: BookRepository`); the hops left are returned."""
+        for index, hop in enumerate(hops):
+            found: list[str] = []
+            for type_name in types:
+                ref = self.roles.ref(type_name)
+                if ref is not None:
+                    found.extend(self.attributes(ref).get(hop, ()))
+            if not found:
+                return types, len(hops) - index
+            types = tuple(dict.fromkeys(found))
+        return types, 0
 
     # ------------------------------------------------------------------ coroutines
 
@@ -1631,11 +1654,13 @@ def _blocking(call: CallFact, where: Where, index: TypeIndex) -> str:
         return ""
     if callee == "time.sleep":
         return "'time.sleep', which blocks the event loop"
-    if head == "requests" and imports_package(where.facts, "requests"):
-        return f"'{callee}', a synchronous HTTP request that blocks the event loop"
-    if callee in HTTP_FUNCTIONS and head == "httpx":
-        return f"'{callee}', a synchronous HTTP request that blocks the event loop"
     method = _last(callee)
+    if callee in HTTP_FUNCTIONS:
+        return f"'{callee}', a synchronous HTTP request that blocks the event loop"
+    if method in _HTTP_METHODS and "." in callee:
+        types, _ = index.receiver(call, where)
+        if types and all(t in _SYNC_HTTP_CLIENTS for t in types):
+            return f"'{callee}', a synchronous HTTP request that blocks the event loop"
     if method in PYMONGO_IO_METHODS and "." in callee:
         types, _ = index.receiver(call, where)
         known = bool(types) and all(_sync_pymongo(t) for t in types)
@@ -1689,6 +1714,8 @@ async def fetch(url: str) -> bytes:
     loop = asyncio.get_running_loop()
     response = await loop.run_in_executor(None, lambda: requests.get(url, timeout=5))
     await asyncio.to_thread(time.sleep, 1)
+    if not response.ok:
+        raise requests.exceptions.HTTPError(response.reason)
     return response.content
 
 def fetch_sync(url: str) -> bytes:
@@ -1742,14 +1769,19 @@ async def cover(isbn: str) -> str:
 """,
         """\
 # file: app/infrastructure/persistence/books.py
+import requests
 from pymongo import MongoClient
 from pymongo.collection import Collection
 
 client = MongoClient("mongodb://localhost")
 
 class Books:
-    def __init__(self, collection: Collection) -> None:
+    def __init__(self, collection: Collection, http: requests.Session) -> None:
         self._collection = collection
+        self._http = http
+
+    async def cover(self, isbn: str) -> bytes:
+        return self._http.get(f"https://covers.example/{isbn}").content  # error: HEX505
 
     async def get(self, book_id: str):
         return self._collection.find_one({"_id": book_id})  # error: HEX505

@@ -56,7 +56,7 @@ class UseCasePublicSurface(Rule):
     severity = Severity.WARNING
     concern = "use-cases"
     summary = "A use case does not expose exactly one public entry point (`execute`)."
-    subject = "use cases expose a single execute"
+    subject = "use cases expose a single entry point"
     why = (
         "A use case is one thing the application does for its users: borrow a book, "
         "register a member. One public `execute` makes that visible at every call site, "

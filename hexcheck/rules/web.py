@@ -137,6 +137,10 @@ _SCALAR_BASES = frozenset(
     {"str", "int", "float", "bytes", "bool", "uuid.UUID", "decimal.Decimal",
      "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
 )  # fmt: skip
+# Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`.
+_DTO_NAME = re.compile(
+    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query)$"
+)
 _MAX_ALIAS_HOPS = 8
 _FACTORY = "factory:"  # a router known by the function that builds it
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -228,7 +232,9 @@ class WebIndex:
         canonical = self.model.resolve_symbol(dotted)
         module, _, name = canonical.rpartition(".")
         facts = self.model.modules.get(module)
-        if facts is None and module and not self.model.is_first_party(module):
+        if facts is None and module.count(".") >= 1 and not self.model.is_first_party(module):
+            if self.model.is_stdlib(module.partition(".")[0]):
+                return None
             matches = self._by_suffix.get(module, ())
             if len(matches) == 1:
                 return self._module_and_name(f"{matches[0]}.{name}") if matches[0] != module else None
@@ -301,8 +307,6 @@ class WebIndex:
 
     def _alias(self, dotted: str) -> Expr | None:
         """The value of a module-level type alias (`X = Annotated[...]`, `X = A | B`)."""
-        if not self.model.is_first_party(dotted):
-            return None
         assignment = self.assignment(dotted)
         if assignment is None:
             return None
@@ -365,7 +369,7 @@ class WebIndex:
         if _SCHEME_NAME.search(canonical.rpartition(".")[2]):
             return True
         assignment = self.assignment(canonical)
-        if assignment is not None and self.model.is_first_party(canonical):
+        if assignment is not None:
             value = assignment.value
             if value.kind is ExprKind.CALL:  # `oauth2_scheme = OAuth2PasswordBearer(...)`
                 return self._secures(value.name, seen)
@@ -506,6 +510,9 @@ class WebIndex:
             dependencies = _keyword(decorator, "dependencies")
             if dependencies is not None and any(self._secures_call(d) for d in dependencies.args):
                 return True
+        # `@permission_required(roles=["admin"])`, `@login_required` under the route decorator
+        if any(d is not decorator and _is_auth_name(d.name) for d in function.decorators):
+            return True
         if self.router_secured(self.handler_router(handler)) or self.globally_secured:
             return True
         # A handler may check the caller itself (`user = authenticate(request)`), or
@@ -565,6 +572,22 @@ class WebIndex:
         return False
 
     # ---------------------------------------------------------------- providers (HEX608)
+
+    @cached_property
+    def dependency_functions(self) -> frozenset[str]:
+        """Every first-party module-level function passed to `Depends`/`Security`."""
+        found: set[str] = set()
+        for _, facts in sorted(self.model.modules.items()):
+            for call in _every_call(facts):
+                if call.callee not in DEPENDS | SECURITY:
+                    continue
+                target = call.args[0] if call.args else _keyword_of(call, "dependency")
+                if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
+                    continue
+                located = self.function(target.name)
+                if located is not None:
+                    found.add(f"{located[0].module}.{located[1].qualname}")
+        return frozenset(found)
 
     @cached_property
     def providers(self) -> tuple[tuple[ModuleFacts, FunctionFact], ...]:
@@ -1044,7 +1067,9 @@ class DomainModelInApi(Rule):
         "body is parsed straight into the domain without the DTO that validates the shape "
         "of the input. DTOs let the API and the model evolve at their own pace. Injected "
         "dependencies (`Depends(...)`) are not part of the API and are not reported; nor "
-        "are domain enums and scalar value types."
+        "are domain enums and scalar value types, nor Pydantic schemas named like DTOs "
+        "(`BookResponse`) that merely sit in the domain package (HEX102 reports the "
+        "Pydantic import there)."
     )
     how_to_fix = (
         "Declare a Pydantic DTO in the web layer and map between it and the entity in a "
@@ -1106,11 +1131,17 @@ async def me(user: Annotated[User, Depends(get_current_user)]) -> BookResponse:
 # file: app/domain/ids.py
 class BookId(str):
     pass
+# file: app/domain/schemas.py
+from pydantic import BaseModel
+
+
+class BookResponse(BaseModel):  # an API schema in the wrong package: HEX102's finding
+    title: str
 # file: app/web/books.py
 from fastapi import APIRouter
 
 from app.domain.ids import BookId
-from app.web.schemas import BookResponse
+from app.domain.schemas import BookResponse
 
 router = APIRouter()
 
@@ -1242,6 +1273,8 @@ async def register_member(member: Annotated[domain.Member, Body()]) -> dict:  # 
                 continue
             if any(_is_scalar_base(a) for a in index.roles.ancestors(ref)):
                 continue  # enums, `class BookId(str)`, `class Id(uuid.UUID)`: scalars on the wire
+            if index.roles.is_pydantic_model(ref) and _DTO_NAME.search(ref.cls.name):
+                continue  # an API schema kept in the domain package: HEX102 says where it belongs
             yield ref
 
 
@@ -1719,13 +1752,15 @@ class HttpExceptionOutsideWeb(Rule):
     severity = Severity.WARNING
     concern = "web"
     summary = "HTTPException is raised outside the web and composition layers."
-    subject = "HTTP errors stay in the web layer"
+    subject = "raising functions outside the web layer raise no HTTP errors"
     why = (
         "Status codes are the web adapter's vocabulary. A use case or a repository that "
         "raises `HTTPException` has decided how the failure is shown to an HTTP client, "
         "which it cannot know: the same use case also runs from a CLI, a queue consumer or "
         "a test, where a 404 means nothing, and it now imports FastAPI. Modules outside "
-        "every layer are not checked."
+        "every layer are not checked, nor FastAPI's own extension points wherever they "
+        "live (a function passed to `Depends`, a subclass of a FastAPI or Starlette "
+        "class such as a security scheme or a middleware): answering in HTTP is their job."
     )
     how_to_fix = (
         "Raise a domain or application exception that says what happened, and map it to "
@@ -1780,6 +1815,27 @@ class HTTPException(Exception):  # a first-party class of the same name
 
 def fetch():
     raise HTTPException("upstream failed")
+# file: app/infrastructure/auth/schemes.py
+from fastapi import Depends, HTTPException
+from fastapi.security import OAuth2
+
+
+class OAuth2CookieBearer(OAuth2):  # a FastAPI security scheme, whatever its folder
+    async def __call__(self, request):
+        raise HTTPException(status_code=401)
+
+
+cookie_scheme = OAuth2CookieBearer()
+
+
+async def get_current_user(token: str = Depends(cookie_scheme)):  # a FastAPI dependency
+    raise HTTPException(status_code=401)
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+
+from app.infrastructure.auth.schemes import get_current_user
+
+router = APIRouter(dependencies=[Depends(get_current_user)])
 """,
     )
     invalid = (
@@ -1814,22 +1870,25 @@ class MongoBookRepository:
     )
 
     def examined(self, model: ProjectModel) -> int:
+        """Functions of domain, application and infrastructure that raise something."""
         return sum(
             1
             for module, facts in model.modules.items()
             if model.layer(module) in (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE)
             for _, function in _functions_of(facts)
-            for fact in function.raises
-            if fact.exception
+            if any(fact.exception for fact in function.raises)
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
+        index = web_index(model)
         for module, facts in sorted(model.modules.items()):
             layer = model.layer(module)
             if layer not in (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE):
                 continue
             assert layer is not None
             for cls, function in _functions_of(facts):
+                if self._speaks_http(index, facts, cls, function):
+                    continue
                 owner = f"{cls.qualname}.{function.name}" if cls else function.name
                 for fact in function.raises:
                     if not self._is_http_exception(model, fact.exception):
@@ -1846,6 +1905,18 @@ class MongoBookRepository:
                     )
                     symbol = f"{module}.{owner}:HTTPException"
                     yield self.finding(facts, fact.span, message, symbol, model)
+
+    @staticmethod
+    def _speaks_http(
+        index: WebIndex, facts: ModuleFacts, cls: ClassFact | None, function: FunctionFact
+    ) -> bool:
+        """FastAPI's own extension points answer in HTTP by contract, wherever they live: a
+        dependency (`Depends(get_current_user)`), a security scheme or a middleware class
+        (a subclass of a FastAPI/Starlette class). Their place is another rule's concern."""
+        if cls is None:
+            return f"{facts.module}.{function.name}" in index.dependency_functions
+        ancestors = index.model.ancestors(f"{facts.module}.{cls.qualname}")
+        return any(a.partition(".")[0] in ("fastapi", "starlette") for a in ancestors)
 
     @staticmethod
     def _is_http_exception(model: ProjectModel, exception: str) -> bool:
@@ -1909,9 +1980,9 @@ async def require_librarian(user=Depends(get_current_user)):
 # file: app/web/books.py
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Security
+from fastapi import APIRouter, Depends, Request, Security
 
-from app.web.security import get_current_user, oauth2_scheme, require_librarian
+from app.web.security import get_current_user, oauth2_scheme, permission_required, require_librarian
 
 router = APIRouter(prefix="/books")
 CurrentUser = Annotated[dict, Depends(get_current_user)]
@@ -1934,6 +2005,12 @@ async def rename_book(book_id: str, user=Security(get_current_user, scopes=["boo
 
 @router.delete("/{book_id}")
 async def delete_book(book_id: str, librarian=Depends(require_librarian)):
+    return None
+
+
+@router.post("/{book_id}/archive")
+@permission_required(roles=["librarian"])  # a decorator that checks the caller
+async def archive_book(book_id: str, request: Request):
     return None
 
 
