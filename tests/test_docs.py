@@ -17,7 +17,8 @@ def test_rule_pages_are_fresh() -> None:
     present = {p.name for p in directory.iterdir() if is_rule_page(p.name) or p.name == "index.md"}
     assert present == set(wanted), f"docs/rules/ has other pages than the rules; {REGENERATE}"
     stale = [
-        name for name, text in sorted(wanted.items())
+        name
+        for name, text in sorted(wanted.items())
         if (directory / name).read_text(encoding="utf-8") != text
     ]
     assert not stale, f"stale pages {stale}; {REGENERATE}"

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
-from hexcheck.core.facts import BodyKind, CallContext, ExprKind, ImportKind, ModuleFacts
+from hexcheck.core.facts import BodyKind, CallContext, ExprKind, ModuleFacts
 from hexcheck.extract.extractor import extract
 
 
-def facts_of(source: str, module: str = "app.application.use_cases.books", package: bool = False) -> ModuleFacts:
+def facts_of(
+    source: str, module: str = "app.application.use_cases.books", package: bool = False
+) -> ModuleFacts:
     return extract(textwrap.dedent(source).encode(), module, "books.py", package)
 
 
@@ -255,7 +257,10 @@ def test_body_kinds() -> None:
         """
     )
     assert [m.body for m in facts.classes[0].methods] == [
-        BodyKind.EMPTY, BodyKind.EMPTY, BodyKind.NOT_IMPLEMENTED, BodyKind.CODE,
+        BodyKind.EMPTY,
+        BodyKind.EMPTY,
+        BodyKind.NOT_IMPLEMENTED,
+        BodyKind.CODE,
     ]
 
 
@@ -296,7 +301,10 @@ def test_noqa_comments() -> None:
         """
     )
     assert [(s.line, s.codes) for s in facts.suppressions] == [
-        (1, ("HEX101",)), (2, ("HEX101", "HEX102")), (3, ()), (4, ()),
+        (1, ("HEX101",)),
+        (2, ("HEX101", "HEX102")),
+        (3, ()),
+        (4, ()),
     ]
 
 
@@ -378,7 +386,10 @@ def test_dict_displays_are_mappings() -> None:
     value = facts.assignments[0].value
     assert value.kind is ExprKind.MAPPING
     assert [arg.name for arg in value.args] == [
-        "app.application.errors.NotFound", "404", "app.application.errors.Conflict", "409",
+        "app.application.errors.NotFound",
+        "404",
+        "app.application.errors.Conflict",
+        "409",
     ]
 
 
@@ -396,9 +407,11 @@ def test_a_nested_function_sees_its_own_calls_as_not_deferred() -> None:
     )
     outer = facts.functions[0]
     assert [(c.callee, c.deferred) for c in outer.calls if c.callee == "time.sleep"] == [
-        ("time.sleep", True), ("time.sleep", True),
+        ("time.sleep", True),
+        ("time.sleep", True),
     ]
     (inner,) = outer.nested
     assert [(c.callee, c.deferred) for c in inner.calls if c.callee == "time.sleep"] == [
-        ("time.sleep", False), ("time.sleep", True),
+        ("time.sleep", False),
+        ("time.sleep", True),
     ]

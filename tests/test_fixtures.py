@@ -32,13 +32,37 @@ def test_fixture_findings_match_expected(project: Path, monkeypatch: pytest.Monk
 
 def test_the_readme_sample_fails_and_the_clean_sample_passes() -> None:
     bad = subprocess.run(
-        [sys.executable, "-m", "hexcheck", "check", "fixtures/bookstore_violations", "--no-cache", "--format", "concise"],
-        cwd=FIXTURES.parent, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "hexcheck",
+            "check",
+            "fixtures/bookstore_violations",
+            "--no-cache",
+            "--format",
+            "concise",
+        ],
+        cwd=FIXTURES.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert bad.returncode == 1
     assert "fixtures/bookstore_violations/app/domain/loan.py:20:1: HEX101" in bad.stdout
     clean = subprocess.run(
-        [sys.executable, "-m", "hexcheck", "check", "fixtures/bookstore_clean", "--no-cache", "--preset", "strict"],
-        cwd=FIXTURES.parent, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "hexcheck",
+            "check",
+            "fixtures/bookstore_clean",
+            "--no-cache",
+            "--preset",
+            "strict",
+        ],
+        cwd=FIXTURES.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert (clean.returncode, clean.stdout) == (0, "")

@@ -54,7 +54,10 @@ def test_hostile_project(tmp_path: Path) -> None:
     _project(project, marker)
     result = subprocess.run(
         [sys.executable, "-m", "hexcheck", "check", ".", "--format", "json", "--jobs", "2"],
-        cwd=project, capture_output=True, text=True, timeout=240,
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=240,
     )
     assert "Traceback" not in result.stderr + result.stdout
     assert result.returncode == 1, result.stderr
@@ -66,7 +69,9 @@ def test_hostile_project(tmp_path: Path) -> None:
     assert "app/legacy/dangling.py" in hex900
     assert "null byte" in hex900["app/legacy/null_byte.py"]
     assert "too slow to parse" in hex900["app/legacy/long_chain.py"]
-    assert "crashed" in hex900["app/legacy/deep_parens.py"] or "nesting" in hex900["app/legacy/deep_parens.py"]
+    assert (
+        "crashed" in hex900["app/legacy/deep_parens.py"] or "nesting" in hex900["app/legacy/deep_parens.py"]
+    )
     assert "max-file-bytes" in hex900["app/legacy/huge.py"]
     assert "print" in hex900["app/legacy/python2.py"]
     assert any(f["code"] == "HEX101" and f["path"] == "app/domain/book.py" for f in findings)

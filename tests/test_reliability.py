@@ -65,13 +65,31 @@ def test_mutated_fixture_files_never_break_extraction() -> None:
 
 
 KEYS = [
-    "source-roots", "exclude", "extend-exclude", "preset", "select", "ignore", "type-checking-imports",
-    "allowed-edges", "cache-dir", "parse-timeout", "max-file-bytes", "max-port-methods",
-    "max-handler-statements", "default-layers", "colour", "max_port_methods", "layers", "packages",
+    "source-roots",
+    "exclude",
+    "extend-exclude",
+    "preset",
+    "select",
+    "ignore",
+    "type-checking-imports",
+    "allowed-edges",
+    "cache-dir",
+    "parse-timeout",
+    "max-file-bytes",
+    "max-port-methods",
+    "max-handler-statements",
+    "default-layers",
+    "colour",
+    "max_port_methods",
+    "layers",
+    "packages",
 ]
 _values = st.one_of(
-    st.integers(-5, 5), st.booleans(), st.text("abc -<>", max_size=6),
-    st.lists(st.integers(0, 3), max_size=2), st.floats(allow_nan=False, allow_infinity=False),
+    st.integers(-5, 5),
+    st.booleans(),
+    st.text("abc -<>", max_size=6),
+    st.lists(st.integers(0, 3), max_size=2),
+    st.floats(allow_nan=False, allow_infinity=False),
 )
 
 
@@ -88,7 +106,9 @@ def _toml(value: object) -> str:
 
 @settings(max_examples=60, deadline=None)
 @given(st.dictionaries(st.sampled_from(KEYS), _values, min_size=1, max_size=4))
-def test_generated_bad_configuration_names_the_key(tmp_path_factory: pytest.TempPathFactory, table: dict[str, object]) -> None:
+def test_generated_bad_configuration_names_the_key(
+    tmp_path_factory: pytest.TempPathFactory, table: dict[str, object]
+) -> None:
     path = tmp_path_factory.mktemp("config") / "pyproject.toml"
     path.write_text("[tool.hexcheck]\n" + "".join(f'"{k}" = {_toml(v)}\n' for k, v in table.items()))
     try:
@@ -134,13 +154,18 @@ def test_same_output_for_every_process_count_and_cache_state(sample: Path) -> No
         assert _report(sample, "--no-cache", "--jobs", jobs) == reference
     assert _report(sample) == reference  # cold cache
     assert _report(sample) == reference  # warm cache
-    (sample / "app" / "domain" / "book.py").write_text((sample / "app" / "domain" / "book.py").read_text() + "\n")
+    (sample / "app" / "domain" / "book.py").write_text(
+        (sample / "app" / "domain" / "book.py").read_text() + "\n"
+    )
     assert _report(sample) != ""  # incremental: one changed file re-parsed
 
 
 def test_same_output_whatever_order_files_were_created(tmp_path: Path) -> None:
-    sources = {p.relative_to(FIXTURES / "bookstore_violations"): p.read_bytes()
-               for p in (FIXTURES / "bookstore_violations").rglob("*") if p.is_file()}
+    sources = {
+        p.relative_to(FIXTURES / "bookstore_violations"): p.read_bytes()
+        for p in (FIXTURES / "bookstore_violations").rglob("*")
+        if p.is_file()
+    }
     outputs = []
     for name, order in (("forward", sorted(sources)), ("backward", sorted(sources, reverse=True))):
         root = tmp_path / name / "project"
@@ -174,8 +199,10 @@ def test_corrupted_cache_is_ignored_and_rewritten(sample: Path) -> None:
 def test_concurrent_runs_share_the_cache(sample: Path) -> None:
     reference = _report(sample, "--no-cache")
     command = [sys.executable, "-m", "hexcheck", "check", ".", "--format", "json", "--preset", "strict"]
-    runs = [subprocess.Popen(command, cwd=sample, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-            for _ in range(3)]
+    runs = [
+        subprocess.Popen(command, cwd=sample, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(3)
+    ]
     outputs = [run.communicate(timeout=300) for run in runs]
     assert [out for out, _ in outputs] == [reference] * 3, [err for _, err in outputs]
     assert _report(sample) == reference
@@ -187,7 +214,10 @@ def test_a_run_killed_mid_write_leaves_a_usable_cache(sample: Path) -> None:
         shutil.rmtree(sample / ".hexcheck_cache", ignore_errors=True)
         run = subprocess.Popen(
             [sys.executable, "-m", "hexcheck", "check", ".", "--format", "json", "--preset", "strict"],
-            cwd=sample, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+            cwd=sample,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         time.sleep(delay)
         os.killpg(run.pid, signal.SIGKILL)

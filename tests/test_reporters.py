@@ -268,8 +268,7 @@ FINDINGS = (
     _finding(
         _WeakDto,
         Location(WEIRD_PATH, 9, 4, 9, 14),
-        "DTO field 'BookOut.tags' is annotated `list` without type parameters; "
-        "say list[str] | None",
+        "DTO field 'BookOut.tags' is annotated `list` without type parameters; say list[str] | None",
         "app.web.schemas.legacy,v1:books.BookOut.tags",
         "web",
     ),

@@ -29,7 +29,10 @@ BOUNDARIES = {
 def test_hexcheck_finds_nothing_in_itself() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "hexcheck", "check", ".", "--no-cache", "--format", "concise"],
-        cwd=REPO, capture_output=True, text=True, timeout=300,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert result.stdout == ""
     assert result.returncode == 0, result.stderr

@@ -195,9 +195,12 @@ class FactsCache:
             if db is not None:
                 # Only the latest few runs are worth keeping.
                 db.execute(
-                    "DELETE FROM reports WHERE rowid NOT IN (SELECT rowid FROM reports ORDER BY rowid DESC LIMIT 7)"
+                    "DELETE FROM reports WHERE rowid NOT IN "
+                    "(SELECT rowid FROM reports ORDER BY rowid DESC LIMIT 7)"
                 )
-                db.execute("INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (key, _checksum(payload), payload))
+                db.execute(
+                    "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (key, _checksum(payload), payload)
+                )
 
 
 def _load(checksum: str, payload: bytes) -> object | None:

@@ -81,7 +81,9 @@ class Extraction:
     def _run_key(self, files: Sequence[SourceFile], keys: dict[str, str], extra: str) -> str:
         digest = hashlib.sha256(f"{VERSION}\0{EXTRACTOR_VERSION}\0{self.config!r}\0{extra}".encode())
         for file in files:
-            digest.update(f"\0{file.display_path}\0{file.module}\0{file.is_package}\0{keys[file.path]}".encode())
+            digest.update(
+                f"\0{file.display_path}\0{file.module}\0{file.is_package}\0{keys[file.path]}".encode()
+            )
         return digest.hexdigest()
 
     # ------------------------------------------------------------------ facts
@@ -141,7 +143,9 @@ class Extraction:
                 if stored is not None and signature is not None and not _transient(stored):
                     entries.append((file.path, signature, key, stored))
             self.cache.put_facts(entries)
-        return [facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)]
+        return [
+            facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)
+        ]
 
 
 def _transient(facts: ModuleFacts) -> bool:
@@ -168,4 +172,3 @@ def sequential(config: Config) -> Extraction:
 
 
 __all__ = ["Extraction", "cache_for", "sequential"]
-

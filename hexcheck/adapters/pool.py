@@ -20,6 +20,7 @@ processes and whatever order they finish in.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import sys
@@ -43,13 +44,15 @@ _RECURSION_LIMIT = 4000
 def _extract_safely(task: Task) -> ModuleFacts:
     from hexcheck.extract.extractor import extract
 
-    index, data, module, path, is_package = task
+    _, data, module, path, is_package = task
     try:
         return extract(data, module, path, is_package)
     except Exception as error:  # a bug in the extractor must not lose the other files
         return ModuleFacts(
             module, path, is_package,
-            problem=ParseProblem(f"hexcheck failed on this file ({type(error).__name__}: {error}); please report it"),
+            problem=ParseProblem(
+                f"hexcheck failed on this file ({type(error).__name__}: {error}); please report it"
+            ),
         )  # fmt: skip
 
 
@@ -145,7 +148,10 @@ def extract_all(
                         code = worker.process.exitcode
                         worker.process.join(timeout=5)
                         code = worker.process.exitcode if code is None else code
-                        fail(worker, f"the parser crashed on this file (worker exit code {code}); nesting too deep?")
+                        fail(
+                            worker,
+                            f"the parser crashed on this file (worker exit code {code}); nesting too deep?",
+                        )
                         workers[index] = worker = start()
                         dispatch(worker)
                         continue
@@ -164,10 +170,8 @@ def extract_all(
                 dispatch(worker)
     finally:
         for worker in workers:
-            try:
+            with contextlib.suppress(OSError, ValueError):
                 worker.conn.send(None)
-            except (OSError, ValueError):
-                pass
         for worker in workers:
             worker.process.join(timeout=2)
             if worker.process.is_alive():

@@ -33,20 +33,37 @@ DEFAULT_ALLOWED: Mapping[Layer, frozenset[Layer]] = {
 
 # Package components that place a module in a layer when no configuration says otherwise.
 WEB_COMPONENTS = frozenset(
-    {"web", "api", "rest", "http", "routers", "routes", "controllers", "entrypoints",
-     "dtos", "schemas", "mappers"}
+    {
+        "web",
+        "api",
+        "rest",
+        "http",
+        "routers",
+        "routes",
+        "controllers",
+        "entrypoints",
+        "dtos",
+        "schemas",
+        "mappers",
+    }
 )
 COMPOSITION_NAMES = frozenset(
-    {"main", "container", "containers", "bootstrap", "dependencies", "deps", "di",
-     "wiring", "settings", "config"}
+    {
+        "main",
+        "container",
+        "containers",
+        "bootstrap",
+        "dependencies",
+        "deps",
+        "di",
+        "wiring",
+        "settings",
+        "config",
+    }
 )
 DOMAIN_COMPONENTS = frozenset({"domain"})
-APPLICATION_COMPONENTS = frozenset(
-    {"application", "use_cases", "usecases", "service_layer", "ports"}
-)
-INFRASTRUCTURE_COMPONENTS = frozenset(
-    {"infrastructure", "infra", "adapters", "persistence", "repositories"}
-)
+APPLICATION_COMPONENTS = frozenset({"application", "use_cases", "usecases", "service_layer", "ports"})
+INFRASTRUCTURE_COMPONENTS = frozenset({"infrastructure", "infra", "adapters", "persistence", "repositories"})
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
 
@@ -114,9 +131,7 @@ class LayerMap:
     use_defaults: bool = True
 
     @classmethod
-    def from_mapping(
-        cls, patterns: Mapping[Layer, Iterable[str]], use_defaults: bool = True
-    ) -> LayerMap:
+    def from_mapping(cls, patterns: Mapping[Layer, Iterable[str]], use_defaults: bool = True) -> LayerMap:
         return cls(
             tuple((layer, tuple(patterns[layer])) for layer in LAYERS if layer in patterns),
             use_defaults,

@@ -60,15 +60,12 @@ from hexcheck.extract.positions import (
     provider_spans,
     span_of,
 )
-
 from hexcheck.extract.version import EXTRACTOR_VERSION
 
 _SUMMARY_DEPTH = 4
 _DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "__import__"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "builtins.ImportError"})
-_NOQA = re.compile(
-    r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][A-Z0-9]*(?:[,\s]+[A-Z][A-Z0-9]*)*))?", re.IGNORECASE
-)
+_NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][A-Z0-9]*(?:[,\s]+[A-Z][A-Z0-9]*)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
 
@@ -154,9 +151,7 @@ def suppressions(text: str) -> tuple[Suppression, ...]:
         if match is None:
             continue
         codes = match.group("codes")
-        found.append(
-            Suppression(number, tuple(c.upper() for c in _CODE.findall(codes)) if codes else ())
-        )
+        found.append(Suppression(number, tuple(c.upper() for c in _CODE.findall(codes)) if codes else ()))
     return tuple(found)
 
 
@@ -549,7 +544,7 @@ class _Extractor:
         previous = self.guarded
         self.guarded = previous or guards
         self._block(block_statements(statement.body))
-        for handler, types in zip(statement.handlers, caught):
+        for handler, types in zip(statement.handlers, caught, strict=True):
             self._handler(handler, types)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
         self.guarded = previous
         if statement.orelse is not None:
@@ -589,7 +584,9 @@ class _Extractor:
 
     def _assignment(self, statement: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         value = statement.value
-        context = CallContext.ASSIGNED if isinstance(statement, (cst.Assign, cst.AnnAssign)) else CallContext.OTHER
+        context = (
+            CallContext.ASSIGNED if isinstance(statement, (cst.Assign, cst.AnnAssign)) else CallContext.OTHER
+        )
         if isinstance(statement, cst.Assign):
             targets = [t.target for t in statement.targets]
         else:
@@ -607,7 +604,9 @@ class _Extractor:
                 return
             for target in targets:
                 if isinstance(target, cst.Name):
-                    self.assignments.append(AssignmentFact(target.value, self._span(statement), summary, annotation))
+                    self.assignments.append(
+                        AssignmentFact(target.value, self._span(statement), summary, annotation)
+                    )
             return
         if not scope.self_name:
             return
@@ -688,7 +687,12 @@ class _Extractor:
                 for target in statement.targets:
                     if isinstance(target.target, cst.Name):
                         attributes.append(
-                            AttributeFact(target.target.value, self._span(statement), None, self.summary(statement.value))
+                            AttributeFact(
+                                target.target.value,
+                                self._span(statement),
+                                None,
+                                self.summary(statement.value),
+                            )
                         )
             elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
                 if isinstance(statement, cst.If):
@@ -736,7 +740,9 @@ class _Extractor:
         callee = self.resolve(call.func)
         args, keywords = self._arguments(call.args, 1)
         target = self.scope.calls if self.scope is not None else self.module_calls
-        target.append(CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords, self.deferred > 0))
+        target.append(
+            CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords, self.deferred > 0)
+        )
 
     def _function(self, node: cst.FunctionDef, qualname: str, method: bool = False) -> FunctionFact:
         self._header_calls(node)

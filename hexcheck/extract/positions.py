@@ -179,7 +179,7 @@ class _Indexer:
     def block(self, statements: Sequence[cst.CSTNode], nodes: Sequence[ast.stmt]) -> None:
         if len(statements) != len(nodes):
             raise PositionMismatch(f"{len(statements)} statements against {len(nodes)}")
-        for statement, node in zip(statements, nodes):
+        for statement, node in zip(statements, nodes, strict=True):
             self.statement(statement, node)
 
     def statement(self, statement: cst.CSTNode, node: ast.AST) -> None:
@@ -209,7 +209,7 @@ class _Indexer:
             handlers = node.handlers  # type: ignore[attr-defined]
             if len(statement.handlers) != len(handlers):
                 raise PositionMismatch("except clauses")
-            for handler, ast_handler in zip(statement.handlers, handlers):
+            for handler, ast_handler in zip(statement.handlers, handlers, strict=True):
                 self.spans[id(handler)] = self.span(ast_handler)
                 if self.with_calls:
                     self.calls(handler, ast_handler)
@@ -222,7 +222,7 @@ class _Indexer:
             assert isinstance(node, ast.Match)
             if len(statement.cases) != len(node.cases):
                 raise PositionMismatch("match cases")
-            for case, ast_case in zip(statement.cases, node.cases):
+            for case, ast_case in zip(statement.cases, node.cases, strict=True):
                 if self.with_calls:
                     self.calls(case, ast_case)
                 self.block(block_statements(case.body), ast_case.body)
@@ -242,7 +242,7 @@ class _Indexer:
             theirs.append(args.kwarg)
         if len(ours) != len(theirs):
             raise PositionMismatch("parameters")
-        for param, arg in zip(ours, theirs):
+        for param, arg in zip(ours, theirs, strict=True):
             self.spans[id(param)] = self.span(arg)
 
     def calls(self, statement: cst.CSTNode, node: ast.AST) -> None:
@@ -258,7 +258,7 @@ class _Indexer:
         ours = list(_own_calls(statement))
         if len(ours) != len(theirs):
             raise PositionMismatch(f"{len(ours)} calls against {len(theirs)}")
-        for call, ast_call in zip(ours, theirs):
+        for call, ast_call in zip(ours, theirs, strict=True):
             if _cst_callee_tail(call.func) != _callee_tail(ast_call.func):
                 raise PositionMismatch("callee")
             self.spans[id(call)] = self.span(ast_call)
@@ -276,9 +276,7 @@ def _own_calls(statement: cst.CSTNode) -> Iterator[cst.Call]:
         parts = [statement.target, statement.iter]
     elif isinstance(statement, cst.With):
         parts = list(statement.items)
-    elif isinstance(statement, cst.ExceptHandler):
-        parts = [statement.type]
-    elif isinstance(statement, cst.ExceptStarHandler):
+    elif isinstance(statement, (cst.ExceptHandler, cst.ExceptStarHandler)):
         parts = [statement.type]
     elif isinstance(statement, cst.MatchCase):
         parts = [statement.guard]
@@ -309,6 +307,5 @@ def provider_spans(module: cst.Module) -> dict[int, Span]:
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     ranges = wrapper.resolve(PositionProvider)
     return {
-        id(node): Span(r.start.line, r.start.column, r.end.line, r.end.column)
-        for node, r in ranges.items()
+        id(node): Span(r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()
     }

@@ -27,10 +27,7 @@ def _clean(text: str) -> str:
 
 def _line(finding: Finding) -> str:
     lines = [f"{place(finding.location)}: {finding.message}"]
-    lines.extend(
-        f"    {place(hop.location)}: imports {hop.imported}"
-        for hop in finding.chain
-    )
+    lines.extend(f"    {place(hop.location)}: imports {hop.imported}" for hop in finding.chain)
     return "\n".join(lines)
 
 

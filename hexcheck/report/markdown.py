@@ -48,10 +48,7 @@ def code(text: str) -> str:
 
 def _finding(finding: Finding) -> list[str]:
     lines = [f"- {code(place(finding.location))} {escape(finding.message)}"]
-    lines.extend(
-        f"  - {code(place(hop.location))} imports {code(hop.imported)}"
-        for hop in finding.chain
-    )
+    lines.extend(f"  - {code(place(hop.location))} imports {code(hop.imported)}" for hop in finding.chain)
     return lines
 
 

@@ -327,4 +327,3 @@ def render(report: Report, color: bool) -> str:
         lines.append("")
     lines.extend(_summary(report, palette))
     return "\n".join(lines) + "\n"
-

@@ -83,7 +83,7 @@ def concern_title(concern: str) -> str:
 def _preset_text(rule: type[Rule]) -> str:
     if rule.preset == "recommended":
         return "recommended (on by default)"
-    return f"{rule.preset} (opt in with `preset = \"{rule.preset}\"` or `--select {rule.code}`)"
+    return f'{rule.preset} (opt in with `preset = "{rule.preset}"` or `--select {rule.code}`)'
 
 
 def rule_page(rule: type[Rule]) -> str:

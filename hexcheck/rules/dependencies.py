@@ -177,10 +177,10 @@ class ForbiddenPackage(Rule):
         "        title: str\n\n"
         "        def __post_init__(self) -> None:\n"
         "            if not self.title:\n"
-        "                raise InvalidBook(\"a book needs a title\")\n\n"
+        '                raise InvalidBook("a book needs a title")\n\n'
         "The lists are configurable per layer: `[tool.hexcheck.packages.domain]` "
-        "`extend-allow = [\"attrs\"]`, `[tool.hexcheck.packages.application]` "
-        "`extend-forbid = [\"kafka\"]`."
+        '`extend-allow = ["attrs"]`, `[tool.hexcheck.packages.application]` '
+        '`extend-forbid = ["kafka"]`.'
     )
     valid = (
         """\
@@ -246,7 +246,9 @@ def handler() -> None:
                     reason = f"{layer.value} may import only {allowed}"
                 else:
                     reason = f"'{package}' is forbidden in {layer.value}"
-                message = f"{layer.value} module '{module}' imports the external package '{package}'; {reason}"
+                message = (
+                    f"{layer.value} module '{module}' imports the external package '{package}'; {reason}"
+                )
                 yield self.finding(facts, fact.span, message, f"{module} -> {package}", model)
 
 
@@ -324,7 +326,9 @@ from app.infrastructure.web import routers
         return sum(
             1
             for edge in model.edges()
-            if counts(model, edge) and model.layer(edge.importer) is not None and model.layer(edge.imported) is None
+            if counts(model, edge)
+            and model.layer(edge.importer) is not None
+            and model.layer(edge.imported) is None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
@@ -371,7 +375,7 @@ class ImportCycle(Rule):
         "and `app/domain/customer.py` does `from app.domain.order import Order`.\n\n"
         "After: `customer.py` keeps `from typing import TYPE_CHECKING` and "
         "`if TYPE_CHECKING: from app.domain.order import Order`, with the annotation "
-        "written `\"Order\"`."
+        'written `"Order"`.'
     )
     valid = (
         """\

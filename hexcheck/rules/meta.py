@@ -26,7 +26,7 @@ class ParseError(Rule):
     )
     how_to_fix = (
         "Fix the syntax error, or, for generated or vendored files that are not part of "
-        "the service, exclude them: `extend-exclude = [\"generated\"]` in "
+        'the service, exclude them: `extend-exclude = ["generated"]` in '
         "`[tool.hexcheck]`. A file over the limits can be allowed with `max-file-bytes` "
         "or `parse-timeout`.\n\n"
         "Before:\n\n"
@@ -67,12 +67,19 @@ class Book:
         for facts in model.modules.values():
             if facts.problem is not None:
                 yield self.finding(
-                    facts, facts.problem.span, f"cannot check this file: {facts.problem.message}", facts.module
+                    facts,
+                    facts.problem.span,
+                    f"cannot check this file: {facts.problem.message}",
+                    facts.module,
                 )
 
     def unreadable(self, display_path: str, message: str) -> Finding:
         """A HEX900 for a path that never became a module (a broken link, a loop)."""
         return Finding(
-            self.code, self.name, self.severity, f"cannot check this path: {message}",
-            Location(display_path, 1, 0, 1, 0), display_path,
+            self.code,
+            self.name,
+            self.severity,
+            f"cannot check this path: {message}",
+            Location(display_path, 1, 0, 1, 0),
+            display_path,
         )

@@ -103,9 +103,7 @@ class Roles:
     @cached_property
     def classes(self) -> tuple[ClassRef, ...]:
         return tuple(
-            ClassRef(facts, cls)
-            for _, facts in sorted(self.model.modules.items())
-            for cls in facts.classes
+            ClassRef(facts, cls) for _, facts in sorted(self.model.modules.items()) for cls in facts.classes
         )
 
     @cached_property
@@ -169,9 +167,7 @@ class Roles:
         return any(base.name in PROTOCOL_BASES for base in ref.cls.bases)
 
     def declares_abc(self, ref: ClassRef) -> bool:
-        return ref.cls.metaclass in ABC_METACLASSES or any(
-            base.name in ABC_BASES for base in ref.cls.bases
-        )
+        return ref.cls.metaclass in ABC_METACLASSES or any(base.name in ABC_BASES for base in ref.cls.bases)
 
     def abstract_methods(self, ref: ClassRef) -> dict[str, tuple[ClassRef, FunctionFact]]:
         """Abstract methods still unimplemented in `ref`, inherited ones included.
@@ -225,9 +221,13 @@ class Roles:
         """
         for base in ref.cls.bases:
             parent = self.ref(base.name)
-            if parent is not None and parent is not ref and not self.is_abstract(parent):
-                if not parent.cls.name.endswith(suffixes):
-                    return True
+            if (
+                parent is not None
+                and parent is not ref
+                and not self.is_abstract(parent)
+                and not parent.cls.name.endswith(suffixes)
+            ):
+                return True
         return False
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
@@ -322,9 +322,7 @@ class Roles:
         return tuple(
             ref
             for ref in self.classes
-            if self.layer(ref) is Layer.INFRASTRUCTURE
-            and not self.is_abstract(ref)
-            and self.ports_of(ref)
+            if self.layer(ref) is Layer.INFRASTRUCTURE and not self.is_abstract(ref) and self.ports_of(ref)
         )
 
     @cached_property
@@ -405,8 +403,7 @@ class Roles:
                     self._is_router_class(each) for each in param.annotation.names()
                 )
         return any(
-            call.context is CallContext.ASSIGNED and self.makes_router(call.callee)
-            for call in function.calls
+            call.context is CallContext.ASSIGNED and self.makes_router(call.callee) for call in function.calls
         )
 
     def _is_router_class(self, dotted: str) -> bool:

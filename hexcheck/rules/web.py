@@ -33,12 +33,8 @@ from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, RouteHandler, is_test_module, roles
 
-DEPENDS = frozenset(
-    {"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"}
-)
-SECURITY = frozenset(
-    {"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"}
-)
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
+SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
 ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "Any"})
 HTTP_EXCEPTIONS = frozenset(
@@ -689,7 +685,7 @@ class FatController(Rule):
         "Move the logic into the use case (or a domain service) and leave the handler "
         "three steps: map the request, execute, map the result.\n\n"
         "Before:\n\n"
-        "    @router.get(\"/members/{member_id}/loans\")\n"
+        '    @router.get("/members/{member_id}/loans")\n'
         "    async def member_loans(member_id: str, use_case=Depends(provide_list_loans)):\n"
         "        loans = await use_case.execute(member_id)\n"
         "        items = []\n"
@@ -700,7 +696,7 @@ class FatController(Rule):
         "                items.append(LoanMapper.to_response(loan))\n"
         "        return LoanListResponse(items=items)\n\n"
         "After:\n\n"
-        "    @router.get(\"/members/{member_id}/loans\")\n"
+        '    @router.get("/members/{member_id}/loans")\n'
         "    async def member_loans(member_id: str, use_case=Depends(provide_list_loans)):\n"
         "        loans = await use_case.execute(member_id)  # overdue first: a use-case rule\n"
         "        return LoanMapper.to_list_response(loans)"
@@ -837,12 +833,12 @@ class ControllerBypassesUseCase(Rule):
         "Add (or reuse) a use case that does the work through a port, and inject the use "
         "case into the handler.\n\n"
         "Before:\n\n"
-        "    @router.get(\"/books/{book_id}\")\n"
+        '    @router.get("/books/{book_id}")\n'
         "    async def get_book(book_id: str, db: AsyncIOMotorDatabase = Depends(get_database)):\n"
         "        book = await MongoBookRepository(db).get(book_id)\n"
         "        return BookMapper.to_response(book)\n\n"
         "After:\n\n"
-        "    @router.get(\"/books/{book_id}\")\n"
+        '    @router.get("/books/{book_id}")\n'
         "    async def get_book(book_id: str, use_case: GetBook = Depends(provide_get_book)):\n"
         "        return BookMapper.to_response(await use_case.execute(book_id))"
     )
@@ -1075,11 +1071,11 @@ class DomainModelInApi(Rule):
         "Declare a Pydantic DTO in the web layer and map between it and the entity in a "
         "mapper.\n\n"
         "Before:\n\n"
-        "    @router.get(\"/books/{book_id}\")\n"
+        '    @router.get("/books/{book_id}")\n'
         "    async def get_book(book_id: str, use_case=Depends(provide_get_book)) -> Book:\n"
         "        return await use_case.execute(book_id)\n\n"
         "After:\n\n"
-        "    @router.get(\"/books/{book_id}\", response_model=BookResponse)\n"
+        '    @router.get("/books/{book_id}", response_model=BookResponse)\n'
         "    async def get_book(book_id: str, use_case=Depends(provide_get_book)) -> BookResponse:\n"
         "        return BookMapper.to_response(await use_case.execute(book_id))"
     )
@@ -1432,8 +1428,8 @@ class UnmappedDomainException(Rule):
     summary = "A domain or application exception that is raised is handled nowhere at the edge."
     subject = "raised domain exceptions are mapped to HTTP"
     why = (
-        "A domain exception is a business answer (\"this book is not available\", \"no "
-        "such member\"). If no `except` clause and no exception handler translates it, "
+        'A domain exception is a business answer ("this book is not available", "no '
+        'such member"). If no `except` clause and no exception handler translates it, '
         "FastAPI turns it into a bare HTTP 500: the client cannot tell a refused request "
         "from a crash, monitoring pages someone at night, and the message the domain "
         "carefully wrote is lost. An exception counts as handled when an `except` clause "
@@ -1450,7 +1446,7 @@ class UnmappedDomainException(Rule):
         "After:\n\n"
         "    @app.exception_handler(BookNotAvailable)\n"
         "    async def book_not_available(request: Request, exc: BookNotAvailable) -> JSONResponse:\n"
-        "        return JSONResponse(status_code=409, content={\"detail\": str(exc)})"
+        '        return JSONResponse(status_code=409, content={"detail": str(exc)})'
     )
     valid = (
         """\
@@ -1767,7 +1763,7 @@ class HttpExceptionOutsideWeb(Rule):
         "a status code in the web layer with an exception handler.\n\n"
         "Before, in `app/application/use_cases/get_book.py`:\n\n"
         "    if book is None:\n"
-        "        raise HTTPException(status_code=404, detail=\"book not found\")\n\n"
+        '        raise HTTPException(status_code=404, detail="book not found")\n\n'
         "After:\n\n"
         "    if book is None:\n"
         "        raise BookNotFound(book_id)\n\n"
@@ -1900,8 +1896,7 @@ class MongoBookRepository:
                         else f"'{raised.rpartition('.')[2]}', an HTTPException"
                     )
                     message = (
-                        f"{layer.value} code '{owner}' raises {what}; status codes belong to "
-                        "the web layer"
+                        f"{layer.value} code '{owner}' raises {what}; status codes belong to the web layer"
                     )
                     symbol = f"{module}.{owner}:HTTPException"
                     yield self.finding(facts, fact.span, message, symbol, model)
@@ -1954,12 +1949,12 @@ class UnauthenticatedRoute(Rule):
     how_to_fix = (
         "Add the security dependency to the route, or once to its router.\n\n"
         "Before:\n\n"
-        "    router = APIRouter(prefix=\"/books\")\n\n"
-        "    @router.delete(\"/{book_id}\")\n"
+        '    router = APIRouter(prefix="/books")\n\n'
+        '    @router.delete("/{book_id}")\n'
         "    async def delete_book(book_id: str, use_case=Depends(provide_delete_book)): ...\n\n"
         "After:\n\n"
-        "    router = APIRouter(prefix=\"/books\", dependencies=[Depends(get_current_user)])\n\n"
-        "    @router.delete(\"/{book_id}\")\n"
+        '    router = APIRouter(prefix="/books", dependencies=[Depends(get_current_user)])\n\n'
+        '    @router.delete("/{book_id}")\n'
         "    async def delete_book(book_id: str, use_case=Depends(provide_delete_book)): ..."
     )
     valid = (
