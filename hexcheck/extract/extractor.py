@@ -57,6 +57,7 @@ from hexcheck.extract.positions import (
     ast_spans,
     block_statements,
     iter_calls,
+    node_fields,
     provider_spans,
     span_of,
 )
@@ -747,12 +748,40 @@ class _Extractor:
     def _function(self, node: cst.FunctionDef, qualname: str, method: bool = False) -> FunctionFact:
         self._header_calls(node)
         params = self._params(node.params)
-        decorators = tuple(s for d in node.decorators for s in [self.summary(d.decorator)] if s is not None)
         self_name = ""
         if method and params and params[0].kind in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY):
             self_name = params[0].name
-        outer_scope, outer_deferred = self.scope, self.deferred
         scope = _Scope(qualname=qualname, self_name=self_name)
+        return self._function_fact(node, params, scope)
+
+    def _nested_function(self, node: cst.FunctionDef) -> None:
+        """A function inside a function: its body counts as part of the outer one.
+
+        It is also kept as a fact of its own in the outer function's `nested` (a route
+        registered inside an app factory is a route handler too).
+        """
+        scope = self.scope
+        assert scope is not None
+        self._header_calls(node)
+        params = self._params(node.params)
+        qualname = f"{scope.qualname}.<locals>.{node.name.value}"
+        inner = _Scope(qualname=qualname, names=dict(scope.names), self_name=scope.self_name)
+        fact = self._function_fact(node, params, inner)
+        # The nested function's own fact sees its calls as a function's; the outer one sees
+        # them all deferred (they run when the nested function is called).
+        scope.calls.extend(replace(call, deferred=True) for call in inner.calls)
+        scope.raises.extend(inner.raises)
+        scope.handlers.extend(inner.handlers)
+        scope.loops.extend(inner.loops)
+        scope.self_attributes.extend(inner.self_attributes)
+        scope.statements += inner.statements
+        scope.nested.append(fact)
+
+    def _function_fact(
+        self, node: cst.FunctionDef, params: tuple[ParamFact, ...], scope: _Scope
+    ) -> FunctionFact:
+        """Walk a function's body in `scope` (calls inside are not deferred) into its fact."""
+        outer_scope, outer_deferred = self.scope, self.deferred
         self.scope, self.deferred = scope, 0
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
@@ -762,10 +791,12 @@ class _Extractor:
         self.scope, self.deferred = outer_scope, outer_deferred
         return FunctionFact(
             name=node.name.value,
-            qualname=qualname,
+            qualname=scope.qualname,
             span=self._span(node),
             is_async=node.asynchronous is not None,
-            decorators=decorators,
+            decorators=tuple(
+                s for d in node.decorators for s in [self.summary(d.decorator)] if s is not None
+            ),
             params=params,
             returns=self.annotation(node.returns),
             body=body_kind,
@@ -779,60 +810,9 @@ class _Extractor:
             nested=tuple(scope.nested),
         )
 
-    def _nested_function(self, node: cst.FunctionDef) -> None:
-        """A function inside a function: its body counts as part of the outer one.
-
-        It is also kept as a fact of its own in the outer function's `nested` (a route
-        registered inside an app factory is a route handler too).
-        """
-        scope = self.scope
-        assert scope is not None
-        self._header_calls(node)
-        params = self._params(node.params)
-        decorators = tuple(s for d in node.decorators for s in [self.summary(d.decorator)] if s is not None)
-        qualname = f"{scope.qualname}.<locals>.{node.name.value}"
-        inner = _Scope(qualname=qualname, names=dict(scope.names), self_name=scope.self_name)
-        # The nested function's own fact sees its calls as a function's; the outer one sees
-        # them all deferred (they run when the nested function is called).
-        outer_deferred = self.deferred
-        self.scope, self.deferred = inner, 0
-        statements = block_statements(node.body)
-        body_kind = _body_kind(statements)
-        if _is_docstring(statements[0] if statements else None):
-            statements = statements[1:]
-        self._block(statements)
-        self.scope, self.deferred = scope, outer_deferred
-        scope.calls.extend(replace(call, deferred=True) for call in inner.calls)
-        scope.raises.extend(inner.raises)
-        scope.handlers.extend(inner.handlers)
-        scope.loops.extend(inner.loops)
-        scope.self_attributes.extend(inner.self_attributes)
-        scope.statements += inner.statements
-        scope.nested.append(
-            FunctionFact(
-                name=node.name.value,
-                qualname=qualname,
-                span=self._span(node),
-                is_async=node.asynchronous is not None,
-                decorators=decorators,
-                params=params,
-                returns=self.annotation(node.returns),
-                body=body_kind,
-                statement_count=inner.statements,
-                loops=tuple(inner.loops),
-                raises=tuple(inner.raises),
-                calls=tuple(inner.calls),
-                handlers=tuple(inner.handlers),
-                is_generator=inner.generator,
-                nested=tuple(inner.nested),
-            )
-        )
-
 
 def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    from hexcheck.extract.positions import _fields
-
-    for name in _fields(type(node)):
+    for name in node_fields(type(node)):
         child = getattr(node, name)
         if isinstance(child, cst.CSTNode):
             yield child

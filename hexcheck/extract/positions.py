@@ -86,7 +86,7 @@ def span_of(node: ast.AST) -> Span:
     return Span(line, col, end_line, col if end_col is None else end_col)
 
 
-def _fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
+def node_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     names = _FIELD_CACHE.get(kind)
     if names is None:
         names = tuple(
@@ -105,7 +105,7 @@ def iter_calls(node: cst.CSTNode) -> Iterator[cst.Call]:
     if isinstance(node, cst.IfExp):  # `body if test else orelse`: fields are out of order
         children: Sequence[object] = (node.body, node.test, node.orelse)
     else:
-        children = [getattr(node, name) for name in _fields(type(node))]
+        children = [getattr(node, name) for name in node_fields(type(node))]
     for child in children:
         if isinstance(child, cst.CSTNode):
             yield from iter_calls(child)
