@@ -380,3 +380,17 @@ def test_find_config_none_when_nothing_configures_hexcheck(tmp_path: Path) -> No
     found = find_config(str(start))
     # A configuration above tmp_path (outside the test's control) would also be found.
     assert found is None or not found.startswith(str(tmp_path))
+
+
+def test_composition_roots_point_at_the_composition_layer(tmp_path: Path) -> None:
+    path = pyproject(tmp_path, 'composition-roots = ["app.main"]\n')
+    assert problems(path) == [
+        "tool.hexcheck.composition-roots: unknown key; composition roots are the modules of the "
+        'composition layer: list them in [tool.hexcheck.layers], like composition = ["app.main", '
+        '"app.bootstrap"]'
+    ]
+    path = pyproject(tmp_path, '[tool.hexcheck.layers]\ncomposition = ["app.main", "app.api.deps"]\n')
+    layers = load_config(path).layers
+    assert layers.layer_of("app.main") is Layer.COMPOSITION
+    assert layers.layer_of("app.api.deps") is Layer.COMPOSITION
+    assert layers.layer_of("app.api.routes") is Layer.WEB

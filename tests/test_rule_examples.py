@@ -23,7 +23,7 @@ CASES = [
 @pytest.mark.parametrize(("rule", "kind", "index", "example"), CASES)
 def test_example(rule: type, kind: str, index: int, example: str, in_tmp: Path) -> None:
     expected = write_project(in_tmp, example)
-    config = replace(Config(), select=(rule.code,))
+    config = replace(Config(), select=(rule.code, *rule.example_select))
     report = hexcheck.check(["."], config)
     found = {(f.location.path, f.location.line, f.code) for f in report.findings}
     if kind == "VALID":

@@ -21,6 +21,7 @@ BOUNDARIES = {
     "typer": ("hexcheck.adapters",),
     "tomli": ("hexcheck.adapters",),
     "tomllib": ("hexcheck.adapters",),
+    "tomlkit": ("hexcheck.adapters",),
     "flake8": ("hexcheck.adapters",),
     "sqlite3": ("hexcheck.adapters",),
 }

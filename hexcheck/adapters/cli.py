@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import sys
+import textwrap
 import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -16,13 +17,18 @@ from typing import Annotated, Any, Optional
 
 import typer
 
+from hexcheck.adapters.baseline_file import DEFAULT_NAME as DEFAULT_BASELINE
+from hexcheck.adapters.baseline_file import display_paths, read_baseline, write_baseline
 from hexcheck.adapters.extraction import sequential
-from hexcheck.adapters.filesystem import discover
+from hexcheck.adapters.filesystem import discover, source_root
 from hexcheck.adapters.pool import default_jobs
 from hexcheck.adapters.pyproject import find_config, load_config
 from hexcheck.adapters.runner import ProgressBar, run_check
+from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
+from hexcheck.core.layers import LAYERS
+from hexcheck.core.mapping import LayerProposal
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
 
@@ -69,9 +75,23 @@ def _write(text: str, output: Path | None) -> None:
         raise UsageError(f"cannot write {output}: {error.strerror or error}") from error
 
 
+# Arguments and options that several commands share; typer reads them from the annotations.
+Paths = Annotated[Optional[list[str]], typer.Argument(help="Files or directories (default: .)")]  # noqa: UP045
+Select = Annotated[Optional[list[str]], typer.Option(help="Only these codes or prefixes (HEX1,HEX604)")]  # noqa: UP045
+Ignore = Annotated[Optional[list[str]], typer.Option(help="Leave out these codes or prefixes")]  # noqa: UP045
+Preset = Annotated[Optional[str], typer.Option(help="recommended (default) or strict")]  # noqa: UP045
+ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read settings from FILE")]  # noqa: UP045
+Jobs = Annotated[
+    Optional[int],  # noqa: UP045
+    typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: CPUs)"),
+]
+NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache")]
+Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")]
+
+
 @app.command("check")
 def check_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or directories (default: .)")] = None,  # noqa: UP045
+    paths: Paths = None,
     output_format: Annotated[
         Optional[str],  # noqa: UP045
         typer.Option(
@@ -81,51 +101,84 @@ def check_command(
         ),
     ] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE")] = None,  # noqa: UP045
-    select: Annotated[
-        Optional[list[str]], typer.Option(help="Only these codes or prefixes (HEX1,HEX604)")  # noqa: UP045
-    ] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option(help="Leave out these codes or prefixes")] = None,  # noqa: UP045
-    preset: Annotated[Optional[str], typer.Option(help="recommended (default) or strict")] = None,  # noqa: UP045
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Read settings from FILE")] = None,  # noqa: UP045
+    select: Select = None,
+    ignore: Ignore = None,
+    preset: Preset = None,
+    config_file: ConfigFile = None,
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings")] = False,
-    jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: CPUs)")  # noqa: UP045
-    ] = None,
-    no_cache: Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache")] = False,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only")] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="After the report, count the findings of each code")
     ] = False,
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
+    baseline_file: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option(
+            "--baseline", help="Report only findings this baseline (from `hexcheck baseline`) lacks"
+        ),
+    ] = None,
+    strict_baseline: Annotated[
+        bool,
+        typer.Option("--strict-baseline", help="Fail when the baseline holds entries that are fixed"),
+    ] = False,
+    debug: Debug = False,
 ) -> None:
     """Check PATHS and report every finding."""
 
     def run() -> int:
         targets = list(paths or ["."])
-        overrides: dict[str, Any] = {}
-        if select:
-            overrides["select"] = list(_split(select))
-        if ignore:
-            overrides["ignore"] = list(_split(ignore))
-        if preset:
-            overrides["preset"] = preset
-        config = _config(targets, config_file, overrides)
+        config = _config(targets, config_file, _rule_overrides(select, ignore, preset))
         formats = _formats()
         terminal = output is None and sys.stdout.isatty()
         name = output_format or ("review" if terminal else "concise")
         if name not in formats:
             raise UsageError(f"unknown format {name!r}; choose one of {', '.join(sorted(formats))}")
+        if strict_baseline and baseline_file is None:
+            raise UsageError("--strict-baseline needs --baseline FILE")
+        baseline = None
+        if baseline_file is not None:
+            baseline = read_baseline(str(baseline_file)).within(display_paths(targets))
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
-        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar)
+        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, baseline)
         color = terminal and not os.environ.get("NO_COLOR")
         _write(formats[name](report, color), output)
         if statistics:
             _statistics(report, to_stderr=output is None and name in _machine_formats())
         if not quiet:
-            _coverage_note(report)
+            # The review and the markdown summary already say what was checked.
+            said = output is None and name in ("review", "markdown")
+            _coverage_note(report, said)
+            _baseline_note(report, baseline_file, said)
+        fixed = report.baseline.fixed_count if report.baseline is not None else 0
+        if strict_baseline and fixed:
+            entries = _plural(fixed, "entry", "entries")
+            sys.stderr.write(
+                f"hexcheck: error: --strict-baseline: {baseline_file} holds {entries} whose "
+                f"findings are fixed; rewrite it with `hexcheck baseline --output {baseline_file}` "
+                "so that the baseline only shrinks\n"
+            )
+            return EXIT_FINDINGS
         return EXIT_OK if exit_zero or not report.findings else EXIT_FINDINGS
 
     raise typer.Exit(_guard(run, debug))
+
+
+def _rule_overrides(
+    select: Sequence[str] | None, ignore: Sequence[str] | None, preset: str | None
+) -> dict[str, Any]:
+    overrides: dict[str, Any] = {}
+    if select:
+        overrides["select"] = list(_split(select))
+    if ignore:
+        overrides["ignore"] = list(_split(ignore))
+    if preset:
+        overrides["preset"] = preset
+    return overrides
+
+
+def _plural(count: int, word: str, many: str = "") -> str:
+    return f"{count} {word if count == 1 else (many or word + 's')}"
 
 
 def _machine_formats() -> frozenset[str]:
@@ -148,9 +201,16 @@ def _statistics(report: Report, to_stderr: bool) -> None:
     stream.flush()
 
 
-def _coverage_note(report: Report) -> None:
-    """Say on stderr what was checked, loudly when nothing could be placed in a layer."""
+def _coverage_note(report: Report, said: bool) -> None:
+    """Say on stderr what was checked (unless the report `said` it), loudly when nothing
+    could be placed in a layer."""
     coverage = report.coverage
+    if not said:
+        layers = ", ".join(f"{layer} {count}" for layer, count in coverage.modules_per_layer)
+        sys.stderr.write(
+            f"hexcheck: checked {_plural(coverage.files, 'file')}: {layers}, {coverage.unlayered} unlayered; "
+            f"{coverage.unparsable} could not be parsed\n"
+        )
     if coverage.files and not coverage.layered:
         sys.stderr.write(
             f"hexcheck: warning: none of the {coverage.files} modules falls into a layer, so no "
@@ -158,13 +218,142 @@ def _coverage_note(report: Report) -> None:
         )
 
 
+def _baseline_note(report: Report, baseline_file: Path | None, said: bool) -> None:
+    """Say on stderr (unless the report `said` it) what the baseline held back and what is fixed."""
+    summary = report.baseline
+    if summary is None or said:
+        return
+    text = f"hexcheck: baseline {baseline_file}: {_plural(summary.known, 'known finding')} not reported"
+    if summary.fixed:
+        text += (
+            f"; {_plural(summary.fixed_count, 'entry', 'entries')} fixed and can be deleted "
+            f"(`hexcheck baseline --output {baseline_file}` rewrites it)"
+        )
+    sys.stderr.write(text + "\n")
+
+
+@app.command("baseline")
+def baseline_command(
+    paths: Paths = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Write the baseline to FILE")] = Path(
+        DEFAULT_BASELINE
+    ),
+    select: Select = None,
+    ignore: Ignore = None,
+    preset: Preset = None,
+    config_file: ConfigFile = None,
+    jobs: Jobs = None,
+    no_cache: NoCache = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors")] = False,
+    debug: Debug = False,
+) -> None:
+    """Record today's findings in a baseline file, for `hexcheck check --baseline FILE`."""
+
+    def run() -> int:
+        targets = list(paths or ["."])
+        config = _config(targets, config_file, _rule_overrides(select, ignore, preset))
+        bar = ProgressBar() if ProgressBar.wanted(quiet) else None
+        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar)
+        baseline = Baseline.of(report.findings)
+        write_baseline(str(output), baseline)
+        if not quiet:
+            _coverage_note(report, said=False)
+            sys.stderr.write(
+                f"hexcheck: wrote {output}: {_plural(baseline.total, 'finding')} in "
+                f"{_plural(len(baseline.entries), 'entry', 'entries')}; check against it with "
+                f"`hexcheck check --baseline {output}`\n"
+            )
+        return EXIT_OK
+
+    raise typer.Exit(_guard(run, debug))
+
+
+@app.command("init")
+def init_command(
+    path: Annotated[Path, typer.Argument(help="The project's directory (default: .)")] = Path("."),
+    write: Annotated[
+        bool,
+        typer.Option("--write", help="Save the mapping in [tool.hexcheck] of the project's pyproject.toml"),
+    ] = False,
+    debug: Debug = False,
+) -> None:
+    """Detect the source roots and each module's layer, and propose [tool.hexcheck]."""
+
+    def run() -> int:
+        from hexcheck.adapters.pyproject import init_target, render_settings, write_settings
+        from hexcheck.core.mapping import propose
+
+        if not path.is_dir():
+            raise UsageError(f"not a directory: {path}")
+        directory = os.path.abspath(path)
+        config = _config([directory], None, {})
+        files = discover([directory], config).files
+        proposal = propose(file.module for file in files)
+        roots = sorted({source_root(file) for file in files})
+        shown_roots = [os.path.relpath(root, directory).replace(os.sep, "/") for root in roots]
+        source_roots = [] if shown_roots in ([], ["."]) else shown_roots
+        packages = {file.module for file in files if file.is_package}
+        typer.echo(_init_text(path, proposal, packages, shown_roots), nl=False)
+        settings = render_settings(source_roots, proposal.patterns)
+        target = init_target(directory)
+        shown_target = os.path.relpath(target)
+        if not write:
+            typer.echo(f"\nProposed configuration:\n\n{settings}")
+            typer.echo(f"Review it, then save it with `hexcheck init {path} --write` (into {shown_target}).")
+            return EXIT_OK
+        write_settings(target, source_roots, proposal.patterns)
+        typer.echo(f"\nWrote to {shown_target}:\n\n{settings}")
+        typer.echo(
+            "Next: `hexcheck baseline` records today's findings, `hexcheck check --baseline "
+            f"{DEFAULT_BASELINE}` reports only new ones (see docs/adoption.md)."
+        )
+        return EXIT_OK
+
+    raise typer.Exit(_guard(run, debug))
+
+
+def _init_text(path: Path, proposal: LayerProposal, packages: set[str], roots: Sequence[str]) -> str:
+    """What `hexcheck init` found: modules per layer with their patterns, and the rest."""
+    total = len(proposal.modules)
+    lines = [
+        f"hexcheck init: {_plural(total, 'module')} in {path} (source roots: {', '.join(roots) or '-'})",
+        "",
+    ]
+    if not total:
+        return "\n".join([*lines, "No Python module found; is this the project's directory?", ""])
+    width = max(len(layer.value) for layer in LAYERS)
+    lines.append(f"  {'layer':<{width}}  {'modules':>7}  patterns")
+    for layer in LAYERS:
+        patterns = ", ".join(proposal.patterns_of(layer)) or "-"
+        row = f"  {layer.value:<{width}}  {proposal.count(layer):>7}  "
+        lines += textwrap.wrap(patterns, 88, initial_indent=row, subsequent_indent=" " * len(row))
+    unplaced = proposal.unplaced
+    lines.append(f"  {'unplaced':<{width}}  {len(unplaced):>7}")
+    if len(unplaced) == total:
+        lines.append("")
+        lines += textwrap.wrap(
+            "No module falls into a layer: none of this project's package names is one hexcheck "
+            "knows. Write the [tool.hexcheck.layers] table by hand (docs/configuration.md).",
+            88,
+        )
+    if unplaced:
+        lines.append("")
+        lines += textwrap.wrap(
+            "Not placed (unlayered: their own imports are not checked, chains through them are); "
+            "give those that belong to a layer a pattern in [tool.hexcheck.layers]:",
+            88,
+        )
+        lines += [f"  {module}{' (package)' if module in packages else ''}" for module in unplaced]
+    return "\n".join(lines) + "\n"
+
+
 @app.command("graph")
 def graph_command(
-    paths: Annotated[Optional[list[str]], typer.Argument(help="Files or directories (default: .)")] = None,  # noqa: UP045
+    paths: Paths = None,
     output_format: Annotated[str, typer.Option("--format", help="json, dot, mermaid or html")] = "json",
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the graph to FILE")] = None,  # noqa: UP045
-    config_file: Annotated[Optional[Path], typer.Option("--config", help="Read settings from FILE")] = None,  # noqa: UP045
-    debug: Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")] = False,
+    config_file: ConfigFile = None,
+    debug: Debug = False,
 ) -> None:
     """Print the module import graph and the layer graph (html: with the review)."""
 

@@ -55,6 +55,14 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
     return walker.result()
 
 
+def source_root(file: SourceFile) -> str:
+    """The directory `file`'s module is named from: `src` for `src/app/domain/book.py`."""
+    directory = os.path.dirname(os.path.abspath(file.path))
+    for _ in range(file.module.count(".") + (1 if file.is_package else 0)):
+        directory = os.path.dirname(directory)
+    return directory
+
+
 def read_source(file: SourceFile) -> bytes:
     """The bytes of `file`; raises `OSError`, which the engine reports as HEX900."""
     with open(file.path, "rb") as handle:

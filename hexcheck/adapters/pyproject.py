@@ -14,14 +14,15 @@ import math
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
 from hexcheck.core.config import DEFAULT_PACKAGE_POLICIES, Config, PackagePolicy
-from hexcheck.core.errors import ConfigError
+from hexcheck.core.errors import ConfigError, UsageError
 from hexcheck.core.layers import LAYERS, Layer, LayerMap
+from hexcheck.core.mapping import Patterns
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -175,7 +176,10 @@ class _Checker:
 
     def unknown_key(self, path: str, key: str, known: tuple[str, ...], listing: bool = False) -> None:
         message = f"{_child(path, key)}: unknown key"
-        if listing:
+        hint = _KEY_HINTS.get(key.replace("_", "-").lower())
+        if hint:
+            message += f"; {hint}"
+        elif listing:
             message += "; expected one of " + ", ".join(known)
         else:
             close = difflib.get_close_matches(key.replace("_", "-").lower(), known, n=1)
@@ -299,6 +303,11 @@ _PLAIN: Mapping[str, tuple[str, _Parser]] = {
     "max-handler-statements": ("max_handler_statements", _positive_int),
 }
 _TABLES = ("layers", "packages", "per-file-ignores")
+# Keys users reach for that hexcheck spells another way.
+_KEY_HINTS: Mapping[str, str] = {
+    "composition-roots": "composition roots are the modules of the composition layer: "
+    'list them in [tool.hexcheck.layers], like composition = ["app.main", "app.bootstrap"]',
+}
 _KNOWN_KEYS = (*_PLAIN, "default-layers", *_TABLES)
 
 
@@ -452,3 +461,103 @@ def _parse_per_file_ignores(checker: _Checker, path: str, value: object) -> dict
         if not isinstance(parsed, _Invalid):
             ignores[str(glob)] = parsed
     return ignores
+
+
+# ---------------------------------------------------------------------- hexcheck init
+
+
+def init_target(directory: str) -> str:
+    """The file `hexcheck init --write` writes for the project in `directory`: its
+    `.hexcheck.toml` or `hexcheck.toml` if it has one (those win over pyproject.toml),
+    else its pyproject.toml (created if missing)."""
+    for name in STANDALONE_NAMES:
+        candidate = os.path.join(directory, name)
+        if os.path.isfile(candidate):
+            return candidate
+    return os.path.join(directory, PYPROJECT)
+
+
+def render_settings(source_roots: Sequence[str], layers: Patterns) -> str:
+    """`[tool.hexcheck]` with `source-roots` (when given) and the layers table, as TOML."""
+    import tomlkit  # only `hexcheck init` needs it: `hexcheck check` does not load it
+
+    document = tomlkit.document()
+    table = tomlkit.table(is_super_table=False)  # the `[tool.hexcheck]` header, always
+    document.add("tool", tomlkit.table(is_super_table=True))
+    document["tool"]["hexcheck"] = table
+    _put_settings(table, source_roots, layers)
+    return tomlkit.dumps(document)
+
+
+def write_settings(path: str, source_roots: Sequence[str], layers: Patterns) -> None:
+    """Set `source-roots` (when given) and replace the layers table in the file at `path`,
+    keeping everything else in it (other tools' tables, other hexcheck keys, comments and
+    formatting) as it was. A missing file is created. Raises `UsageError` when the file
+    cannot be read, parsed or written; nothing is written then."""
+    import tomlkit
+    from tomlkit.exceptions import TOMLKitError
+
+    try:
+        with open(path, encoding="utf-8", newline="") as handle:
+            text = handle.read()
+    except FileNotFoundError:
+        text = ""
+    except (OSError, UnicodeDecodeError) as error:
+        raise UsageError(f"cannot read {path}: {getattr(error, 'strerror', None) or error}") from error
+    try:
+        document = tomlkit.parse(text)
+    except TOMLKitError as error:
+        raise UsageError(f"cannot update {path}: invalid TOML: {error}") from error
+    table = _hexcheck_table(document, path)
+    if table is None:
+        # No table yet: appended as text, so not a byte of the file changes (tomlkit
+        # would put it after the first `[tool.*]` table, without its header).
+        settings = render_settings(source_roots, layers)
+        updated = f"{text.rstrip()}\n\n{settings}" if text.strip() else settings
+    else:
+        _put_settings(table, source_roots, layers)
+        updated = tomlkit.dumps(document)
+    updated = updated.replace("\r\n", "\n").rstrip("\n") + "\n"
+    try:
+        tomllib.loads(updated)
+    except tomllib.TOMLDecodeError as error:  # a bug here must never break the user's file
+        raise UsageError(f"cannot update {path}: the result would not be valid TOML ({error})") from error
+    if "\r\n" in text:  # a file with Windows line ends keeps them
+        updated = updated.replace("\n", "\r\n")
+    try:
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(updated)
+    except OSError as error:
+        raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
+
+
+def _hexcheck_table(document: Any, path: str) -> Any:
+    """The table of `document` that holds hexcheck's keys (a standalone file's top level
+    unless it has `[tool.hexcheck]`), or None when a pyproject.toml has none yet.
+
+    Raises `UsageError` when `tool.hexcheck` is not a table.
+    """
+    from tomlkit.items import Table
+
+    tool = document.get("tool")
+    found = tool.get("hexcheck") if isinstance(tool, Mapping) else None
+    if found is None:
+        return None if os.path.basename(path) == PYPROJECT else document
+    if not isinstance(found, Table):
+        raise UsageError(f"cannot update {path}: tool.hexcheck is not a table")
+    return found
+
+
+def _put_settings(table: Any, source_roots: Sequence[str], layers: Patterns) -> None:
+    import tomlkit
+
+    if source_roots:
+        table["source-roots"] = list(source_roots)
+    mapping = tomlkit.table()
+    mapping.trivia.indent = "\n"
+    for layer, patterns in layers:
+        array = tomlkit.array()
+        array.extend(patterns)
+        array.multiline(len(patterns) > 1)
+        mapping[layer.value] = array
+    table["layers"] = mapping

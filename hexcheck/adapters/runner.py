@@ -15,6 +15,7 @@ from hexcheck.adapters.cache import FactsCache
 from hexcheck.adapters.extraction import Extraction, cache_for
 from hexcheck.adapters.filesystem import discover
 from hexcheck.adapters.pool import Progress
+from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.engine import Report, check
 
@@ -40,19 +41,23 @@ def run_check(
     jobs: int = 1,
     use_cache: bool = True,
     progress: Progress | None = None,
+    baseline: Baseline | None = None,
 ) -> Report:
-    """Check `paths`; when nothing changed since a cached run, return its report."""
+    """Check `paths`; when nothing changed since a cached run, return its report.
+
+    `baseline` should hold only the entries of `paths` (`Baseline.within`).
+    """
     found = discover(list(paths), config)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)
-    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}"
+    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}"
     try:
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
                 return cached
-        report = check(found.files, config, extraction, found.problems)
+        report = check(found.files, config, extraction, found.problems, baseline)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)

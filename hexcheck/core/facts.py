@@ -242,10 +242,15 @@ class AssignmentFact:
 
 @dataclass(frozen=True, slots=True)
 class Suppression:
-    """A `# noqa` comment: `codes` empty means every code."""
+    """A `# noqa` comment: `codes` empty means every code; the columns span the comment's
+    `# noqa: codes` part. `in_comment` is False for `# noqa` text inside a string, which
+    silences findings on its line as in flake8."""
 
     line: int
     codes: tuple[str, ...] = ()
+    column: int = 0
+    end_column: int = 0
+    in_comment: bool = True
 
 
 @dataclass(frozen=True, slots=True)

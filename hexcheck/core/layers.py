@@ -32,6 +32,8 @@ DEFAULT_ALLOWED: Mapping[Layer, frozenset[Layer]] = {
 }
 
 # Package components that place a module in a layer when no configuration says otherwise.
+# The web layer is the driving side: HTTP, but also CLIs and the `inbound`/`driving`
+# adapters of teams that name their packages after the sides of the hexagon.
 WEB_COMPONENTS = frozenset(
     {
         "web",
@@ -42,14 +44,19 @@ WEB_COMPONENTS = frozenset(
         "routes",
         "controllers",
         "entrypoints",
-        "dtos",
-        "schemas",
-        "mappers",
+        "presentation",
+        "inbound",
+        "driving",
+        "cli",
     }
 )
+# Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
+# holding ORM mappings is not web code, so these count only outside infrastructure.
+WEAK_WEB_COMPONENTS = frozenset({"dtos", "schemas", "mappers"})
 COMPOSITION_NAMES = frozenset(
     {
         "main",
+        "__main__",
         "container",
         "containers",
         "bootstrap",
@@ -62,8 +69,18 @@ COMPOSITION_NAMES = frozenset(
     }
 )
 DOMAIN_COMPONENTS = frozenset({"domain"})
-APPLICATION_COMPONENTS = frozenset({"application", "use_cases", "usecases", "service_layer", "ports"})
-INFRASTRUCTURE_COMPONENTS = frozenset({"infrastructure", "infra", "adapters", "persistence", "repositories"})
+# A shared kernel holds the domain building blocks every bounded context uses (base
+# entities, value objects, domain events). It is domain unless a package inside it
+# names another layer: `seedwork/infrastructure/database.py` is infrastructure.
+SHARED_KERNEL_COMPONENTS = frozenset(
+    {"shared_kernel", "sharedkernel", "seedwork", "building_blocks", "buildingblocks"}
+)
+APPLICATION_COMPONENTS = frozenset(
+    {"application", "use_cases", "usecases", "usecase", "service_layer", "logic", "ports"}
+)
+INFRASTRUCTURE_COMPONENTS = frozenset(
+    {"infrastructure", "infra", "adapters", "persistence", "repositories", "outbound", "driven"}
+)
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
 
@@ -76,24 +93,42 @@ def detect_layer(module: str) -> Layer | None:
     `domain` or `application` package, only inner-layer names count: `domain/ports.py`,
     `domain/repositories.py` and `application/dtos.py` are where many teams keep their
     contracts, and calling them infrastructure or web would report the inner layers'
-    own imports as violations.
+    own imports as violations. A shared kernel (`seedwork`, `shared_kernel`) is domain
+    only until a package inside it names a layer, since shared kernels are often layered
+    themselves. A package named like a composition root (`config/`, `di/`) makes its
+    modules composition too.
     """
     parts = module.split(".")
     found: Layer | None = None
-    for part in parts:
-        if part in DOMAIN_COMPONENTS:
-            found = Layer.DOMAIN
-        elif part in APPLICATION_COMPONENTS and found is not Layer.DOMAIN:
-            found = Layer.APPLICATION
-        elif found in _INNER:
-            continue
-        elif part in WEB_COMPONENTS:
-            found = Layer.WEB
-        elif part in INFRASTRUCTURE_COMPONENTS:
-            found = Layer.INFRASTRUCTURE
-    if parts[-1] in COMPOSITION_NAMES and found not in _INNER:
+    strict = False  # whether `found` is an inner layer that outer names cannot override
+    for part in parts[:-1]:
+        found, strict = _component(part, found, strict)
+    leaf = parts[-1]
+    if leaf in COMPOSITION_NAMES and not strict:
         return Layer.COMPOSITION
+    found, _ = _component(leaf, found, strict)
     return found
+
+
+def _component(part: str, found: Layer | None, strict: bool) -> tuple[Layer | None, bool]:
+    """The layer after reading one more package component of a module name."""
+    if part in DOMAIN_COMPONENTS:
+        return Layer.DOMAIN, True
+    if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
+        return Layer.APPLICATION, True
+    if strict:
+        return found, strict
+    if part in SHARED_KERNEL_COMPONENTS:
+        return Layer.DOMAIN, False
+    if part in WEB_COMPONENTS:
+        return Layer.WEB, False
+    if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
+        return Layer.WEB, False
+    if part in INFRASTRUCTURE_COMPONENTS:
+        return Layer.INFRASTRUCTURE, False
+    if part in COMPOSITION_NAMES:
+        return Layer.COMPOSITION, False
+    return found, strict
 
 
 @lru_cache(maxsize=512)

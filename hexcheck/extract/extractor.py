@@ -23,7 +23,9 @@ What is collected, in `ModuleFacts` and the facts it holds:
 from __future__ import annotations
 
 import ast
+import io
 import re
+import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -141,10 +143,15 @@ def _precheck(source: bytes) -> ParseProblem | None:
 
 
 def suppressions(text: str) -> tuple[Suppression, ...]:
-    """The `# noqa` comments of a file, read from its lines as flake8 does."""
+    """The `# noqa` comments of a file, read from its lines as flake8 does.
+
+    As in flake8, a `# noqa` inside a string on the line counts too; `in_comment` says
+    whether it is a real comment, so that HEX901 judges only those.
+    """
     found: list[Suppression] = []
     if "noqa" not in text.lower():
         return ()
+    comments = _comment_lines(text)
     for number, line in enumerate(text.splitlines(), start=1):
         if "noqa" not in line.lower():
             continue
@@ -152,8 +159,22 @@ def suppressions(text: str) -> tuple[Suppression, ...]:
         if match is None:
             continue
         codes = match.group("codes")
-        found.append(Suppression(number, tuple(c.upper() for c in _CODE.findall(codes)) if codes else ()))
+        named = tuple(c.upper() for c in _CODE.findall(codes)) if codes else ()
+        in_comment = comments is None or number in comments
+        found.append(Suppression(number, named, match.start(), match.end(), in_comment))
     return tuple(found)
+
+
+def _comment_lines(text: str) -> set[int] | None:
+    """The lines with a comment mentioning noqa; None when the text does not tokenize."""
+    try:
+        return {
+            token.start[0]
+            for token in tokenize.generate_tokens(io.StringIO(text).readline)
+            if token.type == tokenize.COMMENT and "noqa" in token.string.lower()
+        }
+    except (tokenize.TokenError, SyntaxError):
+        return None
 
 
 @dataclass

@@ -41,6 +41,9 @@ def summary(report: Report) -> dict[str, Any]:
         "modules_per_layer": dict(coverage.modules_per_layer),
         "unlayered_modules": coverage.unlayered,
         "unparsable_files": coverage.unparsable,
+        "baseline": None
+        if report.baseline is None
+        else {"known": report.baseline.known, "fixed": report.baseline.fixed_count},
     }
 
 

@@ -16,6 +16,7 @@ from hexcheck.core.layers import Layer
 from hexcheck.engine import Report
 from hexcheck.report.review import (
     RuleGroup,
+    baseline_text,
     concerns,
     layer_scores,
     modules_text,
@@ -93,6 +94,7 @@ def _summary(report: Report) -> list[str]:
         ("Modules", modules_text(report)),
         ("Findings", f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"),
         ("Suppressed", f"{report.suppressed} (noqa or per-file-ignores)"),
+        *((("Baseline", baseline_text(report)),) if report.baseline is not None else ()),
         ("Conformance", f"{overall}%" if overall is not None else "n/a"),
     ]
     lines = ["### Summary", "", "| | |", "|---|---|"]

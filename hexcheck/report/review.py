@@ -14,6 +14,8 @@ The conformance score:
 - per layer: the share of the layer's modules (from the coverage counts) that have no
   finding at all, rounded down the same way. Layers without modules get no score.
 
+Findings a baseline holds back still count: the score measures the code, not the report.
+
 These are shown when there is something to measure; "n/a" otherwise.
 """
 
@@ -141,7 +143,8 @@ class LayerScore:
 def layer_scores(report: Report) -> tuple[LayerScore, ...]:
     """One score per layer that has modules, inner to outer."""
     flagged: dict[str, set[str]] = {}
-    for finding in report.findings:
+    known = report.baseline.known_findings if report.baseline is not None else ()
+    for finding in (*report.findings, *known):
         if finding.layer:
             flagged.setdefault(finding.layer, set()).add(finding.location.path)
     return tuple(
@@ -157,6 +160,20 @@ def modules_text(report: Report) -> str:
     parts = [f"{layer} {count}" for layer, count in coverage.modules_per_layer]
     parts.append(f"{coverage.unlayered} unlayered")
     return ", ".join(parts)
+
+
+def baseline_text(report: Report) -> str:
+    """`12 known findings not reported; 2 entries fixed, delete them`; "" without a baseline."""
+    summary = report.baseline
+    if summary is None:
+        return ""
+    text = f"{plural(summary.known, 'known finding')} not reported"
+    if summary.fixed:
+        text += (
+            f"; {plural(summary.fixed_count, 'entry', 'entries')} fixed: "
+            "`hexcheck baseline` rewrites the file without them"
+        )
+    return text
 
 
 def place(location: Location) -> str:
@@ -260,6 +277,7 @@ def _summary(report: Report, palette: _Palette) -> list[str]:
     findings = ", ".join(found)
     if report.suppressed:
         findings += f" ({report.suppressed} suppressed by noqa or per-file-ignores)"
+    baseline = baseline_text(report)
     overall = overall_score(report)
     scores = [f"{s.layer} {s.score}%" for s in layer_scores(report)]
     conformance = f"{overall}% overall" if overall is not None else "n/a overall"
@@ -269,6 +287,7 @@ def _summary(report: Report, palette: _Palette) -> list[str]:
         ("Files checked", checked),
         ("Modules", modules_text(report)),
         ("Findings", findings),
+        *((("Baseline", baseline),) if baseline else ()),
         ("Conformance", conformance),
     )
     lines = _heading("Summary", palette)
@@ -299,6 +318,10 @@ def opening(report: Report, strong: Callable[[str], str] = str) -> str:
     files = plural(report.coverage.files, "file")
     if not report.coverage.files:
         return "hexcheck found no Python files to review."
+    known = report.baseline.known if report.baseline is not None else 0
+    if not report.findings and known:
+        held = plural(known, "known finding")
+        return f"Reviewed {files}: nothing new to flag; the baseline holds back {held}."
     if not report.findings:
         return f"Reviewed {files}: nothing to flag. The hexagon holds - well done."
     paths = len({f.location.path for f in report.findings})

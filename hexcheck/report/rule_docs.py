@@ -108,7 +108,12 @@ def rule_page(rule: type[Rule]) -> str:
         parts.append(
             "Each example is a small project; `# file:` lines split it into files. "
             f"In the invalid ones, `# error: {rule.code}` marks each line that is reported. "
-            "The test-suite runs every example."
+            "The test-suite runs every example"
+            + (
+                f" with `--select {','.join((rule.code, *rule.example_select))}`."
+                if rule.example_select
+                else "."
+            )
         )
     for title, examples in (("Valid", rule.valid), ("Invalid", rule.invalid)):
         for index, example in enumerate(examples, start=1):

@@ -28,6 +28,7 @@ CONCERNS: tuple[tuple[str, str], ...] = (
     ("adapters", "Adapters and async"),
     ("web", "Web layer"),
     ("tool", "Files hexcheck could not read"),
+    ("suppressions", "Suppressions"),
 )
 
 
@@ -44,6 +45,8 @@ class Rule:
     how_to_fix: ClassVar[str]  # the remedy, with a before/after example
     valid: ClassVar[tuple[str, ...]] = ()
     invalid: ClassVar[tuple[str, ...]] = ()
+    # Other rules the examples run with, for a rule that judges theirs (HEX901).
+    example_select: ClassVar[tuple[str, ...]] = ()
     # What the rule examines, for the review's strengths: "{passing} of {checked} <subject>".
     subject: ClassVar[str] = ""
 
