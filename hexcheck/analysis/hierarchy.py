@@ -29,6 +29,7 @@ class Hierarchy:
     """Classes by canonical dotted name, their bases, and re-export resolution."""
 
     def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
+        self._resolved: dict[str, str] = {}
         self._modules = modules
         self._classes: dict[str, tuple[ModuleFacts, ClassFact]] = {}
         self._defined: dict[str, frozenset[str]] = {}
@@ -104,6 +105,14 @@ class Hierarchy:
 
     def resolve(self, dotted: str) -> str:
         """The canonical dotted name after following re-exports; `dotted` itself if unknown."""
+        # Rules ask for the same names again and again (every call of every function);
+        # the hierarchy never changes once built, so each answer is kept.
+        cached = self._resolved.get(dotted)
+        if cached is None:
+            cached = self._resolved[dotted] = self._resolve(dotted)
+        return cached
+
+    def _resolve(self, dotted: str) -> str:
         current = dotted
         seen: set[str] = set()
         while current not in seen and len(seen) < _MAX_HOPS:

@@ -1303,20 +1303,10 @@ async def delete_book(book_id: str, books: MongoBooks = Depends()) -> None:
 """,
     )
 
-    def _coroutine_calls(self, model: ProjectModel) -> Iterator[tuple[Where, CallFact, str]]:
-        r = roles(model)
-        index = type_index(model)
-        for where in functions(r):
-            for call in where.function.calls:
-                source = index.coroutine_source(call, where)
-                if source:
-                    yield where, call, source
-        for _, facts in sorted(model.modules.items()):
-            module_level = Where(facts, None, FunctionFact("<module>", "<module>", NO_SPAN))
-            for call in facts.calls:
-                source = index.coroutine_source(call, module_level)
-                if source:
-                    yield module_level, call, source
+    def _coroutine_calls(self, model: ProjectModel) -> tuple[tuple[Where, CallFact, str], ...]:
+        # `examined` and `check` both need them; finding them is the costliest step of
+        # any rule (every call of every function is typed), so once per model.
+        return _coroutine_calls_of(model)
 
     def examined(self, model: ProjectModel) -> int:
         return sum(1 for _ in self._coroutine_calls(model))
@@ -1827,3 +1817,24 @@ __all__ = [
     "UnawaitedCoroutine",
     "UntranslatedDriverError",
 ]
+
+
+@lru_cache(maxsize=4)
+def _coroutine_calls_of(model: ProjectModel) -> tuple[tuple[Where, CallFact, str], ...]:
+    return tuple(_find_coroutine_calls(model))
+
+
+def _find_coroutine_calls(model: ProjectModel) -> Iterator[tuple[Where, CallFact, str]]:
+    r = roles(model)
+    index = type_index(model)
+    for where in functions(r):
+        for call in where.function.calls:
+            source = index.coroutine_source(call, where)
+            if source:
+                yield where, call, source
+    for _, facts in sorted(model.modules.items()):
+        module_level = Where(facts, None, FunctionFact("<module>", "<module>", NO_SPAN))
+        for call in facts.calls:
+            source = index.coroutine_source(call, module_level)
+            if source:
+                yield module_level, call, source
