@@ -14,6 +14,8 @@ Reported times are wall-clock medians over the rounds.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import hashlib
 import json
 import os
 import platform
@@ -136,22 +138,21 @@ def run_measured(
     command = [python, str(MEASURE), str(rss_file), *script]
     with open(log.with_suffix(".out"), "wb") as out, open(log.with_suffix(".err"), "wb") as err:
         start = time.perf_counter()
-        process = subprocess.Popen(
-            command, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True
-        )
+        process = subprocess.Popen(command, cwd=cwd, stdout=out, stderr=err, env=env, start_new_session=True)
         timed_out = threading.Event()
 
         def kill() -> None:
             timed_out.set()
-            try:
+            with contextlib.suppress(ProcessLookupError):
                 os.killpg(process.pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
 
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
             _, status, usage = os.wait4(process.pid, 0)
+        except BaseException:  # interrupted: leave no tool running behind
+            kill()
+            raise
         finally:
             timer.cancel()
         elapsed = time.perf_counter() - start
@@ -251,7 +252,7 @@ def _source_roots(files: list[tuple[str, str]]) -> list[str]:
 def synthetic_tree(directory: Path, modules: int, seed: int) -> Tree:
     described = synthetic.existing(directory, modules, seed)
     if described is None:
-        print(f"generating {modules} modules into {directory} ...", flush=True)
+        print(f"generating {modules} modules into {directory} (none there, or changed) ...", flush=True)
         started = time.perf_counter()
         described = synthetic.generate(directory, modules, seed)
         print(f"  done in {time.perf_counter() - started:.1f} s", flush=True)
@@ -390,7 +391,12 @@ def write_real_configs(
         'layers = ["adapters", "application", "domain"]',
         "",
     ]
-    tach_layer = {"web": "adapters", "infrastructure": "adapters", "application": "application", "domain": "domain"}
+    tach_layer = {
+        "web": "adapters",
+        "infrastructure": "adapters",
+        "application": "application",
+        "domain": "domain",
+    }
     for layer, names in sorted(by_layer.items()):
         if layer not in tach_layer:
             continue
@@ -412,6 +418,7 @@ class Setup:
     timeout: float
     fixit_timeout: float
     quiet_wait: float = 0.0
+    hexcheck_env: dict[str, str] | None = None  # PYTHONPATH to the snapshot of hexcheck
     edits: int = 0
     original_edit: bytes = b""
 
@@ -453,21 +460,29 @@ def tool_command(setup: Setup, tool: str) -> tuple[str, list[str], dict[str, str
     linter_env = dict(os.environ, PYTHONPATH=os.pathsep.join(tree.python_path))
     if tool == "bare":
         file_list = tree.workdir / ".bench-files.txt"
-        return (setup.venv_python, [str(BARE_PARSE), str(file_list), "--jobs", str(setup.jobs)], None, nothing)
+        return (
+            setup.venv_python,
+            [str(BARE_PARSE), str(file_list), "--jobs", str(setup.jobs)],
+            None,
+            nothing,
+        )
+    env = setup.hexcheck_env
     if tool == "hexcheck-cold":
-        return setup.venv_python, [*hexcheck, "--no-cache"], None, nothing
+        return setup.venv_python, [*hexcheck, "--no-cache"], env, nothing
     if tool == "hexcheck-cold-cache":
-        return setup.venv_python, hexcheck, None, lambda: shutil.rmtree(hexcheck_cache, ignore_errors=True)
+        return setup.venv_python, hexcheck, env, lambda: shutil.rmtree(hexcheck_cache, ignore_errors=True)
     if tool == "hexcheck-warm":
-        return setup.venv_python, hexcheck, None, nothing
+        return setup.venv_python, hexcheck, env, nothing
     if tool == "hexcheck-incremental":
 
         def edit() -> None:
             setup.edits += 1
             with open(tree.edit_file, "ab") as handle:
-                handle.write(f"\n\ndef _bench_edit_{setup.edits}() -> int:\n    return {setup.edits}\n".encode())
+                handle.write(
+                    f"\n\ndef _bench_edit_{setup.edits}() -> int:\n    return {setup.edits}\n".encode()
+                )
 
-        return setup.venv_python, hexcheck, None, edit
+        return setup.venv_python, hexcheck, env, edit
     if tool == "import-linter-cold":
         return setup.venv_python, linter, linter_env, lambda: shutil.rmtree(linter_cache, ignore_errors=True)
     if tool == "import-linter-warm":
@@ -475,7 +490,12 @@ def tool_command(setup: Setup, tool: str) -> tuple[str, list[str], dict[str, str
     if tool == "tach":
         return setup.tools_python, [_script(setup.tools_python, "tach"), "check"], None, nothing
     if tool == "fixit":
-        return setup.tools_python, [_script(setup.tools_python, "fixit"), "lint", *tree.fixit_args], None, nothing
+        return (
+            setup.tools_python,
+            [_script(setup.tools_python, "fixit"), "lint", *tree.fixit_args],
+            None,
+            nothing,
+        )
     raise ValueError(tool)
 
 
@@ -522,13 +542,37 @@ def run_round(setup: Setup, tools: list[str], results: dict[str, ToolResult], ro
             run = run_measured(python, script, setup.tree.workdir, log, limit, env)
             run.summary = summarize(tool, log, run)
             results[tool].runs.append(run)
-            shown = f"{run.seconds:8.2f} s" if run.seconds is not None else ("  timeout" if run.timed_out else "   failed")
+            shown = (
+                f"{run.seconds:8.2f} s"
+                if run.seconds is not None
+                else ("  timeout" if run.timed_out else "   failed")
+            )
             pressure = "" if run.cpu_pressure is None else f", cpu pressure {run.cpu_pressure:.0f}%"
             print(
-                f"  round {round_index + 1}  {tool:<22} {shown}  (CPU {run.cpu_seconds:.1f} s, load {run.load:.1f}"
+                f"  round {round_index + 1}  {tool:<22} {shown}  "
+                f"(CPU {run.cpu_seconds:.1f} s, load {run.load:.1f}"
                 f"{pressure})  {run.summary}",
                 flush=True,
             )
+
+
+def snapshot_hexcheck(source: Path | None, into: Path) -> tuple[Path, str]:
+    """Copy the hexcheck package once, before the runs, and run that copy.
+
+    hexcheck reuses a cached report only when its own source files are unchanged (size
+    and mtime); a working tree edited during the benchmark would turn warm runs cold at
+    random. The copy also pins what was measured. Returns (source, content digest).
+    """
+    if source is None:
+        import hexcheck
+
+        source = Path(hexcheck.__file__).resolve().parent
+    shutil.rmtree(into, ignore_errors=True)
+    shutil.copytree(source, into / "hexcheck", ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    digest = hashlib.sha256()
+    for path in sorted((into / "hexcheck").rglob("*.py")):
+        digest.update(path.relative_to(into).as_posix().encode() + b"\0" + path.read_bytes())
+    return source, digest.hexdigest()[:12]
 
 
 def versions(setup: Setup) -> dict[str, str]:
@@ -632,7 +676,8 @@ def judge(results: dict[str, ToolResult], modules: int | None, timeout: float) -
     warm = _ratio(get("hexcheck-warm"), get("import-linter-warm"))
     verdicts.append(Verdict(
         2, "warm, nothing changed <= import-linter warm (ratio <= 1.0)",
-        f"hexcheck warm / import-linter warm = {warm:.2f}x{_cpu_note(get('hexcheck-warm'), get('import-linter-warm'))}"
+        f"hexcheck warm / import-linter warm = {warm:.2f}x"
+        f"{_cpu_note(get('hexcheck-warm'), get('import-linter-warm'))}"
         if warm is not None else "not measured",
         None if warm is None else warm <= 1.0,
     ))  # fmt: skip
@@ -653,19 +698,37 @@ def judge(results: dict[str, ToolResult], modules: int | None, timeout: float) -
         + ("" if at_size else f" (at {modules or 'this tree'}: judged only at 10,000 modules)"),
         None if peak is None or not at_size else peak <= 300,
     ))  # fmt: skip
-    verdicts.append(Verdict(5, "time grows linearly with the number of modules (2,000 vs 10,000)",
-                            "needs two sizes: --modules 2000 10000, or --compare A.json B.json", None))
+    verdicts.append(
+        Verdict(
+            5,
+            "time grows linearly with the number of modules (2,000 vs 10,000)",
+            "needs two sizes: --modules 2000 10000, or --compare A.json B.json",
+            None,
+        )
+    )
     fixit, hexcheck_cold = get("fixit"), get("hexcheck-cold")
     if fixit is not None and hexcheck_cold is not None and hexcheck_cold.median():
         base = hexcheck_cold.median() or 0.0
         if fixit.median() is not None:
             speedup = (fixit.median() or 0.0) / base
-            verdicts.append(Verdict(6, "cold >= 5x faster than Fixit (built-in rules)",
-                                    f"Fixit / hexcheck cold = {speedup:.1f}x", speedup >= 5))
+            verdicts.append(
+                Verdict(
+                    6,
+                    "cold >= 5x faster than Fixit (built-in rules)",
+                    f"Fixit / hexcheck cold = {speedup:.1f}x",
+                    speedup >= 5,
+                )
+            )
         elif fixit.timed_out:
             speedup = timeout / base
-            verdicts.append(Verdict(6, "cold >= 5x faster than Fixit (built-in rules)",
-                                    f"Fixit > {timeout / 60:.0f} min (timed out) -> > {speedup:.1f}x", speedup >= 5))
+            verdicts.append(
+                Verdict(
+                    6,
+                    "cold >= 5x faster than Fixit (built-in rules)",
+                    f"Fixit > {timeout / 60:.0f} min (timed out) -> > {speedup:.1f}x",
+                    speedup >= 5,
+                )
+            )
         else:
             verdicts.append(Verdict(6, "cold >= 5x faster than Fixit (built-in rules)", "Fixit failed", None))
     else:
@@ -689,7 +752,10 @@ def linearity(small: dict[str, object], large: dict[str, object]) -> Verdict:
         rows.append(f"{tool}: {a:.2f} s -> {b:.2f} s, per module x{growth:.2f}")
     if not rows:
         return Verdict(5, "time grows linearly", "no hexcheck times in both runs", None)
-    text = f"{n_small} -> {n_large} files (x{n_large / n_small:.1f}); linear if per-module time grows <= x{tolerance}: "
+    text = (
+        f"{n_small} -> {n_large} files (x{n_large / n_small:.1f}); "
+        f"linear if per-module time grows <= x{tolerance}: "
+    )
     return Verdict(5, "time grows linearly with the number of modules", text + "; ".join(rows), met)
 
 
@@ -720,11 +786,14 @@ def benchmark(tree: Tree, args: argparse.Namespace, modules: int | None) -> dict
         quiet_wait=args.quiet_wait,
         original_edit=tree.edit_file.read_bytes(),
     )
+    source, digest = snapshot_hexcheck(args.hexcheck_source, tree.workdir / ".bench-hexcheck")
+    setup.hexcheck_env = dict(os.environ, PYTHONPATH=str(tree.workdir / ".bench-hexcheck"))
     found = versions(setup)
+    found["hexcheck"] += f" (snapshot {digest} of {source})"
     print()
     print(f"== {tree.label}")
     for key, value in tree.description.items():
-        if key not in ("violations", "contexts"):
+        if key not in ("violations", "contexts", "digest"):
             print(f"   {key}: {value}")
     if "violations" in tree.description:
         planted = tree.description["violations"]
@@ -790,12 +859,17 @@ def expand(skips: Sequence[str]) -> set[str]:
             elif name in TOOL_ORDER:
                 names.add(name)
             else:
-                raise SystemExit(f"--skip: unknown tool {name!r}; one of {', '.join(TOOL_ORDER)} or {', '.join(SKIP_ALIASES)}")
+                raise SystemExit(
+                    f"--skip: unknown tool {name!r}; "
+                    f"one of {', '.join(TOOL_ORDER)} or {', '.join(SKIP_ALIASES)}"
+                )
     return names
 
 
 def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--modules", type=int, nargs="+", help="synthetic tree sizes (default: 2000)")
     what.add_argument("--real", type=Path, help="benchmark a real tree (copied; never modified)")
@@ -806,15 +880,24 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--runs", type=int, default=3, help="rounds over all tools (default 3)")
     parser.add_argument("--jobs", type=int, default=2, help="hexcheck --jobs and the bare parse's Pool size")
     parser.add_argument("--skip", action="append", default=[], help="tools to leave out (comma-separated)")
-    parser.add_argument("--timeout", type=float, default=1800, help="seconds per run of a tool (default 1800)")
+    parser.add_argument(
+        "--timeout", type=float, default=1800, help="seconds per run of a tool (default 1800)"
+    )
     parser.add_argument("--fixit-timeout", type=float, default=1200, help="seconds for Fixit (default 1200)")
     parser.add_argument("--python", default=sys.executable, help="the venv with hexcheck and import-linter")
     parser.add_argument("--tools-venv", default="/work/bench-venv", help="the venv with tach and fixit")
-    parser.add_argument("--json", type=Path, help="save the results here (one file per size: SIZE is appended)")
+    parser.add_argument(
+        "--hexcheck-source",
+        type=Path,
+        help="the hexcheck package directory to snapshot and measure (default: the one --python imports)",
+    )
+    parser.add_argument(
+        "--json", type=Path, help="save the results here (one file per size: SIZE is appended)"
+    )
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
-    parser.add_argument("--quiet-wait", type=float, default=60.0,
+    parser.add_argument("--quiet-wait", type=float, default=0.0,
                         help="before each run, wait up to this many seconds for the machine to be idle "
-                        "(CPU pressure under 10%%; 0: never wait; default 60)")  # fmt: skip
+                        "(CPU pressure under 10%%; default 0: never wait)")  # fmt: skip
     return parser.parse_args(argv)
 
 
@@ -832,7 +915,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             saved.append(benchmark(tree, args, None))
         else:
             for modules in args.modules or [2000]:
-                directory = args.tree / str(modules) if args.tree and len(args.modules or []) > 1 else args.tree
+                directory = (
+                    args.tree / str(modules) if args.tree and len(args.modules or []) > 1 else args.tree
+                )
                 tree = synthetic_tree(directory or temp / f"tree-{modules}", modules, args.seed)
                 saved.append(benchmark(tree, args, modules))
         if len(saved) >= 2:
@@ -840,7 +925,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_verdicts([linearity(saved[0], saved[-1])])
         if args.json:
             for result in saved:
-                path = args.json if len(saved) == 1 else args.json.with_name(f"{args.json.stem}-{result['modules']}.json")
+                path = (
+                    args.json
+                    if len(saved) == 1
+                    else args.json.with_name(f"{args.json.stem}-{result['modules']}.json")
+                )
                 path.write_text(json.dumps(result, indent=1) + "\n", encoding="utf-8")
                 print(f"saved {path}")
     finally:

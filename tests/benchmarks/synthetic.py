@@ -1,3 +1,4 @@
+# ruff: noqa: E501 - the templates are lines of generated code, kept whole to stay readable
 """A synthetic hexagonal monorepo for the benchmark: deterministic, realistic, ~1% wrong.
 
 `generate(root, modules, seed)` writes exactly `modules` Python files under
@@ -25,6 +26,7 @@ It also writes the configuration every tool needs: `pyproject.toml` with a
 from __future__ import annotations
 
 import ast
+import hashlib
 import json
 import os
 import random
@@ -519,7 +521,11 @@ def domain_events(ctx: Context) -> str:
         "",
     ]
     for e in ctx.entities:
-        for suffix, extra in (("Created", []), ("Updated", ["    changed: tuple[str, ...] = ()"]), ("Archived", [])):
+        for suffix, extra in (
+            ("Created", []),
+            ("Updated", ["    changed: tuple[str, ...] = ()"]),
+            ("Archived", []),
+        ):
             lines += [
                 "",
                 "@dataclass(frozen=True)",
@@ -558,7 +564,7 @@ def domain_exceptions(ctx: Context) -> str:
             "",
             "",
             f"class {e.cls}NotFoundError({base}):",
-            f"    def __init__(self, entity_id: str) -> None:",
+            "    def __init__(self, entity_id: str) -> None:",
             f'        super().__init__(f"no {e.name.replace("_", " ")} with id {{entity_id!r}}")',
             "        self.entity_id = entity_id",
             "",
@@ -583,7 +589,9 @@ def value_objects(ctx: Context, rng: random.Random) -> str:
         '    """A value object was given a value outside its domain."""',
         "",
     ]
-    for name in rng.sample(("Quantity", "Percentage", "Slug", "PostalCode", "Dimensions", "Window", "Score"), 4):
+    for name in rng.sample(
+        ("Quantity", "Percentage", "Slug", "PostalCode", "Dimensions", "Window", "Score"), 4
+    ):
         lines += ["", "@dataclass(frozen=True)", f"class {name}:"]
         if name == "Quantity":
             lines += [
@@ -633,7 +641,7 @@ def value_objects(ctx: Context, rng: random.Random) -> str:
                 "    def __post_init__(self) -> None:",
                 "        if len(self.country) != 2:",
                 '            raise InvalidValueError(f"{self.country!r} is not a country code")',
-                "        if not self.code.replace(\" \", \"\").isalnum():",
+                '        if not self.code.replace(" ", "").isalnum():',
                 '            raise InvalidValueError(f"{self.code!r} is not a postal code")',
             ]
         elif name == "Dimensions":
@@ -697,7 +705,7 @@ def domain_service(ctx: Context, rng: random.Random) -> str:
         f"class {camel(ctx.name)}Policy:",
         '    """Decisions that need several aggregates at once."""',
         "",
-        "    def __init__(self, limit: int = 100, threshold: Decimal = Decimal(\"0.8\")) -> None:",
+        '    def __init__(self, limit: int = 100, threshold: Decimal = Decimal("0.8")) -> None:',
         "        if limit <= 0:",
         f'            raise {camel(ctx.name)}Error("the limit must be positive")',
         "        self._limit = limit",
@@ -755,7 +763,9 @@ def port_repository(ctx: Context, e: Entity, violation: str | None) -> str:
         "    @abstractmethod",
     ]
     if violation == "port_imports_motor":
-        lines.append(f"    async def add(self, entity: {e.cls}, session: AsyncIOMotorClientSession | None = None) -> None:")
+        lines.append(
+            f"    async def add(self, entity: {e.cls}, session: AsyncIOMotorClientSession | None = None) -> None:"
+        )
     else:
         lines.append(f"    async def add(self, entity: {e.cls}) -> None:")
     lines += [
@@ -851,7 +861,7 @@ def use_case(ctx: Context, e: Entity, verb: str, module: str, rng: random.Random
         "",
         "@dataclass(frozen=True)",
         f"class {cls}Command:",
-        f'    """What the caller asks for; validated by the domain, not here."""',
+        '    """What the caller asks for; validated by the domain, not here."""',
         "",
     ]
     if verb == "create":
@@ -866,7 +876,7 @@ def use_case(ctx: Context, e: Entity, verb: str, module: str, rng: random.Random
             fname, annotation, _ = required[0]
             lines.append(f"    {fname}: {annotation} | None = None")
         if verb == "rename":
-            lines.append("    new_name: str = \"\"")
+            lines.append('    new_name: str = ""')
     lines += [
         "",
         "",
@@ -988,7 +998,7 @@ def use_case(ctx: Context, e: Entity, verb: str, module: str, rng: random.Random
         "    async def _authorize(self, actor: str) -> None:",
         '        """Every use case needs an authenticated actor; finer rules live in the domain."""',
         '        if not actor or actor == "anonymous":',
-        "            raise PermissionDeniedError(actor or \"<nobody>\", _ACTION)",
+        '            raise PermissionDeniedError(actor or "<nobody>", _ACTION)',
         "",
     ]
     if other is not None:
@@ -1162,7 +1172,9 @@ def mongo_repository(ctx: Context, e: Entity, rng: random.Random) -> str:
     ]
     for fname, _, kind in e.fields:
         if kind == "money":
-            lines.append(f'        "{fname}": {{"amount": str(entity.{fname}.amount), "currency": entity.{fname}.currency}},')
+            lines.append(
+                f'        "{fname}": {{"amount": str(entity.{fname}.amount), "currency": entity.{fname}.currency}},'
+            )
         elif kind == "ratio":
             lines.append(f'        "{fname}": str(entity.{fname}),')
         elif kind == "tags":
@@ -1234,8 +1246,8 @@ def schemas(ctx: Context, e: Entity) -> str:
         "",
         "",
         "class MoneyIn(BaseModel):",
-        '    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)',
-        '    currency: str = Field(min_length=3, max_length=3)',
+        "    amount: Decimal = Field(ge=0, max_digits=12, decimal_places=2)",
+        "    currency: str = Field(min_length=3, max_length=3)",
         "",
         "",
         f"class {e.cls}In(BaseModel):",
@@ -1244,7 +1256,7 @@ def schemas(ctx: Context, e: Entity) -> str:
     ]
     types = {
         "text": "str = Field(min_length=1, max_length=255)",
-        "long_text": "str = Field(default=\"\", max_length=5000)",
+        "long_text": 'str = Field(default="", max_length=5000)',
         "code": 'str = Field(pattern=r"^[A-Z0-9][A-Z0-9-]{2,31}$")',
         "count": "int = Field(ge=0)",
         "money": "MoneyIn",
@@ -1291,7 +1303,9 @@ def schemas(ctx: Context, e: Entity) -> str:
                 f"    def _check_{fname}(cls, value: str) -> str:",
                 "        if not value.strip():",
                 f'            raise ValueError("{fname} must not be blank")',
-                "        return value.upper()" if kind in ("code", "country", "currency") else "        return value",
+                "        return value.upper()"
+                if kind in ("code", "country", "currency")
+                else "        return value",
             ]
     lines += [
         "",
@@ -1308,7 +1322,7 @@ def schemas(ctx: Context, e: Entity) -> str:
         '            query["status"] = self.status',
         "        if self.created_after or self.created_before:",
         '            query["created_at"] = {',
-        '                key: value',
+        "                key: value",
         '                for key, value in (("$gte", self.created_after), ("$lt", self.created_before))',
         "                if value is not None",
         "            }",
@@ -1383,9 +1397,13 @@ def router(ctx: Context, e: Entity, violation: str | None) -> str:
     ]
     for verb in e.verbs:
         module = f"{verb}_{e.name}"
-        lines.append(f"from {pkg}.application.use_cases.{module} import {camel(module)}, {camel(module)}Command")
+        lines.append(
+            f"from {pkg}.application.use_cases.{module} import {camel(module)}, {camel(module)}Command"
+        )
     if violation == "router_imports_persistence":
-        lines.append(f"from {pkg}.infrastructure.persistence.mongo_{e.name}_repository import Mongo{e.cls}Repository")
+        lines.append(
+            f"from {pkg}.infrastructure.persistence.mongo_{e.name}_repository import Mongo{e.cls}Repository"
+        )
     lines += [
         f"from {pkg}.infrastructure.web.schemas.{e.name} import {e.cls}In, {e.cls}Out, {e.cls}Page, {e.cls}Patch",
         "from shop.shared.web.security import require_user",
@@ -1440,7 +1458,7 @@ def router(ctx: Context, e: Entity, violation: str | None) -> str:
                 f'@router.get("/{verb if verb != "list" else ""}", response_model={e.cls}Page)',
                 f"async def {module}(",
                 "    use_cases: UseCases,",
-                "    status_filter: Annotated[str | None, Query(alias=\"status\")] = None,",
+                '    status_filter: Annotated[str | None, Query(alias="status")] = None,',
                 "    offset: Annotated[int, Query(ge=0)] = 0,",
                 "    limit: Annotated[int, Query(ge=1, le=500)] = 50,",
                 f") -> {e.cls}Page:",
@@ -1483,7 +1501,7 @@ def router(ctx: Context, e: Entity, violation: str | None) -> str:
         lines += [
             "",
             "",
-            f'@router.get("/_debug/count")',
+            '@router.get("/_debug/count")',
             "async def debug_count(request: Request) -> dict[str, int]:",
             '    """Quick and dirty: straight to the database, skipping the use cases."""',
             f"    repository = Mongo{e.cls}Repository(request.app.state.database)",
@@ -2016,12 +2034,14 @@ def bootstrap(ctx: Context) -> str:
         f"from {pkg}.infrastructure.web import errors",
     ]
     for e in ctx.entities:
-        lines.append(f"from {pkg}.infrastructure.persistence.mongo_{e.name}_repository import Mongo{e.cls}Repository")
+        lines.append(
+            f"from {pkg}.infrastructure.persistence.mongo_{e.name}_repository import Mongo{e.cls}Repository"
+        )
         lines.append(f"from {pkg}.infrastructure.web.routers import {e.name} as {e.name}_router")
         for verb in e.verbs:
             module = f"{verb}_{e.name}"
             lines.append(f"from {pkg}.application.use_cases.{module} import {camel(module)}")
-    for module, e in ctx.extra_use_cases:
+    for module, _ in ctx.extra_use_cases:
         lines.append(f"from {pkg}.application.use_cases.{module} import {camel(module)}")
     lines += [
         "",
@@ -2035,9 +2055,13 @@ def bootstrap(ctx: Context) -> str:
     for e in ctx.entities:
         lines.append(f"    {e.name}_repository = Mongo{e.cls}Repository(database)")
         for verb in e.verbs:
-            lines.append(f"    built[{camel(verb + '_' + e.name)}] = {camel(verb + '_' + e.name)}({e.name}_repository, unit_of_work, publisher, clock)")
+            lines.append(
+                f"    built[{camel(verb + '_' + e.name)}] = {camel(verb + '_' + e.name)}({e.name}_repository, unit_of_work, publisher, clock)"
+            )
     for module, e in ctx.extra_use_cases:
-        lines.append(f"    built[{camel(module)}] = {camel(module)}(Mongo{e.cls}Repository(database), unit_of_work, publisher, clock)")
+        lines.append(
+            f"    built[{camel(module)}] = {camel(module)}(Mongo{e.cls}Repository(database), unit_of_work, publisher, clock)"
+        )
     lines += [
         "    return built",
         "",
@@ -2448,7 +2472,7 @@ def main_module(contexts: list[Context]) -> str:
         "    app.state.use_cases = {}",
         "    for context in CONTEXTS:",
         "        context.install(app, client, database)",
-        '    if not await ping(client):',
+        "    if not await ping(client):",
         '        logger.error("starting without a database")',
         "    yield",
         "    client.close()",
@@ -2534,7 +2558,9 @@ def generate(root: Path, modules: int, seed: int = 1) -> dict[str, object]:
             files[base + f"application/ports/{e.name}_repository.py"] = port_repository(
                 ctx, e, v(f"application/ports/{e.name}_repository.py")
             )
-            files[base + f"infrastructure/persistence/mongo_{e.name}_repository.py"] = mongo_repository(ctx, e, rng)
+            files[base + f"infrastructure/persistence/mongo_{e.name}_repository.py"] = mongo_repository(
+                ctx, e, rng
+            )
             files[base + f"infrastructure/web/routers/{e.name}.py"] = router(
                 ctx, e, v(f"infrastructure/web/routers/{e.name}.py")
             )
@@ -2548,17 +2574,23 @@ def generate(root: Path, modules: int, seed: int = 1) -> dict[str, object]:
                     ctx, e, verb, module, rng, v(f"application/use_cases/{module}.py"), related
                 )
         for module, e in ctx.extra_use_cases:
-            files[base + f"application/use_cases/{module}.py"] = use_case(ctx, e, "query", module, rng, None, None)
+            files[base + f"application/use_cases/{module}.py"] = use_case(
+                ctx, e, "query", module, rng, None, None
+            )
     if len(files) != modules:
         raise AssertionError(f"planned {modules} modules, generated {len(files)}")
     sizes = []
+    digest = hashlib.sha256()
     for relative, text in sorted(files.items()):
         path = src / "shop" / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         ast.parse(text, filename=str(path))  # every generated file must be valid Python
         path.write_text(text, encoding="utf-8")
+        digest.update(f"{relative}\0{text}\0".encode())
         sizes.append(text.count("\n"))
-    regular = sorted(n for relative, n in zip(sorted(files), sizes, strict=True) if not relative.endswith("__init__.py"))
+    regular = sorted(
+        n for relative, n in zip(sorted(files), sizes, strict=True) if not relative.endswith("__init__.py")
+    )
     description: dict[str, object] = {
         "generator_version": GENERATOR_VERSION,
         "modules": modules,
@@ -2573,6 +2605,7 @@ def generate(root: Path, modules: int, seed: int = 1) -> dict[str, object]:
             "p90": regular[len(regular) * 9 // 10],
         },
         "violations": violations,
+        "digest": digest.hexdigest(),
     }
     write_tool_configs(root, contexts)
     (root / MARKER).write_text(json.dumps(description, indent=1) + "\n", encoding="utf-8")
@@ -2586,13 +2619,17 @@ def existing(root: Path, modules: int, seed: int) -> dict[str, object] | None:
     except (OSError, ValueError):
         return None
     if (
-        description.get("generator_version") == GENERATOR_VERSION
-        and description.get("modules") == modules
-        and description.get("seed") == seed
-        and sum(1 for _ in (root / "src").rglob("*.py")) == modules
+        description.get("generator_version") != GENERATOR_VERSION
+        or description.get("modules") != modules
+        or description.get("seed") != seed
     ):
-        return description
-    return None
+        return None
+    src = root / "src" / "shop"
+    files = sorted(p.relative_to(src).as_posix() for p in src.rglob("*.py"))
+    digest = hashlib.sha256()
+    for relative in files:
+        digest.update(f"{relative}\0{(src / relative).read_text(encoding='utf-8')}\0".encode())
+    return description if digest.hexdigest() == description.get("digest") else None
 
 
 # ---------------------------------------------------------------------------- tool configs
@@ -2607,38 +2644,42 @@ def write_tool_configs(root: Path, contexts: list[Context]) -> None:
     unconstrained, as in hexcheck's defaults (composition may import every layer).
     """
     (root / "pyproject.toml").write_text(
-        "\n".join([
-            "[project]",
-            'name = "shop"',
-            'version = "1.0.0"',
-            'requires-python = ">=3.10"',
-            'dependencies = ["fastapi", "motor", "pydantic[email]", "uvicorn"]',
-            "",
-            "[tool.hexcheck]",
-            '# hexcheck\'s default layer detection (domain, application, infrastructure, web) applies;',
-            "# the benchmark passes --preset strict so that every rule runs.",
-            'source-roots = ["src"]',
-            "",
-        ]),
+        "\n".join(
+            [
+                "[project]",
+                'name = "shop"',
+                'version = "1.0.0"',
+                'requires-python = ">=3.10"',
+                'dependencies = ["fastapi", "motor", "pydantic[email]", "uvicorn"]',
+                "",
+                "[tool.hexcheck]",
+                "# hexcheck's default layer detection (domain, application, infrastructure, web) applies;",
+                "# the benchmark passes --preset strict so that every rule runs.",
+                'source-roots = ["src"]',
+                "",
+            ]
+        ),
         encoding="utf-8",
     )
     containers = "\n".join(f"    shop.{ctx.name}" for ctx in contexts)
     (root / ".importlinter").write_text(
-        "\n".join([
-            "[importlinter]",
-            "root_package = shop",
-            "",
-            "[importlinter:contract:hexagonal-layers]",
-            "name = Hexagonal layers in every bounded context",
-            "type = layers",
-            "containers =",
-            containers,
-            "layers =",
-            "    infrastructure.web | infrastructure.persistence",
-            "    application",
-            "    domain",
-            "",
-        ]),
+        "\n".join(
+            [
+                "[importlinter]",
+                "root_package = shop",
+                "",
+                "[importlinter:contract:hexagonal-layers]",
+                "name = Hexagonal layers in every bounded context",
+                "type = layers",
+                "containers =",
+                containers,
+                "layers =",
+                "    infrastructure.web | infrastructure.persistence",
+                "    application",
+                "    domain",
+                "",
+            ]
+        ),
         encoding="utf-8",
     )
     modules = [
@@ -2669,18 +2710,20 @@ def write_tool_configs(root: Path, contexts: list[Context]) -> None:
             "",
         ]
     (root / "tach.toml").write_text(
-        "\n".join([
-            "# Same rules as .importlinter: adapters > application > domain per context; the two",
-            "# adapters of a context (persistence, web) declare no same-layer dependencies, so they",
-            "# may not import each other. TYPE_CHECKING imports count, as in hexcheck.",
-            'source_roots = ["src"]',
-            'exclude = ["**/__pycache__", ".hexcheck_cache", ".import_linter_cache"]',
-            "ignore_type_checking_imports = false",
-            'root_module = "ignore"',
-            'layers = ["adapters", "application", "domain"]',
-            "",
-            *modules,
-        ]),
+        "\n".join(
+            [
+                "# Same rules as .importlinter: adapters > application > domain per context; the two",
+                "# adapters of a context (persistence, web) declare no same-layer dependencies, so they",
+                "# may not import each other. TYPE_CHECKING imports count, as in hexcheck.",
+                'source_roots = ["src"]',
+                'exclude = ["**/__pycache__", ".hexcheck_cache", ".import_linter_cache"]',
+                "ignore_type_checking_imports = false",
+                'root_module = "ignore"',
+                'layers = ["adapters", "application", "domain"]',
+                "",
+                *modules,
+            ]
+        ),
         encoding="utf-8",
     )
 
