@@ -7,7 +7,7 @@ tach and Fixit on the same tree, and the issue's six targets judged from one run
 
 See README.md next to this file for every option and how to read the output. Each tool
 runs in its own subprocess, one at a time (never two tools at once), in rounds: every
-round runs every tool once, the order of the tools rotating from round to round.
+round runs every tool once, the order of the tool groups rotating from round to round.
 Reported times are wall-clock medians over the rounds.
 """
 

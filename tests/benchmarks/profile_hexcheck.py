@@ -99,7 +99,7 @@ def phases(target: str, config_path: str | None, jobs: int) -> None:
     from hexcheck.adapters.extraction import Extraction, cache_for
     from hexcheck.adapters.filesystem import discover
     from hexcheck.adapters.pyproject import find_config, load_config
-    from hexcheck.adapters.runner import code_fingerprint, run_check
+    from hexcheck.adapters.runner import run_check
     from hexcheck.analysis.model import ProjectModel
     from hexcheck.engine import active_rules, check
     from hexcheck.report import FORMATS
@@ -108,23 +108,17 @@ def phases(target: str, config_path: str | None, jobs: int) -> None:
     rows: list[tuple[str, float]] = []
     found = timed("discover (walk, exclude, name modules)", lambda: discover([target], config), rows)
     files = found.files
-    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}"
     cache = cache_for(config, True)
     assert cache is not None
-    extraction = Extraction(config, jobs, cache)
-    key = timed(
-        "warm: run key (stat every file, read the stats table)",
-        lambda: extraction.run_key(files, extra),
+    run_check([target], config, jobs, use_cache=True)  # fill the cache if needed
+    probe = Extraction(config, jobs, cache)
+    signatures = timed("warm: stat every file", lambda: probe._signatures(files), rows)
+    timed("warm: read the stats table", lambda: cache.keys_by_stat(signatures), rows)
+    timed(
+        "warm: run_check end to end (discover, stat, cached report)",
+        lambda: run_check([target], config, jobs),
         rows,
     )
-    if key is None or cache.get_report(key) is None:
-        print(f"(no warm cache for this tree yet: one run to fill it, {len(files)} files ...)")
-        run_check([target], config, jobs, use_cache=True)
-        cache = cache_for(config, True)
-        assert cache is not None
-        extraction = Extraction(config, jobs, cache)
-        key = extraction.run_key(files, extra)
-    cached = timed("warm: load the cached report (unpickle)", lambda: cache.get_report(key or ""), rows)
     print_rows(f"warm run, {len(files)} files (CPU of this process)", rows)
 
     rows = []
@@ -161,8 +155,7 @@ def phases(target: str, config_path: str | None, jobs: int) -> None:
         rows,
     )
     print_rows("incremental / cold main-process work (CPU of this process)", rows, total=None)
-    print(f"  report pickle {len(payload) / 1e6:.1f} MB; facts pickles {sum(map(len, blobs)) / 1e6:.1f} MB; "
-          f"cached report reused: {cached is not None}")  # fmt: skip
+    print(f"  report pickle {len(payload) / 1e6:.1f} MB; facts pickles {sum(map(len, blobs)) / 1e6:.1f} MB")
     per_rule.sort(key=lambda row: -row[1])
     print_rows("rules, slowest first", per_rule[:12], total=rules_total)
     print("\nresident memory of this process after each step (MB; facts, model and report still held)")
