@@ -33,8 +33,6 @@ from dataclasses import dataclass
 from itertools import pairwise
 from types import MappingProxyType
 
-import networkx as nx  # type: ignore[import-untyped]
-
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ClassFact, ImportFact, ImportKind, ModuleFacts
@@ -305,6 +303,10 @@ class ProjectModel:
         if self._cycles is None:
             first = _first_edges(self.runtime_edges())
             adjacency = _adjacency(first)
+            # Imported here: a warm run reuses a cached report and never needs NetworkX,
+            # whose import alone costs more than the whole warm run otherwise.
+            import networkx as nx  # type: ignore[import-untyped]
+
             graph = nx.DiGraph()
             graph.add_nodes_from(sorted(adjacency))
             graph.add_edges_from(sorted(first))
