@@ -451,7 +451,7 @@ class _Extractor:
 
     # ---------------------------------------------------------------- statements
 
-    def _block(self, statements: Iterable[cst.CSTNode], class_fact: list[ClassFact] | None = None) -> None:
+    def _block(self, statements: Iterable[cst.CSTNode]) -> None:
         for statement in statements:
             self._statement(statement)
 

@@ -7,7 +7,7 @@ decorators and its name. They are computed once per model and shared by every ru
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 
@@ -211,13 +211,14 @@ class Roles:
         packages = set(ref.facts.module.split("."))
         if not (packages & PORT_PACKAGES or ref.cls.name.endswith(PORT_SUFFIXES)):
             return False
-        return not self.specialises_other_kind(ref, PORT_SUFFIXES)
+        return not self.specialises_other_kind(ref, lambda parent: parent.cls.name.endswith(PORT_SUFFIXES))
 
-    def specialises_other_kind(self, ref: ClassRef, suffixes: tuple[str, ...]) -> bool:
-        """Whether `ref` specialises a concrete first-party class not named like `suffixes`.
+    def specialises_other_kind(self, ref: ClassRef, same_kind: Callable[[ClassRef], bool]) -> bool:
+        """Whether `ref` specialises a concrete first-party class that is not `same_kind`.
 
         `class WidePort(Rule)` is a rule, whatever its name says: roles found by name or
-        place do not apply to it.
+        place do not apply to it; `DeleteBookUseCase(Service)` with a use-case base is
+        still a use case.
         """
         for base in ref.cls.bases:
             parent = self.ref(base.name)
@@ -225,7 +226,7 @@ class Roles:
                 parent is not None
                 and parent is not ref
                 and not self.is_abstract(parent)
-                and not parent.cls.name.endswith(suffixes)
+                and not same_kind(parent)
             ):
                 return True
         return False
@@ -299,19 +300,11 @@ class Roles:
         # (`class ControllerBypassesUseCase(Rule)`) is that kind of thing, whatever its
         # name says; one deriving from a use-case base (`DeleteBookUseCase(Service)`) stays.
         names = {ref.dotted for ref in candidates}
-        return tuple(ref for ref in candidates if not self._specialises_non_use_case(ref, names))
-
-    def _specialises_non_use_case(self, ref: ClassRef, use_cases: set[str]) -> bool:
-        for base in ref.cls.bases:
-            parent = self.ref(base.name)
-            if (
-                parent is not None
-                and parent is not ref
-                and parent.dotted not in use_cases
-                and not self.is_abstract(parent)
-            ):
-                return True
-        return False
+        return tuple(
+            ref
+            for ref in candidates
+            if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
+        )
 
     def ports_of(self, ref: ClassRef) -> tuple[ClassRef, ...]:
         return tuple(a for a in self.first_party_ancestors(ref) if self.is_port(a))
