@@ -49,6 +49,20 @@ def stat_signature(stat: os.stat_result) -> str:
     return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
 
 
+def encode_facts(facts: ModuleFacts) -> bytes:
+    """The cache's payload for a file's facts: without the path, which is the run's."""
+    return pickle.dumps(replace(facts, path=""), protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def decode_facts(payload: bytes, path: str) -> ModuleFacts | None:
+    """The facts of `encode_facts`, at `path`; None for anything else."""
+    try:
+        facts = pickle.loads(payload)  # our own payload: from a worker or the checked cache
+    except Exception:
+        return None
+    return replace(facts, path=path) if isinstance(facts, ModuleFacts) else None
+
+
 def _checksum(payload: bytes) -> str:
     return hashlib.sha256(payload).hexdigest()
 
@@ -151,28 +165,19 @@ class FactsCache:
             return found
         return found
 
-    def put_facts(self, entries: Iterable[tuple[str, str, str, ModuleFacts]]) -> None:
-        """Store (path, stat signature, content key, facts) entries in one transaction."""
-        rows = []
-        stats = []
-        for path, signature, key, facts in entries:
-            payload = pickle.dumps(replace(facts, path=""), protocol=pickle.HIGHEST_PROTOCOL)
-            rows.append((key, _checksum(payload), payload))
-            stats.append((path, signature, key))
-        if not rows:
+    def put_facts(
+        self, facts: Iterable[tuple[str, bytes]], stats: Iterable[tuple[str, str, str]] = ()
+    ) -> None:
+        """Store (content key, `encode_facts` payload) entries and (path, stat signature,
+        content key) entries in one transaction."""
+        rows = [(key, _checksum(payload), payload) for key, payload in facts]
+        stat_rows = list(stats)
+        if not rows and not stat_rows:
             return
         with self._transaction() as db:
             if db is not None:
                 db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
-                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", stats)
-
-    def put_stats(self, stats: Iterable[tuple[str, str, str]]) -> None:
-        rows = list(stats)
-        if not rows:
-            return
-        with self._transaction() as db:
-            if db is not None:
-                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", rows)
+                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", stat_rows)
 
     # ------------------------------------------------------------------ reports
 

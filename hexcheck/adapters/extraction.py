@@ -29,6 +29,9 @@ from hexcheck.core.version import VERSION
 # import LibCST, so it lives in a module of its own.
 from hexcheck.extract.version import EXTRACTOR_VERSION
 
+# Cache writes during extraction: one transaction per this many files.
+_WRITE_BATCH = 256
+
 
 def _problem(file: SourceFile, message: str) -> ModuleFacts:
     return ModuleFacts(file.module, file.display_path, file.is_package, problem=ParseProblem(message))
@@ -129,28 +132,37 @@ class Extraction:
                 results[task[0]] = replace(found, path=task[3])
             else:
                 fresh.append(task)
-        extracted = extract_all(fresh, self.jobs, self.config.parse_timeout, self.progress)
+        pending: list[tuple[str, bytes]] = []
+
+        def store(index: int, facts: ModuleFacts, payload: bytes) -> None:
+            # Written in batches as workers answer, so the payloads are never all held.
+            if self.cache is not None and not _transient(facts):
+                pending.append((keys_of[index], payload))
+                if len(pending) >= _WRITE_BATCH:
+                    self.cache.put_facts(pending)
+                    pending.clear()
+
+        extracted = extract_all(fresh, self.jobs, self.config.parse_timeout, self.progress, store)
         for index, facts in extracted.items():
             results[index] = facts
 
+        stats: list[tuple[str, str, str]] = []
+        for index, key in keys_of.items():
+            path = files[index].path
+            self._keys[path] = key
+            signature = signatures.get(path)
+            if signature is not None and not _transient(results[index]):
+                stats.append((path, signature, key))
         if self.cache is not None:
-            entries = []
-            for index, key in keys_of.items():
-                file = files[index]
-                self._keys[file.path] = key
-                stored = results[index]
-                signature = signatures.get(file.path)
-                if stored is not None and signature is not None and not _transient(stored):
-                    entries.append((file.path, signature, key, stored))
-            self.cache.put_facts(entries)
+            self.cache.put_facts(pending, stats)
         return [
             facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)
         ]
 
 
-def _transient(facts: ModuleFacts) -> bool:
+def _transient(facts: ModuleFacts | None) -> bool:
     """Problems that depend on the machine, not the content, are not cached."""
-    problem = facts.problem
+    problem = facts.problem if facts is not None else None
     return problem is not None and (
         problem.message.startswith(("too slow", "the parser crashed", "hexcheck failed"))
     )

@@ -15,30 +15,63 @@ parsed in a worker process, under a deadline the parent enforces by killing the 
 - killing a worker only ever breaks its own pipe, never a queue shared with the others.
 
 Results are returned by index, so the outcome is the same whatever the number of
-processes and whatever order they finish in.
+processes and whatever order they finish in. A worker answers with the cache's payload
+(`encode_facts`), handed to `store` as it arrives: the parent, the one process every
+result goes through, writes it as it is instead of pickling the facts once more, and
+does not hold every payload until the end.
 """
 
 from __future__ import annotations
 
 import contextlib
+import gc
 import multiprocessing
 import os
 import sys
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
+from hexcheck.adapters.cache import decode_facts, encode_facts
 from hexcheck.core.facts import ModuleFacts, ParseProblem
 
 # (index, source bytes, module, display path, is_package)
 Task = tuple[int, bytes, str, str, bool]
 Progress = Callable[[int, int], None]
+# Called with (index, facts, cache payload) for each file a worker answered.
+Store = Callable[[int, ModuleFacts, bytes], None]
+
 
 _POLL_SECONDS = 0.05
 _RECURSION_LIMIT = 4000
+
+
+# Facts and syntax trees are hundreds of thousands of small objects without reference
+# cycles; with the default thresholds, full collections keep traversing all of them
+# for nothing (measured: loading 2,000 modules' cached facts 1.2 s instead of 2.5 s,
+# extraction 10% faster). Cycles are still collected, just rarely.
+_RARE_COLLECTIONS = (100_000, 20, 100)
+
+
+@contextlib.contextmanager
+def rare_collections() -> Iterator[None]:
+    """Run the block with the cyclic garbage collector triggered rarely."""
+    previous = gc.get_threshold()
+    gc.set_threshold(*_RARE_COLLECTIONS)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*previous)
+
+
+def _failed(task: Task, why: str) -> ModuleFacts:
+    """A bug in hexcheck loses the file, never the run."""
+    _, _, module, path, is_package = task
+    message = f"hexcheck failed on this file ({why}); please report it"
+    return ModuleFacts(module, path, is_package, problem=ParseProblem(message))
 
 
 def _extract_safely(task: Task) -> ModuleFacts:
@@ -48,17 +81,13 @@ def _extract_safely(task: Task) -> ModuleFacts:
     try:
         return extract(data, module, path, is_package)
     except Exception as error:  # a bug in the extractor must not lose the other files
-        return ModuleFacts(
-            module, path, is_package,
-            problem=ParseProblem(
-                f"hexcheck failed on this file ({type(error).__name__}: {error}); please report it"
-            ),
-        )  # fmt: skip
+        return _failed(task, f"{type(error).__name__}: {error}")
 
 
 def _worker(conn: Connection) -> None:
     """Extract the chunks the parent sends, answering file by file, until told to stop."""
     sys.setrecursionlimit(_RECURSION_LIMIT)
+    gc.set_threshold(*_RARE_COLLECTIONS)
     while True:
         try:
             chunk = conn.recv()
@@ -67,7 +96,7 @@ def _worker(conn: Connection) -> None:
         if chunk is None:
             return
         for task in chunk:
-            conn.send((task[0], _extract_safely(task)))
+            conn.send((task[0], encode_facts(_extract_safely(task))))
 
 
 @dataclass
@@ -95,6 +124,7 @@ def extract_all(
     jobs: int,
     budget: float,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> dict[int, ModuleFacts]:
     """Facts for every task, by index; files over `budget` seconds become problems."""
     if not tasks:
@@ -106,6 +136,7 @@ def extract_all(
     chunk_size = max(1, min(16, -(-total // (max(jobs, 1) * 4))))
     queue: deque[list[Task]] = deque(list(tasks[i : i + chunk_size]) for i in range(0, total, chunk_size))
     results: dict[int, ModuleFacts] = {}
+    by_index = {task[0]: task for task in tasks}
     workers: list[_Worker] = []
 
     def start() -> _Worker:
@@ -143,7 +174,7 @@ def extract_all(
                     continue
                 if worker.conn in ready:
                     try:
-                        answered, facts = worker.conn.recv()
+                        answered, payload = worker.conn.recv()
                     except (EOFError, OSError):
                         code = worker.process.exitcode
                         worker.process.join(timeout=5)
@@ -155,7 +186,14 @@ def extract_all(
                         workers[index] = worker = start()
                         dispatch(worker)
                         continue
-                    results[answered] = facts
+                    task = by_index[answered]
+                    facts = decode_facts(payload, task[3])
+                    if facts is None:
+                        results[answered] = _failed(task, "undecodable facts")
+                    else:
+                        results[answered] = facts
+                        if store is not None:
+                            store(answered, facts, payload)
                     if worker.assigned and worker.assigned[0][0] == answered:
                         worker.assigned.popleft()
                     worker.since = now

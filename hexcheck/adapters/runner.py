@@ -14,7 +14,7 @@ from pathlib import Path
 from hexcheck.adapters.cache import FactsCache
 from hexcheck.adapters.extraction import Extraction, cache_for
 from hexcheck.adapters.filesystem import discover
-from hexcheck.adapters.pool import Progress
+from hexcheck.adapters.pool import Progress, rare_collections
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.engine import Report, check
@@ -47,6 +47,18 @@ def run_check(
 
     `baseline` should hold only the entries of `paths` (`Baseline.within`).
     """
+    with rare_collections():
+        return _run_check(paths, config, jobs, use_cache, progress, baseline)
+
+
+def _run_check(
+    paths: Sequence[str],
+    config: Config,
+    jobs: int,
+    use_cache: bool,
+    progress: Progress | None,
+    baseline: Baseline | None,
+) -> Report:
     found = discover(list(paths), config)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)

