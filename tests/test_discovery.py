@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import errno
+import fnmatch
+import itertools
 import os
 from pathlib import Path
 
 import pytest
 
-from hexcheck.adapters.filesystem import Discovery, discover, read_source
+from hexcheck.adapters.filesystem import Discovery, _below, _exclude_matcher, discover, read_source
 from hexcheck.core.config import Config
 from hexcheck.core.errors import UsageError
 
@@ -336,3 +338,36 @@ def test_an_explicit_non_regular_file_is_reported_not_read(tmp_path: Path) -> No
     found = run(tmp_path, "pipe.py")
     assert found.files == ()
     assert found.problems == (("pipe.py", "not a regular file; skipped"),)
+
+
+EXCLUDE_PATTERNS = (
+    *Config().exclude, "*", "?", ".*", "[a-m]*", "[!a-m]*", "*[Tt]est*", "a*b*c", "app/*/legacy",
+    "**/migrations", "*.PY", "[", "[]]", "a+b", "(x)", "a|b", "x{2}", "\\Z", "$", "^a",
+)  # fmt: skip
+EXCLUDE_NAMES = (
+    "", ".", "a", "A", "tests", "Tests", "test_x.py", "x_test.py", "conftest.py", "pkg.egg-info",
+    "app/legacy", "app/v1/legacy", "app/v1/v2/legacy", "abc", "axxbyyc", "ab", "a/b/c", "migrations",
+    "src/migrations", "X.PY", "x.py", "[", "]", "a+b", "aab", "(x)", "x", "a|b", "xx", "\\Z", "$",
+    "^a", "a\nb", "node_modules", "b", "z.txt",
+)  # fmt: skip
+
+
+def test_exclude_matcher_is_fnmatchcase_over_every_pattern() -> None:
+    # Pattern by pattern, and joined in every order, the one regex must agree with
+    # `fnmatchcase` (case-sensitive, whole-name, regex characters taken literally).
+    for patterns in [*((p,) for p in EXCLUDE_PATTERNS), EXCLUDE_PATTERNS, EXCLUDE_PATTERNS[::-1]]:
+        matches = _exclude_matcher(patterns)
+        assert matches is not None
+        for name in EXCLUDE_NAMES:
+            expected = any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
+            assert (matches(name) is not None) == expected, (patterns, name)
+    assert _exclude_matcher(()) is None
+
+
+def test_below_is_relpath_inside_and_none_outside(tmp_path: Path) -> None:
+    root = str(tmp_path)
+    inside = [root, os.path.join(root, "a"), os.path.join(root, "a", "b.py")]
+    for path, parent in itertools.product(inside, [root, os.path.join(root, "a"), os.sep]):
+        expected = os.path.relpath(path, parent)
+        assert _below(path, parent) == (None if expected.startswith(os.pardir) else expected)
+    assert _below(root + "x", root) is None  # a sibling sharing the prefix is not inside

@@ -86,6 +86,10 @@ Jobs = Annotated[
     typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: CPUs)"),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache")]
+CacheDir = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--cache-dir", help="Keep the cache in DIR, not the configured cache-dir"),
+]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")]
 
 
@@ -108,6 +112,7 @@ def check_command(
     exit_zero: Annotated[bool, typer.Option("--exit-zero", help="Exit 0 even with findings")] = False,
     jobs: Jobs = None,
     no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only")] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="After the report, count the findings of each code")
@@ -128,7 +133,7 @@ def check_command(
 
     def run() -> int:
         targets = list(paths or ["."])
-        config = _config(targets, config_file, _rule_overrides(select, ignore, preset))
+        config = _config(targets, config_file, _rule_overrides(select, ignore, preset, cache_dir))
         formats = _formats()
         terminal = output is None and sys.stdout.isatty()
         name = output_format or ("review" if terminal else "concise")
@@ -165,7 +170,10 @@ def check_command(
 
 
 def _rule_overrides(
-    select: Sequence[str] | None, ignore: Sequence[str] | None, preset: str | None
+    select: Sequence[str] | None,
+    ignore: Sequence[str] | None,
+    preset: str | None,
+    cache_dir: Path | None = None,
 ) -> dict[str, Any]:
     overrides: dict[str, Any] = {}
     if select:
@@ -174,6 +182,10 @@ def _rule_overrides(
         overrides["ignore"] = list(_split(ignore))
     if preset:
         overrides["preset"] = preset
+    if cache_dir is not None:
+        # Relative to where the command runs, as ruff's --cache-dir; the configured
+        # `cache-dir` is relative to the configuration file's directory instead.
+        overrides["cache-dir"] = os.path.abspath(cache_dir)
     return overrides
 
 
@@ -244,6 +256,7 @@ def baseline_command(
     config_file: ConfigFile = None,
     jobs: Jobs = None,
     no_cache: NoCache = False,
+    cache_dir: CacheDir = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors")] = False,
     debug: Debug = False,
 ) -> None:
@@ -251,7 +264,7 @@ def baseline_command(
 
     def run() -> int:
         targets = list(paths or ["."])
-        config = _config(targets, config_file, _rule_overrides(select, ignore, preset))
+        config = _config(targets, config_file, _rule_overrides(select, ignore, preset, cache_dir))
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
         report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar)
         baseline = Baseline.of(report.findings)
@@ -433,6 +446,111 @@ def _guard(run: Callable[[], int], debug: bool) -> int:
         return EXIT_INTERNAL
 
 
+# `hexcheck check`'s options as `_plain_check` reads them: spelling -> (parameter, kind).
+# A test holds this table to the options `check_command` declares.
+_CHECK_OPTIONS: dict[str, tuple[str, str]] = {
+    "--format": ("output_format", "text"),
+    "--output": ("output", "path"),
+    "-o": ("output", "path"),
+    "--select": ("select", "texts"),
+    "--ignore": ("ignore", "texts"),
+    "--preset": ("preset", "text"),
+    "--config": ("config_file", "path"),
+    "--exit-zero": ("exit_zero", "flag"),
+    "--jobs": ("jobs", "count"),
+    "-j": ("jobs", "count"),
+    "--no-cache": ("no_cache", "flag"),
+    "--cache-dir": ("cache_dir", "path"),
+    "--quiet": ("quiet", "flag"),
+    "-q": ("quiet", "flag"),
+    "--statistics": ("statistics", "flag"),
+    "--baseline": ("baseline_file", "path"),
+    "--strict-baseline": ("strict_baseline", "flag"),
+    "--debug": ("debug", "flag"),
+}
+
+
+def _plain_check(argv: Sequence[str]) -> dict[str, Any] | None:
+    """The arguments typer would call `check_command` with for `argv`, if it is a plain
+    `check` command line; None for anything else, which typer then parses.
+
+    Why not always typer: recent typer (0.29 here) converts every parameter value that
+    is not a flag through a pydantic TypeAdapter it builds while parsing, whatever the
+    annotation (str, int, Path, list[str] alike), so any `check` command line imports
+    pydantic and builds a dozen adapters: about 0.1 s of a 0.4 s run whose report comes
+    from the cache. So `main` reads the common, unambiguous spellings itself: known
+    options written out, each value as the next argument, values no conversion could
+    reject. Everything else (--help, --opt=value, -qj2, `--`, repeated options, typos,
+    values typer would refuse or treat specially) goes to typer, whose messages and
+    behaviour thereby stay the only ones. A test compares the two on both kinds of lines.
+    """
+    if not argv or argv[0] != "check":
+        return None
+    if os.name == "nt" and any(char in arg for arg in argv for char in "*?[~$%"):
+        return None  # click expands globs, `~` and variables on Windows
+    if any(name.startswith("_") and name.endswith("_COMPLETE") for name in os.environ):
+        return None  # a shell-completion request, which click answers
+    found: dict[str, Any] = {}
+    paths: list[str] = []
+    tokens = iter(argv[1:])
+    for token in tokens:
+        if not token:
+            return None
+        if not token.startswith("-"):
+            paths.append(token)
+            continue
+        known = _CHECK_OPTIONS.get(token)
+        if known is None:
+            return None
+        name, kind = known
+        if kind == "flag":
+            if name in found:
+                return None
+            found[name] = True
+            continue
+        value = next(tokens, None)
+        if not value or value.startswith("-"):
+            return None  # a missing value, or one typer might read as an option
+        if kind == "texts":
+            found.setdefault(name, []).append(value)
+            continue
+        if name in found:
+            return None
+        if kind == "count":
+            # What int() and `min=1` surely accept; "0", "+2", "2_0" and " 2" go to typer.
+            if not (value.isascii() and value.isdigit() and value[0] != "0"):
+                return None
+            found[name] = int(value)
+        elif kind == "path":
+            if not _readable_or_absent(value):
+                return None  # typer refuses an existing path it cannot read
+            found[name] = Path(value)
+        else:
+            found[name] = value
+    if paths:
+        found["paths"] = paths
+    return found
+
+
+def _readable_or_absent(path: str) -> bool:
+    """Whether typer would take `path` for a Path option as given (it checks only paths
+    that exist, and by default wants them readable)."""
+    try:
+        os.stat(path)
+    except OSError:
+        return True
+    except ValueError:
+        return False  # a NUL byte: whatever typer does with it, let it do it
+    return os.access(path, os.R_OK)
+
+
 def main() -> None:
     """The console script's entry point."""
-    app()
+    arguments = _plain_check(sys.argv[1:])
+    if arguments is None:
+        app()
+        return
+    try:
+        check_command(**arguments)
+    except typer.Exit as done:
+        sys.exit(done.exit_code)

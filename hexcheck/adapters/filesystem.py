@@ -13,8 +13,9 @@ import errno
 import fnmatch
 import keyword
 import os
+import re
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hexcheck.core.config import Config
@@ -74,6 +75,22 @@ def _is_within(path: str, parent: str) -> bool:
     return path == parent or path.startswith(parent.rstrip(os.sep) + os.sep)
 
 
+def _below(path: str, parent: str) -> str | None:
+    """`os.path.relpath(path, parent)` if `path` is `parent` or inside it, else None.
+
+    Both must be absolute and normalised, as every path discovery handles is (abspath'd
+    roots joined with names from `os.scandir`); then the relative path is a slice.
+    `relpath` would normalise both paths again (abspath, split, common prefix, join), and
+    a walk needs two or three relative paths per entry: it was a third of discovery's time.
+    """
+    folded, parent_folded = os.path.normcase(path), os.path.normcase(parent)
+    if folded == parent_folded:
+        return os.curdir
+    if folded.startswith(parent_folded.rstrip(os.sep) + os.sep):
+        return path[len(parent.rstrip(os.sep)) + 1 :]
+    return None
+
+
 def _is_identifier(name: str) -> bool:
     return name.isidentifier() and not keyword.iskeyword(name)
 
@@ -94,9 +111,10 @@ def _package_root(directory: str) -> str:
 
 def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     """`(module, is_package)` for the file `path` named relative to `base`, if importable."""
-    parts = os.path.relpath(path, base).split(os.sep)
-    if parts[0] == os.pardir:
+    relative = _below(path, base)
+    if relative is None:
         return None
+    parts = relative.split(os.sep)
     parts[-1] = parts[-1].removesuffix(".py")
     is_package = parts[-1] == "__init__"
     if is_package:
@@ -113,6 +131,20 @@ def _clean_pattern(pattern: str) -> str:
     while pattern.startswith("./"):
         pattern = pattern[2:]
     return pattern
+
+
+def _exclude_matcher(patterns: Sequence[str]) -> Callable[[str], re.Match[str] | None] | None:
+    """One compiled regex standing for `fnmatch.fnmatchcase(name, p)` over all `patterns`.
+
+    A walk tests every entry's two or three names against some thirty patterns; one
+    alternation compiled once does that in a single `match` per name instead of ~90
+    `fnmatchcase` calls (each a cache lookup and a match). `fnmatchcase` itself is
+    `re.match(translate(pattern), name)`, so the semantics are the same: case-sensitive,
+    anchored at both ends (`translate` ends each pattern in `\\Z`).
+    """
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns)).match
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,8 +164,8 @@ class _Walker:
     def __init__(self, config: Config, cwd: str) -> None:
         self._cwd = cwd
         self._config_root = os.path.abspath(os.path.join(cwd, config.root))
-        self._patterns = tuple(
-            _clean_pattern(p) for p in (*config.exclude, *config.extend_exclude) if p.strip("/.")
+        self._excludes = _exclude_matcher(
+            [_clean_pattern(p) for p in (*config.exclude, *config.extend_exclude) if p.strip("/.")]
         )
         # Deepest first, so the first root containing a file is the one that names it.
         self._source_roots = tuple(
@@ -155,8 +187,8 @@ class _Walker:
         return Discovery(tuple(files), tuple(sorted(self._problems)))
 
     def display(self, path: str) -> str:
-        shown = os.path.relpath(path, self._cwd) if _is_within(path, self._cwd) else path
-        return shown.replace(os.sep, "/")
+        shown = _below(path, self._cwd)
+        return (path if shown is None else shown).replace(os.sep, "/")
 
     def add_given_file(self, path: str, order: int) -> None:
         name = os.path.basename(path)
@@ -253,12 +285,13 @@ class _Walker:
         # Besides the basename and the path below the walked root, patterns match the
         # path below the configuration's root, so `extend-exclude = ["app/legacy"]`
         # holds whether the run starts at the project root or at `app`.
-        candidates = [name, relative]
-        if _is_within(path, self._config_root):
-            candidates.append(os.path.relpath(path, self._config_root).replace(os.sep, "/"))
-        return any(
-            fnmatch.fnmatchcase(candidate, pattern) for pattern in self._patterns for candidate in candidates
-        )
+        matches = self._excludes
+        if matches is None:
+            return False
+        if matches(name) or matches(relative):
+            return True
+        below_root = _below(path, self._config_root)
+        return below_root is not None and matches(below_root.replace(os.sep, "/")) is not None
 
     def _source_root_of(self, path: str) -> str | None:
         return next((root for root in self._source_roots if _is_within(path, root)), None)
