@@ -5,6 +5,11 @@ through `CSTVisitor`: the generic visitor's dispatch on every node costs about 1
 the parse itself (measured on Netflix/dispatch), a direct walk over the same nodes about
 0.07 times. Positions come from `positions.ast_spans` (see there for why).
 
+Node kinds are told apart by exact type (`type(node) is cst.Call`), not `isinstance`:
+libcst's node classes are ABCs, so every `isinstance` that answers no goes through
+`ABCMeta.__instancecheck__`, and the chains of them here cost more than the rest of the
+walk. Its concrete node classes have no subclasses, so both say the same.
+
 What is collected, in `ModuleFacts` and the facts it holds:
 - every import, with TYPE_CHECKING / function-level / ImportError-guarded flags, relative
   imports made absolute, and `importlib.import_module("x")` / `__import__("x")` calls
@@ -58,8 +63,8 @@ from hexcheck.extract.positions import (
     PositionMismatch,
     ast_spans,
     block_statements,
+    child_nodes,
     iter_calls,
-    node_fields,
     provider_spans,
     span_of,
 )
@@ -70,6 +75,12 @@ _DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "__import__"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "builtins.ImportError"})
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][A-Z0-9]*(?:[,\s]+[A-Z][A-Z0-9]*)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
+
+# Node kinds, for dispatch on `type(node)` (see the module docstring).
+_SCAN_LEAVES = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float})
+_DISPLAYS = frozenset({cst.List, cst.Tuple, cst.Set, cst.StarredElement, cst.Element})
+# Statements whose blocks module and class bodies look into: every branch is walked.
+_BRANCHING = frozenset({cst.If, cst.Try, cst.TryStar, cst.With})
 
 
 def extract(source: bytes, module: str, path: str, is_package: bool = False) -> ModuleFacts:
@@ -243,25 +254,25 @@ class _Extractor:
     def _bind_module_names(self, statements: Sequence[cst.CSTNode]) -> None:
         """Module-level names first, so a class may refer to one defined below it."""
         for statement in statements:
-            if isinstance(statement, (cst.ClassDef, cst.FunctionDef)):
+            if type(statement) is cst.ClassDef or type(statement) is cst.FunctionDef:
                 self.names[statement.name.value] = f"{self.module}.{statement.name.value}"
-            elif isinstance(statement, cst.Assign):
+            elif type(statement) is cst.Assign:
                 for target in statement.targets:
-                    if isinstance(target.target, cst.Name):
+                    if type(target.target) is cst.Name:
                         self.names[target.target.value] = f"{self.module}.{target.target.value}"
-            elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+            elif type(statement) is cst.AnnAssign and type(statement.target) is cst.Name:
                 self.names[statement.target.value] = f"{self.module}.{statement.target.value}"
-            elif isinstance(statement, (cst.Import, cst.ImportFrom)):
+            elif type(statement) is cst.Import or type(statement) is cst.ImportFrom:
                 for local, bound in self._import_bindings(statement):
                     self.names[local] = bound
-            elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
+            elif type(statement) in _BRANCHING:
                 self._bind_module_names(list(_nested_blocks(statement)))
 
     def _import_bindings(self, statement: cst.Import | cst.ImportFrom) -> Iterator[tuple[str, str]]:
-        if isinstance(statement, cst.Import):
+        if isinstance(statement, cst.Import):  # `isinstance` for mypy: imports are few
             for alias in statement.names:
                 dotted = _dotted(alias.name)
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     yield alias.asname.name.value, dotted
                 else:
                     head = dotted.partition(".")[0]
@@ -273,7 +284,7 @@ class _Extractor:
         for alias in statement.names:
             name = _dotted(alias.name)
             local = name
-            if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+            if alias.asname is not None and type(alias.asname.name) is cst.Name:
                 local = alias.asname.name.value
             yield local, f"{base}.{name}" if base else name
 
@@ -293,11 +304,11 @@ class _Extractor:
 
     def resolve(self, node: cst.CSTNode) -> str:
         """The dotted name an expression stands for, resolved through imports and definitions."""
-        if isinstance(node, cst.Name):
+        if type(node) is cst.Name:
             if self.scope is not None and node.value in self.scope.names:
                 return self.scope.names[node.value]
             return self.names.get(node.value, node.value)
-        if isinstance(node, cst.Attribute):
+        if type(node) is cst.Attribute:
             return f"{self.resolve(node.value)}.{node.attr.value}"
         return "?"
 
@@ -306,35 +317,40 @@ class _Extractor:
     def summary(self, node: cst.CSTNode | None, depth: int = _SUMMARY_DEPTH) -> Expr | None:
         if node is None:
             return None
-        if isinstance(node, (cst.Name, cst.Attribute)):
+        kind = type(node)  # `type(node) is` where mypy must narrow
+        if kind is cst.Name or kind is cst.Attribute:
             name = self.resolve(node)
             if name in ("None", "True", "False"):
                 return Expr(ExprKind.LITERAL, name)
             return Expr(ExprKind.NAME, name)
-        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString)):
-            value = node.evaluated_value if isinstance(node, cst.SimpleString) else None
+        if type(node) is cst.SimpleString:
+            value = _string_value(node)
             return Expr(ExprKind.LITERAL, value if isinstance(value, str) else "")
-        if isinstance(node, (cst.Integer, cst.Float, cst.Imaginary, cst.Ellipsis)):
-            return Expr(ExprKind.LITERAL, "..." if isinstance(node, cst.Ellipsis) else node.value)
+        if kind is cst.ConcatenatedString:
+            return Expr(ExprKind.LITERAL, "")
+        if kind is cst.Ellipsis:
+            return Expr(ExprKind.LITERAL, "...")
+        if type(node) is cst.Integer or type(node) is cst.Float or type(node) is cst.Imaginary:
+            return Expr(ExprKind.LITERAL, node.value)
         if depth <= 0:
             return Expr(ExprKind.OTHER)
-        if isinstance(node, cst.Call):
+        if type(node) is cst.Call:
             args, keywords = self._arguments(node.args, depth - 1)
             return Expr(ExprKind.CALL, self.resolve(node.func), args, keywords)
-        if isinstance(node, cst.Subscript):
+        if type(node) is cst.Subscript:
             items = tuple(
                 s
                 for element in node.slice
-                if isinstance(element.slice, cst.Index)
+                if type(element.slice) is cst.Index
                 for s in [self.summary(element.slice.value, depth - 1)]
                 if s is not None
             )
             return Expr(ExprKind.SUBSCRIPT, self.resolve(node.value), items)
-        if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.BitOr):
+        if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
             left = self.summary(node.left, depth - 1)
             right = self.summary(node.right, depth - 1)
             return Expr(ExprKind.UNION, "|", tuple(x for x in (left, right) if x is not None))
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+        if type(node) is cst.List or type(node) is cst.Tuple or type(node) is cst.Set:
             return Expr(
                 ExprKind.COLLECTION,
                 "",
@@ -345,10 +361,10 @@ class _Extractor:
                     if s is not None
                 ),
             )
-        if isinstance(node, cst.Dict):
+        if type(node) is cst.Dict:
             pairs: list[Expr] = []
             for item in node.elements:
-                if isinstance(item, cst.DictElement):
+                if type(item) is cst.DictElement:
                     key = self.summary(item.key, depth - 1)
                     entry = self.summary(item.value, depth - 1)
                     if key is not None and entry is not None:
@@ -360,8 +376,8 @@ class _Extractor:
         if node is None:
             return None
         expression = node.annotation
-        if isinstance(expression, cst.SimpleString):  # "BookRepository": a forward reference
-            value = expression.evaluated_value
+        if type(expression) is cst.SimpleString:  # "BookRepository": a forward reference
+            value = _string_value(expression)
             if isinstance(value, str):
                 try:
                     expression = cst.parse_expression(value.strip())
@@ -388,7 +404,8 @@ class _Extractor:
         """Record every call in `node`; `context` says what happens to `node`'s value."""
         if node is None:
             return
-        if isinstance(node, cst.Call):
+        kind = type(node)  # `kind` for set lookups, `type(node) is` where mypy must narrow
+        if type(node) is cst.Call:
             callee = self.resolve(node.func)
             args, keywords = self._arguments(node.args, 1)
             call = CallFact(callee, self._span(node), context, outer, args, keywords, self.deferred > 0)
@@ -398,44 +415,46 @@ class _Extractor:
             for arg in node.args:
                 self._scan(arg.value, CallContext.ARGUMENT, callee)
             return
-        if isinstance(node, cst.Await):
+        if type(node) is cst.Await:
             self._scan(node.expression, CallContext.AWAITED)
             return
-        if isinstance(node, cst.Yield) and self.scope is not None:
+        if kind is cst.Yield and self.scope is not None:
             self.scope.generator = True
-        if isinstance(node, (cst.Name, cst.SimpleString, cst.Integer, cst.Float)):
+        if kind in _SCAN_LEAVES:
             return
-        if isinstance(node, cst.Lambda):
+        if type(node) is cst.Lambda:
             for default in iter_calls(node.params):
                 self._scan_single(default)
             self.deferred += 1
             self._scan(node.body, CallContext.OTHER)
             self.deferred -= 1
             return
-        if isinstance(node, (cst.List, cst.Tuple, cst.Set, cst.StarredElement, cst.Element)):
+        if kind in _DISPLAYS:
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
-            for child in _children(node):
+            for child in child_nodes(node):
                 self._scan(child, keep, outer)
             return
-        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+        if type(node) is cst.GeneratorExp or type(node) is cst.ListComp or type(node) is cst.SetComp:
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
             self._scan(node.elt, keep, outer)
             self._scan(node.for_in, CallContext.OTHER)
             return
-        if isinstance(node, cst.IfExp):
+        if type(node) is cst.IfExp:
             self._scan(node.body, context, outer)
             self._scan(node.test, CallContext.OTHER)
             self._scan(node.orelse, context, outer)
             return
-        for child in _children(node):
+        # Children that cannot hold a call (names, literals, operators) are left out: the
+        # scan of one does nothing.
+        for child in child_nodes(node):
             self._scan(child, CallContext.OTHER)
 
     def _dynamic_import(self, callee: str, node: cst.Call) -> None:
         if callee not in _DYNAMIC_IMPORTERS or not node.args:
             return
         first = node.args[0].value
-        if isinstance(first, cst.SimpleString):
-            name = first.evaluated_value
+        if type(first) is cst.SimpleString:
+            name = _string_value(first)
             if isinstance(name, str) and name and not name.startswith("."):
                 self.imports.append(
                     ImportFact(
@@ -459,14 +478,27 @@ class _Extractor:
         scope = self.scope
         if scope is not None:
             scope.statements += 1
-        if isinstance(statement, (cst.Import, cst.ImportFrom)):
+        # The commonest statements first: the kinds are disjoint, so the order is free.
+        if type(statement) is cst.Expr:
+            self._scan(statement.value, CallContext.STATEMENT)
+        elif (
+            type(statement) is cst.Assign
+            or type(statement) is cst.AnnAssign
+            or type(statement) is cst.AugAssign
+        ):
+            self._assignment(statement)
+        elif type(statement) is cst.Return:
+            self._scan(statement.value, CallContext.RETURNED)
+        elif type(statement) is cst.Raise:
+            self._raise(statement)
+        elif type(statement) is cst.Import or type(statement) is cst.ImportFrom:
             self._import(statement)
-        elif isinstance(statement, cst.FunctionDef):
+        elif type(statement) is cst.FunctionDef:
             if scope is None:
                 self.functions.append(self._function(statement, statement.name.value))
             else:
                 self._nested_function(statement)
-        elif isinstance(statement, cst.ClassDef):
+        elif type(statement) is cst.ClassDef:
             if scope is None:
                 self._class(statement, "")
             else:
@@ -477,38 +509,30 @@ class _Extractor:
                 for arg in (*statement.bases, *statement.keywords):
                     self._scan(arg.value, CallContext.OTHER)
                 self._block(block_statements(statement.body))
-        elif isinstance(statement, cst.If):
+        elif type(statement) is cst.If:
             self._if(statement)
-        elif isinstance(statement, (cst.Try, cst.TryStar)):
+        elif type(statement) is cst.Try or type(statement) is cst.TryStar:
             self._try(statement)
-        elif isinstance(statement, (cst.For, cst.While)):
+        elif type(statement) is cst.For or type(statement) is cst.While:
             if scope is not None:
                 scope.loops.append(self._span(statement))
-            if isinstance(statement, cst.For):
+            if type(statement) is cst.For:
                 self._scan(statement.target, CallContext.OTHER)
                 self._scan(statement.iter, CallContext.OTHER)
-            else:
+            elif type(statement) is cst.While:
                 self._scan(statement.test, CallContext.OTHER)
             self._block(block_statements(statement.body))
             if statement.orelse is not None:
                 self._block(block_statements(statement.orelse.body))
-        elif isinstance(statement, cst.With):
+        elif type(statement) is cst.With:
             for item in statement.items:
                 self._scan(item.item, CallContext.OTHER)
             self._block(block_statements(statement.body))
-        elif isinstance(statement, cst.Match):
+        elif type(statement) is cst.Match:
             self._scan(statement.subject, CallContext.OTHER)
             for case in statement.cases:
                 self._scan(case.guard, CallContext.OTHER)
                 self._block(block_statements(case.body))
-        elif isinstance(statement, cst.Raise):
-            self._raise(statement)
-        elif isinstance(statement, cst.Expr):
-            self._scan(statement.value, CallContext.STATEMENT)
-        elif isinstance(statement, cst.Return):
-            self._scan(statement.value, CallContext.RETURNED)
-        elif isinstance(statement, (cst.Assign, cst.AnnAssign, cst.AugAssign)):
-            self._assignment(statement)
         else:
             self._scan(statement, CallContext.OTHER)
 
@@ -522,10 +546,10 @@ class _Extractor:
         if self.scope is not None:
             for local, target in self._import_bindings(statement):
                 self.scope.names[local] = target
-        if isinstance(statement, cst.Import):
+        if isinstance(statement, cst.Import):  # `isinstance` for mypy: imports are few
             for alias in statement.names:
                 asname = ""
-                if alias.asname is not None and isinstance(alias.asname.name, cst.Name):
+                if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     asname = alias.asname.name.value
                 self.imports.append(
                     ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)
@@ -553,7 +577,7 @@ class _Extractor:
         self.type_checking = previous or is_type_checking
         self._block(block_statements(statement.body))
         self.type_checking = previous
-        if isinstance(statement.orelse, cst.If):
+        if type(statement.orelse) is cst.If:
             if self.scope is not None:
                 self.scope.statements += 1
             self._if(statement.orelse)
@@ -577,7 +601,7 @@ class _Extractor:
     def _handler_types(self, node: cst.BaseExpression | None) -> tuple[str, ...]:
         if node is None:
             return ()
-        if isinstance(node, cst.Tuple):
+        if type(node) is cst.Tuple:
             return tuple(self.resolve(element.value) for element in node.elements)
         return (self.resolve(node),)
 
@@ -596,7 +620,7 @@ class _Extractor:
         if self.scope is not None:
             if exc is None:
                 fact = RaiseFact("", self._span(statement))
-            elif isinstance(exc, cst.Call):
+            elif type(exc) is cst.Call:
                 fact = RaiseFact(self.resolve(exc.func), self._span(statement), is_call=True)
             else:
                 fact = RaiseFact(self.resolve(exc), self._span(statement))
@@ -606,26 +630,25 @@ class _Extractor:
 
     def _assignment(self, statement: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         value = statement.value
-        context = (
-            CallContext.ASSIGNED if isinstance(statement, (cst.Assign, cst.AnnAssign)) else CallContext.OTHER
-        )
-        if isinstance(statement, cst.Assign):
+        augmented = type(statement) is cst.AugAssign
+        context = CallContext.OTHER if augmented else CallContext.ASSIGNED
+        if isinstance(statement, cst.Assign):  # `isinstance` for mypy's sake: once per statement
             targets = [t.target for t in statement.targets]
         else:
             targets = [statement.target]
         for target in targets:
             self._scan(target, CallContext.OTHER)
-        if isinstance(statement, cst.AnnAssign):
+        if type(statement) is cst.AnnAssign:
             self._scan(statement.annotation.annotation, CallContext.OTHER)
         self._scan(value, context)
-        annotation = self.annotation(statement.annotation) if isinstance(statement, cst.AnnAssign) else None
+        annotation = self.annotation(statement.annotation) if type(statement) is cst.AnnAssign else None
         scope = self.scope
         if scope is None:
             summary = self.summary(value)
-            if summary is None or isinstance(statement, cst.AugAssign):
+            if summary is None or augmented:
                 return
             for target in targets:
-                if isinstance(target, cst.Name):
+                if type(target) is cst.Name:
                     self.assignments.append(
                         AssignmentFact(target.value, self._span(statement), summary, annotation)
                     )
@@ -634,10 +657,10 @@ class _Extractor:
             return
         for target in targets:
             if (
-                isinstance(target, cst.Attribute)
-                and isinstance(target.value, cst.Name)
+                type(target) is cst.Attribute
+                and type(target.value) is cst.Name
                 and target.value.value == scope.self_name
-                and not isinstance(statement, cst.AugAssign)
+                and not augmented
             ):
                 scope.self_attributes.append(
                     AttributeFact(target.attr.value, self._span(statement), annotation, self.summary(value))
@@ -689,11 +712,11 @@ class _Extractor:
         nested: list[cst.ClassDef],
     ) -> None:
         for statement in statements:
-            if isinstance(statement, cst.FunctionDef):
+            if type(statement) is cst.FunctionDef:
                 methods.append(self._function(statement, f"{qualname}.{statement.name.value}", method=True))
-            elif isinstance(statement, cst.ClassDef):
+            elif type(statement) is cst.ClassDef:
                 nested.append(statement)
-            elif isinstance(statement, cst.AnnAssign) and isinstance(statement.target, cst.Name):
+            elif type(statement) is cst.AnnAssign and type(statement.target) is cst.Name:
                 self._scan(statement.annotation.annotation, CallContext.OTHER)
                 self._scan(statement.value, CallContext.OTHER)
                 attributes.append(
@@ -704,10 +727,10 @@ class _Extractor:
                         self.summary(statement.value),
                     )
                 )
-            elif isinstance(statement, cst.Assign):
+            elif type(statement) is cst.Assign:
                 self._scan(statement.value, CallContext.OTHER)
                 for target in statement.targets:
-                    if isinstance(target.target, cst.Name):
+                    if type(target.target) is cst.Name:
                         attributes.append(
                             AttributeFact(
                                 target.target.value,
@@ -716,8 +739,8 @@ class _Extractor:
                                 self.summary(statement.value),
                             )
                         )
-            elif isinstance(statement, (cst.If, cst.Try, cst.TryStar, cst.With)):
-                if isinstance(statement, cst.If):
+            elif type(statement) in _BRANCHING:
+                if type(statement) is cst.If:
                     self._scan(statement.test, CallContext.OTHER)
                 self._class_body(_nested_blocks(statement), qualname, methods, attributes, nested)
             else:
@@ -741,7 +764,7 @@ class _Extractor:
             add(param, ParamKind.POSITIONAL_ONLY)
         for param in params.params:
             add(param, ParamKind.POSITIONAL)
-        if isinstance(params.star_arg, cst.Param):
+        if type(params.star_arg) is cst.Param:
             add(params.star_arg, ParamKind.VAR_POSITIONAL)
         for param in params.kwonly_params:
             add(param, ParamKind.KEYWORD_ONLY)
@@ -832,26 +855,15 @@ class _Extractor:
         )
 
 
-def _children(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
-    for name in node_fields(type(node)):
-        child = getattr(node, name)
-        if isinstance(child, cst.CSTNode):
-            yield child
-        elif isinstance(child, (tuple, list)):
-            for item in child:
-                if isinstance(item, cst.CSTNode):
-                    yield item
-
-
 def _nested_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The statements inside an `if`/`try`/`with` at module or class level, all branches."""
-    if isinstance(statement, cst.If):
+    if type(statement) is cst.If:
         yield from block_statements(statement.body)
-        if isinstance(statement.orelse, cst.If):
+        if type(statement.orelse) is cst.If:
             yield statement.orelse
         elif statement.orelse is not None:
             yield from block_statements(statement.orelse.body)
-    elif isinstance(statement, (cst.Try, cst.TryStar)):
+    elif type(statement) is cst.Try or type(statement) is cst.TryStar:
         yield from block_statements(statement.body)
         for handler in statement.handlers:
             yield from block_statements(handler.body)
@@ -859,35 +871,50 @@ def _nested_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from block_statements(statement.orelse.body)
         if statement.finalbody is not None:
             yield from block_statements(statement.finalbody.body)
-    elif isinstance(statement, cst.With):
+    elif type(statement) is cst.With:
         yield from block_statements(statement.body)
 
 
+def _string_value(node: cst.SimpleString) -> str | bytes:
+    """`node.evaluated_value`, without its `ast.literal_eval` (a compile, some 3 µs a
+    string) for the common literal that holds no escape: its text between the quotes.
+
+    That covers no prefix and the prefixes that change nothing without a backslash (`r`,
+    `u`). Text with a carriage return is left to `literal_eval` too: its tokenizer turns
+    line ends into newlines.
+    """
+    text = node.value
+    start = 0 if text[0] in "'\"" else 1 if text[0] in "rRuU" and text[1] in "'\"" else -1
+    if start >= 0:
+        quote = 3 if text[start : start + 3] in ('"""', "'''") else 1
+        body = text[start + quote : len(text) - quote]
+        if "\\" not in body and "\r" not in body:
+            return body
+    return node.evaluated_value
+
+
 def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return f"{_dotted(node.value)}.{node.attr.value}"
     return ""
 
 
 def _is_docstring(statement: cst.CSTNode | None) -> bool:
-    return isinstance(statement, cst.Expr) and isinstance(
-        statement.value, (cst.SimpleString, cst.ConcatenatedString)
+    return type(statement) is cst.Expr and (
+        type(statement.value) is cst.SimpleString or type(statement.value) is cst.ConcatenatedString
     )
 
 
 def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:
     rest = list(statements[1:] if statements and _is_docstring(statements[0]) else statements)
-    if all(
-        isinstance(s, cst.Pass) or (isinstance(s, cst.Expr) and isinstance(s.value, cst.Ellipsis))
-        for s in rest
-    ):
+    if all(type(s) is cst.Pass or (type(s) is cst.Expr and type(s.value) is cst.Ellipsis) for s in rest):
         return BodyKind.EMPTY
-    if len(rest) == 1 and isinstance(rest[0], cst.Raise) and rest[0].exc is not None:
+    if len(rest) == 1 and type(rest[0]) is cst.Raise and rest[0].exc is not None:
         exc = rest[0].exc
-        target = exc.func if isinstance(exc, cst.Call) else exc
-        if isinstance(target, cst.Name) and target.value == "NotImplementedError":
+        target = exc.func if type(exc) is cst.Call else exc
+        if type(target) is cst.Name and target.value == "NotImplementedError":
             return BodyKind.NOT_IMPLEMENTED
     return BodyKind.CODE
 

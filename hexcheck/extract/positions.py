@@ -17,6 +17,15 @@ Every pair is checked (statement kinds, the callee's last name); a mismatch is a
 this module, not in the user's code, and falls back to LibCST's own `PositionProvider`.
 The index holds the nodes facts are reported at: statements, `except` clauses,
 parameters and calls.
+
+This runs on every file next to the parse, so the walks are written for speed: libcst's
+node classes are ABCs, and `isinstance` against them goes through `ABCMeta.__instancecheck__`
+whenever the answer is no, which made the checks on every child the bulk of the cost.
+Walks classify a child with one dict lookup on its exact type instead (libcst's concrete
+node classes have no subclasses, so `type(x) is cst.Call` means `isinstance(x, cst.Call)`),
+and do not descend into nodes that cannot hold a call (names, numbers, strings). A
+one-line statement whose text has no `(` has no call in either tree, so neither is walked
+for it (`_Indexer._may_call`).
 """
 
 from __future__ import annotations
@@ -98,41 +107,139 @@ def node_fields(kind: type[cst.CSTNode]) -> tuple[str, ...]:
     return names
 
 
+# libcst nodes made of their source text alone (`value: str`): no call can be inside.
+_TEXT_LEAVES = frozenset({cst.Name, cst.Integer, cst.Float, cst.Imaginary, cst.SimpleString})
+
+
+class _CallFields(dict[type, tuple[str, ...]]):
+    """libcst class -> the fields a search for calls descends into, in source order.
+
+    Filled on first sight of a class. Anything that cannot hold a call maps to `()`: the
+    text leaves, nodes without child fields (operators, ...) and values that are no node
+    at all (`str`, `None`, `MaybeSentinel`), so one lookup on `type(child)` both says
+    whether to descend and where to go (see the module docstring for why not `isinstance`).
+    Tuples and lists are checked for before the lookup.
+    """
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields: tuple[str, ...]
+        if not issubclass(kind, cst.CSTNode) or kind in _TEXT_LEAVES:
+            fields = ()
+        elif kind is cst.IfExp:  # `body if test else orelse`: the dataclass fields are out of order
+            fields = ("body", "test", "orelse")
+        else:
+            fields = node_fields(kind)
+        self[kind] = fields
+        return fields
+
+
+_CALL_FIELDS = _CallFields()
+
+
 def iter_calls(node: cst.CSTNode) -> Iterator[cst.Call]:
     """Every call inside `node`, in source order (outer calls before inner ones)."""
-    if isinstance(node, cst.Call):
-        yield node
-    if isinstance(node, cst.IfExp):  # `body if test else orelse`: fields are out of order
-        children: Sequence[object] = (node.body, node.test, node.orelse)
-    else:
-        children = [getattr(node, name) for name in node_fields(type(node))]
-    for child in children:
-        if isinstance(child, cst.CSTNode):
-            yield from iter_calls(child)
-        elif isinstance(child, (tuple, list)):
+    calls: list[cst.Call] = []
+    _collect_calls(node, calls)
+    return iter(calls)
+
+
+def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
+    """The children of `node` that may hold a call, in the order `iter_calls` visits them."""
+    children: list[cst.CSTNode] = []
+    call_fields = _CALL_FIELDS
+    for name in call_fields[type(node)]:
+        child = getattr(node, name)
+        kind = type(child)
+        if kind is tuple or kind is list:
             for item in child:
-                if isinstance(item, cst.CSTNode):
-                    yield from iter_calls(item)
+                if call_fields[type(item)]:
+                    children.append(item)
+        elif call_fields[kind]:
+            children.append(child)
+    return children
 
 
-def _ast_calls(node: ast.AST) -> list[ast.Call]:
-    calls = [n for n in ast.walk(node) if isinstance(n, ast.Call)]
-    calls.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
-    return calls
+def _collect_calls(node: cst.CSTNode, calls: list[cst.Call]) -> None:
+    """Append the calls in `node` to `calls`: pre-order, so outer calls come first."""
+    if type(node) is cst.Call:
+        calls.append(node)
+    call_fields = _CALL_FIELDS
+    for name in call_fields[type(node)]:
+        child = getattr(node, name)
+        kind = type(child)
+        if kind is tuple or kind is list:
+            for item in child:
+                if call_fields[type(item)]:
+                    _collect_calls(item, calls)
+        elif call_fields[kind]:
+            _collect_calls(child, calls)
+
+
+class _AstCallFields(dict[type, tuple[str, ...]]):
+    """`ast` class -> the fields a search for calls descends into; `()` for leaves.
+
+    Names, constants, contexts, operators and non-`ast` values (`str`, `None`, ...) hold no
+    call. The order does not matter: `ast` calls are sorted by position afterwards.
+    """
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields: tuple[str, ...] = ()
+        if issubclass(kind, ast.AST) and kind not in (ast.Name, ast.Constant):
+            fields = tuple(name for name in kind._fields if name != "ctx")
+        self[kind] = fields
+        return fields
+
+
+_AST_CALL_FIELDS = _AstCallFields()
+
+
+class _OwnAstFields(dict[type, tuple[str, ...]]):
+    """`ast` statement (or clause) class -> its own fields: not the nested blocks, not a
+    `case` pattern (the libcst side leaves patterns out too)."""
+
+    def __missing__(self, kind: type) -> tuple[str, ...]:
+        fields = tuple(
+            name for name in getattr(kind, "_fields", ()) if name not in _BLOCK_FIELDS and name != "pattern"
+        )
+        self[kind] = fields
+        return fields
+
+
+_OWN_AST_FIELDS = _OwnAstFields()
+
+
+def _collect_ast_calls(node: object, calls: list[ast.Call]) -> None:
+    """Append the `ast` calls in `node` (any field value: a node, or a leaf value) to `calls`."""
+    if type(node) is ast.Call:
+        calls.append(node)
+    call_fields = _AST_CALL_FIELDS
+    for name in call_fields[type(node)]:
+        child = getattr(node, name)
+        if type(child) is list:
+            for item in child:
+                if call_fields[type(item)]:
+                    _collect_ast_calls(item, calls)
+        elif call_fields[type(child)]:
+            _collect_ast_calls(child, calls)
+
+
+def _position(call: ast.Call) -> tuple[int, int, int, int]:
+    """Sort key: by start, and of two calls starting together the longer (outer) first."""
+    return (call.lineno, call.col_offset, -(call.end_lineno or 0), -(call.end_col_offset or 0))
 
 
 def _callee_tail(node: ast.expr) -> str:
-    if isinstance(node, ast.Name):
+    if type(node) is ast.Name:
         return node.id
-    if isinstance(node, ast.Attribute):
+    if type(node) is ast.Attribute:
         return node.attr
     return ""
 
 
 def _cst_callee_tail(node: cst.BaseExpression) -> str:
-    if isinstance(node, cst.Name):
+    if type(node) is cst.Name:
         return node.value
-    if isinstance(node, cst.Attribute):
+    if type(node) is cst.Attribute:
         return node.attr.value
     return ""
 
@@ -141,7 +248,7 @@ def flatten(statements: Sequence[cst.CSTNode]) -> list[cst.CSTNode]:
     """A libcst statement list as `ast` sees it: one entry per small statement."""
     flat: list[cst.CSTNode] = []
     for statement in statements:
-        if isinstance(statement, cst.SimpleStatementLine):
+        if type(statement) is cst.SimpleStatementLine:
             flat.extend(statement.body)
         else:
             flat.append(statement)
@@ -153,15 +260,26 @@ def block_statements(block: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
     return flatten(block.body)
 
 
+# Statements with no expressions of their own: no call to pair on either side.
+_CALL_FREE: frozenset[type[cst.CSTNode]] = frozenset(
+    {cst.Import, cst.ImportFrom, cst.Pass, cst.Break, cst.Continue, cst.Global, cst.Nonlocal}
+)
+
+
 class _Indexer:
-    def __init__(self, with_calls: bool, lines: Sequence[bytes] = ()) -> None:
+    def __init__(
+        self, with_calls: bool, lines: Sequence[bytes] = (), ascii_lines: Sequence[bytes] = ()
+    ) -> None:
         self.spans: dict[int, Span] = {}
         self.with_calls = with_calls
-        self.lines = lines
+        self.lines = lines  # of a source with non-ASCII text, to count columns in characters
+        self.ascii_lines = ascii_lines  # of an ASCII source, to look for calls in the text
 
     def span(self, node: ast.AST) -> Span:
         """`ast` counts columns in UTF-8 bytes; reports count characters."""
         span = span_of(node)
+        if not self.lines:  # an ASCII source (see `ast_spans`): bytes are characters
+            return span
         return Span(
             span.line,
             self._chars(span.line, span.column),
@@ -182,28 +300,37 @@ class _Indexer:
         for statement, node in zip(statements, nodes, strict=True):
             self.statement(statement, node)
 
-    def statement(self, statement: cst.CSTNode, node: ast.AST) -> None:
-        expected = _STATEMENT_PAIRS.get(type(statement))
+    def statement(self, statement: cst.CSTNode, node: ast.stmt) -> None:
+        kind = type(statement)  # exact types, not `isinstance` (see the module docstring)
+        expected = _STATEMENT_PAIRS.get(kind)
         if expected is None or not isinstance(node, expected):
-            raise PositionMismatch(f"{type(statement).__name__} against {type(node).__name__}")
+            raise PositionMismatch(f"{kind.__name__} against {type(node).__name__}")
         self.spans[id(statement)] = self.span(node)
-        if self.with_calls:
+        if self.with_calls and kind not in _CALL_FREE and self._may_call(kind, node):
             self.calls(statement, node)
-        if isinstance(statement, (cst.FunctionDef, cst.ClassDef)):
-            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
-            if isinstance(statement, cst.FunctionDef):
-                assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
-                self.params(statement.params, node.args)
+        # `type(statement) is ...` rather than `isinstance` (see the module docstring);
+        # mypy narrows on both.
+        if type(statement) is cst.FunctionDef:
+            assert isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            self.params(statement.params, node.args)
             self.block(block_statements(statement.body), node.body)
-        elif isinstance(statement, (cst.If, cst.While, cst.For, cst.With)):
+        elif type(statement) is cst.ClassDef:
+            assert isinstance(node, ast.ClassDef)
+            self.block(block_statements(statement.body), node.body)
+        elif (
+            type(statement) is cst.If
+            or type(statement) is cst.While
+            or type(statement) is cst.For
+            or type(statement) is cst.With
+        ):
             assert isinstance(node, (ast.If, ast.While, ast.For, ast.AsyncFor, ast.With, ast.AsyncWith))
             self.block(block_statements(statement.body), node.body)
             orelse = getattr(statement, "orelse", None)
-            if isinstance(orelse, cst.If):  # `elif`
+            if type(orelse) is cst.If:  # `elif`
                 self.block([orelse], getattr(node, "orelse", []))
-            elif isinstance(orelse, cst.Else):
+            elif type(orelse) is cst.Else:
                 self.block(block_statements(orelse.body), getattr(node, "orelse", []))
-        elif isinstance(statement, (cst.Try, cst.TryStar)):
+        elif type(statement) is cst.Try or type(statement) is cst.TryStar:
             assert isinstance(node, ast.Try) or type(node).__name__ == "TryStar"
             self.block(block_statements(statement.body), node.body)  # type: ignore[attr-defined]
             handlers = node.handlers  # type: ignore[attr-defined]
@@ -218,7 +345,7 @@ class _Indexer:
                 self.block(block_statements(statement.orelse.body), node.orelse)  # type: ignore[attr-defined]
             if statement.finalbody is not None:
                 self.block(block_statements(statement.finalbody.body), node.finalbody)  # type: ignore[attr-defined]
-        elif isinstance(statement, cst.Match):
+        elif type(statement) is cst.Match:
             assert isinstance(node, ast.Match)
             if len(statement.cases) != len(node.cases):
                 raise PositionMismatch("match cases")
@@ -227,10 +354,24 @@ class _Indexer:
                     self.calls(case, ast_case)
                 self.block(block_statements(case.body), ast_case.body)
 
+    def _may_call(self, kind: type[cst.CSTNode], node: ast.stmt) -> bool:
+        """False when the text shows the statement has no call: no `(` in it.
+
+        About half the simple statements have none; this spares walking both trees for them.
+        Only for one-line simple statements of an ASCII source, where the `ast` span is exactly
+        the statement's own text, in bytes that are characters (a `def`'s decorators lie
+        before its span, a compound statement's span holds its blocks).
+        """
+        lines = self.ascii_lines
+        if not lines or kind in _HEADED or node.lineno != node.end_lineno:
+            return True
+        end = node.end_col_offset
+        return lines[node.lineno - 1].find(b"(", node.col_offset, end) >= 0
+
     def params(self, params: cst.Parameters, args: ast.arguments) -> None:
         ours: list[cst.CSTNode] = [*params.posonly_params, *params.params]
         theirs: list[ast.arg] = [*args.posonlyargs, *args.args]
-        if isinstance(params.star_arg, cst.Param):
+        if type(params.star_arg) is cst.Param:
             ours.append(params.star_arg)
         if args.vararg is not None:
             theirs.append(args.vararg)
@@ -248,54 +389,73 @@ class _Indexer:
     def calls(self, statement: cst.CSTNode, node: ast.AST) -> None:
         """Pair the calls of a statement's own expressions, leaving nested blocks out."""
         theirs: list[ast.Call] = []
-        for name, value in ast.iter_fields(node):
-            if name in _BLOCK_FIELDS or name == "pattern":
-                continue
-            for item in value if isinstance(value, list) else [value]:
-                if isinstance(item, ast.AST):
-                    theirs.extend(_ast_calls(item))
-        theirs.sort(key=lambda c: (c.lineno, c.col_offset, -(c.end_lineno or 0), -(c.end_col_offset or 0)))
-        ours = list(_own_calls(statement))
+        for name in _OWN_AST_FIELDS[type(node)]:
+            value = getattr(node, name, None)
+            if type(value) is list:
+                for item in value:
+                    _collect_ast_calls(item, theirs)
+            else:
+                _collect_ast_calls(value, theirs)
+        ours = _own_calls(statement)
         if len(ours) != len(theirs):
             raise PositionMismatch(f"{len(ours)} calls against {len(theirs)}")
+        if len(theirs) > 1:
+            theirs.sort(key=_position)
         for call, ast_call in zip(ours, theirs, strict=True):
             if _cst_callee_tail(call.func) != _callee_tail(ast_call.func):
                 raise PositionMismatch("callee")
             self.spans[id(call)] = self.span(ast_call)
 
 
-def _own_calls(statement: cst.CSTNode) -> Iterator[cst.Call]:
+# Statements and clauses whose own expressions are some of their fields; any other
+# statement is all expressions (see `_own_calls`).
+_HEADED: frozenset[type[cst.CSTNode]] = frozenset(
+    {
+        cst.FunctionDef, cst.ClassDef, cst.If, cst.While, cst.For, cst.With, cst.ExceptHandler,
+        cst.ExceptStarHandler, cst.MatchCase, cst.Match, cst.Try, cst.TryStar,
+    }
+)  # fmt: skip
+
+
+def _own_calls(statement: cst.CSTNode) -> list[cst.Call]:
     """The calls in a statement's header: decorators, arguments, conditions, values."""
-    if isinstance(statement, cst.FunctionDef):
-        parts: list[cst.CSTNode | None] = [*statement.decorators, statement.params, statement.returns]
-    elif isinstance(statement, cst.ClassDef):
+    calls: list[cst.Call] = []
+    kind = type(statement)
+    if kind not in _HEADED:
+        _collect_calls(statement, calls)
+        return calls
+    parts: Sequence[cst.CSTNode | None]
+    if type(statement) is cst.FunctionDef:
+        parts = [*statement.decorators, statement.params, statement.returns]
+    elif type(statement) is cst.ClassDef:
         parts = [*statement.decorators, *statement.bases, *statement.keywords]
-    elif isinstance(statement, (cst.If, cst.While)):
+    elif type(statement) is cst.If or type(statement) is cst.While:
         parts = [statement.test]
-    elif isinstance(statement, cst.For):
+    elif type(statement) is cst.For:
         parts = [statement.target, statement.iter]
-    elif isinstance(statement, cst.With):
-        parts = list(statement.items)
-    elif isinstance(statement, (cst.ExceptHandler, cst.ExceptStarHandler)):
+    elif type(statement) is cst.With:
+        parts = statement.items
+    elif type(statement) is cst.ExceptHandler or type(statement) is cst.ExceptStarHandler:
         parts = [statement.type]
-    elif isinstance(statement, cst.MatchCase):
+    elif type(statement) is cst.MatchCase:
         parts = [statement.guard]
-    elif isinstance(statement, cst.Match):
+    elif type(statement) is cst.Match:
         parts = [statement.subject]
-    elif isinstance(statement, (cst.Try, cst.TryStar)):
+    else:  # `try`: nothing but blocks
         parts = []
-    else:
-        parts = [statement]
     for part in parts:
         if part is not None:
-            yield from iter_calls(part)
+            _collect_calls(part, calls)
+    return calls
 
 
 def ast_spans(
     module: cst.Module, tree: ast.Module, with_calls: bool = True, source: bytes = b""
 ) -> dict[int, Span]:
     """Spans keyed by `id()` of libcst nodes, read off an `ast` parse of the same source."""
-    indexer = _Indexer(with_calls, source.splitlines())
+    # Columns need converting only on lines that are not ASCII: most sources have none.
+    lines = source.splitlines()
+    indexer = _Indexer(with_calls, *(((), lines) if source.isascii() else (lines, ())))
     indexer.block(block_statements(module), tree.body)
     return indexer.spans
 
