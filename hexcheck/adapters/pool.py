@@ -67,11 +67,14 @@ def rare_collections() -> Iterator[None]:
         gc.set_threshold(*previous)
 
 
+def _problem(task: Task, message: str) -> ModuleFacts:
+    _, _, module, path, is_package = task
+    return ModuleFacts(module, path, is_package, problem=ParseProblem(message))
+
+
 def _failed(task: Task, why: str) -> ModuleFacts:
     """A bug in hexcheck loses the file, never the run."""
-    _, _, module, path, is_package = task
-    message = f"hexcheck failed on this file ({why}); please report it"
-    return ModuleFacts(module, path, is_package, problem=ParseProblem(message))
+    return _problem(task, f"hexcheck failed on this file ({why}); please report it")
 
 
 def _extract_safely(task: Task) -> ModuleFacts:
@@ -155,7 +158,7 @@ def extract_all(
 
     def fail(worker: _Worker, message: str) -> None:
         culprit = worker.assigned.popleft()
-        results[culprit[0]] = ModuleFacts(culprit[2], culprit[3], culprit[4], problem=ParseProblem(message))
+        results[culprit[0]] = _problem(culprit, message)
         if worker.assigned:
             queue.appendleft(list(worker.assigned))
         worker.assigned.clear()
