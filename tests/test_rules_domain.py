@@ -107,3 +107,193 @@ def check(title: str) -> None:
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX203",)))
     assert [f.symbol for f in report.findings] == ["app.domain.book.check:ValueError"]
+
+
+def _hex201(root: Path, project: str) -> tuple[set[tuple[str, int, str]], set[tuple[str, int, str]]]:
+    """What HEX201 reports on a project, and what its `# error:` markers expect."""
+    expected = write_project(root, project)
+    report = hexcheck.check(["."], replace(Config(), select=("HEX201",)))
+    return {(f.location.path, f.location.line, f.code) for f in report.findings}, expected
+
+
+TODO_PROJECT = """\
+# file: app/domain/todo/value_objects/todo_id.py
+from dataclasses import dataclass
+from uuid import UUID, uuid4
+
+
+@dataclass(frozen=True)
+class TodoId:
+    value: UUID
+
+    @staticmethod
+    def generate() -> "TodoId":
+        return TodoId(uuid4())
+# file: app/domain/todo/value_objects/todo_title.py
+from dataclasses import dataclass
+
+from app.domain.todo.errors import InvalidTodo
+
+
+@dataclass(frozen=True)
+class TodoTitle:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.value:
+            raise InvalidTodo("a todo needs a title")
+# file: app/domain/todo/value_objects/todo_status.py
+from enum import Enum
+
+
+class TodoStatus(Enum):
+    NOT_STARTED = "not_started"
+    COMPLETED = "completed"
+# file: app/domain/todo/value_objects/__init__.py
+from .todo_id import TodoId
+from .todo_status import TodoStatus
+from .todo_title import TodoTitle
+# file: app/domain/todo/errors.py
+class InvalidTodo(Exception):
+    pass
+"""
+
+
+def test_an_identifier_wrapping_a_uuid_is_not_reported(in_tmp: Path) -> None:
+    found, _ = _hex201(in_tmp, TODO_PROJECT)
+    assert found == set()
+
+
+def test_a_wrapper_of_a_string_is_still_reported(in_tmp: Path) -> None:
+    found, expected = _hex201(
+        in_tmp,
+        TODO_PROJECT
+        + """\
+# file: app/domain/member/email.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Email:  # error: HEX201
+    value: str
+""",
+    )
+    assert found == expected
+    assert found == {("app/domain/member/email.py", 5, "HEX201")}
+
+
+def test_an_entity_of_an_identifier_and_validated_value_objects_is_not_reported(in_tmp: Path) -> None:
+    found, _ = _hex201(
+        in_tmp,
+        TODO_PROJECT
+        + """\
+# file: app/domain/todo/entities/todo.py
+from dataclasses import dataclass
+
+from app.domain.todo.value_objects import TodoId, TodoStatus, TodoTitle
+
+
+@dataclass(eq=False)
+class Todo:
+    id: TodoId
+    title: TodoTitle
+    status: TodoStatus = TodoStatus.NOT_STARTED
+""",
+    )
+    assert found == set()
+
+
+def test_an_optional_enum_is_settled_unless_another_state_field_decides_it(in_tmp: Path) -> None:
+    found, expected = _hex201(
+        in_tmp,
+        TODO_PROJECT
+        + """\
+# file: app/domain/todo/entities/task.py
+from dataclasses import dataclass
+from enum import Enum
+from typing import Optional
+from uuid import UUID
+
+from app.domain.todo.value_objects import TodoId, TodoStatus
+
+
+class Priority(str, Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+@dataclass
+class Task:
+    id: TodoId
+    priority: Optional[Priority] = None
+
+
+@dataclass
+class Assignment:  # error: HEX201
+    todo_id: TodoId
+    status: TodoStatus
+    completed_by: UUID | None = None
+""",
+    )
+    assert found == expected
+    assert found == {("app/domain/todo/entities/task.py", 21, "HEX201")}
+
+
+def test_a_field_of_an_unvalidated_dataclass_is_still_reported(in_tmp: Path) -> None:
+    found, expected = _hex201(
+        in_tmp,
+        TODO_PROJECT
+        + """\
+# file: app/domain/bidding/value_objects.py
+import uuid
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class GenericUUID(uuid.UUID):
+    pass
+
+
+@dataclass(frozen=True)
+class Money:  # error: HEX201
+    amount: Decimal
+    currency: str = "USD"
+
+
+@dataclass(frozen=True)
+class Bidder:
+    id: GenericUUID
+
+
+@dataclass(frozen=True)
+class Bid:  # error: HEX201
+    bidder: Bidder
+    max_price: Money
+""",
+    )
+    assert found == expected
+    assert found == {
+        ("app/domain/bidding/value_objects.py", 11, "HEX201"),
+        ("app/domain/bidding/value_objects.py", 22, "HEX201"),
+    }
+
+
+def test_a_dataclass_that_refers_to_itself_is_reported(in_tmp: Path) -> None:
+    found, expected = _hex201(
+        in_tmp,
+        """\
+# file: app/domain/tree.py
+from __future__ import annotations
+
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass
+class Node:  # error: HEX201
+    id: UUID
+    parent: Node | None = None
+""",
+    )
+    assert found == expected
+    assert found == {("app/domain/tree.py", 8, "HEX201")}

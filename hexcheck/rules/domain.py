@@ -172,6 +172,126 @@ def _is_base(roles_: Roles, ref: ClassRef) -> bool:
     )
 
 
+# Types whose every value is a valid one, with no range left to check: an identifier
+# (`UUID`, or a first-party subclass of it), a flag, an enumeration. `str`, numbers,
+# `Decimal`, dates and collections are not among them: an empty title, a negative count,
+# an end before its start are values of those types too.
+_SETTLED_TYPES = frozenset({"uuid.UUID", "bool", "builtins.bool"})
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
+_NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """A field type whose values are all valid: `state` for an enumeration or a flag (a
+    value another field's validity may hang on), `optional` when it also admits `None`."""
+
+    state: bool = False
+    optional: bool = False
+
+
+def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
+    """The value of the first-party module-level assignment a dotted name stands for."""
+    module, _, name = model.resolve_symbol(dotted).rpartition(".")
+    facts = model.modules.get(module)
+    if facts is None:
+        return None
+    return next((a.value for a in facts.assignments if a.name == name), None)
+
+
+def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
+    """A first-party enum, `UUID` subclass, or dataclass that validates or needs not."""
+    ref = roles_.ref(dotted)
+    if ref is None or ref.dotted in seen:
+        return None
+    if _is_enum(roles_, ref):
+        return _Settled(state=True)
+    if "uuid.UUID" in roles_.ancestors(ref):
+        return _Settled()
+    if roles_.is_dataclass(ref) and (
+        _hook(roles_, ref) is not None or _settled_fields(roles_, ref, seen | {ref.dotted})
+    ):
+        return _Settled()
+    return None
+
+
+def _union(members: list[_Settled | None], optional: bool) -> _Settled | None:
+    if not members or any(member is None for member in members):
+        return None
+    return _Settled(
+        state=any(m.state for m in members if m is not None),
+        optional=optional or any(m.optional for m in members if m is not None),
+    )
+
+
+def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled | None:
+    """Whether a field annotation admits only valid values (see `_SETTLED_TYPES`):
+    `Optional[...]`/`X | None` and unions of such types, `Annotated[X, ...]`, `Literal[...]`,
+    a `NewType` or alias of one, a type variable bound to one, a first-party class."""
+    model = roles_.model
+    kind, name = annotation.kind, annotation.name
+    if kind is ExprKind.UNION or (kind is ExprKind.SUBSCRIPT and name in _OPTIONAL | _UNION):
+        parts = [a for a in annotation.args if not (a.kind is ExprKind.LITERAL and a.name == "None")]
+        optional = name in _OPTIONAL or len(parts) < len(annotation.args)
+        return _union([_settled(roles_, part, seen) for part in parts], optional)
+    if kind is ExprKind.SUBSCRIPT and name in _ANNOTATED and annotation.args:
+        return _settled(roles_, annotation.args[0], seen)
+    if kind is ExprKind.SUBSCRIPT and name in _LITERAL:
+        return _Settled(state=True)
+    if kind is not ExprKind.NAME or name in seen:
+        return None
+    if name in _SETTLED_TYPES:
+        return _Settled(state=name != "uuid.UUID")
+    if name in _ENUM_BASES:
+        return _Settled(state=True)
+    found = _settled_class(roles_, name, seen)
+    if found is not None:
+        return found
+    value = _assigned(model, name)
+    if value is None:
+        return None
+    seen = seen | {name}
+    if value.kind is ExprKind.NAME:  # `UserId = GenericUUID`
+        return _settled(roles_, value, seen)
+    if value.kind is ExprKind.CALL and value.name in _NEW_TYPES and len(value.args) == 2:
+        return _settled(roles_, value.args[1], seen)  # `UserId = NewType("UserId", UUID)`
+    if value.kind is ExprKind.CALL and value.name in _TYPEVARS:
+        bound = dict(value.keywords).get("bound")  # `EntityId = TypeVar(..., bound=UUID)`
+        return None if bound is None else _settled(roles_, bound, seen)
+    return None
+
+
+def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
+    """Every `__init__` field of the class, inherited ones included, with its annotation."""
+    found: dict[str, Expr] = {}
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        if owner is ref or roles_.is_dataclass(owner):
+            for attribute in owner.cls.attributes:
+                if attribute.annotation is not None and _is_field(attribute):
+                    found.setdefault(attribute.name, attribute.annotation)
+    return found
+
+
+def _settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether every `__init__` field of the class is typed by a type that admits only
+    valid values, so that there is nothing for a `__post_init__` to check. `X | None`
+    counts only while no other field is an enumeration or a flag: whether `closed_by`
+    may be `None` usually depends on the `status` next to it."""
+    annotations = _init_annotations(roles_, ref)
+    settled = {name: _settled(roles_, annotation, seen) for name, annotation in annotations.items()}
+    if not settled or any(kind is None for kind in settled.values()):
+        return False
+    return not any(
+        kind is not None
+        and kind.optional
+        and any(other is not None and other.state for key, other in settled.items() if key != name)
+        for name, kind in settled.items()
+    )
+
+
 def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
     """Where the class's construction-time check lives: its own or an inherited
     `__post_init__`, or an `__init__` it writes itself (the dataclass then keeps it)."""
@@ -201,13 +321,22 @@ class EntityWithoutValidation(Rule):
         "not checked: no caller hands them state to validate. A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
-        "fields are all typed by type variables (`id: EntityId`)."
+        "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
+        "whose every field has a type that admits only valid values: a `UUID` (or a "
+        "subclass, a `NewType` or a type variable bound to one), a `bool`, an `Enum` or "
+        "`Literal`, or a first-party dataclass that validates itself (`TodoId(value: "
+        "UUID)`, `Todo(id: TodoId, title: TodoTitle)`): a `UUID` cannot be built from a "
+        "malformed string, so there is no invariant left to check. `X | None` of such a "
+        "type counts only while no other field is an enum or a flag, since whether "
+        "`closed_by` may be `None` hangs on the `status` next to it. `str`, numbers, "
+        "`Decimal`, dates and collections always need a check: an empty name, a negative "
+        "count and an end before its start are values of those types too."
     )
     how_to_fix = (
         "Add a `__post_init__` that checks every field with a rule and raises a domain "
-        "exception when one is broken. If the class truly has no invariant (a plain "
-        "identifier wrapper, say), suppress the finding with `# noqa: HEX201` on the "
-        "class line so the decision is written down.\n\n"
+        "exception when one is broken; or type the field by a value object that validates "
+        "itself, or by a type that admits only valid values (a `UUID`, an `Enum`): a class "
+        "whose every field is so typed is not reported.\n\n"
         "Before:\n\n"
         "    @dataclass(frozen=True)\n"
         "    class Isbn:\n"
@@ -361,6 +490,47 @@ class ListingBuilder:
         if not self.title:
             raise ValueError("a builder needs a title")
 """,
+        """\
+# file: app/domain/todo/value_objects.py
+from dataclasses import dataclass
+from enum import Enum
+from typing import NewType, Optional
+from uuid import UUID
+
+from app.domain.todo.errors import InvalidTitle
+
+OwnerId = NewType("OwnerId", UUID)
+
+
+class Priority(Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class TodoId:
+    value: UUID
+
+
+@dataclass(frozen=True)
+class TodoTitle:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.value or len(self.value) > 100:
+            raise InvalidTitle(self.value)
+
+
+@dataclass
+class Todo:
+    id: TodoId
+    title: TodoTitle
+    owner: OwnerId
+    priority: Optional[Priority] = None
+# file: app/domain/todo/errors.py
+class InvalidTitle(Exception):
+    pass
+""",
     )
     invalid = (
         """\
@@ -417,6 +587,35 @@ class CalendarEvent:  # error: HEX201
     starts_at: datetime
     ends_at: datetime
 """,
+        """\
+# file: app/domain/ticket.py
+from dataclasses import dataclass
+from enum import Enum
+from uuid import UUID
+
+
+class Status(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Email:  # error: HEX201
+    value: str
+
+
+@dataclass
+class Ticket:  # error: HEX201
+    id: UUID
+    status: Status
+    closed_by: UUID | None = None
+
+
+@dataclass
+class Subscriber:  # error: HEX201
+    id: UUID
+    email: Email
+""",
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[_Entity, ...]:
@@ -431,7 +630,7 @@ class CalendarEvent:  # error: HEX201
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         roles_ = roles(model)
         for entity in self._subjects(model):
-            if _hook(roles_, entity.ref) is not None:
+            if _hook(roles_, entity.ref) is not None or _settled_fields(roles_, entity.ref):
                 continue
             ref = entity.ref
             message = (
