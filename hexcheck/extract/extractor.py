@@ -30,6 +30,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
@@ -222,6 +223,11 @@ class _Extractor:
         self.deferred = 0  # > 0 inside a lambda or a nested function
         self.type_checking = False
         self.guarded = False
+        # One object per distinct expression of the module, so that the pickle the parent
+        # receives (and the facts it rebuilds) hold each once: `self`, `str` or `None`
+        # annotations recur hundreds of times per module. Names are interned for the same
+        # reason (`sys.intern`: the pickler writes a repeated object once).
+        self.exprs: dict[Expr, Expr] = {}
 
     # ---------------------------------------------------------------- entry point
 
@@ -307,9 +313,10 @@ class _Extractor:
         if type(node) is cst.Name:
             if self.scope is not None and node.value in self.scope.names:
                 return self.scope.names[node.value]
-            return self.names.get(node.value, node.value)
+            bound = self.names.get(node.value)
+            return sys.intern(node.value) if bound is None else bound
         if type(node) is cst.Attribute:
-            return f"{self.resolve(node.value)}.{node.attr.value}"
+            return sys.intern(f"{self.resolve(node.value)}.{node.attr.value}")
         return "?"
 
     # ---------------------------------------------------------------- expressions
@@ -317,6 +324,10 @@ class _Extractor:
     def summary(self, node: cst.CSTNode | None, depth: int = _SUMMARY_DEPTH) -> Expr | None:
         if node is None:
             return None
+        expr = self._summary(node, depth)
+        return self.exprs.setdefault(expr, expr)
+
+    def _summary(self, node: cst.CSTNode, depth: int) -> Expr:
         kind = type(node)  # `type(node) is` where mypy must narrow
         if kind is cst.Name or kind is cst.Attribute:
             name = self.resolve(node)
@@ -395,7 +406,7 @@ class _Extractor:
             if value is None:
                 continue
             if arg.keyword is not None:
-                keywords.append((arg.keyword.value, value))
+                keywords.append((sys.intern(arg.keyword.value), value))
             elif arg.star == "":
                 positional.append(value)
         return tuple(positional), tuple(keywords)
@@ -752,7 +763,7 @@ class _Extractor:
         def add(param: cst.Param, kind: ParamKind) -> None:
             found.append(
                 ParamFact(
-                    param.name.value,
+                    sys.intern(param.name.value),
                     kind,
                     self._span(param),
                     self.annotation(param.annotation),
@@ -834,7 +845,7 @@ class _Extractor:
         self._block(statements)
         self.scope, self.deferred = outer_scope, outer_deferred
         return FunctionFact(
-            name=node.name.value,
+            name=sys.intern(node.name.value),
             qualname=scope.qualname,
             span=self._span(node),
             is_async=node.asynchronous is not None,
