@@ -31,6 +31,9 @@ class Hierarchy:
     def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
         self._resolved: dict[str, str] = {}
         self._modules = modules
+        # Most names rules resolve start outside the project (`self._books.save`,
+        # `logger.info`, `str`): no module can hold them.
+        self._top_level = frozenset(name.partition(".")[0] for name in modules)
         self._classes: dict[str, tuple[ModuleFacts, ClassFact]] = {}
         self._defined: dict[str, frozenset[str]] = {}
         self._bindings: dict[str, dict[str, str]] = {}
@@ -39,6 +42,9 @@ class Hierarchy:
         for name, facts in modules.items():
             self._index(name, facts)
         self._bases: dict[str, tuple[str, ...]] = {}
+        # Rules ask for the ancestors of the same classes over and over (every call whose
+        # receiver is typed, every role test); the answers never change once built.
+        self._ancestors: dict[str, tuple[str, ...]] = {}
         self._subclasses: dict[str, list[str]] = {}
         for canonical in sorted(self._classes):
             bases = self.direct_bases(canonical)
@@ -90,6 +96,8 @@ class Hierarchy:
     def _split(self, dotted: str) -> tuple[str, str] | None:
         """The longest prefix of `dotted` that is a module, and the rest (maybe empty)."""
         parts = dotted.split(".")
+        if parts[0] not in self._top_level:
+            return None
         for cut in range(len(parts), 0, -1):
             module = ".".join(parts[:cut])
             if module in self._modules:
@@ -163,6 +171,12 @@ class Hierarchy:
 
     def ancestors(self, dotted: str) -> tuple[str, ...]:
         start = self.resolve(dotted)
+        cached = self._ancestors.get(start)
+        if cached is None:
+            cached = self._ancestors[start] = self._breadth_first_bases(start)
+        return cached
+
+    def _breadth_first_bases(self, start: str) -> tuple[str, ...]:
         found: list[str] = []
         seen = {start}
         queue = deque([start])

@@ -30,6 +30,7 @@ import sys
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
 
@@ -129,7 +130,6 @@ class ProjectModel:
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
-        self._hierarchy: Hierarchy | None = None
 
     # ---------------------------------------------------------------- modules
 
@@ -251,7 +251,7 @@ class ProjectModel:
             adjacency = _adjacency(first)
             paths: dict[tuple[Layer, str], tuple[str, ...] | None] = {}
             chains: list[tuple[Edge, ...]] = []
-            for (importer, imported), edge in sorted(first.items(), key=lambda item: _edge_key(item[1])):
+            for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
                 if layer is None or self.layer(imported) is not None:
                     continue
@@ -356,11 +356,11 @@ class ProjectModel:
 
     # ---------------------------------------------------------------- classes
 
-    @property
+    @cached_property
     def hierarchy(self) -> Hierarchy:
-        if self._hierarchy is None:
-            self._hierarchy = Hierarchy(self.modules)
-        return self._hierarchy
+        # A cached_property, not a property: after the first use it is a plain attribute
+        # read, and rules reach the hierarchy hundreds of thousands of times.
+        return Hierarchy(self.modules)
 
     def find_class(self, dotted: str) -> tuple[ModuleFacts, ClassFact] | None:
         """The first-party class a dotted name stands for, following re-exports."""
@@ -381,9 +381,11 @@ class ProjectModel:
 
 
 def _first_edges(edges: Iterable[Edge]) -> dict[tuple[str, str], Edge]:
-    """The first import statement (by line) of every (importer, imported) pair."""
+    """The first import statement (by line) of every (importer, imported) pair, in the
+    order of `edges`, which must be sorted by `_edge_key` (as `edges()` returns them, and
+    any selection of them): so the values are too."""
     first: dict[tuple[str, str], Edge] = {}
-    for edge in sorted(edges, key=_edge_key):
+    for edge in edges:
         first.setdefault((edge.importer, edge.imported), edge)
     return first
 

@@ -195,6 +195,8 @@ def contracts(r: Roles, ref: ClassRef) -> tuple[ClassRef, ...]:
     )
 
 
+# Once per model (as `roles`): HEX501, HEX502 and HEX504 each ask, for `examined` and `check`.
+@lru_cache(maxsize=8)
 def implementations(r: Roles) -> tuple[ClassRef, ...]:
     """Infrastructure classes that implement a contract: adapters and their shared bases."""
     return tuple(
@@ -246,6 +248,7 @@ def external_bases(r: Roles, ref: ClassRef) -> list[str]:
     ]
 
 
+@lru_cache(maxsize=8)
 def adapter_classes(r: Roles) -> tuple[ClassRef, ...]:
     """The implementations meant to be instantiated: what HEX501 and HEX504 judge."""
     return tuple(ref for ref in implementations(r) if meant_concrete(r, ref))
@@ -288,8 +291,19 @@ class TypeIndex:
     def __init__(self, model: ProjectModel) -> None:
         self.model = model
         self.roles = roles(model)
-        self._attributes: dict[str, dict[str, tuple[str, ...]]] = {}
+        # By (dotted name, `id(cls)`): the model's ClassFacts live as long as the model.
+        self._attributes: dict[tuple[str, int], dict[str, tuple[str, ...]]] = {}
         self._variables: dict[str, tuple[str, ...]] = {}
+        # HEX503 types every call of every function: the same callees and module paths
+        # come up again and again, and the answers depend on the name only.
+        self._functions: dict[str, tuple[ModuleFacts, FunctionFact] | None] = {}
+        self._async_functions: dict[str, str] = {}
+        self._module_receivers: dict[str, tuple[tuple[str, ...], int]] = {}
+        self._could_be_coroutine: dict[str, bool] = {}
+        self._coroutine_methods: dict[tuple[tuple[str, ...], str], str] = {}
+        # By `id(function)`, the function kept in the entry so that its id stays its own
+        # (hashing a FunctionFact would hash all its contents).
+        self._params: dict[int, tuple[FunctionFact, dict[str, tuple[str, ...]]]] = {}
 
     def _expr_types(
         self,
@@ -339,7 +353,9 @@ class TypeIndex:
         itself wins): class-level annotations and assignments, properties' return
         annotations, `self.x: T = ...`, and `self.x = param` / `self.x = Driver(...)` /
         `self.x = database["books"]` / `self.x = self.y` in methods."""
-        cached = self._attributes.get(ref.dotted)
+        # By class definition, not by name alone: a module may define a class twice (`if
+        # ...: class Secret` / `else: class Secret`), each definition with its attributes.
+        cached = self._attributes.get((ref.dotted, id(ref.cls)))
         if cached is not None:
             return cached
         # name -> how it is bound, in order of precedence: (annotation, value, params, self)
@@ -351,8 +367,10 @@ class TypeIndex:
             for method in owner.cls.methods:
                 if method.decorated_with(*_PROPERTIES) and method.returns is not None:
                     own.setdefault(method.name, []).append((method.returns, None, {}, ""))
+                if not method.self_attributes:
+                    continue
                 self_name = _self_name(method, True)
-                params = self.param_types(method)
+                params = self.params_of(method)
                 for attribute in method.self_attributes:
                     own.setdefault(attribute.name, []).append(
                         (attribute.annotation, attribute.value, params, self_name)
@@ -380,8 +398,15 @@ class TypeIndex:
         for name in bindings:
             resolve(name)
         result = {name: types for name, types in found.items() if types}
-        self._attributes[ref.dotted] = result
+        self._attributes[(ref.dotted, id(ref.cls))] = result
         return result
+
+    def params_of(self, function: FunctionFact) -> dict[str, tuple[str, ...]]:
+        """Parameter name -> annotated type names (the caller must not change the dict)."""
+        cached = self._params.get(id(function))
+        if cached is None:
+            cached = self._params[id(function)] = (function, self.param_types(function))
+        return cached[1]
 
     @staticmethod
     def param_types(function: FunctionFact) -> dict[str, tuple[str, ...]]:
@@ -424,9 +449,18 @@ class TypeIndex:
             if len(parts) < 3:
                 return (), 0
             return self._walk(self.attributes(where.cls).get(parts[1], ()), parts[2:-1])
-        params = self.param_types(where.function)
+        params = self.params_of(where.function)
         if head in params:
             return self._walk(params[head], parts[1:-1])
+        # What follows depends on the callee alone, and the same module paths
+        # (`client.db.books.insert_one`, `logger.info`) are called all over the project.
+        found = self._module_receivers.get(call.callee)
+        if found is None:
+            found = self._module_receivers[call.callee] = self._module_receiver(parts)
+        return found
+
+    def _module_receiver(self, parts: list[str]) -> tuple[tuple[str, ...], int]:
+        """`receiver` for a callee rooted at a module-level variable (`client.db.insert_one`)."""
         for cut in range(len(parts) - 1, 0, -1):
             prefix = ".".join(parts[:cut])
             if "." not in prefix:
@@ -468,6 +502,13 @@ class TypeIndex:
 
     def function(self, dotted: str) -> tuple[ModuleFacts, FunctionFact] | None:
         """The first-party module-level function a resolved name stands for."""
+        try:
+            return self._functions[dotted]
+        except KeyError:
+            found = self._functions[dotted] = self._find_function(dotted)
+            return found
+
+    def _find_function(self, dotted: str) -> tuple[ModuleFacts, FunctionFact] | None:
         canonical = self.model.resolve_symbol(dotted)
         module, _, name = canonical.rpartition(".")
         facts = self.model.modules.get(module)
@@ -481,6 +522,13 @@ class TypeIndex:
     def async_function(self, dotted: str) -> str:
         """`dotted` if it names a first-party coroutine function (module-level, or a static
         or class method called on its class), else ''."""
+        try:
+            return self._async_functions[dotted]
+        except KeyError:
+            found = self._async_functions[dotted] = self._async_function(dotted)
+            return found
+
+    def _async_function(self, dotted: str) -> str:
         located = self.function(dotted)
         if located is not None:
             return dotted if is_coroutine_function(located[1]) else ""
@@ -493,6 +541,53 @@ class TypeIndex:
             return ""
         return f"{owner.cls.name}.{name}" if is_coroutine_function(method) else ""
 
+    @cached_property
+    def wheres(self) -> tuple[Where, ...]:
+        """`functions(roles)`: every module-level function and method."""
+        return tuple(Where(facts, cls, function) for facts, cls, function in self.roles.functions())
+
+    @cached_property
+    def _coroutine_names(self) -> frozenset[str]:
+        """The names of every first-party `async def` function and method."""
+        return frozenset(
+            function.name
+            for facts in self.model.modules.values()
+            for function in (*facts.functions, *(method for cls in facts.classes for method in cls.methods))
+            if function.is_async
+        )
+
+    @cached_property
+    def may_return_coroutines(self) -> frozenset[str]:
+        """The callees of the project that `_names_a_coroutine`."""
+        callees = {call.callee for where in self.wheres for call in where.function.calls}
+        callees.update(call.callee for facts in self.model.modules.values() for call in facts.calls)
+        return frozenset(callee for callee in callees if self._names_a_coroutine(callee))
+
+    def _names_a_coroutine(self, callee: str) -> bool:
+        """Whether calling `callee` may return a coroutine, wherever it is called: it ends
+        with the name of a first-party `async def` or of a Motor method (a method found
+        through the receiver's type has the name it is called by), or it names, through
+        re-exports, a first-party coroutine function (`async_function`)."""
+        # The answer depends on the callee alone, and the same callees recur.
+        could = self._could_be_coroutine.get(callee)
+        if could is None:
+            name = callee.rpartition(".")[2]
+            could = self._could_be_coroutine[callee] = (
+                (name in MOTOR_COROUTINES and "." in callee)
+                or name in self._coroutine_names
+                or bool(self.async_function(callee))
+            )
+        return could
+
+    def _coroutine_method(self, type_names: tuple[str, ...], name: str) -> str:
+        """`_coroutine_method(self.method_of(type_names, name))`, kept: the same methods
+        are called on the same types from many functions."""
+        key = (type_names, name)
+        found = self._coroutine_methods.get(key)
+        if found is None:
+            found = self._coroutine_methods[key] = _coroutine_method(self.method_of(type_names, name))
+        return found
+
     def coroutine_source(self, call: CallFact, where: Where) -> str:
         """Why `call` returns a coroutine, for the message; '' if nothing known says so.
 
@@ -500,20 +595,25 @@ class TypeIndex:
         typed attribute or parameter, a first-party `async def` function, a Motor method
         (in a module importing `motor`) on an object not typed as something else.
         """
+        # Most calls name neither an `async def` of the project nor a Motor method: what
+        # follows could only answer '' for them, and typing their receiver is the costly part.
+        if not self._names_a_coroutine(call.callee):
+            return ""
         parts = call.callee.split(".")
         name = parts[-1]
+        # `imports_motor` last: it reads the module's imports, the name test is cheap.
+        maybe_motor = name in MOTOR_COROUTINES and len(parts) > 1 and where.imports_motor
         motor = f"Motor's '{name}' returns an awaitable"
-        maybe_motor = where.imports_motor and name in MOTOR_COROUTINES and len(parts) > 1
         if "?" in parts[:-1]:  # `db["books"].insert_one(...)`, `self._client()[...]...`
             return motor if maybe_motor and name in MONGO_SPECIFIC else ""
         head = parts[0]
         if where.cls is not None and where.self_name and head == where.self_name and len(parts) == 2:
-            return _coroutine_method(self.method_of((where.cls.dotted,), name))
+            return self._coroutine_method((where.cls.dotted,), name)
         types, hops = self.receiver(call, where)
         if types:
             first_party = tuple(t for t in types if self.roles.ref(t) is not None)
             if first_party:
-                return _coroutine_method(self.method_of(first_party, name)) if hops == 0 else ""
+                return self._coroutine_method(first_party, name) if hops == 0 else ""
             async_driver = any(top_package(t) == "motor" or _async_pymongo(t) for t in types)
             return motor if maybe_motor and async_driver else ""
         if head != where.self_name and head not in where.local_heads:
@@ -593,9 +693,10 @@ class Where:
         return f"{self.facts.module}.{self.function.qualname}"
 
 
-def functions(r: Roles) -> Iterator[Where]:
-    for facts, cls, function in r.functions():
-        yield Where(facts, cls, function)
+def functions(r: Roles) -> tuple[Where, ...]:
+    """Every module-level function and method, built once per model: HEX503 and HEX505
+    walk them all, and each `Where` keeps what it worked out (`self_name`...)."""
+    return type_index(r.model).wheres
 
 
 # ---------------------------------------------------------------------- HEX501
@@ -947,9 +1048,9 @@ def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
     return problems
 
 
-def _port_method(r: Roles, ref: ClassRef, name: str) -> tuple[ClassRef, FunctionFact] | None:
-    """The nearest contract ancestor of `ref` declaring method `name`."""
-    for owner in contracts(r, ref):
+def _port_method(owners: tuple[ClassRef, ...], name: str) -> tuple[ClassRef, FunctionFact] | None:
+    """The nearest contract (of `contracts(r, ref)`, nearest first) declaring method `name`."""
+    for owner in owners:
         method = owner.cls.method(name)
         if method is not None:
             return owner, method
@@ -1124,10 +1225,11 @@ class SqlBookRepository(SqlRepository):
     def _pairs(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, ClassRef, FunctionFact]]:
         r = roles(model)
         for ref in implementations(r):
+            owners = contracts(r, ref)
             for method in ref.cls.methods:
                 if method.name in _NOT_OVERRIDES:
                     continue
-                found = _port_method(r, ref, method.name)
+                found = _port_method(owners, method.name)
                 if found is not None:
                     yield ref, method, found[0], found[1]
 
@@ -1791,8 +1893,9 @@ class Books:
 
     def _async_functions(self, model: ProjectModel) -> Iterator[Where]:
         for where in functions(roles(model)):
-            layer = model.layer(where.facts.module)
-            if where.function.is_async and layer in (Layer.INFRASTRUCTURE, Layer.WEB):
+            if not where.function.is_async:
+                continue
+            if model.layer(where.facts.module) in (Layer.INFRASTRUCTURE, Layer.WEB):
                 yield where
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
@@ -1827,14 +1930,19 @@ def _coroutine_calls_of(model: ProjectModel) -> tuple[tuple[Where, CallFact, str
 def _find_coroutine_calls(model: ProjectModel) -> Iterator[tuple[Where, CallFact, str]]:
     r = roles(model)
     index = type_index(model)
+    # A set test per call, instead of a method call: this loop visits every call of the
+    # project, and few may return a coroutine (`coroutine_source` would answer '').
+    may_return_coroutines = index.may_return_coroutines
     for where in functions(r):
         for call in where.function.calls:
-            source = index.coroutine_source(call, where)
-            if source:
-                yield where, call, source
+            if call.callee in may_return_coroutines:
+                source = index.coroutine_source(call, where)
+                if source:
+                    yield where, call, source
     for _, facts in sorted(model.modules.items()):
         module_level = Where(facts, None, FunctionFact("<module>", "<module>", NO_SPAN))
         for call in facts.calls:
-            source = index.coroutine_source(call, module_level)
-            if source:
-                yield module_level, call, source
+            if call.callee in may_return_coroutines:
+                source = index.coroutine_source(call, module_level)
+                if source:
+                    yield module_level, call, source

@@ -11,6 +11,7 @@ inner layers and is no port by that definition.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import BodyKind, ExprKind, FunctionFact
@@ -218,11 +219,10 @@ class PaymentGateway:  # error: HEX301
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         roles_ = roles(model)
-        suffixes = _suffixes(roles_)
         for ref in roles_.ports:
             if roles_.is_abstract(ref):
                 continue
-            if any(roles_.is_abstract(parent) for parent in _parents(roles_, ref, suffixes)):
+            if any(roles_.is_abstract(parent) for parent in _parents(roles_, ref, _suffixes(roles_))):
                 continue  # it implements a port whose import did not resolve
             named = ref.cls.name.endswith(PORT_SUFFIXES)
             if not named and not _declared(ref):
@@ -606,6 +606,7 @@ def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
     return frozenset(found)
 
 
+@lru_cache(maxsize=8)  # once per model (as `roles`), and only when a rule needs it
 def _suffixes(roles_: Roles) -> dict[str, list[ClassRef]]:
     """First-party classes by every dotted tail of their name (`ports.cache.Cache`, `cache.Cache`)."""
     found: dict[str, list[ClassRef]] = {}

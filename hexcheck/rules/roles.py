@@ -7,9 +7,10 @@ decorators and its name. They are computed once per model and shared by every ru
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
+from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import CallContext, ClassFact, ExprKind, FunctionFact, ModuleFacts
@@ -55,10 +56,15 @@ class ClassRef:
 
     facts: ModuleFacts
     cls: ClassFact
+    # Built once: rules look classes up by this name hundreds of thousands of times.
+    dotted: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def dotted(self) -> str:
-        return f"{self.facts.module}.{self.cls.qualname}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "dotted", f"{self.facts.module}.{self.cls.qualname}")
+
+
+# Method name -> (the class declaring it abstract, the method).
+AbstractMethods = Mapping[str, tuple[ClassRef, FunctionFact]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,15 @@ class Roles:
 
     def __init__(self, model: ProjectModel) -> None:
         self.model = model
+        # Every rule asks the same questions about the same classes (a call's receiver,
+        # each role test walks the ancestry); the model never changes, so answers are
+        # kept. Keys are dotted names, with `id(cls)` where the class definition matters
+        # (the model's ClassFacts live as long as the model; hashing one would hash all
+        # its contents).
+        self._refs: dict[str, ClassRef | None] = {}
+        self._ancestor_refs: dict[str, tuple[ClassRef, ...]] = {}
+        self._bases_and_ancestors_of: dict[tuple[str, int], frozenset[str]] = {}
+        self._abstract_methods_of: dict[int, tuple[ClassRef, AbstractMethods]] = {}
 
     # ------------------------------------------------------------------ classes
 
@@ -112,6 +127,13 @@ class Roles:
 
     def ref(self, dotted: str) -> ClassRef | None:
         """The first-party class a (possibly re-exported) dotted name stands for."""
+        try:
+            return self._refs[dotted]
+        except KeyError:
+            found = self._refs[dotted] = self._find_ref(dotted)
+            return found
+
+    def _find_ref(self, dotted: str) -> ClassRef | None:
         found = self._by_dotted.get(dotted)
         if found is not None:
             return found
@@ -128,17 +150,23 @@ class Roles:
         return self.model.ancestors(ref.dotted)
 
     def _bases_and_ancestors(self, ref: ClassRef) -> frozenset[str]:
-        names = {base.name for base in ref.cls.bases}
-        names.update(self.ancestors(ref))
-        return frozenset(names)
+        key = (ref.dotted, id(ref.cls))
+        cached = self._bases_and_ancestors_of.get(key)
+        if cached is None:
+            names = {base.name for base in ref.cls.bases}
+            names.update(self.ancestors(ref))
+            cached = self._bases_and_ancestors_of[key] = frozenset(names)
+        return cached
 
     def first_party_ancestors(self, ref: ClassRef) -> tuple[ClassRef, ...]:
-        found = []
-        for name in self.ancestors(ref):
-            ancestor = self.ref(name)
-            if ancestor is not None and ancestor is not ref:
-                found.append(ancestor)
-        return tuple(found)
+        found = self._ancestor_refs.get(ref.dotted)
+        if found is None:
+            found = tuple(ancestor for ancestor in map(self.ref, self.ancestors(ref)) if ancestor is not None)
+            self._ancestor_refs[ref.dotted] = found
+        # Filtered per call: whether `ref` is among them depends on which object it is.
+        if any(ancestor is ref for ancestor in found):
+            return tuple(ancestor for ancestor in found if ancestor is not ref)
+        return found
 
     # ------------------------------------------------------------------ kinds of class
 
@@ -169,13 +197,21 @@ class Roles:
     def declares_abc(self, ref: ClassRef) -> bool:
         return ref.cls.metaclass in ABC_METACLASSES or any(base.name in ABC_BASES for base in ref.cls.bases)
 
-    def abstract_methods(self, ref: ClassRef) -> dict[str, tuple[ClassRef, FunctionFact]]:
+    def abstract_methods(self, ref: ClassRef) -> AbstractMethods:
         """Abstract methods still unimplemented in `ref`, inherited ones included.
 
         A method's status comes from the first class defining it in `ref`'s
         ancestry (the class itself, then its bases breadth first, as the MRO would
         mostly have it).
         """
+        # Keyed by the object (the answer holds `ref` itself); the entry keeps `ref`
+        # alive, so that its id cannot be reused by another.
+        cached = self._abstract_methods_of.get(id(ref))
+        if cached is None:
+            cached = self._abstract_methods_of[id(ref)] = (ref, self._abstract_methods(ref))
+        return cached[1]
+
+    def _abstract_methods(self, ref: ClassRef) -> AbstractMethods:
         remaining: dict[str, tuple[ClassRef, FunctionFact]] = {}
         seen: set[str] = set()
         for owner in (ref, *self.first_party_ancestors(ref)):
@@ -185,7 +221,7 @@ class Roles:
                 seen.add(method.name)
                 if is_abstract_method(method):
                     remaining[method.name] = (owner, method)
-        return remaining
+        return MappingProxyType(remaining)
 
     def is_abstract(self, ref: ClassRef) -> bool:
         return self.is_protocol(ref) or self.declares_abc(ref) or bool(self.abstract_methods(ref))

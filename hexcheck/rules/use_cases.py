@@ -289,6 +289,22 @@ def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
     return f"the {layer.value} class", ref.dotted
 
 
+class _CreatedBy:
+    """`created_dependency`, each callee answered once: use cases call the same
+    constructors and helpers over and over."""
+
+    def __init__(self, r: Roles) -> None:
+        self._roles = r
+        self._answers: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, callee: str) -> tuple[str, str] | None:
+        try:
+            return self._answers[callee]
+        except KeyError:
+            answer = self._answers[callee] = created_dependency(self._roles, callee)
+            return answer
+
+
 class UseCaseCreatesDependency(Rule):
     code = "HEX402"
     name = "use-case-creates-dependency"
@@ -434,14 +450,15 @@ class CreateBookUseCase:
 
     def _creations(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, CallFact, str, str]]:
         r = roles(model)
+        created_by = _CreatedBy(r)
         for ref in r.use_cases:
             for method in ref.cls.methods:
                 for call in method.calls:
-                    created = created_dependency(r, call.callee)
+                    created = created_by(call.callee)
                     if created is None:
                         continue
                     # `MongoBookRepository(AsyncIOMotorClient())`: one finding, the outer one.
-                    if call.context is CallContext.ARGUMENT and created_dependency(r, call.outer):
+                    if call.context is CallContext.ARGUMENT and created_by(call.outer):
                         continue
                     yield ref, method, call, created[0], created[1]
 
@@ -449,11 +466,12 @@ class CreateBookUseCase:
         """Distinct (use case, class) pairs where the use case calls a first-party class
         or a driver constructor: the same unit the findings' symbols count."""
         r = roles(model)
+        created_by = _CreatedBy(r)
         pairs: set[tuple[str, str]] = set()
         for ref in r.use_cases:
             for method in ref.cls.methods:
                 for call in method.calls:
-                    created = created_dependency(r, call.callee)
+                    created = created_by(call.callee)
                     target = r.ref(call.callee)
                     if created is not None:
                         pairs.add((ref.dotted, created[1]))

@@ -1621,6 +1621,7 @@ def return_book(use_case, loan_id):
         return len(self._raised(model))
 
     @staticmethod
+    @lru_cache(maxsize=4)  # `examined` and `check` both need it
     def _raised(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
         """Domain/application exceptions raised in domain/application: class -> (ref, where)."""
         the_roles = roles(model)
@@ -1630,13 +1631,13 @@ def return_book(use_case, loan_id):
             if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
                 continue
             for cls, function in _functions_of(facts):
-                where = f"{module}.{cls.qualname}.{function.name}" if cls else f"{module}.{function.name}"
                 for fact in function.raises:
                     if not fact.exception or "?" in fact.exception:
                         continue
                     ref = the_roles.ref(fact.exception)
-                    if ref is not None and ref.dotted in exceptions:
-                        found.setdefault(ref.dotted, (ref, where))
+                    if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
+                        owner = f"{cls.qualname}.{function.name}" if cls else function.name
+                        found[ref.dotted] = (ref, f"{module}.{owner}")
         return found
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
@@ -1694,6 +1695,11 @@ def return_book(use_case, loan_id):
                     if assignment.value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION):
                         tables.update(model.resolve_symbol(name) for name in assignment.value.names())
             for call in _every_call(facts):
+                # What follows looks at these calls only (the loop runs over every call).
+                if not (
+                    call.keywords or call.callee.endswith("exception_handler") or call.callee == "isinstance"
+                ):
+                    continue
                 method = call.callee.rpartition(".")[2]
                 if method in ("exception_handler", "add_exception_handler"):
                     target = call.args[0] if call.args else _keyword_of(call, "exc_class_or_status_code")
@@ -1883,12 +1889,13 @@ class MongoBookRepository:
                 continue
             assert layer is not None
             for cls, function in _functions_of(facts):
-                if self._speaks_http(index, facts, cls, function):
+                # Whether the function speaks HTTP by contract is asked only of the few
+                # that raise an HTTPException: it walks the class's ancestry.
+                http = [fact for fact in function.raises if self._is_http_exception(model, fact.exception)]
+                if not http or self._speaks_http(index, facts, cls, function):
                     continue
                 owner = f"{cls.qualname}.{function.name}" if cls else function.name
-                for fact in function.raises:
-                    if not self._is_http_exception(model, fact.exception):
-                        continue
+                for fact in http:
                     raised = model.resolve_symbol(fact.exception)
                     what = (
                         "HTTPException"
