@@ -9,9 +9,14 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
+from hexcheck.adapters import extraction
+from hexcheck.adapters.cache import FactsCache, content_key
 from hexcheck.adapters.extraction import Extraction
 from hexcheck.core.config import Config
 from hexcheck.core.sources import SourceFile
+from hexcheck.extract.version import EXTRACTOR_VERSION
 
 HOSTILE: dict[str, bytes] = {
     "syntax_error.py": b"def create(self, book:\n    pass\n",
@@ -83,3 +88,22 @@ def test_a_file_that_vanishes_becomes_a_finding(tmp_path: Path) -> None:
     gone = SourceFile("app/gone.py", str(tmp_path / "gone.py"), "app.gone")
     (facts,) = Extraction(Config(), jobs=1)([gone])
     assert facts.problem is not None and "cannot read" in facts.problem.message
+
+
+def test_a_file_edited_during_the_run_is_cached_under_what_was_parsed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The parent hashes a file to look it up, a worker reads it again to parse it: an
+    # editor saving in between must not file the new facts under the old content.
+    source = tmp_path / "book.py"
+    source.write_text("class Book:\n    pass\n")
+    file = SourceFile("app/book.py", str(source), "app.book")
+    cache = FactsCache(str(tmp_path / "cache"))
+    old = b"class Old:\n    pass\n"
+    monkeypatch.setattr(extraction, "read_source", lambda _: old)
+    (facts,) = Extraction(Config(), jobs=1, cache=cache)([file])
+    assert [cls.name for cls in facts.classes] == ["Book"]
+    stale = content_key(old, "app.book", False, EXTRACTOR_VERSION)
+    parsed = content_key(source.read_bytes(), "app.book", False, EXTRACTOR_VERSION)
+    assert cache.get_facts([stale]) == {}
+    assert [cls.name for cls in cache.get_facts([parsed])[parsed].classes] == ["Book"]

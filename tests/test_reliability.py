@@ -11,6 +11,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -29,8 +30,13 @@ SAMPLE = FIXTURES / "bookstore_clean"
 
 def _extract_in_workers(sources: list[bytes]) -> list[str]:
     """Problems of each source, parsed in killable workers (a crash must stay there)."""
-    tasks = [(i, data, "app.domain.fuzz", "fuzz.py", False) for i, data in enumerate(sources)]
-    results = extract_all(tasks, jobs=2, budget=20)
+    with tempfile.TemporaryDirectory() as directory:
+        tasks = []
+        for i, data in enumerate(sources):
+            path = Path(directory, f"fuzz{i}.py")
+            path.write_bytes(data)
+            tasks.append((i, str(path), "app.domain.fuzz", "fuzz.py", False))
+        results = extract_all(tasks, jobs=2, budget=20)
     return [results[i].problem.message if results[i].problem else "" for i in range(len(sources))]
 
 

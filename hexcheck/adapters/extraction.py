@@ -122,7 +122,7 @@ class Extraction:
                 )
                 continue
             keys_of[index] = content_key(data, file.module, file.is_package, EXTRACTOR_VERSION)
-            tasks.append((index, data, file.module, file.display_path, file.is_package))
+            tasks.append((index, file.path, file.module, file.display_path, file.is_package))
 
         by_content = self.cache.get_facts(keys_of.values()) if self.cache is not None else {}
         fresh: list[Task] = []
@@ -134,10 +134,13 @@ class Extraction:
                 fresh.append(task)
         pending: list[tuple[str, bytes]] = []
 
-        def store(index: int, facts: ModuleFacts, payload: bytes) -> None:
+        def store(index: int, facts: ModuleFacts, payload: bytes, key: str) -> None:
+            # Under the key of what the worker parsed: the file may have been edited
+            # since it was read here (its stat then differs from the one recorded).
+            keys_of[index] = key
             # Written in batches as workers answer, so the payloads are never all held.
             if self.cache is not None and not _transient(facts):
-                pending.append((keys_of[index], payload))
+                pending.append((key, payload))
                 if len(pending) >= _WRITE_BATCH:
                     self.cache.put_facts(pending)
                     pending.clear()
@@ -164,7 +167,7 @@ def _transient(facts: ModuleFacts | None) -> bool:
     """Problems that depend on the machine, not the content, are not cached."""
     problem = facts.problem if facts is not None else None
     return problem is not None and (
-        problem.message.startswith(("too slow", "the parser crashed", "hexcheck failed"))
+        problem.message.startswith(("too slow", "the parser crashed", "hexcheck failed", "cannot read"))
     )
 
 

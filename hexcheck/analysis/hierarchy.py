@@ -16,6 +16,7 @@ cannot be followed: the facts keep the imported name, not its alias.
 
 from __future__ import annotations
 
+import sys
 from collections import deque
 from collections.abc import Mapping
 
@@ -54,7 +55,7 @@ class Hierarchy:
     def _index(self, name: str, facts: ModuleFacts) -> None:
         defined: set[str] = set()
         for cls in facts.classes:
-            self._classes.setdefault(f"{name}.{cls.qualname}", (facts, cls))
+            self._classes.setdefault(sys.intern(f"{name}.{cls.qualname}"), (facts, cls))
             defined.add(cls.qualname.partition(".")[0])
         defined.update(function.name for function in facts.functions)
         bindings: dict[str, str] = {}
@@ -72,8 +73,9 @@ class Hierarchy:
             for imported in fact.names:
                 if imported == "*":
                     stars.append(fact.target)
-                else:
-                    bindings.setdefault(imported, f"{fact.target}.{imported}")
+                elif imported not in bindings:
+                    # Interned: the same names are imported by hundreds of modules.
+                    bindings[imported] = sys.intern(f"{fact.target}.{imported}")
         aliases: dict[str, str] = {}
         for assignment in facts.assignments:
             if assignment.name in defined or assignment.name in bindings:

@@ -11,7 +11,7 @@ enough to be recognised in a module that imports the driver.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 from hexcheck.analysis.model import ProjectModel
@@ -616,7 +616,7 @@ class TypeIndex:
                 return self._coroutine_method(first_party, name) if hops == 0 else ""
             async_driver = any(top_package(t) == "motor" or _async_pymongo(t) for t in types)
             return motor if maybe_motor and async_driver else ""
-        if head != where.self_name and head not in where.local_heads:
+        if head != where.self_name and not where.is_parameter(head):
             target = self.async_function(call.callee)
             if target:
                 return f"'{target}' is a coroutine function"
@@ -659,30 +659,33 @@ def type_index(model: ProjectModel) -> TypeIndex:
     return TypeIndex(model)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Where:
-    """A function being judged: its module, its class (if a method) and its `self` name."""
+    """A function being judged: its module, its class (if a method) and its `self` name.
+
+    Slotted, with nothing cached on it: there is one per function of the project
+    (77,000 on a 10,000-module tree), and what a rule asks of one it asks rarely."""
 
     facts: ModuleFacts
     cls: ClassRef | None
     function: FunctionFact
+    self_name: str = field(init=False, compare=False)
 
-    @cached_property
-    def self_name(self) -> str:
-        return _self_name(self.function, self.cls is not None)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "self_name", _self_name(self.function, self.cls is not None))
 
-    @cached_property
+    @property
     def imports_motor(self) -> bool:
         return imports_package(self.facts, "motor")
 
-    @cached_property
+    @property
     def uses_sync_pymongo(self) -> bool:
         return uses_sync_pymongo(self.facts)
 
-    @cached_property
-    def local_heads(self) -> frozenset[str]:
-        """Parameter names but `self`: `books.save` with a parameter `books` is no module path."""
-        return frozenset(param.name for param in self.function.params if param.name != self.self_name)
+    def is_parameter(self, head: str) -> bool:
+        """Whether `head` names a parameter but `self`: `books.save` with a parameter
+        `books` is no module path."""
+        return head != self.self_name and any(param.name == head for param in self.function.params)
 
     @property
     def qualname(self) -> str:
@@ -1742,7 +1745,7 @@ def _blocking(call: CallFact, where: Where, index: TypeIndex) -> str:
     """Why `call` blocks the event loop, or ''."""
     callee = call.callee
     head = callee.partition(".")[0]
-    if head in where.local_heads:
+    if where.is_parameter(head):
         return ""
     if callee == "time.sleep":
         return "'time.sleep', which blocks the event loop"

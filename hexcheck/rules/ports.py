@@ -222,7 +222,7 @@ class PaymentGateway:  # error: HEX301
         for ref in roles_.ports:
             if roles_.is_abstract(ref):
                 continue
-            if any(roles_.is_abstract(parent) for parent in _parents(roles_, ref, _suffixes(roles_))):
+            if any(roles_.is_abstract(parent) for parent in _parents(roles_, ref, _by_name(roles_))):
                 continue  # it implements a port whose import did not resolve
             named = ref.cls.name.endswith(PORT_SUFFIXES)
             if not named and not _declared(ref):
@@ -607,17 +607,24 @@ def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
 
 
 @lru_cache(maxsize=8)  # once per model (as `roles`), and only when a rule needs it
-def _suffixes(roles_: Roles) -> dict[str, list[ClassRef]]:
-    """First-party classes by every dotted tail of their name (`ports.cache.Cache`, `cache.Cache`)."""
+def _by_name(roles_: Roles) -> dict[str, list[ClassRef]]:
+    """First-party classes by their own name."""
     found: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
-        parts = ref.dotted.split(".")
-        for cut in range(1, len(parts) - 1):
-            found.setdefault(".".join(parts[cut:]), []).append(ref)
+        found.setdefault(ref.dotted.rpartition(".")[2], []).append(ref)
     return found
 
 
-def _parents(roles_: Roles, ref: ClassRef, suffixes: dict[str, list[ClassRef]]) -> list[ClassRef]:
+def _ending(by_name: dict[str, list[ClassRef]], dotted: str) -> list[ClassRef]:
+    """The first-party classes whose dotted name ends with `dotted`, a module and a name
+    at least (`ports.cache.Cache`, `cache.Cache`)."""
+    if "." not in dotted:
+        return []
+    tail = "." + dotted
+    return [ref for ref in by_name.get(dotted.rpartition(".")[2], ()) if ref.dotted.endswith(tail)]
+
+
+def _parents(roles_: Roles, ref: ClassRef, by_name: dict[str, list[ClassRef]]) -> list[ClassRef]:
     """The first-party classes `ref` derives from directly.
 
     A base that names no first-party class but whose dotted name ends a first-party
@@ -631,17 +638,17 @@ def _parents(roles_: Roles, ref: ClassRef, suffixes: dict[str, list[ClassRef]]) 
             continue
         parent = roles_.ref(base.name)
         found.extend(
-            p for p in ([parent] if parent is not None else suffixes.get(base.name, [])) if p is not ref
+            p for p in ([parent] if parent is not None else _ending(by_name, base.name)) if p is not ref
         )
     return found
 
 
 def _children(roles_: Roles) -> dict[str, list[ClassRef]]:
     """Every first-party class by the dotted names of the classes it derives from directly."""
-    suffixes = _suffixes(roles_)
+    by_name = _by_name(roles_)
     children: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
-        for parent in _parents(roles_, ref, suffixes):
+        for parent in _parents(roles_, ref, by_name):
             children.setdefault(parent.dotted, []).append(ref)
     return children
 

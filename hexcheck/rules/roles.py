@@ -7,6 +7,7 @@ decorators and its name. They are computed once per model and shared by every ru
 from __future__ import annotations
 
 import builtins
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -60,7 +61,8 @@ class ClassRef:
     dotted: str = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "dotted", f"{self.facts.module}.{self.cls.qualname}")
+        # Interned: the hierarchy holds the same name for the same class.
+        object.__setattr__(self, "dotted", sys.intern(f"{self.facts.module}.{self.cls.qualname}"))
 
 
 # Method name -> (the class declaring it abstract, the method).
