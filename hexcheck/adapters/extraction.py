@@ -21,7 +21,7 @@ from hexcheck.adapters.cache import FactsCache, content_key, stat_signature
 from hexcheck.adapters.filesystem import read_source
 from hexcheck.adapters.pool import Progress, Task, extract_all
 from hexcheck.core.config import Config
-from hexcheck.core.facts import ModuleFacts, ParseProblem
+from hexcheck.core.facts import ModuleFacts, ParseProblem, forget_shared_facts
 from hexcheck.core.sources import SourceFile
 from hexcheck.core.version import VERSION
 
@@ -158,6 +158,9 @@ class Extraction:
                 stats.append((path, signature, key))
         if self.cache is not None:
             self.cache.put_facts(pending, stats)
+        # Every file's facts are built: what was shared stays shared, the lookup
+        # tables can go (8 MB at 10,000 modules, at the run's peak otherwise).
+        forget_shared_facts()
         return [
             facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)
         ]

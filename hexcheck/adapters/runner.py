@@ -17,7 +17,6 @@ from hexcheck.adapters.filesystem import discover
 from hexcheck.adapters.pool import Progress, rare_collections
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
-from hexcheck.core.facts import forget_shared_exprs
 from hexcheck.engine import Report, check
 
 
@@ -48,11 +47,8 @@ def run_check(
 
     `baseline` should hold only the entries of `paths` (`Baseline.within`).
     """
-    try:
-        with rare_collections():
-            return _run_check(paths, config, jobs, use_cache, progress, baseline)
-    finally:
-        forget_shared_exprs()
+    with rare_collections():
+        return _run_check(paths, config, jobs, use_cache, progress, baseline)
 
 
 def _run_check(

@@ -113,6 +113,7 @@ class Roles:
         self._refs: dict[str, ClassRef | None] = {}
         self._ancestor_refs: dict[str, tuple[ClassRef, ...]] = {}
         self._bases_and_ancestors_of: dict[tuple[str, int], frozenset[str]] = {}
+        self._ancestries: dict[frozenset[str], frozenset[str]] = {}
         self._abstract_methods_of: dict[int, tuple[ClassRef, AbstractMethods]] = {}
 
     # ------------------------------------------------------------------ classes
@@ -157,7 +158,10 @@ class Roles:
         if cached is None:
             names = {base.name for base in ref.cls.bases}
             names.update(self.ancestors(ref))
-            cached = self._bases_and_ancestors_of[key] = frozenset(names)
+            found = frozenset(names)
+            # Classes of one kind share their ancestry (every entity, every repository):
+            # one set for each, not one per class.
+            cached = self._bases_and_ancestors_of[key] = self._ancestries.setdefault(found, found)
         return cached
 
     def first_party_ancestors(self, ref: ClassRef) -> tuple[ClassRef, ...]:
