@@ -6,6 +6,7 @@ import functools
 import inspect
 import json
 import shlex
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -216,8 +217,26 @@ def test_main_runs_a_plain_check_without_typer(
         raise AssertionError("typer parsed a plain check")
 
     monkeypatch.setattr(cli, "app", not_typer)
-    monkeypatch.setattr(sys, "argv", ["hexcheck", *arguments])
     with pytest.raises(SystemExit) as exited:
-        cli.main()
+        cli.run_command(arguments)
     assert exited.value.code == expected.exit_code == 1
     assert capsys.readouterr().out == expected.stdout
+
+
+@pytest.mark.parametrize(
+    ("arguments", "code"),
+    [(["check", ".", "--format", "json", "--no-cache"], 1), (["check", ".", "--jobs", "none"], 2)],
+)
+def test_the_console_script_keeps_its_exit_code_and_output_when_it_leaves_at_once(
+    in_tmp: Path, arguments: list[str], code: int
+) -> None:
+    # `main` ends the process with `os._exit`: the code and every byte written must survive.
+    write_project(in_tmp, PROJECT)
+    done = subprocess.run(
+        [sys.executable, "-m", "hexcheck", *arguments], capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == code
+    if code == 1:
+        assert len(json.loads(done.stdout)["findings"]) == 2
+    else:
+        assert "--jobs" in done.stderr

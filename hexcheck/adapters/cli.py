@@ -21,7 +21,7 @@ from hexcheck.adapters.baseline_file import DEFAULT_NAME as DEFAULT_BASELINE
 from hexcheck.adapters.baseline_file import display_paths, read_baseline, write_baseline
 from hexcheck.adapters.extraction import sequential
 from hexcheck.adapters.filesystem import discover, source_root
-from hexcheck.adapters.pool import default_jobs
+from hexcheck.adapters.pool import collect_rarely, default_jobs
 from hexcheck.adapters.pyproject import find_config, load_config
 from hexcheck.adapters.runner import ProgressBar, run_check
 from hexcheck.core.baseline import Baseline
@@ -544,13 +544,39 @@ def _readable_or_absent(path: str) -> bool:
     return os.access(path, os.R_OK)
 
 
-def main() -> None:
-    """The console script's entry point."""
-    arguments = _plain_check(sys.argv[1:])
+def run_command(argv: Sequence[str]) -> None:
+    """Run one command line (without the program name); exits with its code."""
+    arguments = _plain_check(list(argv))
     if arguments is None:
-        app()
+        app(list(argv))
         return
     try:
         check_command(**arguments)
     except typer.Exit as done:
         sys.exit(done.exit_code)
+
+
+def main() -> None:
+    """The console script's entry point: run the command, then leave at once.
+
+    At exit the interpreter frees every fact of the run one object at a time and
+    collects them once more: 1.2 s after a check of 2,000 modules, more than a whole warm
+    run. By then the output is written and flushed, the cache closed and the workers
+    joined, so, as mypy does, the process ends without that teardown.
+    """
+    collect_rarely()
+    try:
+        run_command(sys.argv[1:])
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what the interpreter does with `sys.exit("text")`
+        code = 1
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except OSError:  # a closed pipe (`hexcheck check | head`): as the interpreter would
+        os._exit(120)
+    os._exit(code or 0)

@@ -17,6 +17,7 @@ import os
 import resource
 import runpy
 import sys
+from typing import NoReturn
 
 _PID = os.getpid()
 
@@ -31,6 +32,14 @@ def _record(path: str) -> None:
 def main() -> None:
     out, script, *args = sys.argv[1:]
     atexit.register(_record, out)
+    # hexcheck's console script leaves with `os._exit`, which skips atexit handlers.
+    hard_exit = os._exit
+
+    def recorded_exit(code: int) -> NoReturn:
+        _record(out)
+        hard_exit(code)
+
+    os._exit = recorded_exit
     sys.argv = [script, *args]
     sys.path[0] = os.path.dirname(os.path.abspath(script))
     runpy.run_path(script, run_name="__main__")
