@@ -171,12 +171,20 @@ def extract_all(
         child_end.close()
         return _Worker(process, parent_end)
 
-    def dispatch(worker: _Worker) -> None:
-        if queue and not worker.assigned:
-            chunk = queue.popleft()
-            worker.assigned.extend(chunk)
+    def hand(worker: _Worker) -> None:
+        chunk = queue.popleft()
+        if not worker.assigned:
             worker.since = time.monotonic()
-            worker.conn.send(chunk)
+        worker.assigned.extend(chunk)
+        worker.conn.send(chunk)
+
+    def dispatch(worker: _Worker) -> None:
+        # Up to two chunks ahead: the next one waits in the pipe, so that a worker never
+        # idles until the parent (busy with the answers of the others, on as many CPUs
+        # as workers) wakes up to hand it more. The first file not yet answered is still
+        # the one being parsed, and the budget counts from the previous answer.
+        while queue and len(worker.assigned) <= chunk_size:
+            hand(worker)
 
     def fail(worker: _Worker, message: str) -> None:
         culprit = worker.assigned.popleft()
@@ -190,6 +198,8 @@ def extract_all(
         for _ in range(min(max(jobs, 1), len(queue))):
             worker = start()
             workers.append(worker)
+            hand(worker)  # one chunk each first: a small run still uses every worker
+        for worker in workers:
             dispatch(worker)
         while len(results) < total:
             ready = wait([w.conn for w in workers if w.assigned], timeout=_POLL_SECONDS)
