@@ -27,6 +27,7 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from hexcheck.core.facts import ModuleFacts
 from hexcheck.core.version import VERSION
@@ -146,6 +147,19 @@ class FactsCache:
             return {}
         return found
 
+    def stored_keys(self, keys: Iterable[str]) -> set[str]:
+        """Which of `keys` have an entry (not yet checked: `get_facts` does that)."""
+        db = self._connect()
+        wanted = list(dict.fromkeys(keys))
+        found: set[str] = set()
+        if db is None or not wanted:
+            return found
+        try:
+            found.update(key for (key,) in _facts_rows(db, "key", wanted))
+        except sqlite3.Error:
+            return found
+        return found
+
     def get_facts(self, keys: Iterable[str]) -> dict[str, ModuleFacts]:
         db = self._connect()
         wanted = list(dict.fromkeys(keys))
@@ -153,14 +167,10 @@ class FactsCache:
             return {}
         found: dict[str, ModuleFacts] = {}
         try:
-            for start in range(0, len(wanted), 500):
-                chunk = wanted[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                rows = db.execute(f"SELECT key, checksum, payload FROM facts WHERE key IN ({marks})", chunk)
-                for key, checksum, payload in rows:
-                    facts = _load(checksum, payload)
-                    if isinstance(facts, ModuleFacts):
-                        found[key] = facts
+            for key, checksum, payload in _facts_rows(db, "key, checksum, payload", wanted):
+                facts = _load(checksum, payload)
+                if isinstance(facts, ModuleFacts):
+                    found[key] = facts
         except sqlite3.Error:
             return found
         return found
@@ -206,6 +216,15 @@ class FactsCache:
                 db.execute(
                     "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (key, _checksum(payload), payload)
                 )
+
+
+def _facts_rows(db: sqlite3.Connection, columns: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:
+    """`columns` of the facts entries of `keys`, 500 keys a query (SQLite's limit on
+    parameters is 999 in older versions)."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        marks = ",".join("?" * len(chunk))
+        yield from db.execute(f"SELECT {columns} FROM facts WHERE key IN ({marks})", chunk)
 
 
 def _load(checksum: str, payload: bytes) -> object | None:

@@ -95,43 +95,35 @@ class Extraction:
         results: list[ModuleFacts | None] = [None] * len(files)
         signatures = self._signatures(files)
         known = self.cache.keys_by_stat(signatures) if self.cache is not None else {}
-        cached = self.cache.get_facts(known.values()) if self.cache is not None else {}
+        stored = self.cache.stored_keys(known.values()) if self.cache is not None else set()
+        # Facts to take from the cache: by stat, then by content for files read here.
+        from_cache: dict[int, str] = {}
         to_read: list[int] = []
         for index, file in enumerate(files):
             key = known.get(file.path)
-            if key is not None and key in cached:
-                results[index] = replace(cached[key], path=file.display_path)
-                self._keys[file.path] = key
+            if key is not None and key in stored:
+                from_cache[index] = key
             else:
                 to_read.append(index)
+        keys_of: dict[int, str] = {}  # files read here: their stat rows are (re)written
+        tasks = self._tasks(files, to_read, results, keys_of)
+        by_content = self.cache.stored_keys(keys_of.values()) if self.cache is not None else set()
+        fresh = [task for task in tasks if keys_of[task[0]] not in by_content]
+        from_cache.update((task[0], keys_of[task[0]]) for task in tasks if keys_of[task[0]] in by_content)
+        unusable: list[int] = []
 
-        tasks: list[Task] = []
-        keys_of: dict[int, str] = {}
-        for index in to_read:
-            file = files[index]
-            try:
-                data = read_source(file)
-            except OSError as error:
-                results[index] = _problem(file, f"cannot read the file: {error.strerror or error}")
-                continue
-            if len(data) > self.config.max_file_bytes:
-                results[index] = _problem(
-                    file,
-                    f"the file has {len(data):,} bytes, over the max-file-bytes limit of "
-                    f"{self.config.max_file_bytes:,}",
-                )
-                continue
-            keys_of[index] = content_key(data, file.module, file.is_package, EXTRACTOR_VERSION)
-            tasks.append((index, file.path, file.module, file.display_path, file.is_package))
+        def load_cached() -> None:
+            # While the workers import LibCST and parse the new files: on one changed
+            # file, loading every other file's facts costs as much as that parse.
+            cached = self.cache.get_facts(from_cache.values()) if self.cache is not None else {}
+            for index, key in from_cache.items():
+                found = cached.get(key)
+                if found is None:  # stored, but it does not check out: parse it again
+                    unusable.append(index)
+                else:
+                    results[index] = replace(found, path=files[index].display_path)
+                    self._keys[files[index].path] = key
 
-        by_content = self.cache.get_facts(keys_of.values()) if self.cache is not None else {}
-        fresh: list[Task] = []
-        for task in tasks:
-            found = by_content.get(keys_of[task[0]])
-            if found is not None:
-                results[task[0]] = replace(found, path=task[3])
-            else:
-                fresh.append(task)
         pending: list[tuple[str, bytes]] = []
 
         def store(index: int, facts: ModuleFacts, payload: bytes, key: str) -> None:
@@ -145,7 +137,12 @@ class Extraction:
                     self.cache.put_facts(pending)
                     pending.clear()
 
-        extracted = extract_all(fresh, self.jobs, self.config.parse_timeout, self.progress, store)
+        extracted = extract_all(
+            fresh, self.jobs, self.config.parse_timeout, self.progress, store, load_cached
+        )
+        if unusable:
+            again = self._tasks(files, unusable, results, keys_of)
+            extracted.update(extract_all(again, self.jobs, self.config.parse_timeout, None, store))
         for index, facts in extracted.items():
             results[index] = facts
 
@@ -164,6 +161,34 @@ class Extraction:
         return [
             facts if facts is not None else _problem(files[i], "no facts") for i, facts in enumerate(results)
         ]
+
+    def _tasks(
+        self,
+        files: Sequence[SourceFile],
+        indexes: Sequence[int],
+        results: list[ModuleFacts | None],
+        keys_of: dict[int, str],
+    ) -> list[Task]:
+        """Read and hash the files at `indexes` (their content keys go to `keys_of`); a
+        file that cannot be read or is too large gets its problem in `results` instead."""
+        tasks: list[Task] = []
+        for index in indexes:
+            file = files[index]
+            try:
+                data = read_source(file)
+            except OSError as error:
+                results[index] = _problem(file, f"cannot read the file: {error.strerror or error}")
+                continue
+            if len(data) > self.config.max_file_bytes:
+                results[index] = _problem(
+                    file,
+                    f"the file has {len(data):,} bytes, over the max-file-bytes limit of "
+                    f"{self.config.max_file_bytes:,}",
+                )
+                continue
+            keys_of[index] = content_key(data, file.module, file.is_package, EXTRACTOR_VERSION)
+            tasks.append((index, file.path, file.module, file.display_path, file.is_package))
+        return tasks
 
 
 def _transient(facts: ModuleFacts | None) -> bool:

@@ -112,6 +112,11 @@ def _worker(conn: Connection) -> None:
     """Extract the chunks the parent sends, answering file by file, until told to stop."""
     sys.setrecursionlimit(_RECURSION_LIMIT)
     collect_rarely()
+    # LibCST is imported here, not in the parent: the workers import it in parallel,
+    # while the parent goes on (loading the cached facts of the other files), and the
+    # parent never holds it. (The first file's budget includes these 0.2 s.)
+    from hexcheck.extract import extractor  # noqa: F401
+
     while True:
         try:
             chunk = conn.recv()
@@ -138,8 +143,7 @@ class _Worker:
 
 
 def _context() -> multiprocessing.context.DefaultContext:
-    # fork shares the parent's already-imported LibCST with the workers; spawn where
-    # fork is unsafe or missing.
+    # fork starts a worker at once; spawn where fork is unsafe or missing.
     method = "fork" if sys.platform.startswith("linux") else "spawn"
     return multiprocessing.get_context(method)  # type: ignore[return-value]
 
@@ -150,12 +154,17 @@ def extract_all(
     budget: float,
     progress: Progress | None = None,
     store: Store | None = None,
+    meanwhile: Callable[[], None] | None = None,
 ) -> dict[int, ModuleFacts]:
-    """Facts for every task, by index; files over `budget` seconds become problems."""
-    if not tasks:
-        return {}
-    from hexcheck.extract import extractor  # noqa: F401 - import before forking
+    """Facts for every task, by index; files over `budget` seconds become problems.
 
+    `meanwhile` runs in this process once the workers have their first files, before
+    their answers are read (once, even with no tasks).
+    """
+    if not tasks:
+        if meanwhile is not None:
+            meanwhile()
+        return {}
     context = _context()
     total = len(tasks)
     chunk_size = max(1, min(16, -(-total // (max(jobs, 1) * 4))))
@@ -201,6 +210,8 @@ def extract_all(
             hand(worker)  # one chunk each first: a small run still uses every worker
         for worker in workers:
             dispatch(worker)
+        if meanwhile is not None:
+            meanwhile()
         while len(results) < total:
             ready = wait([w.conn for w in workers if w.assigned], timeout=_POLL_SECONDS)
             now = time.monotonic()
