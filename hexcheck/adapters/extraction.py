@@ -108,8 +108,12 @@ class Extraction:
         keys_of: dict[int, str] = {}  # files read here: their stat rows are (re)written
         tasks = self._tasks(files, to_read, results, keys_of)
         by_content = self.cache.stored_keys(keys_of.values()) if self.cache is not None else set()
-        fresh = [task for task in tasks if keys_of[task[0]] not in by_content]
-        from_cache.update((task[0], keys_of[task[0]]) for task in tasks if keys_of[task[0]] in by_content)
+        fresh: list[Task] = []
+        for task in tasks:
+            if keys_of[task[0]] in by_content:
+                from_cache[task[0]] = keys_of[task[0]]
+            else:
+                fresh.append(task)
         unusable: list[int] = []
 
         def load_cached() -> None:

@@ -36,7 +36,9 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 
 from hexcheck.adapters.cache import content_key, decode_facts, encode_facts
+from hexcheck.adapters.filesystem import read_source
 from hexcheck.core.facts import ModuleFacts, ParseProblem
+from hexcheck.core.sources import SourceFile
 from hexcheck.extract.version import EXTRACTOR_VERSION
 
 # (index, path to read, module, display path, is_package). The worker reads the file: the
@@ -97,8 +99,7 @@ def _extract_safely(task: Task) -> tuple[ModuleFacts, str]:
 
     _, path, module, display_path, is_package = task
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
+        data = read_source(SourceFile(display_path, path, module, is_package))
     except OSError as error:
         return _problem(task, f"cannot read the file: {error.strerror or error}"), ""
     key = content_key(data, module, is_package, EXTRACTOR_VERSION)

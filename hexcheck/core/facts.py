@@ -301,7 +301,7 @@ class ModuleFacts:
 # tree 52,000 distinct expressions stand for 880,000, and the facts take 174 MB instead
 # of 319. Facts compare by value, so sharing changes nothing but memory. The tables live
 # until `forget_shared_facts`, which extraction calls once a run's facts are built.
-_SHARED_EXPRS: dict[tuple[object, ...], Expr] = {}
+_SHARED_EXPRS: dict[tuple[ExprKind, str, int, int], Expr] = {}
 
 
 def _shared_expr(
@@ -310,37 +310,34 @@ def _shared_expr(
     args: tuple[Expr, ...] = (),
     keywords: tuple[tuple[str, Expr], ...] = (),
 ) -> Expr:
-    """`Expr(...)`, or the equal one already built. Its parts were rebuilt here first (a
-    pickle builds the inside first), so they are keyed by identity: the table holds them,
-    so their ids stay theirs."""
-    key: tuple[object, ...] = (kind, name)
-    if args or keywords:
-        key = (kind, name, *map(id, args), None, *(part for k, v in keywords for part in (k, id(v))))
+    """`Expr(...)`, or the equal one already built. A pickle builds the inside first, so
+    the parts are shared ones already, and keyed by identity (see `_shared_args`)."""
+    args, keywords = _shared_args(args), _shared_keywords(keywords)
+    key = (kind, name, id(args), id(keywords))
     found = _SHARED_EXPRS.get(key)
     if found is None:
         found = _SHARED_EXPRS[key] = Expr(kind, name, args, keywords)
     return found
 
 
-# The same for the argument lists of calls (`(entity_id,)`, `(status=..., actor=...)`)
-# and the names of `from` imports, which recur as often. Expressions inside come from
-# `_shared_expr`, so they are keyed by identity too.
+# The same for argument lists (`(entity_id,)`, `(status=..., actor=...)`), of calls and
+# of expressions, and for the names of `from` imports, which recur as often. Their
+# expressions come from `_shared_expr`, so a list is keyed by their ids: the table holds
+# them, so the ids stay theirs.
 _SHARED_PARTS: dict[tuple[object, ...], tuple[object, ...]] = {}
 
 
 def _shared_args(args: tuple[Expr, ...]) -> tuple[Expr, ...]:
     if not args:
         return args
-    key = ("args", *map(id, args))
-    return _SHARED_PARTS.setdefault(key, args)  # type: ignore[return-value]
+    return _SHARED_PARTS.setdefault(("args", *map(id, args)), args)  # type: ignore[return-value]
 
 
 def _shared_keywords(keywords: tuple[tuple[str, Expr], ...]) -> tuple[tuple[str, Expr], ...]:
     if not keywords:
         return keywords
     pairs = tuple(_SHARED_PARTS.setdefault(("pair", k, id(v)), (k, v)) for k, v in keywords)
-    key = ("keywords", *map(id, pairs))
-    return _SHARED_PARTS.setdefault(key, pairs)  # type: ignore[return-value]
+    return _SHARED_PARTS.setdefault(("keywords", *map(id, pairs)), pairs)  # type: ignore[return-value]
 
 
 def _shared_names(names: tuple[str, ...]) -> tuple[str, ...]:
