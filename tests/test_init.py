@@ -48,6 +48,9 @@ D, A, INF, W, C = Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE, Layer.W
         ("shared_kernel.presentation.response", W),
         ("app.modules.shared_kernel.entities.email_address", D),
         ("building_blocks.value_objects", D),
+        ("seedwork.utils.functional", None),  # a kernel's generic helpers are no domain code
+        ("shared_kernel.helpers", None),
+        ("app.domain.utils", D),  # inside `domain`, everything is domain
         ("modules.catalog.domain.entities", D),
         ("contexts.billing.invoicing.domain.invoice", D),
         ("contexts.billing.invoicing.infrastructure.repository", INF),
@@ -81,7 +84,7 @@ REAL = {
         ("modules.catalog.infrastructure.listing_repository", INF), ("modules.iam.domain.entities", D),
         ("seedwork.domain.aggregates", D), ("seedwork.application.command_handlers", A),
         ("seedwork.infrastructure.repository", INF),
-        ("seedwork.utils.functional", None),  # a miss: generic utilities, placed in the kernel's domain
+        ("seedwork.utils.functional", None),
     ],
     "qu3vipon/python-ddd": [
         ("display", None), ("display.application.use_case.query", A), ("display.domain.entity.room", D),

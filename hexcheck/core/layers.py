@@ -75,6 +75,9 @@ DOMAIN_COMPONENTS = frozenset({"domain"})
 SHARED_KERNEL_COMPONENTS = frozenset(
     {"shared_kernel", "sharedkernel", "seedwork", "building_blocks", "buildingblocks"}
 )
+# Generic helpers kept in a shared kernel (`seedwork/utils/functional.py`, a copy of
+# Django's) are no domain code: a package named so takes the kernel's modules out of it.
+KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
 APPLICATION_COMPONENTS = frozenset(
     {"application", "use_cases", "usecases", "usecase", "service_layer", "logic", "ports"}
 )
@@ -95,8 +98,9 @@ def detect_layer(module: str) -> Layer | None:
     contracts, and calling them infrastructure or web would report the inner layers'
     own imports as violations. A shared kernel (`seedwork`, `shared_kernel`) is domain
     only until a package inside it names a layer, since shared kernels are often layered
-    themselves. A package named like a composition root (`config/`, `di/`) makes its
-    modules composition too.
+    themselves, or names generic helpers (`seedwork/utils/`), which are unlayered. A
+    package named like a composition root (`config/`, `di/`) makes its modules
+    composition too.
     """
     parts = module.split(".")
     found: Layer | None = None
@@ -120,6 +124,8 @@ def _component(part: str, found: Layer | None, strict: bool) -> tuple[Layer | No
         return found, strict
     if part in SHARED_KERNEL_COMPONENTS:
         return Layer.DOMAIN, False
+    if part in KERNEL_UTILITY_COMPONENTS and found is Layer.DOMAIN:  # in a shared kernel
+        return None, False
     if part in WEB_COMPONENTS:
         return Layer.WEB, False
     if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
