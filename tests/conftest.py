@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -59,6 +61,22 @@ def read_expected(path: Path) -> set[tuple[str, int, str]]:
             raise ValueError(f"{path}: cannot read {raw!r}")
         found.add((match.group("path"), int(match.group("line")), match.group("code")))
     return found
+
+
+@pytest.fixture(autouse=True, scope="session")
+def private_cache_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The user's cache home (where hexcheck keeps its signing key) is the suite's own,
+    for this process and every hexcheck it starts."""
+    home = tmp_path_factory.mktemp("cache-home")
+    saved = {name: os.environ.get(name) for name in ("XDG_CACHE_HOME", "HEXCHECK_CACHE_KEY")}
+    os.environ["XDG_CACHE_HOME"] = str(home)
+    os.environ.pop("HEXCHECK_CACHE_KEY", None)
+    yield home
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
 
 
 @pytest.fixture

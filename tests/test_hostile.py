@@ -98,7 +98,7 @@ def test_a_file_edited_during_the_run_is_cached_under_what_was_parsed(
     source = tmp_path / "book.py"
     source.write_text("class Book:\n    pass\n")
     file = SourceFile("app/book.py", str(source), "app.book")
-    cache = FactsCache(str(tmp_path / "cache"))
+    cache = FactsCache(str(tmp_path / "cache"), key=b"a test key of thirty-two bytes!!")
     old = b"class Old:\n    pass\n"
     monkeypatch.setattr(extraction, "read_source", lambda _: old)
     (facts,) = Extraction(Config(), jobs=1, cache=cache)([file])

@@ -6,6 +6,7 @@ error. Every error is one clear message on stderr; `--debug` adds the traceback.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import textwrap
@@ -33,6 +34,9 @@ from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# Ctrl-C and a reader of stdout that went away (`hexcheck check | head -1`): what a shell
+# reports for a process ended by SIGINT and by SIGPIPE, as git and most Unix tools do.
+EXIT_INTERRUPTED, EXIT_BROKEN_PIPE = 130, 141
 BUG_HINT = "this is a bug in hexcheck; rerun with --debug for the traceback and report it"
 
 app = typer.Typer(
@@ -438,7 +442,10 @@ def _guard(run: Callable[[], int], debug: bool) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         sys.stderr.write("hexcheck: interrupted\n")
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_BROKEN_PIPE
     except Exception as error:  # the last line of defence: exit 3, never a traceback
         if debug or os.environ.get("HEXCHECK_DEBUG"):
             traceback.print_exc()
@@ -577,6 +584,24 @@ def main() -> None:
     try:
         sys.stdout.flush()
         sys.stderr.flush()
-    except OSError:  # a closed pipe (`hexcheck check | head`): as the interpreter would
-        os._exit(120)
+    except OSError:  # a closed pipe (`hexcheck check | head`)
+        code = EXIT_BROKEN_PIPE
+    _save_coverage()
     os._exit(code or 0)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device: what is still buffered for a reader that left must
+    not fail again when the interpreter flushes it."""
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def _save_coverage() -> None:
+    """Save a running coverage measurement, which `os._exit` would otherwise lose: the
+    test suite measures the console script in subprocesses."""
+    coverage = sys.modules.get("coverage")
+    current = coverage.Coverage.current() if coverage is not None else None
+    if current is not None:
+        current.stop()
+        current.save()

@@ -17,7 +17,7 @@ import os
 from collections.abc import Sequence
 from dataclasses import replace
 
-from hexcheck.adapters.cache import FactsCache, content_key, stat_signature
+from hexcheck.adapters.cache import FactsCache, content_key, signing_key, stat_signature
 from hexcheck.adapters.filesystem import read_source
 from hexcheck.adapters.pool import Progress, Task, extract_all
 from hexcheck.core.config import Config
@@ -210,7 +210,7 @@ def cache_for(config: Config, enabled: bool = True) -> FactsCache | None:
     directory = config.cache_dir
     if not os.path.isabs(directory):
         directory = os.path.join(config.root, directory)
-    return FactsCache(directory)
+    return FactsCache(directory, signing_key(config.root))
 
 
 def sequential(config: Config) -> Extraction:

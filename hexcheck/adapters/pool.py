@@ -27,6 +27,7 @@ import contextlib
 import gc
 import multiprocessing
 import os
+import signal
 import sys
 import time
 from collections import deque
@@ -113,6 +114,9 @@ def _worker(conn: Connection) -> None:
     """Extract the chunks the parent sends, answering file by file, until told to stop."""
     sys.setrecursionlimit(_RECURSION_LIMIT)
     collect_rarely()
+    # Ctrl-C reaches the whole process group: the parent answers it (one line, exit 130)
+    # and stops the workers; a worker's own traceback would only bury that line.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # LibCST is imported here, not in the parent: the workers import it in parallel,
     # while the parent goes on (loading the cached facts of the other files), and the
     # parent never holds it. (The first file's budget includes these 0.2 s.)

@@ -10,6 +10,10 @@ from typing import Any, TypeVar
 
 _Class = TypeVar("_Class")
 
+# Every function that `pickled_through` stores in pickles to rebuild a fact: the only
+# functions a cache entry may name (`adapters/cache.py` refuses any other global).
+REBUILDERS: set[Callable[..., object]] = set()
+
 
 def pickled_by_fields(cls: type[_Class]) -> type[_Class]:
     """Pickle a frozen slotted dataclass as `cls(*field values)`.
@@ -26,6 +30,7 @@ def pickled_by_fields(cls: type[_Class]) -> type[_Class]:
 def pickled_through(cls: type[_Class], rebuild: Callable[..., _Class]) -> type[_Class]:
     """Pickle a frozen slotted dataclass as `rebuild(*field values)`, `rebuild` being
     the class or a module-level function (pickle stores it by name) that builds one."""
+    REBUILDERS.add(rebuild)
     names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
     values: Callable[[Any], Any] = operator.attrgetter(*names)
     if len(names) == 1:

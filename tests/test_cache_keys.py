@@ -1,0 +1,150 @@
+"""A warm cache never changes what a run reports: everything that changes results is in
+the keys. Each test warms the cache with one run, changes one thing, and asserts that
+the warm rerun prints exactly what a cold run of the changed project prints."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hexcheck.adapters import pool
+from hexcheck.adapters.cli import app
+from tests.conftest import write_project
+
+runner = CliRunner()
+
+PROJECT = """\
+# file: pyproject.toml
+[tool.hexcheck]
+preset = "recommended"
+# file: shop/__init__.py
+# file: shop/domain/__init__.py
+# file: shop/domain/order.py
+from dataclasses import dataclass
+
+from shop.infrastructure.db import Session
+
+
+@dataclass
+class Order:
+    total: int
+# file: shop/domain/customer.py
+import requests
+
+
+class Customer:
+    def __init__(self, name: str) -> None:
+        if not name:
+            raise ValueError("a customer has a name")
+        self.name = name
+# file: shop/infrastructure/__init__.py
+# file: shop/infrastructure/db.py
+class Session: ...
+# file: shop/web/__init__.py
+# file: shop/web/routes.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.post("/orders")
+def create_order(total: int) -> dict[str, int]:
+    return {"total": total}
+"""
+
+
+def _run(*arguments: str, cache: bool = True) -> tuple[int, str]:
+    options = [] if cache else ["--no-cache"]
+    result = runner.invoke(app, ["check", ".", "--format", "json", *options, *arguments])
+    return result.exit_code, result.stdout
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "warm"
+    write_project(root, PROJECT)
+    # Paths in the output are relative to the current directory: the same for both twins.
+    monkeypatch.chdir(root)
+    return root
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def _assert_warm_equals_cold(
+    first: list[str], second: list[str], change: Callable[[Path], None], project: Path
+) -> None:
+    before = _run(*first)
+    assert before[0] == 1
+    change(project)
+    warm = _run(*second)
+    cold = _run(*second, cache=False)  # reads and writes no cache
+    assert warm == cold
+    assert warm != before, "the change under test changes nothing: the test would prove nothing"
+
+
+def _no_change(_: Path) -> None:
+    return None
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (["--select", "HEX101"], ["--select", "HEX102"]),
+        ([], ["--ignore", "HEX101"]),
+        ([], ["--preset", "strict"]),
+    ],
+    ids=["select", "ignore", "preset"],
+)
+def test_a_warm_rerun_with_other_rule_options_reports_what_a_cold_run_does(
+    project: Path, first: list[str], second: list[str]
+) -> None:
+    _assert_warm_equals_cold(first, second, _no_change, project)
+
+
+def test_a_changed_configuration_is_not_answered_from_the_cache(project: Path) -> None:
+    def allow_requests(root: Path) -> None:
+        _edit(
+            root / "pyproject.toml",
+            'preset = "recommended"',
+            'preset = "recommended"\nignore = ["HEX102"]',
+        )
+
+    _assert_warm_equals_cold([], [], allow_requests, project)
+
+
+def test_an_edited_file_is_not_answered_from_the_cache(project: Path) -> None:
+    def fix_order(root: Path) -> None:
+        _edit(root / "shop/domain/order.py", "from shop.infrastructure.db import Session\n", "")
+
+    _assert_warm_equals_cold([], [], fix_order, project)
+
+
+def test_a_file_that_timed_out_is_parsed_again_next_run(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A loaded machine: one file takes longer than the per-file budget. That is a fact
+    # about the machine, not the file; the next run must parse it again.
+    _edit(project / "pyproject.toml", 'preset = "recommended"', 'preset = "recommended"\nparse-timeout = 1')
+    real = pool._extract_safely
+
+    def slow_on_order(task: tuple[int, str, str, str, bool]) -> object:
+        if task[3].endswith("order.py"):
+            time.sleep(3)
+        return real(task)
+
+    monkeypatch.setattr(pool, "_extract_safely", slow_on_order)  # the workers are forked
+    _, loaded = _run("--jobs", "1")
+    assert "too slow to parse" in loaded
+    monkeypatch.setattr(pool, "_extract_safely", real)
+    warm = _run("--jobs", "1")
+    cold = _run("--jobs", "1", cache=False)
+    assert "too slow" not in warm[1]
+    assert warm == cold
