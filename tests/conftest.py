@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
 
-collect_ignore_glob = ["fixtures/*", "benchmarks/*"]
+collect_ignore_glob = ["fixtures/*", "benchmarks/*", "mutation/*"]
 
 _FILE_MARKER = re.compile(r"^# file: (?P<path>\S+)\s*$")
 _ERROR_MARKER = re.compile(r"#\s*error:\s*(?P<codes>HEX\d{3}(?:\s*,\s*HEX\d{3})*)")

@@ -73,7 +73,12 @@ def test_hostile_project(tmp_path: Path) -> None:
     assert "app/legacy/bom_crlf.py" not in hex900
     assert "app/legacy/dangling.py" in hex900
     assert "null byte" in hex900["app/legacy/null_byte.py"]
-    assert "too slow to parse" in hex900["app/legacy/long_chain.py"]
+    # LibCST's parse time grows faster than linearly on a long chain: on a slow machine it
+    # runs over the budget, on a fast one it hits the nesting limit. Either way the file
+    # is one HEX900 naming a resource limit, and the run goes on (asserted below).
+    assert any(
+        cause in hex900["app/legacy/long_chain.py"] for cause in ("too slow to parse", "nesting", "crashed")
+    )
     assert (
         "crashed" in hex900["app/legacy/deep_parens.py"] or "nesting" in hex900["app/legacy/deep_parens.py"]
     )

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-import hexcheck
-from hexcheck.core.config import Config
+from hexcheck.rules.base import Rule
 from hexcheck.rules.registry import all_rules
-from tests.conftest import write_project
+from tests.example_messages import example_findings, golden_lines, message_lines
 
 CASES = [
     pytest.param(rule, kind, index, example, id=f"{rule.code}-{kind}-{index}")
@@ -21,16 +19,16 @@ CASES = [
 
 
 @pytest.mark.parametrize(("rule", "kind", "index", "example"), CASES)
-def test_example(rule: type, kind: str, index: int, example: str, in_tmp: Path) -> None:
-    expected = write_project(in_tmp, example)
-    config = replace(Config(), select=(rule.code, *rule.example_select))
-    report = hexcheck.check(["."], config)
-    found = {(f.location.path, f.location.line, f.code) for f in report.findings}
+def test_example(rule: type[Rule], kind: str, index: int, example: str, in_tmp: Path) -> None:
+    expected, findings = example_findings(rule, example, in_tmp)
+    found = {(f.location.path, f.location.line, f.code) for f in findings}
     if kind == "VALID":
         assert found == set(), f"{rule.code} VALID example {index} was reported"
     else:
         assert expected, f"{rule.code} INVALID example {index} has no '# error:' marker"
         assert found == expected
+        # What it says there: `python -m tests.example_messages` rewrites the golden file.
+        assert message_lines(rule.code, index, findings) == golden_lines(rule.code, index)
 
 
 def test_every_rule_documents_itself() -> None:
