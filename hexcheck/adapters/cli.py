@@ -1,7 +1,8 @@
 """The `hexcheck` command line (typer): the driving adapter most users meet.
 
 Exit codes: 0 nothing found, 1 findings, 2 usage or configuration error, 3 internal
-error. Every error is one clear message on stderr; `--debug` adds the traceback.
+error, 130 interrupted, 141 stdout closed by its reader. Every error is one clear message
+on stderr; `--debug` adds the traceback.
 """
 
 from __future__ import annotations
