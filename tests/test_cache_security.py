@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import json
 import os
 import pickle
@@ -140,25 +141,22 @@ def test_a_signing_key_inside_the_checked_tree_is_not_trusted(tmp_path: Path, co
     # ships both the key and entries signed with it.
     home = tmp_path / "project" / ".cache"
     environment = {"XDG_CACHE_HOME": str(home)}
-    project = _copy_with_a_real_cache(tmp_path, environment)
+    project = _copy_with_a_real_cache(tmp_path)
     planted_key = b"0123456789abcdef" * 4
     (home / "hexcheck").mkdir(parents=True, exist_ok=True)
     (home / "hexcheck" / "cache-key").write_bytes(planted_key)
     marker = tmp_path / "marker"
     _replace_every_payload(project, hostile_payload(marker), _hmac_with(planted_key))
     _assert_two_runs_stay_clean(project, marker, cold_output, environment)
-    # The planted key signed nothing: the entries the runs rewrote carry another key.
-    db = sqlite3.connect(project / ".hexcheck_cache" / "facts.sqlite3")
-    rows = db.execute("SELECT checksum, payload FROM facts").fetchall()
-    db.close()
-    assert rows
-    assert all(signature != _hmac_with(planted_key)(payload) for signature, payload in rows)  # type: ignore[operator]
+    done = _hexcheck(project, environment=environment)
+    assert "running without a cache: the key file" in done.stderr
+    assert "inside the checked tree" in done.stderr
 
 
 def test_even_a_leaked_key_does_not_let_a_cache_entry_run_code(tmp_path: Path, cold_output: str) -> None:
     # Defence in depth: entries that pass the signature are still only ever built into
     # hexcheck's own records.
-    environment = {"HEXCHECK_CACHE_KEY": "a team's shared key, leaked"}
+    environment = {"HEXCHECK_CACHE_KEY": "a team's shared key of 32 characters or more, leaked"}
     project = _copy_with_a_real_cache(tmp_path, environment)
     marker = tmp_path / "marker"
     _replace_every_payload(
@@ -172,10 +170,11 @@ def test_the_real_cache_is_used_and_signed_with_the_users_key(tmp_path: Path, co
     # is found), and the key sits in the user's cache home, readable by the user only.
     project = _copy_with_a_real_cache(tmp_path)
     db = sqlite3.connect(project / ".hexcheck_cache" / "facts.sqlite3")
-    (signature, payload), *_ = db.execute("SELECT checksum, payload FROM reports").fetchall()
+    (run_key, signature, payload), *_ = db.execute("SELECT key, checksum, payload FROM reports").fetchall()
     db.close()
     key_file = Path(os.environ["XDG_CACHE_HOME"]) / "hexcheck" / "cache-key"
-    assert signature == _hmac_with(key_file.read_bytes().strip())(payload)  # type: ignore[operator]
+    signed = f"reports\0{run_key}\0".encode() + payload  # the table and the row's key, then its payload
+    assert signature == _hmac_with(key_file.read_bytes().strip())(signed)  # type: ignore[operator]
     assert key_file.stat().st_mode & 0o077 == 0
     warm = _hexcheck(project)
     assert warm.stdout == cold_output
@@ -197,3 +196,94 @@ def test_a_planted_baseline_is_data_never_code(tmp_path: Path) -> None:
     done = _hexcheck(project, "--baseline", "hexcheck-baseline.json")
     assert done.returncode == 1
     assert not marker.exists()
+
+
+def _donor_key(db: sqlite3.Connection, path_end: str) -> str:
+    (key,) = db.execute("SELECT key FROM stats WHERE path LIKE ?", (f"%{path_end}",)).fetchone()
+    return str(key)
+
+
+def test_a_planted_trigger_cannot_point_files_at_other_facts(tmp_path: Path, cold_output: str) -> None:
+    # A database shipped with a trigger that, whenever hexcheck records a file, points the
+    # files with findings at the facts of a file without any: its own honest, signed rows.
+    project = _copy_with_a_real_cache(tmp_path)
+    db = sqlite3.connect(project / ".hexcheck_cache" / "facts.sqlite3")
+    donor = _donor_key(db, "app/domain/__init__.py")
+    with db:
+        db.execute(
+            "CREATE TRIGGER hide AFTER INSERT ON stats BEGIN "
+            f"UPDATE stats SET key = '{donor}' WHERE path LIKE '%value_objects.py' "
+            "OR path LIKE '%routers/books.py'; END"
+        )
+        db.execute("DELETE FROM reports")
+    db.close()
+    (project / "app" / "domain" / "value_objects.py").touch()  # so that its stat row is written again
+    for _ in range(3):
+        assert _hexcheck(project).stdout == cold_output
+
+
+def test_stat_rows_pointed_at_other_facts_are_not_trusted(tmp_path: Path, cold_output: str) -> None:
+    project = _copy_with_a_real_cache(tmp_path)
+    db = sqlite3.connect(project / ".hexcheck_cache" / "facts.sqlite3")
+    donor = _donor_key(db, "app/domain/__init__.py")
+    with db:
+        db.execute("UPDATE stats SET key = ? WHERE path NOT LIKE '%__init__.py'", (donor,))
+        db.execute("DELETE FROM reports")
+    db.close()
+    for _ in range(2):
+        assert _hexcheck(project).stdout == cold_output
+
+
+def test_links_in_a_planted_cache_lead_nowhere(tmp_path: Path, cold_output: str) -> None:
+    # A shipped cache directory whose files are links out of the tree: hexcheck must not
+    # write through them (it runs without a cache instead).
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = project / ".hexcheck_cache"
+    cache.mkdir()
+    (cache / ".gitignore").symlink_to(outside / "written-through-gitignore")
+    (cache / "facts.sqlite3").symlink_to(outside / "written-through-database")
+    for _ in range(2):
+        done = _hexcheck(project)
+        assert done.stdout == cold_output
+    assert sorted(p.name for p in outside.iterdir()) == []
+
+
+def test_a_linked_cache_directory_is_not_written_through(tmp_path: Path, cold_output: str) -> None:
+    project = tmp_path / "project"
+    shutil.copytree(SAMPLE, project)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (project / ".hexcheck_cache").symlink_to(outside, target_is_directory=True)
+    assert _hexcheck(project).stdout == cold_output
+    assert list(outside.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("module", "name"),
+    [
+        ("builtins", "open"),
+        ("os", "system"),
+        ("hexcheck.core.facts", "ModuleFacts.__init__"),  # a dotted walk out of a class
+        ("hexcheck.adapters.cache", "FactsCache"),  # hexcheck's, but no record
+        ("hexcheck.rules.no_such_module", "Rule"),  # a module name is never imported
+    ],
+)
+def test_the_cache_unpickler_builds_only_hexcheck_records(module: str, name: str) -> None:
+    from hexcheck.adapters.cache import _CacheUnpickler
+
+    payload = b"c" + f"{module}\n{name}\n".encode() + b")R."  # GLOBAL, (), REDUCE, STOP
+    with pytest.raises(pickle.UnpicklingError, match="not hexcheck's data"):
+        _CacheUnpickler(io.BytesIO(payload)).load()
+
+
+def test_the_cache_unpickler_builds_facts() -> None:
+    from hexcheck.adapters.cache import decode_facts, encode_facts
+    from hexcheck.core.facts import ModuleFacts
+
+    facts = ModuleFacts("app.domain.book", "app/domain/book.py", False)
+    assert decode_facts(encode_facts(facts), "elsewhere.py") == ModuleFacts(
+        "app.domain.book", "elsewhere.py", False
+    )

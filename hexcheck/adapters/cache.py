@@ -13,13 +13,16 @@ transactions.
   stat has not changed, its bytes need not even be read.
 - `reports`: run key -> pickled report, for runs where nothing at all changed.
 
-Why a checked repository cannot run code through it: the cache directory lies inside the
-checked tree, so a pull request can ship one. Every payload is therefore signed with an
-HMAC whose key never comes from the checked tree (`signing_key`: `$HEXCHECK_CACHE_KEY`,
-else a random key kept in the user's own cache directory), and a payload whose signature
-does not check out is a miss, never unpickled. What passes is still unpickled by
-`_CacheUnpickler`, which builds only hexcheck's own fact, finding and report classes:
-a leaked key alone does not give code execution either.
+Why a checked repository cannot run code or change findings through it: the cache
+directory lies inside the checked tree, so a pull request can ship one.
+- Every row is signed with an HMAC over its table, its key and its content, under a key
+  that never comes from the checked tree (`signing_key`); a row whose signature does not
+  check out is a miss, never decoded, and a row cannot be moved under another key.
+- The database must hold exactly hexcheck's three tables (no triggers, no views), and no
+  part of the cache directory may be a symbolic link; otherwise it is made anew, or the
+  run goes without a cache.
+- What passes is unpickled by `_CacheUnpickler`, which builds only hexcheck's own fact,
+  finding and report records, so even a leaked key does not let an entry run code.
 
 An entry that fails either check is ignored and rewritten. A database that cannot be
 opened is deleted and made anew; a directory that cannot be written means running
@@ -37,9 +40,7 @@ import importlib
 import io
 import os
 import pickle
-import secrets
 import sqlite3
-import sys
 from collections.abc import Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -51,72 +52,14 @@ from hexcheck.core.version import VERSION
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, checksum TEXT NOT NULL, payload BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS stats (path TEXT PRIMARY KEY, stat TEXT NOT NULL, key TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS stats (
+    path TEXT PRIMARY KEY, stat TEXT NOT NULL, key TEXT NOT NULL, checksum TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS reports (key TEXT PRIMARY KEY, checksum TEXT NOT NULL, payload BLOB NOT NULL);
 """
 DATABASE = "facts.sqlite3"
-
-# A team that shares one cache between CI runs sets this (from a CI secret) on every run
-# that writes or reads it; see docs/configuration.md, "The cache".
-KEY_VARIABLE = "HEXCHECK_CACHE_KEY"
-KEY_FILE = "cache-key"
-
-
-def user_cache_home() -> Path:
-    """The user's own cache directory, as each platform names it."""
-    if os.name == "nt":
-        local = os.environ.get("LOCALAPPDATA")
-        return Path(local) if local else Path.home() / "AppData" / "Local"
-    if sys.platform == "darwin":
-        return Path.home() / "Library" / "Caches"
-    xdg = os.environ.get("XDG_CACHE_HOME", "")
-    return Path(xdg) if os.path.isabs(xdg) else Path.home() / ".cache"
-
-
-def signing_key(project_root: str) -> bytes:
-    """The key that signs this user's cache entries; never one the checked tree supplies.
-
-    `$HEXCHECK_CACHE_KEY` when set; else 32 random bytes kept in
-    `<user cache home>/hexcheck/cache-key`, made on first use, readable by the user only.
-    A key file inside the checked project (a cache home pointed into the work tree) is
-    not trusted, and when no key file can be read or made the key lives for this process
-    only: the cache then works within the run and nothing on disk is trusted.
-    """
-    variable = os.environ.get(KEY_VARIABLE, "")
-    if variable:
-        return variable.encode("utf-8", "surrogateescape")
-    path = user_cache_home() / "hexcheck" / KEY_FILE
-    try:
-        if _is_within(path, project_root):
-            return secrets.token_bytes(32)
-        return _read_or_make_key(path)
-    except (OSError, ValueError):
-        return secrets.token_bytes(32)
-
-
-def _is_within(path: Path, root: str) -> bool:
-    resolved = os.path.realpath(path)
-    top = os.path.realpath(root)
-    return resolved == top or resolved.startswith(top.rstrip(os.sep) + os.sep)
-
-
-def _read_or_make_key(path: Path) -> bytes:
-    for _ in range(2):
-        try:
-            key = path.read_bytes().strip()
-        except FileNotFoundError:
-            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-            try:
-                descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-            except FileExistsError:  # another run made it meanwhile: read that one
-                continue
-            with os.fdopen(descriptor, "w", encoding="ascii") as file:
-                file.write(secrets.token_hex(32) + "\n")
-            continue
-        if len(key) >= 32:
-            return key
-        raise ValueError(f"{path} holds no key")  # truncated: not trusted, not replaced
-    raise ValueError(f"{path} could not be made")
+_GITIGNORE = ".gitignore"
+_NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 
 def content_key(data: bytes, module: str, is_package: bool, extractor_version: str) -> str:
@@ -140,49 +83,50 @@ def decode_facts(payload: bytes, path: str) -> ModuleFacts | None:
     return replace(facts, path=path) if isinstance(facts, ModuleFacts) else None
 
 
-# Modules whose classes make up facts, findings and reports (rule classes, which a report
-# names, are checked apart: any `Rule` subclass under `hexcheck.rules`).
-_DATA_MODULES = frozenset(
-    {
-        "hexcheck.core.facts",
-        "hexcheck.core.findings",
-        "hexcheck.core.layers",
-        "hexcheck.core.baseline",
-        "hexcheck.engine",
-        "hexcheck.analysis.model",
-    }
+# Modules whose dataclasses and enums make up facts, findings and reports.
+_DATA_MODULES = (
+    "hexcheck.core.facts",
+    "hexcheck.core.findings",
+    "hexcheck.core.layers",
+    "hexcheck.core.baseline",
+    "hexcheck.engine",
+    "hexcheck.analysis.model",
 )
+_buildable: dict[tuple[str, str], object] = {}
 
 
 class _CacheUnpickler(pickle.Unpickler):
     """Builds hexcheck's own records and nothing else.
 
     A pickle names the callables that rebuild it; the standard unpickler imports and calls
-    whatever is named (`os.system` included). This one resolves only the classes of facts,
-    findings and reports (dataclasses and enums defined by hexcheck), the functions that
-    rebuild shared facts, and rule classes; any other name fails the load, a cache miss.
+    whatever is named (`os.system` included). This one resolves a name only from a fixed
+    table, made once without importing anything a payload names: the dataclasses and
+    enums of the record modules, the functions that rebuild shared facts, and the rule
+    classes a report lists. Any other name fails the load, a cache miss.
     """
 
     def find_class(self, module: str, name: str) -> Any:
-        if module in _DATA_MODULES or module.startswith("hexcheck.rules."):
-            found: object = importlib.import_module(module)
-            for part in name.split("."):
-                found = getattr(found, part, None)
-            if _rebuilds_data(found):
-                return found
-        raise pickle.UnpicklingError(f"a cache entry names {module}.{name}, which is not hexcheck's data")
+        found = (_buildable or _make_buildable()).get((module, name))
+        if found is None:
+            raise pickle.UnpicklingError(f"a cache entry names {module}.{name}, which is not hexcheck's data")
+        return found
 
 
-def _rebuilds_data(found: object) -> bool:
-    if found in REBUILDERS:
-        return True
-    if not isinstance(found, type) or not found.__module__.startswith("hexcheck."):
-        return False
-    if dataclasses.is_dataclass(found) or issubclass(found, enum.Enum):
-        return True
-    from hexcheck.rules.base import Rule  # rule modules are imported to load a report anyway
+def _make_buildable() -> dict[tuple[str, str], object]:
+    from hexcheck.rules.registry import all_rules
 
-    return issubclass(found, Rule)
+    for record_module in _DATA_MODULES:
+        for value in vars(importlib.import_module(record_module)).values():
+            if (
+                isinstance(value, type)
+                and value.__module__ == record_module
+                and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
+            ):
+                _buildable[(record_module, value.__qualname__)] = value
+    rebuilders: tuple[Any, ...] = (*REBUILDERS, *all_rules())
+    for rebuild in rebuilders:
+        _buildable[(rebuild.__module__, rebuild.__qualname__)] = rebuild
+    return _buildable
 
 
 def _unpickle(payload: bytes) -> object | None:
@@ -209,33 +153,15 @@ class FactsCache:
             return self._db
         try:
             self.directory.mkdir(parents=True, exist_ok=True)
-            ignore = self.directory / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by hexcheck\n*\n", encoding="utf-8")
-            self._db = self._open(self.directory / DATABASE)
+            database = self.directory / DATABASE
+            if _any_link(self.directory, database):
+                raise OSError("a symbolic link in the cache directory")  # could point anywhere
+            _write_gitignore(self.directory / _GITIGNORE)
+            self._db = _open(database)
         except (OSError, sqlite3.Error):
             self._disabled = True
             self._db = None
         return self._db
-
-    @staticmethod
-    def _open(path: Path) -> sqlite3.Connection:
-        for attempt in range(2):
-            try:
-                db = sqlite3.connect(path, timeout=30, isolation_level=None)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
-                db.executescript(_SCHEMA)
-                db.execute("SELECT count(*) FROM facts LIMIT 1").fetchone()
-                return db
-            except sqlite3.DatabaseError:
-                if attempt:
-                    raise
-                # Not a database any more (truncated, overwritten): start again.
-                for suffix in ("", "-wal", "-shm"):
-                    with contextlib.suppress(FileNotFoundError):
-                        os.unlink(f"{path}{suffix}")
-        raise sqlite3.DatabaseError("unreachable")
 
     def close(self) -> None:
         if self._db is not None:
@@ -266,8 +192,8 @@ class FactsCache:
             return {}
         found: dict[str, str] = {}
         try:
-            for path, stat, key in db.execute("SELECT path, stat, key FROM stats"):
-                if signatures.get(path) == stat:
+            for path, stat, key, signature in db.execute("SELECT path, stat, key, checksum FROM stats"):
+                if signatures.get(path) == stat and self._signed(signature, "stats", path, stat, key):
                     found[path] = key
         except sqlite3.Error:
             return {}
@@ -294,7 +220,7 @@ class FactsCache:
         found: dict[str, ModuleFacts] = {}
         try:
             for key, signature, payload in _facts_rows(db, "key, checksum, payload", wanted):
-                facts = self._load(signature, payload)
+                facts = self._load(signature, payload, "facts", key)
                 if isinstance(facts, ModuleFacts):
                     found[key] = facts
         except sqlite3.Error:
@@ -306,14 +232,16 @@ class FactsCache:
     ) -> None:
         """Store (content key, `encode_facts` payload) entries and (path, stat signature,
         content key) entries in one transaction."""
-        rows = [(key, self._sign(payload), payload) for key, payload in facts]
-        stat_rows = list(stats)
+        rows = [(key, self._sign(payload, "facts", key), payload) for key, payload in facts]
+        stat_rows = [
+            (path, stat, key, self._sign(b"", "stats", path, stat, key)) for path, stat, key in stats
+        ]
         if not rows and not stat_rows:
             return
         with self._transaction() as db:
             if db is not None:
                 db.executemany("INSERT OR REPLACE INTO facts VALUES (?, ?, ?)", rows)
-                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?)", stat_rows)
+                db.executemany("INSERT OR REPLACE INTO stats VALUES (?, ?, ?, ?)", stat_rows)
 
     # ------------------------------------------------------------------ reports
 
@@ -325,7 +253,7 @@ class FactsCache:
             row = db.execute("SELECT checksum, payload FROM reports WHERE key = ?", (key,)).fetchone()
         except sqlite3.Error:
             return None
-        return None if row is None else self._load(row[0], row[1])
+        return None if row is None else self._load(row[0], row[1], "reports", key)
 
     def put_report(self, key: str, report: object) -> None:
         try:
@@ -340,21 +268,99 @@ class FactsCache:
                     "(SELECT rowid FROM reports ORDER BY rowid DESC LIMIT 7)"
                 )
                 db.execute(
-                    "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)", (key, self._sign(payload), payload)
+                    "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
+                    (key, self._sign(payload, "reports", key), payload),
                 )
 
     # ------------------------------------------------------------------ signatures
 
-    def _sign(self, payload: bytes) -> str:
-        return hmac.new(self._key, payload, hashlib.sha256).hexdigest()
+    def _sign(self, payload: bytes, *where: str) -> str:
+        """The row's signature: its table and key (so a row cannot be moved under another
+        key or table), then its content."""
+        signature = hmac.new(self._key, "\0".join(where).encode("utf-8", "surrogateescape") + b"\0", "sha256")
+        signature.update(payload)
+        return signature.hexdigest()
 
-    def _load(self, signature: object, payload: object) -> object | None:
-        """Unpickle a payload that this user's key signed; anything else is a miss."""
+    def _signed(self, signature: object, *where: str) -> bool:
+        return isinstance(signature, str) and hmac.compare_digest(self._sign(b"", *where), signature)
+
+    def _load(self, signature: object, payload: object, *where: str) -> object | None:
+        """Unpickle a payload that this user's key signed at this place; anything else is
+        a miss (planted, signed on another machine, moved, or torn)."""
         if not isinstance(payload, bytes) or not isinstance(signature, str):
             return None
-        if not hmac.compare_digest(self._sign(payload), signature):
-            return None  # planted, from another machine's key, or torn
+        if not hmac.compare_digest(self._sign(payload, *where), signature):
+            return None
         return _unpickle(payload)
+
+
+def _any_link(directory: Path, database: Path) -> bool:
+    """Whether the cache directory, or a file SQLite or hexcheck writes in it, is a link:
+    a planted one would send hexcheck's writes outside the cache."""
+    places = (
+        directory,
+        database,
+        directory / _GITIGNORE,
+        *(Path(f"{database}{s}") for s in ("-wal", "-shm")),
+    )
+    return any(place.is_symlink() for place in places)
+
+
+def _write_gitignore(path: Path) -> None:
+    """Keep the cache out of commits; never through a link, never over an existing file."""
+    try:
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NO_FOLLOW, 0o644)
+    except FileExistsError:
+        return
+    with os.fdopen(descriptor, "w", encoding="utf-8") as file:
+        file.write("# created by hexcheck\n*\n")
+
+
+def _open(path: Path) -> sqlite3.Connection:
+    """The database at `path`, holding exactly hexcheck's schema: a file that is not a
+    database, or whose schema differs (an older hexcheck's, or one with triggers or views
+    that a repository planted), is deleted and made anew."""
+    for attempt in range(2):
+        db: sqlite3.Connection | None = None
+        try:
+            db = sqlite3.connect(path, timeout=30, isolation_level=None)
+            # Never run SQL functions that the database file itself names.
+            db.execute("PRAGMA trusted_schema=OFF")
+            schema = _schema_of(db)
+            if schema and schema != _expected_schema():
+                raise sqlite3.DatabaseError("not hexcheck's schema")
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.executescript(_SCHEMA)
+            if _schema_of(db) != _expected_schema():
+                raise sqlite3.DatabaseError("not hexcheck's schema")
+            return db
+        except sqlite3.DatabaseError:
+            if db is not None:
+                db.close()
+            if attempt:
+                raise
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(f"{path}{suffix}")
+    raise sqlite3.DatabaseError("unreachable")
+
+
+def _schema_of(db: sqlite3.Connection) -> frozenset[tuple[Any, ...]]:
+    return frozenset(db.execute("SELECT type, name, tbl_name, sql FROM sqlite_master"))
+
+
+_expected: list[frozenset[tuple[Any, ...]]] = []
+
+
+def _expected_schema() -> frozenset[tuple[Any, ...]]:
+    """What `sqlite_master` holds after `_SCHEMA`, as this SQLite writes it."""
+    if not _expected:
+        db = sqlite3.connect(":memory:")
+        db.executescript(_SCHEMA)
+        _expected.append(_schema_of(db))
+        db.close()
+    return _expected[0]
 
 
 def _facts_rows(db: sqlite3.Connection, columns: str, keys: list[str]) -> Iterator[tuple[Any, ...]]:

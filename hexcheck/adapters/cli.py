@@ -584,10 +584,15 @@ def main() -> None:
         code = 1
     try:
         sys.stdout.flush()
-        sys.stderr.flush()
-    except OSError:  # a closed pipe (`hexcheck check | head`)
+    except BrokenPipeError:  # `hexcheck check | head`
         code = EXIT_BROKEN_PIPE
-    _save_coverage()
+    except OSError as error:  # a full disk behind a redirection, say
+        sys.stderr.write(f"hexcheck: error: cannot write the output: {error.strerror or error}\n")
+        code = EXIT_USAGE
+    with contextlib.suppress(OSError):
+        sys.stderr.flush()
+    with contextlib.suppress(Exception):  # measuring must never change the exit
+        _save_coverage()
     os._exit(code or 0)
 
 

@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from hexcheck.adapters.cache import FactsCache, content_key, signing_key, stat_signature
+from hexcheck.adapters.cache import FactsCache, content_key, stat_signature
 from hexcheck.adapters.filesystem import read_source
 from hexcheck.adapters.pool import Progress, Task, extract_all
+from hexcheck.adapters.signing_key import NoSigningKey, signing_key
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ModuleFacts, ParseProblem, forget_shared_facts
 from hexcheck.core.sources import SourceFile
@@ -210,7 +212,12 @@ def cache_for(config: Config, enabled: bool = True) -> FactsCache | None:
     directory = config.cache_dir
     if not os.path.isabs(directory):
         directory = os.path.join(config.root, directory)
-    return FactsCache(directory, signing_key(config.root))
+    try:
+        key = signing_key((config.root, directory))
+    except NoSigningKey as error:
+        sys.stderr.write(f"hexcheck: running without a cache: {error}\n")
+        return None
+    return FactsCache(directory, key)
 
 
 def sequential(config: Config) -> Extraction:

@@ -29,6 +29,7 @@ import multiprocessing
 import os
 import signal
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
@@ -110,13 +111,26 @@ def _extract_safely(task: Task) -> tuple[ModuleFacts, str]:
         return _failed(task, f"{type(error).__name__}: {error}"), key
 
 
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start workers that ignore SIGINT from their first instruction (a spawned worker
+    takes a while to import): Ctrl-C reaches the whole process group, the parent answers
+    it (one line, exit 130) and stops the workers, and a worker's own traceback would only
+    bury that line. Only the main thread may change signal handlers."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _worker(conn: Connection) -> None:
     """Extract the chunks the parent sends, answering file by file, until told to stop."""
     sys.setrecursionlimit(_RECURSION_LIMIT)
     collect_rarely()
-    # Ctrl-C reaches the whole process group: the parent answers it (one line, exit 130)
-    # and stops the workers; a worker's own traceback would only bury that line.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # LibCST is imported here, not in the parent: the workers import it in parallel,
     # while the parent goes on (loading the cached facts of the other files), and the
     # parent never holds it. (The first file's budget includes these 0.2 s.)
@@ -181,7 +195,8 @@ def extract_all(
     def start() -> _Worker:
         parent_end, child_end = context.Pipe()
         process = context.Process(target=_worker, args=(child_end,), daemon=True)
-        process.start()
+        with _workers_ignore_ctrl_c():
+            process.start()
         child_end.close()
         return _Worker(process, parent_end)
 
@@ -252,7 +267,7 @@ def extract_all(
                         progress(len(results), total)
                     dispatch(worker)
                 elif now - worker.since > budget:
-                    fail(worker, f"too slow to parse: over the {budget:g} s per-file budget (parse-timeout)")
+                    fail(worker, over_budget(budget))
                     workers[index] = worker = start()
                     dispatch(worker)
             for worker in workers:
@@ -266,6 +281,12 @@ def extract_all(
             if worker.process.is_alive():
                 worker.kill()
     return results
+
+
+def over_budget(budget: float) -> str:
+    """The problem of a file that ran over the per-file budget (a fact about the machine's
+    load as much as the file: never cached)."""
+    return f"too slow to parse: over the {budget:g} s per-file budget (parse-timeout)"
 
 
 def default_jobs() -> int:

@@ -53,66 +53,85 @@ class Named:
     tests: tuple[str, ...]
 
 
+_KEYS = "tests/test_cache_keys.py::"
+_SWITCHES = "tests/test_switches.py::"
+_SECURITY = "tests/test_cache_security.py::"
+
 NAMED = (
     Named(
         "the configuration out of the run key",
         "{EXTRACTOR_VERSION}\\0{self.config!r}\\0{extra}",
         "{EXTRACTOR_VERSION}\\0{extra}",
-        ("tests/test_cache_keys.py",),
+        (
+            _KEYS + "test_a_warm_rerun_with_other_rule_options_reports_what_a_cold_run_does",
+            _KEYS + "test_a_changed_configuration_is_not_answered_from_the_cache",
+        ),
     ),
     Named(
         "`ignore` made a no-op",
         "return tuple(r for r in rules if not (ignored and r.code.startswith(ignored)))",
         "return tuple(rules)",
-        ("tests/test_switches.py",),
+        (
+            _SWITCHES + "test_ignore_in_the_configuration_drops_the_code",
+            _SWITCHES + "test_ignore_on_the_command_line_drops_the_code",
+        ),
     ),
     Named(
         "`type-checking-imports` ignored by HEX101",
         'return not (edge.fact.type_checking and model.config.type_checking_imports == "allow")',
         "return True",
-        ("tests/test_switches.py",),
+        (_SWITCHES + "test_type_checking_imports_allowed_drops_only_those",),
     ),
     Named(
         "`--exit-zero` ignored",
         "return EXIT_OK if exit_zero or not report.findings else EXIT_FINDINGS",
         "return EXIT_OK if not report.findings else EXIT_FINDINGS",
-        ("tests/test_switches.py",),
+        (_SWITCHES + "test_exit_zero_keeps_the_findings_and_exits_0",),
     ),
     Named(
         "HEX601's limit moved down by one",
         "if function.statement_count > limit:",
         "if function.statement_count >= limit:",
-        ("tests/test_switches.py",),
+        (_SWITCHES + "test_fat_controller_counts_up_to_the_limit",),
     ),
     Named(
         "HEX601's limit moved up by one",
         "if function.statement_count > limit:",
         "if function.statement_count > limit + 1:",
-        ("tests/test_switches.py",),
+        (_SWITCHES + "test_fat_controller_counts_up_to_the_limit",),
     ),
     Named(
         "HEX203 skipping TypeError",
         '_ALWAYS_ALLOWED = frozenset({"NotImplementedError"})',
         '_ALWAYS_ALLOWED = frozenset({"NotImplementedError", "TypeError"})',
-        ("tests/test_switches.py",),
+        (_SWITCHES + "test_a_domain_constructor_raising_type_error_is_reported",),
     ),
     Named(
         "timeouts cached",
         "    return problem is not None and (",
         "    return False and problem is not None and (",
-        ("tests/test_cache_keys.py",),
+        (_KEYS + "test_a_file_that_timed_out_is_parsed_again_next_run",),
     ),
     Named(
         "cache entries unpickled without the allow-list",
         "loaded: object = _CacheUnpickler(io.BytesIO(payload)).load()",
         "loaded: object = pickle.loads(payload)",
-        ("tests/test_cache_security.py",),
+        (_SECURITY + "test_even_a_leaked_key_does_not_let_a_cache_entry_run_code",),
     ),
     Named(
         "a signing key inside the checked tree trusted",
-        "if _is_within(path, project_root):",
-        "if False:",
-        ("tests/test_cache_security.py",),
+        "        if _is_within(path, directory):",
+        "        if False:",
+        (
+            _SECURITY + "test_a_signing_key_inside_the_checked_tree_is_not_trusted",
+            "tests/test_signing_key.py::test_a_key_inside_the_checked_tree_is_refused",
+        ),
+    ),
+    Named(
+        "stat rows trusted unsigned",
+        'if signatures.get(path) == stat and self._signed(signature, "stats", path, stat, key):',
+        "if signatures.get(path) == stat:",
+        (_SECURITY + "test_stat_rows_pointed_at_other_facts_are_not_trusted",),
     ),
 )
 
@@ -127,8 +146,10 @@ def _copy_checkout(into: Path) -> Path:
     return copy
 
 
-def _run_tests(copy: Path, tests: list[str], timeout: float) -> bool:
-    """Whether the tests fail (the mutant is killed) in the copy."""
+def _run_tests(copy: Path, tests: list[str], timeout: float, named: bool = False) -> bool:
+    """Whether the tests fail (the mutant is killed) in the copy. For a named mutation,
+    only failing tests count: pytest's own errors (a test id not found) give no verdict;
+    for a sampled one, a mutant that breaks the import is killed too."""
     # A test file an older checkout lacks would fail as "not found", not as a kill.
     tests = [t for t in tests if not t.startswith("tests/") or (copy / t).exists()]
     environment = {**os.environ, "PYTHONPATH": str(copy), "PYTHONDONTWRITEBYTECODE": "1"}
@@ -139,6 +160,8 @@ def _run_tests(copy: Path, tests: list[str], timeout: float) -> bool:
         )
     except subprocess.TimeoutExpired:
         return True  # an endless loop is noticed too
+    if named and done.returncode not in (0, 1):
+        raise SystemExit(f"pytest could not run {tests}:\n{done.stdout[-2000:]}{done.stderr[-2000:]}")
     return done.returncode != 0
 
 
@@ -157,7 +180,7 @@ def run_named(timeout: float) -> int:
             path = _locate(copy, mutation.old)
             original = path.read_text("utf-8")
             path.write_text(original.replace(mutation.old, mutation.new, 1), "utf-8")
-            killed = _run_tests(copy, list(mutation.tests), timeout)
+            killed = _run_tests(copy, list(mutation.tests), timeout, named=True)
             path.write_text(original, "utf-8")
             survivors += not killed
             print(f"{'killed  ' if killed else 'SURVIVED'}  {mutation.name}  ({path.relative_to(copy)})")
