@@ -58,7 +58,14 @@ def test_the_corpus_manifest_meets_its_rules() -> None:
     held_out = [p for p in projects if p.split == "held-out"]
     assert 2 * len(held_out) >= len(projects)
     tags = {tag for p in projects for tag in p.tags}
-    for needed in ("src-layout", "backend-folder", "multi-distribution", "bounded-contexts", "mongo", "py312-syntax"):
+    for needed in (
+        "src-layout",
+        "backend-folder",
+        "multi-distribution",
+        "bounded-contexts",
+        "mongo",
+        "py312-syntax",
+    ):
         assert needed in tags, needed
     assert all(p.issue == 14 and p.added == "2026-12-02" for p in projects)
     assert all(p.layers for p in projects), "every project carries package-level layer labels"
@@ -156,8 +163,8 @@ def test_a_label_survives_a_line_shift() -> None:
             '{"project": "acme/shop", "path": "app/domain/user.py", "code": "HEX201", "symbol": "User", '
             '"verdict": "true", "reason": "dataclass without __post_init__"}',
             "",
-            '{"project": "acme/shop", "path": "app/domain/order.py", "code": "HEX203", "symbol": "Order.pay", '
-            '"verdict": "false", "reason": "re-raise"}',
+            '{"project": "acme/shop", "path": "app/domain/order.py", "code": "HEX203", '
+            '"symbol": "Order.pay", "verdict": "false", "reason": "re-raise"}',
         ]
     )
     shifted = [
@@ -171,7 +178,9 @@ def test_a_label_survives_a_line_shift() -> None:
 
 
 def test_labels_reject_an_unknown_verdict() -> None:
-    line = '{"project": "a/b", "path": "x.py", "code": "HEX101", "symbol": "", "verdict": "maybe", "reason": ""}'
+    line = (
+        '{"project": "a/b", "path": "x.py", "code": "HEX101", "symbol": "", "verdict": "maybe", "reason": ""}'
+    )
     with pytest.raises(ValueError, match="verdict 'maybe' is not one of true, false, true-but-accepted"):
         parse_labels([line])
 
@@ -360,8 +369,12 @@ def test_mutations_are_planted_deterministically_where_the_shape_fits(tmp_path: 
     assert len({path for _, path in planted.values()}) == len(planted), "one file takes one mutation"
     for relative in _SHOP:
         ast.parse((first / relative).read_text(encoding="utf-8"))  # every mutant still parses
-        assert (first / relative).read_text(encoding="utf-8") == (second / relative).read_text(encoding="utf-8")
-    assert "await self._orders.add" not in (first / "shop/application/place_order.py").read_text(encoding="utf-8")
+        assert (first / relative).read_text(encoding="utf-8") == (second / relative).read_text(
+            encoding="utf-8"
+        )
+    assert "await self._orders.add" not in (first / "shop/application/place_order.py").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_a_mutation_without_its_shape_is_not_applicable(tmp_path: Path) -> None:

@@ -10,11 +10,12 @@ import json
 import math
 import random
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+
+import tomllib
 
 SPLITS = ("tuning", "held-out")
 LAYERS = ("domain", "application", "infrastructure", "web", "composition", "unlayered")
@@ -86,7 +87,9 @@ def parse_manifest(text: str, reserved: frozenset[str] = frozenset()) -> list[Pr
         layers = {str(k): str(v) for k, v in entry.get("layers", {}).items()}
         for path, layer in sorted(layers.items()):
             if layer not in LAYERS:
-                problems.append(f"{where}: layer label {path!r} = {layer!r} is not one of {', '.join(LAYERS)}")
+                problems.append(
+                    f"{where}: layer label {path!r} = {layer!r} is not one of {', '.join(LAYERS)}"
+                )
         projects.append(
             Project(
                 repo=repo,
@@ -192,9 +195,7 @@ def format_diff(project: str, diff: FindingDiff) -> list[str]:
     """The per-project diff, grouped by rule, in a stable order."""
     if diff.is_empty():
         return []
-    lines = [
-        f"## {project}: +{len(diff.added)} -{len(diff.removed)} ~{len(diff.moved)} (={diff.unchanged})"
-    ]
+    lines = [f"## {project}: +{len(diff.added)} -{len(diff.removed)} ~{len(diff.moved)} (={diff.unchanged})"]
     codes = sorted(
         {f.code for f in diff.added} | {f.code for f in diff.removed} | {b.code for b, _ in diff.moved}
     )
@@ -348,9 +349,9 @@ def labelled_layer(path: str, labels: Mapping[str, str]) -> str | None:
     """The most specific label covering a file path (a label names a folder or a file)."""
     best: str | None = None
     for prefix in labels:
-        if path == prefix or path.startswith(prefix.rstrip("/") + "/"):
-            if best is None or len(prefix) > len(best):
-                best = prefix
+        covers = path == prefix or path.startswith(prefix.rstrip("/") + "/")
+        if covers and (best is None or len(prefix) > len(best)):
+            best = prefix
     return labels[best] if best is not None else None
 
 

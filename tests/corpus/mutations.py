@@ -168,7 +168,9 @@ def removed_adapter_method(tree: Tree) -> Mutation:
     module = tree.parse(path)
     assert module is not None
     cls = next(c for c in _classes(module) if c.name == cls_name)
-    node = next(i for i in cls.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) and i.name == method)
+    node = next(
+        i for i in cls.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) and i.name == method
+    )
     lines = tree.lines(path)
     start = min([node.lineno] + [d.lineno for d in node.decorator_list])
     end = node.end_lineno or node.lineno
@@ -199,7 +201,9 @@ def dropped_await(tree: Tree) -> Mutation:
                 ):
                     candidates.append((path, node.lineno, node.col_offset))
     if not candidates:
-        return Mutation(kind, code, "", "not applicable: no `await self.<attr>.<method>(...)` in the core or adapters")
+        return Mutation(
+            kind, code, "", "not applicable: no `await self.<attr>.<method>(...)` in the core or adapters"
+        )
     path, line, column = tree.pick(kind, sorted(candidates))  # type: ignore[misc]
     lines = tree.lines(path)
     text = lines[line - 1]
@@ -272,10 +276,17 @@ def port_method_with_body(tree: Tree) -> Mutation:
     node = next(m for m in _abstract_methods(cls) if m.name == method)
     lines = tree.lines(path)
     body_start = node.body[0].lineno
-    indent = _indent(lines[body_start - 1]) if node.body[0].lineno > node.lineno else _indent(lines[node.lineno - 1]) + "    "
+    indent = (
+        _indent(lines[body_start - 1])
+        if node.body[0].lineno > node.lineno
+        else _indent(lines[node.lineno - 1]) + "    "
+    )
     if body_start == node.lineno:  # `def f(self): ...` on one line: rewrite the whole def
         return Mutation(kind, code, "", "not applicable: the chosen port method is a one-line def")
-    lines[body_start - 1 : (node.end_lineno or node.lineno)] = [f"{indent}result = None\n", f"{indent}return result\n"]
+    lines[body_start - 1 : (node.end_lineno or node.lineno)] = [
+        f"{indent}result = None\n",
+        f"{indent}return result\n",
+    ]
     for decorator in sorted(node.decorator_list, key=lambda d: -d.lineno):
         if _name(decorator) == "abstractmethod":
             del lines[decorator.lineno - 1]
@@ -309,13 +320,21 @@ def use_case_builds_adapter(tree: Tree) -> Mutation:
                 if module is not None:
                     adapters.extend((path, c.name) for c in module.body if isinstance(c, ast.ClassDef))
     if not use_cases or not adapters:
-        return Mutation(kind, code, "", "not applicable: needs a use case (execute/__call__/handle + __init__) and an infrastructure class")
+        return Mutation(
+            kind,
+            code,
+            "",
+            "not applicable: needs a use case (execute/__call__/handle + __init__) "
+            "and an infrastructure class",
+        )
     path, cls_name, entry = tree.pick(kind, sorted(use_cases))  # type: ignore[misc]
     adapter_path, adapter = tree.pick(kind + ":adapter", sorted(adapters))  # type: ignore[misc]
     module = tree.parse(path)
     assert module is not None
     cls = next(c for c in _classes(module) if c.name == cls_name)
-    method = next(i for i in cls.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) and i.name == entry)
+    method = next(
+        i for i in cls.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef)) and i.name == entry
+    )
     lines = tree.lines(path)
     first = method.body[0].lineno
     indent = _indent(lines[first - 1])
@@ -335,9 +354,9 @@ def weak_dto_field(tree: Tree) -> Mutation:
         if module is None:
             continue
         for cls in module.body:
-            if isinstance(cls, ast.ClassDef) and any(_name(b) == "BaseModel" for b in cls.bases):
-                if cls.body[0].lineno > cls.lineno:
-                    candidates.append((path, cls.name, cls.body[0].lineno))
+            model = isinstance(cls, ast.ClassDef) and any(_name(b) == "BaseModel" for b in cls.bases)
+            if model and cls.body[0].lineno > cls.lineno:
+                candidates.append((path, cls.name, cls.body[0].lineno))
     if not candidates:
         return Mutation(kind, code, "", "not applicable: no Pydantic model in a web module")
     path, cls_name, line = tree.pick(kind, sorted(candidates))  # type: ignore[misc]
@@ -404,7 +423,9 @@ MUTATIONS: tuple[Callable[[Tree], Mutation], ...] = (
 )
 
 
-def plant(root: Path, labels: Mapping[str, str], module_names: Mapping[str, str], seed: str) -> list[Mutation]:
+def plant(
+    root: Path, labels: Mapping[str, str], module_names: Mapping[str, str], seed: str
+) -> list[Mutation]:
     """Plant every mutation that fits into the copy at `root`; one file takes one mutation."""
     tree = Tree(root=root, labels=labels, module_names=module_names, seed=seed, used=set())
     return [mutate(tree) for mutate in MUTATIONS]

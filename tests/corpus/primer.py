@@ -35,6 +35,7 @@ import argparse
 import glob
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,15 +101,26 @@ def export(git: Path, commit: str, destination: Path) -> Path:
     paths = present_paths(git, commit)
     # a snapshot can lack its largest blobs (data files); archive the paths whose blobs are here
     for start in range(0, len(paths), 2000):
-        archive = subprocess.Popen(
-            ["git", "--git-dir", str(git), "archive", commit, "--", *paths[start : start + 2000]],
-            stdout=subprocess.PIPE,
-        )
-        subprocess.run(["tar", "-x", "-C", str(destination)], stdin=archive.stdout, check=True)
-        if archive.wait() != 0:
-            raise RuntimeError(f"git archive {commit} failed in {git}")
+        _archive(git, commit, paths[start : start + 2000], destination)
     stamp.write_text(commit + "\n", encoding="utf-8")
     return destination
+
+
+def _archive(git: Path, commit: str, paths: Sequence[str], destination: Path) -> None:
+    """Extract `paths` of the commit; a blob the snapshot holds but cannot read is left out."""
+    remaining = list(paths)
+    for _attempt in range(100):
+        result = subprocess.run(
+            ["git", "--git-dir", str(git), "archive", commit, "--", *remaining], capture_output=True
+        )
+        if result.returncode == 0:
+            subprocess.run(["tar", "-x", "-C", str(destination)], input=result.stdout, check=True)
+            return
+        unreadable = set(re.findall(r"for '([^']+)'", result.stderr.decode("utf-8", "replace")))
+        if not unreadable:
+            raise RuntimeError(f"git archive {commit} failed in {git}: {result.stderr.decode()[-500:]}")
+        remaining = [p for p in remaining if p.removeprefix(":(literal)") not in unreadable]
+    raise RuntimeError(f"git archive {commit} in {git}: too many unreadable blobs")
 
 
 def present_paths(git: Path, commit: str) -> list[str]:
@@ -125,13 +137,21 @@ def present_paths(git: Path, commit: str) -> list[str]:
             _mode, kind, sha = meta.split()
             if kind == "blob":
                 entries.append((sha, path))
-    checked = subprocess.run(
-        ["git", "--git-dir", str(git), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
-        input="".join(f"{sha}\n" for sha, _ in entries).encode(),
-        capture_output=True,
-        check=True,
-    ).stdout.decode().splitlines()
-    return [f":(literal){path}" for (sha, path), line in zip(entries, checked, strict=True) if line.endswith(" blob")]
+    checked = (
+        subprocess.run(
+            ["git", "--git-dir", str(git), "cat-file", "--batch-check=%(objectname) %(objecttype)"],
+            input="".join(f"{sha}\n" for sha, _ in entries).encode(),
+            capture_output=True,
+            check=True,
+        )
+        .stdout.decode()
+        .splitlines()
+    )
+    return [
+        f":(literal){path}"
+        for (sha, path), line in zip(entries, checked, strict=True)
+        if line.endswith(" blob")
+    ]
 
 
 def copy_tree(source: Path, destination: Path) -> Path:
@@ -139,6 +159,25 @@ def copy_tree(source: Path, destination: Path) -> Path:
         shutil.rmtree(destination)
     shutil.copytree(source, destination, symlinks=True)
     return destination
+
+
+def pinned_tree(
+    repo: str, mirror: Path | None = None, workdir: Path | None = None
+) -> tuple[Path | None, str]:
+    """The manifest's pinned commit of `repo`, exported (reused when already exported), or
+    None and a message saying how to bring it. For tests that need a real project."""
+    mirror = mirror or Path(os.environ.get("HEXCHECK_MIRROR", DEFAULT_MIRROR))
+    project = next((p for p in load_manifest(MANIFEST, RESERVED) if p.repo == repo), None)
+    if project is None:
+        return None, f"{repo} is not in {MANIFEST.relative_to(REPO)}"
+    git = git_dir(mirror, project)
+    if git is None:
+        return None, (
+            f"{repo} @ {project.commit[:12]} is not in the mirror {mirror}: bring it with the fetch tool "
+            f"(github:{repo}) or `git clone --bare` into {mirror / project.slug / 'repo'} "
+            "(HEXCHECK_MIRROR names another mirror folder)"
+        )
+    return export(git, project.commit, (workdir or DEFAULT_WORKDIR) / "projects" / project.slug), ""
 
 
 # --- running hexcheck ------------------------------------------------------------------------
@@ -166,9 +205,22 @@ class Hexcheck:
             raise RuntimeError(f"hexcheck {self.name} failed in {cwd}: {result.stderr.strip()[-2000:]}")
         return result.stdout
 
-    def check(self, root: Path, jobs: int, preset: str = "recommended") -> tuple[list[Finding], dict[str, object]]:
+    def check(
+        self, root: Path, jobs: int, preset: str = "recommended"
+    ) -> tuple[list[Finding], dict[str, object]]:
         output = self.run(
-            ["check", "--format", "json", "--no-cache", "--exit-zero", "--jobs", str(jobs), "--preset", preset, "."],
+            [
+                "check",
+                "--format",
+                "json",
+                "--no-cache",
+                "--exit-zero",
+                "--jobs",
+                str(jobs),
+                "--preset",
+                preset,
+                ".",
+            ],
             root,
         )
         data = json.loads(output)
@@ -176,7 +228,9 @@ class Hexcheck:
         return sorted(Finding.from_json(project, raw) for raw in data["findings"]), dict(data["summary"])
 
     def graph(self, root: Path) -> dict[str, list[dict[str, object]]]:
-        data: dict[str, list[dict[str, object]]] = json.loads(self.run(["graph", "--format", "json", "."], root))
+        data: dict[str, list[dict[str, object]]] = json.loads(
+            self.run(["graph", "--format", "json", "."], root)
+        )
         return data
 
 
@@ -193,7 +247,9 @@ def hexcheck_at(revision: str, workdir: Path) -> Hexcheck:
         if destination.exists():
             shutil.rmtree(destination)
         destination.mkdir(parents=True)
-        archive = subprocess.Popen(["git", "-C", str(REPO), "archive", commit, "hexcheck"], stdout=subprocess.PIPE)
+        archive = subprocess.Popen(
+            ["git", "-C", str(REPO), "archive", commit, "hexcheck"], stdout=subprocess.PIPE
+        )
         subprocess.run(["tar", "-x", "-C", str(destination)], stdin=archive.stdout, check=True)
         archive.wait()
         (destination / ".primer-commit").write_text(commit + "\n", encoding="utf-8")
@@ -319,7 +375,9 @@ def roots_of(modules: Iterable[Mapping[str, object]]) -> dict[str, set[str]]:
     return roots
 
 
-def measure(project: Project, root: Path, findings: Sequence[Finding], graph: Mapping[str, object]) -> Measures:
+def measure(
+    project: Project, root: Path, findings: Sequence[Finding], graph: Mapping[str, object]
+) -> Measures:
     modules = graph["modules"]
     assert isinstance(modules, list)
     names = frozenset(str(m["name"]) for m in modules)
@@ -327,7 +385,9 @@ def measure(project: Project, root: Path, findings: Sequence[Finding], graph: Ma
     probed = probe(root, paths)
     files = probed["files"]
     assert isinstance(files, dict)
-    tree_names = in_tree_names(root, names) - (frozenset(sys.stdlib_module_names) - {n.split(".")[0] for n in names})
+    tree_names = in_tree_names(root, names) - (
+        frozenset(sys.stdlib_module_names) - {n.split(".")[0] for n in names}
+    )
     result = Measures(compile_python=str(probed["python"]))
 
     unresolved: list[str] = []
@@ -370,7 +430,9 @@ def measure(project: Project, root: Path, findings: Sequence[Finding], graph: Ma
             comparison = compare(root / folder, sorted(packages), grimp_discovery=True)
             common += len(comparison.common)
             union += len(comparison.hexcheck_edges | comparison.grimp_edges)
-            unexplained.extend(f"{d.side}: {d.importer} -> {d.imported} ({d.where})" for d in comparison.unexplained())
+            unexplained.extend(
+                f"{d.side}: {d.importer} -> {d.imported} ({d.where})" for d in comparison.unexplained()
+            )
         result.grimp = f"{common}/{union}" if union else "no edges"
         result.grimp_unexplained = tuple(sorted(unexplained))
     except Exception as error:  # grimp missing or a grimp failure: reported, never fatal
@@ -394,7 +456,10 @@ def context(root: Path, finding: Finding, around: int = 4) -> str:
         return ""
     start = max(0, finding.line - 1 - around)
     shown = lines[start : finding.line + around]
-    return "\n".join(f"{start + i + 1:5}{'>' if start + i + 1 == finding.line else ' '} {text}" for i, text in enumerate(shown))
+    return "\n".join(
+        f"{start + i + 1:5}{'>' if start + i + 1 == finding.line else ' '} {text}"
+        for i, text in enumerate(shown)
+    )
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -415,7 +480,9 @@ def _precision_cell(value: Precision) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
     parser.add_argument("--mirror", type=Path, default=DEFAULT_MIRROR, help="folder of bare git directories")
-    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR, help="exports go here (outside the repo)")
+    parser.add_argument(
+        "--workdir", type=Path, default=DEFAULT_WORKDIR, help="exports go here (outside the repo)"
+    )
     parser.add_argument("--manifest", type=Path, default=MANIFEST)
     parser.add_argument("--labels", type=Path, default=LABELS)
     parser.add_argument("--project", action="append", default=[], help="only this repository (repeatable)")
@@ -425,8 +492,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--measures", action="store_true")
     parser.add_argument("--mutate", action="store_true")
     parser.add_argument("--to-label", type=Path, help="write held-out findings lacking a label here")
-    parser.add_argument("--jobs", "-j", type=int, default=2, help="hexcheck's --jobs (projects run in sequence)")
-    parser.add_argument("--verbose", "-v", action="store_true", help="list unresolved imports and disagreements")
+    parser.add_argument(
+        "--jobs", "-j", type=int, default=2, help="hexcheck's --jobs (projects run in sequence)"
+    )
+    parser.add_argument(
+        "--verbose", "-v", action="store_true", help="list unresolved imports and disagreements"
+    )
     options = parser.parse_args(argv)
 
     workdir: Path = options.workdir.resolve()
@@ -452,7 +523,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             present.append((project, git))
     if missing:
-        print(f"# {len(missing)} project(s) missing from {options.mirror} (bring them, e.g. with the fetch tool):")
+        print(
+            f"# {len(missing)} project(s) missing from {options.mirror}"
+            " (bring them, e.g. with the fetch tool):"
+        )
         for project in missing:
             print(f"#   {project.repo} @ {project.commit}")
         print()
@@ -461,9 +535,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     base = hexcheck_at(options.base, workdir) if options.base else None
     labels = read_labels(options.labels)
     to_label: list[dict[str, object]] = []
-    rows = [["project", "split", "files", "findings", "by rule", "sampled", "unlabelled", "precision [95% CI]"]]
+    rows = [
+        ["project", "split", "files", "findings", "by rule", "sampled", "unlabelled", "precision [95% CI]"]
+    ]
     diffs: list[str] = []
-    measure_rows = [["project", "resolved imports", "grimp edges", f"HEX900/compile()", "HEX102 in-tree", "layer agreement", "modules per layer"]]
+    measure_rows = [
+        [
+            "project",
+            "resolved imports",
+            "grimp edges",
+            "HEX900/compile()",
+            "HEX102 in-tree",
+            "layer agreement",
+            "modules per layer",
+        ]
+    ]
     measure_details: list[str] = []
     mutation_rows = [["project", "planted", "found", "recall", "missed"]]
     mutation_details: list[str] = []
@@ -491,7 +577,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 entry = finding.as_json()
                 entry["context"] = context(root, finding)
                 to_label.append(entry)
-        rows.append([project.repo, project.split, str(summary.get("files", "")), str(len(findings)), cell or "-", str(len(sampled)) if sampled else "-", unlabelled, precision_cell])
+        rows.append(
+            [
+                project.repo,
+                project.split,
+                str(summary.get("files", "")),
+                str(len(findings)),
+                cell or "-",
+                str(len(sampled)) if sampled else "-",
+                unlabelled,
+                precision_cell,
+            ]
+        )
         totals["findings"] += len(findings)
 
         if base is not None:
@@ -512,9 +609,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                     project.repo,
                     f"{m.resolved}/{m.imports} {percent(m.resolved / m.imports if m.imports else None)}",
                     m.grimp + (f" ({len(m.grimp_unexplained)} unexplained)" if m.grimp_unexplained else ""),
-                    f"{m.hex900}/{m.compile_errors}" + (f" ({len(m.hex900_disagreements)} differ)" if m.hex900_disagreements else ""),
+                    f"{m.hex900}/{m.compile_errors}"
+                    + (f" ({len(m.hex900_disagreements)} differ)" if m.hex900_disagreements else ""),
                     str(len(m.hex102_in_tree)),
-                    f"{m.layer_agreeing}/{m.layer_covered} {percent(m.layer_agreeing / m.layer_covered if m.layer_covered else None)}",
+                    f"{m.layer_agreeing}/{m.layer_covered} "
+                    + percent(m.layer_agreeing / m.layer_covered if m.layer_covered else None),
                     m.modules_per_layer,
                 ]
             )
@@ -528,7 +627,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                     + [f"grimp: {u}" for u in m.grimp_unexplained]
                     + list(m.hex900_disagreements)
                     + [f"HEX102 names an in-tree name: {u}" for u in m.hex102_in_tree]
-                    + [f"layer: {p}: labelled {want}, hexcheck {got}" for p, want, got in m.layer_disagreements]
+                    + [
+                        f"layer: {p}: labelled {want}, hexcheck {got}"
+                        for p, want, got in m.layer_disagreements
+                    ]
                 )
                 if details:
                     measure_details.append(f"## {project.repo} (compile() under Python {m.compile_python})")
@@ -550,20 +652,35 @@ def main(argv: Sequence[str] | None = None) -> int:
             totals_mutation["planted"] += len(planted)
             totals_mutation["found"] += len(found)
             mutation_rows.append(
-                [project.repo, str(len(planted)), str(len(found)), percent(len(found) / len(planted) if planted else None), " ".join(m.kind for m in missed) or "-"]
+                [
+                    project.repo,
+                    str(len(planted)),
+                    str(len(found)),
+                    percent(len(found) / len(planted) if planted else None),
+                    " ".join(m.kind for m in missed) or "-",
+                ]
             )
             mutation_details.append(f"## {project.repo}")
             for mutation in mutations:
-                status = "not applicable" if not mutation.path else ("found" if mutation in found else "MISSED")
+                status = (
+                    "not applicable" if not mutation.path else ("found" if mutation in found else "MISSED")
+                )
                 where = f" {mutation.path}" if mutation.path else ""
-                mutation_details.append(f"  {status:14} {mutation.code} {mutation.kind}:{where} ({mutation.note})")
+                mutation_details.append(
+                    f"  {status:14} {mutation.code} {mutation.kind}:{where} ({mutation.note})"
+                )
 
     if len(rows) > 1:
         print("\n".join(_table(rows)))
         correct = sum(p.correct for _, p in held_precision)
         n = sum(p.n for _, p in held_precision)
         if held_precision:
-            total = Precision(n, sum(p.true for _, p in held_precision), sum(p.accepted for _, p in held_precision), sum(p.false for _, p in held_precision))
+            total = Precision(
+                n,
+                sum(p.true for _, p in held_precision),
+                sum(p.accepted for _, p in held_precision),
+                sum(p.false for _, p in held_precision),
+            )
             print(
                 f"\nheld-out precision: {correct}/{n} = {_precision_cell(total)}"
                 f" (true {total.true}, true-but-accepted {total.accepted}, false {total.false});"
@@ -571,14 +688,19 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         print(f"findings: {totals['findings']} in {len(present)} project(s)")
     if base is not None:
-        print(f"\n# diff {base.name} -> {head.name}: +{totals['added']} -{totals['removed']} ~{totals['moved']}")
+        print(
+            f"\n# diff {base.name} -> {head.name}: +{totals['added']} -{totals['removed']} ~{totals['moved']}"
+        )
         print("\n".join(diffs) if diffs else "no finding changed")
     if options.measures and len(measure_rows) > 1:
         print("\n# mechanical measures")
         print("\n".join(_table(measure_rows)))
         share = totals["resolved"] / totals["imports"] if totals["imports"] else None
         agreement = totals["layer_agreeing"] / totals["layer_covered"] if totals["layer_covered"] else None
-        print(f"overall: resolved imports {totals['resolved']}/{totals['imports']} {percent(share)}; layer agreement {totals['layer_agreeing']}/{totals['layer_covered']} {percent(agreement)}")
+        print(
+            f"overall: resolved imports {totals['resolved']}/{totals['imports']} {percent(share)};"
+            f" layer agreement {totals['layer_agreeing']}/{totals['layer_covered']} {percent(agreement)}"
+        )
         if measure_details:
             print("\n".join(measure_details))
     if options.mutate and len(mutation_rows) > 1:
