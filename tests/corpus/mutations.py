@@ -45,6 +45,11 @@ class Tree:
                 found.append(path)
         return found
 
+    def modules(self, layer: str) -> list[tuple[str, ast.Module]]:
+        """The unused files the labels put in `layer` that parse, with their ast."""
+        parsed = ((path, self.parse(path)) for path in self.files(layer))
+        return [(path, module) for path, module in parsed if module is not None]
+
     def parse(self, path: str) -> ast.Module | None:
         try:
             return ast.parse((self.root / path).read_text(encoding="utf-8"))
@@ -98,10 +103,7 @@ def _abstract_methods(cls: ast.ClassDef) -> list[ast.FunctionDef | ast.AsyncFunc
 def _ports(tree: Tree) -> list[tuple[str, ast.ClassDef]]:
     found = []
     for layer in ("domain", "application"):
-        for path in tree.files(layer):
-            module = tree.parse(path)
-            if module is None:
-                continue
+        for path, module in tree.modules(layer):
             for cls in _classes(module):
                 if _abstract_methods(cls):
                     found.append((path, cls))
@@ -110,10 +112,7 @@ def _ports(tree: Tree) -> list[tuple[str, ast.ClassDef]]:
 
 def _adapters(tree: Tree, port_names: set[str]) -> list[tuple[str, ast.ClassDef, str]]:
     found = []
-    for path in tree.files("infrastructure"):
-        module = tree.parse(path)
-        if module is None:
-            continue
+    for path, module in tree.modules("infrastructure"):
         for cls in _classes(module):
             bases = {_name(base) for base in cls.bases} & port_names
             if bases:
@@ -141,16 +140,6 @@ def forbidden_import(tree: Tree) -> Mutation:
     target = tree.module_names[str(tree.pick(kind + ":target", outer))]
     tree.append(path, f"import {target}\n")
     return Mutation(kind, code, path, f"import {target} in a domain module")
-
-
-def forbidden_package(tree: Tree) -> Mutation:
-    kind, code = "forbidden-package", "HEX102"
-    domain = tree.files("domain")
-    if not domain:
-        return Mutation(kind, code, "", "not applicable: no domain module")
-    path = str(tree.pick(kind, domain))
-    tree.append(path, "import sqlalchemy\n")
-    return Mutation(kind, code, path, "import sqlalchemy in a domain module")
 
 
 def removed_adapter_method(tree: Tree) -> Mutation:
@@ -185,10 +174,7 @@ def dropped_await(tree: Tree) -> Mutation:
     kind, code = "dropped-await", "HEX503"
     candidates = []
     for layer in ("application", "infrastructure", "web"):
-        for path in tree.files(layer):
-            module = tree.parse(path)
-            if module is None:
-                continue
+        for path, module in tree.modules(layer):
             for node in ast.walk(module):
                 if (
                     isinstance(node, ast.Await)
@@ -220,9 +206,8 @@ def route_without_security(tree: Tree) -> Mutation:
     """A fresh router (never included with `dependencies=`) with an unprotected DELETE route."""
     kind, code = "route-without-security", "HEX607"
     web = []
-    for path in tree.files("web"):
-        module = tree.parse(path)
-        if module is not None and any(
+    for path, module in tree.modules("web"):
+        if any(
             isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "fastapi"
             for node in module.body
         ):
@@ -239,23 +224,6 @@ def route_without_security(tree: Tree) -> Mutation:
         "    return None\n",
     )
     return Mutation(kind, code, path, "a DELETE route with no security dependency on a new router")
-
-
-def dataclass_without_validation(tree: Tree) -> Mutation:
-    kind, code = "dataclass-without-post-init", "HEX201"
-    domain = tree.files("domain")
-    if not domain:
-        return Mutation(kind, code, "", "not applicable: no domain module")
-    path = str(tree.pick(kind, domain))
-    tree.append(
-        path,
-        "import dataclasses as _primer_dataclasses\n\n\n"
-        "@_primer_dataclasses.dataclass\n"
-        "class PrimerMutationPrice:\n"
-        "    amount: int\n"
-        "    currency: str\n",
-    )
-    return Mutation(kind, code, path, "an entity dataclass with two fields and no __post_init__")
 
 
 def port_method_with_body(tree: Tree) -> Mutation:
@@ -296,10 +264,7 @@ def port_method_with_body(tree: Tree) -> Mutation:
 
 def _use_cases(tree: Tree) -> list[tuple[str, str, str]]:
     found = []
-    for path in tree.files("application"):
-        module = tree.parse(path)
-        if module is None:
-            continue
+    for path, module in tree.modules("application"):
         for cls in _classes(module):
             methods = {i.name: i for i in cls.body if isinstance(i, (ast.FunctionDef, ast.AsyncFunctionDef))}
             entry = next((m for m in ("execute", "__call__", "handle") if m in methods), None)
@@ -349,10 +314,7 @@ def use_case_builds_adapter(tree: Tree) -> Mutation:
 def weak_dto_field(tree: Tree) -> Mutation:
     kind, code = "dto-field-dict", "HEX604"
     candidates = []
-    for path in tree.files("web"):
-        module = tree.parse(path)
-        if module is None:
-            continue
+    for path, module in tree.modules("web"):
         for cls in module.body:
             model = isinstance(cls, ast.ClassDef) and any(_name(b) == "BaseModel" for b in cls.bases)
             if model and cls.body[0].lineno > cls.lineno:
@@ -366,45 +328,60 @@ def weak_dto_field(tree: Tree) -> Mutation:
     return Mutation(kind, code, path, f"{cls_name}.primer_extra: dict")
 
 
-def http_exception_outside_web(tree: Tree) -> Mutation:
-    kind, code = "http-exception-in-application", "HEX606"
-    application = tree.files("application")
-    if not application:
-        return Mutation(kind, code, "", "not applicable: no application module")
-    path = str(tree.pick(kind, application))
-    tree.append(
-        path,
-        "def _primer_reject() -> None:\n"
-        "    from fastapi import HTTPException\n\n"
-        "    raise HTTPException(status_code=400)\n",
-    )
-    return Mutation(kind, code, path, "raise HTTPException in an application module")
+def _appended(kind: str, code: str, layer: str, block: str, note: str) -> Callable[[Tree], Mutation]:
+    """A mutation that appends `block` to a module the labels put in `layer`."""
+
+    def mutate(tree: Tree) -> Mutation:
+        candidates = tree.files(layer)
+        if not candidates:
+            return Mutation(kind, code, "", f"not applicable: no {layer} module")
+        path = str(tree.pick(kind, candidates))
+        tree.append(path, block)
+        return Mutation(kind, code, path, note)
+
+    return mutate
 
 
-def builtin_exception_in_domain(tree: Tree) -> Mutation:
-    kind, code = "builtin-exception-in-domain", "HEX203"
-    domain = tree.files("domain")
-    if not domain:
-        return Mutation(kind, code, "", "not applicable: no domain module")
-    path = str(tree.pick(kind, domain))
-    tree.append(
-        path,
-        "def _primer_check_quantity(quantity: int) -> int:\n"
-        "    if quantity < 0:\n"
-        '        raise ValueError("quantity must not be negative")\n'
-        "    return quantity\n",
-    )
-    return Mutation(kind, code, path, "raise ValueError in a domain function")
-
-
-def blocking_call_in_async(tree: Tree) -> Mutation:
-    kind, code = "blocking-call-in-async", "HEX505"
-    outer = tree.files("infrastructure")
-    if not outer:
-        return Mutation(kind, code, "", "not applicable: no infrastructure module")
-    path = str(tree.pick(kind, outer))
-    tree.append(path, "async def _primer_wait() -> None:\n    import time\n\n    time.sleep(1)\n")
-    return Mutation(kind, code, path, "time.sleep inside async def in an adapter module")
+forbidden_package = _appended(
+    "forbidden-package", "HEX102", "domain", "import sqlalchemy\n", "import sqlalchemy in a domain module"
+)
+dataclass_without_validation = _appended(
+    "dataclass-without-post-init",
+    "HEX201",
+    "domain",
+    "import dataclasses as _primer_dataclasses\n\n\n"
+    "@_primer_dataclasses.dataclass\n"
+    "class PrimerMutationPrice:\n"
+    "    amount: int\n"
+    "    currency: str\n",
+    "an entity dataclass with two fields and no __post_init__",
+)
+http_exception_outside_web = _appended(
+    "http-exception-in-application",
+    "HEX606",
+    "application",
+    "def _primer_reject() -> None:\n"
+    "    from fastapi import HTTPException\n\n"
+    "    raise HTTPException(status_code=400)\n",
+    "raise HTTPException in an application module",
+)
+builtin_exception_in_domain = _appended(
+    "builtin-exception-in-domain",
+    "HEX203",
+    "domain",
+    "def _primer_check_quantity(quantity: int) -> int:\n"
+    "    if quantity < 0:\n"
+    '        raise ValueError("quantity must not be negative")\n'
+    "    return quantity\n",
+    "raise ValueError in a domain function",
+)
+blocking_call_in_async = _appended(
+    "blocking-call-in-async",
+    "HEX505",
+    "infrastructure",
+    "async def _primer_wait() -> None:\n    import time\n\n    time.sleep(1)\n",
+    "time.sleep inside async def in an adapter module",
+)
 
 
 MUTATIONS: tuple[Callable[[Tree], Mutation], ...] = (
