@@ -314,8 +314,9 @@ def probe(root: Path, paths: Sequence[str]) -> dict[str, object]:
 
 def in_tree_names(root: Path, module_names: Iterable[str]) -> frozenset[str]:
     """Top-level names the tree defines: the first part of every module hexcheck named, and
-    every package or module directly in the repository root or beside a packaging file
-    (pyproject.toml, setup.py, setup.cfg), where an import of the project's own code starts."""
+    every module or folder holding Python code directly in the repository root or beside a
+    packaging file (pyproject.toml, setup.py, setup.cfg), where the project's own imports start
+    (`src` counts when the code imports `src.x`)."""
     names = {name.split(".")[0] for name in module_names}
     bases = {root} | {
         marker.parent
@@ -327,7 +328,7 @@ def in_tree_names(root: Path, module_names: Iterable[str]) -> frozenset[str]:
         for entry in base.iterdir():
             if entry.suffix == ".py" and entry.is_file():
                 names.add(entry.stem)
-            elif entry.is_dir() and not entry.name.startswith(".") and any(entry.glob("*.py")):
+            elif entry.is_dir() and not entry.name.startswith(".") and any(entry.rglob("*.py")):
                 names.add(entry.name)
     return frozenset(n for n in names if n.isidentifier())
 
