@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.corpus.primer import pinned_tree
 from tests.grimp_compare import UNEXPLAINED, Comparison, compare, report, top_level_packages
 
 pytest.importorskip("grimp")
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = REPO / "fixtures"
-DISPATCH = Path("/work/corpus/Netflix+dispatch/src")
 
 
 def _fixture_trees() -> list[object]:
@@ -150,9 +150,12 @@ def test_import_in_class_inside_function(tmp_path: Path) -> None:
     assert ("pkg.a", "pkg.deep") in comparison.common
 
 
-@pytest.mark.skipif(not DISPATCH.is_dir(), reason="the Netflix/dispatch checkout is not here")
 def test_large_real_project() -> None:
-    comparison = compare(DISPATCH, None, grimp_discovery=True)
+    """Netflix/dispatch at the corpus manifest's pinned commit (tests/corpus/manifest.toml)."""
+    tree, why_not = pinned_tree("Netflix/dispatch")
+    if tree is None:
+        pytest.skip(why_not)
+    comparison = compare(tree / "src", None, grimp_discovery=True)
     _assert_parity(comparison)
     assert comparison.agreement > 0.998
     assert {d.category for d in comparison.differences} <= {"self-import", "dynamic-import"}
