@@ -291,6 +291,7 @@ _PLAIN: Mapping[str, tuple[str, _Parser]] = {
     "source-roots": ("source_roots", _string_list("a path")),
     "exclude": ("exclude", _string_list("a glob pattern")),
     "extend-exclude": ("extend_exclude", _string_list("a glob pattern")),
+    "respect-gitignore": ("respect_gitignore", _boolean),
     "preset": ("preset", _choice("recommended", "strict")),
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
