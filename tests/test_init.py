@@ -333,6 +333,10 @@ def test_init_merges_into_a_hand_written_mapping_and_shows_the_diff_first(in_tmp
     assert (in_tmp / "pyproject.toml").read_text(encoding="utf-8") == TEAM_PYPROJECT  # only shown
     # What check uses today differs from the detection (app.shared is domain by hand).
     assert "`hexcheck check` places them so today (pyproject.toml's [tool.hexcheck.layers]" in shown.stdout
+    assert (
+        "Elsewhere than detected:\n"
+        "  app.shared, app.shared.clock, app.shared.money: domain (detected: unplaced)\n"
+    ) in shown.stdout
 
     written = runner.invoke(app, ["init", "--write"])
     assert written.exit_code == 0, written.output
@@ -358,7 +362,7 @@ application = ["app.api"]
     result = runner.invoke(app, ["init", "--write"])
     assert result.exit_code == 0, result.output
     assert (
-        "Kept as written in pyproject.toml, although the detection disagrees (edit them if it is right):\n"
+        "Kept as written in pyproject.toml, though the detection disagrees (edit them if it is right):\n"
         '  application = "app.api" places app.api, app.api.routes (detected: web)\n'
         '  domain = "app.money" matches no module\n'
     ) in result.stdout

@@ -31,7 +31,7 @@ from hexcheck.adapters.runner import ProgressBar, run_check
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
-from hexcheck.core.layers import LAYERS
+from hexcheck.core.layers import LAYERS, Layer
 from hexcheck.core.mapping import LayerProposal
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
@@ -545,25 +545,40 @@ def _diff(before: str, after: str, shown: str) -> str:
 
 
 def _today_text(config: Config, config_path: str | None, proposal: LayerProposal) -> str:
-    """The mapping `hexcheck check` uses today, when it differs from the detection."""
+    """The mapping `hexcheck check` uses today: the same as the detection, or its counts
+    per layer and the modules it places elsewhere."""
     today = {module: config.layers.layer_of(module) for module, _ in proposal.modules}
-    moved = sum(1 for module, detected in proposal.modules if today[module] is not detected)
+    moved: dict[tuple[str, str], list[str]] = {}
+    for module, detected in proposal.modules:
+        if today[module] is not detected:
+            key = (_layer_name(today[module]), _layer_name(detected))
+            moved.setdefault(key, []).append(module)
     if not moved:
         return "\n`hexcheck check` places every module so today.\n"
     source = f"{_shown(config_path)}'s [tool.hexcheck.layers]" if config_path else "the defaults"
     if config.layers.use_defaults:
         source += ", then the built-in detection"
     width = max(len(layer.value) for layer in LAYERS)
-    lines = [
-        "",
-        f"`hexcheck check` places them so today ({source}; "
-        f"{_plural(moved, 'module')} elsewhere than detected):",
-        f"  {'layer':<{width}}  {'modules':>7}",
-    ]
+    lines = [""]
+    lines += textwrap.wrap(f"`hexcheck check` places them so today ({source}):", 88)
+    lines.append(f"  {'layer':<{width}}  {'modules':>7}")
     counts = Counter(today.values())
     lines += [f"  {layer.value:<{width}}  {counts[layer]:>7}" for layer in LAYERS]
     lines.append(f"  {'unplaced':<{width}}  {counts[None]:>7}")
+    lines.append("Elsewhere than detected:")
+    for (now, was), modules in sorted(moved.items()):
+        lines += textwrap.wrap(
+            f"{', '.join(modules)}: {now} (detected: {was})",
+            88,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
     return "\n".join(lines) + "\n"
+
+
+def _layer_name(layer: Layer | None) -> str:
+    return layer.value if layer is not None else "unplaced"
 
 
 def _kept_text(plan: InitPlan, shown_target: str) -> str:
@@ -582,9 +597,7 @@ def _kept_text(plan: InitPlan, shown_target: str) -> str:
         lines.append(f"  source-roots = {json.dumps(list(plan.kept_source_roots))} (detected: other roots)")
     if not lines:
         return ""
-    header = (
-        f"Kept as written in {shown_target}, although the detection disagrees (edit them if it is right):"
-    )
+    header = f"Kept as written in {shown_target}, though the detection disagrees (edit them if it is right):"
     return "\n" + "\n".join([header, *lines]) + "\n"
 
 
