@@ -35,7 +35,7 @@ class _Rules:
     millisecond of every run's start-up.)
     """
 
-    __slots__ = ("lines", "literals", "pattern", "suffixes")
+    __slots__ = ("any_suffix", "lines", "literals", "pattern", "suffixes")
 
     def __init__(self, entries: list[tuple[int, str, str]]) -> None:
         """`entries`: (line number, the pattern as written, its regex)."""
@@ -49,13 +49,14 @@ class _Rules:
                 self.suffixes[written[1:]] = max(line, self.suffixes.get(written[1:], -1))
             else:
                 globs.append((line, regex))
+        self.any_suffix = tuple(self.suffixes)
         globs.reverse()
         self.pattern = re.compile("|".join(f"({regex})" for _, regex in globs)) if globs else None
         self.lines = tuple(line for line, _ in globs)  # the line of each alternative
 
     def last(self, text: str) -> int:
         best = self.literals.get(text, -1)
-        if self.suffixes and text.endswith(tuple(self.suffixes)):
+        if self.any_suffix and text.endswith(self.any_suffix):
             best = max(best, *(line for suffix, line in self.suffixes.items() if text.endswith(suffix)))
         if self.pattern is not None:
             found = self.pattern.fullmatch(text)
