@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from hexcheck.adapters.cli import app
 from hexcheck.adapters.pyproject import find_config, load_config
 from hexcheck.core.layers import Layer, LayerMap, detect_layer
-from hexcheck.core.mapping import propose
+from hexcheck.core.mapping import merge, propose
 from tests.conftest import write_project
 
 runner = CliRunner()
@@ -169,6 +169,31 @@ def test_the_patterns_place_every_module_as_detected(modules: list[str]) -> None
     mapping = LayerMap.from_mapping(dict(proposal.patterns), use_defaults=False)
     for module, layer in proposal.modules:
         assert mapping.layer_of(module) is layer, (module, proposal.patterns)
+
+
+_LAYER_CHOICES = st.sampled_from([D, A, INF, W, C])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(_NAMES, min_size=1, max_size=4).map(".".join), min_size=1, max_size=20),
+    st.dictionaries(
+        _LAYER_CHOICES, st.lists(st.lists(_NAMES, min_size=1, max_size=3).map(".".join), max_size=3)
+    ),
+)
+def test_a_merge_keeps_every_placement_check_makes_today(
+    modules: list[str], written: dict[Layer, list[str]]
+) -> None:
+    proposal = propose(modules)
+    merged = merge(written, proposal, use_defaults=True)
+    combined = {layer: list(patterns) for layer, patterns in written.items()}
+    for layer, patterns in merged.additions:
+        combined.setdefault(layer, []).extend(patterns)
+        assert not set(patterns) & {p for ps in written.values() for p in ps}  # never a duplicate
+    today = LayerMap.from_mapping(written)
+    after = LayerMap.from_mapping(combined)
+    for module, _ in proposal.modules:
+        assert after.layer_of(module) is today.layer_of(module), (module, written, merged.additions)
 
 
 # ---------------------------------------------------------------------- the command

@@ -185,7 +185,9 @@ def merge(written: Mapping[Layer, Sequence[str]], proposal: LayerProposal, use_d
     if, with it, every module the hand-written patterns place stays in its layer and
     every other module lands where detection puts it; a pattern already written (for
     any layer) or that changes nothing is left out. So after the merge `hexcheck check`
-    places every module exactly as before, and the table says so explicitly.
+    places every module exactly as before (with `default-layers = false`, it also places
+    the modules the detection places and no hand-written entry does), and the table says
+    so explicitly.
     """
     detected = dict(proposal.modules)
     by_hand = LayerMap.from_mapping(written, use_defaults=False)
