@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 from hexcheck.adapters.cli import app
 from hexcheck.adapters.pyproject import find_config, load_config
 from hexcheck.core.layers import Layer, LayerMap, detect_layer
-from hexcheck.core.mapping import propose
+from hexcheck.core.mapping import merge, propose
 from tests.conftest import write_project
 
 runner = CliRunner()
@@ -171,6 +171,31 @@ def test_the_patterns_place_every_module_as_detected(modules: list[str]) -> None
         assert mapping.layer_of(module) is layer, (module, proposal.patterns)
 
 
+_LAYER_CHOICES = st.sampled_from([D, A, INF, W, C])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.lists(_NAMES, min_size=1, max_size=4).map(".".join), min_size=1, max_size=20),
+    st.dictionaries(
+        _LAYER_CHOICES, st.lists(st.lists(_NAMES, min_size=1, max_size=3).map(".".join), max_size=3)
+    ),
+)
+def test_a_merge_keeps_every_placement_check_makes_today(
+    modules: list[str], written: dict[Layer, list[str]]
+) -> None:
+    proposal = propose(modules)
+    merged = merge(written, proposal, use_defaults=True)
+    combined = {layer: list(patterns) for layer, patterns in written.items()}
+    for layer, patterns in merged.additions:
+        combined.setdefault(layer, []).extend(patterns)
+        assert not set(patterns) & {p for ps in written.values() for p in ps}  # never a duplicate
+    today = LayerMap.from_mapping(written)
+    after = LayerMap.from_mapping(combined)
+    for module, _ in proposal.modules:
+        assert after.layer_of(module) is today.layer_of(module), (module, written, merged.additions)
+
+
 # ---------------------------------------------------------------------- the command
 
 PROJECT = """\
@@ -215,16 +240,18 @@ def test_init_prints_the_mapping_the_counts_and_what_it_could_not_place(in_tmp: 
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 0, result.output
     out = result.stdout
-    assert out.startswith("hexcheck init: 11 modules in . (source roots: src)\n")
+    assert out.startswith("hexcheck init: 11 modules in . (source roots: src)\nno config: defaults\n")
     assert "  domain                2  shop.domain\n" in out
     assert "  application           2  shop.usecase\n" in out
     assert "  composition           1  shop.main\n" in out
     assert "  unplaced              2\n" in out
     assert "\n  shop (package)\n  shop.helpers\n" in out
+    assert "\n`hexcheck check` places every module so today.\n" in out
     assert (
-        '[tool.hexcheck]\nsource-roots = ["src"]\n\n[tool.hexcheck.layers]\ndomain = ["shop.domain"]\n' in out
-    )
-    assert "`hexcheck init . --write`" in out
+        "Proposed changes to pyproject.toml:\n\n--- /dev/null\n+++ pyproject.toml\n@@ -0,0 +1,9 @@\n"
+        '+[tool.hexcheck]\n+source-roots = ["src"]\n+\n+[tool.hexcheck.layers]\n+domain = ["shop.domain"]\n'
+    ) in out
+    assert "`hexcheck init --write`" in out
     assert not (in_tmp / "pyproject.toml").exists()
 
 
@@ -239,14 +266,141 @@ def test_init_write_keeps_the_rest_of_pyproject_as_it_was(in_tmp: Path) -> None:
         'preset = "strict"\nsource-roots = ["src"]\n',
     ).replace(
         '[tool.hexcheck.layers]\ndomain = ["old.pattern"]  # replaced\n',
-        '[tool.hexcheck.layers]\ndomain = ["shop.domain"]\napplication = ["shop.usecase"]\n'
-        'infrastructure = ["shop.infra"]\nweb = ["shop.presentation"]\ncomposition = ["shop.main"]\n',
+        '[tool.hexcheck.layers]\ndomain = ["old.pattern", "shop.domain"]  # replaced\n'
+        'application = ["shop.usecase"]\ninfrastructure = ["shop.infra"]\nweb = ["shop.presentation"]\n'
+        'composition = ["shop.main"]\n',
     )
+    # The stale hand-written entry is kept, and said to match nothing.
+    assert '  domain = "old.pattern" matches no module\n' in result.stdout
     config = load_config(find_config("."))
     assert config.preset == "strict" and config.source_roots == ("src",)
     assert config.layers.layer_of("shop.usecase.buy") is A
-    assert runner.invoke(app, ["init", "--write"]).exit_code == 0
+    again = runner.invoke(app, ["init", "--write"])
+    assert again.exit_code == 0
+    assert "pyproject.toml already holds this mapping; nothing to change." in again.stdout
     assert (in_tmp / "pyproject.toml").read_text(encoding="utf-8") == written  # idempotent
+
+
+# The trip of issue 13: a team's mapping puts its shared kernel `app.shared` in the
+# domain, with a comment saying why; detection leaves `app.shared` unplaced.
+TEAM_PROJECT = """\
+# file: app/__init__.py
+# file: app/domain/__init__.py
+# file: app/domain/book.py
+from app.shared.money import Money
+# file: app/shared/__init__.py
+# file: app/shared/money.py
+class Money:
+    pass
+# file: app/shared/clock.py
+from app.infrastructure.db import Database
+# file: app/application/__init__.py
+# file: app/application/buy_book.py
+from app.domain.book import Money
+# file: app/api/__init__.py
+# file: app/api/routes.py
+from app.application.buy_book import Money
+# file: app/infrastructure/__init__.py
+# file: app/infrastructure/db.py
+class Database:
+    pass
+# file: app/infrastructure/web/__init__.py
+# file: app/infrastructure/web/health.py
+"""
+
+TEAM_PYPROJECT = """\
+# Shop service: see docs/architecture.md.
+[project]
+name = "shop"  # the distribution name
+
+[tool.hexcheck]
+preset = "strict"
+
+[tool.hexcheck.layers]
+# app.shared holds the domain's building blocks (Money, Clock): domain code too.
+domain = ["app.domain", "app.shared"]
+web = [
+    "app.api",  # the public routers
+    "app.infrastructure.web",  # health checks
+]
+
+[tool.ruff]
+line-length = 100
+"""
+
+TEAM_MERGED_DIFF = """\
+--- pyproject.toml
++++ pyproject.toml
+@@ -12,6 +12,8 @@
+     "app.api",  # the public routers
+     "app.infrastructure.web",  # health checks
+ ]
++application = ["app.application"]
++infrastructure = ["app.infrastructure"]
+\x20
+ [tool.ruff]
+ line-length = 100
+"""
+
+
+def test_init_merges_into_a_hand_written_mapping_and_shows_the_diff_first(in_tmp: Path) -> None:
+    write_project(in_tmp, TEAM_PROJECT)
+    (in_tmp / "pyproject.toml").write_text(TEAM_PYPROJECT, encoding="utf-8")
+    before = runner.invoke(app, ["check", "--no-cache", "--format", "concise"])
+    hex101 = (
+        "app/shared/clock.py:1:1: HEX101 domain module 'app.shared.clock' imports 'app.infrastructure.db'"
+    )
+    assert hex101 in before.stdout
+
+    shown = runner.invoke(app, ["init"])
+    assert shown.exit_code == 0, shown.output
+    assert "Proposed changes to pyproject.toml:\n\n" + TEAM_MERGED_DIFF in shown.stdout
+    assert (in_tmp / "pyproject.toml").read_text(encoding="utf-8") == TEAM_PYPROJECT  # only shown
+    # What check uses today differs from the detection (app.shared is domain by hand).
+    assert "`hexcheck check` places them so today (pyproject.toml's [tool.hexcheck.layers]" in shown.stdout
+    assert (
+        "Elsewhere than detected:\n"
+        "  app.shared, app.shared.clock, app.shared.money: domain (detected: unplaced)\n"
+    ) in shown.stdout
+
+    written = runner.invoke(app, ["init", "--write"])
+    assert written.exit_code == 0, written.output
+    assert "Changes to pyproject.toml:\n\n" + TEAM_MERGED_DIFF + "\nWrote pyproject.toml.\n" in written.stdout
+    text = (in_tmp / "pyproject.toml").read_text(encoding="utf-8")
+    assert text == TEAM_PYPROJECT.replace(
+        "]\n\n[tool.ruff]",
+        ']\napplication = ["app.application"]\ninfrastructure = ["app.infrastructure"]\n\n[tool.ruff]',
+    )
+    after = runner.invoke(app, ["check", "--no-cache", "--format", "concise"])
+    assert after.stdout == before.stdout  # the HEX101 on app.shared is still found
+
+
+def test_init_reports_a_hand_written_entry_it_disagrees_with_and_keeps_it(in_tmp: Path) -> None:
+    write_project(in_tmp, TEAM_PROJECT)
+    # By hand, the routers are application code (detection says web), and an entry is stale.
+    hand = """\
+[tool.hexcheck.layers]
+domain = ["app.domain", "app.money"]  # app.money moved to app.shared
+application = ["app.api"]
+"""
+    (in_tmp / "pyproject.toml").write_text(hand, encoding="utf-8")
+    result = runner.invoke(app, ["init", "--write"])
+    assert result.exit_code == 0, result.output
+    assert (
+        "Kept as written in pyproject.toml, though the detection disagrees (edit them if it is right):\n"
+        '  application = "app.api" places app.api, app.api.routes (detected: web)\n'
+        '  domain = "app.money" matches no module\n'
+    ) in result.stdout
+    assert (in_tmp / "pyproject.toml").read_text(encoding="utf-8") == (
+        "[tool.hexcheck.layers]\n"
+        'domain = ["app.domain", "app.money"]  # app.money moved to app.shared\n'
+        'application = ["app.api", "app.application"]\n'
+        'infrastructure = ["app.infrastructure"]\n'
+        'web = ["app.infrastructure.web"]\n'
+    )
+    config = load_config(find_config("."))
+    assert config.layers.layer_of("app.api.routes") is A  # the hand-written entry still wins
+    assert config.layers.layer_of("app.infrastructure.web.health") is W
 
 
 def test_init_write_appends_a_new_table_and_creates_a_missing_file(in_tmp: Path) -> None:

@@ -182,13 +182,15 @@ def test_every_run_says_what_it_looked_at(in_tmp: Path) -> None:
     )
     result = runner.invoke(app, ["check", "--no-cache", "--format", "concise"])
     assert result.stderr == (
+        "hexcheck: no config: defaults\n"
         "hexcheck: checked 3 files: domain 1, application 0, infrastructure 0, web 1, "
-        "composition 0, 1 unlayered; 1 could not be parsed\n"
+        "composition 0, 1 unlayered; 1 could not be parsed; 1 finding (1 error)\n"
     )
     result = runner.invoke(app, ["check", "--no-cache", "--format", "concise", "--quiet"])
     assert result.stderr == ""
     result = runner.invoke(app, ["check", "--no-cache", "--format", "review"])
-    assert result.stderr == "" and "Modules        domain 1, application 0" in result.stdout
+    assert result.stderr == "hexcheck: no config: defaults\n"
+    assert "Modules        domain 1, application 0" in result.stdout
 
 
 def test_nothing_in_any_layer_is_said_loudly(in_tmp: Path) -> None:

@@ -60,10 +60,12 @@ def write_baseline(path: str, baseline: Baseline, cwd: str | None = None) -> Non
         raise UsageError(f"cannot write the baseline {path}: {error.strerror or error}") from error
 
 
-def read_baseline(path: str, cwd: str | None = None) -> Baseline:
+def read_baseline(path: str, cwd: str | None = None, rewrite: str = "hexcheck baseline") -> Baseline:
     """The baseline in the file at `path`, its paths relative to `cwd` as reports show them.
 
-    Raises `UsageError` naming the file and what is wrong with it.
+    Raises `UsageError` naming the file and what is wrong with it; `rewrite` is the
+    command the message offers to write the file anew (the CLI gives the one for the
+    same project, so that pasting it cannot record another one's findings).
     """
     here = os.path.abspath(cwd if cwd is not None else os.getcwd())
     target = os.path.abspath(os.path.join(here, path))
@@ -71,24 +73,24 @@ def read_baseline(path: str, cwd: str | None = None) -> Baseline:
         with open(target, encoding="utf-8") as handle:
             data = json.load(handle)
     except FileNotFoundError as error:
-        raise UsageError(f"baseline file not found: {path}; `hexcheck baseline` writes one") from error
+        raise UsageError(f"baseline file not found: {path}; `{rewrite}` writes one") from error
     except OSError as error:
         raise UsageError(f"cannot read the baseline {path}: {error.strerror or error}") from error
     except UnicodeDecodeError as error:
         raise UsageError(f"baseline {path}: not valid UTF-8") from error
     except json.JSONDecodeError as error:
         raise UsageError(f"baseline {path}: not valid JSON: {error}") from error
-    return _parse(data, path, os.path.dirname(target), here)
+    return _parse(data, path, os.path.dirname(target), here, rewrite)
 
 
-def _parse(data: Any, path: str, directory: str, cwd: str) -> Baseline:
+def _parse(data: Any, path: str, directory: str, cwd: str, rewrite: str) -> Baseline:
     def wrong(where: str, expected: str) -> UsageError:
         return UsageError(f"baseline {path}: {where}: expected {expected}")
 
     if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
         raise wrong("the top level", 'an object with a "findings" array, as `hexcheck baseline` writes')
     if data.get("version") != VERSION:
-        raise wrong("version", f"{VERSION}; rewrite the file with `hexcheck baseline`")
+        raise wrong("version", f"{VERSION}; rewrite the file with `{rewrite}`")
     counts: dict[tuple[str, str, str], int] = {}
     for index, row in enumerate(data["findings"]):
         where = f"findings[{index}]"

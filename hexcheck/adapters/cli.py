@@ -8,7 +8,10 @@ on stderr; `--debug` adds the traceback.
 from __future__ import annotations
 
 import contextlib
+import difflib
+import json
 import os
+import shlex
 import sys
 import textwrap
 import traceback
@@ -24,12 +27,12 @@ from hexcheck.adapters.baseline_file import display_paths, read_baseline, write_
 from hexcheck.adapters.extraction import sequential
 from hexcheck.adapters.filesystem import discover, source_root
 from hexcheck.adapters.pool import collect_rarely, default_jobs
-from hexcheck.adapters.pyproject import find_config, load_config
+from hexcheck.adapters.pyproject import InitPlan, find_config, load_config
 from hexcheck.adapters.runner import ProgressBar, run_check
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
-from hexcheck.core.layers import LAYERS
+from hexcheck.core.layers import LAYERS, Layer
 from hexcheck.core.mapping import LayerProposal
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
@@ -45,7 +48,32 @@ app = typer.Typer(
     no_args_is_help=True,
     help="Review Python services built in hexagonal architecture, statically.",
     context_settings={"help_option_names": ["-h", "--help"]},
+    # Plain help, as click prints it: rich markup would read `[tool.hexcheck]` in a help
+    # string as a style tag and drop it.
+    rich_markup_mode=None,
 )
+
+
+def _print_version(wanted: bool) -> None:
+    if wanted:
+        typer.echo(f"hexcheck {VERSION}")
+        raise typer.Exit(EXIT_OK)
+
+
+@app.callback()
+def _options(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_print_version,
+            is_eager=True,
+            help="Print hexcheck's version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """Review Python services built in hexagonal architecture, statically."""
 
 
 def _formats() -> dict[str, Callable[[Report, bool], str]]:
@@ -62,11 +90,68 @@ def _split(values: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _config(paths: Sequence[str], config_file: Path | None, overrides: dict[str, Any]) -> Config:
+def _config(
+    paths: Sequence[str], config_file: Path | None, overrides: dict[str, Any]
+) -> tuple[Config, str | None]:
+    """The settings of a run and the file they come from (None: no file, the defaults)."""
     path = str(config_file) if config_file is not None else find_config(paths[0] if paths else ".")
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"config file not found: {config_file}")
-    return load_config(path, overrides or None)
+    return load_config(path, overrides or None), path
+
+
+def _shown(path: str) -> str:
+    """`path` as the user would type it where hexcheck runs: relative when inside."""
+    absolute = os.path.abspath(path)
+    here = os.getcwd()
+    if absolute == here:
+        return "."
+    if absolute.startswith(here.rstrip(os.sep) + os.sep):
+        return os.path.relpath(absolute, here)
+    return absolute
+
+
+def _config_note(path: str | None) -> None:
+    """Say on stderr which configuration file is in effect, if any."""
+    sys.stderr.write(f"hexcheck: config: {_shown(path)}\n" if path else "hexcheck: no config: defaults\n")
+
+
+def _command(*words: str) -> str:
+    """A command line to paste into a shell, each word quoted as needed."""
+    return " ".join(shlex.quote(word) for word in words)
+
+
+class _Project:
+    """What a printed hint needs to act on the same project with the same files: the
+    paths and the options that choose files and rules, exactly as the user gave them.
+
+    (A plain class: a dataclass costs a millisecond of every run's start-up.)
+    """
+
+    __slots__ = ("options", "paths")
+
+    def __init__(
+        self,
+        paths: Sequence[str] | None,
+        config_file: Path | None,
+        select: Sequence[str] | None,
+        ignore: Sequence[str] | None,
+        preset: str | None,
+    ) -> None:
+        options: list[str] = []
+        if config_file is not None:
+            options += ["--config", str(config_file)]
+        for value in select or ():
+            options += ["--select", value]
+        for value in ignore or ():
+            options += ["--ignore", value]
+        if preset:
+            options += ["--preset", preset]
+        self.paths = tuple(paths or ())
+        self.options = tuple(options)
+
+    def command(self, name: str, *extra: str) -> str:
+        return _command("hexcheck", name, *self.paths, *self.options, *extra)
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -81,19 +166,35 @@ def _write(text: str, output: Path | None) -> None:
 
 
 # Arguments and options that several commands share; typer reads them from the annotations.
-Paths = Annotated[Optional[list[str]], typer.Argument(help="Files or directories (default: .)")]  # noqa: UP045
-Select = Annotated[Optional[list[str]], typer.Option(help="Only these codes or prefixes (HEX1,HEX604)")]  # noqa: UP045
-Ignore = Annotated[Optional[list[str]], typer.Option(help="Leave out these codes or prefixes")]  # noqa: UP045
-Preset = Annotated[Optional[str], typer.Option(help="recommended (default) or strict")]  # noqa: UP045
-ConfigFile = Annotated[Optional[Path], typer.Option("--config", help="Read settings from FILE")]  # noqa: UP045
+# Each value's metavar is the word its help text uses (typer's defaults are type names).
+Paths = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Argument(metavar="PATHS", help="Files or directories (default: .)", show_default=False),
+]
+Select = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--select", metavar="CODES", help="Only these codes or prefixes (HEX1,HEX604)"),
+]
+Ignore = Annotated[
+    Optional[list[str]],  # noqa: UP045
+    typer.Option("--ignore", metavar="CODES", help="Leave out these codes or prefixes"),
+]
+Preset = Annotated[
+    Optional[str],  # noqa: UP045
+    typer.Option("--preset", metavar="PRESET", help="recommended (default) or strict"),
+]
+ConfigFile = Annotated[
+    Optional[Path],  # noqa: UP045
+    typer.Option("--config", metavar="FILE", help="Read settings from FILE"),
+]
 Jobs = Annotated[
     Optional[int],  # noqa: UP045
-    typer.Option("--jobs", "-j", min=1, help="Parallel processes (default: CPUs)"),
+    typer.Option("--jobs", "-j", metavar="N", min=1, help="Parallel processes (default: CPUs)"),
 ]
 NoCache = Annotated[bool, typer.Option("--no-cache", help="Neither read nor write the cache")]
 CacheDir = Annotated[
     Optional[Path],  # noqa: UP045
-    typer.Option("--cache-dir", help="Keep the cache in DIR, not the configured cache-dir"),
+    typer.Option("--cache-dir", metavar="DIR", help="Keep the cache in DIR, not the configured cache-dir"),
 ]
 Debug = Annotated[bool, typer.Option("--debug", help="Show tracebacks of internal errors")]
 
@@ -105,11 +206,15 @@ def check_command(
         Optional[str],  # noqa: UP045
         typer.Option(
             "--format",
+            metavar="FORMAT",
             help="review, concise, json, sarif, github, gitlab, junit or markdown "
             "(default: review on a terminal, concise otherwise)",
         ),
     ] = None,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the report to FILE")] = None,  # noqa: UP045
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="FILE", help="Write the report to FILE"),
+    ] = None,
     select: Select = None,
     ignore: Ignore = None,
     preset: Preset = None,
@@ -125,53 +230,89 @@ def check_command(
     baseline_file: Annotated[
         Optional[Path],  # noqa: UP045
         typer.Option(
-            "--baseline", help="Report only findings this baseline (from `hexcheck baseline`) lacks"
+            "--baseline",
+            metavar="FILE",
+            help="Report only findings this baseline (from `hexcheck baseline`) lacks",
         ),
     ] = None,
     strict_baseline: Annotated[
         bool,
         typer.Option("--strict-baseline", help="Fail when the baseline holds entries that are fixed"),
     ] = False,
+    color: Annotated[
+        Optional[str],  # noqa: UP045
+        typer.Option(
+            "--color",
+            metavar="WHEN",
+            help="Colour the review: auto (default: when printing to a terminal, unless "
+            "NO_COLOR is set; FORCE_COLOR forces it), always or never",
+        ),
+    ] = None,
     debug: Debug = False,
 ) -> None:
     """Check PATHS and report every finding."""
 
     def run() -> int:
         targets = list(paths or ["."])
-        config = _config(targets, config_file, _rule_overrides(select, ignore, preset, cache_dir))
+        project = _Project(paths, config_file, select, ignore, preset)
+        config, config_path = _config(
+            targets, config_file, _rule_overrides(select, ignore, preset, cache_dir)
+        )
         formats = _formats()
         terminal = output is None and sys.stdout.isatty()
         name = output_format or ("review" if terminal else "concise")
         if name not in formats:
             raise UsageError(f"unknown format {name!r}; choose one of {', '.join(sorted(formats))}")
+        colored = _use_color(color, output is None and sys.stdout.isatty())
         if strict_baseline and baseline_file is None:
             raise UsageError("--strict-baseline needs --baseline FILE")
+        rewrite = project.command("baseline", "--output", str(baseline_file))
         baseline = None
         if baseline_file is not None:
-            baseline = read_baseline(str(baseline_file)).within(display_paths(targets))
+            baseline = read_baseline(str(baseline_file), rewrite=rewrite).within(display_paths(targets))
+        if not quiet:
+            _config_note(config_path)
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
         report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, baseline)
-        color = terminal and not os.environ.get("NO_COLOR")
-        _write(formats[name](report, color), output)
+        _write(formats[name](report, colored), output)
         if statistics:
             _statistics(report, to_stderr=output is None and name in _machine_formats())
         if not quiet:
-            # The review and the markdown summary already say what was checked.
+            # The review and the markdown summary already say what was checked and found.
             said = output is None and name in ("review", "markdown")
-            _coverage_note(report, said)
-            _baseline_note(report, baseline_file, said)
+            _baseline_note(report, baseline_file, rewrite, said)
+            _layers_warning(report, config_path, targets)
+            if not said:
+                _closing_note(report)
         fixed = report.baseline.fixed_count if report.baseline is not None else 0
         if strict_baseline and fixed:
             entries = _plural(fixed, "entry", "entries")
             sys.stderr.write(
                 f"hexcheck: error: --strict-baseline: {baseline_file} holds {entries} whose "
-                f"findings are fixed; rewrite it with `hexcheck baseline --output {baseline_file}` "
-                "so that the baseline only shrinks\n"
+                f"findings are fixed; rewrite it with `{rewrite}` so that the baseline only shrinks\n"
             )
             return EXIT_FINDINGS
         return EXIT_OK if exit_zero or not report.findings else EXIT_FINDINGS
 
     raise typer.Exit(_guard(run, debug))
+
+
+_COLOR_CHOICES = ("auto", "always", "never")
+
+
+def _use_color(choice: str | None, to_terminal: bool) -> bool:
+    """Whether the review gets ANSI colours: `--color always|never` decides, else a
+    non-empty FORCE_COLOR turns them on, else a non-empty NO_COLOR off (no-color.org,
+    force-color.org), else they follow whether the report goes to a terminal."""
+    if choice is not None and choice not in _COLOR_CHOICES:
+        raise UsageError(f"unknown --color {choice!r}; choose one of {', '.join(_COLOR_CHOICES)}")
+    if choice in ("always", "never"):
+        return choice == "always"
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    if os.environ.get("NO_COLOR"):
+        return False
+    return to_terminal
 
 
 def _rule_overrides(
@@ -218,43 +359,78 @@ def _statistics(report: Report, to_stderr: bool) -> None:
     stream.flush()
 
 
-def _coverage_note(report: Report, said: bool) -> None:
-    """Say on stderr what was checked (unless the report `said` it), loudly when nothing
-    could be placed in a layer."""
+def _checked_text(report: Report) -> str:
+    """`checked 12 files: domain 3, ..., 2 unlayered; 0 could not be parsed`."""
     coverage = report.coverage
-    if not said:
-        layers = ", ".join(f"{layer} {count}" for layer, count in coverage.modules_per_layer)
-        sys.stderr.write(
-            f"hexcheck: checked {_plural(coverage.files, 'file')}: {layers}, {coverage.unlayered} unlayered; "
-            f"{coverage.unparsable} could not be parsed\n"
-        )
+    layers = ", ".join(f"{layer} {count}" for layer, count in coverage.modules_per_layer)
+    return (
+        f"checked {_plural(coverage.files, 'file')}: {layers}, {coverage.unlayered} unlayered; "
+        f"{coverage.unparsable} could not be parsed"
+    )
+
+
+def _findings_text(report: Report) -> str:
+    """`3 findings (2 errors, 1 warning)`, or `no findings`."""
+    if not report.findings:
+        return "no findings"
+    severities = Counter(finding.severity.value for finding in report.findings)
+    parts = [_plural(severities[name], name) for name in ("error", "warning") if severities[name]]
+    parts += [_plural(n, name) for name, n in sorted(severities.items()) if name not in ("error", "warning")]
+    return f"{_plural(len(report.findings), 'finding')} ({', '.join(parts)})"
+
+
+def _closing_note(report: Report) -> None:
+    """The last line on stderr: what was checked, and how many findings were reported."""
+    sys.stderr.write(f"hexcheck: {_checked_text(report)}; {_findings_text(report)}\n")
+
+
+def _layers_warning(report: Report, config_path: str | None, targets: Sequence[str]) -> None:
+    """Say loudly on stderr when no module could be placed in a layer."""
+    coverage = report.coverage
     if coverage.files and not coverage.layered:
+        init = _command("hexcheck", "init", *_project_directory(config_path, targets))
         sys.stderr.write(
             f"hexcheck: warning: none of the {coverage.files} modules falls into a layer, so no "
-            "dependency rule could apply; run `hexcheck init` to map your packages to layers\n"
+            f"dependency rule could apply; run `{init}` to map your packages to layers\n"
         )
 
 
-def _baseline_note(report: Report, baseline_file: Path | None, said: bool) -> None:
-    """Say on stderr (unless the report `said` it) what the baseline held back and what is fixed."""
+def _project_directory(config_path: str | None, targets: Sequence[str]) -> list[str]:
+    """The directory `hexcheck init` should read for a run over `targets`, as a word to
+    paste where hexcheck runs ([] for the current directory)."""
+    if config_path is not None:
+        directory = os.path.dirname(os.path.abspath(config_path))
+    else:
+        first = os.path.abspath(targets[0])
+        directory = first if os.path.isdir(first) else os.path.dirname(first)
+    shown = _shown(directory)
+    return [] if shown == "." else [shown]
+
+
+def _baseline_note(report: Report, baseline_file: Path | None, rewrite: str, said: bool) -> None:
+    """Say on stderr what the baseline held back (unless the report `said` it) and, when
+    entries are fixed, the command that rewrites it for the same project."""
     summary = report.baseline
-    if summary is None or said:
+    if summary is None:
+        return
+    fixed = ""
+    if summary.fixed:
+        entries = _plural(summary.fixed_count, "entry", "entries")
+        fixed = f"{entries} fixed and can be deleted (`{rewrite}` rewrites it)"
+    if said:
+        if fixed:
+            sys.stderr.write(f"hexcheck: baseline {baseline_file}: {fixed}\n")
         return
     text = f"hexcheck: baseline {baseline_file}: {_plural(summary.known, 'known finding')} not reported"
-    if summary.fixed:
-        text += (
-            f"; {_plural(summary.fixed_count, 'entry', 'entries')} fixed and can be deleted "
-            f"(`hexcheck baseline --output {baseline_file}` rewrites it)"
-        )
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(text + (f"; {fixed}" if fixed else "") + "\n")
 
 
 @app.command("baseline")
 def baseline_command(
     paths: Paths = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Write the baseline to FILE")] = Path(
-        DEFAULT_BASELINE
-    ),
+    output: Annotated[
+        Path, typer.Option("--output", "-o", metavar="FILE", help="Write the baseline to FILE")
+    ] = Path(DEFAULT_BASELINE),
     select: Select = None,
     ignore: Ignore = None,
     preset: Preset = None,
@@ -265,21 +441,29 @@ def baseline_command(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors")] = False,
     debug: Debug = False,
 ) -> None:
-    """Record today's findings in a baseline file, for `hexcheck check --baseline FILE`."""
+    """Record today's findings in a baseline file.
+
+    `hexcheck check --baseline FILE` then reports only the findings the file lacks.
+    """
 
     def run() -> int:
         targets = list(paths or ["."])
-        config = _config(targets, config_file, _rule_overrides(select, ignore, preset, cache_dir))
+        project = _Project(paths, config_file, select, ignore, preset)
+        config, config_path = _config(
+            targets, config_file, _rule_overrides(select, ignore, preset, cache_dir)
+        )
+        if not quiet:
+            _config_note(config_path)
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
         report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar)
         baseline = Baseline.of(report.findings)
         write_baseline(str(output), baseline)
         if not quiet:
-            _coverage_note(report, said=False)
+            _layers_warning(report, config_path, targets)
             sys.stderr.write(
-                f"hexcheck: wrote {output}: {_plural(baseline.total, 'finding')} in "
-                f"{_plural(len(baseline.entries), 'entry', 'entries')}; check against it with "
-                f"`hexcheck check --baseline {output}`\n"
+                f"hexcheck: {_checked_text(report)}; wrote {output}: {_plural(baseline.total, 'finding')} "
+                f"in {_plural(len(baseline.entries), 'entry', 'entries')}; check against it with "
+                f"`{project.command('check', '--baseline', str(output))}`\n"
             )
         return EXIT_OK
 
@@ -288,58 +472,154 @@ def baseline_command(
 
 @app.command("init")
 def init_command(
-    path: Annotated[Path, typer.Argument(help="The project's directory (default: .)")] = Path("."),
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="The project's directory (default: .)", show_default=False)
+    ] = Path("."),
     write: Annotated[
         bool,
-        typer.Option("--write", help="Save the mapping in [tool.hexcheck] of the project's pyproject.toml"),
+        typer.Option(
+            "--write",
+            help="Merge the mapping into [tool.hexcheck] of the project's pyproject.toml "
+            "(hand-written entries stay)",
+        ),
     ] = False,
     debug: Debug = False,
 ) -> None:
-    """Detect the source roots and each module's layer, and propose [tool.hexcheck]."""
+    """Detect each module's layer and propose [tool.hexcheck].
+
+    Prints the mapping `hexcheck check` uses today, the detected one, and the change to
+    pyproject.toml as a unified diff; --write applies it.
+    """
 
     def run() -> int:
-        from hexcheck.adapters.pyproject import init_target, render_settings, write_settings
+        from hexcheck.adapters.pyproject import apply_init, init_target, plan_init
         from hexcheck.core.mapping import propose
 
         if not path.is_dir():
             raise UsageError(f"not a directory: {path}")
         directory = os.path.abspath(path)
-        config = _config([directory], None, {})
+        config, config_path = _config([directory], None, {})
         files = discover([directory], config).files
         proposal = propose(file.module for file in files)
         roots = sorted({source_root(file) for file in files})
         shown_roots = [os.path.relpath(root, directory).replace(os.sep, "/") for root in roots]
         source_roots = [] if shown_roots in ([], ["."]) else shown_roots
         packages = {file.module for file in files if file.is_package}
-        typer.echo(_init_text(path, proposal, packages, shown_roots), nl=False)
-        settings = render_settings(source_roots, proposal.patterns)
-        target = init_target(directory)
-        shown_target = os.path.relpath(target)
-        if not write:
-            typer.echo(f"\nProposed configuration:\n\n{settings}")
-            typer.echo(f"Review it, then save it with `hexcheck init {path} --write` (into {shown_target}).")
+        typer.echo(_init_text(path, proposal, packages, shown_roots, config_path), nl=False)
+        if not proposal.modules:
             return EXIT_OK
-        write_settings(target, source_roots, proposal.patterns)
-        typer.echo(f"\nWrote to {shown_target}:\n\n{settings}")
+        typer.echo(_today_text(config, config_path, proposal), nl=False)
+        target = init_target(directory)
+        shown_target = _shown(target)
+        plan = plan_init(target, source_roots, proposal, config.layers.use_defaults)
+        typer.echo(_kept_text(plan, shown_target), nl=False)
+        here = [] if str(path) == "." else [str(path)]
+        if not plan.changes:
+            typer.echo(f"\n{shown_target} already holds this mapping; nothing to change.")
+        else:
+            typer.echo(f"\n{'Changes to' if write else 'Proposed changes to'} {shown_target}:\n")
+            typer.echo(_diff(plan.before, plan.after, shown_target), nl=False)
+            if not write:
+                typer.echo(
+                    f"\nReview them, then apply them with `{_command('hexcheck', 'init', *here, '--write')}`."
+                )
+                return EXIT_OK
+            apply_init(plan)
+            typer.echo(f"\nWrote {shown_target}.")
+        baseline = os.path.join(*here, DEFAULT_BASELINE)
+        record = _command("hexcheck", "baseline", *here, "--output", baseline)
+        compare = _command("hexcheck", "check", *here, "--baseline", baseline)
         typer.echo(
-            "Next: `hexcheck baseline` records today's findings, `hexcheck check --baseline "
-            f"{DEFAULT_BASELINE}` reports only new ones (see docs/adoption.md)."
+            f"Next: `{record}` records today's findings, `{compare}` reports only new ones "
+            "(see docs/adoption.md)."
         )
         return EXIT_OK
 
     raise typer.Exit(_guard(run, debug))
 
 
-def _init_text(path: Path, proposal: LayerProposal, packages: set[str], roots: Sequence[str]) -> str:
+def _diff(before: str, after: str, shown: str) -> str:
+    """A unified diff of the file, as `git diff` prints it (a new file from /dev/null)."""
+    lines = difflib.unified_diff(
+        before.replace("\r\n", "\n").splitlines(keepends=True),
+        after.replace("\r\n", "\n").splitlines(keepends=True),
+        fromfile=shown if before else "/dev/null",
+        tofile=shown,
+    )
+    return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
+
+
+def _today_text(config: Config, config_path: str | None, proposal: LayerProposal) -> str:
+    """The mapping `hexcheck check` uses today: the same as the detection, or its counts
+    per layer and the modules it places elsewhere."""
+    today = {module: config.layers.layer_of(module) for module, _ in proposal.modules}
+    moved: dict[tuple[str, str], list[str]] = {}
+    for module, detected in proposal.modules:
+        if today[module] is not detected:
+            key = (_layer_name(today[module]), _layer_name(detected))
+            moved.setdefault(key, []).append(module)
+    if not moved:
+        return "\n`hexcheck check` places every module so today.\n"
+    source = f"{_shown(config_path)}'s [tool.hexcheck.layers]" if config_path else "the defaults"
+    if config.layers.use_defaults:
+        source += ", then the built-in detection"
+    width = max(len(layer.value) for layer in LAYERS)
+    lines = [""]
+    lines += textwrap.wrap(f"`hexcheck check` places them so today ({source}):", 88)
+    lines.append(f"  {'layer':<{width}}  {'modules':>7}")
+    counts = Counter(today.values())
+    lines += [f"  {layer.value:<{width}}  {counts[layer]:>7}" for layer in LAYERS]
+    lines.append(f"  {'unplaced':<{width}}  {counts[None]:>7}")
+    lines.append("Elsewhere than detected:")
+    for (now, was), modules in sorted(moved.items()):
+        lines += textwrap.wrap(
+            f"{', '.join(modules)}: {now} (detected: {was})",
+            88,
+            initial_indent="  ",
+            subsequent_indent="    ",
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _layer_name(layer: Layer | None) -> str:
+    return layer.value if layer is not None else "unplaced"
+
+
+def _kept_text(plan: InitPlan, shown_target: str) -> str:
+    """The hand-written entries `hexcheck init` keeps although the detection disagrees."""
+    lines: list[str] = []
+    for found in plan.merge.disagreements:
+        modules = ", ".join(found.modules[:3]) + (
+            f" and {len(found.modules) - 3} more" if len(found.modules) > 3 else ""
+        )
+        lines.append(
+            f'  {found.layer.value} = "{found.pattern}" places {modules} (detected: {found.detected.value})'
+        )
+    for layer, pattern in plan.merge.unused:
+        lines.append(f'  {layer.value} = "{pattern}" matches no module')
+    if plan.kept_source_roots is not None:
+        lines.append(f"  source-roots = {json.dumps(list(plan.kept_source_roots))} (detected: other roots)")
+    if not lines:
+        return ""
+    header = f"Kept as written in {shown_target}, though the detection disagrees (edit them if it is right):"
+    return "\n" + "\n".join([header, *lines]) + "\n"
+
+
+def _init_text(
+    path: Path, proposal: LayerProposal, packages: set[str], roots: Sequence[str], config_path: str | None
+) -> str:
     """What `hexcheck init` found: modules per layer with their patterns, and the rest."""
     total = len(proposal.modules)
     lines = [
         f"hexcheck init: {_plural(total, 'module')} in {path} (source roots: {', '.join(roots) or '-'})",
+        f"config: {_shown(config_path)}" if config_path else "no config: defaults",
         "",
     ]
     if not total:
         return "\n".join([*lines, "No Python module found; is this the project's directory?", ""])
     width = max(len(layer.value) for layer in LAYERS)
+    lines.append("The built-in detection places them so:")
     lines.append(f"  {'layer':<{width}}  {'modules':>7}  patterns")
     for layer in LAYERS:
         patterns = ", ".join(proposal.patterns_of(layer)) or "-"
@@ -368,22 +648,31 @@ def _init_text(path: Path, proposal: LayerProposal, packages: set[str], roots: S
 @app.command("graph")
 def graph_command(
     paths: Paths = None,
-    output_format: Annotated[str, typer.Option("--format", help="json, dot, mermaid or html")] = "json",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the graph to FILE")] = None,  # noqa: UP045
+    output_format: Annotated[
+        str, typer.Option("--format", metavar="FORMAT", help="json, dot, mermaid or html")
+    ] = "json",
+    output: Annotated[
+        Optional[Path],  # noqa: UP045
+        typer.Option("--output", "-o", metavar="FILE", help="Write the graph to FILE"),
+    ] = None,
     config_file: ConfigFile = None,
     debug: Debug = False,
 ) -> None:
-    """Print the module import graph and the layer graph (html: with the review)."""
+    """Print the module import graph and the layer graph.
+
+    The html format shows both with the review.
+    """
 
     def run() -> int:
         from hexcheck.engine import check
         from hexcheck.report import graph
 
         targets = list(paths or ["."])
-        config = _config(targets, config_file, {})
+        config, config_path = _config(targets, config_file, {})
         renderers = graph.RENDERERS
         if output_format not in renderers:
             raise UsageError(f"unknown graph format {output_format!r}; choose one of {', '.join(renderers)}")
+        _config_note(config_path)
         found = discover(targets, config)
         facts = sequential(config)(found.files)  # parsed once, for the model and the findings
         model = build_model(found.files, config, lambda files: facts)
@@ -409,9 +698,9 @@ def rules_command() -> None:
 
 @app.command("explain")
 def explain_command(
-    code: Annotated[str, typer.Argument(help="A rule code, like HEX101")],
+    code: Annotated[str, typer.Argument(metavar="CODE", help="A rule code, like HEX101")],
 ) -> None:
-    """Print a rule's documentation: what it finds, why, how to fix, examples."""
+    """Print a rule's documentation: why, how to fix, examples."""
 
     def run() -> int:
         from hexcheck.report.rule_docs import rule_page
@@ -474,6 +763,7 @@ _CHECK_OPTIONS: dict[str, tuple[str, str]] = {
     "--statistics": ("statistics", "flag"),
     "--baseline": ("baseline_file", "path"),
     "--strict-baseline": ("strict_baseline", "flag"),
+    "--color": ("color", "text"),
     "--debug": ("debug", "flag"),
 }
 

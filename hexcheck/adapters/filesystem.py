@@ -18,6 +18,8 @@ import stat
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from hexcheck.adapters import gitignore
+from hexcheck.adapters.gitignore import IgnoreFile
 from hexcheck.core.config import Config
 from hexcheck.core.errors import UsageError
 from hexcheck.core.sources import SourceFile
@@ -39,7 +41,8 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
     """Find the `.py` files under `paths` and name their modules.
 
     A path may be a directory (walked in sorted order, `config.exclude` and
-    `config.extend_exclude` pruning what the walk finds) or a single file (never
+    `config.extend_exclude` pruning what the walk finds, and inside a git work tree
+    what git ignores, unless `config.respect_gitignore` is off) or a single file (never
     excluded: asking for it by name is asking for it). A path that does not exist
     raises `UsageError`.
     """
@@ -156,6 +159,9 @@ class _Dir:
     relative: str  # relative to the walked root, with `/`; "" for the root itself
     ancestors: frozenset[str]  # real paths of the directories above it, itself included
     via_symlink: bool
+    # The ignore files that apply to its entries, weakest first; None outside a git
+    # work tree or with `respect-gitignore = false`.
+    ignores: tuple[IgnoreFile, ...] | None
 
 
 class _Walker:
@@ -163,6 +169,7 @@ class _Walker:
 
     def __init__(self, config: Config, cwd: str) -> None:
         self._cwd = cwd
+        self._respect_gitignore = config.respect_gitignore
         self._config_root = os.path.abspath(os.path.join(cwd, config.root))
         self._excludes = _exclude_matcher(
             [_clean_pattern(p) for p in (*config.exclude, *config.extend_exclude) if p.strip("/.")]
@@ -206,7 +213,8 @@ class _Walker:
     def walk(self, root: str, order: int) -> None:
         real_root = os.path.realpath(root)
         base = _package_root(root)
-        pending = [_Dir(root, real_root, "", frozenset({real_root}), via_symlink=False)]
+        ignores = gitignore.inherited(root) if self._respect_gitignore else None
+        pending = [_Dir(root, real_root, "", frozenset({real_root}), False, ignores)]
         self._visited.add(real_root)
         while pending:
             directory = pending.pop()
@@ -222,12 +230,22 @@ class _Walker:
             self._problem(directory.path, f"cannot read directory: {exc.strerror or exc}")
             return []
         subdirs: list[_Dir] = []
+        ignores = directory.ignores
+        if ignores is not None and any(entry.name == gitignore.GITIGNORE for entry in entries):
+            own = gitignore.read(directory.path)
+            if own is not None:
+                ignores = (*ignores, own)
         for entry in entries:
             relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
             if self._excluded(entry.name, relative, entry.path):
                 continue
             try:
                 is_link = entry.is_symlink()
+                # git never follows a symlink: one to a directory is matched as a file.
+                if ignores and gitignore.is_ignored(
+                    ignores, entry.path, entry.name, not is_link and entry.is_dir(follow_symlinks=False)
+                ):
+                    continue
                 if is_link:
                     target = self._follow(entry.path, entry.name, real_root)
                     if target is None:
@@ -249,7 +267,7 @@ class _Walker:
                     # A symlink to a directory already walked adds nothing but duplicates.
                     self._visited.add(real)
                     subdirs.append(
-                        _Dir(entry.path, real, relative, directory.ancestors | {real}, via_symlink)
+                        _Dir(entry.path, real, relative, directory.ancestors | {real}, via_symlink, ignores)
                     )
             elif is_file and entry.name.endswith(".py"):
                 file_base = self._source_root_of(entry.path) or self._src_root_of(entry.path, relative)

@@ -22,7 +22,7 @@ from typing import Any
 from hexcheck.core.config import DEFAULT_PACKAGE_POLICIES, Config, PackagePolicy
 from hexcheck.core.errors import ConfigError, UsageError
 from hexcheck.core.layers import LAYERS, Layer, LayerMap
-from hexcheck.core.mapping import Patterns
+from hexcheck.core.mapping import LayerMerge, LayerProposal, Patterns, merge
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -291,6 +291,7 @@ _PLAIN: Mapping[str, tuple[str, _Parser]] = {
     "source-roots": ("source_roots", _string_list("a path")),
     "exclude": ("exclude", _string_list("a glob pattern")),
     "extend-exclude": ("extend_exclude", _string_list("a glob pattern")),
+    "respect-gitignore": ("respect_gitignore", _boolean),
     "preset": ("preset", _choice("recommended", "strict")),
     "select": ("select", _codes),
     "ignore": ("ignore", _codes),
@@ -477,23 +478,33 @@ def init_target(directory: str) -> str:
     return os.path.join(directory, PYPROJECT)
 
 
-def render_settings(source_roots: Sequence[str], layers: Patterns) -> str:
-    """`[tool.hexcheck]` with `source-roots` (when given) and the layers table, as TOML."""
-    import tomlkit  # only `hexcheck init` needs it: `hexcheck check` does not load it
+@dataclass(frozen=True, slots=True)
+class InitPlan:
+    """What `hexcheck init` would change in the file at `path` (`before` is "" when the
+    file does not exist), and the hand-written settings it leaves alone."""
 
-    document = tomlkit.document()
-    table = tomlkit.table(is_super_table=False)  # the `[tool.hexcheck]` header, always
-    document.add("tool", tomlkit.table(is_super_table=True))
-    document["tool"]["hexcheck"] = table
-    _put_settings(table, source_roots, layers)
-    return tomlkit.dumps(document)
+    path: str
+    before: str
+    after: str
+    merge: LayerMerge
+    # The hand-written `source-roots`, when they differ from the detected ones.
+    kept_source_roots: tuple[str, ...] | None
+
+    @property
+    def changes(self) -> bool:
+        return self.before != self.after
 
 
-def write_settings(path: str, source_roots: Sequence[str], layers: Patterns) -> None:
-    """Set `source-roots` (when given) and replace the layers table in the file at `path`,
-    keeping everything else in it (other tools' tables, other hexcheck keys, comments and
-    formatting) as it was. A missing file is created. Raises `UsageError` when the file
-    cannot be read, parsed or written; nothing is written then."""
+def plan_init(
+    path: str, source_roots: Sequence[str], proposal: LayerProposal, use_defaults: bool
+) -> InitPlan:
+    """Merge the detected `source_roots` and layer patterns into the file at `path`.
+
+    Nothing hand-written is replaced or reordered: a missing `source-roots` is added, a
+    proposed pattern joins the layers table only where `merge` finds it changes no
+    hand-written placement, and every other table, key, comment and blank line of the
+    file stays as it was. Raises `UsageError` when the file cannot be read or parsed.
+    """
     import tomlkit
     from tomlkit.exceptions import TOMLKitError
 
@@ -509,14 +520,24 @@ def write_settings(path: str, source_roots: Sequence[str], layers: Patterns) -> 
     except TOMLKitError as error:
         raise UsageError(f"cannot update {path}: invalid TOML: {error}") from error
     table = _hexcheck_table(document, path)
+    written = _written_layers(table)
+    merged = merge(written, proposal, use_defaults)
+    kept: tuple[str, ...] | None = None
     if table is None:
         # No table yet: appended as text, so not a byte of the file changes (tomlkit
         # would put it after the first `[tool.*]` table, without its header).
-        settings = render_settings(source_roots, layers)
+        settings = render_settings(source_roots, merged.additions)
         updated = f"{text.rstrip()}\n\n{settings}" if text.strip() else settings
     else:
-        _put_settings(table, source_roots, layers)
+        present = table.get("source-roots")
+        if present is None and source_roots:
+            table["source-roots"] = list(source_roots)
+        elif present is not None and list(present) != list(source_roots):
+            kept = tuple(str(root) for root in present)
+        _add_layers(table, merged.additions)
         updated = tomlkit.dumps(document)
+    if updated == text:
+        return InitPlan(path, text, text, merged, kept)
     updated = updated.replace("\r\n", "\n").rstrip("\n") + "\n"
     try:
         tomllib.loads(updated)
@@ -524,11 +545,29 @@ def write_settings(path: str, source_roots: Sequence[str], layers: Patterns) -> 
         raise UsageError(f"cannot update {path}: the result would not be valid TOML ({error})") from error
     if "\r\n" in text:  # a file with Windows line ends keeps them
         updated = updated.replace("\n", "\r\n")
+    return InitPlan(path, text, updated, merged, kept)
+
+
+def apply_init(plan: InitPlan) -> None:
+    """Write `plan.after` into its file; raises `UsageError` when it cannot."""
     try:
-        with open(path, "w", encoding="utf-8", newline="") as handle:
-            handle.write(updated)
+        with open(plan.path, "w", encoding="utf-8", newline="") as handle:
+            handle.write(plan.after)
     except OSError as error:
-        raise UsageError(f"cannot write {path}: {error.strerror or error}") from error
+        raise UsageError(f"cannot write {plan.path}: {error.strerror or error}") from error
+
+
+def _written_layers(table: Any) -> dict[Layer, list[str]]:
+    """The hand-written `layers` table of hexcheck's `table` (None: no table)."""
+    layers = table.get("layers") if table is not None else None
+    if not isinstance(layers, Mapping):
+        return {}
+    written: dict[Layer, list[str]] = {}
+    for key, patterns in layers.items():
+        layer = _layer(str(key))
+        if layer is not None and isinstance(patterns, list):
+            written[layer] = [str(pattern) for pattern in patterns]
+    return written
 
 
 def _hexcheck_table(document: Any, path: str) -> Any:
@@ -548,16 +587,41 @@ def _hexcheck_table(document: Any, path: str) -> Any:
     return found
 
 
-def _put_settings(table: Any, source_roots: Sequence[str], layers: Patterns) -> None:
+def _add_layers(table: Any, additions: Patterns) -> None:
+    """Append `additions` to the layers table of `table` (created when missing): to a
+    layer's array when it has one, else as a new key after the hand-written ones."""
     import tomlkit
 
-    if source_roots:
-        table["source-roots"] = list(source_roots)
-    mapping = tomlkit.table()
-    mapping.trivia.indent = "\n"
-    for layer, patterns in layers:
+    if not additions:
+        return
+    mapping = table.get("layers")
+    created = mapping is None
+    if created:
+        mapping = tomlkit.table()
+        mapping.trivia.indent = "\n"
+        table["layers"] = mapping
+    for layer, patterns in additions:
+        existing = mapping.get(layer.value)
+        if existing is not None:
+            existing.extend(patterns)
+            continue
         array = tomlkit.array()
         array.extend(patterns)
         array.multiline(len(patterns) > 1)
         mapping[layer.value] = array
-    table["layers"] = mapping
+    if created:
+        mapping.add(tomlkit.nl())  # a blank line before the table that follows
+
+
+def render_settings(source_roots: Sequence[str], layers: Patterns) -> str:
+    """`[tool.hexcheck]` with `source-roots` (when given) and the layers table, as TOML."""
+    import tomlkit  # only `hexcheck init` needs it: `hexcheck check` does not load it
+
+    document = tomlkit.document()
+    table = tomlkit.table(is_super_table=False)  # the `[tool.hexcheck]` header, always
+    document.add("tool", tomlkit.table(is_super_table=True))
+    document["tool"]["hexcheck"] = table
+    if source_roots:
+        table["source-roots"] = list(source_roots)
+    _add_layers(table, layers)
+    return tomlkit.dumps(document)

@@ -66,6 +66,7 @@ class Config:
     per_file_ignores: tuple[tuple[str, tuple[str, ...]], ...] = ()
     exclude: tuple[str, ...] = DEFAULT_EXCLUDE
     extend_exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True  # inside a git work tree, skip what git ignores
     cache_dir: str = ".hexcheck_cache"
     parse_timeout: float = 10.0
     max_file_bytes: int = 2_000_000

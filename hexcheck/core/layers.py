@@ -154,7 +154,7 @@ def pattern_matches(pattern: str, module: str) -> bool:
     return _pattern_regex(pattern).match(module) is not None
 
 
-def _specificity(pattern: str) -> tuple[int, int]:
+def specificity(pattern: str) -> tuple[int, int]:
     parts = pattern.split(".")
     return (sum(1 for p in parts if "*" not in p), len(parts))
 
@@ -183,7 +183,7 @@ class LayerMap:
         for layer, layer_patterns in self.patterns:
             for pattern in layer_patterns:
                 if pattern_matches(pattern, module):
-                    rank = _specificity(pattern)
+                    rank = specificity(pattern)
                     if best is None or rank > best[0]:
                         best = (rank, layer)
         if best is not None:

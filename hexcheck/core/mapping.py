@@ -10,10 +10,10 @@ of every pattern. Bounded contexts laid out alike then share one pattern
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from hexcheck.core.layers import LAYERS, Layer, LayerMap, detect_layer, pattern_matches
+from hexcheck.core.layers import LAYERS, Layer, LayerMap, detect_layer, pattern_matches, specificity
 
 Patterns = tuple[tuple[Layer, tuple[str, ...]], ...]
 
@@ -156,3 +156,101 @@ def _places(patterns: Mapping[str, Layer], layers: Mapping[str, Layer | None]) -
         by_layer.setdefault(layer, []).append(pattern)
     mapping = LayerMap.from_mapping(by_layer, use_defaults=False)
     return all(mapping.layer_of(module) is layer for module, layer in layers.items())
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """A hand-written pattern that places `modules` in `layer`, where the built-in
+    detection sees `detected`; `hexcheck init` reports it and keeps the pattern."""
+
+    pattern: str
+    layer: Layer
+    detected: Layer
+    modules: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class LayerMerge:
+    """What `hexcheck init` adds to a hand-written layers table, and what it leaves alone."""
+
+    additions: Patterns  # patterns to append, per layer, in the proposal's order
+    disagreements: tuple[Disagreement, ...]
+    unused: tuple[tuple[Layer, str], ...]  # hand-written patterns that match no module
+
+
+def merge(written: Mapping[Layer, Sequence[str]], proposal: LayerProposal, use_defaults: bool) -> LayerMerge:
+    """The proposal's patterns that can join the hand-written table `written`.
+
+    A hand-written entry always stays and always wins: a proposed pattern is added only
+    if, with it, every module the hand-written patterns place stays in its layer and
+    every other module lands where detection puts it; a pattern already written (for
+    any layer) or that changes nothing is left out. So after the merge `hexcheck check`
+    places every module exactly as before (with `default-layers = false`, it also places
+    the modules the detection places and no hand-written entry does), and the table says
+    so explicitly.
+    """
+    detected = dict(proposal.modules)
+    by_hand = LayerMap.from_mapping(written, use_defaults=False)
+    expected = {module: by_hand.layer_of(module) or layer for module, layer in detected.items()}
+    present = {pattern for patterns in written.values() for pattern in patterns}
+    candidates = [
+        (layer, pattern)
+        for layer, patterns in proposal.patterns
+        for pattern in patterns
+        if pattern not in present
+        and any(pattern_matches(pattern, module) and by_hand.layer_of(module) is None for module in detected)
+    ]
+    while True:
+        merged = _with(written, candidates)
+        mapping = LayerMap.from_mapping(merged, use_defaults)
+        wrong = [module for module in detected if mapping.layer_of(module) is not expected[module]]
+        culprits = {_deciding(candidates, module) for module in wrong} - {None}
+        if not culprits:
+            break
+        candidates = [candidate for candidate in candidates if candidate not in culprits]
+    additions = tuple(
+        (layer, tuple(pattern for found, pattern in candidates if found is layer))
+        for layer in LAYERS
+        if any(found is layer for found, _ in candidates)
+    )
+    return LayerMerge(additions, _disagreements(written, detected), _unused(written, detected))
+
+
+def _with(
+    written: Mapping[Layer, Sequence[str]], added: Sequence[tuple[Layer, str]]
+) -> dict[Layer, list[str]]:
+    merged = {layer: list(patterns) for layer, patterns in written.items()}
+    for layer, pattern in added:
+        merged.setdefault(layer, []).append(pattern)
+    return merged
+
+
+def _deciding(candidates: Sequence[tuple[Layer, str]], module: str) -> tuple[Layer, str] | None:
+    """The most specific of `candidates` that matches `module`, if any."""
+    matching = [candidate for candidate in candidates if pattern_matches(candidate[1], module)]
+    return max(matching, key=lambda candidate: specificity(candidate[1]), default=None)
+
+
+def _disagreements(
+    written: Mapping[Layer, Sequence[str]], detected: Mapping[str, Layer | None]
+) -> tuple[Disagreement, ...]:
+    by_pattern: dict[tuple[str, Layer, Layer], list[str]] = {}
+    for module, layer in detected.items():
+        placing = _deciding([(lay, p) for lay in LAYERS for p in written.get(lay, ())], module)
+        if placing is not None and layer is not None and placing[0] is not layer:
+            by_pattern.setdefault((placing[1], placing[0], layer), []).append(module)
+    return tuple(
+        Disagreement(pattern, layer, found, tuple(modules))
+        for (pattern, layer, found), modules in sorted(by_pattern.items())
+    )
+
+
+def _unused(
+    written: Mapping[Layer, Sequence[str]], detected: Mapping[str, Layer | None]
+) -> tuple[tuple[Layer, str], ...]:
+    return tuple(
+        (layer, pattern)
+        for layer in LAYERS
+        for pattern in written.get(layer, ())
+        if not any(pattern_matches(pattern, module) for module in detected)
+    )

@@ -170,8 +170,8 @@ def baseline_text(report: Report) -> str:
     text = f"{plural(summary.known, 'known finding')} not reported"
     if summary.fixed:
         text += (
-            f"; {plural(summary.fixed_count, 'entry', 'entries')} fixed: "
-            "`hexcheck baseline` rewrites the file without them"
+            f"; {plural(summary.fixed_count, 'entry', 'entries')} fixed and can be deleted "
+            "by rewriting the baseline file"
         )
     return text
 

@@ -1320,7 +1320,7 @@ class BookResponse(BaseModel):
     title: str
     tags: list[str] = []
     ratings: dict[str, int] = {}
-    extra: dict[str, Any] = {}  # parameterised: SPEC reports only bare containers
+    extra: dict[str, Any] = {}  # parameterised: only bare containers are reported
     subtitle: Optional[str] = None
     _cache: dict = {}  # private attribute, not a field
 """,
