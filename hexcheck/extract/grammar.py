@@ -1,0 +1,132 @@
+"""Which Python grammar a file needs, against the one grammar hexcheck reads.
+
+hexcheck reads everything the pinned LibCST (1.9) parses: Python 3.8 to 3.14, and the
+3.15 forms LibCST already reads (lazy imports, unpacking in comprehensions). LibCST's
+native parser reads that whole grammar whatever interpreter runs it. The running
+interpreter's `ast`, which gives positions and the syntax errors only CPython reports,
+reads only its own grammar: on Python 3.11 it rejects `def first[T](items: list[T]) -> T`.
+
+So when `ast` rejects a file LibCST read, this module tells the two causes apart: the
+error lies in a construct newer than the running interpreter (the file is fine; positions
+then come from LibCST), or it does not (a real syntax error).
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import libcst as cst
+
+from hexcheck.core.facts import Span
+
+# The grammar hexcheck reads; the README's "Python grammar" states the same.
+NEWEST = (3, 15)
+TARGET = "Python 3.8 to 3.14 and the lazy imports and comprehension unpacking of 3.15"
+
+
+def version_text(version: tuple[int, int]) -> str:
+    return f"{version[0]}.{version[1]}"
+
+
+@dataclass(frozen=True)
+class Construct:
+    """A piece of syntax that only Pythons from `version` on accept."""
+
+    description: str
+    version: tuple[int, int]
+    node: cst.CSTNode
+
+
+def _constructs(node: cst.CSTNode) -> Iterator[Construct]:
+    """The constructs of a newer grammar than 3.10 (the oldest interpreter hexcheck runs on)."""
+    kind = type(node)
+    if kind is cst.TypeAlias:
+        yield Construct("a `type` alias (PEP 695)", (3, 12), node)
+    elif kind is cst.TypeParameters:
+        yield Construct("a type parameter list (PEP 695)", (3, 12), node)
+    elif kind is cst.TypeParam and getattr(node, "default", None) is not None:
+        yield Construct("a type parameter default (PEP 696)", (3, 13), node)
+    elif kind is cst.FormattedString:
+        # Any f-string may use what PEP 701 allows (the same quotes nested, backslashes,
+        # comments, line breaks in a single-quoted one); older tokenizers fail inside it.
+        yield Construct("an f-string in Python 3.12 syntax (PEP 701)", (3, 12), node)
+    elif kind is cst.TemplatedString:
+        yield Construct("a t-string (PEP 750)", (3, 14), node)
+    elif kind is cst.ExceptHandler or kind is cst.ExceptStarHandler:
+        caught = getattr(node, "type", None)
+        if type(caught) is cst.Tuple and not caught.lpar:
+            yield Construct("`except` with several types and no parentheses (PEP 758)", (3, 14), node)
+        if kind is cst.ExceptStarHandler:
+            yield Construct("`except*` (PEP 654)", (3, 11), node)
+    elif kind is cst.Index and getattr(node, "star", None) is not None:
+        yield Construct("a starred subscript (PEP 646)", (3, 11), node)
+    elif kind is cst.LazyImport or kind is cst.LazyImportFrom:
+        yield Construct("a lazy import (PEP 810)", (3, 15), node)
+    elif kind is cst.StarredDictComp or (
+        (kind is cst.ListComp or kind is cst.SetComp or kind is cst.GeneratorExp)
+        and type(getattr(node, "elt", None)) is cst.StarredElement
+    ):
+        yield Construct("unpacking in a comprehension (PEP 798)", (3, 15), node)
+    elif kind is cst.Param:
+        annotation = getattr(node, "annotation", None)
+        if annotation is not None and type(annotation.annotation) is cst.StarredElement:
+            yield Construct("a starred `*args` annotation (PEP 646)", (3, 11), node)
+
+
+class _Finder(cst.CSTVisitor):
+    def __init__(self, newer_than: tuple[int, int]) -> None:
+        super().__init__()
+        self.newer_than = newer_than
+        self.found: list[Construct] = []
+
+    def on_visit(self, node: cst.CSTNode) -> bool:
+        self.found.extend(c for c in _constructs(node) if c.version > self.newer_than)
+        return True
+
+
+def newer_construct_at(
+    module: cst.Module, spans: dict[int, Span], line: int, running: tuple[int, int] | None = None
+) -> Construct | None:
+    """The construct newer than the running Python that holds `line`, if there is one.
+
+    `spans` are LibCST's positions of every node (`positions.provider_spans`). Walked only
+    for files the running `ast` rejects, so the generic visitor's cost does not matter.
+    """
+    finder = _Finder(running or running_python())
+    module.visit(finder)
+    for construct in finder.found:
+        span = spans.get(id(construct.node))
+        if span is not None and span.line <= line <= span.end_line:
+            return construct
+    return None
+
+
+# The openings of the constructs above, as they look on a line of source.
+_NEWER_SYNTAX = re.compile(
+    r"""\b(def|class)\s+\w+\s*\[      # type parameters
+    | ^\s*type\s+\w                   # a `type` alias
+    | (^|[^\w.])[rRbB]?[fFtT][rR]?["'] # an f-string or a t-string
+    | \bexcept\s*\*                   # except*
+    | \bexcept\s+[^:(]*,              # except A, B:
+    | ^\s*lazy\s+(import|from)\b      # a lazy import
+    | [\[{(]\s*\*                     # unpacking in a comprehension
+    """,
+    re.VERBOSE,
+)
+
+
+def may_hold_newer_syntax(text: str) -> bool:
+    """Whether a line of source may hold a construct newer than the running Python.
+
+    For files LibCST rejects, no tree says which constructs they hold, and an interpreter
+    older than the file reports its first newer construct as the error; its line is then
+    not where the file is broken.
+    """
+    return running_python() < NEWEST and _NEWER_SYNTAX.search(text) is not None
+
+
+def running_python() -> tuple[int, int]:
+    return sys.version_info[0], sys.version_info[1]
