@@ -162,7 +162,7 @@ def _spans(source: bytes, tree: cst.Module) -> dict[int, Span]:
 def _syntax_problem(source: bytes, error: cst.ParserSyntaxError) -> ParseProblem:
     """Why LibCST rejected a file: a syntax error, in CPython's words when it has them
     (they are the ones users know), or syntax of a Python newer than hexcheck reads."""
-    line, column = error.raw_line, error.raw_column
+    line, column = _libcst_position(source, error)
     construct = _snippet(_line_text(source, line))
     try:
         _ast_parse(source)
@@ -187,6 +187,20 @@ def _syntax_problem(source: bytes, error: cst.ParserSyntaxError) -> ParseProblem
     if "expected one of" in message or not message:
         message = "invalid syntax"
     return _located("syntax error", message.removeprefix("parser error: "), line, column, construct)
+
+
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _libcst_position(source: bytes, error: cst.ParserSyntaxError) -> tuple[int, int]:
+    """Where LibCST stopped: its message says (`error at 2:5`, the unexpected token, the
+    column from 0), its `raw_line` is at times the line after; past the end, the last line."""
+    found = _LIBCST_POSITION.search(error.message)
+    if found is None:
+        return error.raw_line, error.raw_column
+    last = max(source.count(b"\n") + (0 if source.endswith(b"\n") else 1), 1)
+    line = int(found.group(1))
+    return (line, int(found.group(2))) if line <= last else (last, 0)
 
 
 def _cpython_problem(source: bytes, error: SyntaxError) -> ParseProblem:
