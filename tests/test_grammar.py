@@ -118,6 +118,13 @@ def test_a_syntax_error_after_newer_syntax_is_found_where_it_is() -> None:
     assert problem.startswith("3: syntax error at line 3, `")
 
 
+def test_an_error_in_an_old_style_f_string_is_an_error_on_every_python() -> None:
+    # Nothing of PEP 701 in its fields: Python 3.10 and 3.11 read this f-string's grammar.
+    problem = _problem(b'greeting = f"hello \\N{NO SUCH NAME} {name}"\n')
+    assert problem.startswith("1: syntax error at line 1, `")
+    assert "unknown Unicode character name" in problem
+
+
 @pytest.mark.parametrize(
     "source",
     [

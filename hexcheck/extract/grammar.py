@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import libcst as cst
 
@@ -49,9 +50,7 @@ def _constructs(node: cst.CSTNode) -> Iterator[Construct]:
         yield Construct("a type parameter list (PEP 695)", (3, 12), node)
     elif kind is cst.TypeParam and getattr(node, "default", None) is not None:
         yield Construct("a type parameter default (PEP 696)", (3, 13), node)
-    elif kind is cst.FormattedString:
-        # Any f-string may use what PEP 701 allows (the same quotes nested, backslashes,
-        # comments, line breaks in a single-quoted one); older tokenizers fail inside it.
+    elif kind is cst.FormattedString and _uses_pep_701(cast(cst.FormattedString, node)):
         yield Construct("an f-string in Python 3.12 syntax (PEP 701)", (3, 12), node)
     elif kind is cst.TemplatedString:
         yield Construct("a t-string (PEP 750)", (3, 14), node)
@@ -74,6 +73,29 @@ def _constructs(node: cst.CSTNode) -> Iterator[Construct]:
         annotation = getattr(node, "annotation", None)
         if annotation is not None and type(annotation.annotation) is cst.StarredElement:
             yield Construct("a starred `*args` annotation (PEP 646)", (3, 11), node)
+
+
+def _uses_pep_701(node: cst.FormattedString) -> bool:
+    """Whether an f-string's replacement fields hold what only Python 3.12 allows: its own
+    quote, a backslash, a comment, or a line break in a one-line f-string."""
+    quote = node.start.lstrip("fFrRbBtT")
+    return _fields_use_pep_701(node.parts, quote)
+
+
+def _fields_use_pep_701(parts: Sequence[cst.BaseFormattedStringContent], quote: str) -> bool:
+    for part in parts:
+        if type(part) is not cst.FormattedStringExpression:
+            continue  # literal text: the same in every grammar
+        # The field without its format spec, whose literal text may hold `#` or `\`.
+        code = _CODE.code_for_node(part.with_changes(format_spec=None))
+        if quote[0] in code or "\\" in code or "#" in code or (len(quote) == 1 and "\n" in code):
+            return True
+        if part.format_spec and _fields_use_pep_701(part.format_spec, quote):
+            return True
+    return False
+
+
+_CODE = cst.Module(body=[])
 
 
 class _Finder(cst.CSTVisitor):
