@@ -64,8 +64,8 @@ from hexcheck.core.facts import (
 from hexcheck.extract.grammar import (
     NEWEST,
     TARGET,
+    holds_newer_syntax,
     may_hold_newer_syntax,
-    newer_construct_at,
     running_python,
     version_text,
 )
@@ -146,7 +146,7 @@ def _spans(source: bytes, tree: cst.Module) -> dict[int, Span]:
         ast_tree = _ast_parse(source)
     except SyntaxError as error:
         every_node = provider_spans(tree)
-        if newer_construct_at(tree, every_node, error.lineno or 1) is None:
+        if not holds_newer_syntax(tree, every_node, error.lineno or 1):
             raise _Unparsable(_cpython_problem(source, error)) from None
         return libcst_spans(tree, every_node)
     except (RecursionError, MemoryError):

@@ -8,15 +8,16 @@ reads only its own grammar: on Python 3.11 it rejects `def first[T](items: list[
 
 So when `ast` rejects a file LibCST read, this module tells the two causes apart: the
 error lies in a construct newer than the running interpreter (the file is fine; positions
-then come from LibCST), or it does not (a real syntax error).
+then come from LibCST), or it does not (a real syntax error). For a file LibCST rejects,
+with no tree to look in, `may_hold_newer_syntax` tells from the text of CPython's error
+line whether that error may be such a construct rather than where the file is broken.
 """
 
 from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from typing import cast
 
 import libcst as cst
@@ -32,47 +33,37 @@ def version_text(version: tuple[int, int]) -> str:
     return f"{version[0]}.{version[1]}"
 
 
-@dataclass(frozen=True)
-class Construct:
-    """A piece of syntax that only Pythons from `version` on accept."""
-
-    description: str
-    version: tuple[int, int]
-    node: cst.CSTNode
-
-
-def _constructs(node: cst.CSTNode) -> Iterator[Construct]:
-    """The constructs of a newer grammar than 3.10 (the oldest interpreter hexcheck runs on)."""
+def _needs(node: cst.CSTNode) -> tuple[int, int] | None:
+    """The Python whose grammar a node needs, when newer than 3.10 (the oldest hexcheck runs on)."""
     kind = type(node)
-    if kind is cst.TypeAlias:
-        yield Construct("a `type` alias (PEP 695)", (3, 12), node)
-    elif kind is cst.TypeParameters:
-        yield Construct("a type parameter list (PEP 695)", (3, 12), node)
-    elif kind is cst.TypeParam and getattr(node, "default", None) is not None:
-        yield Construct("a type parameter default (PEP 696)", (3, 13), node)
-    elif kind is cst.FormattedString and _uses_pep_701(cast(cst.FormattedString, node)):
-        yield Construct("an f-string in Python 3.12 syntax (PEP 701)", (3, 12), node)
-    elif kind is cst.TemplatedString:
-        yield Construct("a t-string (PEP 750)", (3, 14), node)
-    elif kind is cst.ExceptHandler or kind is cst.ExceptStarHandler:
+    if kind is cst.TypeAlias or kind is cst.TypeParameters:  # PEP 695
+        return (3, 12)
+    if kind is cst.TypeParam and getattr(node, "default", None) is not None:  # PEP 696
+        return (3, 13)
+    if kind is cst.FormattedString and _uses_pep_701(cast(cst.FormattedString, node)):
+        return (3, 12)
+    if kind is cst.TemplatedString:  # PEP 750
+        return (3, 14)
+    if kind is cst.ExceptHandler or kind is cst.ExceptStarHandler:
         caught = getattr(node, "type", None)
-        if type(caught) is cst.Tuple and not caught.lpar:
-            yield Construct("`except` with several types and no parentheses (PEP 758)", (3, 14), node)
-        if kind is cst.ExceptStarHandler:
-            yield Construct("`except*` (PEP 654)", (3, 11), node)
-    elif kind is cst.Index and getattr(node, "star", None) is not None:
-        yield Construct("a starred subscript (PEP 646)", (3, 11), node)
-    elif kind is cst.LazyImport or kind is cst.LazyImportFrom:
-        yield Construct("a lazy import (PEP 810)", (3, 15), node)
-    elif kind is cst.StarredDictComp or (
+        if type(caught) is cst.Tuple and not caught.lpar:  # `except A, B:`, PEP 758
+            return (3, 14)
+        return (3, 11) if kind is cst.ExceptStarHandler else None  # PEP 654
+    if kind is cst.Index and getattr(node, "star", None) is not None:  # `tuple[*Ts]`, PEP 646
+        return (3, 11)
+    if kind is cst.Param:  # `*args: *Ts`, PEP 646
+        annotation = getattr(node, "annotation", None)
+        if annotation is not None and type(annotation.annotation) is cst.StarredElement:
+            return (3, 11)
+        return None
+    if kind is cst.LazyImport or kind is cst.LazyImportFrom:  # PEP 810
+        return (3, 15)
+    if kind is cst.StarredDictComp or (  # `[*row for row in rows]`, PEP 798
         (kind is cst.ListComp or kind is cst.SetComp or kind is cst.GeneratorExp)
         and type(getattr(node, "elt", None)) is cst.StarredElement
     ):
-        yield Construct("unpacking in a comprehension (PEP 798)", (3, 15), node)
-    elif kind is cst.Param:
-        annotation = getattr(node, "annotation", None)
-        if annotation is not None and type(annotation.annotation) is cst.StarredElement:
-            yield Construct("a starred `*args` annotation (PEP 646)", (3, 11), node)
+        return (3, 15)
+    return None
 
 
 def _uses_pep_701(node: cst.FormattedString) -> bool:
@@ -102,31 +93,33 @@ class _Finder(cst.CSTVisitor):
     def __init__(self, newer_than: tuple[int, int]) -> None:
         super().__init__()
         self.newer_than = newer_than
-        self.found: list[Construct] = []
+        self.found: list[cst.CSTNode] = []
 
     def on_visit(self, node: cst.CSTNode) -> bool:
-        self.found.extend(c for c in _constructs(node) if c.version > self.newer_than)
+        needs = _needs(node)
+        if needs is not None and needs > self.newer_than:
+            self.found.append(node)
         return True
 
 
-def newer_construct_at(
+def holds_newer_syntax(
     module: cst.Module, spans: dict[int, Span], line: int, running: tuple[int, int] | None = None
-) -> Construct | None:
-    """The construct newer than the running Python that holds `line`, if there is one.
+) -> bool:
+    """Whether `line` lies in a construct of a newer Python than the running one.
 
     `spans` are LibCST's positions of every node (`positions.provider_spans`). Walked only
     for files the running `ast` rejects, so the generic visitor's cost does not matter.
     """
     finder = _Finder(running or running_python())
     module.visit(finder)
-    for construct in finder.found:
-        span = spans.get(id(construct.node))
+    for node in finder.found:
+        span = spans.get(id(node))
         if span is not None and span.line <= line <= span.end_line:
-            return construct
-    return None
+            return True
+    return False
 
 
-# The openings of the constructs above, as they look on a line of source.
+# The openings of the constructs `_needs` knows, as they look on a line of source.
 _NEWER_SYNTAX = re.compile(
     r"""\b(def|class)\s+\w+\s*\[      # type parameters
     | ^\s*type\s+\w                   # a `type` alias
