@@ -76,7 +76,7 @@ from hexcheck.extract.positions import (
     child_nodes,
     iter_calls,
     libcst_spans,
-    provider_spans,
+    provider_positions,
     span_of,
 )
 from hexcheck.extract.version import EXTRACTOR_VERSION
@@ -145,10 +145,10 @@ def _spans(source: bytes, tree: cst.Module) -> dict[int, Span]:
     try:
         ast_tree = _ast_parse(source)
     except SyntaxError as error:
-        every_node = provider_spans(tree)
-        if not holds_newer_syntax(tree, every_node, error.lineno or 1):
+        positions = provider_positions(tree)
+        if not holds_newer_syntax(positions, error.lineno or 1):
             raise _Unparsable(_cpython_problem(source, error)) from None
-        return libcst_spans(tree, every_node)
+        return libcst_spans(tree, {id(node): span for node, span in positions.items()})
     except (RecursionError, MemoryError):
         raise _Unparsable(ParseProblem("nesting too deep to parse")) from None
     except ValueError as error:

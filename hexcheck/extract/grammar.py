@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import cast
 
 import libcst as cst
@@ -89,33 +89,20 @@ def _fields_use_pep_701(parts: Sequence[cst.BaseFormattedStringContent], quote: 
 _CODE = cst.Module(body=[])
 
 
-class _Finder(cst.CSTVisitor):
-    def __init__(self, newer_than: tuple[int, int]) -> None:
-        super().__init__()
-        self.newer_than = newer_than
-        self.found: list[cst.CSTNode] = []
-
-    def on_visit(self, node: cst.CSTNode) -> bool:
-        needs = _needs(node)
-        if needs is not None and needs > self.newer_than:
-            self.found.append(node)
-        return True
-
-
 def holds_newer_syntax(
-    module: cst.Module, spans: dict[int, Span], line: int, running: tuple[int, int] | None = None
+    positions: Mapping[cst.CSTNode, Span], line: int, running: tuple[int, int] | None = None
 ) -> bool:
     """Whether `line` lies in a construct of a newer Python than the running one.
 
-    `spans` are LibCST's positions of every node (`positions.provider_spans`). Walked only
-    for files the running `ast` rejects, so the generic visitor's cost does not matter.
+    `positions` are LibCST's, of every node (`positions.provider_positions`): only for
+    files the running `ast` rejects, which then need them anyway.
     """
-    finder = _Finder(running or running_python())
-    module.visit(finder)
-    for node in finder.found:
-        span = spans.get(id(node))
-        if span is not None and span.line <= line <= span.end_line:
-            return True
+    newer_than = running or running_python()
+    for node, span in positions.items():
+        if span.line <= line <= span.end_line:
+            needs = _needs(node)
+            if needs is not None and needs > newer_than:
+                return True
     return False
 
 

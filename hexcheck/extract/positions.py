@@ -470,15 +470,18 @@ def ast_spans(
     return indexer.spans
 
 
-def provider_spans(module: cst.Module) -> dict[int, Span]:
+def provider_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
     """LibCST's own `PositionProvider`, for every node: slow, but any interpreter's."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     ranges = wrapper.resolve(PositionProvider)
-    return {
-        id(node): Span(r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()
-    }
+    return {node: Span(r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()}
+
+
+def provider_spans(module: cst.Module) -> dict[int, Span]:
+    """`provider_positions` keyed by `id()`, as `ast_spans` is."""
+    return {id(node): span for node, span in provider_positions(module).items()}
 
 
 def libcst_spans(module: cst.Module, every_node: dict[int, Span] | None = None) -> dict[int, Span]:
