@@ -213,12 +213,13 @@ class ProjectModel:
 
     def runtime_edges(self) -> tuple[Edge, ...]:
         """The edges HEX104 uses: module-level imports that run (no TYPE_CHECKING, no
-        function-level, no dynamic imports)."""
+        function-level, no lazy, no dynamic imports)."""
         return tuple(
             edge
             for edge in self.edges()
             if not edge.fact.type_checking
             and not edge.fact.function_level
+            and not edge.fact.lazy
             and edge.fact.kind is not ImportKind.DYNAMIC
         )
 

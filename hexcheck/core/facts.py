@@ -100,6 +100,7 @@ class ImportFact:  # pickled through `_import_fact` (below)
     type_checking: bool = False
     function_level: bool = False
     guarded: bool = False  # inside `try:` with an `except ImportError` fallback
+    lazy: bool = False  # `lazy import` (PEP 810): a dependency, not run when the module loads
 
 
 class ParamKind(str, Enum):

@@ -35,6 +35,7 @@ import tokenize
 import warnings
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from typing import cast
 
 import libcst as cst
 
@@ -60,13 +61,22 @@ from hexcheck.core.facts import (
     Span,
     Suppression,
 )
+from hexcheck.extract.grammar import (
+    NEWEST,
+    TARGET,
+    holds_newer_syntax,
+    may_hold_newer_syntax,
+    running_python,
+    version_text,
+)
 from hexcheck.extract.positions import (
     PositionMismatch,
     ast_spans,
     block_statements,
     child_nodes,
     iter_calls,
-    provider_spans,
+    libcst_spans,
+    provider_positions,
     span_of,
 )
 from hexcheck.extract.version import EXTRACTOR_VERSION
@@ -82,6 +92,8 @@ _SCAN_LEAVES = frozenset({cst.Name, cst.SimpleString, cst.Integer, cst.Float})
 _DISPLAYS = frozenset({cst.List, cst.Tuple, cst.Set, cst.StarredElement, cst.Element})
 # Statements whose blocks module and class bodies look into: every branch is walked.
 _BRANCHING = frozenset({cst.If, cst.Try, cst.TryStar, cst.With})
+_IMPORTS = frozenset({cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom})
+_Import = cst.Import | cst.ImportFrom | cst.LazyImport | cst.LazyImportFrom
 
 
 def extract(source: bytes, module: str, path: str, is_package: bool = False) -> ModuleFacts:
@@ -99,23 +111,9 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
     except (UnicodeDecodeError, LookupError, SyntaxError) as error:
         return _with_problem(facts, ParseProblem(f"cannot decode the file: {error}"))
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
-            ast_tree = ast.parse(source)
-    except SyntaxError as error:  # what only CPython rejects (`f(x for x in y, 1)`, ...)
-        line = error.lineno or 1
-        column = max((error.offset or 1) - 1, 0)
-        return _with_problem(
-            facts, ParseProblem(f"syntax error: {error.msg}", Span(line, column, line, column))
-        )
-    except (RecursionError, MemoryError):
-        return _with_problem(facts, ParseProblem("nesting too deep to parse"))
-    except ValueError as error:
-        return _with_problem(facts, ParseProblem(f"cannot parse the file: {error}"))
-    try:
-        spans = ast_spans(tree, ast_tree, source=source)
-    except PositionMismatch:
-        spans = provider_spans(tree)
+        spans = _spans(source, tree)
+    except _Unparsable as unparsable:
+        return _with_problem(facts, unparsable.problem)
     except RecursionError:
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
     try:
@@ -124,21 +122,119 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
 
 
-def _syntax_problem(source: bytes, error: cst.ParserSyntaxError) -> ParseProblem:
-    """CPython's words for a syntax error when it has them: they are the ones users know."""
+class _Unparsable(Exception):
+    def __init__(self, problem: ParseProblem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+def _ast_parse(source: bytes) -> ast.Module:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes etc.
+        return ast.parse(source)
+
+
+def _spans(source: bytes, tree: cst.Module) -> dict[int, Span]:
+    """Positions of the nodes facts are reported at; `_Unparsable` for a real syntax error.
+
+    The running interpreter's `ast` gives them cheaply (see `positions`), and also catches
+    what only CPython rejects (`f(x for x in y, 1)`). When it rejects a construct of a newer
+    Python than itself (`def f[T]()` on 3.11), the file is fine: LibCST's positions,
+    reshaped to be the same as `ast`'s, stand in.
+    """
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            ast.parse(source)
+        ast_tree = _ast_parse(source)
+    except SyntaxError as error:
+        positions = provider_positions(tree)
+        if not holds_newer_syntax(positions, error.lineno or 1):
+            raise _Unparsable(_cpython_problem(source, error)) from None
+        return libcst_spans(tree, {id(node): span for node, span in positions.items()})
+    except (RecursionError, MemoryError):
+        raise _Unparsable(ParseProblem("nesting too deep to parse")) from None
+    except ValueError as error:
+        raise _Unparsable(ParseProblem(f"cannot parse the file: {error}")) from None
+    try:
+        return ast_spans(tree, ast_tree, source=source)
+    except PositionMismatch:
+        return libcst_spans(tree)
+
+
+def _syntax_problem(source: bytes, error: cst.ParserSyntaxError) -> ParseProblem:
+    """Why LibCST rejected a file: a syntax error, in CPython's words when it has them
+    (they are the ones users know), or syntax of a Python newer than hexcheck reads."""
+    line, column = _libcst_position(source, error)
+    construct = _snippet(_line_text(source, line))
+    try:
+        _ast_parse(source)
     except SyntaxError as cpython:
-        line = cpython.lineno or 1
-        column = max((cpython.offset or 1) - 1, 0)
-        return ParseProblem(f"syntax error: {cpython.msg}", Span(line, column, line, column))
+        # An interpreter older than the file may stop at a newer construct LibCST read,
+        # before the error LibCST stopped at: LibCST's words then, on every interpreter.
+        cpython_line = cpython.lineno or 1
+        if cpython_line > line or not may_hold_newer_syntax(_line_text(source, cpython_line)):
+            return _cpython_problem(source, cpython)
     except (ValueError, RecursionError, MemoryError):
         pass
-    line, column = error.raw_line, error.raw_column
-    message = error.message.splitlines()[0] if error.message else "invalid syntax"
-    return ParseProblem(f"syntax error: {message}", Span(line, column, line, column))
+    else:  # the running Python reads what LibCST does not
+        running = running_python()
+        if running > NEWEST:
+            why = f"Python {version_text(running)} reads it; hexcheck reads {TARGET}"
+            needs = f"needs the grammar of Python {version_text(running)}"
+            return _located(needs, why, line, column, construct)
+        why = f"Python {version_text(running)} reads it, but LibCST, the parser hexcheck uses, does not"
+        return _located("unreadable syntax", why, line, column, construct)
+    # LibCST's own words list every token it expected; "invalid syntax" says as much.
+    message = error.message.splitlines()[0] if error.message else ""
+    if "expected one of" in message or not message:
+        message = "invalid syntax"
+    return _located("syntax error", message.removeprefix("parser error: "), line, column, construct)
+
+
+_LIBCST_POSITION = re.compile(r"error at (\d+):(\d+)")
+
+
+def _libcst_position(source: bytes, error: cst.ParserSyntaxError) -> tuple[int, int]:
+    """Where LibCST stopped: its message says (`error at 2:5`, the unexpected token, the
+    column from 0), its `raw_line` is at times the line after; past the end, the last line."""
+    found = _LIBCST_POSITION.search(error.message)
+    if found is None:
+        return error.raw_line, error.raw_column
+    last = max(source.count(b"\n") + (0 if source.endswith(b"\n") else 1), 1)
+    line = int(found.group(1))
+    return (line, int(found.group(2))) if line <= last else (last, 0)
+
+
+def _cpython_problem(source: bytes, error: SyntaxError) -> ParseProblem:
+    line = error.lineno or 1
+    column = max((error.offset or 1) - 1, 0)
+    text = error.text if error.text is not None else _line_text(source, line)
+    construct = ""
+    if error.end_lineno == line and error.offset and error.end_offset and error.end_offset > error.offset:
+        construct = _snippet(text[error.offset - 1 : error.end_offset - 1])
+    return _located("syntax error", error.msg, line, column, construct or _snippet(text))
+
+
+def _located(what: str, why: str, line: int, column: int, construct: str) -> ParseProblem:
+    """`syntax error at line 4, `100%off`: invalid decimal literal`."""
+    where = f"at line {line}, `{construct}`" if construct else f"at line {line}"
+    return ParseProblem(f"{what} {where}: {why}", Span(line, column, line, column))
+
+
+_SNIPPET_LENGTH = 60
+
+
+def _line_text(source: bytes, line: int) -> str:
+    lines = source.splitlines()
+    if 0 < line <= len(lines):
+        return lines[line - 1].decode("utf-8", errors="replace")
+    return ""
+
+
+def _snippet(text: str) -> str:
+    """The source of a construct for a message: on one line, trimmed, at most 60 characters."""
+    text = " ".join(text.split())
+    if len(text) > _SNIPPET_LENGTH:
+        text = text[: _SNIPPET_LENGTH - 3] + "..."
+    return text.replace("`", "'")
 
 
 def _with_problem(facts: ModuleFacts, problem: ParseProblem) -> ModuleFacts:
@@ -268,14 +364,14 @@ class _Extractor:
                         self.names[target.target.value] = f"{self.module}.{target.target.value}"
             elif type(statement) is cst.AnnAssign and type(statement.target) is cst.Name:
                 self.names[statement.target.value] = f"{self.module}.{statement.target.value}"
-            elif type(statement) is cst.Import or type(statement) is cst.ImportFrom:
-                for local, bound in self._import_bindings(statement):
+            elif type(statement) in _IMPORTS:
+                for local, bound in self._import_bindings(cast(_Import, statement)):
                     self.names[local] = bound
             elif type(statement) in _BRANCHING:
                 self._bind_module_names(list(_nested_blocks(statement)))
 
-    def _import_bindings(self, statement: cst.Import | cst.ImportFrom) -> Iterator[tuple[str, str]]:
-        if isinstance(statement, cst.Import):  # `isinstance` for mypy: imports are few
+    def _import_bindings(self, statement: _Import) -> Iterator[tuple[str, str]]:
+        if isinstance(statement, (cst.Import, cst.LazyImport)):  # for mypy: imports are few
             for alias in statement.names:
                 dotted = _dotted(alias.name)
                 if alias.asname is not None and type(alias.asname.name) is cst.Name:
@@ -294,7 +390,7 @@ class _Extractor:
                 local = alias.asname.name.value
             yield local, f"{base}.{name}" if base else name
 
-    def _from_target(self, statement: cst.ImportFrom) -> str:
+    def _from_target(self, statement: cst.ImportFrom | cst.LazyImportFrom) -> str:
         """The absolute module of `from X import ...`; empty if it climbs too high."""
         written = _dotted(statement.module) if statement.module is not None else ""
         level = len(statement.relative)
@@ -502,8 +598,8 @@ class _Extractor:
             self._scan(statement.value, CallContext.RETURNED)
         elif type(statement) is cst.Raise:
             self._raise(statement)
-        elif type(statement) is cst.Import or type(statement) is cst.ImportFrom:
-            self._import(statement)
+        elif type(statement) in _IMPORTS:
+            self._import(cast(_Import, statement))
         elif type(statement) is cst.FunctionDef:
             if scope is None:
                 self.functions.append(self._function(statement, statement.name.value))
@@ -547,17 +643,18 @@ class _Extractor:
         else:
             self._scan(statement, CallContext.OTHER)
 
-    def _import(self, statement: cst.Import | cst.ImportFrom) -> None:
+    def _import(self, statement: _Import) -> None:
         span = self._span(statement)
         common = {
             "type_checking": self.type_checking,
             "function_level": self.scope is not None,
             "guarded": self.guarded,
+            "lazy": type(statement) is cst.LazyImport or type(statement) is cst.LazyImportFrom,
         }
         if self.scope is not None:
             for local, target in self._import_bindings(statement):
                 self.scope.names[local] = target
-        if isinstance(statement, cst.Import):  # `isinstance` for mypy: imports are few
+        if isinstance(statement, (cst.Import, cst.LazyImport)):  # for mypy: imports are few
             for alias in statement.names:
                 asname = ""
                 if alias.asname is not None and type(alias.asname.name) is cst.Name:

@@ -66,8 +66,11 @@ _STATEMENT_PAIRS: dict[type[cst.CSTNode], tuple[type[ast.AST], ...]] = {
 }
 if hasattr(ast, "TryStar"):  # Python 3.11+
     _STATEMENT_PAIRS[cst.TryStar] = (ast.TryStar,)
-if hasattr(ast, "TypeAlias") and hasattr(cst, "TypeAlias"):  # Python 3.12+
+if hasattr(ast, "TypeAlias"):  # Python 3.12+
     _STATEMENT_PAIRS[cst.TypeAlias] = (ast.TypeAlias,)
+# Python 3.15's `ast` marks a lazy import with `is_lazy` on the usual classes.
+_STATEMENT_PAIRS[cst.LazyImport] = (ast.Import,)
+_STATEMENT_PAIRS[cst.LazyImportFrom] = (ast.ImportFrom,)
 
 # `ast` fields that hold nested statement blocks, not the statement's own expressions.
 _BLOCK_FIELDS = frozenset({"body", "orelse", "finalbody", "handlers", "cases"})
@@ -266,8 +269,11 @@ def block_statements(block: cst.BaseSuite | cst.Module) -> list[cst.CSTNode]:
 
 # Statements with no expressions of their own: no call to pair on either side.
 _CALL_FREE: frozenset[type[cst.CSTNode]] = frozenset(
-    {cst.Import, cst.ImportFrom, cst.Pass, cst.Break, cst.Continue, cst.Global, cst.Nonlocal}
-)
+    {
+        cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom, cst.Pass, cst.Break,
+        cst.Continue, cst.Global, cst.Nonlocal,
+    }
+)  # fmt: skip
 
 
 class _Indexer:
@@ -464,12 +470,106 @@ def ast_spans(
     return indexer.spans
 
 
-def provider_spans(module: cst.Module) -> dict[int, Span]:
-    """The slow, always-right path: LibCST's own `PositionProvider`."""
+def provider_positions(module: cst.Module) -> dict[cst.CSTNode, Span]:
+    """LibCST's own `PositionProvider`, for every node: slow, but any interpreter's."""
     from libcst.metadata import MetadataWrapper, PositionProvider
 
     wrapper = MetadataWrapper(module, unsafe_skip_copy=True)
     ranges = wrapper.resolve(PositionProvider)
-    return {
-        id(node): Span(r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()
-    }
+    return {node: Span(r.start.line, r.start.column, r.end.line, r.end.column) for node, r in ranges.items()}
+
+
+def provider_spans(module: cst.Module) -> dict[int, Span]:
+    """`provider_positions` keyed by `id()`, as `ast_spans` is."""
+    return {id(node): span for node, span in provider_positions(module).items()}
+
+
+def libcst_spans(module: cst.Module, every_node: dict[int, Span] | None = None) -> dict[int, Span]:
+    """What `ast_spans` gives, read off LibCST's positions instead of an `ast` parse.
+
+    For files the running `ast` cannot parse (a grammar newer than the interpreter's) and
+    for trees that do not pair: the same nodes get the same spans, so the facts do not
+    depend on which interpreter runs hexcheck. `every_node` is `provider_spans(module)` when
+    the caller has it already.
+    """
+    indexer = _ProviderIndexer(provider_spans(module) if every_node is None else every_node)
+    indexer.block(block_statements(module))
+    return indexer.spans
+
+
+class _ProviderIndexer:
+    """`_Indexer`'s walk over the libcst tree alone: statements, `except` clauses, parameters
+    and the calls of each statement's own expressions."""
+
+    def __init__(self, every_node: dict[int, Span]) -> None:
+        self.every_node = every_node
+        self.spans: dict[int, Span] = {}
+
+    def add(self, node: cst.CSTNode) -> None:
+        span = self.every_node.get(id(node))
+        if span is not None:
+            self.spans[id(node)] = span
+
+    def own_calls(self, node: cst.CSTNode) -> None:
+        for call in _own_calls(node):
+            self.add(call)
+
+    def block(self, statements: Sequence[cst.CSTNode]) -> None:
+        for statement in statements:
+            self.statement(statement)
+
+    def statement(self, statement: cst.CSTNode) -> None:
+        self.add(statement)
+        if type(statement) not in _CALL_FREE:
+            self.own_calls(statement)
+        if type(statement) is cst.FunctionDef:
+            self.params(statement.params)
+            self.block(block_statements(statement.body))
+        elif type(statement) is cst.ClassDef:
+            self.block(block_statements(statement.body))
+        elif (
+            type(statement) is cst.If
+            or type(statement) is cst.While
+            or type(statement) is cst.For
+            or type(statement) is cst.With
+        ):
+            self.block(block_statements(statement.body))
+            orelse = getattr(statement, "orelse", None)
+            if type(orelse) is cst.If:  # `elif`
+                self.statement(orelse)
+            elif type(orelse) is cst.Else:
+                self.block(block_statements(orelse.body))
+        elif type(statement) is cst.Try or type(statement) is cst.TryStar:
+            self.block(block_statements(statement.body))
+            for handler in statement.handlers:
+                self.add(handler)
+                self.own_calls(handler)
+                self.block(block_statements(handler.body))
+            if statement.orelse is not None:
+                self.block(block_statements(statement.orelse.body))
+            if statement.finalbody is not None:
+                self.block(block_statements(statement.finalbody.body))
+        elif type(statement) is cst.Match:
+            for case in statement.cases:
+                self.own_calls(case)
+                self.block(block_statements(case.body))
+
+    def params(self, params: cst.Parameters) -> None:
+        """`ast` spans a parameter from its name (not its `*`) to the end of its annotation
+        (not its default); LibCST's `Param` holds all of them."""
+        ours: list[cst.Param] = [*params.posonly_params, *params.params]
+        if type(params.star_arg) is cst.Param:
+            ours.append(params.star_arg)
+        ours.extend(params.kwonly_params)
+        if params.star_kwarg is not None:
+            ours.append(params.star_kwarg)
+        for param in ours:
+            name = self.every_node.get(id(param.name))
+            last = name
+            if param.annotation is not None:
+                annotation = param.annotation.annotation
+                # `x: (A | B)`: `ast` ends at the closing parenthesis, LibCST's expression before it.
+                closing = annotation.rpar[-1] if getattr(annotation, "rpar", None) else annotation
+                last = self.every_node.get(id(closing))
+            if name is not None and last is not None:
+                self.spans[id(param)] = Span(name.line, name.column, last.end_line, last.end_column)
