@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import (
@@ -30,6 +30,7 @@ from hexcheck.core.facts import (
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import and_list, quoted_list
 from hexcheck.rules.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 
 # ---------------------------------------------------------------------- driver vocabulary
@@ -172,16 +173,6 @@ def _last(dotted: str) -> str:
     return dotted.rpartition(".")[2]
 
 
-def _and_list(items: list[str]) -> str:
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
-
-
-def _quoted(items: list[str] | tuple[str, ...]) -> str:
-    return _and_list([f"'{item}'" for item in items])
-
-
 # ---------------------------------------------------------------------- class contracts
 
 
@@ -196,9 +187,13 @@ def contracts(r: Roles, ref: ClassRef) -> tuple[ClassRef, ...]:
 
 
 # Once per model (as `roles`): HEX501, HEX502 and HEX504 each ask, for `examined` and `check`.
-@lru_cache(maxsize=8)
 def implementations(r: Roles) -> tuple[ClassRef, ...]:
     """Infrastructure classes that implement a contract: adapters and their shared bases."""
+    return r.model.index(_implementations)
+
+
+def _implementations(model: ProjectModel) -> tuple[ClassRef, ...]:
+    r = roles(model)
     return tuple(
         ref
         for ref in r.classes
@@ -248,9 +243,13 @@ def external_bases(r: Roles, ref: ClassRef) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=8)
 def adapter_classes(r: Roles) -> tuple[ClassRef, ...]:
     """The implementations meant to be instantiated: what HEX501 and HEX504 judge."""
+    return r.model.index(_adapter_classes)
+
+
+def _adapter_classes(model: ProjectModel) -> tuple[ClassRef, ...]:
+    r = roles(model)
     return tuple(ref for ref in implementations(r) if meant_concrete(r, ref))
 
 
@@ -654,9 +653,8 @@ def _returns_async_iterator(function: FunctionFact) -> bool:
     return any(_last(name) in _ASYNC_ITERATORS for name in _names(function.returns))
 
 
-@lru_cache(maxsize=8)
 def type_index(model: ProjectModel) -> TypeIndex:
-    return TypeIndex(model)
+    return model.index(TypeIndex)
 
 
 @dataclass(frozen=True, slots=True)
@@ -949,7 +947,7 @@ class SmtpMailer(Mailer):  # error: HEX501
             if not missing or external_bases(r, ref):
                 continue
             names = [f"{owner.cls.name}.{method.name}" for owner, method in missing]
-            message = f"adapter '{ref.cls.name}' does not implement {_quoted(names)}"
+            message = f"adapter '{ref.cls.name}' does not implement {quoted_list(names)}"
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
 
 
@@ -1039,7 +1037,7 @@ def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
             if name not in port_shape.keywords and name not in port_shape.positional
         ]
         if extra:
-            problems.append(f"requires the keyword-only {_quoted(extra)} the port does not pass")
+            problems.append(f"requires the keyword-only {quoted_list(extra)} the port does not pass")
     if not adapter_shape.star_kwargs:
         dropped = [
             name
@@ -1047,7 +1045,7 @@ def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
             if name not in adapter_shape.keywords and name not in adapter_shape.positional
         ]
         if dropped:
-            problems.append(f"does not accept the keyword-only {_quoted(dropped)} of the port")
+            problems.append(f"does not accept the keyword-only {quoted_list(dropped)} of the port")
     return problems
 
 
@@ -1246,7 +1244,7 @@ class SqlBookRepository(SqlRepository):
                 continue
             message = (
                 f"adapter method '{ref.cls.name}.{method.name}' does not match port method "
-                f"'{owner.cls.name}.{port.name}': it {_and_list(problems)}"
+                f"'{owner.cls.name}.{port.name}': it {and_list(problems)}"
             )
             yield self.finding(ref.facts, method.span, message, f"{ref.dotted}.{method.name}", model)
 
@@ -1925,8 +1923,11 @@ __all__ = [
 ]
 
 
-@lru_cache(maxsize=4)
 def _coroutine_calls_of(model: ProjectModel) -> tuple[tuple[Where, CallFact, str], ...]:
+    return model.index(_all_coroutine_calls)
+
+
+def _all_coroutine_calls(model: ProjectModel) -> tuple[tuple[Where, CallFact, str], ...]:
     return tuple(_find_coroutine_calls(model))
 
 

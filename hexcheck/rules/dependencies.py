@@ -8,17 +8,11 @@ from hexcheck.analysis.model import Edge, ProjectModel
 from hexcheck.core.findings import Finding, Hop, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule, location
-
-
-def _and_list(items: tuple[str, ...] | list[str]) -> str:
-    """`a`, `a and b`, `a, b and c`."""
-    if len(items) < 2:
-        return "".join(items)
-    return f"{', '.join(items[:-1])} and {items[-1]}"
+from hexcheck.rules.messages import and_list
 
 
 def _allowed_text(model: ProjectModel, layer: Layer) -> str:
-    return _and_list([other.value for other in Layer if model.config.may_depend(layer, other)])
+    return and_list([other.value for other in Layer if model.config.may_depend(layer, other)])
 
 
 def counts(model: ProjectModel, edge: Edge) -> bool:
@@ -242,7 +236,7 @@ def handler() -> None:
                 if package is None or not policy.forbids(package, model.is_stdlib(package)):
                     continue
                 if policy.allow_only is not None and package not in policy.forbid:
-                    allowed = _and_list(("the standard library", *policy.allow_only))
+                    allowed = and_list(("the standard library", *policy.allow_only))
                     reason = f"{layer.value} may import only {allowed}"
                 else:
                     reason = f"'{package}' is forbidden in {layer.value}"

@@ -24,6 +24,7 @@ from hexcheck.core.facts import AttributeFact, BodyKind, Expr, ExprKind, Functio
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import quoted_list
 from hexcheck.rules.roles import (
     BUILTIN_EXCEPTIONS,
     ClassRef,
@@ -65,13 +66,6 @@ _PROTOCOL_EXCEPTIONS = frozenset(
 # Special methods that are constructors or calls: the exceptions they raise are domain rules.
 _NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
 _ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
-
-
-def _and_list(items: list[str]) -> str:
-    quoted = [f"'{item}'" for item in items]
-    if len(quoted) < 2:
-        return "".join(quoted)
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _keyword_false(expr: Expr, keyword: str) -> bool:
@@ -635,7 +629,7 @@ class Subscriber:  # error: HEX201
             ref = entity.ref
             message = (
                 f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "
-                f"its fields {_and_list(list(entity.fields))} when it is built"
+                f"its fields {quoted_list(list(entity.fields))} when it is built"
             )
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
 

@@ -11,7 +11,6 @@ inner layers and is no port by that definition.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from functools import lru_cache
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import BodyKind, ExprKind, FunctionFact
@@ -606,9 +605,13 @@ def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
     return frozenset(found)
 
 
-@lru_cache(maxsize=8)  # once per model (as `roles`), and only when a rule needs it
 def _by_name(roles_: Roles) -> dict[str, list[ClassRef]]:
-    """First-party classes by their own name."""
+    """First-party classes by their own name: once per model, only when a rule needs it."""
+    return roles_.model.index(_classes_by_name)
+
+
+def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
+    roles_ = roles(model)
     found: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
         found.setdefault(ref.dotted.rpartition(".")[2], []).append(ref)

@@ -10,7 +10,7 @@ from functools import lru_cache
 from hexcheck.core.errors import UsageError
 from hexcheck.rules.base import Rule
 
-_NOT_RULE_MODULES = frozenset({"base", "registry", "roles"})
+_NOT_RULE_MODULES = frozenset({"base", "messages", "registry", "roles"})
 
 
 @lru_cache(maxsize=1)

@@ -10,6 +10,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.adapters import DRIVER_CONSTRUCTORS, DRIVER_PACKAGES, top_package
 from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import quoted_list
 from hexcheck.rules.roles import ClassRef, Roles, roles
 
 # A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
@@ -19,13 +20,6 @@ _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSet
 # Concrete technology a use case must not be typed against (HEX403): drivers and ORMs.
 _CONCRETE_PACKAGES = DRIVER_PACKAGES | {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine"}
 _OUTER_LAYERS = (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
-
-
-def _quoted(items: list[str]) -> str:
-    quoted = [f"'{item}'" for item in items]
-    if len(quoted) < 2:
-        return "".join(quoted)
-    return f"{', '.join(quoted[:-1])} and {quoted[-1]}"
 
 
 def _public(name: str) -> bool:
@@ -238,12 +232,12 @@ class CheckInUseCase:
                 message = f"use case '{name}' has no public method to execute it"
             elif entry:
                 message = (
-                    f"use case '{name}' has public methods {_quoted([entry, *extra])}; "
+                    f"use case '{name}' has public methods {quoted_list([entry, *extra])}; "
                     f"a use case exposes only '{entry}'"
                 )
             elif len(extra) > 1:
                 message = (
-                    f"use case '{name}' has public methods {_quoted(extra)}; a use case "
+                    f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
                 )
             elif execute_is_convention:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import (
@@ -69,7 +69,7 @@ _WRAPPERS = frozenset(
     }
 )  # fmt: skip
 # Packages whose objects are database drivers, sessions or clients.
-DRIVER_PACKAGES = frozenset(
+DATABASE_PACKAGES = frozenset(
     {
         "motor", "pymongo", "sqlalchemy", "sqlmodel", "redis", "aioredis", "asyncpg",
         "databases", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "odmantic",
@@ -77,7 +77,7 @@ DRIVER_PACKAGES = frozenset(
     }
 )  # fmt: skip
 # Callables that open a connection, a client or a session.
-DRIVER_CONSTRUCTORS = frozenset(
+DATABASE_CONSTRUCTORS = frozenset(
     {"sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
      "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.Session", "sqlalchemy.ext.asyncio.AsyncSession",
      "asyncpg.connect", "asyncpg.create_pool", "sqlite3.connect", "aiosqlite.connect",
@@ -656,9 +656,8 @@ def _functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, Functi
             yield cls, method
 
 
-@lru_cache(maxsize=8)
 def web_index(model: ProjectModel) -> WebIndex:
-    return WebIndex(model)
+    return model.index(WebIndex)
 
 
 # ====================================================================== HEX601
@@ -997,7 +996,7 @@ async def get_author(author_id: str, request: Request):
         requests: set[str] = set()
         for param in function.params:
             for name in index.types(param.annotation):
-                if name.partition(".")[0] in DRIVER_PACKAGES:
+                if name.partition(".")[0] in DATABASE_PACKAGES:
                     drivers[param.name] = f"driver object '{param.name}'"
                 elif name in ("fastapi.Request", "starlette.requests.Request", "fastapi.requests.Request"):
                     requests.add(param.name)
@@ -1022,7 +1021,7 @@ async def get_author(author_id: str, request: Request):
                 yield call.span, f"queries the database through {next(iter(sorted(drivers.values())))}"
                 continue
             canonical = model.resolve_symbol(callee) if "?" not in callee else callee
-            if canonical in DRIVER_CONSTRUCTORS:
+            if canonical in DATABASE_CONSTRUCTORS:
                 yield call.span, f"opens a database connection with '{canonical.rpartition('.')[2]}'"
                 continue
             ref = index.cls(callee)
@@ -1621,24 +1620,9 @@ def return_book(use_case, loan_id):
         return len(self._raised(model))
 
     @staticmethod
-    @lru_cache(maxsize=4)  # `examined` and `check` both need it
     def _raised(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
         """Domain/application exceptions raised in domain/application: class -> (ref, where)."""
-        the_roles = roles(model)
-        exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
-        found: dict[str, tuple[ClassRef, str]] = {}
-        for module, facts in sorted(model.modules.items()):
-            if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
-                continue
-            for cls, function in _functions_of(facts):
-                for fact in function.raises:
-                    if not fact.exception or "?" in fact.exception:
-                        continue
-                    ref = the_roles.ref(fact.exception)
-                    if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
-                        owner = f"{cls.qualname}.{function.name}" if cls else function.name
-                        found[ref.dotted] = (ref, f"{module}.{owner}")
-        return found
+        return model.index(_raised_domain_exceptions)  # `examined` and `check` both need it
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         raised = self._raised(model)
@@ -1743,6 +1727,24 @@ def _mapping_keys(model: ProjectModel, table: Expr) -> tuple[str, ...]:
     if table.kind is not ExprKind.MAPPING:
         return ()
     return tuple(name for key in table.args[0::2] for name in key.names())
+
+
+def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
+    the_roles = roles(model)
+    exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
+    found: dict[str, tuple[ClassRef, str]] = {}
+    for module, facts in sorted(model.modules.items()):
+        if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
+            continue
+        for cls, function in _functions_of(facts):
+            for fact in function.raises:
+                if not fact.exception or "?" in fact.exception:
+                    continue
+                ref = the_roles.ref(fact.exception)
+                if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
+                    owner = f"{cls.qualname}.{function.name}" if cls else function.name
+                    found[ref.dotted] = (ref, f"{module}.{owner}")
+    return found
 
 
 # ====================================================================== HEX606
