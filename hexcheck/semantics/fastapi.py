@@ -29,7 +29,14 @@ from hexcheck.core.facts import (
 )
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.roles import ClassRef, Roles, RouteHandler, roles
-from hexcheck.semantics.symbols import all_functions, every_call, functions_of
+from hexcheck.semantics.symbols import (
+    all_functions,
+    definition_site,
+    every_call,
+    functions_of,
+    module_assignment,
+    module_function,
+)
 
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
 SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
@@ -137,55 +144,18 @@ class WebIndex:
 
     # ---------------------------------------------------------------- names
 
-    def _module_and_name(self, dotted: str) -> tuple[ModuleFacts, str] | None:
-        """The module a dotted name lives in, and the name in it.
-
-        A project run from the directory above its import root (`app/core/deps.py`
-        imported as `core.deps`) names modules that hexcheck knows as `app.core.deps`: a
-        name whose module is unknown is looked up by suffix when only one module matches.
-        """
-        canonical = self.model.resolve_symbol(dotted)
-        module, _, name = canonical.rpartition(".")
-        facts = self.model.modules.get(module)
-        if facts is None and module.count(".") >= 1 and not self.model.is_first_party(module):
-            if self.model.is_stdlib(module.partition(".")[0]):
-                return None
-            matches = self._by_suffix.get(module, ())
-            if len(matches) == 1:
-                return self._module_and_name(f"{matches[0]}.{name}") if matches[0] != module else None
-            return None
-        return (facts, name) if facts is not None else None
-
-    @cached_property
-    def _by_suffix(self) -> dict[str, tuple[str, ...]]:
-        found: dict[str, list[str]] = {}
-        for module in sorted(self.model.modules):
-            parts = module.split(".")
-            for cut in range(1, len(parts)):
-                found.setdefault(".".join(parts[cut:]), []).append(module)
-        return {suffix: tuple(modules) for suffix, modules in found.items()}
-
     def assignment(self, dotted: str) -> AssignmentFact | None:
         """The module-level assignment a (possibly re-exported) dotted name stands for."""
-        located = self._module_and_name(dotted)
-        if located is None:
-            return None
-        facts, name = located
-        for assignment in facts.assignments:
-            if assignment.name == name:
-                return assignment
-        return None
+        located = definition_site(self.model, dotted, by_suffix=True)
+        return module_assignment(*located) if located is not None else None
 
     def function(self, dotted: str) -> tuple[ModuleFacts, FunctionFact] | None:
         """The module-level first-party function a dotted name stands for."""
-        located = self._module_and_name(dotted)
+        located = definition_site(self.model, dotted, by_suffix=True)
         if located is None:
             return None
-        facts, name = located
-        for function in facts.functions:
-            if function.name == name:
-                return facts, function
-        return None
+        function = module_function(*located)
+        return (located[0], function) if function is not None else None
 
     def cls(self, dotted: str) -> ClassRef | None:
         return self.roles.ref(dotted) if dotted and "?" not in dotted else None

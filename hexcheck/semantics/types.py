@@ -27,7 +27,7 @@ from hexcheck.semantics.libraries import (
     uses_sync_pymongo,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, roles
-from hexcheck.semantics.symbols import names_in
+from hexcheck.semantics.symbols import definition_site, module_assignment, module_function, names_in
 
 PROPERTIES = frozenset({"property", "functools.cached_property", "abc.abstractproperty"})
 _STATIC = frozenset({"staticmethod", "abc.abstractstaticmethod"})
@@ -195,15 +195,13 @@ class TypeIndex:
         if cached is not None:
             return cached
         self._variables[canonical] = ()  # a cycle of aliases types nothing
-        module, _, name = canonical.rpartition(".")
-        facts = self.model.modules.get(module)
+        located = definition_site(self.model, canonical)
+        assignment = module_assignment(*located) if located is not None else None
         types: tuple[str, ...] = ()
-        for assignment in facts.assignments if facts is not None else ():
-            if assignment.name == name:
-                types = _type_names(assignment.annotation) or self._expr_types(
-                    assignment.value, {}, "", lambda _: ()
-                )
-                break
+        if assignment is not None:
+            types = _type_names(assignment.annotation) or self._expr_types(
+                assignment.value, {}, "", lambda _: ()
+            )
         self._variables[canonical] = types
         return types
 
@@ -281,15 +279,11 @@ class TypeIndex:
             return found
 
     def _find_function(self, dotted: str) -> tuple[ModuleFacts, FunctionFact] | None:
-        canonical = self.model.resolve_symbol(dotted)
-        module, _, name = canonical.rpartition(".")
-        facts = self.model.modules.get(module)
-        if facts is None:
+        located = definition_site(self.model, dotted)
+        if located is None:
             return None
-        for function in facts.functions:
-            if function.name == name:
-                return facts, function
-        return None
+        function = module_function(*located)
+        return (located[0], function) if function is not None else None
 
     def async_function(self, dotted: str) -> str:
         """`dotted` if it names a first-party coroutine function (module-level, or a static

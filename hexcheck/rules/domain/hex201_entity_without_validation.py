@@ -13,6 +13,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import ENUM_BASES, Entity, entities, is_base, is_enum, is_field
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.symbols import definition_site, module_assignment
 
 _VALIDATION_HOOKS = ("__post_init__", "__init__")
 _TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
@@ -60,11 +61,9 @@ class _Settled:
 
 def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
     """The value of the first-party module-level assignment a dotted name stands for."""
-    module, _, name = model.resolve_symbol(dotted).rpartition(".")
-    facts = model.modules.get(module)
-    if facts is None:
-        return None
-    return next((a.value for a in facts.assignments if a.name == name), None)
+    located = definition_site(model, dotted)
+    assignment = module_assignment(*located) if located is not None else None
+    return assignment.value if assignment is not None else None
 
 
 def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
