@@ -10,17 +10,14 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.types import PROPERTIES
 
 # A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
 _ENTRY_POINTS = ("execute", "__call__")
-_PROPERTIES = frozenset({"property", "functools.cached_property", "abc.abstractproperty"})
 
 
 def _public(name: str) -> bool:
     return not name.startswith("_")
-
-
-# ---------------------------------------------------------------------- HEX401
 
 
 def public_methods(r: Roles, ref: ClassRef) -> list[str]:
@@ -29,7 +26,7 @@ def public_methods(r: Roles, ref: ClassRef) -> list[str]:
     found: list[str] = []
     for owner in (ref, *r.first_party_ancestors(ref)):
         for method in owner.cls.methods:
-            if _public(method.name) and not method.decorated_with(*_PROPERTIES) and method.name not in found:
+            if _public(method.name) and not method.decorated_with(*PROPERTIES) and method.name not in found:
                 found.append(method.name)
     return found
 
