@@ -22,8 +22,9 @@ from hexcheck.core.findings import Finding
 from hexcheck.core.layers import LAYERS
 from hexcheck.core.sources import SourceFile
 from hexcheck.rules.base import Rule
-from hexcheck.rules.meta import ParseError, UnusedSuppression
 from hexcheck.rules.registry import all_rules, check_codes, select_rules
+from hexcheck.rules.tool.hex900_parse_error import ParseError
+from hexcheck.rules.tool.hex901_unused_suppression import UnusedSuppression
 
 # Reads and parses files: one ModuleFacts per SourceFile, in the same order.
 FactsProvider = Callable[[Sequence[SourceFile]], Sequence[ModuleFacts]]

@@ -28,11 +28,12 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
+from typing import TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
@@ -40,6 +41,8 @@ from hexcheck.core.facts import ClassFact, ImportFact, ImportKind, ModuleFacts
 from hexcheck.core.layers import LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
+
+_Index = TypeVar("_Index")
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +133,23 @@ class ProjectModel:
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
+        self._indexes: dict[Callable[[ProjectModel], object], object] = {}
+
+    def index(self, builder: Callable[[ProjectModel], _Index]) -> _Index:
+        """`builder(self)`, built on first use and kept for exactly as long as this model.
+
+        The one home of per-run work that several rules ask for (the roles of classes,
+        what names hold, the FastAPI routers): memoised by the builder's identity on the
+        model itself, so it goes when the model goes. (Module-level `lru_cache`s keyed on
+        the model kept up to eight old models alive.) The builder is defined where it
+        belongs, in hexcheck.semantics or a rule, so this package imports nothing above it.
+        """
+        try:
+            return cast(_Index, self._indexes[builder])
+        except KeyError:
+            built = builder(self)
+            self._indexes[builder] = built
+            return built
 
     # ---------------------------------------------------------------- modules
 

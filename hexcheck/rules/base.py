@@ -3,8 +3,8 @@
 A rule's class attributes are its documentation (`hexcheck explain`, `docs/rules/`,
 SARIF help, the review's "why" and "how to fix"), and its VALID / INVALID examples are
 its tests: small multi-file projects split by `# file: path` lines, with `# error: HEXnnn`
-at the end of each line that must be reported. Adding a rule is adding a class to a
-module of this package; `registry.all_rules()` finds it.
+at the end of each line that must be reported. Adding a rule is adding one file to its
+family, `rules/<family>/hexNNN_rule_name.py`; `registry.all_rules()` finds it.
 
 Rules are stateless: `check(model)` yields findings; suppressions, selection and sorting
 happen once, in the engine.

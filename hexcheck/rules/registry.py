@@ -1,4 +1,4 @@
-"""Finds every rule class in this package and chooses the ones a run applies."""
+"""Finds every rule class in this package's families and chooses the ones a run applies."""
 
 from __future__ import annotations
 
@@ -10,16 +10,19 @@ from functools import lru_cache
 from hexcheck.core.errors import UsageError
 from hexcheck.rules.base import Rule
 
-_NOT_RULE_MODULES = frozenset({"base", "registry", "roles"})
+# Modules of this package that hold no rule: what every rule builds on, and each family's
+# `_private` helpers (any module whose name starts with an underscore).
+_NOT_RULE_MODULES = frozenset({"base", "messages", "registry"})
 
 
 @lru_cache(maxsize=1)
 def all_rules() -> tuple[type[Rule], ...]:
     """Every rule, sorted by code; a rule is any `Rule` subclass with a `code`."""
     package = importlib.import_module("hexcheck.rules")
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name not in _NOT_RULE_MODULES:
-            importlib.import_module(f"hexcheck.rules.{info.name}")
+    # One rule per module, in family sub-packages (`rules/web/hex601_fat_controller.py`).
+    for info in pkgutil.walk_packages(package.__path__, "hexcheck.rules."):
+        if not info.ispkg and not _is_helper(info.name):
+            importlib.import_module(info.name)
     found: dict[str, type[Rule]] = {}
     stack = list(Rule.__subclasses__())
     while stack:
@@ -28,6 +31,11 @@ def all_rules() -> tuple[type[Rule], ...]:
         if "code" in vars(rule):
             found[rule.code] = rule
     return tuple(found[code] for code in sorted(found))
+
+
+def _is_helper(module: str) -> bool:
+    name = module.rpartition(".")[2]
+    return name in _NOT_RULE_MODULES or name.startswith("_")
 
 
 def rule_for(code: str) -> type[Rule]:

@@ -10,7 +10,7 @@ import builtins
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from functools import cached_property, lru_cache
+from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
@@ -480,7 +480,6 @@ class Roles:
                     yield facts, ref, method
 
 
-@lru_cache(maxsize=8)
 def roles(model: ProjectModel) -> Roles:
     """The roles of a model, computed once and shared by every rule of a run."""
-    return Roles(model)
+    return model.index(Roles)

@@ -1,0 +1,321 @@
+"""HEX502 adapter-signature-mismatch: An adapter method differs from the port method it
+implements in async-ness or parameters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import FunctionFact, ParamFact, ParamKind
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.adapters._private import NOT_OVERRIDES
+from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import and_list, quoted_list
+from hexcheck.semantics.contracts import contracts, implementations
+from hexcheck.semantics.coroutines import converts_sync_async, non_neutral_decorators
+from hexcheck.semantics.roles import ClassRef, roles
+from hexcheck.semantics.symbols import last_name, names_in
+from hexcheck.semantics.types import PROPERTIES, is_static
+
+_AWAITABLE_RETURNS = frozenset(
+    {
+        "Awaitable", "Coroutine", "Future", "Task", "AsyncIterator", "AsyncIterable",
+        "AsyncGenerator", "AsyncContextManager", "AbstractAsyncContextManager",
+    }
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Shape:
+    """The parameters a caller can rely on, `self`/`cls` left out."""
+
+    required: tuple[str, ...]  # required positional parameters
+    positional: tuple[str, ...]  # every positional parameter
+    star_args: bool
+    required_keywords: tuple[str, ...]
+    keywords: tuple[str, ...]  # every keyword-only parameter
+    star_kwargs: bool
+
+    @classmethod
+    def of(cls, function: FunctionFact) -> Shape:
+        params: list[ParamFact] = list(function.params)
+        positional_kinds = (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY)
+        if params and not is_static(function) and params[0].kind in positional_kinds:
+            params = params[1:]
+        positional = [p for p in params if p.kind in positional_kinds]
+        keyword = [p for p in params if p.kind is ParamKind.KEYWORD_ONLY]
+        return cls(
+            required=tuple(p.name for p in positional if p.default is None),
+            positional=tuple(p.name for p in positional),
+            star_args=any(p.kind is ParamKind.VAR_POSITIONAL for p in params),
+            required_keywords=tuple(p.name for p in keyword if p.default is None),
+            keywords=tuple(p.name for p in keyword),
+            star_kwargs=any(p.kind is ParamKind.VAR_KEYWORD for p in params),
+        )
+
+
+def _effectively_async(function: FunctionFact) -> bool | None:
+    """`True`/`False`, or `None` when it cannot be told (an async generator, a function
+    returning an awaitable, an `@asynccontextmanager`)."""
+    if converts_sync_async(function):
+        return None
+    if function.is_async and function.is_generator:
+        return None
+    if any(last_name(name) in _AWAITABLE_RETURNS for name in names_in(function.returns)):
+        return None
+    return function.is_async
+
+
+def _params_text(names: tuple[str, ...]) -> str:
+    return f" ({', '.join(names)})" if names else ""
+
+
+def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
+    """How `adapter` breaks the calls the port allows; empty when it does not."""
+    problems: list[str] = []
+    port_async, adapter_async = _effectively_async(port), _effectively_async(adapter)
+    if port_async is not None and adapter_async is not None and port_async != adapter_async:
+        if adapter_async:
+            problems.append("is async where the port is not")
+        else:
+            problems.append("is not async where the port is")
+    port_shape, adapter_shape = Shape.of(port), Shape.of(adapter)
+    if port.decorated_with(*PROPERTIES) or adapter.decorated_with(*PROPERTIES):
+        return problems
+    if not port_shape.star_args:
+        # A decorator may supply a leading parameter (`@with_session def get(self, session, id)`).
+        injected = bool(non_neutral_decorators(adapter))
+        if len(adapter_shape.required) > len(port_shape.required) and not injected:
+            problems.append(
+                f"requires {len(adapter_shape.required)} positional parameters"
+                f"{_params_text(adapter_shape.required)} where the port requires "
+                f"{len(port_shape.required)}{_params_text(port_shape.required)}"
+            )
+        elif (
+            not adapter_shape.star_args
+            and len(adapter_shape.positional) < len(port_shape.positional)
+            and not (adapter_shape.star_kwargs and len(adapter_shape.positional) >= len(port_shape.required))
+        ):
+            problems.append(
+                f"accepts {len(adapter_shape.positional)} positional parameters"
+                f"{_params_text(adapter_shape.positional)} where the port passes up to "
+                f"{len(port_shape.positional)}{_params_text(port_shape.positional)}"
+            )
+    if not port_shape.star_kwargs:
+        extra = [
+            name
+            for name in adapter_shape.required_keywords
+            if name not in port_shape.keywords and name not in port_shape.positional
+        ]
+        if extra:
+            problems.append(f"requires the keyword-only {quoted_list(extra)} the port does not pass")
+    if not adapter_shape.star_kwargs:
+        dropped = [
+            name
+            for name in port_shape.keywords
+            if name not in adapter_shape.keywords and name not in adapter_shape.positional
+        ]
+        if dropped:
+            problems.append(f"does not accept the keyword-only {quoted_list(dropped)} of the port")
+    return problems
+
+
+def _port_method(owners: tuple[ClassRef, ...], name: str) -> tuple[ClassRef, FunctionFact] | None:
+    """The nearest contract (of `contracts(r, ref)`, nearest first) declaring method `name`."""
+    for owner in owners:
+        method = owner.cls.method(name)
+        if method is not None:
+            return owner, method
+    return None
+
+
+class AdapterSignatureMismatch(Rule):
+    code = "HEX502"
+    name = "adapter-signature-mismatch"
+    severity = Severity.ERROR
+    concern = "adapters"
+    summary = "An adapter method differs from the port method it implements in async-ness or parameters."
+    subject = "adapter methods match the signatures of their ports"
+    why = (
+        "Use cases call the port, not the adapter: `await self._books.get(book_id)`. "
+        "An adapter whose `get` is synchronous returns a value where the caller awaits a "
+        "coroutine (`TypeError: object Book can't be used in 'await' expression`); an "
+        "`async` implementation of a synchronous port method returns a coroutine the "
+        "caller never awaits, so the write silently never happens. An adapter that "
+        "requires an extra positional parameter, or cannot take one the port passes, "
+        "fails with a `TypeError` on the first call. Type checkers catch this only when "
+        "the adapter is annotated and checked; hexcheck catches it from the code alone. "
+        "Parameter names may differ; counts, keyword-only parameters and async-ness may not."
+    )
+    how_to_fix = (
+        "Make the adapter method take exactly what the port method takes, with the same "
+        "`async`; an extra setting the adapter needs belongs in its `__init__`.\n\n"
+        "Before:\n\n"
+        "    class LoanRepository(ABC):\n"
+        "        @abstractmethod\n"
+        "        async def list_open_for_member(self, member_id: str) -> list[Loan]: ...\n\n"
+        "    class MongoLoanRepository(LoanRepository):\n"
+        "        async def list_open_for_member(self, member_id: str, limit: int) -> list[Loan]: ...\n\n"
+        "After:\n\n"
+        "    class MongoLoanRepository(LoanRepository):\n"
+        "        def __init__(self, database: AsyncIOMotorDatabase, limit: int = 100) -> None:\n"
+        "            self._limit = limit\n\n"
+        "        async def list_open_for_member(self, member_id: str) -> list[Loan]: ..."
+    )
+    valid = (
+        """\
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+from collections.abc import AsyncIterator, Awaitable
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str): ...
+
+    @abstractmethod
+    def stream(self, author_id: str) -> AsyncIterator[dict]: ...
+
+    @abstractmethod
+    def count(self) -> Awaitable[int]: ...
+
+    @abstractmethod
+    async def list_page(self, offset: int, limit: int = 20, *, session=None): ...
+# file: app/infrastructure/mongo_books.py
+from app.application.ports.books import BookRepository
+
+class MongoBookRepository(BookRepository):
+    def __init__(self, collection, page_size: int = 20) -> None:
+        self._collection = collection
+
+    async def get(self, id_):
+        return await self._collection.find_one({"_id": id_})
+
+    async def stream(self, author_id: str):
+        async for document in self._collection.find({"author_id": author_id}):
+            yield document
+
+    async def count(self) -> int:
+        return await self._collection.count_documents({})
+
+    async def list_page(self, offset, limit=50, *, session=None, hint=None):
+        return await self._collection.find().skip(offset).to_list(limit)
+""",
+        """\
+# file: app/application/ports/clock.py
+from typing import Protocol
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+
+    def sleep(self, seconds: float, *args, **kwargs) -> None: ...
+# file: app/infrastructure/clock.py
+import time
+from app.application.ports.clock import Clock
+
+class SystemClock(Clock):
+    def now(self) -> float:
+        return time.time()
+
+    def sleep(self, seconds: float, *args, **kwargs) -> None:
+        time.sleep(seconds)
+
+    def extra(self, a, b, c) -> None:
+        pass
+# file: app/application/ports/users.py
+from abc import ABC, abstractmethod
+
+class UserRepository(ABC):
+    @abstractmethod
+    async def get(self, user_id: str): ...
+
+    @abstractmethod
+    async def count(self) -> int: ...
+# file: app/infrastructure/users.py
+from asgiref.sync import sync_to_async
+from app.application.ports.users import UserRepository
+from app.infrastructure.sessions import with_session
+
+class DjangoUserRepository(UserRepository):
+    @with_session
+    async def get(self, session, user_id: str):
+        return session.get(user_id)
+
+    @sync_to_async
+    def count(self) -> int:
+        return 0
+# file: app/infrastructure/sessions.py
+def with_session(method):
+    return method
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/loan_repository.py
+from abc import ABC, abstractmethod
+
+class LoanRepository(ABC):
+    @abstractmethod
+    async def list_open_for_member(self, member_id: str) -> list: ...
+
+    @abstractmethod
+    async def add(self, loan) -> None: ...
+# file: app/infrastructure/persistence/mongo_loan_repository.py
+from app.application.ports.loan_repository import LoanRepository
+
+class MongoLoanRepository(LoanRepository):
+    async def list_open_for_member(self, member_id: str, limit: int) -> list:  # error: HEX502
+        return []
+
+    def add(self, loan) -> None:  # error: HEX502
+        pass
+""",
+        """\
+# file: app/application/ports/repository.py
+from abc import ABC, abstractmethod
+
+class Repository(ABC):
+    @abstractmethod
+    def save(self, entity, *, session=None) -> None: ...
+
+    @abstractmethod
+    def get(self, entity_id): ...
+# file: app/infrastructure/persistence/base.py
+from app.application.ports.repository import Repository
+
+class SqlRepository(Repository):
+    async def save(self, entity, *, session=None) -> None:  # error: HEX502
+        pass
+# file: app/infrastructure/persistence/books.py
+from app.infrastructure.persistence.base import SqlRepository
+
+class SqlBookRepository(SqlRepository):
+    def get(self) -> None:  # error: HEX502
+        return None
+""",
+    )
+
+    def _pairs(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, ClassRef, FunctionFact]]:
+        r = roles(model)
+        for ref in implementations(r):
+            owners = contracts(r, ref)
+            for method in ref.cls.methods:
+                if method.name in NOT_OVERRIDES:
+                    continue
+                found = _port_method(owners, method.name)
+                if found is not None:
+                    yield ref, method, found[0], found[1]
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(1 for _ in self._pairs(model))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for ref, method, owner, port in self._pairs(model):
+            problems = signature_problems(port, method)
+            if not problems:
+                continue
+            message = (
+                f"adapter method '{ref.cls.name}.{method.name}' does not match port method "
+                f"'{owner.cls.name}.{port.name}': it {and_list(problems)}"
+            )
+            yield self.finding(ref.facts, method.span, message, f"{ref.dotted}.{method.name}", model)

@@ -1,0 +1,331 @@
+"""HEX504 untranslated-driver-error: An adapter calls a database/HTTP driver but never
+translates the driver's errors."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import CallFact, FunctionFact, ModuleFacts
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.contracts import adapter_classes
+from hexcheck.semantics.libraries import (
+    DRIVER_CONSTRUCTORS,
+    HTTP_FUNCTIONS,
+    MONGO_SPECIFIC,
+    NETWORK_ERRORS,
+    imports_package,
+    is_driver_name,
+)
+from hexcheck.semantics.roles import ClassRef, roles
+from hexcheck.semantics.symbols import last_name
+from hexcheck.semantics.types import Where, type_index
+
+_BROAD_ERRORS = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+
+
+def _specific_driver_errors(types: tuple[str, ...]) -> bool:
+    return any(name in NETWORK_ERRORS or is_driver_name(name) for name in types)
+
+
+def _broad(types: tuple[str, ...]) -> bool:
+    return not types or any(name in _BROAD_ERRORS for name in types)  # `()`: a bare `except:`
+
+
+def translates(model: ProjectModel, function: FunctionFact, wraps_driver_calls: bool) -> bool:
+    """Whether an `except` of `function` catches driver errors and either raises a
+    first-party exception (or what a first-party function builds) or handles them
+    without raising (a cache that answers a miss when Redis is down).
+
+    A broad `except Exception` counts only where it can see driver errors:
+    `wraps_driver_calls` says whether the function calls the driver (or wraps code
+    that does, as a decorator or a context manager)."""
+    for handler in function.handlers:
+        specific = _specific_driver_errors(handler.types)
+        if not specific and not (wraps_driver_calls and _broad(handler.types)):
+            continue
+        if not handler.raises or any(raised and model.is_first_party(raised) for raised in handler.raises):
+            return True
+    return False
+
+
+class DriverUse:
+    """Where the methods of an adapter call a driver, and whether they translate errors."""
+
+    def __init__(self, model: ProjectModel, ref: ClassRef) -> None:
+        self.model = model
+        self.r = roles(model)
+        self.index = type_index(model)
+        self.ref = ref
+        ancestors = self.r.first_party_ancestors(ref)
+        self.owners = [ref, *(a for a in ancestors if self.r.layer(a) is not Layer.DOMAIN)]
+
+    def _driver_calls(self, facts: ModuleFacts, function: FunctionFact, in_class: bool) -> Iterator[CallFact]:
+        mongo_module = imports_package(facts, "motor") or imports_package(facts, "pymongo")
+        where = Where(facts, self.ref if in_class else None, function)
+        for call in function.calls:
+            if self._is_driver_call(call, where, mongo_module):
+                yield call
+
+    def driver_call(self) -> tuple[FunctionFact, CallFact] | None:
+        """The first driver call of the adapter's methods (its bases' included)."""
+        for owner in self.owners:
+            for method in owner.cls.methods:
+                for call in self._driver_calls(owner.facts, method, True):
+                    return method, call
+        return None
+
+    def _is_driver_call(self, call: CallFact, where: Where, mongo_module: bool) -> bool:
+        """A call on a driver object, a driver's request function, a client built to be
+        used on the spot (`async with httpx.AsyncClient() as client:`), or a MongoDB
+        method on an object of unknown type in a module that imports the driver."""
+        callee = call.callee
+        if callee in HTTP_FUNCTIONS:
+            return True
+        if callee in DRIVER_CONSTRUCTORS:
+            return where.function.name != "__init__" and is_driver_name(callee)
+        types, _ = self.index.receiver(call, where)
+        if any(is_driver_name(t) for t in types):
+            return True
+        return (
+            mongo_module
+            and not types
+            and last_name(callee) in MONGO_SPECIFIC | {"find", "aggregate"}
+            and callee.startswith(("?.", f"{where.self_name}."))
+        )
+
+    def translates(self) -> bool:
+        for owner in self.owners:
+            for method in owner.cls.methods:
+                calls_driver = next(self._driver_calls(owner.facts, method, True), None) is not None
+                if translates(self.model, method, calls_driver):
+                    return True
+                if self._helpers_translate(owner, method, calls_driver):
+                    return True
+        return False
+
+    def _helpers_translate(self, owner: ClassRef, method: FunctionFact, calls_driver: bool) -> bool:
+        """A decorator, a context manager or a helper function that does the translation:
+        a decorator or a context manager wraps the method's driver calls; a helper
+        function must call the driver itself."""
+        decorators = {decorator.name for decorator in method.decorators}
+        for name in sorted(decorators | {call.callee for call in method.calls}):
+            if not self.model.is_first_party(name):
+                continue
+            located = self.index.function(name)
+            if located is None:
+                continue
+            facts, helper = located
+            wraps = (name in decorators or helper.is_generator) and calls_driver
+            wraps = wraps or next(self._driver_calls(facts, helper, False), None) is not None
+            if translates(self.model, helper, wraps):
+                return True
+        return False
+
+
+class UntranslatedDriverError(Rule):
+    code = "HEX504"
+    name = "untranslated-driver-error"
+    severity = Severity.WARNING
+    concern = "adapters"
+    summary = "An adapter calls a database/HTTP driver but never translates the driver's errors."
+    subject = "adapters that call a driver translate its errors"
+    why = (
+        "The port is the contract the application codes against; the exceptions that can "
+        "come out of it are part of that contract. When a Motor adapter lets "
+        "`pymongo.errors.DuplicateKeyError` or `ServerSelectionTimeoutError` escape, "
+        "every caller has to know it talks to MongoDB (and import `pymongo` to catch it), "
+        "the web layer maps a driver error to HTTP by accident or not at all (500), and "
+        "swapping the adapter changes the failure behaviour of the whole service. An "
+        "adapter catches its driver's errors (or `Exception`) and raises the application's "
+        "own exceptions: `DuplicateIsbnError`, `PersistenceError`, `CoverServiceUnavailable`, "
+        "or handles them (a cache that answers a miss when Redis is down). Translation in "
+        "a shared base class, a decorator or a helper function of the adapter counts; "
+        "re-raising the driver error or a built-in one does not. ORM sessions (SQLAlchemy) "
+        "are not judged: their errors surface at commit, in the unit of work."
+    )
+    how_to_fix = (
+        "Wrap the driver calls and raise a first-party exception, chained with `from`.\n\n"
+        "Before:\n\n"
+        "    async def find_cover_url(self, isbn: Isbn) -> str | None:\n"
+        "        response = await self._client.head(url)\n"
+        "        response.raise_for_status()\n"
+        "        return str(response.url)\n\n"
+        "After:\n\n"
+        "    async def find_cover_url(self, isbn: Isbn) -> str | None:\n"
+        "        try:\n"
+        "            response = await self._client.head(url)\n"
+        "            response.raise_for_status()\n"
+        "        except httpx.HTTPError as exc:\n"
+        "            raise CoverServiceUnavailable(str(isbn)) from exc\n"
+        "        return str(response.url)"
+    )
+    valid = (
+        """\
+# file: app/application/errors.py
+class PersistenceError(Exception): ...
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str): ...
+
+    @abstractmethod
+    async def add(self, book) -> None: ...
+# file: app/infrastructure/persistence/base.py
+from motor.motor_asyncio import AsyncIOMotorDatabase
+from pymongo.errors import PyMongoError
+from app.application.errors import PersistenceError
+from app.application.ports.books import BookRepository
+
+class MongoBase(BookRepository):
+    def __init__(self, database: AsyncIOMotorDatabase) -> None:
+        self._collection = database["books"]
+
+    async def get(self, book_id: str):
+        try:
+            return await self._collection.find_one({"_id": book_id})
+        except PyMongoError as exc:
+            raise PersistenceError(book_id) from exc
+# file: app/infrastructure/persistence/books.py
+from app.infrastructure.persistence.base import MongoBase
+
+class MongoBookRepository(MongoBase):
+    async def add(self, book) -> None:
+        await self._collection.insert_one(book)
+""",
+        """\
+# file: app/application/errors.py
+class GatewayError(Exception): ...
+# file: app/application/ports/covers.py
+from typing import Protocol
+
+class CoverGateway(Protocol):
+    async def find(self, isbn: str) -> str | None: ...
+# file: app/infrastructure/covers.py
+import functools
+import httpx
+from app.application.errors import GatewayError
+from app.application.ports.covers import CoverGateway
+
+def translated(method):
+    @functools.wraps(method)
+    async def wrapper(*args, **kwargs):
+        try:
+            return await method(*args, **kwargs)
+        except Exception as exc:
+            raise GatewayError(str(exc)) from exc
+    return wrapper
+
+class HttpCoverGateway(CoverGateway):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    @translated
+    async def find(self, isbn: str) -> str | None:
+        response = await self._client.get(f"/covers/{isbn}")
+        return response.text
+
+class InMemoryCoverGateway(CoverGateway):
+    async def find(self, isbn: str) -> str | None:
+        return None
+# file: app/application/ports/cache.py
+from typing import Protocol
+
+class Cache(Protocol):
+    async def get(self, key: str) -> bytes | None: ...
+# file: app/infrastructure/cache.py
+import logging
+from redis.asyncio import Redis
+from redis.exceptions import RedisError
+from app.application.ports.cache import Cache
+
+class RedisCache(Cache):
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def get(self, key: str) -> bytes | None:
+        try:
+            return await self._redis.get(key)
+        except RedisError:
+            logging.warning("cache unavailable, answering a miss")
+            return None
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/covers.py
+from abc import ABC, abstractmethod
+
+class CoverImageGateway(ABC):
+    @abstractmethod
+    async def find_cover_url(self, isbn: str) -> str | None: ...
+# file: app/infrastructure/covers.py
+import httpx
+from app.application.ports.covers import CoverImageGateway
+
+class OpenLibraryCoverGateway(CoverImageGateway):  # error: HEX504
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def find_cover_url(self, isbn: str) -> str | None:
+        try:
+            response = await self._client.head(f"https://covers.example/{isbn}")
+        except httpx.HTTPError as exc:
+            raise RuntimeError("cover lookup failed") from exc
+        return str(response.url)
+""",
+        """\
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def add(self, book) -> None: ...
+# file: app/infrastructure/persistence/books.py
+from motor.motor_asyncio import AsyncIOMotorDatabase
+from app.application.ports.books import BookRepository
+
+class MongoBookRepository(BookRepository):  # error: HEX504
+    def __init__(self, database: AsyncIOMotorDatabase) -> None:
+        self._database = database
+
+    async def add(self, book) -> None:
+        await self._database["books"].insert_one(book)
+# file: app/infrastructure/search.py
+import requests
+from app.application.ports.books import BookRepository
+
+class SearchIndex(BookRepository):  # error: HEX504
+    async def add(self, book) -> None:
+        try:
+            requests.post("http://search/books", json=book, timeout=2)
+        except requests.RequestException:
+            raise
+""",
+    )
+
+    def _driver_adapters(
+        self, model: ProjectModel
+    ) -> Iterator[tuple[ClassRef, DriverUse, FunctionFact, CallFact]]:
+        for ref in adapter_classes(roles(model)):
+            use = DriverUse(model, ref)
+            found = use.driver_call()
+            if found is not None:
+                yield ref, use, found[0], found[1]
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(1 for _ in self._driver_adapters(model))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for ref, use, method, call in self._driver_adapters(model):
+            if use.translates():
+                continue
+            message = (
+                f"adapter '{ref.cls.name}' calls its driver ('{call.callee}' in '{method.name}') "
+                "but never turns the driver's errors into a first-party exception"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

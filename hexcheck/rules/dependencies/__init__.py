@@ -1,0 +1,1 @@
+"""Dependency direction: which module may import which (HEX101-HEX104)."""

@@ -1,0 +1,114 @@
+"""HEX102 forbidden-package: A module imports an external package its layer may not use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import and_list
+
+
+class ForbiddenPackage(Rule):
+    code = "HEX102"
+    name = "forbidden-package"
+    severity = Severity.ERROR
+    concern = "dependencies"
+    summary = "A module imports an external package its layer may not use."
+    subject = "imports of external packages respect their layer's policy"
+    why = (
+        "The domain is plain Python: it may use the standard library and nothing else, so "
+        "that the business rules outlive every framework the service will ever use. The "
+        "application layer orchestrates the domain through ports; web frameworks, ORMs, "
+        "database drivers, HTTP clients and settings libraries belong to the adapters "
+        "around it. A `pydantic` model in the domain or a `motor` call in a use case "
+        "welds the core to one technology and makes it slow and awkward to test."
+    )
+    how_to_fix = (
+        "Keep the framework at the edge: a Pydantic DTO in `web`, mapped to and from a "
+        "plain `@dataclass` entity; a Motor adapter in `infrastructure` behind a port.\n\n"
+        "Before, in `app/domain/book.py`:\n\n"
+        "    from pydantic import BaseModel\n\n"
+        "    class Book(BaseModel):\n"
+        "        title: str\n\n"
+        "After:\n\n"
+        "    from dataclasses import dataclass\n\n"
+        "    @dataclass\n"
+        "    class Book:\n"
+        "        title: str\n\n"
+        "        def __post_init__(self) -> None:\n"
+        "            if not self.title:\n"
+        '                raise InvalidBook("a book needs a title")\n\n'
+        "The lists are configurable per layer: `[tool.hexcheck.packages.domain]` "
+        '`extend-allow = ["attrs"]`, `[tool.hexcheck.packages.application]` '
+        '`extend-forbid = ["kafka"]`.'
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from typing_extensions import Self
+# file: app/infrastructure/persistence/mongo.py
+from motor.motor_asyncio import AsyncIOMotorClient
+import pymongo
+""",
+        """\
+# file: app/application/use_cases/create_book.py
+import asyncio
+import logging
+from app.domain import book
+# file: app/domain/__init__.py
+# file: app/domain/book.py
+# file: app/web/schemas.py
+from pydantic import BaseModel
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/book.py
+from pydantic import BaseModel  # error: HEX102
+import attr  # error: HEX102
+""",
+        """\
+# file: app/application/use_cases/create_book.py
+from motor.motor_asyncio import AsyncIOMotorCollection  # error: HEX102
+
+def handler() -> None:
+    from fastapi import HTTPException  # error: HEX102
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(
+            1
+            for module, facts in model.modules.items()
+            if model.layer(module) is not None
+            for fact in facts.imports
+            if model.external_package(fact) is not None
+        )
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for module, facts in model.modules.items():
+            layer = model.layer(module)
+            if layer is None:
+                continue
+            policy = model.config.package_policy(layer)
+            for fact in facts.imports:
+                if fact.type_checking and model.config.type_checking_imports == "allow":
+                    continue
+                package = model.external_package(fact)
+                if package is None or not policy.forbids(package, model.is_stdlib(package)):
+                    continue
+                if policy.allow_only is not None and package not in policy.forbid:
+                    allowed = and_list(("the standard library", *policy.allow_only))
+                    reason = f"{layer.value} may import only {allowed}"
+                else:
+                    reason = f"'{package}' is forbidden in {layer.value}"
+                message = (
+                    f"{layer.value} module '{module}' imports the external package '{package}'; {reason}"
+                )
+                yield self.finding(facts, fact.span, message, f"{module} -> {package}", model)

@@ -1,0 +1,111 @@
+"""HEX103 indirect-layer-dependency: A layered module reaches a forbidden layer only
+through unlayered modules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import Edge, ProjectModel
+from hexcheck.core.findings import Finding, Hop, Severity
+from hexcheck.rules.base import Rule, location
+from hexcheck.rules.dependencies._private import counts
+
+
+def _chain_text(edges: tuple[Edge, ...]) -> str:
+    parts = [edges[0].importer]
+    for edge in edges:
+        parts.append(f"{edge.imported} (l.{edge.fact.span.line})")
+    return " -> ".join(parts)
+
+
+class IndirectLayerDependency(Rule):
+    code = "HEX103"
+    name = "indirect-layer-dependency"
+    severity = Severity.ERROR
+    concern = "dependencies"
+    summary = "A layered module reaches a forbidden layer only through unlayered modules."
+    subject = "imports of unlayered modules keep away from forbidden layers"
+    why = (
+        "Shared helper modules that belong to no layer are not checked for their own "
+        "imports, which makes them a quiet way around the dependency rule: the domain "
+        "imports `app.common.db_utils`, which imports the Mongo adapter, and the domain now "
+        "loads the driver at import time as surely as if it imported it directly. Each hop "
+        "looks harmless; the chain is the violation."
+    )
+    how_to_fix = (
+        "Cut the chain at the hop that should not be there, usually the import inside the "
+        "shared module: split the module so that the part the inner layer needs has no "
+        "outward imports, or move the helper into the layer that uses it.\n\n"
+        "Before: `app/domain/book.py` imports `app.common.ids`, and `app/common/ids.py` "
+        "imports `app.infrastructure.persistence.mongo` for `ObjectId` handling.\n\n"
+        "After: `app/common/ids.py` keeps only the pure id helpers; the `ObjectId` "
+        "conversion moves to `app/infrastructure/persistence/mongo.py`."
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from app.common.text import slugify
+# file: app/common/text.py
+import re
+# file: app/infrastructure/persistence/mongo.py
+from app.common.text import slugify
+""",
+        """\
+# file: app/infrastructure/web/routers.py
+from app.common.clock import now
+# file: app/common/clock.py
+from app.domain.book import Book
+from app.application.use_cases.create_book import CreateBook
+# file: app/domain/book.py
+# file: app/application/use_cases/create_book.py
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/book.py
+from app.common import ids  # error: HEX103
+# file: app/common/__init__.py
+# file: app/common/ids.py
+from app.infrastructure.persistence.mongo import to_object_id
+# file: app/infrastructure/persistence/mongo.py
+def to_object_id(): ...
+""",
+        """\
+# file: app/application/use_cases/list_books.py
+import app.shared.paging  # error: HEX103
+# file: app/shared/paging.py
+from app.shared import links
+# file: app/shared/links.py
+from app.infrastructure.web import routers
+# file: app/infrastructure/web/routers.py
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(
+            1
+            for edge in model.edges()
+            if counts(model, edge)
+            and model.layer(edge.importer) is not None
+            and model.layer(edge.imported) is None
+        )
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for chain in model.indirect_chains():
+            first, last = chain[0], chain[-1]
+            importer_layer = model.layer(first.importer)
+            target_layer = model.layer(last.imported)
+            if importer_layer is None or target_layer is None:
+                continue
+            facts = model.modules[first.importer]
+            message = (
+                f"{importer_layer.value} module '{first.importer}' reaches "
+                f"'{last.imported}' ({target_layer.value}) through unlayered modules: "
+                f"{_chain_text(chain)}"
+            )
+            symbol = " -> ".join([first.importer, *(edge.imported for edge in chain)])
+            hops = tuple(
+                Hop(edge.importer, edge.imported, location(model.modules[edge.importer], edge.fact.span))
+                for edge in chain
+            )
+            yield self.finding(facts, first.fact.span, message, symbol, model, hops)

@@ -1,0 +1,100 @@
+"""What several domain rules share; nothing outside the family uses it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import AttributeFact, Expr, ExprKind
+from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+
+_CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
+_KW_ONLY = frozenset({"dataclasses.KW_ONLY", "KW_ONLY"})
+_FIELD_FACTORIES = frozenset({"dataclasses.field", "field"})
+_MESSAGE_BASES = frozenset(
+    {"Event", "DomainEvent", "IntegrationEvent", "BaseEvent", "Command", "DomainCommand",
+     "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
+)  # fmt: skip
+_MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
+
+
+ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
+
+
+def _keyword_false(expr: Expr, keyword: str) -> bool:
+    return any(name == keyword and value.name == "False" for name, value in expr.keywords)
+
+
+def is_field(attribute: AttributeFact) -> bool:
+    """A class-level annotated name the dataclass machinery turns into an `__init__` field."""
+    annotation = attribute.annotation
+    if annotation is None:
+        return False
+    if annotation.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT) and (
+        annotation.name in _CLASS_VARS or annotation.name in _KW_ONLY
+    ):
+        return False
+    value = attribute.value
+    if value is not None and value.kind is ExprKind.CALL and value.name in _FIELD_FACTORIES:
+        return not _keyword_false(value, "init")
+    return True
+
+
+@dataclass(frozen=True, slots=True)
+class Entity:
+    ref: ClassRef
+    fields: tuple[str, ...]
+
+
+def is_enum(roles_: Roles, ref: ClassRef) -> bool:
+    return bool(ENUM_BASES & {*roles_.ancestors(ref), *(base.name for base in ref.cls.bases)})
+
+
+def _is_message(roles_: Roles, ref: ClassRef) -> bool:
+    if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES:
+        return True
+    return any(name.rpartition(".")[2] in _MESSAGE_BASES for name in roles_.ancestors(ref))
+
+
+def _builds_init(ref: ClassRef) -> bool:
+    return not any(
+        decorator.kind is ExprKind.CALL and _keyword_false(decorator, "init")
+        for decorator in ref.cls.decorators
+    )
+
+
+def _fields(roles_: Roles, ref: ClassRef) -> tuple[str, ...]:
+    """The class's own `__init__` fields; for a class that declares none, those of its
+    first-party dataclass ancestors (`class Tag(Entity): pass` is built with `id`)."""
+    own = tuple(a.name for a in ref.cls.attributes if is_field(a))
+    if own:
+        return own
+    inherited: dict[str, None] = {}
+    for ancestor in roles_.first_party_ancestors(ref):
+        if roles_.is_dataclass(ancestor):
+            inherited.update((a.name, None) for a in ancestor.cls.attributes if is_field(a))
+    return tuple(inherited)
+
+
+def entities(model: ProjectModel) -> tuple[Entity, ...]:
+    """Domain dataclasses that take values through their constructor (see the module doc)."""
+    found = []
+    roles_ = roles(model)
+    for ref in roles_.entities:
+        if roles_.is_exception(ref) or _is_message(roles_, ref) or not _builds_init(ref):
+            continue
+        if is_test_module(ref.facts.module) or roles_.is_protocol(ref) or roles_.abstract_methods(ref):
+            continue  # test helpers, and classes that cannot be instantiated
+        fields = _fields(roles_, ref)
+        if fields:
+            found.append(Entity(ref, fields))
+    return tuple(found)
+
+
+def is_base(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether other first-party dataclasses derive from the class (`Entity`,
+    `AggregateRoot`): its fields are checked where the concrete classes are built."""
+    return any(
+        sub is not None and roles_.is_dataclass(sub)
+        for sub in (roles_.ref(name) for name in roles_.model.subclasses(ref.dotted))
+    )

@@ -1,0 +1,504 @@
+"""HEX201 entity-without-validation: A domain dataclass with at least one field has no
+`__post_init__`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import Expr, ExprKind, FunctionFact
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.rules.domain._private import ENUM_BASES, Entity, entities, is_base, is_enum, is_field
+from hexcheck.rules.messages import quoted_list
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.symbols import definition_site, module_assignment
+
+_VALIDATION_HOOKS = ("__post_init__", "__init__")
+_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _typevar(model: ProjectModel, annotation: Expr | None) -> bool:
+    """Whether an annotation is a bare type variable (`id: EntityId`)."""
+    if annotation is None or annotation.kind is not ExprKind.NAME:
+        return False
+    module, _, name = model.resolve_symbol(annotation.name).rpartition(".")
+    facts = model.modules.get(module)
+    return facts is not None and any(
+        a.name == name and a.value.kind is ExprKind.CALL and a.value.name in _TYPEVARS
+        for a in facts.assignments
+    )
+
+
+def _generic_holder(model: ProjectModel, ref: ClassRef) -> bool:
+    """A generic base whose every own field is typed by a type variable (`Entity(Generic[
+    EntityId])` with `id: EntityId`): what to check depends on the type its subclasses bind."""
+    fields = [a for a in ref.cls.attributes if is_field(a)]
+    return bool(fields) and all(_typevar(model, a.annotation) for a in fields)
+
+
+# Types whose every value is a valid one, with no range left to check: an identifier
+# (`UUID`, or a first-party subclass of it), a flag, an enumeration. `str`, numbers,
+# `Decimal`, dates and collections are not among them: an empty title, a negative count,
+# an end before its start are values of those types too.
+_SETTLED_TYPES = frozenset({"uuid.UUID", "bool", "builtins.bool"})
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+_ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+_LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
+_NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Settled:
+    """A field type whose values are all valid: `state` for an enumeration or a flag (a
+    value another field's validity may hang on), `optional` when it also admits `None`."""
+
+    state: bool = False
+    optional: bool = False
+
+
+def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
+    """The value of the first-party module-level assignment a dotted name stands for."""
+    located = definition_site(model, dotted)
+    assignment = module_assignment(*located) if located is not None else None
+    return assignment.value if assignment is not None else None
+
+
+def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
+    """A first-party enum, `UUID` subclass, or dataclass that validates or needs not."""
+    ref = roles_.ref(dotted)
+    if ref is None or ref.dotted in seen:
+        return None
+    if is_enum(roles_, ref):
+        return _Settled(state=True)
+    if "uuid.UUID" in roles_.ancestors(ref):
+        return _Settled()
+    if roles_.is_dataclass(ref) and (
+        _hook(roles_, ref) is not None or _settled_fields(roles_, ref, seen | {ref.dotted})
+    ):
+        return _Settled()
+    return None
+
+
+def _union(members: list[_Settled | None], optional: bool) -> _Settled | None:
+    if not members or any(member is None for member in members):
+        return None
+    return _Settled(
+        state=any(m.state for m in members if m is not None),
+        optional=optional or any(m.optional for m in members if m is not None),
+    )
+
+
+def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled | None:
+    """Whether a field annotation admits only valid values (see `_SETTLED_TYPES`):
+    `Optional[...]`/`X | None` and unions of such types, `Annotated[X, ...]`, `Literal[...]`,
+    a `NewType` or alias of one, a type variable bound to one, a first-party class."""
+    model = roles_.model
+    kind, name = annotation.kind, annotation.name
+    if kind is ExprKind.UNION or (kind is ExprKind.SUBSCRIPT and name in _OPTIONAL | _UNION):
+        parts = [a for a in annotation.args if not (a.kind is ExprKind.LITERAL and a.name == "None")]
+        optional = name in _OPTIONAL or len(parts) < len(annotation.args)
+        return _union([_settled(roles_, part, seen) for part in parts], optional)
+    if kind is ExprKind.SUBSCRIPT and name in _ANNOTATED and annotation.args:
+        return _settled(roles_, annotation.args[0], seen)
+    if kind is ExprKind.SUBSCRIPT and name in _LITERAL:
+        return _Settled(state=True)
+    if kind is not ExprKind.NAME or name in seen:
+        return None
+    if name in _SETTLED_TYPES:
+        return _Settled(state=name != "uuid.UUID")
+    if name in ENUM_BASES:
+        return _Settled(state=True)
+    found = _settled_class(roles_, name, seen)
+    if found is not None:
+        return found
+    value = _assigned(model, name)
+    if value is None:
+        return None
+    seen = seen | {name}
+    if value.kind is ExprKind.NAME:  # `UserId = GenericUUID`
+        return _settled(roles_, value, seen)
+    if value.kind is ExprKind.CALL and value.name in _NEW_TYPES and len(value.args) == 2:
+        return _settled(roles_, value.args[1], seen)  # `UserId = NewType("UserId", UUID)`
+    if value.kind is ExprKind.CALL and value.name in _TYPEVARS:
+        bound = dict(value.keywords).get("bound")  # `EntityId = TypeVar(..., bound=UUID)`
+        return None if bound is None else _settled(roles_, bound, seen)
+    return None
+
+
+def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
+    """Every `__init__` field of the class, inherited ones included, with its annotation."""
+    found: dict[str, Expr] = {}
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        if owner is ref or roles_.is_dataclass(owner):
+            for attribute in owner.cls.attributes:
+                if attribute.annotation is not None and is_field(attribute):
+                    found.setdefault(attribute.name, attribute.annotation)
+    return found
+
+
+def _settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether every `__init__` field of the class is typed by a type that admits only
+    valid values, so that there is nothing for a `__post_init__` to check. `X | None`
+    counts only while no other field is an enumeration or a flag: whether `closed_by`
+    may be `None` usually depends on the `status` next to it."""
+    annotations = _init_annotations(roles_, ref)
+    settled = {name: _settled(roles_, annotation, seen) for name, annotation in annotations.items()}
+    if not settled or any(kind is None for kind in settled.values()):
+        return False
+    return not any(
+        kind is not None
+        and kind.optional
+        and any(other is not None and other.state for key, other in settled.items() if key != name)
+        for name, kind in settled.items()
+    )
+
+
+def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
+    """Where the class's construction-time check lives: its own or an inherited
+    `__post_init__`, or an `__init__` it writes itself (the dataclass then keeps it)."""
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        for name in _VALIDATION_HOOKS:
+            method = owner.cls.method(name)
+            if method is not None:
+                return owner, method
+    return None
+
+
+class EntityWithoutValidation(Rule):
+    code = "HEX201"
+    name = "entity-without-validation"
+    severity = Severity.WARNING
+    concern = "domain"
+    summary = "A domain dataclass with at least one field has no `__post_init__`."
+    subject = "domain dataclasses validate their state in `__post_init__`"
+    why = (
+        "An entity or value object is the one place a business invariant can be enforced "
+        'for good: if `Book(title="", copies=-3)` can be built, every use case, adapter '
+        "and test has to remember to check it, and one of them will not. A dataclass "
+        "generates a constructor that accepts anything its annotations merely suggest; "
+        "`__post_init__` is where the object refuses a state the domain does not allow, "
+        "so that every `Book` in memory is a valid book. Domain events and commands, "
+        "exceptions, dataclasses whose fields are all `init=False` and test modules are "
+        "not checked: no caller hands them state to validate. A base dataclass "
+        "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
+        "which inherit its `__post_init__` if it has one, and so is a generic base whose "
+        "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
+        "whose every field has a type that admits only valid values: a `UUID` (or a "
+        "subclass, a `NewType` or a type variable bound to one), a `bool`, an `Enum` or "
+        "`Literal`, or a first-party dataclass that validates itself (`TodoId(value: "
+        "UUID)`, `Todo(id: TodoId, title: TodoTitle)`): a `UUID` cannot be built from a "
+        "malformed string, so there is no invariant left to check. `X | None` of such a "
+        "type counts only while no other field is an enum or a flag, since whether "
+        "`closed_by` may be `None` hangs on the `status` next to it. `str`, numbers, "
+        "`Decimal`, dates and collections always need a check: an empty name, a negative "
+        "count and an end before its start are values of those types too."
+    )
+    how_to_fix = (
+        "Add a `__post_init__` that checks every field with a rule and raises a domain "
+        "exception when one is broken; or type the field by a value object that validates "
+        "itself, or by a type that admits only valid values (a `UUID`, an `Enum`): a class "
+        "whose every field is so typed is not reported.\n\n"
+        "Before:\n\n"
+        "    @dataclass(frozen=True)\n"
+        "    class Isbn:\n"
+        "        value: str\n\n"
+        "After:\n\n"
+        "    @dataclass(frozen=True)\n"
+        "    class Isbn:\n"
+        "        value: str\n\n"
+        "        def __post_init__(self) -> None:\n"
+        '            if len(self.value.replace("-", "")) not in (10, 13):\n'
+        "                raise InvalidIsbn(self.value)"
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from app.domain.exceptions import InvalidBook
+
+
+@dataclass
+class Entity:
+    id: str
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidBook("an entity needs an id")
+
+
+@dataclass
+class Book(Entity):
+    title: str = ""
+
+
+@dataclass
+class Shelf:
+    MAX_BOOKS: ClassVar[int] = 40
+    books: list[Book] = field(default_factory=list, init=False)
+
+
+@dataclass(init=False)
+class Isbn:
+    value: str
+
+    def __init__(self, value: str) -> None:
+        self.value = value.replace("-", "")
+# file: app/domain/specification.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+
+EntityId = TypeVar("EntityId")
+
+
+@dataclass
+class Identified(Generic[EntityId]):
+    id: EntityId
+
+
+@dataclass
+class Specification(ABC):
+    name: str
+
+    @abstractmethod
+    def is_satisfied_by(self, candidate: object) -> bool: ...
+# file: app/domain/exceptions.py
+class InvalidBook(Exception):
+    pass
+""",
+        """\
+# file: app/domain/events.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class BookBorrowed:
+    book_id: str
+    member_id: str
+# file: app/domain/loan.py
+from dataclasses import dataclass
+
+from app.domain.messages import DomainEvent
+
+
+@dataclass(frozen=True)
+class LoanExtended(DomainEvent):
+    loan_id: str
+    days: int
+
+
+@dataclass(frozen=True)
+class LoanError(Exception):
+    loan_id: str
+# file: app/domain/messages.py
+class DomainEvent:
+    pass
+# file: app/application/commands.py
+from dataclasses import dataclass
+
+
+@dataclass
+class CreateBookCommand:
+    title: str
+""",
+        """\
+# file: app/domain/seedwork.py
+from dataclasses import dataclass, field
+from typing import Generic, TypeVar
+
+EntityId = TypeVar("EntityId")
+
+
+@dataclass
+class Entity(Generic[EntityId]):
+    id: EntityId = field(hash=True)
+
+
+@dataclass(kw_only=True)
+class AggregateRoot(Entity[EntityId]):
+    events: list = field(default_factory=list)
+# file: app/domain/listing.py
+from dataclasses import dataclass
+from datetime import datetime
+
+from app.domain.errors import ListingError
+from app.domain.seedwork import AggregateRoot
+
+
+@dataclass(kw_only=True)
+class Listing(AggregateRoot[str]):
+    starts_at: datetime
+    ends_at: datetime
+
+    def __post_init__(self) -> None:
+        if self.ends_at <= self.starts_at:
+            raise ListingError("a listing ends after it starts")
+# file: app/domain/errors.py
+class ListingError(Exception):
+    pass
+# file: app/domain/listing_test.py
+from dataclasses import dataclass
+
+
+@dataclass
+class ListingBuilder:
+    title: str = "a lamp"
+
+    def test_builds(self) -> None:
+        if not self.title:
+            raise ValueError("a builder needs a title")
+""",
+        """\
+# file: app/domain/todo/value_objects.py
+from dataclasses import dataclass
+from enum import Enum
+from typing import NewType, Optional
+from uuid import UUID
+
+from app.domain.todo.errors import InvalidTitle
+
+OwnerId = NewType("OwnerId", UUID)
+
+
+class Priority(Enum):
+    LOW = "low"
+    HIGH = "high"
+
+
+@dataclass(frozen=True)
+class TodoId:
+    value: UUID
+
+
+@dataclass(frozen=True)
+class TodoTitle:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.value or len(self.value) > 100:
+            raise InvalidTitle(self.value)
+
+
+@dataclass
+class Todo:
+    id: TodoId
+    title: TodoTitle
+    owner: OwnerId
+    priority: Optional[Priority] = None
+# file: app/domain/todo/errors.py
+class InvalidTitle(Exception):
+    pass
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Isbn:  # error: HEX201
+    value: str
+
+
+@dataclass
+class Book:  # error: HEX201
+    isbn: Isbn
+    title: str
+    tags: list[str] = field(default_factory=list)
+
+    def rename(self, title: str) -> None:
+        self.title = title
+""",
+        """\
+# file: app/domain/value_objects/money.py
+from dataclasses import InitVar, dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Money:  # error: HEX201
+    amount: Decimal
+    currency: str = "EUR"
+
+
+@dataclass
+class Price:  # error: HEX201
+    raw: InitVar[str]
+
+
+@dataclass
+class Entity:
+    id: str
+
+
+@dataclass
+class Tag(Entity):  # error: HEX201
+    pass
+# file: app/domain/calendar.py
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class CalendarEvent:  # error: HEX201
+    starts_at: datetime
+    ends_at: datetime
+""",
+        """\
+# file: app/domain/ticket.py
+from dataclasses import dataclass
+from enum import Enum
+from uuid import UUID
+
+
+class Status(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Email:  # error: HEX201
+    value: str
+
+
+@dataclass
+class Ticket:  # error: HEX201
+    id: UUID
+    status: Status
+    closed_by: UUID | None = None
+
+
+@dataclass
+class Subscriber:  # error: HEX201
+    id: UUID
+    email: Email
+""",
+    )
+
+    def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:
+        roles_ = roles(model)
+        return tuple(
+            e for e in entities(model) if not is_base(roles_, e.ref) and not _generic_holder(model, e.ref)
+        )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(self._subjects(model))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        roles_ = roles(model)
+        for entity in self._subjects(model):
+            if _hook(roles_, entity.ref) is not None or _settled_fields(roles_, entity.ref):
+                continue
+            ref = entity.ref
+            message = (
+                f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "
+                f"its fields {quoted_list(list(entity.fields))} when it is built"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

@@ -1,0 +1,254 @@
+"""HEX203 builtin-exception-in-domain: Domain code raises a built-in exception instead of a
+domain exception."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import FunctionFact, ModuleFacts, RaiseFact
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, is_test_module
+
+# Special methods whose exceptions Python's data model dictates: `__setattr__` raises
+# AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
+# would break `getattr(x, "a", default)`, `dict.get` and operator fallbacks.
+_PROTOCOL_EXCEPTIONS = frozenset(
+    {"TypeError", "AttributeError", "KeyError", "IndexError", "LookupError", "StopIteration",
+     "StopAsyncIteration"}
+)  # fmt: skip
+# Special methods that are constructors or calls: the exceptions they raise are domain rules.
+_NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
+_ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
+
+
+def _builtin(raised: RaiseFact) -> str:
+    """The built-in exception a `raise` names, or ''."""
+    name = raised.exception.removeprefix("builtins.")
+    return name if name in BUILTIN_EXCEPTIONS else ""
+
+
+def _exempt(function: FunctionFact, exception: str) -> bool:
+    if exception in _ALWAYS_ALLOWED:
+        return True
+    name = function.name
+    is_special = name.startswith("__") and name.endswith("__")
+    return is_special and name not in _NOT_PROTOCOL and exception in _PROTOCOL_EXCEPTIONS
+
+
+def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) -> bool:
+    """Whether `raised` sits in an `except` clause that catches only first-party
+    exceptions: the code turns a domain exception into what a framework expects
+    (Pydantic validators must raise `ValueError`), deliberately."""
+    span = raised.span
+    return any(
+        handler.types
+        and all(model.is_first_party(name) for name in handler.types)
+        and (handler.span.line, handler.span.column) <= (span.line, span.column)
+        and (span.end_line, span.end_column) <= (handler.span.end_line, handler.span.end_column)
+        for handler in function.handlers
+    )
+
+
+def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
+    """Every explicit `raise` in a domain function or method, with the built-in it names."""
+    for module, facts in sorted(model.modules.items()):
+        if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
+            continue
+        for function in (*facts.functions, *(m for cls in facts.classes for m in cls.methods)):
+            for raised in function.raises:
+                if not raised.exception:
+                    continue
+                builtin = _builtin(raised)
+                if builtin and (_exempt(function, builtin) or _translates(model, function, raised)):
+                    continue
+                yield facts, function, raised, builtin
+
+
+class BuiltinExceptionInDomain(Rule):
+    code = "HEX203"
+    name = "builtin-exception-in-domain"
+    severity = Severity.WARNING
+    concern = "domain"
+    summary = "Domain code raises a built-in exception instead of a domain exception."
+    subject = "raises in the domain use domain exceptions"
+    why = (
+        "A `ValueError` says that something was wrong, not what: the web layer cannot tell "
+        "a title that is too long from a bug in a helper, so it either maps every "
+        "`ValueError` to HTTP 422 (and hides bugs) or none of them (and answers 500 to a "
+        "user's mistake). A domain exception such as `BookTitleTooLong` names the broken "
+        "rule in the ubiquitous language, carries the data to explain it, and can be "
+        "mapped to a response precisely. `NotImplementedError`, bare re-raises and the "
+        "exceptions Python's data model requires from special methods (`TypeError` in "
+        "`__add__`, `AttributeError` in `__setattr__`, `KeyError` in `__getitem__`) are "
+        "not reported, nor is a built-in raised in an `except` clause that catches only "
+        "first-party exceptions: that is a deliberate translation for a framework (a "
+        "Pydantic validator must raise `ValueError`)."
+    )
+    how_to_fix = (
+        "Define a small hierarchy in `domain/exceptions.py` rooted at one `DomainError` "
+        "and raise its subclasses. To keep callers that catch `ValueError` working while "
+        "they migrate, a domain exception may derive from both.\n\n"
+        "Before:\n\n"
+        "    if len(title) > 200:\n"
+        '        raise ValueError("title too long")\n\n'
+        "After:\n\n"
+        "    class BookTitleTooLong(DomainError):\n"
+        "        def __init__(self, length: int) -> None:\n"
+        '            super().__init__(f"a title has at most 200 characters, not {length}")\n\n'
+        "    if len(title) > 200:\n"
+        "        raise BookTitleTooLong(len(title))"
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+from app.domain.exceptions import BookTitleTooLong
+
+
+@dataclass(frozen=True)
+class Title:
+    value: str
+
+    def __post_init__(self) -> None:
+        if len(self.value) > 200:
+            raise BookTitleTooLong(len(self.value))
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{name} is read-only")
+
+    def __lt__(self, other: object) -> bool:
+        if not isinstance(other, Title):
+            raise TypeError("a title compares only with a title")
+        return self.value < other.value
+
+    def translate(self, language: str) -> "Title":
+        raise NotImplementedError
+
+
+def parse(text: str) -> Title:
+    try:
+        return Title(text.strip())
+    except BookTitleTooLong:
+        raise
+# file: app/domain/exceptions.py
+class DomainError(Exception):
+    pass
+
+
+class BookTitleTooLong(DomainError, ValueError):
+    def __init__(self, length: int) -> None:
+        super().__init__(f"a title has at most 200 characters, not {length}")
+""",
+        """\
+# file: app/application/use_cases/create_book.py
+class CreateBook:
+    def execute(self, title: str) -> None:
+        if not title:
+            raise ValueError("title")
+# file: app/domain/catalog.py
+from app.domain.errors import ValueError
+
+
+def check(title: str) -> None:
+    if not title:
+        raise ValueError(title)
+# file: app/domain/errors.py
+class ValueError(Exception):
+    pass
+""",
+        """\
+# file: app/domain/password_field.py
+from typing import Any
+
+from app.domain.password import InvalidPasswordError, Password
+
+
+class PasswordAnnotation:
+    @classmethod
+    def validate(cls, value: Any) -> Password:
+        try:
+            return Password(value)
+        except InvalidPasswordError as error:
+            raise ValueError("invalid password") from error
+# file: app/domain/password.py
+class InvalidPasswordError(Exception):
+    pass
+
+
+class Password(str):
+    def __new__(cls, value: str) -> "Password":
+        if len(value) < 8:
+            raise InvalidPasswordError("a password has at least 8 characters")
+        return super().__new__(cls, value)
+# file: app/domain/password_test.py
+from app.domain.password import Password
+
+
+class FakeHasher:
+    def hash(self, password: Password) -> str:
+        raise RuntimeError("not used in these tests")
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Book:
+    title: str
+    copies: int
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            raise ValueError("a book needs a title")  # error: HEX203
+        if self.copies < 0:
+            raise Exception("negative copies")  # error: HEX203
+
+    def lend(self) -> None:
+        if self.copies == 0:
+            raise RuntimeError  # error: HEX203
+        self.copies -= 1
+""",
+        """\
+# file: app/domain/money.py
+from decimal import Decimal, InvalidOperation
+
+
+def parse_amount(text: str) -> Decimal:
+    try:
+        return Decimal(text)
+    except InvalidOperation as error:
+        raise TypeError(f"not an amount: {text}") from error  # error: HEX203
+
+
+class Money:
+    def __new__(cls, amount: Decimal) -> "Money":
+        if amount < 0:
+            raise ValueError("negative money")  # error: HEX203
+        return super().__new__(cls)
+
+    def __getitem__(self, key: str) -> Decimal:
+        raise KeyError(key)
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(1 for _ in _domain_raises(model))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for facts, function, raised, builtin in _domain_raises(model):
+            if not builtin:
+                continue
+            where = "function" if "." not in function.qualname else "method"
+            message = (
+                f"domain {where} '{function.qualname}' raises the built-in '{builtin}' "
+                "instead of a domain exception"
+            )
+            symbol = f"{facts.module}.{function.qualname}:{builtin}"
+            yield self.finding(facts, raised.span, message, symbol, model)

@@ -1,0 +1,216 @@
+"""HEX301 concrete-port: A class that is a port by its location or name is not abstract."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.rules.ports._private import declared_methods, parents
+from hexcheck.semantics.roles import PORT_SUFFIXES, roles
+from hexcheck.semantics.symbols import by_own_name
+
+
+class ConcretePort(Rule):
+    code = "HEX301"
+    name = "concrete-port"
+    severity = Severity.WARNING
+    concern = "ports"
+    summary = "A class that is a port by its location or name is not abstract."
+    subject = "ports are abstract (ABC or Protocol)"
+    why = (
+        "A port is the contract the application states in its own terms and the "
+        "infrastructure fulfils: `BookRepository` says what the use cases need, "
+        "`MongoBookRepository` says how MongoDB provides it. A concrete class in "
+        "`application/ports` or a class called `...Repository` in the core is either an "
+        "implementation living in the wrong layer (the core now carries a database or an "
+        "HTTP client) or a contract nobody can substitute: tests cannot pass a fake "
+        "without inheriting real behaviour, and an adapter that forgets a method is only "
+        "found at run time. Not reported: a class that receives a port in `__init__` (a "
+        "decorator such as `TrackingUserRepository(repository: UserRepository)`), classes "
+        "of test modules, and plain holders in a ports module that declare no public "
+        "method (`Page`, `Query`)."
+    )
+    how_to_fix = (
+        "Make the contract abstract: derive it from `ABC` and mark every method "
+        "`@abstractmethod`, or declare it as a `typing.Protocol`. Move any implementation "
+        "into an adapter in `infrastructure` that derives from the port.\n\n"
+        "Before, in `app/application/ports/book_repository.py`:\n\n"
+        "    class BookRepository:\n"
+        "        async def get(self, book_id: str) -> Book:\n"
+        '            return await db.books.find_one({"_id": book_id})\n\n'
+        "After:\n\n"
+        "    class BookRepository(ABC):\n"
+        "        @abstractmethod\n"
+        "        async def get(self, book_id: str) -> Book: ..."
+    )
+    valid = (
+        """\
+# file: app/application/ports/book_repository.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import Enum
+from typing import Generic, Protocol, TypeVar
+
+from app.domain.book import Book
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @abstractmethod
+    async def get(self, entity_id: str) -> T: ...
+
+
+class BookRepository(Repository[Book]):
+    @abstractmethod
+    async def by_author(self, author_id: str) -> list[Book]: ...
+
+
+class CoverGateway(Protocol):
+    async def cover_url(self, isbn: str) -> str: ...
+
+
+class SortOrder(Enum):
+    TITLE = "title"
+
+
+@dataclass(frozen=True)
+class Page:
+    items: list[Book]
+    total: int
+
+
+class RepositoryError(Exception):
+    pass
+
+
+class Page(Generic[T]):
+    def __init__(self, items: list[T], total: int) -> None:
+        self.items = items
+        self.total = total
+# file: app/domain/book.py
+class Book: ...
+""",
+        """\
+# file: app/application/ports/clock.py
+from abc import ABCMeta, abstractmethod
+from datetime import datetime
+
+
+class Clock(metaclass=ABCMeta):
+    @abstractmethod
+    def now(self) -> datetime: ...
+# file: app/application/ports/in_memory.py
+from app.application.ports.clock import Clock
+
+
+class FixedClock(Clock):
+    def now(self):
+        return None
+# file: app/infrastructure/persistence/book_repository.py
+class MongoBookRepository:
+    async def get(self, book_id: str) -> None: ...
+""",
+        """\
+# file: app/application/ports/user_repository.py
+from abc import ABC, abstractmethod
+
+
+class UserRepository(ABC):
+    @abstractmethod
+    def get(self, user_id: str) -> object: ...
+# file: app/application/tracking_user_repository.py
+from app.application.ports.user_repository import UserRepository
+
+
+class TrackingUserRepository:
+    def __init__(self, repository: UserRepository) -> None:
+        self._repository = repository
+        self.seen: set[object] = set()
+
+    def get(self, user_id: str) -> object:
+        user = self._repository.get(user_id)
+        self.seen.add(user)
+        return user
+# file: app/application/tracking_user_repository_test.py
+from app.application.tracking_user_repository import TrackingUserRepository
+
+
+class TestTrackingUserRepository:
+    def test_get_tracks_the_user(self) -> None:
+        assert TrackingUserRepository
+""",
+        """\
+# file: src/__init__.py
+# file: src/domain/__init__.py
+# file: src/domain/order/__init__.py
+# file: src/domain/order/ports.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepositoryInterface(ABC):
+    @abstractmethod
+    async def save(self, order: object) -> None: ...
+# file: src/domain/order/repositories.py
+from domain.order.ports import OrderRepositoryInterface
+
+
+class OrderRepository(OrderRepositoryInterface):
+    async def save(self, order: object) -> None:
+        return None
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/book_repository.py
+from app.domain.book import Book
+
+
+class BookRepository:  # error: HEX301
+    async def get(self, book_id: str) -> Book:
+        raise NotImplementedError
+
+    async def add(self, book: Book) -> None:
+        raise NotImplementedError
+# file: app/domain/book.py
+class Book: ...
+""",
+        """\
+# file: app/domain/payments.py
+import httpx
+
+
+class PaymentGateway:  # error: HEX301
+    def __init__(self, base_url: str) -> None:
+        self._client = httpx.Client(base_url=base_url)
+
+    def charge(self, member_id: str, cents: int) -> None:
+        self._client.post("/charges", json={"member": member_id, "cents": cents})
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(roles(model).ports)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        roles_ = roles(model)
+        for ref in roles_.ports:
+            if roles_.is_abstract(ref):
+                continue
+            if any(roles_.is_abstract(parent) for parent in parents(roles_, ref, by_own_name(roles_))):
+                continue  # it implements a port whose import did not resolve
+            named = ref.cls.name.endswith(PORT_SUFFIXES)
+            if not named and not declared_methods(ref):
+                # A plain holder in a ports module (`Page`, `Query`): it declares no
+                # operation, so there is no contract to make abstract.
+                continue
+            layer = roles_.layer(ref)
+            where = layer.value if layer is not None else "the core"
+            why = "is named like a port" if named else f"lives in the ports module '{ref.facts.module}'"
+            message = (
+                f"'{ref.cls.qualname}' {why} but is a concrete class in {where}: it is "
+                "neither an ABC with abstract methods nor a Protocol"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

@@ -1,0 +1,164 @@
+"""HEX302 port-with-implementation: A port method is not abstract and has a body beyond a
+docstring, `pass`, `...` or `raise NotImplementedError`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import BodyKind, FunctionFact
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+
+_OVERLOADS = frozenset({"typing.overload", "typing_extensions.overload"})
+
+
+def _implemented(method: FunctionFact) -> bool:
+    """A method with a real body that is not declared abstract (overload stubs aside)."""
+    if is_abstract_method(method) or method.decorated_with(*_OVERLOADS):
+        return False
+    return method.body is BodyKind.CODE
+
+
+def _abstract_ports(roles_: Roles) -> tuple[ClassRef, ...]:
+    """Ports that are abstract: a concrete one is HEX301's, whatever its methods hold."""
+    return tuple(ref for ref in roles_.ports if roles_.is_abstract(ref))
+
+
+class PortWithImplementation(Rule):
+    code = "HEX302"
+    name = "port-with-implementation"
+    severity = Severity.WARNING
+    concern = "ports"
+    summary = (
+        "A port method is not abstract and has a body beyond a docstring, `pass`, `...` "
+        "or `raise NotImplementedError`."
+    )
+    subject = "port methods are declarations only"
+    why = (
+        "Behaviour in a port is behaviour every adapter inherits whether it fits or not: "
+        "a helper that builds a Mongo filter in `BookRepository` is dead weight for the "
+        "in-memory fake and a trap for the next adapter, and a default that an adapter "
+        "forgets to override silently answers for it. A contract that only declares "
+        "keeps the two sides independent: the use case relies on the signature, the "
+        "adapter provides everything behind it. Abstract methods with a body (called "
+        "through `super()`) and `@overload` stubs are not reported."
+    )
+    how_to_fix = (
+        "Declare the method `@abstractmethod` with `...` as its body and move the code into "
+        "the adapters (or a mixin in `infrastructure` they share). Logic that belongs to "
+        "the domain (computing a next id, say) goes to a domain service or entity.\n\n"
+        "Before:\n\n"
+        "    class BookRepository(ABC):\n"
+        "        async def exists(self, book_id: str) -> bool:\n"
+        "            return await self.get(book_id) is not None\n\n"
+        "After:\n\n"
+        "    class BookRepository(ABC):\n"
+        "        @abstractmethod\n"
+        "        async def exists(self, book_id: str) -> bool: ..."
+    )
+    valid = (
+        """\
+# file: app/application/ports/book_repository.py
+from abc import ABC, abstractmethod
+from typing import overload
+
+from app.domain.book import Book
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> Book:
+        \"\"\"The book with this id; raises BookNotFound.\"\"\"
+
+    @abstractmethod
+    async def add(self, book: Book) -> None:
+        raise NotImplementedError
+
+    @abstractmethod
+    async def count(self) -> int:
+        return 0
+
+    async def remove(self, book_id: str) -> None:
+        pass
+
+    async def archive(self, book_id: str) -> None:
+        ...
+
+    @overload
+    async def find(self, isbn: str) -> Book: ...
+    @overload
+    async def find(self, isbn: None) -> None: ...
+    @abstractmethod
+    async def find(self, isbn: str | None) -> Book | None: ...
+# file: app/domain/book.py
+class Book: ...
+""",
+        """\
+# file: app/application/ports/cover_gateway.py
+from typing import Protocol
+
+
+class CoverGateway(Protocol):
+    async def cover_url(self, isbn: str) -> str:
+        \"\"\"A URL of the cover image.\"\"\"
+        ...
+# file: app/application/ports/notifier.py
+class Notifier:
+    def notify(self, member_id: str, text: str) -> None:
+        print(member_id, text)
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/book_repository.py
+from abc import ABC, abstractmethod
+
+from app.domain.book import Book
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> Book | None: ...
+
+    async def exists(self, book_id: str) -> bool:  # error: HEX302
+        return await self.get(book_id) is not None
+
+    @staticmethod
+    def next_id() -> str:  # error: HEX302
+        import uuid
+
+        return uuid.uuid4().hex
+# file: app/domain/book.py
+class Book: ...
+""",
+        """\
+# file: app/domain/ports.py
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float:  # error: HEX302
+        import time
+
+        return time.time()
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(len(ref.cls.methods) for ref in _abstract_ports(roles(model)))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        roles_ = roles(model)
+        for ref in _abstract_ports(roles_):
+            reported: set[str] = set()
+            for method in ref.cls.methods:
+                if not _implemented(method) or method.name in reported:
+                    continue  # a property's setter shares its getter's finding
+                reported.add(method.name)
+                message = (
+                    f"port '{ref.cls.qualname}' implements '{method.name}': the method is not "
+                    "abstract and has a body"
+                )
+                yield self.finding(ref.facts, method.span, message, f"{ref.dotted}.{method.name}", model)

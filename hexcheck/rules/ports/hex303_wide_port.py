@@ -1,0 +1,194 @@
+"""HEX303 wide-port: A port declares more than `max-port-methods` (default 8) public
+methods."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.rules.ports._private import declared_methods
+from hexcheck.semantics.roles import roles
+
+
+class WidePort(Rule):
+    code = "HEX303"
+    name = "wide-port"
+    severity = Severity.WARNING
+    concern = "ports"
+    summary = "A port declares more than `max-port-methods` (default 8) public methods."
+    subject = "ports stay narrow"
+    why = (
+        "Every method of a port is a method every adapter and every test fake must "
+        "implement, and a reason for a use case to depend on more than it uses. A wide "
+        "port is usually several contracts in one (reads and writes, queries for three "
+        "screens, an admin API) and grows with every feature: the interface segregation "
+        "principle applied to hexagons. A port is measured by the public methods it "
+        "declares itself: `_private` helpers, special methods and the methods inherited "
+        "from a generic base port (`Repository[T]`'s CRUD, reviewed once, at the base) "
+        "do not count, and `@overload` variants count once."
+    )
+    how_to_fix = (
+        "Split the port along the way its callers use it: a `BookReader` for the queries, "
+        "a `BookWriter` for the changes, a separate port for a reporting need. One adapter "
+        "class may implement several ports. Raise `max-port-methods` in `[tool.hexcheck]` "
+        "if your team settled on a wider limit.\n\n"
+        "Before:\n\n"
+        "    class BookRepository(ABC):\n"
+        "        # get, add, update, remove, by_author, by_isbn, search, count,\n"
+        "        # most_borrowed, export_csv\n\n"
+        "After:\n\n"
+        "    class BookReader(ABC):  # get, by_author, by_isbn, search, count\n"
+        "    class BookWriter(ABC):  # add, update, remove\n"
+        "    class CatalogueReports(ABC):  # most_borrowed, export_csv"
+    )
+    valid = (
+        """\
+# file: app/application/ports/repository.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @abstractmethod
+    async def get(self, entity_id: str) -> T: ...
+    @abstractmethod
+    async def add(self, entity: T) -> None: ...
+    @abstractmethod
+    async def update(self, entity: T) -> None: ...
+    @abstractmethod
+    async def remove(self, entity_id: str) -> None: ...
+    @abstractmethod
+    async def exists(self, entity_id: str) -> bool: ...
+    @abstractmethod
+    async def all(self) -> list[T]: ...
+    @abstractmethod
+    async def _collection(self) -> str: ...
+    @abstractmethod
+    def __len__(self) -> int: ...
+# file: app/application/ports/book_repository.py
+from abc import abstractmethod
+
+from app.application.ports.repository import Repository
+
+
+class BookRepository(Repository["Book"]):
+    @abstractmethod
+    async def by_author(self, author_id: str) -> list: ...
+    @abstractmethod
+    async def by_isbn(self, isbn: str) -> object: ...
+    @abstractmethod
+    async def search(self, text: str) -> list: ...
+    @abstractmethod
+    async def count(self) -> int: ...
+    @abstractmethod
+    async def most_borrowed(self, limit: int) -> list: ...
+""",
+        """\
+# file: app/application/ports/reports.py
+from abc import ABC, abstractmethod
+from typing import overload
+
+
+class CatalogueReports(ABC):
+    @abstractmethod
+    def most_borrowed(self, limit: int) -> list: ...
+    @abstractmethod
+    def never_borrowed(self) -> list: ...
+    @abstractmethod
+    def by_genre(self) -> dict: ...
+    @abstractmethod
+    def by_month(self, year: int) -> dict: ...
+    @abstractmethod
+    def overdue(self) -> list: ...
+    @abstractmethod
+    def lost(self) -> list: ...
+    @abstractmethod
+    def members_per_branch(self) -> dict: ...
+    @overload
+    def export(self, fmt: str) -> bytes: ...
+    @overload
+    def export(self, fmt: None) -> None: ...
+    @abstractmethod
+    def export(self, fmt: str | None) -> bytes | None: ...
+    @abstractmethod
+    def _query(self, pipeline: list) -> list: ...
+    @abstractmethod
+    def __len__(self) -> int: ...
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/book_repository.py
+from typing import Protocol
+
+from app.domain.book import Book
+
+
+class BookRepository(Protocol):  # error: HEX303
+    async def get(self, book_id: str) -> Book: ...
+    async def add(self, book: Book) -> None: ...
+    async def update(self, book: Book) -> None: ...
+    async def remove(self, book_id: str) -> None: ...
+    async def by_author(self, author_id: str) -> list[Book]: ...
+    async def by_isbn(self, isbn: str) -> Book: ...
+    async def search(self, text: str) -> list[Book]: ...
+    async def count(self) -> int: ...
+    async def most_borrowed(self, limit: int) -> list[Book]: ...
+# file: app/domain/book.py
+class Book: ...
+""",
+        """\
+# file: app/domain/repositories.py
+import abc
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class GenericRepository(Generic[T], metaclass=abc.ABCMeta):  # error: HEX303
+    @abc.abstractmethod
+    def get(self, entity_id: str) -> T: ...
+    @abc.abstractmethod
+    def add(self, entity: T) -> None: ...
+    @abc.abstractmethod
+    def update(self, entity: T) -> None: ...
+    @abc.abstractmethod
+    def remove(self, entity_id: str) -> None: ...
+    @abc.abstractmethod
+    def count(self) -> int: ...
+    @abc.abstractmethod
+    def exists(self, entity_id: str) -> bool: ...
+    @abc.abstractmethod
+    def all(self) -> list[T]: ...
+    @abc.abstractmethod
+    def persist(self, entity: T) -> None: ...
+    @abc.abstractmethod
+    def persist_all(self) -> None: ...
+    @abc.abstractmethod
+    def collect_events(self) -> list: ...
+
+
+class MemberRepository(GenericRepository["Member"]):
+    @abc.abstractmethod
+    def by_email(self, email: str) -> object: ...
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(roles(model).ports)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        limit = model.config.max_port_methods
+        for ref in roles(model).ports:
+            declared = declared_methods(ref)
+            if len(declared) <= limit:
+                continue
+            message = (
+                f"port '{ref.cls.qualname}' declares {len(declared)} public methods; "
+                f"the limit is {limit} (max-port-methods)"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

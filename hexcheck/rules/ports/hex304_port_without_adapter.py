@@ -1,0 +1,266 @@
+"""HEX304 port-without-adapter: An ABC port has no concrete subclass anywhere in the
+scanned code."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import ExprKind
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.rules.ports._private import parents
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.symbols import by_own_name
+
+
+def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether a class says it is abstract itself: ABC/Protocol in its own bases, or an
+    `@abstractmethod` of its own. A subclass that merely misses an abstract method is
+    an incomplete adapter (HEX501), not another abstraction."""
+    return (
+        roles_.is_protocol(ref)
+        or roles_.declares_abc(ref)
+        or any(is_abstract_method(m) for m in ref.cls.methods)
+    )
+
+
+def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
+    """Ports named in `Port.register(Adapter)` calls or `@Port.register` decorators: they
+    are implemented virtually."""
+    found: set[str] = set()
+    for _, facts in sorted(model.modules.items()):
+        names = [call.callee for call in facts.calls]
+        names.extend(d.name for cls in facts.classes for d in cls.decorators if d.kind is ExprKind.NAME)
+        for name in names:
+            owner, _, attr = name.rpartition(".")
+            ref = roles_.ref(owner) if attr == "register" and owner else None
+            if ref is not None:
+                found.add(ref.dotted)
+    return frozenset(found)
+
+
+def _children(roles_: Roles) -> dict[str, list[ClassRef]]:
+    """Every first-party class by the dotted names of the classes it derives from directly."""
+    by_name = by_own_name(roles_)
+    children: dict[str, list[ClassRef]] = {}
+    for ref in roles_.classes:
+        for parent in parents(roles_, ref, by_name):
+            children.setdefault(parent.dotted, []).append(ref)
+    return children
+
+
+def _has_implementation(
+    roles_: Roles, port: ClassRef, children: dict[str, list[ClassRef]], registered: frozenset[str]
+) -> bool:
+    """Whether a concrete class (or a registered virtual subclass) derives from `port`,
+    through any number of abstract intermediates."""
+    seen = {port.dotted}
+    stack = [port]
+    while stack:
+        current = stack.pop()
+        if current.dotted in registered:
+            return True
+        for child in children.get(current.dotted, ()):
+            if child.dotted in seen:
+                continue
+            if not _declared_abstract(roles_, child):
+                return True
+            seen.add(child.dotted)
+            stack.append(child)
+    return False
+
+
+def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
+    return tuple(ref for ref in roles_.ports if not roles_.is_protocol(ref) and roles_.is_abstract(ref))
+
+
+def _has_infrastructure(model: ProjectModel) -> bool:
+    return any(model.layer(module) is Layer.INFRASTRUCTURE for module in model.modules)
+
+
+class PortWithoutAdapter(Rule):
+    code = "HEX304"
+    name = "port-without-adapter"
+    severity = Severity.WARNING
+    concern = "ports"
+    summary = "An ABC port has no concrete subclass anywhere in the scanned code."
+    subject = "ABC ports have an implementation"
+    why = (
+        "An ABC port nobody implements is either dead (a contract left over from a "
+        "refactoring, still shaping use cases that can never run) or implemented "
+        "somewhere hexcheck was not asked to look, and then the implementation is not "
+        "checked against it. Either way the composition root cannot wire it. `Protocol` "
+        "ports are exempt: they are satisfied structurally, without inheriting. The rule "
+        "only runs when the project has an `infrastructure` layer at all, and counts "
+        "`Port.register(Adapter)` as an implementation."
+    )
+    how_to_fix = (
+        "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
+        "composition root, or delete the port and the use cases that depend on it. If the "
+        "implementation lives in another distribution, add its sources to the paths "
+        "hexcheck checks.\n\n"
+        "Before: `app/application/ports/payment_gateway.py` defines "
+        "`class PaymentGateway(ABC)` and no class derives from it.\n\n"
+        "After: `app/infrastructure/payments/stripe_gateway.py` defines "
+        "`class StripePaymentGateway(PaymentGateway)` implementing every abstract method, "
+        "and `app/main.py` provides it."
+    )
+    valid = (
+        """\
+# file: app/application/ports/repository.py
+from abc import ABC, abstractmethod
+from typing import Generic, Protocol, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @abstractmethod
+    async def get(self, entity_id: str) -> T: ...
+
+
+class BookRepository(Repository["Book"]):
+    @abstractmethod
+    async def by_author(self, author_id: str) -> list: ...
+
+
+class CoverGateway(Protocol):
+    async def cover_url(self, isbn: str) -> str: ...
+# file: app/infrastructure/persistence/mongo_base.py
+from abc import ABC
+
+from app.application.ports.repository import Repository
+
+
+class MongoRepository(Repository, ABC):
+    collection = ""
+# file: app/infrastructure/persistence/mongo_books.py
+from app.infrastructure.persistence.mongo_base import MongoRepository
+from app.application.ports.repository import BookRepository
+
+
+class MongoBookRepository(MongoRepository, BookRepository):
+    async def get(self, entity_id: str) -> object: ...
+""",
+        """\
+# file: app/application/ports/clock.py
+from abc import ABC, abstractmethod
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> float: ...
+
+
+class Mailer(ABC):
+    @abstractmethod
+    def send(self, to: str) -> None: ...
+# file: app/infrastructure/clock.py
+from app.application.ports.clock import Clock, Mailer
+
+
+class SystemClock:
+    def now(self) -> float:
+        return 0.0
+
+
+Clock.register(SystemClock)
+
+
+@Mailer.register
+class SmtpMailer:
+    def send(self, to: str) -> None: ...
+""",
+        """\
+# file: app/application/ports/clock.py
+from abc import ABC, abstractmethod
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> float: ...
+# file: app/application/use_cases/stamp.py
+from app.application.ports.clock import Clock
+""",
+        """\
+# file: src/__init__.py
+# file: src/ports/__init__.py
+# file: src/ports/cache.py
+from abc import ABC, abstractmethod
+
+
+class Cache(ABC):
+    @abstractmethod
+    async def get(self, key: str) -> dict | None: ...
+# file: src/adapters/__init__.py
+# file: src/adapters/redis_cache.py
+from ports.cache import Cache
+
+
+class RedisCache(Cache):
+    async def get(self, key: str) -> dict | None:
+        return None
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/payment_gateway.py
+from abc import ABC, abstractmethod
+
+
+class PaymentGateway(ABC):  # error: HEX304
+    @abstractmethod
+    async def charge(self, member_id: str, cents: int) -> None: ...
+# file: app/infrastructure/persistence/mongo.py
+class MongoClientFactory: ...
+""",
+        """\
+# file: app/domain/repositories.py
+import abc
+
+
+class LoanRepository(metaclass=abc.ABCMeta):  # error: HEX304
+    @abc.abstractmethod
+    def get(self, loan_id: str) -> object: ...
+
+
+class MemberRepository(abc.ABC):
+    @abc.abstractmethod
+    def get(self, member_id: str) -> object: ...
+# file: app/infrastructure/repositories.py
+from abc import abstractmethod
+
+from app.domain.repositories import LoanRepository, MemberRepository
+
+
+class CachedLoanRepository(LoanRepository):
+    @abstractmethod
+    def cache_key(self) -> str: ...
+
+
+class SqlMemberRepository(MemberRepository):
+    pass
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        if not _has_infrastructure(model):
+            return 0
+        return len(_abc_ports(roles(model)))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        if not _has_infrastructure(model):
+            return
+        roles_ = roles(model)
+        registered = _registered(model, roles_)
+        children = _children(roles_)
+        for ref in _abc_ports(roles_):
+            if _has_implementation(roles_, ref, children, registered):
+                continue
+            message = (
+                f"ABC port '{ref.cls.qualname}' has no implementation: no concrete class in "
+                "the scanned code derives from it"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

@@ -1,0 +1,1 @@
+"""Use cases: single-purpose, with their dependencies injected and typed (HEX401-HEX403)."""

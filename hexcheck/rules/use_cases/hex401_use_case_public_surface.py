@@ -1,0 +1,241 @@
+"""HEX401 use-case-public-surface: A use case does not expose exactly one public entry
+point (`execute`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.rules.messages import quoted_list
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.types import PROPERTIES
+
+# A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
+_ENTRY_POINTS = ("execute", "__call__")
+
+
+def _public(name: str) -> bool:
+    return not name.startswith("_")
+
+
+def public_methods(r: Roles, ref: ClassRef) -> list[str]:
+    """The public methods of a use case, inherited ones included, in definition order;
+    properties are attributes, not operations."""
+    found: list[str] = []
+    for owner in (ref, *r.first_party_ancestors(ref)):
+        for method in owner.cls.methods:
+            if _public(method.name) and not method.decorated_with(*PROPERTIES) and method.name not in found:
+                found.append(method.name)
+    return found
+
+
+def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
+    return any(owner.cls.method(name) is not None for owner in (ref, *r.first_party_ancestors(ref)))
+
+
+class UseCasePublicSurface(Rule):
+    code = "HEX401"
+    name = "use-case-public-surface"
+    severity = Severity.WARNING
+    concern = "use-cases"
+    summary = "A use case does not expose exactly one public entry point (`execute`)."
+    subject = "use cases expose a single entry point"
+    why = (
+        "A use case is one thing the application does for its users: borrow a book, "
+        "register a member. One public `execute` makes that visible at every call site, "
+        "keeps each use case small enough to test on its own, and lets controllers, CLI "
+        "commands and message consumers drive it the same way. A use case with several "
+        "public methods is a service class in disguise; it accretes unrelated "
+        "operations and dependencies until every change touches it. Dunder methods, "
+        "properties and `_private` helpers are fine, and so is `__call__` as the entry "
+        "point. A single public method with another name (`handle`, `run`) is reported "
+        "only where the project's other use cases expose `execute`: a team-wide "
+        "convention is a convention, a lone exception to one is a surprise."
+    )
+    how_to_fix = (
+        "Split each extra public operation into a use case of its own (sharing code "
+        "through a domain service or a private helper), or make it private if only "
+        "`execute` uses it. Rename a lone entry point to `execute`.\n\n"
+        "Before:\n\n"
+        "    class SendDueReminders:\n"
+        "        async def execute(self, member_ids: list[str]) -> int: ...\n"
+        "        async def preview(self, member_ids: list[str]) -> list[Loan]: ...\n\n"
+        "After:\n\n"
+        "    class SendDueReminders:\n"
+        "        async def execute(self, member_ids: list[str]) -> int: ...\n\n"
+        "    class PreviewDueReminders:\n"
+        "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
+    )
+    valid = (
+        """\
+# file: app/application/use_cases/create_book.py
+from dataclasses import dataclass
+from app.application.ports.books import BookRepository
+
+@dataclass(frozen=True)
+class CreateBookCommand:
+    title: str
+
+    def normalized(self) -> str:
+        return self.title.strip()
+
+class CreateBookUseCase:
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    def __repr__(self) -> str:
+        return "CreateBookUseCase()"
+
+    @property
+    def books(self) -> BookRepository:
+        return self._books
+
+    async def execute(self, command: CreateBookCommand) -> None:
+        await self._books.add(self._build(command))
+
+    def _build(self, command: CreateBookCommand):
+        return command.normalized()
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def add(self, book) -> None: ...
+
+    @abstractmethod
+    async def get(self, book_id: str): ...
+""",
+        """\
+# file: app/service_layer/services.py
+def allocate(orderid: str, sku: str, qty: int, uow) -> str:
+    with uow:
+        return uow.products.get(sku).allocate(orderid, qty)
+
+def add_batch(ref: str, sku: str, qty: int, uow) -> None:
+    with uow:
+        uow.products.add(ref, sku, qty)
+# file: app/application/use_cases/base.py
+from abc import ABC, abstractmethod
+
+class UseCase(ABC):
+    @abstractmethod
+    def execute(self, command): ...
+# file: app/application/use_cases/archive_project.py
+from app.application.use_cases.base import UseCase
+
+class ArchiveProjectUseCase(UseCase):
+    def __init__(self, projects) -> None:
+        self._projects = projects
+
+    def execute(self, command) -> None:
+        self._projects.archive(command)
+
+class RenameProjectHandler:
+    def __init__(self, projects) -> None:
+        self._projects = projects
+
+    def __call__(self, command) -> None:
+        self._projects.rename(command)
+# file: app/application/use_cases/test_archive_project.py
+class TestArchiveProjectUseCase:
+    def test_archives(self) -> None: ...
+
+    def test_fails(self) -> None: ...
+""",
+        """\
+# file: app/application/use_cases/commands/create_todo.py
+from dataclasses import dataclass
+
+@dataclass(frozen=True)
+class CreateTodo:
+    title: str
+
+class CreateTodoHandler:
+    def __init__(self, todos) -> None:
+        self._todos = todos
+
+    async def handle(self, command: CreateTodo) -> None:
+        await self._todos.add(command.title)
+# file: app/application/use_cases/queries/list_todos.py
+class ListTodosHandler:
+    def __init__(self, todos) -> None:
+        self._todos = todos
+
+    async def handle(self, user_id: str) -> list:
+        return await self._todos.for_user(user_id)
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/use_cases/send_due_reminders.py
+class SendDueRemindersUseCase:  # error: HEX401
+    def __init__(self, loans) -> None:
+        self._loans = loans
+
+    async def execute(self, member_ids: list[str]) -> int:
+        return len(await self.preview(member_ids))
+
+    async def preview(self, member_ids: list[str]) -> list:
+        return []
+""",
+        """\
+# file: app/application/use_cases/reservations.py
+class ReservationUseCase:  # error: HEX401
+    def __init__(self, reservations) -> None:
+        self._reservations = reservations
+
+    def make_reservation(self, room: str) -> None: ...
+
+    def cancel(self, reservation_id: str) -> None: ...
+
+class DisplayRoomsInteractor:  # error: HEX401
+    def __init__(self, rooms) -> None:
+        self._rooms = rooms
+
+    def get_rooms(self) -> list: ...
+
+class CheckInUseCase:
+    def __init__(self, reservations) -> None:
+        self._reservations = reservations
+
+    def execute(self, reservation_id: str) -> None: ...
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(roles(model).use_cases)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        r = roles(model)
+        # A team that names every entry point `handle` or `run` has a convention too;
+        # a single public method is judged by its name only where others use `execute`.
+        execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
+        for ref in r.use_cases:
+            public = public_methods(r, ref)
+            extra = [name for name in public if name not in _ENTRY_POINTS]
+            entry = next((name for name in _ENTRY_POINTS if _has_entry_point(r, ref, name)), "")
+            name = ref.cls.name
+            if entry and not extra:
+                continue
+            if not entry and not extra:
+                message = f"use case '{name}' has no public method to execute it"
+            elif entry:
+                message = (
+                    f"use case '{name}' has public methods {quoted_list([entry, *extra])}; "
+                    f"a use case exposes only '{entry}'"
+                )
+            elif len(extra) > 1:
+                message = (
+                    f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
+                    "exposes a single 'execute'"
+                )
+            elif execute_is_convention:
+                message = (
+                    f"use case '{name}' exposes '{extra[0]}' where the project's other use "
+                    "cases expose 'execute'"
+                )
+            else:
+                continue
+            yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

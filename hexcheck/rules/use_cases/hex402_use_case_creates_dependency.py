@@ -1,0 +1,249 @@
+"""HEX402 use-case-creates-dependency: A use case instantiates an adapter, an outer-layer
+class or a driver object itself."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import CallContext, CallFact, FunctionFact
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.libraries import DRIVER_CONSTRUCTORS
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+
+_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+
+
+_OUTER_LAYERS = (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
+
+
+def _is_settings(r: Roles, ref: ClassRef) -> bool:
+    return bool(set(r.ancestors(ref)) & _SETTINGS_BASES)
+
+
+def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
+    """`(kind, dotted)` when calling `callee` builds what a use case should receive: an
+    adapter, an infrastructure/web/composition class (data holders aside, settings
+    included), or a driver object; `None` otherwise."""
+    if callee in DRIVER_CONSTRUCTORS:
+        return "the driver object", callee
+    ref = r.ref(callee)
+    if ref is None:
+        # `MongoBookRepository.from_settings(...)`: an alternative constructor.
+        owner_name, _, method_name = callee.rpartition(".")
+        owner = r.ref(owner_name) if owner_name else None
+        method = owner.cls.method(method_name) if owner is not None else None
+        if owner is None or method is None or not method.decorated_with("classmethod"):
+            return None
+        ref = owner
+    layer = r.layer(ref)
+    if r.is_adapter(ref.dotted):
+        return "the adapter", ref.dotted
+    if layer not in _OUTER_LAYERS:
+        return None
+    if r.is_data_holder(ref) and not _is_settings(r, ref):
+        return None
+    assert layer is not None
+    return f"the {layer.value} class", ref.dotted
+
+
+class _CreatedBy:
+    """`created_dependency`, each callee answered once: use cases call the same
+    constructors and helpers over and over."""
+
+    def __init__(self, r: Roles) -> None:
+        self._roles = r
+        self._answers: dict[str, tuple[str, str] | None] = {}
+
+    def __call__(self, callee: str) -> tuple[str, str] | None:
+        try:
+            return self._answers[callee]
+        except KeyError:
+            answer = self._answers[callee] = created_dependency(self._roles, callee)
+            return answer
+
+
+class UseCaseCreatesDependency(Rule):
+    code = "HEX402"
+    name = "use-case-creates-dependency"
+    severity = Severity.ERROR
+    concern = "use-cases"
+    summary = "A use case instantiates an adapter, an outer-layer class or a driver object itself."
+    subject = "classes use cases instantiate are not adapters, outer-layer classes or drivers"
+    why = (
+        "A use case that builds its own `MongoBookRepository`, `SystemClock` or "
+        "`httpx.AsyncClient` has chosen its infrastructure: it cannot be tested without "
+        "a database or the network, cannot be reused with another adapter, and hides "
+        "a dependency the composition root should own (and configure, pool and close). "
+        "Dependency injection through `__init__` keeps the use case a pure orchestration "
+        "of ports that any adapter can satisfy. Building domain entities, value objects, "
+        "commands and exceptions is of course fine, and so is building a DTO (importing "
+        "it is HEX101's concern)."
+    )
+    how_to_fix = (
+        "Declare the collaborator as an `__init__` parameter typed with its port and let "
+        "the composition root (a `@lru_cache` provider, a container) pass the adapter in.\n\n"
+        "Before:\n\n"
+        "    class ReturnBook:\n"
+        "        async def execute(self, command: ReturnBookCommand) -> Loan:\n"
+        "            loan.mark_returned(SystemClock().now())\n\n"
+        "After:\n\n"
+        "    class ReturnBook:\n"
+        "        def __init__(self, loans: LoanRepository, clock: Clock) -> None:\n"
+        "            self._loans = loans\n"
+        "            self._clock = clock\n\n"
+        "        async def execute(self, command: ReturnBookCommand) -> Loan:\n"
+        "            loan.mark_returned(self._clock.now())"
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+class InvalidBook(Exception): ...
+
+@dataclass
+class Book:
+    title: str
+# file: app/application/use_cases/create_book.py
+from dataclasses import dataclass
+from uuid import uuid4
+from app.application.ports.books import BookRepository
+from app.domain.book import Book, InvalidBook
+
+@dataclass(frozen=True)
+class CreateBookCommand:
+    title: str
+
+class CreateBookUseCase:
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def execute(self, command: CreateBookCommand) -> Book:
+        if not command.title:
+            raise InvalidBook("a book needs a title")
+        book = Book(title=command.title)
+        await self._books.add(book)
+        return book
+# file: app/application/ports/books.py
+from typing import Protocol
+
+class BookRepository(Protocol):
+    async def add(self, book) -> None: ...
+""",
+        """\
+# file: app/infrastructure/web/schemas.py
+from pydantic import BaseModel
+
+class AuthorResponse(BaseModel):
+    id: str
+# file: app/application/use_cases/register_author.py
+from app.infrastructure.web.schemas import AuthorResponse
+
+class RegisterAuthorUseCase:
+    def __init__(self, authors) -> None:
+        self._authors = authors
+
+    async def execute(self, name: str) -> AuthorResponse:
+        return AuthorResponse(id=await self._authors.add(name))
+# file: app/infrastructure/persistence/books.py
+class MongoBooks:
+    def __init__(self) -> None:
+        self._reader = BookReader()
+
+class BookReader: ...
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports/clock.py
+from typing import Protocol
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+# file: app/infrastructure/system_clock.py
+class SystemClock:
+    def now(self) -> float:
+        return 0.0
+# file: app/application/use_cases/return_book.py
+class ReturnBookUseCase:
+    def __init__(self, loans) -> None:
+        self._loans = loans
+
+    async def execute(self, loan_id: str) -> None:
+        from app.infrastructure.system_clock import SystemClock
+
+        loan = await self._loans.get(loan_id)
+        loan.mark_returned(SystemClock().now())  # error: HEX402
+""",
+        """\
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def add(self, book) -> None: ...
+# file: app/infrastructure/persistence/mongo_books.py
+from app.application.ports.books import BookRepository
+
+class MongoBookRepository(BookRepository):
+    def __init__(self, client) -> None:
+        self._client = client
+
+    async def add(self, book) -> None: ...
+# file: app/application/use_cases/create_book.py
+import httpx
+from motor.motor_asyncio import AsyncIOMotorClient
+from app.infrastructure.persistence.mongo_books import MongoBookRepository
+
+class CreateBookUseCase:
+    def __init__(self, books=None) -> None:
+        self._books = books or MongoBookRepository(AsyncIOMotorClient())  # error: HEX402
+        self._http = httpx.AsyncClient()  # error: HEX402
+
+    async def execute(self, title: str) -> None:
+        await self._books.add(title)
+""",
+    )
+
+    def _creations(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, CallFact, str, str]]:
+        r = roles(model)
+        created_by = _CreatedBy(r)
+        for ref in r.use_cases:
+            for method in ref.cls.methods:
+                for call in method.calls:
+                    created = created_by(call.callee)
+                    if created is None:
+                        continue
+                    # `MongoBookRepository(AsyncIOMotorClient())`: one finding, the outer one.
+                    if call.context is CallContext.ARGUMENT and created_by(call.outer):
+                        continue
+                    yield ref, method, call, created[0], created[1]
+
+    def examined(self, model: ProjectModel) -> int:
+        """Distinct (use case, class) pairs where the use case calls a first-party class
+        or a driver constructor: the same unit the findings' symbols count."""
+        r = roles(model)
+        created_by = _CreatedBy(r)
+        pairs: set[tuple[str, str]] = set()
+        for ref in r.use_cases:
+            for method in ref.cls.methods:
+                for call in method.calls:
+                    created = created_by(call.callee)
+                    target = r.ref(call.callee)
+                    if created is not None:
+                        pairs.add((ref.dotted, created[1]))
+                    elif target is not None:
+                        pairs.add((ref.dotted, target.dotted))
+        return len(pairs)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for ref, method, call, kind, dotted in self._creations(model):
+            message = (
+                f"use case '{ref.cls.name}' creates {kind} '{dotted.rpartition('.')[2]}' in "
+                f"'{method.name}' instead of receiving it through __init__"
+            )
+            symbol = f"{ref.dotted}:creates:{dotted}"
+            yield self.finding(ref.facts, call.span, message, symbol, model)

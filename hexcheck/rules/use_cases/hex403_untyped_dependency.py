@@ -1,0 +1,193 @@
+"""HEX403 untyped-dependency: A use-case `__init__` parameter has no annotation or is
+annotated with a concrete adapter."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import ExprKind, ParamFact, ParamKind
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.libraries import DRIVER_PACKAGES, top_package
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+
+# Concrete technology a use case must not be typed against (HEX403): drivers and ORMs.
+_CONCRETE_PACKAGES = DRIVER_PACKAGES | {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine"}
+
+
+def _literal_setting(param: ParamFact) -> bool:
+    """`retries=3`, `name="books"`: a setting with a literal default, not a collaborator."""
+    default = param.default
+    return default is not None and default.kind is ExprKind.LITERAL and default.name != "None"
+
+
+def concrete_annotation(r: Roles, param: ParamFact) -> tuple[str, str] | None:
+    """`(what, port)` when the annotation names an adapter, another concrete
+    infrastructure class, or a driver/ORM type; `port` is the port to use instead if known."""
+    if param.annotation is None:
+        return None
+    for name in param.annotation.names():
+        ref = r.ref(name)
+        if ref is not None:
+            if r.is_adapter(ref.dotted):
+                ports = r.ports_of(ref)
+                return f"the adapter '{ref.cls.name}'", ports[0].cls.name if ports else ""
+            if r.layer(ref) is Layer.INFRASTRUCTURE and not r.is_data_holder(ref) and not r.is_abstract(ref):
+                return f"the infrastructure class '{ref.cls.name}'", ""
+        elif top_package(name) in _CONCRETE_PACKAGES:
+            return f"the driver type '{name}'", ""
+    return None
+
+
+class UntypedDependency(Rule):
+    code = "HEX403"
+    name = "untyped-dependency"
+    severity = Severity.WARNING
+    concern = "use-cases"
+    summary = "A use-case `__init__` parameter has no annotation or is annotated with a concrete adapter."
+    subject = "use-case dependencies are typed with ports"
+    why = (
+        "The `__init__` signature of a use case is its list of needs. Typed with ports, "
+        "it tells the reader which contracts the use case relies on, lets the type "
+        "checker verify every adapter the composition root passes, and keeps the "
+        "application layer free of infrastructure. An untyped parameter hides the "
+        "dependency (anything goes, nothing is checked); a parameter typed with "
+        "`MongoMemberRepository`, a driver type or an ORM session welds the use case to "
+        "one implementation even when the object is injected. Unannotated `*args` and "
+        "`**kwargs` hide dependencies the same way; parameters with a literal default "
+        "(`retries=3`) are settings and are not judged."
+    )
+    how_to_fix = (
+        "Annotate every collaborator with the port it needs (an ABC or Protocol in "
+        "`application/ports`), never with the adapter.\n\n"
+        "Before:\n\n"
+        "    class RegisterMember:\n"
+        "        def __init__(self, members: MongoMemberRepository, clock) -> None: ...\n\n"
+        "After:\n\n"
+        "    class RegisterMember:\n"
+        "        def __init__(self, members: MemberRepository, clock: Clock) -> None: ..."
+    )
+    valid = (
+        """\
+# file: app/application/ports/members.py
+from abc import ABC, abstractmethod
+
+class MemberRepository(ABC):
+    @abstractmethod
+    async def add(self, member) -> None: ...
+# file: app/application/use_cases/register_member.py
+from typing import TYPE_CHECKING, Optional
+from app.application.ports.members import MemberRepository
+
+if TYPE_CHECKING:
+    from app.application.ports.clock import Clock
+
+class RegisterMemberUseCase:
+    def __init__(
+        self,
+        members: MemberRepository,
+        clock: "Clock",
+        audit: Optional[MemberRepository] = None,
+        *,
+        retries=3,
+        prefix="member",
+    ) -> None:
+        self._members = members
+
+    async def execute(self, member) -> None:
+        await self._members.add(member)
+# file: app/application/ports/clock.py
+from typing import Protocol
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+""",
+        """\
+# file: app/application/use_cases/list_books.py
+class ListBooksUseCase:
+    def __init__(self: "ListBooksUseCase", books: "BookRepository | None") -> None:
+        self._books = books
+
+    async def execute(self) -> list:
+        return await self._books.list()
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/use_cases/list_books.py
+class ListBooksUseCase:
+    def __init__(self, books, *args, **kwargs) -> None:  # error: HEX403
+        self._books = books
+
+    async def execute(self) -> list:
+        return await self._books.list()
+""",
+        """\
+# file: app/application/ports/members.py
+from abc import ABC, abstractmethod
+
+class MemberRepository(ABC):
+    @abstractmethod
+    async def get_by_email(self, email: str): ...
+# file: app/infrastructure/persistence/mongo_members.py
+from app.application.ports.members import MemberRepository
+
+class MongoMemberRepository(MemberRepository):
+    async def get_by_email(self, email: str):
+        return None
+# file: app/application/use_cases/register_member.py
+from typing import TYPE_CHECKING
+from motor.motor_asyncio import AsyncIOMotorDatabase
+
+if TYPE_CHECKING:
+    from app.infrastructure.persistence.mongo_members import MongoMemberRepository
+
+class RegisterMemberUseCase:
+    def __init__(
+        self,
+        members: "MongoMemberRepository",  # error: HEX403
+        database: AsyncIOMotorDatabase,  # error: HEX403
+    ) -> None:
+        self._members = members
+
+    async def execute(self, email: str) -> None:
+        await self._members.get_by_email(email)
+""",
+    )
+
+    def _params(self, model: ProjectModel) -> Iterator[tuple[ClassRef, ParamFact]]:
+        for ref in roles(model).use_cases:
+            init = ref.cls.method("__init__")
+            if init is None:
+                continue
+            params = init.params
+            if params and params[0].kind in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY):
+                params = params[1:]
+            for param in params:
+                yield ref, param
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(1 for _ in self._params(model))
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        r = roles(model)
+        for ref, param in self._params(model):
+            where = f"'{ref.cls.name}.__init__'"
+            star = {ParamKind.VAR_POSITIONAL: "*", ParamKind.VAR_KEYWORD: "**"}.get(param.kind, "")
+            if param.annotation is None:
+                if _literal_setting(param):
+                    continue
+                message = f"parameter '{star}{param.name}' of {where} has no type annotation"
+            else:
+                concrete = concrete_annotation(r, param)
+                if concrete is None:
+                    continue
+                what, port = concrete
+                instead = f"its port '{port}'" if port else "a port"
+                message = (
+                    f"parameter '{star}{param.name}' of {where} is annotated with {what} instead of {instead}"
+                )
+            symbol = f"{ref.dotted}.__init__:param:{param.name}"
+            yield self.finding(ref.facts, param.span, message, symbol, model)

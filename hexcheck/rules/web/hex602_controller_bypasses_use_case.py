@@ -1,0 +1,260 @@
+"""HEX602 controller-bypasses-use-case: A route handler reaches persistence directly
+instead of going through a use case."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import Span
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.rules.web._private import display_name
+from hexcheck.semantics.fastapi import WebIndex, web_index
+from hexcheck.semantics.libraries import (
+    DATABASE_CONSTRUCTORS,
+    DATABASE_PACKAGES,
+    DRIVER_METHODS,
+    MOTOR_METHODS,
+)
+from hexcheck.semantics.roles import ClassRef, RouteHandler, roles
+
+# Classes in infrastructure that are persistence by their name.
+_PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
+
+
+class ControllerBypassesUseCase(Rule):
+    code = "HEX602"
+    name = "controller-bypasses-use-case"
+    severity = Severity.ERROR
+    concern = "web"
+    summary = "A route handler reaches persistence directly instead of going through a use case."
+    subject = "route handlers go through use cases"
+    why = (
+        "When a controller builds a repository, opens a database client or queries a "
+        "collection itself, the use case it skips is where the rules live: validation, "
+        "authorization, invariants, events. The endpoint then behaves differently from "
+        "every other way into the application, and the controller is welded to MongoDB "
+        "or SQLAlchemy. hexcheck reports a handler that instantiates an adapter or a class "
+        "from an infrastructure module, opens a driver connection, or calls methods on a "
+        "driver object (a Motor database or collection, an SQLAlchemy session, "
+        "`request.app.state.db`) or on an injected repository adapter. Passing a session "
+        "on to other code is not reported; using it is."
+    )
+    how_to_fix = (
+        "Add (or reuse) a use case that does the work through a port, and inject the use "
+        "case into the handler.\n\n"
+        "Before:\n\n"
+        '    @router.get("/books/{book_id}")\n'
+        "    async def get_book(book_id: str, db: AsyncIOMotorDatabase = Depends(get_database)):\n"
+        "        book = await MongoBookRepository(db).get(book_id)\n"
+        "        return BookMapper.to_response(book)\n\n"
+        "After:\n\n"
+        '    @router.get("/books/{book_id}")\n'
+        "    async def get_book(book_id: str, use_case: GetBook = Depends(provide_get_book)):\n"
+        "        return BookMapper.to_response(await use_case.execute(book_id))"
+    )
+    valid = (
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str): ...
+# file: app/infrastructure/persistence/mongo_books.py
+from app.application.ports import BookRepository
+
+class MongoBookRepository(BookRepository):
+    async def get(self, book_id: str): ...
+# file: app/infrastructure/persistence/codecs.py
+from dataclasses import dataclass
+
+@dataclass
+class Page:
+    offset: int
+    limit: int
+# file: app/web/dependencies.py
+from functools import lru_cache
+from app.infrastructure.persistence.mongo_books import MongoBookRepository
+
+@lru_cache
+def provide_get_book():
+    return GetBook(MongoBookRepository(None))
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.infrastructure.persistence.codecs import Page
+from app.web.dependencies import provide_get_book, get_session
+from app.web.services import book_service
+
+router = APIRouter()
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str, use_case=Depends(provide_get_book)):
+    return await use_case.execute(book_id)
+
+
+@router.get("/books")
+def list_books(offset: int = 0, db_session: Session = Depends(get_session)):
+    page = Page(offset, 20)  # a data holder from infrastructure is no persistence
+    return book_service.list(db_session=db_session, page=page)  # handing the session on
+""",
+        """\
+# file: app/infrastructure/queries.py
+class BookQueries:
+    def __init__(self, session) -> None:
+        self._session = session
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+
+from app.infrastructure.queries import BookQueries
+from app.web.dependencies import provide_queries
+
+router = APIRouter()
+
+
+@router.get("/books")
+def list_books(queries: BookQueries = Depends(provide_queries)):
+    return queries.all()  # an injected read-model query, not a repository
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str): ...
+# file: app/infrastructure/persistence/mongo_books.py
+from app.application.ports import BookRepository
+
+class MongoBookRepository(BookRepository):
+    def __init__(self, database) -> None:
+        self._books = database["books"]
+
+    async def get(self, book_id: str): ...
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+from motor.motor_asyncio import AsyncIOMotorDatabase
+
+from app.infrastructure.persistence.mongo_books import MongoBookRepository
+from app.web.dependencies import get_database
+
+router = APIRouter()
+
+
+@router.get("/books/{book_id}/availability")
+async def availability(book_id: str, database: AsyncIOMotorDatabase = Depends(get_database)):
+    book = await MongoBookRepository(database).get(book_id)  # error: HEX602
+    return {"available": book.available_copies}
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str, books: MongoBookRepository = Depends()):
+    return await books.get(book_id)  # error: HEX602
+""",
+        """\
+# file: app/web/books.py
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Request
+from sqlalchemy.orm import Session
+
+from app.web.dependencies import get_session
+
+router = APIRouter()
+DbSession = Annotated[Session, Depends(get_session)]
+
+
+@router.delete("/books/{book_id}")
+def delete_book(book_id: str, db_session: DbSession):
+    db_session.query(Book).filter_by(id=book_id).delete()  # error: HEX602
+    db_session.commit()
+
+
+@router.get("/authors/{author_id}")
+async def get_author(author_id: str, request: Request):
+    return await request.app.state.db.authors.find_one({"_id": author_id})  # error: HEX602
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(roles(model).route_handlers)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        index = web_index(model)
+        for handler in roles(model).route_handlers:
+            found = list(self._bypasses(index, handler))
+            if not found:
+                continue
+            span = found[0][0]
+            what = []
+            for _, text in found:
+                if text not in what:
+                    what.append(text)
+            message = (
+                f"route handler '{display_name(handler.function)}' {'; '.join(what)} "
+                "instead of going through a use case"
+            )
+            yield self.finding(handler.facts, span, message, handler.dotted, model)
+
+    def _bypasses(self, index: WebIndex, handler: RouteHandler) -> Iterator[tuple[Span, str]]:
+        model = index.model
+        function = handler.function
+        drivers: dict[str, str] = {}  # parameter -> what it is
+        requests: set[str] = set()
+        for param in function.params:
+            for name in index.types(param.annotation):
+                if name.partition(".")[0] in DATABASE_PACKAGES:
+                    drivers[param.name] = f"driver object '{param.name}'"
+                elif name in ("fastapi.Request", "starlette.requests.Request", "fastapi.requests.Request"):
+                    requests.add(param.name)
+                else:
+                    ref = index.cls(name)
+                    if ref is not None and self._persistence(index, ref):
+                        drivers[param.name] = f"{self._kind(index, ref)} '{ref.cls.name}'"
+        for call in function.calls:
+            callee = call.callee
+            head, _, rest = callee.partition(".")
+            if head in drivers and rest:
+                yield call.span, f"calls {drivers[head]}"
+                continue
+            if head in drivers and not rest:
+                yield call.span, f"calls {drivers[head]}"
+                continue
+            method = callee.rpartition(".")[2]
+            if head in requests and ".app.state." in f".{rest}." and method in DRIVER_METHODS:
+                yield call.span, f"queries the database through '{head}.app.state'"
+                continue
+            if head == "?" and drivers and method in MOTOR_METHODS:
+                yield call.span, f"queries the database through {next(iter(sorted(drivers.values())))}"
+                continue
+            canonical = model.resolve_symbol(callee) if "?" not in callee else callee
+            if canonical in DATABASE_CONSTRUCTORS:
+                yield call.span, f"opens a database connection with '{canonical.rpartition('.')[2]}'"
+                continue
+            ref = index.cls(callee)
+            if ref is None or index.roles.is_data_holder(ref):
+                continue
+            if index.roles.is_adapter(ref.dotted):
+                yield call.span, f"instantiates the adapter '{ref.cls.name}'"
+            elif index.layer_of(ref) is Layer.INFRASTRUCTURE:
+                yield call.span, f"instantiates the infrastructure class '{ref.cls.name}'"
+
+    @staticmethod
+    def _persistence(index: WebIndex, ref: ClassRef) -> bool:
+        """An injected class whose methods are persistence: an adapter of a port, or an
+        infrastructure class named like a repository or a unit of work."""
+        if index.roles.is_adapter(ref.dotted):
+            return True
+        return index.layer_of(ref) is Layer.INFRASTRUCTURE and bool(_PERSISTENCE_NAME.search(ref.cls.name))
+
+    @staticmethod
+    def _kind(index: WebIndex, ref: ClassRef) -> str:
+        return "the adapter" if index.roles.is_adapter(ref.dotted) else "the infrastructure class"

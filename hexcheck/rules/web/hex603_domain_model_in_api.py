@@ -1,0 +1,256 @@
+"""HEX603 domain-model-in-api: A route handler takes or returns a domain class instead of a
+DTO."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import Expr, Span
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.rules.web._private import display_name
+from hexcheck.semantics.fastapi import WebIndex, keyword_arg, route_decorator, web_index
+from hexcheck.semantics.roles import ClassRef, RouteHandler, roles
+from hexcheck.semantics.symbols import every_call
+
+# Bases that make a domain class a scalar on the wire (an id, an amount, a date).
+_SCALAR_BASES = frozenset(
+    {"str", "int", "float", "bytes", "bool", "uuid.UUID", "decimal.Decimal",
+     "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
+)  # fmt: skip
+# Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`.
+_DTO_NAME = re.compile(
+    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query)$"
+)
+
+
+def _is_scalar_base(name: str) -> bool:
+    return name.removeprefix("builtins.") in _SCALAR_BASES or name.startswith("enum.")
+
+
+class DomainModelInApi(Rule):
+    code = "HEX603"
+    name = "domain-model-in-api"
+    severity = Severity.WARNING
+    concern = "web"
+    summary = "A route handler takes or returns a domain class instead of a DTO."
+    subject = "route parameters and responses use DTOs"
+    why = (
+        "A domain class in a handler's signature or `response_model=` becomes the public "
+        "API: FastAPI derives the JSON schema from it, so renaming a field of an entity "
+        "breaks every client, an internal attribute leaks into responses, and a request "
+        "body is parsed straight into the domain without the DTO that validates the shape "
+        "of the input. DTOs let the API and the model evolve at their own pace. Injected "
+        "dependencies (`Depends(...)`) are not part of the API and are not reported; nor "
+        "are domain enums and scalar value types, nor Pydantic schemas named like DTOs "
+        "(`BookResponse`) that merely sit in the domain package (HEX102 reports the "
+        "Pydantic import there)."
+    )
+    how_to_fix = (
+        "Declare a Pydantic DTO in the web layer and map between it and the entity in a "
+        "mapper.\n\n"
+        "Before:\n\n"
+        '    @router.get("/books/{book_id}")\n'
+        "    async def get_book(book_id: str, use_case=Depends(provide_get_book)) -> Book:\n"
+        "        return await use_case.execute(book_id)\n\n"
+        "After:\n\n"
+        '    @router.get("/books/{book_id}", response_model=BookResponse)\n'
+        "    async def get_book(book_id: str, use_case=Depends(provide_get_book)) -> BookResponse:\n"
+        "        return BookMapper.to_response(await use_case.execute(book_id))"
+    )
+    valid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+from enum import Enum
+
+@dataclass
+class Book:
+    title: str
+
+class Genre(Enum):
+    NOVEL = "novel"
+    ESSAY = "essay"
+# file: app/domain/user.py
+from dataclasses import dataclass
+
+@dataclass
+class User:
+    name: str
+# file: app/web/books.py
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.domain.book import Book, Genre
+from app.domain.user import User
+from app.web.schemas import BookResponse
+from app.web.security import get_current_user
+
+router = APIRouter()
+
+
+@router.get("/books", response_model=list[BookResponse])
+async def list_books(
+    genre: Genre | None = None,
+    user: User = Depends(get_current_user),
+) -> list[Book]:  # response_model decides what goes out
+    return []
+
+
+@router.get("/me")
+async def me(user: Annotated[User, Depends(get_current_user)]) -> BookResponse:
+    return BookResponse(title=user.name)
+""",
+        """\
+# file: app/domain/ids.py
+class BookId(str):
+    pass
+# file: app/domain/schemas.py
+from pydantic import BaseModel
+
+
+class BookResponse(BaseModel):  # an API schema in the wrong package: HEX102's finding
+    title: str
+# file: app/web/books.py
+from fastapi import APIRouter
+
+from app.domain.ids import BookId
+from app.domain.schemas import BookResponse
+
+router = APIRouter()
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: BookId) -> BookResponse:
+    return BookResponse(title=book_id)
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+@dataclass
+class Book:
+    title: str
+# file: app/web/books.py
+from typing import Optional
+
+from fastapi import APIRouter
+
+from app.domain.book import Book
+
+router = APIRouter()
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str) -> Optional[Book]:  # error: HEX603
+    return None
+
+
+@router.put("/books/{book_id}", response_model=list[Book])  # error: HEX603
+async def replace_book(
+    book_id: str,
+    book: Book,  # error: HEX603
+):
+    return [book]
+""",
+        """\
+# file: app/domain/__init__.py
+from app.domain.member import Member
+# file: app/domain/member.py
+from dataclasses import dataclass
+
+@dataclass
+class Member:
+    name: str
+# file: app/web/members.py
+from typing import Annotated
+
+from fastapi import APIRouter, Body
+
+from app import domain
+
+router = APIRouter()
+
+
+@router.post("/members")
+async def register_member(member: Annotated[domain.Member, Body()]) -> dict:  # error: HEX603
+    return {}
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        """Every parameter that is part of the API, and every handler's response."""
+        index = web_index(model)
+        return sum(
+            1 + sum(1 for param in handler.function.params if not index.is_injected(param))
+            for handler in roles(model).route_handlers
+        )
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        index = web_index(model)
+        for handler in roles(model).route_handlers:
+            function = handler.function
+            name = display_name(function)
+            for param in function.params:
+                if index.is_injected(param):
+                    continue
+                for ref in self._domain_classes(index, param.annotation):
+                    message = (
+                        f"route handler '{name}' takes the domain class '{ref.cls.name}' as "
+                        f"parameter '{param.name}'; the API should speak DTOs"
+                    )
+                    symbol = f"{handler.dotted}:param:{param.name}"
+                    yield self.finding(handler.facts, param.span, message, symbol, model)
+                    break
+            decorator = route_decorator(handler)
+            response_model = keyword_arg(decorator, "response_model") if decorator is not None else None
+            if response_model is not None:
+                for ref in self._domain_classes(index, response_model):
+                    message = (
+                        f"route handler '{name}' declares the domain class '{ref.cls.name}' "
+                        "as its response_model; the API should speak DTOs"
+                    )
+                    symbol = f"{handler.dotted}:response_model"
+                    yield self.finding(handler.facts, self._decorator_span(handler), message, symbol, model)
+                    break
+                continue
+            for ref in self._domain_classes(index, function.returns):
+                message = (
+                    f"route handler '{name}' returns the domain class '{ref.cls.name}'; "
+                    "the API should speak DTOs"
+                )
+                yield self.finding(handler.facts, function.span, message, f"{handler.dotted}:return", model)
+                break
+
+    @staticmethod
+    def _decorator_span(handler: RouteHandler) -> Span:
+        """The route decorator's call, recorded among the module's (or the enclosing
+        function's) calls; the function itself if it cannot be found."""
+        function = handler.function
+        callee = f"{handler.router}.{handler.method}"
+        candidates = [
+            call.span
+            for call in every_call(handler.facts)
+            if call.callee == callee and call.span.line < function.span.line
+        ]
+        return max(candidates, key=lambda span: span.line) if candidates else function.span
+
+    @staticmethod
+    def _domain_classes(index: WebIndex, annotation: Expr | None) -> Iterator[ClassRef]:
+        for name in index.types(annotation):
+            ref = index.cls(name)
+            if ref is None or index.layer_of(ref) is not Layer.DOMAIN:
+                continue
+            if index.roles.is_exception(ref) or index.roles.is_port(ref):
+                continue
+            if any(_is_scalar_base(a) for a in index.roles.ancestors(ref)):
+                continue  # enums, `class BookId(str)`, `class Id(uuid.UUID)`: scalars on the wire
+            if index.roles.is_pydantic_model(ref) and _DTO_NAME.search(ref.cls.name):
+                continue  # an API schema kept in the domain package: HEX102 says where it belongs
+            yield ref

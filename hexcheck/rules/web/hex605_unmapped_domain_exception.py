@@ -1,0 +1,346 @@
+"""HEX605 unmapped-domain-exception: A domain or application exception that is raised is
+handled nowhere at the edge."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import Expr, ExprKind
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.fastapi import call_keyword, web_index
+from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
+from hexcheck.semantics.symbols import every_call, functions_of
+
+# Too broad to count as mapping a specific exception.
+_TOO_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
+
+
+class UnmappedDomainException(Rule):
+    code = "HEX605"
+    name = "unmapped-domain-exception"
+    severity = Severity.WARNING
+    concern = "web"
+    summary = "A domain or application exception that is raised is handled nowhere at the edge."
+    subject = "raised domain exceptions are mapped to HTTP"
+    why = (
+        'A domain exception is a business answer ("this book is not available", "no '
+        'such member"). If no `except` clause and no exception handler translates it, '
+        "FastAPI turns it into a bare HTTP 500: the client cannot tell a refused request "
+        "from a crash, monitoring pages someone at night, and the message the domain "
+        "carefully wrote is lost. An exception counts as handled when an `except` clause "
+        "names it or a base class and does more than re-raise it, or an "
+        "`exception_handler(...)`/`add_exception_handler(...)` registers it or a base "
+        "class. `Exception` and `BaseException` themselves do not count: a handler for "
+        "them maps everything to one answer."
+    )
+    how_to_fix = (
+        "Register an exception handler for it (or for a base class all your domain "
+        "errors share) in the composition root, mapping it to a 4xx answer.\n\n"
+        "Before:\n\n"
+        "    class BookNotAvailable(DomainError): ...   # raised by BorrowBook, mapped nowhere\n\n"
+        "After:\n\n"
+        "    @app.exception_handler(BookNotAvailable)\n"
+        "    async def book_not_available(request: Request, exc: BookNotAvailable) -> JSONResponse:\n"
+        '        return JSONResponse(status_code=409, content={"detail": str(exc)})'
+    )
+    valid = (
+        """\
+# file: app/domain/errors.py
+class DomainError(Exception):
+    pass
+
+class BookNotAvailable(DomainError):
+    pass
+
+class MemberNotFound(DomainError):
+    pass
+# file: app/domain/book.py
+from app.domain.errors import BookNotAvailable, MemberNotFound
+
+def borrow(book):
+    if not book.available:
+        raise BookNotAvailable(book.id)
+    raise MemberNotFound()
+# file: app/main.py
+from fastapi import FastAPI
+
+from app.domain.errors import DomainError
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+
+    @app.exception_handler(DomainError)  # a base class maps every subclass
+    async def domain_error(request, exc):
+        return None
+
+    return app
+""",
+        """\
+# file: app/application/errors.py
+class NotFound(Exception):
+    pass
+
+class Conflict(Exception):
+    pass
+
+class NeverRaised(Exception):
+    pass
+# file: app/application/__init__.py
+from app.application.errors import Conflict, NotFound
+# file: app/application/use_cases.py
+from app.application import Conflict, NotFound
+
+class GetBook:
+    def execute(self, book_id):
+        raise NotFound(book_id)
+
+class AddBook:
+    def execute(self, book):
+        raise Conflict(book)
+# file: app/web/books.py
+from fastapi import HTTPException
+
+from app.application.errors import Conflict
+from app.web.exception_handlers import register
+
+
+def add_book(use_case, book):
+    try:
+        return use_case.execute(book)
+    except Conflict as error:
+        raise HTTPException(status_code=409) from error
+# file: app/web/exception_handlers.py
+from app.application.errors import NotFound
+
+
+def register(app) -> None:
+    app.add_exception_handler(NotFound, None)
+""",
+        """\
+# file: app/application/errors.py
+class BookNotFound(Exception):
+    pass
+
+class Conflict(Exception):
+    pass
+
+class Unavailable(Exception):
+    pass
+# file: app/application/get_book.py
+from app.application.errors import BookNotFound, Conflict, Unavailable
+
+class GetBook:
+    def execute(self, book_id):
+        if not book_id:
+            raise BookNotFound(book_id)
+        if book_id == "x":
+            raise Conflict(book_id)
+        raise Unavailable()
+# file: app/web/errors.py
+from app.application.errors import Conflict, Unavailable
+
+STATUS_OF = {Conflict: 409, Unavailable: 503}
+
+
+def install(app, make_handler) -> None:
+    for error, status in STATUS_OF.items():  # the table is the mapping
+        app.add_exception_handler(error, make_handler(status))
+# file: app/main.py
+from fastapi import FastAPI
+
+from app.application.errors import BookNotFound
+
+app = FastAPI(exception_handlers={BookNotFound: None})
+""",
+    )
+    invalid = (
+        """\
+# file: app/domain/errors.py
+class DomainError(Exception):
+    pass
+
+class BookNotAvailable(DomainError):  # error: HEX605
+    pass
+
+class InvalidIsbn(DomainError):
+    pass
+# file: app/domain/book.py
+from app.domain.errors import BookNotAvailable, InvalidIsbn
+
+def borrow(book):
+    if not book.available:
+        raise BookNotAvailable(book.id)
+    raise InvalidIsbn(book.isbn)
+# file: app/main.py
+from fastapi import FastAPI
+
+from app.domain.errors import InvalidIsbn
+
+app = FastAPI()
+
+
+@app.exception_handler(InvalidIsbn)
+async def invalid_isbn(request, exc):
+    return None
+
+
+@app.exception_handler(Exception)  # one answer for everything is no mapping
+async def anything(request, exc):
+    return None
+""",
+        """\
+# file: app/application/errors.py
+class LoanNotFound(Exception):  # error: HEX605
+    pass
+# file: app/application/return_book.py
+from app.application.errors import LoanNotFound
+
+class ReturnBook:
+    def execute(self, loan_id):
+        try:
+            loan = self._loans.get(loan_id)
+        except LoanNotFound:
+            raise  # re-raising in the application handles nothing
+        raise LoanNotFound(loan_id)
+# file: app/web/loans.py
+def return_book(use_case, loan_id):
+    try:
+        return use_case.execute(loan_id)
+    except LookupError:
+        return None
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return len(self._raised(model))
+
+    @staticmethod
+    def _raised(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
+        """Domain/application exceptions raised in domain/application: class -> (ref, where)."""
+        return model.index(_raised_domain_exceptions)  # `examined` and `check` both need it
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        raised = self._raised(model)
+        if not raised or not self._has_an_edge(model):
+            return
+        handled = self._handled(model)
+        the_roles = roles(model)
+        for dotted in sorted(raised):
+            ref, where = raised[dotted]
+            if dotted in handled or any(
+                a in handled for a in the_roles.ancestors(ref) if a not in _TOO_BROAD
+            ):
+                continue
+            kind = self._layer_name(model, ref)
+            message = (
+                f"{kind} exception '{ref.cls.name}' is raised (in '{where}') but no except "
+                "clause or exception handler maps it or a base class; it surfaces as HTTP 500"
+            )
+            yield self.finding(ref.facts, ref.cls.span, message, dotted, model)
+
+    @staticmethod
+    def _has_an_edge(model: ProjectModel) -> bool:
+        """A project with neither web nor composition modules nor routes (a library, a
+        domain package checked alone) has no HTTP edge to map exceptions at."""
+        return bool(roles(model).route_handlers) or any(
+            model.layer(module) in (Layer.WEB, Layer.COMPOSITION) for module in model.modules
+        )
+
+    @staticmethod
+    def _layer_name(model: ProjectModel, ref: ClassRef) -> str:
+        layer = model.layer(ref.facts.module)
+        return layer.value if layer is not None else "domain"
+
+    @staticmethod
+    def _handled(model: ProjectModel) -> frozenset[str]:
+        """Canonical names of the exceptions an `except` clause anywhere catches (and does
+        more than re-raise: a domain helper translating it to `ValueError` for Pydantic
+        handles it too), or an exception handler registers (`exception_handler(X)`,
+        `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`).
+
+        When a handler is registered for a variable (`for exc, status in ERRORS.items():
+        app.add_exception_handler(exc, ...)`), every class named in a module-level table
+        outside domain/application counts as registered: the table is the mapping.
+        """
+        found: set[str] = set()
+        indirect = False
+        tables: set[str] = set()
+        for module, facts in model.modules.items():
+            if is_test_module(module):  # `except X` in a test asserts it is raised
+                continue
+            inner = model.layer(module) in (Layer.DOMAIN, Layer.APPLICATION)
+            if not inner:
+                for assignment in facts.assignments:
+                    if assignment.value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION):
+                        tables.update(model.resolve_symbol(name) for name in assignment.value.names())
+            for call in every_call(facts):
+                # What follows looks at these calls only (the loop runs over every call).
+                if not (
+                    call.keywords or call.callee.endswith("exception_handler") or call.callee == "isinstance"
+                ):
+                    continue
+                method = call.callee.rpartition(".")[2]
+                if method in ("exception_handler", "add_exception_handler"):
+                    target = call.args[0] if call.args else call_keyword(call, "exc_class_or_status_code")
+                    if target is None:
+                        continue
+                    if _is_variable(target):
+                        indirect = True
+                    found.update(model.resolve_symbol(name) for name in target.names())
+                elif call.callee == "isinstance" and len(call.args) == 2 and not inner:
+                    found.update(model.resolve_symbol(name) for name in call.args[1].names())
+                table = call_keyword(call, "exception_handlers")
+                if table is not None:
+                    found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
+            for _, function in functions_of(facts):
+                for handler in function.handlers:
+                    if handler.raises and all(r == "" for r in handler.raises):
+                        continue  # `except X: raise` only passes it on
+                    found.update(model.resolve_symbol(name) for name in handler.types if "?" not in name)
+        if indirect:
+            found.update(tables)
+        return frozenset(found)
+
+
+def _is_variable(target: Expr) -> bool:
+    """An `add_exception_handler` target that is no class name: a loop variable, a lookup."""
+    if target.kind is ExprKind.LITERAL:  # a status code
+        return False
+    if target.kind is not ExprKind.NAME or "?" in target.name:
+        return True
+    return "." not in target.name and target.name not in BUILTIN_EXCEPTIONS
+
+
+def _mapping_keys(model: ProjectModel, table: Expr) -> tuple[str, ...]:
+    """The keys of `exception_handlers=`: a dict display, or a module-level one by name."""
+    if table.kind is ExprKind.NAME and "?" not in table.name:
+        index = web_index(model)
+        assignment = index.assignment(table.name)
+        if assignment is None:
+            return ()
+        table = assignment.value
+    if table.kind is not ExprKind.MAPPING:
+        return ()
+    return tuple(name for key in table.args[0::2] for name in key.names())
+
+
+def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
+    the_roles = roles(model)
+    exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
+    found: dict[str, tuple[ClassRef, str]] = {}
+    for module, facts in sorted(model.modules.items()):
+        if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
+            continue
+        for cls, function in functions_of(facts):
+            for fact in function.raises:
+                if not fact.exception or "?" in fact.exception:
+                    continue
+                ref = the_roles.ref(fact.exception)
+                if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
+                    owner = f"{cls.qualname}.{function.name}" if cls else function.name
+                    found[ref.dotted] = (ref, f"{module}.{owner}")
+    return found

@@ -1,0 +1,197 @@
+"""HEX606 http-exception-outside-web: HTTPException is raised outside the web and
+composition layers."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.core.layers import Layer
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.fastapi import WebIndex, web_index
+from hexcheck.semantics.libraries import HTTP_EXCEPTIONS
+from hexcheck.semantics.symbols import functions_of
+
+
+class HttpExceptionOutsideWeb(Rule):
+    code = "HEX606"
+    name = "http-exception-outside-web"
+    severity = Severity.WARNING
+    concern = "web"
+    summary = "HTTPException is raised outside the web and composition layers."
+    subject = "raising functions outside the web layer raise no HTTP errors"
+    why = (
+        "Status codes are the web adapter's vocabulary. A use case or a repository that "
+        "raises `HTTPException` has decided how the failure is shown to an HTTP client, "
+        "which it cannot know: the same use case also runs from a CLI, a queue consumer or "
+        "a test, where a 404 means nothing, and it now imports FastAPI. Modules outside "
+        "every layer are not checked, nor FastAPI's own extension points wherever they "
+        "live (a function passed to `Depends`, a subclass of a FastAPI or Starlette "
+        "class such as a security scheme or a middleware): answering in HTTP is their job."
+    )
+    how_to_fix = (
+        "Raise a domain or application exception that says what happened, and map it to "
+        "a status code in the web layer with an exception handler.\n\n"
+        "Before, in `app/application/use_cases/get_book.py`:\n\n"
+        "    if book is None:\n"
+        '        raise HTTPException(status_code=404, detail="book not found")\n\n'
+        "After:\n\n"
+        "    if book is None:\n"
+        "        raise BookNotFound(book_id)\n\n"
+        "and in the app factory: `app.add_exception_handler(BookNotFound, not_found)`."
+    )
+    valid = (
+        """\
+# file: app/web/books.py
+from fastapi import HTTPException
+
+
+def get_book(use_case, book_id):
+    book = use_case.execute(book_id)
+    if book is None:
+        raise HTTPException(status_code=404)
+    return book
+# file: app/main.py
+from starlette.exceptions import HTTPException
+
+
+def guard(request):
+    raise HTTPException(status_code=401)
+# file: app/application/errors.py
+class BookNotFound(Exception):
+    pass
+# file: app/application/get_book.py
+from app.application.errors import BookNotFound
+
+
+class GetBook:
+    def execute(self, book_id):
+        raise BookNotFound(book_id)
+""",
+        """\
+# file: scripts/seed.py
+from fastapi import HTTPException
+
+
+def seed():  # unlayered: not checked
+    raise HTTPException(status_code=500)
+# file: app/infrastructure/http_client.py
+class HTTPException(Exception):  # a first-party class of the same name
+    pass
+
+
+def fetch():
+    raise HTTPException("upstream failed")
+# file: app/infrastructure/auth/schemes.py
+from fastapi import Depends, HTTPException
+from fastapi.security import OAuth2
+
+
+class OAuth2CookieBearer(OAuth2):  # a FastAPI security scheme, whatever its folder
+    async def __call__(self, request):
+        raise HTTPException(status_code=401)
+
+
+cookie_scheme = OAuth2CookieBearer()
+
+
+async def get_current_user(token: str = Depends(cookie_scheme)):  # a FastAPI dependency
+    raise HTTPException(status_code=401)
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+
+from app.infrastructure.auth.schemes import get_current_user
+
+router = APIRouter(dependencies=[Depends(get_current_user)])
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/use_cases/get_book.py
+from fastapi import HTTPException, status
+
+
+class GetBook:
+    def execute(self, book_id):
+        book = self._books.get(book_id)
+        if book is None:
+            raise HTTPException(status_code=status.HTTP_404_NOT_FOUND)  # error: HEX606
+        return book
+""",
+        """\
+# file: app/infrastructure/persistence/mongo_books.py
+import fastapi
+from starlette import exceptions
+
+
+class MongoBookRepository:
+    async def get(self, book_id):
+        try:
+            return await self._books.find_one({"_id": book_id})
+        except KeyError:
+            raise fastapi.HTTPException(status_code=503)  # error: HEX606
+
+    async def delete(self, book_id):
+        raise exceptions.HTTPException(status_code=501)  # error: HEX606
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        """Functions of domain, application and infrastructure that raise something."""
+        return sum(
+            1
+            for module, facts in model.modules.items()
+            if model.layer(module) in (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE)
+            for _, function in functions_of(facts)
+            if any(fact.exception for fact in function.raises)
+        )
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        index = web_index(model)
+        for module, facts in sorted(model.modules.items()):
+            layer = model.layer(module)
+            if layer not in (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE):
+                continue
+            assert layer is not None
+            for cls, function in functions_of(facts):
+                # Whether the function speaks HTTP by contract is asked only of the few
+                # that raise an HTTPException: it walks the class's ancestry.
+                http = [fact for fact in function.raises if self._is_http_exception(model, fact.exception)]
+                if not http or self._speaks_http(index, facts, cls, function):
+                    continue
+                owner = f"{cls.qualname}.{function.name}" if cls else function.name
+                for fact in http:
+                    raised = model.resolve_symbol(fact.exception)
+                    what = (
+                        "HTTPException"
+                        if raised in HTTP_EXCEPTIONS
+                        else f"'{raised.rpartition('.')[2]}', an HTTPException"
+                    )
+                    message = (
+                        f"{layer.value} code '{owner}' raises {what}; status codes belong to the web layer"
+                    )
+                    symbol = f"{module}.{owner}:HTTPException"
+                    yield self.finding(facts, fact.span, message, symbol, model)
+
+    @staticmethod
+    def _speaks_http(
+        index: WebIndex, facts: ModuleFacts, cls: ClassFact | None, function: FunctionFact
+    ) -> bool:
+        """FastAPI's own extension points answer in HTTP by contract, wherever they live: a
+        dependency (`Depends(get_current_user)`), a security scheme or a middleware class
+        (a subclass of a FastAPI/Starlette class). Their place is another rule's concern."""
+        if cls is None:
+            return f"{facts.module}.{function.name}" in index.dependency_functions
+        ancestors = index.model.ancestors(f"{facts.module}.{cls.qualname}")
+        return any(a.partition(".")[0] in ("fastapi", "starlette") for a in ancestors)
+
+    @staticmethod
+    def _is_http_exception(model: ProjectModel, exception: str) -> bool:
+        if not exception or "?" in exception:
+            return False
+        canonical = model.resolve_symbol(exception)
+        if canonical in HTTP_EXCEPTIONS:
+            return True
+        return model.is_first_party(canonical) and bool(set(model.ancestors(canonical)) & HTTP_EXCEPTIONS)

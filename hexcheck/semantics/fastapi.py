@@ -1,0 +1,525 @@
+"""FastAPI as FastAPI reads it: routers, dependencies, what secures a route.
+
+The rules read FastAPI the way FastAPI reads it, from facts only: a route is a function
+decorated by an `APIRouter(...)`/`FastAPI(...)` instance (`roles.route_handlers`); a
+dependency is a `Depends(...)`/`Security(...)` in a parameter default, in the metadata of
+an `Annotated[...]` annotation (also through a module-level alias such as
+`DbSession = Annotated[Session, Depends(get_db)]`), in a decorator's or a router's
+`dependencies=[...]`, or in `include_router(router, dependencies=[...])`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cached_property
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import (
+    AssignmentFact,
+    CallContext,
+    CallFact,
+    Expr,
+    ExprKind,
+    FunctionFact,
+    ModuleFacts,
+    ParamFact,
+    Span,
+)
+from hexcheck.core.layers import Layer
+from hexcheck.semantics.roles import ClassRef, Roles, RouteHandler, roles
+from hexcheck.semantics.symbols import (
+    all_functions,
+    definition_site,
+    every_call,
+    functions_of,
+    module_assignment,
+    module_function,
+)
+
+DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
+SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})
+ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
+
+
+# Annotations that only wrap the type that matters.
+_WRAPPERS = frozenset(
+    {
+        "typing.Optional", "typing.Union", "typing_extensions.Optional",
+        "typing.List", "typing.Sequence", "typing.Iterable", "typing.Set", "typing.FrozenSet",
+        "typing.Tuple", "typing.Dict", "typing.Mapping", "typing.AsyncIterator",
+        "typing.Iterator", "typing.Awaitable", "typing.Coroutine",
+        "collections.abc.Sequence", "collections.abc.Iterable", "collections.abc.Mapping",
+        "collections.abc.AsyncIterator", "collections.abc.Iterator", "collections.abc.Awaitable",
+        "list", "set", "frozenset", "tuple", "dict", "type", "typing.Type",
+    }
+)  # fmt: skip
+
+
+# Security schemes of fastapi.security, by name, for first-party subclasses and lookalikes.
+_SCHEME_NAME = re.compile(r"OAuth2|Bearer|APIKey|ApiKey|HTTPBasic|HTTPDigest|OpenIdConnect")
+_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
+# Words that make a dependency, or a call in a handler, an authentication or
+# authorization check: `get_current_user`, `require_admin`, `PermissionsDependency`...
+_AUTH_WORDS = frozenset(
+    {
+        "auth", "authn", "authz", "authenticate", "authenticated", "authentication",
+        "authorize", "authorized", "authorization", "permission", "permissions",
+        "token", "jwt", "apikey", "credentials", "security", "secure", "secured", "verify",
+        "verified", "scopes", "guard", "protected", "principal", "bearer", "oauth",
+        "oauth2", "require", "requires", "admin", "login", "signed", "signature", "verifier",
+        "hmac",
+    }
+)  # fmt: skip
+
+
+# `get_current_user`, `current_active_account`, `CurrentUser`: who is calling.
+_CURRENT_PRINCIPAL = re.compile(
+    r"current_?(active_?)?(user|account|member|principal|identity|admin|client|subject|"
+    r"tenant|owner|staff|employee|customer|operator|person|profile)"
+)
+
+
+_MAX_ALIAS_HOPS = 8
+_FACTORY = "factory:"  # a router known by the function that builds it
+_APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+
+
+def _words(name: str) -> tuple[str, ...]:
+    """`get_current_user` -> (get, current, user); `PermissionsDependency` -> (permissions, ...)."""
+    return tuple(word.lower() for word in _WORDS.findall(name.rpartition(".")[2]))
+
+
+def _is_auth_name(name: str) -> bool:
+    last = name.rpartition(".")[2]
+    if _CURRENT_PRINCIPAL.search(last.lower()):
+        return True
+    return any(word in _AUTH_WORDS or word.startswith("auth") for word in _words(last))
+
+
+def _dependency_target(call: Expr) -> Expr | None:
+    """What `Depends(x)` / `Security(x)` depends on; None for `Depends()`."""
+    if call.args:
+        return call.args[0]
+    for keyword, value in call.keywords:
+        if keyword == "dependency":
+            return value
+    return None
+
+
+def _is_dependency_call(expr: Expr | None) -> bool:
+    return expr is not None and expr.kind is ExprKind.CALL and expr.name in DEPENDS | SECURITY
+
+
+def keyword_arg(expr: Expr, name: str) -> Expr | None:
+    for keyword, value in expr.keywords:
+        if keyword == name:
+            return value
+    return None
+
+
+def route_decorator(handler: RouteHandler) -> Expr | None:
+    for decorator in handler.function.decorators:
+        if decorator.kind is ExprKind.CALL and decorator.name == f"{handler.router}.{handler.method}":
+            return decorator
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class _Include:
+    """`parent.include_router(child, dependencies=[...])`."""
+
+    parent: str
+    child: str
+    dependencies: tuple[Expr, ...]
+
+
+class WebIndex:
+    """What the web rules share, computed once per model: aliases, dependencies, routers."""
+
+    def __init__(self, model: ProjectModel) -> None:
+        self.model = model
+        self.roles: Roles = roles(model)
+
+    # ---------------------------------------------------------------- names
+
+    def assignment(self, dotted: str) -> AssignmentFact | None:
+        """The module-level assignment a (possibly re-exported) dotted name stands for."""
+        located = definition_site(self.model, dotted, by_suffix=True)
+        return module_assignment(*located) if located is not None else None
+
+    def function(self, dotted: str) -> tuple[ModuleFacts, FunctionFact] | None:
+        """The module-level first-party function a dotted name stands for."""
+        located = definition_site(self.model, dotted, by_suffix=True)
+        if located is None:
+            return None
+        function = module_function(*located)
+        return (located[0], function) if function is not None else None
+
+    def cls(self, dotted: str) -> ClassRef | None:
+        return self.roles.ref(dotted) if dotted and "?" not in dotted else None
+
+    def layer_of(self, ref: ClassRef) -> Layer | None:
+        return self.model.layer(ref.facts.module)
+
+    # ---------------------------------------------------------------- annotations
+
+    def types(self, expr: Expr | None, hops: int = 0) -> tuple[str, ...]:
+        """The classes an annotation names, containers and `Annotated` unwrapped, aliases
+        followed: `list[Book] | None` -> (`app.domain.book.Book`,)."""
+        if expr is None or hops > _MAX_ALIAS_HOPS:
+            return ()
+        if expr.kind is ExprKind.NAME:
+            if not expr.name or "?" in expr.name:
+                return ()
+            alias = self._alias(expr.name)
+            if alias is not None:
+                return self.types(alias, hops + 1)
+            return (self.model.resolve_symbol(expr.name),)
+        if expr.kind is ExprKind.SUBSCRIPT:
+            if expr.name in ANNOTATED:
+                return self.types(expr.args[0], hops + 1) if expr.args else ()
+            if expr.name in ("typing.Literal", "typing_extensions.Literal"):
+                return ()
+            inner = tuple(name for arg in expr.args for name in self.types(arg, hops + 1))
+            if expr.name in _WRAPPERS:
+                return inner
+            return (self.model.resolve_symbol(expr.name), *inner)
+        if expr.kind in (ExprKind.UNION, ExprKind.COLLECTION):
+            return tuple(name for arg in expr.args for name in self.types(arg, hops + 1))
+        return ()
+
+    def _alias(self, dotted: str) -> Expr | None:
+        """The value of a module-level type alias (`X = Annotated[...]`, `X = A | B`)."""
+        assignment = self.assignment(dotted)
+        if assignment is None:
+            return None
+        value = assignment.value
+        if value.kind in (ExprKind.SUBSCRIPT, ExprKind.UNION) or (
+            value.kind is ExprKind.NAME and value.name != dotted
+        ):
+            return value
+        return None
+
+    def annotated_dependencies(self, expr: Expr | None, hops: int = 0) -> tuple[Expr, ...]:
+        """The `Depends(...)`/`Security(...)` calls in an annotation's `Annotated` metadata."""
+        if expr is None or hops > _MAX_ALIAS_HOPS:
+            return ()
+        if expr.kind is ExprKind.NAME and expr.name and "?" not in expr.name:
+            alias = self._alias(expr.name)
+            return self.annotated_dependencies(alias, hops + 1) if alias is not None else ()
+        if expr.kind is ExprKind.SUBSCRIPT and expr.name in ANNOTATED:
+            return tuple(arg for arg in expr.args[1:] if _is_dependency_call(arg))
+        if expr.kind is ExprKind.UNION:
+            return tuple(d for arg in expr.args for d in self.annotated_dependencies(arg, hops + 1))
+        return ()
+
+    def dependencies(self, param: ParamFact) -> tuple[Expr, ...]:
+        """The `Depends`/`Security` calls that inject a parameter."""
+        found = list(self.annotated_dependencies(param.annotation))
+        if _is_dependency_call(param.default):
+            assert param.default is not None
+            found.append(param.default)
+        return tuple(found)
+
+    def is_injected(self, param: ParamFact) -> bool:
+        return bool(self.dependencies(param))
+
+    # ---------------------------------------------------------------- security (HEX607)
+
+    def is_security_dependency(self, call: Expr, annotation: Expr | None = None) -> bool:
+        """Whether `Depends(x)`/`Security(x)` authenticates or authorizes the caller."""
+        if call.name in SECURITY:
+            return True
+        target = _dependency_target(call)
+        if target is None:  # `Depends()`: the annotation's class is the dependency
+            return any(self._secures(name, set()) for name in self.types(annotation))
+        return self._secures_expr(target, set())
+
+    def _secures_expr(self, target: Expr, seen: set[str]) -> bool:
+        if target.kind is ExprKind.CALL:  # `Depends(require_role("admin"))`, `Depends(Perm([...]))`
+            return _is_auth_name(target.name) or self._secures(target.name, seen)
+        return any(self._secures(name, seen) for name in target.names())
+
+    def _secures(self, dotted: str, seen: set[str]) -> bool:
+        if not dotted or "?" in dotted:
+            return False
+        canonical = self.model.resolve_symbol(dotted)
+        if canonical in seen:
+            return False
+        seen.add(canonical)
+        if _is_auth_name(canonical) or canonical.startswith("fastapi.security."):
+            return True
+        if _SCHEME_NAME.search(canonical.rpartition(".")[2]):
+            return True
+        assignment = self.assignment(canonical)
+        if assignment is not None:
+            value = assignment.value
+            if value.kind is ExprKind.CALL:  # `oauth2_scheme = OAuth2PasswordBearer(...)`
+                return self._secures(value.name, seen)
+            return False
+        ref = self.cls(canonical)
+        if ref is not None:
+            ancestors = self.roles.ancestors(ref)
+            if any(a.startswith("fastapi.security.") or _SCHEME_NAME.search(a) for a in ancestors):
+                return True
+            return any(
+                self._function_secures(method, seen)
+                for method in ref.cls.methods
+                if method.name in ("__init__", "__call__")
+            )
+        found = self.function(canonical)
+        return found is not None and self._function_secures(found[1], seen)
+
+    def _function_secures(self, function: FunctionFact, seen: set[str]) -> bool:
+        """A provider secures when one of its own dependencies does, or it checks a token."""
+        for param in function.params:
+            for call in self.dependencies(param):
+                if call.name in SECURITY:
+                    return True
+                target = _dependency_target(call)
+                if target is not None and self._secures_expr(target, seen):
+                    return True
+            if any(name.startswith("fastapi.security.") for name in self.types(param.annotation)):
+                return True
+        return any(
+            _is_auth_name(call.callee) or call.callee.partition(".")[0] in ("jwt", "jose")
+            for call in function.calls
+        )
+
+    @cached_property
+    def _functions(self) -> dict[str, FunctionFact]:
+        """Every function, method and nested function, by dotted name."""
+        found: dict[str, FunctionFact] = {}
+        for module, facts in sorted(self.model.modules.items()):
+            for _, function in functions_of(facts):
+                for each in all_functions((function,)):
+                    found.setdefault(f"{module}.{each.qualname}", each)
+        return found
+
+    def _router_id(self, name: str, enclosing: str) -> str:
+        """What identifies a router: its module-level name, or, for a router built inside
+        a function (`def make_users_router(): router = APIRouter(...)`), that function."""
+        if enclosing and "." not in name:
+            return _FACTORY + enclosing
+        canonical = self.model.resolve_symbol(name)
+        assignment = self.assignment(canonical)
+        if assignment is not None and assignment.value.kind is ExprKind.CALL:
+            return self._built_by(assignment.value.name, canonical)
+        return canonical
+
+    def _built_by(self, callee: str, otherwise: str) -> str:
+        found = self.function(callee) if "?" not in callee else None
+        return _FACTORY + f"{found[0].module}.{found[1].qualname}" if found else otherwise
+
+    def handler_router(self, handler: RouteHandler) -> str:
+        qualname = handler.function.qualname
+        if ".<locals>." in qualname and "." not in handler.router:
+            return _FACTORY + f"{handler.facts.module}.{qualname.rpartition('.<locals>.')[0]}"
+        return self._router_id(handler.router, "")
+
+    @cached_property
+    def includes(self) -> tuple[_Include, ...]:
+        """Every `parent.include_router(child, ...)`, with the dependencies it adds."""
+        found: list[_Include] = []
+        for module, facts in sorted(self.model.modules.items()):
+            places: list[tuple[str, tuple[CallFact, ...]]] = [("", facts.calls)]
+            for _, function in functions_of(facts):
+                places.extend(
+                    (f"{module}.{each.qualname}", each.calls) for each in all_functions((function,))
+                )
+            for enclosing, calls in places:
+                for call in calls:
+                    parent, _, method = call.callee.rpartition(".")
+                    if method != "include_router":
+                        continue
+                    child = call.args[0] if call.args else call_keyword(call, "router")
+                    if child is None:
+                        continue
+                    if child.kind is ExprKind.NAME and "?" not in child.name:
+                        child_id = self._router_id(child.name, enclosing)
+                    elif child.kind is ExprKind.CALL:  # `include_router(make_users_router())`
+                        child_id = self._built_by(child.name, child.name)
+                    else:
+                        continue
+                    found.append(
+                        _Include(
+                            self._router_id(parent, enclosing),
+                            child_id,
+                            _dependencies_within(calls, call),
+                        )
+                    )
+        return tuple(found)
+
+    def router_secured(self, router: str, seen: frozenset[str] = frozenset()) -> bool:
+        """A router is secured by its own `dependencies=`, by those of an `include_router`
+        that mounts it, or by a secured router it is mounted on."""
+        if router in seen:
+            return False
+        seen = seen | {router}
+        if router.startswith(_FACTORY):
+            function = self._functions.get(router.removeprefix(_FACTORY))
+            if function is not None and any(
+                call.context is CallContext.ASSIGNED
+                and self.roles.makes_router(call.callee)
+                and any(self._secures_call(d) for d in _dependencies_within(function.calls, call))
+                for call in function.calls
+            ):
+                return True
+        else:
+            assignment = self.assignment(router)
+            if assignment is not None and assignment.value.kind is ExprKind.CALL:
+                own = keyword_arg(assignment.value, "dependencies")
+                if own is not None and any(self._secures_call(d) for d in own.args):
+                    return True
+        for include in self.includes:
+            if include.child != router:
+                continue
+            if any(self._secures_call(d) for d in include.dependencies):
+                return True
+            if self.router_secured(include.parent, seen):
+                return True
+        return False
+
+    def _secures_call(self, expr: Expr) -> bool:
+        return _is_dependency_call(expr) and self.is_security_dependency(expr)
+
+    def route_secured(self, handler: RouteHandler) -> bool:
+        function = handler.function
+        for param in function.params:
+            if any(self.is_security_dependency(call, param.annotation) for call in self.dependencies(param)):
+                return True
+        decorator = route_decorator(handler)
+        if decorator is not None:
+            dependencies = keyword_arg(decorator, "dependencies")
+            if dependencies is not None and any(self._secures_call(d) for d in dependencies.args):
+                return True
+        # `@permission_required(roles=["admin"])`, `@login_required` under the route decorator
+        if any(d is not decorator and _is_auth_name(d.name) for d in function.decorators):
+            return True
+        if self.router_secured(self.handler_router(handler)) or self.globally_secured:
+            return True
+        # A handler may check the caller itself (`user = authenticate(request)`), or
+        # through a helper (a webhook verifying its signature).
+        return self._verifies_caller(function.calls, 2, set())
+
+    @cached_property
+    def globally_secured(self) -> bool:
+        """Whether every request is authenticated before any route: `FastAPI(dependencies=
+        [Depends(auth)])`, `app.add_middleware(AuthenticationMiddleware, ...)`, or an
+        `@app.middleware("http")` that checks a token."""
+        for _, facts in sorted(self.model.modules.items()):
+            calls = tuple(every_call(facts))
+            for call in calls:
+                if call.callee in _APPS and any(
+                    self._secures_call(d) for d in _dependencies_within(calls, call)
+                ):
+                    return True
+                if call.callee.rpartition(".")[2] != "add_middleware":
+                    continue
+                values = (*call.args, *(value for _, value in call.keywords))
+                for name in (name for value in values for name in value.names()):
+                    if _is_auth_name(name):
+                        return True
+                    ref = self.cls(name)
+                    methods = ref.cls.methods if ref is not None else ()
+                    found = self.function(name) if ref is None and "?" not in name else None
+                    bodies = [m.calls for m in methods] + ([found[1].calls] if found else [])
+                    if any(self._verifies_caller(body, 1, set()) for body in bodies):
+                        return True
+            for function in all_functions(f for _, f in functions_of(facts)):
+                if any(
+                    d.kind is ExprKind.CALL and d.name.rpartition(".")[2] == "middleware"
+                    for d in function.decorators
+                ) and self._verifies_caller(function.calls, 2, set()):
+                    return True
+        return False
+
+    def _verifies_caller(self, calls: Iterable[CallFact], depth: int, seen: set[str]) -> bool:
+        calls = tuple(calls)
+        if any(_is_auth_name(call.callee) for call in calls):
+            return True
+        if depth == 0:
+            return False
+        for call in calls:
+            if "?" in call.callee or not self.model.is_first_party(call.callee):
+                continue
+            found = self.function(call.callee)
+            if found is None:
+                continue
+            key = f"{found[0].module}.{found[1].name}"
+            if key in seen:
+                continue
+            seen.add(key)
+            if self._verifies_caller(found[1].calls, depth - 1, seen):
+                return True
+        return False
+
+    # ---------------------------------------------------------------- providers (HEX608)
+
+    @cached_property
+    def dependency_functions(self) -> frozenset[str]:
+        """Every first-party module-level function passed to `Depends`/`Security`."""
+        found: set[str] = set()
+        for _, facts in sorted(self.model.modules.items()):
+            for call in every_call(facts):
+                if call.callee not in DEPENDS | SECURITY:
+                    continue
+                target = call.args[0] if call.args else call_keyword(call, "dependency")
+                if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
+                    continue
+                located = self.function(target.name)
+                if located is not None:
+                    found.add(f"{located[0].module}.{located[1].qualname}")
+        return frozenset(found)
+
+    @cached_property
+    def providers(self) -> tuple[tuple[ModuleFacts, FunctionFact], ...]:
+        """Every first-party module-level function passed to `Depends(...)`, once, sorted."""
+        found: dict[str, tuple[ModuleFacts, FunctionFact]] = {}
+        for _, facts in sorted(self.model.modules.items()):
+            for call in every_call(facts):
+                if call.callee not in DEPENDS or (not call.args and not call.keywords):
+                    continue
+                target = call.args[0] if call.args else call_keyword(call, "dependency")
+                if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
+                    continue
+                located = self.function(target.name)
+                if located is not None:
+                    provider_facts, function = located
+                    found.setdefault(f"{provider_facts.module}.{function.qualname}", located)
+        return tuple(found[key] for key in sorted(found))
+
+
+def _dependencies_within(calls: Iterable[CallFact], call: CallFact) -> tuple[Expr, ...]:
+    """The `Depends(...)`/`Security(...)` calls among the arguments of `call`.
+
+    A call's arguments are summarised one level deep; the `Depends(...)` in
+    `dependencies=[...]` is a call of its own, handed to this one.
+    """
+    return tuple(
+        Expr(ExprKind.CALL, inner.callee, inner.args, inner.keywords)
+        for inner in calls
+        if inner.outer == call.callee
+        and inner.callee in DEPENDS | SECURITY
+        and _within(inner.span, call.span)
+    )
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (outer.end_line, outer.end_column)
+
+
+def call_keyword(call: CallFact, name: str) -> Expr | None:
+    for keyword, value in call.keywords:
+        if keyword == name:
+            return value
+    return None
+
+
+def web_index(model: ProjectModel) -> WebIndex:
+    return model.index(WebIndex)

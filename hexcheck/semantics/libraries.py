@@ -1,0 +1,165 @@
+"""Third-party names, one set per meaning.
+
+Two rules ask "is this a database?" and mean different things, so there are two sets:
+
+- `DRIVER_PACKAGES` / `DRIVER_CONSTRUCTORS` (HEX402, HEX403, HEX503-HEX505): objects that
+  talk to a database, a cache, a broker or a remote HTTP service, whose errors an adapter
+  can catch where it calls them. ORMs are deliberately not in the packages: their sessions
+  stage changes that fail at flush/commit, in the unit of work.
+- `DATABASE_PACKAGES` / `DATABASE_CONSTRUCTORS` (HEX602): what a route handler must not
+  reach past its use case, ORMs and their sessions included.
+
+Also the Motor/PyMongo coroutine names, the HTTP client functions and FastAPI's
+`HTTPException`s.
+"""
+
+from __future__ import annotations
+
+from hexcheck.core.facts import ModuleFacts
+
+# Packages whose objects talk to a database, a cache, a broker or a remote HTTP service.
+# ORMs (SQLAlchemy, SQLModel) are not here: their sessions stage changes that fail at
+# flush/commit, in the unit of work, so a repository on a session cannot catch them.
+DRIVER_PACKAGES = frozenset(
+    {
+        "motor", "pymongo", "httpx", "requests", "aiohttp", "redis", "aioredis",
+        "boto3", "botocore", "aioboto3", "aiobotocore", "elasticsearch", "opensearchpy",
+        "asyncpg", "psycopg", "psycopg2", "aiomysql", "pymysql", "aiosqlite",
+        "aiokafka", "kafka", "confluent_kafka", "pika", "aio_pika", "nats", "cassandra",
+        "neo4j", "grpc",
+    }
+)  # fmt: skip
+# Calls that build a driver object (a client, a session, an engine, a connection).
+DRIVER_CONSTRUCTORS = frozenset(
+    {
+        "motor.motor_asyncio.AsyncIOMotorClient", "motor.motor_tornado.MotorClient",
+        "motor.MotorClient", "pymongo.MongoClient", "pymongo.mongo_client.MongoClient",
+        "pymongo.AsyncMongoClient", "httpx.Client", "httpx.AsyncClient", "requests.Session",
+        "requests.session", "requests.sessions.Session", "aiohttp.ClientSession",
+        "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url",
+        "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.asyncio.Redis.from_url",
+        "aioredis.Redis", "aioredis.from_url", "boto3.client", "boto3.resource",
+        "boto3.Session", "boto3.session.Session", "aioboto3.Session",
+        "sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
+        "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.Session",
+        "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.async_sessionmaker",
+        "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch",
+        "asyncpg.connect", "asyncpg.create_pool", "psycopg2.connect", "psycopg.connect",
+        "psycopg.AsyncConnection.connect", "sqlite3.connect", "aiosqlite.connect",
+        "aiokafka.AIOKafkaProducer", "aiokafka.AIOKafkaConsumer", "kafka.KafkaProducer",
+        "kafka.KafkaConsumer", "pika.BlockingConnection", "aio_pika.connect",
+        "aio_pika.connect_robust", "smtplib.SMTP", "smtplib.SMTP_SSL",
+    }
+)  # fmt: skip
+# Synchronous HTTP clients and what sends a request on them.
+SYNC_HTTP_CLIENTS = frozenset(
+    {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client"}
+)
+HTTP_METHODS = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "stream"}
+)
+# Module-level functions of HTTP clients that send a request.
+HTTP_FUNCTIONS = frozenset(
+    f"{package}.{verb}"
+    for package in ("requests", "httpx")
+    for verb in ("get", "post", "put", "patch", "delete", "head", "options", "request", "stream")
+)
+# Motor collection/database/cursor/session methods that return a coroutine (or a future).
+# `find`, `aggregate`, `list_indexes` and `watch` return cursors: not here.
+MOTOR_COROUTINES = frozenset(
+    {
+        "insert_one", "insert_many", "find_one", "find_one_and_update",
+        "find_one_and_replace", "find_one_and_delete", "update_one", "update_many",
+        "replace_one", "delete_one", "delete_many", "count_documents",
+        "estimated_document_count", "distinct", "bulk_write", "create_index",
+        "create_indexes", "drop_index", "drop_indexes", "drop", "index_information",
+        "to_list", "list_collection_names", "create_collection", "drop_collection",
+        "drop_database", "list_database_names", "server_info", "start_session",
+        "with_transaction", "commit_transaction", "abort_transaction", "end_session",
+    }
+)  # fmt: skip
+# What a synchronous PyMongo object does over the network (for HEX505).
+PYMONGO_IO_METHODS = (MOTOR_COROUTINES - {"to_list"}) | {"find", "aggregate", "list_indexes", "watch"}
+# Method names specific enough to mean MongoDB on an object whose type is not known.
+MONGO_SPECIFIC = MOTOR_COROUTINES - {"drop", "distinct", "index_information", "server_info"}
+# Imports that show a module works with PyMongo's synchronous client.
+_SYNC_PYMONGO_NAMES = frozenset(
+    {
+        "pymongo.MongoClient", "pymongo.mongo_client", "pymongo.mongo_client.MongoClient",
+        "pymongo.collection", "pymongo.collection.Collection", "pymongo.database",
+        "pymongo.database.Database", "pymongo.synchronous",
+    }
+)  # fmt: skip
+
+
+# Network failures the standard library raises; catching them is translating driver errors.
+NETWORK_ERRORS = frozenset(
+    {"OSError", "ConnectionError", "TimeoutError", "asyncio.TimeoutError", "socket.timeout"}
+)
+
+
+def top_package(dotted: str) -> str:
+    return dotted.partition(".")[0]
+
+
+def is_driver_name(dotted: str) -> bool:
+    """Whether a resolved name belongs to a driver package (`pymongo.errors.PyMongoError`)."""
+    return top_package(dotted) in DRIVER_PACKAGES
+
+
+def imports_package(facts: ModuleFacts, package: str) -> bool:
+    return any(top_package(fact.target) == package and fact.level == 0 for fact in facts.imports)
+
+
+def uses_sync_pymongo(facts: ModuleFacts) -> bool:
+    """Whether a module imports PyMongo's synchronous client or its types, and no Motor
+    and no `AsyncMongoClient`."""
+    imported = {fact.target for fact in facts.imports}
+    imported.update(f"{fact.target}.{name}" for fact in facts.imports for name in fact.names)
+    if imports_package(facts, "motor"):
+        return False
+    if any("async" in name.lower() for name in imported if name.startswith("pymongo")):
+        return False
+    return bool(imported & _SYNC_PYMONGO_NAMES)
+
+
+HTTP_EXCEPTIONS = frozenset(
+    {
+        "fastapi.HTTPException",
+        "fastapi.exceptions.HTTPException",
+        "starlette.exceptions.HTTPException",
+    }
+)
+
+
+# Packages whose objects are database drivers, sessions or clients.
+DATABASE_PACKAGES = frozenset(
+    {
+        "motor", "pymongo", "sqlalchemy", "sqlmodel", "redis", "aioredis", "asyncpg",
+        "databases", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "odmantic",
+        "mongoengine", "aiomysql", "pymysql", "cassandra", "elasticsearch",
+    }
+)  # fmt: skip
+# Callables that open a connection, a client or a session.
+DATABASE_CONSTRUCTORS = frozenset(
+    {"sqlalchemy.create_engine", "sqlalchemy.ext.asyncio.create_async_engine",
+     "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.Session", "sqlalchemy.ext.asyncio.AsyncSession",
+     "asyncpg.connect", "asyncpg.create_pool", "sqlite3.connect", "aiosqlite.connect",
+     "psycopg.connect", "psycopg2.connect", "redis.Redis", "redis.asyncio.Redis",
+     "redis.from_url", "redis.asyncio.from_url", "pymongo.MongoClient",
+     "motor.motor_asyncio.AsyncIOMotorClient", "databases.Database", "sqlmodel.Session"}
+)  # fmt: skip
+# Methods of Motor/PyMongo collections and SQLAlchemy sessions: what reaching the database
+# through `request.app.state.db[...]` looks like.
+DRIVER_METHODS = frozenset(
+    {
+        "find", "find_one", "insert_one", "insert_many", "update_one", "update_many",
+        "replace_one", "delete_one", "delete_many", "count_documents", "aggregate",
+        "find_one_and_update", "find_one_and_replace", "find_one_and_delete", "bulk_write",
+        "distinct", "to_list", "query", "execute", "scalars", "scalar", "commit", "flush",
+    }
+)  # fmt: skip
+# The Motor/PyMongo methods no other common object has (`find` is also `str.find`).
+MOTOR_METHODS = DRIVER_METHODS - {
+    "find", "distinct", "query", "execute", "scalars", "scalar", "commit", "flush"
+}  # fmt: skip

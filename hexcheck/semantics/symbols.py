@@ -1,0 +1,112 @@
+"""Which definition a dotted name stands for, and walks over functions and calls.
+
+The one lookup of a module-level name (`definition_site`), in two modes: exact (the
+name, re-exports followed, resolves to a module of the project) and by suffix (also a
+name written from the directory above the import root, `core.deps.get_db` for
+`app.core.deps.get_db`, when only one module matches). Classes are found by the end of
+their dotted name (`classes_ending_with`); classes by their full name are `Roles.ref`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import AssignmentFact, CallFact, ClassFact, Expr, FunctionFact, ModuleFacts
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+
+
+def definition_site(
+    model: ProjectModel, dotted: str, by_suffix: bool = False
+) -> tuple[ModuleFacts, str] | None:
+    """The first-party module a (possibly re-exported) dotted name is defined in, and the
+    name there; `None` outside the project.
+
+    `by_suffix`: a project run from the directory above its import root (`app/core/deps.py`
+    imported as `core.deps`) names modules that hexcheck knows as `app.core.deps`, so a
+    name whose module is unknown is looked up by suffix when only one module matches.
+    """
+    canonical = model.resolve_symbol(dotted)
+    module, _, name = canonical.rpartition(".")
+    facts = model.modules.get(module)
+    if facts is None and by_suffix and module.count(".") >= 1 and not model.is_first_party(module):
+        if model.is_stdlib(module.partition(".")[0]):
+            return None
+        matches = model.index(_modules_by_suffix).get(module, ())
+        if len(matches) == 1:
+            return definition_site(model, f"{matches[0]}.{name}", True) if matches[0] != module else None
+        return None
+    return (facts, name) if facts is not None else None
+
+
+def _modules_by_suffix(model: ProjectModel) -> dict[str, tuple[str, ...]]:
+    found: dict[str, list[str]] = {}
+    for module in sorted(model.modules):
+        parts = module.split(".")
+        for cut in range(1, len(parts)):
+            found.setdefault(".".join(parts[cut:]), []).append(module)
+    return {suffix: tuple(modules) for suffix, modules in found.items()}
+
+
+def module_function(facts: ModuleFacts, name: str) -> FunctionFact | None:
+    """The module-level function `name` of a module (the first, if redefined)."""
+    return next((function for function in facts.functions if function.name == name), None)
+
+
+def module_assignment(facts: ModuleFacts, name: str) -> AssignmentFact | None:
+    """The module-level assignment of `name` in a module (the first)."""
+    return next((assignment for assignment in facts.assignments if assignment.name == name), None)
+
+
+def by_own_name(roles_: Roles) -> dict[str, list[ClassRef]]:
+    """First-party classes by their own name: once per model, only when a rule needs it."""
+    return roles_.model.index(_classes_by_name)
+
+
+def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
+    roles_ = roles(model)
+    found: dict[str, list[ClassRef]] = {}
+    for ref in roles_.classes:
+        found.setdefault(ref.dotted.rpartition(".")[2], []).append(ref)
+    return found
+
+
+def classes_ending_with(by_name: dict[str, list[ClassRef]], dotted: str) -> list[ClassRef]:
+    """The first-party classes whose dotted name ends with `dotted`, a module and a name
+    at least (`ports.cache.Cache`, `cache.Cache`)."""
+    if "." not in dotted:
+        return []
+    tail = "." + dotted
+    return [ref for ref in by_name.get(dotted.rpartition(".")[2], ()) if ref.dotted.endswith(tail)]
+
+
+def last_name(dotted: str) -> str:
+    return dotted.rpartition(".")[2]
+
+
+def names_in(expr: Expr | None) -> tuple[str, ...]:
+    return expr.names() if expr is not None else ()
+
+
+def all_functions(functions: Iterable[FunctionFact]) -> Iterator[FunctionFact]:
+    for function in functions:
+        yield function
+        yield from all_functions(function.nested)
+
+
+def every_call(facts: ModuleFacts) -> Iterator[CallFact]:
+    """Module-level calls and the calls of every function and method (nested included once)."""
+    yield from facts.calls
+    for function in facts.functions:
+        yield from function.calls
+    for cls in facts.classes:
+        for method in cls.methods:
+            yield from method.calls
+
+
+def functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, FunctionFact]]:
+    for function in facts.functions:
+        yield None, function
+    for cls in facts.classes:
+        for method in cls.methods:
+            yield cls, method
