@@ -293,6 +293,26 @@ class SqlBookRepository(SqlRepository):
     def get(self) -> None:  # error: HEX502
         return None
 """,
+        """\
+# file: app/application/ports/order_repository.py
+from abc import ABC, abstractmethod
+
+class OrderRepository(ABC):
+    @abstractmethod
+    async def search(self, customer_id: str, *, limit: int = 20) -> list: ...
+
+    @abstractmethod
+    async def archive(self, order_id: str) -> None: ...
+# file: app/infrastructure/persistence/mongo_order_repository.py
+from app.application.ports.order_repository import OrderRepository
+
+class MongoOrderRepository(OrderRepository):
+    async def search(self, customer_id: str) -> list:  # error: HEX502
+        return []
+
+    async def archive(self, order_id: str, *, reason: str) -> None:  # error: HEX502
+        return None
+""",
     )
 
     def _pairs(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, ClassRef, FunctionFact]]:
