@@ -264,3 +264,38 @@ class Books:
     assert [(f.location.line, f.symbol) for f in report.findings] == [
         (13, "app.infrastructure.books.Books.get:?.find_one")
     ]
+
+
+def test_a_test_double_extending_an_adapter_leaves_it_an_adapter(in_tmp: Path) -> None:
+    # A team that checks its tests too (`exclude = []`): a fake that extends the real
+    # adapter, in any place pytest collects from, does not make that adapter a base class
+    # exempt from HEX501; a subclass in production code does.
+    write_project(
+        in_tmp,
+        PORTS
+        + """\
+# file: app/infrastructure/books.py
+from app.application.ports.books import BookRepository
+
+class MongoBooks(BookRepository):
+    async def get(self, book_id: str): ...
+# file: app/infrastructure/authors.py
+from app.application.ports.books import BookRepository
+
+class SharedBooks(BookRepository):
+    async def get(self, book_id: str): ...
+# file: app/infrastructure/cached.py
+from app.infrastructure.authors import SharedBooks
+
+class CachedBooks(SharedBooks):
+    async def add(self, book) -> None: ...
+"""
+        + "".join(
+            f"# file: {path}\nfrom app.infrastructure.books import MongoBooks\n\nclass Fake(MongoBooks): ...\n"  # noqa: E501
+            for path in ("tests/fakes.py", "app/books_test.py", "conftest.py")
+        ),
+    )
+    report = hexcheck.check(["."], replace(Config(), select=("HEX501",), exclude=()))
+    assert [(f.location.path, f.symbol) for f in report.findings] == [
+        ("app/infrastructure/books.py", "app.infrastructure.books.MongoBooks")
+    ]

@@ -93,3 +93,4 @@ class SystemClock(Clock):
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX304",)))
     assert report.findings == ()
+
