@@ -93,4 +93,3 @@ class SystemClock(Clock):
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX304",)))
     assert report.findings == ()
-
