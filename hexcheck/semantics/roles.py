@@ -17,6 +17,8 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import CallContext, ClassFact, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 
+# What an `except` clause or an exception handler catches when it names no specific error.
+BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 BUILTIN_EXCEPTIONS = frozenset(
     name
     for name, value in vars(builtins).items()

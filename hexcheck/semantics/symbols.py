@@ -1,10 +1,10 @@
 """Which definition a dotted name stands for, and walks over functions and calls.
 
-The one lookup of a module-level name (`definition_site`), in two modes: exact (the
-name, re-exports followed, resolves to a module of the project) and by suffix (also a
-name written from the directory above the import root, `core.deps.get_db` for
-`app.core.deps.get_db`, when only one module matches). Classes are found by the end of
-their dotted name (`classes_ending_with`); classes by their full name are `Roles.ref`.
+The lookups of a dotted name, each in two modes: exact (the name, re-exports followed,
+resolves to a definition in the project) and by suffix (also a name written from the
+directory above the import root, `core.deps.get_db` for `app.core.deps.get_db`).
+`definition_site` finds module-level names (functions, assignments), `class_sites`
+classes; both build on the model's own resolution (`Roles.ref` is the exact class one).
 """
 
 from __future__ import annotations
@@ -58,12 +58,8 @@ def module_assignment(facts: ModuleFacts, name: str) -> AssignmentFact | None:
     return next((assignment for assignment in facts.assignments if assignment.name == name), None)
 
 
-def by_own_name(roles_: Roles) -> dict[str, list[ClassRef]]:
-    """First-party classes by their own name: once per model, only when a rule needs it."""
-    return roles_.model.index(_classes_by_name)
-
-
 def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
+    """First-party classes by their own name: once per model, only when a lookup needs it."""
     roles_ = roles(model)
     found: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
@@ -71,7 +67,17 @@ def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
     return found
 
 
-def classes_ending_with(by_name: dict[str, list[ClassRef]], dotted: str) -> list[ClassRef]:
+def class_sites(roles_: Roles, dotted: str, by_suffix: bool = False) -> list[ClassRef]:
+    """The first-party classes a (possibly re-exported) dotted name stands for: the one
+    class it resolves to; `by_suffix`, when it resolves to none, every class whose dotted
+    name ends with it (a module and a name at least: `ports.cache.Cache`)."""
+    found = roles_.ref(dotted)
+    if found is not None:
+        return [found]
+    return _classes_ending_with(roles_.model.index(_classes_by_name), dotted) if by_suffix else []
+
+
+def _classes_ending_with(by_name: dict[str, list[ClassRef]], dotted: str) -> list[ClassRef]:
     """The first-party classes whose dotted name ends with `dotted`, a module and a name
     at least (`ports.cache.Cache`, `cache.Cache`)."""
     if "." not in dotted:

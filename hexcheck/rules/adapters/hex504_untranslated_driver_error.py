@@ -19,11 +19,9 @@ from hexcheck.semantics.libraries import (
     imports_package,
     is_driver_name,
 )
-from hexcheck.semantics.roles import ClassRef, roles
+from hexcheck.semantics.roles import BROAD_EXCEPTIONS, ClassRef, roles
 from hexcheck.semantics.symbols import last_name
 from hexcheck.semantics.types import Where, type_index
-
-_BROAD_ERRORS = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
 def _specific_driver_errors(types: tuple[str, ...]) -> bool:
@@ -31,7 +29,7 @@ def _specific_driver_errors(types: tuple[str, ...]) -> bool:
 
 
 def _broad(types: tuple[str, ...]) -> bool:
-    return not types or any(name in _BROAD_ERRORS for name in types)  # `()`: a bare `except:`
+    return not types or any(name in BROAD_EXCEPTIONS for name in types)  # `()`: a bare `except:`
 
 
 def translates(model: ProjectModel, function: FunctionFact, wraps_driver_calls: bool) -> bool:

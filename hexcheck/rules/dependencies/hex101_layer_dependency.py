@@ -9,7 +9,6 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.rules.dependencies._private import counts
 from hexcheck.rules.messages import and_list
 
 
@@ -113,22 +112,15 @@ def run() -> None:
     def examined(self, model: ProjectModel) -> int:
         return sum(
             1
-            for edge in model.edges()
-            if counts(model, edge)
-            and model.layer(edge.importer) is not None
-            and model.layer(edge.imported) is not None
+            for edge in model.dependency_edges()
+            if model.layer(edge.importer) is not None and model.layer(edge.imported) is not None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
-        for edge in model.edges():
-            if not counts(model, edge):
-                continue
+        for edge in model.layer_violations():
             importer_layer = model.layer(edge.importer)
             imported_layer = model.layer(edge.imported)
-            if importer_layer is None or imported_layer is None:
-                continue
-            if model.config.may_depend(importer_layer, imported_layer):
-                continue
+            assert importer_layer is not None and imported_layer is not None  # both ends are layered
             facts = model.modules[edge.importer]
             how = " (under TYPE_CHECKING)" if edge.fact.type_checking else ""
             message = (

@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from hexcheck.analysis.model import Edge, ProjectModel
 from hexcheck.core.findings import Finding, Hop, Severity
 from hexcheck.rules.base import Rule, location
-from hexcheck.rules.dependencies._private import counts
 
 
 def _chain_text(edges: tuple[Edge, ...]) -> str:
@@ -84,10 +83,8 @@ from app.infrastructure.web import routers
     def examined(self, model: ProjectModel) -> int:
         return sum(
             1
-            for edge in model.edges()
-            if counts(model, edge)
-            and model.layer(edge.importer) is not None
-            and model.layer(edge.imported) is None
+            for edge in model.dependency_edges()
+            if model.layer(edge.importer) is not None and model.layer(edge.imported) is None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:

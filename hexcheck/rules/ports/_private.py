@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from hexcheck.semantics.roles import ClassRef, Roles
-from hexcheck.semantics.symbols import classes_ending_with
+from hexcheck.semantics.symbols import class_sites
 
 
 def _is_public(name: str) -> bool:
@@ -15,7 +15,7 @@ def declared_methods(ref: ClassRef) -> tuple[str, ...]:
     return tuple(sorted({m.name for m in ref.cls.methods if _is_public(m.name)}))
 
 
-def parents(roles_: Roles, ref: ClassRef, by_name: dict[str, list[ClassRef]]) -> list[ClassRef]:
+def parents(roles_: Roles, ref: ClassRef) -> list[ClassRef]:
     """The first-party classes `ref` derives from directly.
 
     A base that names no first-party class but whose dotted name ends a first-party
@@ -27,10 +27,5 @@ def parents(roles_: Roles, ref: ClassRef, by_name: dict[str, list[ClassRef]]) ->
     for base in ref.cls.bases:
         if not base.name or "?" in base.name:
             continue
-        parent = roles_.ref(base.name)
-        found.extend(
-            p
-            for p in ([parent] if parent is not None else classes_ending_with(by_name, base.name))
-            if p is not ref
-        )
+        found.extend(p for p in class_sites(roles_, base.name, by_suffix=True) if p is not ref)
     return found

@@ -9,7 +9,6 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import declared_methods, parents
 from hexcheck.semantics.roles import PORT_SUFFIXES, roles
-from hexcheck.semantics.symbols import by_own_name
 
 
 class ConcretePort(Rule):
@@ -199,7 +198,7 @@ class PaymentGateway:  # error: HEX301
         for ref in roles_.ports:
             if roles_.is_abstract(ref):
                 continue
-            if any(roles_.is_abstract(parent) for parent in parents(roles_, ref, by_own_name(roles_))):
+            if any(roles_.is_abstract(parent) for parent in parents(roles_, ref)):
                 continue  # it implements a port whose import did not resolve
             named = ref.cls.name.endswith(PORT_SUFFIXES)
             if not named and not declared_methods(ref):

@@ -12,7 +12,6 @@ from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
-from hexcheck.semantics.symbols import by_own_name
 
 
 def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
@@ -43,10 +42,9 @@ def _registered(model: ProjectModel, roles_: Roles) -> frozenset[str]:
 
 def _children(roles_: Roles) -> dict[str, list[ClassRef]]:
     """Every first-party class by the dotted names of the classes it derives from directly."""
-    by_name = by_own_name(roles_)
     children: dict[str, list[ClassRef]] = {}
     for ref in roles_.classes:
-        for parent in parents(roles_, ref, by_name):
+        for parent in parents(roles_, ref):
             children.setdefault(parent.dotted, []).append(ref)
     return children
 

@@ -11,11 +11,10 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
-from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
+from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
 from hexcheck.semantics.symbols import every_call, functions_of
 
 # Too broad to count as mapping a specific exception.
-_TOO_BROAD = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
 
 
 class UnmappedDomainException(Rule):
@@ -232,7 +231,7 @@ def return_book(use_case, loan_id):
         for dotted in sorted(raised):
             ref, where = raised[dotted]
             if dotted in handled or any(
-                a in handled for a in the_roles.ancestors(ref) if a not in _TOO_BROAD
+                a in handled for a in the_roles.ancestors(ref) if a not in BROAD_EXCEPTIONS
             ):
                 continue
             kind = self._layer_name(model, ref)
