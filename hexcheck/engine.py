@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 
 from hexcheck.analysis.model import LayerGraph, ProjectModel
 from hexcheck.core.baseline import Baseline, BaselineEntry, apply_baseline
@@ -84,11 +84,27 @@ class Report:
 
     findings: tuple[Finding, ...]
     coverage: Coverage
-    rules: tuple[type[Rule], ...]
+    rule_codes: tuple[str, ...]
     suppressed: int = 0
     tallies: tuple[Tally, ...] = ()
     layer_graph: LayerGraph | None = None
     baseline: BaselineSummary | None = None
+    # The classes of `rule_codes`, when the run had them at hand (a fresh run; a test's
+    # stand-ins). A cached report names its rules by code only, so that loading it imports
+    # no rule module: importing them was a fifth of a run where nothing changed.
+    rule_classes: tuple[type[Rule], ...] = field(default=(), compare=False, repr=False)
+
+    @property
+    def rules(self) -> tuple[type[Rule], ...]:
+        """The rules that ran, in the order they ran."""
+        if self.rule_classes:
+            return self.rule_classes
+        by_code = {rule.code: rule for rule in all_rules()}
+        return tuple(by_code[code] for code in self.rule_codes)
+
+    def __reduce__(self) -> tuple[type[Report], tuple[object, ...]]:
+        kept = (f.name for f in fields(self) if f.name != "rule_classes")
+        return (Report, tuple(getattr(self, name) for name in kept))
 
 
 def active_rules(config: Config) -> tuple[type[Rule], ...]:
@@ -152,11 +168,12 @@ def check(
     return Report(
         unique,
         coverage(model),
-        rules,
+        tuple(rule.code for rule in rules),
         reported - len(kept),
         tallies,
         model.layer_graph(),
         summary,
+        rules,
     )
 
 

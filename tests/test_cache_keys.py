@@ -4,6 +4,8 @@ the warm rerun prints exactly what a cold run of the changed project prints."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -153,3 +155,43 @@ def test_a_file_that_timed_out_is_parsed_again_next_run(
     cold = _run(cache=False)
     assert "too slow" not in warm[1]
     assert warm == cold
+
+
+# Run in a fresh interpreter, as the console script does: which heavy modules a run
+# imports is the point, and the test process has imported them all already.
+_WHAT_A_RUN_IMPORTS = """
+import sys
+from hexcheck.adapters.cli import run_command
+try:
+    run_command(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = ("networkx", "hexcheck.semantics", "hexcheck.rules.domain")
+print("imported:", " ".join(name for name in heavy if name in sys.modules), file=sys.stderr)
+"""
+
+
+def _imported_by_a_run(*arguments: str) -> tuple[str, str]:
+    done = subprocess.run(
+        [sys.executable, "-c", _WHAT_A_RUN_IMPORTS, "check", ".", "--exit-zero", *arguments],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    imported = [line for line in done.stderr.splitlines() if line.startswith("imported:")]
+    return done.stdout, imported[0]
+
+
+def test_a_run_where_nothing_changed_imports_neither_the_graph_library_nor_rules(
+    project: Path,
+) -> None:
+    cold, cold_imports = _imported_by_a_run("--format", "concise")
+    assert cold_imports == "imported: networkx hexcheck.semantics hexcheck.rules.domain"
+    warm, warm_imports = _imported_by_a_run("--format", "concise")
+    assert warm == cold
+    assert warm_imports == "imported: "
+    # The review shows each rule's texts: a cached report names its rules by code, and
+    # they are looked up when a format needs them.
+    review_cold = _run("--format", "review", cache=False)
+    review_warm, _ = _imported_by_a_run("--format", "review")
+    assert review_warm == review_cold[1]

@@ -101,8 +101,8 @@ class _CacheUnpickler(pickle.Unpickler):
     A pickle names the callables that rebuild it; the standard unpickler imports and calls
     whatever is named (`os.system` included). This one resolves a name only from a fixed
     table, made once without importing anything a payload names: the dataclasses and
-    enums of the record modules, the functions that rebuild shared facts, and the rule
-    classes a report lists. Any other name fails the load, a cache miss.
+    enums of the record modules and the functions that rebuild shared facts (a report names
+    its rules by code). Any other name fails the load, a cache miss.
     """
 
     def find_class(self, module: str, name: str) -> Any:
@@ -113,8 +113,6 @@ class _CacheUnpickler(pickle.Unpickler):
 
 
 def _make_buildable() -> dict[tuple[str, str], object]:
-    from hexcheck.rules.registry import all_rules
-
     for record_module in _DATA_MODULES:
         for value in vars(importlib.import_module(record_module)).values():
             if (
@@ -123,8 +121,7 @@ def _make_buildable() -> dict[tuple[str, str], object]:
                 and (dataclasses.is_dataclass(value) or issubclass(value, enum.Enum))
             ):
                 _buildable[(record_module, value.__qualname__)] = value
-    rebuilders: tuple[Any, ...] = (*REBUILDERS, *all_rules())
-    for rebuild in rebuilders:
+    for rebuild in REBUILDERS:
         _buildable[(rebuild.__module__, rebuild.__qualname__)] = rebuild
     return _buildable
 
