@@ -170,9 +170,7 @@ def check(
         result = apply_baseline(baseline.of_codes({rule.code for rule in rules}), unique, modules)
         unique = result.new
         summary = BaselineSummary(result.known, result.fixed)
-    unexamined = tuple(
-        rule.code for rule in rules if rule.subject and not examined.get(rule.code)
-    )
+    unexamined = tuple(rule.code for rule in rules if rule.subject and not examined.get(rule.code))
     return Report(
         unique,
         replace(

@@ -225,7 +225,9 @@ def check_command(
     cache_dir: CacheDir = None,
     quiet: Annotated[
         bool,
-        typer.Option("--quiet", "-q", help="Print findings only; the review: one line per group and the summary"),
+        typer.Option(
+            "--quiet", "-q", help="Print findings only; the review: one line per group and the summary"
+        ),
     ] = False,
     explain: Annotated[
         bool,

@@ -208,7 +208,9 @@ class _Walker:
 
     def result(self) -> Discovery:
         files = sorted((file for _, file in self._found.values()), key=lambda f: f.display_path)
-        return Discovery(tuple(files), tuple(sorted(self._problems)), (self._excluded_count, self._ignored_count))
+        return Discovery(
+            tuple(files), tuple(sorted(self._problems)), (self._excluded_count, self._ignored_count)
+        )
 
     def display(self, path: str) -> str:
         shown = _below(path, self._cwd)

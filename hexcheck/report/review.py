@@ -268,7 +268,9 @@ def unchecked(report: Report) -> tuple[str, ...]:
     items = []
     empty = [layer for layer, count in coverage.modules_per_layer if not count]
     if empty:
-        items.append(f"no module in {', '.join(empty)}, so nothing about {'it' if len(empty) == 1 else 'them'}")
+        items.append(
+            f"no module in {', '.join(empty)}, so nothing about {'it' if len(empty) == 1 else 'them'}"
+        )
     unseen = [role for role, count in coverage.roles if not count]
     if unseen:
         items.append(f"no {', '.join(unseen)} found, so no rule about them had anything to judge")

@@ -83,7 +83,9 @@ class _Keys:
         function (or whatever `dotted` names, when it names no class member)."""
         if self._classes is None:
             self._classes = {
-                f"{facts.module}.{cls.qualname}" for facts in self.model.modules.values() for cls in facts.classes
+                f"{facts.module}.{cls.qualname}"
+                for facts in self.model.modules.values()
+                for cls in facts.classes
             }
         classes = self._classes
         found = _longest_prefix(dotted, classes.__contains__)

@@ -537,7 +537,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels = read_labels(options.labels)
     to_label: list[dict[str, object]] = []
     rows = [
-        ["project", "split", "files", "findings", "groups", "by rule", "sampled", "unlabelled", "precision [95% CI]"]
+        [
+            "project",
+            "split",
+            "files",
+            "findings",
+            "groups",
+            "by rule",
+            "sampled",
+            "unlabelled",
+            "precision [95% CI]",
+        ]
     ]
     diffs: list[str] = []
     measure_rows = [
