@@ -34,6 +34,7 @@ from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
 from hexcheck.core.layers import LAYERS, Layer
 from hexcheck.core.mapping import LayerProposal
+from hexcheck.core.sources import SourceFile
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
 
@@ -663,6 +664,22 @@ def _init_text(
     return "\n".join(lines) + "\n"
 
 
+def _source_lines(files: Sequence[SourceFile], report: Report) -> dict[str, list[str]]:
+    """The lines of each file with a finding, for the HTML report; a file that cannot be
+    read or decoded now simply shows no source lines."""
+    wanted = {finding.location.path for finding in report.findings}
+    lines: dict[str, list[str]] = {}
+    for source in files:
+        if source.display_path not in wanted:
+            continue
+        try:
+            with open(source.path, encoding="utf-8", errors="replace") as handle:
+                lines[source.display_path] = handle.read().splitlines()
+        except OSError:
+            continue
+    return lines
+
+
 @app.command("graph")
 def graph_command(
     paths: Paths = None,
@@ -695,7 +712,10 @@ def graph_command(
         facts = sequential(config)(found.files)  # parsed once, for the model and the findings
         model = build_model(found.files, config, lambda files: facts)
         report = check(found.files, config, lambda files: facts, found.problems, left_out=found.left_out)
-        _write(renderers[output_format](model, report), output)
+        if output_format == "html":
+            _write(graph.render_html(model, report, _source_lines(found.files, report)), output)
+        else:
+            _write(renderers[output_format](model, report), output)
         return EXIT_OK
 
     raise typer.Exit(_guard(run, debug))
