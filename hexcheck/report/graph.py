@@ -288,7 +288,8 @@ def _layer_label(graph: LayerGraph, layer: Layer | None) -> tuple[_Box, list[str
         f"<title>{html.escape(f'{name}: {detail}')}</title>",
         f'<rect x="{_fmt(box.x)}" y="{_fmt(box.y)}" width="{_fmt(box.w)}" height="{_fmt(box.h)}" rx="8" '
         f'fill="{fill}" fill-opacity="{1 if corner else 0.85}" stroke="#374151" stroke-width="1"{dash}/>',
-        f'<text x="{_fmt(center.x)}" y="{_fmt(center.y - 4)}" text-anchor="middle" class="name">{name}</text>',
+        f'<text x="{_fmt(center.x)}" y="{_fmt(center.y - 4)}" text-anchor="middle" class="name">'
+        f"{name}</text>",
         f'<text x="{_fmt(center.x)}" y="{_fmt(center.y + 13)}" text-anchor="middle" class="modules">'
         f"{modules}</text>",
         "</g>",
