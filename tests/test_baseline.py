@@ -276,7 +276,9 @@ def test_known_findings_still_count_against_conformance(legacy: Path) -> None:
     # A score needs a hexagon: an application layer next to the domain (with no finding).
     (legacy / "app" / "application").mkdir()
     (legacy / "app" / "application" / "__init__.py").write_text("", encoding="utf-8")
-    (legacy / "app" / "application" / "list_books.py").write_text("from app.domain import book\n", encoding="utf-8")
+    (legacy / "app" / "application" / "list_books.py").write_text(
+        "from app.domain import book\n", encoding="utf-8"
+    )
     plain = runner.invoke(app, ["check", "--no-cache", "--format", "json"])
     held = runner.invoke(app, ["check", "--no-cache", "--format", "review", "--baseline", "baseline.json"])
     assert json.loads(plain.stdout)["summary"]["findings"] == 4
