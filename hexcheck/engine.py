@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from hexcheck.analysis.model import LayerGraph, ProjectModel
 from hexcheck.core.baseline import Baseline, BaselineEntry, apply_baseline
@@ -32,12 +32,24 @@ FactsProvider = Callable[[Sequence[SourceFile]], Sequence[ModuleFacts]]
 
 @dataclass(frozen=True, slots=True)
 class Coverage:
-    """What a run looked at, so that a silent pass can be told from an empty one."""
+    """What a run looked at, so that a silent pass can be told from an empty one.
+
+    `roles` counts what the rules found to examine: ports, adapters, use cases, routes,
+    DTOs, mappers. `unexamined` names the rules that ran with nothing to examine, so a
+    silence of theirs is no verdict. `excluded` and `ignored` count the paths discovery
+    left out by `exclude` and by git's ignore files; `public_routes` the write routes
+    taken as public by their name (login, webhook...), whose security is not judged.
+    """
 
     files: int
     modules_per_layer: tuple[tuple[str, int], ...]
     unlayered: int
     unparsable: int
+    roles: tuple[tuple[str, int], ...] = ()
+    unexamined: tuple[str, ...] = ()
+    excluded: int = 0
+    ignored: int = 0
+    public_routes: int = 0
 
     @property
     def layered(self) -> int:
@@ -125,8 +137,10 @@ def check(
     provide: FactsProvider,
     unreadable: Iterable[tuple[str, str]] = (),
     baseline: Baseline | None = None,
+    left_out: tuple[int, int] = (0, 0),
 ) -> Report:
-    """Check `files`; `unreadable` lists paths discovery could not turn into files.
+    """Check `files`; `unreadable` lists paths discovery could not turn into files,
+    `left_out` how many paths it excluded by configuration and by git's ignore files.
 
     With a `baseline`, the findings it holds are not reported; only its entries for the
     rules that ran are considered (the caller leaves out those of paths it did not ask
@@ -136,10 +150,15 @@ def check(
     model = build_model(files, config, provide)
     findings: list[Finding] = []
     examined: dict[str, int] = {}
+    public_routes = 0
     for rule in rules:
         instance = rule()
         findings.extend(instance.check(model))
         examined[rule.code] = instance.examined(model)
+        # A rule that treats routes as public by their name says how many (HEX607).
+        public_by_name = getattr(instance, "public_by_name", None)
+        if callable(public_by_name):
+            public_routes += int(public_by_name(model))
     if any(rule is ParseError for rule in rules):
         findings.extend(ParseError().unreadable(path, message) for path, message in unreadable)
     suppression = _Suppression(model, config)
@@ -156,7 +175,11 @@ def check(
         reported += len(unused)
         kept.extend(f for f in unused if not suppression.silences(f))
     kept.sort(key=lambda f: f.sort_key)
-    unique = tuple(_unique(kept))
+    # Imported here, not at the top: a run answered from the cache never checks, and must
+    # not pay for importing the semantic model (tests/test_cache_keys.py).
+    from hexcheck.rules.grouping import grouped
+
+    unique = tuple(grouped(_unique(kept), model))
     # What conforms is a fact about the code: findings a baseline knows still fail.
     tallies = _tallies(rules, examined, unique)
     summary: BaselineSummary | None = None
@@ -165,9 +188,17 @@ def check(
         result = apply_baseline(baseline.of_codes({rule.code for rule in rules}), unique, modules)
         unique = result.new
         summary = BaselineSummary(result.known, result.fixed)
+    unexamined = tuple(rule.code for rule in rules if rule.subject and not examined.get(rule.code))
     return Report(
         unique,
-        coverage(model),
+        replace(
+            coverage(model),
+            roles=_roles(model),
+            unexamined=unexamined,
+            excluded=left_out[0],
+            ignored=left_out[1],
+            public_routes=public_routes,
+        ),
         tuple(rule.code for rule in rules),
         reported - len(kept),
         tallies,
@@ -205,6 +236,21 @@ def coverage(model: ProjectModel) -> Coverage:
         modules_per_layer=tuple((layer.value, per_layer[layer.value]) for layer in LAYERS),
         unlayered=unlayered,
         unparsable=unparsable,
+    )
+
+
+def _roles(model: ProjectModel) -> tuple[tuple[str, int], ...]:
+    """How many ports, adapters, use cases, routes, DTOs and mappers the model holds."""
+    from hexcheck.semantics.roles import roles  # see `check`
+
+    found = roles(model)
+    return (
+        ("ports", len(found.ports)),
+        ("adapters", len(found.adapters)),
+        ("use cases", len(found.use_cases)),
+        ("routes", len(found.route_handlers)),
+        ("DTOs", len(found.dtos)),
+        ("mappers", len(found.mappers)),
     )
 
 

@@ -195,6 +195,14 @@ def test_graph_command_writes_every_format(tmp_path: Path, monkeypatch: pytest.M
         text = out.read_text(encoding="utf-8")
         if name == "json":
             assert {m["name"] for m in json.loads(text)["modules"]} >= {"app.domain.book"}
+        elif name == "html":  # with the source line of each finding
+            model, report = _analyse(tmp_path)
+            sources = {
+                f.location.path: (tmp_path / f.location.path).read_text(encoding="utf-8").splitlines()
+                for f in report.findings
+            }
+            assert text == render_html(model, report, sources)
+            assert '<pre class="source">    3 | from app.infrastructure.db import Database' in text
         else:
             model, report = _analyse(tmp_path)
             assert text == RENDERERS[name](model, report)
@@ -271,7 +279,16 @@ def _chromium(tmp_path: Path, *arguments: str) -> subprocess.CompletedProcess[st
 _PROBE = """
 <script>
 (function () {
-  const result = {layers: {}, violations: [], edges: 0};
+  const result = {layers: {}, violations: [], edges: 0, labels: [], rings: {}};
+  for (const ring of document.querySelectorAll("svg [data-ring]")) {
+    result.rings[ring.dataset.ring] = getComputedStyle(ring).fill;
+  }
+  for (const g of document.querySelectorAll("svg g.label")) {
+    const box = g.getBBox();
+    result.labels.push({name: g.textContent.trim().replace(/\\s+/g, " "),
+      x: box.x, y: box.y, width: box.width, height: box.height});
+  }
+  result.resources = performance.getEntriesByType("resource").map((entry) => entry.name);
   for (const g of document.querySelectorAll("svg g.layer")) {
     const box = g.querySelector("rect").getBBox();
     const rect = g.querySelector("rect").getBoundingClientRect();
@@ -292,7 +309,7 @@ _PROBE = """
   }
   const svg = document.querySelector("svg#layer-graph").getBoundingClientRect();
   result.svg = {left: svg.left, top: svg.top, width: svg.width, height: svg.height};
-  result.review = document.querySelector("pre.review").innerText;
+  result.review = document.querySelector("section#findings").innerText;
   const out = document.createElement("pre");
   out.id = "probe";
   out.textContent = JSON.stringify(result);
@@ -392,19 +409,26 @@ def test_html_renders_in_headless_chromium(tmp_path: Path, small: tuple[ProjectM
     assert isinstance(layers, dict)
     assert set(layers) == {"domain", "application", "infrastructure", "web", "composition", "unlayered"}
     for name, layer in layers.items():
-        assert layer["width"] > 100 and layer["height"] > 40, name
+        assert layer["width"] > 60 and layer["height"] > 30, name
         assert layer["text"].startswith(name), layer
     assert "2 modules" in layers["domain"]["text"] and "3 modules" in layers["infrastructure"]["text"]
-    assert layers["domain"]["fill"] == "rgb(253, 242, 196)"
+    # The hexagon's rings: the domain at the centre, its fill the domain's colour.
+    assert probe["rings"] == {
+        "domain": "rgb(253, 242, 196)",
+        "application": "rgb(220, 237, 200)",
+        "infrastructure": "rgb(214, 228, 240)",
+        "web": "rgb(232, 223, 245)",
+    }
     assert probe["edges"] == 3
     violations = probe["violations"]
     assert isinstance(violations, list) and len(violations) == 1
     assert violations[0]["from"] == "domain" and violations[0]["to"] == "infrastructure"
     assert violations[0]["stroke"] == "rgb(208, 0, 0)"
-    assert violations[0]["length"] > 100
+    assert violations[0]["length"] > 50
     review = probe["review"]
     assert isinstance(review, str)
     assert "HEX101" in review and "app.infrastructure.db" in review
+    assert "domain -> app.infrastructure.db" in review  # the group
 
     # What it painted: red pixels inside the graph, and the layer colours.
     shot = tmp_path / "graph.png"
@@ -414,9 +438,9 @@ def test_html_renders_in_headless_chromium(tmp_path: Path, small: tuple[ProjectM
     svg = probe["svg"]
     assert isinstance(svg, dict)
     assert svg["top"] + svg["height"] <= height
-    assert _red_pixels(rows, svg) > 150
-    domain = layers["domain"]
-    x, y = int(domain["left"]) + 12, int(domain["top"]) + 8
+    assert _red_pixels(rows, svg) > 80  # the one red edge, domain -> infrastructure
+    # Below the domain's label, inside its hexagon: the domain's colour.
+    x, y = int(svg["left"]) + 450, int(svg["top"]) + 330 + 62
     assert rows[y][3 * x : 3 * x + 3] == bytes((253, 242, 196))
 
 
@@ -433,3 +457,56 @@ def test_html_without_violations_paints_no_red(tmp_path: Path, clean: tuple[Proj
     svg = probe["svg"]
     assert isinstance(svg, dict)
     assert _red_pixels(rows, svg) == 0
+
+
+def _hundred_modules(root: Path) -> None:
+    """100 modules over every layer and unlayered, importing across every pair of
+    layers both ways: every edge of the layer graph, most of them violations."""
+    packages = {
+        "domain": "svc/domain",
+        "application": "svc/application",
+        "infrastructure": "svc/infrastructure",
+        "web": "svc/web",
+        "composition": "svc/di",
+        "unlayered": "svc/common",
+    }
+    (root / "svc").mkdir(parents=True)
+    (root / "svc" / "__init__.py").write_text("", encoding="utf-8")
+    names = list(packages)
+    for index in range(100):
+        layer = names[index % len(names)]
+        package = root / packages[layer]
+        package.mkdir(exist_ok=True)
+        (package / "__init__.py").write_text("", encoding="utf-8")
+        targets = [names[(index + step) % len(names)] for step in range(1, len(names))]
+        body = "".join(f"import {packages[target].replace('/', '.')}\n" for target in targets)
+        (package / f"module_{index:03}.py").write_text(body, encoding="utf-8")
+
+
+def test_html_of_100_modules_has_no_overlapping_labels_and_loads_nothing(tmp_path: Path) -> None:
+    _hundred_modules(tmp_path / "big")
+    model, report = _analyse(tmp_path / "big")
+    assert len(model.modules) >= 100
+    page = render_html(model, report)
+    assert not _NETWORK_REFERENCE.search(page) and "http://" not in page and "https://" not in page
+    probe = _probe(tmp_path, page)
+    assert probe["resources"] == []  # nothing loaded from anywhere: the file is self-contained
+    labels = probe["labels"]
+    assert isinstance(labels, list)
+    edges = probe["edges"]
+    assert edges == 30  # dense: every ordered pair of the six boxes
+    assert len(labels) == edges + 6  # a count per edge, a label per layer
+    for index, first in enumerate(labels):
+        for second in labels[index + 1 :]:
+            apart = (
+                first["x"] + first["width"] <= second["x"]
+                or second["x"] + second["width"] <= first["x"]
+                or first["y"] + first["height"] <= second["y"]
+                or second["y"] + second["height"] <= first["y"]
+            )
+            assert apart, (first, second)
+    svg = probe["svg"]
+    assert isinstance(svg, dict)
+    for label in labels:  # and every label inside the drawing
+        assert label["x"] >= 0 and label["x"] + label["width"] <= svg["width"], label
+        assert label["y"] >= 0 and label["y"] + label["height"] <= svg["height"], label

@@ -34,6 +34,7 @@ from hexcheck.core.config import Config
 from hexcheck.core.errors import ConfigError, HexcheckError, UsageError
 from hexcheck.core.layers import LAYERS, Layer
 from hexcheck.core.mapping import LayerProposal
+from hexcheck.core.sources import SourceFile
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
 
@@ -223,7 +224,16 @@ def check_command(
     jobs: Jobs = None,
     no_cache: NoCache = False,
     cache_dir: CacheDir = None,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print findings only")] = False,
+    quiet: Annotated[
+        bool,
+        typer.Option(
+            "--quiet", "-q", help="Print findings only; the review: one line per group and the summary"
+        ),
+    ] = False,
+    explain: Annotated[
+        bool,
+        typer.Option("--explain", help="The review: each rule's full why and how to fix, and every place"),
+    ] = False,
     statistics: Annotated[
         bool, typer.Option("--statistics", help="After the report, count the findings of each code")
     ] = False,
@@ -274,7 +284,7 @@ def check_command(
             _config_note(config_path)
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
         report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, baseline)
-        _write(formats[name](report, colored), output)
+        _write(_render(name, report, colored, terminal, explain, quiet), output)
         if statistics:
             _statistics(report, to_stderr=output is None and name in _machine_formats())
         if not quiet:
@@ -295,6 +305,15 @@ def check_command(
         return EXIT_OK if exit_zero or not report.findings else EXIT_FINDINGS
 
     raise typer.Exit(_guard(run, debug))
+
+
+def _render(name: str, report: Report, colored: bool, terminal: bool, explain: bool, quiet: bool) -> str:
+    """The report in format `name`; the review fits the terminal (`COLUMNS`, else 88)."""
+    if name != "review":
+        return _formats()[name](report, colored)
+    from hexcheck.report import review
+
+    return review.render(report, colored, review.terminal_width(terminal), explain, quiet)
 
 
 _COLOR_CHOICES = ("auto", "always", "never")
@@ -645,6 +664,22 @@ def _init_text(
     return "\n".join(lines) + "\n"
 
 
+def _source_lines(files: Sequence[SourceFile], report: Report) -> dict[str, list[str]]:
+    """The lines of each file with a finding, for the HTML report; a file that cannot be
+    read or decoded now simply shows no source lines."""
+    wanted = {finding.location.path for finding in report.findings}
+    lines: dict[str, list[str]] = {}
+    for source in files:
+        if source.display_path not in wanted:
+            continue
+        try:
+            with open(source.path, encoding="utf-8", errors="replace") as handle:
+                lines[source.display_path] = handle.read().splitlines()
+        except OSError:
+            continue
+    return lines
+
+
 @app.command("graph")
 def graph_command(
     paths: Paths = None,
@@ -676,8 +711,11 @@ def graph_command(
         found = discover(targets, config)
         facts = sequential(config)(found.files)  # parsed once, for the model and the findings
         model = build_model(found.files, config, lambda files: facts)
-        report = check(found.files, config, lambda files: facts, found.problems)
-        _write(renderers[output_format](model, report), output)
+        report = check(found.files, config, lambda files: facts, found.problems, left_out=found.left_out)
+        if output_format == "html":
+            _write(graph.render_html(model, report, _source_lines(found.files, report)), output)
+        else:
+            _write(renderers[output_format](model, report), output)
         return EXIT_OK
 
     raise typer.Exit(_guard(run, debug))
@@ -761,6 +799,7 @@ _CHECK_OPTIONS: dict[str, tuple[str, str]] = {
     "--quiet": ("quiet", "flag"),
     "-q": ("quiet", "flag"),
     "--statistics": ("statistics", "flag"),
+    "--explain": ("explain", "flag"),
     "--baseline": ("baseline_file", "path"),
     "--strict-baseline": ("strict_baseline", "flag"),
     "--color": ("color", "text"),

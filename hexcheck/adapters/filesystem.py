@@ -30,11 +30,14 @@ class Discovery:
     """The files to check and the problems met while finding them.
 
     `files` is sorted by display path and holds each real file once. `problems` are
-    `(display_path, message)` pairs, sorted.
+    `(display_path, message)` pairs, sorted. `left_out` counts the Python files and
+    visible directories the walk pruned: by `exclude`/`extend-exclude`, and as ignored
+    by git.
     """
 
     files: tuple[SourceFile, ...]
     problems: tuple[tuple[str, str], ...]
+    left_out: tuple[int, int] = (0, 0)
 
 
 def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Discovery:
@@ -164,6 +167,18 @@ class _Dir:
     ignores: tuple[IgnoreFile, ...] | None
 
 
+def _counted(entry: os.DirEntry[str]) -> int:
+    """1 for a left-out path worth telling: a Python file or a visible directory (not
+    `.git`, not the cache directory a run itself creates, which would make a second run
+    report differently from the first)."""
+    if entry.name.endswith(".py"):
+        return 1
+    try:
+        return int(not entry.name.startswith(".") and entry.is_dir(follow_symlinks=False))
+    except OSError:
+        return 0
+
+
 class _Walker:
     """Collects files and problems over all the paths of one `discover` call."""
 
@@ -186,12 +201,16 @@ class _Walker:
         # the path given first, then the smallest display path.
         self._found: dict[str, tuple[tuple[bool, int, str], SourceFile]] = {}
         self._problems: set[tuple[str, str]] = set()
+        self._excluded_count = 0
+        self._ignored_count = 0
         self._visited: set[str] = set()
         self._src_roots: dict[str, bool] = {}
 
     def result(self) -> Discovery:
         files = sorted((file for _, file in self._found.values()), key=lambda f: f.display_path)
-        return Discovery(tuple(files), tuple(sorted(self._problems)))
+        return Discovery(
+            tuple(files), tuple(sorted(self._problems)), (self._excluded_count, self._ignored_count)
+        )
 
     def display(self, path: str) -> str:
         shown = _below(path, self._cwd)
@@ -238,6 +257,7 @@ class _Walker:
         for entry in entries:
             relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
             if self._excluded(entry.name, relative, entry.path):
+                self._excluded_count += _counted(entry)
                 continue
             try:
                 is_link = entry.is_symlink()
@@ -245,6 +265,7 @@ class _Walker:
                 if ignores and gitignore.is_ignored(
                     ignores, entry.path, entry.name, not is_link and entry.is_dir(follow_symlinks=False)
                 ):
+                    self._ignored_count += _counted(entry)
                     continue
                 if is_link:
                     target = self._follow(entry.path, entry.name, real_root)

@@ -186,7 +186,13 @@ def _run(root: str, config: Config, disable_noqa: bool, found: Discovery) -> Rep
     with _children_allowed():
         if not disable_noqa:
             return run_check([root], config, jobs=1)
-        return engine.check(found.files, config, _without_suppressions(sequential(config)), found.problems)
+        return engine.check(
+            found.files,
+            config,
+            _without_suppressions(sequential(config)),
+            found.problems,
+            left_out=found.left_out,
+        )
 
 
 @contextlib.contextmanager

@@ -19,6 +19,11 @@ from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
 from hexcheck.engine import Report, check
 
+# The shape of a cached report; raised whenever `Report` or `Finding` gains or changes
+# a field (2: findings carry `group`, coverage counts roles), so that no report pickled
+# in another shape is ever reused.
+REPORT_FORMAT = 2
+
 
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
@@ -62,14 +67,16 @@ def _run_check(
     found = discover(list(paths), config)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)
-    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}"
+    extra = (
+        f"{REPORT_FORMAT}\0{code_fingerprint()}\0{sorted(found.problems)!r}\0{found.left_out}\0{baseline!r}"
+    )
     try:
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
                 return cached
-        report = check(found.files, config, extraction, found.problems, baseline)
+        report = check(found.files, config, extraction, found.problems, baseline, found.left_out)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)

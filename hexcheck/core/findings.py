@@ -44,6 +44,8 @@ class Finding:
 
     `symbol` names what the finding is about (a module, `module.Class`, a chain) without
     a line number, so that a baseline can recognise it after the code around it moves.
+    `group` names the one change that would fix it (`HEX101 web -> app.infrastructure.db`):
+    findings of one design decision share it, whatever their lines. The engine sets it.
     """
 
     code: str
@@ -54,6 +56,7 @@ class Finding:
     symbol: str
     layer: str = ""
     chain: tuple[Hop, ...] = field(default=(), compare=False)
+    group: str = field(default="", compare=False)
 
     @property
     def sort_key(self) -> tuple[str, int, int, str, str]:

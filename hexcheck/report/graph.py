@@ -10,8 +10,10 @@
   labelled with its import count, violating edges red through `linkStyle`. Imports
   inside a layer are counted in the layer's label instead of drawn as loops.
 - `html`: one self-contained page (inline CSS and SVG, no script, no font, no image, no
-  network reference): the layer graph drawn as SVG with fixed coordinates, then the
-  review (`review.render(report, color=False)`) in a `<pre>`.
+  network reference): the hexagon drawn as rings (domain at the centre, application
+  around it, web and infrastructure outside) with the layer graph over it, violating
+  edges red with their import counts, labels placed so that no two overlap; then the
+  summary and the findings per design decision with their source lines.
 
 Every renderer takes `(model, report)` and is pure: the same project gives the same
 bytes, with no timestamps and no absolute paths beyond what the report holds.
@@ -22,11 +24,12 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from hexcheck.analysis.model import LayerEdge, LayerGraph, ProjectModel
+from hexcheck.core.findings import Finding
 from hexcheck.core.layers import LAYERS, Layer
 from hexcheck.engine import Report
 
@@ -172,22 +175,17 @@ def render_mermaid(model: ProjectModel, report: Report | None = None) -> str:
 
 # ----------------------------------------------------------------------------- html
 
-# The layer boxes sit on an ellipse, so that no straight edge between two boxes crosses
-# a third: composition on top, the inner layers at the bottom, web and infrastructure
-# (the two kinds of adapters) on the sides.
-_WIDTH, _HEIGHT = 820, 560
-_CENTER_X, _CENTER_Y = 410, 280
-_RADIUS_X, _RADIUS_Y = 290, 200
-_BOX_W, _BOX_H = 170, 62
-_ANGLES: dict[str, float] = {  # degrees clockwise from the top
-    "composition": 0,
-    "infrastructure": 60,
-    "application": 120,
-    "domain": 180,
-    UNLAYERED: 240,
-    "web": 300,
-}
+# The hexagon as rings: the domain at the centre, the application around it, the two
+# kinds of adapters (web on the left, infrastructure on the right) outside; the
+# composition root and the unlayered modules sit in the corners, outside the hexagon.
+_WIDTH, _HEIGHT = 900, 660
+_CENTER = (450.0, 330.0)
+_RADII = {"domain": 95.0, "application": 185.0, "adapters": 285.0}
+_CORNERS = {"composition": (780.0, 60.0), UNLAYERED: (120.0, 610.0)}
 _FILLS = _DOT_FILLS
+_CHAR = 7.6  # px per character of the 12px sans-serif labels, rounded up
+_LABEL_H = 40.0
+_COUNT_H = 18.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -196,19 +194,53 @@ class _Point:
     y: float
 
 
-def _position(name: str) -> _Point:
-    angle = math.radians(_ANGLES[name])
-    return _Point(
-        round(_CENTER_X + _RADIUS_X * math.sin(angle), 1), round(_CENTER_Y - _RADIUS_Y * math.cos(angle), 1)
-    )
+@dataclass(frozen=True, slots=True)
+class _Box:
+    """A label's box, the unit the layout keeps apart."""
+
+    x: float
+    y: float
+    w: float
+    h: float
+
+    def overlaps(self, other: _Box, gap: float = 3.0) -> bool:
+        return not (
+            self.x + self.w + gap <= other.x
+            or other.x + other.w + gap <= self.x
+            or self.y + self.h + gap <= other.y
+            or other.y + other.h + gap <= self.y
+        )
+
+    def inside(self) -> bool:
+        return (
+            self.x >= 2 and self.y >= 2 and self.x + self.w <= _WIDTH - 2 and self.y + self.h <= _HEIGHT - 2
+        )
 
 
-def _border(center: _Point, toward: _Point, margin: float = 4.0) -> _Point:
-    """Where the segment from the box at `center` toward `toward` leaves the box."""
-    dx, dy = toward.x - center.x, toward.y - center.y
-    half_w, half_h = _BOX_W / 2 + margin, _BOX_H / 2 + margin
-    scale = min(half_w / abs(dx) if dx else math.inf, half_h / abs(dy) if dy else math.inf)
-    return _Point(center.x + dx * scale, center.y + dy * scale)
+def _anchor(name: str) -> _Point:
+    """Where a layer's label sits: in the middle of its ring or corner."""
+    cx, cy = _CENTER
+    if name in _CORNERS:
+        return _Point(*_CORNERS[name])
+    if name == "domain":
+        return _Point(cx, cy)
+    if name == "application":
+        return _Point(cx, cy - (_RADII["domain"] + _RADII["application"]) / 2 * 0.95)
+    middle = (_RADII["application"] + _RADII["adapters"]) / 2 * math.cos(math.pi / 6)
+    return _Point(cx - middle if name == "web" else cx + middle, cy)
+
+
+def _hexagon(radius: float) -> list[_Point]:
+    """A pointy-topped hexagon's corners, clockwise from the top."""
+    cx, cy = _CENTER
+    return [
+        _Point(cx + radius * math.sin(math.radians(a)), cy - radius * math.cos(math.radians(a)))
+        for a in (0, 60, 120, 180, 240, 300)
+    ]
+
+
+def _points(points: Iterable[_Point]) -> str:
+    return " ".join(f"{_fmt(p.x)},{_fmt(p.y)}" for p in points)
 
 
 def _fmt(value: float) -> str:
@@ -216,94 +248,177 @@ def _fmt(value: float) -> str:
     return text[:-2] if text.endswith(".0") else text
 
 
-def _svg_edges(graph: LayerGraph) -> list[str]:
+def _ring_shapes(graph: LayerGraph) -> list[str]:
+    """The rings: domain hexagon, application ring, web and infrastructure half rings."""
+    outer, middle, inner = (_hexagon(_RADII[k]) for k in ("adapters", "application", "domain"))
+    # Right half: top, the three right corners, bottom; left half mirrors it.
+    right = [outer[0], outer[1], outer[2], outer[3], middle[3], middle[2], middle[1], middle[0]]
+    left = [outer[0], outer[5], outer[4], outer[3], middle[3], middle[4], middle[5], middle[0]]
+    shapes = [
+        ("web", f'<polygon points="{_points(left)}"'),
+        ("infrastructure", f'<polygon points="{_points(right)}"'),
+        ("application", f'<path d="M {_points(middle)} Z M {_points(inner)} Z" fill-rule="evenodd"'),
+        ("domain", f'<polygon points="{_points(inner)}"'),
+    ]
+    out = []
+    for name, shape in shapes:
+        empty = " empty" if graph.module_count(Layer(name)) == 0 else ""
+        out.append(
+            f'{shape} class="ring{empty}" data-ring="{name}" fill="{_FILLS[name]}" stroke="#374151" '
+            'stroke-width="1.5"/>'
+        )
+    return out
+
+
+def _layer_label(graph: LayerGraph, layer: Layer | None) -> tuple[_Box, list[str]]:
+    name = _layer_name(layer)
+    count = graph.module_count(layer)
+    internal = _internal_imports(graph, layer)
+    modules = _plural(count, "module")
+    detail = modules + (f", {_plural(internal, 'internal import')}" if internal else "")
+    width = max(len(name), len(modules)) * _CHAR + 20
+    center = _anchor(name)
+    box = _Box(center.x - width / 2, center.y - _LABEL_H / 2, width, _LABEL_H)
+    corner = name in _CORNERS
+    dash = ' stroke-dasharray="5 3"' if layer is None else ""
+    fill = _FILLS[name] if corner else "#ffffff"
+    empty = " empty" if count == 0 else ""
+    return box, [
+        f'<g class="layer label{empty}" id="layer-{name}" data-layer="{name}" data-modules="{count}">',
+        f"<title>{html.escape(f'{name}: {detail}')}</title>",
+        f'<rect x="{_fmt(box.x)}" y="{_fmt(box.y)}" width="{_fmt(box.w)}" height="{_fmt(box.h)}" rx="8" '
+        f'fill="{fill}" fill-opacity="{1 if corner else 0.85}" stroke="#374151" stroke-width="1"{dash}/>',
+        f'<text x="{_fmt(center.x)}" y="{_fmt(center.y - 4)}" text-anchor="middle" class="name">'
+        f"{name}</text>",
+        f'<text x="{_fmt(center.x)}" y="{_fmt(center.y + 13)}" text-anchor="middle" class="modules">'
+        f"{modules}</text>",
+        "</g>",
+    ]
+
+
+def _curve(source: _Point, target: _Point, bend: float) -> tuple[_Point, _Point, _Point]:
+    """A quadratic curve from `source` to `target` bowed `bend` px to its left: the two
+    directions of a pair bow apart, and no edge runs straight through the centre."""
+    dx, dy = target.x - source.x, target.y - source.y
+    length = math.hypot(dx, dy) or 1.0
+    middle = _Point(
+        (source.x + target.x) / 2 - dy / length * bend, (source.y + target.y) / 2 + dx / length * bend
+    )
+    return source, middle, target
+
+
+def _on_curve(curve: tuple[_Point, _Point, _Point], t: float) -> _Point:
+    a, b, c = curve
+    u = 1 - t
+    return _Point(u * u * a.x + 2 * u * t * b.x + t * t * c.x, u * u * a.y + 2 * u * t * b.y + t * t * c.y)
+
+
+def _free_spot(curve: tuple[_Point, _Point, _Point], width: float, taken: list[_Box]) -> _Box:
+    """A box for an edge's count on or near its curve, clear of every box placed so far:
+    spots along the curve first, then farther from it, then a free cell of the margin."""
+    for push in (0.0, 22.0, -22.0, 44.0, -44.0, 66.0, -66.0):
+        for t in (0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78):
+            spot = _on_curve(curve, t)
+            a, c = curve[0], curve[2]
+            dx, dy = c.x - a.x, c.y - a.y
+            length = math.hypot(dx, dy) or 1.0
+            spot = _Point(spot.x - dy / length * push, spot.y + dx / length * push)
+            box = _Box(spot.x - width / 2, spot.y - _COUNT_H / 2, width, _COUNT_H)
+            if box.inside() and not any(box.overlaps(other) for other in taken):
+                return box
+    y = 4.0
+    while True:  # the left margin, top down: always ends, the page grows downwards
+        box = _Box(4.0, y, width, _COUNT_H)
+        if not any(box.overlaps(other) for other in taken):
+            return box
+        y += _COUNT_H + 4
+
+
+def _clipped(curve: tuple[_Point, _Point, _Point], start: _Box, end: _Box) -> tuple[float, float]:
+    """The part of the curve (t from, t to) outside the two labels it joins, so that the
+    arrowhead shows at the target's edge."""
+
+    def outside(point: _Point, box: _Box) -> bool:
+        return not (box.x - 3 <= point.x <= box.x + box.w + 3 and box.y - 3 <= point.y <= box.y + box.h + 3)
+
+    steps = [i / 100 for i in range(101)]
+    first = next((t for t in steps if outside(_on_curve(curve, t), start)), 0.0)
+    last = next((t for t in reversed(steps) if outside(_on_curve(curve, t), end)), 1.0)
+    return first, max(last, first)
+
+
+def _sub_curve(curve: tuple[_Point, _Point, _Point], t0: float, t1: float) -> tuple[_Point, _Point, _Point]:
+    """The piece of a quadratic curve between t0 and t1, as a quadratic curve."""
+    a, b, _ = curve
+    start, end = _on_curve(curve, t0), _on_curve(curve, t1)
+    # The control point of the piece: where the tangents at t0 and t1 meet (blossoming).
+    u0, u1 = 1 - t0, 1 - t1
+    c = curve[2]
+    control = _Point(
+        u0 * u1 * a.x + (u0 * t1 + t0 * u1) * b.x + t0 * t1 * c.x,
+        u0 * u1 * a.y + (u0 * t1 + t0 * u1) * b.y + t0 * t1 * c.y,
+    )
+    return start, control, end
+
+
+def _svg_edges(graph: LayerGraph, taken: list[_Box]) -> tuple[list[str], list[str]]:
+    """(paths, count labels) of the edges between layers; violations red. `taken` holds
+    the layers' label boxes first, in `_shown_layers` order."""
+    boxes = {_layer_name(layer): box for layer, box in zip(_shown_layers(graph), taken, strict=False)}
     edges = _between_layers(graph)
-    pairs = {(edge.importer, edge.imported) for edge in edges}
-    placed: list[_Point] = []
-    out: list[str] = []
-    for edge in edges:
+    paths: list[str] = []
+    labels: list[str] = []
+    for edge in sorted(
+        edges, key=lambda e: (not e.violation, _layer_name(e.importer), _layer_name(e.imported))
+    ):
         source_name, target_name = _layer_name(edge.importer), _layer_name(edge.imported)
-        source, target = _position(source_name), _position(target_name)
-        length = math.hypot(target.x - source.x, target.y - source.y)
-        # Two layers importing each other: the two edges run side by side.
-        offset = 7.0 if (edge.imported, edge.importer) in pairs else 0.0
-        nx_, ny_ = -(target.y - source.y) / length * offset, (target.x - source.x) / length * offset
-        start = _border(source, target)
-        end = _border(target, source, margin=6.0)
-        start, end = _Point(start.x + nx_, start.y + ny_), _Point(end.x + nx_, end.y + ny_)
-        label = _label_position(start, end, placed)
-        placed.append(label)
+        curve = _curve(_anchor(source_name), _anchor(target_name), 38.0)
+        imports = _plural(edge.imports, "import")
+        box = _free_spot(curve, len(imports) * _CHAR * 0.9 + 10, taken)
+        taken.append(box)
         color = VIOLATION_COLOR if edge.violation else EDGE_COLOR
         kind = "dependency violation" if edge.violation else "dependency"
         marker = "arrow-violation" if edge.violation else "arrow"
-        imports = _plural(edge.imports, "import")
         title = (
             f"{source_name} -> {target_name}: {imports} between {_plural(edge.module_pairs, 'module pair')}"
             + (f"; {source_name} may not depend on {target_name}" if edge.violation else "")
         )
-        width = 2.5 if edge.violation else 1.5
-        out += [
-            f'<g class="{kind}" data-importer="{source_name}" data-imported="{target_name}" '
-            f'data-imports="{edge.imports}">',
+        a, b, c = _sub_curve(curve, *_clipped(curve, boxes[source_name], boxes[target_name]))
+        data = f'data-importer="{source_name}" data-imported="{target_name}" data-imports="{edge.imports}"'
+        paths += [
+            f'<g class="{kind}" {data}>',
             f"<title>{html.escape(title)}</title>",
-            f'<path d="M {_fmt(start.x)} {_fmt(start.y)} L {_fmt(end.x)} {_fmt(end.y)}" '
-            f'stroke="{color}" stroke-width="{width}" fill="none" marker-end="url(#{marker})"/>',
-            f'<rect x="{_fmt(label.x - 34)}" y="{_fmt(label.y - 9)}" width="68" height="17" rx="3" '
-            f'fill="#ffffff" fill-opacity="0.9"/>',
-            f'<text x="{_fmt(label.x)}" y="{_fmt(label.y + 4)}" text-anchor="middle" class="count" '
+            f'<path d="M {_fmt(a.x)} {_fmt(a.y)} Q {_fmt(b.x)} {_fmt(b.y)} {_fmt(c.x)} {_fmt(c.y)}" '
+            f'stroke="{color}" stroke-width="{2.5 if edge.violation else 1.3}" fill="none" '
+            f'stroke-opacity="{1 if edge.violation else 0.7}" marker-end="url(#{marker})"/>',
+            "</g>",
+        ]
+        labels += [
+            f'<g class="count label" {data}>',
+            f'<rect x="{_fmt(box.x)}" y="{_fmt(box.y)}" width="{_fmt(box.w)}" height="{_fmt(box.h)}" rx="3" '
+            f'fill="#ffffff" stroke="{color}" stroke-width="0.8"/>',
+            f'<text x="{_fmt(box.x + box.w / 2)}" y="{_fmt(box.y + 13)}" text-anchor="middle" class="count" '
             f'fill="{color}">{imports}</text>',
             "</g>",
         ]
-    return out
-
-
-def _label_position(start: _Point, end: _Point, placed: Iterable[_Point]) -> _Point:
-    """The first spot along the edge at least 40px from every label placed so far, or the
-    one farthest from them: edges crossing the middle would otherwise stack labels."""
-    taken = list(placed)
-    best, best_distance = _Point(0, 0), -1.0
-    for t in (0.5, 0.38, 0.62, 0.28, 0.72):
-        spot = _Point(start.x + (end.x - start.x) * t, start.y + (end.y - start.y) * t)
-        distance = min((math.hypot(spot.x - p.x, spot.y - p.y) for p in taken), default=math.inf)
-        if distance >= 40:
-            return spot
-        if distance > best_distance:
-            best, best_distance = spot, distance
-    return best
-
-
-def _svg_layers(graph: LayerGraph) -> list[str]:
-    out: list[str] = []
-    for layer in _shown_layers(graph):
-        name = _layer_name(layer)
-        center = _position(name)
-        count = graph.module_count(layer)
-        internal = _internal_imports(graph, layer)
-        x, y = center.x - _BOX_W / 2, center.y - _BOX_H / 2
-        dash = ' stroke-dasharray="5 3"' if layer is None else ""
-        empty = " empty" if count == 0 else ""
-        detail = _plural(count, "module") + (f", {_plural(internal, 'internal import')}" if internal else "")
-        out += [
-            f'<g class="layer{empty}" id="layer-{name}" data-layer="{name}" data-modules="{count}">',
-            f"<title>{html.escape(f'{name}: {detail}')}</title>",
-            f'<rect x="{_fmt(x)}" y="{_fmt(y)}" width="{_BOX_W}" height="{_BOX_H}" rx="10" '
-            f'fill="{_FILLS[name]}" stroke="#374151" stroke-width="1.5"{dash}/>',
-            f'<text x="{_fmt(center.x)}" y="{_fmt(center.y - 6)}" text-anchor="middle" class="name">'
-            f"{name}</text>",
-            f'<text x="{_fmt(center.x)}" y="{_fmt(center.y + 14)}" text-anchor="middle" class="modules">'
-            f"{_plural(count, 'module')}</text>",
-            "</g>",
-        ]
-    return out
+    return paths, labels
 
 
 def layer_svg(graph: LayerGraph) -> str:
-    """The layer graph as an inline SVG element, with fixed coordinates."""
+    """The layer graph as an inline SVG element: the hexagon's rings, the layers' labels,
+    the edges between layers with their import counts; no two labels overlap."""
     arrow = '<path d="M 0 0 L 10 5 L 0 10 z" fill="{}"/>'
     marker = (
         '<marker id="{}" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" '
         'orient="auto-start-reverse">{}</marker>'
     )
+    taken: list[_Box] = []
+    layer_labels: list[str] = []
+    for layer in _shown_layers(graph):
+        box, lines = _layer_label(graph, layer)
+        taken.append(box)
+        layer_labels += lines
+    paths, counts = _svg_edges(graph, taken)
     lines = [
         f'<svg id="layer-graph" role="img" aria-label="layer graph" width="{_WIDTH}" height="{_HEIGHT}" '
         f'viewBox="0 0 {_WIDTH} {_HEIGHT}" font-family="sans-serif">',
@@ -311,42 +426,150 @@ def layer_svg(graph: LayerGraph) -> str:
         marker.format("arrow", arrow.format(EDGE_COLOR)),
         marker.format("arrow-violation", arrow.format(VIOLATION_COLOR)),
         "</defs>",
-        *_svg_edges(graph),
-        *_svg_layers(graph),
+        *_ring_shapes(graph),
+        *paths,
+        *layer_labels,
+        *counts,
         "</svg>",
     ]
     return "\n".join(lines)
 
 
 _STYLE = """\
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #111827; }
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 24px; color: #111827;
+  max-width: 1100px; }
 h1 { font-size: 22px; margin: 0 0 4px; }
-h2 { font-size: 17px; margin: 28px 0 8px; }
-p.summary { margin: 0 0 16px; color: #374151; }
+h2 { font-size: 18px; margin: 28px 0 8px; }
+h3 { font-size: 16px; margin: 22px 0 6px; }
+h4 { font-size: 14px; margin: 16px 0 4px; }
+h4.error { color: #b91c1c; }
+h4.warning { color: #92400e; }
+p.summary, p.brief { margin: 0 0 10px; color: #374151; }
 figure { margin: 0; }
 figcaption { font-size: 13px; color: #4b5563; margin-top: 4px; }
-svg text.name { font-size: 15px; font-weight: 600; fill: #111827; }
-svg text.modules { font-size: 12px; fill: #374151; }
+svg text.name { font-size: 13px; font-weight: 600; fill: #111827; }
+svg text.modules { font-size: 11px; fill: #374151; }
 svg text.count { font-size: 11px; }
-svg g.layer.empty { opacity: 0.45; }
-pre.review { background: #f9fafb; border: 1px solid #e5e7eb; padding: 12px; overflow-x: auto;
-  font-family: ui-monospace, "DejaVu Sans Mono", monospace; font-size: 12.5px; line-height: 1.45; }
+svg .empty { opacity: 0.45; }
+div.group { border-left: 3px solid #e5e7eb; padding: 2px 0 2px 10px; margin: 8px 0; }
+div.group h5 { font-size: 13px; margin: 0 0 4px; font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+ul.places { margin: 0; padding-left: 18px; font-size: 13px; }
+code, pre { font-family: ui-monospace, "DejaVu Sans Mono", monospace; }
+pre.source { background: #f9fafb; border: 1px solid #e5e7eb; padding: 4px 8px; margin: 2px 0 6px;
+  overflow-x: auto; font-size: 12px; }
+table.summary td { padding: 2px 12px 2px 0; vertical-align: top; font-size: 14px; }
 """
 
 
-def render_html(model: ProjectModel, report: Report) -> str:
-    """One self-contained page: the layer graph as inline SVG, then the review."""
+def _source_block(finding: Finding, sources: Mapping[str, Sequence[str]]) -> str:
+    lines = sources.get(finding.location.path)
+    line = finding.location.line
+    if not lines or not 0 < line <= len(lines):
+        return ""
+    return f'<pre class="source">{line:>5} | {html.escape(lines[line - 1].rstrip())}</pre>'
+
+
+def _place_item(finding: Finding, sources: Mapping[str, Sequence[str]]) -> str:
+    from hexcheck.report.review import place
+
+    return (
+        f"<li><code>{html.escape(place(finding.location))}</code> {html.escape(finding.message)}"
+        f"{_source_block(finding, sources)}</li>"
+    )
+
+
+def _findings_html(report: Report, sources: Mapping[str, Sequence[str]]) -> list[str]:
+    """Findings by concern, rule and group: each group once, its places beneath with
+    their source lines, the first few open and the rest folded."""
+    from hexcheck.report.review import SHOWN, concerns, plural
+    from hexcheck.rules.briefs import brief
+
+    out = ['<section id="findings">', "<h2>Findings</h2>"]
+    if not report.findings:
+        out.append("<p>Nothing to flag.</p>")
+    for concern in concerns(report):
+        out.append(f"<h3>{html.escape(concern.title)}</h3>")
+        for group in concern.groups:
+            decisions = group.decisions
+            counts = plural(len(group.findings), "finding")
+            if len(decisions) != len(group.findings):
+                counts += f" in {plural(len(decisions), 'group')}"
+            out.append(
+                f'<h4 class="{group.severity.value}">{group.code} {html.escape(group.name)} '
+                f"({group.severity.value}, {counts})</h4>"
+            )
+            if group.rule is not None:
+                why, fix = brief(group.rule)
+                out.append(
+                    f'<p class="brief"><b>Why:</b> {html.escape(why)} <b>Fix:</b> {html.escape(fix)}</p>'
+                )
+            for decision in decisions:
+                places = len(decision.findings)
+                suffix = f" ({places} places)" if places > 1 else ""
+                out.append(f'<div class="group" data-group="{html.escape(decision.key)}">')
+                out.append(f"<h5>{html.escape(decision.label)}{suffix}</h5>")
+                out.append('<ul class="places">')
+                out.extend(_place_item(finding, sources) for finding in decision.findings[:SHOWN])
+                out.append("</ul>")
+                rest = decision.findings[SHOWN:]
+                if rest:
+                    out.append(f"<details><summary>and {len(rest)} more</summary>")
+                    out.append('<ul class="places">')
+                    out.extend(_place_item(finding, sources) for finding in rest)
+                    out.append("</ul></details>")
+                out.append("</div>")
+    out.append("</section>")
+    return out
+
+
+def _summary_html(report: Report) -> list[str]:
+    from hexcheck.report import review
+
+    errors, warnings = review.severity_counts(report)
+    rows = [
+        ("Files checked", review.files_text(report)),
+        ("Modules", review.modules_text(report)),
+        *((("Found", review.roles_text(report)),) if report.coverage.roles else ()),
+        (
+            "Findings",
+            f"{review.plural(errors, 'error')}, {review.plural(warnings, 'warning')} in "
+            f"{review.plural(review.group_count(report), 'group')}",
+        ),
+        ("Conformance", review.conformance_text(report)),
+    ]
+    out = ['<section id="summary">', "<h2>Summary</h2>", '<table class="summary">']
+    out.extend(f"<tr><td>{label}</td><td>{html.escape(value)}</td></tr>" for label, value in rows)
+    out.append("</table>")
+    shown = review.strengths(report)
+    if shown:
+        out.append("<h3>Strengths</h3><ul>")
+        out.extend(f"<li>{html.escape(review.strength(tally))}</li>" for tally in shown)
+        out.append("</ul>")
+    gaps = review.unchecked(report)
+    if gaps:
+        out.append("<h3>Not checked</h3><ul>")
+        out.extend(f"<li>{html.escape(gap)}</li>" for gap in gaps)
+        out.append("</ul>")
+    out.append("</section>")
+    return out
+
+
+def render_html(
+    model: ProjectModel, report: Report, sources: Mapping[str, Sequence[str]] | None = None
+) -> str:
+    """One self-contained page: the hexagon with the layer graph as inline SVG, the
+    summary, then the grouped findings with their source lines (`sources`: path ->
+    lines of the files with findings, read by the caller; without it, no source lines)."""
     from hexcheck.report import review
 
     graph = model.layer_graph()
     violations = len(graph.violations)
-    findings = len(report.findings)
     summary = ", ".join(
         [
             _plural(len(model.modules), "module"),
             _plural(len(model.edges()), "first-party import"),
             _plural(violations, "forbidden layer dependency", "forbidden layer dependencies"),
-            _plural(findings, "finding"),
+            _plural(len(report.findings), "finding"),
         ]
     )
     parts = [
@@ -360,20 +583,20 @@ def render_html(model: ProjectModel, report: Report) -> str:
         "</head>",
         "<body>",
         "<h1>hexcheck review</h1>",
-        f'<p class="summary">{html.escape(summary)}.</p>',
+        f'<p class="summary">{html.escape(review.opening(report))} {html.escape(summary)}.</p>',
         '<section id="graph">',
         "<h2>Layer graph</h2>",
         "<figure>",
         layer_svg(graph),
-        "<figcaption>Boxes are layers with their module counts; arrows point from the importing "
-        "layer to the imported one, labelled with the number of import statements. Red arrows "
-        "break the dependency rule.</figcaption>",
+        "<figcaption>The hexagon: the domain at the centre, the application around it, the "
+        "adapters outside (web on the left, infrastructure on the right); the composition root and "
+        "unlayered modules in the corners. Arrows point from the importing layer to the imported one, "
+        "labelled with the number of import statements; red arrows break the dependency rule."
+        "</figcaption>",
         "</figure>",
         "</section>",
-        '<section id="review">',
-        "<h2>Review</h2>",
-        f'<pre class="review">{html.escape(review.render(report, False))}</pre>',
-        "</section>",
+        *_summary_html(report),
+        *_findings_html(report, sources or {}),
         "</body>",
         "</html>",
     ]

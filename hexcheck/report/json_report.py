@@ -9,6 +9,7 @@ from typing import Any
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report
+from hexcheck.report.review import score_basis
 
 
 def finding_dict(finding: Finding) -> dict[str, Any]:
@@ -25,6 +26,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "end_column": (loc.end_column or loc.column) + 1,
         "layer": finding.layer or None,
         "symbol": finding.symbol,
+        "group": finding.group,
     }
 
 
@@ -41,9 +43,29 @@ def summary(report: Report) -> dict[str, Any]:
         "modules_per_layer": dict(coverage.modules_per_layer),
         "unlayered_modules": coverage.unlayered,
         "unparsable_files": coverage.unparsable,
+        "groups": len({f.group for f in report.findings}),
+        "coverage": coverage_dict(report),
         "baseline": None
         if report.baseline is None
         else {"known": report.baseline.known, "fixed": report.baseline.fixed_count},
+    }
+
+
+def coverage_dict(report: Report) -> dict[str, Any]:
+    """What was found and what could not be checked, as the review's summary says it."""
+    coverage = report.coverage
+    return {
+        "modules_per_layer": dict(coverage.modules_per_layer),
+        "unlayered_modules": coverage.unlayered,
+        "roles": dict(coverage.roles),
+        "empty_layers": [layer for layer, count in coverage.modules_per_layer if not count],
+        "roles_not_seen": [role for role, count in coverage.roles if not count],
+        "rules_with_nothing_to_examine": list(coverage.unexamined),
+        "files_excluded": coverage.excluded,
+        "files_ignored": coverage.ignored,
+        "files_unparsable": coverage.unparsable,
+        "routes_public_by_name": coverage.public_routes,
+        "conformance_basis": score_basis(report),
     }
 
 

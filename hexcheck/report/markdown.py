@@ -1,9 +1,11 @@
 """The review as a pull-request comment (GitHub / GitLab flavoured Markdown).
 
-The same sections as the terminal review: findings by concern and rule, each rule's
-"why" and "how to fix" folded in a `<details>` block so the comment stays short, then the
-strengths, a summary table with the conformance scores (defined in `review`), and a
-Mermaid diagram of the layer graph with violating edges in red.
+The summary first (what was found, what could not be checked, the conformance score
+defined in `review`), then the findings by concern, rule and group (one item per design
+decision, its places beneath), each rule's full "why" and "how to fix" folded in a
+`<details>` block, the strengths, and a Mermaid diagram of the layer graph with
+violating edges in red. The whole comment stays within GitHub's 65,536 characters
+(`render`).
 """
 
 from __future__ import annotations
@@ -15,20 +17,28 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.engine import Report
 from hexcheck.report.review import (
+    SHOWN,
+    Decision,
     RuleGroup,
     baseline_text,
     concerns,
+    conformance_text,
+    files_text,
+    group_count,
     layer_scores,
     modules_text,
     opening,
-    overall_score,
     place,
     plural,
+    roles_text,
     severity_counts,
     strength,
     strengths,
+    unchecked,
 )
 from hexcheck.report.rule_docs import markdown
+from hexcheck.rules.base import Rule
+from hexcheck.rules.briefs import brief
 
 _SPECIAL = re.compile(r"([\\`*_\[\]<>|~&#])")
 _UNLAYERED = "unlayered"
@@ -47,68 +57,121 @@ def code(text: str) -> str:
     return f"{ticks}{pad}{text}{pad}{ticks}"
 
 
+LIMIT = 65_536  # GitHub's limit for a comment, `<details>` included
+MORE = "see the SARIF or JSON artifact"
+
+
 def _finding(finding: Finding) -> list[str]:
-    lines = [f"- {code(place(finding.location))} {escape(finding.message)}"]
-    lines.extend(f"  - {code(place(hop.location))} imports {code(hop.imported)}" for hop in finding.chain)
+    lines = [f"  - {code(place(finding.location))} {escape(finding.message)}"]
+    lines.extend(f"    - {code(place(hop.location))} imports {code(hop.imported)}" for hop in finding.chain)
     return lines
 
 
-def _group(group: RuleGroup) -> list[str]:
+def _rule_heading(group: RuleGroup) -> list[str]:
     mark = "error" if group.severity is Severity.ERROR else "warning"
-    lines = [
-        f"#### {group.code} {group.name} ({mark}, {plural(len(group.findings), 'finding')})",
+    decisions = len(group.decisions)
+    counts = plural(len(group.findings), "finding")
+    if decisions != len(group.findings):
+        counts += f" in {plural(decisions, 'group')}"
+    lines = [f"#### {group.code} {group.name} ({mark}, {counts})", ""]
+    if group.rule is not None:
+        why, fix = brief(group.rule)
+        lines += [f"{group.rule.summary} *Why:* {why} *Fix:* {fix}", ""]
+    return lines
+
+
+def _details(rule: type[Rule]) -> list[str]:
+    return [
+        "<details>",
+        "<summary>Why it matters and how to fix it</summary>",
+        "",
+        markdown(rule.why),
+        "",
+        "**How to fix**",
+        "",
+        markdown(rule.how_to_fix),
+        "",
+        "</details>",
         "",
     ]
-    rule = group.rule
-    if rule is not None:
-        lines += [
-            rule.summary,
-            "",
-            "<details>",
-            "<summary>Why it matters and how to fix it</summary>",
-            "",
-            markdown(rule.why),
-            "",
-            "**How to fix**",
-            "",
-            markdown(rule.how_to_fix),
-            "",
-            "</details>",
-            "",
-        ]
-    for finding in group.findings:
-        lines.extend(_finding(finding))
-    lines.append("")
+
+
+def _decision_heading(decision: Decision) -> str:
+    places = len(decision.findings)
+    return f"- {code(decision.label)}" + (f" ({places} places)" if places > 1 else "")
+
+
+class _Budget:
+    """Characters left for locations: every group heading and the summary come first."""
+
+    def __init__(self, left: int) -> None:
+        self.left = left
+
+    def take(self, lines: list[str]) -> bool:
+        size = sum(len(line) + 1 for line in lines)
+        if size > self.left:
+            self.left = -1  # once one does not fit, the rest go to the artifact in order
+            return False
+        self.left -= size
+        return True
+
+
+def _findings_section(report: Report, details: bool, budget: _Budget | None) -> list[str]:
+    lines: list[str] = []
+    for concern in concerns(report):
+        lines += [f"### {concern.title}", ""]
+        for group in concern.groups:
+            lines.extend(_rule_heading(group))
+            if details and group.rule is not None:
+                lines.extend(_details(group.rule))
+            for decision in group.decisions:
+                lines.append(_decision_heading(decision))
+                shown = 0
+                for finding in decision.findings[:SHOWN]:
+                    if budget is not None and not budget.take(_finding(finding)):
+                        break
+                    lines.extend(_finding(finding))
+                    shown += 1
+                rest = len(decision.findings) - shown
+                if rest:
+                    lines.append(f"  - and {rest} more: {MORE}")
+            lines.append("")
     return lines
+
+
+def _reserve(report: Report) -> int:
+    """The characters of the text around the locations: headings, summary, graph, and
+    one "and N more" line per group."""
+    skeleton = _page(report, details=False, budget=_Budget(0))
+    groups = sum(len(group.decisions) for concern in concerns(report) for group in concern.groups)
+    return len(skeleton) + groups * len(f"  - and {len(report.findings)} more: {MORE}\n")
 
 
 def _summary(report: Report) -> list[str]:
-    coverage = report.coverage
     errors, warnings = severity_counts(report)
-    files = str(coverage.files)
-    if coverage.unparsable:
-        files += f" ({coverage.unparsable} could not be parsed)"
-    overall = overall_score(report)
+    findings = f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"
+    if report.findings:
+        findings += f" in {plural(group_count(report), 'group')}"
     rows = [
-        ("Files checked", files),
+        ("Files checked", files_text(report)),
         ("Modules", modules_text(report)),
-        ("Findings", f"{plural(errors, 'error')}, {plural(warnings, 'warning')}"),
+        *((("Found", roles_text(report)),) if report.coverage.roles else ()),
+        ("Findings", findings),
         ("Suppressed", f"{report.suppressed} (noqa or per-file-ignores)"),
         *((("Baseline", baseline_text(report)),) if report.baseline is not None else ()),
-        ("Conformance", f"{overall}%" if overall is not None else "n/a"),
+        ("Conformance", conformance_text(report)),
     ]
     lines = ["### Summary", "", "| | |", "|---|---|"]
-    lines.extend(f"| {label} | {value} |" for label, value in rows)
+    lines.extend(f"| {label} | {escape(value)} |" for label, value in rows)
     scores = layer_scores(report)
     if scores:
         lines += ["", "| Layer | Modules | With findings | Conformance |", "|---|---:|---:|---:|"]
         lines.extend(f"| {s.layer} | {s.modules} | {s.with_findings} | {s.score}% |" for s in scores)
-    lines += [
-        "",
-        "Conformance: overall, the share of everything the rules examined that conforms; "
-        "per layer, the share of its modules without a finding.",
-        "",
-    ]
+    gaps = unchecked(report)
+    if gaps:
+        lines += ["", "**Not checked**", ""]
+        lines.extend(f"- {escape(gap)}" for gap in gaps)
+    lines.append("")
     return lines
 
 
@@ -138,22 +201,32 @@ def mermaid(graph: LayerGraph) -> list[str]:
     return lines
 
 
-def render(report: Report, color: bool = False) -> str:
-    """The review as Markdown; `color` is ignored (Markdown has its own styling)."""
+def _page(report: Report, details: bool, budget: _Budget | None) -> str:
     lines = ["## hexcheck review", "", opening(report, lambda text: f"**{text}**"), ""]
-    for concern in concerns(report):
-        lines += [f"### {concern.title}", ""]
-        for group in concern.groups:
-            lines.extend(_group(group))
+    lines.extend(_summary(report))
+    lines.extend(_findings_section(report, details, budget))
     shown = strengths(report)
     if shown:
         lines += ["### Strengths", ""]
         lines.extend(f"- {escape(strength(tally))}" for tally in shown)
         lines.append("")
-    lines.extend(_summary(report))
     graph = report.layer_graph
     if graph is not None and any(count for _, count in graph.modules):
         lines += ["### Layer graph", ""]
         lines.extend(mermaid(graph))
         lines.append("")
     return "\n".join(lines)
+
+
+def render(report: Report, color: bool = False, limit: int = LIMIT) -> str:
+    """The review as Markdown, at most `limit` characters (GitHub's comment limit);
+    `color` is ignored (Markdown has its own styling).
+
+    The whole review when it fits; otherwise without the rules' full texts, the summary
+    and every group heading first, then the places in order until the budget ends, each
+    group saying how many more the SARIF or JSON artifact holds.
+    """
+    whole = _page(report, details=True, budget=None)
+    if len(whole) <= limit:
+        return whole
+    return _page(report, details=False, budget=_Budget(limit - _reserve(report)))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from hexcheck.rules.base import CONCERNS, Rule
+from hexcheck.rules.briefs import brief
 from hexcheck.rules.registry import all_rules
 
 CODE_INDENT = "    "
@@ -88,6 +89,7 @@ def _preset_text(rule: type[Rule]) -> str:
 
 def rule_page(rule: type[Rule]) -> str:
     """The whole documentation of a rule, as a Markdown page (ends with one newline)."""
+    why, fix = brief(rule)
     parts = [
         f"# {rule.code}: {rule.name}",
         rule.summary,
@@ -98,6 +100,7 @@ def rule_page(rule: type[Rule]) -> str:
                 f"- Concern: {concern_title(rule.concern)}",
             )
         ),
+        f"**In short:** {why} **Fix:** {fix}",
         "## Why is this bad?",
         markdown(rule.why),
         "## How to fix",

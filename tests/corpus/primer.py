@@ -537,7 +537,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     labels = read_labels(options.labels)
     to_label: list[dict[str, object]] = []
     rows = [
-        ["project", "split", "files", "findings", "by rule", "sampled", "unlabelled", "precision [95% CI]"]
+        [
+            "project",
+            "split",
+            "files",
+            "findings",
+            "groups",
+            "by rule",
+            "sampled",
+            "unlabelled",
+            "precision [95% CI]",
+        ]
     ]
     diffs: list[str] = []
     measure_rows = [
@@ -584,6 +594,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 project.split,
                 str(summary.get("files", "")),
                 str(len(findings)),
+                # Design decisions (SPEC §3 groups); "-" from a hexcheck without them.
+                str(summary.get("groups", "-")),
                 cell or "-",
                 str(len(sampled)) if sampled else "-",
                 unlabelled,
