@@ -39,7 +39,8 @@ def _implementations(model: ProjectModel) -> tuple[ClassRef, ...]:
         for ref in r.classes
         if r.layer(ref) is Layer.INFRASTRUCTURE
         and not r.is_protocol(ref)
-        and not r.is_data_holder(ref)
+        # A `@dataclass` adapter is still an adapter; enums, models, exceptions are not.
+        and not (r.is_data_holder(ref) and not r.is_dataclass(ref))
         and contracts(r, ref)
     )
 

@@ -213,9 +213,14 @@ class CheckInUseCase:
         # a single public method is judged by its name only where others use `execute`.
         execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
         for ref in r.use_cases:
+            # An application service (several public methods, injected collaborators) is a
+            # use case for HEX402/HEX403; it breaks a convention only where there is one.
+            if ref.dotted in r.application_services and not execute_is_convention:
+                continue
             public = public_methods(r, ref)
-            extra = [name for name in public if name not in _ENTRY_POINTS]
-            entry = next((name for name in _ENTRY_POINTS if _has_entry_point(r, ref, name)), "")
+            entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
+            extra = [name for name in public if name not in entry_points]
+            entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
             name = ref.cls.name
             if entry and not extra:
                 continue
