@@ -19,8 +19,8 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import (
     AssignmentFact,
     CallContext,
-    ClassFact,
     CallFact,
+    ClassFact,
     Expr,
     ExprKind,
     FunctionFact,
@@ -116,7 +116,9 @@ _REFUSALS = re.compile(
 )
 _REFUSAL_STATUS = re.compile(r"\b40[13]\b|HTTP_40[13]|UNAUTHORIZED|FORBIDDEN")
 # Decorators that only describe a route or a function.
-_INERT_DECORATORS = frozenset({"staticmethod", "classmethod", "property", "inject", "wraps", "cache", "lru_cache"})
+_INERT_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "property", "inject", "wraps", "cache", "lru_cache"}
+)
 # Library middlewares that authenticate every request.
 _AUTH_MIDDLEWARES = frozenset(
     {
@@ -142,8 +144,11 @@ def _is_auth_name(name: str) -> bool:
     return any(word in _AUTH_WORDS or word.startswith("auth") for word in _words(last))
 
 
-def _is_di_marker(expr: Expr | None) -> bool:
-    return expr is not None and expr.kind is ExprKind.SUBSCRIPT and expr.name in DI_MARKERS
+def _di_marker(expr: Expr | None) -> Expr | None:
+    """`expr` if it is a DI framework's marker (`Provide[...]`), else None."""
+    if expr is not None and expr.kind is ExprKind.SUBSCRIPT and expr.name in DI_MARKERS:
+        return expr
+    return None
 
 
 def _is_container(r: Roles, ref: ClassRef) -> bool:
@@ -411,9 +416,9 @@ class WebIndex:
                 target = _dependency_target(call)
                 if target is not None and self._secures_expr(target, seen):
                     return True
-            if _is_di_marker(param.default) and param.default is not None:
-                if self._marker_secures(param.default, seen):
-                    return True
+            marker = _di_marker(param.default)
+            if marker is not None and self._marker_secures(marker, seen):
+                return True
             if any(name.startswith("fastapi.security.") for name in self.types(param.annotation)):
                 return True
         if self._checks_credentials(function.calls, function.raises, _HELPER_DEPTH, seen):
@@ -591,9 +596,9 @@ class WebIndex:
         for param in function.params:
             if any(self.is_security_dependency(call, param.annotation) for call in self.dependencies(param)):
                 return True
-            if _is_di_marker(param.default) and param.default is not None:
-                if self._marker_secures(param.default, set()):
-                    return True
+            marker = _di_marker(param.default)
+            if marker is not None and self._marker_secures(marker, set()):
+                return True
         decorator = route_decorator(handler)
         if handler.registration is not None:
             if any(self._secures_call(d) for d in _dependencies_within(handler.scope, handler.registration)):
@@ -661,9 +666,9 @@ class WebIndex:
                 calls.append(attribute.value)
             if any(self.is_security_dependency(call, attribute.annotation) for call in calls):
                 return True
-            if _is_di_marker(attribute.value) and attribute.value is not None:
-                if self._marker_secures(attribute.value, set()):
-                    return True
+            marker = _di_marker(attribute.value)
+            if marker is not None and self._marker_secures(marker, set()):
+                return True
         init = view.method("__init__")
         return init is not None and any(
             self.is_security_dependency(call, param.annotation)

@@ -37,7 +37,8 @@ DRIVER_CONSTRUCTORS = frozenset(
     {
         "motor.motor_asyncio.AsyncIOMotorClient", "motor.motor_tornado.MotorClient",
         "motor.MotorClient", "pymongo.MongoClient", "pymongo.mongo_client.MongoClient",
-        "pymongo.AsyncMongoClient", "pymongo.asynchronous.mongo_client.AsyncMongoClient", "httpx.Client", "httpx.AsyncClient", "requests.Session",
+        "pymongo.AsyncMongoClient", "pymongo.asynchronous.mongo_client.AsyncMongoClient",
+        "httpx.Client", "httpx.AsyncClient", "requests.Session",
         "requests.session", "requests.sessions.Session", "aiohttp.ClientSession",
         "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url",
         "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.asyncio.Redis.from_url",
@@ -93,7 +94,9 @@ BEANIE_COROUTINES = frozenset(
     {"insert", "insert_one", "insert_many", "save", "replace", "delete", "delete_all", "get",
      "sync", "update", "set", "inc", "upsert", "to_list", "count", "save_changes"}
 )  # fmt: skip
-ODMANTIC_COROUTINES = frozenset({"save", "save_all", "find_one", "delete", "remove", "count", "get_collection"})
+ODMANTIC_COROUTINES = frozenset(
+    {"save", "save_all", "find_one", "delete", "remove", "count", "get_collection"}
+)
 # SQLAlchemy's `AsyncSession`: what goes to the database is awaited.
 SQLALCHEMY_ASYNC_COROUTINES = frozenset(
     {"execute", "scalar", "scalars", "get", "commit", "rollback", "flush", "refresh",
@@ -128,8 +131,13 @@ DRIVERS = (
     Driver("PyMongo's", frozenset(), lambda t: t.startswith("pymongo.") and not _pymongo_async_type(t)),
     Driver("Beanie's", BEANIE_COROUTINES, lambda t: t.startswith("beanie.")),
     Driver("ODMantic's", ODMANTIC_COROUTINES, lambda t: t.startswith("odmantic.")),
-    Driver("SQLAlchemy's AsyncSession", SQLALCHEMY_ASYNC_COROUTINES, lambda t: t.startswith("sqlalchemy.ext.asyncio.")),
-    Driver("redis.asyncio's", REDIS_ASYNC_COROUTINES, lambda t: t.startswith(("redis.asyncio.", "aioredis."))),
+    Driver(
+        "SQLAlchemy's AsyncSession", SQLALCHEMY_ASYNC_COROUTINES,
+        lambda t: t.startswith("sqlalchemy.ext.asyncio."),
+    ),
+    Driver(
+        "redis.asyncio's", REDIS_ASYNC_COROUTINES, lambda t: t.startswith(("redis.asyncio.", "aioredis."))
+    ),
     Driver("httpx.AsyncClient's", HTTPX_ASYNC_COROUTINES, lambda t: t.startswith("httpx.AsyncClient")),
 )  # fmt: skip
 

@@ -331,9 +331,7 @@ class Roles:
         """The fields of a stateful class with their annotations: class-level annotated
         names of a dataclass or attrs class, `__init__` parameters of a plain class."""
         if self.is_dataclass(ref) or self.is_attrs_class(ref):
-            return tuple(
-                (a.name, a.annotation) for a in ref.cls.attributes if a.annotation is not None
-            )
+            return tuple((a.name, a.annotation) for a in ref.cls.attributes if a.annotation is not None)
         init = ref.cls.method("__init__")
         if init is None:
             return ()
@@ -679,7 +677,7 @@ class Roles:
         for cls in facts.classes:
             for method in cls.methods:
                 places.extend((cls, each, each.calls) for each in _with_nested(method))
-        for cls, function, calls in places:
+        for registering_class, registering_function, calls in places:
             for call in calls:
                 router, _, verb = call.callee.rpartition(".")
                 if verb not in REGISTRATIONS:
@@ -690,13 +688,13 @@ class Roles:
                         endpoint = value
                 if endpoint is None or endpoint.kind is not ExprKind.NAME:
                     continue
-                found = self._endpoint(facts, cls, function, endpoint.name)
+                found = self._endpoint(facts, registering_class, registering_function, endpoint.name)
                 if found is None:
                     continue
                 endpoint_facts, endpoint_function, owner = found
-                method = "websocket" if verb == "add_api_websocket_route" else _registered_method(call)
+                http_method = "websocket" if verb == "add_api_websocket_route" else _registered_method(call)
                 yield RouteHandler(
-                    endpoint_facts, endpoint_function, method, router,
+                    endpoint_facts, endpoint_function, http_method, router,
                     registration=call, scope=calls, view=owner,
                 )  # fmt: skip
 

@@ -394,11 +394,14 @@ class TypeIndex:
         head = parts[0]
         if where.cls is not None and where.self_name and head == where.self_name and len(parts) == 2:
             return self._coroutine_method((where.cls.dotted,), name)
-        if name not in PYMONGO_ASYNC_COROUTINES and name not in self._coroutine_names:
-            # A name only some other driver makes a coroutine (`execute`, `get`): judged
-            # only on a receiver typed as that driver's, in a module importing a driver.
-            if not any(top_package(fact.target) in DRIVER_PACKAGES | {"sqlalchemy", "beanie", "odmantic"} for fact in where.facts.imports):
-                return ""
+        # A name only some other driver makes a coroutine (`execute`, `get`): judged only
+        # on a receiver typed as that driver's, in a module importing a driver.
+        if (
+            name not in PYMONGO_ASYNC_COROUTINES
+            and name not in self._coroutine_names
+            and not any(top_package(fact.target) in _ASYNC_DRIVER_PACKAGES for fact in where.facts.imports)
+        ):
+            return ""
         types, hops = self.receiver(call, where)
         if types:
             first_party = tuple(t for t in types if self.roles.ref(t) is not None)
@@ -422,6 +425,7 @@ class TypeIndex:
 
 
 _MONGO_DRIVERS = frozenset({"Motor's", "PyMongo's async"})
+_ASYNC_DRIVER_PACKAGES = DRIVER_PACKAGES | {"sqlalchemy", "beanie", "odmantic"}
 
 
 def _driver_message(driver: Driver | None, name: str) -> str:

@@ -246,6 +246,30 @@ class SmtpMailer(Mailer):  # error: HEX501
     def __init__(self, host: str) -> None:
         self._host = host
 """,
+        """\
+# file: app/domain/book_repository.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> dict | None: ...
+
+    @abstractmethod
+    async def add(self, book: dict) -> None: ...
+# file: app/infrastructure/mongo_books.py
+from dataclasses import dataclass
+
+from app.domain.book_repository import BookRepository
+
+
+@dataclass
+class MongoBookRepository(BookRepository):  # error: HEX501
+    collection_name: str
+
+    async def get(self, book_id: str) -> dict | None:
+        return None
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -78,6 +78,8 @@ class MongoBookRepository:
     async def totals(self) -> list[dict]:
         cursor = await self._books.aggregate([{"$count": "books"}])
         return await cursor.to_list(None)
+""",
+        """\
 # file: app/infrastructure/mongo/motor.py
 MOTOR_NOTE = "a first-party module named motor is not the driver"
 # file: app/infrastructure/mongo/helpers.py
@@ -96,6 +98,8 @@ import motor
 class MongoBookRepository:
     def __init__(self, books: AsyncIOMotorCollection) -> None:
         self._books = books
+""",
+        """\
 # file: app/composition/container.py
 from typing import TYPE_CHECKING
 
@@ -115,7 +119,9 @@ def make_client(url: str):
         return sum(
             1
             for facts in model.modules.values()
-            if any(fact.level == 0 and top_package(fact.target) in ("motor", "pymongo") for fact in facts.imports)
+            if any(
+                fact.level == 0 and top_package(fact.target) in ("motor", "pymongo") for fact in facts.imports
+            )
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:

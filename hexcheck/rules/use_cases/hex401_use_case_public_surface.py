@@ -52,7 +52,12 @@ class UseCasePublicSurface(Rule):
         "properties and `_private` helpers are fine, and so is `__call__` as the entry "
         "point. A single public method with another name (`handle`, `run`) is reported "
         "only where the project's other use cases expose `execute`: a team-wide "
-        "convention is a convention, a lone exception to one is a surprise."
+        "convention is a convention, a lone exception to one is a surprise. A project "
+        "whose use cases are called through `__call__` or `handle` (at least two "
+        "application classes with injected collaborators define it) has that entry point "
+        "instead. An application service (several public methods, collaborators injected "
+        "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
+        "only where the project's convention is one `execute`."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
@@ -166,6 +171,47 @@ class ListTodosHandler:
     async def handle(self, user_id: str) -> list:
         return await self._todos.for_user(user_id)
 """,
+        """\
+# file: app/application/catalog.py
+from app.application.ports import BookRepository
+
+
+class CatalogService:  # an application service: no `execute` convention to break
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def add_title(self, title: str) -> None:
+        await self._books.add(title)
+
+    async def retire_title(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/lending.py
+from app.application.ports import BookRepository
+
+
+class LendBook:  # the project's entry point is `__call__`
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def __call__(self, title: str) -> None:
+        await self._books.remove(title)
+
+
+class ReturnBook:
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def __call__(self, title: str) -> None:
+        await self._books.add(title)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class BookRepository(Protocol):
+    async def add(self, title: str) -> None: ...
+
+    async def remove(self, title: str) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -201,6 +247,39 @@ class CheckInUseCase:
         self._reservations = reservations
 
     def execute(self, reservation_id: str) -> None: ...
+""",
+        """\
+# file: app/application/catalog.py
+from app.application.ports import BookRepository
+
+
+class CatalogService:  # error: HEX401
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def add_title(self, title: str) -> None:
+        await self._books.add(title)
+
+    async def retire_title(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/use_cases/lend_book.py
+from app.application.ports import BookRepository
+
+
+class LendBookUseCase:  # the project's convention is one `execute`
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def execute(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class BookRepository(Protocol):
+    async def add(self, title: str) -> None: ...
+
+    async def remove(self, title: str) -> None: ...
 """,
     )
 

@@ -11,6 +11,7 @@ from hexcheck.rules.web._private import display_name
 from hexcheck.semantics.fastapi import is_write_route, public_by_name, web_index
 from hexcheck.semantics.roles import roles
 
+
 class UnauthenticatedRoute(Rule):
     code = "HEX607"
     name = "unauthenticated-route"
