@@ -370,3 +370,47 @@ def test_routes_public_by_name_alone_are_counted_not_reported_and_logins_by_stru
         "provider_callback",
         "register",
     ]
+
+
+CLASS_BASED_VIEWS = """\
+# file: app/web/security.py
+from fastapi.security import APIKeyHeader
+
+api_key = APIKeyHeader(name="X-Key")
+# file: app/web/shelves.py
+from classy_fastapi import Routable, delete, get, post
+from fastapi import APIRouter, Depends
+
+from app.web.security import api_key
+
+
+class ShelfRoutes(Routable):
+    @get("/shelves")
+    async def list_shelves(self) -> list:
+        return []
+
+    @post("/shelves")
+    async def add_shelf(self, payload: dict) -> dict:
+        return payload
+
+    @delete("/shelves/{shelf_id}", dependencies=[Depends(api_key)])
+    async def remove_shelf(self, shelf_id: str) -> None:
+        return None
+
+
+class LabelRoutes:
+    router = APIRouter(prefix="/labels")
+
+    @router.put("/{label_id}")
+    async def rename(self, label_id: str, payload: dict) -> dict:
+        return payload
+"""
+
+
+def test_methods_of_class_based_views_are_routes(in_tmp: Path) -> None:
+    assert [
+        (line, message.split("'")[1]) for _, line, _, message in findings(in_tmp, CLASS_BASED_VIEWS, "HEX607")
+    ] == [
+        (13, "add_shelf"),
+        (25, "rename"),
+    ]
