@@ -72,6 +72,12 @@ USE_CASE_SUFFIXES = ("UseCase", "Interactor")
 USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
 # What a use case's caller calls: `execute`, or the project's own single entry point.
 ENTRY_POINTS = ("execute", "__call__", "handle")
+# Classes whose names say they are not entities: exceptions whose ancestry does not
+# resolve, use cases and services kept in the domain, builders.
+_NOT_ENTITY_SUFFIXES = (
+    "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
+    "Factory", "Repository",
+)  # fmt: skip
 # What a domain service is made of: its fields are all ports or services.
 _SERVICE_SUFFIXES = ("Service", "Policy", "Calculator", "Provider", "Factory")
 
@@ -318,7 +324,11 @@ class Roles:
                 pass
             elif not self.sets_state_in_init(ref) or self.is_data_holder(ref) or self.is_pydantic_model(ref):
                 continue
-            if self.is_port(ref) or self.is_domain_service(ref):
+            if (
+                self.is_port(ref)
+                or self.is_domain_service(ref)
+                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+            ):
                 continue
             found.append(ref)
         return tuple(found)
@@ -339,10 +349,25 @@ class Roles:
 
     def is_domain_service(self, ref: ClassRef) -> bool:
         """A class whose fields are all ports or services (`@dataclass class LoanPolicy:
-        loans: LoanRepository; clock: Clock`): behaviour over collaborators, not state."""
+        loans: LoanRepository; clock: Clock`): behaviour over collaborators, not state. A
+        plain class that receives a port next to its settings (`secret: str`) is one too:
+        entities do not hold repositories."""
         fields = self.state_types(ref)
-        return bool(fields) and all(
+        if not fields:
+            return False
+        collaborators = [
             annotation is not None and self._is_collaborator_type(annotation) for _, annotation in fields
+        ]
+        if all(collaborators):
+            return True
+        return self.is_plain_entity(ref) and any(
+            annotation is not None
+            and any(
+                (other := self.ref(name)) is not None and self.is_port(other)
+                for name in annotation.names()
+                if name and "?" not in name
+            )
+            for _, annotation in fields
         )
 
     def _is_collaborator_type(self, annotation: Expr) -> bool:

@@ -16,6 +16,7 @@ _MESSAGE_BASES = frozenset(
      "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
 )  # fmt: skip
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
+_MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
 
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
@@ -52,6 +53,10 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
 
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
     if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES:
+        return True
+    # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
+    # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).
+    if roles_.is_plain_entity(ref) and ref.cls.name.endswith(_MESSAGE_SUFFIXES):
         return True
     return any(name.rpartition(".")[2] in _MESSAGE_BASES for name in roles_.ancestors(ref))
 
@@ -103,7 +108,7 @@ def entities(model: ProjectModel) -> tuple[Entity, ...]:
 def is_base(roles_: Roles, ref: ClassRef) -> bool:
     """Whether other first-party stateful classes derive from the class (`Entity`,
     `AggregateRoot`): its fields are checked where the concrete classes are built."""
-    return any(
-        sub is not None and (roles_.is_dataclass(sub) or roles_.is_stateful(sub))
-        for sub in (roles_.ref(name) for name in roles_.model.subclasses(ref.dotted))
-    )
+    subclasses = [sub for sub in map(roles_.ref, roles_.model.subclasses(ref.dotted)) if sub is not None]
+    if roles_.is_plain_entity(ref) and subclasses:
+        return True  # `ValueObject(value)`: its subclasses inherit its `__init__`
+    return any(roles_.is_dataclass(sub) or roles_.is_stateful(sub) for sub in subclasses)

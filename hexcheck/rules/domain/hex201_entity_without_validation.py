@@ -465,6 +465,44 @@ class Clock(Protocol):
 class InvalidLoan(Exception):
     pass
 """,
+        """\
+# file: app/domain/shared.py
+from shared_kernel.errors import BaseError  # an ancestry hexcheck cannot follow
+
+
+class ValueObject:  # a plain base: its subclasses inherit this __init__
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+class BookTitle(ValueObject):
+    def validate(self) -> None: ...
+
+
+class TitleAlreadyTakenError(BaseError):  # an exception, by its name
+    def __init__(self, msg: str) -> None:
+        self.msg = msg
+
+
+class BookCreatedEvent:  # a message: nothing hands it state to validate
+    def __init__(self, book_id: str) -> None:
+        self.book_id = book_id
+# file: app/domain/usecases/renew_loan.py
+from app.domain.ports import LoanRepository
+
+
+class RenewLoan:  # holds a port and a setting: a service kept in the domain, not an entity
+    def __init__(self, loans: LoanRepository, max_days: int) -> None:
+        self.loans = loans
+        self.max_days = max_days
+# file: app/domain/ports.py
+from abc import ABC, abstractmethod
+
+
+class LoanRepository(ABC):
+    @abstractmethod
+    def get(self, loan_id: str) -> object: ...
+""",
     )
     invalid = (
         """\

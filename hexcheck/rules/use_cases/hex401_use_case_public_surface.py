@@ -9,7 +9,7 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
 from hexcheck.semantics.types import PROPERTIES
 
 # A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
@@ -212,6 +212,51 @@ class BookRepository(Protocol):
 
     async def remove(self, title: str) -> None: ...
 """,
+        """\
+# file: app/application/bus.py
+from abc import ABC, abstractmethod
+
+
+class CommandHandler(ABC):
+    @abstractmethod
+    def subscribed_to(self) -> str: ...
+
+    @abstractmethod
+    async def handle(self, command: object) -> None: ...
+# file: app/application/create_user.py
+from app.application.bus import CommandHandler
+from app.application.ports import UserRepository
+
+
+class CreateUserCommandHandler(CommandHandler):  # `subscribed_to` is the bus's contract
+    def __init__(self, users: UserRepository) -> None:
+        self._users = users
+
+    def subscribed_to(self) -> str:
+        return "create-user"
+
+    async def handle(self, command: object) -> None:
+        await self._users.add(command)
+
+
+class DeleteUserCommandHandler(CommandHandler):
+    def __init__(self, users: UserRepository) -> None:
+        self._users = users
+
+    def subscribed_to(self) -> str:
+        return "delete-user"
+
+    async def handle(self, command: object) -> None:
+        await self._users.remove(command)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class UserRepository(Protocol):
+    async def add(self, user: object) -> None: ...
+
+    async def remove(self, user: object) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -296,8 +341,18 @@ class BookRepository(Protocol):
             # use case for HEX402/HEX403; it breaks a convention only where there is one.
             if ref.dotted in r.application_services and not execute_is_convention:
                 continue
-            public = public_methods(r, ref)
             entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
+            # The abstract methods of a first-party handler contract, a base that declares
+            # the entry point too (`CommandHandler`: `handle` and a bus's `subscribed_to`),
+            # are how the class is registered, not extra operations.
+            contract = {
+                method.name
+                for ancestor in r.first_party_ancestors(ref)
+                if any(ancestor.cls.method(name) is not None for name in entry_points)
+                for method in ancestor.cls.methods
+                if is_abstract_method(method)
+            }
+            public = [name for name in public_methods(r, ref) if name not in contract]
             extra = [name for name in public if name not in entry_points]
             entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
             name = ref.cls.name
