@@ -364,7 +364,11 @@ class WebIndex:
         if target.kind is ExprKind.SUBSCRIPT and target.name in DI_MARKERS:
             return self._marker_secures(target, seen)  # `Depends(Provide[Container.user])`
         if target.kind is ExprKind.CALL:  # `Depends(require_role("admin"))`, `Depends(Perm([...]))`
-            return self._secures(target.name, seen)
+            if self._secures(target.name, seen):
+                return True
+            # A factory that only returns a function by name (`get_current_user_authorizer(
+            # required=True)`) shows nothing to follow: its name is the evidence left.
+            return _is_auth_name(target.name) and self._opaque_factory(target.name)
         return any(self._secures(name, seen) for name in target.names())
 
     def _secures(self, dotted: str, seen: set[str]) -> bool:
@@ -404,6 +408,10 @@ class WebIndex:
         # Not in the project: a library's scheme, provider or check, known by its name.
         last = canonical.rpartition(".")[2]
         return bool(_SCHEME_NAME.search(last)) or _is_auth_name(canonical)
+
+    def _opaque_factory(self, dotted: str) -> bool:
+        found = self.function(dotted) if "?" not in dotted else None
+        return found is not None and not (found[1].calls or found[1].raises or found[1].nested)
 
     def _function_secures(self, function: FunctionFact, seen: set[str]) -> bool:
         """A provider secures when one of its own dependencies does, or when it reads a

@@ -262,6 +262,31 @@ async def payment_notification(request: Request):
         return None  # a webhook checks its signature
     return None
 """,
+        """\
+# file: app/web/authentication.py
+from collections.abc import Callable
+
+
+def _current_user() -> dict: ...
+
+
+def _current_user_optional() -> dict | None: ...
+
+
+def get_current_user_authorizer(*, required: bool = True) -> Callable:
+    return _current_user if required else _current_user_optional  # nothing to follow
+# file: app/web/comments.py
+from fastapi import APIRouter, Depends
+
+from app.web.authentication import get_current_user_authorizer
+
+router = APIRouter()
+
+
+@router.post("/comments")
+async def add_comment(payload: dict, user: dict = Depends(get_current_user_authorizer())):
+    return payload
+""",
     )
     invalid = (
         """\
