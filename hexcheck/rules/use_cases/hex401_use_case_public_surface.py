@@ -10,6 +10,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.symbols import class_sites
 from hexcheck.semantics.types import PROPERTIES
 
 # A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
@@ -28,6 +29,31 @@ def public_methods(r: Roles, ref: ClassRef) -> list[str]:
         for method in owner.cls.methods:
             if _public(method.name) and not method.decorated_with(*PROPERTIES) and method.name not in found:
                 found.append(method.name)
+    return found
+
+
+def _bases(r: Roles, ref: ClassRef) -> list[ClassRef]:
+    """The first-party ancestors, and the direct bases an unresolved import still names:
+    a class whose dotted name ends the base's (`src.shared.bus.CommandHandler` imported,
+    `shared.bus.CommandHandler` checked), or that the base's name ends."""
+    found = list(r.first_party_ancestors(ref))
+    for base in ref.cls.bases:
+        if not base.name or "?" in base.name or r.ref(base.name) is not None:
+            continue
+        found.extend(p for p in class_sites(r, base.name, by_suffix=True) if p is not ref)
+        by_name = r.model.index(_classes_by_name)
+        found.extend(
+            other
+            for other in by_name.get(base.name.rpartition(".")[2], ())
+            if other is not ref and base.name.endswith("." + other.dotted)
+        )
+    return found
+
+
+def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
+    found: dict[str, list[ClassRef]] = {}
+    for ref in roles(model).classes:
+        found.setdefault(ref.cls.name, []).append(ref)
     return found
 
 
@@ -347,7 +373,7 @@ class BookRepository(Protocol):
             # are how the class is registered, not extra operations.
             contract = {
                 method.name
-                for ancestor in r.first_party_ancestors(ref)
+                for ancestor in _bases(r, ref)
                 if any(ancestor.cls.method(name) is not None for name in entry_points)
                 for method in ancestor.cls.methods
                 if is_abstract_method(method)
