@@ -7,7 +7,10 @@ from dataclasses import replace
 from pathlib import Path
 
 import hexcheck
+from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.config import Config
+from hexcheck.extract.extractor import extract
+from hexcheck.semantics.fastapi import public_by_name
 from tests.conftest import write_project
 
 
@@ -312,3 +315,102 @@ async def create_book(
     found = findings(in_tmp, project, "HEX608")
     assert [(path, line) for path, line, _, _ in found] == [("app/web/dependencies.py", 15)]
     assert "builds the use case 'CreateBookUseCase'" in found[0][3]
+
+
+PUBLIC_ROUTES = """\
+# file: app/web/auth.py
+import jwt
+from fastapi import APIRouter, Depends
+from fastapi.security import OAuth2PasswordRequestForm
+
+router = APIRouter()
+
+
+@router.post("/session")
+async def open_session(form: OAuth2PasswordRequestForm = Depends()):
+    return {}
+
+
+@router.post("/refresh")
+async def refresh(payload: dict):
+    return {"access_token": jwt.encode(payload, "secret")}
+
+
+@router.post("/register")
+async def register(payload: dict):
+    return payload
+
+
+@router.post("/oauth/callback")
+async def provider_callback(payload: dict):
+    return payload
+
+
+@router.post("/notes")
+async def add_note(payload: dict):
+    return payload
+"""
+
+
+def test_routes_public_by_name_alone_are_counted_not_reported_and_logins_by_structure_are_neither(
+    in_tmp: Path,
+) -> None:
+    assert findings(in_tmp, PUBLIC_ROUTES, "HEX607") == [
+        (
+            "app/web/auth.py",
+            29,
+            "HEX607",
+            "POST route handler 'add_note' has no security dependency in its parameters, its "
+            "decorator or its router",
+        )
+    ]
+    source = (in_tmp / "app/web/auth.py").read_bytes()
+    model = ProjectModel([extract(source, "app.web.auth", "app/web/auth.py")], Config())
+    assert sorted(handler.function.name for handler in public_by_name(model)) == [
+        "provider_callback",
+        "register",
+    ]
+
+
+CLASS_BASED_VIEWS = """\
+# file: app/web/security.py
+from fastapi.security import APIKeyHeader
+
+api_key = APIKeyHeader(name="X-Key")
+# file: app/web/shelves.py
+from classy_fastapi import Routable, delete, get, post
+from fastapi import APIRouter, Depends
+
+from app.web.security import api_key
+
+
+class ShelfRoutes(Routable):
+    @get("/shelves")
+    async def list_shelves(self) -> list:
+        return []
+
+    @post("/shelves")
+    async def add_shelf(self, payload: dict) -> dict:
+        return payload
+
+    @delete("/shelves/{shelf_id}", dependencies=[Depends(api_key)])
+    async def remove_shelf(self, shelf_id: str) -> None:
+        return None
+
+
+class LabelRoutes:
+    router = APIRouter(prefix="/labels")
+
+    @router.put("/{label_id}")
+    async def rename(self, label_id: str, payload: dict) -> dict:
+        return payload
+"""
+
+
+def test_methods_of_class_based_views_are_routes(in_tmp: Path) -> None:
+    assert [
+        (line, message.split("'")[1]) for _, line, _, message in findings(in_tmp, CLASS_BASED_VIEWS, "HEX607")
+    ] == [
+        (13, "add_shelf"),
+        (25, "rename"),
+    ]

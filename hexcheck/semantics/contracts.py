@@ -32,14 +32,25 @@ def implementations(r: Roles) -> tuple[ClassRef, ...]:
     return r.model.index(_implementations)
 
 
+# Names of test doubles: they implement what one test needs, not the whole contract.
+_TEST_DOUBLE_PREFIXES = ("Fake", "Stub", "Mock", "Dummy", "Spy")
+
+
+def is_test_double(ref: ClassRef) -> bool:
+    """A class in a test module, or named as a test double (`FakeBookRepository`)."""
+    return is_test_module(ref.facts.module) or ref.cls.name.startswith(_TEST_DOUBLE_PREFIXES)
+
+
 def _implementations(model: ProjectModel) -> tuple[ClassRef, ...]:
     r = roles(model)
     return tuple(
         ref
         for ref in r.classes
         if r.layer(ref) is Layer.INFRASTRUCTURE
+        and not is_test_double(ref)
         and not r.is_protocol(ref)
-        and not r.is_data_holder(ref)
+        # A `@dataclass` adapter is still an adapter; enums, models, exceptions are not.
+        and not (r.is_data_holder(ref) and not r.is_dataclass(ref))
         and contracts(r, ref)
     )
 

@@ -20,11 +20,13 @@ from hexcheck.core.facts import (
     AssignmentFact,
     CallContext,
     CallFact,
+    ClassFact,
     Expr,
     ExprKind,
     FunctionFact,
     ModuleFacts,
     ParamFact,
+    RaiseFact,
     Span,
 )
 from hexcheck.core.layers import Layer
@@ -81,6 +83,50 @@ _CURRENT_PRINCIPAL = re.compile(
 )
 
 
+# DI frameworks' markers for an injected value: dependency-injector's `Provide[...]`,
+# dishka's `FromDishka[...]`.
+DI_MARKERS = frozenset(
+    {
+        "dependency_injector.wiring.Provide", "dependency_injector.wiring.Provider",
+        "dishka.FromDishka", "dishka.integrations.fastapi.FromDishka",
+    }
+)  # fmt: skip
+_DISHKA_MARKERS = frozenset({"dishka.FromDishka", "dishka.integrations.fastapi.FromDishka"})
+_CONTAINER_BASES = frozenset(
+    {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
+)
+# How deep a check is followed through first-party helpers.
+_HELPER_DEPTH = 3
+# Packages whose calls decode or verify a token, a session or a signature.
+_CREDENTIAL_PACKAGES = frozenset({"jwt", "jose", "authlib", "itsdangerous", "paseto", "hmac"})
+_CREDENTIAL_CALLS = frozenset(
+    {
+        "decode_token", "decode_jwt", "verify_jwt", "verify_token", "verify_id_token",
+        "verify_access_token", "verify_signature", "compare_digest", "construct_event",
+        "validate_token",
+    }
+)  # fmt: skip
+# Calls whose names carry auth words but check nothing (a CORS setting, a hash helper).
+_NOT_A_CHECK = ("fastapi.middleware.cors", "starlette.middleware.cors", "passlib")
+# Exceptions that refuse a caller: what a check raises, by the status they stand for.
+_REFUSALS = re.compile(
+    r"Unauthori[sz]ed|Forbidden|NotAuthenticated|Unauthenticated|PermissionDenied|"
+    r"AuthenticationError|AuthenticationFailed|InvalidToken|InvalidCredentials|"
+    r"ExpiredSignature|InvalidSignature|AccessDenied"
+)
+_REFUSAL_STATUS = re.compile(r"\b40[13]\b|HTTP_40[13]|UNAUTHORIZED|FORBIDDEN")
+# Decorators that only describe a route or a function.
+_INERT_DECORATORS = frozenset(
+    {"staticmethod", "classmethod", "property", "inject", "wraps", "cache", "lru_cache"}
+)
+# Library middlewares that authenticate every request.
+_AUTH_MIDDLEWARES = frozenset(
+    {
+        "starlette.middleware.authentication.AuthenticationMiddleware",
+        "fastapi.middleware.authentication.AuthenticationMiddleware",
+    }
+)  # fmt: skip
+
 _MAX_ALIAS_HOPS = 8
 _FACTORY = "factory:"  # a router known by the function that builds it
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
@@ -96,6 +142,36 @@ def _is_auth_name(name: str) -> bool:
     if _CURRENT_PRINCIPAL.search(last.lower()):
         return True
     return any(word in _AUTH_WORDS or word.startswith("auth") for word in _words(last))
+
+
+def _di_marker(expr: Expr | None) -> Expr | None:
+    """`expr` if it is a DI framework's marker (`Provide[...]`), else None."""
+    if expr is not None and expr.kind is ExprKind.SUBSCRIPT and expr.name in DI_MARKERS:
+        return expr
+    return None
+
+
+def _is_container(r: Roles, ref: ClassRef) -> bool:
+    return bool(set(r.ancestors(ref)) & _CONTAINER_BASES)
+
+
+def _refusal(exception: str) -> bool:
+    """An exception that refuses a caller (`Unauthorized`, `PermissionDenied`)."""
+    return bool(_REFUSALS.search(exception.rpartition(".")[2]))
+
+
+def _decodes_credentials(callee: str) -> bool:
+    """`jwt.decode(...)`, `hmac.compare_digest(...)`, `auth.verify_id_token(...)`."""
+    return callee.partition(".")[0] in _CREDENTIAL_PACKAGES or callee.rpartition(".")[2] in _CREDENTIAL_CALLS
+
+
+def _answers_401_or_403(call: CallFact) -> bool:
+    """`HTTPException(status_code=401)`, `JSONResponse(status_code=status.HTTP_403_FORBIDDEN)`."""
+    values = (*call.args, *(value for _, value in call.keywords))
+    return any(
+        bool(_REFUSAL_STATUS.search(value.name)) or any(_REFUSAL_STATUS.search(n) for n in value.names())
+        for value in values
+    ) or _refusal(call.callee)
 
 
 def _dependency_target(call: Expr) -> Expr | None:
@@ -120,10 +196,56 @@ def keyword_arg(expr: Expr, name: str) -> Expr | None:
 
 
 def route_decorator(handler: RouteHandler) -> Expr | None:
+    """The route's decorator, or for `add_api_route(...)` the registering call."""
+    if handler.registration is not None:
+        call = handler.registration
+        return Expr(ExprKind.CALL, call.callee, call.args, call.keywords)
     for decorator in handler.function.decorators:
         if decorator.kind is ExprKind.CALL and decorator.name == f"{handler.router}.{handler.method}":
             return decorator
     return None
+
+
+WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
+# Words in a route's name or path that say it is public by design: signing up, logging in,
+# webhooks. A name is a claim, not evidence: such routes are counted (`public_by_name`).
+_PUBLIC_ROUTE_WORDS = (
+    "login", "logout", "signin", "signup", "register", "registration", "token", "oauth",
+    "callback", "webhook", "forgotpassword",
+)  # fmt: skip
+_LOGIN_FORMS = frozenset(
+    {"fastapi.security.OAuth2PasswordRequestForm", "fastapi.security.OAuth2PasswordRequestFormStrict"}
+)
+# Calls that issue a token.
+_TOKEN_ISSUERS = frozenset({"encode", "create_access_token", "create_refresh_token", "issue_token"})
+
+
+def is_write_route(handler: RouteHandler) -> bool:
+    """A POST/PUT/PATCH/DELETE route (an `api_route` with such a method among its `methods=`)."""
+    if handler.method in WRITE_METHODS:
+        return True
+    if handler.method != "api_route":
+        return False
+    decorator = route_decorator(handler)
+    methods = keyword_arg(decorator, "methods") if decorator is not None else None
+    if methods is None:
+        return False
+    return any(arg.name.lower() in WRITE_METHODS for arg in methods.args if arg.kind is ExprKind.LITERAL)
+
+
+def _named_public(handler: RouteHandler) -> bool:
+    decorator = route_decorator(handler)
+    texts = [handler.function.name]
+    if decorator is not None and decorator.args and decorator.args[0].kind is ExprKind.LITERAL:
+        texts.append(decorator.args[0].name)
+    squashed = " ".join(re.sub(r"[^a-z0-9]", "", text.lower()) for text in texts)
+    return any(word in squashed for word in _PUBLIC_ROUTE_WORDS)
+
+
+def public_by_name(model: ProjectModel) -> tuple[RouteHandler, ...]:
+    """The write routes that nothing secures and that are public by their name or path
+    alone (`/register`, `/callback`): HEX607 does not report them; the review counts them."""
+    return web_index(model).public_by_name
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,7 +351,8 @@ class WebIndex:
     # ---------------------------------------------------------------- security (HEX607)
 
     def is_security_dependency(self, call: Expr, annotation: Expr | None = None) -> bool:
-        """Whether `Depends(x)`/`Security(x)` authenticates or authorizes the caller."""
+        """Whether `Depends(x)`/`Security(x)` authenticates or authorizes the caller: what
+        it resolves is produced by code that reads credentials (see `_secures`)."""
         if call.name in SECURITY:
             return True
         target = _dependency_target(call)
@@ -238,31 +361,41 @@ class WebIndex:
         return self._secures_expr(target, set())
 
     def _secures_expr(self, target: Expr, seen: set[str]) -> bool:
+        if target.kind is ExprKind.SUBSCRIPT and target.name in DI_MARKERS:
+            return self._marker_secures(target, seen)  # `Depends(Provide[Container.user])`
         if target.kind is ExprKind.CALL:  # `Depends(require_role("admin"))`, `Depends(Perm([...]))`
-            return _is_auth_name(target.name) or self._secures(target.name, seen)
+            if self._secures(target.name, seen):
+                return True
+            # A factory that only returns a function by name (`get_current_user_authorizer(
+            # required=True)`) shows nothing to follow: its name is the evidence left.
+            return _is_auth_name(target.name) and self._opaque_factory(target.name)
         return any(self._secures(name, seen) for name in target.names())
 
     def _secures(self, dotted: str, seen: set[str]) -> bool:
+        """Whether the thing a dependency names reads credentials: a `fastapi.security`
+        scheme (or a subclass), an object built by one, a function or a class whose
+        `__init__`/`__call__` does (see `_function_secures`). What hexcheck cannot read
+        (a library's `current_user`) is judged by its name, the only evidence left."""
         if not dotted or "?" in dotted:
             return False
         canonical = self.model.resolve_symbol(dotted)
         if canonical in seen:
             return False
         seen.add(canonical)
-        if _is_auth_name(canonical) or canonical.startswith("fastapi.security."):
-            return True
-        if _SCHEME_NAME.search(canonical.rpartition(".")[2]):
+        if canonical.startswith("fastapi.security."):
             return True
         assignment = self.assignment(canonical)
         if assignment is not None:
             value = assignment.value
             if value.kind is ExprKind.CALL:  # `oauth2_scheme = OAuth2PasswordBearer(...)`
                 return self._secures(value.name, seen)
+            if value.kind is ExprKind.NAME:
+                return self._secures(value.name, seen)
             return False
         ref = self.cls(canonical)
         if ref is not None:
             ancestors = self.roles.ancestors(ref)
-            if any(a.startswith("fastapi.security.") or _SCHEME_NAME.search(a) for a in ancestors):
+            if any(a.startswith("fastapi.security.") for a in ancestors):
                 return True
             return any(
                 self._function_secures(method, seen)
@@ -270,10 +403,20 @@ class WebIndex:
                 if method.name in ("__init__", "__call__")
             )
         found = self.function(canonical)
-        return found is not None and self._function_secures(found[1], seen)
+        if found is not None:
+            return self._function_secures(found[1], seen)
+        # Not in the project: a library's scheme, provider or check, known by its name.
+        last = canonical.rpartition(".")[2]
+        return bool(_SCHEME_NAME.search(last)) or _is_auth_name(canonical)
+
+    def _opaque_factory(self, dotted: str) -> bool:
+        found = self.function(dotted) if "?" not in dotted else None
+        return found is not None and not (found[1].calls or found[1].raises or found[1].nested)
 
     def _function_secures(self, function: FunctionFact, seen: set[str]) -> bool:
-        """A provider secures when one of its own dependencies does, or it checks a token."""
+        """A provider secures when one of its own dependencies does, or when it reads a
+        credential and refuses a caller without one: it decodes a token or a session
+        (`jwt.decode`), or raises/answers 401/403, itself or through helpers it calls."""
         for param in function.params:
             for call in self.dependencies(param):
                 if call.name in SECURITY:
@@ -281,12 +424,83 @@ class WebIndex:
                 target = _dependency_target(call)
                 if target is not None and self._secures_expr(target, seen):
                     return True
+            marker = _di_marker(param.default)
+            if marker is not None and self._marker_secures(marker, seen):
+                return True
             if any(name.startswith("fastapi.security.") for name in self.types(param.annotation)):
                 return True
-        return any(
-            _is_auth_name(call.callee) or call.callee.partition(".")[0] in ("jwt", "jose")
-            for call in function.calls
-        )
+        if self._checks_credentials(function.calls, function.raises, _HELPER_DEPTH, seen):
+            return True
+        # A dependency factory (`require_role("admin")`) returns the function that checks.
+        return any(self._function_secures(inner, seen) for inner in function.nested)
+
+    def _checks_credentials(
+        self, calls: Iterable[CallFact], raises: Iterable[RaiseFact], depth: int, seen: set[str]
+    ) -> bool:
+        """Whether code decodes a token or session, or refuses the caller (401/403),
+        following first-party helpers `depth` calls deep."""
+        calls = tuple(calls)
+        if any(_refusal(raised.exception) for raised in raises):
+            return True
+        for call in calls:
+            callee = call.callee
+            if _decodes_credentials(callee) or _answers_401_or_403(call):
+                return True
+            if "?" in callee or not callee:
+                continue
+            if not self.model.is_first_party(callee):
+                if _is_auth_name(callee) and not callee.startswith(_NOT_A_CHECK):
+                    return True  # a library's `verify_token(...)`: its name is all there is
+                continue
+            if depth == 0:
+                continue
+            found = self.function(callee)
+            if found is None:
+                ref = self.cls(callee)
+                if ref is not None and _refusal(ref.dotted):
+                    return True  # `raise Unauthorized()` built as a call
+                continue
+            key = f"{found[0].module}.{found[1].qualname}"
+            if key in seen:
+                continue
+            seen.add(key)
+            if self._checks_credentials(found[1].calls, found[1].raises, depth - 1, seen):
+                return True
+        return False
+
+    def _marker_secures(self, marker: Expr, seen: set[str]) -> bool:
+        """A DI framework's marker (`Provide[Container.current_user]`, `FromDishka[User]`)
+        secures when the provider it resolves to does."""
+        if not marker.args:
+            return False
+        key = marker.args[0]
+        if marker.name in _DISHKA_MARKERS:
+            return any(self._dishka_provider_secures(name, seen) for name in self.types(key))
+        if key.kind is ExprKind.LITERAL:  # `Provide["current_user"]`
+            attribute = key.name
+            containers = [ref for ref in self.roles.classes if _is_container(self.roles, ref)]
+        else:  # `Provide[Container.current_user]`
+            owner, _, attribute = key.name.rpartition(".")
+            ref = self.cls(owner)
+            containers = [ref] if ref is not None else []
+        for container in containers:
+            for each in container.cls.attributes:
+                value = each.value
+                if each.name == attribute and value is not None and value.kind is ExprKind.CALL:
+                    provided = value.args[0] if value.args else None
+                    if provided is not None and self._secures_expr(provided, seen):
+                        return True
+        return False
+
+    def _dishka_provider_secures(self, provided: str, seen: set[str]) -> bool:
+        for ref in self.roles.classes:
+            for method in ref.cls.methods:
+                if not any(d.name.rpartition(".")[2] == "provide" for d in method.decorators):
+                    continue
+                returns = self.types(method.returns)
+                if provided in returns and self._function_secures(method, seen):
+                    return True
+        return False
 
     @cached_property
     def _functions(self) -> dict[str, FunctionFact]:
@@ -390,25 +604,99 @@ class WebIndex:
         for param in function.params:
             if any(self.is_security_dependency(call, param.annotation) for call in self.dependencies(param)):
                 return True
+            marker = _di_marker(param.default)
+            if marker is not None and self._marker_secures(marker, set()):
+                return True
         decorator = route_decorator(handler)
-        if decorator is not None:
+        if handler.registration is not None:
+            if any(self._secures_call(d) for d in _dependencies_within(handler.scope, handler.registration)):
+                return True
+        elif decorator is not None:
             dependencies = keyword_arg(decorator, "dependencies")
             if dependencies is not None and any(self._secures_call(d) for d in dependencies.args):
                 return True
+        if handler.view is not None and self._view_secured(handler.view):
+            return True
         # `@permission_required(roles=["admin"])`, `@login_required` under the route decorator
-        if any(d is not decorator and _is_auth_name(d.name) for d in function.decorators):
+        if any(
+            d is not decorator and d.name != getattr(decorator, "name", "") and self._decorator_secures(d)
+            for d in function.decorators
+        ):
             return True
         if self.router_secured(self.handler_router(handler)) or self.globally_secured:
             return True
         # A handler may check the caller itself (`user = authenticate(request)`), or
         # through a helper (a webhook verifying its signature).
-        return self._verifies_caller(function.calls, 2, set())
+        return self._checks_credentials(function.calls, (), _HELPER_DEPTH, set())
+
+    def public_by_structure(self, handler: RouteHandler) -> bool:
+        """A login route: it takes an `OAuth2PasswordRequestForm`, or issues a token
+        (`jwt.encode`, itself or through its helpers). (A webhook that checks a signature
+        is secured by that check: `route_secured`.)"""
+        function = handler.function
+        if any(set(self.types(param.annotation)) & _LOGIN_FORMS for param in function.params):
+            return True
+        return self._issues_token(function.calls, _HELPER_DEPTH, set())
+
+    def _issues_token(self, calls: Iterable[CallFact], depth: int, seen: set[str]) -> bool:
+        for call in calls:
+            callee = call.callee
+            last = callee.rpartition(".")[2]
+            if last in _TOKEN_ISSUERS and (last != "encode" or callee.partition(".")[0] in ("jwt", "jose")):
+                return True
+            if depth == 0 or "?" in callee or not self.model.is_first_party(callee):
+                continue
+            found = self.function(callee)
+            if found is None or callee in seen:
+                continue
+            seen.add(callee)
+            if self._issues_token(found[1].calls, depth - 1, seen):
+                return True
+        return False
+
+    @cached_property
+    def public_by_name(self) -> tuple[RouteHandler, ...]:
+        return tuple(
+            handler
+            for handler in self.roles.route_handlers
+            if is_write_route(handler)
+            and _named_public(handler)
+            and not self.route_secured(handler)
+            and not self.public_by_structure(handler)
+        )
+
+    def _view_secured(self, view: ClassFact) -> bool:
+        """A class-based view's attributes (`user: User = Depends(get_current_user)`) and
+        its `__init__` dependencies apply to every one of its routes."""
+        for attribute in view.attributes:
+            calls = list(self.annotated_dependencies(attribute.annotation))
+            if _is_dependency_call(attribute.value) and attribute.value is not None:
+                calls.append(attribute.value)
+            if any(self.is_security_dependency(call, attribute.annotation) for call in calls):
+                return True
+            marker = _di_marker(attribute.value)
+            if marker is not None and self._marker_secures(marker, set()):
+                return True
+        init = view.method("__init__")
+        return init is not None and any(
+            self.is_security_dependency(call, param.annotation)
+            for param in init.params
+            for call in self.dependencies(param)
+        )
+
+    def _decorator_secures(self, decorator: Expr) -> bool:
+        name = decorator.name
+        if not name or "?" in name or name.rpartition(".")[2] in _INERT_DECORATORS:
+            return False
+        return self._secures(name, set())
 
     @cached_property
     def globally_secured(self) -> bool:
         """Whether every request is authenticated before any route: `FastAPI(dependencies=
-        [Depends(auth)])`, `app.add_middleware(AuthenticationMiddleware, ...)`, or an
-        `@app.middleware("http")` that checks a token."""
+        [Depends(auth)])`, or a middleware that reads a credential and refuses a caller
+        without one (`app.add_middleware(JWTMiddleware)`, an `@app.middleware("http")`
+        that decodes a token). A middleware's name or its keywords (`CORSMiddleware(
+        allow_credentials=True)`) are not evidence."""
         for _, facts in sorted(self.model.modules.items()):
             calls = tuple(every_call(facts))
             for call in calls:
@@ -418,43 +706,29 @@ class WebIndex:
                     return True
                 if call.callee.rpartition(".")[2] != "add_middleware":
                     continue
-                values = (*call.args, *(value for _, value in call.keywords))
-                for name in (name for value in values for name in value.names()):
-                    if _is_auth_name(name):
-                        return True
-                    ref = self.cls(name)
-                    methods = ref.cls.methods if ref is not None else ()
-                    found = self.function(name) if ref is None and "?" not in name else None
-                    bodies = [m.calls for m in methods] + ([found[1].calls] if found else [])
-                    if any(self._verifies_caller(body, 1, set()) for body in bodies):
-                        return True
+                middleware = call.args[0] if call.args else call_keyword(call, "middleware_class")
+                if middleware is not None and self._middleware_secures(middleware.name):
+                    return True
             for function in all_functions(f for _, f in functions_of(facts)):
                 if any(
                     d.kind is ExprKind.CALL and d.name.rpartition(".")[2] == "middleware"
                     for d in function.decorators
-                ) and self._verifies_caller(function.calls, 2, set()):
+                ) and self._checks_credentials(function.calls, function.raises, _HELPER_DEPTH, set()):
                     return True
         return False
 
-    def _verifies_caller(self, calls: Iterable[CallFact], depth: int, seen: set[str]) -> bool:
-        calls = tuple(calls)
-        if any(_is_auth_name(call.callee) for call in calls):
-            return True
-        if depth == 0:
+    def _middleware_secures(self, name: str) -> bool:
+        if not name or "?" in name:
             return False
-        for call in calls:
-            if "?" in call.callee or not self.model.is_first_party(call.callee):
-                continue
-            found = self.function(call.callee)
-            if found is None:
-                continue
-            key = f"{found[0].module}.{found[1].name}"
-            if key in seen:
-                continue
-            seen.add(key)
-            if self._verifies_caller(found[1].calls, depth - 1, seen):
-                return True
-        return False
+        ref = self.cls(name)
+        if ref is None:  # a library's middleware: its name is all there is
+            return not self.model.is_first_party(name) and name in _AUTH_MIDDLEWARES
+        return any(
+            self._checks_credentials(method.calls, method.raises, _HELPER_DEPTH, set())
+            for owner in (ref, *self.roles.first_party_ancestors(ref))
+            for method in owner.cls.methods
+            if method.name in ("dispatch", "__call__")
+        )
 
     # ---------------------------------------------------------------- providers (HEX608)
 

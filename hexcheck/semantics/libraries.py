@@ -15,6 +15,9 @@ Also the Motor/PyMongo coroutine names, the HTTP client functions and FastAPI's
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from hexcheck.core.facts import ModuleFacts
 
 # Packages whose objects talk to a database, a cache, a broker or a remote HTTP service.
@@ -34,7 +37,8 @@ DRIVER_CONSTRUCTORS = frozenset(
     {
         "motor.motor_asyncio.AsyncIOMotorClient", "motor.motor_tornado.MotorClient",
         "motor.MotorClient", "pymongo.MongoClient", "pymongo.mongo_client.MongoClient",
-        "pymongo.AsyncMongoClient", "httpx.Client", "httpx.AsyncClient", "requests.Session",
+        "pymongo.AsyncMongoClient", "pymongo.asynchronous.mongo_client.AsyncMongoClient",
+        "httpx.Client", "httpx.AsyncClient", "requests.Session",
         "requests.session", "requests.sessions.Session", "aiohttp.ClientSession",
         "redis.Redis", "redis.StrictRedis", "redis.from_url", "redis.Redis.from_url",
         "redis.asyncio.Redis", "redis.asyncio.from_url", "redis.asyncio.Redis.from_url",
@@ -78,10 +82,84 @@ MOTOR_COROUTINES = frozenset(
         "with_transaction", "commit_transaction", "abort_transaction", "end_session",
     }
 )  # fmt: skip
+# PyMongo's async API (`AsyncMongoClient`, `pymongo.asynchronous`), which replaced Motor:
+# the same coroutines, and `aggregate()`, `watch()`, `list_indexes()`,
+# `list_collections()` are coroutines too (Motor returns cursors from them). `find()`
+# returns a cursor in both.
+PYMONGO_ASYNC_COROUTINES = MOTOR_COROUTINES | {
+    "aggregate", "watch", "list_indexes", "list_collections", "list_databases",
+}  # fmt: skip
+# Beanie documents and ODMantic's engine: their persistence methods are coroutines.
+BEANIE_COROUTINES = frozenset(
+    {"insert", "insert_one", "insert_many", "save", "replace", "delete", "delete_all", "get",
+     "sync", "update", "set", "inc", "upsert", "to_list", "count", "save_changes"}
+)  # fmt: skip
+ODMANTIC_COROUTINES = frozenset(
+    {"save", "save_all", "find_one", "delete", "remove", "count", "get_collection"}
+)
+# SQLAlchemy's `AsyncSession`: what goes to the database is awaited.
+SQLALCHEMY_ASYNC_COROUTINES = frozenset(
+    {"execute", "scalar", "scalars", "get", "commit", "rollback", "flush", "refresh",
+     "delete", "merge", "close", "stream", "stream_scalars", "run_sync"}
+)  # fmt: skip
+REDIS_ASYNC_COROUTINES = frozenset(
+    {"get", "set", "delete", "exists", "expire", "incr", "decr", "hget", "hset", "hgetall",
+     "lpush", "rpush", "lpop", "rpop", "publish", "ping", "close", "mget", "mset", "setex"}
+)  # fmt: skip
+HTTPX_ASYNC_COROUTINES = frozenset(
+    {"get", "post", "put", "patch", "delete", "head", "options", "request", "send", "aclose"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Driver:
+    """A database or HTTP driver: how its types are named and which of its methods return
+    coroutines when called on them (`coroutines` is empty for a synchronous driver)."""
+
+    name: str  # for messages, possessive: "Motor's", "PyMongo's async"
+    coroutines: frozenset[str]
+    is_its_type: Callable[[str], bool]
+
+
+def _pymongo_async_type(dotted: str) -> bool:
+    return dotted.startswith("pymongo.") and "async" in dotted.lower()
+
+
+DRIVERS = (
+    Driver("Motor's", MOTOR_COROUTINES, lambda t: t.startswith("motor.")),
+    Driver("PyMongo's async", PYMONGO_ASYNC_COROUTINES, _pymongo_async_type),
+    Driver("PyMongo's", frozenset(), lambda t: t.startswith("pymongo.") and not _pymongo_async_type(t)),
+    Driver("Beanie's", BEANIE_COROUTINES, lambda t: t.startswith("beanie.")),
+    Driver("ODMantic's", ODMANTIC_COROUTINES, lambda t: t.startswith("odmantic.")),
+    Driver(
+        "SQLAlchemy's AsyncSession", SQLALCHEMY_ASYNC_COROUTINES,
+        lambda t: t.startswith("sqlalchemy.ext.asyncio."),
+    ),
+    Driver(
+        "redis.asyncio's", REDIS_ASYNC_COROUTINES, lambda t: t.startswith(("redis.asyncio.", "aioredis."))
+    ),
+    Driver("httpx.AsyncClient's", HTTPX_ASYNC_COROUTINES, lambda t: t.startswith("httpx.AsyncClient")),
+)  # fmt: skip
+
+
+def driver_of(type_name: str) -> Driver | None:
+    """The driver a resolved type name belongs to (`motor.motor_asyncio.AsyncIOMotorCollection`)."""
+    for driver in DRIVERS:
+        if driver.is_its_type(type_name):
+            return driver
+    return None
+
+
+# Every method name some async driver makes a coroutine: what HEX503 looks at twice.
+DRIVER_COROUTINE_NAMES = frozenset(name for driver in DRIVERS for name in driver.coroutines)
 # What a synchronous PyMongo object does over the network (for HEX505).
 PYMONGO_IO_METHODS = (MOTOR_COROUTINES - {"to_list"}) | {"find", "aggregate", "list_indexes", "watch"}
 # Method names specific enough to mean MongoDB on an object whose type is not known.
 MONGO_SPECIFIC = MOTOR_COROUTINES - {"drop", "distinct", "index_information", "server_info"}
+# The Mongo method names specific enough to be recognised on an object whose type is not
+# known, in a module that imports the driver: Motor's, and with PyMongo's async API also
+# `aggregate` (`watch` is too common a word).
+PYMONGO_ASYNC_SPECIFIC = MONGO_SPECIFIC | {"aggregate"}
 # Imports that show a module works with PyMongo's synchronous client.
 _SYNC_PYMONGO_NAMES = frozenset(
     {
@@ -111,6 +189,32 @@ def imports_package(facts: ModuleFacts, package: str) -> bool:
     return any(top_package(fact.target) == package and fact.level == 0 for fact in facts.imports)
 
 
+def imports_motor(facts: ModuleFacts) -> bool:
+    return imports_package(facts, "motor")
+
+
+def imports_pymongo_async(facts: ModuleFacts) -> bool:
+    """Whether a module imports PyMongo's async API (`from pymongo import AsyncMongoClient`,
+    `pymongo.asynchronous...`)."""
+    return any(
+        fact.level == 0
+        and top_package(fact.target) == "pymongo"
+        and ("async" in fact.target.lower() or any("async" in name.lower() for name in fact.names))
+        for fact in facts.imports
+    )
+
+
+def untyped_mongo_driver(facts: ModuleFacts) -> Driver | None:
+    """The async Mongo driver a module imports, for calls on objects of unknown type:
+    PyMongo's async API when it imports it (a module migrating off Motor uses it), else
+    Motor, else None."""
+    if imports_pymongo_async(facts):
+        return DRIVERS[1]
+    if imports_motor(facts):
+        return DRIVERS[0]
+    return None
+
+
 def uses_sync_pymongo(facts: ModuleFacts) -> bool:
     """Whether a module imports PyMongo's synchronous client or its types, and no Motor
     and no `AsyncMongoClient`."""
@@ -135,7 +239,7 @@ HTTP_EXCEPTIONS = frozenset(
 # Packages whose objects are database drivers, sessions or clients.
 DATABASE_PACKAGES = frozenset(
     {
-        "motor", "pymongo", "sqlalchemy", "sqlmodel", "redis", "aioredis", "asyncpg",
+        "motor", "pymongo", "sqlalchemy", "sqlmodel", "redis", "aioredis", "asyncpg", "beanie",
         "databases", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "odmantic",
         "mongoengine", "aiomysql", "pymysql", "cassandra", "elasticsearch",
     }
@@ -147,7 +251,8 @@ DATABASE_CONSTRUCTORS = frozenset(
      "asyncpg.connect", "asyncpg.create_pool", "sqlite3.connect", "aiosqlite.connect",
      "psycopg.connect", "psycopg2.connect", "redis.Redis", "redis.asyncio.Redis",
      "redis.from_url", "redis.asyncio.from_url", "pymongo.MongoClient",
-     "motor.motor_asyncio.AsyncIOMotorClient", "databases.Database", "sqlmodel.Session"}
+     "motor.motor_asyncio.AsyncIOMotorClient", "pymongo.AsyncMongoClient",
+     "pymongo.asynchronous.mongo_client.AsyncMongoClient", "databases.Database", "sqlmodel.Session"}
 )  # fmt: skip
 # Methods of Motor/PyMongo collections and SQLAlchemy sessions: what reaching the database
 # through `request.app.state.db[...]` looks like.

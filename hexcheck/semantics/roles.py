@@ -14,7 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import CallContext, ClassFact, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import CallContext, CallFact, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 
 # What an `except` clause or an exception handler catches when it names no specific error.
@@ -31,6 +31,21 @@ ABSTRACT_DECORATORS = frozenset(
     {"abc.abstractmethod", "abc.abstractproperty", "abc.abstractclassmethod", "abc.abstractstaticmethod"}
 )
 DATACLASS_DECORATORS = frozenset({"dataclasses.dataclass"})
+ATTRS_DECORATORS = frozenset(
+    {
+        "attr.s", "attr.attrs", "attr.define", "attr.frozen", "attr.mutable", "attr.dataclass",
+        "attrs.define", "attrs.frozen", "attrs.mutable",
+    }
+)  # fmt: skip
+# Abstract bases of the model itself: what entities, events and value objects derive from.
+MODEL_BASE_NAMES = frozenset(
+    {
+        "AggregateRoot", "Aggregate", "AggregateBase", "BaseAggregate", "BaseAggregateRoot",
+        "Entity", "BaseEntity", "DomainEntity", "AbstractEntity", "ValueObject",
+        "BaseValueObject", "DomainEvent", "BaseDomainEvent", "Event", "BaseEvent",
+        "DomainModel", "BaseModel",
+    }
+)  # fmt: skip
 PYDANTIC_BASES = frozenset(
     {"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic_settings.BaseSettings", "sqlmodel.SQLModel"}
 )
@@ -44,6 +59,10 @@ DATA_HOLDER_BASES = frozenset(
 ROUTER_FACTORIES = frozenset(
     {"fastapi.APIRouter", "fastapi.FastAPI", "fastapi.routing.APIRouter", "fastapi.applications.FastAPI"}
 )
+# How a route is registered without a decorator.
+REGISTRATIONS = frozenset({"add_api_route", "add_api_websocket_route"})
+# Packages whose decorators make a class's methods routes (classy-fastapi's `@get`...).
+CLASS_VIEW_PACKAGES = frozenset({"classy_fastapi"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
 )
@@ -51,6 +70,16 @@ PORT_PACKAGES = frozenset({"ports", "repositories", "gateways"})
 PORT_SUFFIXES = ("Repository", "Port", "Gateway")
 USE_CASE_SUFFIXES = ("UseCase", "Interactor")
 USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
+# What a use case's caller calls: `execute`, or the project's own single entry point.
+ENTRY_POINTS = ("execute", "__call__", "handle")
+# Classes whose names say they are not entities: exceptions whose ancestry does not
+# resolve, use cases and services kept in the domain, builders.
+_NOT_ENTITY_SUFFIXES = (
+    "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
+    "Factory", "Repository",
+)  # fmt: skip
+# What a domain service is made of: its fields are all ports or services.
+_SERVICE_SUFFIXES = ("Service", "Policy", "Calculator", "Provider", "Factory")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,10 +108,33 @@ class RouteHandler:
     function: FunctionFact
     method: str
     router: str  # the dotted name of the APIRouter / FastAPI instance
+    # For `router.add_api_route(path, endpoint, ...)`, that call (its `methods=` and
+    # `dependencies=` play the decorator's part); for a decorated function, None.
+    registration: CallFact | None = None
+    scope: tuple[CallFact, ...] = ()  # the calls around `registration` (its `Depends`)
+    # For a method of a class-based view, its class (whose attributes may secure it).
+    view: ClassFact | None = None
 
     @property
     def dotted(self) -> str:
         return f"{self.facts.module}.{self.function.qualname}"
+
+
+def _with_nested(function: FunctionFact) -> Iterator[FunctionFact]:
+    yield function
+    for inner in function.nested:
+        yield from _with_nested(inner)
+
+
+def _registered_method(call: CallFact) -> str:
+    """The HTTP method an `add_api_route` registers: a write method among its `methods=`
+    if there is one (what HEX607 asks about), else the first; FastAPI's default is GET."""
+    for keyword, value in call.keywords:
+        if keyword == "methods":
+            verbs = [arg.name.lower() for arg in value.args if arg.kind is ExprKind.LITERAL]
+            writes = [verb for verb in verbs if verb in ("post", "put", "patch", "delete")]
+            return (writes or verbs or ["get"])[0]
+    return "get"
 
 
 def is_abstract_method(method: FunctionFact) -> bool:
@@ -181,6 +233,29 @@ class Roles:
     def is_dataclass(self, ref: ClassRef) -> bool:
         return any(decorator.name in DATACLASS_DECORATORS for decorator in ref.cls.decorators)
 
+    def is_attrs_class(self, ref: ClassRef) -> bool:
+        return any(decorator.name in ATTRS_DECORATORS for decorator in ref.cls.decorators)
+
+    def sets_state_in_init(self, ref: ClassRef) -> bool:
+        """A plain class whose own `__init__` assigns attributes of `self`."""
+        init = ref.cls.method("__init__")
+        return init is not None and bool(init.self_attributes)
+
+    def is_stateful(self, ref: ClassRef) -> bool:
+        """A class that holds state: a dataclass, an attrs class, a Pydantic model, or a
+        plain class that sets its state in `__init__`."""
+        return (
+            self.is_dataclass(ref)
+            or self.is_attrs_class(ref)
+            or self.is_pydantic_model(ref)
+            or self.sets_state_in_init(ref)
+        )
+
+    def _holds_data_only(self, ref: ClassRef) -> bool:
+        """Named tuples, typed dicts, enums, Pydantic models, exceptions: never a port or an
+        adapter. (A `@dataclass` may be either: the decorator does not take the role away.)"""
+        return bool(self._bases_and_ancestors(ref) & DATA_HOLDER_BASES) or self.is_exception(ref)
+
     def is_exception(self, ref: ClassRef) -> bool:
         return any(
             name in BUILTIN_EXCEPTIONS or name.removeprefix("builtins.") in BUILTIN_EXCEPTIONS
@@ -238,10 +313,74 @@ class Roles:
 
     @cached_property
     def entities(self) -> tuple[ClassRef, ...]:
-        """Dataclasses in the domain: entities and value objects."""
-        return tuple(
-            ref for ref in self.classes if self.layer(ref) is Layer.DOMAIN and self.is_dataclass(ref)
+        """The domain's stateful classes, entities and value objects: dataclasses, attrs
+        classes and plain classes that set their state in `__init__`. Ports, exceptions,
+        other data holders and domain services (see `is_domain_service`) are not."""
+        found = []
+        for ref in self.classes:
+            if self.layer(ref) is not Layer.DOMAIN:
+                continue
+            if self.is_dataclass(ref) or self.is_attrs_class(ref):
+                pass
+            elif not self.sets_state_in_init(ref) or self.is_data_holder(ref) or self.is_pydantic_model(ref):
+                continue
+            if (
+                self.is_port(ref)
+                or self.is_domain_service(ref)
+                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+            ):
+                continue
+            found.append(ref)
+        return tuple(found)
+
+    def is_plain_entity(self, ref: ClassRef) -> bool:
+        """An entity written as a plain class: its `__init__` is where validation belongs."""
+        return not (self.is_dataclass(ref) or self.is_attrs_class(ref))
+
+    def state_types(self, ref: ClassRef) -> tuple[tuple[str, Expr | None], ...]:
+        """The fields of a stateful class with their annotations: class-level annotated
+        names of a dataclass or attrs class, `__init__` parameters of a plain class."""
+        if self.is_dataclass(ref) or self.is_attrs_class(ref):
+            return tuple((a.name, a.annotation) for a in ref.cls.attributes if a.annotation is not None)
+        init = ref.cls.method("__init__")
+        if init is None:
+            return ()
+        return tuple((param.name, param.annotation) for param in init.params[1:])
+
+    def is_domain_service(self, ref: ClassRef) -> bool:
+        """A class whose fields are all ports or services (`@dataclass class LoanPolicy:
+        loans: LoanRepository; clock: Clock`): behaviour over collaborators, not state. A
+        plain class that receives a port next to its settings (`secret: str`) is one too:
+        entities do not hold repositories."""
+        fields = self.state_types(ref)
+        if not fields:
+            return False
+        collaborators = [
+            annotation is not None and self._is_collaborator_type(annotation) for _, annotation in fields
+        ]
+        if all(collaborators):
+            return True
+        return self.is_plain_entity(ref) and any(
+            annotation is not None
+            and any(
+                (other := self.ref(name)) is not None and self.is_port(other)
+                for name in annotation.names()
+                if name and "?" not in name
+            )
+            for _, annotation in fields
         )
+
+    def _is_collaborator_type(self, annotation: Expr) -> bool:
+        names = [name for name in annotation.names() if name and "?" not in name]
+        if not names:
+            return False
+        for name in names:
+            other = self.ref(name)
+            if other is None:
+                return False
+            if not (self.is_abstract(other) or other.cls.name.endswith(_SERVICE_SUFFIXES)):
+                return False
+        return True
 
     @cached_property
     def domain_exceptions(self) -> tuple[ClassRef, ...]:
@@ -301,16 +440,42 @@ class Roles:
 
     @cached_property
     def ports(self) -> tuple[ClassRef, ...]:
+        """Abstract contracts of the core, and classes named or placed as ports. A
+        `@dataclass` port stays one; an abstract base of the model (`AggregateRoot`,
+        `DomainEvent`) is not one."""
         found = []
         for ref in self.classes:
             if self.layer(ref) not in (Layer.DOMAIN, Layer.APPLICATION):
                 continue
-            if self.is_data_holder(ref) or self._implements_a_port(ref) or is_test_module(ref.facts.module):
+            if self._holds_data_only(ref) or self._implements_a_port(ref) or is_test_module(ref.facts.module):
                 continue
+            abstract = self.is_abstract(ref)
+            if self.is_dataclass(ref) and not abstract:
+                continue  # a record, whatever its name
             by_place_or_name = self._port_by_place_or_name(ref) and not self._wraps_a_port(ref)
-            if self.is_abstract(ref) or by_place_or_name:
+            if by_place_or_name or (abstract and not self.is_model_base(ref)):
                 found.append(ref)
         return tuple(found)
+
+    def is_model_base(self, ref: ClassRef) -> bool:
+        """An abstract base of the model itself: named as one (`AggregateRoot`, `Entity`,
+        `ValueObject`, `DomainEvent`...), deriving from one, or a base that stateful domain
+        classes derive from and nothing outside the core implements."""
+        if ref.cls.name in MODEL_BASE_NAMES or any(
+            name.rpartition(".")[2] in MODEL_BASE_NAMES and self.ref(name) is not None
+            for name in self.ancestors(ref)
+        ):
+            return True
+        stateful_in_domain = False
+        for name in self.model.subclasses(ref.dotted):
+            sub = self.ref(name)
+            if sub is None or is_test_module(sub.facts.module):
+                continue
+            if self.layer(sub) not in (Layer.DOMAIN, Layer.APPLICATION):
+                return False
+            if self.layer(sub) is Layer.DOMAIN and not self.is_abstract(sub) and self.is_stateful(sub):
+                stateful_in_domain = True
+        return stateful_in_domain
 
     @cached_property
     def _port_names(self) -> frozenset[str]:
@@ -338,6 +503,8 @@ class Roles:
                 ref.cls.name.endswith(USE_CASE_SUFFIXES)
                 or ref.cls.method("execute") is not None
                 or (in_package and collaborators)
+                or (bool(self.entry_point) and ref.cls.method(self.entry_point) is not None)
+                or self._is_application_service(ref)
             ):
                 candidates.append(ref)
         # A class that specialises a concrete first-party class of another kind
@@ -348,6 +515,75 @@ class Roles:
             ref
             for ref in candidates
             if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
+        )
+
+    @cached_property
+    def entry_point(self) -> str:
+        """The project's own single entry point of use cases, `__call__` or `handle`: the
+        one that application classes receiving collaborators in `__init__` define most
+        (ties to `__call__`), when at least two do; '' otherwise."""
+        counts = dict.fromkeys(ENTRY_POINTS[1:], 0)
+        for ref in self.classes:
+            if self.layer(ref) is not Layer.APPLICATION or is_test_module(ref.facts.module):
+                continue
+            init = ref.cls.method("__init__")
+            if init is None or len(init.params) < 2 or self.is_data_holder(ref):
+                continue
+            for name in counts:
+                if ref.cls.method(name) is not None:
+                    counts[name] += 1
+        best = max(counts, key=lambda name: counts[name])
+        # One class is not a convention (a message bus's `handle`); two are.
+        return best if counts[best] >= 2 else ""
+
+    def _is_application_service(self, ref: ClassRef) -> bool:
+        """An application class with public methods whose `__init__` receives collaborators:
+        a parameter typed with a first-party class that is not a data holder (a port, a
+        service), or an untyped one whose methods it calls (`self._books.get(...)`)."""
+        init = ref.cls.method("__init__")
+        if init is None or len(init.params) < 2:
+            return False
+        if not any(not method.name.startswith("_") for method in ref.cls.methods):
+            return False
+        used = {
+            call.callee.split(".")[1]
+            for method in ref.cls.methods
+            for call in method.calls
+            if call.callee.startswith("self.") and call.callee.count(".") >= 2
+        }
+        stored = {attribute.name: attribute for attribute in init.self_attributes}
+        for param in init.params[1:]:
+            if param.annotation is None:
+                if any(
+                    name in used and attribute.value is not None and attribute.value.name == param.name
+                    for name, attribute in stored.items()
+                ):
+                    return True
+                continue
+            for name in param.annotation.names():
+                other = self.ref(name) if name and "?" not in name else None
+                if other is not None and other is not ref and not self.is_data_holder(other):
+                    return True
+        return False
+
+    @cached_property
+    def application_services(self) -> frozenset[str]:
+        """The use cases that are use cases only as application services (several public
+        methods, injected collaborators): HEX402 and HEX403 judge them, HEX401 only where
+        the project's convention is one entry point."""
+        return frozenset(
+            ref.dotted
+            for ref in self.use_cases
+            if not (
+                ref.cls.name.endswith(USE_CASE_SUFFIXES)
+                or any(
+                    owner.cls.method(name) is not None
+                    for owner in (ref, *self.first_party_ancestors(ref))
+                    for name in ("execute", self.entry_point)
+                    if name
+                )
+                or bool(set(ref.facts.module.split(".")) & USE_CASE_PACKAGES)
+            )
         )
 
     def ports_of(self, ref: ClassRef) -> tuple[ClassRef, ...]:
@@ -401,19 +637,27 @@ class Roles:
 
     @cached_property
     def route_handlers(self) -> tuple[RouteHandler, ...]:
-        """Routes on module-level routers, and routes registered inside a function on an
-        app or router it builds or receives (`def register(app: FastAPI)`, app factories)."""
+        """Routes on module-level routers (and routers held as class attributes), routes
+        registered inside a function on an app or router it builds or receives (`def
+        register(app: FastAPI)`, app factories), routes registered with
+        `add_api_route`/`add_api_websocket_route`, and methods of class-based views
+        (fastapi-utils `@cbv`, classy-fastapi `Routable`)."""
         found: list[RouteHandler] = []
         for _, facts in sorted(self.model.modules.items()):
             for function in facts.functions:
-                found.extend(self._routes_in(facts, function, None))
+                found.extend(self._routes_in(facts, function, None, None))
             for cls in facts.classes:
                 for method in cls.methods:
-                    found.extend(self._routes_in(facts, method, None))
+                    found.extend(self._routes_in(facts, method, None, cls))
+            found.extend(self._registered_routes(facts))
         return tuple(found)
 
     def _routes_in(
-        self, facts: ModuleFacts, function: FunctionFact, enclosing: FunctionFact | None
+        self,
+        facts: ModuleFacts,
+        function: FunctionFact,
+        enclosing: FunctionFact | None,
+        view: ClassFact | None,
     ) -> Iterator[RouteHandler]:
         for decorator in function.decorators:
             if decorator.kind is not ExprKind.CALL:
@@ -421,13 +665,87 @@ class Roles:
             router, _, method = decorator.name.rpartition(".")
             if method not in ROUTE_METHODS:
                 continue
-            if self.makes_router(self.router_factory(router)) or (
-                enclosing is not None and self._builds_or_receives_router(enclosing, router)
+            if (
+                self.makes_router(self.router_factory(router))
+                or (enclosing is not None and self._builds_or_receives_router(enclosing, router))
+                or (view is not None and self._view_router(view, router))
             ):
-                yield RouteHandler(facts, function, method, router)
+                yield RouteHandler(facts, function, method, router, view=view)
                 break
         for inner in function.nested:
-            yield from self._routes_in(facts, inner, function)
+            yield from self._routes_in(facts, inner, function, None)
+
+    def _view_router(self, view: ClassFact, router: str) -> bool:
+        """A method of a class-based view: decorated by a router the class holds as an
+        attribute (`router = APIRouter()` in the class body), or by classy-fastapi's
+        `@get(...)`/`@post(...)` in a `Routable`."""
+        if router.partition(".")[0] in CLASS_VIEW_PACKAGES:
+            return True
+        local = router.rpartition(".")[2]
+        return any(
+            attribute.name == local
+            and attribute.value is not None
+            and attribute.value.kind is ExprKind.CALL
+            and self.makes_router(attribute.value.name)
+            for attribute in view.attributes
+        )
+
+    def _registered_routes(self, facts: ModuleFacts) -> Iterator[RouteHandler]:
+        """`router.add_api_route(path, endpoint, methods=[...])` (FastAPI's own name:
+        whatever receives it is an app or a router), at module level, in functions and in
+        methods (`self.add_api_route("/", self.create)` in an `APIRouter` subclass)."""
+        places: list[tuple[ClassFact | None, FunctionFact | None, tuple[CallFact, ...]]] = [
+            (None, None, facts.calls)
+        ]
+        for function in facts.functions:
+            places.extend((None, each, each.calls) for each in _with_nested(function))
+        for cls in facts.classes:
+            for method in cls.methods:
+                places.extend((cls, each, each.calls) for each in _with_nested(method))
+        for registering_class, registering_function, calls in places:
+            for call in calls:
+                router, _, verb = call.callee.rpartition(".")
+                if verb not in REGISTRATIONS:
+                    continue
+                endpoint = call.args[1] if len(call.args) > 1 else None
+                for keyword, value in call.keywords:
+                    if keyword == "endpoint":
+                        endpoint = value
+                if endpoint is None or endpoint.kind is not ExprKind.NAME:
+                    continue
+                found = self._endpoint(facts, registering_class, registering_function, endpoint.name)
+                if found is None:
+                    continue
+                endpoint_facts, endpoint_function, owner = found
+                http_method = "websocket" if verb == "add_api_websocket_route" else _registered_method(call)
+                yield RouteHandler(
+                    endpoint_facts, endpoint_function, http_method, router,
+                    registration=call, scope=calls, view=owner,
+                )  # fmt: skip
+
+    def _endpoint(
+        self, facts: ModuleFacts, cls: ClassFact | None, function: FunctionFact | None, name: str
+    ) -> tuple[ModuleFacts, FunctionFact, ClassFact | None] | None:
+        """The function an endpoint argument names: a method of the registering class
+        (`self.create`), a function nested in the registering one, or a module-level one."""
+        if name.startswith("self.") and cls is not None:
+            method = cls.method(name.removeprefix("self."))
+            return (facts, method, cls) if method is not None else None
+        if function is not None and "." not in name:
+            for inner in function.nested:
+                if inner.name == name:
+                    return facts, inner, None
+        canonical = self.model.resolve_symbol(name)
+        module, _, local = canonical.rpartition(".")
+        where = self.model.modules.get(module)
+        if where is None:
+            owner = self.ref(module)  # `BookView.create`
+            method = owner.cls.method(local) if owner is not None else None
+            return (owner.facts, method, owner.cls) if owner is not None and method is not None else None
+        for each in where.functions:
+            if each.name == local:
+                return where, each, None
+        return None
 
     def _builds_or_receives_router(self, function: FunctionFact, name: str) -> bool:
         """Whether the local `name` in `function` is an app or router: a parameter annotated

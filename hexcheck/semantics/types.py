@@ -16,14 +16,20 @@ from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import CallFact, Expr, ExprKind, FunctionFact, ModuleFacts, ParamKind
-from hexcheck.semantics.coroutines import async_pymongo, coroutine_method, is_coroutine_function
+from hexcheck.semantics.coroutines import coroutine_method, is_coroutine_function
 from hexcheck.semantics.libraries import (
     DRIVER_CONSTRUCTORS,
+    DRIVER_COROUTINE_NAMES,
+    DRIVER_PACKAGES,
+    DRIVERS,
     MONGO_SPECIFIC,
-    MOTOR_COROUTINES,
-    imports_package,
+    PYMONGO_ASYNC_COROUTINES,
+    PYMONGO_ASYNC_SPECIFIC,
+    Driver,
+    driver_of,
     is_driver_name,
     top_package,
+    untyped_mongo_driver,
     uses_sync_pymongo,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, roles
@@ -339,7 +345,7 @@ class TypeIndex:
         if could is None:
             name = callee.rpartition(".")[2]
             could = self._could_be_coroutine[callee] = (
-                (name in MOTOR_COROUTINES and "." in callee)
+                (name in DRIVER_COROUTINE_NAMES and "." in callee)
                 or name in self._coroutine_names
                 or bool(self.async_function(callee))
             )
@@ -354,6 +360,17 @@ class TypeIndex:
             found = self._coroutine_methods[key] = coroutine_method(self.method_of(type_names, name))
         return found
 
+    def _inherited_driver_method(self, type_names: tuple[str, ...], name: str) -> str:
+        for type_name in type_names:
+            ref = self.roles.ref(type_name)
+            if ref is None or self.method_of((type_name,), name):
+                continue
+            for ancestor in self.roles.ancestors(ref):
+                driver = driver_of(ancestor)
+                if driver is not None and name in driver.coroutines:
+                    return _driver_message(driver, name)
+        return ""
+
     def coroutine_source(self, call: CallFact, where: Where) -> str:
         """Why `call` returns a coroutine, for the message; '' if nothing known says so.
 
@@ -367,26 +384,54 @@ class TypeIndex:
             return ""
         parts = call.callee.split(".")
         name = parts[-1]
-        # `imports_motor` last: it reads the module's imports, the name test is cheap.
-        maybe_motor = name in MOTOR_COROUTINES and len(parts) > 1 and where.imports_motor
-        motor = f"Motor's '{name}' returns an awaitable"
+        # The module's driver last: it reads the module's imports, the name test is cheap.
+        untyped = where.mongo_driver if name in PYMONGO_ASYNC_COROUTINES and len(parts) > 1 else None
+        maybe_mongo = untyped is not None and name in untyped.coroutines
+        specific = PYMONGO_ASYNC_SPECIFIC if untyped is DRIVERS[1] else MONGO_SPECIFIC
+        guessed = _driver_message(untyped, name) if maybe_mongo and name in specific else ""
         if "?" in parts[:-1]:  # `db["books"].insert_one(...)`, `self._client()[...]...`
-            return motor if maybe_motor and name in MONGO_SPECIFIC else ""
+            return guessed
         head = parts[0]
         if where.cls is not None and where.self_name and head == where.self_name and len(parts) == 2:
             return self._coroutine_method((where.cls.dotted,), name)
+        # A name only some other driver makes a coroutine (`execute`, `get`): judged only
+        # on a receiver typed as that driver's, in a module importing a driver.
+        if (
+            name not in PYMONGO_ASYNC_COROUTINES
+            and name not in self._coroutine_names
+            and not any(top_package(fact.target) in _ASYNC_DRIVER_PACKAGES for fact in where.facts.imports)
+        ):
+            return ""
         types, hops = self.receiver(call, where)
         if types:
             first_party = tuple(t for t in types if self.roles.ref(t) is not None)
             if first_party:
-                return self._coroutine_method(first_party, name) if hops == 0 else ""
-            async_driver = any(top_package(t) == "motor" or async_pymongo(t) for t in types)
-            return motor if maybe_motor and async_driver else ""
+                if hops != 0:
+                    return ""
+                # A Beanie/ODMantic document: its persistence methods are the driver's.
+                return self._coroutine_method(first_party, name) or self._inherited_driver_method(
+                    first_party, name
+                )
+            for type_name in types:
+                driver = driver_of(type_name)
+                if driver is not None and (hops == 0 or driver.name in _MONGO_DRIVERS):
+                    return _driver_message(driver, name) if name in driver.coroutines else ""
+            return ""
         if head != where.self_name and not where.is_parameter(head):
             target = self.async_function(call.callee)
             if target:
                 return f"'{target}' is a coroutine function"
-        return motor if maybe_motor and name in MONGO_SPECIFIC else ""
+        return guessed
+
+
+_MONGO_DRIVERS = frozenset({"Motor's", "PyMongo's async"})
+_ASYNC_DRIVER_PACKAGES = DRIVER_PACKAGES | {"sqlalchemy", "beanie", "odmantic"}
+
+
+def _driver_message(driver: Driver | None, name: str) -> str:
+    if driver is None:
+        return ""
+    return f"{driver.name} '{name}' returns an awaitable"
 
 
 def type_index(model: ProjectModel) -> TypeIndex:
@@ -409,8 +454,9 @@ class Where:
         object.__setattr__(self, "self_name", self_name_of(self.function, self.cls is not None))
 
     @property
-    def imports_motor(self) -> bool:
-        return imports_package(self.facts, "motor")
+    def mongo_driver(self) -> Driver | None:
+        """The async Mongo driver the module imports (`untyped_mongo_driver`)."""
+        return untyped_mongo_driver(self.facts)
 
     @property
     def uses_sync_pymongo(self) -> bool:

@@ -196,6 +196,40 @@ from app.application.ports.books import BookRepository
 class SqlBookRepository(SQLAlchemyAsyncRepository, BookRepository):
     model_type = dict
 """,
+        """\
+# file: app/application/ports/books.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> dict | None: ...
+
+    @abstractmethod
+    async def add(self, book: dict) -> None: ...
+# file: app/infrastructure/testing/fakes.py
+from app.application.ports.books import BookRepository
+
+
+class FakeBookRepository(BookRepository):  # a test double: what one test needs
+    async def get(self, book_id: str) -> dict | None:
+        return None
+# file: app/infrastructure/tests/test_books.py
+from app.application.ports.books import BookRepository
+
+
+class OnlyAdds(BookRepository):
+    async def add(self, book: dict) -> None: ...
+# file: app/infrastructure/mongo_books.py
+from app.application.ports.books import BookRepository
+
+
+class MongoBookRepository(BookRepository):
+    async def get(self, book_id: str) -> dict | None:
+        return None
+
+    async def add(self, book: dict) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -245,6 +279,30 @@ class LoggingNotificationGateway(NotificationGateway):  # error: HEX501
 class SmtpMailer(Mailer):  # error: HEX501
     def __init__(self, host: str) -> None:
         self._host = host
+""",
+        """\
+# file: app/domain/book_repository.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> dict | None: ...
+
+    @abstractmethod
+    async def add(self, book: dict) -> None: ...
+# file: app/infrastructure/mongo_books.py
+from dataclasses import dataclass
+
+from app.domain.book_repository import BookRepository
+
+
+@dataclass
+class MongoBookRepository(BookRepository):  # error: HEX501
+    collection_name: str
+
+    async def get(self, book_id: str) -> dict | None:
+        return None
 """,
     )
 

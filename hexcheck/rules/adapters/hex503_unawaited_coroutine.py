@@ -25,8 +25,11 @@ class UnawaitedCoroutine(Rule):
         "and nothing happens until it is awaited or scheduled. `self._loans.add(loan)` "
         "without `await` stores nothing, raises nothing, and only leaves a `RuntimeWarning: "
         "coroutine was never awaited` in a log nobody reads; the HTTP response says 201. "
-        "The same holds for Motor's collection methods (`insert_one`, `update_one`, "
-        "`delete_one`, a cursor's `to_list`...), which return awaitables. An `async def` "
+        "The same holds for the async drivers' methods, each with its own set: Motor's "
+        "collection methods (`insert_one`, `update_one`, `delete_one`, a cursor's "
+        "`to_list`...), and in PyMongo's async API also `aggregate()` and `watch()` (Motor "
+        "returns cursors from those; `find()` returns a cursor in both), SQLAlchemy's "
+        "`AsyncSession`, `redis.asyncio` and `httpx.AsyncClient` on objects typed as theirs. An `async def` "
         "that returns such a call without awaiting it hands its callers a coroutine "
         "instead of a result. Handing the coroutine to `asyncio.gather`, `create_task`, "
         "`ensure_future`, `wait_for` or any other call, or returning it from a plain "
@@ -116,6 +119,32 @@ class MongoBooks:
     async def first(self):
         return self.stream()
 """,
+        """\
+# file: app/infrastructure/persistence/reports.py
+from motor.motor_asyncio import AsyncIOMotorDatabase
+
+
+class MotorReports:
+    def __init__(self, database: AsyncIOMotorDatabase) -> None:
+        self._loans = database["loans"]
+
+    async def overdue(self) -> list:
+        cursor = self._loans.aggregate([{"$match": {"overdue": True}}])  # Motor: a cursor
+        return await cursor.to_list(length=None)
+# file: app/infrastructure/persistence/members.py
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient("mongodb://localhost")
+
+
+class MongoMembers:
+    def __init__(self) -> None:
+        self._members = client.library.members
+
+    async def active(self) -> list:
+        cursor = self._members.find({"active": True})  # a cursor in PyMongo async too
+        return await cursor.to_list(None)
+""",
     )
     invalid = (
         """\
@@ -164,6 +193,24 @@ router = APIRouter()
 @router.delete("/books/{book_id}")
 async def delete_book(book_id: str, books: MongoBooks = Depends()) -> None:
     books.delete(book_id)  # error: HEX503
+""",
+        """\
+# file: app/infrastructure/persistence/members.py
+from pymongo import AsyncMongoClient
+
+client = AsyncMongoClient("mongodb://localhost")
+
+
+class MongoMembers:
+    def __init__(self) -> None:
+        self._members = client.library.members
+
+    async def add(self, member: dict) -> None:
+        self._members.insert_one(member)  # error: HEX503
+
+    async def by_city(self) -> list:
+        self._members.aggregate([{"$group": {"_id": "$city"}}])  # error: HEX503
+        return []
 """,
     )
 

@@ -304,6 +304,29 @@ class SearchIndex(BookRepository):  # error: HEX504
         except requests.RequestException:
             raise
 """,
+        """\
+# file: app/domain/book_repository.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def get(self, book_id: str) -> dict | None: ...
+# file: app/infrastructure/mongo_books.py
+from dataclasses import dataclass
+
+from pymongo.asynchronous.collection import AsyncCollection
+
+from app.domain.book_repository import BookRepository
+
+
+@dataclass
+class MongoBookRepository(BookRepository):  # error: HEX504
+    collection: AsyncCollection
+
+    async def get(self, book_id: str) -> dict | None:
+        return await self.collection.find_one({"_id": book_id})
+""",
     )
 
     def _driver_adapters(

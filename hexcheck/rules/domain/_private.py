@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import AttributeFact, Expr, ExprKind
+from hexcheck.core.facts import AttributeFact, Expr, ExprKind, ParamKind
 from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
 
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
@@ -16,6 +16,7 @@ _MESSAGE_BASES = frozenset(
      "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
 )  # fmt: skip
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
+_MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
 
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
@@ -53,6 +54,10 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
     if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES:
         return True
+    # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
+    # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).
+    if roles_.is_plain_entity(ref) and ref.cls.name.endswith(_MESSAGE_SUFFIXES):
+        return True
     return any(name.rpartition(".")[2] in _MESSAGE_BASES for name in roles_.ancestors(ref))
 
 
@@ -65,7 +70,16 @@ def _builds_init(ref: ClassRef) -> bool:
 
 def _fields(roles_: Roles, ref: ClassRef) -> tuple[str, ...]:
     """The class's own `__init__` fields; for a class that declares none, those of its
-    first-party dataclass ancestors (`class Tag(Entity): pass` is built with `id`)."""
+    first-party dataclass ancestors (`class Tag(Entity): pass` is built with `id`). A plain
+    class's fields are the parameters of its `__init__` that it keeps on `self`."""
+    if roles_.is_plain_entity(ref):
+        init = ref.cls.method("__init__")
+        kept = {a.value.name for a in init.self_attributes if a.value is not None} if init else set()
+        return tuple(
+            param.name
+            for param in (init.params[1:] if init is not None else ())
+            if param.kind not in (ParamKind.VAR_POSITIONAL, ParamKind.VAR_KEYWORD) and param.name in kept
+        )
     own = tuple(a.name for a in ref.cls.attributes if is_field(a))
     if own:
         return own
@@ -92,9 +106,9 @@ def entities(model: ProjectModel) -> tuple[Entity, ...]:
 
 
 def is_base(roles_: Roles, ref: ClassRef) -> bool:
-    """Whether other first-party dataclasses derive from the class (`Entity`,
+    """Whether other first-party stateful classes derive from the class (`Entity`,
     `AggregateRoot`): its fields are checked where the concrete classes are built."""
-    return any(
-        sub is not None and roles_.is_dataclass(sub)
-        for sub in (roles_.ref(name) for name in roles_.model.subclasses(ref.dotted))
-    )
+    subclasses = [sub for sub in map(roles_.ref, roles_.model.subclasses(ref.dotted)) if sub is not None]
+    if roles_.is_plain_entity(ref) and subclasses:
+        return True  # `ValueObject(value)`: its subclasses inherit its `__init__`
+    return any(roles_.is_dataclass(sub) or roles_.is_stateful(sub) for sub in subclasses)

@@ -1,5 +1,5 @@
-"""HEX201 entity-without-validation: A domain dataclass with at least one field has no
-`__post_init__`."""
+"""HEX201 entity-without-validation: A domain entity with at least one field never checks it
+when built: a dataclass without `__post_init__`, a plain class whose `__init__` only assigns."""
 
 from __future__ import annotations
 
@@ -131,6 +131,11 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
 def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     """Every `__init__` field of the class, inherited ones included, with its annotation."""
     found: dict[str, Expr] = {}
+    if roles_.is_plain_entity(ref):
+        for name, annotation in roles_.state_types(ref):
+            if annotation is not None:
+                found[name] = annotation
+        return found
     for owner in (ref, *roles_.first_party_ancestors(ref)):
         if owner is ref or roles_.is_dataclass(owner):
             for attribute in owner.cls.attributes:
@@ -156,6 +161,18 @@ def _settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozens
     )
 
 
+def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:
+    """Whether a plain class's `__init__` can refuse a state: it raises, or hands its
+    values to something that may (a method of its own, a base's `__init__`, a first-party
+    function or class); conversions such as `list(items)` or `uuid4()` check nothing."""
+    if init.raises:
+        return True
+    return any(
+        callee.startswith(("self.", "?.", "super")) or model.is_first_party(callee)
+        for callee in (call.callee for call in init.calls)
+    )
+
+
 def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
     """Where the class's construction-time check lives: its own or an inherited
     `__post_init__`, or an `__init__` it writes itself (the dataclass then keeps it)."""
@@ -172,8 +189,11 @@ class EntityWithoutValidation(Rule):
     name = "entity-without-validation"
     severity = Severity.WARNING
     concern = "domain"
-    summary = "A domain dataclass with at least one field has no `__post_init__`."
-    subject = "domain dataclasses validate their state in `__post_init__`"
+    summary = (
+        "A domain entity with at least one field never checks it when built: a dataclass "
+        "without `__post_init__`, a plain class whose `__init__` only assigns."
+    )
+    subject = "domain entities validate their state when built"
     why = (
         "An entity or value object is the one place a business invariant can be enforced "
         'for good: if `Book(title="", copies=-3)` can be built, every use case, adapter '
@@ -194,7 +214,11 @@ class EntityWithoutValidation(Rule):
         "type counts only while no other field is an enum or a flag, since whether "
         "`closed_by` may be `None` hangs on the `status` next to it. `str`, numbers, "
         "`Decimal`, dates and collections always need a check: an empty name, a negative "
-        "count and an end before its start are values of those types too."
+        "count and an end before its start are values of those types too. An entity "
+        "written as a plain class (state set in `__init__`) is held to the same line: its "
+        "`__init__` must raise, or hand its values to a method, a base or a first-party "
+        "function that may. A class whose fields are all ports or services (`@dataclass "
+        "class LoanPolicy: loans: LoanRepository`) is a domain service, not an entity."
     )
     how_to_fix = (
         "Add a `__post_init__` that checks every field with a rule and raises a domain "
@@ -395,6 +419,90 @@ class Todo:
 class InvalidTitle(Exception):
     pass
 """,
+        """\
+# file: app/domain/loan.py
+from dataclasses import dataclass
+from datetime import date
+
+from app.domain.exceptions import InvalidLoan
+from app.domain.ports import Clock, LoanRepository
+
+
+class Loan:
+    def __init__(self, book_id: str, due: date) -> None:
+        if not book_id:
+            raise InvalidLoan("a loan names its book")
+        self.book_id = book_id
+        self.due = due
+
+
+class Renewal:
+    def __init__(self, loan: Loan, days: int) -> None:
+        self._check(days)
+        self.loan = loan
+        self.days = days
+
+    def _check(self, days: int) -> None:
+        if days > 14:
+            raise InvalidLoan("at most two weeks")
+
+
+@dataclass
+class LoanPolicy:  # a domain service: its fields are ports
+    loans: LoanRepository
+    clock: Clock
+# file: app/domain/ports.py
+from typing import Protocol
+
+
+class LoanRepository(Protocol):
+    def count_open(self, member_id: str) -> int: ...
+
+
+class Clock(Protocol):
+    def today(self) -> object: ...
+# file: app/domain/exceptions.py
+class InvalidLoan(Exception):
+    pass
+""",
+        """\
+# file: app/domain/shared.py
+from shared_kernel.errors import BaseError  # an ancestry hexcheck cannot follow
+
+
+class ValueObject:  # a plain base: its subclasses inherit this __init__
+    def __init__(self, value: str) -> None:
+        self.value = value
+
+
+class BookTitle(ValueObject):
+    def validate(self) -> None: ...
+
+
+class TitleAlreadyTakenError(BaseError):  # an exception, by its name
+    def __init__(self, msg: str) -> None:
+        self.msg = msg
+
+
+class BookCreatedEvent:  # a message: nothing hands it state to validate
+    def __init__(self, book_id: str) -> None:
+        self.book_id = book_id
+# file: app/domain/usecases/renew_loan.py
+from app.domain.ports import LoanRepository
+
+
+class RenewLoan:  # holds a port and a setting: a service kept in the domain, not an entity
+    def __init__(self, loans: LoanRepository, max_days: int) -> None:
+        self.loans = loans
+        self.max_days = max_days
+# file: app/domain/ports.py
+from abc import ABC, abstractmethod
+
+
+class LoanRepository(ABC):
+    @abstractmethod
+    def get(self, loan_id: str) -> object: ...
+""",
     )
     invalid = (
         """\
@@ -480,6 +588,14 @@ class Subscriber:  # error: HEX201
     id: UUID
     email: Email
 """,
+        """\
+# file: app/domain/member.py
+class Member:  # error: HEX201
+    def __init__(self, member_id: str, email: str, tags: list[str]) -> None:
+        self.member_id = member_id
+        self.email = email
+        self.tags = list(tags)
+""",
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:
@@ -494,9 +610,19 @@ class Subscriber:  # error: HEX201
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         roles_ = roles(model)
         for entity in self._subjects(model):
+            ref = entity.ref
+            init = ref.cls.method("__init__")
+            if roles_.is_plain_entity(ref) and init is not None:
+                if _init_checks(model, init) or _settled_fields(roles_, ref):
+                    continue
+                message = (
+                    f"domain class '{ref.cls.qualname}' only assigns in __init__: nothing "
+                    f"checks its fields {quoted_list(list(entity.fields))} when it is built"
+                )
+                yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
+                continue
             if _hook(roles_, entity.ref) is not None or _settled_fields(roles_, entity.ref):
                 continue
-            ref = entity.ref
             message = (
                 f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "
                 f"its fields {quoted_list(list(entity.fields))} when it is built"

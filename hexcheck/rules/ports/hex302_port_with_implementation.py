@@ -14,9 +14,15 @@ from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
 _OVERLOADS = frozenset({"typing.overload", "typing_extensions.overload"})
 
 
+def _is_dunder(name: str) -> bool:
+    return name.startswith("__") and name.endswith("__")
+
+
 def _implemented(method: FunctionFact) -> bool:
-    """A method with a real body that is not declared abstract (overload stubs aside)."""
-    if is_abstract_method(method) or method.decorated_with(*_OVERLOADS):
+    """A method with a real body that is not declared abstract (overload stubs aside).
+    Dunders are not a port's methods: `__init__`, `__repr__` are how Python builds and
+    shows the object, not part of the contract."""
+    if is_abstract_method(method) or method.decorated_with(*_OVERLOADS) or _is_dunder(method.name):
         return False
     return method.body is BodyKind.CODE
 
@@ -109,6 +115,65 @@ class Notifier:
     def notify(self, member_id: str, text: str) -> None:
         print(member_id, text)
 """,
+        """\
+# file: app/domain/model.py
+from abc import ABC, abstractmethod
+from uuid import UUID
+
+
+class AggregateRoot(ABC):  # a base of the model, not a port
+    def __init__(self, id: UUID) -> None:
+        self.id = id
+        self._events: list[object] = []
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.id})"
+
+    def pull_events(self) -> list[object]:
+        events, self._events = self._events, []
+        return events
+
+
+class Specification(ABC):  # stateful domain classes derive from it: the model
+    @abstractmethod
+    def is_satisfied_by(self, candidate: object) -> bool: ...
+
+    def and_(self, other: "Specification") -> "Specification":
+        return other
+# file: app/domain/book.py
+from uuid import UUID
+
+from app.domain.model import AggregateRoot, Specification
+
+
+class Book(AggregateRoot):
+    def __init__(self, id: UUID, title: str) -> None:
+        super().__init__(id)
+        if not title:
+            raise ValueError("title")
+        self.title = title
+
+
+class Available(Specification):
+    def __init__(self, minimum: int) -> None:
+        self.minimum = minimum
+
+    def is_satisfied_by(self, candidate: object) -> bool:
+        return True
+# file: app/application/ports/clock.py
+from abc import ABC, abstractmethod
+
+
+class Clock(ABC):
+    def __init__(self, zone: str) -> None:  # dunders are not the contract
+        self.zone = zone
+
+    def __repr__(self) -> str:
+        return f"Clock({self.zone})"
+
+    @abstractmethod
+    def now(self) -> float: ...
+""",
     )
     invalid = (
         """\
@@ -143,6 +208,31 @@ class Clock(Protocol):
         import time
 
         return time.time()
+""",
+        """\
+# file: app/domain/book_repository.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from app.domain.model import AggregateRoot
+
+
+@dataclass
+class BookRepository(ABC):  # a dataclass port is still a port
+    collection_name: str
+
+    @abstractmethod
+    async def get(self, book_id: str) -> AggregateRoot: ...
+
+    async def exists(self, book_id: str) -> bool:  # error: HEX302
+        return await self.get(book_id) is not None
+# file: app/domain/model.py
+from abc import ABC
+
+
+class AggregateRoot(ABC):
+    def __init__(self, id: str) -> None:
+        self.id = id
 """,
     )
 

@@ -9,7 +9,8 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.symbols import class_sites
 from hexcheck.semantics.types import PROPERTIES
 
 # A use case's entry point: `execute`, or `__call__` for teams that make use cases callable.
@@ -28,6 +29,31 @@ def public_methods(r: Roles, ref: ClassRef) -> list[str]:
         for method in owner.cls.methods:
             if _public(method.name) and not method.decorated_with(*PROPERTIES) and method.name not in found:
                 found.append(method.name)
+    return found
+
+
+def _bases(r: Roles, ref: ClassRef) -> list[ClassRef]:
+    """The first-party ancestors, and the direct bases an unresolved import still names:
+    a class whose dotted name ends the base's (`src.shared.bus.CommandHandler` imported,
+    `shared.bus.CommandHandler` checked), or that the base's name ends."""
+    found = list(r.first_party_ancestors(ref))
+    for base in ref.cls.bases:
+        if not base.name or "?" in base.name or r.ref(base.name) is not None:
+            continue
+        found.extend(p for p in class_sites(r, base.name, by_suffix=True) if p is not ref)
+        by_name = r.model.index(_classes_by_name)
+        found.extend(
+            other
+            for other in by_name.get(base.name.rpartition(".")[2], ())
+            if other is not ref and base.name.endswith("." + other.dotted)
+        )
+    return found
+
+
+def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
+    found: dict[str, list[ClassRef]] = {}
+    for ref in roles(model).classes:
+        found.setdefault(ref.cls.name, []).append(ref)
     return found
 
 
@@ -52,7 +78,12 @@ class UseCasePublicSurface(Rule):
         "properties and `_private` helpers are fine, and so is `__call__` as the entry "
         "point. A single public method with another name (`handle`, `run`) is reported "
         "only where the project's other use cases expose `execute`: a team-wide "
-        "convention is a convention, a lone exception to one is a surprise."
+        "convention is a convention, a lone exception to one is a surprise. A project "
+        "whose use cases are called through `__call__` or `handle` (at least two "
+        "application classes with injected collaborators define it) has that entry point "
+        "instead. An application service (several public methods, collaborators injected "
+        "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
+        "only where the project's convention is one `execute`."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
@@ -166,6 +197,92 @@ class ListTodosHandler:
     async def handle(self, user_id: str) -> list:
         return await self._todos.for_user(user_id)
 """,
+        """\
+# file: app/application/catalog.py
+from app.application.ports import BookRepository
+
+
+class CatalogService:  # an application service: no `execute` convention to break
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def add_title(self, title: str) -> None:
+        await self._books.add(title)
+
+    async def retire_title(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/lending.py
+from app.application.ports import BookRepository
+
+
+class LendBook:  # the project's entry point is `__call__`
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def __call__(self, title: str) -> None:
+        await self._books.remove(title)
+
+
+class ReturnBook:
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def __call__(self, title: str) -> None:
+        await self._books.add(title)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class BookRepository(Protocol):
+    async def add(self, title: str) -> None: ...
+
+    async def remove(self, title: str) -> None: ...
+""",
+        """\
+# file: app/application/bus.py
+from abc import ABC, abstractmethod
+
+
+class CommandHandler(ABC):
+    @abstractmethod
+    def subscribed_to(self) -> str: ...
+
+    @abstractmethod
+    async def handle(self, command: object) -> None: ...
+# file: app/application/create_user.py
+from app.application.bus import CommandHandler
+from app.application.ports import UserRepository
+
+
+class CreateUserCommandHandler(CommandHandler):  # `subscribed_to` is the bus's contract
+    def __init__(self, users: UserRepository) -> None:
+        self._users = users
+
+    def subscribed_to(self) -> str:
+        return "create-user"
+
+    async def handle(self, command: object) -> None:
+        await self._users.add(command)
+
+
+class DeleteUserCommandHandler(CommandHandler):
+    def __init__(self, users: UserRepository) -> None:
+        self._users = users
+
+    def subscribed_to(self) -> str:
+        return "delete-user"
+
+    async def handle(self, command: object) -> None:
+        await self._users.remove(command)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class UserRepository(Protocol):
+    async def add(self, user: object) -> None: ...
+
+    async def remove(self, user: object) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -202,6 +319,39 @@ class CheckInUseCase:
 
     def execute(self, reservation_id: str) -> None: ...
 """,
+        """\
+# file: app/application/catalog.py
+from app.application.ports import BookRepository
+
+
+class CatalogService:  # error: HEX401
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def add_title(self, title: str) -> None:
+        await self._books.add(title)
+
+    async def retire_title(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/use_cases/lend_book.py
+from app.application.ports import BookRepository
+
+
+class LendBookUseCase:  # the project's convention is one `execute`
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def execute(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class BookRepository(Protocol):
+    async def add(self, title: str) -> None: ...
+
+    async def remove(self, title: str) -> None: ...
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -213,9 +363,24 @@ class CheckInUseCase:
         # a single public method is judged by its name only where others use `execute`.
         execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
         for ref in r.use_cases:
-            public = public_methods(r, ref)
-            extra = [name for name in public if name not in _ENTRY_POINTS]
-            entry = next((name for name in _ENTRY_POINTS if _has_entry_point(r, ref, name)), "")
+            # An application service (several public methods, injected collaborators) is a
+            # use case for HEX402/HEX403; it breaks a convention only where there is one.
+            if ref.dotted in r.application_services and not execute_is_convention:
+                continue
+            entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
+            # The abstract methods of a first-party handler contract, a base that declares
+            # the entry point too (`CommandHandler`: `handle` and a bus's `subscribed_to`),
+            # are how the class is registered, not extra operations.
+            contract = {
+                method.name
+                for ancestor in _bases(r, ref)
+                if any(ancestor.cls.method(name) is not None for name in entry_points)
+                for method in ancestor.cls.methods
+                if is_abstract_method(method)
+            }
+            public = [name for name in public_methods(r, ref) if name not in contract]
+            extra = [name for name in public if name not in entry_points]
+            entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
             name = ref.cls.name
             if entry and not extra:
                 continue

@@ -155,6 +155,28 @@ class RegisterMemberUseCase:
     async def execute(self, email: str) -> None:
         await self._members.get_by_email(email)
 """,
+        """\
+# file: app/application/catalog.py
+from app.application.ports import Clock
+
+
+class CatalogService:  # an application service: several public methods, collaborators injected
+    def __init__(self, books, clock: Clock) -> None:  # error: HEX403
+        self._books = books
+        self._clock = clock
+
+    async def add_title(self, title: str) -> None:
+        await self._books.add(title, self._clock.now())
+
+    async def retire_title(self, title: str) -> None:
+        await self._books.remove(title)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class Clock(Protocol):
+    def now(self) -> float: ...
+""",
     )
 
     def _params(self, model: ProjectModel) -> Iterator[tuple[ClassRef, ParamFact]]:

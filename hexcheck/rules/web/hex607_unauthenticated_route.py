@@ -2,25 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ExprKind
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.web._private import display_name
-from hexcheck.semantics.fastapi import keyword_arg, route_decorator, web_index
-from hexcheck.semantics.roles import RouteHandler, roles
-
-WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
-
-
-# Routes that are public by design: signing up, logging in, webhooks.
-_PUBLIC_ROUTE_WORDS = (
-    "login", "logout", "signin", "signup", "register", "registration", "token", "oauth",
-    "callback", "webhook", "forgotpassword",
-)  # fmt: skip
+from hexcheck.semantics.fastapi import is_write_route, public_by_name, web_index
+from hexcheck.semantics.roles import roles
 
 
 class UnauthenticatedRoute(Rule):
@@ -40,8 +29,16 @@ class UnauthenticatedRoute(Rule):
         "parameters (also through `Annotated` aliases and providers that depend on one), "
         "its decorator's `dependencies=`, its router's `dependencies=`, and the "
         "`include_router(..., dependencies=[...])` calls that mount the router, up to the "
-        "app. Routes that are public by design (login, sign-up, token, webhook, callback) "
-        "are not reported."
+        "app, a class-based view's attributes (`user = Depends(get_current_user)`), and "
+        "DI-framework markers (`Provide[Container.current_user]`). A dependency counts "
+        "when what it resolves reads a credential: a `fastapi.security` scheme, or a "
+        "function that decodes a token or session or refuses the caller with 401/403, "
+        "followed through helpers; a middleware counts only when it does so for every "
+        "request (its name, and `CORSMiddleware(allow_credentials=True)`, are not "
+        "evidence). Routes public by design are not reported: a login (an "
+        "`OAuth2PasswordRequestForm` parameter, or it issues a token) or a webhook that "
+        "checks a signature; routes that are public by their name alone (`/register`, "
+        "`/callback`) are not reported either, and the review counts them."
     )
     how_to_fix = (
         "Add the security dependency to the route, or once to its router.\n\n"
@@ -117,8 +114,15 @@ async def login(form: dict):  # public by design
 """,
         """\
 # file: app/web/security.py
-def get_current_user():
-    return None
+import jwt
+from fastapi import Header, HTTPException
+
+
+def get_current_user(authorization: str = Header()):
+    try:
+        return jwt.decode(authorization.removeprefix("Bearer "), "secret", algorithms=["HS256"])
+    except jwt.PyJWTError:
+        raise HTTPException(status_code=401)
 # file: app/web/loans.py
 from fastapi import APIRouter
 
@@ -185,6 +189,104 @@ app.add_middleware(AuthenticationMiddleware, backend=TokenBackend())
 async def end_session(session_id: str):  # every request passes the middleware
     return None
 """,
+        """\
+# file: app/web/security.py
+import jwt
+from fastapi import Header, HTTPException, status
+
+
+def decode_user(authorization: str) -> dict:
+    try:
+        return jwt.decode(authorization, "secret", algorithms=["HS256"])
+    except jwt.PyJWTError:
+        raise HTTPException(status.HTTP_401_UNAUTHORIZED)
+
+
+def current_member(authorization: str = Header()) -> dict:
+    return decode_user(authorization)  # the check is in a helper
+# file: app/containers.py
+from dependency_injector import containers, providers
+
+from app.web.security import current_member
+
+
+class Container(containers.DeclarativeContainer):
+    member = providers.Factory(current_member)
+# file: app/web/loans.py
+import hashlib
+import hmac
+
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends, Request
+from fastapi.security import OAuth2PasswordRequestForm
+from fastapi_utils.cbv import cbv
+
+from app.containers import Container
+from app.web.security import current_member
+
+router = APIRouter(prefix="/loans")
+
+
+@router.post("")
+@inject
+async def borrow(payload: dict, member: dict = Depends(Provide[Container.member])):
+    return payload  # secured through the DI container's provider
+
+
+@cbv(router)
+class LoanView:
+    member: dict = Depends(current_member)  # secures every route of the view
+
+    @router.delete("/{loan_id}")
+    async def cancel(self, loan_id: str):
+        return None
+
+
+def renew(loan_id: str):
+    return None
+
+
+router.add_api_route("/{loan_id}/renew", renew, methods=["POST"], dependencies=[Depends(current_member)])
+
+
+@router.post("/session")
+async def open_session(form: OAuth2PasswordRequestForm = Depends()):
+    return {}  # a login by structure
+
+
+@router.post("/payments/notify")
+async def payment_notification(request: Request):
+    body = await request.body()
+    expected = hmac.new(b"secret", body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers["X-Signature"]):
+        return None  # a webhook checks its signature
+    return None
+""",
+        """\
+# file: app/web/authentication.py
+from collections.abc import Callable
+
+
+def _current_user() -> dict: ...
+
+
+def _current_user_optional() -> dict | None: ...
+
+
+def get_current_user_authorizer(*, required: bool = True) -> Callable:
+    return _current_user if required else _current_user_optional  # nothing to follow
+# file: app/web/comments.py
+from fastapi import APIRouter, Depends
+
+from app.web.authentication import get_current_user_authorizer
+
+router = APIRouter()
+
+
+@router.post("/comments")
+async def add_comment(payload: dict, user: dict = Depends(get_current_user_authorizer())):
+    return payload
+""",
     )
     invalid = (
         """\
@@ -219,37 +321,63 @@ def create_app() -> FastAPI:
 
     return app
 """,
+        """\
+# file: app/web/middleware.py
+from starlette.middleware.base import BaseHTTPMiddleware
+
+
+class AuthMiddleware(BaseHTTPMiddleware):  # named for security, checks nothing
+    async def dispatch(self, request, call_next):
+        request.state.user = request.headers.get("X-User")
+        return await call_next(request)
+# file: app/web/security.py
+def get_current_user():  # reads no credential, refuses no one
+    return {"id": "anonymous"}
+# file: app/web/books.py
+from fastapi import APIRouter, Depends
+from fastapi_utils.cbv import cbv
+
+from app.web.security import get_current_user
+
+router = APIRouter(prefix="/books")
+
+
+def import_books(payload: dict):  # error: HEX607
+    return payload
+
+
+router.add_api_route("/import", import_books, methods=["POST"])
+
+
+@cbv(router)
+class ShelfView:
+    user: dict = Depends(get_current_user)
+
+    @router.post("/shelves")
+    async def create_shelf(self, payload: dict):  # error: HEX607
+        return payload
+# file: app/main.py
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from app.web.middleware import AuthMiddleware
+
+app = FastAPI()
+app.add_middleware(AuthMiddleware)
+app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+""",
     )
 
-    def _is_write(self, handler: RouteHandler) -> bool:
-        if handler.method in WRITE_METHODS:
-            return True
-        if handler.method != "api_route":
-            return False
-        decorator = route_decorator(handler)
-        methods = keyword_arg(decorator, "methods") if decorator is not None else None
-        if methods is None:
-            return False
-        return any(arg.name.lower() in WRITE_METHODS for arg in methods.args if arg.kind is ExprKind.LITERAL)
-
-    @staticmethod
-    def _public_by_design(handler: RouteHandler) -> bool:
-        decorator = route_decorator(handler)
-        texts = [handler.function.name]
-        if decorator is not None and decorator.args and decorator.args[0].kind is ExprKind.LITERAL:
-            texts.append(decorator.args[0].name)
-        squashed = " ".join(re.sub(r"[^a-z0-9]", "", text.lower()) for text in texts)
-        return any(word in squashed for word in _PUBLIC_ROUTE_WORDS)
-
     def examined(self, model: ProjectModel) -> int:
-        return sum(1 for handler in roles(model).route_handlers if self._is_write(handler))
+        return sum(1 for handler in roles(model).route_handlers if is_write_route(handler))
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
+        by_name = {id(handler) for handler in public_by_name(model)}
         for handler in roles(model).route_handlers:
-            if not self._is_write(handler) or self._public_by_design(handler):
+            if not is_write_route(handler) or id(handler) in by_name:
                 continue
-            if index.route_secured(handler):
+            if index.route_secured(handler) or index.public_by_structure(handler):
                 continue
             function = handler.function
             method = handler.method.upper() if handler.method != "api_route" else "write"
