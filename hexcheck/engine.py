@@ -155,10 +155,7 @@ def check(
         instance = rule()
         findings.extend(instance.check(model))
         examined[rule.code] = instance.examined(model)
-        # A rule that treats routes as public by their name says how many (HEX607).
-        public_by_name = getattr(instance, "public_by_name", None)
-        if callable(public_by_name):
-            public_routes += int(public_by_name(model))
+        public_routes += instance.public_by_name(model)
     if any(rule is ParseError for rule in rules):
         findings.extend(ParseError().unreadable(path, message) for path, message in unreadable)
     suppression = _Suppression(model, config)

@@ -456,8 +456,17 @@ def _decision(page: _Page, decision: Decision, severity: Severity) -> list[str]:
     heading = f"* {decision.label}" + (f"  ({places}{_GLUE}places)" if places > 1 else "")
     lines = _unglue(page.wrap(heading, "  ", "      "))
     shown = decision.findings if page.explain else decision.findings[:SHOWN]
-    for finding in shown:
-        lines.extend(_place_lines(page, finding, severity))
+    if page.explain:
+        for finding in shown:
+            lines.extend(_place_lines(page, finding, severity))
+    else:
+        # One decision, one message: the places after the first differ only in where they
+        # are, so they are listed by location (`--explain` prints each in full).
+        first, *others = shown
+        lines.extend(_place_lines(page, first, severity))
+        if others:
+            also = "also " + ", ".join(page.whole(place(f.location)) for f in others)
+            lines.extend(_unglue(page.wrap(also, "    ", "      ")))
     if len(shown) < places:
         lines.append(f"    and {places - len(shown)} more")
     return lines

@@ -57,6 +57,11 @@ class Rule:
         """How many subjects (entities, ports, import edges...) the rule looked at."""
         return 0
 
+    def public_by_name(self, model: ProjectModel) -> int:
+        """How many of its subjects the rule let pass on their name alone (a `/register`
+        route): not judged, so the review's coverage says so."""
+        return 0
+
     def finding(
         self,
         facts: ModuleFacts,

@@ -90,6 +90,10 @@ BRIEFS: dict[str, tuple[str, str]] = {
         "A blocking call in `async def` stalls every request the process serves.",
         "Use the async counterpart, or `await asyncio.to_thread(...)`.",
     ),
+    "HEX506": (
+        "Motor is deprecated since 14 May 2025 and reaches end of life on 14 May 2026.",
+        "Move to PyMongo's `AsyncMongoClient`; await `aggregate()` and `watch()`.",
+    ),
     "HEX601": (
         "Logic in a route handler is business logic no use case or test can reach.",
         "Move the logic into a use case; keep the handler to map, execute, map.",

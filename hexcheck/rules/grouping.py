@@ -13,7 +13,9 @@ the code around it moves. The key per rule:
 - class rules (HEX2xx, HEX3xx, HEX4xx, HEX5xx, HEX604, HEX605): the class (a module-level
   function where the finding is in one);
 - handler rules (HEX601-HEX603, HEX609): the handler; HEX608: the provider;
-- HEX506, HEX606: the module;
+- HEX506: the deprecated driver (`motor`): moving to PyMongo's async API is one change
+  for the whole project, however many modules import Motor;
+- HEX606: the module;
 - HEX607: the router when none of its write routes is secured (one `dependencies=` on
   the router fixes them all), else the handler;
 - HEX900, HEX901: the file.
@@ -35,7 +37,8 @@ _ARROW = " -> "
 _WRITE_METHODS = frozenset({"post", "put", "patch", "delete", "api_route"})
 _IMPORT_RULES = frozenset({"HEX101", "HEX103"})
 _HANDLER_RULES = frozenset({"HEX601", "HEX602", "HEX603", "HEX608", "HEX609"})
-_MODULE_RULES = frozenset({"HEX506", "HEX606"})
+_MODULE_RULES = frozenset({"HEX606"})
+_DRIVER_RULES = frozenset({"HEX506"})  # symbol `module:driver`
 _FILE_RULES = frozenset({"HEX900", "HEX901"})
 _WHOLE_SYMBOL_RULES = frozenset({"HEX104", "HEX105"})
 
@@ -66,6 +69,8 @@ class _Keys:
             return symbol
         if code in _FILE_RULES:
             return finding.location.path
+        if code in _DRIVER_RULES:
+            return symbol.rpartition(":")[2]
         named = _named(symbol)
         if code in _MODULE_RULES:
             return self._module_of(named)

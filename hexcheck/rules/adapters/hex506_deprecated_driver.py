@@ -13,10 +13,8 @@ from hexcheck.semantics.libraries import top_package
 
 # MongoDB's notice, as static text: the rule reads no clock, so the same code gives the
 # same finding on any day.
-NOTICE = (
-    "Motor is deprecated since 14 May 2025 in favour of PyMongo's async API "
-    "(AsyncMongoClient); end of life 14 May 2026, critical fixes only until 14 May 2027"
-)
+# The rule's texts carry MongoDB's whole notice; each finding, its gist.
+NOTICE = "deprecated since 14 May 2025 (end of life 14 May 2026) in favour of PyMongo's AsyncMongoClient"
 
 
 def _motor_import(imports: tuple[ImportFact, ...]) -> ImportFact | None:
@@ -129,5 +127,5 @@ def make_client(url: str):
             found = _motor_import(facts.imports)
             if found is None:
                 continue
-            message = f"module '{module}' imports Motor ('{found.target}'): {NOTICE}"
+            message = f"module '{module}' imports Motor ('{found.target}'), {NOTICE}"
             yield self.finding(facts, found.span, message, f"{module}:motor", model)

@@ -371,6 +371,9 @@ app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
     def examined(self, model: ProjectModel) -> int:
         return sum(1 for handler in roles(model).route_handlers if is_write_route(handler))
 
+    def public_by_name(self, model: ProjectModel) -> int:
+        return len(public_by_name(model))
+
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
         by_name = {id(handler) for handler in public_by_name(model)}
