@@ -109,12 +109,15 @@ def check(
     provide: FactsProvider,
     unreadable: Iterable[tuple[str, str]] = (),
     baseline: Baseline | None = None,
+    requested: frozenset[str] | None = None,
 ) -> Report:
     """Check `files`; `unreadable` lists paths discovery could not turn into files.
 
-    With a `baseline`, the findings it holds are not reported; only its entries for the
-    rules that ran are considered (the caller leaves out those of paths it did not ask
-    to check).
+    `requested` holds the paths whose findings are reported (None: every file's): the
+    whole project is read for the facts that span files, as mypy and pyright do, and only
+    what is located in the paths asked for is reported. With a `baseline`, the findings
+    it holds are not reported; only its entries for the rules that ran are considered
+    (the caller leaves out those of paths it did not ask to check).
     """
     rules = active_rules(config)
     model = build_model(files, config, provide)
@@ -126,6 +129,8 @@ def check(
         examined[rule.code] = instance.examined(model)
     if any(rule is ParseError for rule in rules):
         findings.extend(ParseError().unreadable(path, message) for path, message in unreadable)
+    if requested is not None:
+        findings = [f for f in findings if f.location.path in requested]
     suppression = _Suppression(model, config)
     kept = [f for f in findings if not suppression.silences(f)]
     reported = len(findings)
@@ -137,6 +142,8 @@ def check(
             suppression.used,
         )
         examined[UnusedSuppression.code] = judged
+        if requested is not None:
+            unused = [f for f in unused if f.location.path in requested]
         reported += len(unused)
         kept.extend(f for f in unused if not suppression.silences(f))
     kept.sort(key=lambda f: f.sort_key)

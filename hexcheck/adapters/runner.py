@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -42,13 +42,15 @@ def run_check(
     use_cache: bool = True,
     progress: Progress | None = None,
     baseline: Baseline | None = None,
+    notes: Callable[[str], None] | None = None,
 ) -> Report:
     """Check `paths`; when nothing changed since a cached run, return its report.
 
-    `baseline` should hold only the entries of `paths` (`Baseline.within`).
+    `baseline` should hold only the entries of `paths` (`Baseline.within`). `notes`
+    receives what discovery has to say about the import roots (None: not said).
     """
     with rare_collections():
-        return _run_check(paths, config, jobs, use_cache, progress, baseline)
+        return _run_check(paths, config, jobs, use_cache, progress, baseline, notes)
 
 
 def _run_check(
@@ -58,18 +60,23 @@ def _run_check(
     use_cache: bool,
     progress: Progress | None,
     baseline: Baseline | None,
+    notes: Callable[[str], None] | None,
 ) -> Report:
     found = discover(list(paths), config)
+    if notes is not None:
+        for note in found.notes:
+            notes(note)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)
-    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}"
+    requested = sorted(found.requested) if found.requested is not None else None
+    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}\0{requested!r}"
     try:
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
                 return cached
-        report = check(found.files, config, extraction, found.problems, baseline)
+        report = check(found.files, config, extraction, found.problems, baseline, found.requested)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)
