@@ -12,7 +12,7 @@ from __future__ import annotations
 import fnmatch
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hexcheck.analysis.model import LayerGraph, ProjectModel
 from hexcheck.core.baseline import Baseline, BaselineEntry, apply_baseline
@@ -129,8 +129,6 @@ def check(
         examined[rule.code] = instance.examined(model)
     if any(rule is ParseError for rule in rules):
         findings.extend(ParseError().unreadable(path, message) for path, message in unreadable)
-    if requested is not None:
-        findings = [f for f in findings if f.location.path in requested]
     suppression = _Suppression(model, config)
     kept = [f for f in findings if not suppression.silences(f)]
     reported = len(findings)
@@ -142,8 +140,6 @@ def check(
             suppression.used,
         )
         examined[UnusedSuppression.code] = judged
-        if requested is not None:
-            unused = [f for f in unused if f.location.path in requested]
         reported += len(unused)
         kept.extend(f for f in unused if not suppression.silences(f))
     kept.sort(key=lambda f: f.sort_key)
@@ -156,7 +152,7 @@ def check(
         result = apply_baseline(baseline.of_codes({rule.code for rule in rules}), unique, modules)
         unique = result.new
         summary = BaselineSummary(result.known, result.fixed)
-    return Report(
+    report = Report(
         unique,
         coverage(model),
         rules,
@@ -165,6 +161,22 @@ def check(
         model.layer_graph(),
         summary,
     )
+    return report if requested is None else restrict(report, requested)
+
+
+def restrict(report: Report, requested: frozenset[str]) -> Report:
+    """`report` with only the findings located in the `requested` paths.
+
+    What the run looked at (coverage, tallies, the layer graph) stays the whole
+    project's: it was all read, and a partial run's summary should say so.
+    """
+    summary = report.baseline
+    if summary is not None:
+        summary = replace(
+            summary, known_findings=tuple(f for f in summary.known_findings if f.location.path in requested)
+        )
+    kept = tuple(f for f in report.findings if f.location.path in requested)
+    return replace(report, findings=kept, baseline=summary)
 
 
 def _tallies(

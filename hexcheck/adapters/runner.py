@@ -17,7 +17,7 @@ from hexcheck.adapters.filesystem import discover
 from hexcheck.adapters.pool import Progress, rare_collections
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
-from hexcheck.engine import Report, check
+from hexcheck.engine import Report, check, restrict
 
 
 @lru_cache(maxsize=1)
@@ -68,22 +68,28 @@ def _run_check(
             notes(note)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)
-    requested = sorted(found.requested) if found.requested is not None else None
-    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}\0{requested!r}"
+    # The whole project's report is cached, and a partial run (one folder, one file, a
+    # pre-commit hook) reports its part of it: `check app/domain` after `check .` with
+    # nothing changed reads no file and runs no rule.
+    extra = f"{code_fingerprint()}\0{sorted(found.problems)!r}\0{baseline!r}"
     try:
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
-                return cached
-        report = check(found.files, config, extraction, found.problems, baseline, found.requested)
+                return _requested(cached, found.requested)
+        report = check(found.files, config, extraction, found.problems, baseline)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)
-        return report
+        return _requested(report, found.requested)
     finally:
         if cache is not None:
             cache.close()
+
+
+def _requested(report: Report, requested: frozenset[str] | None) -> Report:
+    return report if requested is None else restrict(report, requested)
 
 
 class ProgressBar:
