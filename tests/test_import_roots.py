@@ -234,10 +234,23 @@ def test_the_import_scan_reads_import_lines_without_parsing() -> None:
 
 def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:
     files = [("backend", "app", "__init__.py"), ("backend", "app", "core.py"), ("scripts", "seed.py")]
-    choice = choose_roots(files, {"app.core": 3, "backend.app.core": 1, "requests": 2})
+    choice = choose_roots(files, {"app.core": 3, "app.gone": 1, "backend.app.core": 1, "requests": 2})
     assert choice.folders == (("backend",),)
     assert [(root.folder, root.resolved) for root in choice.roots] == [(("backend",), 3)]
-    assert choice.unresolved == (("backend.app.core", 1),)
+    assert choice.unresolved == (("app.gone", 1),)
+
+
+def test_a_folder_named_like_a_third_party_package_is_no_import_root() -> None:
+    files = [
+        ("shop", "__init__.py"),
+        ("shop", "orders.py"),
+        ("shop", "repository", "django", "__init__.py"),
+        ("shop", "repository", "django", "orders.py"),
+    ]
+    imports = {"shop.orders": 2, "django": 1, "django.db.models": 3, "django.http": 2}
+    choice = choose_roots(files, imports)
+    assert choice.folders == ((),)
+    assert choice.unresolved == ()
 
 
 # ---------------------------------------------------------------------- bad input

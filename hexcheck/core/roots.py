@@ -19,10 +19,13 @@ from __future__ import annotations
 
 import keyword
 import re
+import sys
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 Folder = tuple[str, ...]
+
+_STDLIB = frozenset(sys.stdlib_module_names)
 
 # `import a.b, c as d` and `from a.b import ...` at the start of a line (indented too:
 # function-level and `if TYPE_CHECKING:` imports count). Relative imports are left out:
@@ -107,10 +110,14 @@ def choose_roots(
     for path in paths:
         if is_identifier(path[-1]):
             holders.setdefault(path[-1], set()).add(path[:-1])
+    # A folder named like a standard-library module (`email/`, `uuid/` beside value
+    # objects) is not where `import email` comes from.
     in_tree = {
         name: count
         for name, count in imports.items()
-        if name.partition(".")[0] in holders and all(is_identifier(p) for p in name.split("."))
+        if name.partition(".")[0] in holders
+        and name.partition(".")[0] not in _STDLIB
+        and all(is_identifier(p) for p in name.split("."))
     }
     candidates: set[Folder] = {folder for name in in_tree for folder in holders[name.partition(".")[0]]}
     candidates.update(folder for folder in declared if folder in paths or folder == ())
@@ -123,6 +130,21 @@ def choose_roots(
             target = (*folder, *name.split("."))
             if target in paths:
                 found[name] = target
+        # A folder named like a third-party package (`repository/django/`) resolves `import
+        # django` but hardly any `django.db.models`: when fewer than half the imports of a
+        # top name resolve below a folder, that name is not the folder's package.
+        wanted: dict[str, int] = {}
+        got: dict[str, int] = {}
+        for name, count in in_tree.items():
+            top = name.partition(".")[0]
+            wanted[top] = wanted.get(top, 0) + count
+            if name in found:
+                got[top] = got.get(top, 0) + count
+        found = {
+            name: target
+            for name, target in found.items()
+            if 2 * got[name.partition(".")[0]] >= wanted[name.partition(".")[0]]
+        }
         if found:
             resolves[folder] = found
 
@@ -172,7 +194,17 @@ def choose_roots(
         for folder in chosen
         if name in resolves[folder] and _deepest(chosen, resolves[folder][name]) == folder
     }
-    unresolved = tuple(sorted((name, count) for name, count in in_tree.items() if name not in resolved_names))
+    # Only names of the project's own top-level packages (below a chosen root, or the
+    # project root when none is) count as unresolved: the others are third-party packages
+    # that a folder deeper in the tree happens to be named like.
+    own = {top for top, folders in holders.items() if any(folder in folders for folder in chosen or [()])}
+    unresolved = tuple(
+        sorted(
+            (name, count)
+            for name, count in in_tree.items()
+            if name not in resolved_names and name.partition(".")[0] in own
+        )
+    )
     return RootChoice(tuple(Root(folder, counts[folder]) for folder in chosen), unresolved, tuple(ties))
 
 
