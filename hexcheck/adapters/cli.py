@@ -619,7 +619,11 @@ def _import_roots_text(found: Discovery, directory: str) -> str:
     if not found.roots:
         return ""
     shown = [
-        (os.path.relpath(root.path, directory).replace(os.sep, "/"), root.resolved) for root in found.roots
+        (
+            os.path.relpath(os.path.join(found.project_root, *root.folder), directory).replace(os.sep, "/"),
+            root.resolved,
+        )
+        for root in found.roots
     ]
     width = max(len(name) for name, _ in shown)
     lines = ["Import roots, chosen by the imports they resolve:"]

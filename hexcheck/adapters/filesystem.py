@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import keyword
 import os
 import re
 import stat
@@ -24,21 +23,20 @@ from hexcheck.adapters.gitignore import IgnoreFile
 from hexcheck.adapters.packaging import METADATA_NAMES, read_distribution
 from hexcheck.core.config import Config
 from hexcheck.core.errors import UsageError
-from hexcheck.core.roots import Folder, RootChoice, choose_roots, imported_names
+from hexcheck.core.roots import (
+    Folder,
+    Root,
+    RootChoice,
+    choose_roots,
+    imported_names,
+    is_identifier,
+)
 from hexcheck.core.sources import SourceFile
 
 # How many unresolved in-tree imports a note names before it only counts them.
 _NAMED_UNRESOLVED = 5
 _VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
 _STDLIB = frozenset(sys.stdlib_module_names)
-
-
-@dataclass(frozen=True, slots=True)
-class ImportRoot:
-    """A chosen import root (absolute) and the number of imports that resolve below it."""
-
-    path: str
-    resolved: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,13 +47,14 @@ class Discovery:
     so that cross-file facts are complete. `requested` holds the display paths of the
     files below the paths asked for (None: all of them), the only ones whose findings a
     run reports. `problems` are `(display_path, message)` pairs, sorted. `roots` are the
-    import roots chosen from the evidence; `notes` say what a user should know about
-    them (ties, imports that resolve nowhere, metadata that could not be read).
+    import roots chosen from the evidence, relative to `project_root`; `notes` say what a
+    user should know about them (ties, imports that resolve nowhere, metadata that could
+    not be read).
     """
 
     files: tuple[SourceFile, ...]
     problems: tuple[tuple[str, str], ...]
-    roots: tuple[ImportRoot, ...] = ()
+    roots: tuple[Root, ...] = ()
     notes: tuple[str, ...] = ()
     requested: frozenset[str] | None = None
     project_root: str = ""
@@ -171,10 +170,6 @@ def _below(path: str, parent: str) -> str | None:
     return None
 
 
-def _is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
 def _package_root(directory: str) -> str:
     """The first directory, climbing from `directory`, that is not a regular package.
 
@@ -199,7 +194,7 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     is_package = parts[-1] == "__init__"
     if is_package:
         parts.pop()
-    if not parts or not all(_is_identifier(part) for part in parts):
+    if not parts or not all(is_identifier(part) for part in parts):
         return None
     return ".".join(parts), is_package
 
@@ -303,13 +298,11 @@ class _Walker:
             fallback_roots.update(distribution.package_roots)
             declared.extend(distribution.package_roots)
         chosen: list[str] = []
-        import_roots: tuple[ImportRoot, ...] = ()
+        import_roots: tuple[Root, ...] = ()
         if not self._source_roots:
             choice = self._choose(root, found, declared)
             chosen = [os.path.join(root, *folder) for folder in choice.folders]
-            import_roots = tuple(
-                ImportRoot(os.path.join(root, *each.folder), each.resolved) for each in choice.roots
-            )
+            import_roots = choice.roots
             self._explain(choice, root)
         by_depth = sorted(chosen, key=lambda r: (-len(r), r))
         fallbacks = sorted(fallback_roots, key=lambda r: (-len(r), r))
