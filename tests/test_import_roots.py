@@ -240,6 +240,20 @@ def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:
     assert choice.unresolved == (("app.gone", 1),)
 
 
+def test_a_folder_inside_a_regular_package_is_no_import_root() -> None:
+    # `tools/semantics/fastapi.py` below `tools/__init__.py` is not what `import fastapi` means.
+    files = [
+        ("tools", "__init__.py"),
+        ("tools", "semantics", "__init__.py"),
+        ("tools", "semantics", "fastapi.py"),
+        ("tools", "semantics", "types.py"),
+        ("shop", "__init__.py"),
+        ("shop", "web.py"),
+    ]
+    choice = choose_roots(files, {"fastapi": 3, "shop.web": 1, "tools.semantics.types": 1})
+    assert choice.folders == ((),)
+
+
 def test_a_folder_named_like_a_third_party_package_is_no_import_root() -> None:
     files = [
         ("shop", "__init__.py"),

@@ -97,7 +97,7 @@ def module_paths(files: Iterable[Folder]) -> frozenset[Folder]:
 
 
 def choose_roots(
-    files: Iterable[Folder], imports: Mapping[str, int], declared: Iterable[Folder] = ()
+    files: Sequence[Folder], imports: Mapping[str, int], declared: Iterable[Folder] = ()
 ) -> RootChoice:
     """The import roots that resolve the most of `imports` (dotted name -> how often).
 
@@ -119,7 +119,16 @@ def choose_roots(
         and name.partition(".")[0] not in _STDLIB
         and all(is_identifier(p) for p in name.split("."))
     }
-    candidates: set[Folder] = {folder for name in in_tree for folder in holders[name.partition(".")[0]]}
+    # A folder inside a regular package (`hexcheck/semantics/` below `hexcheck/__init__.py`)
+    # is that package's subpackage: Python never imports from it as a root, so a
+    # `semantics/fastapi.py` there is not what `import fastapi` means.
+    packages = {parts[:-1] for parts in files if parts and parts[-1] == "__init__.py"}
+    candidates: set[Folder] = {
+        folder
+        for name in in_tree
+        for folder in holders[name.partition(".")[0]]
+        if not folder or folder[:-1] not in packages
+    }
     candidates.update(folder for folder in declared if folder in paths or folder == ())
     # For each candidate, the imports it resolves and the path each one resolves to: the
     # module an `import a.b` or a `from a.b import c` names must exist (`c` may be a name).
