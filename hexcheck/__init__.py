@@ -28,4 +28,11 @@ def check(paths: Sequence[str], config: Config | None = None) -> Report:
     if config is None:
         config = load_config(find_config(paths[0] if paths else "."))
     found = discover(list(paths) or ["."], config)
-    return engine.check(found.files, config, sequential(config), found.problems, left_out=found.left_out)
+    return engine.check(
+        found.files,
+        config,
+        sequential(config),
+        found.problems,
+        left_out=found.left_out,
+        requested=found.requested,
+    )

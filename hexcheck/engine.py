@@ -138,13 +138,16 @@ def check(
     unreadable: Iterable[tuple[str, str]] = (),
     baseline: Baseline | None = None,
     left_out: tuple[int, int] = (0, 0),
+    requested: frozenset[str] | None = None,
 ) -> Report:
     """Check `files`; `unreadable` lists paths discovery could not turn into files,
     `left_out` how many paths it excluded by configuration and by git's ignore files.
 
-    With a `baseline`, the findings it holds are not reported; only its entries for the
-    rules that ran are considered (the caller leaves out those of paths it did not ask
-    to check).
+    `requested` holds the paths whose findings are reported (None: every file's): the
+    whole project is read for the facts that span files, as mypy and pyright do, and only
+    what is located in the paths asked for is reported. With a `baseline`, the findings
+    it holds are not reported; only its entries for the rules that ran are considered
+    (the caller leaves out those of paths it did not ask to check).
     """
     rules = active_rules(config)
     model = build_model(files, config, provide)
@@ -186,7 +189,7 @@ def check(
         unique = result.new
         summary = BaselineSummary(result.known, result.fixed)
     unexamined = tuple(rule.code for rule in rules if rule.subject and not examined.get(rule.code))
-    return Report(
+    report = Report(
         unique,
         replace(
             coverage(model),
@@ -203,6 +206,22 @@ def check(
         summary,
         rules,
     )
+    return report if requested is None else restrict(report, requested)
+
+
+def restrict(report: Report, requested: frozenset[str]) -> Report:
+    """`report` with only the findings located in the `requested` paths.
+
+    What the run looked at (coverage, tallies, the layer graph) stays the whole
+    project's: it was all read, and a partial run's summary should say so.
+    """
+    summary = report.baseline
+    if summary is not None:
+        summary = replace(
+            summary, known_findings=tuple(f for f in summary.known_findings if f.location.path in requested)
+        )
+    kept = tuple(f for f in report.findings if f.location.path in requested)
+    return replace(report, findings=kept, baseline=summary)
 
 
 def _tallies(

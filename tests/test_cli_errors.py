@@ -109,7 +109,7 @@ def test_ctrl_c_exits_130_with_one_line_and_no_worker_left(sample: Path) -> None
     stdout, stderr = process.communicate(timeout=300)
     assert process.returncode == 130
     # The configuration line every run starts with, then one line: no worker's traceback.
-    assert stderr.splitlines() == ["hexcheck: no config: defaults", "hexcheck: interrupted"]
+    assert stderr.splitlines() == ["hexcheck: config: hexcheck.toml", "hexcheck: interrupted"]
     assert stdout == ""
     assert not _group_alive(process.pid), "a parsing worker outlived the interrupted run"
 
@@ -139,7 +139,7 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None
     process.stdout.close()
     stderr = process.stderr.read()
     assert process.wait(timeout=300) == 141
-    assert stderr.splitlines() == ["hexcheck: no config: defaults"]  # and nothing about the pipe
+    assert stderr.splitlines() == ["hexcheck: config: hexcheck.toml"]  # and nothing about the pipe
 
 
 def test_subprocess_runs_of_the_console_script_record_coverage(sample: Path, tmp_path: Path) -> None:

@@ -98,14 +98,22 @@ def test_several_top_level_packages(tmp_path: Path) -> None:
     ]
 
 
-def test_a_single_file_inside_a_package(tmp_path: Path) -> None:
+def test_a_single_file_inside_a_package_loads_the_whole_project(tmp_path: Path) -> None:
     make(tmp_path, "app/__init__.py", "app/domain/__init__.py", "app/domain/book.py")
-    assert modules(run(tmp_path, "app/domain/book.py")) == {"app/domain/book.py": "app.domain.book"}
+    found = run(tmp_path, "app/domain/book.py")
+    assert modules(found) == {
+        "app/__init__.py": "app",
+        "app/domain/__init__.py": "app.domain",
+        "app/domain/book.py": "app.domain.book",
+    }
+    assert found.requested == {"app/domain/book.py"}
 
 
-def test_a_single_loose_file(tmp_path: Path) -> None:
+def test_a_single_loose_file_is_named_from_the_project_root(tmp_path: Path) -> None:
     make(tmp_path, "scripts/seed.py")
-    assert modules(run(tmp_path, "scripts/seed.py")) == {"scripts/seed.py": "seed"}
+    found = run(tmp_path, "scripts/seed.py")
+    assert modules(found) == {"scripts/seed.py": "scripts.seed"}
+    assert found.requested == {"scripts/seed.py"}
 
 
 def test_a_subdirectory_of_a_package_keeps_full_names(tmp_path: Path) -> None:
@@ -116,10 +124,14 @@ def test_a_subdirectory_of_a_package_keeps_full_names(tmp_path: Path) -> None:
         "app/domain/book.py",
         "app/web/__init__.py",
     )
-    assert modules(run(tmp_path, "app/domain")) == {
+    found = run(tmp_path, "app/domain")
+    assert modules(found) == {
+        "app/__init__.py": "app",
         "app/domain/__init__.py": "app.domain",
         "app/domain/book.py": "app.domain.book",
+        "app/web/__init__.py": "app.web",
     }
+    assert found.requested == {"app/domain/__init__.py", "app/domain/book.py"}
 
 
 def test_a_subdirectory_of_a_src_layout(tmp_path: Path) -> None:

@@ -25,7 +25,7 @@ import typer
 from hexcheck.adapters.baseline_file import DEFAULT_NAME as DEFAULT_BASELINE
 from hexcheck.adapters.baseline_file import display_paths, read_baseline, write_baseline
 from hexcheck.adapters.extraction import sequential
-from hexcheck.adapters.filesystem import discover, source_root
+from hexcheck.adapters.filesystem import Discovery, discover, source_root
 from hexcheck.adapters.pool import collect_rarely, default_jobs
 from hexcheck.adapters.pyproject import InitPlan, find_config, load_config
 from hexcheck.adapters.runner import ProgressBar, run_check
@@ -99,6 +99,10 @@ def _config(
     if config_file is not None and not config_file.is_file():
         raise UsageError(f"config file not found: {config_file}")
     return load_config(path, overrides or None), path
+
+
+def _discovery_note(note: str) -> None:
+    sys.stderr.write(f"hexcheck: {note}\n")
 
 
 def _shown(path: str) -> str:
@@ -283,7 +287,8 @@ def check_command(
         if not quiet:
             _config_note(config_path)
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
-        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, baseline)
+        notes = None if quiet else _discovery_note
+        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, baseline, notes)
         _write(_render(name, report, colored, terminal, explain, quiet), output)
         if statistics:
             _statistics(report, to_stderr=output is None and name in _machine_formats())
@@ -474,7 +479,8 @@ def baseline_command(
         if not quiet:
             _config_note(config_path)
         bar = ProgressBar() if ProgressBar.wanted(quiet) else None
-        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar)
+        notes = None if quiet else _discovery_note
+        report = run_check(targets, config, jobs or default_jobs(), not no_cache, bar, notes=notes)
         baseline = Baseline.of(report.findings)
         write_baseline(str(output), baseline)
         if not quiet:
@@ -518,13 +524,15 @@ def init_command(
             raise UsageError(f"not a directory: {path}")
         directory = os.path.abspath(path)
         config, config_path = _config([directory], None, {})
-        files = discover([directory], config).files
+        found = discover([directory], config)
+        files = found.files
         proposal = propose(file.module for file in files)
         roots = sorted({source_root(file) for file in files})
         shown_roots = [os.path.relpath(root, directory).replace(os.sep, "/") for root in roots]
         source_roots = [] if shown_roots in ([], ["."]) else shown_roots
         packages = {file.module for file in files if file.is_package}
         typer.echo(_init_text(path, proposal, packages, shown_roots, config_path), nl=False)
+        typer.echo(_import_roots_text(found, directory), nl=False)
         if not proposal.modules:
             return EXIT_OK
         typer.echo(_today_text(config, config_path, proposal), nl=False)
@@ -625,6 +633,24 @@ def _kept_text(plan: InitPlan, shown_target: str) -> str:
     return "\n" + "\n".join([header, *lines]) + "\n"
 
 
+def _import_roots_text(found: Discovery, directory: str) -> str:
+    """The import roots chosen from the evidence, each with the imports it resolves."""
+    if not found.roots:
+        return ""
+    shown = [
+        (
+            os.path.relpath(os.path.join(found.project_root, *root.folder), directory).replace(os.sep, "/"),
+            root.resolved,
+        )
+        for root in found.roots
+    ]
+    width = max(len(name) for name, _ in shown)
+    lines = ["Import roots, chosen by the imports they resolve:"]
+    lines += [f"  {name:<{width}}  {_plural(count, 'import')}" for name, count in shown]
+    lines += [f"  note: {note}" for note in found.notes]
+    return "\n" + "\n".join(lines) + "\n"
+
+
 def _init_text(
     path: Path, proposal: LayerProposal, packages: set[str], roots: Sequence[str], config_path: str | None
 ) -> str:
@@ -709,6 +735,8 @@ def graph_command(
             raise UsageError(f"unknown graph format {output_format!r}; choose one of {', '.join(renderers)}")
         _config_note(config_path)
         found = discover(targets, config)
+        for note in found.notes:
+            _discovery_note(note)
         facts = sequential(config)(found.files)  # parsed once, for the model and the findings
         model = build_model(found.files, config, lambda files: facts)
         report = check(found.files, config, lambda files: facts, found.problems, left_out=found.left_out)

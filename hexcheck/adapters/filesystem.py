@@ -11,55 +11,130 @@ from __future__ import annotations
 
 import errno
 import fnmatch
-import keyword
 import os
 import re
 import stat
+import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from hexcheck.adapters import gitignore
 from hexcheck.adapters.gitignore import IgnoreFile
+from hexcheck.adapters.packaging import METADATA_NAMES, read_distribution
 from hexcheck.core.config import Config
 from hexcheck.core.errors import UsageError
+from hexcheck.core.roots import (
+    Folder,
+    Root,
+    RootChoice,
+    choose_roots,
+    imported_names,
+    is_identifier,
+)
 from hexcheck.core.sources import SourceFile
+
+# How many unresolved in-tree imports a note names before it only counts them.
+_NAMED_UNRESOLVED = 5
+_VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
+_STDLIB = frozenset(sys.stdlib_module_names)
 
 
 @dataclass(frozen=True, slots=True)
 class Discovery:
     """The files to check and the problems met while finding them.
 
-    `files` is sorted by display path and holds each real file once. `problems` are
-    `(display_path, message)` pairs, sorted. `left_out` counts the Python files and
-    visible directories the walk pruned: by `exclude`/`extend-exclude`, and as ignored
-    by git.
+    `files` is sorted by display path and holds each real file once: the whole project's,
+    so that cross-file facts are complete. `requested` holds the display paths of the
+    files below the paths asked for (None: all of them), the only ones whose findings a
+    run reports. `problems` are `(display_path, message)` pairs, sorted. `roots` are the
+    import roots chosen from the evidence, relative to `project_root`; `notes` say what a
+    user should know about them (ties, imports that resolve nowhere, metadata that could
+    not be read). `left_out` counts the Python files and visible directories the
+    walk pruned: by `exclude`/`extend-exclude`, and as ignored by git.
     """
 
     files: tuple[SourceFile, ...]
     problems: tuple[tuple[str, str], ...]
     left_out: tuple[int, int] = (0, 0)
+    roots: tuple[Root, ...] = ()
+    notes: tuple[str, ...] = ()
+    requested: frozenset[str] | None = None
+    project_root: str = ""
 
 
 def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Discovery:
-    """Find the `.py` files under `paths` and name their modules.
+    """Find the `.py` files of the project holding `paths` and name their modules.
 
-    A path may be a directory (walked in sorted order, `config.exclude` and
-    `config.extend_exclude` pruning what the walk finds, and inside a git work tree
-    what git ignores, unless `config.respect_gitignore` is off) or a single file (never
-    excluded: asking for it by name is asking for it). A path that does not exist
-    raises `UsageError`.
+    The project root is the nearest directory above the first path holding a hexcheck
+    configuration, else the version-control root, else the topmost directory with
+    packaging metadata (`project_root`); the whole project is walked, so that the
+    facts that span files are complete, and the files below `paths` are `requested`.
+    A directory is walked in sorted order, `config.exclude` and `config.extend_exclude`
+    pruning what the walk finds, and inside a git work tree what git ignores, unless
+    `config.respect_gitignore` is off. A path named explicitly is checked even when
+    `exclude` would skip it, as ruff does. A path that does not exist raises `UsageError`.
     """
     here = os.path.abspath(cwd if cwd is not None else os.getcwd())
-    walker = _Walker(config, here)
-    for order, given in enumerate(paths):
+    targets: list[str] = []
+    for given in paths:
         target = os.path.abspath(os.path.join(here, given))
         if not os.path.exists(target):
             raise UsageError(f"path not found: {given}")
+        targets.append(target)
+    walker = _Walker(config, here)
+    root, evidence = project_root(targets[0]) if targets else (here, "")
+    if not evidence and targets and _is_within(targets[0], here):
+        root = here  # no project around it: the directory hexcheck runs in is the project
+    elif not evidence and not any(os.path.isdir(target) and target == root for target in targets):
+        walker.note(
+            f"{walker.display(targets[0])} is in no project (no hexcheck configuration, "
+            f"version-control root or packaging metadata above it); its project is taken "
+            f"to be {walker.display(root) if root != here else '.'}"
+        )
+    whole = any(os.path.isdir(target) and _is_within(root, target) for target in targets)
+    walker.walk(root, 0)
+    for order, target in enumerate(targets, start=1):
+        if not _is_within(target, root):
+            walker.note(
+                f"{walker.display(target)} is outside the project at {walker.display(root)}; "
+                "it is checked with the module names its own folders give"
+            )
         if os.path.isdir(target):
-            walker.walk(target, order)
+            if not _is_within(root, target):
+                walker.walk(target, order)
         else:
             walker.add_given_file(target, order)
-    return walker.result()
+    return walker.result(root, None if whole else targets)
+
+
+def project_root(target: str) -> tuple[str, str]:
+    """The root of the project holding the absolute path `target`, and what shows it.
+
+    The nearest directory at or above `target` with a hexcheck configuration; else the
+    nearest version-control root; else the topmost directory with packaging metadata;
+    else (evidence "") the directory above `target`'s top package, where Python would
+    import it from.
+    """
+    from hexcheck.adapters.pyproject import find_config
+
+    start = target if os.path.isdir(target) else os.path.dirname(target)
+    config = find_config(start)
+    if config is not None:
+        return os.path.dirname(os.path.abspath(config)), "configuration"
+    topmost_metadata: str | None = None
+    directory = start
+    while True:
+        if any(os.path.exists(os.path.join(directory, marker)) for marker in _VCS_MARKERS):
+            return directory, "version control"
+        if any(os.path.isfile(os.path.join(directory, name)) for name in METADATA_NAMES):
+            topmost_metadata = directory
+        parent = os.path.dirname(directory)
+        if parent == directory:
+            break
+        directory = parent
+    if topmost_metadata is not None:
+        return topmost_metadata, "packaging metadata"
+    return _package_root(start), ""
 
 
 def source_root(file: SourceFile) -> str:
@@ -97,10 +172,6 @@ def _below(path: str, parent: str) -> str | None:
     return None
 
 
-def _is_identifier(name: str) -> bool:
-    return name.isidentifier() and not keyword.iskeyword(name)
-
-
 def _package_root(directory: str) -> str:
     """The first directory, climbing from `directory`, that is not a regular package.
 
@@ -125,7 +196,7 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     is_package = parts[-1] == "__init__"
     if is_package:
         parts.pop()
-    if not parts or not all(_is_identifier(part) for part in parts):
+    if not parts or not all(is_identifier(part) for part in parts):
         return None
     return ".".join(parts), is_package
 
@@ -151,6 +222,21 @@ def _exclude_matcher(patterns: Sequence[str]) -> Callable[[str], re.Match[str] |
     if not patterns:
         return None
     return re.compile("|".join(f"(?:{fnmatch.translate(pattern)})" for pattern in patterns)).match
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """A file found, before the import roots name its module.
+
+    `base` is where the walk would name it from without evidence (the walked directory's
+    package root), `src_root` a `src` folder outside any package above it, if any.
+    """
+
+    path: str
+    display: str
+    base: str
+    src_root: str | None
+    given: bool
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,18 +285,135 @@ class _Walker:
         # Real path -> (preference, file): the same file reached twice (a symlink, two
         # overlapping paths) is kept once, preferring the path without symlinks, then
         # the path given first, then the smallest display path.
-        self._found: dict[str, tuple[tuple[bool, int, str], SourceFile]] = {}
+        self._found: dict[str, tuple[tuple[bool, int, str], _Found]] = {}
         self._problems: set[tuple[str, str]] = set()
         self._excluded_count = 0
         self._ignored_count = 0
+        self._notes: list[str] = []
+        self._problem_paths: dict[str, str] = {}
         self._visited: set[str] = set()
         self._src_roots: dict[str, bool] = {}
+        self._max_bytes = config.max_file_bytes
+        # Directory -> the packaging metadata files it holds, as the walk met them.
+        self._metadata: dict[str, list[str]] = {}
 
-    def result(self) -> Discovery:
-        files = sorted((file for _, file in self._found.values()), key=lambda f: f.display_path)
+    def note(self, message: str) -> None:
+        if message not in self._notes:
+            self._notes.append(message)
+
+    def result(self, root: str, targets: Sequence[str] | None) -> Discovery:
+        """Name every file found from the import roots the evidence chooses."""
+        found = sorted((each for _, each in self._found.values()), key=lambda f: f.display)
+        fallback_roots: set[str] = set()
+        declared: list[str] = []
+        for directory, names in sorted(self._metadata.items()):
+            distribution = read_distribution(directory, names, self.display(directory))
+            for message in distribution.notes:
+                self.note(message)
+            fallback_roots.add(directory)
+            fallback_roots.update(distribution.package_roots)
+            declared.extend(distribution.package_roots)
+        chosen: list[str] = []
+        import_roots: tuple[Root, ...] = ()
+        if not self._source_roots:
+            choice = self._choose(root, found, declared)
+            chosen = [os.path.join(root, *folder) for folder in choice.folders]
+            import_roots = choice.roots
+            self._explain(choice, root)
+        by_depth = sorted(chosen, key=lambda r: (-len(r), r))
+        fallbacks = sorted(fallback_roots, key=lambda r: (-len(r), r))
+        files: list[SourceFile] = []
+        for each in found:
+            named = self._name(each, by_depth, fallbacks)
+            if named is None:
+                if each.given:
+                    self._problem(each.path, "its module name would not be a dotted identifier; skipped")
+                continue
+            files.append(SourceFile(each.display, each.path, *named))
+        requested = None
+        if targets is not None:
+            paths = [*((file.display_path, file.path) for file in files), *self._problem_paths.items()]
+            requested = frozenset(
+                display for display, path in paths if any(_is_within(path, target) for target in targets)
+            )
         return Discovery(
-            tuple(files), tuple(sorted(self._problems)), (self._excluded_count, self._ignored_count)
+            tuple(files),
+            tuple(sorted(self._problems)),
+            (self._excluded_count, self._ignored_count),
+            import_roots,
+            tuple(self._notes),
+            requested,
+            root,
         )
+
+    def _choose(self, root: str, found: Sequence[_Found], declared: Sequence[str]) -> RootChoice:
+        """The evidence: each file's path below `root` and the absolute imports it makes."""
+        files: list[Folder] = []
+        imports: dict[str, int] = {}
+        for each in found:
+            relative = _below(each.path, root)
+            if relative is None or relative == os.curdir:
+                continue
+            files.append(tuple(relative.split(os.sep)))
+            try:
+                with open(each.path, "rb") as handle:
+                    data = handle.read(self._max_bytes + 1)
+            except OSError:
+                continue  # extraction reports the file as unreadable
+            for name in imported_names(data):
+                imports[name] = imports.get(name, 0) + 1
+        folders = [
+            tuple(relative.split(os.sep)) for d in declared if (relative := _below(d, root)) is not None
+        ]
+        return choose_roots(files, imports, [() if f == (os.curdir,) else f for f in folders])
+
+    def _explain(self, choice: RootChoice, root: str) -> None:
+        def shown(folder: Folder) -> str:
+            return self.display(os.path.join(root, *folder)) if folder else self.display(root)
+
+        for best, other, count in choice.ties:
+            self.note(
+                f"the import roots {shown(best)} and {shown(other)} each resolve the same "
+                f"{count} imports; {shown(best)} is used (the shallower, then the first by name); "
+                "set `source-roots` in [tool.hexcheck] to choose"
+            )
+        unresolved = [
+            (name, count) for name, count in choice.unresolved if name.partition(".")[0] not in _STDLIB
+        ]
+        if unresolved:
+            total = sum(count for _, count in unresolved)
+            named = ", ".join(name for name, _ in unresolved[:_NAMED_UNRESOLVED])
+            more = (
+                f" and {len(unresolved) - _NAMED_UNRESOLVED} more"
+                if len(unresolved) > _NAMED_UNRESOLVED
+                else ""
+            )
+            self.note(
+                f"{total} import{'s' if total != 1 else ''} of names found in the tree "
+                f"resolve{'s' if total == 1 else ''} below no import root: {named}{more}"
+            )
+
+    def _name(self, each: _Found, chosen: Sequence[str], fallbacks: Sequence[str]) -> tuple[str, bool] | None:
+        """The module name of a file: from the configured source root holding it, else
+        the deepest chosen import root that names it validly, else the deepest root that
+        packaging metadata declares (or a `src` folder outside any package), else the
+        walk's own base."""
+        configured = self._source_root_of(each.path)
+        if configured is not None:
+            return _module_name(each.path, configured)
+        for root in chosen:
+            if _is_within(each.path, root):
+                named = _module_name(each.path, root)
+                if named is not None:
+                    return named
+        bases = [root for root in fallbacks if _is_within(each.path, root)]
+        if each.src_root is not None:
+            bases.append(each.src_root)
+        for base in sorted(bases, key=lambda r: -len(r)):
+            named = _module_name(each.path, base)
+            if named is not None:
+                return named
+        return _module_name(each.path, each.base)
 
     def display(self, path: str) -> str:
         shown = _below(path, self._cwd)
@@ -225,9 +428,9 @@ class _Walker:
         if not name.endswith(".py"):
             self._problem(path, "not a Python file (*.py); skipped")
             return
-        base = self._source_root_of(path) or _package_root(os.path.dirname(path))
-        if not self._add(path, os.path.realpath(path), base, order, via_symlink=False):
-            self._problem(path, "its module name would not be a dotted identifier; skipped")
+        self._add(
+            path, os.path.realpath(path), _package_root(os.path.dirname(path)), None, order, False, True
+        )
 
     def walk(self, root: str, order: int) -> None:
         real_root = os.path.realpath(root)
@@ -290,9 +493,12 @@ class _Walker:
                     subdirs.append(
                         _Dir(entry.path, real, relative, directory.ancestors | {real}, via_symlink, ignores)
                     )
-            elif is_file and entry.name.endswith(".py"):
-                file_base = self._source_root_of(entry.path) or self._src_root_of(entry.path, relative)
-                self._add(entry.path, real, file_base or base, order, via_symlink)
+            elif is_file:
+                if entry.name in METADATA_NAMES:
+                    self._metadata.setdefault(directory.path, []).append(entry.name)
+                if entry.name.endswith(".py"):
+                    src_root = self._src_root_of(entry.path, relative)
+                    self._add(entry.path, real, base, src_root, order, via_symlink, False)
         return subdirs
 
     def _follow(self, path: str, name: str, real_root: str) -> tuple[str, bool, bool] | None:
@@ -357,17 +563,26 @@ class _Walker:
             self._src_roots[directory] = known
         return known
 
-    def _add(self, path: str, real: str, base: str, order: int, via_symlink: bool) -> bool:
-        named = _module_name(path, base)
-        if named is None:
-            return False
-        module, is_package = named
+    def _add(
+        self,
+        path: str,
+        real: str,
+        base: str,
+        src_root: str | None,
+        order: int,
+        via_symlink: bool,
+        given: bool,
+    ) -> None:
         display = self.display(path)
         preference = (via_symlink, order, display)
         kept = self._found.get(real)
+        given = given or (kept is not None and kept[1].given)
         if kept is None or preference < kept[0]:
-            self._found[real] = (preference, SourceFile(display, path, module, is_package))
-        return True
+            self._found[real] = (preference, _Found(path, display, base, src_root, given))
+        elif given and not kept[1].given:
+            self._found[real] = (kept[0], replace(kept[1], given=True))
 
     def _problem(self, path: str, message: str) -> None:
-        self._problems.add((self.display(path), message))
+        display = self.display(path)
+        self._problems.add((display, message))
+        self._problem_paths[display] = path

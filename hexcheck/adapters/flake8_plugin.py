@@ -7,10 +7,11 @@ adapters against their ports) included.
 
 How a file's findings are found:
 
-- The file's project is the directory of the nearest hexcheck configuration
-  (`find_config`: `.hexcheck.toml`, `hexcheck.toml`, or a `pyproject.toml` with
-  `[tool.hexcheck]`), else the directory above the file's top package (climbing while
-  `__init__.py` exists), which is where Python would import it from.
+- The file's project is found as the CLI finds it (`filesystem.project_root`): the
+  directory of the nearest hexcheck configuration (`.hexcheck.toml`, `hexcheck.toml`, or
+  a `pyproject.toml` with `[tool.hexcheck]`), else the version-control root, else the
+  topmost directory with packaging metadata, else the directory above the file's top
+  package (climbing while `__init__.py` exists), which is where Python would import it from.
 - The whole project is checked once per process by the CLI's own code path
   (`runner.run_check`: discovery, the facts cache in the configured cache directory,
   the engine), exactly as `hexcheck check <project>` would from the same working
@@ -137,18 +138,11 @@ def findings_for(filename: str, disable_noqa: bool = False) -> tuple[_Result, ..
 
 def project_of(path: str) -> tuple[str, str | None]:
     """(project root, configuration file or None) for the file at the absolute `path`."""
+    from hexcheck.adapters.filesystem import project_root
     from hexcheck.adapters.pyproject import find_config
 
-    config_path = find_config(path)
-    if config_path is not None:
-        return os.path.dirname(os.path.abspath(config_path)), config_path
-    directory = os.path.dirname(path)
-    while os.path.isfile(os.path.join(directory, "__init__.py")):
-        parent = os.path.dirname(directory)
-        if parent == directory:
-            break
-        directory = parent
-    return directory, None
+    # The CLI's own rule (`project_root`), so that both load the same project.
+    return project_root(path)[0], find_config(path)
 
 
 def _check_project(root: str, config_path: str | None, disable_noqa: bool) -> _ProjectFindings:

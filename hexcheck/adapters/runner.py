@@ -7,7 +7,7 @@ import hashlib
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,7 +17,7 @@ from hexcheck.adapters.filesystem import discover
 from hexcheck.adapters.pool import Progress, rare_collections
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
-from hexcheck.engine import Report, check
+from hexcheck.engine import Report, check, restrict
 
 # The shape of a cached report; raised whenever `Report` or `Finding` gains or changes
 # a field (2: findings carry `group`, coverage counts roles), so that no report pickled
@@ -47,13 +47,15 @@ def run_check(
     use_cache: bool = True,
     progress: Progress | None = None,
     baseline: Baseline | None = None,
+    notes: Callable[[str], None] | None = None,
 ) -> Report:
     """Check `paths`; when nothing changed since a cached run, return its report.
 
-    `baseline` should hold only the entries of `paths` (`Baseline.within`).
+    `baseline` should hold only the entries of `paths` (`Baseline.within`). `notes`
+    receives what discovery has to say about the import roots (None: not said).
     """
     with rare_collections():
-        return _run_check(paths, config, jobs, use_cache, progress, baseline)
+        return _run_check(paths, config, jobs, use_cache, progress, baseline, notes)
 
 
 def _run_check(
@@ -63,10 +65,17 @@ def _run_check(
     use_cache: bool,
     progress: Progress | None,
     baseline: Baseline | None,
+    notes: Callable[[str], None] | None,
 ) -> Report:
     found = discover(list(paths), config)
+    if notes is not None:
+        for note in found.notes:
+            notes(note)
     cache: FactsCache | None = cache_for(config, use_cache)
     extraction = Extraction(config, jobs, cache, progress)
+    # The whole project's report is cached, and a partial run (one folder, one file, a
+    # pre-commit hook) reports its part of it: `check app/domain` after `check .` with
+    # nothing changed reads no file and runs no rule.
     extra = (
         f"{REPORT_FORMAT}\0{code_fingerprint()}\0{sorted(found.problems)!r}\0{found.left_out}\0{baseline!r}"
     )
@@ -75,15 +84,19 @@ def _run_check(
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
-                return cached
+                return _requested(cached, found.requested)
         report = check(found.files, config, extraction, found.problems, baseline, found.left_out)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)
-        return report
+        return _requested(report, found.requested)
     finally:
         if cache is not None:
             cache.close()
+
+
+def _requested(report: Report, requested: frozenset[str] | None) -> Report:
+    return report if requested is None else restrict(report, requested)
 
 
 class ProgressBar:

@@ -13,7 +13,9 @@ and import-linter agree edge for edge:
   a package holding modules without an `__init__.py` of its own (any package name above
   a module that is not itself a module). `import ns` imports the namespace package `ns`,
   `from ns import sub` imports `ns.sub` when `sub` is one.
-- an import of a first-party module that does not exist imports nothing.
+- an import of a first-party module that does not exist (deleted, generated, misspelt)
+  is no edge of `edges()`, as in grimp; it is one of `missing_edges()`, to the module its
+  dotted name names, and so a dependency (`dependency_edges()`) placed by that name.
 - imports everywhere count: module level, inside functions, classes, `if TYPE_CHECKING:`,
   `try:`.
 
@@ -130,6 +132,8 @@ class ProjectModel:
         self._top_level = frozenset(name.partition(".")[0] for name in by_name)
         self._layers: dict[str, Layer | None] = {}
         self._edges: tuple[Edge, ...] | None = None
+        self._missing: tuple[Edge, ...] | None = None
+        self._dependencies: tuple[Edge, ...] | None = None
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
@@ -224,12 +228,41 @@ class ProjectModel:
             self._edges = tuple(sorted(found, key=_edge_key))
         return self._edges
 
+    def missing_edges(self) -> tuple[Edge, ...]:
+        """Imports of first-party modules that are not in the tree, each to the dotted name
+        it imports (`from a.b import c` with neither `a.b.c` nor `a.b` present: `a.b`)."""
+        if self._missing is None:
+            found = [
+                Edge(name, fact.target, fact)
+                for name, facts in self.modules.items()
+                for fact in facts.imports
+                if fact.target
+                and fact.target != name
+                and self.is_first_party(fact.target)
+                and fact.target not in self._importable
+                and not self.targets(facts, fact)
+            ]
+            self._missing = tuple(sorted(found, key=_edge_key))
+        return self._missing
+
+    def is_missing(self, module: str) -> bool:
+        """Whether `module` is imported by the project but not in its tree."""
+        return module not in self._importable and any(
+            edge.imported == module for edge in self.missing_edges()
+        )
+
     def dependency_edges(self) -> tuple[Edge, ...]:
-        """The edges HEX101/HEX103 and the layer graph use: all of them, except TYPE_CHECKING
-        imports when `type_checking_imports = "allow"`."""
-        if self.config.type_checking_imports == "allow":
-            return tuple(edge for edge in self.edges() if not edge.fact.type_checking)
-        return self.edges()
+        """The edges HEX101/HEX103 and the layer graph use: all of them, imports of missing
+        first-party modules included, except TYPE_CHECKING imports when
+        `type_checking_imports = "allow"`."""
+        if self._dependencies is None:
+            edges: Iterable[Edge] = self.edges()
+            if self.missing_edges():
+                edges = sorted((*self.edges(), *self.missing_edges()), key=_edge_key)
+            if self.config.type_checking_imports == "allow":
+                edges = (edge for edge in edges if not edge.fact.type_checking)
+            self._dependencies = tuple(edges)
+        return self._dependencies
 
     def runtime_edges(self) -> tuple[Edge, ...]:
         """The edges HEX104 uses: module-level imports that run (no TYPE_CHECKING, no

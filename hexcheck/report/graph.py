@@ -56,7 +56,32 @@ def graph_document(model: ProjectModel) -> dict[str, Any]:
         }
         for edge in model.edges()
     ]
-    return {"modules": modules, "edges": edges}
+    missing = model.missing_edges()
+    if not missing:
+        return {"modules": modules, "edges": edges}
+    # Imports of first-party modules absent from the tree: dependencies all the same.
+    for edge in missing:
+        edges.append(
+            {
+                "importer": edge.importer,
+                "imported": edge.imported,
+                "line": edge.fact.span.line,
+                "type_checking": edge.fact.type_checking,
+                "function_level": edge.fact.function_level,
+                "missing": True,
+            }
+        )
+    names = sorted({edge.imported for edge in missing})
+    layers = [model.layer(name) for name in names]
+    document = {
+        "modules": modules,
+        "missing_modules": [
+            {"name": name, "layer": layer.value if layer else None}
+            for name, layer in zip(names, layers, strict=True)
+        ],
+        "edges": edges,
+    }
+    return document
 
 
 def render_json(model: ProjectModel, report: Report | None = None) -> str:

@@ -14,6 +14,7 @@ Reported times are wall-clock medians over the rounds.
 from __future__ import annotations
 
 import argparse
+import atexit
 import contextlib
 import hashlib
 import json
@@ -786,8 +787,12 @@ def benchmark(tree: Tree, args: argparse.Namespace, modules: int | None) -> dict
         quiet_wait=args.quiet_wait,
         original_edit=tree.edit_file.read_bytes(),
     )
-    source, digest = snapshot_hexcheck(args.hexcheck_source, tree.workdir / ".bench-hexcheck")
-    setup.hexcheck_env = dict(os.environ, PYTHONPATH=str(tree.workdir / ".bench-hexcheck"))
+    # Outside the measured tree: hexcheck reads the whole project around the paths it is
+    # given, and a copy of its own source inside that project would be read with it.
+    snapshot = Path(tempfile.mkdtemp(prefix="hexcheck-bench-snapshot-"))
+    atexit.register(shutil.rmtree, snapshot, True)
+    source, digest = snapshot_hexcheck(args.hexcheck_source, snapshot)
+    setup.hexcheck_env = dict(os.environ, PYTHONPATH=str(snapshot))
     found = versions(setup)
     found["hexcheck"] += f" (snapshot {digest} of {source})"
     print()

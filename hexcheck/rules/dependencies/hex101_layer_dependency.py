@@ -123,9 +123,10 @@ def run() -> None:
             assert importer_layer is not None and imported_layer is not None  # both ends are layered
             facts = model.modules[edge.importer]
             how = " (under TYPE_CHECKING)" if edge.fact.type_checking else ""
+            absent = ", not in the tree" if model.is_missing(edge.imported) else ""
             message = (
                 f"{importer_layer.value} module '{edge.importer}' imports "
-                f"'{edge.imported}' ({imported_layer.value}){how}; "
+                f"'{edge.imported}' ({imported_layer.value}{absent}){how}; "
                 f"{importer_layer.value} may depend only on {_allowed_text(model, importer_layer)}"
             )
             yield self.finding(facts, edge.fact.span, message, f"{edge.importer} -> {edge.imported}", model)

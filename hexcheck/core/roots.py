@@ -1,0 +1,222 @@
+"""Import roots from evidence: the directories a project's own imports are resolved from.
+
+A module's name is the name the code imports it by, so the roots are chosen by what the
+code imports, not by folder names: every directory holding a package (or module) whose
+name some absolute import starts with is a candidate, as are the package roots packaging
+metadata declares; the chosen set is the one that resolves the most absolute imports of
+names that exist somewhere in the tree. It is built greedily (the candidate that adds the
+most resolved imports first) and ties are broken the same way every time: fewest roots,
+then the shallowest, then by path, so that output stays byte-identical.
+
+Everything here works on paths relative to the project root, as tuples of names
+(`("backend",)` for `backend/`, `()` for the project root itself), and on the dotted
+names that the import lines of each file name. The lines come from `imported_names`, a
+scan of the bytes already read (never a parse): it may see an `import` inside a string,
+which only weighs a little on a count, never names a module.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import sys
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+Folder = tuple[str, ...]
+
+_STDLIB = frozenset(sys.stdlib_module_names)
+
+# `import a.b, c as d` and `from a.b import ...` at the start of a line (indented too:
+# function-level and `if TYPE_CHECKING:` imports count). Relative imports are left out:
+# they name no root.
+_NAME = rb"[A-Za-z_][\w.]*"
+_IMPORT_LINE = re.compile(
+    rb"^[ \t]*(?:from[ \t]+(" + _NAME + rb")[ \t]+import\b"
+    rb"|import[ \t]+(" + _NAME + rb"(?:[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*" + _NAME + rb")*))",
+    re.MULTILINE,
+)
+_SPLIT_NAMES = re.compile(rb"[ \t]*,[ \t]*")
+
+
+def imported_names(source: bytes) -> list[str]:
+    """The absolute module names the import lines of `source` name, in order."""
+    names: list[str] = []
+    for match in _IMPORT_LINE.finditer(source):
+        written = match.group(1)
+        if written is not None:
+            names.append(written.decode("ascii", "replace").rstrip("."))
+            continue
+        for part in _SPLIT_NAMES.split(match.group(2)):
+            names.append(part.split()[0].decode("ascii", "replace").rstrip("."))
+    return [name for name in names if name]
+
+
+def is_identifier(name: str) -> bool:
+    return name.isidentifier() and not keyword.iskeyword(name)
+
+
+@dataclass(frozen=True, slots=True)
+class Root:
+    """A chosen import root and how many absolute imports resolve below it."""
+
+    folder: Folder
+    resolved: int
+
+
+@dataclass(frozen=True, slots=True)
+class RootChoice:
+    """The roots chosen, the in-tree imports none of them resolves, and the ties met.
+
+    `unresolved` counts imports (by dotted name) whose top name exists in the tree but
+    that resolve below no chosen root; `ties` pairs a chosen root with another one that
+    would have resolved exactly as many imports.
+    """
+
+    roots: tuple[Root, ...]
+    unresolved: tuple[tuple[str, int], ...]
+    ties: tuple[tuple[Folder, Folder, int], ...]
+
+    @property
+    def folders(self) -> tuple[Folder, ...]:
+        return tuple(root.folder for root in self.roots)
+
+
+def module_paths(files: Iterable[Folder]) -> frozenset[Folder]:
+    """Every importable path below the project root: each file's module path (without
+    `.py`; a package's folder for its `__init__.py`) and every folder above one."""
+    found: set[Folder] = set()
+    for parts in files:
+        if not parts:
+            continue
+        stem = parts[-1].removesuffix(".py")
+        module = parts[:-1] if stem == "__init__" else (*parts[:-1], stem)
+        for cut in range(1, len(module) + 1):
+            found.add(module[:cut])
+    return frozenset(found)
+
+
+def choose_roots(
+    files: Sequence[Folder], imports: Mapping[str, int], declared: Iterable[Folder] = ()
+) -> RootChoice:
+    """The import roots that resolve the most of `imports` (dotted name -> how often).
+
+    `files` are the project's `.py` files as relative paths; `declared` are package roots
+    that packaging metadata names (candidates like the others: evidence decides).
+    """
+    paths = module_paths(files)
+    # Where each name exists: the folders that hold a package or module of that name.
+    holders: dict[str, set[Folder]] = {}
+    for path in paths:
+        if is_identifier(path[-1]):
+            holders.setdefault(path[-1], set()).add(path[:-1])
+    # A folder named like a standard-library module (`email/`, `uuid/` beside value
+    # objects) is not where `import email` comes from.
+    in_tree = {
+        name: count
+        for name, count in imports.items()
+        if name.partition(".")[0] in holders
+        and name.partition(".")[0] not in _STDLIB
+        and all(is_identifier(p) for p in name.split("."))
+    }
+    # A folder inside a regular package (`hexcheck/semantics/` below `hexcheck/__init__.py`)
+    # is that package's subpackage: Python never imports from it as a root, so a
+    # `semantics/fastapi.py` there is not what `import fastapi` means.
+    packages = {parts[:-1] for parts in files if parts and parts[-1] == "__init__.py"}
+    candidates: set[Folder] = {
+        folder
+        for name in in_tree
+        for folder in holders[name.partition(".")[0]]
+        if not folder or folder[:-1] not in packages
+    }
+    candidates.update(folder for folder in declared if folder in paths or folder == ())
+    # For each candidate, the imports it resolves and the path each one resolves to: the
+    # module an `import a.b` or a `from a.b import c` names must exist (`c` may be a name).
+    resolves: dict[Folder, dict[str, Folder]] = {}
+    for folder in candidates:
+        found: dict[str, Folder] = {}
+        for name in in_tree:
+            target = (*folder, *name.split("."))
+            if target in paths:
+                found[name] = target
+        # A folder named like a third-party package (`repository/django/`) resolves `import
+        # django` but hardly any `django.db.models`: when fewer than half the imports of a
+        # top name resolve below a folder, that name is not the folder's package.
+        wanted: dict[str, int] = {}
+        got: dict[str, int] = {}
+        for name, count in in_tree.items():
+            top = name.partition(".")[0]
+            wanted[top] = wanted.get(top, 0) + count
+            if name in found:
+                got[top] = got.get(top, 0) + count
+        found = {
+            name: target
+            for name, target in found.items()
+            if 2 * got[name.partition(".")[0]] >= wanted[name.partition(".")[0]]
+        }
+        if found:
+            resolves[folder] = found
+
+    def resolved_by(chosen: Sequence[Folder]) -> dict[Folder, int]:
+        """How many imports each chosen root resolves: a path below two roots is named
+        from the deeper one, so the shallower one does not resolve it."""
+        counts = dict.fromkeys(chosen, 0)
+        for name, count in in_tree.items():
+            for folder in chosen:
+                target = resolves[folder].get(name)
+                if target is not None and _deepest(chosen, target) == folder:
+                    counts[folder] += count
+                    break
+        return counts
+
+    def order(folder: Folder) -> tuple[int, str]:
+        return (len(folder), "/".join(folder))
+
+    chosen: list[Folder] = []
+    score = 0
+    ties: list[tuple[Folder, Folder, int]] = []
+    while True:
+        scored = sorted(
+            (
+                (sum(resolved_by([*chosen, folder]).values()), folder)
+                for folder in resolves
+                if folder not in chosen
+            ),
+            key=lambda pair: (-pair[0], order(pair[1])),
+        )
+        if not scored or scored[0][0] <= score:
+            break
+        best_score, best = scored[0]
+        for other_score, other in scored[1:]:
+            if other_score != best_score:
+                break
+            # A true tie: the other root would have done the same, and adds nothing now.
+            if sum(resolved_by([*chosen, best, other]).values()) == best_score:
+                ties.append((best, other, best_score - score))
+        chosen.append(best)
+        score = best_score
+    chosen.sort(key=order)
+    counts = resolved_by(chosen)
+    resolved_names = {
+        name
+        for name in in_tree
+        for folder in chosen
+        if name in resolves[folder] and _deepest(chosen, resolves[folder][name]) == folder
+    }
+    # Only names of the project's own top-level packages (below a chosen root, or the
+    # project root when none is) count as unresolved: the others are third-party packages
+    # that a folder deeper in the tree happens to be named like.
+    own = {top for top, folders in holders.items() if any(folder in folders for folder in chosen or [()])}
+    unresolved = tuple(
+        sorted(
+            (name, count)
+            for name, count in in_tree.items()
+            if name not in resolved_names and name.partition(".")[0] in own
+        )
+    )
+    return RootChoice(tuple(Root(folder, counts[folder]) for folder in chosen), unresolved, tuple(ties))
+
+
+def _deepest(roots: Sequence[Folder], path: Folder) -> Folder | None:
+    found = [root for root in roots if len(path) > len(root) and path[: len(root)] == root]
+    return max(found, key=len) if found else None

@@ -1,0 +1,393 @@
+"""Import roots from evidence, missing first-party modules, and partial runs (SPEC §1
+"Project discovery"), on the layout fixtures under fixtures/layouts/.
+
+Each layout holds the same small shop hexagon in a layout teams use, with a seeded layer
+violation (the domain's `order.py` imports the infrastructure's clock, or a deleted web
+DTO module) on line 7 and an entity without validation (`Order`) on line 11.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import hexcheck
+from hexcheck.adapters import flake8_plugin
+from hexcheck.adapters.cli import app
+from hexcheck.adapters.filesystem import Discovery, discover
+from hexcheck.core.config import Config
+from hexcheck.core.roots import choose_roots, imported_names
+from hexcheck.engine import Report
+from tests.conftest import FIXTURES
+
+LAYOUTS = FIXTURES / "layouts"
+
+# layout -> (the folder holding the domain package, the domain package's module name,
+#            the names of a few other modules, keyed by path)
+CASES: dict[str, tuple[str, str, dict[str, str]]] = {
+    "backend_app": (
+        "backend/app/domain",
+        "app.domain",
+        {"backend/app/__init__.py": "app", "backend/app/web/routes.py": "app.web.routes"},
+    ),
+    "monorepo_parts": (
+        "parts/shop-domain/src/domain",
+        "domain",
+        {
+            "parts/shop-application/application/place_order.py": "application.place_order",
+            "parts/shop-adapters/infrastructure/mongo_orders.py": "infrastructure.mongo_orders",
+            "parts/shop-api/web/main.py": "web.main",
+        },
+    ),
+    "src_package": (
+        "src/domain",
+        "domain",
+        {"src/main.py": "main", "src/web/routes.py": "web.routes"},
+    ),
+    "unfamiliar_container": (
+        "services/billing-api/billing/domain",
+        "billing.domain",
+        {"services/billing-api/billing/main.py": "billing.main"},
+    ),
+    "namespace_packages": (
+        "python/acme/ordering/domain",
+        "acme.ordering.domain",
+        {"python/acme/ordering/web/schemas.py": "acme.ordering.web.schemas"},
+    ),
+    "deleted_module": (
+        "app/domain",
+        "app.domain",
+        {"app/web/dtos/__init__.py": "app.web.dtos"},
+    ),
+}
+
+
+def _check(layout: str, *paths: str, monkeypatch: pytest.MonkeyPatch) -> Report:
+    monkeypatch.chdir(LAYOUTS / layout)
+    return hexcheck.check(list(paths) or ["."])
+
+
+def _found(report: Report) -> set[tuple[str, int, str]]:
+    return {(f.location.path, f.location.line, f.code) for f in report.findings}
+
+
+def _seeded(layout: str) -> set[tuple[str, int, str]]:
+    folder = CASES[layout][0]
+    return {(f"{folder}/order.py", 7, "HEX101"), (f"{folder}/order.py", 11, "HEX201")}
+
+
+@pytest.mark.parametrize("layout", sorted(CASES))
+def test_each_layout_names_modules_as_its_code_imports_them(layout: str) -> None:
+    folder, package, others = CASES[layout]
+    root = LAYOUTS / layout
+    found = discover(["."], Config(), cwd=str(root))
+    names = {file.display_path: file.module for file in found.files}
+    assert names[f"{folder}/order.py"] == f"{package}.order"
+    for path, module in others.items():
+        assert names[path] == module
+
+
+@pytest.mark.parametrize("layout", sorted(CASES))
+def test_each_layout_reports_its_seeded_violation_and_entity(
+    layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    report = _check(layout, monkeypatch=monkeypatch)
+    assert _seeded(layout) <= _found(report)
+    tops = {file.module.partition(".")[0] for file in discover(["."], Config()).files}
+    external = [f.symbol for f in report.findings if f.code == "HEX102"]
+    assert [symbol for symbol in external if symbol.rsplit(" -> ", 1)[-1].split(".")[0] in tops] == []
+
+
+def test_the_monorepo_imports_between_distributions_are_first_party_edges(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = _check("monorepo_parts", monkeypatch=monkeypatch)
+    violation = next(f for f in report.findings if f.code == "HEX101")
+    assert violation.message.startswith(
+        "domain module 'domain.order' imports 'infrastructure.clock' (infrastructure);"
+    )
+
+
+def test_a_deleted_first_party_module_is_a_dependency_placed_by_its_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = _check("deleted_module", monkeypatch=monkeypatch)
+    violation = next(f for f in report.findings if f.code == "HEX101")
+    assert (violation.location.path, violation.location.line) == ("app/domain/order.py", 7)
+    assert violation.message.startswith(
+        "domain module 'app.domain.order' imports 'app.web.dtos.order_dto' (web, not in the tree);"
+    )
+    result = CliRunner().invoke(app, ["graph", "--format", "json", "."])
+    assert result.exit_code == 0, result.output
+    graph = json.loads(result.stdout)
+    assert graph["missing_modules"] == [{"name": "app.web.dtos.order_dto", "layer": "web"}]
+    assert {
+        "importer": "app.domain.order",
+        "imported": "app.web.dtos.order_dto",
+        "line": 7,
+        "type_checking": False,
+        "function_level": False,
+        "missing": True,
+    } in graph["edges"]
+    assert "app.web.dtos.order_dto" not in {module["name"] for module in graph["modules"]}
+
+
+@pytest.mark.parametrize("layout", ["backend_app", "deleted_module", "monorepo_parts"])
+def test_a_partial_run_on_one_folder_reports_its_cross_file_findings_only(
+    layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = CASES[layout][0]
+    report = _check(layout, folder, monkeypatch=monkeypatch)
+    found = _found(report)
+    assert _seeded(layout) <= found
+    assert all(path.startswith(f"{folder}/") for path, _, _ in found)
+    whole = _found(_check(layout, monkeypatch=monkeypatch))
+    assert found == {finding for finding in whole if finding[0].startswith(f"{folder}/")}
+
+
+@pytest.mark.parametrize("layout", ["backend_app", "deleted_module"])
+def test_a_partial_run_on_one_file_reports_its_cross_file_findings(
+    layout: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = f"{CASES[layout][0]}/order.py"
+    assert _found(_check(layout, path, monkeypatch=monkeypatch)) == _seeded(layout)
+
+
+def test_the_cli_on_one_file_prints_the_cross_file_finding() -> None:
+    root = LAYOUTS / "backend_app"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "hexcheck",
+            "check",
+            "--no-cache",
+            "--format",
+            "concise",
+            "backend/app/domain/order.py",
+        ],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        check=False,
+        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)},
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stdout.splitlines() == [
+        "backend/app/domain/order.py:7:1: HEX101 domain module 'app.domain.order' imports "
+        "'app.infrastructure.clock' (infrastructure); domain may depend only on domain",
+        "backend/app/domain/order.py:11:1: HEX201 domain dataclass 'Order' has no __post_init__: "
+        "nothing checks its fields 'order_id', 'customer_id' and 'total' when it is built",
+    ]
+
+
+def test_the_flake8_plugin_sees_the_cross_file_finding_of_a_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(LAYOUTS / "src_package")
+    flake8_plugin._CACHE.clear()
+    results = flake8_plugin.findings_for("src/domain/order.py")
+    assert [(line, text.split()[0]) for line, _, text in results] == [(7, "HEX101"), (11, "HEX201")]
+    flake8_plugin._CACHE.clear()
+
+
+def test_a_path_named_explicitly_is_checked_even_when_excluded(tmp_path: Path) -> None:
+    (tmp_path / "hexcheck.toml").write_text("", encoding="utf-8")
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "check_app.py").write_text("import app\n", encoding="utf-8")
+    found = discover(["tests/check_app.py"], Config(), cwd=str(tmp_path))
+    assert {file.display_path: file.module for file in found.files} == {
+        "app/__init__.py": "app",
+        "tests/check_app.py": "tests.check_app",
+    }
+    assert found.requested == {"tests/check_app.py"}
+
+
+def test_init_lists_the_chosen_roots_with_the_imports_each_resolves(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(LAYOUTS / "monorepo_parts")
+    result = CliRunner().invoke(app, ["init", "."])
+    assert result.exit_code == 0, result.output
+    assert (
+        "\nImport roots, chosen by the imports they resolve:\n"
+        "  parts/shop-adapters     2 imports\n"
+        "  parts/shop-api          2 imports\n"
+        "  parts/shop-application  4 imports\n"
+        "  parts/shop-domain/src   3 imports\n"
+    ) in result.stdout
+
+
+# ---------------------------------------------------------------------- the evidence
+
+
+def test_the_import_scan_reads_import_lines_without_parsing() -> None:
+    source = (
+        b"import a.b, c as d\nfrom e.f import (g,\n    h)\nfrom . import x\n    import k  # in a function\n"
+    )
+    assert imported_names(source) == ["a.b", "c", "e.f", "k"]
+
+
+def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:
+    files = [("backend", "app", "__init__.py"), ("backend", "app", "core.py"), ("scripts", "seed.py")]
+    choice = choose_roots(files, {"app.core": 3, "app.gone": 1, "backend.app.core": 1, "requests": 2})
+    assert choice.folders == (("backend",),)
+    assert [(root.folder, root.resolved) for root in choice.roots] == [(("backend",), 3)]
+    assert choice.unresolved == (("app.gone", 1),)
+
+
+def test_a_folder_inside_a_regular_package_is_no_import_root() -> None:
+    # `tools/semantics/fastapi.py` below `tools/__init__.py` is not what `import fastapi` means.
+    files = [
+        ("tools", "__init__.py"),
+        ("tools", "semantics", "__init__.py"),
+        ("tools", "semantics", "fastapi.py"),
+        ("tools", "semantics", "types.py"),
+        ("shop", "__init__.py"),
+        ("shop", "web.py"),
+    ]
+    choice = choose_roots(files, {"fastapi": 3, "shop.web": 1, "tools.semantics.types": 1})
+    assert choice.folders == ((),)
+
+
+def test_a_folder_named_like_a_third_party_package_is_no_import_root() -> None:
+    files = [
+        ("shop", "__init__.py"),
+        ("shop", "orders.py"),
+        ("shop", "repository", "django", "__init__.py"),
+        ("shop", "repository", "django", "orders.py"),
+    ]
+    imports = {"shop.orders": 2, "django": 1, "django.db.models": 3, "django.http": 2}
+    choice = choose_roots(files, imports)
+    assert choice.folders == ((),)
+    assert choice.unresolved == ()
+
+
+# ---------------------------------------------------------------------- bad input
+
+
+def _write(root: Path, files: dict[str, str]) -> None:
+    for name, text in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def _run(root: Path, *paths: str) -> Discovery:
+    return discover(list(paths) or ["."], Config(), cwd=str(root))
+
+
+def test_two_root_sets_that_tie_are_named_and_broken_the_same_way_every_time(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hexcheck.toml": "",
+            "one/shop/__init__.py": "",
+            "one/shop/domain.py": "",
+            "two/shop/__init__.py": "",
+            "two/shop/domain.py": "",
+            "main.py": "from shop.domain import Order\n",
+        },
+    )
+    found = _run(tmp_path)
+    assert found.notes == (
+        "the import roots one and two each resolve the same 1 imports; one is used "
+        "(the shallower, then the first by name); set `source-roots` in [tool.hexcheck] to choose",
+    )
+    names = {file.display_path: file.module for file in found.files}
+    assert names["one/shop/domain.py"] == "shop.domain"
+    assert names["two/shop/domain.py"] == "two.shop.domain"
+    assert _run(tmp_path) == found
+
+
+def test_a_setup_py_that_must_run_to_name_its_packages_is_never_run(tmp_path: Path) -> None:
+    marker = tmp_path / "ran"
+    _write(
+        tmp_path,
+        {
+            "setup.py": f"from setuptools import setup\nopen({str(marker)!r}, 'w')\n"
+            "setup(name='shop', packages=discover_packages())\n",
+            "lib/shop/__init__.py": "",
+            "lib/shop/domain.py": "",
+            "lib/shop/web.py": "from shop.domain import Order\n",
+        },
+    )
+    found = _run(tmp_path)
+    assert not marker.exists()
+    assert found.notes == (
+        "setup.py: its packages can only be known by running it, which hexcheck never does; "
+        "the import roots come from the imports instead",
+    )
+    assert {file.display_path: file.module for file in found.files}["lib/shop/web.py"] == "shop.web"
+
+
+def test_broken_toml_in_a_sub_distribution_is_a_note_and_the_run_goes_on(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[project]\nname = "shop"\n',
+            "services/orders/pyproject.toml": "[project\nname = \n",
+            "services/orders/orders/__init__.py": "",
+            "services/orders/orders/domain.py": "",
+            "services/orders/orders/web.py": "from orders.domain import Order\n",
+        },
+    )
+    found = _run(tmp_path)
+    assert len(found.notes) == 1
+    assert found.notes[0].startswith("services/orders/pyproject.toml: not valid TOML (")
+    assert found.notes[0].endswith("); its packaging settings are ignored")
+    assert {file.module for file in found.files} == {"orders", "orders.domain", "orders.web"}
+
+
+def test_a_symlink_loop_across_distributions_is_reported_and_the_run_goes_on(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hexcheck.toml": "",
+            "dists/billing/pyproject.toml": '[project]\nname = "billing"\n',
+            "dists/orders/pyproject.toml": '[project]\nname = "orders"\n',
+            "dists/billing/billing/__init__.py": "",
+            "dists/billing/billing/domain.py": "from orders.domain import Order\n",
+            "dists/orders/orders/__init__.py": "",
+            "dists/orders/orders/domain.py": "",
+        },
+    )
+    # Each distribution links to the other, and one of them to the folder holding both.
+    os.symlink("../orders", tmp_path / "dists" / "billing" / "orders_link")
+    os.symlink("../billing", tmp_path / "dists" / "orders" / "billing_link")
+    os.symlink("../..", tmp_path / "dists" / "orders" / "orders" / "all_dists")
+    found = _run(tmp_path)
+    assert found.problems == (("dists/orders/orders/all_dists", "symlink loop; not followed"),)
+    assert {file.module for file in found.files} == {"billing", "billing.domain", "orders", "orders.domain"}
+
+
+def test_imports_that_resolve_nowhere_are_counted_and_named_once(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hexcheck.toml": "",
+            "app/__init__.py": "",
+            "app/domain/__init__.py": "",
+            "app/domain/order.py": "from app.domain.money import Money\nfrom app.web.dto import OrderDTO\n",
+            "app/web/__init__.py": "import app.web.dto\n",
+        },
+    )
+    assert _run(tmp_path).notes == (
+        "3 imports of names found in the tree resolve below no import root: app.domain.money, app.web.dto",
+    )
+
+
+def test_a_path_outside_any_project_gets_a_note_and_is_checked(tmp_path: Path) -> None:
+    _write(tmp_path, {"here/hexcheck.toml": "", "elsewhere/loose/seed.py": "import os\n"})
+    found = _run(tmp_path / "here", str(tmp_path / "elsewhere" / "loose" / "seed.py"))
+    outside = str(tmp_path / "elsewhere" / "loose" / "seed.py")
+    assert [file.display_path for file in found.files] == [outside]
+    assert found.notes[0] == (
+        f"{outside} is in no project (no hexcheck configuration, version-control root or "
+        f"packaging metadata above it); its project is taken to be {tmp_path / 'elsewhere' / 'loose'}"
+    )
+    assert found.requested == {outside}
