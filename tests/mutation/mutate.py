@@ -79,7 +79,7 @@ NAMED = (
     Named(
         "`type-checking-imports` ignored by HEX101",
         'if self.config.type_checking_imports == "allow":\n            return tuple(edge for edge',
-        'if False:\n            return tuple(edge for edge',
+        "if False:\n            return tuple(edge for edge",
         (_SWITCHES + "test_type_checking_imports_allowed_drops_only_those",),
     ),
     Named(
