@@ -7,8 +7,8 @@ evidence points at most (ties: `_PRECEDENCE`). A package is judged by the module
 subtree that no deeper name places elsewhere (each subpackage is judged too, separately):
 its content is *strong* when the modules agreeing on one layer are at least
 `AGREEING_SHARE` of the modules showing any evidence and at least `SUBSTANTIVE_SHARE`
-of the modules defining anything. How name and content combine is one decision table, in `_decide` / `_may_move` and in
-docs/layer-detection.md:
+of the modules defining anything. How name and content combine is one decision table,
+in `_decide` / `_may_move` and in docs/layer-detection.md:
 
 - no name: strong content with at least `MIN_KINDS` kinds places the modules that show
   it; otherwise a module may still be placed by its own evidence;
