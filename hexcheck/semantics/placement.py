@@ -20,7 +20,8 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 - a strong name (`domain`, `application`...): the same re-places it, and the top-most
   such package is reported once as HEX105.
 
-Web evidence places nothing without its anchor, route handlers or routers (`_ANCHORS`).
+Web and infrastructure evidence place nothing unless at least half the modules showing it
+show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
 A module then takes, in order: the layer of its top-most re-placed package; else its
 name's layer, unless that name is weak and the module's own evidence shows another layer
@@ -87,9 +88,14 @@ USE_CASES = "use cases"
 ENTITIES = "entities with behaviour"
 DOMAIN_ERRORS = "domain exceptions"
 
-# Kinds without which a layer's evidence places nothing: Pydantic models and
-# `HTTPException`s are also found in security helpers and clients; routes are the web's.
-_ANCHORS = {Layer.WEB: frozenset({ROUTES, ROUTERS})}
+# Kinds without which a layer's evidence places nothing, in at least half the modules
+# that show it: Pydantic models and `HTTPException`s are also found in security helpers
+# and clients, routes are the web's; ORM models are also a domain written with an ORM,
+# drivers and implemented ports are infrastructure's.
+_ANCHORS = {
+    Layer.WEB: frozenset({ROUTES, ROUTERS}),
+    Layer.INFRASTRUCTURE: frozenset({DRIVERS, IMPLEMENTED_PORTS}),
+}
 
 # Kinds a module shows by what it defines, not by what it imports.
 _DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, SETTINGS})
@@ -129,6 +135,7 @@ class Content:
     kinds: frozenset[str]
     agreeing: int = 1
     evidenced: int = 1
+    anchored: int = 1  # agreeing modules that show their layer's anchor (`_ANCHORS`)
 
     def describe(self) -> str:
         return ", ".join(sorted(self.kinds))
@@ -209,6 +216,7 @@ class Placement:
     def _judge_packages(self) -> dict[str, PackageVerdict]:
         evidenced: dict[str, Counter[Layer]] = {}
         kinds: dict[tuple[str, Layer], set[str]] = {}
+        anchored: Counter[tuple[str, Layer]] = Counter()
         substantive: Counter[str] = Counter()
         names: dict[str, NameLayer] = {}
         for module, facts in self.model.modules.items():
@@ -230,9 +238,10 @@ class Placement:
                 if content is not None:
                     counts[content.layer] += 1
                     kinds.setdefault((package, content.layer), set()).update(content.kinds)
+                    anchored[(package, content.layer)] += content.anchored
         verdicts: dict[str, PackageVerdict] = {}
         for package in sorted(evidenced):
-            content = _strong(evidenced[package], substantive[package], kinds, package)
+            content = _strong(evidenced[package], substantive[package], kinds, anchored, package)
             name = names[package]
             verdicts[package] = PackageVerdict(package, name, content, _decide(name, content))
         return verdicts
@@ -303,7 +312,8 @@ class Placement:
         if not found:
             return None
         layer = max(found, key=lambda each: (len(found[each]), -_PRECEDENCE.index(each)))
-        return Content(layer, frozenset(found[layer]))
+        kinds = frozenset(found[layer])
+        return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
 
     def _all_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
         found: dict[Layer, set[str]] = {}
@@ -425,7 +435,11 @@ def _packages_of(module: str, is_package: bool) -> Iterable[str]:
 
 
 def _strong(
-    counts: Counter[Layer], substantive: int, kinds: Mapping[tuple[str, Layer], set[str]], package: str
+    counts: Counter[Layer],
+    substantive: int,
+    kinds: Mapping[tuple[str, Layer], set[str]],
+    anchored: Mapping[tuple[str, Layer], int],
+    package: str,
 ) -> Content | None:
     """A package's content when it is strong (see the module docstring), else None."""
     if not counts:
@@ -434,7 +448,7 @@ def _strong(
     layer, agreeing = max(counts.items(), key=lambda item: (item[1], -_PRECEDENCE.index(item[0])))
     if agreeing < AGREEING_SHARE * evidenced or agreeing < SUBSTANTIVE_SHARE * substantive:
         return None
-    return Content(layer, frozenset(kinds[(package, layer)]), agreeing, evidenced)
+    return Content(layer, frozenset(kinds[(package, layer)]), agreeing, evidenced, anchored[(package, layer)])
 
 
 def _decide(name: NameLayer, content: Content | None) -> Layer | None:
@@ -444,10 +458,15 @@ def _decide(name: NameLayer, content: Content | None) -> Layer | None:
     return content.layer
 
 
+def _anchored(layer: Layer, kinds: frozenset[str]) -> bool:
+    anchors = _ANCHORS.get(layer)
+    return anchors is None or bool(kinds & anchors)
+
+
 def _convincing(content: Content, kinds: int) -> bool:
-    """Whether content shows at least `kinds` kinds, its layer's anchor among them."""
-    anchors = _ANCHORS.get(content.layer)
-    return len(content.kinds) >= kinds and (anchors is None or bool(content.kinds & anchors))
+    """Whether content shows at least `kinds` kinds, and its layer's anchor in at least
+    half of the modules that agree on it."""
+    return len(content.kinds) >= kinds and content.anchored >= 1 and 2 * content.anchored >= content.agreeing
 
 
 def _may_move(named: Layer | None, shown: Layer) -> bool:
