@@ -104,3 +104,34 @@ def test_same_input_same_layers(tmp_path: Path) -> None:
     first = hexcheck.check([str(PROJECT)], Config())
     second = hexcheck.check([str(PROJECT)], Config())
     assert first.layer_graph == second.layer_graph
+
+
+def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "hexcheck", "init", str(PROJECT)], capture_output=True, text=True, check=True
+    ).stdout
+    packages = out.split("Packages (layer: name, content evidence):\n", 1)[1].split("\n\n", 1)[0]
+    lines = [line for line in packages.splitlines() if not line.startswith("      ")]
+    assert [line.split(":", 1)[0].strip() for line in lines] == [
+        "app",
+        "app.application",
+        "app.application.api",
+        "app.application.use_cases",
+        "app.contracts",
+        "app.contracts.repositories",
+        "app.core",
+        "app.domain",
+        "app.domain.adapters",
+        "app.infrastructure",
+        "app.infrastructure.db",
+        "app.infrastructure.db.mappers",
+        "app.infrastructure.http",
+    ]
+    flat = " ".join(packages.split())
+    assert (
+        "app.application.api: web; named application (`application`); web content: HTTP exceptions, "
+        "request/response models, route handlers, routers (3 of 4 modules); contradicts its name: "
+        "checked as web (HEX105)" in flat
+    )
+    assert "app.contracts.repositories: application; named infrastructure (`repositories`)" in flat
+    assert "weak name, checked as application" in flat
