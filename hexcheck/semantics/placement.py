@@ -13,8 +13,8 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 - no name: strong content with at least `MIN_KINDS` kinds places the modules that show
   it; otherwise a module may still be placed by its own evidence;
 - any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
-  kinds leaves the name's layer; so does content showing the domain, or content and name
-  both inner (domain/application: `_may_move`);
+  kinds leaves the name's layer; so does content showing the domain, content and name
+  both inner (domain/application), or a strong name and application content (`_may_move`);
 - a weak name (`api`, `db`, `schemas`...): strong content of another layer with at least
   `MIN_KINDS` kinds re-places the package silently;
 - a strong name (`domain`, `application`...): the same re-places it, and the top-most
@@ -276,7 +276,7 @@ class Placement:
             if (
                 not name.strong
                 and own is not None
-                and _may_move(name.layer, own.layer)
+                and _may_move(name, own.layer)
                 and (_convincing(own, MIN_KINDS) or (own_name and own.kinds & _DEFINED_KINDS))
                 and not self._shows(module, name.layer)
             ):
@@ -453,7 +453,7 @@ def _strong(
 
 def _decide(name: NameLayer, content: Content | None) -> Layer | None:
     """The decision table (the module docstring), for one package."""
-    if content is None or not _convincing(content, MIN_KINDS) or not _may_move(name.layer, content.layer):
+    if content is None or not _convincing(content, MIN_KINDS) or not _may_move(name, content.layer):
         return name.layer
     return content.layer
 
@@ -469,16 +469,22 @@ def _convincing(content: Content, kinds: int) -> bool:
     return len(content.kinds) >= kinds and content.anchored >= 1 and 2 * content.anchored >= content.agreeing
 
 
-def _may_move(named: Layer | None, shown: Layer) -> bool:
-    """Whether content showing `shown` may re-place what is named `named`.
+def _may_move(name: NameLayer, shown: Layer) -> bool:
+    """Whether content showing `shown` may re-place what `name` places.
 
     Never into the domain from another name: application services, commands and records
     look like entities. Never between the inner layers: ports kept in `domain/` are a
-    convention SPEC §1 accepts, and both layers are framework-free.
+    convention SPEC §1 accepts, and both layers are framework-free. Never a strong name
+    into the application: abstract bases and service classes are found in every layer
+    (an adapter's ABC next to it in `infrastructure/`); under a weak name
+    (`contracts/repositories/`) ports implemented elsewhere are the application's.
     """
+    named = name.layer
     if named is None:
         return True
     if named is shown or shown is Layer.DOMAIN:
+        return False
+    if name.strong and shown is Layer.APPLICATION:
         return False
     return not (named in _INNER and shown in _INNER)
 
