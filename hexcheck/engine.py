@@ -25,6 +25,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.rules.registry import all_rules, check_codes, select_rules
 from hexcheck.rules.tool.hex900_parse_error import ParseError
 from hexcheck.rules.tool.hex901_unused_suppression import UnusedSuppression
+from hexcheck.semantics.placement import placement
 
 # Reads and parses files: one ModuleFacts per SourceFile, in the same order.
 FactsProvider = Callable[[Sequence[SourceFile]], Sequence[ModuleFacts]]
@@ -128,7 +129,7 @@ def active_rules(config: Config) -> tuple[type[Rule], ...]:
 
 
 def build_model(files: Sequence[SourceFile], config: Config, provide: FactsProvider) -> ProjectModel:
-    return ProjectModel(list(provide(files)), config)
+    return ProjectModel(list(provide(files)), config, placement)
 
 
 def check(

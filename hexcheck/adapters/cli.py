@@ -37,6 +37,7 @@ from hexcheck.core.mapping import LayerProposal
 from hexcheck.core.sources import SourceFile
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
+from hexcheck.semantics.placement import Placement, placement
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Ctrl-C and a reader of stdout that went away (`hexcheck check | head -1`): what a shell
@@ -526,7 +527,11 @@ def init_command(
         config, config_path = _config([directory], None, {})
         found = discover([directory], config)
         files = found.files
-        proposal = propose(file.module for file in files)
+        # Names and content (SPEC §1): the facts are read once, for the placement.
+        facts = sequential(config)(files)
+        model = build_model(files, config, lambda _: facts)
+        placed = placement(model)
+        proposal = propose((file.module for file in files), placed.detected)
         roots = sorted({source_root(file) for file in files})
         shown_roots = [os.path.relpath(root, directory).replace(os.sep, "/") for root in roots]
         source_roots = [] if shown_roots in ([], ["."]) else shown_roots
@@ -535,7 +540,8 @@ def init_command(
         typer.echo(_import_roots_text(found, directory), nl=False)
         if not proposal.modules:
             return EXIT_OK
-        typer.echo(_today_text(config, config_path, proposal), nl=False)
+        typer.echo(_packages_text(placed), nl=False)
+        typer.echo(_today_text(config, config_path, proposal, model.layer), nl=False)
         target = init_target(directory)
         shown_target = _shown(target)
         plan = plan_init(target, source_roots, proposal, config.layers.use_defaults)
@@ -576,10 +582,47 @@ def _diff(before: str, after: str, shown: str) -> str:
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
 
-def _today_text(config: Config, config_path: str | None, proposal: LayerProposal) -> str:
+def _packages_text(placed: Placement) -> str:
+    """One line a package: its layer, the evidence for it, and any contradiction."""
+    lines = ["", "Packages (layer: name, content evidence):"]
+    for package, verdict in sorted(placed.packages.items()):
+        content = verdict.content
+        evidence = []
+        if verdict.name.layer is not None:
+            evidence.append(f"named {verdict.name.layer.value} (`{verdict.name.component}`)")
+        if content is not None:
+            evidence.append(
+                f"{content.layer.value} content: {content.describe()} "
+                f"({content.agreeing} of {content.evidenced} modules)"
+            )
+        else:
+            evidence.append("no layer's content dominates (modules placed one by one)")
+        if verdict.contradiction:
+            evidence.append(f"contradicts its name: checked as {_layer_name(verdict.layer)} (HEX105)")
+        elif verdict.moved:
+            evidence.append(f"weak name, checked as {_layer_name(verdict.layer)}")
+        if verdict.name.layer is None and content is not None:
+            # Content places an unnamed package's modules one by one, where they show it.
+            evidence.append(f"its modules that show {content.layer.value} code are placed so")
+            layer = "no name"
+        else:
+            layer = _layer_name(verdict.layer)
+        lines += textwrap.wrap(
+            f"{package}: {layer}; {'; '.join(evidence)}",
+            88,
+            initial_indent="  ",
+            subsequent_indent="      ",
+            break_on_hyphens=False,
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _today_text(
+    config: Config, config_path: str | None, proposal: LayerProposal, layer_of: Callable[[str], Layer | None]
+) -> str:
     """The mapping `hexcheck check` uses today: the same as the detection, or its counts
     per layer and the modules it places elsewhere."""
-    today = {module: config.layers.layer_of(module) for module, _ in proposal.modules}
+    today = {module: layer_of(module) for module, _ in proposal.modules}
     moved: dict[tuple[str, str], list[str]] = {}
     for module, detected in proposal.modules:
         if today[module] is not detected:

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
 from types import MappingProxyType
-from typing import TypeVar, cast
+from typing import Protocol, TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
@@ -45,6 +45,12 @@ from hexcheck.core.layers import LAYERS, Layer
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 _Index = TypeVar("_Index")
+
+
+class LayerSource(Protocol):
+    """What places modules in layers: `config.layers`, or a placement from evidence."""
+
+    def layer_of(self, module: str) -> Layer | None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,8 +121,18 @@ class ProjectModel:
     path wins.
     """
 
-    def __init__(self, facts: Sequence[ModuleFacts], config: Config) -> None:
+    def __init__(
+        self,
+        facts: Sequence[ModuleFacts],
+        config: Config,
+        placement: Callable[[ProjectModel], LayerSource] | None = None,
+    ) -> None:
+        """`placement` places modules from the model's facts (SPEC §1: names and content);
+        without it, `config.layers` places them by name alone. It must not ask the model
+        for layers: it is what answers them."""
         self.config = config
+        self._placement = placement
+        self._layer_source: LayerSource | None = None
         by_name: dict[str, ModuleFacts] = {}
         for each in sorted(facts, key=lambda f: (f.module, f.path)):
             by_name.setdefault(each.module, each)
@@ -158,12 +174,21 @@ class ProjectModel:
     # ---------------------------------------------------------------- modules
 
     def layer(self, module: str) -> Layer | None:
-        """The layer of a module (`config.layers`), cached."""
+        """The layer of a module (the placement's, else `config.layers`'), cached."""
         try:
             return self._layers[module]
         except KeyError:
-            layer = self._layers[module] = self.config.layers.layer_of(module)
-            return layer
+            pass
+        source = self._layer_source
+        if source is None:
+            if self._placement is not None:
+                placement, self._placement = self._placement, None
+                source = placement(self)
+            else:
+                source = self.config.layers
+            self._layer_source = source
+        layer = self._layers[module] = source.layer_of(module)
+        return layer
 
     def is_first_party(self, dotted: str) -> bool:
         """Whether `dotted`'s top-level name is a top-level package or module of the project."""

@@ -48,6 +48,8 @@ WEB_COMPONENTS = frozenset(
         "inbound",
         "driving",
         "cli",
+        "graphql",
+        "rest_api",
     }
 )
 # Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
@@ -68,7 +70,7 @@ COMPOSITION_NAMES = frozenset(
         "config",
     }
 )
-DOMAIN_COMPONENTS = frozenset({"domain"})
+DOMAIN_COMPONENTS = frozenset({"domain", "domains"})
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it
 # names another layer: `seedwork/infrastructure/database.py` is infrastructure.
@@ -82,8 +84,33 @@ APPLICATION_COMPONENTS = frozenset(
     {"application", "use_cases", "usecases", "usecase", "service_layer", "logic", "ports"}
 )
 INFRASTRUCTURE_COMPONENTS = frozenset(
-    {"infrastructure", "infra", "adapters", "persistence", "repositories", "outbound", "driven"}
-)
+    {
+        "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
+        "repos", "db", "database", "outbound", "driven",
+    }
+)  # fmt: skip
+USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})
+# Module names that place a module in infrastructure only where no package name has.
+DATABASE_MODULE_NAMES = frozenset({"db", "database"})
+# Names that place a module only where no other name has: `cli/commands/` is the CLI's,
+# `infrastructure/entities.py` holds ORM entities, but a top-level `commands/` package is
+# the application's command handlers and `core/common/entities/` the domain's.
+UNCLAIMED_COMPONENTS: Mapping[str, Layer] = {
+    "commands": Layer.APPLICATION,
+    "queries": Layer.APPLICATION,
+    "entities": Layer.DOMAIN,
+    "value_objects": Layer.DOMAIN,
+    "aggregates": Layer.DOMAIN,
+}
+# The names that say a layer and nothing else. A package so named whose content shows
+# another layer is misnamed (HEX105); other names (`api`, `db`, `schemas`, `config`) are
+# also used for other things, and content re-places them silently.
+STRONG_COMPONENTS = frozenset(
+    {
+        "domain", "application", "infrastructure", "infra", "web", "presentation",
+        "use_cases", "usecases", "persistence", "entrypoints",
+    }
+)  # fmt: skip
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
 
@@ -102,23 +129,58 @@ def detect_layer(module: str) -> Layer | None:
     package named like a composition root (`config/`, `di/`) makes its modules
     composition too.
     """
+    return name_layer(module).layer
+
+
+@dataclass(frozen=True, slots=True)
+class NameLayer:
+    """The layer a dotted name gives, and the component of the name that decides it."""
+
+    layer: Layer | None
+    component: str = ""
+
+    @property
+    def strong(self) -> bool:
+        """Whether the deciding name says a layer and nothing else (`domain`, not `api`)."""
+        return self.component in STRONG_COMPONENTS
+
+
+def name_layer(module: str, as_package: bool = False) -> NameLayer:
+    """`detect_layer` with the deciding component; `as_package` reads the last component
+    as a package's (a package named `config` is composition too, a module's name decides
+    only for modules)."""
     parts = module.split(".")
     found: Layer | None = None
+    deciding = ""
     strict = False  # whether `found` is an inner layer that outer names cannot override
-    for part in parts[:-1]:
+    for part in parts if as_package else parts[:-1]:
+        before = found
         found, strict = _component(part, found, strict)
+        if found is not before or (part in STRONG_COMPONENTS and found is not None):
+            deciding = part if found is not None else ""
+    if as_package:
+        return NameLayer(found, deciding)
     leaf = parts[-1]
     if leaf in COMPOSITION_NAMES and not strict:
-        return Layer.COMPOSITION
-    found, _ = _component(leaf, found, strict)
-    return found
+        return NameLayer(Layer.COMPOSITION, leaf)
+    # `api/dependencies/database.py` is web's; `core/db.py` is infrastructure.
+    placed = (
+        found if leaf in DATABASE_MODULE_NAMES and found is not None else _component(leaf, found, strict)[0]
+    )
+    if placed is not found:
+        deciding = leaf if placed is not None else ""
+    return NameLayer(placed, deciding)
 
 
 def _component(part: str, found: Layer | None, strict: bool) -> tuple[Layer | None, bool]:
     """The layer after reading one more package component of a module name."""
+    if found is None and part in UNCLAIMED_COMPONENTS:
+        return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
+        return Layer.APPLICATION, True
+    if part in USE_CASE_COMPONENTS:  # `domain/usecases/` holds use cases all the same
         return Layer.APPLICATION, True
     if strict:
         return found, strict
@@ -179,6 +241,13 @@ class LayerMap:
         )
 
     def layer_of(self, module: str) -> Layer | None:
+        configured = self.configured(module)
+        if configured is not None:
+            return configured
+        return detect_layer(module) if self.use_defaults else None
+
+    def configured(self, module: str) -> Layer | None:
+        """The layer the configured patterns give `module`, if one matches."""
         best: tuple[tuple[int, int], Layer] | None = None
         for layer, layer_patterns in self.patterns:
             for pattern in layer_patterns:
@@ -186,6 +255,4 @@ class LayerMap:
                     rank = specificity(pattern)
                     if best is None or rank > best[0]:
                         best = (rank, layer)
-        if best is not None:
-            return best[1]
-        return detect_layer(module) if self.use_defaults else None
+        return best[1] if best is not None else None

@@ -10,7 +10,7 @@ of every pattern. Bounded contexts laid out alike then share one pattern
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from hexcheck.core.layers import LAYERS, Layer, LayerMap, detect_layer, pattern_matches, specificity
@@ -36,13 +36,14 @@ class LayerProposal:
         return dict(self.patterns).get(layer, ())
 
 
-def propose(modules: Iterable[str]) -> LayerProposal:
-    """The layer of each of `modules` and the patterns that reproduce them.
+def propose(modules: Iterable[str], detect: Callable[[str], Layer | None] = detect_layer) -> LayerProposal:
+    """The layer `detect` gives each of `modules` (by default their names' layer), and the
+    patterns that reproduce them.
 
     Always possible: detection places every module below a placed one, so a pattern never
     has to cover a module that must stay unplaced.
     """
-    layers = {module: detect_layer(module) for module in sorted(set(modules))}
+    layers = {module: detect(module) for module in sorted(set(modules))}
     patterns = _generalise(_fewest_patterns(layers), layers)
     return LayerProposal(tuple(layers.items()), patterns)
 

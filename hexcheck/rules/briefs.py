@@ -30,6 +30,10 @@ BRIEFS: dict[str, tuple[str, str]] = {
         "Modules in an import cycle cannot be understood, tested or loaded alone.",
         "Move the shared piece into a module both import, or depend on a port.",
     ),
+    "HEX105": (
+        "A folder named for one layer that holds another misleads every reader, and the checks.",
+        "Move the package to the layer its code belongs to, or rename it.",
+    ),
     "HEX201": (
         "An entity that can be built invalid makes every caller check it, and one will not.",
         "Validate every field in `__post_init__` or type it with a value object.",

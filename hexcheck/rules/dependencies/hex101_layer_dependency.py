@@ -81,6 +81,77 @@ from app.application.use_cases import create_book
 # file: app/infrastructure/web/routers.py
 from app.application.use_cases.create_book import Book
 """,
+        # Persistence mappers under `infrastructure/db/mappers` stay infrastructure, and a
+        # package of ports under `contracts/repositories` (an infrastructure name) is
+        # application by its content: ports, implemented elsewhere.
+        """\
+# file: app/contracts/repositories/books.py
+from abc import ABC, abstractmethod
+
+from app.domain.book import Book
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    def get(self, book_id: str) -> Book: ...
+# file: app/contracts/repositories/authors.py
+from abc import ABC, abstractmethod
+
+
+class AuthorRepository(ABC):
+    @abstractmethod
+    def names(self) -> list[str]: ...
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Book:
+    title: str
+# file: app/infrastructure/db/mappers/book_mapper.py
+from app.domain.book import Book
+from app.infrastructure.db.models import BookRow
+
+
+def to_book(row: BookRow) -> Book:
+    return Book(row.title)
+# file: app/infrastructure/db/models.py
+from sqlalchemy.orm import DeclarativeBase
+
+
+class BookRow(DeclarativeBase):
+    __tablename__ = "books"
+# file: app/infrastructure/db/books.py
+from sqlalchemy.orm import Session
+
+from app.contracts.repositories.authors import AuthorRepository
+from app.contracts.repositories.books import BookRepository
+from app.infrastructure.db.mappers.book_mapper import to_book
+from app.infrastructure.db.models import BookRow
+
+
+class SqlBookRepository(BookRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, book_id: str):
+        return to_book(self.session.get(BookRow, book_id))
+
+
+class SqlAuthorRepository(AuthorRepository):
+    def names(self) -> list[str]:
+        return []
+# file: app/application/use_cases/get_book.py
+from app.contracts.repositories.books import BookRepository
+
+
+class GetBook:
+    def __init__(self, books: BookRepository) -> None:
+        self.books = books
+
+    def execute(self, book_id: str):
+        return self.books.get(book_id)
+""",
     )
     invalid = (
         """\
@@ -106,6 +177,70 @@ def run() -> None:
 # file: app/infrastructure/web/schemas.py
 # file: app/infrastructure/persistence/mongo.py
 # file: app/main.py
+""",
+        # A web layer kept in `application/api` is web by its content (HEX105): the
+        # use case importing it depends on the web layer.
+        """\
+# file: app/application/api/books.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class BookOut(BaseModel):
+    title: str
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str) -> BookOut:
+    raise HTTPException(status_code=404)
+# file: app/application/api/authors.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/authors")
+async def list_authors() -> list[str]:
+    return []
+# file: app/application/use_cases/get_book.py
+from app.application.api.books import BookOut  # error: HEX101
+
+
+class GetBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> BookOut:
+        return BookOut(title=self.books.get(book_id))
+# file: app/application/use_cases/list_books.py
+class ListBooks:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self) -> list[str]:
+        return self.books.all()
+""",
+        # A module called `settings` that holds ORM models is infrastructure: the web
+        # layer may not import it.
+        """\
+# file: app/settings.py
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BookRow(Base):
+    __tablename__ = "books"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200))
+# file: app/web/books.py
+from app.settings import BookRow  # error: HEX101
 """,
     )
 

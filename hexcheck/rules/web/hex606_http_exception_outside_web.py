@@ -106,6 +106,32 @@ from app.infrastructure.auth.schemes import get_current_user
 
 router = APIRouter(dependencies=[Depends(get_current_user)])
 """,
+        # The same in a web layer kept in a folder named `application` (HEX105).
+        """\
+# file: app/application/api/books.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class BookOut(BaseModel):
+    title: str
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str) -> BookOut:
+    raise HTTPException(status_code=404)
+# file: app/application/api/authors.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/authors")
+async def list_authors() -> list[str]:
+    return []
+""",
     )
     invalid = (
         """\

@@ -1,0 +1,186 @@
+"""HEX105 misplaced-module: A package's content contradicts the layer its name gives it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import NO_SPAN
+from hexcheck.core.findings import Finding, Severity
+from hexcheck.rules.base import Rule
+from hexcheck.semantics.placement import placement
+
+
+class MisplacedModule(Rule):
+    code = "HEX105"
+    name = "misplaced-module"
+    severity = Severity.WARNING
+    concern = "dependencies"
+    summary = "A package's content contradicts the layer its name gives it."
+    subject = "layer-named packages hold their layer's code"
+    why = (
+        "A folder's name is the first thing a reader and hexcheck use to tell the layers "
+        "apart. A package named `application` that holds FastAPI routers and their "
+        "Pydantic models tells both the wrong story: the reader looks for use cases and "
+        "finds HTTP handlers, and every `fastapi` import in it reads as the application "
+        "depending on the web framework. hexcheck checks such a package as the layer its "
+        "content shows (so one misnamed folder is this one finding, not one per import) "
+        "and says so here. It moves a package only when most of its modules agree and "
+        "at least two independent kinds of evidence contradict the name (see "
+        "docs/layer-detection.md)."
+    )
+    how_to_fix = (
+        "Move the package to the layer its content belongs to, or rename it; or, if the "
+        "name is right, place it by hand in `[tool.hexcheck.layers]`, which comes before "
+        "any evidence.\n\n"
+        "Before: `app/application/api/books.py` holds `router = APIRouter()` and "
+        "`@router.get(...)` handlers with their Pydantic models.\n\n"
+        "After: the package is `app/web/api/`, and `app/application/` keeps the use cases "
+        "the handlers call."
+    )
+    valid = (
+        """\
+# file: app/web/books.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class BookOut(BaseModel):
+    title: str
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str) -> BookOut:
+    raise HTTPException(status_code=404)
+# file: app/application/use_cases.py
+class GetBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str):
+        return self.books.get(book_id)
+""",
+        # A weak name (an outbound HTTP client package called `api` in infrastructure)
+        # is re-placed silently.
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class RatesGateway(ABC):
+    @abstractmethod
+    def rate(self, currency: str) -> float: ...
+# file: app/api/rates_client.py
+import httpx
+
+from app.application.ports import RatesGateway
+
+
+class HttpRatesGateway(RatesGateway):
+    def rate(self, currency: str) -> float:
+        return httpx.get(f"https://rates.example/{currency}").json()["rate"]
+""",
+        # One kind of evidence (Pydantic models alone) moves nothing.
+        """\
+# file: app/application/dtos.py
+from pydantic import BaseModel
+
+
+class BookData(BaseModel):
+    title: str
+""",
+    )
+    invalid = (
+        """\
+# file: app/application/api/__init__.py
+__all__ = ["authors", "books"]  # error: HEX105
+# file: app/application/api/books.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class BookOut(BaseModel):
+    title: str
+
+
+@router.get("/books/{book_id}")
+async def get_book(book_id: str) -> BookOut:
+    raise HTTPException(status_code=404)
+# file: app/application/api/authors.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/authors")
+async def list_authors() -> list[str]:
+    return []
+# file: app/application/use_cases/get_book.py
+class GetBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str):
+        return self.books.get(book_id)
+# file: app/application/use_cases/list_books.py
+class ListBooks:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self) -> list[str]:
+        return self.books.all()
+""",
+        """\
+# file: app/domain/book.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Book:
+    title: str
+# file: app/domain/repositories.py
+from abc import ABC, abstractmethod
+
+from app.domain.book import Book
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    async def add(self, book: Book) -> None: ...
+# file: app/domain/adapters/mongo_books.py
+from motor.motor_asyncio import AsyncIOMotorDatabase  # error: HEX105
+
+from app.domain.book import Book
+from app.domain.repositories import BookRepository
+
+
+class MongoBookRepository(BookRepository):
+    def __init__(self, db: AsyncIOMotorDatabase) -> None:
+        self.books = db["books"]
+
+    async def add(self, book: Book) -> None:
+        await self.books.insert_one({"title": book.title})
+""",
+    )
+
+    def examined(self, model: ProjectModel) -> int:
+        return sum(1 for verdict in placement(model).packages.values() if verdict.name.strong)
+
+    def check(self, model: ProjectModel) -> Iterator[Finding]:
+        for verdict in placement(model).misplaced:
+            facts = model.modules.get(verdict.package)
+            if facts is None:  # a namespace package: its first module speaks for it
+                first = min(name for name in model.modules if name.startswith(verdict.package + "."))
+                facts = model.modules[first]
+            assert verdict.content is not None and verdict.layer is not None and verdict.name.layer
+            message = (
+                f"package `{verdict.package}` is named {verdict.name.layer.value} "
+                f"(`{verdict.name.component}`) but holds {verdict.layer.value} code "
+                f"({verdict.content.describe()} in {verdict.content.agreeing} of "
+                f"{verdict.content.evidenced} modules); its modules are checked as {verdict.layer.value}"
+            )
+            yield self.finding(facts, NO_SPAN, message, verdict.package, model)

@@ -1,0 +1,494 @@
+"""Layers from evidence (SPEC §1 "Layer detection"): what a package is called, and what
+it holds.
+
+Each module shows content evidence of a kind or several (route handlers, driver imports,
+ports...), each kind pointing at one layer; a module's content layer is the layer its
+evidence points at most (ties: `_PRECEDENCE`). A package is judged by the modules of its
+subtree that no deeper name places elsewhere (each subpackage is judged too, separately):
+its content is *strong* when the modules agreeing on one layer are at least
+`AGREEING_SHARE` of the modules showing any evidence and at least `SUBSTANTIVE_SHARE`
+of the modules defining anything. How name and content combine is one decision table,
+in `_decide` / `_may_move` and in docs/layer-detection.md:
+
+- no name: strong content with at least `MIN_KINDS` kinds places the modules that show
+  it; otherwise a module may still be placed by its own evidence;
+- any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
+  kinds leaves the name's layer; so does content showing the domain, content and name
+  both inner (domain/application), or a strong name and application content (`_may_move`);
+- a weak name (`api`, `db`, `schemas`...): strong content of another layer with at least
+  `MIN_KINDS` kinds re-places the package silently;
+- a strong name (`domain`, `application`...): the same re-places it, and the top-most
+  such package is reported once as HEX105.
+
+Web and infrastructure evidence place nothing unless at least half the modules showing it
+show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
+
+A module then takes, in order: the layer of its top-most re-placed package; else its
+name's layer, unless that name is weak and the module's own evidence shows another layer
+by `MIN_KINDS` kinds (one if the name is the module's own, `settings.py` full of ORM
+models) and nothing of the name's; else,
+unnamed, the layer its own evidence shows when its nearest strong package agrees or its
+own evidence has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the
+modules of an unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
+placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
+
+Dataclasses alone are no evidence: commands, settings, records and entities all look the
+same. Domain evidence counts only in modules that import no third-party package.
+
+Evidence is read from the facts and from the layer-free questions of `roles` (routes,
+ancestry, abstractness): roles that depend on layers cannot decide layers.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from fractions import Fraction
+from functools import cached_property
+
+from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import ExprKind, ModuleFacts
+from hexcheck.core.layers import COMPOSITION_NAMES, Layer, NameLayer, name_layer
+from hexcheck.semantics.libraries import (
+    DATABASE_CONSTRUCTORS,
+    DATABASE_PACKAGES,
+    DRIVER_PACKAGES,
+    HTTP_EXCEPTIONS,
+)
+from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.symbols import every_call
+
+# The ratios that make a package's content strong (see the module docstring).
+AGREEING_SHARE = Fraction(2, 3)
+SUBSTANTIVE_SHARE = Fraction(1, 2)
+# The independent kinds of evidence it takes to move a named package, or place an unnamed one.
+MIN_KINDS = 2
+
+# Ties between the layers a module's evidence points at: the outer, more specific, first.
+_PRECEDENCE = (Layer.COMPOSITION, Layer.WEB, Layer.INFRASTRUCTURE, Layer.APPLICATION, Layer.DOMAIN)
+
+_INNER = (Layer.DOMAIN, Layer.APPLICATION)
+
+# The kinds of evidence, by layer.
+ROUTES = "route handlers"
+ROUTERS = "routers"
+REQUEST_MODELS = "request/response models"
+HTTP_ERRORS = "HTTP exceptions"
+DRIVERS = "database or client drivers"
+ORM_MODELS = "ORM models or sessions"
+IMPLEMENTED_PORTS = "ports implemented"
+APP_FACTORY = "app factory"
+PROVIDERS = "DI providers"
+SETTINGS = "settings"
+PORTS = "ports"
+PORTS_IMPLEMENTED_ELSEWHERE = "ports implemented elsewhere"
+USE_CASES = "use cases"
+ENTITIES = "entities with behaviour"
+DOMAIN_ERRORS = "domain exceptions"
+
+# Kinds without which a layer's evidence places nothing, in at least half the modules
+# that show it: Pydantic models and `HTTPException`s are also found in security helpers
+# and clients, routes are the web's; ORM models are also a domain written with an ORM,
+# drivers and implemented ports are infrastructure's.
+_ANCHORS = {
+    Layer.WEB: frozenset({ROUTES, ROUTERS}),
+    Layer.INFRASTRUCTURE: frozenset({DRIVERS, IMPLEMENTED_PORTS}),
+}
+
+# Kinds a module shows by what it defines, not by what it imports.
+_DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, SETTINGS})
+
+_APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+_ORM_PACKAGES = frozenset(
+    {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
+)
+_ORM_BASES = frozenset(
+    {
+        "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase",
+        "beanie.Document", "odmantic.Model", "mongoengine.Document", "mongoengine.DynamicDocument",
+        "tortoise.models.Model", "peewee.Model",
+    }
+)  # fmt: skip
+_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+_CONTAINER_BASES = frozenset(
+    {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
+)
+_CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
+_USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
+_USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
+# Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
+_MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
+# Packages of generic helpers: whatever classes they hold, content does not make them domain.
+_HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
+# Third-party packages a domain module may import and still be framework-free.
+_DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"})
+
+
+@dataclass(frozen=True, slots=True)
+class Content:
+    """What a module or a package holds: the layer most of it shows, the kinds of evidence
+    for it, and how many modules agree out of those showing any evidence."""
+
+    layer: Layer
+    kinds: frozenset[str]
+    agreeing: int = 1
+    evidenced: int = 1
+    anchored: int = 1  # agreeing modules that show their layer's anchor (`_ANCHORS`)
+
+    def describe(self) -> str:
+        return ", ".join(sorted(self.kinds))
+
+
+@dataclass(frozen=True, slots=True)
+class PackageVerdict:
+    """One package: its name's layer, its content, and the layer it is checked as."""
+
+    package: str
+    name: NameLayer
+    content: Content | None
+    layer: Layer | None
+
+    @property
+    def moved(self) -> bool:
+        """Whether content took the package out of the layer its name gives it."""
+        return self.name.layer is not None and self.layer is not self.name.layer
+
+    @property
+    def contradiction(self) -> bool:
+        """A strong name that content contradicts: what HEX105 reports."""
+        return self.moved and self.name.strong
+
+
+class Placement:
+    """Every module's layer from configured patterns, names and content."""
+
+    def __init__(self, model: ProjectModel) -> None:
+        self.model = model
+        self.config = model.config
+        self._roles = roles(model)
+        self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
+        self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
+        self._layers = {module: self._place(module) for module in model.modules}
+
+    # ------------------------------------------------------------------ answers
+
+    def layer_of(self, module: str) -> Layer | None:
+        configured = self.config.layers.configured(module)
+        if configured is not None:
+            return configured
+        if not self.config.layers.use_defaults:
+            return None
+        # A first-party module missing from the tree is placed by its name and packages.
+        return self.detected(module)
+
+    def detected(self, module: str) -> Layer | None:
+        """The layer names and content give `module`, configured patterns aside."""
+        try:
+            return self._layers[module]
+        except KeyError:
+            return self._place(module)
+
+    def evidence(self, module: str) -> Content | None:
+        return self._evidence.get(module)
+
+    @cached_property
+    def misplaced(self) -> tuple[PackageVerdict, ...]:
+        """The top-most packages whose strong name content contradicts, sorted: HEX105."""
+        if not self.config.layers.use_defaults:
+            return ()
+        return tuple(
+            verdict
+            for package, verdict in sorted(self.packages.items())
+            if verdict.contradiction
+            and self._moved_ancestor(package.rpartition(".")[0]) is None
+            # Placed by hand: the configuration says what the package is.
+            and self.config.layers.configured(package) is None
+        )
+
+    def moved_package(self, module: str) -> PackageVerdict | None:
+        """The top-most package of `module` that content re-placed, if any."""
+        return self._moved_ancestor(module)
+
+    # ------------------------------------------------------------------ packages
+
+    def _judge_packages(self) -> dict[str, PackageVerdict]:
+        evidenced: dict[str, Counter[Layer]] = {}
+        kinds: dict[tuple[str, Layer], set[str]] = {}
+        anchored: Counter[tuple[str, Layer]] = Counter()
+        substantive: Counter[str] = Counter()
+        names: dict[str, NameLayer] = {}
+        for module, facts in self.model.modules.items():
+            if is_test_module(module):
+                continue
+            content = self._evidence[module]
+            defines = bool(facts.classes or facts.functions)
+            own = name_layer(module).layer
+            for package in _packages_of(module, facts.is_package):
+                name = names.get(package)
+                if name is None:
+                    name = names[package] = name_layer(package, as_package=True)
+                counts = evidenced.setdefault(package, Counter())
+                # A module a deeper name places elsewhere (`infrastructure/web.py`) speaks
+                # for that name, not for its package.
+                if own is not name.layer:
+                    continue
+                substantive[package] += defines
+                if content is not None:
+                    counts[content.layer] += 1
+                    kinds.setdefault((package, content.layer), set()).update(content.kinds)
+                    anchored[(package, content.layer)] += content.anchored
+        verdicts: dict[str, PackageVerdict] = {}
+        for package in sorted(evidenced):
+            content = _strong(evidenced[package], substantive[package], kinds, anchored, package)
+            name = names[package]
+            verdicts[package] = PackageVerdict(package, name, content, _decide(name, content))
+        return verdicts
+
+    def _moved_ancestor(self, module: str) -> PackageVerdict | None:
+        """The top-most re-placed package among `module` and the packages above it."""
+        if not module:
+            return None
+        parts = module.split(".")
+        for cut in range(1, len(parts) + 1):
+            verdict = self.packages.get(".".join(parts[:cut]))
+            if verdict is not None and verdict.moved:
+                return verdict
+        return None
+
+    # ------------------------------------------------------------------ modules
+
+    def _place(self, module: str) -> Layer | None:
+        moved = self._moved_ancestor(module)
+        if moved is not None:
+            # As in a package named for its layer: `web/dependencies.py` is the
+            # composition root's, `domain/settings.py` is not.
+            if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
+                return Layer.COMPOSITION
+            return moved.layer
+        name = name_layer(module)
+        own = self._evidence.get(module)
+        if name.layer is not None:
+            # A module's own name (`settings.py`) is the weakest: one kind of what it
+            # defines (ORM models, routes, ports...) contradicts it.
+            own_name = name.component == module.rpartition(".")[2]
+            if (
+                not name.strong
+                and own is not None
+                and _may_move(name, own.layer)
+                and (_convincing(own, MIN_KINDS) or (own_name and own.kinds & _DEFINED_KINDS))
+                and not self._shows(module, name.layer)
+            ):
+                return own.layer
+            return name.layer
+        if own is None or is_test_module(module):
+            return None
+        if own.layer is Layer.DOMAIN and _HELPER_COMPONENTS.intersection(module.split(".")):
+            return None
+        if _convincing(own, MIN_KINDS):
+            return own.layer
+        nearest = self._nearest_strong(module)
+        if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
+            return own.layer
+        return None
+
+    def _nearest_strong(self, module: str) -> Content | None:
+        parts = module.split(".")
+        for cut in range(len(parts) - 1, 0, -1):
+            verdict = self.packages.get(".".join(parts[:cut]))
+            if verdict is not None and verdict.content is not None:
+                return verdict.content
+        return None
+
+    def _shows(self, module: str, layer: Layer) -> bool:
+        """Whether a module shows any evidence of `layer` (its content layer aside)."""
+        return layer in self._all_evidence(self.model.modules[module])
+
+    # ------------------------------------------------------------------ evidence
+
+    def _module_evidence(self, facts: ModuleFacts) -> Content | None:
+        found = self._all_evidence(facts)
+        if not found:
+            return None
+        layer = max(found, key=lambda each: (len(found[each]), -_PRECEDENCE.index(each)))
+        kinds = frozenset(found[layer])
+        return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
+
+    def _all_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
+        found: dict[Layer, set[str]] = {}
+
+        def add(layer: Layer, kind: str) -> None:
+            found.setdefault(layer, set()).add(kind)
+
+        r = self._roles
+        if facts.module in self._route_modules:
+            add(Layer.WEB, ROUTES)
+        imported = _imported_names(facts)
+        packages = {name.partition(".")[0] for name in imported if not name.startswith(".")}
+        if imported & HTTP_EXCEPTIONS:
+            add(Layer.WEB, HTTP_ERRORS)
+        # An ORM's import is no driver: a `domain/` written as SQLAlchemy models is not
+        # thereby an adapter. Its sessions and engines are.
+        if (
+            packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
+            or imported & DATABASE_CONSTRUCTORS
+        ):
+            add(Layer.INFRASTRUCTURE, DRIVERS)
+        for assignment in facts.assignments:
+            value = assignment.value
+            if value.kind is ExprKind.CALL and value.name not in _APPS and r.makes_router(value.name):
+                add(Layer.WEB, ROUTERS)
+        if any(call.callee in _APPS for call in every_call(facts)):
+            add(Layer.COMPOSITION, APP_FACTORY)
+        for function in facts.functions:
+            if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
+                add(Layer.COMPOSITION, PROVIDERS)
+        framework_free = not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+        for cls in facts.classes:
+            for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
+                add(kind_layer, kind)
+        return found
+
+    def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
+        ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
+        if ancestry & _SETTINGS_BASES:
+            yield Layer.COMPOSITION, SETTINGS
+            return
+        if ancestry & _CONTAINER_BASES:
+            yield Layer.COMPOSITION, PROVIDERS
+            return
+        if ancestry & _ORM_BASES or any(a.name == "__tablename__" for a in ref.cls.attributes):
+            yield Layer.INFRASTRUCTURE, ORM_MODELS
+            return
+        if r.is_pydantic_model(ref):
+            yield Layer.WEB, REQUEST_MODELS
+            return
+        if r.is_exception(ref):
+            if framework_free:
+                yield Layer.DOMAIN, DOMAIN_ERRORS
+            return
+        if r.is_data_holder(ref) and not r.is_dataclass(ref):
+            return  # enums, named tuples, typed dicts: no layer's own
+        if r.is_abstract(ref):
+            if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+                return
+            yield Layer.APPLICATION, PORTS
+            module = ref.facts.module.rpartition(".")[0]
+            if any(
+                not sub.startswith(module + ".") and not is_test_module(sub.rpartition(".")[0])
+                for sub in self.model.subclasses(ref.dotted)
+            ):
+                yield Layer.APPLICATION, PORTS_IMPLEMENTED_ELSEWHERE
+            return
+        use_case = ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
+            method.name in _USE_CASE_METHODS for method in ref.cls.methods
+        )
+        init = ref.cls.method("__init__")
+        collaborators = init is not None and len(init.params) > 1
+        if use_case and collaborators and not r.is_dataclass(ref):
+            yield Layer.APPLICATION, USE_CASES
+            return
+        if any(
+            r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
+            for a in r.first_party_ancestors(ref)
+        ):
+            yield Layer.INFRASTRUCTURE, IMPLEMENTED_PORTS
+            return
+        behaviour = any(
+            method.name == "__post_init__" or not method.name.startswith("__") for method in ref.cls.methods
+        )
+        if framework_free and behaviour and "." not in ref.cls.qualname:
+            yield Layer.DOMAIN, ENTITIES
+
+    @cached_property
+    def _route_modules(self) -> frozenset[str]:
+        return frozenset(handler.facts.module for handler in self._roles.route_handlers)
+
+    @cached_property
+    def _first_party(self) -> frozenset[str]:
+        return frozenset(module.partition(".")[0] for module in self.model.modules)
+
+    @cached_property
+    def _stdlib(self) -> frozenset[str]:
+        import sys
+
+        return frozenset(sys.stdlib_module_names)
+
+
+def _imported_names(facts: ModuleFacts) -> set[str]:
+    """Every absolute name a module imports: `a.b` and, for `from a.b import c`, `a.b.c`."""
+    found: set[str] = set()
+    for fact in facts.imports:
+        if fact.level or not fact.target:
+            continue
+        found.add(fact.target)
+        found.update(f"{fact.target}.{name}" for name in fact.names)
+    return found
+
+
+def _packages_of(module: str, is_package: bool) -> Iterable[str]:
+    """The packages whose subtree holds `module`: a package's `__init__` is its own."""
+    parts = module.split(".")
+    last = len(parts) if is_package else len(parts) - 1
+    return (".".join(parts[:cut]) for cut in range(1, last + 1))
+
+
+def _strong(
+    counts: Counter[Layer],
+    substantive: int,
+    kinds: Mapping[tuple[str, Layer], set[str]],
+    anchored: Mapping[tuple[str, Layer], int],
+    package: str,
+) -> Content | None:
+    """A package's content when it is strong (see the module docstring), else None."""
+    if not counts:
+        return None
+    evidenced = sum(counts.values())
+    layer, agreeing = max(counts.items(), key=lambda item: (item[1], -_PRECEDENCE.index(item[0])))
+    if agreeing < AGREEING_SHARE * evidenced or agreeing < SUBSTANTIVE_SHARE * substantive:
+        return None
+    return Content(layer, frozenset(kinds[(package, layer)]), agreeing, evidenced, anchored[(package, layer)])
+
+
+def _decide(name: NameLayer, content: Content | None) -> Layer | None:
+    """The decision table (the module docstring), for one package."""
+    if content is None or not _convincing(content, MIN_KINDS) or not _may_move(name, content.layer):
+        return name.layer
+    return content.layer
+
+
+def _anchored(layer: Layer, kinds: frozenset[str]) -> bool:
+    anchors = _ANCHORS.get(layer)
+    return anchors is None or bool(kinds & anchors)
+
+
+def _convincing(content: Content, kinds: int) -> bool:
+    """Whether content shows at least `kinds` kinds, and its layer's anchor in at least
+    half of the modules that agree on it."""
+    return len(content.kinds) >= kinds and content.anchored >= 1 and 2 * content.anchored >= content.agreeing
+
+
+def _may_move(name: NameLayer, shown: Layer) -> bool:
+    """Whether content showing `shown` may re-place what `name` places.
+
+    Never into the domain from another name: application services, commands and records
+    look like entities. Never between the inner layers: ports kept in `domain/` are a
+    convention SPEC §1 accepts, and both layers are framework-free. Never a strong name
+    into the application: abstract bases and service classes are found in every layer
+    (an adapter's ABC next to it in `infrastructure/`); under a weak name
+    (`contracts/repositories/`) ports implemented elsewhere are the application's.
+    """
+    named = name.layer
+    if named is None:
+        return True
+    if named is shown or shown is Layer.DOMAIN:
+        return False
+    if name.strong and shown is Layer.APPLICATION:
+        return False
+    return not (named in _INNER and shown in _INNER)
+
+
+def placement(model: ProjectModel) -> Placement:
+    """The placement of a model, built once (the model asks for it on its first layer)."""
+    return model.index(Placement)

@@ -1,0 +1,137 @@
+"""Layers from evidence (SPEC §1 "Layer detection", issue 18): what a package holds
+places it when its name says otherwise, on fixtures/misnamed_layers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import hexcheck
+from hexcheck.core.config import Config
+from hexcheck.core.layers import Layer, LayerMap, detect_layer, name_layer
+from tests.conftest import FIXTURES
+
+PROJECT = FIXTURES / "misnamed_layers"
+API = "app/application/api/"
+
+
+@pytest.fixture(scope="module")
+def findings() -> list[tuple[str, int, str]]:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(PROJECT)
+        report = hexcheck.check(["."], Config(preset="strict"))
+    return sorted((f.location.path, f.location.line, f.code) for f in report.findings)
+
+
+@pytest.fixture(scope="module")
+def graph_layers() -> dict[str, str | None]:
+    out = subprocess.run(
+        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(PROJECT)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
+
+
+def test_a_web_layer_named_application_is_one_hex105_and_checked_as_web(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    in_api = [f for f in findings if f[0].startswith(API)]
+    hex105 = [f for f in findings if f[2] == "HEX105" and f[0].startswith(API)]
+    assert hex105 == [(API + "__init__.py", 1, "HEX105")]
+    assert not [f for f in in_api if f[2] in ("HEX102", "HEX606")]
+    assert (API + "books.py", 27, "HEX601") in in_api  # the seeded fat handler
+    assert (API + "books.py", 53, "HEX602") in in_api  # the seeded direct Mongo call
+    # The application use case importing the API's schemas depends on the web layer.
+    assert ("app/application/use_cases/list_authors.py", 1, "HEX101") in findings
+
+
+def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict[str, str | None]) -> None:
+    expected = {
+        "app.application.api.books": "web",
+        "app.application.api.schemas": "web",
+        "app.application.api.authors": "web",
+        "app.application.api.dependencies": "composition",  # a DI module, as in `web/`
+        "app.application.use_cases.get_book": "application",
+        "app.domain.adapters.mongo_books": "infrastructure",
+        "app.domain.book": "domain",
+        "app.infrastructure.db.mappers.author_mapper": "infrastructure",
+        "app.contracts.gateways": "application",  # unnamed package of ports
+        "app.contracts.repositories.books": "application",  # ports under an infrastructure name
+        "app.core.config": "composition",  # a mixed core/, module by module
+        "app.core.db": "infrastructure",
+        "app.core.security": None,
+        "app.settings": "infrastructure",  # a settings module of ORM models
+    }
+    assert {module: graph_layers.get(module) for module in expected} == expected
+
+
+def test_configured_patterns_come_before_evidence() -> None:
+    config = Config(layers=LayerMap.from_mapping({Layer.APPLICATION: ["app.application"]}))
+    report = hexcheck.check([str(PROJECT)], config)
+    codes = {(f.location.path.partition("app/")[2], f.code) for f in report.findings}
+    assert ("application/api/books.py", "HEX102") in codes
+    assert ("application/api/__init__.py", "HEX105") not in codes
+    assert ("domain/adapters/__init__.py", "HEX105") in codes
+
+
+@pytest.mark.parametrize(
+    ("module", "layer", "strong"),
+    [
+        ("app.application.api.books", Layer.APPLICATION, True),
+        ("app.api.clients.rates", Layer.WEB, False),
+        ("app.repos.books", Layer.INFRASTRUCTURE, False),
+        ("app.db.session", Layer.INFRASTRUCTURE, False),
+        ("app.commands.create_book", Layer.APPLICATION, False),
+        ("app.cli.commands.create_book", Layer.WEB, False),
+        ("app.core.common.entities.book", Layer.DOMAIN, False),
+        ("app.infrastructure.entities", Layer.INFRASTRUCTURE, True),
+        ("app.infrastructure.db.mappers.book", Layer.INFRASTRUCTURE, True),
+        ("app.services.books", None, False),
+    ],
+)
+def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:
+    assert detect_layer(module) is layer
+    assert name_layer(module).strong is strong
+
+
+def test_same_input_same_layers(tmp_path: Path) -> None:
+    first = hexcheck.check([str(PROJECT)], Config())
+    second = hexcheck.check([str(PROJECT)], Config())
+    assert first.layer_graph == second.layer_graph
+
+
+def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() -> None:
+    out = subprocess.run(
+        [sys.executable, "-m", "hexcheck", "init", str(PROJECT)], capture_output=True, text=True, check=True
+    ).stdout
+    packages = out.split("Packages (layer: name, content evidence):\n", 1)[1].split("\n\n", 1)[0]
+    lines = [line for line in packages.splitlines() if not line.startswith("      ")]
+    assert [line.split(":", 1)[0].strip() for line in lines] == [
+        "app",
+        "app.application",
+        "app.application.api",
+        "app.application.use_cases",
+        "app.contracts",
+        "app.contracts.repositories",
+        "app.core",
+        "app.domain",
+        "app.domain.adapters",
+        "app.infrastructure",
+        "app.infrastructure.db",
+        "app.infrastructure.db.mappers",
+        "app.infrastructure.http",
+    ]
+    flat = " ".join(packages.split())
+    assert (
+        "app.application.api: web; named application (`application`); web content: HTTP exceptions, "
+        "request/response models, route handlers, routers (3 of 4 modules); contradicts its name: "
+        "checked as web (HEX105)" in flat
+    )
+    assert "app.contracts.repositories: application; named infrastructure (`repositories`)" in flat
+    assert "weak name, checked as application" in flat
