@@ -553,7 +553,6 @@ def render(
             lines.extend(_flatten([_quiet_group(page, group) for group in concern.groups]))
             continue
         lines.extend(_heading(concern.title, palette))
-        lines.append("")
         for group in concern.groups:
             lines.extend(_group(page, group))
             lines.append("")
