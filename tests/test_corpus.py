@@ -56,7 +56,9 @@ def test_the_corpus_manifest_meets_its_rules() -> None:
     projects = load_manifest(MANIFEST, RESERVED)
     assert len(projects) >= 30
     held_out = [p for p in projects if p.split == "held-out"]
-    assert 2 * len(held_out) >= len(projects)
+    # Half (18 of 36) were held out at the start. A swap (README, "swap rule") moves a
+    # project to tuning and adds a new held-out one when it can; at least twelve stay.
+    assert len(held_out) >= 12
     tags = {tag for p in projects for tag in p.tags}
     for needed in (
         "src-layout",
@@ -67,7 +69,7 @@ def test_the_corpus_manifest_meets_its_rules() -> None:
         "py312-syntax",
     ):
         assert needed in tags, needed
-    assert all(p.issue == 14 and p.added == "2026-12-02" for p in projects)
+    assert all(p.issue >= 14 and p.added == "2026-12-02" for p in projects)
     assert all(p.layers for p in projects), "every project carries package-level layer labels"
 
 
