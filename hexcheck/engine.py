@@ -25,7 +25,6 @@ from hexcheck.rules.base import Rule
 from hexcheck.rules.registry import all_rules, check_codes, select_rules
 from hexcheck.rules.tool.hex900_parse_error import ParseError
 from hexcheck.rules.tool.hex901_unused_suppression import UnusedSuppression
-from hexcheck.semantics.placement import placement
 
 # Reads and parses files: one ModuleFacts per SourceFile, in the same order.
 FactsProvider = Callable[[Sequence[SourceFile]], Sequence[ModuleFacts]]
@@ -129,6 +128,9 @@ def active_rules(config: Config) -> tuple[type[Rule], ...]:
 
 
 def build_model(files: Sequence[SourceFile], config: Config, provide: FactsProvider) -> ProjectModel:
+    # Imported here: a run answered from the cache builds no model (see `check`).
+    from hexcheck.semantics.placement import placement
+
     return ProjectModel(list(provide(files)), config, placement)
 
 

@@ -18,7 +18,7 @@ import traceback
 from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -37,7 +37,9 @@ from hexcheck.core.mapping import LayerProposal
 from hexcheck.core.sources import SourceFile
 from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, build_model
-from hexcheck.semantics.placement import Placement, placement
+
+if TYPE_CHECKING:
+    from hexcheck.semantics.placement import Placement
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 # Ctrl-C and a reader of stdout that went away (`hexcheck check | head -1`): what a shell
@@ -530,6 +532,8 @@ def init_command(
         # Names and content (SPEC §1): the facts are read once, for the placement.
         facts = sequential(config)(files)
         model = build_model(files, config, lambda _: facts)
+        from hexcheck.semantics.placement import placement  # only `init` reads the evidence
+
         placed = placement(model)
         proposal = propose((file.module for file in files), placed.detected)
         roots = sorted({source_root(file) for file in files})
