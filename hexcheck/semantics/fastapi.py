@@ -30,7 +30,25 @@ from hexcheck.core.facts import (
     Span,
 )
 from hexcheck.core.layers import Layer
-from hexcheck.semantics.roles import ClassRef, Roles, RouteHandler, roles
+from hexcheck.semantics.credentials import (
+    AUTH_MIDDLEWARES,
+    DI_MARKERS,
+    DISHKA_MARKERS,
+    HELPER_DEPTH,
+    LOGIN_FORMS,
+    NOT_A_CHECK,
+    PUBLIC_ROUTE_WORDS,
+    SCHEME_NAME,
+    TOKEN_ISSUERS,
+    answers_401_or_403,
+    decodes_credentials,
+    di_marker,
+    is_auth_name,
+    is_container,
+    refusal,
+)
+from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.routes import RouteHandler
 from hexcheck.semantics.symbols import (
     all_functions,
     definition_site,
@@ -59,119 +77,13 @@ _WRAPPERS = frozenset(
 )  # fmt: skip
 
 
-# Security schemes of fastapi.security, by name, for first-party subclasses and lookalikes.
-_SCHEME_NAME = re.compile(r"OAuth2|Bearer|APIKey|ApiKey|HTTPBasic|HTTPDigest|OpenIdConnect")
-_WORDS = re.compile(r"[A-Z]?[a-z0-9]+|[A-Z]+(?![a-z])")
-# Words that make a dependency, or a call in a handler, an authentication or
-# authorization check: `get_current_user`, `require_admin`, `PermissionsDependency`...
-_AUTH_WORDS = frozenset(
-    {
-        "auth", "authn", "authz", "authenticate", "authenticated", "authentication",
-        "authorize", "authorized", "authorization", "permission", "permissions",
-        "token", "jwt", "apikey", "credentials", "security", "secure", "secured", "verify",
-        "verified", "scopes", "guard", "protected", "principal", "bearer", "oauth",
-        "oauth2", "require", "requires", "admin", "login", "signed", "signature", "verifier",
-        "hmac",
-    }
-)  # fmt: skip
-
-
-# `get_current_user`, `current_active_account`, `CurrentUser`: who is calling.
-_CURRENT_PRINCIPAL = re.compile(
-    r"current_?(active_?)?(user|account|member|principal|identity|admin|client|subject|"
-    r"tenant|owner|staff|employee|customer|operator|person|profile)"
-)
-
-
-# DI frameworks' markers for an injected value: dependency-injector's `Provide[...]`,
-# dishka's `FromDishka[...]`.
-DI_MARKERS = frozenset(
-    {
-        "dependency_injector.wiring.Provide", "dependency_injector.wiring.Provider",
-        "dishka.FromDishka", "dishka.integrations.fastapi.FromDishka",
-    }
-)  # fmt: skip
-_DISHKA_MARKERS = frozenset({"dishka.FromDishka", "dishka.integrations.fastapi.FromDishka"})
-_CONTAINER_BASES = frozenset(
-    {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
-)
-# How deep a check is followed through first-party helpers.
-_HELPER_DEPTH = 3
-# Packages whose calls decode or verify a token, a session or a signature.
-_CREDENTIAL_PACKAGES = frozenset({"jwt", "jose", "authlib", "itsdangerous", "paseto", "hmac"})
-_CREDENTIAL_CALLS = frozenset(
-    {
-        "decode_token", "decode_jwt", "verify_jwt", "verify_token", "verify_id_token",
-        "verify_access_token", "verify_signature", "compare_digest", "construct_event",
-        "validate_token",
-    }
-)  # fmt: skip
-# Calls whose names carry auth words but check nothing (a CORS setting, a hash helper).
-_NOT_A_CHECK = ("fastapi.middleware.cors", "starlette.middleware.cors", "passlib")
-# Exceptions that refuse a caller: what a check raises, by the status they stand for.
-_REFUSALS = re.compile(
-    r"Unauthori[sz]ed|Forbidden|NotAuthenticated|Unauthenticated|PermissionDenied|"
-    r"AuthenticationError|AuthenticationFailed|InvalidToken|InvalidCredentials|"
-    r"ExpiredSignature|InvalidSignature|AccessDenied"
-)
-_REFUSAL_STATUS = re.compile(r"\b40[13]\b|HTTP_40[13]|UNAUTHORIZED|FORBIDDEN")
 # Decorators that only describe a route or a function.
 _INERT_DECORATORS = frozenset(
     {"staticmethod", "classmethod", "property", "inject", "wraps", "cache", "lru_cache"}
 )
-# Library middlewares that authenticate every request.
-_AUTH_MIDDLEWARES = frozenset(
-    {
-        "starlette.middleware.authentication.AuthenticationMiddleware",
-        "fastapi.middleware.authentication.AuthenticationMiddleware",
-    }
-)  # fmt: skip
-
 _MAX_ALIAS_HOPS = 8
 _FACTORY = "factory:"  # a router known by the function that builds it
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
-
-
-def _words(name: str) -> tuple[str, ...]:
-    """`get_current_user` -> (get, current, user); `PermissionsDependency` -> (permissions, ...)."""
-    return tuple(word.lower() for word in _WORDS.findall(name.rpartition(".")[2]))
-
-
-def _is_auth_name(name: str) -> bool:
-    last = name.rpartition(".")[2]
-    if _CURRENT_PRINCIPAL.search(last.lower()):
-        return True
-    return any(word in _AUTH_WORDS or word.startswith("auth") for word in _words(last))
-
-
-def _di_marker(expr: Expr | None) -> Expr | None:
-    """`expr` if it is a DI framework's marker (`Provide[...]`), else None."""
-    if expr is not None and expr.kind is ExprKind.SUBSCRIPT and expr.name in DI_MARKERS:
-        return expr
-    return None
-
-
-def _is_container(r: Roles, ref: ClassRef) -> bool:
-    return bool(set(r.ancestors(ref)) & _CONTAINER_BASES)
-
-
-def _refusal(exception: str) -> bool:
-    """An exception that refuses a caller (`Unauthorized`, `PermissionDenied`)."""
-    return bool(_REFUSALS.search(exception.rpartition(".")[2]))
-
-
-def _decodes_credentials(callee: str) -> bool:
-    """`jwt.decode(...)`, `hmac.compare_digest(...)`, `auth.verify_id_token(...)`."""
-    return callee.partition(".")[0] in _CREDENTIAL_PACKAGES or callee.rpartition(".")[2] in _CREDENTIAL_CALLS
-
-
-def _answers_401_or_403(call: CallFact) -> bool:
-    """`HTTPException(status_code=401)`, `JSONResponse(status_code=status.HTTP_403_FORBIDDEN)`."""
-    values = (*call.args, *(value for _, value in call.keywords))
-    return any(
-        bool(_REFUSAL_STATUS.search(value.name)) or any(_REFUSAL_STATUS.search(n) for n in value.names())
-        for value in values
-    ) or _refusal(call.callee)
 
 
 def _dependency_target(call: Expr) -> Expr | None:
@@ -207,17 +119,6 @@ def route_decorator(handler: RouteHandler) -> Expr | None:
 
 
 WRITE_METHODS = frozenset({"post", "put", "patch", "delete"})
-# Words in a route's name or path that say it is public by design: signing up, logging in,
-# webhooks. A name is a claim, not evidence: such routes are counted (`public_by_name`).
-_PUBLIC_ROUTE_WORDS = (
-    "login", "logout", "signin", "signup", "register", "registration", "token", "oauth",
-    "callback", "webhook", "forgotpassword",
-)  # fmt: skip
-_LOGIN_FORMS = frozenset(
-    {"fastapi.security.OAuth2PasswordRequestForm", "fastapi.security.OAuth2PasswordRequestFormStrict"}
-)
-# Calls that issue a token.
-_TOKEN_ISSUERS = frozenset({"encode", "create_access_token", "create_refresh_token", "issue_token"})
 
 
 def is_write_route(handler: RouteHandler) -> bool:
@@ -239,7 +140,7 @@ def _named_public(handler: RouteHandler) -> bool:
     if decorator is not None and decorator.args and decorator.args[0].kind is ExprKind.LITERAL:
         texts.append(decorator.args[0].name)
     squashed = " ".join(re.sub(r"[^a-z0-9]", "", text.lower()) for text in texts)
-    return any(word in squashed for word in _PUBLIC_ROUTE_WORDS)
+    return any(word in squashed for word in PUBLIC_ROUTE_WORDS)
 
 
 def public_by_name(model: ProjectModel) -> tuple[RouteHandler, ...]:
@@ -368,7 +269,7 @@ class WebIndex:
                 return True
             # A factory that only returns a function by name (`get_current_user_authorizer(
             # required=True)`) shows nothing to follow: its name is the evidence left.
-            return _is_auth_name(target.name) and self._opaque_factory(target.name)
+            return is_auth_name(target.name) and self._opaque_factory(target.name)
         return any(self._secures(name, seen) for name in target.names())
 
     def _secures(self, dotted: str, seen: set[str]) -> bool:
@@ -407,7 +308,7 @@ class WebIndex:
             return self._function_secures(found[1], seen)
         # Not in the project: a library's scheme, provider or check, known by its name.
         last = canonical.rpartition(".")[2]
-        return bool(_SCHEME_NAME.search(last)) or _is_auth_name(canonical)
+        return bool(SCHEME_NAME.search(last)) or is_auth_name(canonical)
 
     def _opaque_factory(self, dotted: str) -> bool:
         found = self.function(dotted) if "?" not in dotted else None
@@ -424,12 +325,12 @@ class WebIndex:
                 target = _dependency_target(call)
                 if target is not None and self._secures_expr(target, seen):
                     return True
-            marker = _di_marker(param.default)
+            marker = di_marker(param.default)
             if marker is not None and self._marker_secures(marker, seen):
                 return True
             if any(name.startswith("fastapi.security.") for name in self.types(param.annotation)):
                 return True
-        if self._checks_credentials(function.calls, function.raises, _HELPER_DEPTH, seen):
+        if self._checks_credentials(function.calls, function.raises, HELPER_DEPTH, seen):
             return True
         # A dependency factory (`require_role("admin")`) returns the function that checks.
         return any(self._function_secures(inner, seen) for inner in function.nested)
@@ -440,16 +341,16 @@ class WebIndex:
         """Whether code decodes a token or session, or refuses the caller (401/403),
         following first-party helpers `depth` calls deep."""
         calls = tuple(calls)
-        if any(_refusal(raised.exception) for raised in raises):
+        if any(refusal(raised.exception) for raised in raises):
             return True
         for call in calls:
             callee = call.callee
-            if _decodes_credentials(callee) or _answers_401_or_403(call):
+            if decodes_credentials(callee) or answers_401_or_403(call):
                 return True
             if "?" in callee or not callee:
                 continue
             if not self.model.is_first_party(callee):
-                if _is_auth_name(callee) and not callee.startswith(_NOT_A_CHECK):
+                if is_auth_name(callee) and not callee.startswith(NOT_A_CHECK):
                     return True  # a library's `verify_token(...)`: its name is all there is
                 continue
             if depth == 0:
@@ -457,7 +358,7 @@ class WebIndex:
             found = self.function(callee)
             if found is None:
                 ref = self.cls(callee)
-                if ref is not None and _refusal(ref.dotted):
+                if ref is not None and refusal(ref.dotted):
                     return True  # `raise Unauthorized()` built as a call
                 continue
             key = f"{found[0].module}.{found[1].qualname}"
@@ -474,11 +375,11 @@ class WebIndex:
         if not marker.args:
             return False
         key = marker.args[0]
-        if marker.name in _DISHKA_MARKERS:
+        if marker.name in DISHKA_MARKERS:
             return any(self._dishka_provider_secures(name, seen) for name in self.types(key))
         if key.kind is ExprKind.LITERAL:  # `Provide["current_user"]`
             attribute = key.name
-            containers = [ref for ref in self.roles.classes if _is_container(self.roles, ref)]
+            containers = [ref for ref in self.roles.classes if is_container(self.roles, ref)]
         else:  # `Provide[Container.current_user]`
             owner, _, attribute = key.name.rpartition(".")
             ref = self.cls(owner)
@@ -604,7 +505,7 @@ class WebIndex:
         for param in function.params:
             if any(self.is_security_dependency(call, param.annotation) for call in self.dependencies(param)):
                 return True
-            marker = _di_marker(param.default)
+            marker = di_marker(param.default)
             if marker is not None and self._marker_secures(marker, set()):
                 return True
         decorator = route_decorator(handler)
@@ -627,22 +528,22 @@ class WebIndex:
             return True
         # A handler may check the caller itself (`user = authenticate(request)`), or
         # through a helper (a webhook verifying its signature).
-        return self._checks_credentials(function.calls, (), _HELPER_DEPTH, set())
+        return self._checks_credentials(function.calls, (), HELPER_DEPTH, set())
 
     def public_by_structure(self, handler: RouteHandler) -> bool:
         """A login route: it takes an `OAuth2PasswordRequestForm`, or issues a token
         (`jwt.encode`, itself or through its helpers). (A webhook that checks a signature
         is secured by that check: `route_secured`.)"""
         function = handler.function
-        if any(set(self.types(param.annotation)) & _LOGIN_FORMS for param in function.params):
+        if any(set(self.types(param.annotation)) & LOGIN_FORMS for param in function.params):
             return True
-        return self._issues_token(function.calls, _HELPER_DEPTH, set())
+        return self._issues_token(function.calls, HELPER_DEPTH, set())
 
     def _issues_token(self, calls: Iterable[CallFact], depth: int, seen: set[str]) -> bool:
         for call in calls:
             callee = call.callee
             last = callee.rpartition(".")[2]
-            if last in _TOKEN_ISSUERS and (last != "encode" or callee.partition(".")[0] in ("jwt", "jose")):
+            if last in TOKEN_ISSUERS and (last != "encode" or callee.partition(".")[0] in ("jwt", "jose")):
                 return True
             if depth == 0 or "?" in callee or not self.model.is_first_party(callee):
                 continue
@@ -674,7 +575,7 @@ class WebIndex:
                 calls.append(attribute.value)
             if any(self.is_security_dependency(call, attribute.annotation) for call in calls):
                 return True
-            marker = _di_marker(attribute.value)
+            marker = di_marker(attribute.value)
             if marker is not None and self._marker_secures(marker, set()):
                 return True
         init = view.method("__init__")
@@ -713,7 +614,7 @@ class WebIndex:
                 if any(
                     d.kind is ExprKind.CALL and d.name.rpartition(".")[2] == "middleware"
                     for d in function.decorators
-                ) and self._checks_credentials(function.calls, function.raises, _HELPER_DEPTH, set()):
+                ) and self._checks_credentials(function.calls, function.raises, HELPER_DEPTH, set()):
                     return True
         return False
 
@@ -722,9 +623,9 @@ class WebIndex:
             return False
         ref = self.cls(name)
         if ref is None:  # a library's middleware: its name is all there is
-            return not self.model.is_first_party(name) and name in _AUTH_MIDDLEWARES
+            return not self.model.is_first_party(name) and name in AUTH_MIDDLEWARES
         return any(
-            self._checks_credentials(method.calls, method.raises, _HELPER_DEPTH, set())
+            self._checks_credentials(method.calls, method.raises, HELPER_DEPTH, set())
             for owner in (ref, *self.roles.first_party_ancestors(ref))
             for method in owner.cls.methods
             if method.name in ("dispatch", "__call__")

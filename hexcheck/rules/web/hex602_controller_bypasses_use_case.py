@@ -19,7 +19,8 @@ from hexcheck.semantics.libraries import (
     DRIVER_METHODS,
     MOTOR_METHODS,
 )
-from hexcheck.semantics.roles import ClassRef, RouteHandler, roles
+from hexcheck.semantics.roles import ClassRef, roles
+from hexcheck.semantics.routes import RouteHandler
 
 # Classes in infrastructure that are persistence by their name.
 _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
