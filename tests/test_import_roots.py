@@ -391,3 +391,58 @@ def test_a_path_outside_any_project_gets_a_note_and_is_checked(tmp_path: Path) -
         f"packaging metadata above it); its project is taken to be {tmp_path / 'elsewhere' / 'loose'}"
     )
     assert found.requested == {outside}
+
+
+def test_toml_nested_too_deeply_in_a_sub_distribution_is_a_note_not_a_crash(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {
+            "hexcheck.toml": "",
+            "services/orders/pyproject.toml": "a = " + "[" * 5000 + "\n",
+            "services/orders/orders/__init__.py": "",
+            "services/orders/orders/domain.py": "",
+        },
+    )
+    found = _run(tmp_path)
+    assert found.notes == (
+        "services/orders/pyproject.toml: nested too deeply to read as TOML; "
+        "its packaging settings are ignored",
+    )
+    assert {file.module for file in found.files} >= {"orders", "orders.domain"}
+
+
+_SYMLINKED = {
+    "hexcheck.toml": "",
+    "app/__init__.py": "",
+    "app/domain/__init__.py": "",
+    "app/domain/book.py": "import pydantic\n",
+    "app/web/__init__.py": "",
+    "app/web/routes.py": "",
+}
+
+
+def test_a_partial_run_through_a_symlinked_folder_reports_the_files_behind_it(tmp_path: Path) -> None:
+    _write(tmp_path, _SYMLINKED)
+    os.symlink("app/domain", tmp_path / "dom")
+    through_link = _run(tmp_path, "dom")
+    assert (
+        through_link.requested
+        == _run(tmp_path, "app/domain").requested
+        == {
+            "app/domain/__init__.py",
+            "app/domain/book.py",
+        }
+    )
+    os.symlink("app/domain/book.py", tmp_path / "book_link.py")
+    assert _run(tmp_path, "book_link.py").requested == {"app/domain/book.py"}
+
+
+def test_a_partial_run_counts_what_exclude_leaves_out_once(tmp_path: Path) -> None:
+    _write(
+        tmp_path,
+        {**_SYMLINKED, "app/build/generated.py": "", "hexcheck.toml": 'extend-exclude = ["build"]\n'},
+    )
+    config = Config(extend_exclude=("build",))
+    whole = discover(["."], config, cwd=str(tmp_path))
+    part = discover(["app"], config, cwd=str(tmp_path))
+    assert whole.left_out == part.left_out == (1, 0)

@@ -287,8 +287,10 @@ class _Walker:
         # the path given first, then the smallest display path.
         self._found: dict[str, tuple[tuple[bool, int, str], _Found]] = {}
         self._problems: set[tuple[str, str]] = set()
-        self._excluded_count = 0
-        self._ignored_count = 0
+        # Sets, not counts: a folder named on the command line is walked again inside the
+        # project's walk, and what it leaves out must not count twice.
+        self._excluded_paths: set[str] = set()
+        self._ignored_paths: set[str] = set()
         self._notes: list[str] = []
         self._problem_paths: dict[str, str] = {}
         self._visited: set[str] = set()
@@ -333,13 +335,19 @@ class _Walker:
         requested = None
         if targets is not None:
             paths = [*((file.display_path, file.path) for file in files), *self._problem_paths.items()]
+            # A target reached through a symlink (`check dom` with `dom -> app/domain`)
+            # holds files the walk keeps under their real paths: compare those too.
+            real_targets = [os.path.realpath(target) for target in targets]
             requested = frozenset(
-                display for display, path in paths if any(_is_within(path, target) for target in targets)
+                display
+                for display, path in paths
+                if any(_is_within(path, target) for target in targets)
+                or any(_is_within(os.path.realpath(path), real) for real in real_targets)
             )
         return Discovery(
             tuple(files),
             tuple(sorted(self._problems)),
-            (self._excluded_count, self._ignored_count),
+            (len(self._excluded_paths), len(self._ignored_paths)),
             import_roots,
             tuple(self._notes),
             requested,
@@ -460,7 +468,8 @@ class _Walker:
         for entry in entries:
             relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
             if self._excluded(entry.name, relative, entry.path):
-                self._excluded_count += _counted(entry)
+                if _counted(entry):
+                    self._excluded_paths.add(entry.path)
                 continue
             try:
                 is_link = entry.is_symlink()
@@ -468,7 +477,8 @@ class _Walker:
                 if ignores and gitignore.is_ignored(
                     ignores, entry.path, entry.name, not is_link and entry.is_dir(follow_symlinks=False)
                 ):
-                    self._ignored_count += _counted(entry)
+                    if _counted(entry):
+                        self._ignored_paths.add(entry.path)
                     continue
                 if is_link:
                     target = self._follow(entry.path, entry.name, real_root)

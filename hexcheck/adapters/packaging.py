@@ -40,6 +40,10 @@ class Distribution:
     notes: tuple[str, ...]
 
 
+# Packaging metadata is a few KiB; a larger file is not worth reading whole.
+_MAX_METADATA_BYTES = 1024 * 1024
+
+
 def read_distribution(directory: str, names: Iterable[str], shown: str) -> Distribution:
     """The package roots that the metadata files `names` in `directory` declare.
 
@@ -52,11 +56,15 @@ def read_distribution(directory: str, names: Iterable[str], shown: str) -> Distr
         prefix = f"{shown.rstrip('/')}/{name}" if shown not in ("", ".") else name
         try:
             with open(path, "rb") as handle:
-                raw = handle.read()
+                raw = handle.read(_MAX_METADATA_BYTES + 1)
         except OSError as error:
             notes.append(
                 f"{prefix}: cannot read it ({error.strerror or error}); its packaging settings are ignored"
             )
+            continue
+        if len(raw) > _MAX_METADATA_BYTES:
+            size = f"over {_MAX_METADATA_BYTES // 1024} KiB"
+            notes.append(f"{prefix}: {size}; its packaging settings are ignored")
             continue
         if name == "pyproject.toml":
             found, note = _pyproject_roots(raw)
@@ -75,6 +83,8 @@ def _pyproject_roots(raw: bytes) -> tuple[list[str], str]:
         data = tomllib.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         return [], f"not valid TOML ({error}); its packaging settings are ignored"
+    except RecursionError:  # arrays nested thousands deep: tomllib recurses once a level
+        return [], "nested too deeply to read as TOML; its packaging settings are ignored"
     tool = data.get("tool")
     tool = tool if isinstance(tool, dict) else {}
     found: list[str] = []
@@ -108,7 +118,7 @@ def _setup_cfg_roots(raw: bytes) -> tuple[list[str], str]:
     parser = configparser.ConfigParser(interpolation=None)
     try:
         parser.read_string(raw.decode("utf-8"))
-    except (UnicodeDecodeError, configparser.Error) as error:
+    except (UnicodeDecodeError, configparser.Error, RecursionError) as error:
         return (
             [],
             f"cannot be read as an INI file ({str(error).splitlines()[0]}); "
