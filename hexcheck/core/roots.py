@@ -21,6 +21,7 @@ import keyword
 import re
 import sys
 from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 Folder = tuple[str, ...]
@@ -157,31 +158,67 @@ def choose_roots(
         if found:
             resolves[folder] = found
 
-    def resolved_by(chosen: Sequence[Folder]) -> dict[Folder, int]:
-        """How many imports each chosen root resolves: a path below two roots is named
-        from the deeper one, so the shallower one does not resolve it."""
-        counts = dict.fromkeys(chosen, 0)
-        for name, count in in_tree.items():
-            for folder in chosen:
-                target = resolves[folder].get(name)
-                if target is not None and _deepest(chosen, target) == folder:
-                    counts[folder] += count
-                    break
-        return counts
-
     def order(folder: Folder) -> tuple[int, str]:
         return (len(folder), "/".join(folder))
+
+    # Name -> the candidates that resolve it, shallowest first (the order roots are listed).
+    resolvers_of: dict[str, list[Folder]] = {}
+    for folder in sorted(resolves, key=order):
+        for name in resolves[folder]:
+            resolvers_of.setdefault(name, []).append(folder)
+
+    def resolver(name: str, chosen: AbstractSet[Folder], joining: Folder | None = None) -> Folder | None:
+        """The root `name` resolves below among `chosen` (and `joining`), if any: a path
+        below two roots is named from the deeper one, so the shallower does not resolve it."""
+
+        def is_root(folder: Folder) -> bool:
+            return folder == joining or folder in chosen
+
+        for folder in resolvers_of.get(name, ()):
+            if not is_root(folder):
+                continue
+            target = resolves[folder][name]
+            if not any(is_root(target[:depth]) for depth in range(len(folder) + 1, len(target))):
+                return folder
+        return None
+
+    def resolved_by(chosen: Sequence[Folder]) -> dict[Folder, int]:
+        """How many imports each chosen root resolves."""
+        counts = dict.fromkeys(chosen, 0)
+        members = frozenset(chosen)
+        for name, count in in_tree.items():
+            folder = resolver(name, members)
+            if folder is not None:
+                counts[folder] += count
+        return counts
+
+    # The names whose resolution a root can change when it joins: those it resolves, and
+    # those resolved to a path below it (named from it once it is chosen). The others
+    # keep their answer, so each round weighs a candidate by these alone, not by every
+    # import again (a monorepo of a hundred services has thousands of candidates).
+    touched: dict[Folder, set[str]] = {folder: set(found) for folder, found in resolves.items()}
+    for found in resolves.values():
+        for name, target in found.items():
+            for depth in range(len(target)):
+                if target[:depth] in touched:
+                    touched[target[:depth]].add(name)
+
+    def gain(chosen: AbstractSet[Folder], folder: Folder) -> int:
+        """What adding `folder` to `chosen` changes in the imports resolved."""
+        change = 0
+        for name in touched[folder]:
+            before = resolver(name, chosen) is not None
+            after = resolver(name, chosen, folder) is not None
+            change += in_tree[name] * (after - before)
+        return change
 
     chosen: list[Folder] = []
     score = 0
     ties: list[tuple[Folder, Folder, int]] = []
     while True:
+        members = frozenset(chosen)
         scored = sorted(
-            (
-                (sum(resolved_by([*chosen, folder]).values()), folder)
-                for folder in resolves
-                if folder not in chosen
-            ),
+            ((score + gain(members, folder), folder) for folder in resolves if folder not in members),
             key=lambda pair: (-pair[0], order(pair[1])),
         )
         if not scored or scored[0][0] <= score:
@@ -191,18 +228,14 @@ def choose_roots(
             if other_score != best_score:
                 break
             # A true tie: the other root would have done the same, and adds nothing now.
-            if sum(resolved_by([*chosen, best, other]).values()) == best_score:
+            if gain(members | {best}, other) == 0:
                 ties.append((best, other, best_score - score))
         chosen.append(best)
         score = best_score
     chosen.sort(key=order)
     counts = resolved_by(chosen)
-    resolved_names = {
-        name
-        for name in in_tree
-        for folder in chosen
-        if name in resolves[folder] and _deepest(chosen, resolves[folder][name]) == folder
-    }
+    final = frozenset(chosen)
+    resolved_names = {name for name in in_tree if resolver(name, final) is not None}
     # Only names of the project's own top-level packages (below a chosen root, or the
     # project root when none is) count as unresolved: the others are third-party packages
     # that a folder deeper in the tree happens to be named like.
@@ -215,8 +248,3 @@ def choose_roots(
         )
     )
     return RootChoice(tuple(Root(folder, counts[folder]) for folder in chosen), unresolved, tuple(ties))
-
-
-def _deepest(roots: Sequence[Folder], path: Folder) -> Folder | None:
-    found = [root for root in roots if len(path) > len(root) and path[: len(root)] == root]
-    return max(found, key=len) if found else None
