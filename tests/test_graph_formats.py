@@ -510,3 +510,35 @@ def test_html_of_100_modules_has_no_overlapping_labels_and_loads_nothing(tmp_pat
     for label in labels:  # and every label inside the drawing
         assert label["x"] >= 0 and label["x"] + label["width"] <= svg["width"], label
         assert label["y"] >= 0 and label["y"] + label["height"] <= svg["height"], label
+
+
+def test_graph_of_a_folder_draws_the_project_and_lists_the_findings_of_that_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from typer.testing import CliRunner
+
+    from hexcheck.adapters.cli import app
+
+    write_project(
+        tmp_path,
+        """\
+# file: hexcheck.toml
+# file: app/__init__.py
+# file: app/domain/__init__.py
+# file: app/domain/book.py
+import pydantic
+# file: app/web/__init__.py
+# file: app/web/routes.py
+import fastapi
+from app.infrastructure.db import session
+# file: app/infrastructure/__init__.py
+# file: app/infrastructure/db.py
+session = None
+""",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["graph", "--format", "html", "app/web"])
+    assert result.exit_code == 0, result.output
+    assert "app/web/routes.py" in result.stdout  # its HEX101
+    assert "app/domain/book.py" not in result.stdout  # another folder's HEX102
+    assert "domain: 2 modules" in result.stdout  # the graph is still the whole project's

@@ -268,3 +268,25 @@ def test_markdown_of_over_200_groups_stays_within_githubs_limit(tmp_path: Path) 
     shown = text.count("\n  - `")
     more = sum(int(n) for n in re.findall(r"and (\d+) more: see the SARIF", text))
     assert shown + more == len(report.findings)
+
+
+def test_markdown_of_more_group_headings_than_fit_counts_the_rest(tmp_path: Path) -> None:
+    # 1,500 domain modules, each importing a third-party package of its own: 1,500
+    # HEX102 decisions whose headings alone are more than a GitHub comment holds.
+    domain = tmp_path / "shop" / "domain"
+    domain.mkdir(parents=True)
+    (tmp_path / "hexcheck.toml").write_text("", encoding="utf-8")
+    (tmp_path / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (domain / "__init__.py").write_text("", encoding="utf-8")
+    for index in range(1500):
+        (domain / f"rule_{index:04}.py").write_text(f"import vendor_package_{index:04}\n", encoding="utf-8")
+    report = hexcheck.check([str(tmp_path)])
+    groups = {f.group for f in report.findings if f.code == "HEX102"}
+    assert len(groups) == 1500
+    text = markdown.render(report)
+    assert len(text) <= markdown.LIMIT
+    assert "### Summary" in text
+    shown = text.count("\n- `domain -> vendor_package_")
+    counted = re.search(r"- and (\d+) more groups: see the SARIF or JSON artifact", text)
+    assert counted is not None and 0 < shown < 1500
+    assert shown + int(counted.group(1)) == len({f.group for f in report.findings})

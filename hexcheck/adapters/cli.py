@@ -737,19 +737,21 @@ def _init_text(
     return "\n".join(lines) + "\n"
 
 
-def _source_lines(files: Sequence[SourceFile], report: Report) -> dict[str, list[str]]:
+def _source_lines(files: Sequence[SourceFile], report: Report, max_bytes: int) -> dict[str, list[str]]:
     """The lines of each file with a finding, for the HTML report; a file that cannot be
-    read or decoded now simply shows no source lines."""
+    read or decoded now, or is over `max-file-bytes`, simply shows no source lines."""
     wanted = {finding.location.path for finding in report.findings}
     lines: dict[str, list[str]] = {}
     for source in files:
         if source.display_path not in wanted:
             continue
         try:
-            with open(source.path, encoding="utf-8", errors="replace") as handle:
-                lines[source.display_path] = handle.read().splitlines()
+            with open(source.path, "rb") as handle:
+                data = handle.read(max_bytes + 1)
         except OSError:
             continue
+        if len(data) <= max_bytes:
+            lines[source.display_path] = data.decode("utf-8", errors="replace").splitlines()
     return lines
 
 
@@ -786,9 +788,19 @@ def graph_command(
             _discovery_note(note)
         facts = sequential(config)(found.files)  # parsed once, for the model and the findings
         model = build_model(found.files, config, lambda files: facts)
-        report = check(found.files, config, lambda files: facts, found.problems, left_out=found.left_out)
+        report = check(
+            found.files,
+            config,
+            lambda files: facts,
+            found.problems,
+            left_out=found.left_out,
+            requested=found.requested,  # the layer graph is the whole project's; findings, those asked for
+        )
         if output_format == "html":
-            _write(graph.render_html(model, report, _source_lines(found.files, report)), output)
+            _write(
+                graph.render_html(model, report, _source_lines(found.files, report, config.max_file_bytes)),
+                output,
+            )
         else:
             _write(renderers[output_format](model, report), output)
         return EXIT_OK

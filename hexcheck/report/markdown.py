@@ -116,15 +116,36 @@ class _Budget:
         return True
 
 
-def _findings_section(report: Report, details: bool, budget: _Budget | None) -> list[str]:
+def _findings_section(
+    report: Report, details: bool, budget: _Budget | None, headings: _Budget | None = None
+) -> list[str]:
+    """The findings by concern, rule and group; with `headings`, only the groups whose
+    headings fit it (a project with thousands of decisions), the rest counted at the end."""
     lines: list[str] = []
+    left_out = 0
     for concern in concerns(report):
-        lines += [f"### {concern.title}", ""]
+        title = [f"### {concern.title}", ""]
+        if left_out or (headings is not None and not headings.take(title)):
+            left_out += sum(len(group.decisions) for group in concern.groups)
+            continue
+        lines += title
         for group in concern.groups:
+            heading = [*_rule_heading(group), ""]
+            if left_out or (headings is not None and not headings.take(heading)):
+                left_out += len(group.decisions)
+                continue
             lines.extend(_rule_heading(group))
             if details and group.rule is not None:
                 lines.extend(_details(group.rule))
             for decision in group.decisions:
+                if left_out or (
+                    headings is not None
+                    and not headings.take(
+                        [_decision_heading(decision), f"  - and {len(decision.findings)} more: {MORE}"]
+                    )
+                ):
+                    left_out += 1
+                    continue
                 lines.append(_decision_heading(decision))
                 shown = 0
                 for finding in decision.findings[:SHOWN]:
@@ -136,6 +157,8 @@ def _findings_section(report: Report, details: bool, budget: _Budget | None) -> 
                 if rest:
                     lines.append(f"  - and {rest} more: {MORE}")
             lines.append("")
+    if left_out:
+        lines += [f"- and {plural(left_out, 'more group')}: {MORE}", ""]
     return lines
 
 
@@ -201,17 +224,17 @@ def mermaid(graph: LayerGraph) -> list[str]:
     return lines
 
 
-def _page(report: Report, details: bool, budget: _Budget | None) -> str:
+def _page(report: Report, details: bool, budget: _Budget | None, headings: _Budget | None = None) -> str:
     lines = ["## hexcheck review", "", opening(report, lambda text: f"**{text}**"), ""]
     lines.extend(_summary(report))
-    lines.extend(_findings_section(report, details, budget))
+    lines.extend(_findings_section(report, details, budget, headings))
     shown = strengths(report)
     if shown:
         lines += ["### Strengths", ""]
         lines.extend(f"- {escape(strength(tally))}" for tally in shown)
         lines.append("")
     graph = report.layer_graph
-    if graph is not None and any(count for _, count in graph.modules):
+    if headings is None and graph is not None and any(count for _, count in graph.modules):
         lines += ["### Layer graph", ""]
         lines.extend(mermaid(graph))
         lines.append("")
@@ -229,4 +252,11 @@ def render(report: Report, color: bool = False, limit: int = LIMIT) -> str:
     whole = _page(report, details=True, budget=None)
     if len(whole) <= limit:
         return whole
-    return _page(report, details=False, budget=_Budget(limit - _reserve(report)))
+    budgeted = _page(report, details=False, budget=_Budget(limit - _reserve(report)))
+    if len(budgeted) <= limit:
+        return budgeted
+    # Even the group headings do not fit: as many as do, no places, no graph, and the
+    # count of the others (room kept for that line and the strengths).
+    bare = _page(report, details=False, budget=_Budget(0), headings=_Budget(0))
+    room = limit - len(bare) - len(f"- and {plural(len(report.findings), 'more group')}: {MORE}\n\n")
+    return _page(report, details=False, budget=_Budget(0), headings=_Budget(room))
