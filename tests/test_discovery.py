@@ -383,3 +383,17 @@ def test_below_is_relpath_inside_and_none_outside(tmp_path: Path) -> None:
         expected = os.path.relpath(path, parent)
         assert _below(path, parent) == (None if expected.startswith(os.pardir) else expected)
     assert _below(root + "x", root) is None  # a sibling sharing the prefix is not inside
+
+
+def test_without_a_project_a_file_loads_its_package_not_the_whole_directory(tmp_path: Path) -> None:
+    # No configuration, version control or packaging metadata anywhere: run from a
+    # home-like directory, checking one file must not walk everything beside it.
+    make(tmp_path, "proj/app/__init__.py", "proj/app/domain/__init__.py", "proj/app/domain/x.py")
+    make(tmp_path, "other/deep/broken.py", "downloads/script.py")
+    found = run(tmp_path, "proj/app/domain/x.py")
+    assert modules(found) == {
+        "proj/app/__init__.py": "proj.app",
+        "proj/app/domain/__init__.py": "proj.app.domain",
+        "proj/app/domain/x.py": "proj.app.domain.x",
+    }
+    assert found.requested == {"proj/app/domain/x.py"}

@@ -92,7 +92,17 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
             f"to be {walker.display(root) if root != here else '.'}"
         )
     whole = any(os.path.isdir(target) and _is_within(root, target) for target in targets)
-    walker.walk(root, 0)
+    walked, names_from = root, None
+    if not evidence and not whole and targets:
+        # No evidence of a project: what can be one is the package around the first path
+        # (`hexcheck check proj/app/x.py` from a home directory must not read all of it);
+        # a file is still named from the directory hexcheck runs in, as before.
+        first = targets[0]
+        package = _package_root(first if os.path.isdir(first) else os.path.dirname(first))
+        if _is_within(package, root):
+            walked = package
+            names_from = None if os.path.isdir(first) else root
+    walker.walk(walked, 0, names_from)
     for order, target in enumerate(targets, start=1):
         if not _is_within(target, root):
             walker.note(
@@ -100,7 +110,7 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
                 "it is checked with the module names its own folders give"
             )
         if os.path.isdir(target):
-            if not _is_within(root, target):
+            if not _is_within(walked, target):
                 walker.walk(target, order)
         else:
             walker.add_given_file(target, order)
@@ -440,9 +450,11 @@ class _Walker:
             path, os.path.realpath(path), _package_root(os.path.dirname(path)), None, order, False, True
         )
 
-    def walk(self, root: str, order: int) -> None:
+    def walk(self, root: str, order: int, names_from: str | None = None) -> None:
+        """Walk `root`; files are named from above `names_from`'s top package (default:
+        `root`'s) unless the import roots say otherwise."""
         real_root = os.path.realpath(root)
-        base = _package_root(root)
+        base = _package_root(names_from or root)
         ignores = gitignore.inherited(root) if self._respect_gitignore else None
         pending = [_Dir(root, real_root, "", frozenset({real_root}), False, ignores)]
         self._visited.add(real_root)
