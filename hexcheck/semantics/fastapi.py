@@ -11,7 +11,7 @@ an `Annotated[...]` annotation (also through a module-level alias such as
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -633,37 +633,32 @@ class WebIndex:
 
     # ---------------------------------------------------------------- providers (HEX608)
 
-    @cached_property
-    def dependency_functions(self) -> frozenset[str]:
-        """Every first-party module-level function passed to `Depends`/`Security`."""
-        found: set[str] = set()
+    def _passed_to(self, callees: frozenset[str]) -> Iterator[tuple[ModuleFacts, FunctionFact]]:
+        """The first-party module-level functions passed to calls of `callees`."""
         for _, facts in sorted(self.model.modules.items()):
             for call in every_call(facts):
-                if call.callee not in DEPENDS | SECURITY:
+                if call.callee not in callees:
                     continue
                 target = call.args[0] if call.args else call_keyword(call, "dependency")
                 if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
                     continue
                 located = self.function(target.name)
                 if located is not None:
-                    found.add(f"{located[0].module}.{located[1].qualname}")
-        return frozenset(found)
+                    yield located
+
+    @cached_property
+    def dependency_functions(self) -> frozenset[str]:
+        """Every first-party module-level function passed to `Depends`/`Security`."""
+        return frozenset(
+            f"{facts.module}.{function.qualname}" for facts, function in self._passed_to(DEPENDS | SECURITY)
+        )
 
     @cached_property
     def providers(self) -> tuple[tuple[ModuleFacts, FunctionFact], ...]:
         """Every first-party module-level function passed to `Depends(...)`, once, sorted."""
         found: dict[str, tuple[ModuleFacts, FunctionFact]] = {}
-        for _, facts in sorted(self.model.modules.items()):
-            for call in every_call(facts):
-                if call.callee not in DEPENDS or (not call.args and not call.keywords):
-                    continue
-                target = call.args[0] if call.args else call_keyword(call, "dependency")
-                if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
-                    continue
-                located = self.function(target.name)
-                if located is not None:
-                    provider_facts, function = located
-                    found.setdefault(f"{provider_facts.module}.{function.qualname}", located)
+        for facts, function in self._passed_to(DEPENDS):
+            found.setdefault(f"{facts.module}.{function.qualname}", (facts, function))
         return tuple(found[key] for key in sorted(found))
 
 
