@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -47,6 +48,12 @@ def write_project(root: Path, example: str) -> set[tuple[str, int, str]]:
                 expected.add((relative, len(lines), code))
     flush()
     return expected
+
+
+def copy_fixture(source: Path, target: Path) -> None:
+    """Copy a fixture project without the cache a run of the README's first command leaves
+    in it (`fixtures/bookstore_violations/.hexcheck_cache`), which tests must not inherit."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns(".hexcheck_cache", "__pycache__"))
 
 
 def read_expected(path: Path) -> set[tuple[str, int, str]]:

@@ -16,7 +16,6 @@ import io
 import json
 import os
 import pickle
-import shutil
 import sqlite3
 import subprocess
 import sys
@@ -24,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, copy_fixture
 
 SAMPLE = FIXTURES / "bookstore_violations"
 
@@ -67,7 +66,7 @@ def _hexcheck(
 @pytest.fixture(scope="module")
 def cold_output(tmp_path_factory: pytest.TempPathFactory) -> str:
     project = tmp_path_factory.mktemp("cold") / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     done = _hexcheck(project, "--no-cache")
     assert done.returncode == 1, done.stderr
     return done.stdout
@@ -77,7 +76,7 @@ def _copy_with_a_real_cache(tmp_path: Path, environment: dict[str, str] | None =
     """A copy of the sample whose cache a real run wrote: every key, stat row and run key
     then matches, the strongest position a planted cache can be in."""
     project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     done = _hexcheck(project, environment=environment)
     assert done.returncode == 1, done.stderr
     return project
@@ -182,7 +181,7 @@ def test_the_real_cache_is_used_and_signed_with_the_users_key(tmp_path: Path, co
 
 def test_a_planted_baseline_is_data_never_code(tmp_path: Path) -> None:
     project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     marker = tmp_path / "marker"
     (project / "hexcheck-baseline.json").write_bytes(hostile_payload(marker))
     done = _hexcheck(project, "--baseline", "hexcheck-baseline.json")
@@ -238,7 +237,7 @@ def test_links_in_a_planted_cache_lead_nowhere(tmp_path: Path, cold_output: str)
     # A shipped cache directory whose files are links out of the tree: hexcheck must not
     # write through them (it runs without a cache instead).
     project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     outside = tmp_path / "outside"
     outside.mkdir()
     cache = project / ".hexcheck_cache"
@@ -253,7 +252,7 @@ def test_links_in_a_planted_cache_lead_nowhere(tmp_path: Path, cold_output: str)
 
 def test_a_linked_cache_directory_is_not_written_through(tmp_path: Path, cold_output: str) -> None:
     project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     outside = tmp_path / "outside"
     outside.mkdir()
     (project / ".hexcheck_cache").symlink_to(outside, target_is_directory=True)

@@ -5,7 +5,6 @@ in a subprocess, as a shell would."""
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -14,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, copy_fixture
 
 SAMPLE = FIXTURES / "bookstore_violations"
 
@@ -32,7 +31,7 @@ def _hexcheck(cwd: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture(scope="module")
 def sample(tmp_path_factory: pytest.TempPathFactory) -> Path:
     project = tmp_path_factory.mktemp("cli") / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     return project
 
 
@@ -127,7 +126,7 @@ def _group_alive(group: int) -> bool:
 def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None:
     # `hexcheck check | head -1`: the reader is gone before the findings are written.
     project = tmp_path / "project"
-    shutil.copytree(SAMPLE, project)
+    copy_fixture(SAMPLE, project)
     process = subprocess.Popen(
         [sys.executable, "-m", "hexcheck", "check", ".", "--format", "concise", "--no-cache"],
         cwd=project,

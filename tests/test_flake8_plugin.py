@@ -15,7 +15,7 @@ import pytest
 
 from hexcheck.adapters import flake8_plugin
 from hexcheck.adapters.flake8_plugin import HexcheckPlugin
-from tests.conftest import FIXTURES, write_project
+from tests.conftest import FIXTURES, copy_fixture, write_project
 
 Key = tuple[str, int, str]
 
@@ -84,7 +84,7 @@ def test_plugin_is_registered() -> None:
 
 def test_parity_with_the_cli_on_bookstore_violations(tmp_path: Path) -> None:
     project = tmp_path / "bookstore"
-    shutil.copytree(VIOLATIONS, project)
+    copy_fixture(VIOLATIONS, project)
     # flake8 first, on a cold cache, so that it computes the findings itself.
     serial, lines, _ = _flake8(project, "--select", "HEX,E999", "--jobs", "1", ".")
     cli = _hexcheck(project, ".")
@@ -115,7 +115,7 @@ def test_parity_with_the_cli_on_bookstore_violations(tmp_path: Path) -> None:
 
 def test_one_file_gets_its_cross_file_findings(tmp_path: Path) -> None:
     project = tmp_path / "bookstore"
-    shutil.copytree(VIOLATIONS, project)
+    copy_fixture(VIOLATIONS, project)
     cli = _keys(_hexcheck(project, "."))
     cycle_files = sorted({path for path, _, code in cli if code == "HEX104"})
     assert cycle_files

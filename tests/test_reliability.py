@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hexcheck.adapters.pool import extract_all
 from hexcheck.adapters.pyproject import load_config
 from hexcheck.core.errors import ConfigError
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, copy_fixture
 
 SAMPLE = FIXTURES / "bookstore_clean"
 
@@ -143,7 +143,7 @@ def _hexcheck(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
 @pytest.fixture
 def sample(tmp_path: Path) -> Path:
     target = tmp_path / "sample"
-    shutil.copytree(FIXTURES / "bookstore_violations", target)
+    copy_fixture(FIXTURES / "bookstore_violations", target)
     return target
 
 
