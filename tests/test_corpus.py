@@ -25,7 +25,7 @@ from tests.corpus.corpus import (
     wilson_interval,
 )
 from tests.corpus.mutations import plant
-from tests.corpus.primer import MANIFEST, RESERVED, roots_of
+from tests.corpus.primer import MANIFEST, RESERVED, namespace_folders, roots_of, shadowed_by_installed
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
 
@@ -240,6 +240,27 @@ def test_roots_are_read_off_module_names_and_paths() -> None:
         {"name": "manage", "path": "manage.py"},
     ]
     assert roots_of(modules) == {"backend": {"app"}, "services/billing/src": {"billing"}}
+
+
+
+def test_an_import_a_namespace_folder_cannot_hold_is_the_installed_package(tmp_path: Path) -> None:
+    for path in ("alembic/env.py", "alembic/versions/d031_init.py", "app/models/user.py"):
+        (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / path).write_text("")
+    (tmp_path / "app/__init__.py").write_text("")
+    modules = [
+        {"name": "alembic.env", "path": "alembic/env.py"},
+        {"name": "alembic.versions.d031_init", "path": "alembic/versions/d031_init.py"},
+        {"name": "app", "path": "app/__init__.py"},
+        {"name": "app.models.user", "path": "app/models/user.py"},
+    ]
+    folders = namespace_folders(tmp_path, modules)
+    assert folders == {"alembic": [tmp_path / "alembic"]}
+    assert shadowed_by_installed("alembic.context", folders)  # Alembic's own API
+    assert shadowed_by_installed("alembic.runtime.migration", folders)
+    assert not shadowed_by_installed("alembic.versions.d031_init", folders)  # the tree's
+    assert not shadowed_by_installed("alembic.env.run_migrations", folders)
+    assert not shadowed_by_installed("app.models.missing", folders)  # a regular package's
 
 
 # --- seeded mutations --------------------------------------------------------------------------

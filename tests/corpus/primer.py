@@ -333,6 +333,42 @@ def in_tree_names(root: Path, module_names: Iterable[str]) -> frozenset[str]:
     return frozenset(n for n in names if n.isidentifier())
 
 
+def namespace_folders(root: Path, modules: Iterable[Mapping[str, object]]) -> dict[str, list[Path]]:
+    """Top-level names the tree holds only as namespace folders (no `__init__.py`, no
+    `name.py`), with those folders: from where hexcheck found modules under them."""
+    folders: dict[str, set[Path]] = {}
+    regular: set[str] = set()
+    for module in modules:
+        name, path = str(module["name"]), Path(str(module["path"]))
+        parts = path.with_suffix("").parts
+        depth = len(name.split("."))
+        if parts and parts[-1] == "__init__":
+            parts = parts[:-1]
+        if len(parts) < depth:
+            continue
+        if depth == 1:
+            regular.add(name)
+            continue
+        folders.setdefault(name.split(".")[0], set()).add(root.joinpath(*parts[: len(parts) - depth + 1]))
+    return {top: sorted(found) for top, found in folders.items() if top not in regular}
+
+
+def shadowed_by_installed(dotted: str, folders: Mapping[str, Sequence[Path]]) -> bool:
+    """Whether an import names a top-level package the tree holds only as namespace folders,
+    and a module none of them holds: at run time an installed regular package of that name
+    wins over namespace portions (PEP 420), so this is the third-party package (`alembic/`
+    of migrations beside `from alembic import context`)."""
+    parts = dotted.split(".")
+    if parts[0] not in folders or len(parts) == 1:
+        return False
+    for folder in folders[parts[0]]:
+        for depth in range(len(parts), 1, -1):
+            place = folder.joinpath(*parts[1:depth])
+            if place.with_suffix(".py").is_file() or place.is_dir():
+                return False
+    return True
+
+
 def _resolves(dotted: str, modules: frozenset[str]) -> bool:
     parts = dotted.split(".")
     if any(".".join(parts[:i]) in modules for i in range(len(parts), 0, -1)):
@@ -391,13 +427,15 @@ def measure(
     )
     result = Measures(compile_python=str(probed["python"]))
 
+    namespaces = namespace_folders(root, modules)
     unresolved: list[str] = []
     for path in sorted(files):
         for line, module, name in files[path]["imports"]:
-            if module.split(".")[0] not in tree_names:
+            dotted = f"{module}.{name}" if name and name != "*" else module
+            if module.split(".")[0] not in tree_names or shadowed_by_installed(dotted, namespaces):
                 continue
             result.imports += 1
-            if _resolves(f"{module}.{name}" if name and name != "*" else module, names):
+            if _resolves(dotted, names):
                 result.resolved += 1
             else:
                 unresolved.append(f"{path}:{line}: {module}{'.' + name if name else ''}")
