@@ -242,7 +242,6 @@ def test_roots_are_read_off_module_names_and_paths() -> None:
     assert roots_of(modules) == {"backend": {"app"}, "services/billing/src": {"billing"}}
 
 
-
 def test_an_import_a_namespace_folder_cannot_hold_is_the_installed_package(tmp_path: Path) -> None:
     for path in ("alembic/env.py", "alembic/versions/d031_init.py", "app/models/user.py"):
         (tmp_path / path).parent.mkdir(parents=True, exist_ok=True)

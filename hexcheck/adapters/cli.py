@@ -588,6 +588,8 @@ def _diff(before: str, after: str, shown: str) -> str:
 
 def _packages_text(placed: Placement) -> str:
     """One line a package: its layer, the evidence for it, and any contradiction."""
+    from hexcheck.semantics.placement import MIN_KINDS  # as `init` does: only it reads evidence
+
     lines = ["", "Packages (layer: name, content evidence):"]
     for package, verdict in sorted(placed.packages.items()):
         content = verdict.content
@@ -607,7 +609,13 @@ def _packages_text(placed: Placement) -> str:
             evidence.append(f"weak name, checked as {_layer_name(verdict.layer)}")
         if verdict.name.layer is None and content is not None:
             # Content places an unnamed package's modules one by one, where they show it.
-            evidence.append(f"its modules that show {content.layer.value} code are placed so")
+            if verdict.places_its_modules:
+                evidence.append(f"its modules that show {content.layer.value} code are placed so")
+            else:
+                evidence.append(
+                    f"too little to place it (it takes {MIN_KINDS} kinds of evidence and the "
+                    "layer's anchor); each module is placed by its own evidence"
+                )
             layer = "no name"
         else:
             layer = _layer_name(verdict.layer)

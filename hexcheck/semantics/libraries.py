@@ -29,7 +29,9 @@ DRIVER_PACKAGES = frozenset(
         "boto3", "botocore", "aioboto3", "aiobotocore", "elasticsearch", "opensearchpy",
         "asyncpg", "psycopg", "psycopg2", "aiomysql", "pymysql", "aiosqlite",
         "aiokafka", "kafka", "confluent_kafka", "pika", "aio_pika", "nats", "cassandra",
-        "neo4j", "grpc",
+        "neo4j", "grpc", "sqlite3", "tinydb", "duckdb", "aiopg", "psycopg_pool", "pyodbc",
+        "oracledb", "cx_Oracle", "mysql", "MySQLdb", "clickhouse_driver", "clickhouse_connect",
+        "pymemcache", "aiomcache", "couchbase", "influxdb_client", "qdrant_client", "minio",
     }
 )  # fmt: skip
 # Calls that build a driver object (a client, a session, an engine, a connection).
@@ -241,7 +243,9 @@ DATABASE_PACKAGES = frozenset(
     {
         "motor", "pymongo", "sqlalchemy", "sqlmodel", "redis", "aioredis", "asyncpg", "beanie",
         "databases", "psycopg", "psycopg2", "aiosqlite", "sqlite3", "odmantic",
-        "mongoengine", "aiomysql", "pymysql", "cassandra", "elasticsearch",
+        "mongoengine", "aiomysql", "pymysql", "cassandra", "elasticsearch", "tinydb", "duckdb",
+        "aiopg", "psycopg_pool", "pyodbc", "oracledb", "cx_Oracle", "mysql", "MySQLdb",
+        "clickhouse_driver", "clickhouse_connect", "couchbase", "influxdb_client", "qdrant_client",
     }
 )  # fmt: skip
 # Callables that open a connection, a client or a session.

@@ -156,6 +156,12 @@ class PackageVerdict:
         return self.name.layer is not None and self.layer is not self.name.layer
 
     @property
+    def places_its_modules(self) -> bool:
+        """Whether its content is convincing enough to place, one by one, the modules of an
+        unnamed package that show it (`_place`)."""
+        return self.content is not None and _convincing(self.content, MIN_KINDS)
+
+    @property
     def contradiction(self) -> bool:
         """A strong name that content contradicts: what HEX105 reports."""
         return self.moved and self.name.strong
