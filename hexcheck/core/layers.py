@@ -142,33 +142,46 @@ class NameLayer:
     @property
     def strong(self) -> bool:
         """Whether the deciding name says a layer and nothing else (`domain`, not `api`)."""
-        return self.component in STRONG_COMPONENTS
+        return spelled_plainly(self.component) in STRONG_COMPONENTS
+
+
+def spelled_plainly(component: str) -> str:
+    """A package component as the layer names are written: `useCases` and `UseCases` read
+    as `use_cases`, `Domain` as `domain` (teams coming from Java or TypeScript)."""
+    if component.islower():  # nearly every name: no regular expression to run
+        return component
+    return _CASE_BOUNDARY.sub("_", component).lower()
+
+
+_CASE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def name_layer(module: str, as_package: bool = False) -> NameLayer:
     """`detect_layer` with the deciding component; `as_package` reads the last component
     as a package's (a package named `config` is composition too, a module's name decides
     only for modules)."""
-    parts = module.split(".")
+    written = module.split(".")
+    parts = [spelled_plainly(part) for part in written]
     found: Layer | None = None
     deciding = ""
     strict = False  # whether `found` is an inner layer that outer names cannot override
-    for part in parts if as_package else parts[:-1]:
+    count = len(parts) if as_package else len(parts) - 1
+    for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
         found, strict = _component(part, found, strict)
         if found is not before or (part in STRONG_COMPONENTS and found is not None):
-            deciding = part if found is not None else ""
+            deciding = as_written if found is not None else ""
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
     if leaf in COMPOSITION_NAMES and not strict:
-        return NameLayer(Layer.COMPOSITION, leaf)
+        return NameLayer(Layer.COMPOSITION, written[-1])
     # `api/dependencies/database.py` is web's; `core/db.py` is infrastructure.
     placed = (
         found if leaf in DATABASE_MODULE_NAMES and found is not None else _component(leaf, found, strict)[0]
     )
     if placed is not found:
-        deciding = leaf if placed is not None else ""
+        deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)
 
 

@@ -380,10 +380,14 @@ class Placement:
             if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
                 return
             yield Layer.APPLICATION, PORTS
-            module = ref.facts.module.rpartition(".")[0]
+            # Implemented in another package, a subpackage included (`repos/implementations/`
+            # under the ports of `repos/`); an adapter's own base beside it is not.
+            package = ref.facts.module.rpartition(".")[0]
             if any(
-                not sub.startswith(module + ".") and not is_test_module(sub.rpartition(".")[0])
-                for sub in self.model.subclasses(ref.dotted)
+                found is not None
+                and found[0].module.rpartition(".")[0] != package
+                and not is_test_module(found[0].module)
+                for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
             ):
                 yield Layer.APPLICATION, PORTS_IMPLEMENTED_ELSEWHERE
             return
