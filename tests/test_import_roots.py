@@ -10,19 +10,24 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
 
 import hexcheck
-from hexcheck.adapters import flake8_plugin
+from hexcheck.adapters import filesystem, flake8_plugin
+from hexcheck.adapters.cache import decode_roots, encode_roots
 from hexcheck.adapters.cli import app
+from hexcheck.adapters.extraction import cache_for
 from hexcheck.adapters.filesystem import Discovery, discover
+from hexcheck.adapters.runner import RememberedRoots
 from hexcheck.core.config import Config
-from hexcheck.core.roots import choose_roots, imported_names
+from hexcheck.core.roots import Root, RootChoice, choose_roots, imported_names
 from hexcheck.engine import Report
 from tests.conftest import FIXTURES
 
@@ -446,3 +451,117 @@ def test_a_partial_run_counts_what_exclude_leaves_out_once(tmp_path: Path) -> No
     whole = discover(["."], config, cwd=str(tmp_path))
     part = discover(["app"], config, cwd=str(tmp_path))
     assert whole.left_out == part.left_out == (1, 0)
+
+
+# ---------------------------------------------------------------------- the roots in the cache
+
+
+def _roots_project(root: Path) -> None:
+    """No `source-roots`: `main.py`'s import decides whether `backend` is an import root."""
+    _write(
+        root,
+        {
+            "hexcheck.toml": "",
+            "backend/app/__init__.py": "",
+            "backend/app/domain/__init__.py": "",
+            "backend/app/domain/order.py": (
+                "from dataclasses import dataclass\n\n\n@dataclass\nclass Order:\n    total: int\n"
+            ),
+            "main.py": "from app.domain.order import Order\n\nprint(Order)\n",
+        },
+    )
+
+
+def _cli_json(root: Path, monkeypatch: pytest.MonkeyPatch, *options: str) -> str:
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(app, ["check", ".", "--format", "json", "--exit-zero", *options])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def test_a_warm_run_without_source_roots_reads_no_file_and_reports_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _roots_project(tmp_path)
+    cold = _cli_json(tmp_path, monkeypatch, "--no-cache")
+    first = _cli_json(tmp_path, monkeypatch)  # chooses the roots, and keeps the choice
+    read: list[str] = []
+    real_open = open
+
+    def spy(file: Any, *args: Any, **kwargs: Any) -> Any:
+        if str(file).endswith(".py"):
+            read.append(str(file))
+        return real_open(file, *args, **kwargs)
+
+    # Discovery's import scan and extraction both read through the module's `open`.
+    monkeypatch.setattr(filesystem, "open", spy, raising=False)
+    warm = _cli_json(tmp_path, monkeypatch)
+    assert read == []
+    assert cold == first == warm
+    # Named from the root `main.py`'s import chose (`backend`), not from the project root.
+    assert '"symbol": "app.domain.order.Order"' in warm
+
+
+def test_the_kept_roots_follow_an_edit_that_changes_them(tmp_path: Path) -> None:
+    _roots_project(tmp_path)
+    config = Config(root=str(tmp_path))
+    cache = cache_for(config)
+    assert cache is not None
+
+    def names() -> dict[str, str]:
+        found = discover(["."], config, cwd=str(tmp_path), memory=RememberedRoots(cache, config))
+        return {file.display_path: file.module for file in found.files}
+
+    assert names()["backend/app/domain/order.py"] == "app.domain.order"
+    assert names()["backend/app/domain/order.py"] == "app.domain.order"  # from the cache
+    (tmp_path / "main.py").write_text("from backend.app.domain.order import Order\n", encoding="utf-8")
+    assert names()["backend/app/domain/order.py"] == "backend.app.domain.order"
+    assert names() == {
+        file.display_path: file.module for file in discover(["."], config, cwd=str(tmp_path)).files
+    }
+    cache.close()
+
+
+def test_a_kept_root_choice_that_does_not_check_out_is_chosen_again(tmp_path: Path) -> None:
+    _roots_project(tmp_path)
+    config = Config(root=str(tmp_path))
+    cache = cache_for(config)
+    assert cache is not None
+    memory = RememberedRoots(cache, config)
+    discover(["."], config, cwd=str(tmp_path), memory=memory)
+    database = tmp_path / ".hexcheck_cache" / "facts.sqlite3"
+    db = sqlite3.connect(database)
+    with db:
+        (key,) = db.execute("SELECT key FROM roots").fetchone()
+        # Another tree's roots, unsigned: a miss, never believed.
+        planted = encode_roots(RootChoice((Root(("elsewhere",), 9),), (), ()))
+        db.execute("UPDATE roots SET payload = ?", (planted,))
+    db.close()
+    assert cache.get_roots(key) is None
+    found = discover(["."], config, cwd=str(tmp_path), memory=memory)
+    assert [root.folder for root in found.roots] == [("backend",)]
+    cache.close()
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"not json",
+        b"[]",
+        b'{"roots": [[["a"], "1"]], "unresolved": [], "ties": []}',
+        b'{"roots": [[["a"], true]], "unresolved": [], "ties": []}',
+        b'{"roots": [["a", 1]], "unresolved": [], "ties": []}',
+        b'{"roots": [], "unresolved": [[1, 1]]}',
+    ],
+)
+def test_a_kept_root_choice_of_another_shape_is_no_choice(payload: bytes) -> None:
+    assert decode_roots(payload) is None
+
+
+def test_a_kept_root_choice_reads_back_as_it_was_written() -> None:
+    choice = RootChoice(
+        (Root(("backend",), 12), Root((), 3)),
+        (("app.web", 2),),
+        ((("one",), ("two",), 1),),
+    )
+    assert decode_roots(encode_roots(choice)) == choice

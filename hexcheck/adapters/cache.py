@@ -12,17 +12,21 @@ transactions.
 - `stats`: path -> (size, mtime, inode, ctime) and the content key: when the file's
   stat has not changed, its bytes need not even be read.
 - `reports`: run key -> pickled report, for runs where nothing at all changed.
+- `roots`: discovery's evidence key (every file's path and stat) -> the import roots it
+  chose, as JSON: a run without `source-roots` whose files did not change reads none of
+  them to choose the roots again.
 
 Why a checked repository cannot run code or change findings through it: the cache
 directory lies inside the checked tree, so a pull request can ship one.
 - Every row is signed with an HMAC over its table, its key and its content, under a key
   that never comes from the checked tree (`signing_key`); a row whose signature does not
   check out is a miss, never decoded, and a row cannot be moved under another key.
-- The database must hold exactly hexcheck's three tables (no triggers, no views), and no
+- The database must hold exactly hexcheck's four tables (no triggers, no views), and no
   part of the cache directory may be a symbolic link; otherwise it is made anew, or the
   run goes without a cache.
 - What passes is unpickled by `_CacheUnpickler`, which builds only hexcheck's own fact,
   finding and report records, so even a leaked key does not let an entry run code.
+  The roots are JSON, never unpickled, and checked field by field.
 
 An entry that fails either check is ignored and rewritten. A database that cannot be
 opened is deleted and made anew; a directory that cannot be written means running
@@ -38,6 +42,7 @@ import hashlib
 import hmac
 import importlib
 import io
+import json
 import os
 import pickle
 import sqlite3
@@ -48,6 +53,7 @@ from typing import Any
 
 from hexcheck.core.facts import ModuleFacts
 from hexcheck.core.pickling import REBUILDERS
+from hexcheck.core.roots import Root, RootChoice
 from hexcheck.core.version import VERSION
 
 _SCHEMA = """
@@ -56,6 +62,7 @@ CREATE TABLE IF NOT EXISTS stats (
     path TEXT PRIMARY KEY, stat TEXT NOT NULL, key TEXT NOT NULL, checksum TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS reports (key TEXT PRIMARY KEY, checksum TEXT NOT NULL, payload BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS roots (key TEXT PRIMARY KEY, checksum TEXT NOT NULL, payload BLOB NOT NULL);
 """
 DATABASE = "facts.sqlite3"
 _GITIGNORE = ".gitignore"
@@ -269,6 +276,36 @@ class FactsCache:
                     (key, self._sign(payload, "reports", key), payload),
                 )
 
+    # ------------------------------------------------------------------ import roots
+
+    def get_roots(self, key: str) -> RootChoice | None:
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute("SELECT checksum, payload FROM roots WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        if row is None or not isinstance(row[1], bytes) or not isinstance(row[0], str):
+            return None
+        if not hmac.compare_digest(self._sign(row[1], "roots", key), row[0]):
+            return None
+        return decode_roots(row[1])
+
+    def put_roots(self, key: str, choice: RootChoice) -> None:
+        payload = encode_roots(choice)
+        with self._transaction() as db:
+            if db is not None:
+                # One project, one tree at a time: a few recent choices are enough.
+                db.execute(
+                    "DELETE FROM roots WHERE rowid NOT IN "
+                    "(SELECT rowid FROM roots ORDER BY rowid DESC LIMIT 3)"
+                )
+                db.execute(
+                    "INSERT OR REPLACE INTO roots VALUES (?, ?, ?)",
+                    (key, self._sign(payload, "roots", key), payload),
+                )
+
     # ------------------------------------------------------------------ signatures
 
     def _sign(self, payload: bytes, *where: str) -> str:
@@ -289,6 +326,47 @@ class FactsCache:
         if not hmac.compare_digest(self._sign(payload, *where), signature):
             return None
         return _unpickle(payload)
+
+
+def encode_roots(choice: RootChoice) -> bytes:
+    return json.dumps(
+        {
+            "roots": [[list(root.folder), root.resolved] for root in choice.roots],
+            "unresolved": [[name, count] for name, count in choice.unresolved],
+            "ties": [[list(best), list(other), count] for best, other, count in choice.ties],
+        },
+        separators=(",", ":"),
+    ).encode()
+
+
+def decode_roots(payload: bytes) -> RootChoice | None:
+    """The choice of `encode_roots`; None for anything not exactly of its shape."""
+    try:
+        data = json.loads(payload)
+        roots = tuple(Root(_folder(folder), _count(resolved)) for folder, resolved in data["roots"])
+        unresolved = tuple((_text(name), _count(count)) for name, count in data["unresolved"])
+        ties = tuple((_folder(best), _folder(other), _count(count)) for best, other, count in data["ties"])
+    except (ValueError, TypeError, KeyError):  # not JSON, or not of the shape written
+        return None
+    return RootChoice(roots, unresolved, ties)
+
+
+def _folder(value: object) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        raise TypeError("a folder is a list of names")
+    return tuple(_text(name) for name in value)
+
+
+def _text(value: object) -> str:
+    if not isinstance(value, str):
+        raise TypeError("not a string")
+    return value
+
+
+def _count(value: object) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise TypeError("not a count")
+    return value
 
 
 def _any_link(directory: Path, database: Path) -> bool:

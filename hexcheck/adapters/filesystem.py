@@ -17,6 +17,7 @@ import stat
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
+from typing import Protocol
 
 from hexcheck.adapters import gitignore
 from hexcheck.adapters.gitignore import IgnoreFile
@@ -37,6 +38,21 @@ from hexcheck.core.sources import SourceFile
 _NAMED_UNRESOLVED = 5
 _VCS_MARKERS = (".git", ".hg", ".svn", ".jj")
 _STDLIB = frozenset(sys.stdlib_module_names)
+
+
+class RootMemory(Protocol):
+    """Where discovery keeps the import roots it chose, for a later run over the same files.
+
+    `key` stands for the evidence without reading it (every file's path and stat, the
+    folders packaging metadata declares), or is None when it cannot; `recall` answers the
+    choice made from that evidence, if kept.
+    """
+
+    def key(self, root: str, paths: Sequence[str], declared: Sequence[Folder]) -> str | None: ...
+
+    def recall(self, key: str) -> RootChoice | None: ...
+
+    def remember(self, key: str, choice: RootChoice) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +78,9 @@ class Discovery:
     project_root: str = ""
 
 
-def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Discovery:
+def discover(
+    paths: Sequence[str], config: Config, cwd: str | None = None, memory: RootMemory | None = None
+) -> Discovery:
     """Find the `.py` files of the project holding `paths` and name their modules.
 
     The project root is the nearest directory above the first path holding a hexcheck
@@ -73,6 +91,8 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
     pruning what the walk finds, and inside a git work tree what git ignores, unless
     `config.respect_gitignore` is off. A path named explicitly is checked even when
     `exclude` would skip it, as ruff does. A path that does not exist raises `UsageError`.
+    Without `source-roots`, choosing the import roots reads every file's import lines,
+    unless `memory` kept the choice made from the same files.
     """
     here = os.path.abspath(cwd if cwd is not None else os.getcwd())
     targets: list[str] = []
@@ -81,7 +101,7 @@ def discover(paths: Sequence[str], config: Config, cwd: str | None = None) -> Di
         if not os.path.exists(target):
             raise UsageError(f"path not found: {given}")
         targets.append(target)
-    walker = _Walker(config, here)
+    walker = _Walker(config, here, memory)
     root, evidence = project_root(targets[0]) if targets else (here, "")
     if not evidence and targets and _is_within(targets[0], here):
         root = here  # no project around it: the directory hexcheck runs in is the project
@@ -278,8 +298,9 @@ def _counted(entry: os.DirEntry[str]) -> int:
 class _Walker:
     """Collects files and problems over all the paths of one `discover` call."""
 
-    def __init__(self, config: Config, cwd: str) -> None:
+    def __init__(self, config: Config, cwd: str, memory: RootMemory | None = None) -> None:
         self._cwd = cwd
+        self._memory = memory
         self._respect_gitignore = config.respect_gitignore
         self._config_root = os.path.abspath(os.path.join(cwd, config.root))
         self._excludes = _exclude_matcher(
@@ -366,12 +387,27 @@ class _Walker:
 
     def _choose(self, root: str, found: Sequence[_Found], declared: Sequence[str]) -> RootChoice:
         """The evidence: each file's path below `root` and the absolute imports it makes."""
+        folders = [
+            tuple(relative.split(os.sep)) for d in declared if (relative := _below(d, root)) is not None
+        ]
+        folders = [() if f == (os.curdir,) else f for f in folders]
+        evidence = [
+            (each, relative)
+            for each in found
+            if (relative := _below(each.path, root)) is not None and relative != os.curdir
+        ]
+        key = (
+            self._memory.key(root, [each.path for each, _ in evidence], folders)
+            if self._memory is not None
+            else None
+        )
+        if key is not None and self._memory is not None:
+            remembered = self._memory.recall(key)
+            if remembered is not None:
+                return remembered
         files: list[Folder] = []
         imports: dict[str, int] = {}
-        for each in found:
-            relative = _below(each.path, root)
-            if relative is None or relative == os.curdir:
-                continue
+        for each, relative in evidence:
             files.append(tuple(relative.split(os.sep)))
             try:
                 with open(each.path, "rb") as handle:
@@ -380,10 +416,10 @@ class _Walker:
                 continue  # extraction reports the file as unreadable
             for name in imported_names(data):
                 imports[name] = imports.get(name, 0) + 1
-        folders = [
-            tuple(relative.split(os.sep)) for d in declared if (relative := _below(d, root)) is not None
-        ]
-        return choose_roots(files, imports, [() if f == (os.curdir,) else f for f in folders])
+        choice = choose_roots(files, imports, folders)
+        if key is not None and self._memory is not None:
+            self._memory.remember(key, choice)
+        return choice
 
     def _explain(self, choice: RootChoice, root: str) -> None:
         def shown(folder: Folder) -> str:

@@ -11,12 +11,14 @@ from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-from hexcheck.adapters.cache import FactsCache
+from hexcheck.adapters.cache import FactsCache, stat_signature
 from hexcheck.adapters.extraction import Extraction, cache_for
 from hexcheck.adapters.filesystem import discover
 from hexcheck.adapters.pool import Progress, rare_collections
 from hexcheck.core.baseline import Baseline
 from hexcheck.core.config import Config
+from hexcheck.core.roots import Folder, RootChoice
+from hexcheck.core.version import VERSION
 from hexcheck.engine import Report, check, restrict
 
 # The shape of a cached report; raised whenever `Report` or `Finding` gains or changes
@@ -67,19 +69,22 @@ def _run_check(
     baseline: Baseline | None,
     notes: Callable[[str], None] | None,
 ) -> Report:
-    found = discover(list(paths), config)
-    if notes is not None:
-        for note in found.notes:
-            notes(note)
     cache: FactsCache | None = cache_for(config, use_cache)
-    extraction = Extraction(config, jobs, cache, progress)
-    # The whole project's report is cached, and a partial run (one folder, one file, a
-    # pre-commit hook) reports its part of it: `check app/domain` after `check .` with
-    # nothing changed reads no file and runs no rule.
-    extra = (
-        f"{REPORT_FORMAT}\0{code_fingerprint()}\0{sorted(found.problems)!r}\0{found.left_out}\0{baseline!r}"
-    )
     try:
+        # Opened first: discovery keeps its choice of import roots there.
+        memory = None if cache is None else RememberedRoots(cache, config)
+        found = discover(list(paths), config, memory=memory)
+        if notes is not None:
+            for note in found.notes:
+                notes(note)
+        extraction = Extraction(config, jobs, cache, progress)
+        # The whole project's report is cached, and a partial run (one folder, one file, a
+        # pre-commit hook) reports its part of it: `check app/domain` after `check .` with
+        # nothing changed reads no file and runs no rule.
+        extra = (
+            f"{REPORT_FORMAT}\0{code_fingerprint()}\0{sorted(found.problems)!r}\0{found.left_out}"
+            f"\0{baseline!r}"
+        )
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
@@ -93,6 +98,36 @@ def _run_check(
     finally:
         if cache is not None:
             cache.close()
+
+
+class RememberedRoots:
+    """The cache as discovery's memory of import roots: a run without `source-roots` whose
+    files kept their stat (as the run key asks of them) reads none of them to choose."""
+
+    def __init__(self, cache: FactsCache, config: Config) -> None:
+        self._cache = cache
+        self._config = config
+
+    def key(self, root: str, paths: Sequence[str], declared: Sequence[Folder]) -> str | None:
+        # What the choice is made from: the files (their paths below the root, and their
+        # content by stat, as far as `max-file-bytes` lets discovery read it), the folders
+        # packaging metadata declares, and the code that chooses.
+        digest = hashlib.sha256(
+            f"{VERSION}\0{code_fingerprint()}\0{root}\0{self._config.max_file_bytes}\0{declared!r}".encode()
+        )
+        for path in paths:
+            try:
+                signature = stat_signature(os.stat(path))
+            except OSError:
+                return None  # unreadable now: nothing to remember it by
+            digest.update(f"\0{path}\0{signature}".encode("utf-8", "surrogateescape"))
+        return digest.hexdigest()
+
+    def recall(self, key: str) -> RootChoice | None:
+        return self._cache.get_roots(key)
+
+    def remember(self, key: str, choice: RootChoice) -> None:
+        self._cache.put_roots(key, choice)
 
 
 def _requested(report: Report, requested: frozenset[str] | None) -> Report:

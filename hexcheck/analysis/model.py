@@ -382,15 +382,8 @@ class ProjectModel:
         if self._cycles is None:
             first = _first_edges(self.runtime_edges())
             adjacency = _adjacency(first)
-            # Imported here: a warm run reuses a cached report and never needs NetworkX,
-            # whose import alone costs more than the whole warm run otherwise.
-            import networkx as nx  # type: ignore[import-untyped]
-
-            graph = nx.DiGraph()
-            graph.add_nodes_from(sorted(adjacency))
-            graph.add_edges_from(sorted(first))
             found: list[tuple[Edge, ...]] = []
-            for component in nx.strongly_connected_components(graph):
+            for component in strongly_connected_components(adjacency):
                 if len(component) < 2:
                     continue
                 start = min(component)
@@ -475,6 +468,54 @@ def _adjacency(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...]]:
         found.setdefault(importer, set()).add(imported)
         found.setdefault(imported, set())
     return {module: tuple(sorted(found[module])) for module in sorted(found)}
+
+
+def strongly_connected_components(adjacency: Mapping[str, Sequence[str]]) -> list[set[str]]:
+    """The strongly connected components of a graph given as node -> successors (every
+    successor also a key), by Tarjan's algorithm.
+
+    Iterative, so that a long import chain cannot reach the recursion limit. Written here
+    rather than taken from NetworkX: importing NetworkX cost 0.15 s of CPU, a twentieth of
+    a run after one file changed on 2,000 modules, for this one algorithm.
+    """
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    components: list[set[str]] = []
+    for root in adjacency:
+        if root in index:
+            continue
+        index[root] = low[root] = len(index)
+        stack.append(root)
+        on_stack.add(root)
+        work = [(root, iter(adjacency[root]))]
+        while work:
+            node, successors = work[-1]
+            for successor in successors:
+                if successor not in index:
+                    index[successor] = low[successor] = len(index)
+                    stack.append(successor)
+                    on_stack.add(successor)
+                    work.append((successor, iter(adjacency[successor])))
+                    break
+                if successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+            else:
+                work.pop()
+                if work:
+                    parent = work[-1][0]
+                    low[parent] = min(low[parent], low[node])
+                if low[node] == index[node]:
+                    component: set[str] = set()
+                    while True:
+                        member = stack.pop()
+                        on_stack.discard(member)
+                        component.add(member)
+                        if member == node:
+                            break
+                    components.append(component)
+    return components
 
 
 def _shortest_cycle(
