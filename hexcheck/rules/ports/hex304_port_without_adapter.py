@@ -82,7 +82,15 @@ def _names(doubles: list[ClassRef]) -> str:
 
 
 def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
-    return tuple(ref for ref in roles_.ports if not roles_.is_protocol(ref) and roles_.is_abstract(ref))
+    """ABC ports that declare something to implement: an empty ABC (`class Response(ABC):
+    pass`, a marker that query results derive from) has nothing an adapter could fulfil."""
+    return tuple(
+        ref
+        for ref in roles_.ports
+        if not roles_.is_protocol(ref)
+        and roles_.is_abstract(ref)
+        and (ref.cls.methods or roles_.abstract_methods(ref))
+    )
 
 
 def _has_infrastructure(model: ProjectModel) -> bool:
@@ -214,6 +222,23 @@ from ports.cache import Cache
 class RedisCache(Cache):
     async def get(self, key: str) -> dict | None:
         return None
+""",
+        """\
+# file: app/domain/bus.py
+from abc import ABC
+
+
+class Query(ABC):  # a marker: what the query bus accepts, nothing to implement
+    pass
+
+
+class QueryResponse(ABC):
+    pass
+# file: app/infrastructure/bus.py
+from app.domain.bus import Query
+
+
+def dispatch(query: Query) -> None: ...
 """,
     )
     invalid = (
