@@ -280,8 +280,8 @@ class Roles:
     def entities(self) -> tuple[ClassRef, ...]:
         """The domain's stateful classes, entities and value objects: dataclasses, attrs
         classes and plain classes that set their state in `__init__`. Ports, exceptions,
-        other data holders, domain services (see `is_domain_service`) and the records
-        of a ports package are not."""
+        other data holders, domain services (see `is_domain_service`) and the records a
+        port of the same module exchanges are not."""
         found = []
         for ref in self.classes:
             if self.layer(ref) is not Layer.DOMAIN:
@@ -290,18 +290,33 @@ class Roles:
                 pass
             elif not self.sets_state_in_init(ref) or self.is_data_holder(ref) or self.is_pydantic_model(ref):
                 continue
-            # A record declared beside the ports (`ports/llm_client.py: LlmCompletion`) is
-            # what a port exchanges, not part of the model.
             if (
                 self.is_port(ref)
                 or self.is_domain_service(ref)
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
-                or bool(set(ref.facts.module.split(".")[:-1]) & PORT_PACKAGES)
-                or ref.facts.module.rpartition(".")[2] in PORT_PACKAGES
+                or self._exchanged_by_a_port(ref)
             ):
                 continue
             found.append(ref)
         return tuple(found)
+
+    def _exchanged_by_a_port(self, ref: ClassRef) -> bool:
+        """A record declared beside a port that the port's methods take or answer
+        (`ports/llm_client.py: LlmCompletion`, returned by `LlmClient.complete`): what
+        the port exchanges, not part of the model."""
+        for port in self._ports_by_module.get(ref.facts.module, ()):
+            for method in port.cls.methods:
+                annotations = [param.annotation for param in method.params] + [method.returns]
+                if any(a is not None and ref.dotted in a.names() for a in annotations):
+                    return True
+        return False
+
+    @cached_property
+    def _ports_by_module(self) -> dict[str, list[ClassRef]]:
+        found: dict[str, list[ClassRef]] = {}
+        for port in self.ports:
+            found.setdefault(port.facts.module, []).append(port)
+        return found
 
     def is_plain_entity(self, ref: ClassRef) -> bool:
         """An entity written as a plain class: its `__init__` is where validation belongs."""
