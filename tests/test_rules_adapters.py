@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
 import hexcheck
 from hexcheck.core.config import Config
 from hexcheck.engine import Report
@@ -299,3 +301,161 @@ class CachedBooks(SharedBooks):
     assert [(f.location.path, f.symbol) for f in report.findings] == [
         ("app/infrastructure/books.py", "app.infrastructure.books.MongoBooks")
     ]
+
+
+# One adapter per async driver of `semantics.libraries`: each line marked `# HEX503` calls
+# one of that driver's coroutine methods without awaiting it; every other call is either
+# awaited or a method of the same object that returns no coroutine.
+DRIVER_ADAPTERS = {
+    "beanie": """\
+# file: app/infrastructure/documents.py
+from beanie import Document
+
+
+class BookDocument(Document):
+    title: str
+    shelf: str
+
+    class Settings:
+        name = "books"
+# file: app/infrastructure/beanie_books.py
+from beanie.operators import Set
+
+from app.infrastructure.documents import BookDocument
+
+
+class BeanieBookRepository:
+    async def add(self, document: BookDocument) -> None:
+        document.insert()  # HEX503
+        await document.save()
+
+    async def withdraw(self, book_id: str) -> None:
+        BookDocument.get(book_id)  # HEX503
+        BookDocument.find(BookDocument.shelf == "withdrawn")
+
+    async def move(self, book: BookDocument, shelf: str) -> None:
+        book.set({BookDocument.shelf: shelf})  # HEX503
+        book.model_dump()
+        await book.update(Set({BookDocument.shelf: shelf}))
+""",
+    "odmantic": """\
+# file: app/infrastructure/odmantic_books.py
+from odmantic import AIOEngine, Model
+
+
+class BookModel(Model):
+    title: str
+
+
+class OdmanticBookRepository:
+    def __init__(self, engine: AIOEngine) -> None:
+        self._engine = engine
+
+    async def add(self, title: str) -> None:
+        self._engine.save(BookModel(title=title))  # HEX503
+
+    async def remove(self, book: BookModel) -> None:
+        await self._engine.delete(book)
+        self._engine.find(BookModel, BookModel.title == book.title)
+""",
+    "sqlalchemy": """\
+# file: app/infrastructure/sql_books.py
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.infrastructure.tables import BookRow
+
+
+class SqlBookRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def add(self, row: BookRow) -> None:
+        self._session.add(row)
+        self._session.flush()  # HEX503
+
+    async def by_title(self, title: str) -> BookRow | None:
+        result = await self._session.execute(select(BookRow).where(BookRow.title == title))
+        self._session.expunge_all()
+        return result.scalar_one_or_none()
+
+    async def save(self) -> None:
+        self._session.commit()  # HEX503
+# file: app/infrastructure/tables.py
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class BookRow(Base):
+    __tablename__ = "books"
+    title: Mapped[str] = mapped_column(primary_key=True)
+""",
+    "redis": """\
+# file: app/infrastructure/redis_holds.py
+from redis.asyncio import Redis
+
+
+class RedisHoldCache:
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def hold(self, book_id: str, member_id: str) -> None:
+        self._redis.set(f"hold:{book_id}", member_id, ex=3600)  # HEX503
+
+    async def release(self, book_id: str) -> None:
+        await self._redis.delete(f"hold:{book_id}")
+        self._redis.pipeline()
+""",
+    "httpx": """\
+# file: app/infrastructure/covers.py
+import httpx
+
+
+class OpenLibraryCovers:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def refresh(self, isbn: str) -> None:
+        self._client.post(f"/covers/{isbn}/refresh")  # HEX503
+
+    async def url(self, isbn: str) -> str:
+        response = await self._client.get(f"/covers/{isbn}")
+        self._client.build_request("GET", f"/covers/{isbn}")
+        return str(response.json()["url"])
+""",
+}
+
+
+def _marked(project: str) -> list[tuple[str, int]]:
+    """(path, line) of each line marked `# HEX503` (`write_project`'s `# error:` without
+    the message it would check)."""
+    marked: list[tuple[str, int]] = []
+    path, line = "", 0
+    for text in project.splitlines():
+        if text.startswith("# file: "):
+            path, line = text.removeprefix("# file: "), 0
+            continue
+        line += 1
+        if text.endswith("# HEX503"):
+            marked.append((path, line))
+    return marked
+
+
+DRIVER_NAMES = {
+    "beanie": "Beanie's", "odmantic": "ODMantic's", "sqlalchemy": "SQLAlchemy's AsyncSession",
+    "redis": "redis.asyncio's", "httpx": "httpx.AsyncClient's",
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("package", sorted(DRIVER_ADAPTERS))
+def test_hex503_each_async_driver_has_its_own_coroutines(package: str, in_tmp: Path) -> None:
+    """Beanie, ODMantic, SQLAlchemy's AsyncSession, redis.asyncio and httpx.AsyncClient:
+    an un-awaited coroutine method is reported with the driver's name, a method of the
+    same object that returns no coroutine (`add`, `find`, `pipeline`...) is not."""
+    project = DRIVER_ADAPTERS[package]
+    report = _run(in_tmp, project, "HEX503")
+    assert [(f.location.path, f.location.line) for f in report.findings] == _marked(project)
+    assert all(f"{DRIVER_NAMES[package]} '" in f.message for f in report.findings)

@@ -93,3 +93,65 @@ class SystemClock(Clock):
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX304",)))
     assert report.findings == ()
+
+
+TESTED_ONLY_BY_DOUBLES = """\
+# file: app/application/ports/payments.py
+from abc import ABC, abstractmethod
+
+
+class PaymentGateway(ABC):
+    @abstractmethod
+    async def charge(self, member_id: str, cents: int) -> None: ...
+
+
+class Notifier(ABC):
+    @abstractmethod
+    async def send(self, member_id: str, text: str) -> None: ...
+# file: app/infrastructure/smtp_notifier.py
+from app.application.ports.payments import Notifier
+
+
+class SmtpNotifier(Notifier):
+    async def send(self, member_id: str, text: str) -> None: ...
+# file: tests/fakes.py
+from abc import ABC
+
+from app.application.ports.payments import Notifier, PaymentGateway
+
+
+class RecordingDouble(ABC):  # a helper of the tests: no port, nothing to implement
+    calls: list
+
+
+class InMemoryPaymentGateway(PaymentGateway, RecordingDouble):
+    async def charge(self, member_id: str, cents: int) -> None:
+        self.calls.append((member_id, cents))
+
+
+class FakeNotifier(Notifier, RecordingDouble):
+    async def send(self, member_id: str, text: str) -> None:
+        self.calls.append((member_id, text))
+"""
+
+
+def test_hex304_a_port_only_test_doubles_implement_has_no_adapter(in_tmp: Path) -> None:
+    """Scanning the tests (`exclude` without `tests`) neither silences HEX304 for a port
+    only a fake implements nor makes a port of the tests' own abstract helper."""
+    write_project(in_tmp, TESTED_ONLY_BY_DOUBLES)
+    scanning_tests = replace(Config(), select=("HEX304",), exclude=(".git",))
+    found = [
+        (f.location.path, f.location.line, f.message) for f in hexcheck.check(["."], scanning_tests).findings
+    ]
+    assert found == [
+        (
+            "app/application/ports/payments.py",
+            4,
+            "ABC port 'PaymentGateway' has no implementation outside test doubles: only "
+            "'InMemoryPaymentGateway' (tests/fakes.py) derives from it",
+        )
+    ]
+    by_default = hexcheck.check(["."], replace(Config(), select=("HEX304",))).findings
+    assert [(f.location.path, f.location.line) for f in by_default] == [
+        ("app/application/ports/payments.py", 4)
+    ]

@@ -210,6 +210,11 @@ class FunctionFact:  # pickled through `_function_fact` (below)
     # Functions defined in its body, each also a fact of its own (their statements, calls
     # and raises are counted above too); qualnames read `outer.<locals>.inner`.
     nested: tuple[FunctionFact, ...] = ()
+    # What each `return` of its own body gives, when a call made it: that call's callee,
+    # returned directly (`return APIRouter()`) or through the local name last assigned
+    # from it (`router = APIRouter(...)` ... `return router`); '' for anything else, a
+    # bare `return` included. (How a factory without a return annotation is known.)
+    returned: tuple[str, ...] = ()
 
     def decorated_with(self, *names: str) -> bool:
         """Whether a decorator (called or not) resolves to one of `names`."""

@@ -300,6 +300,8 @@ class _Scope:
     statements: int = 0
     generator: bool = False  # a `yield` in this function's own body
     nested: list[FunctionFact] = field(default_factory=list)
+    built: dict[str, str] = field(default_factory=dict)  # local name -> the callee that built it
+    returned: list[str] = field(default_factory=list)
 
 
 class _Extractor:
@@ -596,6 +598,8 @@ class _Extractor:
             self._assignment(statement)
         elif type(statement) is cst.Return:
             self._scan(statement.value, CallContext.RETURNED)
+            if scope is not None:
+                scope.returned.append(self._returned(statement.value, scope))
         elif type(statement) is cst.Raise:
             self._raise(statement)
         elif type(statement) in _IMPORTS:
@@ -761,6 +765,12 @@ class _Extractor:
                         AssignmentFact(target.value, self._span(statement), summary, annotation)
                     )
             return
+        for target in targets:
+            if type(target) is cst.Name:
+                if type(value) is cst.Call and not augmented:
+                    scope.built[target.value] = self.resolve(value.func)
+                else:
+                    scope.built.pop(target.value, None)
         if not scope.self_name:
             return
         for target in targets:
@@ -897,6 +907,14 @@ class _Extractor:
             CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords, self.deferred > 0)
         )
 
+    def _returned(self, value: cst.BaseExpression | None, scope: _Scope) -> str:
+        """The callee whose result a `return` gives (`FunctionFact.returned`), or ''."""
+        if type(value) is cst.Call:
+            return self.resolve(value.func)
+        if type(value) is cst.Name:
+            return scope.built.get(value.value, "")
+        return ""
+
     def _function(self, node: cst.FunctionDef, qualname: str, method: bool = False) -> FunctionFact:
         self._header_calls(node)
         params = self._params(node.params)
@@ -960,6 +978,7 @@ class _Extractor:
             self_attributes=tuple(scope.self_attributes),
             is_generator=scope.generator,
             nested=tuple(scope.nested),
+            returned=tuple(sys.intern(callee) for callee in scope.returned),
         )
 
 

@@ -100,10 +100,12 @@ def is_auth_name(name: str) -> bool:
     return any(word in AUTH_WORDS or word.startswith("auth") for word in words(last))
 
 
-def di_marker(expr: Expr | None) -> Expr | None:
-    """`expr` if it is a DI framework's marker (`Provide[...]`), else None."""
-    if expr is not None and expr.kind is ExprKind.SUBSCRIPT and expr.name in DI_MARKERS:
-        return expr
+def di_marker(expr: Expr | None, annotation: Expr | None = None) -> Expr | None:
+    """The DI framework's marker a parameter or attribute is injected with: its default
+    (`= Provide[...]`), or its annotation (dishka's `member: FromDishka[Member]`); None."""
+    for each in (expr, annotation):
+        if each is not None and each.kind is ExprKind.SUBSCRIPT and each.name in DI_MARKERS:
+            return each
     return None
 
 

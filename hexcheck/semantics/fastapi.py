@@ -325,7 +325,7 @@ class WebIndex:
                 target = _dependency_target(call)
                 if target is not None and self._secures_expr(target, seen):
                     return True
-            marker = di_marker(param.default)
+            marker = di_marker(param.default, param.annotation)
             if marker is not None and self._marker_secures(marker, seen):
                 return True
             if any(name.startswith("fastapi.security.") for name in self.types(param.annotation)):
@@ -505,7 +505,7 @@ class WebIndex:
         for param in function.params:
             if any(self.is_security_dependency(call, param.annotation) for call in self.dependencies(param)):
                 return True
-            marker = di_marker(param.default)
+            marker = di_marker(param.default, param.annotation)
             if marker is not None and self._marker_secures(marker, set()):
                 return True
         decorator = route_decorator(handler)
@@ -575,7 +575,7 @@ class WebIndex:
                 calls.append(attribute.value)
             if any(self.is_security_dependency(call, attribute.annotation) for call in calls):
                 return True
-            marker = di_marker(attribute.value)
+            marker = di_marker(attribute.value, attribute.annotation)
             if marker is not None and self._marker_secures(marker, set()):
                 return True
         init = view.method("__init__")

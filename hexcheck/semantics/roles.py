@@ -61,6 +61,7 @@ PORT_PACKAGES = frozenset({"ports", "repositories", "gateways"})
 PORT_SUFFIXES = ("Repository", "Port", "Gateway")
 USE_CASE_SUFFIXES = ("UseCase", "Interactor")
 USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
+_USE_CASE_NAMES = tuple(suffix.lower() for suffix in USE_CASE_SUFFIXES)
 # What a use case's caller calls: `execute`, or the project's own single entry point.
 ENTRY_POINTS = ("execute", "__call__", "handle")
 # Classes whose names say they are not entities: exceptions whose ancestry does not
@@ -211,8 +212,18 @@ class Roles:
         return bool(self._bases_and_ancestors(ref) & DATA_HOLDER_BASES) or self.is_exception(ref)
 
     def is_exception(self, ref: ClassRef) -> bool:
+        """A builtin exception among its ancestors, or a library's exception class
+        (`fastapi.HTTPException`, `sqlalchemy.exc.SQLAlchemyError`): outside the project,
+        a class named `...Error`/`...Exception` is one, as PEP 8 names them."""
         return any(
-            name in BUILTIN_EXCEPTIONS or name.removeprefix("builtins.") in BUILTIN_EXCEPTIONS
+            name in BUILTIN_EXCEPTIONS
+            or name.removeprefix("builtins.") in BUILTIN_EXCEPTIONS
+            or (
+                "." in name
+                and "?" not in name
+                and name.endswith(("Error", "Exception"))
+                and not self.model.is_first_party(name)
+            )
             for name in self._bases_and_ancestors(ref)
         )
 
@@ -269,7 +280,8 @@ class Roles:
     def entities(self) -> tuple[ClassRef, ...]:
         """The domain's stateful classes, entities and value objects: dataclasses, attrs
         classes and plain classes that set their state in `__init__`. Ports, exceptions,
-        other data holders and domain services (see `is_domain_service`) are not."""
+        other data holders, domain services (see `is_domain_service`) and the records a
+        port of the same module exchanges are not."""
         found = []
         for ref in self.classes:
             if self.layer(ref) is not Layer.DOMAIN:
@@ -282,10 +294,29 @@ class Roles:
                 self.is_port(ref)
                 or self.is_domain_service(ref)
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+                or self._exchanged_by_a_port(ref)
             ):
                 continue
             found.append(ref)
         return tuple(found)
+
+    def _exchanged_by_a_port(self, ref: ClassRef) -> bool:
+        """A record declared beside a port that the port's methods take or answer
+        (`ports/llm_client.py: LlmCompletion`, returned by `LlmClient.complete`): what
+        the port exchanges, not part of the model."""
+        for port in self._ports_by_module.get(ref.facts.module, ()):
+            for method in port.cls.methods:
+                annotations = [param.annotation for param in method.params] + [method.returns]
+                if any(a is not None and ref.dotted in a.names() for a in annotations):
+                    return True
+        return False
+
+    @cached_property
+    def _ports_by_module(self) -> dict[str, list[ClassRef]]:
+        found: dict[str, list[ClassRef]] = {}
+        for port in self.ports:
+            found.setdefault(port.facts.module, []).append(port)
+        return found
 
     def is_plain_entity(self, ref: ClassRef) -> bool:
         """An entity written as a plain class: its `__init__` is where validation belongs."""
@@ -446,7 +477,7 @@ class Roles:
                 continue
             if self.is_data_holder(ref) or self.is_port(ref) or self.is_abstract(ref):
                 continue
-            if "." in ref.cls.qualname:
+            if "." in ref.cls.qualname or self._plays_a_library_role(ref) or self._builds_use_cases(ref):
                 continue
             init = ref.cls.method("__init__")
             collaborators = init is not None and len(init.params) > 1
@@ -470,6 +501,50 @@ class Roles:
             for ref in candidates
             if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
         )
+
+    def _plays_a_library_role(self, ref: ClassRef) -> bool:
+        """A class that specialises a library's class (Django's `BaseCommand` with its
+        `handle`/`execute`, a Celery `Task`): the library calls it, in the library's role.
+        The language's own bases (`ABC`, `Generic`, `Protocol`) and a name that says use
+        case do not count."""
+        if ref.cls.name.endswith(USE_CASE_SUFFIXES):
+            return False
+        for base in ref.cls.bases:
+            name = base.name
+            if not name or "?" in name or self.ref(name) is not None or self.model.is_first_party(name):
+                continue
+            if name in ("object", "builtins.object") or self.model.is_stdlib(name.partition(".")[0]):
+                continue
+            if name.partition(".")[0] in ("typing_extensions",):
+                continue
+            return True
+        return False
+
+    def _builds_use_cases(self, ref: ClassRef) -> bool:
+        """A builder or factory of use cases: every public method is annotated to return
+        another class that is a use case by its name or its entry point (`execute`,
+        the project's own `__call__`/`handle`)
+        (`construct_get_review_usecase(self) -> GetReviewByIdUsecase`)."""
+        public = [m for m in ref.cls.methods if not m.name.startswith("_")]
+        if not public:
+            return False
+        for method in public:
+            if method.returns is None:
+                return False
+            built = [self.ref(name) for name in method.returns.names() if name and "?" not in name]
+            if not any(
+                other is not None
+                and other is not ref
+                and (
+                    other.cls.name.lower().endswith(_USE_CASE_NAMES)
+                    or any(
+                        other.cls.method(name) is not None for name in ("execute", self.entry_point) if name
+                    )
+                )
+                for other in built
+            ):
+                return False
+        return True
 
     @cached_property
     def entry_point(self) -> str:

@@ -2,8 +2,9 @@
 
 A route is a function decorated by a router or app (`@router.post(...)`), registered with
 `add_api_route`/`add_api_websocket_route`, or a method of a class-based view. A router is
-whatever `FastAPI`, `APIRouter`, a first-party subclass of either or a factory annotated
-to return one builds. Read once per model through `Roles.route_handlers`.
+whatever `FastAPI`, `APIRouter`, a first-party subclass of either or a factory (annotated
+to return one, or whose every `return` gives one it builds) builds. Read once per model
+through `Roles.route_handlers`.
 """
 
 from __future__ import annotations
@@ -217,10 +218,12 @@ class RouteFinder:
         ref = self.roles.ref(dotted) if dotted and "?" not in dotted else None
         return ref is not None and bool(set(self.roles.ancestors(ref)) & ROUTER_FACTORIES)
 
-    def makes_router(self, callee: str) -> bool:
+    def makes_router(self, callee: str, seen: frozenset[str] = frozenset()) -> bool:
         """Whether calling `callee` gives an app or a router: the classes themselves, or a
         first-party factory function annotated to return one (`-> APIRouter`, or a router
-        class of a FastAPI extension, `-> ErrorAwareRouter`)."""
+        class of a FastAPI extension, `-> ErrorAwareRouter`), or, without an annotation,
+        one whose every `return` gives a router it builds (`router = APIRouter(...)` ...
+        `return router`, or another such factory's result)."""
         if not callee or "?" in callee:
             return False
         if self._is_router_class(callee):
@@ -228,12 +231,17 @@ class RouteFinder:
         canonical = self.model.resolve_symbol(callee)
         module, _, name = canonical.rpartition(".")
         facts = self.model.modules.get(module)
-        if facts is None:
+        if facts is None or canonical in seen:
             return False
         for function in facts.functions:
-            if function.name == name and function.returns is not None:
+            if function.name != name:
+                continue
+            if function.returns is not None:
                 return any(
                     self._is_router_class(each) or each.rpartition(".")[2].endswith("Router")
                     for each in function.returns.names()
                 )
+            return bool(function.returned) and all(
+                self.makes_router(each, seen | {canonical}) for each in function.returned
+            )
         return False

@@ -394,6 +394,12 @@ class TypeIndex:
         head = parts[0]
         if where.cls is not None and where.self_name and head == where.self_name and len(parts) == 2:
             return self._coroutine_method((where.cls.dotted,), name)
+        # A class-level coroutine of a document class (Beanie's `Book.get(book_id)`).
+        if len(parts) > 2 and head != where.self_name and not where.is_parameter(head):
+            owner = self.roles.ref(".".join(parts[:-1]))
+            inherited = self._inherited_driver_method((owner.dotted,), name) if owner is not None else ""
+            if inherited:
+                return inherited
         # A name only some other driver makes a coroutine (`execute`, `get`): judged only
         # on a receiver typed as that driver's, in a module importing a driver.
         if (

@@ -145,6 +145,28 @@ class MongoMembers:
         cursor = self._members.find({"active": True})  # a cursor in PyMongo async too
         return await cursor.to_list(None)
 """,
+        """\
+# file: app/infrastructure/persistence/loans.py
+import httpx
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SqlLoanRepository:
+    def __init__(self, session: AsyncSession, cache: Redis, http: httpx.AsyncClient) -> None:
+        self._session = session
+        self._cache = cache
+        self._http = http
+
+    async def add(self, loan) -> None:
+        self._session.add(loan)  # stages the row: not a coroutine
+        await self._session.flush()
+        pipeline = self._cache.pipeline()  # a pipeline, built synchronously
+        pipeline.delete(f"loans:{loan.member_id}")
+        await pipeline.execute()
+        request = self._http.build_request("POST", "/loans/events")
+        await self._http.send(request)
+""",
     )
     invalid = (
         """\
@@ -211,6 +233,36 @@ class MongoMembers:
     async def by_city(self) -> list:
         self._members.aggregate([{"$group": {"_id": "$city"}}])  # error: HEX503
         return []
+""",
+        """\
+# file: app/infrastructure/persistence/documents.py
+from beanie import Document
+
+
+class LoanDocument(Document):
+    member_id: str
+    book_id: str
+# file: app/infrastructure/persistence/loans.py
+from redis.asyncio import Redis
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.infrastructure.persistence.documents import LoanDocument
+
+
+class SqlLoanRepository:
+    def __init__(self, session: AsyncSession, cache: Redis) -> None:
+        self._session = session
+        self._cache = cache
+
+    async def add(self, loan) -> None:
+        self._session.add(loan)
+        self._session.commit()  # error: HEX503
+        self._cache.delete(f"loans:{loan.member_id}")  # error: HEX503
+
+
+class BeanieLoanArchive:
+    async def archive(self, loan_id: str) -> None:
+        LoanDocument.get(loan_id)  # error: HEX503
 """,
     )
 

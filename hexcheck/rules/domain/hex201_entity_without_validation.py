@@ -67,7 +67,8 @@ def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
 
 
 def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
-    """A first-party enum, `UUID` subclass, or dataclass that validates or needs not."""
+    """A first-party enum, `UUID` subclass, dataclass that validates or needs not, or plain
+    class whose `__init__` checks its arguments."""
     ref = roles_.ref(dotted)
     if ref is None or ref.dotted in seen:
         return None
@@ -79,6 +80,13 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
         _hook(roles_, ref) is not None or _settled_fields(roles_, ref, seen | {ref.dotted})
     ):
         return _Settled()
+    # A plain value object that checks what it is given (`class UserId(Uuid)`, whose
+    # base's `__init__` raises on a malformed value).
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        init = owner.cls.method("__init__")
+        if init is not None:
+            checks = not roles_.is_dataclass(owner) and _init_checks(roles_.model, init)
+            return _Settled() if checks else None
     return None
 
 
@@ -502,6 +510,49 @@ from abc import ABC, abstractmethod
 class LoanRepository(ABC):
     @abstractmethod
     def get(self, loan_id: str) -> object: ...
+""",
+        """\
+# file: app/domain/value_objects.py
+class Identifier:
+    def __init__(self, value: str) -> None:
+        if not value.isalnum():
+            raise ValueError(f"not an identifier: {value!r}")
+        self.value = value
+
+
+class MemberId(Identifier):
+    pass
+
+
+class Email:
+    def __init__(self, value: str) -> None:
+        if "@" not in value:
+            raise ValueError(f"not an email: {value!r}")
+        self.value = value
+# file: app/domain/member.py
+from dataclasses import dataclass
+
+from app.domain.value_objects import Email, MemberId
+
+
+@dataclass
+class Member:  # each field is a value object that checks itself
+    id: MemberId
+    email: Email
+# file: app/domain/ports/notifier.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Delivery:  # what the port answers: a record of the port, not an entity
+    message_id: str
+    accepted: bool
+
+
+class Notifier(ABC):
+    @abstractmethod
+    def send(self, to: str, text: str) -> Delivery: ...
 """,
     )
     invalid = (

@@ -11,7 +11,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
-from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 
 
 def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
@@ -49,29 +49,48 @@ def _children(roles_: Roles) -> dict[str, list[ClassRef]]:
     return children
 
 
-def _has_implementation(
+def _implementations(
     roles_: Roles, port: ClassRef, children: dict[str, list[ClassRef]], registered: frozenset[str]
-) -> bool:
-    """Whether a concrete class (or a registered virtual subclass) derives from `port`,
-    through any number of abstract intermediates."""
+) -> tuple[bool, list[ClassRef]]:
+    """Whether a concrete class that is not a test double (or a registered virtual
+    subclass) derives from `port`, through any number of abstract intermediates; and,
+    when none does, the test doubles that do (a `Fake...`/`InMemory...` in a test module
+    is what one test needs, not an adapter the composition root can wire)."""
     seen = {port.dotted}
     stack = [port]
+    doubles: list[ClassRef] = []
     while stack:
         current = stack.pop()
         if current.dotted in registered:
-            return True
+            return True, []
         for child in children.get(current.dotted, ()):
             if child.dotted in seen:
                 continue
-            if not _declared_abstract(roles_, child):
-                return True
             seen.add(child.dotted)
-            stack.append(child)
-    return False
+            if _declared_abstract(roles_, child):
+                stack.append(child)
+            elif is_test_module(child.facts.module):
+                doubles.append(child)
+            else:
+                return True, []
+    return False, sorted(doubles, key=lambda ref: ref.dotted)
+
+
+def _names(doubles: list[ClassRef]) -> str:
+    shown = ", ".join(f"'{ref.cls.qualname}' ({ref.facts.path})" for ref in doubles[:3])
+    return shown + (f" and {len(doubles) - 3} more" if len(doubles) > 3 else "")
 
 
 def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
-    return tuple(ref for ref in roles_.ports if not roles_.is_protocol(ref) and roles_.is_abstract(ref))
+    """ABC ports that declare something to implement: an empty ABC (`class Response(ABC):
+    pass`, a marker that query results derive from) has nothing an adapter could fulfil."""
+    return tuple(
+        ref
+        for ref in roles_.ports
+        if not roles_.is_protocol(ref)
+        and roles_.is_abstract(ref)
+        and (ref.cls.methods or roles_.abstract_methods(ref))
+    )
 
 
 def _has_infrastructure(model: ProjectModel) -> bool:
@@ -92,7 +111,10 @@ class PortWithoutAdapter(Rule):
         "checked against it. Either way the composition root cannot wire it. `Protocol` "
         "ports are exempt: they are satisfied structurally, without inheriting. The rule "
         "only runs when the project has an `infrastructure` layer at all, and counts "
-        "`Port.register(Adapter)` as an implementation."
+        "`Port.register(Adapter)` as an implementation. A test double (a `Fake...` or "
+        "`InMemory...` class in a test module) is not one: it does what one test needs, "
+        "and the composition root cannot wire it, so a port only the tests implement is "
+        "reported, naming its doubles."
     )
     how_to_fix = (
         "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
@@ -201,6 +223,23 @@ class RedisCache(Cache):
     async def get(self, key: str) -> dict | None:
         return None
 """,
+        """\
+# file: app/domain/bus.py
+from abc import ABC
+
+
+class Query(ABC):  # a marker: what the query bus accepts, nothing to implement
+    pass
+
+
+class QueryResponse(ABC):
+    pass
+# file: app/infrastructure/bus.py
+from app.domain.bus import Query
+
+
+def dispatch(query: Query) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -241,6 +280,27 @@ class CachedLoanRepository(LoanRepository):
 class SqlMemberRepository(MemberRepository):
     pass
 """,
+        """\
+# file: app/application/ports/payment_gateway.py
+from abc import ABC, abstractmethod
+
+
+class PaymentGateway(ABC):  # error: HEX304
+    @abstractmethod
+    async def charge(self, member_id: str, cents: int) -> None: ...
+# file: app/infrastructure/persistence/mongo.py
+class MongoClientFactory: ...
+# file: app/conftest.py
+from app.application.ports.payment_gateway import PaymentGateway
+
+
+class InMemoryPaymentGateway(PaymentGateway):
+    def __init__(self) -> None:
+        self.charges: list[tuple[str, int]] = []
+
+    async def charge(self, member_id: str, cents: int) -> None:
+        self.charges.append((member_id, cents))
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -255,10 +315,17 @@ class SqlMemberRepository(MemberRepository):
         registered = _registered(model, roles_)
         children = _children(roles_)
         for ref in _abc_ports(roles_):
-            if _has_implementation(roles_, ref, children, registered):
+            implemented, doubles = _implementations(roles_, ref, children, registered)
+            if implemented:
                 continue
-            message = (
-                f"ABC port '{ref.cls.qualname}' has no implementation: no concrete class in "
-                "the scanned code derives from it"
-            )
+            if doubles:
+                message = (
+                    f"ABC port '{ref.cls.qualname}' has no implementation outside test doubles: "
+                    f"only {_names(doubles)} derive{'s' if len(doubles) == 1 else ''} from it"
+                )
+            else:
+                message = (
+                    f"ABC port '{ref.cls.qualname}' has no implementation: no concrete class in "
+                    "the scanned code derives from it"
+                )
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

@@ -283,6 +283,60 @@ class UserRepository(Protocol):
 
     async def remove(self, user: object) -> None: ...
 """,
+        """\
+# file: app/application/use_cases/lend_book.py
+from app.application.ports import LoanRepository
+
+
+class LendBookUsecase:
+    def __init__(self, loans: LoanRepository) -> None:
+        self._loans = loans
+
+    def execute(self, book_id: str, member_id: str) -> None: ...
+
+
+class ReturnBookUsecase:
+    def __init__(self, loans: LoanRepository) -> None:
+        self._loans = loans
+
+    def execute(self, loan_id: str) -> None: ...
+# file: app/application/use_cases/builder.py
+from app.application.ports import LoanRepository
+from app.application.use_cases.lend_book import LendBookUsecase, ReturnBookUsecase
+
+
+class LoanUsecasesBuilder:  # builds the use cases: it is none itself
+    def __init__(self, loans: LoanRepository) -> None:
+        self._loans = loans
+
+    def construct_lend_book_usecase(self) -> LendBookUsecase:
+        return LendBookUsecase(self._loans)
+
+    def construct_return_book_usecase(self) -> ReturnBookUsecase:
+        return ReturnBookUsecase(self._loans)
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class LoanRepository(ABC):
+    @abstractmethod
+    def add(self, loan) -> None: ...
+# file: app/application/management/commands/purge_loans.py
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):  # Django calls it: a management command, not a use case
+    help = "Purges returned loans."
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+
+    def add_arguments(self, parser) -> None: ...
+
+    def handle(self, *args, **options) -> None: ...
+
+    def execute(self, *args, **options): ...
+""",
     )
     invalid = (
         """\

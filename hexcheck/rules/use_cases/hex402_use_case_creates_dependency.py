@@ -35,7 +35,7 @@ def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
         owner_name, _, method_name = callee.rpartition(".")
         owner = r.ref(owner_name) if owner_name else None
         method = owner.cls.method(method_name) if owner is not None else None
-        if owner is None or method is None or not method.decorated_with("classmethod"):
+        if owner is None or method is None or not _alternative_constructor(owner, method):
             return None
         ref = owner
     layer = r.layer(ref)
@@ -48,6 +48,16 @@ def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
         return None
     assert layer is not None
     return f"the {layer.value} class", ref.dotted
+
+
+def _alternative_constructor(owner: ClassRef, method: FunctionFact) -> bool:
+    """A classmethod that builds its class (`-> Self`, `-> MongoBookRepository`, `return
+    cls(...)`), not one that merely answers something (`create_access_token(...) -> str`)."""
+    if not method.decorated_with("classmethod"):
+        return False
+    if method.returns is not None:
+        return any(name.rpartition(".")[2] in (owner.cls.name, "Self") for name in method.returns.names())
+    return "cls" in method.returned
 
 
 class _CreatedBy:
@@ -155,6 +165,41 @@ class MongoBooks:
         self._reader = BookReader()
 
 class BookReader: ...
+""",
+        """\
+# file: app/web/errors.py
+from fastapi import HTTPException
+
+
+class BookUnavailable(HTTPException):
+    def __init__(self) -> None:
+        super().__init__(status_code=409, detail="the book is out")
+# file: app/infrastructure/tokens.py
+class JwtTokens:
+    @classmethod
+    def issue_for(cls, member_id: str) -> str:  # answers a token: builds no JwtTokens
+        return member_id
+# file: app/application/use_cases/lend_book.py
+from app.application.ports import LoanRepository
+from app.infrastructure.tokens import JwtTokens
+from app.web.errors import BookUnavailable
+
+
+class LendBookUseCase:
+    def __init__(self, loans: LoanRepository) -> None:
+        self._loans = loans
+
+    def execute(self, book_id: str, member_id: str) -> str:
+        if self._loans.is_lent(book_id):
+            raise BookUnavailable()  # an exception raised is no collaborator
+        return JwtTokens.issue_for(member_id)
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class LoanRepository(ABC):
+    @abstractmethod
+    def is_lent(self, book_id: str) -> bool: ...
 """,
     )
     invalid = (

@@ -113,6 +113,23 @@ class ListBooksUseCase:
     async def execute(self) -> list:
         return await self._books.list()
 """,
+        """\
+# file: app/application/management/commands/purge_loans.py
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):  # Django calls it: a management command, not a use case
+    help = "Purges returned loans."
+
+    def __init__(self, *args, **kwargs):  # Django's signature
+        super().__init__(*args, **kwargs)
+
+    def add_arguments(self, parser) -> None: ...
+
+    def handle(self, *args, **options) -> None: ...
+
+    def execute(self, *args, **options): ...
+""",
     )
     invalid = (
         """\

@@ -287,6 +287,57 @@ router = APIRouter()
 async def add_comment(payload: dict, user: dict = Depends(get_current_user_authorizer())):
     return payload
 """,
+        """\
+# file: app/web/providers.py
+import jwt
+from dishka import Provider, Scope, provide
+from fastapi import HTTPException, Request
+
+
+class Member:
+    def __init__(self, member_id: str) -> None:
+        self.member_id = member_id
+
+
+class AuthProvider(Provider):
+    @provide(scope=Scope.REQUEST)
+    def member(self, request: Request) -> Member:
+        try:
+            claims = jwt.decode(request.headers["Authorization"], "secret", algorithms=["HS256"])
+        except (KeyError, jwt.PyJWTError):
+            raise HTTPException(status_code=401)
+        return Member(claims["sub"])
+# file: app/web/holds.py
+from dishka.integrations.fastapi import FromDishka, inject
+from fastapi import APIRouter, Depends
+
+from app.web.providers import Member
+from app.web.security import require_staff
+
+
+def make_router():
+    router = APIRouter(prefix="/holds", dependencies=[Depends(require_staff)])
+    return router
+
+
+router = make_router()
+members = APIRouter(prefix="/members/holds")
+
+
+@router.delete("/{hold_id}")
+async def lift_hold(hold_id: str):  # the factory's router requires staff
+    return None
+
+
+@members.post("")
+@inject
+async def place_hold(payload: dict, member: FromDishka[Member]):  # dishka gives a checked member
+    return payload
+# file: app/web/security.py
+from fastapi.security import HTTPBearer
+
+require_staff = HTTPBearer()
+""",
     )
     invalid = (
         """\
@@ -365,6 +416,41 @@ from app.web.middleware import AuthMiddleware
 app = FastAPI()
 app.add_middleware(AuthMiddleware)
 app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_credentials=True)
+""",
+        """\
+# file: app/web/providers.py
+from dishka import Provider, Scope, provide
+from fastapi import Request
+
+
+class Clerk:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+class DeskProvider(Provider):
+    @provide(scope=Scope.REQUEST)
+    def clerk(self, request: Request) -> Clerk:
+        return Clerk(request.headers.get("X-Clerk", "front desk"))  # checks nothing
+# file: app/web/holds.py
+from dishka.integrations.fastapi import FromDishka, inject
+from fastapi import APIRouter
+
+from app.web.providers import Clerk
+
+
+def make_router():
+    router = APIRouter(prefix="/holds")
+    return router
+
+
+router = make_router()
+
+
+@router.post("")
+@inject
+async def place_hold(payload: dict, clerk: FromDishka[Clerk]):  # error: HEX607
+    return payload
 """,
     )
 
