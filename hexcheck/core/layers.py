@@ -44,12 +44,15 @@ WEB_COMPONENTS = frozenset(
         "routes",
         "controllers",
         "entrypoints",
+        "entrypoint",
         "presentation",
         "inbound",
         "driving",
         "cli",
         "graphql",
         "rest_api",
+        "middleware",
+        "middlewares",
     }
 )
 # Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
@@ -68,6 +71,7 @@ COMPOSITION_NAMES = frozenset(
         "wiring",
         "settings",
         "config",
+        "configuration",
     }
 )
 DOMAIN_COMPONENTS = frozenset({"domain", "domains"})
@@ -86,7 +90,7 @@ APPLICATION_COMPONENTS = frozenset(
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven",
+        "repos", "db", "database", "outbound", "driven", "adapter",
     }
 )  # fmt: skip
 USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})

@@ -57,7 +57,7 @@ from hexcheck.semantics.libraries import (
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
 )
-from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 from hexcheck.semantics.symbols import every_call
 
 # The ratios that make a package's content strong (see the module docstring).
@@ -99,6 +99,10 @@ _ANCHORS = {
 
 # Kinds a module shows by what it defines, not by what it imports.
 _DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, SETTINGS})
+
+# Kinds a module shows by what it imports, not by what it builds: on a tie between two
+# layers, the other kinds decide (see `_module_evidence`).
+_IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _ORM_PACKAGES = frozenset(
@@ -261,13 +265,15 @@ class Placement:
 
     def _place(self, module: str) -> Layer | None:
         moved = self._moved_ancestor(module)
-        if moved is not None:
+        name = name_layer(module)
+        # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
+        # `adapter/`) speaks for it, as it spoke for it when the package was judged.
+        if moved is not None and name.layer is moved.name.layer:
             # As in a package named for its layer: `web/dependencies.py` is the
             # composition root's, `domain/settings.py` is not.
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
-        name = name_layer(module)
         own = self._evidence.get(module)
         if name.layer is not None:
             # A module's own name (`settings.py`) is the weakest: one kind of what it
@@ -311,7 +317,17 @@ class Placement:
         found = self._all_evidence(facts)
         if not found:
             return None
-        layer = max(found, key=lambda each: (len(found[each]), -_PRECEDENCE.index(each)))
+        # What a module defines says more than what it imports: a use case that imports a
+        # SQLAlchemy `Session` is a use case (with a HEX102), not an adapter. Not an
+        # abstract class: next to a driver it is the adapters' own base, not a port.
+        layer = max(
+            found,
+            key=lambda each: (
+                len(found[each]),
+                len(found[each] - _IMPORTED_KINDS - {PORTS}),
+                -_PRECEDENCE.index(each),
+            ),
+        )
         kinds = frozenset(found[layer])
         return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
 
@@ -345,12 +361,22 @@ class Placement:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
         framework_free = not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+        # An abstract class with behaviour beside a driver or an ORM is the adapters' own
+        # base (a `StandardAlchemyRepository`, a broker component), not a port.
+        persistence = bool(
+            packages & (DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES)
+            or imported & DATABASE_CONSTRUCTORS
+        )
         for cls in facts.classes:
-            for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
+            for kind_layer, kind in self._class_evidence(
+                r, ClassRef(facts, cls), framework_free, persistence
+            ):
                 add(kind_layer, kind)
         return found
 
-    def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
+    def _class_evidence(
+        self, r: Roles, ref: ClassRef, framework_free: bool, persistence: bool
+    ) -> Iterable[tuple[Layer, str]]:
         ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
         if ancestry & _SETTINGS_BASES:
             yield Layer.COMPOSITION, SETTINGS
@@ -372,6 +398,11 @@ class Placement:
             return  # enums, named tuples, typed dicts: no layer's own
         if r.is_abstract(ref):
             if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+                return
+            if persistence and any(
+                not is_abstract_method(method) and not method.name.startswith("__")
+                for method in ref.cls.methods
+            ):
                 return
             yield Layer.APPLICATION, PORTS
             module = ref.facts.module.rpartition(".")[0]
