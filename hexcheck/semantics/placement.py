@@ -33,7 +33,10 @@ modules of an unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py
 placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
-same. Domain evidence counts only in modules that import no third-party package.
+same. Domain evidence counts only in modules that import no third-party package. An
+abstract class with behaviour beside a driver or an ORM is the adapters' base, no port.
+On a tie between a module's layers, what it builds outweighs what it imports or declares
+abstract (a use case importing a `Session` is a use case).
 
 Evidence is read from the facts and from the layer-free questions of `roles` (routes,
 ancestry, abstractness): roles that depend on layers cannot decide layers.
