@@ -123,7 +123,6 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.orders.entrypoint.http_api", Layer.WEB, False),
         ("app.shared.middleware.timing", Layer.WEB, False),
         ("app.orders.adapter.sql", Layer.INFRASTRUCTURE, False),
-        ("app.adapters.configuration.settings_loader", Layer.COMPOSITION, False),
     ],
 )
 def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:

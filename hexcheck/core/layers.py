@@ -71,7 +71,6 @@ COMPOSITION_NAMES = frozenset(
         "wiring",
         "settings",
         "config",
-        "configuration",
     }
 )
 DOMAIN_COMPONENTS = frozenset({"domain", "domains"})

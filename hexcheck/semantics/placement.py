@@ -34,7 +34,7 @@ placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before al
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
 same. Domain evidence counts only in modules that import no third-party package. An
-abstract class with behaviour beside a driver or an ORM is the adapters' base, no port.
+abstract class whose methods call a driver or an ORM is the adapters' base, no port.
 On a tie between a module's layers, what it builds outweighs what it imports or declares
 abstract (a use case importing a `Session` is a use case).
 
@@ -118,6 +118,7 @@ _ORM_BASES = frozenset(
         "tortoise.models.Model", "peewee.Model",
     }
 )  # fmt: skip
+_PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
@@ -364,22 +365,12 @@ class Placement:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
         framework_free = not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
-        # An abstract class with behaviour beside a driver or an ORM is the adapters' own
-        # base (a `StandardAlchemyRepository`, a broker component), not a port.
-        persistence = bool(
-            packages & (DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES)
-            or imported & DATABASE_CONSTRUCTORS
-        )
         for cls in facts.classes:
-            for kind_layer, kind in self._class_evidence(
-                r, ClassRef(facts, cls), framework_free, persistence
-            ):
+            for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
         return found
 
-    def _class_evidence(
-        self, r: Roles, ref: ClassRef, framework_free: bool, persistence: bool
-    ) -> Iterable[tuple[Layer, str]]:
+    def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
         ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
         if ancestry & _SETTINGS_BASES:
             yield Layer.COMPOSITION, SETTINGS
@@ -402,9 +393,15 @@ class Placement:
         if r.is_abstract(ref):
             if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
                 return
-            if persistence and any(
-                not is_abstract_method(method) and not method.name.startswith("__")
+            # An abstract class whose own methods call a driver or an ORM is the adapters'
+            # base (a `StandardAlchemyRepository`, a broker component), not a port; a port
+            # with template methods beside its SQL implementation (an `AbstractUnitOfWork`)
+            # stays one.
+            if any(
+                call.callee.partition(".")[0] in _PERSISTENCE_PACKAGES
                 for method in ref.cls.methods
+                if not is_abstract_method(method)
+                for call in method.calls
             ):
                 return
             yield Layer.APPLICATION, PORTS
