@@ -93,7 +93,6 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         # A weak name re-placed by its port; its `rest/` keeps its own name's layer.
         "app.loans.adapter.gateway": "application",
         "app.loans.adapter.rest.loans": "web",
-        "app.shared.middleware.timing": "web",
     }
     assert {module: graph_layers.get(module) for module in expected} == expected
 
@@ -121,7 +120,6 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.infrastructure.db.mappers.book", Layer.INFRASTRUCTURE, True),
         ("app.services.books", None, False),
         ("app.orders.entrypoint.http_api", Layer.WEB, False),
-        ("app.shared.middleware.timing", Layer.WEB, False),
         ("app.orders.adapter.sql", Layer.INFRASTRUCTURE, False),
     ],
 )
@@ -162,8 +160,6 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.loans.adapter.rest",
         "app.notifications",
         "app.notifications.application",
-        "app.shared",
-        "app.shared.middleware",
     ]
     flat = " ".join(packages.split())
     assert (

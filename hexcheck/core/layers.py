@@ -51,8 +51,6 @@ WEB_COMPONENTS = frozenset(
         "cli",
         "graphql",
         "rest_api",
-        "middleware",
-        "middlewares",
     }
 )
 # Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
