@@ -38,6 +38,23 @@ def graph_layers() -> dict[str, str | None]:
     return {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
 
 
+def test_use_cases_that_import_a_session_keep_their_package_in_the_application(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    package = "app/notifications/application/"
+    in_package = {(f[0].removeprefix(package), f[2]) for f in findings if f[0].startswith(package)}
+    assert in_package == {
+        ("notify_overdue.py", "HEX102"),
+        ("notify_overdue.py", "HEX403"),
+        ("notify_reserved.py", "HEX102"),
+        ("notify_reserved.py", "HEX403"),
+    }
+
+
+def test_an_adapters_abstract_base_beside_an_orm_is_no_port(findings: list[tuple[str, int, str]]) -> None:
+    assert not [f for f in findings if f[0] == "app/adapter/sql_base.py"]
+
+
 def test_a_web_layer_named_application_is_one_hex105_and_checked_as_web(
     findings: list[tuple[str, int, str]],
 ) -> None:
@@ -67,6 +84,15 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.core.db": "infrastructure",
         "app.core.security": None,
         "app.settings": "infrastructure",  # a settings module of ORM models
+        # Use cases that import a Session are use cases: what a module defines outweighs
+        # what it imports, so the package keeps its name.
+        "app.notifications.application.notify_overdue": "application",
+        "app.notifications.application.mailer": "application",
+        # An abstract base with behaviour beside SQLAlchemy is the adapters', not a port.
+        "app.adapter.sql_base": "infrastructure",
+        # A weak name re-placed by its port; its `rest/` keeps its own name's layer.
+        "app.loans.adapter.gateway": "application",
+        "app.loans.adapter.rest.loans": "web",
     }
     assert {module: graph_layers.get(module) for module in expected} == expected
 
@@ -93,6 +119,8 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.infrastructure.entities", Layer.INFRASTRUCTURE, True),
         ("app.infrastructure.db.mappers.book", Layer.INFRASTRUCTURE, True),
         ("app.services.books", None, False),
+        ("app.orders.entrypoint.http_api", Layer.WEB, False),
+        ("app.orders.adapter.sql", Layer.INFRASTRUCTURE, False),
     ],
 )
 def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:
@@ -114,6 +142,7 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
     lines = [line for line in packages.splitlines() if not line.startswith("      ")]
     assert [line.split(":", 1)[0].strip() for line in lines] == [
         "app",
+        "app.adapter",
         "app.application",
         "app.application.api",
         "app.application.use_cases",
@@ -126,6 +155,11 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.infrastructure.db",
         "app.infrastructure.db.mappers",
         "app.infrastructure.http",
+        "app.loans",
+        "app.loans.adapter",
+        "app.loans.adapter.rest",
+        "app.notifications",
+        "app.notifications.application",
     ]
     flat = " ".join(packages.split())
     assert (

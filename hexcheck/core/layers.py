@@ -44,6 +44,7 @@ WEB_COMPONENTS = frozenset(
         "routes",
         "controllers",
         "entrypoints",
+        "entrypoint",
         "presentation",
         "inbound",
         "driving",
@@ -86,7 +87,7 @@ APPLICATION_COMPONENTS = frozenset(
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven",
+        "repos", "db", "database", "outbound", "driven", "adapter",
     }
 )  # fmt: skip
 USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})

@@ -33,7 +33,10 @@ modules of an unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py
 placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
-same. Domain evidence counts only in modules that import no third-party package.
+same. Domain evidence counts only in modules that import no third-party package. An
+abstract class whose methods call a driver or an ORM is the adapters' base, no port.
+On a tie between a module's layers, what it builds outweighs what it imports or declares
+abstract (a use case importing a `Session` is a use case).
 
 Evidence is read from the facts and from the layer-free questions of `roles` (routes,
 ancestry, abstractness): roles that depend on layers cannot decide layers.
@@ -57,7 +60,7 @@ from hexcheck.semantics.libraries import (
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
 )
-from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 from hexcheck.semantics.symbols import every_call
 
 # The ratios that make a package's content strong (see the module docstring).
@@ -100,6 +103,10 @@ _ANCHORS = {
 # Kinds a module shows by what it defines, not by what it imports.
 _DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, SETTINGS})
 
+# Kinds a module shows by what it imports, not by what it builds: on a tie between two
+# layers, the other kinds decide (see `_module_evidence`).
+_IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
+
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
@@ -111,6 +118,7 @@ _ORM_BASES = frozenset(
         "tortoise.models.Model", "peewee.Model",
     }
 )  # fmt: skip
+_PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
@@ -267,13 +275,15 @@ class Placement:
 
     def _place(self, module: str) -> Layer | None:
         moved = self._moved_ancestor(module)
-        if moved is not None:
+        name = name_layer(module)
+        # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
+        # `adapter/`) speaks for it, as it spoke for it when the package was judged.
+        if moved is not None and name.layer is moved.name.layer:
             # As in a package named for its layer: `web/dependencies.py` is the
             # composition root's, `domain/settings.py` is not.
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
-        name = name_layer(module)
         own = self._evidence.get(module)
         if name.layer is not None:
             # A module's own name (`settings.py`) is the weakest: one kind of what it
@@ -317,7 +327,17 @@ class Placement:
         found = self._all_evidence(facts)
         if not found:
             return None
-        layer = max(found, key=lambda each: (len(found[each]), -_PRECEDENCE.index(each)))
+        # What a module defines says more than what it imports: a use case that imports a
+        # SQLAlchemy `Session` is a use case (with a HEX102), not an adapter. Not an
+        # abstract class: next to a driver it is the adapters' own base, not a port.
+        layer = max(
+            found,
+            key=lambda each: (
+                len(found[each]),
+                len(found[each] - _IMPORTED_KINDS - {PORTS}),
+                -_PRECEDENCE.index(each),
+            ),
+        )
         kinds = frozenset(found[layer])
         return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
 
@@ -378,6 +398,17 @@ class Placement:
             return  # enums, named tuples, typed dicts: no layer's own
         if r.is_abstract(ref):
             if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+                return
+            # An abstract class whose own methods call a driver or an ORM is the adapters'
+            # base (a `StandardAlchemyRepository`, a broker component), not a port; a port
+            # with template methods beside its SQL implementation (an `AbstractUnitOfWork`)
+            # stays one.
+            if any(
+                call.callee.partition(".")[0] in _PERSISTENCE_PACKAGES
+                for method in ref.cls.methods
+                if not is_abstract_method(method)
+                for call in method.calls
+            ):
                 return
             yield Layer.APPLICATION, PORTS
             # Implemented in another package, a subpackage included (`repos/implementations/`

@@ -93,6 +93,37 @@ router = APIRouter()
 async def list_authors() -> list[str]:
     return []
 """,
+        # The SQL repositories' abstract base, with behaviour, beside SQLAlchemy in a package
+        # named `adapter`: the adapters' own base, not a port, so it stays infrastructure.
+        """\
+# file: app/adapter/sql_base.py
+from abc import ABC, abstractmethod
+from typing import Any
+
+from sqlalchemy import select
+
+
+class SqlRepository(ABC):
+    def __init__(self, session: Any) -> None:
+        self.session = session
+
+    @property
+    @abstractmethod
+    def table(self) -> Any: ...
+
+    async def count(self) -> int:
+        return len((await self.session.scalars(select(self.table))).all())
+# file: app/infrastructure/db/loans.py
+from typing import Any
+
+from app.adapter.sql_base import SqlRepository
+
+
+class SqlLoanRepository(SqlRepository):
+    @property
+    def table(self) -> Any:
+        return "loans"
+""",
     )
     invalid = (
         """\
@@ -106,6 +137,50 @@ from motor.motor_asyncio import AsyncIOMotorCollection  # error: HEX102
 
 def handler() -> None:
     from fastapi import HTTPException  # error: HEX102
+""",
+        # Use cases that import a `Session`, beside their port and its implementation: what
+        # they define (use cases) outweighs what they import, so they stay application.
+        """\
+# file: app/notifications/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class Mailer(ABC):
+    @abstractmethod
+    async def send(self, to: str) -> None: ...
+# file: app/notifications/application/mailer.py
+from app.notifications.application.ports import Mailer
+
+
+class LoggingMailer(Mailer):
+    async def send(self, to: str) -> None:
+        print(to)
+# file: app/notifications/application/notify_overdue.py
+from sqlalchemy.orm import Session  # error: HEX102
+
+from app.notifications.application.ports import Mailer
+
+
+class NotifyOverdue:
+    def __init__(self, session: Session, mailer: Mailer) -> None:
+        self.session = session
+        self.mailer = mailer
+
+    async def execute(self, reader: str) -> None:
+        await self.mailer.send(reader)
+# file: app/notifications/application/notify_reserved.py
+from sqlalchemy.orm import Session  # error: HEX102
+
+from app.notifications.application.ports import Mailer
+
+
+class NotifyReserved:
+    def __init__(self, session: Session, mailer: Mailer) -> None:
+        self.session = session
+        self.mailer = mailer
+
+    async def execute(self, reader: str) -> None:
+        await self.mailer.send(reader)
 """,
     )
 

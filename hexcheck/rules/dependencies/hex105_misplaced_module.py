@@ -91,6 +91,51 @@ from pydantic import BaseModel
 class BookData(BaseModel):
     title: str
 """,
+        # Use cases that import a SQLAlchemy `Session` are use cases (HEX102 says the rest):
+        # what a module defines outweighs what it imports, so with a port's implementation
+        # beside them the package is still the application's.
+        """\
+# file: app/notifications/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class Mailer(ABC):
+    @abstractmethod
+    async def send(self, to: str) -> None: ...
+# file: app/notifications/application/mailer.py
+from app.notifications.application.ports import Mailer
+
+
+class LoggingMailer(Mailer):
+    async def send(self, to: str) -> None:
+        print(to)
+# file: app/notifications/application/notify_overdue.py
+from sqlalchemy.orm import Session
+
+from app.notifications.application.ports import Mailer
+
+
+class NotifyOverdue:
+    def __init__(self, session: Session, mailer: Mailer) -> None:
+        self.session = session
+        self.mailer = mailer
+
+    async def execute(self, reader: str) -> None:
+        await self.mailer.send(reader)
+# file: app/notifications/application/notify_reserved.py
+from sqlalchemy.orm import Session
+
+from app.notifications.application.ports import Mailer
+
+
+class NotifyReserved:
+    def __init__(self, session: Session, mailer: Mailer) -> None:
+        self.session = session
+        self.mailer = mailer
+
+    async def execute(self, reader: str) -> None:
+        await self.mailer.send(reader)
+""",
     )
     invalid = (
         """\
