@@ -250,14 +250,8 @@ class FactsCache:
     # ------------------------------------------------------------------ reports
 
     def get_report(self, key: str) -> object | None:
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT checksum, payload FROM reports WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            return None
-        return None if row is None else self._load(row[0], row[1], "reports", key)
+        payload = self._signed_payload("reports", key)
+        return None if payload is None else _unpickle(payload)
 
     def put_report(self, key: str, report: object) -> None:
         try:
@@ -279,18 +273,8 @@ class FactsCache:
     # ------------------------------------------------------------------ import roots
 
     def get_roots(self, key: str) -> RootChoice | None:
-        db = self._connect()
-        if db is None:
-            return None
-        try:
-            row = db.execute("SELECT checksum, payload FROM roots WHERE key = ?", (key,)).fetchone()
-        except sqlite3.Error:
-            return None
-        if row is None or not isinstance(row[1], bytes) or not isinstance(row[0], str):
-            return None
-        if not hmac.compare_digest(self._sign(row[1], "roots", key), row[0]):
-            return None
-        return decode_roots(row[1])
+        payload = self._signed_payload("roots", key)
+        return None if payload is None else decode_roots(payload)
 
     def put_roots(self, key: str, choice: RootChoice) -> None:
         payload = encode_roots(choice)
@@ -321,11 +305,27 @@ class FactsCache:
     def _load(self, signature: object, payload: object, *where: str) -> object | None:
         """Unpickle a payload that this user's key signed at this place; anything else is
         a miss (planted, signed on another machine, moved, or torn)."""
+        verified = self._verified(signature, payload, *where)
+        return None if verified is None else _unpickle(verified)
+
+    def _verified(self, signature: object, payload: object, *where: str) -> bytes | None:
         if not isinstance(payload, bytes) or not isinstance(signature, str):
             return None
         if not hmac.compare_digest(self._sign(payload, *where), signature):
             return None
-        return _unpickle(payload)
+        return payload
+
+    def _signed_payload(self, table: str, key: str) -> bytes | None:
+        """The payload of `table`'s row for `key` (`reports` or `roots`), if this user's
+        key signed it there."""
+        db = self._connect()
+        if db is None:
+            return None
+        try:
+            row = db.execute(f"SELECT checksum, payload FROM {table} WHERE key = ?", (key,)).fetchone()
+        except sqlite3.Error:
+            return None
+        return None if row is None else self._verified(row[0], row[1], table, key)
 
 
 def encode_roots(choice: RootChoice) -> bytes:
