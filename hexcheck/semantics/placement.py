@@ -59,6 +59,7 @@ from hexcheck.semantics.libraries import (
     DATABASE_PACKAGES,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
+    top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 from hexcheck.semantics.symbols import every_call
@@ -404,7 +405,7 @@ class Placement:
             # with template methods beside its SQL implementation (an `AbstractUnitOfWork`)
             # stays one.
             if any(
-                call.callee.partition(".")[0] in _PERSISTENCE_PACKAGES
+                top_package(call.callee) in _PERSISTENCE_PACKAGES
                 for method in ref.cls.methods
                 if not is_abstract_method(method)
                 for call in method.calls
