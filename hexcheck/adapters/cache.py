@@ -258,17 +258,8 @@ class FactsCache:
             payload = pickle.dumps(report, protocol=pickle.HIGHEST_PROTOCOL)
         except (pickle.PicklingError, TypeError, AttributeError):
             return
-        with self._transaction() as db:
-            if db is not None:
-                # Only the latest few runs are worth keeping.
-                db.execute(
-                    "DELETE FROM reports WHERE rowid NOT IN "
-                    "(SELECT rowid FROM reports ORDER BY rowid DESC LIMIT 7)"
-                )
-                db.execute(
-                    "INSERT OR REPLACE INTO reports VALUES (?, ?, ?)",
-                    (key, self._sign(payload, "reports", key), payload),
-                )
+        # Only the latest few runs are worth keeping.
+        self._put_signed("reports", key, payload, keep=7)
 
     # ------------------------------------------------------------------ import roots
 
@@ -277,17 +268,21 @@ class FactsCache:
         return None if payload is None else decode_roots(payload)
 
     def put_roots(self, key: str, choice: RootChoice) -> None:
-        payload = encode_roots(choice)
+        # One project, one tree at a time: a few recent choices are enough.
+        self._put_signed("roots", key, encode_roots(choice), keep=3)
+
+    def _put_signed(self, table: str, key: str, payload: bytes, *, keep: int) -> None:
+        """Store a signed (key, signature, payload) row beside the `keep` newest rows of its
+        table, which are all it keeps of the older ones."""
         with self._transaction() as db:
             if db is not None:
-                # One project, one tree at a time: a few recent choices are enough.
                 db.execute(
-                    "DELETE FROM roots WHERE rowid NOT IN "
-                    "(SELECT rowid FROM roots ORDER BY rowid DESC LIMIT 3)"
+                    f"DELETE FROM {table} WHERE rowid NOT IN "
+                    f"(SELECT rowid FROM {table} ORDER BY rowid DESC LIMIT {keep})"
                 )
                 db.execute(
-                    "INSERT OR REPLACE INTO roots VALUES (?, ?, ?)",
-                    (key, self._sign(payload, "roots", key), payload),
+                    f"INSERT OR REPLACE INTO {table} VALUES (?, ?, ?)",
+                    (key, self._sign(payload, table, key), payload),
                 )
 
     # ------------------------------------------------------------------ signatures
