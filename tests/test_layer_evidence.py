@@ -104,6 +104,8 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         # Providers of the use cases under `dependencies/usecases/`, and an `injector/`.
         "app.stock.dependencies.usecases.restock": "composition",
         "app.stock.injector.bus": "composition",
+        # An unnamed module that builds the DI container is the composition root.
+        "app.stock.registry": "composition",
     }
     assert {module: graph_layers.get(module) for module in expected} == expected
 

@@ -24,10 +24,10 @@ Web and infrastructure evidence place nothing unless at least half the modules s
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
 A module then takes, in order: the layer of its top-most re-placed package; else the
-composition, when it builds the app and declares no route (`_builds_the_app`) under a weak
-name or none; else infrastructure for a `mappers/` module that imports ORM models
-(`_maps_persistence`), application for a `dtos/` module beside its feature's use cases
-(`_beside_use_cases`); else its name's layer, unless that name is weak and the module's
+composition, when it builds the app or the DI container and declares no route
+(`_builds_the_app`) under a weak name or none; else infrastructure for a `mappers/` module
+that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
+feature's use cases (`_beside_use_cases`); else its name's layer, unless that name is weak and the module's
 own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
 own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, the
 layer its own evidence shows when its nearest strong package agrees or its own evidence
@@ -136,6 +136,7 @@ _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSet
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
+_INJECTORS = frozenset({"injector.Injector", "dependency_injector.containers.DynamicContainer"})
 _CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
 _USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
 _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
@@ -299,7 +300,7 @@ class Placement:
             return moved.layer
         own = self._evidence.get(module)
         # The module that builds the app is the composition root, under a weak name or none.
-        if own is not None and not name.strong and self._builds_the_app(module, own):
+        if not name.strong and self._builds_the_app(module, own):
             return Layer.COMPOSITION
         if name.layer is not None:
             if self._maps_persistence(module, name):
@@ -329,13 +330,37 @@ class Placement:
             return own.layer
         return None
 
-    def _builds_the_app(self, module: str, own: Content) -> bool:
-        """Whether a module builds the FastAPI app (`FastAPI(...)`) and declares no route
-        on it: the app factory that includes the routers, whatever package holds it (an
-        `adapter/app.py`, an `infra/http/app.py`). A module that also declares routes is
-        the web's, as a one-file service is."""
+    def _builds_the_app(self, module: str, own: Content | None) -> bool:
+        """Whether a module builds the FastAPI app (`FastAPI(...)`) or the DI container
+        (`container = Container()`) and declares no route: the composition root that
+        includes the routers or registers the adapters, whatever package holds it (an
+        `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
+        also declares routes is the web's, as a one-file service is."""
+        if module in self._route_modules:
+            return False
+        if own is not None and own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds:
+            return True
+        facts = self.model.modules.get(module)
+        return facts is not None and any(
+            assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
+            for assignment in facts.assignments
+        )
+
+    def _makes_container(self, callee: str) -> bool:
+        """Whether calling `callee` builds a DI container: `injector.Injector`, a
+        `dependency_injector` container, or a first-party `...Container`/`...Injector`
+        class of a module named like a composition root (`pkgs/injector.py`)."""
+        if callee in _INJECTORS:
+            return True
+        found = self.model.find_class(callee) if callee and "?" not in callee else None
+        if found is None:
+            return False
+        facts, cls = found
+        if set(self._roles.ancestors(ClassRef(facts, cls))) & _CONTAINER_BASES:
+            return True
         return (
-            own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds and module not in self._route_modules
+            cls.name.endswith(("Container", "Injector"))
+            and name_layer(facts.module).layer is Layer.COMPOSITION
         )
 
     def _maps_persistence(self, module: str, name: NameLayer) -> bool:
