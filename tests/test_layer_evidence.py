@@ -93,8 +93,30 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         # A weak name re-placed by its port; its `rest/` keeps its own name's layer.
         "app.loans.adapter.gateway": "application",
         "app.loans.adapter.rest.loans": "web",
+        # Mappers between entities and ORM rows are persistence, whatever `mappers/` says.
+        "app.stock.mappers.copy_mapper": "infrastructure",
+        # DTOs kept beside the use cases of their feature folder are the use cases'.
+        "app.stock.dtos.restock": "application",
+        "app.stock.use_cases.restock": "application",
+        # The module that builds the app is the composition root, under `http/` too.
+        "app.stock.http.app": "composition",
+        "app.stock.http.serve": "composition",  # `app = create_stock_app()`: no router
+        # Providers of the use cases under `dependencies/usecases/`, and an `injector/`.
+        "app.stock.dependencies.usecases.restock": "composition",
+        "app.stock.injector.bus": "composition",
+        # An unnamed module that builds the DI container is the composition root.
+        "app.stock.registry": "composition",
     }
     assert {module: graph_layers.get(module) for module in expected} == expected
+
+
+def test_a_feature_folder_s_mappers_dtos_app_factory_and_providers_raise_nothing(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    # Without their placement: HEX101 web -> infrastructure (the mapper, the app factory),
+    # infrastructure -> web (the SQL module using the mapper), application -> web (the use
+    # case taking its DTO), HEX102 fastapi and HEX606 in `dependencies/usecases/`.
+    assert [f for f in findings if f[0].startswith("app/stock/")] == []
 
 
 def test_configured_patterns_come_before_evidence() -> None:
@@ -121,6 +143,10 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.services.books", None, False),
         ("app.orders.entrypoint.http_api", Layer.WEB, False),
         ("app.orders.adapter.sql", Layer.INFRASTRUCTURE, False),
+        ("app.api.dependencies.usecases.books", Layer.COMPOSITION, False),
+        ("app.di.use_cases", Layer.COMPOSITION, False),
+        ("app.todo.injector.bus", Layer.COMPOSITION, False),
+        ("app.use_cases.dependencies", Layer.APPLICATION, True),
     ],
 )
 def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:
@@ -160,6 +186,15 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.loans.adapter.rest",
         "app.notifications",
         "app.notifications.application",
+        "app.stock",
+        "app.stock.dependencies",
+        "app.stock.dependencies.usecases",
+        "app.stock.dtos",
+        "app.stock.http",
+        "app.stock.infra",
+        "app.stock.injector",
+        "app.stock.mappers",
+        "app.stock.use_cases",
     ]
     flat = " ".join(packages.split())
     assert (

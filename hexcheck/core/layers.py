@@ -56,6 +56,12 @@ WEB_COMPONENTS = frozenset(
 # Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
 # holding ORM mappings is not web code, so these count only outside infrastructure.
 WEAK_WEB_COMPONENTS = frozenset({"dtos", "schemas", "mappers"})
+# Of those, the name of modules that convert between models: entity <-> DTO is the web's,
+# entity <-> ORM row is persistence (`placement` tells them apart by what they import).
+MAPPER_COMPONENTS = frozenset({"mappers"})
+# And the name of the data a use case takes and returns, when a feature folder keeps it
+# beside its use cases (`user/dtos/` next to `user/use_cases/`): the application's.
+DTO_COMPONENTS = frozenset({"dtos", "dto"})
 COMPOSITION_NAMES = frozenset(
     {
         "main",
@@ -67,6 +73,7 @@ COMPOSITION_NAMES = frozenset(
         "deps",
         "di",
         "wiring",
+        "injector",
         "settings",
         "config",
     }
@@ -128,7 +135,8 @@ def detect_layer(module: str) -> Layer | None:
     only until a package inside it names a layer, since shared kernels are often layered
     themselves, or names generic helpers (`seedwork/utils/`), which are unlayered. A
     package named like a composition root (`config/`, `di/`) makes its modules
-    composition too.
+    composition too, and a use-case name below it (`dependencies/usecases/`) names what
+    its providers build.
     """
     return name_layer(module).layer
 
@@ -170,7 +178,9 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
         found, strict = _component(part, found, strict)
-        if found is not before or (part in STRONG_COMPONENTS and found is not None):
+        # A strong name decides when it gives its own layer (`dependencies/usecases/` is
+        # decided by `dependencies`).
+        if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
             deciding = as_written if found is not None else ""
     if as_package:
         return NameLayer(found, deciding)
@@ -192,6 +202,9 @@ def _component(part: str, found: Layer | None, strict: bool) -> tuple[Layer | No
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
+    # `dependencies/usecases/` holds the providers that build the use cases, not use cases.
+    if found is Layer.COMPOSITION and part in USE_CASE_COMPONENTS:
+        return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True
     if part in USE_CASE_COMPONENTS:  # `domain/usecases/` holds use cases all the same

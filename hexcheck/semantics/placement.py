@@ -23,13 +23,16 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 Web and infrastructure evidence place nothing unless at least half the modules showing it
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
-A module then takes, in order: the layer of its top-most re-placed package; else its
-name's layer, unless that name is weak and the module's own evidence shows another layer
-by `MIN_KINDS` kinds (one if the name is the module's own, `settings.py` full of ORM
-models) and nothing of the name's; else,
-unnamed, the layer its own evidence shows when its nearest strong package agrees or its
-own evidence has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the
-modules of an unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
+A module then takes, in order: the layer of its top-most re-placed package; else the
+composition, when it builds the app or the DI container and declares no route
+(`_builds_the_app`) under a weak name or none; else infrastructure for a `mappers/` module
+that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
+feature's use cases (`_beside_use_cases`); else its name's layer, unless that name is weak and the module's
+own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
+own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, the
+layer its own evidence shows when its nearest strong package agrees or its own evidence
+has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the modules of an
+unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
 placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
@@ -53,7 +56,16 @@ from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import ExprKind, ModuleFacts
-from hexcheck.core.layers import COMPOSITION_NAMES, Layer, NameLayer, name_layer
+from hexcheck.core.layers import (
+    COMPOSITION_NAMES,
+    DTO_COMPONENTS,
+    MAPPER_COMPONENTS,
+    USE_CASE_COMPONENTS,
+    Layer,
+    NameLayer,
+    name_layer,
+    spelled_plainly,
+)
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -124,6 +136,7 @@ _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSet
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
+_INJECTORS = frozenset({"injector.Injector", "dependency_injector.containers.DynamicContainer"})
 _CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
 _USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
 _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
@@ -286,7 +299,14 @@ class Placement:
                 return Layer.COMPOSITION
             return moved.layer
         own = self._evidence.get(module)
+        # The module that builds the app is the composition root, under a weak name or none.
+        if not name.strong and self._builds_the_app(module, own):
+            return Layer.COMPOSITION
         if name.layer is not None:
+            if self._maps_persistence(module, name):
+                return Layer.INFRASTRUCTURE
+            if self._beside_use_cases(module, name):
+                return Layer.APPLICATION
             # A module's own name (`settings.py`) is the weakest: one kind of what it
             # defines (ORM models, routes, ports...) contradicts it.
             own_name = name.component == module.rpartition(".")[2]
@@ -309,6 +329,72 @@ class Placement:
         if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
             return own.layer
         return None
+
+    def _builds_the_app(self, module: str, own: Content | None) -> bool:
+        """Whether a module builds the FastAPI app (`FastAPI(...)`) or the DI container
+        (`container = Container()`) and declares no route: the composition root that
+        includes the routers or registers the adapters, whatever package holds it (an
+        `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
+        also declares routes is the web's, as a one-file service is."""
+        if module in self._route_modules:
+            return False
+        if own is not None and own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds:
+            return True
+        facts = self.model.modules.get(module)
+        return facts is not None and any(
+            assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
+            for assignment in facts.assignments
+        )
+
+    def _makes_container(self, callee: str) -> bool:
+        """Whether calling `callee` builds a DI container: `injector.Injector`, a
+        `dependency_injector` container, or a first-party `...Container`/`...Injector`
+        class of a module named like a composition root (`pkgs/injector.py`)."""
+        if callee in _INJECTORS:
+            return True
+        found = self.model.find_class(callee) if callee and "?" not in callee else None
+        if found is None:
+            return False
+        facts, cls = found
+        if set(self._roles.ancestors(ClassRef(facts, cls))) & _CONTAINER_BASES:
+            return True
+        return (
+            cls.name.endswith(("Container", "Injector"))
+            and name_layer(facts.module).layer is Layer.COMPOSITION
+        )
+
+    def _maps_persistence(self, module: str, name: NameLayer) -> bool:
+        """Whether a module named a mapper outside the infrastructure (`mappers/`) converts
+        entities to ORM models: it imports a first-party module defining them and shows
+        nothing of the web (no request/response model of its own). Mappers to DTOs stay
+        the web's."""
+        if name.layer is not Layer.WEB or spelled_plainly(name.component) not in MAPPER_COMPONENTS:
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or self._shows(module, Layer.WEB):
+            return False
+        return any(
+            ORM_MODELS in evidence.kinds
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            for evidence in [self._evidence.get(target)]
+            if evidence is not None
+        )
+
+    def _beside_use_cases(self, module: str, name: NameLayer) -> bool:
+        """Whether a module the web's weak `dtos` name places sits in a feature folder that
+        also holds a package of use cases (`user/dtos/` beside `user/use_cases/`): the use
+        cases' input and output, the application's. DTOs under a web name (`api/dtos/`)
+        are decided by that name, so they stay the web's."""
+        if name.layer is not Layer.WEB or spelled_plainly(name.component) not in DTO_COMPONENTS:
+            return False
+        parts = module.split(".")
+        feature = ".".join(parts[: len(parts) - 1 - parts[::-1].index(name.component)])
+        return any(
+            spelled_plainly(package.rpartition(".")[2]) in USE_CASE_COMPONENTS
+            for package in self.packages
+            if package.rpartition(".")[0] == feature
+        )
 
     def _nearest_strong(self, module: str) -> Content | None:
         parts = module.split(".")
@@ -364,7 +450,12 @@ class Placement:
             add(Layer.INFRASTRUCTURE, DRIVERS)
         for assignment in facts.assignments:
             value = assignment.value
-            if value.kind is ExprKind.CALL and value.name not in _APPS and r.makes_router(value.name):
+            if value.kind is not ExprKind.CALL or not r.makes_router(value.name):
+                continue
+            # `app = create_app()` runs the app factory: the composition root's, no router.
+            if self._makes_app(value.name):
+                add(Layer.COMPOSITION, APP_FACTORY)
+            else:
                 add(Layer.WEB, ROUTERS)
         if any(call.callee in _APPS for call in every_call(facts)):
             add(Layer.COMPOSITION, APP_FACTORY)
@@ -442,6 +533,25 @@ class Placement:
         )
         if framework_free and behaviour and "." not in ref.cls.qualname:
             yield Layer.DOMAIN, ENTITIES
+
+    def _makes_app(self, callee: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether calling `callee` gives the FastAPI app itself: `FastAPI`, or a first-party
+        factory annotated to return it, or whose every `return` gives it."""
+        if callee in _APPS:
+            return True
+        canonical = self.model.resolve_symbol(callee)
+        module, _, name = canonical.rpartition(".")
+        facts = self.model.modules.get(module)
+        if facts is None or canonical in seen:
+            return False
+        for function in facts.functions:
+            if function.name == name:
+                if function.returns is not None:
+                    return bool(_APPS.intersection(function.returns.names()))
+                return bool(function.returned) and all(
+                    self._makes_app(each, seen | {canonical}) for each in function.returned
+                )
+        return False
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:

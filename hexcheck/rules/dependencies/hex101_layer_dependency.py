@@ -152,6 +152,44 @@ class GetBook:
     def execute(self, book_id: str):
         return self.books.get(book_id)
 """,
+        # A feature folder: `mappers/` converting entities to ORM rows is persistence, its
+        # `dtos/` beside `use_cases/` are the use cases', and `http/app.py`, which builds
+        # the app, is the composition root.
+        """\
+# file: app/stock/infra/models.py
+from sqlalchemy.orm import DeclarativeBase
+
+
+class CopyRow(DeclarativeBase):
+    __tablename__ = "copies"
+# file: app/stock/mappers/copy_mapper.py
+from app.stock.infra.models import CopyRow
+
+
+def to_row(book_id: str) -> CopyRow:
+    return CopyRow(book_id=book_id)
+# file: app/stock/infra/copies.py
+from app.stock.mappers.copy_mapper import to_row
+# file: app/stock/dtos/restock.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RestockRequest:
+    book_id: str
+# file: app/stock/use_cases/restock.py
+from app.stock.dtos.restock import RestockRequest
+# file: app/stock/http/app.py
+from fastapi import FastAPI
+
+from app.stock.infra import copies
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.state.copies = copies
+    return app
+""",
     )
     invalid = (
         """\
@@ -241,6 +279,38 @@ class BookRow(Base):
     title: Mapped[str] = mapped_column(String(200))
 # file: app/web/books.py
 from app.settings import BookRow  # error: HEX101
+""",
+        # A mapper that builds the web's response models is the web's, even beside ORM
+        # rows; DTOs under `api/` are the web's, use cases beside them or not.
+        """\
+# file: app/stock/infra/models.py
+from sqlalchemy.orm import DeclarativeBase
+
+
+class CopyRow(DeclarativeBase):
+    __tablename__ = "copies"
+# file: app/stock/mappers/copy_out.py
+from pydantic import BaseModel
+
+from app.stock.infra.models import CopyRow  # error: HEX101
+
+
+class CopyOut(BaseModel):
+    book_id: str
+
+
+def to_out(row: CopyRow) -> CopyOut:
+    return CopyOut(book_id=row.book_id)
+# file: app/stock/use_cases/list_copies.py
+from app.stock.mappers.copy_out import CopyOut  # error: HEX101
+from app.stock.api.dtos.restock import RestockIn  # error: HEX101
+# file: app/stock/api/dtos/restock.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RestockIn:
+    book_id: str
 """,
     )
 

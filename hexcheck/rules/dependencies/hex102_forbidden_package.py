@@ -124,6 +124,29 @@ class SqlLoanRepository(SqlRepository):
     def table(self) -> Any:
         return "loans"
 """,
+        # The providers that build the use cases, under `api/dependencies/usecases/`, are
+        # the composition root's: FastAPI's `Depends` and `HTTPException` belong there.
+        """\
+# file: app/api/dependencies/usecases/books.py
+from fastapi import Depends, HTTPException
+
+from app.application.use_cases.add_book import AddBook
+
+add_book: AddBook | None = None
+
+
+def get_add_book() -> AddBook:
+    if add_book is None:
+        raise HTTPException(status_code=503, detail="not wired yet")
+    return add_book
+
+
+AddBookDependency = Depends(get_add_book)
+# file: app/application/use_cases/add_book.py
+class AddBook:
+    def execute(self, title: str) -> str:
+        return title
+""",
     )
     invalid = (
         """\

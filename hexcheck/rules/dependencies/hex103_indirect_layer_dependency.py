@@ -58,6 +58,25 @@ from app.application.use_cases.create_book import CreateBook
 # file: app/domain/book.py
 # file: app/application/use_cases/create_book.py
 """,
+        # A module that builds the DI container is the composition root, named or not: the
+        # routes that take their services from it reach the adapters through wiring.
+        """\
+# file: app/infrastructure/web/routers.py
+from app.cmd.store import container
+# file: app/cmd/__init__.py
+# file: app/cmd/store.py
+from app.di.container import Container
+from app.infrastructure.persistence.mongo import MongoBooks
+
+container = Container()
+container.register(MongoBooks)
+# file: app/di/container.py
+class Container:
+    def register(self, cls: type) -> None:
+        self.registered = cls
+# file: app/infrastructure/persistence/mongo.py
+class MongoBooks: ...
+""",
     )
     invalid = (
         """\
