@@ -564,7 +564,7 @@ class Roles:
             if (
                 ref.cls.name.endswith(USE_CASE_SUFFIXES)
                 or ref.cls.method("execute") is not None
-                or (in_package and collaborators)
+                or (in_package and collaborators and not self._is_record(ref))
                 or (bool(self.entry_point) and ref.cls.method(self.entry_point) is not None)
                 or self._is_application_service(ref)
             ):
@@ -577,6 +577,18 @@ class Roles:
             ref
             for ref in candidates
             if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
+        )
+
+    def _is_record(self, ref: ClassRef) -> bool:
+        """A plain class that only stores what `__init__` receives, none of it a port or a
+        service (`ReturnItem(inventory_unit_id: UUID, condition_grade: Grade)` beside the
+        use case that takes it): the use case's input, not another use case."""
+        init = ref.cls.method("__init__")
+        if init is None or any(method is not init for method in ref.cls.methods):
+            return False
+        return not any(
+            param.annotation is None or self._is_collaborator_type(param.annotation)
+            for param in init.params[1:]
         )
 
     def _plays_a_library_role(self, ref: ClassRef) -> bool:
