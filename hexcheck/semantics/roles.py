@@ -70,6 +70,12 @@ _NOT_ENTITY_SUFFIXES = (
     "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
     "Factory", "Repository",
 )  # fmt: skip
+# Records named for what they carry across a boundary (`AlarmDetailDTO`, `CreateRoleData`,
+# `OrderFactoryProps`, `UserPayload`, `LockSettings`): messages and settings, not the
+# model's stateful classes. (`...Event` is not one: a `CalendarEvent` is an entity.)
+_RECORD_SUFFIXES = (
+    "DTO", "Dto", "Data", "Props", "Params", "Payload", "Request", "Response", "Settings",
+)  # fmt: skip
 # What a domain service is made of: its fields are all ports or services.
 _SERVICE_SUFFIXES = ("Service", "Policy", "Calculator", "Provider", "Factory")
 
@@ -308,7 +314,7 @@ class Roles:
             if (
                 self.is_port(ref)
                 or self.is_domain_service(ref)
-                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES + _RECORD_SUFFIXES)
                 or self._exchanged_by_a_port(ref)
             ):
                 continue
