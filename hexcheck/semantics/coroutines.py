@@ -19,8 +19,11 @@ _NEUTRAL_DECORATORS = frozenset(
     }
 )  # fmt: skip
 # Words in a decorator's name that announce a sync/async conversion (`async_to_sync`,
-# `sync_to_async`, `run_in_threadpool`, `asyncify`).
-_CONVERTER_WORDS = frozenset({"sync", "asyncify", "syncify", "threadpool", "thread", "executor", "unsync"})
+# `sync_to_async`, `run_in_threadpool`, `asyncify`), or that wrap a coroutine function
+# into a plain call returning a future container (returns' `@future_safe`, `@future`).
+_CONVERTER_WORDS = frozenset(
+    {"sync", "asyncify", "syncify", "threadpool", "thread", "executor", "unsync", "future"}
+)
 
 
 def non_neutral_decorators(function: FunctionFact) -> list[str]:

@@ -14,7 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, Expr, FunctionFact, ModuleFacts
+from hexcheck.core.facts import BodyKind, ClassFact, Expr, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
 
@@ -69,6 +69,12 @@ ENTRY_POINTS = ("execute", "__call__", "handle")
 _NOT_ENTITY_SUFFIXES = (
     "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
     "Factory", "Repository",
+)  # fmt: skip
+# Records named for what they carry across a boundary (`AlarmDetailDTO`, `CreateRoleData`,
+# `OrderFactoryProps`, `UserPayload`, `LockSettings`): messages and settings, not the
+# model's stateful classes. (`...Event` is not one: a `CalendarEvent` is an entity.)
+_RECORD_SUFFIXES = (
+    "DTO", "Dto", "Data", "Props", "Params", "Payload", "Request", "Response", "Settings",
 )  # fmt: skip
 # What a domain service is made of: its fields are all ports or services.
 _SERVICE_SUFFIXES = ("Service", "Policy", "Calculator", "Provider", "Factory")
@@ -272,7 +278,22 @@ class Roles:
         return MappingProxyType(remaining)
 
     def is_abstract(self, ref: ClassRef) -> bool:
-        return self.is_protocol(ref) or self.declares_abc(ref) or bool(self.abstract_methods(ref))
+        return (
+            self.is_protocol(ref)
+            or (self.declares_abc(ref) and not self.completes_an_abstraction(ref))
+            or bool(self.abstract_methods(ref))
+        )
+
+    def completes_an_abstraction(self, ref: ClassRef) -> bool:
+        """A class that lists `ABC` among its bases yet leaves no abstract method of its
+        first-party abstract ancestors unimplemented (`PayPalAdaptor(PayPalPlugin, ABC)`):
+        a concrete implementation with a stray `ABC`, not another abstraction."""
+        if self.is_protocol(ref) or self.abstract_methods(ref):
+            return False
+        return any(
+            any(is_abstract_method(method) for method in ancestor.cls.methods)
+            for ancestor in self.first_party_ancestors(ref)
+        )
 
     # ------------------------------------------------------------------ roles
 
@@ -293,7 +314,7 @@ class Roles:
             if (
                 self.is_port(ref)
                 or self.is_domain_service(ref)
-                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES + _RECORD_SUFFIXES)
                 or self._exchanged_by_a_port(ref)
             ):
                 continue
@@ -401,7 +422,7 @@ class Roles:
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
         """A concrete subclass of an abstract first-party class is an implementation."""
-        if self.is_protocol(ref) or self.declares_abc(ref) or self.abstract_methods(ref):
+        if self.is_abstract(ref):
             return False
         return any(
             self.is_protocol(a) or self.declares_abc(a) or bool(self.abstract_methods(a))
@@ -438,9 +459,71 @@ class Roles:
             if self.is_dataclass(ref) and not abstract:
                 continue  # a record, whatever its name
             by_place_or_name = self._port_by_place_or_name(ref) and not self._wraps_a_port(ref)
-            if by_place_or_name or (abstract and not self.is_model_base(ref)):
+            if by_place_or_name or (
+                abstract and not self.is_model_base(ref) and not self.is_template_base(ref)
+            ):
                 found.append(ref)
         return tuple(found)
+
+    def is_template_base(self, ref: ClassRef) -> bool:
+        """An abstract class of the core that carries shared behaviour for its subclasses
+        rather than a contract for something outside: it has methods with code and
+        either declares nothing abstract (an `ABC` only in name), implements abstract
+        methods of a first-party ancestor (a partial implementation), or is neither
+        injected anywhere (no parameter or field is typed with it) nor implemented
+        outside the core (nor refines a port named as one). A port is a contract the core
+        depends on and something fulfils."""
+        if self.is_protocol(ref):
+            return False
+        own_code = [
+            method
+            for method in ref.cls.methods
+            if method.body is BodyKind.CODE
+            and not is_abstract_method(method)
+            and not (method.name.startswith("__") and method.name.endswith("__"))
+        ]
+        if not own_code:
+            return False
+        if not self.abstract_methods(ref):
+            return True
+        implemented = {method.name for method in own_code}
+        ancestors = self.first_party_ancestors(ref)
+        if any(
+            any(is_abstract_method(m) and m.name in implemented for m in a.cls.methods) for a in ancestors
+        ):
+            return True
+        # A refinement of a port named or placed as one (`RepositoryUUID(Repository)`)
+        # is still that contract, with a default the adapters inherit.
+        if any(self._port_by_place_or_name(a) for a in ancestors) or ref.dotted in self._injected:
+            return False
+        return not any(
+            (sub := self.ref(name)) is not None
+            and self.layer(sub) in (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
+            for name in self.model.subclasses(ref.dotted)
+        )
+
+    @cached_property
+    def _injected(self) -> frozenset[str]:
+        """First-party classes that a parameter or a class field is typed with, outside
+        the class's own methods: what the project's code receives as a collaborator."""
+        found: set[str] = set()
+        for _, owner, function in self.functions():
+            for param in function.params:
+                if param.annotation is None:
+                    continue
+                for name in param.annotation.names():
+                    other = self.ref(name) if name and "?" not in name else None
+                    if other is not None and (owner is None or other.dotted != owner.dotted):
+                        found.add(other.dotted)
+        for ref in self.classes:
+            for attribute in ref.cls.attributes:
+                if attribute.annotation is None:
+                    continue
+                for name in attribute.annotation.names():
+                    other = self.ref(name) if name and "?" not in name else None
+                    if other is not None and other.dotted != ref.dotted:
+                        found.add(other.dotted)
+        return frozenset(found)
 
     def is_model_base(self, ref: ClassRef) -> bool:
         """An abstract base of the model itself: named as one (`AggregateRoot`, `Entity`,
@@ -487,7 +570,7 @@ class Roles:
             if (
                 ref.cls.name.endswith(USE_CASE_SUFFIXES)
                 or ref.cls.method("execute") is not None
-                or (in_package and collaborators)
+                or (in_package and collaborators and not self._is_record(ref))
                 or (bool(self.entry_point) and ref.cls.method(self.entry_point) is not None)
                 or self._is_application_service(ref)
             ):
@@ -500,6 +583,18 @@ class Roles:
             ref
             for ref in candidates
             if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
+        )
+
+    def _is_record(self, ref: ClassRef) -> bool:
+        """A plain class that only stores what `__init__` receives, none of it a port or a
+        service (`ReturnItem(inventory_unit_id: UUID, condition_grade: Grade)` beside the
+        use case that takes it): the use case's input, not another use case."""
+        init = ref.cls.method("__init__")
+        if init is None or any(method is not init for method in ref.cls.methods):
+            return False
+        return not any(
+            param.annotation is None or self._is_collaborator_type(param.annotation)
+            for param in init.params[1:]
         )
 
     def _plays_a_library_role(self, ref: ClassRef) -> bool:

@@ -248,6 +248,27 @@ class DjangoUserRepository(UserRepository):
 def with_session(method):
     return method
 """,
+        """\
+# file: app/application/ports/covers.py
+from abc import ABC, abstractmethod
+
+from returns.future import FutureResult
+
+
+class CoverGateway(ABC):
+    @abstractmethod
+    def cover_url(self, isbn: str) -> FutureResult[str, Exception]: ...
+# file: app/infrastructure/covers.py
+from returns.future import future_safe
+
+from app.application.ports.covers import CoverGateway
+
+
+class StaticCoverGateway(CoverGateway):
+    @future_safe  # the coroutine becomes a call returning a FutureResult, as the port says
+    async def cover_url(self, isbn: str) -> str:
+        return f"/covers/{isbn}.jpg"
+""",
     )
     invalid = (
         """\

@@ -554,6 +554,21 @@ class Notifier(ABC):
     @abstractmethod
     def send(self, to: str, text: str) -> Delivery: ...
 """,
+        """\
+# file: app/domain/messages.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class RenewalRequest:  # a message: whoever acts on it checks it
+    loan_id: str
+    weeks: int
+
+
+@dataclass(frozen=True)
+class LendingSettings:  # settings, not the model's state
+    max_open_loans: int = 5
+""",
     )
     invalid = (
         """\

@@ -174,6 +174,38 @@ class Clock(ABC):
     @abstractmethod
     def now(self) -> float: ...
 """,
+        """\
+# file: app/domain/notices.py
+from abc import ABC
+
+
+class Notice(ABC):  # no abstract method: a template-method base, not a contract
+    def render(self, member: str) -> str:
+        return f"{self.headline()}: {member}"
+
+    def headline(self) -> str:
+        return "Library notice"
+
+
+class OverdueNotice(Notice):
+    def headline(self) -> str:
+        return "Overdue"
+# file: app/application/steps.py
+from abc import ABC, abstractmethod
+
+
+class DeskStep(ABC):  # neither injected nor implemented outside the core: a base
+    def run(self) -> str:
+        return f"{type(self).__name__}: {self.perform()}"
+
+    @abstractmethod
+    def perform(self) -> str: ...
+
+
+class CountTill(DeskStep):
+    def perform(self) -> str:
+        return "till counted"
+""",
     )
     invalid = (
         """\
@@ -233,6 +265,29 @@ from abc import ABC
 class AggregateRoot(ABC):
     def __init__(self, id: str) -> None:
         self.id = id
+""",
+        """\
+# file: app/application/notifications.py
+from abc import ABC, abstractmethod
+
+
+class MemberNotifier(ABC):  # injected into a use case: a port, whatever its name
+    @abstractmethod
+    async def notify(self, email: str, text: str) -> None: ...
+
+    async def notify_all(self, emails: list[str], text: str) -> None:  # error: HEX302
+        for email in emails:
+            await self.notify(email, text)
+# file: app/application/close_desk.py
+from app.application.notifications import MemberNotifier
+
+
+class CloseDesk:
+    def __init__(self, notifier: MemberNotifier) -> None:
+        self._notifier = notifier
+
+    async def execute(self, email: str) -> None:
+        await self._notifier.notify_all([email], "closing")
 """,
     )
 

@@ -20,7 +20,7 @@ def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
     an incomplete adapter (HEX501), not another abstraction."""
     return (
         roles_.is_protocol(ref)
-        or roles_.declares_abc(ref)
+        or (roles_.declares_abc(ref) and not roles_.completes_an_abstraction(ref))
         or any(is_abstract_method(m) for m in ref.cls.methods)
     )
 
@@ -239,6 +239,24 @@ from app.domain.bus import Query
 
 
 def dispatch(query: Query) -> None: ...
+""",
+        """\
+# file: app/domain/ports/payments.py
+from abc import ABC, abstractmethod
+
+
+class FinePayments(ABC):
+    @abstractmethod
+    async def charge(self, member_id: str, cents: int) -> str: ...
+# file: app/infrastructure/terminal.py
+from abc import ABC
+
+from app.domain.ports.payments import FinePayments
+
+
+class CardTerminalPayments(FinePayments, ABC):  # a stray ABC: it implements everything
+    async def charge(self, member_id: str, cents: int) -> str:
+        return f"{member_id}-{cents}"
 """,
     )
     invalid = (

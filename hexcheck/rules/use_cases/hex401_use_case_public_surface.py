@@ -337,6 +337,33 @@ class Command(BaseCommand):  # Django calls it: a management command, not a use 
 
     def execute(self, *args, **options): ...
 """,
+        """\
+# file: app/application/use_cases/return_book.py
+from datetime import date
+
+from app.application.ports import LoanRepository
+
+
+class ReturnSlip:  # only stores what it receives, no port: the use case's record
+    def __init__(self, loan_id: str, returned_on: date) -> None:
+        self.loan_id = loan_id
+        self.returned_on = returned_on
+
+
+class ReturnBook:
+    def __init__(self, loans: LoanRepository) -> None:
+        self._loans = loans
+
+    def execute(self, slip: ReturnSlip) -> None:
+        self._loans.close(slip.loan_id, slip.returned_on)
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class LoanRepository(ABC):
+    @abstractmethod
+    def close(self, loan_id: str, returned_on: object) -> None: ...
+""",
     )
     invalid = (
         """\
