@@ -68,6 +68,16 @@ def test_a_web_layer_named_application_is_one_hex105_and_checked_as_web(
     assert ("app/application/use_cases/list_authors.py", 1, "HEX101") in findings
 
 
+def test_settings_only_configuration_is_read_by_the_application_but_not_by_the_domain(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    renew = "app/application/use_cases/renew_loan.py"
+    # `app.core.config` declares settings only: the use case may read it (line 1); the
+    # `app.core.dependencies` that builds a client from it is the composition root's (line 2).
+    assert [f for f in findings if f[0] == renew] == [(renew, 2, "HEX101")]
+    assert ("app/domain/loan_policy.py", 1, "HEX101") in findings
+
+
 def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict[str, str | None]) -> None:
     expected = {
         "app.application.api.books": "web",
@@ -81,6 +91,7 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.contracts.gateways": "application",  # unnamed package of ports
         "app.contracts.repositories.books": "application",  # ports under an infrastructure name
         "app.core.config": "composition",  # a mixed core/, module by module
+        "app.core.dependencies": "composition",
         "app.core.db": "infrastructure",
         "app.core.security": None,
         "app.settings": "infrastructure",  # a settings module of ORM models

@@ -133,6 +133,12 @@ _ORM_BASES = frozenset(
 )  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+# What a module that only declares configuration shows, and the libraries it declares it
+# with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
+_CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
+_CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", "decouple", "environs"})
+_ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
+_CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration", "constants"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
@@ -199,6 +205,7 @@ class Placement:
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
+        self._configuration: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ answers
 
@@ -233,6 +240,81 @@ class Placement:
             and self._moved_ancestor(package.rpartition(".")[0]) is None
             # Placed by hand: the configuration says what the package is.
             and self.config.layers.configured(package) is None
+        )
+
+    def declares_configuration(self, module: str) -> bool:
+        """Whether a composition module only declares configuration, which every layer but
+        the domain may read (docs/layer-detection.md, "Configuration").
+
+        It defines settings (`BaseSettings` subclasses, the models and enums they hold),
+        providers that only return settings (`@lru_cache def get_settings() -> Settings`),
+        a settings instance, environment reads and constants, and imports no first-party
+        module but the inner layers' and other such configuration. A module that builds
+        an engine, a client or the container wires adapters: the composition root's.
+        Placed by hand (`[tool.hexcheck.layers]`), a module is what the configuration says.
+        """
+        known = self._configuration.get(module)
+        if known is None:
+            self._configuration[module] = False  # an import cycle back here wires nothing new
+            known = self._configuration[module] = self._only_configuration(module)
+        return known
+
+    def _only_configuration(self, module: str) -> bool:
+        facts = self.model.modules.get(module)
+        if (
+            facts is None
+            or self.detected(module) is not Layer.COMPOSITION
+            or self.config.layers.configured(module) is not None
+        ):
+            return False
+        found = self._all_evidence(facts)
+        if any(kinds - _CONFIGURATION_KINDS for kinds in found.values()):
+            return False
+        r = self._roles
+        settings = {
+            cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & _SETTINGS_BASES
+        }
+        if any(
+            cls.qualname not in settings and not r.is_data_holder(ClassRef(facts, cls))
+            for cls in facts.classes
+            if "." not in cls.qualname  # pydantic v1's nested `class Config:`
+        ):
+            return False
+        settings_classes = {f"{module}.{name}" for name in settings} | {
+            name for name in _imported_names(facts) if self._is_settings_class(name)
+        }
+        providers = set()
+        for function in facts.functions:
+            gives = set(function.returns.names()) if function.returns is not None else set(function.returned)
+            if not gives or not gives <= settings_classes:
+                return False
+            providers.add(f"{module}.{function.name}")
+        if not all(
+            call.callee in settings_classes
+            or call.callee in providers
+            or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
+            for call in facts.calls
+        ):
+            return False
+        # Something of configuration, not an empty `main.py`: settings, an environment read,
+        # or constants in a module named for them.
+        declared = (
+            settings
+            or any(call.callee in settings_classes | _ENVIRONMENT_READS for call in facts.calls)
+            or any(assignment.value.name in _ENVIRONMENT_READS for assignment in facts.assignments)
+            or (facts.assignments and spelled_plainly(module.rpartition(".")[2]) in _CONFIGURATION_NAMES)
+        )
+        return bool(declared) and all(
+            self.layer_of(target) in _INNER or self.declares_configuration(target)
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            if target != module
+        )
+
+    def _is_settings_class(self, name: str) -> bool:
+        found = self.model.find_class(name)
+        return found is not None and bool(
+            set(self._roles.ancestors(ClassRef(found[0], found[1]))) & _SETTINGS_BASES
         )
 
     def moved_package(self, module: str) -> PackageVerdict | None:
