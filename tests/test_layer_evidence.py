@@ -106,6 +106,7 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.loans.adapter.rest.loans": "web",
         # Mappers between entities and ORM rows are persistence, whatever `mappers/` says.
         "app.stock.mappers.copy_mapper": "infrastructure",
+        "app.stock.mappers.copy_out": "web",  # a mapper to the API's response model
         # DTOs kept beside the use cases of their feature folder are the use cases'.
         "app.stock.dtos.restock": "application",
         "app.stock.use_cases.restock": "application",
@@ -215,3 +216,16 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
     )
     assert "app.contracts.repositories: application; named infrastructure (`repositories`)" in flat
     assert "weak name, checked as application" in flat
+    # A line never claims a layer its modules are not checked as: the package's own modules
+    # placed by what they do give it their layer, or it is mixed.
+    assert (
+        "app.stock.dtos: application; named web (`dtos`); no layer's content dominates (modules "
+        "placed one by one); its modules are checked as application, each by what it does" in flat
+    )
+    assert (
+        "app.stock.mappers: mixed; named web (`mappers`); web content: request/response models "
+        "(1 of 1 modules); its modules are checked as 1 infrastructure, 1 web, each by its own "
+        "evidence" in flat
+    )
+    assert "app.stock.http: composition; named web (`http`)" in flat
+    assert "app.application.api: web;" in flat  # `dependencies.py` there is placed by its name

@@ -317,6 +317,32 @@ class Placement:
             set(self._roles.ancestors(ClassRef(found[0], found[1]))) & _SETTINGS_BASES
         )
 
+    def module_layers(self, package: str) -> Counter[Layer | None]:
+        """How many of the modules a package speaks for are checked as each layer: its own
+        modules (its `__init__` when it defines something), tests and modules their own
+        or a deeper name places (`api/dependencies.py`, `api/v1/`) aside. What `hexcheck init` shows,
+        so that a package's line never claims a layer its modules do not get."""
+        name = name_layer(package, as_package=True).layer
+        return Counter(
+            self.detected(module)
+            for module in self._own_modules.get(package, ())
+            if name_layer(module).layer is name
+            # Named like a composition root, it is placed by that name (`web/dependencies.py`).
+            and spelled_plainly(module.rpartition(".")[2]) not in COMPOSITION_NAMES
+        )
+
+    @cached_property
+    def _own_modules(self) -> Mapping[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for module, facts in self.model.modules.items():
+            if is_test_module(module):
+                continue
+            if facts.is_package and not (facts.classes or facts.functions or facts.assignments):
+                continue  # an empty `__init__` is no code of any layer
+            package = module if facts.is_package else module.rpartition(".")[0]
+            found.setdefault(package, []).append(module)
+        return {package: tuple(modules) for package, modules in found.items()}
+
     def moved_package(self, module: str) -> PackageVerdict | None:
         """The top-most package of `module` that content re-placed, if any."""
         return self._moved_ancestor(module)
