@@ -78,6 +78,13 @@ def test_settings_only_configuration_is_read_by_the_application_but_not_by_the_d
     assert ("app/domain/loan_policy.py", 1, "HEX101") in findings
 
 
+def test_a_use_case_catching_errors_named_for_the_database_imports_no_adapter(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    assert not [f for f in findings if f[0] in ("app/application/use_cases/count_copies.py",)]
+    assert not [f for f in findings if f[0].startswith("app/shared/")]
+
+
 def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict[str, str | None]) -> None:
     expected = {
         "app.application.api.books": "web",
@@ -92,6 +99,9 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.contracts.repositories.books": "application",  # ports under an infrastructure name
         "app.core.config": "composition",  # a mixed core/, module by module
         "app.core.dependencies": "composition",
+        # Errors about the database, in a package of errors: not an adapter by their name.
+        "app.shared.exceptions.database": None,
+        "app.application.use_cases.count_copies": "application",
         "app.core.db": "infrastructure",
         "app.core.security": None,
         "app.settings": "infrastructure",  # a settings module of ORM models
@@ -198,6 +208,8 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.loans.adapter.rest",
         "app.notifications",
         "app.notifications.application",
+        "app.shared",
+        "app.shared.exceptions",
         "app.stock",
         "app.stock.dependencies",
         "app.stock.dependencies.usecases",

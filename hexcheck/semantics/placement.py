@@ -139,6 +139,8 @@ _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
 _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", "decouple", "environs"})
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
 _CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration", "constants"})
+# Packages of error classes, whose modules are named for what the errors concern.
+_ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
@@ -406,6 +408,9 @@ class Placement:
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
+        # `exceptions/database.py` holds the errors about a database, not an adapter of it.
+        if self._errors_named_for_their_subject(module, name):
+            name = NameLayer(None)
         own = self._evidence.get(module)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
@@ -469,6 +474,26 @@ class Placement:
         return (
             cls.name.endswith(("Container", "Injector"))
             and name_layer(facts.module).layer is Layer.COMPOSITION
+        )
+
+    def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
+        """Whether a module placed only by its own weak name (`database.py`) sits in a package
+        of errors (`shared/exceptions/`) and defines nothing but framework-free exception
+        classes: the name says what the errors are about, not where the module belongs.
+        One that imports a driver (to wrap its errors) shows that, and keeps its name."""
+        parts = module.split(".")
+        if (
+            len(parts) < 2
+            or name.strong
+            or name.component != parts[-1]
+            or spelled_plainly(parts[-2]) not in _ERROR_PACKAGES
+        ):
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or not facts.classes or facts.functions:
+            return False
+        return self._all_evidence(facts) == {Layer.DOMAIN: {DOMAIN_ERRORS}} and all(
+            self._roles.is_exception(ClassRef(facts, cls)) for cls in facts.classes if "." not in cls.qualname
         )
 
     def _maps_persistence(self, module: str, name: NameLayer) -> bool:

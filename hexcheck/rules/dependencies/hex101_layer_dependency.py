@@ -182,6 +182,17 @@ class IssueToken:
     def __init__(self, settings: Settings) -> None:
         self.ttl = settings.token_ttl_minutes
 """,
+        # A module of errors named for what they concern (`exceptions/database.py`) is no
+        # adapter: a use case may catch them.
+        """\
+# file: app/shared/exceptions/database.py
+class DatabaseUnavailable(Exception):
+    def __init__(self, store: str) -> None:
+        super().__init__(f"{store} is unavailable")
+        self.store = store
+# file: app/application/use_cases/count_copies.py
+from app.shared.exceptions.database import DatabaseUnavailable
+""",
         # A feature folder: `mappers/` converting entities to ORM rows is persistence, its
         # `dtos/` beside `use_cases/` are the use cases', and `http/app.py`, which builds
         # the app, is the composition root.
@@ -366,6 +377,17 @@ class LoanSettings(BaseSettings):
 from app.core.settings import rates  # error: HEX101
 # file: app/domain/loan.py
 from app.core.config import LoanSettings  # error: HEX101
+""",
+        # Errors that wrap a driver's keep their module's name: infrastructure.
+        """\
+# file: app/shared/exceptions/database.py
+from sqlalchemy.exc import OperationalError
+
+
+class DatabaseUnavailable(OperationalError):
+    pass
+# file: app/application/use_cases/count_copies.py
+from app.shared.exceptions.database import DatabaseUnavailable  # error: HEX101
 """,
     )
 
