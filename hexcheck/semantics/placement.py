@@ -27,13 +27,17 @@ A module then takes, in order: the layer of its top-most re-placed package; else
 composition, when it builds the app or the DI container and declares no route
 (`_builds_the_app`) under a weak name or none; else infrastructure for a `mappers/` module
 that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
-feature's use cases (`_beside_use_cases`); else its name's layer, unless that name is weak and the module's
-own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
+feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
+`exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
+`_errors_named_for_their_subject`); else its name's layer, unless that name is weak and
+the module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
 own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, the
 layer its own evidence shows when its nearest strong package agrees or its own evidence
 has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the modules of an
 unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
 placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
+A composition module that only declares configuration (`declares_configuration`) may be
+read by every layer but the domain: the dependency rule asks it, not placement.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
 same. Domain evidence counts only in modules that import no third-party package. An
