@@ -241,3 +241,10 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
     )
     assert "app.stock.http: composition; named web (`http`)" in flat
     assert "app.application.api: web;" in flat  # `dependencies.py` there is placed by its name
+
+
+def test_a_layer_edge_of_configuration_reads_only_is_no_violation() -> None:
+    # bookstore_violations' only application -> composition import reads `app.config`.
+    graph = hexcheck.check([str(FIXTURES / "bookstore_violations")], Config()).layer_graph
+    edge = graph.edge(Layer.APPLICATION, Layer.COMPOSITION)
+    assert edge is not None and edge.imports >= 1 and not edge.violation

@@ -81,8 +81,8 @@ class LayerEdge:
     """Imports from the modules of one layer to those of another (`None`: unlayered).
 
     `module_pairs` counts distinct (importer, imported) module pairs, `imports` counts
-    import statements; `violation` is set when the importer's layer may not depend on the
-    imported one.
+    import statements; `violation` is set when one of those imports breaks the layers'
+    rule (`layer_violations`: reading configuration does not).
     """
 
     importer: Layer | None
@@ -426,15 +426,16 @@ class ProjectModel:
                 key = (self.layer(edge.importer), self.layer(edge.imported))
                 pairs.setdefault(key, set()).add((edge.importer, edge.imported))
                 imports[key] = imports.get(key, 0) + 1
+            violating = {(edge.importer, edge.imported) for edge in self.layer_violations()}
             layer_edges = [
                 LayerEdge(
                     importer,
                     imported,
                     len(pairs[(importer, imported)]),
                     imports[(importer, imported)],
-                    importer is not None
-                    and imported is not None
-                    and not self.config.may_depend(importer, imported),
+                    # Red when one of its imports breaks the rule: reading configuration
+                    # (`may_import`) does not.
+                    any(pair in violating for pair in pairs[(importer, imported)]),
                 )
                 for importer, imported in sorted(
                     pairs, key=lambda key: (_LAYER_ORDER[key[0]], _LAYER_ORDER[key[1]])
