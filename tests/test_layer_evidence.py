@@ -68,6 +68,23 @@ def test_a_web_layer_named_application_is_one_hex105_and_checked_as_web(
     assert ("app/application/use_cases/list_authors.py", 1, "HEX101") in findings
 
 
+def test_settings_only_configuration_is_read_by_the_application_but_not_by_the_domain(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    renew = "app/application/use_cases/renew_loan.py"
+    # `app.core.config` declares settings only: the use case may read it (line 1); the
+    # `app.core.dependencies` that builds a client from it is the composition root's (line 2).
+    assert [f for f in findings if f[0] == renew] == [(renew, 2, "HEX101")]
+    assert ("app/domain/loan_policy.py", 1, "HEX101") in findings
+
+
+def test_a_use_case_catching_errors_named_for_the_database_imports_no_adapter(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    assert not [f for f in findings if f[0] in ("app/application/use_cases/count_copies.py",)]
+    assert not [f for f in findings if f[0].startswith("app/shared/")]
+
+
 def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict[str, str | None]) -> None:
     expected = {
         "app.application.api.books": "web",
@@ -81,6 +98,10 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.contracts.gateways": "application",  # unnamed package of ports
         "app.contracts.repositories.books": "application",  # ports under an infrastructure name
         "app.core.config": "composition",  # a mixed core/, module by module
+        "app.core.dependencies": "composition",
+        # Errors about the database, in a package of errors: not an adapter by their name.
+        "app.shared.exceptions.database": None,
+        "app.application.use_cases.count_copies": "application",
         "app.core.db": "infrastructure",
         "app.core.security": None,
         "app.settings": "infrastructure",  # a settings module of ORM models
@@ -95,6 +116,7 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.loans.adapter.rest.loans": "web",
         # Mappers between entities and ORM rows are persistence, whatever `mappers/` says.
         "app.stock.mappers.copy_mapper": "infrastructure",
+        "app.stock.mappers.copy_out": "web",  # a mapper to the API's response model
         # DTOs kept beside the use cases of their feature folder are the use cases'.
         "app.stock.dtos.restock": "application",
         "app.stock.use_cases.restock": "application",
@@ -186,6 +208,8 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.loans.adapter.rest",
         "app.notifications",
         "app.notifications.application",
+        "app.shared",
+        "app.shared.exceptions",
         "app.stock",
         "app.stock.dependencies",
         "app.stock.dependencies.usecases",
@@ -204,3 +228,23 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
     )
     assert "app.contracts.repositories: application; named infrastructure (`repositories`)" in flat
     assert "weak name, checked as application" in flat
+    # A line never claims a layer its modules are not checked as: the package's own modules
+    # placed by what they do give it their layer, or it is mixed.
+    assert (
+        "app.stock.dtos: application; named web (`dtos`); no layer's content dominates (modules "
+        "placed one by one); its modules are checked as application, each by what it does" in flat
+    )
+    assert (
+        "app.stock.mappers: mixed; named web (`mappers`); web content: request/response models "
+        "(1 of 1 modules); its modules are checked as 1 infrastructure, 1 web, each by its own "
+        "evidence" in flat
+    )
+    assert "app.stock.http: composition; named web (`http`)" in flat
+    assert "app.application.api: web;" in flat  # `dependencies.py` there is placed by its name
+
+
+def test_a_layer_edge_of_configuration_reads_only_is_no_violation() -> None:
+    # bookstore_violations' only application -> composition import reads `app.config`.
+    graph = hexcheck.check([str(FIXTURES / "bookstore_violations")], Config()).layer_graph
+    edge = graph.edge(Layer.APPLICATION, Layer.COMPOSITION)
+    assert edge is not None and edge.imports >= 1 and not edge.violation

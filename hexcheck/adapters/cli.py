@@ -619,6 +619,20 @@ def _packages_text(placed: Placement) -> str:
             layer = "no name"
         else:
             layer = _layer_name(verdict.layer)
+        # Say the layer the package's modules are checked as, not one none of them gets
+        # (a `mappers/` named web whose mappers convert rows are infrastructure).
+        checked = placed.module_layers(package)
+        if checked and set(checked) != {verdict.layer} and layer != "no name":
+            if len(checked) == 1:
+                layer = _layer_name(next(iter(checked)))
+                evidence.append(f"its modules are checked as {layer}, each by what it does")
+            else:
+                layer = "mixed"
+                counts = ", ".join(
+                    f"{checked[each]} {_layer_name(each)}"
+                    for each in sorted(checked, key=lambda each: LAYERS.index(each) if each else len(LAYERS))
+                )
+                evidence.append(f"its modules are checked as {counts}, each by its own evidence")
         lines += textwrap.wrap(
             f"{package}: {layer}; {'; '.join(evidence)}",
             88,

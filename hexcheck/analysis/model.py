@@ -52,6 +52,11 @@ class LayerSource(Protocol):
 
     def layer_of(self, module: str) -> Layer | None: ...
 
+    def declares_configuration(self, module: str) -> bool:
+        """Whether a composition module only declares configuration (settings, environment
+        reads, constants) and wires nothing: every layer but the domain may read it."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -76,8 +81,8 @@ class LayerEdge:
     """Imports from the modules of one layer to those of another (`None`: unlayered).
 
     `module_pairs` counts distinct (importer, imported) module pairs, `imports` counts
-    import statements; `violation` is set when the importer's layer may not depend on the
-    imported one.
+    import statements; `violation` is set when one of those imports breaks the layers'
+    rule (`layer_violations`: reading configuration does not).
     """
 
     importer: Layer | None
@@ -179,6 +184,10 @@ class ProjectModel:
             return self._layers[module]
         except KeyError:
             pass
+        layer = self._layers[module] = self._layers_source().layer_of(module)
+        return layer
+
+    def _layers_source(self) -> LayerSource:
         source = self._layer_source
         if source is None:
             if self._placement is not None:
@@ -187,8 +196,19 @@ class ProjectModel:
             else:
                 source = self.config.layers
             self._layer_source = source
-        layer = self._layers[module] = source.layer_of(module)
-        return layer
+        return source
+
+    def may_import(self, importer: Layer, imported: str, imported_layer: Layer) -> bool:
+        """Whether a module of `importer` may import `imported`, of `imported_layer`: the
+        layers' dependency rule, and configuration, which every layer but the domain may
+        read (a use case reading `settings.token_ttl` is wired to nothing)."""
+        if self.config.may_depend(importer, imported_layer):
+            return True
+        return (
+            imported_layer is Layer.COMPOSITION
+            and importer is not Layer.DOMAIN
+            and self._layers_source().declares_configuration(imported)
+        )
 
     def is_first_party(self, dotted: str) -> bool:
         """Whether `dotted`'s top-level name is a top-level package or module of the project."""
@@ -309,7 +329,7 @@ class ProjectModel:
             if (
                 importer is not None
                 and imported is not None
-                and not self.config.may_depend(importer, imported)
+                and not self.may_import(importer, edge.imported, imported)
             ):
                 found.append(edge)
         return tuple(found)
@@ -363,7 +383,7 @@ class ProjectModel:
                 neighbour_layer = self.layer(neighbour)
                 if neighbour_layer is None:
                     queue.append(neighbour)
-                elif not self.config.may_depend(layer, neighbour_layer):
+                elif not self.may_import(layer, neighbour, neighbour_layer):
                     path = [neighbour]
                     while path[-1] != start:
                         path.append(parents[path[-1]])
@@ -406,15 +426,16 @@ class ProjectModel:
                 key = (self.layer(edge.importer), self.layer(edge.imported))
                 pairs.setdefault(key, set()).add((edge.importer, edge.imported))
                 imports[key] = imports.get(key, 0) + 1
+            violating = {(edge.importer, edge.imported) for edge in self.layer_violations()}
             layer_edges = [
                 LayerEdge(
                     importer,
                     imported,
                     len(pairs[(importer, imported)]),
                     imports[(importer, imported)],
-                    importer is not None
-                    and imported is not None
-                    and not self.config.may_depend(importer, imported),
+                    # Red when one of its imports breaks the rule: reading configuration
+                    # (`may_import`) does not.
+                    any(pair in violating for pair in pairs[(importer, imported)]),
                 )
                 for importer, imported in sorted(
                     pairs, key=lambda key: (_LAYER_ORDER[key[0]], _LAYER_ORDER[key[1]])

@@ -273,6 +273,10 @@ class LayerMap:
             return configured
         return detect_layer(module) if self.use_defaults else None
 
+    def declares_configuration(self, module: str) -> bool:
+        """Names alone never show that a module only declares configuration."""
+        return False
+
     def configured(self, module: str) -> Layer | None:
         """The layer the configured patterns give `module`, if one matches."""
         best: tuple[tuple[int, int], Layer] | None = None

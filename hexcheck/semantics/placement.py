@@ -27,13 +27,17 @@ A module then takes, in order: the layer of its top-most re-placed package; else
 composition, when it builds the app or the DI container and declares no route
 (`_builds_the_app`) under a weak name or none; else infrastructure for a `mappers/` module
 that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
-feature's use cases (`_beside_use_cases`); else its name's layer, unless that name is weak and the module's
-own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
+feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
+`exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
+`_errors_named_for_their_subject`); else its name's layer, unless that name is weak and
+the module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
 own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, the
 layer its own evidence shows when its nearest strong package agrees or its own evidence
 has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the modules of an
 unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
 placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
+A composition module that only declares configuration (`declares_configuration`) may be
+read by every layer but the domain: the dependency rule asks it, not placement.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
 same. Domain evidence counts only in modules that import no third-party package. An
@@ -133,6 +137,14 @@ _ORM_BASES = frozenset(
 )  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+# What a module that only declares configuration shows, and the libraries it declares it
+# with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
+_CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
+_CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", "decouple", "environs"})
+_ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
+_CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration", "constants"})
+# Packages of error classes, whose modules are named for what the errors concern.
+_ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
@@ -199,6 +211,7 @@ class Placement:
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
+        self._configuration: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ answers
 
@@ -234,6 +247,107 @@ class Placement:
             # Placed by hand: the configuration says what the package is.
             and self.config.layers.configured(package) is None
         )
+
+    def declares_configuration(self, module: str) -> bool:
+        """Whether a composition module only declares configuration, which every layer but
+        the domain may read (docs/layer-detection.md, "Configuration").
+
+        It defines settings (`BaseSettings` subclasses, the models and enums they hold),
+        providers that only return settings (`@lru_cache def get_settings() -> Settings`),
+        a settings instance, environment reads and constants, and imports no first-party
+        module but the inner layers' and other such configuration. A module that builds
+        an engine, a client or the container wires adapters: the composition root's.
+        Placed by hand (`[tool.hexcheck.layers]`), a module is what the configuration says.
+        """
+        known = self._configuration.get(module)
+        if known is None:
+            self._configuration[module] = False  # an import cycle back here wires nothing new
+            known = self._configuration[module] = self._only_configuration(module)
+        return known
+
+    def _only_configuration(self, module: str) -> bool:
+        facts = self.model.modules.get(module)
+        if (
+            facts is None
+            or self.detected(module) is not Layer.COMPOSITION
+            or self.config.layers.configured(module) is not None
+        ):
+            return False
+        found = self._all_evidence(facts)
+        if any(kinds - _CONFIGURATION_KINDS for kinds in found.values()):
+            return False
+        r = self._roles
+        settings = {
+            cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & _SETTINGS_BASES
+        }
+        if any(
+            cls.qualname not in settings and not r.is_data_holder(ClassRef(facts, cls))
+            for cls in facts.classes
+            if "." not in cls.qualname  # pydantic v1's nested `class Config:`
+        ):
+            return False
+        settings_classes = {f"{module}.{name}" for name in settings} | {
+            name for name in _imported_names(facts) if self._is_settings_class(name)
+        }
+        providers = set()
+        for function in facts.functions:
+            gives = set(function.returns.names()) if function.returns is not None else set(function.returned)
+            if not gives or not gives <= settings_classes:
+                return False
+            providers.add(f"{module}.{function.name}")
+        if not all(
+            call.callee in settings_classes
+            or call.callee in providers
+            or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
+            for call in facts.calls
+        ):
+            return False
+        # Something of configuration, not an empty `main.py`: settings, an environment read,
+        # or constants in a module named for them.
+        declared = (
+            settings
+            or any(call.callee in settings_classes | _ENVIRONMENT_READS for call in facts.calls)
+            or any(assignment.value.name in _ENVIRONMENT_READS for assignment in facts.assignments)
+            or (facts.assignments and spelled_plainly(module.rpartition(".")[2]) in _CONFIGURATION_NAMES)
+        )
+        return bool(declared) and all(
+            self.layer_of(target) in _INNER or self.declares_configuration(target)
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            if target != module
+        )
+
+    def _is_settings_class(self, name: str) -> bool:
+        found = self.model.find_class(name)
+        return found is not None and bool(
+            set(self._roles.ancestors(ClassRef(found[0], found[1]))) & _SETTINGS_BASES
+        )
+
+    def module_layers(self, package: str) -> Counter[Layer | None]:
+        """How many of the modules a package speaks for are checked as each layer: its own
+        modules (its `__init__` when it defines something), tests and modules their own
+        or a deeper name places (`api/dependencies.py`, `api/v1/`) aside. What `hexcheck init` shows,
+        so that a package's line never claims a layer its modules do not get."""
+        name = name_layer(package, as_package=True).layer
+        return Counter(
+            self.detected(module)
+            for module in self._own_modules.get(package, ())
+            if name_layer(module).layer is name
+            # Named like a composition root, it is placed by that name (`web/dependencies.py`).
+            and spelled_plainly(module.rpartition(".")[2]) not in COMPOSITION_NAMES
+        )
+
+    @cached_property
+    def _own_modules(self) -> Mapping[str, tuple[str, ...]]:
+        found: dict[str, list[str]] = {}
+        for module, facts in self.model.modules.items():
+            if is_test_module(module):
+                continue
+            if facts.is_package and not (facts.classes or facts.functions or facts.assignments):
+                continue  # an empty `__init__` is no code of any layer
+            package = module if facts.is_package else module.rpartition(".")[0]
+            found.setdefault(package, []).append(module)
+        return {package: tuple(modules) for package, modules in found.items()}
 
     def moved_package(self, module: str) -> PackageVerdict | None:
         """The top-most package of `module` that content re-placed, if any."""
@@ -298,6 +412,9 @@ class Placement:
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
+        # `exceptions/database.py` holds the errors about a database, not an adapter of it.
+        if self._errors_named_for_their_subject(module, name):
+            name = NameLayer(None)
         own = self._evidence.get(module)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
@@ -361,6 +478,26 @@ class Placement:
         return (
             cls.name.endswith(("Container", "Injector"))
             and name_layer(facts.module).layer is Layer.COMPOSITION
+        )
+
+    def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
+        """Whether a module placed only by its own weak name (`database.py`) sits in a package
+        of errors (`shared/exceptions/`) and defines nothing but framework-free exception
+        classes: the name says what the errors are about, not where the module belongs.
+        One that imports a driver (to wrap its errors) shows that, and keeps its name."""
+        parts = module.split(".")
+        if (
+            len(parts) < 2
+            or name.strong
+            or name.component != parts[-1]
+            or spelled_plainly(parts[-2]) not in _ERROR_PACKAGES
+        ):
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or not facts.classes or facts.functions:
+            return False
+        return self._all_evidence(facts) == {Layer.DOMAIN: {DOMAIN_ERRORS}} and all(
+            self._roles.is_exception(ClassRef(facts, cls)) for cls in facts.classes if "." not in cls.qualname
         )
 
     def _maps_persistence(self, module: str, name: NameLayer) -> bool:

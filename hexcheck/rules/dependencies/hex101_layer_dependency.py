@@ -152,6 +152,47 @@ class GetBook:
     def execute(self, book_id: str):
         return self.books.get(book_id)
 """,
+        # A settings module that only declares configuration (a `BaseSettings` class, its
+        # provider, a constant) is read by the use cases, directly or through an unplaced
+        # helper: configuration, not the composition root.
+        """\
+# file: app/core/settings.py
+from functools import lru_cache
+
+from pydantic_settings import BaseSettings
+
+TOKEN_ALGORITHM = "HS256"
+
+
+class Settings(BaseSettings):
+    token_ttl_minutes: int = 30
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
+# file: app/core/tokens.py
+from app.core.settings import TOKEN_ALGORITHM, get_settings
+# file: app/application/use_cases/issue_token.py
+from app.core.settings import Settings
+from app.core.tokens import TOKEN_ALGORITHM
+
+
+class IssueToken:
+    def __init__(self, settings: Settings) -> None:
+        self.ttl = settings.token_ttl_minutes
+""",
+        # A module of errors named for what they concern (`exceptions/database.py`) is no
+        # adapter: a use case may catch them.
+        """\
+# file: app/shared/exceptions/database.py
+class DatabaseUnavailable(Exception):
+    def __init__(self, store: str) -> None:
+        super().__init__(f"{store} is unavailable")
+        self.store = store
+# file: app/application/use_cases/count_copies.py
+from app.shared.exceptions.database import DatabaseUnavailable
+""",
         # A feature folder: `mappers/` converting entities to ORM rows is persistence, its
         # `dtos/` beside `use_cases/` are the use cases', and `http/app.py`, which builds
         # the app, is the composition root.
@@ -311,6 +352,42 @@ from dataclasses import dataclass
 @dataclass(frozen=True)
 class RestockIn:
     book_id: str
+""",
+        # Configuration is for every layer but the domain; a settings module that also
+        # builds a client wires adapters, the composition root's.
+        """\
+# file: app/core/settings.py
+import httpx
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    rates_url: str = "https://rates.example"
+
+
+settings = Settings()
+rates = httpx.AsyncClient(base_url=settings.rates_url)
+# file: app/core/config.py
+from pydantic_settings import BaseSettings
+
+
+class LoanSettings(BaseSettings):
+    loan_days: int = 21
+# file: app/application/use_cases/convert.py
+from app.core.settings import rates  # error: HEX101
+# file: app/domain/loan.py
+from app.core.config import LoanSettings  # error: HEX101
+""",
+        # Errors that wrap a driver's keep their module's name: infrastructure.
+        """\
+# file: app/shared/exceptions/database.py
+from sqlalchemy.exc import OperationalError
+
+
+class DatabaseUnavailable(OperationalError):
+    pass
+# file: app/application/use_cases/count_copies.py
+from app.shared.exceptions.database import DatabaseUnavailable  # error: HEX101
 """,
     )
 
