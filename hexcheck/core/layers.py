@@ -62,6 +62,8 @@ MAPPER_COMPONENTS = frozenset({"mappers"})
 # And the name of the data a use case takes and returns, when a feature folder keeps it
 # beside its use cases (`user/dtos/` next to `user/use_cases/`): the application's.
 DTO_COMPONENTS = frozenset({"dtos", "dto"})
+# The composition names of a package of providers, as opposed to an entry point or settings.
+PROVIDER_NAMES = frozenset({"container", "containers", "dependencies", "deps", "di", "wiring", "injector"})
 COMPOSITION_NAMES = frozenset(
     {
         "main",
@@ -175,9 +177,11 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     deciding = ""
     strict = False  # whether `found` is an inner layer that outer names cannot override
     count = len(parts) if as_package else len(parts) - 1
+    under = ""
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
-        found, strict = _component(part, found, strict)
+        found, strict = _component(part, found, strict, under)
+        under = part
         # A strong name decides when it gives its own layer (`dependencies/usecases/` is
         # decided by `dependencies`).
         if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
@@ -189,21 +193,25 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
         return NameLayer(Layer.COMPOSITION, written[-1])
     # `api/dependencies/database.py` is web's; `core/db.py` is infrastructure.
     placed = (
-        found if leaf in DATABASE_MODULE_NAMES and found is not None else _component(leaf, found, strict)[0]
+        found
+        if leaf in DATABASE_MODULE_NAMES and found is not None
+        else _component(leaf, found, strict, under)[0]
     )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)
 
 
-def _component(part: str, found: Layer | None, strict: bool) -> tuple[Layer | None, bool]:
-    """The layer after reading one more package component of a module name."""
+def _component(part: str, found: Layer | None, strict: bool, under: str = "") -> tuple[Layer | None, bool]:
+    """The layer after reading one more package component of a module name (`under` is the
+    component before it)."""
     if found is None and part in UNCLAIMED_COMPONENTS:
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
-    # `dependencies/usecases/` holds the providers that build the use cases, not use cases.
-    if found is Layer.COMPOSITION and part in USE_CASE_COMPONENTS:
+    # `dependencies/usecases/` holds the providers that build the use cases, not use cases;
+    # `main/use_cases/` (a Django app called `main`) or `config/usecases/` hold use cases.
+    if found is Layer.COMPOSITION and under in PROVIDER_NAMES and part in USE_CASE_COMPONENTS:
         return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True

@@ -51,6 +51,7 @@ ancestry, abstractness): roles that depend on layers cannot decide layers.
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -142,6 +143,8 @@ _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSet
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
 _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", "decouple", "environs"})
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
+# `int(os.getenv("PAGE_SIZE", "20"))`: converting what the environment says is reading it.
+_BUILTIN_NAMES = frozenset(dir(builtins))
 _CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration", "constants"})
 # Packages of error classes, whose modules are named for what the errors concern.
 _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
@@ -299,6 +302,7 @@ class Placement:
             call.callee in settings_classes
             or call.callee in providers
             or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
+            or call.callee in _BUILTIN_NAMES
             for call in facts.calls
         ):
             return False
@@ -412,9 +416,10 @@ class Placement:
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
-        # `exceptions/database.py` holds the errors about a database, not an adapter of it.
+        # `exceptions/database.py` holds the errors about a database, not an adapter of it:
+        # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
-            name = NameLayer(None)
+            name = name_layer(module.rpartition(".")[0], as_package=True)
         own = self._evidence.get(module)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
@@ -503,20 +508,24 @@ class Placement:
     def _maps_persistence(self, module: str, name: NameLayer) -> bool:
         """Whether a module named a mapper outside the infrastructure (`mappers/`) converts
         entities to ORM models: it imports a first-party module defining them and shows
-        nothing of the web (no request/response model of its own). Mappers to DTOs stay
-        the web's."""
+        nothing of the web, neither a request/response model of its own nor an import of
+        the web's. Mappers to DTOs stay the web's."""
         if name.layer is not Layer.WEB or spelled_plainly(name.component) not in MAPPER_COMPONENTS:
             return False
         facts = self.model.modules.get(module)
         if facts is None or self._shows(module, Layer.WEB):
             return False
-        return any(
-            ORM_MODELS in evidence.kinds
+        imported = [
+            (target, self._evidence.get(target))
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
-            for evidence in [self._evidence.get(target)]
-            if evidence is not None
-        )
+        ]
+        if any(
+            name_layer(target).layer is Layer.WEB or (evidence is not None and evidence.layer is Layer.WEB)
+            for target, evidence in imported
+        ):
+            return False
+        return any(evidence is not None and ORM_MODELS in evidence.kinds for _, evidence in imported)
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:
         """Whether a module the web's weak `dtos` name places sits in a feature folder that

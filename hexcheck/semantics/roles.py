@@ -72,7 +72,8 @@ _NOT_ENTITY_SUFFIXES = (
 )  # fmt: skip
 # Records named for what they carry across a boundary (`AlarmDetailDTO`, `CreateRoleData`,
 # `OrderFactoryProps`, `UserPayload`, `LockSettings`): messages and settings, not the
-# model's stateful classes. (`...Event` is not one: a `CalendarEvent` is an entity.)
+# model's stateful classes, as long as they carry no behaviour (a `FriendRequest` that
+# can be accepted is an aggregate). (`...Event` is not one: a `CalendarEvent` is an entity.)
 _RECORD_SUFFIXES = (
     "DTO", "Dto", "Data", "Props", "Params", "Payload", "Request", "Response", "Settings",
 )  # fmt: skip
@@ -314,7 +315,8 @@ class Roles:
             if (
                 self.is_port(ref)
                 or self.is_domain_service(ref)
-                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES + _RECORD_SUFFIXES)
+                or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
+                or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._exchanged_by_a_port(ref)
             ):
                 continue
@@ -778,3 +780,10 @@ class Roles:
 def roles(model: ProjectModel) -> Roles:
     """The roles of a model, computed once and shared by every rule of a run."""
     return model.index(Roles)
+
+
+def _has_behaviour(ref: ClassRef) -> bool:
+    """A method of its own beyond dunders (an `accept()`, a `total()`)."""
+    return any(
+        not (method.name.startswith("__") and method.name.endswith("__")) for method in ref.cls.methods
+    )

@@ -624,6 +624,16 @@ from datetime import datetime
 class CalendarEvent:  # error: HEX201
     starts_at: datetime
     ends_at: datetime
+
+
+@dataclass
+class FriendRequest:  # error: HEX201 (a record's name, an aggregate's behaviour)
+    sender_id: str
+    receiver_id: str
+    accepted: bool = False
+
+    def accept(self) -> None:
+        self.accepted = True
 """,
         """\
 # file: app/domain/ticket.py
