@@ -177,6 +177,7 @@ def test_configured_patterns_come_before_evidence() -> None:
         # or a `config/` package keep their use cases.
         ("app.main.use_cases.create_user", Layer.APPLICATION, True),
         ("app.config.usecases.load", Layer.APPLICATION, True),
+        ("app.di.providers.usecase", Layer.COMPOSITION, False),
     ],
 )
 def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:

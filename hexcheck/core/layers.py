@@ -177,15 +177,15 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     deciding = ""
     strict = False  # whether `found` is an inner layer that outer names cannot override
     count = len(parts) if as_package else len(parts) - 1
-    under = ""
+    placed_by = ""  # the component that gave `found`
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
-        found, strict = _component(part, found, strict, under)
-        under = part
+        found, strict = _component(part, found, strict, placed_by)
         # A strong name decides when it gives its own layer (`dependencies/usecases/` is
         # decided by `dependencies`).
         if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
             deciding = as_written if found is not None else ""
+            placed_by = part if found is not None else ""
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
@@ -195,23 +195,25 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else _component(leaf, found, strict, under)[0]
+        else _component(leaf, found, strict, placed_by)[0]
     )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)
 
 
-def _component(part: str, found: Layer | None, strict: bool, under: str = "") -> tuple[Layer | None, bool]:
-    """The layer after reading one more package component of a module name (`under` is the
-    component before it)."""
+def _component(
+    part: str, found: Layer | None, strict: bool, placed_by: str = ""
+) -> tuple[Layer | None, bool]:
+    """The layer after reading one more package component of a module name (`placed_by` is
+    the component that gave `found`)."""
     if found is None and part in UNCLAIMED_COMPONENTS:
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
     # `dependencies/usecases/` holds the providers that build the use cases, not use cases;
     # `main/use_cases/` (a Django app called `main`) or `config/usecases/` hold use cases.
-    if found is Layer.COMPOSITION and under in PROVIDER_NAMES and part in USE_CASE_COMPONENTS:
+    if found is Layer.COMPOSITION and placed_by in PROVIDER_NAMES and part in USE_CASE_COMPONENTS:
         return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True
