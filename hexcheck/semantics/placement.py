@@ -520,12 +520,23 @@ class Placement:
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
         ]
-        if any(
-            name_layer(target).layer is Layer.WEB or (evidence is not None and evidence.layer is Layer.WEB)
-            for target, evidence in imported
-        ):
+        if any(self._stays_web(target, evidence) for target, evidence in imported):
             return False
         return any(evidence is not None and ORM_MODELS in evidence.kinds for _, evidence in imported)
+
+    def _stays_web(self, module: str, evidence: Content | None) -> bool:
+        """Whether an imported module is the web's by its name (or, unnamed, by its content),
+        and kept there: not a sibling mapper (which says nothing), not DTOs that sit beside
+        the use cases (the application's). A domain value object written with Pydantic
+        keeps its domain name."""
+        name = name_layer(module)
+        if name.layer is None:
+            return evidence is not None and evidence.layer is Layer.WEB
+        return (
+            name.layer is Layer.WEB
+            and spelled_plainly(name.component) not in MAPPER_COMPONENTS
+            and not self._beside_use_cases(module, name)
+        )
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:
         """Whether a module the web's weak `dtos` name places sits in a feature folder that

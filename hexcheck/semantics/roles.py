@@ -783,7 +783,9 @@ def roles(model: ProjectModel) -> Roles:
 
 
 def _has_behaviour(ref: ClassRef) -> bool:
-    """A method of its own beyond dunders (an `accept()`, a `total()`)."""
+    """A method of its own beyond dunders that changes the object's state (`accept()` sets
+    `self.status`); a query (`has_scope()`) leaves a record a record."""
     return any(
-        not (method.name.startswith("__") and method.name.endswith("__")) for method in ref.cls.methods
+        method.self_attributes and not (method.name.startswith("__") and method.name.endswith("__"))
+        for method in ref.cls.methods
     )
