@@ -39,7 +39,7 @@ from typing import Protocol, TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
-from hexcheck.core.facts import ClassFact, ImportFact, ImportKind, ModuleFacts
+from hexcheck.core.facts import ClassFact, FunctionFact, ImportFact, ImportKind, ModuleFacts
 from hexcheck.core.layers import LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
@@ -462,6 +462,17 @@ class ProjectModel:
     def resolve_symbol(self, dotted: str) -> str:
         """The canonical dotted name after following re-exports (itself if unknown)."""
         return self.hierarchy.resolve(dotted)
+
+    def find_function(self, dotted: str) -> tuple[str, FunctionFact] | None:
+        """The first-party module-level function a dotted name stands for, following
+        re-exports, with its canonical name (a factory whose result a caller judges)."""
+        canonical = self.resolve_symbol(dotted)
+        module, _, name = canonical.rpartition(".")
+        facts = self.modules.get(module)
+        if facts is None:
+            return None
+        found = next((function for function in facts.functions if function.name == name), None)
+        return None if found is None else (canonical, found)
 
     def ancestors(self, dotted: str) -> tuple[str, ...]:
         """Every base class, transitively, in BFS order: first-party ones by canonical name,

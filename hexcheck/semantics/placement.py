@@ -696,19 +696,15 @@ class Placement:
         factory annotated to return it, or whose every `return` gives it."""
         if callee in _APPS:
             return True
-        canonical = self.model.resolve_symbol(callee)
-        module, _, name = canonical.rpartition(".")
-        facts = self.model.modules.get(module)
-        if facts is None or canonical in seen:
+        found = self.model.find_function(callee)
+        if found is None or found[0] in seen:
             return False
-        for function in facts.functions:
-            if function.name == name:
-                if function.returns is not None:
-                    return bool(_APPS.intersection(function.returns.names()))
-                return bool(function.returned) and all(
-                    self._makes_app(each, seen | {canonical}) for each in function.returned
-                )
-        return False
+        canonical, function = found
+        if function.returns is not None:
+            return bool(_APPS.intersection(function.returns.names()))
+        return bool(function.returned) and all(
+            self._makes_app(each, seen | {canonical}) for each in function.returned
+        )
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:

@@ -228,20 +228,15 @@ class RouteFinder:
             return False
         if self._is_router_class(callee):
             return True
-        canonical = self.model.resolve_symbol(callee)
-        module, _, name = canonical.rpartition(".")
-        facts = self.model.modules.get(module)
-        if facts is None or canonical in seen:
+        found = self.model.find_function(callee)
+        if found is None or found[0] in seen:
             return False
-        for function in facts.functions:
-            if function.name != name:
-                continue
-            if function.returns is not None:
-                return any(
-                    self._is_router_class(each) or each.rpartition(".")[2].endswith("Router")
-                    for each in function.returns.names()
-                )
-            return bool(function.returned) and all(
-                self.makes_router(each, seen | {canonical}) for each in function.returned
+        canonical, function = found
+        if function.returns is not None:
+            return any(
+                self._is_router_class(each) or each.rpartition(".")[2].endswith("Router")
+                for each in function.returns.names()
             )
-        return False
+        return bool(function.returned) and all(
+            self.makes_router(each, seen | {canonical}) for each in function.returned
+        )
