@@ -463,6 +463,29 @@ class ProjectModel:
         """The canonical dotted name after following re-exports (itself if unknown)."""
         return self.hierarchy.resolve(dotted)
 
+    def factory_gives(
+        self,
+        callee: str,
+        gives: Callable[[str], bool],
+        annotated: Callable[[str], bool],
+        seen: frozenset[str] = frozenset(),
+    ) -> bool:
+        """Whether calling `callee` gives what `gives` accepts: such a thing itself, a
+        first-party factory whose return annotation names one `annotated` accepts, or,
+        without an annotation, one whose every `return` gives it (another such factory's
+        result included)."""
+        if gives(callee):
+            return True
+        found = self.find_function(callee)
+        if found is None or found[0] in seen:
+            return False
+        canonical, function = found
+        if function.returns is not None:
+            return any(annotated(name) for name in function.returns.names())
+        return bool(function.returned) and all(
+            self.factory_gives(each, gives, annotated, seen | {canonical}) for each in function.returned
+        )
+
     def find_function(self, dotted: str) -> tuple[str, FunctionFact] | None:
         """The first-party module-level function a dotted name stands for, following
         re-exports, with its canonical name (a factory whose result a caller judges)."""

@@ -691,20 +691,10 @@ class Placement:
         if framework_free and behaviour and "." not in ref.cls.qualname:
             yield Layer.DOMAIN, ENTITIES
 
-    def _makes_app(self, callee: str, seen: frozenset[str] = frozenset()) -> bool:
+    def _makes_app(self, callee: str) -> bool:
         """Whether calling `callee` gives the FastAPI app itself: `FastAPI`, or a first-party
         factory annotated to return it, or whose every `return` gives it."""
-        if callee in _APPS:
-            return True
-        found = self.model.find_function(callee)
-        if found is None or found[0] in seen:
-            return False
-        canonical, function = found
-        if function.returns is not None:
-            return bool(_APPS.intersection(function.returns.names()))
-        return bool(function.returned) and all(
-            self._makes_app(each, seen | {canonical}) for each in function.returned
-        )
+        return self.model.factory_gives(callee, _APPS.__contains__, _APPS.__contains__)
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:

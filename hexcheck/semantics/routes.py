@@ -218,7 +218,7 @@ class RouteFinder:
         ref = self.roles.ref(dotted) if dotted and "?" not in dotted else None
         return ref is not None and bool(set(self.roles.ancestors(ref)) & ROUTER_FACTORIES)
 
-    def makes_router(self, callee: str, seen: frozenset[str] = frozenset()) -> bool:
+    def makes_router(self, callee: str) -> bool:
         """Whether calling `callee` gives an app or a router: the classes themselves, or a
         first-party factory function annotated to return one (`-> APIRouter`, or a router
         class of a FastAPI extension, `-> ErrorAwareRouter`), or, without an annotation,
@@ -226,17 +226,8 @@ class RouteFinder:
         `return router`, or another such factory's result)."""
         if not callee or "?" in callee:
             return False
-        if self._is_router_class(callee):
-            return True
-        found = self.model.find_function(callee)
-        if found is None or found[0] in seen:
-            return False
-        canonical, function = found
-        if function.returns is not None:
-            return any(
-                self._is_router_class(each) or each.rpartition(".")[2].endswith("Router")
-                for each in function.returns.names()
-            )
-        return bool(function.returned) and all(
-            self.makes_router(each, seen | {canonical}) for each in function.returned
+        return self.model.factory_gives(
+            callee,
+            self._is_router_class,
+            lambda name: self._is_router_class(name) or name.rpartition(".")[2].endswith("Router"),
         )
