@@ -153,11 +153,15 @@ class CallFact:  # pickled through `_call_fact` (below)
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class RaiseFact:
-    """One `raise` statement; `exception` is empty for a bare re-raise."""
+    """One `raise` statement; `exception` is empty for a bare re-raise. `type_guard`: it
+    sits where a parameter was found not to be of the expected type (under `if not
+    isinstance(param, T)` or `if type(param) is not T`, or in the `else` of an `if`/`elif`
+    chain dispatching on `isinstance(param, ...)`)."""
 
     exception: str
     span: Span
     is_call: bool = False
+    type_guard: bool = False
 
 
 @pickled_by_fields

@@ -302,6 +302,8 @@ class _Scope:
     nested: list[FunctionFact] = field(default_factory=list)
     built: dict[str, str] = field(default_factory=dict)  # local name -> the callee that built it
     returned: list[str] = field(default_factory=list)
+    params: frozenset[str] = frozenset()
+    type_guard: bool = False  # inside a branch taken when a parameter has the wrong type
 
 
 class _Extractor:
@@ -682,19 +684,34 @@ class _Extractor:
             )
         )
 
-    def _if(self, statement: cst.If) -> None:
+    def _if(self, statement: cst.If, dispatching: bool = True) -> None:
+        """`dispatching`: every earlier test of this `if`/`elif` chain tests a parameter's
+        type, so that the final `else` is reached by a parameter of none of those types."""
         self._scan(statement.test, CallContext.OTHER)
         is_type_checking = self.resolve(statement.test).endswith("TYPE_CHECKING")
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
-        self._block(block_statements(statement.body))
+        scope = self.scope
+        params = scope.params if scope is not None else frozenset()
+        self._guarded_block(statement.body, _refuses_type(statement.test, params))
         self.type_checking = previous
+        dispatching = dispatching and _tests_type(statement.test, params)
         if type(statement.orelse) is cst.If:
-            if self.scope is not None:
-                self.scope.statements += 1
-            self._if(statement.orelse)
+            if scope is not None:
+                scope.statements += 1
+            self._if(statement.orelse, dispatching)
         elif statement.orelse is not None:
-            self._block(block_statements(statement.orelse.body))
+            self._guarded_block(statement.orelse.body, dispatching)
+
+    def _guarded_block(self, body: cst.BaseSuite, type_guard: bool) -> None:
+        """Walk a branch's body, marking its raises as type guards when `type_guard`."""
+        scope = self.scope
+        if scope is None or not type_guard:
+            self._block(block_statements(body))
+            return
+        previous, scope.type_guard = scope.type_guard, True
+        self._block(block_statements(body))
+        scope.type_guard = previous
 
     def _try(self, statement: cst.Try | cst.TryStar) -> None:
         caught = [self._handler_types(handler.type) for handler in statement.handlers]
@@ -730,12 +747,15 @@ class _Extractor:
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
         if self.scope is not None:
+            guard = self.scope.type_guard
             if exc is None:
-                fact = RaiseFact("", self._span(statement))
+                fact = RaiseFact("", self._span(statement), type_guard=guard)
             elif type(exc) is cst.Call:
-                fact = RaiseFact(self.resolve(exc.func), self._span(statement), is_call=True)
+                fact = RaiseFact(
+                    self.resolve(exc.func), self._span(statement), is_call=True, type_guard=guard
+                )
             else:
-                fact = RaiseFact(self.resolve(exc), self._span(statement))
+                fact = RaiseFact(self.resolve(exc), self._span(statement), type_guard=guard)
             self.scope.raises.append(fact)
         self._scan(exc, CallContext.OTHER)
         self._scan(statement.cause, CallContext.OTHER)
@@ -952,6 +972,7 @@ class _Extractor:
     ) -> FunctionFact:
         """Walk a function's body in `scope` (calls inside are not deferred) into its fact."""
         outer_scope, outer_deferred = self.scope, self.deferred
+        scope.params = frozenset(param.name for param in params)
         self.scope, self.deferred = scope, 0
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
@@ -1047,3 +1068,43 @@ def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:
 
 
 __all__ = ["EXTRACTOR_VERSION", "extract", "span_of", "suppressions"]
+
+
+def _type_of_param(node: cst.BaseExpression, params: frozenset[str], names: tuple[str, ...]) -> bool:
+    """A call of one of `names` (`isinstance`, `issubclass`, `type`) on a parameter."""
+    if type(node) is not cst.Call or type(node.func) is not cst.Name or node.func.value not in names:
+        return False
+    subject = node.args[0].value if node.args else None
+    return type(subject) is cst.Name and subject.value in params
+
+
+def _compares_type(node: cst.BaseExpression, params: frozenset[str], negated: bool) -> bool:
+    """`type(param) is T` / `== T` (or, `negated`, `is not T` / `!= T`)."""
+    if type(node) is not cst.Comparison or len(node.comparisons) != 1:
+        return False
+    if not _type_of_param(node.left, params, ("type",)):
+        return False
+    operator = type(node.comparisons[0].operator)
+    return operator in ((cst.IsNot, cst.NotEqual) if negated else (cst.Is, cst.Equal))
+
+
+def _tests_type(test: cst.BaseExpression, params: frozenset[str]) -> bool:
+    """A test that holds when a parameter is of some type: `isinstance(param, T)`,
+    `type(param) is T`, one of them `and` anything, or several `or`-ed."""
+    if type(test) is cst.BooleanOperation:
+        if type(test.operator) is cst.And:
+            return _tests_type(test.left, params) or _tests_type(test.right, params)
+        return _tests_type(test.left, params) and _tests_type(test.right, params)
+    return _type_of_param(test, params, ("isinstance", "issubclass")) or _compares_type(
+        test, params, negated=False
+    )
+
+
+def _refuses_type(test: cst.BaseExpression, params: frozenset[str]) -> bool:
+    """A test that holds when a parameter is not of the expected type: `not
+    isinstance(param, T)`, `type(param) is not T`, or several of them `or`-ed."""
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.Or:
+        return _refuses_type(test.left, params) and _refuses_type(test.right, params)
+    if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+        return _type_of_param(test.expression, params, ("isinstance", "issubclass"))
+    return _compares_type(test, params, negated=True)

@@ -10,7 +10,7 @@ from hexcheck.core.facts import FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, is_test_module
+from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
 # AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
@@ -22,6 +22,11 @@ _PROTOCOL_EXCEPTIONS = frozenset(
 # Special methods that are constructors or calls: the exceptions they raise are domain rules.
 _NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
 _ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
+# What a function raises when a parameter is not of the type it expects (`if not
+# isinstance(user_id, UserId): raise TypeError`, the `else` of an `isinstance` dispatch in
+# a mapper): the caller's programming error, which no user can cause and no domain rule
+# names.
+_TYPE_GUARD_EXCEPTIONS = frozenset({"TypeError", "ValueError"})
 
 
 def _builtin(raised: RaiseFact) -> str:
@@ -36,8 +41,12 @@ def _is_property_guard(function: FunctionFact) -> bool:
     return any(decorator.name.endswith((".setter", ".deleter")) for decorator in function.decorators)
 
 
-def _exempt(function: FunctionFact, exception: str) -> bool:
+def _exempt(function: FunctionFact, raised: RaiseFact, exception: str, in_value: bool) -> bool:
+    """`in_value`: `function` is a method of an entity or value object, whose check of
+    its raw input's type (`Integer(value)`: `type(value) is not int`) is its validation."""
     if exception in _ALWAYS_ALLOWED or _is_property_guard(function):
+        return True
+    if raised.type_guard and exception in _TYPE_GUARD_EXCEPTIONS and not in_value:
         return True
     name = function.name
     is_special = name.startswith("__") and name.endswith("__")
@@ -60,15 +69,20 @@ def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) 
 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
     """Every explicit `raise` in a domain function or method, with the built-in it names."""
+    values = {id(ref.cls) for ref in roles(model).entities}
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
-        for function in (*facts.functions, *(m for cls in facts.classes for m in cls.methods)):
+        owned = [(function, False) for function in facts.functions]
+        owned.extend((method, id(cls) in values) for cls in facts.classes for method in cls.methods)
+        for function, in_value in owned:
             for raised in function.raises:
                 if not raised.exception:
                     continue
                 builtin = _builtin(raised)
-                if builtin and (_exempt(function, builtin) or _translates(model, function, raised)):
+                if builtin and (
+                    _exempt(function, raised, builtin, in_value) or _translates(model, function, raised)
+                ):
                     continue
                 yield facts, function, raised, builtin
 
@@ -89,8 +103,13 @@ class BuiltinExceptionInDomain(Rule):
         "mapped to a response precisely. `NotImplementedError`, bare re-raises and the "
         "exceptions Python's data model requires from special methods (`TypeError` in "
         "`__add__`, `AttributeError` in `__setattr__`, `KeyError` in `__getitem__`) are "
-        "not reported, nor is a built-in raised in an `except` clause that catches only "
-        "first-party exceptions: that is a deliberate translation for a framework (a "
+        "not reported, nor is a `TypeError` or `ValueError` that a domain service or "
+        "function raises because a parameter is not of the expected type (`if not "
+        "isinstance(user_id, UserId)`, `type(id) is not str`, the `else` of an `isinstance` "
+        "dispatch): a caller's programming error, not a broken rule (in an entity or value "
+        "object, checking its raw input's type is its validation, and is reported), nor is "
+        "a built-in raised in an `except` clause that catches only first-party exceptions: "
+        "that is a deliberate translation for a framework (a "
         "Pydantic validator must raise `ValueError`)."
     )
     how_to_fix = (
@@ -148,6 +167,23 @@ def parse(text: str) -> Title:
         return Title(text.strip())
     except BookTitleTooLong:
         raise
+
+
+def title_of(book_id: object, title: object) -> Title:
+    if not isinstance(title, Title):  # the caller's programming error, not a broken rule
+        raise ValueError(f"a Title is expected, not {title!r}")
+    if type(book_id) is not str:
+        raise TypeError("a book id is a str")
+    return title
+
+
+def to_title(value: "Title | str") -> Title:
+    if isinstance(value, Title):
+        return value
+    elif isinstance(value, str):
+        return Title(value)
+    else:
+        raise ValueError("a Title or a str")
 # file: app/domain/exceptions.py
 class DomainError(Exception):
     pass
@@ -228,6 +264,11 @@ class Book:
         if self.copies == 0:
             raise RuntimeError  # error: HEX203
         self.copies -= 1
+
+    def retitle(self, title: object) -> None:
+        if not isinstance(title, str):  # an entity checking its input: its validation
+            raise TypeError("a title is a str")  # error: HEX203
+        self.title = title
 """,
         """\
 # file: app/domain/money.py
@@ -239,6 +280,14 @@ def parse_amount(text: str) -> Decimal:
         return Decimal(text)
     except InvalidOperation as error:
         raise TypeError(f"not an amount: {text}") from error  # error: HEX203
+
+
+def add_amounts(first: object, second: Decimal) -> Decimal:
+    if isinstance(first, Decimal) and first < 0:
+        raise ValueError("negative amount")  # error: HEX203
+    if not isinstance(first, Decimal):
+        raise RuntimeError("an amount is a Decimal")  # error: HEX203
+    return first + second
 
 
 class Money:
