@@ -103,6 +103,14 @@ def is_abstract_method(method: FunctionFact) -> bool:
     return method.decorated_with(*ABSTRACT_DECORATORS)
 
 
+def is_interface_by_convention(ref: ClassRef) -> bool:
+    """A class whose every method beyond dunders raises `NotImplementedError`
+    (`class IRepository: def find(self, id_): raise NotImplementedError`): an interface
+    written without `ABC`, for subclasses to implement."""
+    methods = [m for m in ref.cls.methods if not (m.name.startswith("__") and m.name.endswith("__"))]
+    return bool(methods) and all(method.body is BodyKind.NOT_IMPLEMENTED for method in methods)
+
+
 def is_test_module(module: str) -> bool:
     """A test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as pytest collects
     them): its classes exercise roles, they play none."""
@@ -423,11 +431,15 @@ class Roles:
         return False
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
-        """A concrete subclass of an abstract first-party class is an implementation."""
+        """A concrete subclass of an abstract first-party class, or of an interface by
+        convention (see `is_interface_by_convention`), is an implementation."""
         if self.is_abstract(ref):
             return False
         return any(
-            self.is_protocol(a) or self.declares_abc(a) or bool(self.abstract_methods(a))
+            self.is_protocol(a)
+            or self.declares_abc(a)
+            or bool(self.abstract_methods(a))
+            or is_interface_by_convention(a)
             for a in self.first_party_ancestors(ref)
         )
 
@@ -490,8 +502,14 @@ class Roles:
             return True
         implemented = {method.name for method in own_code}
         ancestors = self.first_party_ancestors(ref)
+        # What an ancestor declares abstract, or leaves raising `NotImplementedError`
+        # (`AbstractDao(IDao)` giving `filter` and `get` to the DAOs that derive from it).
         if any(
-            any(is_abstract_method(m) and m.name in implemented for m in a.cls.methods) for a in ancestors
+            any(
+                (is_abstract_method(m) or m.body is BodyKind.NOT_IMPLEMENTED) and m.name in implemented
+                for m in a.cls.methods
+            )
+            for a in ancestors
         ):
             return True
         # A refinement of a port named or placed as one (`RepositoryUUID(Repository)`)

@@ -160,6 +160,22 @@ class OrderRepository(OrderRepositoryInterface):
     async def save(self, order: object) -> None:
         return None
 """,
+        """\
+# file: app/domain/repository.py
+from app.interfaces.repository import IRepository
+
+
+class Repository(IRepository):  # implements an interface written without ABC
+    def __init__(self, dao: object) -> None:
+        self.dao = dao
+
+    def find(self, id_: str) -> object:
+        return self.dao
+# file: app/interfaces/repository.py
+class IRepository:
+    def find(self, id_: str) -> object:
+        raise NotImplementedError
+""",
     )
     invalid = (
         """\

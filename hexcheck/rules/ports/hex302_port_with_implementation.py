@@ -206,6 +206,29 @@ class CountTill(DeskStep):
     def perform(self) -> str:
         return "till counted"
 """,
+        """\
+# file: app/application/dao.py
+from abc import abstractmethod
+
+from app.interfaces.dao import IDao
+
+
+class AbstractDao(IDao):  # gives `get` to every DAO, built on the hook each one resolves
+    def get(self, id_: str) -> object:
+        return self._resolve_get(id_)
+
+    @abstractmethod
+    def _resolve_get(self, id_: str) -> object: ...
+
+
+class Reader:
+    def __init__(self, dao: AbstractDao) -> None:
+        self.dao = dao
+# file: app/interfaces/dao.py
+class IDao:
+    def get(self, id_: str) -> object:
+        raise NotImplementedError
+""",
     )
     invalid = (
         """\
