@@ -310,8 +310,8 @@ class Roles:
     def entities(self) -> tuple[ClassRef, ...]:
         """The domain's stateful classes, entities and value objects: dataclasses, attrs
         classes and plain classes that set their state in `__init__`. Ports, exceptions,
-        other data holders, domain services (see `is_domain_service`) and the records a
-        port of the same module exchanges are not."""
+        other data holders, domain services (see `is_domain_service`), the records a port
+        of the same module exchanges and classes with coroutine methods are not."""
         found = []
         for ref in self.classes:
             if self.layer(ref) is not Layer.DOMAIN:
@@ -326,6 +326,7 @@ class Roles:
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._exchanged_by_a_port(ref)
+                or _has_coroutines(ref)
             ):
                 continue
             found.append(ref)
@@ -798,6 +799,13 @@ class Roles:
 def roles(model: ProjectModel) -> Roles:
     """The roles of a model, computed once and shared by every rule of a run."""
     return model.index(Roles)
+
+
+def _has_coroutines(ref: ClassRef) -> bool:
+    """An `async def` method of its own: the class waits on I/O (a Redis lock's
+    `acquire`, a client's `fetch`), a service or adapter; the model's classes compute in
+    memory."""
+    return any(method.is_async for method in ref.cls.methods)
 
 
 def _has_behaviour(ref: ClassRef) -> bool:

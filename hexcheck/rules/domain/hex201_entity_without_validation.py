@@ -569,6 +569,16 @@ class RenewalRequest:  # a message: whoever acts on it checks it
 class LendingSettings:  # settings, not the model's state
     max_open_loans: int = 5
 """,
+        """\
+# file: app/domain/locking.py
+class ShelfLock:  # waits on I/O (coroutine methods): a service or adapter, not the model
+    def __init__(self, client: object, name: str) -> None:
+        self._client = client
+        self._name = name
+
+    async def acquire(self) -> bool:
+        return bool(self._client)
+""",
     )
     invalid = (
         """\
