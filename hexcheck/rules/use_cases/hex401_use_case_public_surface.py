@@ -50,6 +50,13 @@ def _bases(r: Roles, ref: ClassRef) -> list[ClassRef]:
     return found
 
 
+def _declares_entry_abstract(ref: ClassRef, entry_points: tuple[str, ...]) -> bool:
+    """A base whose entry point is abstract: a contract for its subclasses to fulfil."""
+    return any(
+        (method := ref.cls.method(name)) is not None and is_abstract_method(method) for name in entry_points
+    )
+
+
 def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
     found: dict[str, list[ClassRef]] = {}
     for ref in roles(model).classes:
@@ -364,6 +371,36 @@ class LoanRepository(ABC):
     @abstractmethod
     def close(self, loan_id: str, returned_on: object) -> None: ...
 """,
+        """\
+# file: app/application/steps.py
+from abc import ABC, abstractmethod
+
+
+class Step(ABC):
+    def applies_to(self, request: object) -> bool:  # a hook with a default, for the pipeline
+        return True
+
+    @abstractmethod
+    def execute(self, request: object) -> object: ...
+# file: app/application/audit_step.py
+from app.application.ports import AuditLog
+from app.application.steps import Step
+
+
+class AuditStep(Step):  # `applies_to` is the base's surface, inherited
+    def __init__(self, log: AuditLog) -> None:
+        self._log = log
+
+    def execute(self, request: object) -> object:
+        self._log.record(request)
+        return request
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class AuditLog(Protocol):
+    def record(self, entry: object) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -451,13 +488,15 @@ class BookRepository(Protocol):
             entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
             # The abstract methods of a first-party handler contract, a base that declares
             # the entry point too (`CommandHandler`: `handle` and a bus's `subscribed_to`),
-            # are how the class is registered, not extra operations.
+            # are how the class is registered, not extra operations; so are the hooks with
+            # a default of a base that declares the entry point abstract (a pipeline
+            # behaviour's `applies_to`): the base's surface, which the class inherits.
             contract = {
                 method.name
                 for ancestor in _bases(r, ref)
                 if any(ancestor.cls.method(name) is not None for name in entry_points)
                 for method in ancestor.cls.methods
-                if is_abstract_method(method)
+                if is_abstract_method(method) or _declares_entry_abstract(ancestor, entry_points)
             }
             public = [name for name in public_methods(r, ref) if name not in contract]
             extra = [name for name in public if name not in entry_points]
