@@ -6,13 +6,38 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import BodyKind, FunctionFact
+from hexcheck.core.facts import BodyKind, ExprKind, FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.adapters._private import NOT_OVERRIDES
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.contracts import adapter_classes, contracts, external_bases
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+
+_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def _is_type_variable(r: Roles, name: str) -> bool:
+    """A first-party module-level `T = TypeVar("T")`."""
+    module, _, local = name.rpartition(".")
+    facts = r.model.modules.get(module)
+    return facts is not None and any(
+        assignment.name == local
+        and assignment.value.kind is ExprKind.CALL
+        and assignment.value.name in _TYPE_VARIABLES
+        for assignment in facts.assignments
+    )
+
+
+def still_generic(r: Roles, ref: ClassRef) -> bool:
+    """A class that hands type variables on to its base (`AsyncCRUDRepository(
+    AsyncRepository[T, ID])`): a generic base that its subclasses bind
+    (`UserRepository(AsyncCRUDRepository[User, int])`) and complete, not yet an adapter."""
+    return any(
+        base.kind is ExprKind.SUBSCRIPT
+        and any(arg.kind is ExprKind.NAME and _is_type_variable(r, arg.name) for arg in base.args)
+        for base in ref.cls.bases
+    )
 
 
 def _instance_attributes(r: Roles, ref: ClassRef) -> set[str]:
@@ -230,6 +255,29 @@ class MongoBookRepository(BookRepository):
 
     async def add(self, book: dict) -> None: ...
 """,
+        """\
+# file: app/application/ports/repository.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @property
+    @abstractmethod
+    def model_class(self) -> type[T]: ...
+
+    @abstractmethod
+    async def get(self, item_id: str) -> T | None: ...
+# file: app/infrastructure/sql_repository.py
+from app.application.ports.repository import Repository, T
+
+
+class SqlRepository(Repository[T]):  # still generic: subclasses bind T and name the model
+    async def get(self, item_id: str) -> T | None:
+        return None
+""",
     )
     invalid = (
         """\
@@ -313,8 +361,9 @@ class MongoBookRepository(BookRepository):  # error: HEX501
         r = roles(model)
         for ref in adapter_classes(r):
             missing = unimplemented(r, ref)
-            # A base from a library (`SQLAlchemyRepositoryMixin`) may implement them.
-            if not missing or external_bases(r, ref):
+            # A base from a library (`SQLAlchemyRepositoryMixin`) may implement them; a
+            # generic base leaves them to the subclasses that bind its type variables.
+            if not missing or external_bases(r, ref) or still_generic(r, ref):
                 continue
             names = [f"{owner.cls.name}.{method.name}" for owner, method in missing]
             message = f"adapter '{ref.cls.name}' does not implement {quoted_list(names)}"
