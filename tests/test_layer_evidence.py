@@ -258,3 +258,36 @@ def test_a_layer_edge_of_configuration_reads_only_is_no_violation() -> None:
     graph = hexcheck.check([str(FIXTURES / "bookstore_violations")], Config()).layer_graph
     edge = graph.edge(Layer.APPLICATION, Layer.COMPOSITION)
     assert edge is not None and edge.imports >= 1 and not edge.violation
+
+
+WIRING = FIXTURES / "factory_wiring"
+
+
+def test_factories_below_a_composition_root_are_composition_whatever_name_is_deeper() -> None:
+    """Issue 18: `main/factories/infra/` and `main/factories/controllers/` (Node-style clean
+    architecture) hold modules that only build and wire objects: the composition root's."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(WIRING)
+        report = hexcheck.check(["."], Config(preset="strict"))
+    assert [(f.location.path, f.location.line, f.code) for f in report.findings] == [
+        # A module that holds a driver-backed adapter of its own is no factory.
+        ("vending/main/routes/machine.py", 6, "HEX101")
+    ]
+    out = subprocess.run(
+        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(WIRING)],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    layers = {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
+    assert {name: layer for name, layer in layers.items() if name.startswith("vending.main.")} == {
+        "vending.main.app": "composition",
+        "vending.main.factories": "composition",
+        "vending.main.factories.controllers": "composition",  # an empty __init__ of factories
+        "vending.main.factories.controllers.machine": "composition",
+        "vending.main.factories.infra": "infrastructure",  # it holds the probe too
+        "vending.main.factories.infra.database": "composition",
+        "vending.main.factories.infra.health": "infrastructure",
+        "vending.main.routes": "web",
+        "vending.main.routes.machine": "web",
+    }

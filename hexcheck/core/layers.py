@@ -80,6 +80,16 @@ COMPOSITION_NAMES = frozenset(
         "config",
     }
 )
+# Packages of a composition root (Node-style clean architecture's `main/factories/`) under
+# which a module that only builds and wires objects is the composition's, whatever deeper
+# name it sits under (`main/factories/infra/`, `main/factories/controllers/`): see
+# `placement`. Only for that content: `factories` alone names no layer.
+COMPOSITION_ROOT_COMPONENTS = frozenset(
+    {
+        "main", "factories", "composition", "composition_root", "bootstrap", "di", "container",
+        "containers", "wiring",
+    }
+)  # fmt: skip
 DOMAIN_COMPONENTS = frozenset({"domain", "domains"})
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it

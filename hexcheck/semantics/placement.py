@@ -25,7 +25,9 @@ show its anchor: route handlers or routers; drivers or implemented ports (`_ANCH
 
 A module then takes, in order: the layer of its top-most re-placed package; else the
 composition, when it builds the app or the DI container and declares no route
-(`_builds_the_app`) under a weak name or none; else infrastructure for a `mappers/` module
+(`_builds_the_app`) under a weak name or none; else the composition, for a module an
+outer name places below a composition root's package that only builds and wires objects
+(`main/factories/infra/`, `_wires_below_composition_root`); else infrastructure for a `mappers/` module
 that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
 feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
@@ -63,6 +65,7 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import ExprKind, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
+    COMPOSITION_ROOT_COMPONENTS,
     DTO_COMPONENTS,
     MAPPER_COMPONENTS,
     USE_CASE_COMPONENTS,
@@ -79,7 +82,7 @@ from hexcheck.semantics.libraries import (
     top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
-from hexcheck.semantics.symbols import every_call
+from hexcheck.semantics.symbols import every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
 AGREEING_SHARE = Fraction(2, 3)
@@ -91,6 +94,9 @@ MIN_KINDS = 2
 _PRECEDENCE = (Layer.COMPOSITION, Layer.WEB, Layer.INFRASTRUCTURE, Layer.APPLICATION, Layer.DOMAIN)
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
+# The layers a deeper name may give a module that only wires objects below a composition
+# root (`main/factories/controllers/`, `main/factories/infra/`).
+_WIRED_NAMES = (Layer.WEB, Layer.INFRASTRUCTURE)
 
 # The kinds of evidence, by layer.
 ROUTES = "route handlers"
@@ -424,6 +430,9 @@ class Placement:
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
             return Layer.COMPOSITION
+        # `main/factories/infra/database.py` builds the adapter, it is none.
+        if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
+            return Layer.COMPOSITION
         if name.layer is not None:
             if self._maps_persistence(module, name):
                 return Layer.INFRASTRUCTURE
@@ -466,6 +475,62 @@ class Placement:
         return facts is not None and any(
             assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
             for assignment in facts.assignments
+        )
+
+    def _wires_below_composition_root(self, module: str, name: NameLayer) -> bool:
+        """Whether a module an outer layer's name places sits below a composition root's
+        package (`main/factories/controllers/`, `bootstrap/infra/`) and only builds and
+        wires objects (`_only_wires`): the deeper name says what it builds, not where it
+        belongs. An empty `__init__` follows the modules of its package."""
+        parts = module.split(".")
+        if name.component not in parts:
+            return False
+        deciding = len(parts) - 1 - parts[::-1].index(name.component)
+        if not COMPOSITION_ROOT_COMPONENTS.intersection(map(spelled_plainly, parts[:deciding])):
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        if facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls):
+            inside = [
+                other
+                for other, its in self.model.modules.items()
+                if other.rpartition(".")[0] == module and (its.classes or its.functions)
+            ]
+            return bool(inside) and all(self._only_wires(self.model.modules[other]) for other in inside)
+        return self._only_wires(facts)
+
+    def _only_wires(self, facts: ModuleFacts) -> bool:
+        """Whether a module only builds and wires first-party objects: every function (and
+        method of its classes) runs straight through (no loop, raise or handler), calls
+        only first-party code, built-ins and the standard library, and returns what a
+        first-party call gave (`return MachineController(presenter, service)`,
+        `return PoolConnection.get_instance()`); at least one call builds a first-party
+        class; and the module shows no evidence of a layer but the composition's (no
+        route, driver, ORM model, port or use case of its own)."""
+        if facts.assignments or any(layer is not Layer.COMPOSITION for layer in self._all_evidence(facts)):
+            return False
+        functions = [function for _, function in functions_of(facts)]
+        if not functions or any(
+            function.loops or function.raises or function.handlers or not function.returned
+            for function in functions
+        ):
+            return False
+        if not all(top_package(callee) in self._first_party for f in functions for callee in f.returned):
+            return False
+        calls = [call.callee for call in every_call(facts)]
+        if not all(
+            top_package(callee) in self._first_party | self._stdlib or callee in _BUILTIN_NAMES
+            for callee in calls
+        ):
+            return False
+        # A constructor, or an alternate one (`Pool.get_instance()`).
+        return any(
+            self.model.find_class(name) is not None
+            for callee in calls
+            if top_package(callee) in self._first_party
+            for name in (callee, callee.rpartition(".")[0])
+            if name
         )
 
     def _makes_container(self, callee: str) -> bool:
