@@ -78,6 +78,16 @@ def test_settings_only_configuration_is_read_by_the_application_but_not_by_the_d
     assert ("app/domain/loan_policy.py", 1, "HEX101") in findings
 
 
+def test_a_use_case_calling_a_core_helper_that_signs_tokens_imports_an_adapter(
+    findings: list[tuple[str, int, str]],
+) -> None:
+    # `app/core/tokens.py` calls PyJWT: infrastructure, which the application may not import.
+    issue = "app/application/use_cases/issue_token.py"
+    assert [f for f in findings if f[0] == issue] == [(issue, 1, "HEX101")]
+    # The FastAPI dependency over python-jose is the web's: its HTTPException is no HEX606.
+    assert not [f for f in findings if f[0].startswith("app/core/") and f[0] != "app/core/db.py"]
+
+
 def test_a_use_case_catching_errors_named_for_the_database_imports_no_adapter(
     findings: list[tuple[str, int, str]],
 ) -> None:
@@ -103,7 +113,11 @@ def test_graph_gives_each_module_the_layer_its_evidence_shows(graph_layers: dict
         "app.shared.exceptions.database": None,
         "app.application.use_cases.count_copies": "application",
         "app.core.db": "infrastructure",
-        "app.core.security": None,
+        "app.core.security": None,  # the standard library's hashlib wraps no service
+        # Helpers of a shared `core/` that call a token library: an adapter of it, or the
+        # web's when it is also a FastAPI dependency.
+        "app.core.tokens": "infrastructure",
+        "app.core.current_reader": "web",
         "app.settings": "infrastructure",  # a settings module of ORM models
         # Use cases that import a Session are use cases: what a module defines outweighs
         # what it imports, so the package keeps its name.

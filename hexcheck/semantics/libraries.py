@@ -34,6 +34,12 @@ DRIVER_PACKAGES = frozenset(
         "pymemcache", "aiomcache", "couchbase", "influxdb_client", "qdrant_client", "minio",
     }
 )  # fmt: skip
+# Libraries that a helper wraps to talk to the world outside the core: tokens signed with a
+# key (PyJWT, python-jose, authlib), password hashes (passlib, bcrypt, argon2), mail.
+# A `core/security.py` that calls them is an adapter of those services, not core code.
+SERVICE_PACKAGES = frozenset(
+    {"jwt", "jose", "authlib", "passlib", "bcrypt", "argon2", "smtplib", "aiosmtplib", "fastapi_mail"}
+)
 # Calls that build a driver object (a client, a session, an engine, a connection).
 DRIVER_CONSTRUCTORS = frozenset(
     {

@@ -33,11 +33,14 @@ feature's use cases (`_beside_use_cases`); a module of framework-free errors in 
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
 `_errors_named_for_their_subject`); else its name's layer, unless that name is weak and
 the module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
-own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, the
-layer its own evidence shows when its nearest strong package agrees or its own evidence
-has `MIN_KINDS` kinds. So a mixed package keeps its name's layer, and the modules of an
-unnamed mixed one (`core/` with `config.py`, `db.py`, `security.py`) are
-placed one by one. Configured patterns (`[tool.hexcheck.layers]`) come before all this.
+own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in a
+shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
+infrastructure when it calls a token, hash or mail library, the web when it is also a
+FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
+shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds.
+So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
+(`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
+Configured patterns (`[tool.hexcheck.layers]`) come before all this.
 A composition module that only declares configuration (`declares_configuration`) may be
 read by every layer but the domain: the dependency rule asks it, not placement.
 
@@ -79,6 +82,7 @@ from hexcheck.semantics.libraries import (
     DATABASE_PACKAGES,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
+    SERVICE_PACKAGES,
     top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
@@ -165,6 +169,11 @@ _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
 _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
+# Packages of code shared across the layers, where a service's wrapper is kept beside
+# helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
+_SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
+# The web frameworks whose import makes a service-wrapping helper a request dependency.
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 # Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"})
 
@@ -450,8 +459,15 @@ class Placement:
             ):
                 return own.layer
             return name.layer
-        if own is None or is_test_module(module):
+        if is_test_module(module):
             return None
+        # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
+        # but it calls a token, hash or mail library: a helper wrapping that service
+        # (`core/security.py` signing JWTs).
+        if own is None or (not _convincing(own, MIN_KINDS) and own.kinds <= _IMPORTED_KINDS):
+            wraps = self._wraps_a_service(module)
+            if wraps is not None or own is None:
+                return wraps
         if own.layer is Layer.DOMAIN and _HELPER_COMPONENTS.intersection(module.split(".")):
             return None
         if _convincing(own, MIN_KINDS):
@@ -460,6 +476,26 @@ class Placement:
         if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
             return own.layer
         return None
+
+    def _wraps_a_service(self, module: str) -> Layer | None:
+        """The layer of an unnamed helper of a shared package (`core/`, `common/`, `utils/`,
+        `shared/`...) that calls a concrete service's library: one that signs or reads
+        tokens (`jwt`, `jose`), hashes passwords (`passlib`, `bcrypt`) or sends mail
+        (`smtplib`) is infrastructure, an adapter of that service; one that is also a
+        FastAPI dependency (it imports from `fastapi` or `starlette`: `Depends`,
+        `HTTPBearer`, `Request`, `HTTPException`) is the web's, the request's edge. `None` when it calls none.
+        Only for a module whose evidence is at most what it imports: an ORM model that
+        hashes its password stays a model."""
+        facts = self.model.modules.get(module)
+        if not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
+            return None
+        if facts is None or not any(
+            top_package(call.callee) in SERVICE_PACKAGES for call in every_call(facts)
+        ):
+            return None
+        if any(top_package(name) in _WEB_FRAMEWORKS for name in _imported_names(facts)):
+            return Layer.WEB
+        return Layer.INFRASTRUCTURE
 
     def _builds_the_app(self, module: str, own: Content | None) -> bool:
         """Whether a module builds the FastAPI app (`FastAPI(...)`) or the DI container
