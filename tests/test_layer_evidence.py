@@ -27,15 +27,20 @@ def findings() -> list[tuple[str, int, str]]:
     return sorted((f.location.path, f.location.line, f.code) for f in report.findings)
 
 
-@pytest.fixture(scope="module")
-def graph_layers() -> dict[str, str | None]:
+def _graph_layers(project: Path) -> dict[str, str | None]:
+    """Each module's layer as `hexcheck graph --format json` prints it for `project`."""
     out = subprocess.run(
-        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(PROJECT)],
+        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(project)],
         capture_output=True,
         text=True,
         check=True,
     ).stdout
     return {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
+
+
+@pytest.fixture(scope="module")
+def graph_layers() -> dict[str, str | None]:
+    return _graph_layers(PROJECT)
 
 
 def test_use_cases_that_import_a_session_keep_their_package_in_the_application(
@@ -287,13 +292,7 @@ def test_factories_below_a_composition_root_are_composition_whatever_name_is_dee
         # A module that holds a driver-backed adapter of its own is no factory.
         ("vending/main/routes/machine.py", 6, "HEX101")
     ]
-    out = subprocess.run(
-        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(WIRING)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    layers = {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
+    layers = _graph_layers(WIRING)
     assert {name: layer for name, layer in layers.items() if name.startswith("vending.main.")} == {
         "vending.main.app": "composition",
         "vending.main.factories": "composition",
