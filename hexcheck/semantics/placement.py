@@ -486,9 +486,9 @@ class Placement:
         `HTTPBearer`, `Request`, `HTTPException`) is the web's, the request's edge. `None` when it calls none.
         Only for a module whose evidence is at most what it imports: an ORM model that
         hashes its password stays a model."""
-        facts = self.model.modules.get(module)
         if not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
             return None
+        facts = self.model.modules.get(module)
         if facts is None or not any(
             top_package(call.callee) in SERVICE_PACKAGES for call in every_call(facts)
         ):
@@ -555,10 +555,8 @@ class Placement:
         if not all(top_package(callee) in self._first_party for f in functions for callee in f.returned):
             return False
         calls = [call.callee for call in every_call(facts)]
-        if not all(
-            top_package(callee) in self._first_party | self._stdlib or callee in _BUILTIN_NAMES
-            for callee in calls
-        ):
+        known = self._first_party | self._stdlib
+        if not all(top_package(callee) in known or callee in _BUILTIN_NAMES for callee in calls):
             return False
         # A constructor, or an alternate one (`Pool.get_instance()`).
         return any(

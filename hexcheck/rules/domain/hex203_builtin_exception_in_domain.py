@@ -69,12 +69,13 @@ def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) 
 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
     """Every explicit `raise` in a domain function or method, with the built-in it names."""
-    values = {id(ref.cls) for ref in roles(model).entities}
+    # Entities and value objects: their own check of their input's type is validation.
+    stateful = {id(ref.cls) for ref in roles(model).entities}
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
         owned = [(function, False) for function in facts.functions]
-        owned.extend((method, id(cls) in values) for cls in facts.classes for method in cls.methods)
+        owned.extend((method, id(cls) in stateful) for cls in facts.classes for method in cls.methods)
         for function, in_value in owned:
             for raised in function.raises:
                 if not raised.exception:
