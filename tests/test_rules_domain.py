@@ -297,3 +297,91 @@ class Node:  # error: HEX201
     )
     assert found == expected
     assert found == {("app/domain/tree.py", 8, "HEX201")}
+
+
+VENDING_PROJECT = """\
+# file: app/domain/value_objects/email.py
+import re
+from typing import Self
+
+from app.domain.exceptions import InvalidEmail
+
+
+class EmailValueObject:
+    def __new__(cls, *args, **kwargs):
+        \"\"\"Instances come from `create` only.\"\"\"
+        raise Exception("Use the 'create' method to create an instance of this class.")
+
+    def __init__(self, value: str):
+        self._value = value
+
+    @staticmethod
+    def _validate(email: str) -> None:
+        if not re.match(r"^[^@]+@[^@]+$", email):
+            raise InvalidEmail(email)
+
+    @classmethod
+    def create(cls, email: str) -> Self:
+        EmailValueObject._validate(email)
+        instance = super().__new__(cls)
+        instance.__init__(email)
+        return instance
+# file: app/domain/entities/owner.py
+from typing import Self
+
+from app.domain.value_objects.email import EmailValueObject
+
+
+class OwnerEntity:
+    def __new__(cls, *args, **kwargs):
+        raise Exception("Use the 'create' method to create an instance of this class.")
+
+    def __init__(self, name: str, email: str):
+        self._name = name
+        self._email = email
+
+    @classmethod
+    def create(cls, name: str, email: str) -> Self:
+        instance = super().__new__(cls)
+        instance.__init__(name, email)
+        return instance
+# file: app/domain/entities/product.py
+from app.domain.exceptions import InvalidProduct
+
+
+class ProductEntity:
+    def __new__(cls, name: str, price: int):
+        if price < 0:
+            raise ValueError("a price is not negative")
+        return super().__new__(cls)
+
+    def __init__(self, name: str, price: int):
+        if not name:
+            raise InvalidProduct(name)
+        self._name = name
+        self._price = price
+# file: app/domain/exceptions.py
+class InvalidEmail(Exception):
+    pass
+
+
+class InvalidProduct(Exception):
+    pass
+"""
+
+
+def test_a_class_built_only_through_checking_factories_is_not_reported(in_tmp: Path) -> None:
+    # `__new__` only raises (with a docstring, too): the guard names no rule (HEX203), and
+    # the checking `create` is the constructor (HEX201). An unchecking factory and a
+    # `__new__` that refuses a value still are reported.
+    write_project(in_tmp, VENDING_PROJECT)
+    report = hexcheck.check(["."], replace(Config(), select=("HEX201", "HEX203")))
+    found = {(f.code, f.location.path, f.location.line): f.message for f in report.findings}
+    assert set(found) == {
+        ("HEX201", "app/domain/entities/owner.py", 6),
+        ("HEX203", "app/domain/entities/product.py", 7),
+    }
+    assert found[("HEX201", "app/domain/entities/owner.py", 6)] == (
+        "domain class 'OwnerEntity' only assigns in __init__, and its factory 'create' "
+        "checks nothing: nothing checks its fields 'name' and 'email' when it is built"
+    )

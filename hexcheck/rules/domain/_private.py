@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import AttributeFact, Expr, ExprKind, ParamKind
+from hexcheck.core.facts import AttributeFact, ClassFact, Expr, ExprKind, ParamKind
 from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
 
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
@@ -112,3 +112,12 @@ def is_base(roles_: Roles, ref: ClassRef) -> bool:
     if roles_.is_plain_entity(ref) and subclasses:
         return True  # `ValueObject(value)`: its subclasses inherit its `__init__`
     return any(roles_.is_dataclass(sub) or roles_.is_stateful(sub) for sub in subclasses)
+
+
+def refuses_direct_construction(cls: ClassFact) -> bool:
+    """Whether the class's `__new__` does nothing but raise (`raise Exception("use
+    create")`): `Email("x")` always fails, whatever it is given, and instances come only
+    from its factories (`Email.create(...)`, which call `super().__new__(cls)`): a private
+    constructor, spelt in Python."""
+    new = cls.method("__new__")
+    return new is not None and new.statement_count == 1 and len(new.raises) == 1

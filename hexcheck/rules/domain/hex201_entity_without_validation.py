@@ -10,7 +10,15 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import Expr, ExprKind, FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
-from hexcheck.rules.domain._private import ENUM_BASES, Entity, entities, is_base, is_enum, is_field
+from hexcheck.rules.domain._private import (
+    ENUM_BASES,
+    Entity,
+    entities,
+    is_base,
+    is_enum,
+    is_field,
+    refuses_direct_construction,
+)
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, roles
 from hexcheck.semantics.symbols import definition_site, module_assignment
@@ -181,6 +189,35 @@ def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:
     )
 
 
+# What a factory calls to build the instance it returns (`super().__new__(cls)`,
+# `instance.__init__(value)`): construction, not a check of the values.
+_CONSTRUCTION = ("__new__", "__init__")
+
+
+def _factory_checks(model: ProjectModel, factory: FunctionFact) -> bool:
+    """Whether a factory can refuse what it is given: it raises, or hands the values to a
+    first-party function or method (`cls._validate(value)`) before building the instance.
+    A factory that takes nothing but `cls` (`UserId.generate()`) has nothing to check."""
+    if len(factory.params) <= 1 or factory.raises:
+        return True
+    return any(
+        callee.rpartition(".")[2] not in _CONSTRUCTION
+        and (callee.startswith("cls.") or model.is_first_party(callee))
+        for callee in (call.callee for call in factory.calls)
+    )
+
+
+def _unchecking_factories(model: ProjectModel, ref: ClassRef) -> list[str] | None:
+    """For a class whose `__new__` refuses every direct construction (`Email("x")`
+    raises), so that its instances come only from its classmethod factories: the
+    factories that take values and check none of them (the class validates when there
+    are none). None for any other class."""
+    if not refuses_direct_construction(ref.cls):
+        return None
+    factories = [m for m in ref.cls.methods if m.decorated_with("classmethod", "builtins.classmethod")]
+    return [factory.name for factory in factories if not _factory_checks(model, factory)]
+
+
 def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
     """Where the class's construction-time check lives: its own or an inherited
     `__post_init__`, or an `__init__` it writes itself (the dataclass then keeps it)."""
@@ -225,8 +262,12 @@ class EntityWithoutValidation(Rule):
         "count and an end before its start are values of those types too. An entity "
         "written as a plain class (state set in `__init__`) is held to the same line: its "
         "`__init__` must raise, or hand its values to a method, a base or a first-party "
-        "function that may. A class whose fields are all ports or services (`@dataclass "
-        "class LoanPolicy: loans: LoanRepository`) is a domain service, not an entity."
+        "function that may. A class whose `__new__` only raises (`Email(...)` always "
+        "fails, instances come from `Email.create(...)`) is built by its classmethod "
+        "factories, so it may check there instead: it is not reported when every factory "
+        "that takes values raises or hands them to a first-party check. A class whose "
+        "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
+        "LoanRepository`) is a domain service, not an entity."
     )
     how_to_fix = (
         "Add a `__post_init__` that checks every field with a rule and raises a domain "
@@ -579,6 +620,59 @@ class ShelfLock:  # waits on I/O (coroutine methods): a service or adapter, not 
     async def acquire(self) -> bool:
         return bool(self._client)
 """,
+        """\
+# file: app/domain/value_objects/coins.py
+import uuid
+from typing import Self
+
+from app.domain.errors import InvalidCoins
+
+
+class Coins:  # built only by `Coins.create`, which checks the quantity
+    def __new__(cls, *args: object, **kwargs: object) -> "Coins":
+        raise Exception("use Coins.create(value, qty)")
+
+    def __init__(self, value: int, qty: int) -> None:
+        self._value = value
+        self._qty = qty
+
+    @staticmethod
+    def _validate(qty: int) -> None:
+        if qty < 0:
+            raise InvalidCoins(qty)
+
+    @classmethod
+    def create(cls, value: int, qty: int) -> Self:
+        Coins._validate(qty)
+        instance = super().__new__(cls)
+        instance.__init__(value, qty)
+        return instance
+
+
+class MachineId:  # `create` checks the text; `create_new` is given nothing to check
+    def __new__(cls, *args: object, **kwargs: object) -> "MachineId":
+        raise Exception("use MachineId.create(text) or MachineId.create_new()")
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @classmethod
+    def create(cls, text: str) -> Self:
+        if not text:
+            raise InvalidCoins(text)
+        instance = super().__new__(cls)
+        instance.__init__(text)
+        return instance
+
+    @classmethod
+    def create_new(cls) -> Self:
+        instance = super().__new__(cls)
+        instance.__init__(str(uuid.uuid4()))
+        return instance
+# file: app/domain/errors.py
+class InvalidCoins(Exception):
+    pass
+""",
     )
     invalid = (
         """\
@@ -681,6 +775,21 @@ class Member:  # error: HEX201
         self.member_id = member_id
         self.email = email
         self.tags = list(tags)
+
+
+class Owner:  # error: HEX201 (its only factory builds it unchecked)
+    def __new__(cls, *args: object, **kwargs: object) -> "Owner":
+        raise Exception("use Owner.create(name, email)")
+
+    def __init__(self, name: str, email: str) -> None:
+        self.name = name
+        self.email = email
+
+    @classmethod
+    def create(cls, name: str, email: str) -> "Owner":
+        instance = super().__new__(cls)
+        instance.__init__(name.strip(), email)
+        return instance
 """,
     )
 
@@ -701,10 +810,15 @@ class Member:  # error: HEX201
             if roles_.is_plain_entity(ref) and init is not None:
                 if _init_checks(model, init) or _settled_fields(roles_, ref):
                     continue
-                message = (
-                    f"domain class '{ref.cls.qualname}' only assigns in __init__: nothing "
-                    f"checks its fields {quoted_list(list(entity.fields))} when it is built"
-                )
+                unchecking = _unchecking_factories(model, ref)
+                if unchecking == []:
+                    continue  # built only by its factories, and every one of them checks
+                message = f"domain class '{ref.cls.qualname}' only assigns in __init__"
+                if unchecking:
+                    kind = "factory" if len(unchecking) == 1 else "factories"
+                    verb = "checks" if len(unchecking) == 1 else "check"
+                    message += f", and its {kind} {quoted_list(unchecking)} {verb} nothing"
+                message += f": nothing checks its fields {quoted_list(list(entity.fields))} when it is built"
                 yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
                 continue
             if _hook(roles_, entity.ref) is not None or _settled_fields(roles_, entity.ref):

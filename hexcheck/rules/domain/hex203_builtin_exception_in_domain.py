@@ -10,6 +10,7 @@ from hexcheck.core.facts import FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
+from hexcheck.rules.domain._private import refuses_direct_construction
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
@@ -75,7 +76,14 @@ def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionF
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
         owned = [(function, False) for function in facts.functions]
-        owned.extend((method, id(cls) in stateful) for cls in facts.classes for method in cls.methods)
+        owned.extend(
+            (method, id(cls) in stateful)
+            for cls in facts.classes
+            for method in cls.methods
+            # `__new__` refusing every call (construction goes through the factories):
+            # what it raises names a misuse of the class, not a broken rule.
+            if not (method.name == "__new__" and refuses_direct_construction(cls))
+        )
         for function, in_value in owned:
             for raised in function.raises:
                 if not raised.exception:
@@ -111,7 +119,10 @@ class BuiltinExceptionInDomain(Rule):
         "object, checking its raw input's type is its validation, and is reported), nor is "
         "a built-in raised in an `except` clause that catches only first-party exceptions: "
         "that is a deliberate translation for a framework (a "
-        "Pydantic validator must raise `ValueError`)."
+        "Pydantic validator must raise `ValueError`), nor what a `__new__` whose whole "
+        "body is one `raise` raises: it refuses every direct construction so that "
+        "instances come only from the class's factories (`Email.create(...)`), a misuse "
+        "guard that names no rule."
     )
     how_to_fix = (
         "Define a small hierarchy in `domain/exceptions.py` rooted at one `DomainError` "
@@ -243,6 +254,31 @@ class FakeHasher:
     def hash(self, password: Password) -> str:
         raise RuntimeError("not used in these tests")
 """,
+        """\
+# file: app/domain/email.py
+from typing import Self
+
+from app.domain.errors import InvalidEmail
+
+
+class Email:
+    def __new__(cls, *args: object, **kwargs: object) -> "Email":
+        raise Exception("use Email.create(value)")  # a misuse guard: no rule is broken
+
+    def __init__(self, value: str) -> None:
+        self._value = value
+
+    @classmethod
+    def create(cls, value: str) -> Self:
+        if "@" not in value:
+            raise InvalidEmail(value)
+        instance = super().__new__(cls)
+        instance.__init__(value)
+        return instance
+# file: app/domain/errors.py
+class InvalidEmail(Exception):
+    pass
+""",
     )
     invalid = (
         """\
@@ -299,6 +335,17 @@ class Money:
 
     def __getitem__(self, key: str) -> Decimal:
         raise KeyError(key)
+
+
+class Currency:
+    def __new__(cls, *args: object) -> "Currency":
+        raise Exception("use Currency.of(code)")  # a misuse guard: not reported
+
+    @classmethod
+    def of(cls, code: str) -> "Currency":
+        if len(code) != 3:
+            raise ValueError(f"not a currency code: {code}")  # error: HEX203
+        return super().__new__(cls)
 """,
     )
 
