@@ -14,7 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import BodyKind, ClassFact, Expr, FunctionFact, ModuleFacts
+from hexcheck.core.facts import BodyKind, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
 
@@ -328,6 +328,7 @@ class Roles:
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
+                or _names_its_constants(ref)
             ):
                 continue
             found.append(ref)
@@ -839,4 +840,19 @@ def _has_behaviour(ref: ClassRef) -> bool:
     return any(
         method.self_attributes and not (method.name.startswith("__") and method.name.endswith("__"))
         for method in ref.cls.methods
+    )
+
+
+def _names_its_constants(ref: ClassRef) -> bool:
+    """A class without methods whose every field (two or more) defaults to a string that
+    spells the field's own name (`approve: str = "approve"`, `CANCEL = "cancel"`): an
+    enumeration written as a class, its values fixed, with no state for a caller to give."""
+    if ref.cls.methods:
+        return False
+    fields = [a for a in ref.cls.attributes if a.annotation is not None or a.value is not None]
+    return len(fields) >= 2 and all(
+        a.value is not None
+        and a.value.kind is ExprKind.LITERAL
+        and a.value.name.strip("'\"").lower().replace("-", "_") == a.name.lower()
+        for a in fields
     )

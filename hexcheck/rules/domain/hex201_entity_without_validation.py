@@ -209,7 +209,9 @@ class EntityWithoutValidation(Rule):
         "generates a constructor that accepts anything its annotations merely suggest; "
         "`__post_init__` is where the object refuses a state the domain does not allow, "
         "so that every `Book` in memory is a valid book. Domain events and commands, "
-        "exceptions, dataclasses whose fields are all `init=False` and test modules are "
+        "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
+        "as classes (every field defaults to a string spelling its own name, `approve: "
+        'str = "approve"`, and no method) and test modules are '
         "not checked: no caller hands them state to validate. A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
@@ -578,6 +580,17 @@ class ShelfLock:  # waits on I/O (coroutine methods): a service or adapter, not 
 
     async def acquire(self) -> bool:
         return bool(self._client)
+""",
+        """\
+# file: app/domain/loan_actions.py
+from dataclasses import dataclass
+
+
+@dataclass
+class LoanAction:  # an enumeration written as a class: each value spells its name
+    lend: str = "lend"
+    renew: str = "renew"
+    give_back: str = "give_back"
 """,
     )
     invalid = (
