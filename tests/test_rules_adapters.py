@@ -459,3 +459,102 @@ def test_hex503_each_async_driver_has_its_own_coroutines(package: str, in_tmp: P
     report = _run(in_tmp, project, "HEX503")
     assert [(f.location.path, f.location.line) for f in report.findings] == _marked(project)
     assert all(f"{DRIVER_NAMES[package]} '" in f.message for f in report.findings)
+
+
+def test_hex504_building_a_lazy_client_or_registering_a_callback_is_no_request(in_tmp: Path) -> None:
+    """A connection factory that builds and hands out a `MongoClient`, a broker adapter
+    that registers a close callback, and an adapter whose method translates the errors
+    of a base helper it reaches through `super()` stay silent; an adapter that keeps the
+    lazy client it builds on `self`, and one that opens a connection, are judged."""
+    report = _run(
+        in_tmp,
+        PORTS
+        + """\
+# file: app/infrastructure/connections.py
+import boto3
+import pymongo
+import psycopg2
+from app.application.ports.books import BookRepository
+
+class MongoConnections(BookRepository):
+    async def get(self, book_id: str):
+        client = pymongo.MongoClient("mongodb://db")
+        return client["library"]
+
+    async def add(self, book) -> None:
+        return None
+
+class S3Books(BookRepository):
+    def _client(self):
+        if self._s3 is None:
+            self._s3 = boto3.client("s3")
+        return self._s3
+
+    async def get(self, book_id: str):
+        return None
+
+    async def add(self, book) -> None:
+        return None
+
+class PostgresBooks(BookRepository):
+    async def get(self, book_id: str):
+        return psycopg2.connect("dbname=library")
+
+    async def add(self, book) -> None:
+        return None
+# file: app/infrastructure/broker.py
+from pika.channel import Channel
+from app.application.ports.books import BookRepository
+
+class BrokerBooks(BookRepository):
+    def _on_open(self, channel: Channel) -> None:
+        channel.add_on_close_callback(self._on_closed)
+
+    def _on_closed(self, channel: Channel, reason: Exception) -> None:
+        return None
+
+    async def get(self, book_id: str):
+        return None
+
+    async def add(self, book) -> None:
+        return None
+# file: app/infrastructure/stored.py
+from pymongo.collection import Collection
+from app.application.errors import StorageError
+from app.application.ports.books import BookRepository
+
+class StoredBase:
+    def __init__(self, collection: Collection) -> None:
+        self._collection = collection
+
+    async def _insert(self, document: dict) -> None:
+        self._collection.insert_one(document)
+
+class StoredBooks(StoredBase, BookRepository):
+    async def get(self, book_id: str):
+        return None
+
+    async def add(self, book) -> None:
+        try:
+            await super()._insert(book)
+        except Exception as exc:
+            raise StorageError(str(exc)) from exc
+""",
+        "HEX504",
+    )
+    assert [(f.code, f.location.path, f.location.line, f.message) for f in report.findings] == [
+        (
+            "HEX504",
+            "app/infrastructure/connections.py",
+            14,
+            "adapter 'S3Books' calls its driver ('boto3.client' in '_client') "
+            "but never turns the driver's errors into a first-party exception",
+        ),
+        (
+            "HEX504",
+            "app/infrastructure/connections.py",
+            26,
+            "adapter 'PostgresBooks' calls its driver ('psycopg2.connect' in 'get') "
+            "but never turns the driver's errors into a first-party exception",
+        ),
+    ]

@@ -385,3 +385,80 @@ def test_a_class_built_only_through_checking_factories_is_not_reported(in_tmp: P
         "domain class 'OwnerEntity' only assigns in __init__, and its factory 'create' "
         "checks nothing: nothing checks its fields 'name' and 'email' when it is built"
     )
+
+
+def test_an_enumeration_written_as_a_dataclass_is_not_an_entity(in_tmp: Path) -> None:
+    """Every field defaults to a string spelling its own name: constants, not state. A
+    dataclass of defaults that do not spell their names is still an entity."""
+    write_project(
+        in_tmp,
+        """\
+# file: app/domain/loan_actions.py
+from dataclasses import dataclass
+
+
+@dataclass
+class LoanAction:
+    lend: str = "lend"
+    renew: str = "renew"
+    give_back: str = "give_back"
+
+
+@dataclass
+class LoanWindow:
+    weeks: str = "two"
+    renewals: str = "one"
+""",
+    )
+    report = hexcheck.check(["."], replace(Config(), select=("HEX201",)))
+    assert [(f.code, f.location.path, f.location.line, f.symbol) for f in report.findings] == [
+        ("HEX201", "app/domain/loan_actions.py", 12, "app.domain.loan_actions.LoanWindow")
+    ]
+
+
+def test_a_pydantic_validator_may_raise_what_pydantic_reports(in_tmp: Path) -> None:
+    """Pydantic turns a `ValueError` or `AssertionError` raised in its validators into a
+    ValidationError; a `TypeError` there, or a `ValueError` in another method, is reported."""
+    write_project(
+        in_tmp,
+        """\
+# file: app/domain/member.py
+from pydantic import BaseModel, field_validator, model_validator
+
+
+class MemberProfile(BaseModel):
+    phone: str
+    name: str
+
+    @field_validator("phone")
+    @classmethod
+    def phone_is_local(cls, value: str) -> str:
+        if not value.startswith("09"):
+            raise ValueError("a phone number starts with 09")
+        return value
+
+    @model_validator(mode="after")
+    def named(self) -> "MemberProfile":
+        assert self.name, "a member has a name"
+        if self.name == "?":
+            raise AssertionError("a member has a real name")
+        return self
+
+    @field_validator("name")
+    @classmethod
+    def name_is_text(cls, value: object) -> str:
+        if value == "":
+            raise TypeError("a name is text")
+        return str(value)
+
+    def rename(self, name: str) -> None:
+        if not name:
+            raise ValueError("a member has a name")
+        self.name = name
+""",
+    )
+    report = hexcheck.check(["."], replace(Config(), select=("HEX203",)))
+    assert [(f.code, f.location.path, f.location.line, f.symbol) for f in report.findings] == [
+        ("HEX203", "app/domain/member.py", 26, "app.domain.member.MemberProfile.name_is_text:TypeError"),
+        ("HEX203", "app/domain/member.py", 31, "app.domain.member.MemberProfile.rename:ValueError"),
+    ]

@@ -155,3 +155,57 @@ def test_hex304_a_port_only_test_doubles_implement_has_no_adapter(in_tmp: Path) 
     assert [(f.location.path, f.location.line) for f in by_default] == [
         ("app/application/ports/payments.py", 4)
     ]
+
+
+def test_hex304_a_generic_base_nothing_binds_is_not_expected_to_have_an_adapter(in_tmp: Path) -> None:
+    """`CommandHandler(ABC, Generic[C, R])` with no subclass in the project is a library's
+    extension point; a generic port the project binds (`BookRepository(Repository[str])`)
+    is still judged, and so is what derives from it."""
+    write_project(
+        in_tmp,
+        """\
+# file: app/application/cqrs.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+C = TypeVar("C")
+R = TypeVar("R")
+
+
+class CommandHandler(ABC, Generic[C, R]):
+    @abstractmethod
+    async def handle(self, command: C) -> R: ...
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @abstractmethod
+    async def get(self, key: str) -> T: ...
+
+
+class BookRepository(Repository[str]):
+    @abstractmethod
+    async def add(self, book: str) -> None: ...
+
+
+class Archive(ABC, Generic[T]):
+    @abstractmethod
+    async def store(self, item: str) -> None: ...
+
+
+class LoanArchive(Archive[str]):
+    async def store(self, item: str) -> None:
+        return None
+# file: app/infrastructure/bus.py
+class InProcessBus: ...
+""",
+    )
+    report = hexcheck.check(["."], replace(Config(), select=("HEX304",)))
+    assert [(f.code, f.location.path, f.location.line, f.symbol) for f in report.findings] == [
+        ("HEX304", "app/application/ports.py", 7, "app.application.ports.Repository"),
+        ("HEX304", "app/application/ports.py", 12, "app.application.ports.BookRepository"),
+    ]

@@ -17,13 +17,11 @@ _INERT_BASES = frozenset(
 
 
 def contracts(r: Roles, ref: ClassRef) -> tuple[ClassRef, ...]:
-    """The first-party ancestors `ref` promises to honour: ports, and abstract classes
-    (an ABC port written next to its adapter in `adapters/repository.py` is one too)."""
-    return tuple(
-        a
-        for a in r.first_party_ancestors(ref)
-        if r.is_port(a) or r.is_protocol(a) or r.declares_abc(a) or bool(r.abstract_methods(a))
-    )
+    """The first-party ancestors `ref` promises to honour: ports, and interfaces (an ABC
+    port written next to its adapter in `adapters/repository.py` is one too). A base of
+    the model is none (`Roles.is_interface`): a persistence class deriving from an
+    entity whose `AggregateRoot` is an `ABC` implements no port."""
+    return tuple(a for a in r.first_party_ancestors(ref) if r.is_port(a) or r.is_interface(a))
 
 
 # Once per model (as `roles`): HEX501, HEX502 and HEX504 each ask, for `examined` and `check`.

@@ -63,6 +63,27 @@ DRIVER_CONSTRUCTORS = frozenset(
         "aio_pika.connect_robust", "smtplib.SMTP", "smtplib.SMTP_SSL",
     }
 )  # fmt: skip
+# Of those, the calls that open a connection as they build (a DB-API `connect`, pika's
+# `BlockingConnection`, `smtplib.SMTP(host)`): the call itself can fail with the driver's
+# errors. The other clients (`MongoClient`, `boto3.client`, `httpx.AsyncClient`, an
+# engine) connect lazily, on their first request.
+CONNECTING_CONSTRUCTORS = frozenset(
+    {
+        "asyncpg.connect", "asyncpg.create_pool", "psycopg2.connect", "psycopg.connect",
+        "psycopg.AsyncConnection.connect", "sqlite3.connect", "aiosqlite.connect",
+        "pika.BlockingConnection", "aio_pika.connect", "aio_pika.connect_robust",
+        "smtplib.SMTP", "smtplib.SMTP_SSL",
+    }
+)  # fmt: skip
+
+
+def registers_callback(method: str) -> bool:
+    """A driver method that only hands the driver a function to call later
+    (`add_on_close_callback`, `add_done_callback`, `add_listener`): nothing goes over
+    the network when it is called."""
+    return "callback" in method or method.endswith("_listener") or method.startswith("add_on_")
+
+
 # Synchronous HTTP clients and what sends a request on them.
 SYNC_HTTP_CLIENTS = frozenset(
     {"requests.Session", "requests.session", "requests.sessions.Session", "httpx.Client"}

@@ -14,7 +14,7 @@ from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import BodyKind, ClassFact, Expr, FunctionFact, ModuleFacts
+from hexcheck.core.facts import BodyKind, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
 
@@ -139,6 +139,7 @@ class Roles:
         self._bases_and_ancestors_of: dict[tuple[str, int], frozenset[str]] = {}
         self._ancestries: dict[frozenset[str], frozenset[str]] = {}
         self._abstract_methods_of: dict[int, tuple[ClassRef, AbstractMethods]] = {}
+        self._model_bases: dict[str, bool] = {}
 
     # ------------------------------------------------------------------ classes
 
@@ -327,6 +328,7 @@ class Roles:
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
+                or _names_its_constants(ref)
             ):
                 continue
             found.append(ref)
@@ -395,7 +397,7 @@ class Roles:
             other = self.ref(name)
             if other is None:
                 return False
-            if not (self.is_abstract(other) or other.cls.name.endswith(_SERVICE_SUFFIXES)):
+            if not (self.is_interface(other) or other.cls.name.endswith(_SERVICE_SUFFIXES)):
                 return False
         return True
 
@@ -431,18 +433,33 @@ class Roles:
                 return True
         return False
 
+    def _shaped_as_interface(self, ref: ClassRef) -> bool:
+        """Written for subclasses to fill in: a `Protocol`, an `ABC`, a class with abstract
+        methods, or an interface by convention (see `is_interface_by_convention`)."""
+        return (
+            self.is_protocol(ref)
+            or self.declares_abc(ref)
+            or bool(self.abstract_methods(ref))
+            or is_interface_by_convention(ref)
+        )
+
+    def is_interface(self, ref: ClassRef) -> bool:
+        """A contract that something outside the model fulfils: abstract (see
+        `is_abstract`) or an interface by convention, and not a base of the model.
+
+        A class that entities, events or value objects derive from (`AggregateRoot(ABC)`,
+        an `Identity` whose `text` raises `NotImplementedError`) is part of the model: a
+        class deriving from it is a model class, not an adapter, and a field typed with
+        it is state, not a collaborator. The one place both kinds of interface leave
+        model bases out."""
+        return (self.is_abstract(ref) or is_interface_by_convention(ref)) and not self.is_model_base(ref)
+
     def _implements_a_port(self, ref: ClassRef) -> bool:
-        """A concrete subclass of an abstract first-party class, or of an interface by
-        convention (see `is_interface_by_convention`), is an implementation."""
+        """A concrete subclass of a class shaped as an interface is an implementation, or
+        (the interface being a model base) a class of the model: not a port either way."""
         if self.is_abstract(ref):
             return False
-        return any(
-            self.is_protocol(a)
-            or self.declares_abc(a)
-            or bool(self.abstract_methods(a))
-            or is_interface_by_convention(a)
-            for a in self.first_party_ancestors(ref)
-        )
+        return any(self._shaped_as_interface(a) for a in self.first_party_ancestors(ref))
 
     def _wraps_a_port(self, ref: ClassRef) -> bool:
         """A concrete class whose `__init__` receives an abstract first-party class is a
@@ -474,9 +491,7 @@ class Roles:
             if self.is_dataclass(ref) and not abstract:
                 continue  # a record, whatever its name
             by_place_or_name = self._port_by_place_or_name(ref) and not self._wraps_a_port(ref)
-            if by_place_or_name or (
-                abstract and not self.is_model_base(ref) and not self.is_template_base(ref)
-            ):
+            if by_place_or_name or (abstract and self.is_interface(ref) and not self.is_template_base(ref)):
                 found.append(ref)
         return tuple(found)
 
@@ -549,22 +564,33 @@ class Roles:
     def is_model_base(self, ref: ClassRef) -> bool:
         """An abstract base of the model itself: named as one (`AggregateRoot`, `Entity`,
         `ValueObject`, `DomainEvent`...), deriving from one, or a base that stateful domain
-        classes derive from and nothing outside the core implements."""
+        classes derive from and nothing outside the core implements (a persistence class
+        deriving from one of those domain classes implements the entity, not the base)."""
+        found = self._model_bases.get(ref.dotted)
+        if found is None:
+            found = self._model_bases[ref.dotted] = self._is_model_base(ref)
+        return found
+
+    def _is_model_base(self, ref: ClassRef) -> bool:
         if ref.cls.name in MODEL_BASE_NAMES or any(
             name.rpartition(".")[2] in MODEL_BASE_NAMES and self.ref(name) is not None
             for name in self.ancestors(ref)
         ):
             return True
-        stateful_in_domain = False
+        model_classes: set[str] = set()
+        outside: list[ClassRef] = []
         for name in self.model.subclasses(ref.dotted):
             sub = self.ref(name)
             if sub is None or is_test_module(sub.facts.module):
                 continue
             if self.layer(sub) not in (Layer.DOMAIN, Layer.APPLICATION):
-                return False
-            if self.layer(sub) is Layer.DOMAIN and not self.is_abstract(sub) and self.is_stateful(sub):
-                stateful_in_domain = True
-        return stateful_in_domain
+                outside.append(sub)
+            elif self.layer(sub) is Layer.DOMAIN and not self.is_abstract(sub) and self.is_stateful(sub):
+                model_classes.add(sub.dotted)
+        return bool(model_classes) and all(
+            any(ancestor.dotted in model_classes for ancestor in self.first_party_ancestors(sub))
+            for sub in outside
+        )
 
     @cached_property
     def _port_names(self) -> frozenset[str]:
@@ -814,4 +840,19 @@ def _has_behaviour(ref: ClassRef) -> bool:
     return any(
         method.self_attributes and not (method.name.startswith("__") and method.name.endswith("__"))
         for method in ref.cls.methods
+    )
+
+
+def _names_its_constants(ref: ClassRef) -> bool:
+    """A class without methods whose every field (two or more) defaults to a string that
+    spells the field's own name (`approve: str = "approve"`, `CANCEL = "cancel"`): an
+    enumeration written as a class, its values fixed, with no state for a caller to give."""
+    if ref.cls.methods:
+        return False
+    fields = [a for a in ref.cls.attributes if a.annotation is not None or a.value is not None]
+    return len(fields) >= 2 and all(
+        a.value is not None
+        and a.value.kind is ExprKind.LITERAL
+        and a.value.name.strip("'\"").lower().replace("-", "_") == a.name.lower()
+        for a in fields
     )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import AssignmentFact, CallFact, ClassFact, Expr, FunctionFact, ModuleFacts
+from hexcheck.core.facts import AssignmentFact, CallFact, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.semantics.roles import ClassRef, Roles, roles
 
 
@@ -116,3 +116,18 @@ def functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, Functio
     for cls in facts.classes:
         for method in cls.methods:
             yield cls, method
+
+
+TYPE_VARIABLE_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+
+
+def is_type_variable(model: ProjectModel, expr: Expr | None) -> bool:
+    """Whether an expression names a module-level type variable (`T = TypeVar("T")`)."""
+    if expr is None or expr.kind is not ExprKind.NAME:
+        return False
+    module, _, name = model.resolve_symbol(expr.name).rpartition(".")
+    facts = model.modules.get(module)
+    return facts is not None and any(
+        a.name == name and a.value.kind is ExprKind.CALL and a.value.name in TYPE_VARIABLE_FACTORIES
+        for a in facts.assignments
+    )

@@ -6,18 +6,21 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import CallFact, FunctionFact, ModuleFacts
+from hexcheck.core.facts import CallContext, CallFact, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.contracts import adapter_classes
 from hexcheck.semantics.libraries import (
+    CONNECTING_CONSTRUCTORS,
     DRIVER_CONSTRUCTORS,
     HTTP_FUNCTIONS,
     MONGO_SPECIFIC,
     NETWORK_ERRORS,
     imports_package,
     is_driver_name,
+    registers_callback,
+    top_package,
 )
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, ClassRef, roles
 from hexcheck.semantics.symbols import last_name
@@ -76,14 +79,19 @@ class DriverUse:
         return None
 
     def _is_driver_call(self, call: CallFact, where: Where, mongo_module: bool) -> bool:
-        """A call on a driver object, a driver's request function, a client built to be
-        used on the spot (`async with httpx.AsyncClient() as client:`), or a MongoDB
-        method on an object of unknown type in a module that imports the driver."""
+        """A call on a driver object, a driver's request function, a connection opened
+        (`psycopg2.connect(...)`), a client built to be used on the spot (`async with
+        httpx.AsyncClient() as client:`), or a MongoDB method on an object of unknown type
+        in a module that imports the driver. Registering a callback is no request."""
         callee = call.callee
         if callee in HTTP_FUNCTIONS:
             return True
         if callee in DRIVER_CONSTRUCTORS:
-            return where.function.name != "__init__" and is_driver_name(callee)
+            if where.function.name == "__init__" or not is_driver_name(callee):
+                return False
+            return callee in CONNECTING_CONSTRUCTORS or self._kept_or_used(call, where)
+        if registers_callback(last_name(callee)):
+            return False
         types, _ = self.index.receiver(call, where)
         if any(is_driver_name(t) for t in types):
             return True
@@ -94,10 +102,62 @@ class DriverUse:
             and callee.startswith(("?.", f"{where.self_name}."))
         )
 
+    def _kept_or_used(self, built: CallFact, where: Where) -> bool:
+        """Whether the adapter keeps the lazy client it builds (`MongoClient(url)`,
+        `boto3.client("s3")`, `httpx.AsyncClient()`, which connect on their first
+        request) on `self` for its requests, or the function goes on to call methods on a
+        local name, the client: a function that only builds and returns or hands on the
+        client is a connection factory, and building one does no I/O."""
+        function = where.function
+        if any(
+            attribute.value is not None
+            and attribute.value.kind is ExprKind.CALL
+            and attribute.value.name == built.callee
+            for attribute in function.self_attributes
+        ):
+            return True
+        if built.context in (CallContext.RETURNED, CallContext.ARGUMENT):
+            return False
+        params = {param.name for param in function.params}
+        imported = {top_package(fact.target) for fact in where.facts.imports} | {
+            name for fact in where.facts.imports for name in fact.names
+        }
+        for call in function.calls:
+            head, dot, _ = call.callee.partition(".")
+            if not dot or head in params or head in imported or head in ("self", "cls", "?", "super"):
+                continue
+            if self.model.is_first_party(call.callee):
+                continue
+            return True
+        return False
+
+    def _reaches_driver(
+        self, owner: ClassRef, method: FunctionFact, seen: frozenset[int] = frozenset()
+    ) -> bool:
+        """Whether `method` calls the driver, itself or through a method of the adapter
+        it calls (`await super()._create(...)` in a base that calls `put_object`)."""
+        if next(self._driver_calls(owner.facts, method, True), None) is not None:
+            return True
+        seen = seen | {id(method)}
+        through_super = any(call.callee == "super" for call in method.calls)
+        for call in method.calls:
+            head, _, name = call.callee.partition(".")
+            if "." in name or not (head == "self" or (head == "?" and through_super)):
+                continue
+            for other in self.owners:
+                helper = other.cls.method(name)
+                if (
+                    helper is not None
+                    and id(helper) not in seen
+                    and self._reaches_driver(other, helper, seen)
+                ):
+                    return True
+        return False
+
     def translates(self) -> bool:
         for owner in self.owners:
             for method in owner.cls.methods:
-                calls_driver = next(self._driver_calls(owner.facts, method, True), None) is not None
+                calls_driver = self._reaches_driver(owner, method)
                 if translates(self.model, method, calls_driver):
                     return True
                 if self._helpers_translate(owner, method, calls_driver):
@@ -141,8 +201,14 @@ class UntranslatedDriverError(Rule):
         "own exceptions: `DuplicateIsbnError`, `PersistenceError`, `CoverServiceUnavailable`, "
         "or handles them (a cache that answers a miss when Redis is down). Translation in "
         "a shared base class, a decorator or a helper function of the adapter counts; "
-        "re-raising the driver error or a built-in one does not. ORM sessions (SQLAlchemy) "
-        "are not judged: their errors surface at commit, in the unit of work."
+        "re-raising the driver error or a built-in one does not, and neither does an `except` "
+        "around a call of the adapter's own helper that calls the driver (`await "
+        "super()._insert(...)`). ORM sessions (SQLAlchemy) are not judged: their errors "
+        "surface at commit, in the unit of work. Nor is what sends no request: registering "
+        "a callback (`add_on_close_callback`), or building a client that connects on its "
+        "first request (`MongoClient(url)`, `boto3.client(...)`) to return or hand on, as "
+        "a connection factory does; a client the adapter keeps on `self` or uses on the "
+        "spot, and a call that connects as it builds (`psycopg2.connect`), count."
     )
     how_to_fix = (
         "Wrap the driver calls and raise a first-party exception, chained with `from`.\n\n"
@@ -251,6 +317,33 @@ class RedisCache(Cache):
         except RedisError:
             logging.warning("cache unavailable, answering a miss")
             return None
+""",
+        """\
+# file: app/application/ports/connections.py
+from abc import ABC, abstractmethod
+
+class Connections(ABC):
+    @abstractmethod
+    def database(self, name: str) -> object: ...
+# file: app/infrastructure/connections.py
+import pymongo
+from pika.channel import Channel
+from app.application.ports.connections import Connections
+
+class MongoConnections(Connections):  # builds a client that connects on first use
+    def database(self, name: str) -> object:
+        client = pymongo.MongoClient("mongodb://db:27017")
+        return client[name]
+
+class BrokerConnections(Connections):  # only registers a callback with the channel
+    def on_open(self, channel: Channel) -> None:
+        channel.add_on_close_callback(self.on_closed)
+
+    def on_closed(self, channel: Channel, reason: Exception) -> None:
+        return None
+
+    def database(self, name: str) -> object:
+        return None
 """,
     )
     invalid = (

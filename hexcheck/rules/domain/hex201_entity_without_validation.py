@@ -21,29 +21,21 @@ from hexcheck.rules.domain._private import (
 )
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, roles
-from hexcheck.semantics.symbols import definition_site, module_assignment
+from hexcheck.semantics.symbols import (
+    TYPE_VARIABLE_FACTORIES,
+    definition_site,
+    is_type_variable,
+    module_assignment,
+)
 
 _VALIDATION_HOOKS = ("__post_init__", "__init__")
-_TYPEVARS = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
-
-
-def _typevar(model: ProjectModel, annotation: Expr | None) -> bool:
-    """Whether an annotation is a bare type variable (`id: EntityId`)."""
-    if annotation is None or annotation.kind is not ExprKind.NAME:
-        return False
-    module, _, name = model.resolve_symbol(annotation.name).rpartition(".")
-    facts = model.modules.get(module)
-    return facts is not None and any(
-        a.name == name and a.value.kind is ExprKind.CALL and a.value.name in _TYPEVARS
-        for a in facts.assignments
-    )
 
 
 def _generic_holder(model: ProjectModel, ref: ClassRef) -> bool:
     """A generic base whose every own field is typed by a type variable (`Entity(Generic[
     EntityId])` with `id: EntityId`): what to check depends on the type its subclasses bind."""
     fields = [a for a in ref.cls.attributes if is_field(a)]
-    return bool(fields) and all(_typevar(model, a.annotation) for a in fields)
+    return bool(fields) and all(is_type_variable(model, a.annotation) for a in fields)
 
 
 # Types whose every value is a valid one, with no range left to check: an identifier
@@ -138,7 +130,7 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
         return _settled(roles_, value, seen)
     if value.kind is ExprKind.CALL and value.name in _NEW_TYPES and len(value.args) == 2:
         return _settled(roles_, value.args[1], seen)  # `UserId = NewType("UserId", UUID)`
-    if value.kind is ExprKind.CALL and value.name in _TYPEVARS:
+    if value.kind is ExprKind.CALL and value.name in TYPE_VARIABLE_FACTORIES:
         bound = dict(value.keywords).get("bound")  # `EntityId = TypeVar(..., bound=UUID)`
         return None if bound is None else _settled(roles_, bound, seen)
     return None
@@ -246,7 +238,9 @@ class EntityWithoutValidation(Rule):
         "generates a constructor that accepts anything its annotations merely suggest; "
         "`__post_init__` is where the object refuses a state the domain does not allow, "
         "so that every `Book` in memory is a valid book. Domain events and commands, "
-        "exceptions, dataclasses whose fields are all `init=False` and test modules are "
+        "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
+        "as classes (every field defaults to a string spelling its own name, `approve: "
+        'str = "approve"`, and no method) and test modules are '
         "not checked: no caller hands them state to validate. A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
@@ -672,6 +666,17 @@ class MachineId:  # `create` checks the text; `create_new` is given nothing to c
 # file: app/domain/errors.py
 class InvalidCoins(Exception):
     pass
+""",
+        """\
+# file: app/domain/loan_actions.py
+from dataclasses import dataclass
+
+
+@dataclass
+class LoanAction:  # an enumeration written as a class: each value spells its name
+    lend: str = "lend"
+    renew: str = "renew"
+    give_back: str = "give_back"
 """,
     )
     invalid = (

@@ -28,6 +28,17 @@ _ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
 # a mapper): the caller's programming error, which no user can cause and no domain rule
 # names.
 _TYPE_GUARD_EXCEPTIONS = frozenset({"TypeError", "ValueError"})
+# Pydantic's validator decorators, and what Pydantic turns into a `ValidationError` when a
+# validator raises it: there a domain exception would escape as a 500, not a 422.
+_PYDANTIC_VALIDATORS = frozenset(
+    {
+        "pydantic.field_validator", "pydantic.model_validator", "pydantic.validator",
+        "pydantic.root_validator", "pydantic.functional_validators.field_validator",
+        "pydantic.functional_validators.model_validator", "pydantic.class_validators.validator",
+        "pydantic.class_validators.root_validator",
+    }
+)  # fmt: skip
+_PYDANTIC_VALIDATION_ERRORS = frozenset({"ValueError", "AssertionError"})
 
 
 def _builtin(raised: RaiseFact) -> str:
@@ -46,6 +57,8 @@ def _exempt(function: FunctionFact, raised: RaiseFact, exception: str, in_value:
     """`in_value`: `function` is a method of an entity or value object, whose check of
     its raw input's type (`Integer(value)`: `type(value) is not int`) is its validation."""
     if exception in _ALWAYS_ALLOWED or _is_property_guard(function):
+        return True
+    if exception in _PYDANTIC_VALIDATION_ERRORS and function.decorated_with(*_PYDANTIC_VALIDATORS):
         return True
     if raised.type_guard and exception in _TYPE_GUARD_EXCEPTIONS and not in_value:
         return True
@@ -119,10 +132,12 @@ class BuiltinExceptionInDomain(Rule):
         "object, checking its raw input's type is its validation, and is reported), nor is "
         "a built-in raised in an `except` clause that catches only first-party exceptions: "
         "that is a deliberate translation for a framework (a "
-        "Pydantic validator must raise `ValueError`), nor what a `__new__` whose whole "
-        "body is one `raise` raises: it refuses every direct construction so that "
-        "instances come only from the class's factories (`Email.create(...)`), a misuse "
-        "guard that names no rule."
+        "Pydantic validator must raise `ValueError`), nor a `ValueError` or "
+        "`AssertionError` raised in a Pydantic `@field_validator`/`@model_validator` "
+        "itself: Pydantic turns exactly those into its `ValidationError`, nor what a "
+        "`__new__` whose whole body is one `raise` raises: it refuses every direct "
+        "construction so that instances come only from the class's factories "
+        "(`Email.create(...)`), a misuse guard that names no rule."
     )
     how_to_fix = (
         "Define a small hierarchy in `domain/exceptions.py` rooted at one `DomainError` "
@@ -246,6 +261,19 @@ class Password(str):
         if len(value) < 8:
             raise InvalidPasswordError("a password has at least 8 characters")
         return super().__new__(cls, value)
+# file: app/domain/member.py
+from pydantic import BaseModel, field_validator
+
+
+class MemberProfile(BaseModel):
+    phone: str
+
+    @field_validator("phone")
+    @classmethod
+    def phone_is_local(cls, value: str) -> str:
+        if not value.startswith("09"):
+            raise ValueError("a phone number starts with 09")
+        return value
 # file: app/domain/password_test.py
 from app.domain.password import Password
 

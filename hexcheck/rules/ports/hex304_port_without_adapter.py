@@ -12,6 +12,9 @@ from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
+from hexcheck.semantics.symbols import is_type_variable
+
+_GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 
 
 def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
@@ -83,13 +86,31 @@ def _names(doubles: list[ClassRef]) -> str:
 
 def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
     """ABC ports that declare something to implement: an empty ABC (`class Response(ABC):
-    pass`, a marker that query results derive from) has nothing an adapter could fulfil."""
+    pass`, a marker that query results derive from) has nothing an adapter could fulfil,
+    and nothing in the project is meant to implement a generic base nothing binds."""
     return tuple(
         ref
         for ref in roles_.ports
         if not roles_.is_protocol(ref)
         and roles_.is_abstract(ref)
         and (ref.cls.methods or roles_.abstract_methods(ref))
+        and not _generic_base_nothing_binds(roles_, ref)
+    )
+
+
+def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
+    """A class generic over its own type variables (`CommandHandler(ABC, Generic[C, R])`)
+    that no first-party class derives from: whoever implements it says what its type
+    parameters are, and nothing in the project does. It is an extension point of a
+    library for the projects that use it, not a contract this project wires."""
+    if roles_.model.subclasses(ref.dotted):
+        return False
+    return any(
+        base.kind is ExprKind.SUBSCRIPT
+        and base.name in _GENERIC_BASES
+        and bool(base.args)
+        and all(is_type_variable(roles_.model, arg) for arg in base.args)
+        for base in ref.cls.bases
     )
 
 
@@ -114,7 +135,10 @@ class PortWithoutAdapter(Rule):
         "`Port.register(Adapter)` as an implementation. A test double (a `Fake...` or "
         "`InMemory...` class in a test module) is not one: it does what one test needs, "
         "and the composition root cannot wire it, so a port only the tests implement is "
-        "reported, naming its doubles."
+        "reported, naming its doubles. Nor is a generic base over its own type variables "
+        "(`CommandHandler(ABC, Generic[C, R])`) that no class of the project derives from: "
+        "whoever implements it binds its type parameters, and nothing here does, so it is "
+        "a library's extension point for the projects that use it."
     )
     how_to_fix = (
         "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
@@ -128,6 +152,21 @@ class PortWithoutAdapter(Rule):
         "and `app/main.py` provides it."
     )
     valid = (
+        """\
+# file: app/application/cqrs.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+C = TypeVar("C")
+R = TypeVar("R")
+
+
+class CommandHandler(ABC, Generic[C, R]):  # for the services using this kit to subclass
+    @abstractmethod
+    async def handle(self, command: C) -> R: ...
+# file: app/infrastructure/bus.py
+class InProcessBus: ...
+""",
         """\
 # file: app/application/ports/repository.py
 from abc import ABC, abstractmethod
