@@ -322,7 +322,9 @@ class ProjectModel:
         )
 
     def layer_violations(self) -> tuple[Edge, ...]:
-        """Dependency edges between layered modules whose layers may not depend (HEX101)."""
+        """Dependency edges between layered modules whose layers may not depend (HEX101).
+
+        A package index's imports of its own descendants are none (`indexes_descendant`)."""
         found: list[Edge] = []
         for edge in self.dependency_edges():
             importer, imported = self.layer(edge.importer), self.layer(edge.imported)
@@ -330,9 +332,26 @@ class ProjectModel:
                 importer is not None
                 and imported is not None
                 and not self.may_import(importer, edge.imported, imported)
+                and not self.indexes_descendant(edge)
             ):
                 found.append(edge)
         return tuple(found)
+
+    def indexes_descendant(self, edge: Edge) -> bool:
+        """Whether `edge` is a package index re-exporting one of its own descendants: the
+        importer is a package whose `__init__` defines no class or function (imports,
+        `__all__`, constants) and the imported module lies below it (`domain/__init__.py`
+        doing `from . import usecases`). Such an import is no design decision of the
+        package's layer: each descendant is checked on its own, as import-linter counts a
+        package and its descendants as one layer. An `__init__` with code of its own that
+        uses what it imports keeps the dependency."""
+        facts = self.modules.get(edge.importer)
+        return (
+            facts is not None
+            and facts.is_package
+            and not (facts.classes or facts.functions)
+            and edge.imported.startswith(edge.importer + ".")
+        )
 
     # ---------------------------------------------------------------- HEX103
 

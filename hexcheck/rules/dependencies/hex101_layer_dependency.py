@@ -193,6 +193,29 @@ class DatabaseUnavailable(Exception):
 # file: app/application/use_cases/count_copies.py
 from app.shared.exceptions.database import DatabaseUnavailable
 """,
+        # A package index that only re-exports its own subpackages is no code of its layer:
+        # `domain/usecases/` is the application's, `api_v1/` under `infrastructure/` holds
+        # the web's routes, and each of them is checked on its own.
+        """\
+# file: app/domain/__init__.py
+from . import entities as entities
+from . import usecases as usecases
+# file: app/domain/entities/__init__.py
+# file: app/domain/entities/book.py
+class Book: ...
+# file: app/domain/usecases/__init__.py
+# file: app/domain/usecases/lend.py
+from app.domain.entities.book import Book
+# file: app/infrastructure/servers/api_v1/__init__.py
+from .api import get_api_router as get_api_router
+from .routers import EXCEPTION_HANDLERS as EXCEPTION_HANDLERS
+
+__all__ = ["get_api_router", "EXCEPTION_HANDLERS"]
+# file: app/infrastructure/servers/api_v1/api.py
+def get_api_router() -> None: ...
+# file: app/infrastructure/servers/api_v1/routers.py
+EXCEPTION_HANDLERS: dict[type, object] = {}
+""",
         # A feature folder: `mappers/` converting entities to ORM rows is persistence, its
         # `dtos/` beside `use_cases/` are the use cases', and `http/app.py`, which builds
         # the app, is the composition root.
@@ -388,6 +411,21 @@ class DatabaseUnavailable(OperationalError):
     pass
 # file: app/application/use_cases/count_copies.py
 from app.shared.exceptions.database import DatabaseUnavailable  # error: HEX101
+""",
+        # A package's `__init__` with code of its own that uses its child is that code's
+        # dependency: the domain's function runs a use case.
+        """\
+# file: app/domain/__init__.py
+from app.domain.usecases.lend import Lend  # error: HEX101
+
+
+def lend_all(book_ids: list[str]) -> None:
+    for book_id in book_ids:
+        Lend().execute(book_id)
+# file: app/domain/usecases/__init__.py
+# file: app/domain/usecases/lend.py
+class Lend:
+    def execute(self, book_id: str) -> None: ...
 """,
     )
 
