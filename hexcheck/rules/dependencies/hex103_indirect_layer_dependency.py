@@ -77,6 +77,36 @@ class Container:
 # file: app/infrastructure/persistence/mongo.py
 class MongoBooks: ...
 """,
+        # A generic DI container kept with the helpers wires nothing of the project: no
+        # composition root, so the domain that injects its collaborators through it
+        # reaches none.
+        """\
+# file: app/domain/lending.py
+from app.utils.dependency_injection import Inject
+# file: app/utils/__init__.py
+# file: app/utils/dependency_injection/__init__.py
+from .container import Container, Inject
+# file: app/utils/dependency_injection/container.py
+from .errors import DIErrors
+
+
+class Container:
+    def __init__(self) -> None:
+        self.registry: dict[str, object] = {}
+
+    def find(self, key: str) -> object:
+        if key not in self.registry:
+            raise DIErrors(key)
+        return self.registry[key]
+
+
+class Inject:
+    def __init__(self, key: str) -> None:
+        self.key = key
+# file: app/utils/dependency_injection/errors.py
+class DIErrors(LookupError):
+    pass
+""",
     )
     invalid = (
         """\
