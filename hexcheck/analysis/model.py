@@ -24,6 +24,12 @@ Where hexcheck differs from grimp, on purpose:
   imports of `a.b` (SPEC: dynamic imports are dependencies too); grimp ignores them.
 - an import of the importing module itself (`from . import x` in `a/__init__.py` when `x`
   is not a module, or `from a import b` in `a/b.py`) is no edge; grimp records `a -> a`.
+
+The edges are grimp's; what the layer rules make of them is hexcheck's: a package index
+(an `__init__` defining no class or function) importing its own descendants breaks no
+layer (HEX101: import-linter too counts a package with its descendants as one layer), and
+a HEX103 chain entering an index for some names leaves it only towards the modules those
+names come from (import-linter follows every import of the index).
 """
 
 from __future__ import annotations
@@ -322,7 +328,9 @@ class ProjectModel:
         )
 
     def layer_violations(self) -> tuple[Edge, ...]:
-        """Dependency edges between layered modules whose layers may not depend (HEX101)."""
+        """Dependency edges between layered modules whose layers may not depend (HEX101).
+
+        A package index's imports of its own descendants are none (`indexes_descendant`)."""
         found: list[Edge] = []
         for edge in self.dependency_edges():
             importer, imported = self.layer(edge.importer), self.layer(edge.imported)
@@ -330,9 +338,26 @@ class ProjectModel:
                 importer is not None
                 and imported is not None
                 and not self.may_import(importer, edge.imported, imported)
+                and not self.indexes_descendant(edge)
             ):
                 found.append(edge)
         return tuple(found)
+
+    def indexes_descendant(self, edge: Edge) -> bool:
+        """Whether `edge` is a package index re-exporting one of its own descendants: the
+        importer is a package whose `__init__` defines no class or function (imports,
+        `__all__`, constants) and the imported module lies below it (`domain/__init__.py`
+        doing `from . import usecases`). Such an import is no design decision of the
+        package's layer: each descendant is checked on its own, as import-linter counts a
+        package and its descendants as one layer. An `__init__` with code of its own that
+        uses what it imports keeps the dependency."""
+        facts = self.modules.get(edge.importer)
+        return (
+            facts is not None
+            and facts.is_package
+            and not (facts.classes or facts.functions)
+            and edge.imported.startswith(edge.importer + ".")
+        )
 
     # ---------------------------------------------------------------- HEX103
 
@@ -348,15 +373,16 @@ class ProjectModel:
             edges = self.dependency_edges()
             first = _first_edges(edges)
             adjacency = _adjacency(first)
-            paths: dict[tuple[Layer, str], tuple[str, ...] | None] = {}
+            passed = self._passed_on(edges)
+            paths: dict[tuple[Layer, str, frozenset[str] | None], tuple[str, ...] | None] = {}
             chains: list[tuple[Edge, ...]] = []
             for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
                 if layer is None or self.layer(imported) is not None:
                     continue
-                key = (layer, imported)
+                key = (layer, imported, passed.get((importer, imported)))
                 if key not in paths:
-                    paths[key] = self._forbidden_path(layer, imported, adjacency)
+                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, passed)
                 path = paths[key]
                 if path is not None:
                     hops = tuple(first[(a, b)] for a, b in pairwise(path))
@@ -365,30 +391,101 @@ class ProjectModel:
         return self._chains
 
     def _forbidden_path(
-        self, layer: Layer, start: str, adjacency: Mapping[str, tuple[str, ...]]
+        self,
+        layer: Layer,
+        start_passes: frozenset[str] | None,
+        start: str,
+        adjacency: Mapping[str, tuple[str, ...]],
+        passed: Mapping[tuple[str, str], frozenset[str]],
     ) -> tuple[str, ...] | None:
         """BFS from an unlayered module through unlayered ones to a module `layer` may not
         depend on. Neighbours in sorted order make the first path found the shortest and,
-        among the shortest, the smallest by module names."""
-        parents: dict[str, str] = {}
-        seen = {start}
-        queue = deque([start])
+        among the shortest, the smallest by module names. A package index entered for
+        some of its names is left only towards the modules those names come from
+        (`passed`, `start_passes` for `start`)."""
+        State = tuple[str, frozenset[str] | None]
+        begin: State = (start, start_passes)
+        parents: dict[State, State] = {}
+        seen = {begin}
+        queue = deque([begin])
         while queue:
-            current = queue.popleft()
+            state = queue.popleft()
+            current, passes = state
             for neighbour in adjacency.get(current, ()):
-                if neighbour in seen:
+                if passes is not None and neighbour not in passes:
                     continue
-                seen.add(neighbour)
-                parents[neighbour] = current
+                following: State = (neighbour, passed.get((current, neighbour)))
+                if following in seen:
+                    continue
+                seen.add(following)
+                parents[following] = state
                 neighbour_layer = self.layer(neighbour)
                 if neighbour_layer is None:
-                    queue.append(neighbour)
+                    queue.append(following)
                 elif not self.may_import(layer, neighbour, neighbour_layer):
-                    path = [neighbour]
-                    while path[-1] != start:
+                    path = [following]
+                    while path[-1] != begin:
                         path.append(parents[path[-1]])
-                    return tuple(reversed(path))
+                    return tuple(module for module, _ in reversed(path))
         return None
+
+    def _passed_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
+        """For an import of names from a package index (`from app.events import
+        shared_event_bus` where `app/events/__init__.py` only re-exports), the modules the
+        index takes those names from: HEX103 follows the chain only there. The index also
+        imports its other children (`.infrastructure`), which a module taking
+        `shared_event_bus` from `.core` does not use. Pairs are left out (every import of
+        the index goes on) when one of their imports takes the module whole (`import a`,
+        `from a import *`) or a name the index neither takes from an import by that name
+        nor assigns (an alias, a name built at run time)."""
+        taken: dict[tuple[str, str], set[str] | None] = {}
+        for edge in edges:
+            key = (edge.importer, edge.imported)
+            if key in taken and taken[key] is None:
+                continue
+            index = self.modules.get(edge.imported)
+            fact = edge.fact
+            if (
+                index is None
+                or not index.is_package
+                or index.classes
+                or index.functions
+                or fact.kind is not ImportKind.FROM
+                or fact.target != edge.imported
+                or "*" in fact.names
+            ):
+                taken[key] = None
+                continue
+            # `from app.events import core` imports the module `app.events.core`: its own edge.
+            names = [name for name in fact.names if f"{edge.imported}.{name}" not in self._importable]
+            sources = self._sources_in_index(index, names)
+            if sources is None:
+                taken[key] = None
+            else:
+                taken.setdefault(key, set())
+                found = taken[key]
+                assert found is not None
+                found.update(sources)
+        return {key: frozenset(found) for key, found in taken.items() if found is not None}
+
+    def _sources_in_index(self, index: ModuleFacts, names: Iterable[str]) -> set[str] | None:
+        """The first-party modules a package index takes `names` from (None: not known)."""
+        assigned = {assignment.name for assignment in index.assignments}
+        stars = [fact for fact in index.imports if fact.kind is ImportKind.FROM and "*" in fact.names]
+        sources: set[str] = set()
+        for name in names:
+            giving = [
+                fact
+                for fact in index.imports
+                if fact.kind is ImportKind.FROM and name in fact.names and not fact.type_checking
+            ]
+            if not giving and name not in assigned:
+                if not stars:
+                    return None
+                giving = stars  # one of them defines it
+            for fact in giving:
+                sources.update(self.targets(index, fact))
+        return sources
 
     # ---------------------------------------------------------------- HEX104
 

@@ -23,11 +23,15 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 Web and infrastructure evidence place nothing unless at least half the modules showing it
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
-A module then takes, in order: the layer of its top-most re-placed package; else the
-composition, when it builds the app or the DI container and declares no route
-(`_builds_the_app`) under a weak name or none; else the composition, for a module an
-outer name places below a composition root's package that only builds and wires objects
-(`main/factories/infra/`, `_wires_below_composition_root`); else infrastructure for a `mappers/` module
+A module then takes, in order: the layer of its top-most re-placed package; else (a
+DI container of a helper package that imports nothing placed by name is not placed by its
+name, `_generic_container`) the composition, when it builds the app or the DI container
+and declares no route (`_builds_the_app`; routes of a probe app built beside the routers
+it includes aside, `_app_factory_with_its_probes`) under a weak name or none; else the
+composition, for a module an outer name places below a composition root's package that
+only builds and wires objects (`main/factories/infra/`, `_wires_below_composition_root`)
+or in a package of factories that builds a use case on an adapter (`api/factory/`,
+`_factory_wires_an_adapter_into_the_core`); else infrastructure for a `mappers/` module
 that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
 feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
@@ -169,6 +173,9 @@ _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
 _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
+# Packages of factories: a module there that builds a use case on an adapter wires them.
+_FACTORY_COMPONENTS = frozenset({"factory", "factories"})
+_FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
 _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
@@ -435,12 +442,19 @@ class Placement:
         # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
             name = name_layer(module.rpartition(".")[0], as_package=True)
+        # A DI container of a helper package (`utils/dependency_injection/container.py`)
+        # wires nothing of the project's layers: a utility, not the composition root.
+        if self._generic_container(module, name):
+            name = NameLayer(None)
         own = self._evidence.get(module)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
+            return Layer.COMPOSITION
+        # `api/factory/customer_api_factory.py` builds a use case on an adapter.
+        if name.layer in _WIRED_NAMES and self._factory_wires_an_adapter_into_the_core(module):
             return Layer.COMPOSITION
         if name.layer is not None:
             if self._maps_persistence(module, name):
@@ -504,13 +518,76 @@ class Placement:
         `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
         also declares routes is the web's, as a one-file service is."""
         if module in self._route_modules:
-            return False
+            return self._app_factory_with_its_probes(module)
         if own is not None and own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds:
             return True
         facts = self.model.modules.get(module)
         return facts is not None and any(
             assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
             for assignment in facts.assignments
+        )
+
+    def _app_factory_with_its_probes(self, module: str) -> bool:
+        """Whether a module that declares routes still is the composition root: it includes
+        routers (`app.include_router(...)`), and it declares each of its routes inside a
+        function that builds a FastAPI app, on that app (`init_health_check_server()`
+        registering `/health-check` on the app it returns). The business routes are in
+        the routers it includes; a one-file service declares them on its module's app."""
+        facts = self.model.modules.get(module)
+        if facts is None or not any(
+            call.callee.rpartition(".")[2] == "include_router" for call in every_call(facts)
+        ):
+            return False
+        builders = {
+            function.name
+            for function in facts.functions
+            if any(call.callee in _APPS for call in function.calls)
+        }
+        return all(
+            handler.function.qualname.partition(".<locals>.")[0] in builders
+            and ".<locals>." in handler.function.qualname
+            for handler in self._roles.route_handlers
+            if handler.facts.module == module
+        )
+
+    def _factory_wires_an_adapter_into_the_core(self, module: str) -> bool:
+        """Whether a module in a package of factories (`api/factory/`, `infra/factories/`)
+        that an outer layer's name places builds a use case on an adapter: it constructs a
+        first-party class the application's name places and one the infrastructure's name
+        places (`CreateCustomerUseCase(CustomerRepository())`), and shows no layer's
+        evidence but the composition's (no route, driver, ORM model or adapter of its own).
+        Wiring an adapter into the core is the composition root's work, whatever name the
+        package of factories sits under; a domain `factory/` building entities is none."""
+        if not _FACTORY_COMPONENTS.intersection(map(spelled_plainly, module.split(".")[:-1])):
+            return False
+        facts = self.model.modules.get(module)
+        # A class of factory methods free of frameworks reads as an entity with behaviour.
+        if facts is None or any(layer not in _FACTORY_EVIDENCE for layer in self._all_evidence(facts)):
+            return False
+        built = {
+            name_layer(found[0].module).layer
+            for call in every_call(facts)
+            if top_package(call.callee) in self._first_party
+            for found in [self.model.find_class(call.callee)]
+            if found is not None
+        }
+        return {Layer.APPLICATION, Layer.INFRASTRUCTURE} <= built
+
+    def _generic_container(self, module: str, name: NameLayer) -> bool:
+        """Whether a module named like a DI container (`container.py`, `injector.py`) is
+        a generic one kept in a helper package (`utils/dependency_injection/`, `lib/`):
+        no first-party module it imports is placed by name in a layer, so it wires
+        none of the project's objects; the composition root is where it is used."""
+        if name.layer is not Layer.COMPOSITION or name.component != module.rpartition(".")[2]:
+            return False
+        parts = module.split(".")
+        if not _HELPER_COMPONENTS.intersection(map(spelled_plainly, parts[:-1])):
+            return False
+        facts = self.model.modules.get(module)
+        return facts is not None and all(
+            name_layer(target).layer is None
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
         )
 
     def _wires_below_composition_root(self, module: str, name: NameLayer) -> bool:

@@ -193,6 +193,96 @@ class DatabaseUnavailable(Exception):
 # file: app/application/use_cases/count_copies.py
 from app.shared.exceptions.database import DatabaseUnavailable
 """,
+        # A package index that only re-exports its own subpackages is no code of its layer:
+        # `domain/usecases/` is the application's, `api_v1/` under `infrastructure/` holds
+        # the web's routes, and each of them is checked on its own.
+        """\
+# file: app/domain/__init__.py
+from . import entities as entities
+from . import usecases as usecases
+# file: app/domain/entities/__init__.py
+# file: app/domain/entities/book.py
+class Book: ...
+# file: app/domain/usecases/__init__.py
+# file: app/domain/usecases/lend.py
+from app.domain.entities.book import Book
+# file: app/infrastructure/servers/api_v1/__init__.py
+from .api import get_api_router as get_api_router
+from .routers import EXCEPTION_HANDLERS as EXCEPTION_HANDLERS
+
+__all__ = ["get_api_router", "EXCEPTION_HANDLERS"]
+# file: app/infrastructure/servers/api_v1/api.py
+def get_api_router() -> None: ...
+# file: app/infrastructure/servers/api_v1/routers.py
+EXCEPTION_HANDLERS: dict[type, object] = {}
+""",
+        # Wiring is the composition root's wherever it is kept: a factory under `api/`
+        # that builds a use case on an adapter, and an app factory that includes the
+        # routers and registers a health check on the probe app it builds.
+        """\
+# file: app/infrastructure/api/factory/book_api_factory.py
+from app.application.use_cases.lend_book import LendBook
+from app.infrastructure.persistence.database import database
+from app.infrastructure.persistence.sql_books import SqlBooks
+
+
+class BookApiFactory:
+    @staticmethod
+    def lend_book() -> LendBook:
+        if database.is_closed():
+            database.connect()
+        return LendBook(SqlBooks(database))
+# file: app/infrastructure/persistence/database.py
+from peewee import SqliteDatabase
+
+database = SqliteDatabase("books.db")
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def __init__(self, database) -> None:
+        self.database = database
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
+# file: app/server.py
+from fastapi import FastAPI, HTTPException
+from fastapi.responses import JSONResponse
+
+from app.infrastructure.persistence.database import database
+from app.web.books import router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+
+    @app.exception_handler(HTTPException)
+    async def on_http_error(request, exc: HTTPException) -> JSONResponse:
+        return JSONResponse({"detail": exc.detail}, status_code=exc.status_code)
+
+    @app.on_event("startup")
+    def connect() -> None:
+        database.connect()
+
+    return app
+
+
+def create_probe_app() -> FastAPI:
+    probe = FastAPI()
+
+    @probe.get("/health")
+    async def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return probe
+# file: app/web/books.py
+from fastapi import APIRouter
+
+router = APIRouter()
+""",
         # A feature folder: `mappers/` converting entities to ORM rows is persistence, its
         # `dtos/` beside `use_cases/` are the use cases', and `http/app.py`, which builds
         # the app, is the composition root.
@@ -388,6 +478,21 @@ class DatabaseUnavailable(OperationalError):
     pass
 # file: app/application/use_cases/count_copies.py
 from app.shared.exceptions.database import DatabaseUnavailable  # error: HEX101
+""",
+        # A package's `__init__` with code of its own that uses its child is that code's
+        # dependency: the domain's function runs a use case.
+        """\
+# file: app/domain/__init__.py
+from app.domain.usecases.lend import Lend  # error: HEX101
+
+
+def lend_all(book_ids: list[str]) -> None:
+    for book_id in book_ids:
+        Lend().execute(book_id)
+# file: app/domain/usecases/__init__.py
+# file: app/domain/usecases/lend.py
+class Lend:
+    def execute(self, book_id: str) -> None: ...
 """,
     )
 

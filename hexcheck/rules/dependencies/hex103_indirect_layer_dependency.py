@@ -77,6 +77,63 @@ class Container:
 # file: app/infrastructure/persistence/mongo.py
 class MongoBooks: ...
 """,
+        # A generic DI container kept with the helpers wires nothing of the project: no
+        # composition root, so the domain that injects its collaborators through it
+        # reaches none.
+        """\
+# file: app/domain/lending.py
+from app.utils.dependency_injection import Inject
+# file: app/utils/__init__.py
+# file: app/utils/dependency_injection/__init__.py
+from .container import Container, Inject
+# file: app/utils/dependency_injection/container.py
+from .errors import DIErrors
+
+
+class Container:
+    def __init__(self) -> None:
+        self.registry: dict[str, object] = {}
+
+    def find(self, key: str) -> object:
+        if key not in self.registry:
+            raise DIErrors(key)
+        return self.registry[key]
+
+
+class Inject:
+    def __init__(self, key: str) -> None:
+        self.key = key
+# file: app/utils/dependency_injection/errors.py
+class DIErrors(LookupError):
+    pass
+""",
+        # A package index passes on only what is taken from it: the use case takes the bus
+        # from `events.core`, not the adapter that `events/__init__.py` also re-exports.
+        """\
+# file: app/application/use_cases/follow.py
+from app.events import UserFollowed, shared_event_bus
+# file: app/events/__init__.py
+from .core import EventBus, shared_event_bus
+from .domain import *
+from .infrastructure import PersistentEventBus
+
+__all__ = ["EventBus", "shared_event_bus", "PersistentEventBus"]
+# file: app/events/core.py
+class EventBus: ...
+
+
+shared_event_bus = EventBus()
+# file: app/events/domain.py
+class UserFollowed: ...
+# file: app/events/infrastructure.py
+from app.infrastructure.outbox import Outbox
+
+
+class PersistentEventBus:
+    outbox = Outbox
+# file: app/infrastructure/outbox.py
+class Outbox: ...
+""",
     )
     invalid = (
         """\
@@ -96,6 +153,24 @@ from app.shared import links
 # file: app/shared/links.py
 from app.infrastructure.web import routers
 # file: app/infrastructure/web/routers.py
+""",
+        # The adapter taken through the index is reached all the same.
+        """\
+# file: app/application/use_cases/replay.py
+from app.events import PersistentEventBus, shared_event_bus  # error: HEX103
+# file: app/events/__init__.py
+from .core import shared_event_bus
+from .infrastructure import PersistentEventBus
+# file: app/events/core.py
+shared_event_bus = object()
+# file: app/events/infrastructure.py
+from app.infrastructure.outbox import Outbox
+
+
+class PersistentEventBus:
+    outbox = Outbox
+# file: app/infrastructure/outbox.py
+class Outbox: ...
 """,
     )
 
