@@ -164,6 +164,17 @@ def test_a_feature_folder_s_mappers_dtos_app_factory_and_providers_raise_nothing
     ]
 
 
+def test_abstract_bases_the_domain_extends_are_the_domain_s_and_a_port_it_imports_is_not(
+    findings: list[tuple[str, int, str]], graph_layers: dict[str, str | None]
+) -> None:
+    # `core/repositories/` is an infrastructure name that its ports re-place into the
+    # application; the generic base the domain's repository port derives from is the domain's.
+    assert graph_layers["app.core.repositories.base_repository"] == "domain"
+    assert graph_layers["app.core.clock"] == "application"
+    members = [f for f in findings if f[0].startswith("app/members/")]
+    assert members == [("app/members/domain/membership.py", 1, "HEX101")]
+
+
 def test_configured_patterns_come_before_evidence() -> None:
     config = Config(layers=LayerMap.from_mapping({Layer.APPLICATION: ["app.application"]}))
     report = hexcheck.check([str(PROJECT)], config)
@@ -225,6 +236,7 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.contracts",
         "app.contracts.repositories",
         "app.core",
+        "app.core.repositories",
         "app.domain",
         "app.domain.adapters",
         "app.infrastructure",
@@ -234,6 +246,9 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.loans",
         "app.loans.adapter",
         "app.loans.adapter.rest",
+        "app.members",
+        "app.members.adapters",
+        "app.members.domain",
         "app.notifications",
         "app.notifications.application",
         "app.shared",
