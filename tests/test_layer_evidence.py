@@ -175,6 +175,16 @@ def test_abstract_bases_the_domain_extends_are_the_domain_s_and_a_port_it_import
     assert members == [("app/members/domain/membership.py", 1, "HEX101")]
 
 
+def test_a_shared_library_s_classes_and_errors_are_no_domain(
+    findings: list[tuple[str, int, str]], graph_layers: dict[str, str | None]
+) -> None:
+    # `app/shared/cache/lock.py` holds an error, a config dataclass and a lock class: entities
+    # and domain exceptions by their look, a cache's helpers by where they are kept. As
+    # domain, its dataclass would be a HEX201 and its unmapped error a HEX605.
+    assert graph_layers["app.shared.cache.lock"] is None
+    assert not [f for f in findings if f[0].startswith("app/shared/")]
+
+
 def test_configured_patterns_come_before_evidence() -> None:
     config = Config(layers=LayerMap.from_mapping({Layer.APPLICATION: ["app.application"]}))
     report = hexcheck.check([str(PROJECT)], config)
@@ -252,6 +262,7 @@ def test_init_prints_one_line_a_package_with_its_evidence_and_contradiction() ->
         "app.notifications",
         "app.notifications.application",
         "app.shared",
+        "app.shared.cache",
         "app.shared.exceptions",
         "app.stock",
         "app.stock.api",

@@ -40,7 +40,8 @@ own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
 shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
-shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds.
+shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
+but never the domain in a shared or helpers' package (`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -475,7 +476,13 @@ class Placement:
             wraps = self._wraps_a_service(module)
             if wraps is not None or own is None:
                 return wraps
-        if own.layer is Layer.DOMAIN and _HELPER_COMPONENTS.intersection(module.split(".")):
+        # A shared package's classes and errors look like entities whatever they serve: a
+        # cache's lock, an HTTP client's circuit breaker. Its domain has a name of its own
+        # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
+        parts = module.split(".")
+        if own.layer is Layer.DOMAIN and (
+            _HELPER_COMPONENTS.intersection(parts) or _SHARED_COMPONENTS.intersection(parts[:-1])
+        ):
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer
