@@ -23,7 +23,10 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 Web and infrastructure evidence place nothing unless at least half the modules showing it
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
-A module then takes, in order: the layer of its top-most re-placed package; else (a
+A module then takes, in order: the domain, when it holds only abstract contracts that a
+class the domain's name places derives from, unnamed or in a shared package
+(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the
+layer of its top-most re-placed package; else (a
 DI container of a helper package that imports nothing placed by name is not placed by its
 name, `_generic_container`) the composition, when it builds the app or the DI container
 and declares no route (`_builds_the_app`; routes of a probe app built beside the routers
@@ -41,7 +44,8 @@ own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
 shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
-shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds.
+shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
+but never the domain in a shared or helpers' package (`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -428,6 +432,10 @@ class Placement:
     # ------------------------------------------------------------------ modules
 
     def _place(self, module: str) -> Layer | None:
+        # Abstract bases the domain's own classes derive from, kept in a shared package
+        # (`core/repositories/base_repository.py`): the domain's vocabulary, not a port.
+        if self._contract_the_domain_builds_on(module):
+            return Layer.DOMAIN
         moved = self._moved_ancestor(module)
         name = name_layer(module)
         # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
@@ -482,7 +490,13 @@ class Placement:
             wraps = self._wraps_a_service(module)
             if wraps is not None or own is None:
                 return wraps
-        if own.layer is Layer.DOMAIN and _HELPER_COMPONENTS.intersection(module.split(".")):
+        # A shared package's classes and errors look like entities whatever they serve: a
+        # cache's lock, an HTTP client's circuit breaker. Its domain has a name of its own
+        # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
+        parts = module.split(".")
+        if own.layer is Layer.DOMAIN and (
+            _HELPER_COMPONENTS.intersection(parts) or _SHARED_COMPONENTS.intersection(parts[:-1])
+        ):
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer
@@ -490,6 +504,36 @@ class Placement:
         if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
             return own.layer
         return None
+
+    def _contract_the_domain_builds_on(self, module: str) -> bool:
+        """Whether a module holds only abstract contracts that a class the domain's name
+        places derives from: a shared kernel of generic bases (`BaseRepository[T]`, an
+        `AbstractUnitOfWork`, an empty marker `Interface(ABC)`) that the domain's ports
+        extend. Two kinds of evidence: what it holds (abstract classes only, no function,
+        nothing but the standard library and first-party imports) and who builds on it
+        (the domain). Only unnamed, or in a shared package (`core/`, `common/`, `shared/`)
+        under a weak name (`core/repositories/`): a strong name (`application/`) or a
+        layer's own weak name elsewhere (`ports/`) keeps its modules."""
+        name = name_layer(module)
+        if name.strong or name.layer is Layer.DOMAIN or is_test_module(module):
+            return False
+        if name.layer is not None and not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or facts.functions:
+            return False
+        r = self._roles
+        contracts = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
+        if not contracts or not all(r.is_abstract(ref) and not r.is_dataclass(ref) for ref in contracts):
+            return False
+        packages = {name.partition(".")[0] for name in _imported_names(facts)}
+        if packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY:
+            return False
+        return any(
+            found is not None and name_layer(found[0].module).layer is Layer.DOMAIN
+            for ref in contracts
+            for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+        )
 
     def _wraps_a_service(self, module: str) -> Layer | None:
         """The layer of an unnamed helper of a shared package (`core/`, `common/`, `utils/`,
