@@ -24,6 +24,8 @@ Web and infrastructure evidence place nothing unless at least half the modules s
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
 
 A module then takes, in order: the layer of its top-most re-placed package; else the
+web, for a Django `manage.py` subcommand that only the `commands` name would place in the
+application (`management/commands/`, `_runs_a_django_command`); else the
 composition, when it builds the app or the DI container and declares no route
 (`_builds_the_app`) under a weak name or none; else the composition, for a module an
 outer name places below a composition root's package that only builds and wires objects
@@ -431,6 +433,9 @@ class Placement:
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
+        # Django's `manage.py seed` is a driving entry point, whatever `commands` says.
+        if self._runs_a_django_command(module, name):
+            return Layer.WEB
         # `exceptions/database.py` holds the errors about a database, not an adapter of it:
         # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
@@ -582,6 +587,33 @@ class Placement:
         return (
             cls.name.endswith(("Container", "Injector"))
             and name_layer(facts.module).layer is Layer.COMPOSITION
+        )
+
+    def _runs_a_django_command(self, module: str, name: NameLayer) -> bool:
+        """Whether a module that only the unclaimed `commands` name places in the application
+        sits in a Django app's `management/commands/` and is written with Django's management
+        framework: it defines a command (a class deriving from `BaseCommand`, directly or
+        through a first-party base), re-exports one of Django's own (`changepassword.py`), or
+        helps the commands beside it (raises `CommandError`). Django runs those modules as
+        `manage.py` subcommands: a CLI, the driving side (the web's, as `cli/` is), not CQRS
+        command handlers. Another name (`application/`, `cli/`) decides as usual."""
+        facts = self.model.modules.get(module)
+        if facts is None or name.layer is not Layer.APPLICATION:
+            return False
+        package = module.split(".") if facts.is_package else module.split(".")[:-1]
+        if (
+            len(package) < 2
+            or package[-1] != name.component
+            or spelled_plainly(package[-1]) != "commands"
+            or spelled_plainly(package[-2]) != "management"
+        ):
+            return False
+        if any(_is_django_management(imported) for imported in _imported_names(facts)):
+            return True
+        return any(
+            _is_django_management(ancestor)
+            for cls in facts.classes
+            for ancestor in self._roles.ancestors(ClassRef(facts, cls))
         )
 
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
@@ -819,6 +851,15 @@ def _imported_names(facts: ModuleFacts) -> set[str]:
         found.add(fact.target)
         found.update(f"{fact.target}.{name}" for name in fact.names)
     return found
+
+
+def _is_django_management(name: str) -> bool:
+    """Whether a name is Django's management framework (`django.core.management.BaseCommand`,
+    `...base.BaseCommand`, `CommandError`, `call_command`) or a command of one of Django's
+    own apps (`django.contrib.auth.management.commands.changepassword.Command`, which a
+    project's `changepassword.py` re-exports to override it)."""
+    parts = name.split(".")
+    return parts[0] == "django" and "management" in parts
 
 
 def _packages_of(module: str, is_package: bool) -> Iterable[str]:
