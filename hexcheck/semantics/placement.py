@@ -597,16 +597,13 @@ class Placement:
         helps the commands beside it (raises `CommandError`). Django runs those modules as
         `manage.py` subcommands: a CLI, the driving side (the web's, as `cli/` is), not CQRS
         command handlers. Another name (`application/`, `cli/`) decides as usual."""
+        if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
+            return False
         facts = self.model.modules.get(module)
-        if facts is None or name.layer is not Layer.APPLICATION:
+        if facts is None:
             return False
         package = module.split(".") if facts.is_package else module.split(".")[:-1]
-        if (
-            len(package) < 2
-            or package[-1] != name.component
-            or spelled_plainly(package[-1]) != "commands"
-            or spelled_plainly(package[-2]) != "management"
-        ):
+        if len(package) < 2 or package[-1] != name.component or spelled_plainly(package[-2]) != "management":
             return False
         if any(_is_django_management(imported) for imported in _imported_names(facts)):
             return True
