@@ -605,6 +605,13 @@ class Placement:
         package = module.split(".") if facts.is_package else module.split(".")[:-1]
         if len(package) < 2 or package[-1] != name.component or spelled_plainly(package[-2]) != "management":
             return False
+        if facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls):
+            # The empty `commands/__init__.py` goes with the commands Django finds beside it.
+            return any(
+                self._runs_a_django_command(child, name_layer(child))
+                for child in sorted(self.model.modules)
+                if child.rpartition(".")[0] == module
+            )
         if any(_is_django_management(imported) for imported in _imported_names(facts)):
             return True
         return any(
