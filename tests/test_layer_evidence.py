@@ -330,3 +330,28 @@ def test_factories_below_a_composition_root_are_composition_whatever_name_is_dee
         "vending.main.routes": "web",
         "vending.main.routes.machine": "web",
     }
+
+
+DJANGO_COMMANDS = FIXTURES / "django_commands"
+
+
+def test_django_management_commands_are_entry_points_and_cqrs_commands_stay_application() -> None:
+    """Issue 18: `app/management/commands/` holds Django's `manage.py` subcommands, the
+    driving side, not the application's CQRS commands that `commands` names elsewhere."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(DJANGO_COMMANDS)
+        report = hexcheck.check(["."], Config(preset="strict"))
+    # Neither their django imports nor their imports of the composition root are reported;
+    # the CQRS handler that imports django is.
+    assert [(f.location.path, f.location.line, f.code) for f in report.findings] == [
+        ("lending/application/commands/return_book.py", 3, "HEX102")
+    ]
+    layers = _graph_layers(DJANGO_COMMANDS)
+    assert {name: layer for name, layer in layers.items() if ".commands." in name} == {
+        "app.management.commands._arguments": "web",  # raises `CommandError` for them
+        "app.management.commands.changepassword": "web",  # re-exports Django's own
+        "app.management.commands.return_book": "web",  # through the project's base command
+        "app.management.commands.seed": "web",  # a `BaseCommand`
+        "lending.application.commands.lend_book": "application",
+        "lending.application.commands.return_book": "application",
+    }

@@ -26,7 +26,9 @@ show its anchor: route handlers or routers; drivers or implemented ports (`_ANCH
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
 (`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the
-layer of its top-most re-placed package; else (a
+layer of its top-most re-placed package; else the
+web, for a Django `manage.py` subcommand that only the `commands` name would place in the
+application (`management/commands/`, `_runs_a_django_command`); else (a
 DI container of a helper package that imports nothing placed by name is not placed by its
 name, `_generic_container`) the composition, when it builds the app or the DI container
 and declares no route (`_builds_the_app`; routes of a probe app built beside the routers
@@ -446,6 +448,9 @@ class Placement:
             if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
                 return Layer.COMPOSITION
             return moved.layer
+        # Django's `manage.py seed` is a driving entry point, whatever `commands` says.
+        if self._runs_a_django_command(module, name):
+            return Layer.WEB
         # `exceptions/database.py` holds the errors about a database, not an adapter of it:
         # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
@@ -705,6 +710,37 @@ class Placement:
             and name_layer(facts.module).layer is Layer.COMPOSITION
         )
 
+    def _runs_a_django_command(self, module: str, name: NameLayer) -> bool:
+        """Whether a module that only the unclaimed `commands` name places in the application
+        sits in a Django app's `management/commands/` and is written with Django's management
+        framework: it defines a command (a class deriving from `BaseCommand`, directly or
+        through a first-party base), re-exports one of Django's own (`changepassword.py`), or
+        helps the commands beside it (raises `CommandError`). Django runs those modules as
+        `manage.py` subcommands: a CLI, the driving side (the web's, as `cli/` is), not CQRS
+        command handlers. Another name (`application/`, `cli/`) decides as usual."""
+        if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        package = module.split(".") if facts.is_package else module.split(".")[:-1]
+        if len(package) < 2 or package[-1] != name.component or spelled_plainly(package[-2]) != "management":
+            return False
+        if facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls):
+            # The empty `commands/__init__.py` goes with the commands Django finds beside it.
+            return any(
+                self._runs_a_django_command(child, name_layer(child))
+                for child in sorted(self.model.modules)
+                if child.rpartition(".")[0] == module
+            )
+        if any(_is_django_management(imported) for imported in _imported_names(facts)):
+            return True
+        return any(
+            _is_django_management(ancestor)
+            for cls in facts.classes
+            for ancestor in self._roles.ancestors(ClassRef(facts, cls))
+        )
+
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
         """Whether a module placed only by its own weak name (`database.py`) sits in a package
         of errors (`shared/exceptions/`) and defines nothing but framework-free exception
@@ -940,6 +976,15 @@ def _imported_names(facts: ModuleFacts) -> set[str]:
         found.add(fact.target)
         found.update(f"{fact.target}.{name}" for name in fact.names)
     return found
+
+
+def _is_django_management(name: str) -> bool:
+    """Whether a name is Django's management framework (`django.core.management.BaseCommand`,
+    `...base.BaseCommand`, `CommandError`, `call_command`) or a command of one of Django's
+    own apps (`django.contrib.auth.management.commands.changepassword.Command`, which a
+    project's `changepassword.py` re-exports to override it)."""
+    parts = name.split(".")
+    return parts[0] == "django" and "management" in parts
 
 
 def _packages_of(module: str, is_package: bool) -> Iterable[str]:
