@@ -538,6 +538,11 @@ class Roles:
             for name in self.model.subclasses(ref.dotted)
         )
 
+    def is_injected(self, ref: ClassRef) -> bool:
+        """Whether a parameter or a class field outside the class is typed with it: the
+        project's code receives it as a collaborator."""
+        return ref.dotted in self._injected
+
     @cached_property
     def _injected(self) -> frozenset[str]:
         """First-party classes that a parameter or a class field is typed with, outside

@@ -203,10 +203,13 @@ def _unchecking_factories(model: ProjectModel, ref: ClassRef) -> list[str] | Non
     """For a class whose `__new__` refuses every direct construction (`Email("x")`
     raises), so that its instances come only from its classmethod factories: the
     factories that take values and check none of them (the class validates when there
-    are none). None for any other class."""
+    are none). None for any other class, and for one without a classmethod factory:
+    nothing is known to check in place of its `__init__` then."""
     if not refuses_direct_construction(ref.cls):
         return None
     factories = [m for m in ref.cls.methods if m.decorated_with("classmethod", "builtins.classmethod")]
+    if not factories:
+        return None
     return [factory.name for factory in factories if not _factory_checks(model, factory)]
 
 
@@ -794,6 +797,20 @@ class Owner:  # error: HEX201 (its only factory builds it unchecked)
     def create(cls, name: str, email: str) -> "Owner":
         instance = super().__new__(cls)
         instance.__init__(name.strip(), email)
+        return instance
+
+
+class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its place)
+    def __new__(cls, *args: object, **kwargs: object) -> "Tenant":
+        raise Exception("use Tenant.create(name)")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @staticmethod
+    def create(name: str) -> "Tenant":
+        instance = object.__new__(Tenant)
+        instance.__init__(name)
         return instance
 """,
     )

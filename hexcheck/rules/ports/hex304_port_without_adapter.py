@@ -100,10 +100,12 @@ def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
 
 def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
     """A class generic over its own type variables (`CommandHandler(ABC, Generic[C, R])`)
-    that no first-party class derives from: whoever implements it says what its type
-    parameters are, and nothing in the project does. It is an extension point of a
-    library for the projects that use it, not a contract this project wires."""
-    if roles_.model.subclasses(ref.dotted):
+    that no first-party class derives from nor takes: whoever implements it says what its
+    type parameters are, and nothing in the project does. It is an extension point of a
+    library for the projects that use it, not a contract this project wires. One the
+    project injects (`GetBook.__init__(self, cache: Cache[str, Book])`) is a port its code
+    depends on, and something has to fulfil it."""
+    if roles_.model.subclasses(ref.dotted) or roles_.is_injected(ref):
         return False
     return any(
         base.kind is ExprKind.SUBSCRIPT
@@ -357,6 +359,31 @@ class InMemoryPaymentGateway(PaymentGateway):
 
     async def charge(self, member_id: str, cents: int) -> None:
         self.charges.append((member_id, cents))
+""",
+        """\
+# file: app/application/ports/cache.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+K = TypeVar("K")
+V = TypeVar("V")
+
+
+class Cache(ABC, Generic[K, V]):  # error: HEX304 (generic, but the use case takes it)
+    @abstractmethod
+    def get(self, key: K) -> V | None: ...
+# file: app/application/get_book.py
+from app.application.ports.cache import Cache
+
+
+class GetBook:
+    def __init__(self, cache: Cache[str, dict]) -> None:
+        self._cache = cache
+
+    def __call__(self, book_id: str) -> dict | None:
+        return self._cache.get(book_id)
+# file: app/infrastructure/persistence/mongo.py
+class MongoClientFactory: ...
 """,
     )
 
