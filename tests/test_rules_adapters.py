@@ -238,6 +238,59 @@ def storage_errors():
     assert {t.code: (t.checked, t.failing) for t in report.tallies} == {"HEX504": (2, 1)}
 
 
+def _helpers(count: int, calls_driver_in: int | None) -> str:
+    """`count` helper methods that all call one another (and `_helper_{calls_driver_in}`
+    calls the driver); the first one catches `Exception` and raises `StorageError`."""
+    methods = []
+    for index in range(count):
+        others = "".join(f"        self._helper_{other}()\n" for other in range(count) if other != index)
+        driver = "        self._collection.delete_many({})\n" if index == calls_driver_in else ""
+        body = others + driver
+        if index == 0:
+            indented = "".join(f"    {line}\n" for line in body.splitlines())
+            body = f"        try:\n{indented}        except Exception as exc:\n            raise StorageError(str(exc)) from exc\n"
+        methods.append(f"    def _helper_{index}(self) -> None:\n{body}")
+    return "\n".join(methods)
+
+
+def test_hex504_many_mutually_calling_helpers_are_each_walked_once(in_tmp: Path) -> None:
+    # Every helper calls all the others: following each call path (as a recursion over
+    # paths did) is factorial in the number of helpers; 14 would not finish.
+    adapter = """\
+class {name}(BookRepository):
+    def __init__(self, collection: AsyncIOMotorCollection) -> None:
+        self._collection = collection
+
+    async def get(self, book_id: str):
+        return await self._collection.find_one({{"_id": book_id}})
+
+    async def add(self, book) -> None:
+        self._helper_0()
+
+{helpers}
+"""
+    project = (
+        PORTS
+        + """\
+# file: app/infrastructure/books.py
+from motor.motor_asyncio import AsyncIOMotorCollection
+from app.application.ports.books import BookRepository
+from app.application.errors import StorageError
+
+"""
+        + adapter.format(name="UnguardedBookRepository", helpers=_helpers(14, None))
+        + "\n"
+        + adapter.format(name="GuardedBookRepository", helpers=_helpers(14, 13))
+    )
+    report = _run(in_tmp, project, "HEX504")
+    # The broad `except` of `_helper_0` counts only where its helpers reach the driver:
+    # in `GuardedBookRepository`, through `_helper_13`.
+    assert [(f.symbol, f.location.line) for f in report.findings] == [
+        ("app.infrastructure.books.UnguardedBookRepository", 5)
+    ]
+    assert {t.code: (t.checked, t.failing) for t in report.tallies} == {"HEX504": (2, 1)}
+
+
 def test_hex505_sync_pymongo_guessed_from_imports_and_shadowed_names_left_alone(in_tmp: Path) -> None:
     report = _run(
         in_tmp,

@@ -40,8 +40,10 @@ DRIVER_PACKAGES = frozenset(
 SERVICE_PACKAGES = frozenset(
     {"jwt", "jose", "authlib", "passlib", "bcrypt", "argon2", "smtplib", "aiosmtplib", "fastapi_mail"}
 )
-# Calls that build a driver object (a client, a session, an engine, a connection).
-DRIVER_CONSTRUCTORS = frozenset(
+# Calls that build a driver object (a client, a session, an engine, a connection) that
+# connects lazily, on its first request (`MongoClient`, `boto3.client`,
+# `httpx.AsyncClient`, an engine; aiokafka's clients on `await start()`).
+LAZY_CONSTRUCTORS = frozenset(
     {
         "motor.motor_asyncio.AsyncIOMotorClient", "motor.motor_tornado.MotorClient",
         "motor.MotorClient", "pymongo.MongoClient", "pymongo.mongo_client.MongoClient",
@@ -56,32 +58,35 @@ DRIVER_CONSTRUCTORS = frozenset(
         "sqlalchemy.orm.sessionmaker", "sqlalchemy.orm.Session",
         "sqlalchemy.ext.asyncio.AsyncSession", "sqlalchemy.ext.asyncio.async_sessionmaker",
         "elasticsearch.Elasticsearch", "elasticsearch.AsyncElasticsearch",
-        "asyncpg.connect", "asyncpg.create_pool", "psycopg2.connect", "psycopg.connect",
-        "psycopg.AsyncConnection.connect", "sqlite3.connect", "aiosqlite.connect",
-        "aiokafka.AIOKafkaProducer", "aiokafka.AIOKafkaConsumer", "kafka.KafkaProducer",
-        "kafka.KafkaConsumer", "pika.BlockingConnection", "aio_pika.connect",
-        "aio_pika.connect_robust", "smtplib.SMTP", "smtplib.SMTP_SSL",
+        "aiokafka.AIOKafkaProducer", "aiokafka.AIOKafkaConsumer",
     }
 )  # fmt: skip
-# Of those, the calls that open a connection as they build (a DB-API `connect`, pika's
-# `BlockingConnection`, `smtplib.SMTP(host)`): the call itself can fail with the driver's
-# errors. The other clients (`MongoClient`, `boto3.client`, `httpx.AsyncClient`, an
-# engine) connect lazily, on their first request.
+# The calls that open a connection as they build (a DB-API `connect`, pika's
+# `BlockingConnection`, `smtplib.SMTP(host)`, kafka-python's clients, which bootstrap
+# from the brokers in their constructor): the call itself can fail with the driver's
+# errors.
 CONNECTING_CONSTRUCTORS = frozenset(
     {
         "asyncpg.connect", "asyncpg.create_pool", "psycopg2.connect", "psycopg.connect",
         "psycopg.AsyncConnection.connect", "sqlite3.connect", "aiosqlite.connect",
         "pika.BlockingConnection", "aio_pika.connect", "aio_pika.connect_robust",
-        "smtplib.SMTP", "smtplib.SMTP_SSL",
+        "smtplib.SMTP", "smtplib.SMTP_SSL", "kafka.KafkaProducer", "kafka.KafkaConsumer",
     }
 )  # fmt: skip
+DRIVER_CONSTRUCTORS = LAZY_CONSTRUCTORS | CONNECTING_CONSTRUCTORS
+
+# The verbs of a method that registers (or unregisters) a function for the driver to
+# call later.
+_REGISTERING = frozenset({"add", "set", "register", "remove"})
 
 
 def registers_callback(method: str) -> bool:
     """A driver method that only hands the driver a function to call later
-    (`add_on_close_callback`, `add_done_callback`, `add_listener`): nothing goes over
-    the network when it is called."""
-    return "callback" in method or method.endswith("_listener") or method.startswith("add_on_")
+    (`add_on_close_callback`, `add_done_callback`, `add_listener`,
+    `set_return_callback`): nothing goes over the network when it is called. A method
+    that merely names a callback (`answer_callback_query` sends a request) is not one."""
+    verb, _, rest = method.partition("_")
+    return verb in _REGISTERING and ("callback" in rest or rest.endswith("listener") or rest.startswith("on_"))
 
 
 # Synchronous HTTP clients and what sends a request on them.

@@ -62,6 +62,10 @@ class DriverUse:
         self.ref = ref
         ancestors = self.r.first_party_ancestors(ref)
         self.owners = [ref, *(a for a in ancestors if self.r.layer(a) is not Layer.DOMAIN)]
+        # Per method (by identity): whether it calls the driver itself; the methods known
+        # not to reach it, directly or through the adapter's helpers.
+        self._direct: dict[int, bool] = {}
+        self._unreaching: set[int] = set()
 
     def _driver_calls(self, facts: ModuleFacts, function: FunctionFact, in_class: bool) -> Iterator[CallFact]:
         mongo_module = imports_package(facts, "motor") or imports_package(facts, "pymongo")
@@ -131,14 +135,17 @@ class DriverUse:
             return True
         return False
 
-    def _reaches_driver(
-        self, owner: ClassRef, method: FunctionFact, seen: frozenset[int] = frozenset()
-    ) -> bool:
-        """Whether `method` calls the driver, itself or through a method of the adapter
-        it calls (`await super()._create(...)` in a base that calls `put_object`)."""
-        if next(self._driver_calls(owner.facts, method, True), None) is not None:
-            return True
-        seen = seen | {id(method)}
+    def _calls_driver(self, owner: ClassRef, method: FunctionFact) -> bool:
+        """Whether `method` calls the driver itself (memoized: a method is asked once
+        per helper that calls it)."""
+        key = id(method)
+        if key not in self._direct:
+            self._direct[key] = next(self._driver_calls(owner.facts, method, True), None) is not None
+        return self._direct[key]
+
+    def _helpers_called(self, method: FunctionFact) -> Iterator[tuple[ClassRef, FunctionFact]]:
+        """The methods of the adapter (its bases' included) that `method` calls on `self`,
+        or through `super()`."""
         through_super = any(call.callee == "super" for call in method.calls)
         for call in method.calls:
             head, _, name = call.callee.partition(".")
@@ -146,12 +153,30 @@ class DriverUse:
                 continue
             for other in self.owners:
                 helper = other.cls.method(name)
-                if (
-                    helper is not None
-                    and id(helper) not in seen
-                    and self._reaches_driver(other, helper, seen)
-                ):
-                    return True
+                if helper is not None:
+                    yield other, helper
+
+    def _reaches_driver(self, owner: ClassRef, method: FunctionFact) -> bool:
+        """Whether `method` calls the driver, itself or through a method of the adapter
+        it calls (`await super()._create(...)` in a base that calls `put_object`).
+
+        A walk of the methods it reaches, not a recursion over call paths: mutually
+        calling helpers would make that factorial (and deep chains would overflow the
+        stack). When none of the reached methods calls the driver, none of them reaches
+        it either, so the answer is kept for all of them."""
+        if id(method) in self._unreaching:
+            return False
+        reached = {id(method)}
+        pending = [(owner, method)]
+        while pending:
+            current_owner, current = pending.pop()
+            if self._calls_driver(current_owner, current):
+                return True
+            for other, helper in self._helpers_called(current):
+                if id(helper) not in reached and id(helper) not in self._unreaching:
+                    reached.add(id(helper))
+                    pending.append((other, helper))
+        self._unreaching |= reached
         return False
 
     def translates(self) -> bool:
@@ -419,6 +444,24 @@ class MongoBookRepository(BookRepository):  # error: HEX504
 
     async def get(self, book_id: str) -> dict | None:
         return await self.collection.find_one({"_id": book_id})
+""",
+        """\
+# file: app/application/ports/events.py
+from abc import ABC, abstractmethod
+
+
+class EventPublisher(ABC):
+    @abstractmethod
+    def publisher(self) -> object: ...
+# file: app/infrastructure/events.py
+from kafka import KafkaProducer
+
+from app.application.ports.events import EventPublisher
+
+
+class KafkaEventPublisher(EventPublisher):  # error: HEX504 (KafkaProducer connects as it is built)
+    def publisher(self) -> object:
+        return KafkaProducer(bootstrap_servers="kafka:9092")
 """,
     )
 
