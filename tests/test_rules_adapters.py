@@ -248,7 +248,8 @@ def _helpers(count: int, calls_driver_in: int | None) -> str:
         body = others + driver
         if index == 0:
             indented = "".join(f"    {line}\n" for line in body.splitlines())
-            body = f"        try:\n{indented}        except Exception as exc:\n            raise StorageError(str(exc)) from exc\n"
+            handler = "        except Exception as exc:\n            raise StorageError(str(exc)) from exc\n"
+            body = f"        try:\n{indented}{handler}"
         methods.append(f"    def _helper_{index}(self) -> None:\n{body}")
     return "\n".join(methods)
 

@@ -219,6 +219,10 @@ class FunctionFact:  # pickled through `_function_fact` (below)
     # from it (`router = APIRouter(...)` ... `return router`); '' for anything else, a
     # bare `return` included. (How a factory without a return annotation is known.)
     returned: tuple[str, ...] = ()
+    # Each local name of its own body bound to what a call built, with that call's callee:
+    # `client = httpx.Client()`, `with httpx.Client() as client:` give ("client",
+    # "httpx.Client"). (What a function goes on to do with a client it builds.)
+    bound: tuple[tuple[str, str], ...] = ()
 
     def decorated_with(self, *names: str) -> bool:
         """Whether a decorator (called or not) resolves to one of `names`."""

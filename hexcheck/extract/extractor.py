@@ -301,6 +301,7 @@ class _Scope:
     generator: bool = False  # a `yield` in this function's own body
     nested: list[FunctionFact] = field(default_factory=list)
     built: dict[str, str] = field(default_factory=dict)  # local name -> the callee that built it
+    bound: list[tuple[str, str]] = field(default_factory=list)  # every (local name, callee) binding
     returned: list[str] = field(default_factory=list)
     params: frozenset[str] = frozenset()
     type_guard: bool = False  # inside a branch taken when a parameter has the wrong type
@@ -640,6 +641,7 @@ class _Extractor:
         elif type(statement) is cst.With:
             for item in statement.items:
                 self._scan(item.item, CallContext.OTHER)
+                self._bind_with_item(item)
             self._block(block_statements(statement.body))
         elif type(statement) is cst.Match:
             self._scan(statement.subject, CallContext.OTHER)
@@ -760,6 +762,16 @@ class _Extractor:
         self._scan(exc, CallContext.OTHER)
         self._scan(statement.cause, CallContext.OTHER)
 
+    def _bind_with_item(self, item: cst.WithItem) -> None:
+        """`with httpx.Client() as client:` binds `client` to what the call built."""
+        if (
+            self.scope is not None
+            and type(item.item) is cst.Call
+            and item.asname is not None
+            and type(item.asname.name) is cst.Name
+        ):
+            self.scope.bound.append((sys.intern(item.asname.name.value), self.resolve(item.item.func)))
+
     def _assignment(self, statement: cst.Assign | cst.AnnAssign | cst.AugAssign) -> None:
         value = statement.value
         augmented = type(statement) is cst.AugAssign
@@ -789,6 +801,7 @@ class _Extractor:
             if type(target) is cst.Name:
                 if type(value) is cst.Call and not augmented:
                     scope.built[target.value] = self.resolve(value.func)
+                    scope.bound.append((sys.intern(target.value), scope.built[target.value]))
                 else:
                     scope.built.pop(target.value, None)
         if not scope.self_name:
@@ -1000,6 +1013,7 @@ class _Extractor:
             is_generator=scope.generator,
             nested=tuple(scope.nested),
             returned=tuple(sys.intern(callee) for callee in scope.returned),
+            bound=tuple(scope.bound),
         )
 
 

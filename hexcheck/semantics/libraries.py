@@ -86,7 +86,8 @@ def registers_callback(method: str) -> bool:
     `set_return_callback`): nothing goes over the network when it is called. A method
     that merely names a callback (`answer_callback_query` sends a request) is not one."""
     verb, _, rest = method.partition("_")
-    return verb in _REGISTERING and ("callback" in rest or rest.endswith("listener") or rest.startswith("on_"))
+    registered = "callback" in rest or rest.endswith("listener") or rest.startswith("on_")
+    return verb in _REGISTERING and registered
 
 
 # Synchronous HTTP clients and what sends a request on them.

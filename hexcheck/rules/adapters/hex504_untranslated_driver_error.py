@@ -20,7 +20,6 @@ from hexcheck.semantics.libraries import (
     imports_package,
     is_driver_name,
     registers_callback,
-    top_package,
 )
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, ClassRef, roles
 from hexcheck.semantics.symbols import last_name
@@ -109,9 +108,12 @@ class DriverUse:
     def _kept_or_used(self, built: CallFact, where: Where) -> bool:
         """Whether the adapter keeps the lazy client it builds (`MongoClient(url)`,
         `boto3.client("s3")`, `httpx.AsyncClient()`, which connect on their first
-        request) on `self` for its requests, or the function goes on to call methods on a
-        local name, the client: a function that only builds and returns or hands on the
-        client is a connection factory, and building one does no I/O."""
+        request) on `self` for its requests, or the function goes on to call methods on
+        the local name it bound the client to (`client = boto3.client("s3")`, `async with
+        httpx.AsyncClient() as client:`, then `client.get(...)`): a function that only
+        builds and returns or hands on the client is a connection factory, and building
+        one does no I/O. A method called on another local name (`url.split(":")`) says
+        nothing about the client."""
         function = where.function
         if any(
             attribute.value is not None
@@ -122,18 +124,9 @@ class DriverUse:
             return True
         if built.context in (CallContext.RETURNED, CallContext.ARGUMENT):
             return False
-        params = {param.name for param in function.params}
-        imported = {top_package(fact.target) for fact in where.facts.imports} | {
-            name for fact in where.facts.imports for name in fact.names
-        }
-        for call in function.calls:
-            head, dot, _ = call.callee.partition(".")
-            if not dot or head in params or head in imported or head in ("self", "cls", "?", "super"):
-                continue
-            if self.model.is_first_party(call.callee):
-                continue
-            return True
-        return False
+        clients = {name for name, callee in function.bound if callee == built.callee}
+        receivers = (call.callee.partition(".") for call in function.calls)
+        return any(head in clients and dot for head, dot, _ in receivers)
 
     def _calls_driver(self, owner: ClassRef, method: FunctionFact) -> bool:
         """Whether `method` calls the driver itself (memoized: a method is asked once
@@ -369,6 +362,13 @@ class BrokerConnections(Connections):  # only registers a callback with the chan
 
     def database(self, name: str) -> object:
         return None
+
+
+class ReplicaConnections(Connections):  # `url.rstrip` is no call on the client
+    def database(self, name: str) -> object:
+        url = "mongodb://db:27017/" + name
+        client = pymongo.MongoClient(url.rstrip("/"))
+        return client
 """,
     )
     invalid = (
@@ -462,6 +462,23 @@ from app.application.ports.events import EventPublisher
 class KafkaEventPublisher(EventPublisher):  # error: HEX504 (KafkaProducer connects as it is built)
     def publisher(self) -> object:
         return KafkaProducer(bootstrap_servers="kafka:9092")
+# file: app/application/ports/covers.py
+from typing import Protocol
+
+
+class CoverGateway(Protocol):
+    async def find(self, isbn: str) -> str | None: ...
+# file: app/infrastructure/covers.py
+import httpx
+
+from app.application.ports.covers import CoverGateway
+
+
+class HttpCoverGateway(CoverGateway):  # error: HEX504 (the client it builds sends the request)
+    async def find(self, isbn: str) -> str | None:
+        async with httpx.AsyncClient() as client:
+            response = await client.get(f"https://covers.example/{isbn}")
+        return response.text
 """,
     )
 
