@@ -139,7 +139,7 @@ class Roles:
         self._bases_and_ancestors_of: dict[tuple[str, int], frozenset[str]] = {}
         self._ancestries: dict[frozenset[str], frozenset[str]] = {}
         self._abstract_methods_of: dict[int, tuple[ClassRef, AbstractMethods]] = {}
-        self._model_bases: dict[str, bool] = {}
+        self._model_bases: dict[tuple[str, int], bool] = {}
 
     # ------------------------------------------------------------------ classes
 
@@ -571,9 +571,10 @@ class Roles:
         `ValueObject`, `DomainEvent`...), deriving from one, or a base that stateful domain
         classes derive from and nothing outside the core implements (a persistence class
         deriving from one of those domain classes implements the entity, not the base)."""
-        found = self._model_bases.get(ref.dotted)
+        key = (ref.dotted, id(ref.cls))  # two definitions of one name answer apart
+        found = self._model_bases.get(key)
         if found is None:
-            found = self._model_bases[ref.dotted] = self._is_model_base(ref)
+            found = self._model_bases[key] = self._is_model_base(ref)
         return found
 
     def _is_model_base(self, ref: ClassRef) -> bool:
