@@ -15,6 +15,7 @@ from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_tes
 from hexcheck.semantics.symbols import is_type_variable
 
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
+_ANY = frozenset({"typing.Any", "typing_extensions.Any"})
 
 
 def _declared_abstract(roles_: Roles, ref: ClassRef) -> bool:
@@ -100,12 +101,13 @@ def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
 
 def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
     """A class generic over its own type variables (`CommandHandler(ABC, Generic[C, R])`)
-    that no first-party class derives from nor takes: whoever implements it says what its
-    type parameters are, and nothing in the project does. It is an extension point of a
-    library for the projects that use it, not a contract this project wires. One the
-    project injects (`GetBook.__init__(self, cache: Cache[str, Book])`) is a port its code
-    depends on, and something has to fulfil it."""
-    if roles_.model.subclasses(ref.dotted) or roles_.is_injected(ref):
+    that no first-party class derives from nor takes with its type parameters said:
+    whoever implements it says what they are, and nothing in the project does. It is an
+    extension point of a library for the projects that use it, not a contract this project
+    wires. One the project injects (`GetBook.__init__(self, cache: Cache[str, Book])`) is
+    a port its code depends on, and something has to fulfil it; a library's own bus that
+    takes any handler (`handler: CommandHandler[C, Any]`) still binds nothing."""
+    if roles_.model.subclasses(ref.dotted) or _taken_with_its_parameters(roles_, ref):
         return False
     return any(
         base.kind is ExprKind.SUBSCRIPT
@@ -114,6 +116,37 @@ def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
         and all(is_type_variable(roles_.model, arg) for arg in base.args)
         for base in ref.cls.bases
     )
+
+
+def _taken_with_its_parameters(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether a parameter or a class field outside the class is typed with it, bare
+    (`cache: Cache`) or with a type parameter that is neither a type variable nor `Any`
+    (`Cache[str, Book]`, not `Mapper[EntityType, Model]`, which passes its own on)."""
+    if not roles_.is_injected(ref):
+        return False
+    annotations = [
+        param.annotation
+        for _, owner, function in roles_.functions()
+        if owner is None or owner.dotted != ref.dotted
+        for param in function.params
+    ] + [
+        attribute.annotation
+        for other in roles_.classes
+        if other.dotted != ref.dotted
+        for attribute in other.cls.attributes
+    ]
+    stack = [annotation for annotation in annotations if annotation is not None]
+    while stack:
+        expr = stack.pop()
+        stack.extend(expr.args)
+        named = roles_.ref(expr.name) if expr.name and "?" not in expr.name else None
+        if named is None or named.dotted != ref.dotted:
+            continue
+        if expr.kind is not ExprKind.SUBSCRIPT or not all(
+            arg.name in _ANY or is_type_variable(roles_.model, arg) for arg in expr.args
+        ):
+            return True
+    return False
 
 
 def _has_infrastructure(model: ProjectModel) -> bool:
@@ -140,7 +173,10 @@ class PortWithoutAdapter(Rule):
         "reported, naming its doubles. Nor is a generic base over its own type variables "
         "(`CommandHandler(ABC, Generic[C, R])`) that no class of the project derives from: "
         "whoever implements it binds its type parameters, and nothing here does, so it is "
-        "a library's extension point for the projects that use it."
+        "a library's extension point for the projects that use it. Unless the project "
+        "takes it with its parameters said (`cache: Cache[str, Book]` in a use case): "
+        "then it is a port the core depends on; a bus that takes any handler "
+        "(`CommandHandler[C, Any]`) says none."
     )
     how_to_fix = (
         "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
@@ -167,7 +203,17 @@ class CommandHandler(ABC, Generic[C, R]):  # for the services using this kit to 
     @abstractmethod
     async def handle(self, command: C) -> R: ...
 # file: app/infrastructure/bus.py
-class InProcessBus: ...
+from typing import Any
+
+from app.application.cqrs import C, CommandHandler
+
+
+class InProcessBus:  # takes any handler: binds none of its type parameters
+    def __init__(self) -> None:
+        self._handlers: dict[type, CommandHandler[Any, Any]] = {}
+
+    def register(self, command_type: type[C], handler: CommandHandler[C, Any]) -> None:
+        self._handlers[command_type] = handler
 """,
         """\
 # file: app/application/ports/repository.py
