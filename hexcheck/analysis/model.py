@@ -45,7 +45,7 @@ from typing import Protocol, TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
-from hexcheck.core.facts import ClassFact, FunctionFact, ImportFact, ImportKind, ModuleFacts
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
 from hexcheck.core.layers import LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
@@ -345,19 +345,13 @@ class ProjectModel:
 
     def indexes_descendant(self, edge: Edge) -> bool:
         """Whether `edge` is a package index re-exporting one of its own descendants: the
-        importer is a package whose `__init__` defines no class or function (imports,
-        `__all__`, constants) and the imported module lies below it (`domain/__init__.py`
+        importer is a package index (`_is_package_index`) and the imported module lies below it (`domain/__init__.py`
         doing `from . import usecases`). Such an import is no design decision of the
         package's layer: each descendant is checked on its own, as import-linter counts a
         package and its descendants as one layer. An `__init__` with code of its own that
         uses what it imports keeps the dependency."""
         facts = self.modules.get(edge.importer)
-        return (
-            facts is not None
-            and facts.is_package
-            and not (facts.classes or facts.functions)
-            and edge.imported.startswith(edge.importer + ".")
-        )
+        return facts is not None and _is_package_index(facts) and edge.imported.startswith(edge.importer + ".")
 
     # ---------------------------------------------------------------- HEX103
 
@@ -436,8 +430,8 @@ class ProjectModel:
         imports its other children (`.infrastructure`), which a module taking
         `shared_event_bus` from `.core` does not use. Pairs are left out (every import of
         the index goes on) when one of their imports takes the module whole (`import a`,
-        `from a import *`) or a name the index neither takes from an import by that name
-        nor assigns (an alias, a name built at run time)."""
+        `from a import *`) or a name `_sources_in_index` cannot follow (one the index
+        assigns, or binds no way it can see)."""
         taken: dict[tuple[str, str], set[str] | None] = {}
         for edge in edges:
             key = (edge.importer, edge.imported)
@@ -447,9 +441,7 @@ class ProjectModel:
             fact = edge.fact
             if (
                 index is None
-                or not index.is_package
-                or index.classes
-                or index.functions
+                or not _is_package_index(index)
                 or fact.kind is not ImportKind.FROM
                 or fact.target != edge.imported
                 or "*" in fact.names
@@ -469,20 +461,30 @@ class ProjectModel:
         return {key: frozenset(found) for key, found in taken.items() if found is not None}
 
     def _sources_in_index(self, index: ModuleFacts, names: Iterable[str]) -> set[str] | None:
-        """The first-party modules a package index takes `names` from (None: not known)."""
+        """The first-party modules a package index takes `names` from (None: not known).
+
+        A name is looked up by the name the index binds it to (`from .infrastructure
+        import PersistentEventBus as EventBus` gives `EventBus`, not `.core`'s). A name the
+        index assigns (`shared_event_bus = PersistentEventBus()`) or binds no way this can
+        follow leaves the index unnarrowed: the chain goes on through all its imports."""
+        bound: dict[str, list[ImportFact]] = {}
+        stars: list[ImportFact] = []
+        for fact in index.imports:
+            if fact.kind is not ImportKind.FROM or fact.type_checking:
+                continue
+            if "*" in fact.names:
+                stars.append(fact)
+                continue
+            for name in fact.bound_as or fact.names:
+                bound.setdefault(name, []).append(fact)
         assigned = {assignment.name for assignment in index.assignments}
-        stars = [fact for fact in index.imports if fact.kind is ImportKind.FROM and "*" in fact.names]
         sources: set[str] = set()
         for name in names:
-            giving = [
-                fact
-                for fact in index.imports
-                if fact.kind is ImportKind.FROM and name in fact.names and not fact.type_checking
-            ]
-            if not giving and name not in assigned:
-                if not stars:
-                    return None
-                giving = stars  # one of them defines it
+            if name in assigned:
+                return None
+            giving = bound.get(name) or stars  # without a binding, one of the stars defines it
+            if not giving:
+                return None
             for fact in giving:
                 sources.update(self.targets(index, fact))
         return sources
@@ -602,6 +604,28 @@ class ProjectModel:
     def subclasses(self, dotted: str) -> tuple[str, ...]:
         """Every first-party class deriving from `dotted`, transitively, sorted."""
         return self.hierarchy.subclasses(dotted)
+
+
+def _is_package_index(facts: ModuleFacts) -> bool:
+    """Whether a package's `__init__` only gathers its children's names: no class, no
+    function, no module-level call (`runner = Lend()` runs code of what it imports), and no
+    assignment but of literals and `__all__`. Its imports of its descendants are no
+    dependency of its own (HEX101), and a name taken from it comes from where it imports
+    that name (HEX103)."""
+    return (
+        facts.is_package
+        and not (facts.classes or facts.functions or facts.calls)
+        and all(
+            assignment.name == "__all__" or _is_literal(assignment.value) for assignment in facts.assignments
+        )
+    )
+
+
+def _is_literal(expr: Expr) -> bool:
+    """A string, number, `None`, or a list, tuple, set or dict of such."""
+    if expr.kind is ExprKind.LITERAL:
+        return True
+    return expr.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(_is_literal(part) for part in expr.args)
 
 
 def _first_edges(edges: Iterable[Edge]) -> dict[tuple[str, str], Edge]:

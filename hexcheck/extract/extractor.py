@@ -669,10 +669,19 @@ class _Extractor:
                     ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)
                 )
             return
+        bound_as: tuple[str, ...] = ()
         if isinstance(statement.names, cst.ImportStar):
             names: tuple[str, ...] = ("*",)
         else:
             names = tuple(_dotted(alias.name) for alias in statement.names)
+            bound = tuple(
+                alias.asname.name.value
+                if alias.asname is not None and type(alias.asname.name) is cst.Name
+                else name
+                for alias, name in zip(statement.names, names, strict=True)
+            )
+            if bound != names:
+                bound_as = bound
         self.imports.append(
             ImportFact(
                 ImportKind.FROM,
@@ -680,6 +689,7 @@ class _Extractor:
                 names,
                 span,
                 level=len(statement.relative),
+                bound_as=bound_as,
                 **common,  # type: ignore[arg-type]
             )
         )
