@@ -96,6 +96,7 @@ from hexcheck.semantics.libraries import (
     top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
+from hexcheck.semantics.routes import RouteHandler
 from hexcheck.semantics.symbols import every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
@@ -185,6 +186,9 @@ _FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
 _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
+# The shared packages whose classes are never domain by content alone. Not `core`: it as
+# often names the hexagon's core itself, where an unnamed `core/book.py` is an entity.
+_SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 # Third-party packages a domain module may import and still be framework-free.
@@ -500,7 +504,7 @@ class Placement:
         # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
         parts = module.split(".")
         if own.layer is Layer.DOMAIN and (
-            _HELPER_COMPONENTS.intersection(parts) or _SHARED_COMPONENTS.intersection(parts[:-1])
+            _HELPER_COMPONENTS.intersection(parts) or _SHARED_LIBRARIES.intersection(parts[:-1])
         ):
             return None
         if _convincing(own, MIN_KINDS):
@@ -578,10 +582,12 @@ class Placement:
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
-        routers (`app.include_router(...)`), and it declares each of its routes inside a
-        function that builds a FastAPI app, on that app (`init_health_check_server()`
+        routers (`app.include_router(...)`), and each of its routes is a probe (`/health`,
+        `/ready`, `/metrics`...) declared inside a function that builds and returns a
+        FastAPI app, on a name of that function's own (`init_health_check_server()`
         registering `/health-check` on the app it returns). The business routes are in
-        the routers it includes; a one-file service declares them on its module's app."""
+        the routers it includes; a `create_app()` declaring business routes inline, or a
+        one-file service declaring them on its module's app, is the web's."""
         facts = self.model.modules.get(module)
         if facts is None or not any(
             call.callee.rpartition(".")[2] == "include_router" for call in every_call(facts)
@@ -590,13 +596,14 @@ class Placement:
         builders = {
             function.name
             for function in facts.functions
-            if any(call.callee in _APPS for call in function.calls)
+            if any(callee in _APPS for callee in function.returned)
         }
         return all(
-            handler.function.qualname.partition(".<locals>.")[0] in builders
-            and ".<locals>." in handler.function.qualname
-            for handler in self._roles.route_handlers
-            if handler.facts.module == module
+            ".<locals>." in handler.function.qualname
+            and handler.function.qualname.partition(".<locals>.")[0] in builders
+            and "." not in handler.router  # a local name, not the module's app or an import
+            and _is_probe(handler)
+            for handler in self._routes_by_module.get(module, ())
         )
 
     def _factory_wires_an_adapter_into_the_core(self, module: str) -> bool:
@@ -954,7 +961,14 @@ class Placement:
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:
-        return frozenset(handler.facts.module for handler in self._roles.route_handlers)
+        return frozenset(self._routes_by_module)
+
+    @cached_property
+    def _routes_by_module(self) -> dict[str, list[RouteHandler]]:
+        grouped: dict[str, list[RouteHandler]] = {}
+        for handler in self._roles.route_handlers:
+            grouped.setdefault(handler.facts.module, []).append(handler)
+        return grouped
 
     @cached_property
     def _first_party(self) -> frozenset[str]:
@@ -965,6 +979,36 @@ class Placement:
         import sys
 
         return frozenset(sys.stdlib_module_names)
+
+
+# The last path segment of a health, readiness or metrics probe, without `-`, `_` or a
+# Kubernetes-style trailing `z` (`/health-check`, `/healthz`, `/readiness`).
+_PROBE_SEGMENTS = frozenset(
+    {"health", "healthcheck", "ready", "readiness", "live", "liveness", "alive", "ping", "metrics", "status"}
+)
+
+
+def _is_probe(handler: RouteHandler) -> bool:
+    """Whether a route's path, as written in its decorator or `add_api_route` call, ends
+    in a probe's segment."""
+    if handler.registration is not None:
+        written = handler.registration.args[:1]
+    else:
+        written = tuple(
+            decorator.args[0]
+            for decorator in handler.function.decorators
+            if decorator.kind is ExprKind.CALL
+            and decorator.name.startswith(handler.router + ".")
+            and decorator.args
+        )
+    paths = [expr.name.strip("\"'") for expr in written if expr.kind is ExprKind.LITERAL]
+    if not paths:
+        return False
+    return all(
+        path.rstrip("/").rpartition("/")[2].replace("-", "").replace("_", "").lower().removesuffix("z")
+        in _PROBE_SEGMENTS
+        for path in paths
+    )
 
 
 def _imported_names(facts: ModuleFacts) -> set[str]:
