@@ -345,13 +345,15 @@ class ProjectModel:
 
     def indexes_descendant(self, edge: Edge) -> bool:
         """Whether `edge` is a package index re-exporting one of its own descendants: the
-        importer is a package index (`_is_package_index`) and the imported module lies below it (`domain/__init__.py`
-        doing `from . import usecases`). Such an import is no design decision of the
-        package's layer: each descendant is checked on its own, as import-linter counts a
-        package and its descendants as one layer. An `__init__` with code of its own that
-        uses what it imports keeps the dependency."""
+        importer is a package index (`_is_package_index`) and the imported module lies
+        below it (`domain/__init__.py` doing `from . import usecases`). Such an import is
+        no design decision of the package's layer: each descendant is checked on its own,
+        as import-linter counts a package and its descendants as one layer. An `__init__`
+        with code of its own that uses what it imports keeps the dependency."""
         facts = self.modules.get(edge.importer)
-        return facts is not None and _is_package_index(facts) and edge.imported.startswith(edge.importer + ".")
+        return (
+            facts is not None and _is_package_index(facts) and edge.imported.startswith(edge.importer + ".")
+        )
 
     # ---------------------------------------------------------------- HEX103
 
@@ -625,7 +627,9 @@ def _is_literal(expr: Expr) -> bool:
     """A string, number, `None`, or a list, tuple, set or dict of such."""
     if expr.kind is ExprKind.LITERAL:
         return True
-    return expr.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(_is_literal(part) for part in expr.args)
+    return expr.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(
+        _is_literal(part) for part in expr.args
+    )
 
 
 def _first_edges(edges: Iterable[Edge]) -> dict[tuple[str, str], Edge]:

@@ -666,7 +666,14 @@ class _Extractor:
                 if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     asname = alias.asname.name.value
                 self.imports.append(
-                    ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)
+                    ImportFact(
+                        ImportKind.IMPORT,
+                        _dotted(alias.name),
+                        (),
+                        span,
+                        alias=asname,
+                        **common,  # type: ignore[arg-type]
+                    )
                 )
             return
         bound_as: tuple[str, ...] = ()
