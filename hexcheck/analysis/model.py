@@ -51,6 +51,9 @@ from hexcheck.core.layers import LAYERS, Layer
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 _Index = TypeVar("_Index")
+# A step of HEX103's search: a module, and the modules it may go on to (None: any), as a
+# package index hands on only the names taken from it from where it imports them.
+_PathState = tuple[str, frozenset[str] | None]
 
 
 class LayerSource(Protocol):
@@ -369,16 +372,16 @@ class ProjectModel:
             edges = self.dependency_edges()
             first = _first_edges(edges)
             adjacency = _adjacency(first)
-            passed = self._passed_on(edges)
+            handed_on = self._modules_handing_on(edges)
             paths: dict[tuple[Layer, str, frozenset[str] | None], tuple[str, ...] | None] = {}
             chains: list[tuple[Edge, ...]] = []
             for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
                 if layer is None or self.layer(imported) is not None:
                     continue
-                key = (layer, imported, passed.get((importer, imported)))
+                key = (layer, imported, handed_on.get((importer, imported)))
                 if key not in paths:
-                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, passed)
+                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, handed_on)
                 path = paths[key]
                 if path is not None:
                     hops = tuple(first[(a, b)] for a, b in pairwise(path))
@@ -389,28 +392,27 @@ class ProjectModel:
     def _forbidden_path(
         self,
         layer: Layer,
-        start_passes: frozenset[str] | None,
+        start_sources: frozenset[str] | None,
         start: str,
         adjacency: Mapping[str, tuple[str, ...]],
-        passed: Mapping[tuple[str, str], frozenset[str]],
+        handed_on: Mapping[tuple[str, str], frozenset[str]],
     ) -> tuple[str, ...] | None:
         """BFS from an unlayered module through unlayered ones to a module `layer` may not
         depend on. Neighbours in sorted order make the first path found the shortest and,
         among the shortest, the smallest by module names. A package index entered for
         some of its names is left only towards the modules those names come from
-        (`passed`, `start_passes` for `start`)."""
-        State = tuple[str, frozenset[str] | None]
-        begin: State = (start, start_passes)
-        parents: dict[State, State] = {}
+        (`handed_on`, `start_sources` for `start`)."""
+        begin: _PathState = (start, start_sources)
+        parents: dict[_PathState, _PathState] = {}
         seen = {begin}
         queue = deque([begin])
         while queue:
             state = queue.popleft()
-            current, passes = state
+            current, sources = state
             for neighbour in adjacency.get(current, ()):
-                if passes is not None and neighbour not in passes:
+                if sources is not None and neighbour not in sources:
                     continue
-                following: State = (neighbour, passed.get((current, neighbour)))
+                following: _PathState = (neighbour, handed_on.get((current, neighbour)))
                 if following in seen:
                     continue
                 seen.add(following)
@@ -425,7 +427,7 @@ class ProjectModel:
                     return tuple(module for module, _ in reversed(path))
         return None
 
-    def _passed_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
+    def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
         """For an import of names from a package index (`from app.events import
         shared_event_bus` where `app/events/__init__.py` only re-exports), the modules the
         index takes those names from: HEX103 follows the chain only there. The index also

@@ -243,6 +243,8 @@ class Placement:
         self.model = model
         self.config = model.config
         self._roles = roles(model)
+        # Every kind of evidence each module shows, asked for by several placement cases.
+        self._kinds_shown: dict[str, Mapping[Layer, frozenset[str]]] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -535,8 +537,7 @@ class Placement:
         contracts = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
         if not contracts or not all(r.is_abstract(ref) and not r.is_dataclass(ref) for ref in contracts):
             return False
-        packages = {name.partition(".")[0] for name in _imported_names(facts)}
-        if packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY:
+        if not self._framework_free(facts):
             return False
         return any(
             found is not None and name_layer(found[0].module).layer is Layer.DOMAIN
@@ -848,7 +849,23 @@ class Placement:
         kinds = frozenset(found[layer])
         return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
 
-    def _all_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
+    def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
+        """Every layer a module shows evidence of, with the kinds of it (computed once)."""
+        known = self._kinds_shown.get(facts.module)
+        if known is None:
+            found = self._collect_evidence(facts)
+            known = self._kinds_shown[facts.module] = {
+                layer: frozenset(kinds) for layer, kinds in found.items()
+            }
+        return known
+
+    def _framework_free(self, facts: ModuleFacts) -> bool:
+        """Whether a module imports nothing but first-party modules, the standard library,
+        `typing_extensions` and `__future__`."""
+        packages = {name.partition(".")[0] for name in _imported_names(facts) if not name.startswith(".")}
+        return not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+
+    def _collect_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
         found: dict[Layer, set[str]] = {}
 
         def add(layer: Layer, kind: str) -> None:
@@ -882,7 +899,7 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
-        framework_free = not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+        framework_free = self._framework_free(facts)
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
