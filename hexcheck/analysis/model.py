@@ -45,12 +45,15 @@ from typing import Protocol, TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
-from hexcheck.core.facts import ClassFact, FunctionFact, ImportFact, ImportKind, ModuleFacts
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
 from hexcheck.core.layers import LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 _Index = TypeVar("_Index")
+# A step of HEX103's search: a module, and the modules it may go on to (None: any), as a
+# package index hands on only the names taken from it from where it imports them.
+_PathState = tuple[str, frozenset[str] | None]
 
 
 class LayerSource(Protocol):
@@ -345,18 +348,14 @@ class ProjectModel:
 
     def indexes_descendant(self, edge: Edge) -> bool:
         """Whether `edge` is a package index re-exporting one of its own descendants: the
-        importer is a package whose `__init__` defines no class or function (imports,
-        `__all__`, constants) and the imported module lies below it (`domain/__init__.py`
-        doing `from . import usecases`). Such an import is no design decision of the
-        package's layer: each descendant is checked on its own, as import-linter counts a
-        package and its descendants as one layer. An `__init__` with code of its own that
-        uses what it imports keeps the dependency."""
+        importer is a package index (`_is_package_index`) and the imported module lies
+        below it (`domain/__init__.py` doing `from . import usecases`). Such an import is
+        no design decision of the package's layer: each descendant is checked on its own,
+        as import-linter counts a package and its descendants as one layer. An `__init__`
+        with code of its own that uses what it imports keeps the dependency."""
         facts = self.modules.get(edge.importer)
         return (
-            facts is not None
-            and facts.is_package
-            and not (facts.classes or facts.functions)
-            and edge.imported.startswith(edge.importer + ".")
+            facts is not None and _is_package_index(facts) and edge.imported.startswith(edge.importer + ".")
         )
 
     # ---------------------------------------------------------------- HEX103
@@ -373,16 +372,16 @@ class ProjectModel:
             edges = self.dependency_edges()
             first = _first_edges(edges)
             adjacency = _adjacency(first)
-            passed = self._passed_on(edges)
+            handed_on = self._modules_handing_on(edges)
             paths: dict[tuple[Layer, str, frozenset[str] | None], tuple[str, ...] | None] = {}
             chains: list[tuple[Edge, ...]] = []
             for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
                 if layer is None or self.layer(imported) is not None:
                     continue
-                key = (layer, imported, passed.get((importer, imported)))
+                key = (layer, imported, handed_on.get((importer, imported)))
                 if key not in paths:
-                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, passed)
+                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, handed_on)
                 path = paths[key]
                 if path is not None:
                     hops = tuple(first[(a, b)] for a, b in pairwise(path))
@@ -393,28 +392,27 @@ class ProjectModel:
     def _forbidden_path(
         self,
         layer: Layer,
-        start_passes: frozenset[str] | None,
+        start_sources: frozenset[str] | None,
         start: str,
         adjacency: Mapping[str, tuple[str, ...]],
-        passed: Mapping[tuple[str, str], frozenset[str]],
+        handed_on: Mapping[tuple[str, str], frozenset[str]],
     ) -> tuple[str, ...] | None:
         """BFS from an unlayered module through unlayered ones to a module `layer` may not
         depend on. Neighbours in sorted order make the first path found the shortest and,
         among the shortest, the smallest by module names. A package index entered for
         some of its names is left only towards the modules those names come from
-        (`passed`, `start_passes` for `start`)."""
-        State = tuple[str, frozenset[str] | None]
-        begin: State = (start, start_passes)
-        parents: dict[State, State] = {}
+        (`handed_on`, `start_sources` for `start`)."""
+        begin: _PathState = (start, start_sources)
+        parents: dict[_PathState, _PathState] = {}
         seen = {begin}
         queue = deque([begin])
         while queue:
             state = queue.popleft()
-            current, passes = state
+            current, sources = state
             for neighbour in adjacency.get(current, ()):
-                if passes is not None and neighbour not in passes:
+                if sources is not None and neighbour not in sources:
                     continue
-                following: State = (neighbour, passed.get((current, neighbour)))
+                following: _PathState = (neighbour, handed_on.get((current, neighbour)))
                 if following in seen:
                     continue
                 seen.add(following)
@@ -429,15 +427,15 @@ class ProjectModel:
                     return tuple(module for module, _ in reversed(path))
         return None
 
-    def _passed_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
+    def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
         """For an import of names from a package index (`from app.events import
         shared_event_bus` where `app/events/__init__.py` only re-exports), the modules the
         index takes those names from: HEX103 follows the chain only there. The index also
         imports its other children (`.infrastructure`), which a module taking
         `shared_event_bus` from `.core` does not use. Pairs are left out (every import of
         the index goes on) when one of their imports takes the module whole (`import a`,
-        `from a import *`) or a name the index neither takes from an import by that name
-        nor assigns (an alias, a name built at run time)."""
+        `from a import *`) or a name `_sources_in_index` cannot follow (one the index
+        assigns, or binds no way it can see)."""
         taken: dict[tuple[str, str], set[str] | None] = {}
         for edge in edges:
             key = (edge.importer, edge.imported)
@@ -447,9 +445,7 @@ class ProjectModel:
             fact = edge.fact
             if (
                 index is None
-                or not index.is_package
-                or index.classes
-                or index.functions
+                or not _is_package_index(index)
                 or fact.kind is not ImportKind.FROM
                 or fact.target != edge.imported
                 or "*" in fact.names
@@ -469,20 +465,30 @@ class ProjectModel:
         return {key: frozenset(found) for key, found in taken.items() if found is not None}
 
     def _sources_in_index(self, index: ModuleFacts, names: Iterable[str]) -> set[str] | None:
-        """The first-party modules a package index takes `names` from (None: not known)."""
+        """The first-party modules a package index takes `names` from (None: not known).
+
+        A name is looked up by the name the index binds it to (`from .infrastructure
+        import PersistentEventBus as EventBus` gives `EventBus`, not `.core`'s). A name the
+        index assigns (`shared_event_bus = PersistentEventBus()`) or binds no way this can
+        follow leaves the index unnarrowed: the chain goes on through all its imports."""
+        bound: dict[str, list[ImportFact]] = {}
+        stars: list[ImportFact] = []
+        for fact in index.imports:
+            if fact.kind is not ImportKind.FROM or fact.type_checking:
+                continue
+            if "*" in fact.names:
+                stars.append(fact)
+                continue
+            for name in fact.bound_as or fact.names:
+                bound.setdefault(name, []).append(fact)
         assigned = {assignment.name for assignment in index.assignments}
-        stars = [fact for fact in index.imports if fact.kind is ImportKind.FROM and "*" in fact.names]
         sources: set[str] = set()
         for name in names:
-            giving = [
-                fact
-                for fact in index.imports
-                if fact.kind is ImportKind.FROM and name in fact.names and not fact.type_checking
-            ]
-            if not giving and name not in assigned:
-                if not stars:
-                    return None
-                giving = stars  # one of them defines it
+            if name in assigned:
+                return None
+            giving = bound.get(name) or stars  # without a binding, one of the stars defines it
+            if not giving:
+                return None
             for fact in giving:
                 sources.update(self.targets(index, fact))
         return sources
@@ -602,6 +608,30 @@ class ProjectModel:
     def subclasses(self, dotted: str) -> tuple[str, ...]:
         """Every first-party class deriving from `dotted`, transitively, sorted."""
         return self.hierarchy.subclasses(dotted)
+
+
+def _is_package_index(facts: ModuleFacts) -> bool:
+    """Whether a package's `__init__` only gathers its children's names: no class, no
+    function, no module-level call (`runner = Lend()` runs code of what it imports), and no
+    assignment but of literals and `__all__`. Its imports of its descendants are no
+    dependency of its own (HEX101), and a name taken from it comes from where it imports
+    that name (HEX103)."""
+    return (
+        facts.is_package
+        and not (facts.classes or facts.functions or facts.calls)
+        and all(
+            assignment.name == "__all__" or _is_literal(assignment.value) for assignment in facts.assignments
+        )
+    )
+
+
+def _is_literal(expr: Expr) -> bool:
+    """A string, number, `None`, or a list, tuple, set or dict of such."""
+    if expr.kind is ExprKind.LITERAL:
+        return True
+    return expr.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(
+        _is_literal(part) for part in expr.args
+    )
 
 
 def _first_edges(edges: Iterable[Edge]) -> dict[tuple[str, str], Edge]:

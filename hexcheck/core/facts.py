@@ -101,6 +101,9 @@ class ImportFact:  # pickled through `_import_fact` (below)
     function_level: bool = False
     guarded: bool = False  # inside `try:` with an `except ImportError` fallback
     lazy: bool = False  # `lazy import` (PEP 810): a dependency, not run when the module loads
+    # For `from a import b as c, d`: the name each of `names` is bound to (`("c", "d")`);
+    # empty when none is renamed. A package index may rename what it re-exports.
+    bound_as: tuple[str, ...] = ()
 
 
 class ParamKind(str, Enum):

@@ -668,13 +668,29 @@ class _Extractor:
                 if alias.asname is not None and type(alias.asname.name) is cst.Name:
                     asname = alias.asname.name.value
                 self.imports.append(
-                    ImportFact(ImportKind.IMPORT, _dotted(alias.name), (), span, alias=asname, **common)
+                    ImportFact(
+                        ImportKind.IMPORT,
+                        _dotted(alias.name),
+                        (),
+                        span,
+                        alias=asname,
+                        **common,  # type: ignore[arg-type]
+                    )
                 )
             return
+        bound_as: tuple[str, ...] = ()
         if isinstance(statement.names, cst.ImportStar):
             names: tuple[str, ...] = ("*",)
         else:
             names = tuple(_dotted(alias.name) for alias in statement.names)
+            bound = tuple(
+                alias.asname.name.value
+                if alias.asname is not None and type(alias.asname.name) is cst.Name
+                else name
+                for alias, name in zip(statement.names, names, strict=True)
+            )
+            if bound != names:
+                bound_as = bound
         self.imports.append(
             ImportFact(
                 ImportKind.FROM,
@@ -682,6 +698,7 @@ class _Extractor:
                 names,
                 span,
                 level=len(statement.relative),
+                bound_as=bound_as,
                 **common,  # type: ignore[arg-type]
             )
         )

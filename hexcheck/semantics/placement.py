@@ -96,6 +96,7 @@ from hexcheck.semantics.libraries import (
     top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
+from hexcheck.semantics.routes import RouteHandler
 from hexcheck.semantics.symbols import every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
@@ -185,6 +186,9 @@ _FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
 _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
+# The shared packages whose classes are never domain by content alone. Not `core`: it as
+# often names the hexagon's core itself, where an unnamed `core/book.py` is an entity.
+_SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
 # Third-party packages a domain module may import and still be framework-free.
@@ -239,6 +243,8 @@ class Placement:
         self.model = model
         self.config = model.config
         self._roles = roles(model)
+        # Every kind of evidence each module shows, asked for by several placement cases.
+        self._kinds_shown: dict[str, Mapping[Layer, frozenset[str]]] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -500,7 +506,7 @@ class Placement:
         # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
         parts = module.split(".")
         if own.layer is Layer.DOMAIN and (
-            _HELPER_COMPONENTS.intersection(parts) or _SHARED_COMPONENTS.intersection(parts[:-1])
+            _HELPER_COMPONENTS.intersection(parts) or _SHARED_LIBRARIES.intersection(parts[:-1])
         ):
             return None
         if _convincing(own, MIN_KINDS):
@@ -531,8 +537,7 @@ class Placement:
         contracts = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
         if not contracts or not all(r.is_abstract(ref) and not r.is_dataclass(ref) for ref in contracts):
             return False
-        packages = {name.partition(".")[0] for name in _imported_names(facts)}
-        if packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY:
+        if not self._framework_free(facts):
             return False
         return any(
             found is not None and name_layer(found[0].module).layer is Layer.DOMAIN
@@ -578,10 +583,12 @@ class Placement:
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
-        routers (`app.include_router(...)`), and it declares each of its routes inside a
-        function that builds a FastAPI app, on that app (`init_health_check_server()`
+        routers (`app.include_router(...)`), and each of its routes is a probe (`/health`,
+        `/ready`, `/metrics`...) declared inside a function that builds and returns a
+        FastAPI app, on a name of that function's own (`init_health_check_server()`
         registering `/health-check` on the app it returns). The business routes are in
-        the routers it includes; a one-file service declares them on its module's app."""
+        the routers it includes; a `create_app()` declaring business routes inline, or a
+        one-file service declaring them on its module's app, is the web's."""
         facts = self.model.modules.get(module)
         if facts is None or not any(
             call.callee.rpartition(".")[2] == "include_router" for call in every_call(facts)
@@ -590,13 +597,14 @@ class Placement:
         builders = {
             function.name
             for function in facts.functions
-            if any(call.callee in _APPS for call in function.calls)
+            if any(callee in _APPS for callee in function.returned)
         }
         return all(
-            handler.function.qualname.partition(".<locals>.")[0] in builders
-            and ".<locals>." in handler.function.qualname
-            for handler in self._roles.route_handlers
-            if handler.facts.module == module
+            ".<locals>." in handler.function.qualname
+            and handler.function.qualname.partition(".<locals>.")[0] in builders
+            and "." not in handler.router  # a local name, not the module's app or an import
+            and _is_probe(handler)
+            for handler in self._routes_by_module.get(module, ())
         )
 
     def _factory_wires_an_adapter_into_the_core(self, module: str) -> bool:
@@ -841,7 +849,23 @@ class Placement:
         kinds = frozenset(found[layer])
         return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
 
-    def _all_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
+    def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
+        """Every layer a module shows evidence of, with the kinds of it (computed once)."""
+        known = self._kinds_shown.get(facts.module)
+        if known is None:
+            found = self._collect_evidence(facts)
+            known = self._kinds_shown[facts.module] = {
+                layer: frozenset(kinds) for layer, kinds in found.items()
+            }
+        return known
+
+    def _framework_free(self, facts: ModuleFacts) -> bool:
+        """Whether a module imports nothing but first-party modules, the standard library,
+        `typing_extensions` and `__future__`."""
+        packages = {name.partition(".")[0] for name in _imported_names(facts) if not name.startswith(".")}
+        return not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+
+    def _collect_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
         found: dict[Layer, set[str]] = {}
 
         def add(layer: Layer, kind: str) -> None:
@@ -875,7 +899,7 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
-        framework_free = not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
+        framework_free = self._framework_free(facts)
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
@@ -954,7 +978,14 @@ class Placement:
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:
-        return frozenset(handler.facts.module for handler in self._roles.route_handlers)
+        return frozenset(self._routes_by_module)
+
+    @cached_property
+    def _routes_by_module(self) -> dict[str, list[RouteHandler]]:
+        grouped: dict[str, list[RouteHandler]] = {}
+        for handler in self._roles.route_handlers:
+            grouped.setdefault(handler.facts.module, []).append(handler)
+        return grouped
 
     @cached_property
     def _first_party(self) -> frozenset[str]:
@@ -965,6 +996,36 @@ class Placement:
         import sys
 
         return frozenset(sys.stdlib_module_names)
+
+
+# The last path segment of a health, readiness or metrics probe, without `-`, `_` or a
+# Kubernetes-style trailing `z` (`/health-check`, `/healthz`, `/readiness`).
+_PROBE_SEGMENTS = frozenset(
+    {"health", "healthcheck", "ready", "readiness", "live", "liveness", "alive", "ping", "metrics", "status"}
+)
+
+
+def _is_probe(handler: RouteHandler) -> bool:
+    """Whether a route's path, as written in its decorator or `add_api_route` call, ends
+    in a probe's segment."""
+    if handler.registration is not None:
+        written = handler.registration.args[:1]
+    else:
+        written = tuple(
+            decorator.args[0]
+            for decorator in handler.function.decorators
+            if decorator.kind is ExprKind.CALL
+            and decorator.name.startswith(handler.router + ".")
+            and decorator.args
+        )
+    paths = [expr.name.strip("\"'") for expr in written if expr.kind is ExprKind.LITERAL]
+    if not paths:
+        return False
+    return all(
+        path.rstrip("/").rpartition("/")[2].replace("-", "").replace("_", "").lower().removesuffix("z")
+        in _PROBE_SEGMENTS
+        for path in paths
+    )
 
 
 def _imported_names(facts: ModuleFacts) -> set[str]:

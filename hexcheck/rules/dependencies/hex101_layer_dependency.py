@@ -30,7 +30,10 @@ class LayerDependency(Rule):
         "business rules can no longer be tested, reused or reasoned about without the "
         "framework, the database driver and their configuration, and every change at the "
         "edge ripples into the core. Imports under `TYPE_CHECKING` and inside functions "
-        "count too: they are the same coupling, only hidden."
+        "count too: they are the same coupling, only hidden. A package index is the one "
+        "exception: an `__init__.py` that only gathers its descendants' names (imports, "
+        "`__all__`, literal constants; no class, function or module-level call) takes on "
+        "no dependency by importing them, as each descendant is checked on its own."
     )
     how_to_fix = (
         "Invert the dependency: let the inner layer declare what it needs as a port (an "
@@ -493,6 +496,77 @@ def lend_all(book_ids: list[str]) -> None:
 # file: app/domain/usecases/lend.py
 class Lend:
     def execute(self, book_id: str) -> None: ...
+""",
+        # Nor does one whose module-level code runs what it imports.
+        """\
+# file: app/domain/__init__.py
+from .usecases.lend import Lend  # error: HEX101
+
+runner = Lend()
+# file: app/domain/usecases/__init__.py
+# file: app/domain/usecases/lend.py
+class Lend:
+    def execute(self, book_id: str) -> None: ...
+""",
+        # `core/` as often names the hexagon's core: its unnamed entity is the domain's.
+        """\
+# file: app/core/book.py
+from dataclasses import dataclass
+
+from app.infrastructure.persistence.mongo import MongoClient  # error: HEX101
+
+
+class BookNotAvailable(Exception):
+    pass
+
+
+@dataclass
+class Book:
+    isbn: str
+    available: bool = True
+
+    def lend(self) -> None:
+        if not self.available:
+            raise BookNotAvailable(self.isbn)
+        self.available = False
+
+    def save(self, client: MongoClient) -> None:
+        client.insert(self.isbn)
+# file: app/infrastructure/persistence/mongo.py
+class MongoClient:
+    def insert(self, isbn: str) -> None: ...
+""",
+        # An app factory that declares business routes inline is the web's, though it
+        # includes a router too: only probes beside the included routers leave it the
+        # composition root's.
+        """\
+# file: app/http/server.py
+from fastapi import FastAPI
+
+from app.infrastructure.persistence.database import database  # error: HEX101
+from app.web.books import router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+
+    @app.get("/loans")
+    def loans() -> list[str]:
+        return database.loans()
+
+    return app
+# file: app/infrastructure/persistence/database.py
+class Database:
+    def loans(self) -> list[str]:
+        return []
+
+
+database = Database()
+# file: app/web/books.py
+from fastapi import APIRouter
+
+router = APIRouter()
 """,
     )
 

@@ -29,7 +29,10 @@ class IndirectLayerDependency(Rule):
         "imports, which makes them a quiet way around the dependency rule: the domain "
         "imports `app.common.db_utils`, which imports the Mongo adapter, and the domain now "
         "loads the driver at import time as surely as if it imported it directly. Each hop "
-        "looks harmless; the chain is the violation."
+        "looks harmless; the chain is the violation. A chain through a package index "
+        "(an `__init__.py` that only gathers its children's names) goes on only towards "
+        "the modules the names taken from it come from, followed through renames; a name "
+        "the index assigns itself leaves every import of the index in the chain."
     )
     how_to_fix = (
         "Cut the chain at the hop that should not be there, usually the import inside the "
@@ -163,6 +166,44 @@ from .core import shared_event_bus
 from .infrastructure import PersistentEventBus
 # file: app/events/core.py
 shared_event_bus = object()
+# file: app/events/infrastructure.py
+from app.infrastructure.outbox import Outbox
+
+
+class PersistentEventBus:
+    outbox = Outbox
+# file: app/infrastructure/outbox.py
+class Outbox: ...
+""",
+        # A name the index renames is the renamed one's: `EventBus` is the adapter here.
+        """\
+# file: app/application/use_cases/publish.py
+from app.events import EventBus  # error: HEX103
+# file: app/events/__init__.py
+from .core import EventBus as BaseEventBus
+from .infrastructure import PersistentEventBus as EventBus
+# file: app/events/core.py
+class EventBus: ...
+# file: app/events/infrastructure.py
+from app.infrastructure.outbox import Outbox
+
+
+class PersistentEventBus:
+    outbox = Outbox
+# file: app/infrastructure/outbox.py
+class Outbox: ...
+""",
+        # A name the index builds itself runs whatever it imports: no index to narrow.
+        """\
+# file: app/application/use_cases/follow.py
+from app.events import shared_event_bus  # error: HEX103
+# file: app/events/__init__.py
+from .core import EventBus
+from .infrastructure import PersistentEventBus
+
+shared_event_bus = PersistentEventBus()
+# file: app/events/core.py
+class EventBus: ...
 # file: app/events/infrastructure.py
 from app.infrastructure.outbox import Outbox
 
