@@ -569,8 +569,7 @@ class Roles:
     def is_model_base(self, ref: ClassRef) -> bool:
         """An abstract base of the model itself: named as one (`AggregateRoot`, `Entity`,
         `ValueObject`, `DomainEvent`...), deriving from one, or a base that stateful domain
-        classes derive from and nothing outside the core implements (a persistence class
-        deriving from one of those domain classes implements the entity, not the base)."""
+        classes derive from and nothing outside the core implements."""
         key = (ref.dotted, id(ref.cls))  # two definitions of one name answer apart
         found = self._model_bases.get(key)
         if found is None:
@@ -583,20 +582,19 @@ class Roles:
             for name in self.ancestors(ref)
         ):
             return True
-        model_classes: set[str] = set()
-        outside: list[ClassRef] = []
+        # Any subclass outside the core, even one that derives through a stateful domain
+        # class, keeps the base a contract: a concrete unit of work kept in `domain/` is as
+        # stateful as a value object, so "through a model class" cannot tell them apart.
+        stateful_in_domain = False
         for name in self.model.subclasses(ref.dotted):
             sub = self.ref(name)
             if sub is None or is_test_module(sub.facts.module):
                 continue
             if self.layer(sub) not in (Layer.DOMAIN, Layer.APPLICATION):
-                outside.append(sub)
-            elif self.layer(sub) is Layer.DOMAIN and not self.is_abstract(sub) and self.is_stateful(sub):
-                model_classes.add(sub.dotted)
-        return bool(model_classes) and all(
-            any(ancestor.dotted in model_classes for ancestor in self.first_party_ancestors(sub))
-            for sub in outside
-        )
+                return False
+            if self.layer(sub) is Layer.DOMAIN and not self.is_abstract(sub) and self.is_stateful(sub):
+                stateful_in_domain = True
+        return stateful_in_domain
 
     @cached_property
     def _port_names(self) -> frozenset[str]:
