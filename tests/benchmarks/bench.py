@@ -622,6 +622,8 @@ def versions(setup: Setup) -> dict[str, str]:
             "        found[name] = 'missing'\n"
             "print(json.dumps(found))\n"
         )
+        if not Path(python).exists():  # no tools venv: tach and Fixit are skipped, not fatal
+            return {name: "missing" for name in packages}
         done = subprocess.run([python, "-c", code], capture_output=True, text=True, check=False)
         try:
             return dict(json.loads(done.stdout))
