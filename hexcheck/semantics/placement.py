@@ -661,13 +661,13 @@ class Placement:
         facts = self.model.modules.get(module)
         if facts is None:
             return False
-        if facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls):
+        if _is_empty_package(facts):
             inside = [
-                other
-                for other, its in self.model.modules.items()
-                if other.rpartition(".")[0] == module and (its.classes or its.functions)
+                self.model.modules[child]
+                for child in self._children.get(module, ())
+                if self.model.modules[child].classes or self.model.modules[child].functions
             ]
-            return bool(inside) and all(self._only_wires(self.model.modules[other]) for other in inside)
+            return bool(inside) and all(self._only_wires(child) for child in inside)
         return self._only_wires(facts)
 
     def _only_wires(self, facts: ModuleFacts) -> bool:
@@ -734,12 +734,11 @@ class Placement:
         package = module.split(".") if facts.is_package else module.split(".")[:-1]
         if len(package) < 2 or package[-1] != name.component or spelled_plainly(package[-2]) != "management":
             return False
-        if facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls):
+        if _is_empty_package(facts):
             # The empty `commands/__init__.py` goes with the commands Django finds beside it.
             return any(
                 self._runs_a_django_command(child, name_layer(child))
-                for child in sorted(self.model.modules)
-                if child.rpartition(".")[0] == module
+                for child in self._children.get(module, ())
             )
         if any(_is_django_management(imported) for imported in _imported_names(facts)):
             return True
@@ -981,6 +980,14 @@ class Placement:
         return frozenset(self._routes_by_module)
 
     @cached_property
+    def _children(self) -> dict[str, tuple[str, ...]]:
+        """The modules and packages directly inside each package, in sorted order."""
+        found: dict[str, list[str]] = {}
+        for module in sorted(self.model.modules):
+            found.setdefault(module.rpartition(".")[0], []).append(module)
+        return {package: tuple(children) for package, children in found.items()}
+
+    @cached_property
     def _routes_by_module(self) -> dict[str, list[RouteHandler]]:
         grouped: dict[str, list[RouteHandler]] = {}
         for handler in self._roles.route_handlers:
@@ -1003,6 +1010,11 @@ class Placement:
 _PROBE_SEGMENTS = frozenset(
     {"health", "healthcheck", "ready", "readiness", "live", "liveness", "alive", "ping", "metrics", "status"}
 )
+
+
+def _is_empty_package(facts: ModuleFacts) -> bool:
+    """A package's `__init__` with no code: it goes with the modules inside it."""
+    return facts.is_package and not (facts.classes or facts.functions or facts.assignments or facts.calls)
 
 
 def _is_probe(handler: RouteHandler) -> bool:

@@ -13,20 +13,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.contracts import adapter_classes, contracts, external_bases
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
-
-_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
-
-
-def _is_type_variable(r: Roles, name: str) -> bool:
-    """A first-party module-level `T = TypeVar("T")`."""
-    module, _, local = name.rpartition(".")
-    facts = r.model.modules.get(module)
-    return facts is not None and any(
-        assignment.name == local
-        and assignment.value.kind is ExprKind.CALL
-        and assignment.value.name in _TYPE_VARIABLES
-        for assignment in facts.assignments
-    )
+from hexcheck.semantics.symbols import is_type_variable
 
 
 def still_generic(r: Roles, ref: ClassRef) -> bool:
@@ -34,8 +21,7 @@ def still_generic(r: Roles, ref: ClassRef) -> bool:
     AsyncRepository[T, ID])`): a generic base that its subclasses bind
     (`UserRepository(AsyncCRUDRepository[User, int])`) and complete, not yet an adapter."""
     return any(
-        base.kind is ExprKind.SUBSCRIPT
-        and any(arg.kind is ExprKind.NAME and _is_type_variable(r, arg.name) for arg in base.args)
+        base.kind is ExprKind.SUBSCRIPT and any(is_type_variable(r.model, arg) for arg in base.args)
         for base in ref.cls.bases
     )
 
