@@ -19,12 +19,17 @@ PROJECT = FIXTURES / "misnamed_layers"
 API = "app/application/api/"
 
 
+def _strict_findings(project: Path) -> list[tuple[str, int, str]]:
+    """(path, line, code) of each finding of a strict check run in `project`, in report order."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.chdir(project)
+        report = hexcheck.check(["."], Config(preset="strict"))
+    return [(f.location.path, f.location.line, f.code) for f in report.findings]
+
+
 @pytest.fixture(scope="module")
 def findings() -> list[tuple[str, int, str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(PROJECT)
-        report = hexcheck.check(["."], Config(preset="strict"))
-    return sorted((f.location.path, f.location.line, f.code) for f in report.findings)
+    return sorted(_strict_findings(PROJECT))
 
 
 def _graph_layers(project: Path) -> dict[str, str | None]:
@@ -311,10 +316,7 @@ WIRING = FIXTURES / "factory_wiring"
 def test_factories_below_a_composition_root_are_composition_whatever_name_is_deeper() -> None:
     """Issue 18: `main/factories/infra/` and `main/factories/controllers/` (Node-style clean
     architecture) hold modules that only build and wire objects: the composition root's."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(WIRING)
-        report = hexcheck.check(["."], Config(preset="strict"))
-    assert [(f.location.path, f.location.line, f.code) for f in report.findings] == [
+    assert _strict_findings(WIRING) == [
         # A module that holds a driver-backed adapter of its own is no factory.
         ("vending/main/routes/machine.py", 6, "HEX101")
     ]
@@ -338,14 +340,9 @@ DJANGO_COMMANDS = FIXTURES / "django_commands"
 def test_django_management_commands_are_entry_points_and_cqrs_commands_stay_application() -> None:
     """Issue 18: `app/management/commands/` holds Django's `manage.py` subcommands, the
     driving side, not the application's CQRS commands that `commands` names elsewhere."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(DJANGO_COMMANDS)
-        report = hexcheck.check(["."], Config(preset="strict"))
     # Neither their django imports nor their imports of the composition root are reported;
     # the CQRS handler that imports django is.
-    assert [(f.location.path, f.location.line, f.code) for f in report.findings] == [
-        ("lending/application/commands/return_book.py", 3, "HEX102")
-    ]
+    assert _strict_findings(DJANGO_COMMANDS) == [("lending/application/commands/return_book.py", 3, "HEX102")]
     layers = _graph_layers(DJANGO_COMMANDS)
     assert {name: layer for name, layer in layers.items() if ".commands." in name} == {
         "app.management.commands._arguments": "web",  # raises `CommandError` for them
