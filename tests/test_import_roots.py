@@ -70,6 +70,13 @@ CASES: dict[str, tuple[str, str, dict[str, str]]] = {
         "app.domain",
         {"app/web/dtos/__init__.py": "app.web.dtos"},
     ),
+    # `src/web/injector.py` (a FastAPI helper the code imports as `web.injector`) beside four
+    # `from injector import ...` lines of the third-party container.
+    "library_named_helper": (
+        "src/domain",
+        "domain",
+        {"src/web/injector.py": "web.injector", "src/web/routes.py": "web.routes", "src/main.py": "main"},
+    ),
 }
 
 
@@ -270,6 +277,52 @@ def test_a_folder_named_like_a_third_party_package_is_no_import_root() -> None:
     choice = choose_roots(files, imports)
     assert choice.folders == ((),)
     assert choice.unresolved == ()
+
+
+def test_a_module_imported_by_its_package_name_is_not_what_a_bare_import_of_its_name_means() -> None:
+    # `from injector import Injector` is the third-party container, not `src/api/injector.py`,
+    # which the code imports as `api.injector`: `src/api/` is no root, `api.app` stays `api.app`.
+    files = [
+        ("src", "api", "__init__.py"),
+        ("src", "api", "app.py"),
+        ("src", "api", "injector.py"),
+        ("src", "base", "__init__.py"),
+        ("src", "base", "module.py"),
+    ]
+    imports = {"injector": 5, "api.app": 1, "api.injector": 1, "base.module": 2}
+    choice = choose_roots(files, imports)
+    assert choice.folders == (("src",),)
+    assert [(root.folder, root.resolved) for root in choice.roots] == [(("src",), 4)]
+    assert choice.unresolved == ()
+
+
+def test_a_bare_import_of_a_module_the_code_never_names_by_its_package_still_resolves() -> None:
+    # Without an `api.settings` import, `import settings` can only mean `src/api/settings.py`.
+    files = [("src", "api", "__init__.py"), ("src", "api", "settings.py"), ("src", "api", "app.py")]
+    choice = choose_roots(files, {"settings": 3, "app": 1})
+    assert choice.folders == (("src", "api"),)
+
+
+def test_a_helper_named_like_a_library_leaves_the_application_importing_the_library(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    report = _check("library_named_helper", monkeypatch=monkeypatch)
+    layered = [
+        (f.location.path, f.location.line, f.code, f.message)
+        for f in report.findings
+        if f.code in {"HEX101", "HEX103"}
+    ]
+    assert layered == [
+        (
+            "src/domain/order.py",
+            7,
+            "HEX101",
+            "domain module 'domain.order' imports 'infrastructure.clock' (infrastructure); "
+            "domain may depend only on domain",
+        )
+    ]
+    # Every `web.*` import resolves: no note names one below no import root.
+    assert discover(["."], Config(), cwd=str(LAYOUTS / "library_named_helper")).notes == ()
 
 
 # ---------------------------------------------------------------------- bad input

@@ -97,6 +97,32 @@ def module_paths(files: Iterable[Folder]) -> frozenset[Folder]:
     return frozenset(found)
 
 
+def _named_by_its_package(
+    folder: Folder,
+    name: str,
+    in_tree: Mapping[str, int],
+    candidates: AbstractSet[Folder],
+    packages: AbstractSet[Folder],
+) -> bool:
+    """Whether the code imports `folder/name.py` by its package name, so that a bare
+    `import name` is not that module.
+
+    `src/api/injector.py`, a FastAPI helper of the regular package `api/` that the code
+    imports as `api.injector`, is not what `from injector import Injector` means: that is
+    the third-party `injector`, and taking `src/api/` for a root to resolve it would name
+    `api.app` `app`. One file has one name; when the code itself writes a module's
+    package-qualified name (from a candidate root above the package), a bare import of
+    its last name belongs to another package. Dotted names (`domain.order` below a
+    `src/` package) are left to the count: only a bare top-level name can be a library's.
+    """
+    if "." in name or folder not in packages:
+        return False
+    return any(
+        folder[:depth] in candidates and ".".join((*folder[depth:], name)) in in_tree
+        for depth in range(len(folder))
+    )
+
+
 def choose_roots(
     files: Sequence[Folder], imports: Mapping[str, int], declared: Iterable[Folder] = ()
 ) -> RootChoice:
@@ -138,7 +164,7 @@ def choose_roots(
         found: dict[str, Folder] = {}
         for name in in_tree:
             target = (*folder, *name.split("."))
-            if target in paths:
+            if target in paths and not _named_by_its_package(folder, name, in_tree, candidates, packages):
                 found[name] = target
         # A folder named like a third-party package (`repository/django/`) resolves `import
         # django` but hardly any `django.db.models`: when fewer than half the imports of a
