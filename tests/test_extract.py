@@ -243,6 +243,41 @@ def test_handlers_raises_loops_and_statement_count() -> None:
     assert [(r.exception, r.span.line) for r in function.raises] == [("StorageError", 8), ("", 12)]
 
 
+def test_except_clauses_that_only_log_and_raise_translate() -> None:
+    """What HEX601 counts as one step: the clauses of a `try` that only log and raise."""
+    facts = facts_of(
+        """\
+        async def handler(use_case, session, log):
+            try:
+                result = await use_case.execute()
+            except KeyError as error:
+                raise LookupFailed() from error
+            except ValueError as error:
+                log.warning("bad value %s", error)
+                raise Invalid() from error
+            except OSError:
+                await session.rollback()
+                raise
+            try:
+                return result.render()
+            except TypeError:
+                log.error("cannot render")
+            except Exception:
+                if result:
+                    raise
+                raise Unrenderable()
+        """
+    )
+    clauses = facts.functions[0].handlers
+    assert [(c.try_line, c.span.line, c.statements, c.translates) for c in clauses] == [
+        (2, 4, 1, True),
+        (2, 6, 2, True),
+        (2, 9, 2, False),  # an awaited call is work of its own
+        (12, 14, 1, False),  # logs but does not raise: the error is swallowed, not translated
+        (12, 16, 3, False),  # a branch is a decision
+    ]
+
+
 def test_body_kinds() -> None:
     facts = facts_of(
         """\

@@ -612,3 +612,56 @@ class StoredBooks(StoredBase, BookRepository):
             "but never turns the driver's errors into a first-party exception",
         ),
     ]
+
+
+SECRETS_CLIENT = """\
+# file: app/application/ports/secrets.py
+from abc import ABC, abstractmethod
+
+
+class SecretsPort(ABC):
+    class SecretsApiError(RuntimeError): ...
+
+    @abstractmethod
+    async def deposit(self, secret: bytes) -> str: ...
+# file: app/infrastructure/errors.py
+class RequestFailedError(RuntimeError): ...
+# file: app/infrastructure/secrets.py
+import httpx
+
+from app.application.ports.secrets import SecretsPort
+from app.infrastructure.errors import RequestFailedError
+
+
+class SecretsClient(SecretsPort):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self._client = client
+
+    async def deposit(self, secret: bytes) -> str:
+        try:
+            response = await self._client.post("/secrets", content=secret)
+        except httpx.HTTPError as error:
+            RAISE
+        return response.json()["secret_id"]
+"""
+
+
+def test_a_raise_through_a_local_name_or_the_ports_nested_exception_translates(in_tmp: Path) -> None:
+    """ghga-de/file-services-backend: `failed = RequestFailedError(); raise failed from error`
+    (dcs) and `raise self.SecretsApiError() from error`, declared in the port (fis)."""
+    for translation in (
+        "failed = RequestFailedError()\n            raise failed from error",
+        "raise self.SecretsApiError() from error",
+    ):
+        assert list(_run(in_tmp, SECRETS_CLIENT.replace("RAISE", translation), "HEX504").findings) == []
+
+
+def test_a_local_name_or_self_attribute_that_is_no_first_party_exception_does_not(in_tmp: Path) -> None:
+    for translation in (
+        "failed = RuntimeError()\n            raise failed from error",  # a builtin, built first
+        "raise self.error_type() from error",  # no class of that name in the class or its bases
+    ):
+        report = _run(in_tmp, SECRETS_CLIENT.replace("RAISE", translation), "HEX504")
+        assert [(f.location.path, f.location.line, f.code) for f in report.findings] == [
+            ("app/infrastructure/secrets.py", 7, "HEX504")
+        ]

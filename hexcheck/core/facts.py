@@ -170,11 +170,19 @@ class RaiseFact:
 @pickled_by_fields
 @dataclass(frozen=True, slots=True)
 class HandlerFact:
-    """One `except` clause: the types it catches and what its body raises."""
+    """One `except` clause: the types it catches and what its body raises.
+
+    `statements` counts its body's statements (nested blocks included, as a function's
+    `statement_count` does); `translates` says the body does nothing but log and raise:
+    `except NotFound as e: raise HTTPException(404) from e`, an error turned into another.
+    `try_line` is the line of its `try`, which the clauses of one statement share."""
 
     types: tuple[str, ...]  # empty for a bare `except:`
     span: Span
     raises: tuple[str, ...] = ()  # exceptions raised in the body ("" for a bare re-raise)
+    statements: int = 0
+    translates: bool = False
+    try_line: int = 0
 
 
 @dataclass(frozen=True, slots=True)

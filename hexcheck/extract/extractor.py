@@ -84,6 +84,8 @@ from hexcheck.extract.version import EXTRACTOR_VERSION
 _SUMMARY_DEPTH = 4
 _DYNAMIC_IMPORTERS = frozenset({"importlib.import_module", "__import__"})
 _IMPORT_ERRORS = frozenset({"ImportError", "ModuleNotFoundError", "builtins.ImportError"})
+# The methods of `logging.Logger` (and structlog's, loguru's) an `except` body logs with.
+_LOGGING_METHODS = frozenset({"debug", "info", "warning", "warn", "error", "exception", "critical", "log"})
 _NOQA = re.compile(r"#\s*noqa(?::[\s]?(?P<codes>[A-Z][A-Z0-9]*(?:[,\s]+[A-Z][A-Z0-9]*)*))?", re.IGNORECASE)
 _CODE = re.compile(r"[A-Z]+[0-9]+", re.IGNORECASE)
 
@@ -738,8 +740,9 @@ class _Extractor:
         previous = self.guarded
         self.guarded = previous or guards
         self._block(block_statements(statement.body))
+        try_line = self._span(statement).line
         for handler, types in zip(statement.handlers, caught, strict=True):
-            self._handler(handler, types)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
+            self._handler(handler, types, try_line)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
         self.guarded = previous
         if statement.orelse is not None:
             self._block(block_statements(statement.orelse.body))
@@ -753,15 +756,20 @@ class _Extractor:
             return tuple(self.resolve(element.value) for element in node.elements)
         return (self.resolve(node),)
 
-    def _handler(self, handler: cst.ExceptHandler | cst.ExceptStarHandler, types: tuple[str, ...]) -> None:
+    def _handler(
+        self, handler: cst.ExceptHandler | cst.ExceptStarHandler, types: tuple[str, ...], try_line: int
+    ) -> None:
         scope = self.scope
         if scope is None:
             self._block(block_statements(handler.body))
             return
-        before = len(scope.raises)
-        self._block(block_statements(handler.body))
+        before, counted = len(scope.raises), scope.statements
+        body = block_statements(handler.body)
+        self._block(body)
         raised = tuple(r.exception for r in scope.raises[before:])
-        scope.handlers.append(HandlerFact(types, self._span(handler), raised))
+        statements = scope.statements - counted
+        fact = HandlerFact(types, self._span(handler), raised, statements, _only_translates(body), try_line)
+        scope.handlers.append(fact)
 
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
@@ -1084,6 +1092,26 @@ def _is_docstring(statement: cst.CSTNode | None) -> bool:
     return type(statement) is cst.Expr and (
         type(statement.value) is cst.SimpleString or type(statement.value) is cst.ConcatenatedString
     )
+
+
+def _only_translates(statements: Sequence[cst.CSTNode]) -> bool:
+    """Whether an `except` body only logs and raises: it turns one error into another.
+
+    Logging is a call statement on a logging method (`log.error(...)`,
+    `logger.exception(...)`); anything else (an assignment, a branch, an awaited call, a
+    return) is work of its own."""
+    raised = False
+    for statement in statements:
+        if type(statement) is cst.Raise:
+            raised = True
+        elif not (
+            type(statement) is cst.Expr
+            and type(statement.value) is cst.Call
+            and type(statement.value.func) is cst.Attribute
+            and statement.value.func.attr.value in _LOGGING_METHODS
+        ):
+            return False
+    return raised
 
 
 def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:

@@ -34,21 +34,48 @@ def _broad(types: tuple[str, ...]) -> bool:
     return not types or any(name in BROAD_EXCEPTIONS for name in types)  # `()`: a bare `except:`
 
 
-def translates(model: ProjectModel, function: FunctionFact, wraps_driver_calls: bool) -> bool:
+def translates(
+    model: ProjectModel, function: FunctionFact, wraps_driver_calls: bool, owner: ClassRef | None = None
+) -> bool:
     """Whether an `except` of `function` catches driver errors and either raises a
     first-party exception (or what a first-party function builds) or handles them
     without raising (a cache that answers a miss when Redis is down).
 
     A broad `except Exception` counts only where it can see driver errors:
     `wraps_driver_calls` says whether the function calls the driver (or wraps code
-    that does, as a decorator or a context manager)."""
+    that does, as a decorator or a context manager). `owner` is the class whose method
+    `function` is, for the exceptions it raises through `self`."""
     for handler in function.handlers:
         specific = _specific_driver_errors(handler.types)
         if not specific and not (wraps_driver_calls and _broad(handler.types)):
             continue
-        if not handler.raises or any(raised and model.is_first_party(raised) for raised in handler.raises):
+        if not handler.raises or any(
+            raised and _first_party_exception(model, function, owner, raised) for raised in handler.raises
+        ):
             return True
     return False
+
+
+def _first_party_exception(
+    model: ProjectModel, function: FunctionFact, owner: ClassRef | None, raised: str
+) -> bool:
+    """Whether a `raise` names a first-party exception, directly or through what names it:
+    a local name bound to the exception built first (`error = RequestFailed(url)` ...
+    `raise error from err`), or an exception class nested in the adapter's class or in a
+    first-party base of it, its port most often (`raise self.SecretsApiError() from err`
+    where the port declares `class SecretsApiError(RuntimeError)`)."""
+    if model.is_first_party(raised):
+        return True
+    built = [callee for name, callee in function.bound if name == raised]
+    if built:
+        return model.is_first_party(built[-1])
+    attribute = raised.removeprefix("self.")
+    if owner is None or attribute == raised or "." in attribute:
+        return False
+    r = roles(model)
+    return any(
+        r.ref(f"{cls.dotted}.{attribute}") is not None for cls in (owner, *r.first_party_ancestors(owner))
+    )
 
 
 class DriverUse:
@@ -176,7 +203,7 @@ class DriverUse:
         for owner in self.owners:
             for method in owner.cls.methods:
                 calls_driver = self._reaches_driver(owner, method)
-                if translates(self.model, method, calls_driver):
+                if translates(self.model, method, calls_driver, owner):
                     return True
                 if self._helpers_translate(owner, method, calls_driver):
                     return True
@@ -217,7 +244,10 @@ class UntranslatedDriverError(Rule):
         "swapping the adapter changes the failure behaviour of the whole service. An "
         "adapter catches its driver's errors (or `Exception`) and raises the application's "
         "own exceptions: `DuplicateIsbnError`, `PersistenceError`, `CoverServiceUnavailable`, "
-        "or handles them (a cache that answers a miss when Redis is down). Translation in "
+        "or handles them (a cache that answers a miss when Redis is down). The exception "
+        "may be built first and raised by name (`failed = RequestFailed(url)` ... `raise "
+        "failed from exc`) or be declared in the port and raised through `self` (`raise "
+        "self.SecretsApiError() from exc`). Translation in "
         "a shared base class, a decorator or a helper function of the adapter counts; "
         "re-raising the driver error or a built-in one does not, and neither does an `except` "
         "around a call of the adapter's own helper that calls the driver (`await "
@@ -369,6 +399,52 @@ class ReplicaConnections(Connections):  # `url.rstrip` is no call on the client
         url = "mongodb://db:27017/" + name
         client = pymongo.MongoClient(url.rstrip("/"))
         return client
+""",
+        """\
+# file: app/application/ports/secrets.py
+from abc import ABC, abstractmethod
+
+
+class SecretsPort(ABC):
+    class SecretsApiError(RuntimeError):
+        \"\"\"The secrets store could not be reached or refused the request.\"\"\"
+
+    @abstractmethod
+    async def deposit(self, secret: bytes) -> str: ...
+
+    @abstractmethod
+    async def envelope(self, secret_id: str) -> str: ...
+# file: app/infrastructure/secrets/errors.py
+class RequestFailedError(RuntimeError):
+    def __init__(self, *, url: str) -> None:
+        super().__init__(f"the request to {url} failed")
+# file: app/infrastructure/secrets/client.py
+import httpx
+
+from app.application.ports.secrets import SecretsPort
+from app.infrastructure.secrets.errors import RequestFailedError
+
+
+class SecretsClient(SecretsPort):
+    def __init__(self, client: httpx.AsyncClient, base_url: str) -> None:
+        self._client = client
+        self._base_url = base_url
+
+    async def deposit(self, secret: bytes) -> str:
+        try:
+            response = await self._client.post(f"{self._base_url}/secrets", content=secret)
+        except httpx.HTTPError as error:
+            raise self.SecretsApiError() from error  # the port's own exception, through self
+        return response.json()["secret_id"]
+
+    async def envelope(self, secret_id: str) -> str:
+        url = f"{self._base_url}/secrets/{secret_id}/envelope"
+        try:
+            response = await self._client.get(url)
+        except httpx.RequestError as error:
+            failed = RequestFailedError(url=url)  # built first, raised after
+            raise failed from error
+        return response.json()["content"]
 """,
     )
     invalid = (
