@@ -32,23 +32,24 @@ only the `commands` name would place in the application (`management/commands/`,
 placed by name is not placed by its name, `_generic_container`) the composition, when it
 builds the app (FastAPI's, or a Flask app it registers blueprints on) or the DI container
 and declares no route (`_builds_the_app`; routes of a probe app built beside the routers it
-includes aside, `_app_factory_with_its_probes`) under a weak name or none; else the
-composition, for a module an outer name places below a composition root's package that only
-builds and wires objects (`main/factories/infra/`, `_wires_below_composition_root`) or in a
-package of factories or composers that builds a use case on an adapter (`api/factory/`,
-`presentation/composers/`, `_factory_wires_an_adapter_into_the_core`); else infrastructure
-for a `mappers/` module that imports ORM models (`_maps_persistence`), application for a
-`dtos/` module beside its feature's use cases (`_beside_use_cases`); a module of
-framework-free errors in an `exceptions/` package is not placed by its own weak name
-(`exceptions/database.py`, `_errors_named_for_their_subject`); else its name's layer, unless
-that name is weak and the module's own evidence shows another layer by `MIN_KINDS` kinds
-(one if the name is the module's own, `settings.py` full of ORM models) and nothing of the
-name's; else, unnamed, in a shared package (`core/`, `common/`, `utils/`) and showing at
-most what it imports, the infrastructure when it calls a token, hash or mail library, the
-web when it is also a FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its
-own evidence shows when its nearest strong package agrees or its own evidence has
-`MIN_KINDS` kinds, but never the domain in a shared or helpers' package
-(`shared/cache/lock.py`).
+includes aside, `_app_factory_with_its_probes`) under a weak name or none (a layer's name
+that is only its own file name gives way to its package's: `entrypoints/application.py`,
+`_name_of_an_app_module`); else the composition, for a module an outer name places below a
+composition root's package that only builds and wires objects (`main/factories/infra/`,
+`_wires_below_composition_root`) or in a package of factories or composers that builds a use
+case on an adapter (`api/factory/`, `presentation/composers/`,
+`_factory_wires_an_adapter_into_the_core`); else infrastructure for a `mappers/` module that
+imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
+feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
+`exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
+`_errors_named_for_their_subject`); else its name's layer, unless that name is weak and the
+module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
+module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in
+a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
+infrastructure when it calls a token, hash or mail library, the web when it is also a
+FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence shows
+when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds, but never
+the domain in a shared or helpers' package (`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -470,6 +471,7 @@ class Placement:
         if self._generic_container(module, name):
             name = NameLayer(None)
         own = self._evidence.get(module)
+        name = self._name_of_an_app_module(module, name, own)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
             return Layer.COMPOSITION
@@ -588,6 +590,19 @@ class Placement:
                 for assignment in facts.assignments
             )
         )
+
+    def _name_of_an_app_module(self, module: str, name: NameLayer, own: Content | None) -> NameLayer:
+        """The name that speaks for a module that builds the app: its package's when the layer's
+        name is only the module's own file name (`entrypoints/application.py` building the
+        FastAPI app is an app module, no application service); a module's own name is the
+        weakest, as for `settings.py`. Its package's name then decides as for any app module:
+        a weak one or none makes it the composition root, a strong one keeps it."""
+        if not name.strong or name.component != module.rpartition(".")[2]:
+            return name
+        package = module.rpartition(".")[0]
+        if not package or not self._builds_the_app(module, own):
+            return name
+        return name_layer(package, as_package=True)
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
