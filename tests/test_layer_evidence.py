@@ -352,3 +352,35 @@ def test_django_management_commands_are_entry_points_and_cqrs_commands_stay_appl
         "lending.application.commands.lend_book": "application",
         "lending.application.commands.return_book": "application",
     }
+
+
+COMPOSERS = FIXTURES / "composers_flask"
+
+
+def test_composers_and_a_flask_app_factory_are_composition_whatever_package_holds_them() -> None:
+    """Issue 18 (tuning everthefullstack/python-clean-arch, CamiloAndresGTRUniandes/python-ddd):
+    `presentation/composers/` builds the controller on its use case and adapter, and
+    `api/__init__.py` builds the Flask app and registers the blueprint: the composition
+    root's, so their imports of the infrastructure are not reported; the controller's is."""
+    assert _strict_findings(COMPOSERS) == [
+        # A one-file Flask service registers no blueprint: its routes are its own.
+        ("shop/api/status.py", 3, "HEX101"),
+        ("shop/presentation/controllers/place_order.py", 2, "HEX101"),
+    ]
+    layers = _graph_layers(COMPOSERS)
+    assert {
+        name: layers[name]
+        for name in (
+            "shop.api",
+            "shop.api.orders",
+            "shop.api.status",
+            "shop.presentation.composers.place_order_composer",
+            "shop.presentation.controllers.place_order",
+        )
+    } == {
+        "shop.api": "composition",  # Flask(__name__) and register_blueprint: the app factory
+        "shop.api.orders": "web",
+        "shop.api.status": "web",
+        "shop.presentation.composers.place_order_composer": "composition",
+        "shop.presentation.controllers.place_order": "web",
+    }

@@ -25,29 +25,31 @@ show its anchor: route handlers or routers; drivers or implemented ports (`_ANCH
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
-(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the
-layer of its top-most re-placed package; else the
-web, for a Django `manage.py` subcommand that only the `commands` name would place in the
-application (`management/commands/`, `_runs_a_django_command`); else (a
-DI container of a helper package that imports nothing placed by name is not placed by its
-name, `_generic_container`) the composition, when it builds the app or the DI container
-and declares no route (`_builds_the_app`; routes of a probe app built beside the routers
-it includes aside, `_app_factory_with_its_probes`) under a weak name or none; else the
-composition, for a module an outer name places below a composition root's package that
-only builds and wires objects (`main/factories/infra/`, `_wires_below_composition_root`)
-or in a package of factories that builds a use case on an adapter (`api/factory/`,
-`_factory_wires_an_adapter_into_the_core`); else infrastructure for a `mappers/` module
-that imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
+(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the layer
+of its top-most re-placed package; else the web, for a Django `manage.py` subcommand that
+only the `commands` name would place in the application (`management/commands/`,
+`_runs_a_django_command`); else (a DI container of a helper package that imports nothing
+placed by name is not placed by its name, `_generic_container`) the composition, when it
+builds the app (FastAPI's, or a Flask app it registers blueprints on) or the DI container
+and declares no route (`_builds_the_app`; routes of a probe app built beside the routers it
+includes aside, `_app_factory_with_its_probes`) under a weak name or none (a layer's name
+that is only its own file name gives way to its package's: `entrypoints/application.py`,
+`_name_of_an_app_module`); else the composition, for a module an outer name places below a
+composition root's package that only builds and wires objects (`main/factories/infra/`,
+`_wires_below_composition_root`) or in a package of factories or composers that builds a use
+case on an adapter (`api/factory/`, `presentation/composers/`,
+`_factory_wires_an_adapter_into_the_core`); else infrastructure for a `mappers/` module that
+imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
 feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
-`_errors_named_for_their_subject`); else its name's layer, unless that name is weak and
-the module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the module's
-own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in a
-shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
+`_errors_named_for_their_subject`); else its name's layer, unless that name is weak and the
+module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
+module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in
+a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
-FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
-shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
-but never the domain in a shared or helpers' package (`shared/cache/lock.py`).
+FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence shows
+when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds, but never
+the domain in a shared or helpers' package (`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -147,6 +149,7 @@ _DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORT
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
+_FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
 )
@@ -181,7 +184,9 @@ _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Com
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
 _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
 # Packages of factories: a module there that builds a use case on an adapter wires them.
-_FACTORY_COMPONENTS = frozenset({"factory", "factories"})
+# Python clean-architecture courses call them composers (`main/composers/`,
+# `presentation/composers/`: `compose()` builds the controller on its use case and adapters).
+_FACTORY_COMPONENTS = frozenset({"factory", "factories", "composer", "composers"})
 _FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
@@ -466,6 +471,7 @@ class Placement:
         if self._generic_container(module, name):
             name = NameLayer(None)
         own = self._evidence.get(module)
+        name = self._name_of_an_app_module(module, name, own)
         # The module that builds the app is the composition root, under a weak name or none.
         if not name.strong and self._builds_the_app(module, own):
             return Layer.COMPOSITION
@@ -566,7 +572,8 @@ class Placement:
         return Layer.INFRASTRUCTURE
 
     def _builds_the_app(self, module: str, own: Content | None) -> bool:
-        """Whether a module builds the FastAPI app (`FastAPI(...)`) or the DI container
+        """Whether a module builds the FastAPI app (`FastAPI(...)`), a Flask app it registers
+        blueprints on (`_builds_a_flask_app`) or the DI container
         (`container = Container()`) and declares no route: the composition root that
         includes the routers or registers the adapters, whatever package holds it (an
         `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
@@ -576,10 +583,26 @@ class Placement:
         if own is not None and own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds:
             return True
         facts = self.model.modules.get(module)
-        return facts is not None and any(
-            assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
-            for assignment in facts.assignments
+        return facts is not None and (
+            _builds_a_flask_app(facts)
+            or any(
+                assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
+                for assignment in facts.assignments
+            )
         )
+
+    def _name_of_an_app_module(self, module: str, name: NameLayer, own: Content | None) -> NameLayer:
+        """The name that speaks for a module that builds the app: its package's when the layer's
+        name is only the module's own file name (`entrypoints/application.py` building the
+        FastAPI app is an app module, no application service); a module's own name is the
+        weakest, as for `settings.py`. Its package's name then decides as for any app module:
+        a weak one or none makes it the composition root, a strong one keeps it."""
+        if not name.strong or name.component != module.rpartition(".")[2]:
+            return name
+        package = module.rpartition(".")[0]
+        if not package or not self._builds_the_app(module, own):
+            return name
+        return name_layer(package, as_package=True)
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
@@ -1010,6 +1033,17 @@ class Placement:
 _PROBE_SEGMENTS = frozenset(
     {"health", "healthcheck", "ready", "readiness", "live", "liveness", "alive", "ping", "metrics", "status"}
 )
+
+
+def _builds_a_flask_app(facts: ModuleFacts) -> bool:
+    """Whether a module builds a Flask app (`Flask(__name__)`) and registers blueprints on it
+    (`app.register_blueprint(...)`): Flask's app factory, whose business routes are in the
+    blueprints it registers (the `@app.route("/health")` it may declare inline is not read
+    as a route). Without a blueprint it may be a one-file service, its routes on that app."""
+    calls = [call.callee for call in every_call(facts)]
+    return any(callee in _FLASK_APPS for callee in calls) and any(
+        callee.rpartition(".")[2] == "register_blueprint" for callee in calls
+    )
 
 
 def _is_empty_package(facts: ModuleFacts) -> bool:

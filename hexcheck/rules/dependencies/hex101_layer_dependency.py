@@ -324,6 +324,25 @@ def create_app() -> FastAPI:
     app.state.copies = copies
     return app
 """,
+        # An app module named `application.py` is no application service: its package's
+        # name speaks for it (`entrypoints/`, the web's), so including the web's routers
+        # is the web importing the web.
+        """\
+# file: app/entrypoints/application.py
+from fastapi import FastAPI
+
+from app.entrypoints.api.books import router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(router)
+    return app
+# file: app/entrypoints/api/books.py
+from fastapi import APIRouter
+
+router = APIRouter()
+""",
     )
     invalid = (
         """\
