@@ -4,6 +4,7 @@ places it when its name says otherwise, on fixtures/misnamed_layers."""
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -352,3 +353,20 @@ def test_django_management_commands_are_entry_points_and_cqrs_commands_stay_appl
         "lending.application.commands.lend_book": "application",
         "lending.application.commands.return_book": "application",
     }
+
+
+def test_imports_of_a_script_block_are_no_dependency_of_the_module(tmp_path: Path) -> None:
+    """`lend_book.py` sets Django up and builds its handler on the Django repository in its
+    `if __name__ == "__main__":` block, to be tried by hand: the block never runs when the
+    module is imported, so neither import there is the handler's dependency."""
+    handler = "lending/application/commands/lend_book.py"
+    assert [f for f in _strict_findings(DJANGO_COMMANDS) if f[0] == handler] == []
+    # The same block run on import (`if True:`) is the module's: both imports are reported.
+    project = tmp_path / "django_commands"
+    shutil.copytree(DJANGO_COMMANDS, project)
+    source = (project / handler).read_text(encoding="utf-8")
+    (project / handler).write_text(source.replace('if __name__ == "__main__":', "if True:"), encoding="utf-8")
+    assert [f for f in _strict_findings(project) if f[0] == handler] == [
+        (handler, 30, "HEX102"),  # import django
+        (handler, 34, "HEX101"),  # from lending.infrastructure.repositories import ...
+    ]

@@ -30,7 +30,9 @@ class LayerDependency(Rule):
         "business rules can no longer be tested, reused or reasoned about without the "
         "framework, the database driver and their configuration, and every change at the "
         "edge ripples into the core. Imports under `TYPE_CHECKING` and inside functions "
-        "count too: they are the same coupling, only hidden. A package index is the one "
+        "count too: they are the same coupling, only hidden. Those of the module's "
+        '`if __name__ == "__main__":` block do not: that block runs only when the file is '
+        "run as a script, never when the module is imported. A package index is the one "
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
         "no dependency by importing them, as each descendant is checked on its own."
@@ -323,6 +325,26 @@ def create_app() -> FastAPI:
     app = FastAPI()
     app.state.copies = copies
     return app
+""",
+        # A use case tried by hand: its `if __name__ == "__main__":` block wires it to the
+        # adapter, but importing the module never runs that block.
+        """\
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
+
+
+if __name__ == "__main__":
+    from app.infrastructure.persistence.sql_books import SqlBooks
+
+    LendBook(SqlBooks()).execute("978-0132350884")
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def lend(self, book_id: str) -> None: ...
 """,
     )
     invalid = (
