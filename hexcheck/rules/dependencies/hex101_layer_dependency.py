@@ -326,6 +326,37 @@ def create_app() -> FastAPI:
     app.state.copies = copies
     return app
 """,
+        # DRF serializers and a response wrapper filed under `infrastructure/` that only the
+        # web imports are web code: the view importing them imports the web.
+        """\
+# file: app/infrastructure/serializers/__init__.py
+from .book_serializer import BookSerializer
+# file: app/infrastructure/serializers/book_serializer.py
+from rest_framework import serializers
+
+
+class BookSerializer(serializers.Serializer):
+    title = serializers.CharField()
+# file: app/infrastructure/responses.py
+from rest_framework.response import Response
+
+
+class CreatedResponse(Response):
+    def __init__(self, data: object) -> None:
+        super().__init__(data, status=201)
+# file: app/api/books.py
+from rest_framework.views import APIView
+
+from app.infrastructure.responses import CreatedResponse
+from app.infrastructure.serializers import BookSerializer
+
+
+class BooksView(APIView):
+    def post(self, request) -> CreatedResponse:
+        body = BookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return CreatedResponse(body.validated_data)
+""",
         # A use case tried by hand: its `if __name__ == "__main__":` block wires it to the
         # adapter, but importing the module never runs that block.
         """\
@@ -589,6 +620,20 @@ database = Database()
 from fastapi import APIRouter
 
 router = APIRouter()
+""",
+        # HTTP code under `infrastructure/` that a use case imports stays infrastructure,
+        # for the web that imports it too: only what the web alone uses is the web's.
+        """\
+# file: app/infrastructure/responses/problem.py
+from starlette.responses import JSONResponse
+
+
+def problem(title: str, status: int) -> JSONResponse:
+    return JSONResponse({"title": title}, status_code=status)
+# file: app/application/use_cases/report_shortage.py
+from app.infrastructure.responses.problem import problem  # error: HEX101
+# file: app/web/stock.py
+from app.infrastructure.responses.problem import problem  # error: HEX101
 """,
     )
 
