@@ -578,11 +578,11 @@ class Placement:
         if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
             return False
         facts = self.model.modules.get(module)
-        if facts is None:
-            return False
         parts = module.split(".")
-        deciding = len(parts) - 1 - parts[::-1].index(name.component) if name.component in parts else 0
-        units = [self._reexported(module) if facts.is_package else {module}]
+        if facts is None or name.component not in parts:
+            return False
+        deciding = len(parts) - 1 - parts[::-1].index(name.component)
+        units: list[set[str] | frozenset[str]] = [self._reexported(module) if facts.is_package else {module}]
         below = range(deciding + 2, len(parts) + facts.is_package)
         units.extend(self._subtree(".".join(parts[:cut])) for cut in below)
         return any(self._web_unit(frozenset(unit)) for unit in units)
@@ -619,13 +619,20 @@ class Placement:
     def _web_units(self) -> dict[frozenset[str], bool]:
         return {}
 
-    def _subtree(self, package: str) -> set[str]:
+    def _subtree(self, package: str) -> frozenset[str]:
         """A package's modules, its own `__init__` and every module below it, tests aside."""
-        return {
-            module
-            for module in self.model.modules
-            if (module == package or module.startswith(package + ".")) and not is_test_module(module)
-        }
+        known = self._subtrees.get(package)
+        if known is None:
+            known = self._subtrees[package] = frozenset(
+                module
+                for module in self.model.modules
+                if (module == package or module.startswith(package + ".")) and not is_test_module(module)
+            )
+        return known
+
+    @cached_property
+    def _subtrees(self) -> dict[str, frozenset[str]]:
+        return {}
 
     def _reexported(self, package: str) -> set[str]:
         """A package's `__init__` and the modules of its subtree it imports, transitively:
