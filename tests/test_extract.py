@@ -97,6 +97,35 @@ def test_star_type_checking_function_level_and_guarded_imports() -> None:
     ]
 
 
+def test_imports_of_the_script_block_are_flagged() -> None:
+    found = facts_of(
+        """\
+        import os
+        if __name__ == "__main__":
+            import django
+            if os.environ.get("DEBUG"):
+                from app.infrastructure.db import Client
+        elif "__main__" == __name__:
+            import app.web
+        if __name__ != "__main__":
+            import app.cli
+        def main():
+            if __name__ == "__main__":
+                import app.shell
+        """
+    ).imports
+    assert [(i.target, i.span.line, i.script) for i in found] == [
+        ("os", 1, False),
+        ("django", 3, True),
+        ("app.infrastructure.db", 5, True),
+        # `elif "__main__" == __name__:` is the same test, written the other way round.
+        ("app.web", 7, True),
+        # Not the script block: `!=` runs on import, and a function's test says nothing.
+        ("app.cli", 9, False),
+        ("app.shell", 12, False),
+    ]
+
+
 def test_type_checking_imported_by_name() -> None:
     found = imports("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import app.web\n")
     assert found[1][5] is True

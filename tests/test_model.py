@@ -170,6 +170,22 @@ def test_edges_sorted_with_flags_and_no_self_edges() -> None:
     assert len(allowing.edges()) == 1
 
 
+def test_script_block_imports_are_in_the_graph_but_no_dependency() -> None:
+    # grimp and import-linter count every import statement; the module graph does too. But
+    # `if __name__ == "__main__":` runs only when the file is run as a script: no layer
+    # rule, chain or import cycle takes it for the module's dependency.
+    files = {
+        **BASE,
+        "app/shared/util.py": 'if __name__ == "__main__":\n    import app.domain\n',
+        "app/domain/__init__.py": "import app.shared.util\n",
+    }
+    model = build(files)
+    assert pairs(model.edges()) == [("app.domain", "app.shared.util"), ("app.shared.util", "app.domain")]
+    assert pairs(model.dependency_edges()) == [("app.domain", "app.shared.util")]
+    assert pairs(model.runtime_edges()) == [("app.domain", "app.shared.util")]
+    assert model.cycles() == ()
+
+
 def test_modules_sorted_and_include_unparsable_files() -> None:
     model = build({**BASE, "app/broken.py": "def (:\n", "app/uses_broken.py": "from app import broken\n"})
     assert list(model.modules) == sorted(model.modules)

@@ -308,25 +308,31 @@ class ProjectModel:
     def dependency_edges(self) -> tuple[Edge, ...]:
         """The edges HEX101/HEX103 and the layer graph use: all of them, imports of missing
         first-party modules included, except TYPE_CHECKING imports when
-        `type_checking_imports = "allow"`."""
+        `type_checking_imports = "allow"`, and the imports of the module's
+        `if __name__ == "__main__":` block, which run only when the file is run as a
+        script: they are the script's, not the module's (a debug block wiring Django and a
+        repository below a use case gives the use case no dependency on them)."""
         if self._dependencies is None:
             edges: Iterable[Edge] = self.edges()
             if self.missing_edges():
                 edges = sorted((*self.edges(), *self.missing_edges()), key=_edge_key)
+            edges = (edge for edge in edges if not edge.fact.script)
             if self.config.type_checking_imports == "allow":
                 edges = (edge for edge in edges if not edge.fact.type_checking)
             self._dependencies = tuple(edges)
         return self._dependencies
 
     def runtime_edges(self) -> tuple[Edge, ...]:
-        """The edges HEX104 uses: module-level imports that run (no TYPE_CHECKING, no
-        function-level, no lazy, no dynamic imports)."""
+        """The edges HEX104 uses: module-level imports that run when the module is imported
+        (no TYPE_CHECKING, no function-level, no lazy, no dynamic imports, none of its
+        `if __name__ == "__main__":` block)."""
         return tuple(
             edge
             for edge in self.edges()
             if not edge.fact.type_checking
             and not edge.fact.function_level
             and not edge.fact.lazy
+            and not edge.fact.script
             and edge.fact.kind is not ImportKind.DYNAMIC
         )
 

@@ -104,6 +104,9 @@ class ImportFact:  # pickled through `_import_fact` (below)
     # For `from a import b as c, d`: the name each of `names` is bound to (`("c", "d")`);
     # empty when none is renamed. A package index may rename what it re-exports.
     bound_as: tuple[str, ...] = ()
+    # Inside the module's `if __name__ == "__main__":` block: it runs when the file is run
+    # as a script, never when the module is imported, so it is no dependency of the module.
+    script: bool = False
 
 
 class ParamKind(str, Enum):

@@ -11,7 +11,8 @@ libcst's node classes are ABCs, so every `isinstance` that answers no goes throu
 walk. Its concrete node classes have no subclasses, so both say the same.
 
 What is collected, in `ModuleFacts` and the facts it holds:
-- every import, with TYPE_CHECKING / function-level / ImportError-guarded flags, relative
+- every import, with TYPE_CHECKING / function-level / ImportError-guarded / script-block
+  (`if __name__ == "__main__":`) flags, relative
   imports made absolute, and `importlib.import_module("x")` / `__import__("x")` calls
   with literal names;
 - classes (bases, metaclass, decorators, methods, class-level annotated attributes) at
@@ -326,6 +327,7 @@ class _Extractor:
         self.deferred = 0  # > 0 inside a lambda or a nested function
         self.type_checking = False
         self.guarded = False
+        self.script = False  # inside the module's `if __name__ == "__main__":` block
         # One object per distinct expression of the module, so that the pickle the parent
         # receives (and the facts it rebuilds) hold each once: `self`, `str` or `None`
         # annotations recur hundreds of times per module. Names are interned for the same
@@ -579,6 +581,7 @@ class _Extractor:
                         type_checking=self.type_checking,
                         function_level=self.scope is not None,
                         guarded=self.guarded,
+                        script=self.script,
                     )
                 )
 
@@ -659,6 +662,7 @@ class _Extractor:
             "type_checking": self.type_checking,
             "function_level": self.scope is not None,
             "guarded": self.guarded,
+            "script": self.script,
             "lazy": type(statement) is cst.LazyImport or type(statement) is cst.LazyImportFrom,
         }
         if self.scope is not None:
@@ -713,9 +717,14 @@ class _Extractor:
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
         scope = self.scope
+        # Only the module's own `if __name__ == "__main__":` is its script block: the same
+        # test inside a function says nothing of when that function's imports run.
+        was_script = self.script
+        self.script = was_script or (scope is None and _runs_as_script(statement.test))
         params = scope.params if scope is not None else frozenset()
         self._guarded_block(statement.body, _refuses_type(statement.test, params))
         self.type_checking = previous
+        self.script = was_script
         dispatching = dispatching and _tests_type(statement.test, params)
         if type(statement.orelse) is cst.If:
             if scope is not None:
@@ -1060,6 +1069,20 @@ def _nested_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
             yield from block_statements(statement.finalbody.body)
     elif type(statement) is cst.With:
         yield from block_statements(statement.body)
+
+
+def _runs_as_script(test: cst.BaseExpression) -> bool:
+    """Whether an `if` test is `__name__ == "__main__"` (either way round): true only when
+    the file runs as a script, never when the module is imported."""
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1:
+        return False
+    target = test.comparisons[0]
+    if type(target.operator) is not cst.Equal:
+        return False
+    sides = (test.left, target.comparator)
+    names = [side.value for side in sides if type(side) is cst.Name]
+    texts = [_string_value(side) for side in sides if type(side) is cst.SimpleString]
+    return names == ["__name__"] and texts == ["__main__"]
 
 
 def _string_value(node: cst.SimpleString) -> str | bytes:

@@ -25,10 +25,13 @@ show its anchor: route handlers or routers; drivers or implemented ports (`_ANCH
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
-(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the layer
-of its top-most re-placed package; else the web, for a Django `manage.py` subcommand that
-only the `commands` name would place in the application (`management/commands/`,
-`_runs_a_django_command`); else (a DI container of a helper package that imports nothing
+(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the web,
+when an infrastructure name places it, it (or its package below that name) is HTTP
+framework code that touches no database or service, and only the web (with at most the
+composition root) imports it (DRF serializers in `infrastructure/serializers/`,
+`_serves_the_web_from_infrastructure`); else the layer of its top-most re-placed package;
+else the web, for a Django `manage.py` subcommand that only the `commands` name would place
+in the application (`management/commands/`, `_runs_a_django_command`); else (a DI container of a helper package that imports nothing
 placed by name is not placed by its name, `_generic_container`) the composition, when it
 builds the app (FastAPI's, or a Flask app it registers blueprints on) or the DI container
 and declares no route (`_builds_the_app`; routes of a probe app built beside the routers it
@@ -196,6 +199,14 @@ _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "he
 _SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+# The HTTP server frameworks whose import is the driving side's code (a response, a
+# serializer, a request wrapper), and what no such code imports: drivers, ORMs (Django's
+# among them), the services' libraries.
+_HTTP_SERVER_FRAMEWORKS = frozenset(
+    {"fastapi", "starlette", "rest_framework", "django.http", "flask", "ninja", "litestar", "sanic", "falcon"}
+)
+_NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
+_NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
 # Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"})
 
@@ -449,6 +460,10 @@ class Placement:
         # (`core/repositories/base_repository.py`): the domain's vocabulary, not a port.
         if self._contract_the_domain_builds_on(module):
             return Layer.DOMAIN
+        # HTTP framework code filed under an infrastructure name that only the web uses
+        # (DRF serializers in `infrastructure/serializers/`): the web's own.
+        if self._serves_the_web_from_infrastructure(module):
+            return Layer.WEB
         moved = self._moved_ancestor(module)
         name = name_layer(module)
         # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
@@ -550,6 +565,147 @@ class Placement:
             for ref in contracts
             for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
         )
+
+    def _serves_the_web_from_infrastructure(self, module: str) -> bool:
+        """Whether a module that an infrastructure name places is the web's: it belongs to
+        a unit, itself (a package `__init__` with the modules of its subtree it re-exports)
+        or a package between it and that name (the whole subtree), of which every module
+        that defines something serves HTTP (`_serves_http`: it imports an HTTP server
+        framework, `rest_framework`, `django.http`, `starlette`, and no driver, ORM or
+        service library, nor a first-party module of ORM models or drivers), and that the
+        web uses and nothing but the web and the composition root imports from outside
+        (a package `__init__` that re-exports it passes its importers on; tests aside).
+        Two kinds of evidence, what it holds and who uses it, as a strong name asks: DRF
+        serializers, a `Response` wrapper or a request wrapper kept in `infrastructure/`
+        are web code, and the views that import them import the web. One that a use case
+        imports, or that reads a database, stays infrastructure."""
+        name = name_layer(module)
+        if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
+            return False
+        facts = self.model.modules.get(module)
+        parts = module.split(".")
+        if facts is None or name.component not in parts:
+            return False
+        deciding = len(parts) - 1 - parts[::-1].index(name.component)
+        units: list[set[str] | frozenset[str]] = [self._reexported(module) if facts.is_package else {module}]
+        below = range(deciding + 2, len(parts) + facts.is_package)
+        units.extend(self._subtree(".".join(parts[:cut])) for cut in below)
+        return any(self._web_unit(frozenset(unit)) for unit in units)
+
+    def _web_unit(self, unit: frozenset[str]) -> bool:
+        """Whether every module of `unit` that defines something serves HTTP, and the web,
+        with at most the composition root beside it, is all that imports it from outside."""
+        known = self._web_units.get(unit)
+        if known is None:
+            modules = self.model.modules
+            defining = [m for m in unit if modules[m].classes or modules[m].functions]
+            users = {user for each in unit for user in self._users_of(each) if user not in unit}
+            builders = {user for user in users if self._builds_the_app(user, self._evidence.get(user))}
+            # The web proper: named for it, or unnamed and declaring routes; not the module
+            # that builds the app (`infra/http/app.py` registering a file store), nor a
+            # `main.py` that also declares a route: the composition root's, which wires
+            # middleware and adapters alike.
+            names = {user: name_layer(user).layer for user in users}
+            web = {
+                user
+                for user in users - builders
+                if names[user] is Layer.WEB or (names[user] is None and user in self._route_modules)
+            }
+            wiring = builders | {user for user in users if names[user] is Layer.COMPOSITION}
+            known = self._web_units[unit] = (
+                bool(defining)
+                and all(self._serves_http(m) for m in defining)
+                and bool(web)
+                and users <= web | wiring
+            )
+        return known
+
+    @cached_property
+    def _web_units(self) -> dict[frozenset[str], bool]:
+        return {}
+
+    def _subtree(self, package: str) -> frozenset[str]:
+        """A package's modules, its own `__init__` and every module below it, tests aside."""
+        known = self._subtrees.get(package)
+        if known is None:
+            known = self._subtrees[package] = frozenset(
+                module
+                for module in self.model.modules
+                if (module == package or module.startswith(package + ".")) and not is_test_module(module)
+            )
+        return known
+
+    @cached_property
+    def _subtrees(self) -> dict[str, frozenset[str]]:
+        return {}
+
+    def _reexported(self, package: str) -> set[str]:
+        """A package's `__init__` and the modules of its subtree it imports, transitively:
+        what importing the package gives (`responses/django/__init__.py` re-exporting
+        `RestResponse` from its `response.py`)."""
+        found = {package}
+        pending = [package]
+        while pending:
+            facts = self.model.modules[pending.pop()]
+            for fact in facts.imports:
+                for target in self.model.targets(facts, fact):
+                    if target.startswith(package + ".") and target not in found:
+                        found.add(target)
+                        pending.append(target)
+        return found
+
+    def _serves_http(self, module: str) -> bool:
+        """Whether a module imports an HTTP server framework and no driver, ORM or service
+        library, shows neither drivers nor ORM models, and imports no first-party module
+        that shows them (a DRF `ModelSerializer` over the ORM's models, a repository
+        raising `Http404`: persistence's). A port it implements says nothing either way: a
+        request wrapper implements the request the controllers take."""
+        facts = self.model.modules[module]
+        if not any(_in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)):
+            return False
+        return not self._persists(facts) and not any(
+            self._persists(self.model.modules[target])
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            if target != module
+        )
+
+    def _persists(self, facts: ModuleFacts) -> bool:
+        """Whether a module imports a driver, an ORM (`django.db` among them) or a service
+        library, or shows drivers or ORM models: Django's `models.py` shows no ORM
+        evidence of its own but its import."""
+        if any(
+            top_package(name) in _NO_HTTP_SERVER or _in_packages(name, _NOT_SERVING_HTTP)
+            for name in _imported_names(facts)
+        ):
+            return True
+        return bool({DRIVERS, ORM_MODELS} & self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()))
+
+    def _users_of(self, module: str) -> set[str]:
+        """The non-test modules that import `module` (outside a script block); an ancestor
+        package's `__init__` that imports it (a re-export) stands for the modules that
+        import that package."""
+        users: set[str] = set()
+        seen = {module}
+        pending = [module]
+        while pending:
+            for user in self._importers.get(pending.pop(), ()):
+                if user in seen or is_test_module(user):
+                    continue
+                seen.add(user)
+                if module.startswith(user + "."):
+                    pending.append(user)
+                else:
+                    users.add(user)
+        return users
+
+    @cached_property
+    def _importers(self) -> Mapping[str, frozenset[str]]:
+        found: dict[str, set[str]] = {}
+        for edge in self.model.edges():
+            if not edge.fact.script:
+                found.setdefault(edge.imported, set()).add(edge.importer)
+        return {module: frozenset(users) for module, users in found.items()}
 
     def _wraps_a_service(self, module: str) -> Layer | None:
         """The layer of an unnamed helper of a shared package (`core/`, `common/`, `utils/`,
@@ -1092,6 +1248,12 @@ def _is_django_management(name: str) -> bool:
     project's `changepassword.py` re-exports to override it)."""
     parts = name.split(".")
     return parts[0] == "django" and "management" in parts
+
+
+def _in_packages(name: str, packages: frozenset[str]) -> bool:
+    """Whether a dotted name is one of `packages` (dotted too: `django.http`) or inside one."""
+    parts = name.split(".")
+    return any(".".join(parts[:cut]) in packages for cut in range(1, len(parts) + 1))
 
 
 def _packages_of(module: str, is_package: bool) -> Iterable[str]:

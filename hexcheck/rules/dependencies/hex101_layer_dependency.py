@@ -30,7 +30,9 @@ class LayerDependency(Rule):
         "business rules can no longer be tested, reused or reasoned about without the "
         "framework, the database driver and their configuration, and every change at the "
         "edge ripples into the core. Imports under `TYPE_CHECKING` and inside functions "
-        "count too: they are the same coupling, only hidden. A package index is the one "
+        "count too: they are the same coupling, only hidden. Those of the module's "
+        '`if __name__ == "__main__":` block do not: that block runs only when the file is '
+        "run as a script, never when the module is imported. A package index is the one "
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
         "no dependency by importing them, as each descendant is checked on its own."
@@ -343,6 +345,57 @@ from fastapi import APIRouter
 
 router = APIRouter()
 """,
+        # DRF serializers and a response wrapper filed under `infrastructure/` that only the
+        # web imports are web code: the view importing them imports the web.
+        """\
+# file: app/infrastructure/serializers/__init__.py
+from .book_serializer import BookSerializer
+# file: app/infrastructure/serializers/book_serializer.py
+from rest_framework import serializers
+
+
+class BookSerializer(serializers.Serializer):
+    title = serializers.CharField()
+# file: app/infrastructure/responses.py
+from rest_framework.response import Response
+
+
+class CreatedResponse(Response):
+    def __init__(self, data: object) -> None:
+        super().__init__(data, status=201)
+# file: app/api/books.py
+from rest_framework.views import APIView
+
+from app.infrastructure.responses import CreatedResponse
+from app.infrastructure.serializers import BookSerializer
+
+
+class BooksView(APIView):
+    def post(self, request) -> CreatedResponse:
+        body = BookSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        return CreatedResponse(body.validated_data)
+""",
+        # A use case tried by hand: its `if __name__ == "__main__":` block wires it to the
+        # adapter, but importing the module never runs that block.
+        """\
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
+
+
+if __name__ == "__main__":
+    from app.infrastructure.persistence.sql_books import SqlBooks
+
+    LendBook(SqlBooks()).execute("978-0132350884")
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def lend(self, book_id: str) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -586,6 +639,20 @@ database = Database()
 from fastapi import APIRouter
 
 router = APIRouter()
+""",
+        # HTTP code under `infrastructure/` that a use case imports stays infrastructure,
+        # for the web that imports it too: only what the web alone uses is the web's.
+        """\
+# file: app/infrastructure/responses/problem.py
+from starlette.responses import JSONResponse
+
+
+def problem(title: str, status: int) -> JSONResponse:
+    return JSONResponse({"title": title}, status_code=status)
+# file: app/application/use_cases/report_shortage.py
+from app.infrastructure.responses.problem import problem  # error: HEX101
+# file: app/web/stock.py
+from app.infrastructure.responses.problem import problem  # error: HEX101
 """,
     )
 

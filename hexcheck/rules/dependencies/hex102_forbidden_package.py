@@ -225,6 +225,10 @@ class NotifyReserved:
             for fact in facts.imports:
                 if fact.type_checking and model.config.type_checking_imports == "allow":
                     continue
+                # `if __name__ == "__main__":` runs the file as a script: what it imports
+                # there is the script's, never loaded with the module.
+                if fact.script:
+                    continue
                 package = model.external_package(fact)
                 if package is None or not policy.forbids(package, model.is_stdlib(package)):
                     continue
