@@ -848,19 +848,23 @@ class Placement:
         look like the domain's (a handler's own `OutOfStock`); what it only imports (a
         driver's `Session`) is not enough to reach past it, nor is evidence mixed with an
         outer layer's (a `...Service` taking collaborators that imports `redis`). A package
-        that shows another layer stops the search."""
+        that shows another layer stops the search, and the search never passes on to a
+        top-level package: that is the whole project, whose content says nothing of one
+        folder (an in-memory adapter's `memory/` beside a TinyDB one's `integration/`)."""
         defines = bool(own.kinds & _DEFINED_KINDS) and shown <= {own.layer, Layer.DOMAIN}
         parts = module.split(".")
+        passed = False
         for cut in range(len(parts) - 1, 0, -1):
             verdict = self.packages.get(".".join(parts[:cut]))
             if verdict is None or verdict.content is None:
                 continue
-            if verdict.content.layer is not own.layer:
+            if verdict.content.layer is not own.layer or (passed and cut == 1):
                 return False
             if _convincing(verdict.content, MIN_KINDS):
                 return True
             if not defines:
                 return False
+            passed = True
         return False
 
     def _shows(self, module: str, layer: Layer) -> bool:
