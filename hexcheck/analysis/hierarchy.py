@@ -149,6 +149,15 @@ class Hierarchy:
     def find_class(self, dotted: str) -> tuple[ModuleFacts, ClassFact] | None:
         return self._classes.get(self.resolve(dotted))
 
+    def shadowing(self, module: str) -> str:
+        """What a package binds under the name of its submodule `module`, resolved, or
+        `module` itself. `from .bootstrap import bootstrap` in `pkg/bootstrap/__init__.py`
+        makes `pkg.bootstrap.bootstrap` the function, not the module of that name, for
+        whoever imports it from the package."""
+        package, _, name = module.rpartition(".")
+        target = self._bindings.get(package, {}).get(name)
+        return module if target is None or target == module else self.resolve(target)
+
     # ---------------------------------------------------------------- hierarchy
 
     def direct_bases(self, canonical: str) -> tuple[str, ...]:

@@ -599,6 +599,8 @@ class ProjectModel:
         """The first-party module-level function a dotted name stands for, following
         re-exports, with its canonical name (a factory whose result a caller judges)."""
         canonical = self.resolve_symbol(dotted)
+        if canonical in self.modules:  # a package's function named like its submodule
+            canonical = self.hierarchy.shadowing(canonical)
         module, _, name = canonical.rpartition(".")
         facts = self.modules.get(module)
         if facts is None:

@@ -31,11 +31,13 @@ framework code that touches no database or service, and only the web (with at mo
 composition root) imports it (DRF serializers in `infrastructure/serializers/`,
 `_serves_the_web_from_infrastructure`); else the layer of its top-most re-placed package;
 else the web, for a Django `manage.py` subcommand that only the `commands` name would place
-in the application (`management/commands/`, `_runs_a_django_command`); else (a DI container of a helper package that imports nothing
-placed by name is not placed by its name, `_generic_container`) the composition, when it
-builds the app (FastAPI's, or a Flask app it registers blueprints on) or the DI container
-and declares no route (`_builds_the_app`; routes of a probe app built beside the routers it
-includes aside, `_app_factory_with_its_probes`) under a weak name or none (a layer's name
+in the application (`management/commands/`, `_runs_a_django_command`); else (a DI
+container of a helper package that imports nothing placed by name is not placed by its
+name, `_generic_container`) the composition, when it builds the app (FastAPI's, or a Flask
+app it registers blueprints on) or the DI container (in a function too), or defines what
+fills the container (`injector.Module`, `_wires_the_container`), and declares no route
+(`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
+`_app_factory_with_its_probes`) under a weak name or none (a layer's name
 that is only its own file name gives way to its package's: `entrypoints/application.py`,
 `_name_of_an_app_module`); else the composition, for a module an outer name places below a
 composition root's package that only builds and wires objects (`main/factories/infra/`,
@@ -50,9 +52,11 @@ module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name 
 module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
-FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence shows
-when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds, but never
-the domain in a shared or helpers' package (`shared/cache/lock.py`).
+FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
+shows when the nearest package whose strong content has `MIN_KINDS` kinds agrees (a
+thinner one that agrees between them passed over, `_a_package_places`) or its own
+evidence has `MIN_KINDS` kinds, but never the domain in a shared or helpers' package
+(`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -60,7 +64,9 @@ A composition module that only declares configuration (`declares_configuration`)
 read by every layer but the domain: the dependency rule asks it, not placement.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
-same. Domain evidence counts only in modules that import no third-party package. An
+same; one handed a port in a field is a use case (`_takes_collaborators`), as is a function
+that takes a port and calls it (`_runs_a_command_on_ports`).
+Domain evidence counts only in modules that import no third-party package. An
 abstract class whose methods call a driver or an ORM is the adapters' base, no port.
 On a tie between a module's layers, what it builds outweighs what it imports or declares
 abstract (a use case importing a `Session` is a use case).
@@ -80,7 +86,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ExprKind, ModuleFacts
+from hexcheck.core.facts import Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
@@ -178,10 +184,14 @@ _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
+# What fills an `injector.Injector`: a module of bindings and `@provider` methods.
+_DI_MODULE_BASES = frozenset({"injector.Module", "injector.PrivateModule"})
 _INJECTORS = frozenset({"injector.Injector", "dependency_injector.containers.DynamicContainer"})
 _CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
 _USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
 _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
+# Names in an annotation that say how a type is held, not what it is (`Optional[Port]`).
+_TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
@@ -532,8 +542,7 @@ class Placement:
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer
-        nearest = self._nearest_strong(module)
-        if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
+        if self._a_package_places(module, own, set(self._all_evidence(self.model.modules[module]))):
             return own.layer
         return None
 
@@ -745,6 +754,7 @@ class Placement:
                 assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
                 for assignment in facts.assignments
             )
+            or self._wires_the_container(facts)
         )
 
     def _name_of_an_app_module(self, module: str, name: NameLayer, own: Content | None) -> NameLayer:
@@ -759,6 +769,17 @@ class Placement:
         if not package or not self._builds_the_app(module, own):
             return name
         return name_layer(package, as_package=True)
+
+    def _wires_the_container(self, facts: ModuleFacts) -> bool:
+        """Whether a module builds the DI container in a function (`def bootstrap() ->
+        Injector: return Injector(modules=[...])`) or defines what fills it: an
+        `injector.Module` with its bindings and providers, a `dependency_injector`
+        container. Wiring the container is the composition root's work wherever it sits."""
+        r = self._roles
+        return any(
+            set(r.ancestors(ClassRef(facts, cls))) & (_CONTAINER_BASES | _DI_MODULE_BASES)
+            for cls in facts.classes
+        ) or any(self._makes_container(call.callee) for call in every_call(facts))
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
@@ -995,13 +1016,33 @@ class Placement:
             if package.rpartition(".")[0] == feature
         )
 
-    def _nearest_strong(self, module: str) -> Content | None:
+    def _a_package_places(self, module: str, own: Content, shown: set[Layer]) -> bool:
+        """Whether the nearest package with strong content places the modules that show
+        its layer and shows the module's. A package between them whose content agrees but
+        is too thin to place anything is passed over when the module shows that layer
+        by what it defines (`service/handlers/`, all use cases, under a `service/` that
+        holds their ports too) and nothing of another layer's but errors and classes that
+        look like the domain's (a handler's own `OutOfStock`); what it only imports (a
+        driver's `Session`) is not enough to reach past it, nor is evidence mixed with an
+        outer layer's (a `...Service` taking collaborators that imports `redis`). A package
+        that shows another layer stops the search, and the search never passes on to a
+        top-level package: that is the whole project, whose content says nothing of one
+        folder (an in-memory adapter's `memory/` beside a TinyDB one's `integration/`)."""
+        defines = bool(own.kinds & _DEFINED_KINDS) and shown <= {own.layer, Layer.DOMAIN}
         parts = module.split(".")
+        passed = False
         for cut in range(len(parts) - 1, 0, -1):
             verdict = self.packages.get(".".join(parts[:cut]))
-            if verdict is not None and verdict.content is not None:
-                return verdict.content
-        return None
+            if verdict is None or verdict.content is None:
+                continue
+            if verdict.content.layer is not own.layer or (passed and cut == 1):
+                return False
+            if _convincing(verdict.content, MIN_KINDS):
+                return True
+            if not defines:
+                return False
+            passed = True
+        return False
 
     def _shows(self, module: str, layer: Layer) -> bool:
         """Whether a module shows any evidence of `layer` (its content layer aside)."""
@@ -1072,11 +1113,13 @@ class Placement:
                 add(Layer.COMPOSITION, APP_FACTORY)
             else:
                 add(Layer.WEB, ROUTERS)
-        if any(call.callee in _APPS for call in every_call(facts)):
+        if self._runs_an_app_factory(facts):
             add(Layer.COMPOSITION, APP_FACTORY)
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
+        if any(self._runs_a_command_on_ports(facts, function) for function in facts.functions):
+            add(Layer.APPLICATION, USE_CASES)
         framework_free = self._framework_free(facts)
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
@@ -1104,18 +1147,7 @@ class Placement:
         if r.is_data_holder(ref) and not r.is_dataclass(ref):
             return  # enums, named tuples, typed dicts: no layer's own
         if r.is_abstract(ref):
-            if r.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
-                return
-            # An abstract class whose own methods call a driver or an ORM is the adapters'
-            # base (a `StandardAlchemyRepository`, a broker component), not a port; a port
-            # with template methods beside its SQL implementation (an `AbstractUnitOfWork`)
-            # stays one.
-            if any(
-                top_package(call.callee) in _PERSISTENCE_PACKAGES
-                for method in ref.cls.methods
-                if not is_abstract_method(method)
-                for call in method.calls
-            ):
+            if not self._is_port(ref):
                 return
             yield Layer.APPLICATION, PORTS
             # Implemented in another package, a subpackage included (`repos/implementations/`
@@ -1132,9 +1164,7 @@ class Placement:
         use_case = ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
             method.name in _USE_CASE_METHODS for method in ref.cls.methods
         )
-        init = ref.cls.method("__init__")
-        collaborators = init is not None and len(init.params) > 1
-        if use_case and collaborators and not r.is_dataclass(ref):
+        if use_case and self._takes_collaborators(ref):
             yield Layer.APPLICATION, USE_CASES
             return
         if any(
@@ -1148,6 +1178,68 @@ class Placement:
         )
         if framework_free and behaviour and "." not in ref.cls.qualname:
             yield Layer.DOMAIN, ENTITIES
+
+    def _is_port(self, ref: ClassRef) -> bool:
+        """Whether an abstract class is a port: not a dataclass or a model base, and not
+        the adapters' own base. An abstract class whose own methods call a driver or an ORM
+        is that base (a `StandardAlchemyRepository`, a broker component); a port with
+        template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one."""
+        if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+            return False
+        return not any(
+            top_package(call.callee) in _PERSISTENCE_PACKAGES
+            for method in ref.cls.methods
+            if not is_abstract_method(method)
+            for call in method.calls
+        )
+
+    def _is_port_type(self, annotation: Expr | None) -> bool:
+        """Whether an annotation names first-party ports and nothing else (`Optional` and
+        the like aside): `uow: AbstractUnitOfWork`, `_cache: TradingAssetCache`."""
+        if annotation is None:
+            return False
+        names = [
+            name
+            for name in annotation.names()
+            if name and "?" not in name and name != "None" and not name.startswith(_TYPING_PREFIXES)
+        ]
+        refs = [self._roles.ref(name) for name in names]
+        return bool(refs) and all(
+            ref is not None and self._roles.is_abstract(ref) and self._is_port(ref) for ref in refs
+        )
+
+    def _takes_collaborators(self, ref: ClassRef) -> bool:
+        """Whether a class is handed its collaborators: parameters of its `__init__`, or,
+        for a dataclass, fields typed with ports (`@dataclass class Handler: _uow:
+        UnitOfWork`). A dataclass of plain values is a command or a record."""
+        if not self._roles.is_dataclass(ref):
+            init = ref.cls.method("__init__")
+            return init is not None and len(init.params) > 1
+        return any(self._is_port_type(attribute.annotation) for attribute in ref.cls.attributes)
+
+    def _runs_a_command_on_ports(self, facts: ModuleFacts, function: FunctionFact) -> bool:
+        """Whether a module-level function is a use case written as a function, cosmic
+        python's handler (`def add_batch(cmd: CreateBatch, uow: AbstractUnitOfWork)`): it
+        takes a port and calls it (`uow.batches.add(...)`). A route handler that does so is
+        the web's, and a provider (`@lru_cache`) only builds one."""
+        if function.decorated_with(*_CACHE_DECORATORS) or any(
+            handler.function.qualname == function.qualname
+            for handler in self._routes_by_module.get(facts.module, ())
+        ):
+            return False
+        ports = {param.name for param in function.params if self._is_port_type(param.annotation)}
+        return any(call.callee.partition(".")[0] in ports for call in function.calls if "." in call.callee)
+
+    def _runs_an_app_factory(self, facts: ModuleFacts) -> bool:
+        """Whether a module builds the app anywhere: `FastAPI(...)`, or a call of a
+        first-party factory that gives it, in a function too (`app = await
+        bootstrap(settings)` before serving it, `return create_app(container)` in the
+        factory a server is pointed at): a launcher of the app is the composition root's."""
+        return any(
+            call.callee in _APPS
+            or (top_package(call.callee) in self._first_party and self._makes_app(call.callee))
+            for call in every_call(facts)
+        )
 
     def _makes_app(self, callee: str) -> bool:
         """Whether calling `callee` gives the FastAPI app itself: `FastAPI`, or a first-party
