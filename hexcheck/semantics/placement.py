@@ -64,8 +64,7 @@ A composition module that only declares configuration (`declares_configuration`)
 read by every layer but the domain: the dependency rule asks it, not placement.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
-same; one handed a port in a field is a use case (`_takes_collaborators`), as is a function
-that takes a port and calls it (`_runs_a_command_on_ports`).
+same; one handed a port in a field is a use case (`_takes_collaborators`).
 Domain evidence counts only in modules that import no third-party package. An
 abstract class whose methods call a driver or an ORM is the adapters' base, no port.
 On a tie between a module's layers, what it builds outweighs what it imports or declares
@@ -86,7 +85,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import Expr, ExprKind, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
@@ -1118,8 +1117,6 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
-        if any(self._runs_a_command_on_ports(facts, function) for function in facts.functions):
-            add(Layer.APPLICATION, USE_CASES)
         framework_free = self._framework_free(facts)
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
@@ -1216,19 +1213,6 @@ class Placement:
             init = ref.cls.method("__init__")
             return init is not None and len(init.params) > 1
         return any(self._is_port_type(attribute.annotation) for attribute in ref.cls.attributes)
-
-    def _runs_a_command_on_ports(self, facts: ModuleFacts, function: FunctionFact) -> bool:
-        """Whether a module-level function is a use case written as a function, cosmic
-        python's handler (`def add_batch(cmd: CreateBatch, uow: AbstractUnitOfWork)`): it
-        takes a port and calls it (`uow.batches.add(...)`). A route handler that does so is
-        the web's, and a provider (`@lru_cache`) only builds one."""
-        if function.decorated_with(*_CACHE_DECORATORS) or any(
-            handler.function.qualname == function.qualname
-            for handler in self._routes_by_module.get(facts.module, ())
-        ):
-            return False
-        ports = {param.name for param in function.params if self._is_port_type(param.annotation)}
-        return any(call.callee.partition(".")[0] in ports for call in function.calls if "." in call.callee)
 
     def _runs_an_app_factory(self, facts: ModuleFacts) -> bool:
         """Whether a module builds the app anywhere: `FastAPI(...)`, or a call of a
