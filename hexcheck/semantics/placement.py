@@ -53,10 +53,8 @@ module's own, `settings.py` full of ORM models) and nothing of the name's; else,
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
-shows when the nearest package whose strong content has `MIN_KINDS` kinds agrees (a
-thinner one that agrees between them passed over, `_a_package_places`) or its own
-evidence has `MIN_KINDS` kinds, but never the domain in a shared or helpers' package
-(`shared/cache/lock.py`).
+shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
+but never the domain in a shared or helpers' package (`shared/cache/lock.py`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -79,7 +77,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -158,6 +156,7 @@ _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
+_FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
 )
@@ -541,7 +540,8 @@ class Placement:
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer
-        if self._a_package_places(module, own, set(self._all_evidence(self.model.modules[module]))):
+        nearest = self._nearest_strong(module)
+        if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
             return own.layer
         return None
 
@@ -762,7 +762,12 @@ class Placement:
         FastAPI app is an app module, no application service); a module's own name is the
         weakest, as for `settings.py`. Its package's name then decides as for any app module:
         a weak one or none makes it the composition root, a strong one keeps it."""
-        if not name.strong or name.component != module.rpartition(".")[2]:
+        facts = self.model.modules.get(module)
+        if (
+            not name.strong
+            or name.component != module.rpartition(".")[2]
+            or (facts is not None and facts.is_package)
+        ):
             return name
         package = module.rpartition(".")[0]
         if not package or not self._builds_the_app(module, own):
@@ -1015,33 +1020,13 @@ class Placement:
             if package.rpartition(".")[0] == feature
         )
 
-    def _a_package_places(self, module: str, own: Content, shown: set[Layer]) -> bool:
-        """Whether the nearest package with strong content places the modules that show
-        its layer and shows the module's. A package between them whose content agrees but
-        is too thin to place anything is passed over when the module shows that layer
-        by what it defines (`service/handlers/`, all use cases, under a `service/` that
-        holds their ports too) and nothing of another layer's but errors and classes that
-        look like the domain's (a handler's own `OutOfStock`); what it only imports (a
-        driver's `Session`) is not enough to reach past it, nor is evidence mixed with an
-        outer layer's (a `...Service` taking collaborators that imports `redis`). A package
-        that shows another layer stops the search, and the search never passes on to a
-        top-level package: that is the whole project, whose content says nothing of one
-        folder (an in-memory adapter's `memory/` beside a TinyDB one's `integration/`)."""
-        defines = bool(own.kinds & _DEFINED_KINDS) and shown <= {own.layer, Layer.DOMAIN}
+    def _nearest_strong(self, module: str) -> Content | None:
         parts = module.split(".")
-        passed = False
         for cut in range(len(parts) - 1, 0, -1):
             verdict = self.packages.get(".".join(parts[:cut]))
-            if verdict is None or verdict.content is None:
-                continue
-            if verdict.content.layer is not own.layer or (passed and cut == 1):
-                return False
-            if _convincing(verdict.content, MIN_KINDS):
-                return True
-            if not defines:
-                return False
-            passed = True
-        return False
+            if verdict is not None and verdict.content is not None:
+                return verdict.content
+        return None
 
     def _shows(self, module: str, layer: Layer) -> bool:
         """Whether a module shows any evidence of `layer` (its content layer aside)."""
@@ -1271,11 +1256,29 @@ def _builds_a_flask_app(facts: ModuleFacts) -> bool:
     """Whether a module builds a Flask app (`Flask(__name__)`) and registers blueprints on it
     (`app.register_blueprint(...)`): Flask's app factory, whose business routes are in the
     blueprints it registers (the `@app.route("/health")` it may declare inline is not read
-    as a route). Without a blueprint it may be a one-file service, its routes on that app."""
+    as a route). Without a blueprint it may be a one-file service, its routes on that app;
+    with business routes declared inline (`@app.route("/orders", methods=["POST"])`) it is
+    the web's, as a FastAPI `create_app()` declaring them is."""
     calls = [call.callee for call in every_call(facts)]
-    return any(callee in _FLASK_APPS for callee in calls) and any(
-        callee.rpartition(".")[2] == "register_blueprint" for callee in calls
+    return (
+        any(callee in _FLASK_APPS for callee in calls)
+        and any(callee.rpartition(".")[2] == "register_blueprint" for callee in calls)
+        and all(_is_probe_path(path) for path in _flask_route_paths(facts))
     )
+
+
+def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
+    """The paths of a module's inline Flask routes (`@app.route(path)`, `@app.get(path)`),
+    in functions nested in its app factory too; a path not written as a literal is no
+    probe's (an empty string)."""
+    functions = list(facts.functions)
+    while functions:
+        function = functions.pop()
+        functions.extend(function.nested)
+        for decorator in function.decorators:
+            if decorator.kind is ExprKind.CALL and decorator.name.rpartition(".")[2] in _FLASK_ROUTE_METHODS:
+                first = decorator.args[:1]
+                yield first[0].name.strip("\"'") if first and first[0].kind is ExprKind.LITERAL else ""
 
 
 def _is_empty_package(facts: ModuleFacts) -> bool:
@@ -1297,13 +1300,13 @@ def _is_probe(handler: RouteHandler) -> bool:
             and decorator.args
         )
     paths = [expr.name.strip("\"'") for expr in written if expr.kind is ExprKind.LITERAL]
-    if not paths:
-        return False
-    return all(
-        path.rstrip("/").rpartition("/")[2].replace("-", "").replace("_", "").lower().removesuffix("z")
-        in _PROBE_SEGMENTS
-        for path in paths
-    )
+    return bool(paths) and all(_is_probe_path(path) for path in paths)
+
+
+def _is_probe_path(path: str) -> bool:
+    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
+    segment = path.rstrip("/").rpartition("/")[2]
+    return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
 
 
 def _imported_names(facts: ModuleFacts) -> set[str]:

@@ -654,6 +654,51 @@ from app.infrastructure.responses.problem import problem  # error: HEX101
 # file: app/web/stock.py
 from app.infrastructure.responses.problem import problem  # error: HEX101
 """,
+        # A Flask app factory that registers blueprints but also declares a business route
+        # inline is the web's, as a FastAPI `create_app()` declaring one is: its import of
+        # the database is the web reaching infrastructure.
+        """\
+# file: shop/api/__init__.py
+from flask import Blueprint, Flask
+
+from shop.infra.database import engine  # error: HEX101
+
+orders = Blueprint("orders", __name__)
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.register_blueprint(orders)
+
+    @app.route("/orders/<order_id>/cancel", methods=["POST"])
+    def cancel(order_id: str) -> str:
+        with engine.connect() as connection:
+            connection.execute("UPDATE orders SET cancelled = 1 WHERE id = ?", order_id)
+        return ""
+
+    return app
+# file: shop/infra/database.py
+from sqlalchemy import create_engine
+
+engine = create_engine("sqlite://")
+""",
+        # A package `__init__` that builds the app keeps its package's strong name: the
+        # `web/` package building the FastAPI app is the web's, as `web/app.py` would be.
+        """\
+# file: app/web/__init__.py
+from fastapi import FastAPI
+
+from app.web.routes import router
+
+app = FastAPI()
+app.include_router(router)
+# file: app/web/routes.py
+from fastapi import APIRouter
+
+router = APIRouter()
+# file: app/application/place.py
+from app.web import app  # error: HEX101
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

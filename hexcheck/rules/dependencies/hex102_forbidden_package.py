@@ -213,7 +213,7 @@ class NotifyReserved:
             for module, facts in model.modules.items()
             if model.layer(module) is not None
             for fact in facts.imports
-            if model.external_package(fact) is not None
+            if not fact.script and model.external_package(fact) is not None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
