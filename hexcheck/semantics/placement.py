@@ -1245,10 +1245,12 @@ class Placement:
         return frozenset(sys.stdlib_module_names)
 
 
-# The last path segment of a health, readiness or metrics probe, without `-`, `_` or a
-# Kubernetes-style trailing `z` (`/health-check`, `/healthz`, `/readiness`).
+# The last path segment of a health, readiness or metrics probe, or of the API's own
+# description (`/spec`, `/openapi.json`), without `-`, `_` or a Kubernetes-style trailing
+# `z` (`/health-check`, `/healthz`, `/readiness`): operational routes, no business.
 _PROBE_SEGMENTS = frozenset(
     {"health", "healthcheck", "ready", "readiness", "live", "liveness", "alive", "ping", "metrics", "status"}
+    | {"spec", "openapi", "openapi.json", "swagger", "swagger.json", "version"}
 )
 
 
