@@ -4,15 +4,12 @@ launchers and DI modules of the composition root under web names or none."""
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-
 import pytest
 
 import hexcheck
 from hexcheck.core.config import Config
 from tests.conftest import FIXTURES
+from tests.test_layer_evidence import _graph_layers
 
 PROJECT = FIXTURES / "message_bus"
 
@@ -27,13 +24,7 @@ def findings() -> list[tuple[str, int, str]]:
 
 @pytest.fixture(scope="module")
 def layers() -> dict[str, str | None]:
-    out = subprocess.run(
-        [sys.executable, "-m", "hexcheck", "graph", "--format", "json", str(PROJECT)],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    return {module["name"]: module.get("layer") for module in json.loads(out)["modules"]}
+    return _graph_layers(PROJECT)
 
 
 def test_functions_taking_the_unit_of_work_place_nothing_but_the_port_places_its_module(
