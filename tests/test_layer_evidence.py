@@ -4,7 +4,6 @@ places it when its name says otherwise, on fixtures/misnamed_layers."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,7 +13,7 @@ import pytest
 import hexcheck
 from hexcheck.core.config import Config
 from hexcheck.core.layers import Layer, LayerMap, detect_layer, name_layer
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, copy_fixture
 
 PROJECT = FIXTURES / "misnamed_layers"
 API = "app/application/api/"
@@ -421,7 +420,7 @@ def test_imports_of_a_script_block_are_no_dependency_of_the_module(tmp_path: Pat
     assert [f for f in _strict_findings(DJANGO_COMMANDS) if f[0] == handler] == []
     # The same block run on import (`if True:`) is the module's: both imports are reported.
     project = tmp_path / "django_commands"
-    shutil.copytree(DJANGO_COMMANDS, project)
+    copy_fixture(DJANGO_COMMANDS, project)
     source = (project / handler).read_text(encoding="utf-8")
     (project / handler).write_text(source.replace('if __name__ == "__main__":', "if True:"), encoding="utf-8")
     assert [f for f in _strict_findings(project) if f[0] == handler] == [

@@ -6,20 +6,15 @@ from __future__ import annotations
 
 import pytest
 
-import hexcheck
-from hexcheck.core.config import Config
 from tests.conftest import FIXTURES
-from tests.test_layer_evidence import _graph_layers
+from tests.test_layer_evidence import _graph_layers, _strict_findings
 
 PROJECT = FIXTURES / "message_bus"
 
 
 @pytest.fixture(scope="module")
 def findings() -> list[tuple[str, int, str]]:
-    with pytest.MonkeyPatch.context() as patch:
-        patch.chdir(PROJECT)
-        report = hexcheck.check(["."], Config(preset="strict"))
-    return sorted((f.location.path, f.location.line, f.code) for f in report.findings)
+    return sorted(_strict_findings(PROJECT))
 
 
 @pytest.fixture(scope="module")

@@ -230,10 +230,11 @@ class ProjectModel:
     def external_package(self, fact: ImportFact) -> str | None:
         """The top-level name of the external package an import names, if it names one.
 
-        `None` for first-party and relative imports, for `__future__`, and for relative
-        imports that climb above the top package.
+        `None` for first-party and relative imports, for `__future__`, for relative
+        imports that climb above the top package, and for the imports of an
+        `if __name__ == "__main__":` block: the script's, never loaded with the module.
         """
-        if fact.level > 0 or not fact.target:
+        if fact.level > 0 or not fact.target or fact.script:
             return None
         top = fact.target.partition(".")[0]
         if top == "__future__" or top in self._top_level:

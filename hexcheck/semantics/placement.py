@@ -105,7 +105,7 @@ from hexcheck.semantics.libraries import (
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
 from hexcheck.semantics.routes import RouteHandler
-from hexcheck.semantics.symbols import every_call, functions_of
+from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
 AGREEING_SHARE = Fraction(2, 3)
@@ -269,6 +269,10 @@ class Placement:
         self._roles = roles(model)
         # Every kind of evidence each module shows, asked for by several placement cases.
         self._kinds_shown: dict[str, Mapping[Layer, frozenset[str]]] = {}
+        # Whether a unit of modules under an infrastructure name is the web's, and each
+        # package's subtree: asked again for every module of a unit.
+        self._web_units: dict[frozenset[str], bool] = {}
+        self._subtrees: dict[str, frozenset[str]] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -628,10 +632,6 @@ class Placement:
             )
         return known
 
-    @cached_property
-    def _web_units(self) -> dict[frozenset[str], bool]:
-        return {}
-
     def _subtree(self, package: str) -> frozenset[str]:
         """A package's modules, its own `__init__` and every module below it, tests aside."""
         known = self._subtrees.get(package)
@@ -642,10 +642,6 @@ class Placement:
                 if (module == package or module.startswith(package + ".")) and not is_test_module(module)
             )
         return known
-
-    @cached_property
-    def _subtrees(self) -> dict[str, frozenset[str]]:
-        return {}
 
     def _reexported(self, package: str) -> set[str]:
         """A package's `__init__` and the modules of its subtree it imports, transitively:
@@ -1273,10 +1269,7 @@ def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
     """The paths of a module's inline Flask routes (`@app.route(path)`, `@app.get(path)`),
     in functions nested in its app factory too; a path not written as a literal is no
     probe's (an empty string)."""
-    functions = list(facts.functions)
-    while functions:
-        function = functions.pop()
-        functions.extend(function.nested)
+    for function in all_functions(facts.functions):
         for decorator in function.decorators:
             if decorator.kind is ExprKind.CALL and decorator.name.rpartition(".")[2] in _FLASK_ROUTE_METHODS:
                 first = decorator.args[:1]

@@ -213,7 +213,7 @@ class NotifyReserved:
             for module, facts in model.modules.items()
             if model.layer(module) is not None
             for fact in facts.imports
-            if not fact.script and model.external_package(fact) is not None
+            if model.external_package(fact) is not None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
@@ -224,10 +224,6 @@ class NotifyReserved:
             policy = model.config.package_policy(layer)
             for fact in facts.imports:
                 if fact.type_checking and model.config.type_checking_imports == "allow":
-                    continue
-                # `if __name__ == "__main__":` runs the file as a script: what it imports
-                # there is the script's, never loaded with the module.
-                if fact.script:
                     continue
                 package = model.external_package(fact)
                 if package is None or not policy.forbids(package, model.is_stdlib(package)):
