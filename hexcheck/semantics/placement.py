@@ -273,6 +273,10 @@ class Placement:
         # package's subtree: asked again for every module of a unit.
         self._web_units: dict[frozenset[str], bool] = {}
         self._subtrees: dict[str, frozenset[str]] = {}
+        # Whether a module builds the app, and whether calling a name gives the app: asked
+        # for the same module and the same factory from many places.
+        self._app_builders: dict[str, bool] = {}
+        self._app_makers: dict[str, bool] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -498,9 +502,9 @@ class Placement:
         if self._generic_container(module, name):
             name = NameLayer(None)
         own = self._evidence.get(module)
-        name = self._name_of_an_app_module(module, name, own)
+        name = self._name_of_an_app_module(module, name)
         # The module that builds the app is the composition root, under a weak name or none.
-        if not name.strong and self._builds_the_app(module, own):
+        if not name.strong and self._builds_the_app(module):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
@@ -612,7 +616,7 @@ class Placement:
             modules = self.model.modules
             defining = [m for m in unit if modules[m].classes or modules[m].functions]
             users = {user for each in unit for user in self._users_of(each) if user not in unit}
-            builders = {user for user in users if self._builds_the_app(user, self._evidence.get(user))}
+            builders = {user for user in users if self._builds_the_app(user)}
             # The web proper: named for it, or unnamed and declaring routes; not the module
             # that builds the app (`infra/http/app.py` registering a file store), nor a
             # `main.py` that also declares a route: the composition root's, which wires
@@ -731,13 +735,21 @@ class Placement:
             return Layer.WEB
         return Layer.INFRASTRUCTURE
 
-    def _builds_the_app(self, module: str, own: Content | None) -> bool:
+    def _builds_the_app(self, module: str) -> bool:
         """Whether a module builds the FastAPI app (`FastAPI(...)`), a Flask app it registers
         blueprints on (`_builds_a_flask_app`) or the DI container
         (`container = Container()`) and declares no route: the composition root that
         includes the routers or registers the adapters, whatever package holds it (an
         `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
-        also declares routes is the web's, as a one-file service is."""
+        also declares routes is the web's, as a one-file service is. Asked up to three times
+        per module (its name, its place, its users' web unit): answered once."""
+        known = self._app_builders.get(module)
+        if known is None:
+            known = self._app_builders[module] = self._decide_builds_the_app(module)
+        return known
+
+    def _decide_builds_the_app(self, module: str) -> bool:
+        own = self._evidence.get(module)
         if module in self._route_modules:
             return self._app_factory_with_its_probes(module)
         if own is not None and own.layer is Layer.COMPOSITION and APP_FACTORY in own.kinds:
@@ -752,7 +764,7 @@ class Placement:
             or self._wires_the_container(facts)
         )
 
-    def _name_of_an_app_module(self, module: str, name: NameLayer, own: Content | None) -> NameLayer:
+    def _name_of_an_app_module(self, module: str, name: NameLayer) -> NameLayer:
         """The name that speaks for a module that builds the app: its package's when the layer's
         name is only the module's own file name (`entrypoints/application.py` building the
         FastAPI app is an app module, no application service); a module's own name is the
@@ -766,7 +778,7 @@ class Placement:
         ):
             return name
         package = module.rpartition(".")[0]
-        if not package or not self._builds_the_app(module, own):
+        if not package or not self._builds_the_app(module):
             return name
         return name_layer(package, as_package=True)
 
@@ -1209,7 +1221,12 @@ class Placement:
     def _makes_app(self, callee: str) -> bool:
         """Whether calling `callee` gives the FastAPI app itself: `FastAPI`, or a first-party
         factory annotated to return it, or whose every `return` gives it."""
-        return self.model.factory_gives(callee, _APPS.__contains__, _APPS.__contains__)
+        known = self._app_makers.get(callee)
+        if known is None:
+            known = self._app_makers[callee] = self.model.factory_gives(
+                callee, _APPS.__contains__, _APPS.__contains__
+            )
+        return known
 
     @cached_property
     def _route_modules(self) -> frozenset[str]:
