@@ -281,6 +281,28 @@ def test_indirect_chain_through_unlayered_modules() -> None:
     assert (first.importer, first.imported, first.line) == ("app.domain.loan", "app.shared.clock", 2)
 
 
+def test_only_the_cores_chains_count() -> None:
+    # The routes and the Redis client are both adapters: that the unlayered service keeps
+    # its cache in Redis is the service's design; the use case loading it is the core's.
+    model = build(
+        {
+            "app/__init__.py": "",
+            "app/web/__init__.py": "",
+            "app/web/books.py": "from app.services import book_service\n",
+            "app/application/__init__.py": "",
+            "app/application/lend.py": "from app.services import book_service\n",
+            "app/services/__init__.py": "",
+            "app/services/book_service.py": "from app.infrastructure import redis_cache\n",
+            "app/infrastructure/__init__.py": "",
+            "app/infrastructure/redis_cache.py": "import app.services.helpers\n",
+            "app/services/helpers.py": "from app.web import books\n",
+        }
+    )
+    assert [chain_names(c) for c in model.indirect_chains()] == [
+        ["app.application.lend", "app.services.book_service", "app.infrastructure.redis_cache"],
+    ]
+
+
 def test_indirect_chain_is_shortest_with_ties_broken_by_names() -> None:
     model = build(
         {

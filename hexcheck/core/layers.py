@@ -20,6 +20,8 @@ class Layer(str, Enum):
 
 
 LAYERS: tuple[Layer, ...] = tuple(Layer)
+# The hexagon's inside: code that must load and run without any adapter.
+CORE_LAYERS = frozenset({Layer.DOMAIN, Layer.APPLICATION})
 
 DEFAULT_ALLOWED: Mapping[Layer, frozenset[Layer]] = {
     Layer.DOMAIN: frozenset({Layer.DOMAIN}),
@@ -131,8 +133,6 @@ STRONG_COMPONENTS = frozenset(
         "use_cases", "usecases", "persistence", "entrypoints",
     }
 )  # fmt: skip
-
-_INNER = (Layer.DOMAIN, Layer.APPLICATION)
 
 
 def detect_layer(module: str) -> Layer | None:
