@@ -466,7 +466,7 @@ class Roles:
         decorator or service built on a port (`TrackingUserRepository(repository:
         AbstractUserRepository)`), not a contract, whatever its name says."""
         init = ref.cls.method("__init__")
-        if init is None:
+        if init is None or self.is_abstract(ref):
             return False
         for param in init.params:
             names = param.annotation.names() if param.annotation is not None else ()
@@ -499,10 +499,10 @@ class Roles:
         """An abstract class of the core that carries shared behaviour for its subclasses
         rather than a contract for something outside: it has methods with code and
         either declares nothing abstract (an `ABC` only in name), implements abstract
-        methods of a first-party ancestor (a partial implementation), or is neither
-        injected anywhere (no parameter or field is typed with it) nor implemented
-        outside the core (nor refines a port named as one). A port is a contract the core
-        depends on and something fulfils."""
+        methods of a first-party ancestor (a partial implementation), or is implemented
+        by nothing outside the core (nor refines a port named as one) while the core
+        implements it or nothing receives it (no parameter or field is typed with it). A
+        port is a contract the core depends on and something outside fulfils."""
         if self.is_protocol(ref):
             return False
         own_code = [
@@ -530,12 +530,37 @@ class Roles:
             return True
         # A refinement of a port named or placed as one (`RepositoryUUID(Repository)`)
         # is still that contract, with a default the adapters inherit.
-        if any(self._port_by_place_or_name(a) for a in ancestors) or ref.dotted in self._injected:
+        if any(self._port_by_place_or_name(a) for a in ancestors):
             return False
-        return not any(
-            (sub := self.ref(name)) is not None
-            and self.layer(sub) in (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
+        subclasses = [
+            sub
             for name in self.model.subclasses(ref.dotted)
+            if (sub := self.ref(name)) is not None and not is_test_module(sub.facts.module)
+        ]
+        layers = {self.layer(sub) for sub in subclasses}
+        if layers & {Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION}:
+            return False
+        # Fulfilled only by the core itself (the agents of an agent base, the use cases of
+        # a use-case base holding the session): a hierarchy of the core's own, whatever
+        # receives it. Nothing derived from it, or something unplaced: a contract when
+        # the project's code receives it.
+        if (
+            layers
+            and layers <= {Layer.DOMAIN, Layer.APPLICATION}
+            and not any(self._uses_what_the_core_may_not(sub) for sub in subclasses)
+        ):
+            return True
+        return ref.dotted not in self._injected
+
+    def _uses_what_the_core_may_not(self, ref: ClassRef) -> bool:
+        """Whether a class's module imports a package the application may not use (an ORM,
+        a driver): an adapter kept beside its port (cosmicpython's `SqlAlchemyUnitOfWork`
+        in `service_layer/unit_of_work.py`) fulfils the port from outside all the same."""
+        policy = self.model.config.package_policy(Layer.APPLICATION)
+        return any(
+            (package := self.model.external_package(fact)) is not None
+            and policy.forbids(package, self.model.is_stdlib(package))
+            for fact in ref.facts.imports
         )
 
     def is_injected(self, ref: ClassRef) -> bool:

@@ -229,6 +229,44 @@ class IDao:
     def get(self, id_: str) -> object:
         raise NotImplementedError
 """,
+        # Received by the chat service, but every agent derives from it in the core: the
+        # agents' shared base, not a contract something outside fulfils.
+        """\
+# file: app/application/agents/base_agent.py
+from abc import ABC, abstractmethod
+
+
+class Agent(ABC):
+    def __init__(self, model: str) -> None:
+        self._model = model
+
+    @property
+    def model(self) -> str:
+        return self._model
+
+    def _prompt(self, text: str) -> str:
+        return f"[{self._model}] {text}"
+
+    @abstractmethod
+    async def answer(self, text: str) -> str: ...
+# file: app/application/agents/react_agent.py
+from app.application.agents.base_agent import Agent
+
+
+class ReActAgent(Agent):
+    async def answer(self, text: str) -> str:
+        return self._prompt(text)
+# file: app/application/chat.py
+from app.application.agents.base_agent import Agent
+
+
+class Chat:
+    def __init__(self, agent: Agent) -> None:
+        self._agent = agent
+
+    async def execute(self, text: str) -> str:
+        return await self._agent.answer(text)
+""",
     )
     invalid = (
         """\
@@ -311,6 +349,44 @@ class CloseDesk:
 
     async def execute(self, email: str) -> None:
         await self._notifier.notify_all([email], "closing")
+""",
+        # An inbound port in `ports/` stays one though its abstract `__init__` takes the
+        # unit of work: a class wrapping a port is a concrete one.
+        """\
+# file: app/domain/ports/use_cases/loans.py
+import abc
+
+from app.domain.ports.unit_of_work import UnitOfWork
+
+
+class LoanServiceInterface(abc.ABC):
+    @abc.abstractmethod
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def lend(self, book_id: str) -> None:  # error: HEX302
+        self._lend(book_id)
+
+    @abc.abstractmethod
+    def _lend(self, book_id: str) -> None: ...
+# file: app/domain/ports/unit_of_work.py
+import abc
+
+
+class UnitOfWork(abc.ABC):
+    @abc.abstractmethod
+    def commit(self) -> None: ...
+# file: app/application/loans.py
+from app.domain.ports.unit_of_work import UnitOfWork
+from app.domain.ports.use_cases.loans import LoanServiceInterface
+
+
+class LoanService(LoanServiceInterface):
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+
+    def _lend(self, book_id: str) -> None:
+        self.uow.commit()
 """,
     )
 
