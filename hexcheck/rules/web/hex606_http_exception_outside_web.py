@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts
+from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import WebIndex, web_index
 from hexcheck.semantics.libraries import HTTP_EXCEPTIONS
-from hexcheck.semantics.symbols import functions_of
+from hexcheck.semantics.symbols import all_functions, functions_of
 
 
 class HttpExceptionOutsideWeb(Rule):
@@ -28,8 +28,9 @@ class HttpExceptionOutsideWeb(Rule):
         "which it cannot know: the same use case also runs from a CLI, a queue consumer or "
         "a test, where a 404 means nothing, and it now imports FastAPI. Modules outside "
         "every layer are not checked, nor FastAPI's own extension points wherever they "
-        "live (a function passed to `Depends`, a subclass of a FastAPI or Starlette "
-        "class such as a security scheme or a middleware): answering in HTTP is their job."
+        "live (a function passed to `Depends` or taking its own parameters through it, a "
+        "subclass of a FastAPI or Starlette class such as a security scheme or a "
+        "middleware): answering in HTTP is their job."
     )
     how_to_fix = (
         "Raise a domain or application exception that says what happened, and map it to "
@@ -155,6 +156,32 @@ class AddBook:
     def execute(self, title: str) -> str:
         return title
 """,
+        # Functions and methods that take their own parameters through `Depends` are
+        # FastAPI dependencies wherever they live: the checker a factory returns, and a
+        # method of an auth helper that a route takes as `Depends(auth.require_user)`.
+        """\
+# file: app/infrastructure/security/permissions.py
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+bearer = HTTPBearer()
+
+
+def require_permission(codename: str):
+    def permission_checker(credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> str:
+        if codename not in credentials.credentials:
+            raise HTTPException(status_code=status.HTTP_403_FORBIDDEN)
+        return credentials.credentials
+
+    return permission_checker
+
+
+class AuthGuard:
+    async def require_user(self, credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> str:
+        if not credentials:
+            raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
+        return credentials.credentials
+""",
     )
     invalid = (
         """\
@@ -207,7 +234,12 @@ class MongoBookRepository:
             for cls, function in functions_of(facts):
                 # Whether the function speaks HTTP by contract is asked only of the few
                 # that raise an HTTPException: it walks the class's ancestry.
-                http = [fact for fact in function.raises if self._is_http_exception(model, fact.exception)]
+                answered = _raised_by_nested_dependencies(index, function)
+                http = [
+                    fact
+                    for fact in function.raises
+                    if self._is_http_exception(model, fact.exception) and fact.span not in answered
+                ]
                 if not http or self._speaks_http(index, facts, cls, function):
                     continue
                 owner = f"{cls.qualname}.{function.name}" if cls else function.name
@@ -230,7 +262,12 @@ class MongoBookRepository:
     ) -> bool:
         """FastAPI's own extension points answer in HTTP by contract, wherever they live: a
         dependency (`Depends(get_current_user)`), a security scheme or a middleware class
-        (a subclass of a FastAPI/Starlette class). Their place is another rule's concern."""
+        (a subclass of a FastAPI/Starlette class). Their place is another rule's concern.
+        A function or method that takes a parameter through `Depends`/`Security` is one
+        too, named in a `Depends` or not (a method of an auth helper, the checker a
+        `require_permission(...)` factory returns): only FastAPI fills such parameters."""
+        if any(index.is_injected(param) for param in function.params):
+            return True
         if cls is None:
             return f"{facts.module}.{function.name}" in index.dependency_functions
         ancestors = index.model.ancestors(f"{facts.module}.{cls.qualname}")
@@ -244,3 +281,15 @@ class MongoBookRepository:
         if canonical in HTTP_EXCEPTIONS:
             return True
         return model.is_first_party(canonical) and bool(set(model.ancestors(canonical)) & HTTP_EXCEPTIONS)
+
+
+def _raised_by_nested_dependencies(index: WebIndex, function: FunctionFact) -> frozenset[Span]:
+    """Where the functions nested in `function` that take a parameter through `Depends`
+    raise: the checker a `require_permission(...)` factory returns is a FastAPI
+    dependency, and its raises are counted in the factory's too."""
+    return frozenset(
+        fact.span
+        for nested in all_functions(function.nested)
+        if any(index.is_injected(param) for param in nested.params)
+        for fact in nested.raises
+    )
