@@ -196,6 +196,64 @@ def borrow(book):
     assert "'BookNotAvailable' is raised (in 'app.domain.book.borrow')" in found[0][3]
 
 
+def test_exceptions_raised_only_while_classes_are_defined_or_by_an_abstract_base_are_not_reported(
+    in_tmp: Path,
+) -> None:
+    """A page metaclass (deriving from Pydantic's, so known as one by `metaclass=`) refuses a
+    page class without Meta, and the abstract base page refuses to be built: both happen at
+    import or by a programming error, never in a request. Looking a page type up by name
+    happens in requests."""
+    project = """\
+# file: cms/domain/exceptions.py
+class MissingMetaError(Exception):
+    pass
+# file: cms/domain/page.py
+from pydantic._internal._model_construction import ModelMetaclass
+from pydantic import BaseModel
+
+from cms.domain.exceptions import MissingMetaError
+
+
+class AbstractPageError(Exception):
+    pass
+
+
+class UnknownPageType(Exception):
+    pass
+
+
+class PageMetaclass(ModelMetaclass):
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        meta = namespace.get("Meta")
+        if meta is None:
+            raise MissingMetaError(name)
+        return super().__new__(mcls, name, bases, namespace, **kwargs)
+
+
+class AbstractPage(BaseModel, metaclass=PageMetaclass):
+    class Meta:
+        abstract = True
+
+    def __init__(self, **kwargs):
+        if self.__meta__.abstract is True:
+            raise AbstractPageError(self.__class__.__name__)
+        super().__init__(**kwargs)
+
+
+def resolve_page_type(types, name):
+    if name not in types:
+        raise UnknownPageType(name)
+    return types[name]
+# file: cms/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    assert [(path, line, code) for path, line, code, _ in found] == [("cms/domain/page.py", 11, "HEX605")]
+    assert "'UnknownPageType' is raised (in 'cms.domain.page.resolve_page_type')" in found[0][3]
+
+
 def test_exceptions_caught_in_tests_are_not_handled(in_tmp: Path) -> None:
     project = """\
 # file: app/domain/errors.py

@@ -162,12 +162,15 @@ class RaiseFact:
     """One `raise` statement; `exception` is empty for a bare re-raise. `type_guard`: it
     sits where a parameter was found not to be of the expected type (under `if not
     isinstance(param, T)` or `if type(param) is not T`, or in the `else` of an `if`/`elif`
-    chain dispatching on `isinstance(param, ...)`)."""
+    chain dispatching on `isinstance(param, ...)`). `abstract_guard`: it sits under an `if`
+    that holds when the instance's own class is abstract (`if self.__meta__.abstract:`,
+    `if type(self) is Base:`), the guard a base class keeps against being instantiated."""
 
     exception: str
     span: Span
     is_call: bool = False
     type_guard: bool = False
+    abstract_guard: bool = False
 
 
 @pickled_by_fields
