@@ -254,6 +254,51 @@ app = FastAPI()
     assert "'UnknownPageType' is raised (in 'cms.domain.page.resolve_page_type')" in found[0][3]
 
 
+def test_a_controller_telling_exceptions_apart_by_class_name_maps_those_it_names(in_tmp: Path) -> None:
+    """A controller catching everything and answering by `type(error).__name__` maps the
+    names it tests; the rest fall to its one catch-all answer, a 500."""
+    project = """\
+# file: src/domain/exceptions.py
+class NoChangeAvailable(Exception):
+    pass
+
+
+class NotEnoughCash(Exception):
+    pass
+# file: src/domain/machine.py
+from src.domain.exceptions import NoChangeAvailable, NotEnoughCash
+
+
+class Machine:
+    def pay(self, price, cash):
+        if cash < price:
+            raise NotEnoughCash(price - cash)
+        if cash - price > self.change:
+            raise NoChangeAvailable()
+        return cash - price
+# file: src/presentation/controllers/machine.py
+class MachineController:
+    def __init__(self, machine):
+        self._machine = machine
+
+    def pay(self, price, cash):
+        try:
+            return {"change": self._machine.pay(price, cash)}, 201
+        except Exception as error:
+            if type(error).__name__ in ("NoChangeAvailable", "SoldOut"):
+                return {"error": str(error)}, 404
+            return {"error": str(error)}, 500
+# file: src/main/app.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    where = [(path, line, code) for path, line, code, _ in found]
+    assert where == [("src/domain/exceptions.py", 5, "HEX605")]
+    assert "'NotEnoughCash' is raised (in 'src.domain.machine.Machine.pay')" in found[0][3]
+
+
 def test_exceptions_caught_in_tests_are_not_handled(in_tmp: Path) -> None:
     project = """\
 # file: app/domain/errors.py

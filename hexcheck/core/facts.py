@@ -181,7 +181,9 @@ class HandlerFact:
     `statements` counts its body's statements (nested blocks included, as a function's
     `statement_count` does); `translates` says the body does nothing but log and raise:
     `except NotFound as e: raise HTTPException(404) from e`, an error turned into another.
-    `try_line` is the line of its `try`, which the clauses of one statement share."""
+    `try_line` is the line of its `try`, which the clauses of one statement share.
+    `type_names`: the class names its body's `if` tests compare the caught exception's type
+    name with (`except Exception as error: if type(error).__name__ == "NotFound": ...`)."""
 
     types: tuple[str, ...]  # empty for a bare `except:`
     span: Span
@@ -189,6 +191,7 @@ class HandlerFact:
     statements: int = 0
     translates: bool = False
     try_line: int = 0
+    type_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -329,6 +329,9 @@ class _Extractor:
         self.type_checking = False
         self.guarded = False
         self.script = False  # inside the module's `if __name__ == "__main__":` block
+        # Inside `except ... as error:` clauses, innermost last: the name bound to the caught
+        # exception and the class names `if` tests compare its type name with.
+        self.caught: list[tuple[str, list[str]]] = []
         # One object per distinct expression of the module, so that the pickle the parent
         # receives (and the facts it rebuilds) hold each once: `self`, `str` or `None`
         # annotations recur hundreds of times per module. Names are interned for the same
@@ -714,6 +717,9 @@ class _Extractor:
         """`dispatching`: every earlier test of this `if`/`elif` chain tests a parameter's
         type, so that the final `else` is reached by a parameter of none of those types."""
         self._scan(statement.test, CallContext.OTHER)
+        if self.caught:
+            caught_name, tested = self.caught[-1]
+            tested.extend(_type_names_tested(statement.test, caught_name))
         is_type_checking = self.resolve(statement.test).endswith("TYPE_CHECKING")
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
@@ -779,10 +785,18 @@ class _Extractor:
             return
         before, counted = len(scope.raises), scope.statements
         body = block_statements(handler.body)
+        bound = handler.name.name if handler.name is not None else None
+        tested: list[str] = []
+        if type(bound) is cst.Name:
+            self.caught.append((bound.value, tested))
         self._block(body)
+        if type(bound) is cst.Name:
+            self.caught.pop()
         raised = tuple(r.exception for r in scope.raises[before:])
         statements = scope.statements - counted
-        fact = HandlerFact(types, self._span(handler), raised, statements, _only_translates(body), try_line)
+        fact = HandlerFact(
+            types, self._span(handler), raised, statements, _only_translates(body), try_line, tuple(tested)
+        )
         scope.handlers.append(fact)
 
     def _raise(self, statement: cst.Raise) -> None:
@@ -1253,4 +1267,43 @@ def _own_class(node: cst.BaseExpression, self_name: str) -> bool:
         and len(node.args) == 1
         and type(node.args[0].value) is cst.Name
         and node.args[0].value.value == self_name
+    )
+
+
+def _type_names_tested(test: cst.BaseExpression, name: str) -> list[str]:
+    """The class names an `if` test compares `name`'s type name with: `type(name).__name__
+    == "NotFound"`, `name.__class__.__name__ in ("NotFound", "Gone")`, several `or`-ed or
+    `and`-ed."""
+    if type(test) is cst.BooleanOperation:
+        return _type_names_tested(test.left, name) + _type_names_tested(test.right, name)
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1 or not _type_name_of(test.left, name):
+        return []
+    operator, right = test.comparisons[0].operator, test.comparisons[0].comparator
+    if type(operator) is cst.Equal:
+        candidates: list[cst.BaseExpression] = [right]
+    elif type(operator) is cst.In and type(right) in (cst.Tuple, cst.List, cst.Set):
+        candidates = [element.value for element in cast("cst.Tuple", right).elements]
+    else:
+        return []
+    return [
+        text
+        for candidate in candidates
+        if type(candidate) is cst.SimpleString and isinstance(text := candidate.evaluated_value, str)
+    ]
+
+
+def _type_name_of(node: cst.BaseExpression, name: str) -> bool:
+    """`type(name).__name__` or `name.__class__.__name__`."""
+    if type(node) is not cst.Attribute or node.attr.value != "__name__":
+        return False
+    of = node.value
+    if type(of) is cst.Attribute:
+        return of.attr.value == "__class__" and type(of.value) is cst.Name and of.value.value == name
+    return (
+        type(of) is cst.Call
+        and type(of.func) is cst.Name
+        and of.func.value == "type"
+        and len(of.args) == 1
+        and type(of.args[0].value) is cst.Name
+        and of.args[0].value.value == name
     )

@@ -278,6 +278,35 @@ from fastapi import FastAPI
 
 app = FastAPI()
 """,
+        """\
+# file: app/domain/errors.py
+class OutOfStock(Exception):
+    pass
+
+class InvalidQuantity(Exception):  # error: HEX605
+    pass
+# file: app/domain/stock.py
+from app.domain.errors import InvalidQuantity, OutOfStock
+
+def take(stock, quantity):
+    if quantity < 0:
+        raise InvalidQuantity(quantity)
+    if stock < quantity:
+        raise OutOfStock(quantity)
+    return stock - quantity
+# file: app/web/controllers.py
+def take_item(service, quantity):
+    try:
+        return service.take(quantity), 200
+    except Exception as error:
+        if type(error).__name__ == "OutOfStock":  # mapped by its class name
+            return {"error": str(error)}, 409
+        return {"error": str(error)}, 500  # everything else: one answer, no mapping
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -325,7 +354,9 @@ app = FastAPI()
         """Canonical names of the exceptions an `except` clause anywhere catches (and does
         more than re-raise: a domain helper translating it to `ValueError` for Pydantic
         handles it too), or an exception handler registers (`exception_handler(X)`,
-        `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`).
+        `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`). An `except`
+        clause catching broadly and testing the class name of what it caught
+        (`if type(error).__name__ == "NotFound": return ..., 404`) handles the classes it names.
 
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
@@ -334,6 +365,7 @@ app = FastAPI()
         found: set[str] = set()
         indirect = False
         tables: set[str] = set()
+        tested: set[str] = set()  # class names an `except` clause compares its exception's type name with
         for module, facts in model.modules.items():
             if is_test_module(module):  # `except X` in a test asserts it is raised
                 continue
@@ -363,11 +395,14 @@ app = FastAPI()
                     found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
             for _, function in functions_of(facts):
                 for handler in function.handlers:
+                    tested.update(handler.type_names)  # each under its own `if`, before any re-raise
                     if handler.raises and all(r == "" for r in handler.raises):
                         continue  # `except X: raise` only passes it on
                     found.update(model.resolve_symbol(name) for name in handler.types if "?" not in name)
         if indirect:
             found.update(tables)
+        if tested:  # `type(error).__name__ == "NotFound"` tells the exact class by its name
+            found.update(ref.dotted for ref in roles(model).domain_exceptions if ref.cls.name in tested)
         return frozenset(found)
 
 
