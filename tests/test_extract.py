@@ -479,3 +479,53 @@ def test_a_nested_function_sees_its_own_calls_as_not_deferred() -> None:
         ("time.sleep", False),
         ("time.sleep", True),
     ]
+
+
+def test_raises_guarding_an_abstract_class_are_marked() -> None:
+    facts = facts_of(
+        """\
+        class Page:
+            def __init__(self, **kwargs):
+                if self.__meta__.abstract is True:
+                    raise AbstractPageError(type(self).__name__)
+                if type(self) is Page:
+                    raise AbstractPageError("Page")
+                if self is other:  # not the class: `other` is no class name
+                    raise SamePage()
+                if kwargs.get("abstract"):
+                    raise InvalidPage()
+
+            def __new__(cls, *args):
+                if cls is Page and args:
+                    raise AbstractPageError("Page")
+                return super().__new__(cls)
+        """
+    )
+    init, new = facts.classes[0].methods
+    assert [(r.exception, r.abstract_guard) for r in init.raises] == [
+        ("AbstractPageError", True),
+        ("AbstractPageError", True),
+        ("SamePage", False),
+        ("InvalidPage", False),
+    ]
+    assert [(r.exception, r.abstract_guard) for r in new.raises] == [("AbstractPageError", True)]
+
+
+def test_except_clauses_record_the_class_names_they_test() -> None:
+    facts = facts_of(
+        """\
+        async def pay(controller):
+            try:
+                return await controller.pay()
+            except Exception as error:
+                if type(error).__name__ == "NoChange" or error.__class__.__name__ in ("SoldOut", "Gone"):
+                    return 404
+                if type(other).__name__ == "Unrelated":
+                    return 400
+                return 500
+            except KeyError:
+                if type(error).__name__ == "NotCaughtHere":
+                    return 410
+        """
+    )
+    assert [c.type_names for c in facts.functions[0].handlers] == [("NoChange", "SoldOut", "Gone"), ()]

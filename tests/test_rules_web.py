@@ -196,6 +196,109 @@ def borrow(book):
     assert "'BookNotAvailable' is raised (in 'app.domain.book.borrow')" in found[0][3]
 
 
+def test_exceptions_raised_only_while_classes_are_defined_or_by_an_abstract_base_are_not_reported(
+    in_tmp: Path,
+) -> None:
+    """A page metaclass (deriving from Pydantic's, so known as one by `metaclass=`) refuses a
+    page class without Meta, and the abstract base page refuses to be built: both happen at
+    import or by a programming error, never in a request. Looking a page type up by name
+    happens in requests."""
+    project = """\
+# file: cms/domain/exceptions.py
+class MissingMetaError(Exception):
+    pass
+# file: cms/domain/page.py
+from pydantic._internal._model_construction import ModelMetaclass
+from pydantic import BaseModel
+
+from cms.domain.exceptions import MissingMetaError
+
+
+class AbstractPageError(Exception):
+    pass
+
+
+class UnknownPageType(Exception):
+    pass
+
+
+class PageMetaclass(ModelMetaclass):
+    def __new__(mcls, name, bases, namespace, **kwargs):
+        meta = namespace.get("Meta")
+        if meta is None:
+            raise MissingMetaError(name)
+        return super().__new__(mcls, name, bases, namespace, **kwargs)
+
+
+class AbstractPage(BaseModel, metaclass=PageMetaclass):
+    class Meta:
+        abstract = True
+
+    def __init__(self, **kwargs):
+        if self.__meta__.abstract is True:
+            raise AbstractPageError(self.__class__.__name__)
+        super().__init__(**kwargs)
+
+
+def resolve_page_type(types, name):
+    if name not in types:
+        raise UnknownPageType(name)
+    return types[name]
+# file: cms/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    assert [(path, line, code) for path, line, code, _ in found] == [("cms/domain/page.py", 11, "HEX605")]
+    assert "'UnknownPageType' is raised (in 'cms.domain.page.resolve_page_type')" in found[0][3]
+
+
+def test_a_controller_telling_exceptions_apart_by_class_name_maps_those_it_names(in_tmp: Path) -> None:
+    """A controller catching everything and answering by `type(error).__name__` maps the
+    names it tests; the rest fall to its one catch-all answer, a 500."""
+    project = """\
+# file: src/domain/exceptions.py
+class NoChangeAvailable(Exception):
+    pass
+
+
+class NotEnoughCash(Exception):
+    pass
+# file: src/domain/machine.py
+from src.domain.exceptions import NoChangeAvailable, NotEnoughCash
+
+
+class Machine:
+    def pay(self, price, cash):
+        if cash < price:
+            raise NotEnoughCash(price - cash)
+        if cash - price > self.change:
+            raise NoChangeAvailable()
+        return cash - price
+# file: src/presentation/controllers/machine.py
+class MachineController:
+    def __init__(self, machine):
+        self._machine = machine
+
+    def pay(self, price, cash):
+        try:
+            return {"change": self._machine.pay(price, cash)}, 201
+        except Exception as error:
+            if type(error).__name__ in ("NoChangeAvailable", "SoldOut"):
+                return {"error": str(error)}, 404
+            return {"error": str(error)}, 500
+# file: src/main/app.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    where = [(path, line, code) for path, line, code, _ in found]
+    assert where == [("src/domain/exceptions.py", 5, "HEX605")]
+    assert "'NotEnoughCash' is raised (in 'src.domain.machine.Machine.pay')" in found[0][3]
+
+
 def test_exceptions_caught_in_tests_are_not_handled(in_tmp: Path) -> None:
     project = """\
 # file: app/domain/errors.py

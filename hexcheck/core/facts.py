@@ -162,12 +162,15 @@ class RaiseFact:
     """One `raise` statement; `exception` is empty for a bare re-raise. `type_guard`: it
     sits where a parameter was found not to be of the expected type (under `if not
     isinstance(param, T)` or `if type(param) is not T`, or in the `else` of an `if`/`elif`
-    chain dispatching on `isinstance(param, ...)`)."""
+    chain dispatching on `isinstance(param, ...)`). `abstract_guard`: it sits under an `if`
+    that holds when the instance's own class is abstract (`if self.__meta__.abstract:`,
+    `if type(self) is Base:`), the guard a base class keeps against being instantiated."""
 
     exception: str
     span: Span
     is_call: bool = False
     type_guard: bool = False
+    abstract_guard: bool = False
 
 
 @pickled_by_fields
@@ -178,7 +181,9 @@ class HandlerFact:
     `statements` counts its body's statements (nested blocks included, as a function's
     `statement_count` does); `translates` says the body does nothing but log and raise:
     `except NotFound as e: raise HTTPException(404) from e`, an error turned into another.
-    `try_line` is the line of its `try`, which the clauses of one statement share."""
+    `try_line` is the line of its `try`, which the clauses of one statement share.
+    `type_names`: the class names its body's `if` tests compare the caught exception's type
+    name with (`except Exception as error: if type(error).__name__ == "NotFound": ...`)."""
 
     types: tuple[str, ...]  # empty for a bare `except:`
     span: Span
@@ -186,6 +191,7 @@ class HandlerFact:
     statements: int = 0
     translates: bool = False
     try_line: int = 0
+    type_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

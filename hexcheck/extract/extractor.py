@@ -308,6 +308,7 @@ class _Scope:
     returned: list[str] = field(default_factory=list)
     params: frozenset[str] = frozenset()
     type_guard: bool = False  # inside a branch taken when a parameter has the wrong type
+    abstract_guard: bool = False  # inside a branch taken when the instance's class is abstract
 
 
 class _Extractor:
@@ -328,6 +329,9 @@ class _Extractor:
         self.type_checking = False
         self.guarded = False
         self.script = False  # inside the module's `if __name__ == "__main__":` block
+        # Inside `except ... as error:` clauses, innermost last: the name bound to the caught
+        # exception and the class names `if` tests compare its type name with.
+        self.caught: list[tuple[str, list[str]]] = []
         # One object per distinct expression of the module, so that the pickle the parent
         # receives (and the facts it rebuilds) hold each once: `self`, `str` or `None`
         # annotations recur hundreds of times per module. Names are interned for the same
@@ -713,6 +717,9 @@ class _Extractor:
         """`dispatching`: every earlier test of this `if`/`elif` chain tests a parameter's
         type, so that the final `else` is reached by a parameter of none of those types."""
         self._scan(statement.test, CallContext.OTHER)
+        if self.caught:
+            caught_name, tested = self.caught[-1]
+            tested.extend(_type_names_tested(statement.test, caught_name))
         is_type_checking = self.resolve(statement.test).endswith("TYPE_CHECKING")
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
@@ -722,7 +729,8 @@ class _Extractor:
         was_script = self.script
         self.script = was_script or (scope is None and _runs_as_script(statement.test))
         params = scope.params if scope is not None else frozenset()
-        self._guarded_block(statement.body, _refuses_type(statement.test, params))
+        abstract = scope is not None and _refuses_abstract(statement.test, scope.self_name)
+        self._guarded_block(statement.body, _refuses_type(statement.test, params), abstract)
         self.type_checking = previous
         self.script = was_script
         dispatching = dispatching and _tests_type(statement.test, params)
@@ -733,15 +741,18 @@ class _Extractor:
         elif statement.orelse is not None:
             self._guarded_block(statement.orelse.body, dispatching)
 
-    def _guarded_block(self, body: cst.BaseSuite, type_guard: bool) -> None:
-        """Walk a branch's body, marking its raises as type guards when `type_guard`."""
+    def _guarded_block(self, body: cst.BaseSuite, type_guard: bool, abstract_guard: bool = False) -> None:
+        """Walk a branch's body, marking its raises as type guards when `type_guard` and as
+        abstract-class guards when `abstract_guard`."""
         scope = self.scope
-        if scope is None or not type_guard:
+        if scope is None or not (type_guard or abstract_guard):
             self._block(block_statements(body))
             return
-        previous, scope.type_guard = scope.type_guard, True
+        previous = scope.type_guard, scope.abstract_guard
+        scope.type_guard = previous[0] or type_guard
+        scope.abstract_guard = previous[1] or abstract_guard
         self._block(block_statements(body))
-        scope.type_guard = previous
+        scope.type_guard, scope.abstract_guard = previous
 
     def _try(self, statement: cst.Try | cst.TryStar) -> None:
         caught = [self._handler_types(handler.type) for handler in statement.handlers]
@@ -774,24 +785,33 @@ class _Extractor:
             return
         before, counted = len(scope.raises), scope.statements
         body = block_statements(handler.body)
+        bound = handler.name.name if handler.name is not None else None
+        tested: list[str] = []
+        if type(bound) is cst.Name:
+            self.caught.append((bound.value, tested))
         self._block(body)
+        if type(bound) is cst.Name:
+            self.caught.pop()
         raised = tuple(r.exception for r in scope.raises[before:])
         statements = scope.statements - counted
-        fact = HandlerFact(types, self._span(handler), raised, statements, _only_translates(body), try_line)
+        fact = HandlerFact(
+            types, self._span(handler), raised, statements, _only_translates(body), try_line, tuple(tested)
+        )
         scope.handlers.append(fact)
 
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
         if self.scope is not None:
-            guard = self.scope.type_guard
+            guard, abstract = self.scope.type_guard, self.scope.abstract_guard
+            span = self._span(statement)
             if exc is None:
-                fact = RaiseFact("", self._span(statement), type_guard=guard)
+                fact = RaiseFact("", span, type_guard=guard, abstract_guard=abstract)
             elif type(exc) is cst.Call:
                 fact = RaiseFact(
-                    self.resolve(exc.func), self._span(statement), is_call=True, type_guard=guard
+                    self.resolve(exc.func), span, is_call=True, type_guard=guard, abstract_guard=abstract
                 )
             else:
-                fact = RaiseFact(self.resolve(exc), self._span(statement), type_guard=guard)
+                fact = RaiseFact(self.resolve(exc), span, type_guard=guard, abstract_guard=abstract)
             self.scope.raises.append(fact)
         self._scan(exc, CallContext.OTHER)
         self._scan(statement.cause, CallContext.OTHER)
@@ -1190,3 +1210,100 @@ def _refuses_type(test: cst.BaseExpression, params: frozenset[str]) -> bool:
     if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
         return _type_of_param(test.expression, params, ("isinstance", "issubclass"))
     return _compares_type(test, params, negated=True)
+
+
+# Flags a base class reads to know it is abstract (`class Meta: abstract = True`).
+_ABSTRACT_FLAGS = frozenset({"abstract", "_abstract", "is_abstract", "__abstract__"})
+
+
+def _refuses_abstract(test: cst.BaseExpression, self_name: str) -> bool:
+    """A test that holds when the instance's own class is abstract: it reads an abstract
+    flag through the instance or class (`self.__meta__.abstract`, `cls.__abstract__ is
+    True`), or finds the class is the base itself (`type(self) is Base`, `self.__class__ is
+    Base`, `cls is Base` in `__new__`); alone or `and`-ed with anything."""
+    if not self_name:
+        return False
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
+        return _refuses_abstract(test.left, self_name) or _refuses_abstract(test.right, self_name)
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        operator, right = test.comparisons[0].operator, test.comparisons[0].comparator
+        if type(operator) not in (cst.Is, cst.Equal):
+            return False
+        if type(right) is cst.Name and right.value == "True":
+            return _abstract_flag(test.left, self_name)
+        return _own_class(test.left, self_name) and _names_a_class(right)
+    return _abstract_flag(test, self_name)
+
+
+def _names_a_class(node: cst.BaseExpression) -> bool:
+    """`Base` or `module.Base`: a capitalised name, as classes are spelled (not `other`)."""
+    if type(node) is cst.Attribute:
+        return node.attr.value[:1].isupper()
+    return type(node) is cst.Name and node.value[:1].isupper() and node.value not in ("None", "True", "False")
+
+
+def _abstract_flag(node: cst.BaseExpression, self_name: str) -> bool:
+    """`self.<...>.abstract`: an abstract flag read through the instance or its class."""
+    if type(node) is not cst.Attribute or node.attr.value not in _ABSTRACT_FLAGS:
+        return False
+    root: cst.BaseExpression = node.value
+    while type(root) is cst.Attribute:
+        root = root.value
+    return (type(root) is cst.Name and root.value == self_name) or _own_class(root, self_name)
+
+
+def _own_class(node: cst.BaseExpression, self_name: str) -> bool:
+    """`type(self)`, `self.__class__`, or the first parameter itself (`cls` in `__new__`)."""
+    if type(node) is cst.Name:
+        return node.value == self_name
+    if type(node) is cst.Attribute:
+        return (
+            node.attr.value == "__class__" and type(node.value) is cst.Name and node.value.value == self_name
+        )
+    return (
+        type(node) is cst.Call
+        and type(node.func) is cst.Name
+        and node.func.value == "type"
+        and len(node.args) == 1
+        and type(node.args[0].value) is cst.Name
+        and node.args[0].value.value == self_name
+    )
+
+
+def _type_names_tested(test: cst.BaseExpression, name: str) -> list[str]:
+    """The class names an `if` test compares `name`'s type name with: `type(name).__name__
+    == "NotFound"`, `name.__class__.__name__ in ("NotFound", "Gone")`, several `or`-ed or
+    `and`-ed."""
+    if type(test) is cst.BooleanOperation:
+        return _type_names_tested(test.left, name) + _type_names_tested(test.right, name)
+    if type(test) is not cst.Comparison or len(test.comparisons) != 1 or not _type_name_of(test.left, name):
+        return []
+    operator, right = test.comparisons[0].operator, test.comparisons[0].comparator
+    if type(operator) is cst.Equal:
+        candidates: list[cst.BaseExpression] = [right]
+    elif type(operator) is cst.In and type(right) in (cst.Tuple, cst.List, cst.Set):
+        candidates = [element.value for element in cast("cst.Tuple", right).elements]
+    else:
+        return []
+    return [
+        text
+        for candidate in candidates
+        if type(candidate) is cst.SimpleString and isinstance(text := candidate.evaluated_value, str)
+    ]
+
+
+def _type_name_of(node: cst.BaseExpression, name: str) -> bool:
+    """`type(name).__name__` or `name.__class__.__name__`."""
+    if type(node) is not cst.Attribute or node.attr.value != "__name__":
+        return False
+    of = node.value
+    if type(of) is cst.Attribute:
+        return of.attr.value == "__class__" and type(of.value) is cst.Name and of.value.value == name
+    return (
+        type(of) is cst.Call
+        and type(of.func) is cst.Name
+        and of.func.value == "type"
+        and len(of.args) == 1
+        and type(of.args[0].value) is cst.Name
+        and of.args[0].value.value == name
+    )

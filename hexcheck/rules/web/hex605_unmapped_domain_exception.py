@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import Expr, ExprKind
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -155,6 +155,44 @@ from app.application.errors import BookNotFound
 
 app = FastAPI(exception_handlers={BookNotFound: None})
 """,
+        """\
+# file: app/domain/errors.py
+class MissingMeta(Exception):
+    pass
+
+class UnnamedBlock(Exception):
+    pass
+
+class AbstractBlockError(Exception):
+    pass
+# file: app/domain/blocks.py
+from app.domain.errors import AbstractBlockError, MissingMeta, UnnamedBlock
+
+
+class BlockMetaclass(type):
+    def __new__(mcls, name, bases, namespace):  # runs when a block class is defined
+        if "Meta" not in namespace:
+            raise MissingMeta(name)
+        return super().__new__(mcls, name, bases, namespace)
+
+
+class Block(metaclass=BlockMetaclass):
+    class Meta:
+        abstract = True
+
+    def __init_subclass__(cls, **kwargs):  # runs when a subclass is defined
+        super().__init_subclass__(**kwargs)
+        if cls.__name__.startswith("_"):
+            raise UnnamedBlock(cls.__name__)
+
+    def __init__(self):
+        if self.Meta.abstract:  # the base refuses to be built; only its subclasses are
+            raise AbstractBlockError(type(self).__name__)
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
     invalid = (
         """\
@@ -212,6 +250,63 @@ def return_book(use_case, loan_id):
     except LookupError:
         return None
 """,
+        """\
+# file: app/domain/errors.py
+class AbstractBlockError(Exception):  # error: HEX605
+    pass
+
+class BlockTooLarge(Exception):  # error: HEX605
+    pass
+# file: app/domain/blocks.py
+from app.domain.errors import AbstractBlockError, BlockTooLarge
+
+
+class BlockMetaclass(type):
+    def __call__(cls, *args, **kwargs):  # runs whenever a block is built, so in requests
+        if cls.__name__ == "Block":
+            raise AbstractBlockError(cls.__name__)
+        return super().__call__(*args, **kwargs)
+
+
+class Block(metaclass=BlockMetaclass):
+    def __init__(self, size):
+        if size > 10:  # a business rule, checked on every block built
+            raise BlockTooLarge(size)
+        self.size = size
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
+        """\
+# file: app/domain/errors.py
+class OutOfStock(Exception):
+    pass
+
+class InvalidQuantity(Exception):  # error: HEX605
+    pass
+# file: app/domain/stock.py
+from app.domain.errors import InvalidQuantity, OutOfStock
+
+def take(stock, quantity):
+    if quantity < 0:
+        raise InvalidQuantity(quantity)
+    if stock < quantity:
+        raise OutOfStock(quantity)
+    return stock - quantity
+# file: app/web/controllers.py
+def take_item(service, quantity):
+    try:
+        return service.take(quantity), 200
+    except Exception as error:
+        if type(error).__name__ == "OutOfStock":  # mapped by its class name
+            return {"error": str(error)}, 409
+        return {"error": str(error)}, 500  # everything else: one answer, no mapping
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -259,7 +354,9 @@ def return_book(use_case, loan_id):
         """Canonical names of the exceptions an `except` clause anywhere catches (and does
         more than re-raise: a domain helper translating it to `ValueError` for Pydantic
         handles it too), or an exception handler registers (`exception_handler(X)`,
-        `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`).
+        `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`). An `except`
+        clause catching broadly and testing the class name of what it caught
+        (`if type(error).__name__ == "NotFound": return ..., 404`) handles the classes it names.
 
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
@@ -268,6 +365,7 @@ def return_book(use_case, loan_id):
         found: set[str] = set()
         indirect = False
         tables: set[str] = set()
+        tested: set[str] = set()  # class names an `except` clause compares its exception's type name with
         for module, facts in model.modules.items():
             if is_test_module(module):  # `except X` in a test asserts it is raised
                 continue
@@ -297,11 +395,14 @@ def return_book(use_case, loan_id):
                     found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
             for _, function in functions_of(facts):
                 for handler in function.handlers:
+                    tested.update(handler.type_names)  # each under its own `if`, before any re-raise
                     if handler.raises and all(r == "" for r in handler.raises):
                         continue  # `except X: raise` only passes it on
                     found.update(model.resolve_symbol(name) for name in handler.types if "?" not in name)
         if indirect:
             found.update(tables)
+        if tested:  # `type(error).__name__ == "NotFound"` tells the exact class by its name
+            found.update(ref.dotted for ref in roles(model).domain_exceptions if ref.cls.name in tested)
         return frozenset(found)
 
 
@@ -327,16 +428,62 @@ def _mapping_keys(model: ProjectModel, table: Expr) -> tuple[str, ...]:
     return tuple(name for key in table.args[0::2] for name in key.names())
 
 
+# Hooks Python runs while a class statement executes (at import), for any class.
+_CLASS_DEFINITION_HOOKS = frozenset({"__init_subclass__", "__set_name__"})
+# A metaclass's own methods that build a class; its `__call__` builds instances, at run time.
+_METACLASS_BUILDERS = frozenset({"__new__", "__init__", "__prepare__"})
+_METACLASS_BASES = frozenset({"type", "builtins.type", "abc.ABCMeta", "enum.EnumMeta", "enum.EnumType"})
+_CONSTRUCTORS = frozenset({"__init__", "__new__", "__post_init__"})
+
+
+def _metaclasses(model: ProjectModel) -> frozenset[str]:
+    """First-party metaclasses: a class some class statement names as `metaclass=`, or
+    one deriving from `type` (or `ABCMeta`, `EnumMeta`)."""
+    the_roles = roles(model)
+    found = {
+        named.dotted
+        for ref in the_roles.classes
+        if ref.cls.metaclass and (named := the_roles.ref(ref.cls.metaclass)) is not None
+    }
+    found.update(
+        ref.dotted
+        for ref in the_roles.classes
+        if any(a in _METACLASS_BASES for a in the_roles.ancestors(ref))
+    )
+    return frozenset(found)
+
+
+def _runs_at_class_definition(
+    module: str, cls: ClassFact | None, function: FunctionFact, metaclasses: frozenset[str]
+) -> bool:
+    """A method that only runs while classes are being defined, at import: a class hook
+    (`__init_subclass__`) or a metaclass building a class. What it raises stops the
+    program from starting; no request can raise it."""
+    if cls is None:
+        return False
+    if function.name in _CLASS_DEFINITION_HOOKS:
+        return True
+    return function.name in _METACLASS_BUILDERS and f"{module}.{cls.qualname}" in metaclasses
+
+
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
+    """Where each domain/application exception is first raised, leaving out the raises no
+    request can reach: those while a class is being defined, and a base class's guard
+    against being instantiated itself (`if self.__meta__.abstract: raise ...` in
+    `__init__`), which only a programming error trips."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
+    metaclasses = _metaclasses(model)
     found: dict[str, tuple[ClassRef, str]] = {}
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
             continue
         for cls, function in functions_of(facts):
+            if _runs_at_class_definition(module, cls, function, metaclasses):
+                continue
+            constructor = cls is not None and function.name in _CONSTRUCTORS
             for fact in function.raises:
-                if not fact.exception or "?" in fact.exception:
+                if not fact.exception or "?" in fact.exception or (constructor and fact.abstract_guard):
                     continue
                 ref = the_roles.ref(fact.exception)
                 if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
