@@ -35,8 +35,9 @@ composition root) imports it (DRF serializers in `infrastructure/serializers/`,
 else the web, for a Django `manage.py` subcommand that only the `commands` name would place
 in the application (`management/commands/`, `_runs_a_django_command`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
-name, `_generic_container`) the composition, when it builds the app (FastAPI's, or a Flask
-app it registers blueprints on) or the DI container (in a function too), or defines what
+name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask
+app it registers blueprints on, or Django's WSGI/ASGI application, or runs Django's
+`manage.py` commands: `_enters_django`) or the DI container (in a function too), or defines what
 fills the container (`injector.Module`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
 `_app_factory_with_its_probes`) under a weak name or none (a layer's name
@@ -161,6 +162,15 @@ _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
+# What Django's entry points call: `wsgi.py` and `asgi.py` build the application a server
+# runs, `manage.py` runs the project's commands. Each is Django's own composition root.
+_DJANGO_ENTRY_CALLS = frozenset(
+    {
+        "django.core.wsgi.get_wsgi_application",
+        "django.core.asgi.get_asgi_application",
+        "django.core.management.execute_from_command_line",
+    }
+)
 _FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
@@ -778,7 +788,8 @@ class Placement:
 
     def _builds_the_app(self, module: str) -> bool:
         """Whether a module builds the FastAPI app (`FastAPI(...)`), a Flask app it registers
-        blueprints on (`_builds_a_flask_app`) or the DI container
+        blueprints on (`_builds_a_flask_app`), Django's application or commands
+        (`manage.py`, `wsgi.py`: `_enters_django`) or the DI container
         (`container = Container()`) and declares no route: the composition root that
         includes the routers or registers the adapters, whatever package holds it (an
         `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
@@ -798,6 +809,7 @@ class Placement:
         facts = self.model.modules.get(module)
         return facts is not None and (
             _builds_a_flask_app(facts)
+            or _enters_django(facts)
             or any(
                 assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
                 for assignment in facts.assignments
@@ -1321,6 +1333,13 @@ def _builds_a_flask_app(facts: ModuleFacts) -> bool:
         and any(callee.rpartition(".")[2] == "register_blueprint" for callee in calls)
         and all(_is_probe_path(path) for path in _flask_route_paths(facts))
     )
+
+
+def _enters_django(facts: ModuleFacts) -> bool:
+    """Whether a module is one of Django's entry points: it builds the WSGI or ASGI application
+    (`application = get_wsgi_application()`) or runs the management commands
+    (`execute_from_command_line(sys.argv)` in `manage.py`), as `app = FastAPI()` builds the app."""
+    return any(call.callee in _DJANGO_ENTRY_CALLS for call in every_call(facts))
 
 
 def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
