@@ -356,6 +356,20 @@ def test_django_management_commands_are_entry_points_and_cqrs_commands_stay_appl
     }
 
 
+def test_django_s_entry_points_are_the_composition_root_whatever_their_name() -> None:
+    """Issue 18 (tuning jacob-y/django-clean-architecture, qu3vipon/django-ddd): `manage.py`
+    runs Django's commands and `deploy/asgi.py` builds the ASGI application, both under no
+    layer's name: the composition root, as `app = FastAPI()` is. The strict check of the
+    project reports nothing in either."""
+    layers = _graph_layers(DJANGO_COMMANDS)
+    assert {name: layers[name] for name in ("manage", "deploy.asgi", "config.settings")} == {
+        "manage": "composition",
+        "deploy.asgi": "composition",
+        "config.settings": "composition",
+    }
+    assert [f for f in _strict_findings(DJANGO_COMMANDS) if f[0] in ("manage.py", "deploy/asgi.py")] == []
+
+
 COMPOSERS = FIXTURES / "composers_flask"
 
 

@@ -70,3 +70,41 @@ def test_launchers_of_the_app_factory_and_injector_modules_are_the_composition_r
     assert not [
         f for f in findings if f[0] in ("shop/entrypoint.py", "shop/api/cli.py", "shop/base/__init__.py")
     ]
+
+
+def test_an_unnamed_package_of_use_cases_alone_is_the_application(
+    findings: list[tuple[str, int, str]], layers: dict[str, str | None]
+) -> None:
+    """Use cases in two modules of `shop/fulfilment/` and nothing else: one kind of evidence,
+    each read from a class's shape and the ports it is handed, so the package is the
+    application's, its empty `__init__` included, and its handler's SQL default is reported."""
+    assert {name: layer for name, layer in layers.items() if name.startswith("shop.fulfilment")} == {
+        "shop.fulfilment": "application",
+        "shop.fulfilment.release_stock": "application",
+        "shop.fulfilment.reserve_stock": "application",
+    }
+    assert [f for f in findings if f[0].startswith("shop/fulfilment/")] == [
+        ("shop/fulfilment/release_stock.py", 3, "HEX101")
+    ]
+
+
+def test_one_service_alone_or_a_shared_package_of_services_places_nothing(
+    findings: list[tuple[str, int, str]], layers: dict[str, str | None]
+) -> None:
+    """`shop/mailer/smtp_service.py` is one module of use cases; `shop/common/tokens/` holds
+    two, but in a shared package, whose services are a library's: neither is placed, so the
+    SQL adapter `common/tokens/checking.py` imports is not reported."""
+    assert {
+        name: layer for name, layer in layers.items() if name.startswith(("shop.mailer", "shop.common"))
+    } == dict.fromkeys(
+        (
+            "shop.mailer",
+            "shop.mailer.smtp_service",
+            "shop.common",
+            "shop.common.tokens",
+            "shop.common.tokens.checking",
+            "shop.common.tokens.signing",
+        ),
+        None,
+    )
+    assert [f for f in findings if f[0].startswith(("shop/mailer/", "shop/common/"))] == []

@@ -11,7 +11,9 @@ of the modules defining anything. How name and content combine is one decision t
 in `_decide` / `_may_move` and in docs/layer-detection.md:
 
 - no name: strong content with at least `MIN_KINDS` kinds places the modules that show
-  it; otherwise a module may still be placed by its own evidence;
+  it, and so does strong content of use cases alone in at least two modules outside a
+  shared or helpers' package (`_a_package_of_use_cases`); otherwise a module may still be
+  placed by its own evidence;
 - any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
   kinds leaves the name's layer; so does content showing the domain, content and name
   both inner (domain/application), or a strong name and application content (`_may_move`);
@@ -33,8 +35,9 @@ composition root) imports it (DRF serializers in `infrastructure/serializers/`,
 else the web, for a Django `manage.py` subcommand that only the `commands` name would place
 in the application (`management/commands/`, `_runs_a_django_command`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
-name, `_generic_container`) the composition, when it builds the app (FastAPI's, or a Flask
-app it registers blueprints on) or the DI container (in a function too), or defines what
+name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask
+app it registers blueprints on, or Django's WSGI/ASGI application, or runs Django's
+`manage.py` commands: `_enters_django`) or the DI container (in a function too), or defines what
 fills the container (`injector.Module`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
 `_app_factory_with_its_probes`) under a weak name or none (a layer's name
@@ -54,7 +57,10 @@ a shared package (`core/`, `common/`, `utils/`) and showing at most what it impo
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
 shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
-but never the domain in a shared or helpers' package (`shared/cache/lock.py`).
+but never the domain in a shared or helpers' package (`shared/cache/lock.py`); a nearest
+package of use cases alone, in at least two modules, agrees with one kind
+(`services/todo_service.py`, `listeners/`; not in a shared or helpers' package, and its
+empty `__init__` goes with them: `_a_package_of_use_cases`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -156,6 +162,15 @@ _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
 _APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
+# What Django's entry points call: `wsgi.py` and `asgi.py` build the application a server
+# runs, `manage.py` runs the project's commands. Each is Django's own composition root.
+_DJANGO_ENTRY_CALLS = frozenset(
+    {
+        "django.core.wsgi.get_wsgi_application",
+        "django.core.asgi.get_asgi_application",
+        "django.core.management.execute_from_command_line",
+    }
+)
 _FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
@@ -537,21 +552,57 @@ class Placement:
         if own is None or (not _convincing(own, MIN_KINDS) and own.kinds <= _IMPORTED_KINDS):
             wraps = self._wraps_a_service(module)
             if wraps is not None or own is None:
+                # The empty `__init__` of a package of use cases goes with them.
+                if wraps is None and self._opens_a_package_of_use_cases(module):
+                    return Layer.APPLICATION
                 return wraps
         # A shared package's classes and errors look like entities whatever they serve: a
         # cache's lock, an HTTP client's circuit breaker. Its domain has a name of its own
         # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
-        parts = module.split(".")
-        if own.layer is Layer.DOMAIN and (
-            _HELPER_COMPONENTS.intersection(parts) or _SHARED_LIBRARIES.intersection(parts[:-1])
-        ):
+        if own.layer is Layer.DOMAIN and _in_a_library(module):
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer
         nearest = self._nearest_strong(module)
-        if nearest is not None and nearest.layer is own.layer and _convincing(nearest, MIN_KINDS):
+        if (
+            nearest is not None
+            and nearest.layer is own.layer
+            and (
+                _convincing(nearest, MIN_KINDS)
+                # A shared package's services are a library's (`shared/auth/jwt.py`).
+                or (_a_package_of_use_cases(nearest) and not _in_a_library(module))
+            )
+        ):
             return own.layer
         return None
+
+    def _opens_a_package_of_use_cases(self, module: str) -> bool:
+        """Whether a module is the empty `__init__` of an unnamed package of use cases
+        (`listeners/`, `command_handlers/`, `services/`): every module beside it that
+        defines something holds use cases, and the package's content is use cases alone
+        (`_a_package_of_use_cases`). It goes with them; the `__init__` of a feature whose
+        commands and events sit beside its subpackages does not."""
+        facts = self.model.modules.get(module)
+        verdict = self.packages.get(module)
+        if (
+            facts is None
+            or not _is_empty_package(facts)
+            or _in_a_library(module)
+            or verdict is None
+            or verdict.content is None
+            or not _a_package_of_use_cases(verdict.content)
+        ):
+            return False
+        inside = [
+            child
+            for child in self._children.get(module, ())
+            if self.model.modules[child].classes or self.model.modules[child].functions
+        ]
+        return bool(inside) and all(self._holds_use_cases(child) for child in inside)
+
+    def _holds_use_cases(self, module: str) -> bool:
+        own = self._evidence.get(module)
+        return own is not None and own.layer is Layer.APPLICATION and USE_CASES in own.kinds
 
     def _contract_the_domain_builds_on(self, module: str) -> bool:
         """Whether a module holds only abstract contracts that a class the domain's name
@@ -737,7 +788,8 @@ class Placement:
 
     def _builds_the_app(self, module: str) -> bool:
         """Whether a module builds the FastAPI app (`FastAPI(...)`), a Flask app it registers
-        blueprints on (`_builds_a_flask_app`) or the DI container
+        blueprints on (`_builds_a_flask_app`), Django's application or commands
+        (`manage.py`, `wsgi.py`: `_enters_django`) or the DI container
         (`container = Container()`) and declares no route: the composition root that
         includes the routers or registers the adapters, whatever package holds it (an
         `adapter/app.py`, an `infra/http/app.py`, a `cmd/center_store.py`). A module that
@@ -757,6 +809,7 @@ class Placement:
         facts = self.model.modules.get(module)
         return facts is not None and (
             _builds_a_flask_app(facts)
+            or _enters_django(facts)
             or any(
                 assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
                 for assignment in facts.assignments
@@ -1282,6 +1335,13 @@ def _builds_a_flask_app(facts: ModuleFacts) -> bool:
     )
 
 
+def _enters_django(facts: ModuleFacts) -> bool:
+    """Whether a module is one of Django's entry points: it builds the WSGI or ASGI application
+    (`application = get_wsgi_application()`) or runs the management commands
+    (`execute_from_command_line(sys.argv)` in `manage.py`), as `app = FastAPI()` builds the app."""
+    return any(call.callee in _DJANGO_ENTRY_CALLS for call in every_call(facts))
+
+
 def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
     """The paths of a module's inline Flask routes (`@app.route(path)`, `@app.get(path)`),
     in functions nested in its app factory too; a path not written as a literal is no
@@ -1387,6 +1447,26 @@ def _convincing(content: Content, kinds: int) -> bool:
     """Whether content shows at least `kinds` kinds, and its layer's anchor in at least
     half of the modules that agree on it."""
     return len(content.kinds) >= kinds and content.anchored >= 1 and 2 * content.anchored >= content.agreeing
+
+
+def _in_a_library(module: str) -> bool:
+    """Whether a module is in a helpers' package (`utils/`) or a shared one but `core`
+    (`shared/`, `common/`): its classes and services are a library's, whatever they look like."""
+    parts = module.split(".")
+    return bool(_HELPER_COMPONENTS.intersection(parts) or _SHARED_LIBRARIES.intersection(parts[:-1]))
+
+
+def _a_package_of_use_cases(content: Content) -> bool:
+    """Whether a package's strong content is use cases alone, in at least two of its modules:
+    one kind of evidence, but each read from two features of a class, its shape (`...Service`,
+    `...Handler`, `execute`/`handle`/`__call__`) and the collaborators it is handed
+    (`TodoService(repository: ITodoRepository)`, a dataclass `Listener` with an
+    `EventPublisher` field). Repeated across a package with nothing else to contradict it,
+    that is a package of application services (`services/`, `listeners/`,
+    `command_handlers/`), as a web or infrastructure kind alone is not: Pydantic models and
+    drivers are found in every layer. One module of use cases alone places nothing
+    (`services/implementations/redis_auth_service.py` wraps a Redis client)."""
+    return content.layer is Layer.APPLICATION and content.kinds == {USE_CASES} and content.agreeing >= 2
 
 
 def _may_move(name: NameLayer, shown: Layer) -> bool:
