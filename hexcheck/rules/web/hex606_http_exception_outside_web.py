@@ -234,12 +234,10 @@ class MongoBookRepository:
             for cls, function in functions_of(facts):
                 # Whether the function speaks HTTP by contract is asked only of the few
                 # that raise an HTTPException: it walks the class's ancestry.
-                answered = _raised_by_nested_dependencies(index, function)
-                http = [
-                    fact
-                    for fact in function.raises
-                    if self._is_http_exception(model, fact.exception) and fact.span not in answered
-                ]
+                http = [fact for fact in function.raises if self._is_http_exception(model, fact.exception)]
+                if http and function.nested:
+                    answered = _raised_by_nested_dependencies(index, function)
+                    http = [fact for fact in http if fact.span not in answered]
                 if not http or self._speaks_http(index, facts, cls, function):
                     continue
                 owner = f"{cls.qualname}.{function.name}" if cls else function.name
