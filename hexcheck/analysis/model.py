@@ -46,7 +46,7 @@ from typing import Protocol, TypeVar, cast
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
-from hexcheck.core.layers import CORE_LAYERS, LAYERS, Layer
+from hexcheck.core.layers import LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
@@ -368,14 +368,13 @@ class ProjectModel:
     # ---------------------------------------------------------------- HEX103
 
     def indirect_chains(self) -> tuple[tuple[Edge, ...], ...]:
-        """Chains `M -> u -> ... -> X`: M in the core (domain or application), every module
-        in between unlayered, X in a layer M may not depend on.
+        """Chains `M -> u -> ... -> X`: M layered, every module in between unlayered, X in a
+        layer M may not depend on, but for a web module reaching infrastructure.
 
-        Only the core: it must load and run without the adapters, so what it reaches
-        through helpers it depends on. Between the two adapter sides a chain is the
-        unlayered module's own design (a route imports the project's service, and the
-        service keeps its cache in Redis): it would be reported again at every route
-        importing the service, and the route itself bypasses nothing.
+        That one is the unlayered module's own design, not the route's: a route imports
+        the project's service, and the service keeps its cache in Redis. The route
+        bypasses nothing, and the chain would be reported again at every route importing
+        the service. What the core or an adapter reaches through helpers it loads.
 
         One chain per layered module M and unlayered module u it imports (starting at
         M's first import of u): the shortest, ties broken by the sorted module names.
@@ -390,7 +389,7 @@ class ProjectModel:
             chains: list[tuple[Edge, ...]] = []
             for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
-                if layer not in CORE_LAYERS or self.layer(imported) is not None:
+                if layer is None or self.layer(imported) is not None:
                     continue
                 key = (layer, imported, handed_on.get((importer, imported)))
                 if key not in paths:
@@ -433,7 +432,9 @@ class ProjectModel:
                 neighbour_layer = self.layer(neighbour)
                 if neighbour_layer is None:
                     queue.append(following)
-                elif not self.may_import(layer, neighbour, neighbour_layer):
+                elif not self.may_import(layer, neighbour, neighbour_layer) and not (
+                    layer is Layer.WEB and neighbour_layer is Layer.INFRASTRUCTURE
+                ):
                     path = [following]
                     while path[-1] != begin:
                         path.append(parents[path[-1]])

@@ -20,8 +20,6 @@ class Layer(str, Enum):
 
 
 LAYERS: tuple[Layer, ...] = tuple(Layer)
-# The hexagon's inside: code that must load and run without any adapter.
-CORE_LAYERS = frozenset({Layer.DOMAIN, Layer.APPLICATION})
 
 DEFAULT_ALLOWED: Mapping[Layer, frozenset[Layer]] = {
     Layer.DOMAIN: frozenset({Layer.DOMAIN}),

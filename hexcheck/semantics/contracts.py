@@ -5,7 +5,14 @@ from __future__ import annotations
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.layers import Layer
-from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
+from hexcheck.semantics.roles import (
+    ClassRef,
+    Roles,
+    is_abstract_method,
+    is_test_double,
+    is_test_module,
+    roles,
+)
 
 # External bases that implement no port method (anything else might: a library mixin).
 _INERT_BASES = frozenset(
@@ -28,15 +35,6 @@ def contracts(r: Roles, ref: ClassRef) -> tuple[ClassRef, ...]:
 def implementations(r: Roles) -> tuple[ClassRef, ...]:
     """Infrastructure classes that implement a contract: adapters and their shared bases."""
     return r.model.index(_implementations)
-
-
-# Names of test doubles: they implement what one test needs, not the whole contract.
-_TEST_DOUBLE_PREFIXES = ("Fake", "Stub", "Mock", "Dummy", "Spy")
-
-
-def is_test_double(ref: ClassRef) -> bool:
-    """A class in a test module, or named as a test double (`FakeBookRepository`)."""
-    return is_test_module(ref.facts.module) or ref.cls.name.startswith(_TEST_DOUBLE_PREFIXES)
 
 
 def _implementations(model: ProjectModel) -> tuple[ClassRef, ...]:

@@ -124,6 +124,15 @@ def is_test_module(module: str) -> bool:
     )
 
 
+# Names of test doubles: they implement what one test needs, not the whole contract.
+_TEST_DOUBLE_PREFIXES = ("Fake", "Stub", "Mock", "Dummy", "Spy")
+
+
+def is_test_double(ref: ClassRef) -> bool:
+    """A class in a test module, or named as a test double (`FakeBookRepository`)."""
+    return is_test_module(ref.facts.module) or ref.cls.name.startswith(_TEST_DOUBLE_PREFIXES)
+
+
 class Roles:
     """The roles of every class and function of one project model."""
 
@@ -547,15 +556,19 @@ class Roles:
         if (
             layers
             and layers <= {Layer.DOMAIN, Layer.APPLICATION}
-            and not any(self._uses_what_the_core_may_not(sub) for sub in subclasses)
+            and not any(self._stands_in_for_an_adapter(sub) for sub in subclasses)
         ):
             return True
         return ref.dotted not in self._injected
 
-    def _uses_what_the_core_may_not(self, ref: ClassRef) -> bool:
-        """Whether a class's module imports a package the application may not use (an ORM,
-        a driver): an adapter kept beside its port (cosmicpython's `SqlAlchemyUnitOfWork`
-        in `service_layer/unit_of_work.py`) fulfils the port from outside all the same."""
+    def _stands_in_for_an_adapter(self, ref: ClassRef) -> bool:
+        """Whether a class kept in the core fulfils a port from outside all the same: a
+        test double or an in-memory store (`FakeUsers`, `InMemoryUsers`), or a class whose
+        module imports a package the application may not use (an ORM, a driver), as an
+        adapter kept beside its port (cosmicpython's `SqlAlchemyUnitOfWork` in
+        `service_layer/unit_of_work.py`)."""
+        if is_test_double(ref) or ref.cls.name.startswith("InMemory"):
+            return True
         policy = self.model.config.package_policy(Layer.APPLICATION)
         return any(
             (package := self.model.external_package(fact)) is not None

@@ -1,5 +1,5 @@
-"""HEX103 indirect-layer-dependency: A domain or application module reaches a forbidden
-layer only through unlayered modules."""
+"""HEX103 indirect-layer-dependency: A layered module reaches a forbidden layer only
+through unlayered modules."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Iterator
 
 from hexcheck.analysis.model import Edge, ProjectModel
 from hexcheck.core.findings import Finding, Hop, Severity
-from hexcheck.core.layers import CORE_LAYERS
 from hexcheck.rules.base import Rule, location
 
 
@@ -23,7 +22,7 @@ class IndirectLayerDependency(Rule):
     name = "indirect-layer-dependency"
     severity = Severity.ERROR
     concern = "dependencies"
-    summary = "A domain or application module reaches a forbidden layer only through unlayered modules."
+    summary = "A layered module reaches a forbidden layer only through unlayered modules."
     subject = "imports of unlayered modules keep away from forbidden layers"
     why = (
         "Shared helper modules that belong to no layer are not checked for their own "
@@ -33,11 +32,11 @@ class IndirectLayerDependency(Rule):
         "looks harmless; the chain is the violation. A chain through a package index "
         "(an `__init__.py` that only gathers its children's names) goes on only towards "
         "the modules the names taken from it come from, followed through renames; a name "
-        "the index assigns itself leaves every import of the index in the chain. Only the "
-        "core's chains count: the domain and the application must load and run without "
-        "any adapter, while a route that reaches the database through the project's "
-        "service bypasses nothing itself; that is the service's own design, reported at "
-        "the service when it has a layer (HEX101), not again at every route importing it."
+        "the index assigns itself leaves every import of the index in the chain. A web "
+        "module reaching infrastructure is the one chain left out: a route that reaches "
+        "the database through the project's service bypasses nothing itself. That is the "
+        "service's own design, reported at the service when a name or its content gives "
+        "it a layer (HEX101), and not again at every route that imports it."
     )
     how_to_fix = (
         "Cut the chain at the hop that should not be there, usually the import inside the "
@@ -142,8 +141,8 @@ class PersistentEventBus:
 # file: app/infrastructure/outbox.py
 class Outbox: ...
 """,
-        # Between the adapter sides a chain is the unlayered service's design, not the
-        # route's: the route goes through the service, which keeps its cache in Redis.
+        # A web module reaching infrastructure: the unlayered service's design, not the
+        # route's; the route goes through the service, which keeps its cache in Redis.
         """\
 # file: app/web/routers/books.py
 from app.services.book_service import BookService
@@ -214,6 +213,21 @@ class PersistentEventBus:
 # file: app/infrastructure/outbox.py
 class Outbox: ...
 """,
+        # An adapter loading the web's schemas through a helper is still reported.
+        """\
+# file: app/infrastructure/book_repository.py
+from app.utils.mapping import to_schema  # error: HEX103
+# file: app/utils/mapping.py
+from app.web.schemas import BookOut
+
+
+def to_schema(row: dict) -> BookOut:
+    return BookOut(**row)
+# file: app/web/schemas.py
+class BookOut:
+    def __init__(self, **fields: object) -> None:
+        self.fields = fields
+""",
         # A name the index builds itself runs whatever it imports: no index to narrow.
         """\
 # file: app/application/use_cases/follow.py
@@ -240,7 +254,7 @@ class Outbox: ...
         return sum(
             1
             for edge in model.dependency_edges()
-            if model.layer(edge.importer) in CORE_LAYERS and model.layer(edge.imported) is None
+            if model.layer(edge.importer) is not None and model.layer(edge.imported) is None
         )
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:

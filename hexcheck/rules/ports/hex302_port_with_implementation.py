@@ -350,6 +350,49 @@ class CloseDesk:
     async def execute(self, email: str) -> None:
         await self._notifier.notify_all([email], "closing")
 """,
+        # An in-memory store kept in the application stands in for the adapter: the
+        # store it implements is still a contract, not a base of the core's own.
+        """\
+# file: app/domain/store.py
+from abc import ABC, abstractmethod
+
+
+class UserStore(ABC):
+    @abstractmethod
+    def get(self, email: str) -> str | None: ...
+
+    @abstractmethod
+    def add(self, email: str) -> None: ...
+
+    def get_or_create(self, email: str) -> str:  # error: HEX302
+        found = self.get(email)
+        if found is None:
+            self.add(email)
+        return email
+# file: app/application/in_memory.py
+from app.domain.store import UserStore
+
+
+class InMemoryUsers(UserStore):
+    def __init__(self) -> None:
+        self.users: set[str] = set()
+
+    def get(self, email: str) -> str | None:
+        return email if email in self.users else None
+
+    def add(self, email: str) -> None:
+        self.users.add(email)
+# file: app/application/register_user.py
+from app.domain.store import UserStore
+
+
+class RegisterUser:
+    def __init__(self, users: UserStore) -> None:
+        self._users = users
+
+    def execute(self, email: str) -> str:
+        return self._users.get_or_create(email)
+""",
         # An inbound port in `ports/` stays one though its abstract `__init__` takes the
         # unit of work: a class wrapping a port is a concrete one.
         """\

@@ -28,9 +28,10 @@ class HttpExceptionOutsideWeb(Rule):
         "which it cannot know: the same use case also runs from a CLI, a queue consumer or "
         "a test, where a 404 means nothing, and it now imports FastAPI. Modules outside "
         "every layer are not checked, nor FastAPI's own extension points wherever they "
-        "live (a function passed to `Depends` or taking its own parameters through it, a "
-        "subclass of a FastAPI or Starlette class such as a security scheme or a "
-        "middleware): answering in HTTP is their job."
+        "live (a function passed to `Depends`, a method or a function returned by a "
+        "factory that takes its own parameters through it, a subclass of a FastAPI or "
+        "Starlette class such as a security scheme or a middleware): answering in HTTP is "
+        "their job."
     )
     how_to_fix = (
         "Raise a domain or application exception that says what happened, and map it to "
@@ -156,9 +157,9 @@ class AddBook:
     def execute(self, title: str) -> str:
         return title
 """,
-        # Functions and methods that take their own parameters through `Depends` are
-        # FastAPI dependencies wherever they live: the checker a factory returns, and a
-        # method of an auth helper that a route takes as `Depends(auth.require_user)`.
+        # Nested functions and methods that take their own parameters through `Depends`
+        # are FastAPI dependencies wherever they live: the checker a factory returns, and
+        # a method of an auth helper that a route takes as `Depends(auth.require_user)`.
         """\
 # file: app/infrastructure/security/permissions.py
 from fastapi import Depends, HTTPException, status
@@ -184,6 +185,30 @@ class AuthGuard:
 """,
     )
     invalid = (
+        # A service taking its session through `Depends`, called by the route directly:
+        # FastAPI never resolves it, and the application has chosen a status code.
+        """\
+# file: app/application/users.py
+from fastapi import Depends, HTTPException
+
+from app.infrastructure.db import get_db
+
+
+def register_user(email: str, db=Depends(get_db)) -> str:
+    if email in db:
+        raise HTTPException(status_code=400, detail="taken")  # error: HEX606
+    return email
+# file: app/infrastructure/db.py
+def get_db() -> set[str]:
+    return set()
+# file: app/web/routes.py
+from app.application.users import register_user
+from app.infrastructure.db import get_db
+
+
+async def post_user(email: str) -> str:
+    return register_user(email, get_db())
+""",
         """\
 # file: app/application/use_cases/get_book.py
 from fastapi import HTTPException, status
@@ -261,13 +286,16 @@ class MongoBookRepository:
         """FastAPI's own extension points answer in HTTP by contract, wherever they live: a
         dependency (`Depends(get_current_user)`), a security scheme or a middleware class
         (a subclass of a FastAPI/Starlette class). Their place is another rule's concern.
-        A function or method that takes a parameter through `Depends`/`Security` is one
-        too, named in a `Depends` or not (a method of an auth helper, the checker a
-        `require_permission(...)` factory returns): only FastAPI fills such parameters."""
-        if any(index.is_injected(param) for param in function.params):
-            return True
+        A method that takes a parameter through `Depends`/`Security` is one too, named
+        in a `Depends` or not (`auth.require_user`, a checker class's `__call__`): only
+        FastAPI fills such parameters. A module-level function with such a parameter
+        counts only when a `Depends` names it: a service written
+        `register_user(email, db=Depends(get_db))` that routes call directly is still the
+        application deciding a status code."""
         if cls is None:
             return f"{facts.module}.{function.name}" in index.dependency_functions
+        if _takes_dependencies(index, function):
+            return True
         ancestors = index.model.ancestors(f"{facts.module}.{cls.qualname}")
         return any(a.partition(".")[0] in ("fastapi", "starlette") for a in ancestors)
 
@@ -288,6 +316,10 @@ def _raised_by_nested_dependencies(index: WebIndex, function: FunctionFact) -> f
     return frozenset(
         fact.span
         for nested in all_functions(function.nested)
-        if any(index.is_injected(param) for param in nested.params)
+        if _takes_dependencies(index, nested)
         for fact in nested.raises
     )
+
+
+def _takes_dependencies(index: WebIndex, function: FunctionFact) -> bool:
+    return any(index.is_injected(param) for param in function.params)
