@@ -631,7 +631,10 @@ class _Extractor:
                     self._scan(decorator.decorator, CallContext.OTHER)
                 for arg in (*statement.bases, *statement.keywords):
                     self._scan(arg.value, CallContext.OTHER)
+                # Its body is no part of an enclosing `except` clause's answer.
+                caught, self.caught = self.caught, []
                 self._block(block_statements(statement.body))
+                self.caught = caught
         elif type(statement) is cst.If:
             self._if(statement)
         elif type(statement) is cst.Try or type(statement) is cst.TryStar:
@@ -719,7 +722,11 @@ class _Extractor:
         self._scan(statement.test, CallContext.OTHER)
         if self.caught:
             caught_name, tested = self.caught[-1]
-            tested.extend(_type_names_tested(statement.test, caught_name))
+            named = _type_names_tested(statement.test, caught_name)
+            # Only a branch that answers (returns, or raises something) maps the classes it
+            # names; one that only logs or re-raises lets the exception end as a 500.
+            if named and _answers(statement.body):
+                tested.extend(named)
         is_type_checking = self.resolve(statement.test).endswith("TYPE_CHECKING")
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
@@ -1038,15 +1045,17 @@ class _Extractor:
         self, node: cst.FunctionDef, params: tuple[ParamFact, ...], scope: _Scope
     ) -> FunctionFact:
         """Walk a function's body in `scope` (calls inside are not deferred) into its fact."""
-        outer_scope, outer_deferred = self.scope, self.deferred
+        outer_scope, outer_deferred, outer_caught = self.scope, self.deferred, self.caught
         scope.params = frozenset(param.name for param in params)
-        self.scope, self.deferred = scope, 0
+        # A function defined inside an `except` clause runs later, on its own: its tests of
+        # a same-named variable say nothing of how the clause answers.
+        self.scope, self.deferred, self.caught = scope, 0, []
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
         if _is_docstring(statements[0] if statements else None):
             statements = statements[1:]
         self._block(statements)
-        self.scope, self.deferred = outer_scope, outer_deferred
+        self.scope, self.deferred, self.caught = outer_scope, outer_deferred, outer_caught
         return FunctionFact(
             name=sys.intern(node.name.value),
             qualname=scope.qualname,
@@ -1307,3 +1316,14 @@ def _type_name_of(node: cst.BaseExpression, name: str) -> bool:
         and type(of.args[0].value) is cst.Name
         and of.args[0].value.value == name
     )
+
+
+def _answers(node: cst.CSTNode) -> bool:
+    """A branch that gives an answer of its own: somewhere in it (not in a function or
+    class it defines) a `return`, or a `raise` of something; a bare `raise` passes the
+    exception on."""
+    if type(node) is cst.Return or (type(node) is cst.Raise and node.exc is not None):
+        return True
+    if type(node) in (cst.FunctionDef, cst.ClassDef) or isinstance(node, cst.BaseExpression):
+        return False
+    return any(_answers(child) for child in node.children)

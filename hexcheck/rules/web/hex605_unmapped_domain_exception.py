@@ -307,6 +307,67 @@ from fastapi import FastAPI
 
 app = FastAPI()
 """,
+        """\
+# file: app/domain/errors.py
+class OutOfStock(Exception):  # error: HEX605
+    pass
+
+class Discontinued(Exception):  # error: HEX605
+    pass
+# file: app/domain/stock.py
+from app.domain.errors import Discontinued, OutOfStock
+
+def take(stock, quantity):
+    if stock.discontinued:
+        raise Discontinued(stock.sku)
+    if stock.count < quantity:
+        raise OutOfStock(quantity)
+    return stock.count - quantity
+# file: app/web/controllers.py
+import logging
+
+
+def take_item(service, quantity):
+    try:
+        return service.take(quantity), 200
+    except Exception as error:
+        if type(error).__name__ == "OutOfStock":  # logged, then the one answer below
+            logging.warning("out of stock: %s", error)
+        if error.__class__.__name__ in ("Discontinued",):
+            raise  # passed on as it is: still a 500
+        return {"error": str(error)}, 500
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
+        """\
+# file: app/domain/errors.py
+class Gone(Exception):  # error: HEX605
+    pass
+# file: app/domain/items.py
+from app.domain.errors import Gone
+
+def fetch(item):
+    if item.deleted:
+        raise Gone(item.id)
+    return item
+# file: app/web/controllers.py
+def get_item(service, item_id):
+    try:
+        return service.fetch(item_id), 200
+    except Exception as error:
+        def describe(error):  # its own function: its test is not the clause's answer
+            if type(error).__name__ == "Gone":
+                return "gone"
+            return "error"
+
+        return {"error": describe(error)}, 500
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
