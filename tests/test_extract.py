@@ -511,6 +511,51 @@ def test_raises_guarding_an_abstract_class_are_marked() -> None:
     assert [(r.exception, r.abstract_guard) for r in new.raises] == [("AbstractPageError", True)]
 
 
+def test_an_abstract_flag_counts_only_through_the_class_or_its_options() -> None:
+    """`self.abstract` is the instance's data (a paper's abstract), no abstract-class flag;
+    the flag is read through the class's options or the class itself."""
+    facts = facts_of(
+        """\
+        class Paper:
+            def __post_init__(self):
+                if self.abstract and len(self.abstract) > 500:
+                    raise AbstractTooLong(len(self.abstract))
+                if self.Meta.abstract or self._meta.abstract:
+                    raise NotFlagged()
+                if self._meta.abstract:
+                    raise AbstractPaper()
+                if type(self).abstract:
+                    raise AbstractPaper()
+                if self.__class__.__abstract__ is True:
+                    raise AbstractPaper()
+                if self.options.abstract:
+                    raise NotFlagged()
+
+            def __new__(cls):
+                if cls.__abstract__:
+                    raise AbstractPaper()
+                if cls.abstract:
+                    raise AbstractPaper()
+
+            @classmethod
+            def build(cls):
+                if cls.Meta.abstract:
+                    raise AbstractPaper()
+        """
+    )
+    post_init, new, build = facts.classes[0].methods
+    assert [(r.exception, r.abstract_guard) for r in post_init.raises] == [
+        ("AbstractTooLong", False),
+        ("NotFlagged", False),  # `or`: either may hold, the base's flag or not
+        ("AbstractPaper", True),
+        ("AbstractPaper", True),
+        ("AbstractPaper", True),
+        ("NotFlagged", False),
+    ]
+    assert [r.abstract_guard for r in new.raises] == [True, True]
+    assert [r.abstract_guard for r in build.raises] == [True]
+
+
 def test_except_clauses_record_the_class_names_they_test() -> None:
     facts = facts_of(
         """\

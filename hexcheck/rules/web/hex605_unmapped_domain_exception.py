@@ -368,6 +368,29 @@ from fastapi import FastAPI
 
 app = FastAPI()
 """,
+        """\
+# file: app/domain/errors.py
+class AbstractTooLong(Exception):  # error: HEX605
+    pass
+# file: app/domain/paper.py
+from dataclasses import dataclass
+
+from app.domain.errors import AbstractTooLong
+
+
+@dataclass
+class Paper:
+    title: str
+    abstract: str  # the paper's summary, no abstract-class flag
+
+    def __post_init__(self):
+        if self.abstract and len(self.abstract) > 500:
+            raise AbstractTooLong(len(self.abstract))
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
