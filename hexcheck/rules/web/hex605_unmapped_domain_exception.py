@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
-from hexcheck.semantics.symbols import every_call, functions_of
+from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
 # Too broad to count as mapping a specific exception.
 
@@ -391,6 +391,30 @@ from fastapi import FastAPI
 
 app = FastAPI()
 """,
+        """\
+# file: app/application/errors.py
+class NotAllowed(Exception):  # error: HEX605
+    pass
+# file: app/application/commands.py
+from app.application.errors import NotAllowed
+
+
+class AdminCommand:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        handle = cls.handle
+
+        def run(self, user):  # installed on every subclass, runs on every request
+            if not user.admin:
+                raise NotAllowed(user)
+            return handle(self, user)
+
+        cls.run = run
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -552,9 +576,9 @@ def _runs_at_class_definition(
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
     """Where each domain/application exception is first raised, leaving out the raises no
-    request can reach: those while a class is being defined, and a base class's guard
-    against being instantiated itself (`if self.__meta__.abstract: raise ...` in
-    `__init__`), which only a programming error trips."""
+    request can reach: a class-definition hook's own (not those of functions it defines),
+    and a base class's guard against being instantiated itself (`if self.__meta__.abstract:
+    raise ...` in `__init__`), which only a programming error trips."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
@@ -563,14 +587,24 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
         if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
             continue
         for cls, function in functions_of(facts):
+            raises = function.raises
+            owner = f"{cls.qualname}.{function.name}" if cls else function.name
+            owners: dict[Span, str] = {}  # a raise of a function the hook defines -> that function
             if _runs_at_class_definition(module, cls, function, metaclasses):
-                continue
+                # The hook's own raises run at import; a function it defines (and installs
+                # on the class) runs later, when called, so its raises count. The innermost
+                # function holding a raise comes last and names it.
+                owners = {
+                    fact.span: inner.qualname
+                    for inner in all_functions(function.nested)
+                    for fact in inner.raises
+                }
+                raises = tuple(fact for fact in raises if fact.span in owners)
             constructor = cls is not None and function.name in _CONSTRUCTORS
-            for fact in function.raises:
+            for fact in raises:
                 if not fact.exception or "?" in fact.exception or (constructor and fact.abstract_guard):
                     continue
                 ref = the_roles.ref(fact.exception)
                 if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
-                    owner = f"{cls.qualname}.{function.name}" if cls else function.name
-                    found[ref.dotted] = (ref, f"{module}.{owner}")
+                    found[ref.dotted] = (ref, f"{module}.{owners.get(fact.span, owner)}")
     return found
