@@ -33,7 +33,17 @@ class UnmappedDomainException(Rule):
         "names it or a base class and does more than re-raise it, or an "
         "`exception_handler(...)`/`add_exception_handler(...)` registers it or a base "
         "class. `Exception` and `BaseException` themselves do not count: a handler for "
-        "them maps everything to one answer."
+        "them maps everything to one answer. A broad `except` clause testing the caught "
+        'exception\'s class name (`if type(error).__name__ == "X":`) maps the classes it '
+        "names when that branch returns or raises something, not when it only logs or "
+        "re-raises. A raise in a class-definition hook (`__init_subclass__`, "
+        "`__set_name__`, a metaclass's `__new__`/`__init__`/`__prepare__`) is not "
+        "counted, since it runs at import, but one in a function such a hook defines is. "
+        "A base class's guard against being instantiated itself (a raise under "
+        "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
+        "`__post_init__`, the flag read through the class's options or the class, never "
+        "as an attribute of the instance) is not counted, since only a programming error "
+        "trips it."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -463,8 +473,11 @@ app = FastAPI()
         more than re-raise: a domain helper translating it to `ValueError` for Pydantic
         handles it too), or an exception handler registers (`exception_handler(X)`,
         `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`). An `except`
-        clause catching broadly and testing the class name of what it caught
-        (`if type(error).__name__ == "NotFound": return ..., 404`) handles the classes it names.
+        clause catching broadly and testing the class name of what it caught handles the
+        classes it names when that branch answers, returning or raising something
+        (`if type(error).__name__ == "NotFound": return ..., 404`; the extractor records
+        only those, not a branch that only logs or re-raises bare, nor a test inside a
+        function the clause defines).
 
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
@@ -565,8 +578,8 @@ def _runs_at_class_definition(
     module: str, cls: ClassFact | None, function: FunctionFact, metaclasses: frozenset[str]
 ) -> bool:
     """A method that only runs while classes are being defined, at import: a class hook
-    (`__init_subclass__`) or a metaclass building a class. What it raises stops the
-    program from starting; no request can raise it."""
+    (`__init_subclass__`) or a metaclass building a class. What it raises itself stops the
+    program from starting; no request can raise it (a function it defines runs later)."""
     if cls is None:
         return False
     if function.name in _CLASS_DEFINITION_HOOKS:
@@ -576,9 +589,12 @@ def _runs_at_class_definition(
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
     """Where each domain/application exception is first raised, leaving out the raises no
-    request can reach: a class-definition hook's own (not those of functions it defines),
-    and a base class's guard against being instantiated itself (`if self.__meta__.abstract:
-    raise ...` in `__init__`), which only a programming error trips."""
+    request can reach. A class-definition hook's own raises (`__init_subclass__`,
+    `__set_name__`, a first-party metaclass's `__new__`/`__init__`/`__prepare__`) run at
+    import; those of a function the hook defines and installs still count. A base class's
+    guard against being instantiated itself (a raise under `if self.__meta__.abstract:` or
+    `if type(self) is Base:` in `__init__`/`__new__`/`__post_init__`, as the extractor marks
+    it) only a programming error trips."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
