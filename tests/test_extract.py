@@ -511,6 +511,51 @@ def test_raises_guarding_an_abstract_class_are_marked() -> None:
     assert [(r.exception, r.abstract_guard) for r in new.raises] == [("AbstractPageError", True)]
 
 
+def test_an_abstract_flag_counts_only_through_the_class_or_its_options() -> None:
+    """`self.abstract` is the instance's data (a paper's abstract), no abstract-class flag;
+    the flag is read through the class's options or the class itself."""
+    facts = facts_of(
+        """\
+        class Paper:
+            def __post_init__(self):
+                if self.abstract and len(self.abstract) > 500:
+                    raise AbstractTooLong(len(self.abstract))
+                if self.Meta.abstract or self._meta.abstract:
+                    raise NotFlagged()
+                if self._meta.abstract:
+                    raise AbstractPaper()
+                if type(self).abstract:
+                    raise AbstractPaper()
+                if self.__class__.__abstract__ is True:
+                    raise AbstractPaper()
+                if self.options.abstract:
+                    raise NotFlagged()
+
+            def __new__(cls):
+                if cls.__abstract__:
+                    raise AbstractPaper()
+                if cls.abstract:
+                    raise AbstractPaper()
+
+            @classmethod
+            def build(cls):
+                if cls.Meta.abstract:
+                    raise AbstractPaper()
+        """
+    )
+    post_init, new, build = facts.classes[0].methods
+    assert [(r.exception, r.abstract_guard) for r in post_init.raises] == [
+        ("AbstractTooLong", False),
+        ("NotFlagged", False),  # `or`: either may hold, the base's flag or not
+        ("AbstractPaper", True),
+        ("AbstractPaper", True),
+        ("AbstractPaper", True),
+        ("NotFlagged", False),
+    ]
+    assert [r.abstract_guard for r in new.raises] == [True, True]
+    assert [r.abstract_guard for r in build.raises] == [True]
+
+
 def test_except_clauses_record_the_class_names_they_test() -> None:
     facts = facts_of(
         """\
@@ -529,3 +574,61 @@ def test_except_clauses_record_the_class_names_they_test() -> None:
         """
     )
     assert [c.type_names for c in facts.functions[0].handlers] == [("NoChange", "SoldOut", "Gone"), ()]
+
+
+def test_only_class_name_tests_whose_branch_answers_are_recorded() -> None:
+    """A branch that returns or raises something answers for the class it names; one that
+    only logs, or re-raises bare, lets the exception through."""
+    facts = facts_of(
+        """\
+        def pay(controller, logger):
+            try:
+                return controller.pay()
+            except Exception as error:
+                if type(error).__name__ == "Logged":
+                    logger.warning("logged only")
+                if type(error).__name__ == "PassedOn":
+                    logger.warning("passed on")
+                    raise
+                if type(error).__name__ == "Translated":
+                    raise ValueError(str(error)) from error
+                if type(error).__name__ == "Answered":
+                    with logger.context():
+                        return 404
+                elif type(error).__name__ == "AnsweredToo":
+                    return 409
+                if type(error).__name__ == "ByAHelper":
+                    def later():
+                        return 410
+                    logger.register(later)
+                return 500
+        """
+    )
+    (handler,) = facts.functions[0].handlers
+    assert handler.type_names == ("Translated", "Answered", "AnsweredToo")
+
+
+def test_a_function_or_class_defined_in_an_except_clause_tests_nothing_for_it() -> None:
+    facts = facts_of(
+        """\
+        def get(service):
+            try:
+                return service.get()
+            except Exception as e:
+                def describe(e):
+                    if type(e).__name__ == "Gone":
+                        return "gone"
+                    return "error"
+
+                class Answer:
+                    if type(e).__name__ == "Hidden":
+                        raise KeyError(e)
+
+                if type(e).__name__ == "Conflict":
+                    return describe(e), 409
+                return describe(e), 500
+        """
+    )
+    outer = facts.functions[0]
+    assert [h.type_names for h in outer.handlers] == [("Conflict",)]
+    assert [h.type_names for h in outer.nested[0].handlers] == []

@@ -254,6 +254,52 @@ app = FastAPI()
     assert "'UnknownPageType' is raised (in 'cms.domain.page.resolve_page_type')" in found[0][3]
 
 
+def test_a_class_hook_s_own_raise_is_left_out_but_not_one_of_a_function_it_installs(in_tmp: Path) -> None:
+    """`__init_subclass__` runs when a subclass is defined (at import); the `run` it defines
+    and installs runs on every call, so its raise can reach a request."""
+    project = """\
+# file: app/application/errors.py
+class UnnamedCommand(Exception):
+    pass
+
+
+class NotAllowed(Exception):
+    pass
+# file: app/application/commands.py
+from app.application.errors import NotAllowed, UnnamedCommand
+
+
+class AdminCommand:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if not cls.__doc__:
+            raise UnnamedCommand(cls.__name__)
+        handle = cls.handle
+
+        def run(self, user):
+            def check():
+                if not user.admin:
+                    raise NotAllowed(user)
+
+            check()
+            return handle(self, user)
+
+        cls.run = run
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+"""
+    found = findings(in_tmp, project, "HEX605")
+    assert [(path, line, code) for path, line, code, _ in found] == [
+        ("app/application/errors.py", 5, "HEX605")
+    ]
+    assert (
+        "(in 'app.application.commands.AdminCommand.__init_subclass__.<locals>.run.<locals>.check')"
+        in found[0][3]
+    )
+
+
 def test_a_controller_telling_exceptions_apart_by_class_name_maps_those_it_names(in_tmp: Path) -> None:
     """A controller catching everything and answering by `type(error).__name__` maps the
     names it tests; the rest fall to its one catch-all answer, a 500."""

@@ -300,6 +300,9 @@ class _Scope:
     self_attributes: list[AttributeFact] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     self_name: str = ""
+    # The first parameter is the class itself (`cls` in `__new__` or a classmethod), not
+    # an instance: `cls.abstract` is the class's flag, `self.abstract` an instance's data.
+    self_is_class: bool = False
     statements: int = 0
     generator: bool = False  # a `yield` in this function's own body
     nested: list[FunctionFact] = field(default_factory=list)
@@ -631,7 +634,10 @@ class _Extractor:
                     self._scan(decorator.decorator, CallContext.OTHER)
                 for arg in (*statement.bases, *statement.keywords):
                     self._scan(arg.value, CallContext.OTHER)
+                # Its body is no part of an enclosing `except` clause's answer.
+                caught, self.caught = self.caught, []
                 self._block(block_statements(statement.body))
+                self.caught = caught
         elif type(statement) is cst.If:
             self._if(statement)
         elif type(statement) is cst.Try or type(statement) is cst.TryStar:
@@ -719,7 +725,11 @@ class _Extractor:
         self._scan(statement.test, CallContext.OTHER)
         if self.caught:
             caught_name, tested = self.caught[-1]
-            tested.extend(_type_names_tested(statement.test, caught_name))
+            named = _type_names_tested(statement.test, caught_name)
+            # Only a branch that answers (returns, or raises something) maps the classes it
+            # names; one that only logs or re-raises lets the exception end as a 500.
+            if named and _answers(statement.body):
+                tested.extend(named)
         is_type_checking = self.resolve(statement.test).endswith("TYPE_CHECKING")
         previous = self.type_checking
         self.type_checking = previous or is_type_checking
@@ -729,7 +739,9 @@ class _Extractor:
         was_script = self.script
         self.script = was_script or (scope is None and _runs_as_script(statement.test))
         params = scope.params if scope is not None else frozenset()
-        abstract = scope is not None and _refuses_abstract(statement.test, scope.self_name)
+        abstract = scope is not None and _refuses_abstract(
+            statement.test, scope.self_name, scope.self_is_class
+        )
         self._guarded_block(statement.body, _refuses_type(statement.test, params), abstract)
         self.type_checking = previous
         self.script = was_script
@@ -1008,7 +1020,11 @@ class _Extractor:
         self_name = ""
         if method and params and params[0].kind in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY):
             self_name = params[0].name
-        scope = _Scope(qualname=qualname, self_name=self_name)
+        self_is_class = bool(self_name) and (
+            node.name.value in _IMPLICIT_CLASS_METHODS
+            or any(_dotted(d.decorator) in ("classmethod", "builtins.classmethod") for d in node.decorators)
+        )
+        scope = _Scope(qualname=qualname, self_name=self_name, self_is_class=self_is_class)
         return self._function_fact(node, params, scope)
 
     def _nested_function(self, node: cst.FunctionDef) -> None:
@@ -1022,7 +1038,12 @@ class _Extractor:
         self._header_calls(node)
         params = self._params(node.params)
         qualname = f"{scope.qualname}.<locals>.{node.name.value}"
-        inner = _Scope(qualname=qualname, names=dict(scope.names), self_name=scope.self_name)
+        inner = _Scope(
+            qualname=qualname,
+            names=dict(scope.names),
+            self_name=scope.self_name,
+            self_is_class=scope.self_is_class,
+        )
         fact = self._function_fact(node, params, inner)
         # The nested function's own fact sees its calls as a function's; the outer one sees
         # them all deferred (they run when the nested function is called).
@@ -1038,15 +1059,17 @@ class _Extractor:
         self, node: cst.FunctionDef, params: tuple[ParamFact, ...], scope: _Scope
     ) -> FunctionFact:
         """Walk a function's body in `scope` (calls inside are not deferred) into its fact."""
-        outer_scope, outer_deferred = self.scope, self.deferred
+        outer_scope, outer_deferred, outer_caught = self.scope, self.deferred, self.caught
         scope.params = frozenset(param.name for param in params)
-        self.scope, self.deferred = scope, 0
+        # A function defined inside an `except` clause runs later, on its own: its tests of
+        # a same-named variable say nothing of how the clause answers.
+        self.scope, self.deferred, self.caught = scope, 0, []
         statements = block_statements(node.body)
         body_kind = _body_kind(statements)
         if _is_docstring(statements[0] if statements else None):
             statements = statements[1:]
         self._block(statements)
-        self.scope, self.deferred = outer_scope, outer_deferred
+        self.scope, self.deferred, self.caught = outer_scope, outer_deferred, outer_caught
         return FunctionFact(
             name=sys.intern(node.name.value),
             qualname=scope.qualname,
@@ -1214,25 +1237,32 @@ def _refuses_type(test: cst.BaseExpression, params: frozenset[str]) -> bool:
 
 # Flags a base class reads to know it is abstract (`class Meta: abstract = True`).
 _ABSTRACT_FLAGS = frozenset({"abstract", "_abstract", "is_abstract", "__abstract__"})
+# Where a class keeps its options, read through an instance (`self.Meta.abstract`).
+_META_HOLDERS = frozenset({"Meta", "__meta__", "_meta"})
+# Methods whose first parameter is the class without a `@classmethod`.
+_IMPLICIT_CLASS_METHODS = frozenset({"__new__", "__init_subclass__", "__class_getitem__"})
 
 
-def _refuses_abstract(test: cst.BaseExpression, self_name: str) -> bool:
+def _refuses_abstract(test: cst.BaseExpression, self_name: str, self_is_class: bool) -> bool:
     """A test that holds when the instance's own class is abstract: it reads an abstract
-    flag through the instance or class (`self.__meta__.abstract`, `cls.__abstract__ is
-    True`), or finds the class is the base itself (`type(self) is Base`, `self.__class__ is
-    Base`, `cls is Base` in `__new__`); alone or `and`-ed with anything."""
+    flag through the class's options or the class (`self.__meta__.abstract`,
+    `cls.__abstract__ is True`), or finds the class is the base itself (`type(self) is
+    Base`, `self.__class__ is Base`, `cls is Base` in `__new__`); alone or `and`-ed with
+    anything."""
     if not self_name:
         return False
     if type(test) is cst.BooleanOperation and type(test.operator) is cst.And:
-        return _refuses_abstract(test.left, self_name) or _refuses_abstract(test.right, self_name)
+        return _refuses_abstract(test.left, self_name, self_is_class) or _refuses_abstract(
+            test.right, self_name, self_is_class
+        )
     if type(test) is cst.Comparison and len(test.comparisons) == 1:
         operator, right = test.comparisons[0].operator, test.comparisons[0].comparator
         if type(operator) not in (cst.Is, cst.Equal):
             return False
         if type(right) is cst.Name and right.value == "True":
-            return _abstract_flag(test.left, self_name)
-        return _own_class(test.left, self_name) and _names_a_class(right)
-    return _abstract_flag(test, self_name)
+            return _abstract_flag(test.left, self_name, self_is_class)
+        return _own_class(test.left, self_name, self_is_class) and _names_a_class(right)
+    return _abstract_flag(test, self_name, self_is_class)
 
 
 def _names_a_class(node: cst.BaseExpression) -> bool:
@@ -1242,32 +1272,39 @@ def _names_a_class(node: cst.BaseExpression) -> bool:
     return type(node) is cst.Name and node.value[:1].isupper() and node.value not in ("None", "True", "False")
 
 
-def _abstract_flag(node: cst.BaseExpression, self_name: str) -> bool:
-    """`self.<...>.abstract`: an abstract flag read through the instance or its class."""
+def _abstract_flag(node: cst.BaseExpression, self_name: str, self_is_class: bool) -> bool:
+    """An abstract flag read through the class's options (`self.Meta.abstract`,
+    `self.__meta__.abstract`, `self._meta.abstract`) or through the class
+    (`type(self).abstract`, `self.__class__.__abstract__`, `cls.__abstract__`). Never
+    `self.abstract`: an attribute read on the instance is as likely its data (a paper's
+    `abstract`)."""
     if type(node) is not cst.Attribute or node.attr.value not in _ABSTRACT_FLAGS:
         return False
-    root: cst.BaseExpression = node.value
-    while type(root) is cst.Attribute:
-        root = root.value
-    return (type(root) is cst.Name and root.value == self_name) or _own_class(root, self_name)
+    holder = node.value
+    if (
+        type(holder) is cst.Attribute
+        and holder.attr.value in _META_HOLDERS
+        and type(holder.value) is cst.Name
+        and holder.value.value == self_name
+    ):
+        return True
+    while not _own_class(holder, self_name, self_is_class):
+        if type(holder) is not cst.Attribute:
+            return False
+        holder = holder.value
+    return True
 
 
-def _own_class(node: cst.BaseExpression, self_name: str) -> bool:
-    """`type(self)`, `self.__class__`, or the first parameter itself (`cls` in `__new__`)."""
+def _own_class(node: cst.BaseExpression, self_name: str, self_is_class: bool) -> bool:
+    """`type(self)`, `self.__class__`, or the first parameter when it is the class itself
+    (`cls` in `__new__` or a classmethod)."""
     if type(node) is cst.Name:
-        return node.value == self_name
+        return self_is_class and node.value == self_name
     if type(node) is cst.Attribute:
         return (
             node.attr.value == "__class__" and type(node.value) is cst.Name and node.value.value == self_name
         )
-    return (
-        type(node) is cst.Call
-        and type(node.func) is cst.Name
-        and node.func.value == "type"
-        and len(node.args) == 1
-        and type(node.args[0].value) is cst.Name
-        and node.args[0].value.value == self_name
-    )
+    return _type_of_param(node, frozenset({self_name}), ("type",))
 
 
 def _type_names_tested(test: cst.BaseExpression, name: str) -> list[str]:
@@ -1296,14 +1333,15 @@ def _type_name_of(node: cst.BaseExpression, name: str) -> bool:
     """`type(name).__name__` or `name.__class__.__name__`."""
     if type(node) is not cst.Attribute or node.attr.value != "__name__":
         return False
-    of = node.value
-    if type(of) is cst.Attribute:
-        return of.attr.value == "__class__" and type(of.value) is cst.Name and of.value.value == name
-    return (
-        type(of) is cst.Call
-        and type(of.func) is cst.Name
-        and of.func.value == "type"
-        and len(of.args) == 1
-        and type(of.args[0].value) is cst.Name
-        and of.args[0].value.value == name
-    )
+    return _own_class(node.value, name, self_is_class=False)
+
+
+def _answers(node: cst.CSTNode) -> bool:
+    """A branch that gives an answer of its own: somewhere in it (not in a function or
+    class it defines) a `return`, or a `raise` of something; a bare `raise` passes the
+    exception on."""
+    if type(node) is cst.Return or (type(node) is cst.Raise and node.exc is not None):
+        return True
+    if type(node) in (cst.FunctionDef, cst.ClassDef) or isinstance(node, cst.BaseExpression):
+        return False
+    return any(_answers(child) for child in node.children)

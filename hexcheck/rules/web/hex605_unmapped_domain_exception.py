@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
-from hexcheck.semantics.symbols import every_call, functions_of
+from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
 # Too broad to count as mapping a specific exception.
 
@@ -33,7 +33,17 @@ class UnmappedDomainException(Rule):
         "names it or a base class and does more than re-raise it, or an "
         "`exception_handler(...)`/`add_exception_handler(...)` registers it or a base "
         "class. `Exception` and `BaseException` themselves do not count: a handler for "
-        "them maps everything to one answer."
+        "them maps everything to one answer. A broad `except` clause testing the caught "
+        'exception\'s class name (`if type(error).__name__ == "X":`) maps the classes it '
+        "names when that branch returns or raises something, not when it only logs or "
+        "re-raises. A raise in a class-definition hook (`__init_subclass__`, "
+        "`__set_name__`, a metaclass's `__new__`/`__init__`/`__prepare__`) is not "
+        "counted, since it runs at import, but one in a function such a hook defines is. "
+        "A base class's guard against being instantiated itself (a raise under "
+        "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
+        "`__post_init__`, the flag read through the class's options or the class, never "
+        "as an attribute of the instance) is not counted, since only a programming error "
+        "trips it."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -307,6 +317,114 @@ from fastapi import FastAPI
 
 app = FastAPI()
 """,
+        """\
+# file: app/domain/errors.py
+class OutOfStock(Exception):  # error: HEX605
+    pass
+
+class Discontinued(Exception):  # error: HEX605
+    pass
+# file: app/domain/stock.py
+from app.domain.errors import Discontinued, OutOfStock
+
+def take(stock, quantity):
+    if stock.discontinued:
+        raise Discontinued(stock.sku)
+    if stock.count < quantity:
+        raise OutOfStock(quantity)
+    return stock.count - quantity
+# file: app/web/controllers.py
+import logging
+
+
+def take_item(service, quantity):
+    try:
+        return service.take(quantity), 200
+    except Exception as error:
+        if type(error).__name__ == "OutOfStock":  # logged, then the one answer below
+            logging.warning("out of stock: %s", error)
+        if error.__class__.__name__ in ("Discontinued",):
+            raise  # passed on as it is: still a 500
+        return {"error": str(error)}, 500
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
+        """\
+# file: app/domain/errors.py
+class Gone(Exception):  # error: HEX605
+    pass
+# file: app/domain/items.py
+from app.domain.errors import Gone
+
+def fetch(item):
+    if item.deleted:
+        raise Gone(item.id)
+    return item
+# file: app/web/controllers.py
+def get_item(service, item_id):
+    try:
+        return service.fetch(item_id), 200
+    except Exception as error:
+        def describe(error):  # its own function: its test is not the clause's answer
+            if type(error).__name__ == "Gone":
+                return "gone"
+            return "error"
+
+        return {"error": describe(error)}, 500
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
+        """\
+# file: app/domain/errors.py
+class AbstractTooLong(Exception):  # error: HEX605
+    pass
+# file: app/domain/paper.py
+from dataclasses import dataclass
+
+from app.domain.errors import AbstractTooLong
+
+
+@dataclass
+class Paper:
+    title: str
+    abstract: str  # the paper's summary, no abstract-class flag
+
+    def __post_init__(self):
+        if self.abstract and len(self.abstract) > 500:
+            raise AbstractTooLong(len(self.abstract))
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
+        """\
+# file: app/application/errors.py
+class NotAllowed(Exception):  # error: HEX605
+    pass
+# file: app/application/commands.py
+from app.application.errors import NotAllowed
+
+
+class AdminCommand:
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        handle = cls.handle
+
+        def run(self, user):  # installed on every subclass, runs on every request
+            if not user.admin:
+                raise NotAllowed(user)
+            return handle(self, user)
+
+        cls.run = run
+# file: app/main.py
+from fastapi import FastAPI
+
+app = FastAPI()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -355,8 +473,11 @@ app = FastAPI()
         more than re-raise: a domain helper translating it to `ValueError` for Pydantic
         handles it too), or an exception handler registers (`exception_handler(X)`,
         `add_exception_handler(X, ...)`, `FastAPI(exception_handlers={X: ...})`). An `except`
-        clause catching broadly and testing the class name of what it caught
-        (`if type(error).__name__ == "NotFound": return ..., 404`) handles the classes it names.
+        clause catching broadly and testing the class name of what it caught handles the
+        classes it names when that branch answers, returning or raising something
+        (`if type(error).__name__ == "NotFound": return ..., 404`; the extractor records
+        only those, not a branch that only logs or re-raises bare, nor a test inside a
+        function the clause defines).
 
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
@@ -457,8 +578,8 @@ def _runs_at_class_definition(
     module: str, cls: ClassFact | None, function: FunctionFact, metaclasses: frozenset[str]
 ) -> bool:
     """A method that only runs while classes are being defined, at import: a class hook
-    (`__init_subclass__`) or a metaclass building a class. What it raises stops the
-    program from starting; no request can raise it."""
+    (`__init_subclass__`) or a metaclass building a class. What it raises itself stops the
+    program from starting; no request can raise it (a function it defines runs later)."""
     if cls is None:
         return False
     if function.name in _CLASS_DEFINITION_HOOKS:
@@ -468,9 +589,12 @@ def _runs_at_class_definition(
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
     """Where each domain/application exception is first raised, leaving out the raises no
-    request can reach: those while a class is being defined, and a base class's guard
-    against being instantiated itself (`if self.__meta__.abstract: raise ...` in
-    `__init__`), which only a programming error trips."""
+    request can reach. A class-definition hook's own raises (`__init_subclass__`,
+    `__set_name__`, a first-party metaclass's `__new__`/`__init__`/`__prepare__`) run at
+    import; those of a function the hook defines and installs still count. A base class's
+    guard against being instantiated itself (a raise under `if self.__meta__.abstract:` or
+    `if type(self) is Base:` in `__init__`/`__new__`/`__post_init__`, as the extractor marks
+    it) only a programming error trips."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
@@ -479,14 +603,24 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
         if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
             continue
         for cls, function in functions_of(facts):
+            raises = function.raises
+            owner = f"{cls.qualname}.{function.name}" if cls else function.name
+            owners: dict[Span, str] = {}  # a raise of a function the hook defines -> that function
             if _runs_at_class_definition(module, cls, function, metaclasses):
-                continue
+                # The hook's own raises run at import; a function it defines (and installs
+                # on the class) runs later, when called, so its raises count. The innermost
+                # function holding a raise comes last and names it.
+                owners = {
+                    fact.span: inner.qualname
+                    for inner in all_functions(function.nested)
+                    for fact in inner.raises
+                }
+                raises = tuple(fact for fact in raises if fact.span in owners)
             constructor = cls is not None and function.name in _CONSTRUCTORS
-            for fact in function.raises:
+            for fact in raises:
                 if not fact.exception or "?" in fact.exception or (constructor and fact.abstract_guard):
                     continue
                 ref = the_roles.ref(fact.exception)
                 if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
-                    owner = f"{cls.qualname}.{function.name}" if cls else function.name
-                    found[ref.dotted] = (ref, f"{module}.{owner}")
+                    found[ref.dotted] = (ref, f"{module}.{owners.get(fact.span, owner)}")
     return found
