@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -51,6 +51,9 @@ from hexcheck.core.layers import LAYERS, Layer
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
 _Index = TypeVar("_Index")
+# The one forbidden reach HEX103 leaves to the unlayered module on the way: a web module
+# reaching infrastructure through the project's service (see `indirect_chains`).
+_SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
 # A step of HEX103's search: a module, and the modules it may go on to (None: any), as a
 # package index hands on only the names taken from it from where it imports them.
 _PathState = tuple[str, frozenset[str] | None]
@@ -243,6 +246,15 @@ class ProjectModel:
 
     # ---------------------------------------------------------------- imports
 
+    def forbidden_imports(self, facts: ModuleFacts, layer: Layer) -> Iterator[tuple[ImportFact, str]]:
+        """The imports of `facts` naming an external package `layer` may not use, with
+        that package (HEX102's subject; a class whose module has one is an adapter)."""
+        policy = self.config.package_policy(layer)
+        for fact in facts.imports:
+            package = self.external_package(fact)
+            if package is not None and policy.forbids(package, self.is_stdlib(package)):
+                yield fact, package
+
     def _internal(self, dotted: str) -> str | None:
         """grimp's lookup: the module itself, else its parent, if either is a module (or a
         namespace package)."""
@@ -432,8 +444,8 @@ class ProjectModel:
                 neighbour_layer = self.layer(neighbour)
                 if neighbour_layer is None:
                     queue.append(following)
-                elif not self.may_import(layer, neighbour, neighbour_layer) and not (
-                    layer is Layer.WEB and neighbour_layer is Layer.INFRASTRUCTURE
+                elif (layer, neighbour_layer) != _SERVICES_DESIGN and not self.may_import(
+                    layer, neighbour, neighbour_layer
                 ):
                     path = [following]
                     while path[-1] != begin:

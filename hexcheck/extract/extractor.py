@@ -1325,7 +1325,7 @@ def _type_names_tested(test: cst.BaseExpression, name: str) -> list[str]:
     return [
         text
         for candidate in candidates
-        if type(candidate) is cst.SimpleString and isinstance(text := candidate.evaluated_value, str)
+        if type(candidate) is cst.SimpleString and isinstance(text := _string_value(candidate), str)
     ]
 
 

@@ -569,12 +569,7 @@ class Roles:
         `service_layer/unit_of_work.py`)."""
         if is_test_double(ref) or ref.cls.name.startswith("InMemory"):
             return True
-        policy = self.model.config.package_policy(Layer.APPLICATION)
-        return any(
-            (package := self.model.external_package(fact)) is not None
-            and policy.forbids(package, self.model.is_stdlib(package))
-            for fact in ref.facts.imports
-        )
+        return any(self.model.forbidden_imports(ref.facts, Layer.APPLICATION))
 
     def is_injected(self, ref: ClassRef) -> bool:
         """Whether a parameter or a class field outside the class is typed with it: the

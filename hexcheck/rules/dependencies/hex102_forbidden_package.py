@@ -222,11 +222,8 @@ class NotifyReserved:
             if layer is None:
                 continue
             policy = model.config.package_policy(layer)
-            for fact in facts.imports:
+            for fact, package in model.forbidden_imports(facts, layer):
                 if fact.type_checking and model.config.type_checking_imports == "allow":
-                    continue
-                package = model.external_package(fact)
-                if package is None or not policy.forbids(package, model.is_stdlib(package)):
                     continue
                 if policy.allow_only is not None and package not in policy.forbid:
                     allowed = and_list(("the standard library", *policy.allow_only))
