@@ -89,7 +89,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import Expr, ExprKind, ModuleFacts
+from hexcheck.core.facts import BodyKind, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
@@ -172,6 +172,14 @@ _DJANGO_ENTRY_CALLS = frozenset(
     }
 )
 _FLASK_ROUTE_METHODS = frozenset({"route", "get", "post", "put", "patch", "delete"})
+# What Flask routes hang on (an app's inline routes are the app factory's question) and
+# the class-based views it dispatches to.
+_FLASK_ROUTERS = frozenset(
+    {"flask.Blueprint", "flask.blueprints.Blueprint", "flask_smorest.Blueprint", "flask_restx.Namespace"}
+)
+_FLASK_VIEWS = frozenset(
+    {"flask.views.MethodView", "flask.views.View", "flask_restful.Resource", "flask_restx.Resource"}
+)
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
 )
@@ -221,7 +229,7 @@ _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "he
 # often names the hexagon's core itself, where an unnamed `core/book.py` is an entity.
 _SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
-_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask"})
 # The HTTP server frameworks whose import is the driving side's code (a response, a
 # serializer, a request wrapper), and what no such code imports: drivers, ORMs (Django's
 # among them), the services' libraries.
@@ -491,6 +499,10 @@ class Placement:
         # (`core/repositories/base_repository.py`): the domain's vocabulary, not a port.
         if self._contract_the_domain_builds_on(module):
             return Layer.DOMAIN
+        # A port kept beside its adapters (`shared/infra/database/IUnitOfWork.py`) that the
+        # core depends on: the core's contract, filed in the wrong folder.
+        if self._port_filed_with_the_adapters(module):
+            return Layer.APPLICATION
         # HTTP framework code filed under an infrastructure name that only the web uses
         # (DRF serializers in `infrastructure/serializers/`): the web's own.
         if self._serves_the_web_from_infrastructure(module):
@@ -500,9 +512,11 @@ class Placement:
         # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
         # `adapter/`) speaks for it, as it spoke for it when the package was judged.
         if moved is not None and name.layer is moved.name.layer:
-            # As in a package named for its layer: `web/dependencies.py` is the
-            # composition root's, `domain/settings.py` is not.
-            if moved.layer not in _INNER and module.rpartition(".")[2] in COMPOSITION_NAMES:
+            # As in a package named for its layer: `web/dependencies.py` and the module
+            # building the app are the composition root's, `domain/settings.py` is not.
+            if moved.layer not in _INNER and (
+                module.rpartition(".")[2] in COMPOSITION_NAMES or self._builds_the_app(module)
+            ):
                 return Layer.COMPOSITION
             return moved.layer
         # Django's `manage.py seed` is a driving entry point, whatever `commands` says.
@@ -631,6 +645,36 @@ class Placement:
             found is not None and name_layer(found[0].module).layer is Layer.DOMAIN
             for ref in contracts
             for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+        )
+
+    def _port_filed_with_the_adapters(self, module: str) -> bool:
+        """Whether a module an infrastructure name places holds the core's ports: what it
+        defines is pure contracts (abstract classes whose methods have no body but a
+        constructor's; enums and records beside them), no function, it imports nothing but
+        the standard library and first-party modules, and a module the core's names place
+        imports it by its own name (`shared/infra/database/IUnitOfWork.py` used by the use
+        cases, `repositories/user_repository_protocol.py`), not through a package that
+        re-exports it with the adapters (`from infrastructure.mcp import HttpTransport,
+        IMcpTransport` is a use of the adapters). Two independent kinds of evidence,
+        what it holds and who depends on it. An adapters' base that shares behaviour
+        (template methods) stays where it is filed, and one that calls a driver or an ORM
+        imports its package."""
+        name = name_layer(module)
+        if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or facts.functions or not self._framework_free(facts):
+            return False
+        r = self._roles
+        classes = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
+        contracts = [ref for ref in classes if r.is_abstract(ref) and not r.is_dataclass(ref)]
+        if not contracts or any(ref not in contracts and not r.is_data_holder(ref) for ref in classes):
+            return False
+        if any(_implements(method) for ref in contracts for method in ref.cls.methods):
+            return False
+        return any(
+            name_layer(user).layer in _INNER and not is_test_module(user)
+            for user in self._importers.get(module, ())
         )
 
     def _serves_the_web_from_infrastructure(self, module: str) -> bool:
@@ -772,7 +816,8 @@ class Placement:
         tokens (`jwt`, `jose`), hashes passwords (`passlib`, `bcrypt`) or sends mail
         (`smtplib`) is infrastructure, an adapter of that service; one that is also a
         FastAPI dependency (it imports from `fastapi` or `starlette`: `Depends`,
-        `HTTPBearer`, `Request`, `HTTPException`) is the web's, the request's edge. `None` when it calls none.
+        `HTTPBearer`, `Request`, `HTTPException`) or reads Flask's request (a
+        `@token_required` decorator) is the web's, the request's edge. `None` when it calls none.
         Only for a module whose evidence is at most what it imports: an ORM model that
         hashes its password stays a model."""
         if not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
@@ -1160,6 +1205,8 @@ class Placement:
                 add(Layer.WEB, ROUTERS)
         if self._runs_an_app_factory(facts):
             add(Layer.COMPOSITION, APP_FACTORY)
+        for kind in self._flask_web(facts):
+            add(Layer.WEB, kind)
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
@@ -1168,6 +1215,38 @@ class Placement:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
         return found
+
+    def _flask_web(self, facts: ModuleFacts) -> Iterator[str]:
+        """Flask's web evidence in a module: a blueprint it makes (routers), functions routed
+        on a blueprint (`@blueprint.route("/signup", methods=["POST"])`, the blueprint made
+        here or imported) and class-based views (`MethodView`, flask-restful's `Resource`)
+        (route handlers)."""
+        if any(a.value.kind is ExprKind.CALL and a.value.name in _FLASK_ROUTERS for a in facts.assignments):
+            yield ROUTERS
+        routed = any(
+            decorator.kind is ExprKind.CALL
+            and decorator.name.rpartition(".")[2] in _FLASK_ROUTE_METHODS
+            and self._is_flask_router(decorator.name.rpartition(".")[0])
+            for function in facts.functions
+            for decorator in function.decorators
+        )
+        views = any(
+            set(self._roles.ancestors(ClassRef(facts, cls))) & _FLASK_VIEWS
+            or any(base.name in _FLASK_VIEWS for base in cls.bases)
+            for cls in facts.classes
+        )
+        if routed or views:
+            yield ROUTES
+
+    def _is_flask_router(self, dotted: str) -> bool:
+        """Whether a dotted name (`app.api.user.blueprint`) is a module-level name bound to
+        a Flask blueprint."""
+        module, _, name = dotted.rpartition(".")
+        facts = self.model.modules.get(module)
+        return facts is not None and any(
+            a.name == name and a.value.kind is ExprKind.CALL and a.value.name in _FLASK_ROUTERS
+            for a in facts.assignments
+        )
 
     def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
         ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
@@ -1399,6 +1478,14 @@ def _is_django_management(name: str) -> bool:
     project's `changepassword.py` re-exports to override it)."""
     parts = name.split(".")
     return parts[0] == "django" and "management" in parts
+
+
+def _implements(method: FunctionFact) -> bool:
+    """Whether a method of an abstract class carries behaviour: not abstract, not a dunder
+    (how Python builds the object), and a body beyond a docstring, `pass`, `...` or
+    `raise NotImplementedError`."""
+    dunder = method.name.startswith("__") and method.name.endswith("__")
+    return not (is_abstract_method(method) or dunder) and method.body is BodyKind.CODE
 
 
 def _in_packages(name: str, packages: frozenset[str]) -> bool:

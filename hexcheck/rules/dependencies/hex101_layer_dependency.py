@@ -396,6 +396,59 @@ if __name__ == "__main__":
 class SqlBooks:
     def lend(self, book_id: str) -> None: ...
 """,
+        # A port kept beside the adapters (`shared/infra/database/unit_of_work.py`: pure
+        # abstract contracts, nothing but first-party imports) that the use cases import
+        # by name is the application's contract, filed in the wrong folder.
+        """\
+# file: billing/shared/infra/database/unit_of_work.py
+from abc import ABC, abstractmethod
+
+from billing.invoices.repos.invoices import InvoiceRepository
+
+
+class UnitOfWork(ABC):
+    invoices: InvoiceRepository
+
+    @abstractmethod
+    async def __aenter__(self) -> "UnitOfWork": ...
+
+    @abstractmethod
+    async def commit(self) -> None: ...
+# file: billing/invoices/repos/invoices.py
+from abc import ABC, abstractmethod
+
+
+class InvoiceRepository(ABC):
+    @abstractmethod
+    async def get(self, invoice_id: str) -> object: ...
+# file: billing/shared/infra/database/mongo_unit_of_work.py
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from billing.shared.infra.database.unit_of_work import UnitOfWork
+
+
+class MongoUnitOfWork(UnitOfWork):
+    def __init__(self, client: AsyncIOMotorClient) -> None:
+        self.client = client
+
+    async def __aenter__(self) -> "MongoUnitOfWork":
+        return self
+
+    async def commit(self) -> None: ...
+# file: billing/invoices/use_cases/pay_invoice.py
+from billing.invoices.repos.invoices import InvoiceRepository
+from billing.shared.infra.database.unit_of_work import UnitOfWork
+
+
+class PayInvoice:
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.invoices: InvoiceRepository = uow.invoices
+
+    async def execute(self, invoice_id: str) -> None:
+        async with self.uow:
+            await self.uow.commit()
+""",
     )
     invalid = (
         """\
@@ -698,6 +751,34 @@ from fastapi import APIRouter
 router = APIRouter()
 # file: app/application/place.py
 from app.web import app  # error: HEX101
+""",
+        # An adapters' base that shares behaviour (a template method over an abstract step)
+        # is infrastructure wherever the core imports it from.
+        """\
+# file: app/infra/log/model.py
+import abc
+
+
+class LogAdapter(abc.ABC):
+    def info(self, message: str) -> None:
+        self._write(message, "info")
+
+    @abc.abstractmethod
+    def _write(self, message: str, level: str) -> None: ...
+# file: app/infra/log/console.py
+from app.infra.log.model import LogAdapter
+
+
+class ConsoleLog(LogAdapter):
+    def _write(self, message: str, level: str) -> None:
+        print(level, message)
+# file: app/domain/orders.py
+from app.infra.log.model import LogAdapter  # error: HEX101
+
+
+class Orders:
+    def __init__(self, log: LogAdapter) -> None:
+        self.log = log
 """,
     )
 

@@ -210,6 +210,47 @@ class MongoBookRepository(BookRepository):
     async def add(self, book: Book) -> None:
         await self.books.insert_one({"title": book.title})
 """,
+        # Flask's web is evidence too: blueprints and the functions routed on them, kept
+        # in `application/rest/` beside the app factory. The module that builds the app is
+        # the composition root's; the blueprints' Flask imports are no HEX102.
+        """\
+# file: shop/application/app.py
+from flask import Flask  # error: HEX105
+
+from shop.application.rest import carts, orders
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.register_blueprint(carts.blueprint)
+    app.register_blueprint(orders.blueprint)
+    return app
+# file: shop/application/rest/carts.py
+from flask import Blueprint, request
+
+from shop.cart.use_cases.add_item import add_item
+
+blueprint = Blueprint("carts", __name__, url_prefix="/carts")
+
+
+@blueprint.route("/<cart_id>/items", methods=["POST"])
+def add(cart_id: str):
+    return add_item(cart_id, request.get_json())
+# file: shop/application/rest/orders.py
+from flask import Blueprint
+
+from shop.application.rest.carts import blueprint as carts
+
+blueprint = Blueprint("orders", __name__, url_prefix="/orders")
+
+
+@blueprint.get("/<order_id>")
+def show(order_id: str):
+    return {"id": order_id}
+# file: shop/cart/use_cases/add_item.py
+def add_item(cart_id: str, item: object) -> dict[str, str]:
+    return {"cart": cart_id}
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -57,6 +57,17 @@ def _declares_entry_abstract(ref: ClassRef, entry_points: tuple[str, ...]) -> bo
     )
 
 
+def _template_surface(ref: ClassRef) -> tuple[str, ...]:
+    """The public concrete methods of a template base: a class that leaves steps abstract
+    for its subclasses (`process`) and runs them from its own public methods (`handle`);
+    empty for any other class. The abstract steps are the subclasses' part of the
+    contract, not operations of their own."""
+    methods = [m for m in ref.cls.methods if not m.decorated_with(*PROPERTIES)]
+    if not any(is_abstract_method(m) for m in methods):
+        return ()
+    return tuple(m.name for m in methods if _public(m.name) and not is_abstract_method(m))
+
+
 def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
     found: dict[str, list[ClassRef]] = {}
     for ref in roles(model).classes:
@@ -401,6 +412,56 @@ from typing import Protocol
 class AuditLog(Protocol):
     def record(self, entry: object) -> None: ...
 """,
+        # A family of handlers on a template base: the base's public `handle` runs the
+        # `process` step each handler fills in. `handle` is the family's entry point and
+        # `process` the base's contract, where the project's use cases expose `execute`.
+        """\
+# file: app/application/websocket/handlers/base.py
+from abc import ABC, abstractmethod
+
+
+class BaseHandler(ABC):
+    async def handle(self, connection: object, message: dict) -> None:
+        await self.process(connection, message["payload"])
+
+    @abstractmethod
+    async def process(self, connection: object, payload: object) -> None: ...
+# file: app/application/websocket/handlers/canvas.py
+from app.application.ports import Broadcaster
+from app.application.websocket.handlers.base import BaseHandler
+
+
+class ViewportChangedHandler(BaseHandler):
+    def __init__(self, broadcaster: Broadcaster) -> None:
+        self.broadcaster = broadcaster
+
+    async def process(self, connection: object, payload: object) -> None:
+        await self.broadcaster.send(payload)
+
+
+class SelectionChangedHandler(BaseHandler):
+    def __init__(self, broadcaster: Broadcaster) -> None:
+        self.broadcaster = broadcaster
+
+    async def process(self, connection: object, payload: object) -> None:
+        await self.broadcaster.send(payload)
+# file: app/application/use_cases/start_session.py
+from app.application.ports import Broadcaster
+
+
+class StartSession:
+    def __init__(self, broadcaster: Broadcaster) -> None:
+        self.broadcaster = broadcaster
+
+    async def execute(self, user_id: str) -> None:
+        await self.broadcaster.send(user_id)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class Broadcaster(Protocol):
+    async def send(self, payload: object) -> None: ...
+""",
     )
     invalid = (
         """\
@@ -470,6 +531,40 @@ class BookRepository(Protocol):
 
     async def remove(self, title: str) -> None: ...
 """,
+        # A handler of a template family that adds operations of its own exposes them
+        # beside the family's entry point.
+        """\
+# file: app/application/handlers/base.py
+from abc import ABC, abstractmethod
+
+
+class BaseHandler(ABC):
+    async def handle(self, message: dict) -> None:
+        await self.process(message["payload"])
+
+    @abstractmethod
+    async def process(self, payload: object) -> None: ...
+# file: app/application/handlers/tool_result.py
+from app.application.handlers.base import BaseHandler
+
+
+class ToolResultHandler(BaseHandler):  # error: HEX401
+    def __init__(self, calls) -> None:
+        self.calls = calls
+
+    async def process(self, payload: object) -> None:
+        self.calls.complete(payload)
+
+    def register_pending_call(self, call_id: str) -> None:
+        self.calls.add(call_id)
+# file: app/application/use_cases/run_tool.py
+class RunTool:
+    def __init__(self, calls) -> None:
+        self.calls = calls
+
+    def execute(self, call_id: str) -> None:
+        self.calls.add(call_id)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -491,15 +586,22 @@ class BookRepository(Protocol):
             # are how the class is registered, not extra operations; so are the hooks with
             # a default of a base that declares the entry point abstract (a pipeline
             # behaviour's `applies_to`): the base's surface, which the class inherits.
+            bases = _bases(r, ref)
             contract = {
                 method.name
-                for ancestor in _bases(r, ref)
+                for ancestor in bases
                 if any(ancestor.cls.method(name) is not None for name in entry_points)
+                or _template_surface(ancestor)
                 for method in ancestor.cls.methods
                 if is_abstract_method(method) or _declares_entry_abstract(ancestor, entry_points)
             }
             public = [name for name in public_methods(r, ref) if name not in contract]
             extra = [name for name in public if name not in entry_points]
+            # A template base's one public method (`BaseHandler.handle` running the `process`
+            # each subclass fills in) is the entry point the family shares: its convention.
+            inherited = {name for ancestor in bases for name in _template_surface(ancestor)}
+            if len(extra) == 1 and extra[0] in inherited and ref.cls.method(extra[0]) is None:
+                continue
             entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
             name = ref.cls.name
             if entry and not extra:
