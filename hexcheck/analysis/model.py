@@ -54,6 +54,9 @@ _Index = TypeVar("_Index")
 # The one forbidden reach HEX103 leaves to the unlayered module on the way: a web module
 # reaching infrastructure through the project's service (see `indirect_chains`).
 _SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
+# The composition modules HEX103 leaves to the unlayered module on the way too: the
+# project's configuration, which a shared logger or client reads for its own settings.
+_CONFIGURATION_MODULES = frozenset({"config", "configs", "settings", "configuration"})
 # A step of HEX103's search: a module, and the modules it may go on to (None: any), as a
 # package index hands on only the names taken from it from where it imports them.
 _PathState = tuple[str, frozenset[str] | None]
@@ -81,6 +84,14 @@ class Edge:
     @property
     def line(self) -> int:
         return self.fact.span.line
+
+
+def _configuration_read_on_the_way(module: str, layer: Layer) -> bool:
+    """Whether a module an unlayered helper imports is the project's configuration
+    (`config.py`, `core/settings.py` placed in the composition): a logger reading its level
+    or a client its URL is that helper's design, and the layered module that uses the
+    helper reads no setting itself. Importing the configuration directly is HEX101's."""
+    return layer is Layer.COMPOSITION and module.rpartition(".")[2].lower() in _CONFIGURATION_MODULES
 
 
 def _edge_key(edge: Edge) -> tuple[str, int, str, int, str]:
@@ -381,12 +392,14 @@ class ProjectModel:
 
     def indirect_chains(self) -> tuple[tuple[Edge, ...], ...]:
         """Chains `M -> u -> ... -> X`: M layered, every module in between unlayered, X in a
-        layer M may not depend on, but for a web module reaching infrastructure.
+        layer M may not depend on, but for a web module reaching infrastructure and for
+        the project's configuration (`_configuration_read_on_the_way`).
 
-        That one is the unlayered module's own design, not the route's: a route imports
-        the project's service, and the service keeps its cache in Redis. The route
-        bypasses nothing, and the chain would be reported again at every route importing
-        the service. What the core or an adapter reaches through helpers it loads.
+        Those are the unlayered module's own design, not M's: a route imports the
+        project's service, and the service keeps its cache in Redis; a use case logs, and
+        the logger reads its level from `config.py`. M bypasses nothing, and the chain
+        would be reported again at every module importing the helper. What the core or
+        an adapter reaches through helpers it loads.
 
         One chain per layered module M and unlayered module u it imports (starting at
         M's first import of u): the shortest, ties broken by the sorted module names.
@@ -444,8 +457,10 @@ class ProjectModel:
                 neighbour_layer = self.layer(neighbour)
                 if neighbour_layer is None:
                     queue.append(following)
-                elif (layer, neighbour_layer) != _SERVICES_DESIGN and not self.may_import(
-                    layer, neighbour, neighbour_layer
+                elif (
+                    (layer, neighbour_layer) != _SERVICES_DESIGN
+                    and not _configuration_read_on_the_way(neighbour, neighbour_layer)
+                    and not self.may_import(layer, neighbour, neighbour_layer)
                 ):
                     path = [following]
                     while path[-1] != begin:

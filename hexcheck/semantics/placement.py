@@ -27,12 +27,16 @@ show its anchor: route handlers or routers; drivers or implemented ports (`_ANCH
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
-(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the web,
-when an infrastructure name places it, it (or its package below that name) is HTTP
-framework code that touches no database or service, and only the web (with at most the
-composition root) imports it (DRF serializers in `infrastructure/serializers/`,
-`_serves_the_web_from_infrastructure`); else the layer of its top-most re-placed package;
-else the web, for a Django `manage.py` subcommand that only the `commands` name would place
+(`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the
+application, when an infrastructure name places it but it holds pure ports that a module
+the core's names place imports by name (`shared/infra/database/IUnitOfWork.py`,
+`_port_filed_with_the_adapters`); else the web, when an infrastructure name places it,
+it (or its package below that name) is HTTP framework code that touches no database or
+service, and only the web (with at most the composition root) imports it (DRF serializers
+in `infrastructure/serializers/`, `_serves_the_web_from_infrastructure`); else the layer
+of its top-most re-placed package (the composition for a module there named like a
+composition root or building the app); else the web, for a Django `manage.py` subcommand
+that only the `commands` name would place
 in the application (`management/commands/`, `_runs_a_django_command`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
 name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask

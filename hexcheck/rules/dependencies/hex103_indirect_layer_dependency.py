@@ -32,11 +32,14 @@ class IndirectLayerDependency(Rule):
         "looks harmless; the chain is the violation. A chain through a package index "
         "(an `__init__.py` that only gathers its children's names) goes on only towards "
         "the modules the names taken from it come from, followed through renames; a name "
-        "the index assigns itself leaves every import of the index in the chain. A web "
-        "module reaching infrastructure is the one chain left out: a route that reaches "
-        "the database through the project's service bypasses nothing itself. That is the "
-        "service's own design, reported at the service when a name or its content gives "
-        "it a layer (HEX101), and not again at every route that imports it."
+        "the index assigns itself leaves every import of the index in the chain. Two "
+        "chains are left out. A web module reaching infrastructure: a route that reaches "
+        "the database through the project's service bypasses nothing itself. And a chain "
+        "ending at the project's configuration (`config.py`, `settings.py`): a shared "
+        "logger reading its level is the logger's design, and the use case that logs "
+        "reads no setting. Both are the helper's own design, reported at the helper when "
+        "a name or its content gives it a layer (HEX101), and not again at every module "
+        "that imports it."
     )
     how_to_fix = (
         "Cut the chain at the hop that should not be there, usually the import inside the "
@@ -156,6 +159,54 @@ class BookService:
         self.cache = cache
 # file: app/infrastructure/cache/redis_cache.py
 class RedisCache: ...
+""",
+        # The configuration read on the way: a use case logs, and the shared logger reads
+        # its level from `config.py` (which also keeps a logger of its own, so it is more
+        # than settings). The use case reads no setting itself.
+        """\
+# file: app/application/use_cases/publish_post.py
+from utils.logger_utils import get_logger
+
+log = get_logger(__name__)
+
+
+class PublishPost:
+    def __init__(self, posts) -> None:
+        self.posts = posts
+
+    def execute(self, post_id: str) -> None:
+        log.info("publishing %s", post_id)
+# file: utils/__init__.py
+# file: utils/logger_utils.py
+import logging
+
+from config import settings
+
+
+def get_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(settings.log_level)
+    return logger
+# file: config.py
+import logging
+
+from pydantic_settings import BaseSettings
+
+
+class DeferredLogger:
+    def __init__(self) -> None:
+        self.records: list[str] = []
+
+    def info(self, message: str) -> None:
+        self.records.append(message)
+
+
+class Settings(BaseSettings):
+    log_level: int = logging.INFO
+
+
+settings = Settings()
+startup_log = DeferredLogger()
 """,
     )
     invalid = (
