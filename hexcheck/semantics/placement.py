@@ -196,6 +196,7 @@ _ORM_BASES = frozenset(
 )  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
+_TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 # What a module that only declares configuration shows, and the libraries it declares it
 # with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
@@ -385,9 +386,26 @@ class Placement:
         settings_classes = {f"{module}.{name}" for name in settings} | {
             name for name in _imported_names(facts) if self._is_settings_class(name)
         }
+        # A generic provider's `T = TypeVar("T", bound=BaseSettings)` stands for settings.
+        settings_classes |= {
+            f"{module}.{assignment.name}"
+            for assignment in facts.assignments
+            if assignment.value.kind is ExprKind.CALL
+            and assignment.value.name in _TYPE_VARIABLES
+            and any(
+                keyword == "bound" and bool(set(value.names()) & (settings_classes | _SETTINGS_BASES))
+                for keyword, value in assignment.value.keywords
+            )
+        }
         providers = set()
         for function in facts.functions:
-            gives = set(function.returns.names()) if function.returns is not None else set(function.returned)
+            # `def clear_settings_cache() -> None` resets what the providers keep.
+            returns = function.returns
+            if returns is not None and returns.kind is ExprKind.LITERAL and returns.name == "None":
+                if function.params or function.decorators:
+                    return False
+                continue
+            gives = set(returns.names()) if returns is not None else set(function.returned)
             if not gives or not gives <= settings_classes:
                 return False
             providers.add(f"{module}.{function.name}")

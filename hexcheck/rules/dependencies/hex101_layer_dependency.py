@@ -449,6 +449,60 @@ class PayInvoice:
         async with self.uow:
             await self.uow.commit()
 """,
+        # Configuration built on a shared settings package whose generic provider returns
+        # a `TypeVar` bound to `BaseSettings`, beside a `-> None` that clears its cache:
+        # still only configuration, which a service may read.
+        """\
+# file: shared/config/base.py
+import threading
+from typing import TypeVar
+
+from pydantic_settings import BaseSettings
+
+T = TypeVar("T", bound=BaseSettings)
+_lock = threading.Lock()
+_cache: dict[type, BaseSettings] = {}
+
+
+class BaseServiceSettings(BaseSettings):
+    app_name: str = "service"
+
+
+def get_settings(settings_class: type[T]) -> T:
+    with _lock:
+        if settings_class not in _cache:
+            _cache[settings_class] = settings_class()
+        return _cache[settings_class]
+
+
+def clear_settings_cache() -> None:
+    with _lock:
+        _cache.clear()
+# file: shared/config/__init__.py
+from shared.config.base import BaseServiceSettings, clear_settings_cache, get_settings
+
+__all__ = ["BaseServiceSettings", "clear_settings_cache", "get_settings"]
+# file: gateway/configs/settings.py
+from functools import lru_cache
+
+from shared.config import BaseServiceSettings
+
+
+class GatewaySettings(BaseServiceSettings):
+    token_ttl_seconds: int = 3600
+
+
+@lru_cache
+def get_gateway_settings() -> GatewaySettings:
+    return GatewaySettings()
+# file: gateway/application/services/token_service.py
+from gateway.configs.settings import GatewaySettings
+
+
+class TokenService:
+    def __init__(self, settings: GatewaySettings) -> None:
+        self.ttl = settings.token_ttl_seconds
+""",
     )
     invalid = (
         """\
