@@ -90,7 +90,9 @@ def _configuration_read_on_the_way(module: str, layer: Layer) -> bool:
     """Whether a module an unlayered helper imports is the project's configuration
     (`config.py`, `core/settings.py` placed in the composition): a logger reading its level
     or a client its URL is that helper's design, and the layered module that uses the
-    helper reads no setting itself. Importing the configuration directly is HEX101's."""
+    helper reads no setting itself. Importing the configuration directly is HEX101's, and
+    the domain reads none at all, through a helper or not (a value object whose default
+    currency comes from the settings)."""
     return layer is Layer.COMPOSITION and module.rpartition(".")[2].lower() in _CONFIGURATION_MODULES
 
 
@@ -393,7 +395,8 @@ class ProjectModel:
     def indirect_chains(self) -> tuple[tuple[Edge, ...], ...]:
         """Chains `M -> u -> ... -> X`: M layered, every module in between unlayered, X in a
         layer M may not depend on, but for a web module reaching infrastructure and for
-        the project's configuration (`_configuration_read_on_the_way`).
+        the project's configuration reached from outside the domain
+        (`_configuration_read_on_the_way`).
 
         Those are the unlayered module's own design, not M's: a route imports the
         project's service, and the service keeps its cache in Redis; a use case logs, and
@@ -459,7 +462,10 @@ class ProjectModel:
                     queue.append(following)
                 elif (
                     (layer, neighbour_layer) != _SERVICES_DESIGN
-                    and not _configuration_read_on_the_way(neighbour, neighbour_layer)
+                    and not (
+                        layer is not Layer.DOMAIN
+                        and _configuration_read_on_the_way(neighbour, neighbour_layer)
+                    )
                     and not self.may_import(layer, neighbour, neighbour_layer)
                 ):
                     path = [following]

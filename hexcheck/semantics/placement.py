@@ -243,6 +243,7 @@ _HTTP_SERVER_FRAMEWORKS = frozenset(
 )
 _NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
 _NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
+_TOKEN_PACKAGES = frozenset({"jwt", "jose", "authlib"})
 # Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"})
 
@@ -782,25 +783,31 @@ class Placement:
     def _serves_http(self, module: str) -> bool:
         """Whether a module imports an HTTP server framework and no driver, ORM or service
         library, shows neither drivers nor ORM models, and imports no first-party module
-        that shows them (a DRF `ModelSerializer` over the ORM's models, a repository
-        raising `Http404`: persistence's). A port it implements says nothing either way: a
+        outside the core's names that shows them (a DRF `ModelSerializer` over the ORM's
+        models, a repository raising `Http404`: persistence's; an `application/` service
+        calling an identity provider is what the web calls). A port it implements says nothing either way: a
         request wrapper implements the request the controllers take."""
         facts = self.model.modules[module]
         if not any(_in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)):
             return False
-        return not self._persists(facts) and not any(
+        # A use case or entity it calls is what the web calls; what they touch is theirs.
+        request_edge = any(top_package(name) in _WEB_FRAMEWORKS for name in _imported_names(facts))
+        return not self._persists(facts, request_edge) and not any(
             self._persists(self.model.modules[target])
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
-            if target != module
+            if target != module and name_layer(target).layer not in _INNER
         )
 
-    def _persists(self, facts: ModuleFacts) -> bool:
+    def _persists(self, facts: ModuleFacts, request_edge: bool = False) -> bool:
         """Whether a module imports a driver, an ORM (`django.db` among them) or a service
         library, or shows drivers or ORM models: Django's `models.py` shows no ORM
-        evidence of its own but its import."""
+        evidence of its own but its import. At the request's edge (`request_edge`: a
+        module of the web framework's own) a token library reads the caller's credentials,
+        as a FastAPI dependency decoding a bearer token does: that is no service."""
+        services = _NO_HTTP_SERVER - _TOKEN_PACKAGES if request_edge else _NO_HTTP_SERVER
         if any(
-            top_package(name) in _NO_HTTP_SERVER or _in_packages(name, _NOT_SERVING_HTTP)
+            top_package(name) in services or _in_packages(name, _NOT_SERVING_HTTP)
             for name in _imported_names(facts)
         ):
             return True

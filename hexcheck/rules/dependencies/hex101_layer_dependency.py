@@ -503,6 +503,58 @@ class TokenService:
     def __init__(self, settings: GatewaySettings) -> None:
         self.ttl = settings.token_ttl_seconds
 """,
+        # FastAPI dependencies filed under infrastructure that only the web uses are the
+        # web's: a bearer check calling the application's identity service (which calls
+        # the provider over HTTP), a header dependency decoding the caller's JWT.
+        """\
+# file: gateway/infrastructure/middleware/auth_middleware.py
+from fastapi import Depends, HTTPException, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from gateway.application.services.oauth_service import OAuthService
+
+bearer = HTTPBearer()
+
+
+class AuthMiddleware:
+    def __init__(self, oauth: OAuthService) -> None:
+        self.oauth = oauth
+
+    async def require_auth(self, credentials: HTTPAuthorizationCredentials = Depends(bearer)) -> dict:
+        claims = await self.oauth.introspect(credentials.credentials)
+        if not claims:
+            raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
+        return claims
+# file: gateway/infrastructure/security/auth.py
+import jwt
+from fastapi import Header
+
+
+def current_user(authorization: str = Header(...)) -> str:
+    return jwt.decode(authorization, "secret", algorithms=["HS256"])["sub"]
+# file: gateway/application/services/oauth_service.py
+import httpx
+
+
+class OAuthService:
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def introspect(self, token: str) -> dict:
+        return (await self.client.post("/introspect", data={"token": token})).json()
+# file: gateway/api/v1/auth_controller.py
+from fastapi import APIRouter, Depends
+
+from gateway.infrastructure.security.auth import current_user
+from gateway.infrastructure.middleware.auth_middleware import AuthMiddleware
+
+router = APIRouter()
+
+
+@router.get("/me")
+async def me(user: str = Depends(current_user)) -> dict[str, str]:
+    return {"user": user}
+""",
     )
     invalid = (
         """\

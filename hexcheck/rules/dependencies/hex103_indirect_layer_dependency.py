@@ -35,9 +35,10 @@ class IndirectLayerDependency(Rule):
         "the index assigns itself leaves every import of the index in the chain. Two "
         "chains are left out. A web module reaching infrastructure: a route that reaches "
         "the database through the project's service bypasses nothing itself. And a chain "
-        "ending at the project's configuration (`config.py`, `settings.py`): a shared "
-        "logger reading its level is the logger's design, and the use case that logs "
-        "reads no setting. Both are the helper's own design, reported at the helper when "
+        "ending at the project's configuration (`config.py`, `settings.py`) from outside "
+        "the domain: a shared logger reading its level is the logger's design, and the use "
+        "case that logs reads no setting (the domain reads no configuration at all, "
+        "through a helper or not). Both are the helper's own design, reported at the helper when "
         "a name or its content gives it a layer (HEX101), and not again at every module "
         "that imports it."
     )
