@@ -58,6 +58,7 @@ DATA_HOLDER_BASES = frozenset(
     }
 ) | PYDANTIC_BASES  # fmt: skip
 PORT_PACKAGES = frozenset({"ports", "repositories", "gateways"})
+_SCHEMA_PACKAGES = frozenset({"pydantic", "pydantic_settings"})
 PORT_SUFFIXES = ("Repository", "Port", "Gateway")
 USE_CASE_SUFFIXES = ("UseCase", "Interactor")
 USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
@@ -564,12 +565,16 @@ class Roles:
     def _stands_in_for_an_adapter(self, ref: ClassRef) -> bool:
         """Whether a class kept in the core fulfils a port from outside all the same: a
         test double or an in-memory store (`FakeUsers`, `InMemoryUsers`), or a class whose
-        module imports a package the application may not use (an ORM, a driver), as an
-        adapter kept beside its port (cosmicpython's `SqlAlchemyUnitOfWork` in
-        `service_layer/unit_of_work.py`)."""
+        module imports a package the application may not use (an ORM, a driver; not
+        Pydantic, which validates payloads in every layer), as an adapter kept beside its
+        port (cosmicpython's `SqlAlchemyUnitOfWork` in `service_layer/unit_of_work.py`)."""
         if is_test_double(ref) or ref.cls.name.startswith("InMemory"):
             return True
-        return any(self.model.forbidden_imports(ref.facts, Layer.APPLICATION))
+        # A schema library's import (payload models validated with Pydantic) is no adapter's.
+        return any(
+            package not in _SCHEMA_PACKAGES
+            for _, package in self.model.forbidden_imports(ref.facts, Layer.APPLICATION)
+        )
 
     def is_injected(self, ref: ClassRef) -> bool:
         """Whether a parameter or a class field outside the class is typed with it: the

@@ -267,6 +267,46 @@ class Chat:
     async def execute(self, text: str) -> str:
         return await self._agent.answer(text)
 """,
+        # The template base of the application's message handlers, received by the
+        # dispatcher and fulfilled only by handlers of the application: a Pydantic import
+        # (the payloads they validate) is no adapter's.
+        """\
+# file: app/application/websocket/handlers/base.py
+from abc import ABC, abstractmethod
+
+from pydantic import BaseModel, ValidationError
+
+
+class BaseHandler(ABC):
+    payload_type: type[BaseModel]
+
+    async def handle(self, message: dict) -> None:
+        try:
+            payload = self.payload_type.model_validate(message["payload"])
+        except ValidationError:
+            return
+        await self.process(payload)
+
+    @abstractmethod
+    async def process(self, payload: BaseModel) -> None: ...
+
+
+class NoOpHandler(BaseHandler):
+    payload_type = BaseModel
+
+    async def process(self, payload: BaseModel) -> None:
+        return None
+# file: app/application/websocket/dispatcher.py
+from app.application.websocket.handlers.base import BaseHandler
+
+
+class Dispatcher:
+    def __init__(self, handlers: dict[str, BaseHandler]) -> None:
+        self.handlers = handlers
+
+    async def execute(self, kind: str, message: dict) -> None:
+        await self.handlers[kind].handle(message)
+""",
     )
     invalid = (
         """\
