@@ -72,6 +72,12 @@ class LayerSource(Protocol):
         reads, constants) and wires nothing: every layer but the domain may read it."""
         ...
 
+    def wires_nothing(self, module: str) -> bool:
+        """Whether a module builds no adapter: it shows no driver or ORM and imports no
+        first-party infrastructure or web module (a `config.py` that also keeps a logger
+        does not; one that builds the Mongo client does)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -84,16 +90,6 @@ class Edge:
     @property
     def line(self) -> int:
         return self.fact.span.line
-
-
-def _configuration_read_on_the_way(module: str, layer: Layer) -> bool:
-    """Whether a module an unlayered helper imports is the project's configuration
-    (`config.py`, `core/settings.py` placed in the composition): a logger reading its level
-    or a client its URL is that helper's design, and the layered module that uses the
-    helper reads no setting itself. Importing the configuration directly is HEX101's, and
-    the domain reads none at all, through a helper or not (a value object whose default
-    currency comes from the settings)."""
-    return layer is Layer.COMPOSITION and module.rpartition(".")[2].lower() in _CONFIGURATION_MODULES
 
 
 def _edge_key(edge: Edge) -> tuple[str, int, str, int, str]:
@@ -464,7 +460,7 @@ class ProjectModel:
                     (layer, neighbour_layer) != _SERVICES_DESIGN
                     and not (
                         layer is not Layer.DOMAIN
-                        and _configuration_read_on_the_way(neighbour, neighbour_layer)
+                        and self._configuration_read_on_the_way(neighbour, neighbour_layer)
                     )
                     and not self.may_import(layer, neighbour, neighbour_layer)
                 ):
@@ -473,6 +469,21 @@ class ProjectModel:
                         path.append(parents[path[-1]])
                     return tuple(module for module, _ in reversed(path))
         return None
+
+    def _configuration_read_on_the_way(self, module: str, layer: Layer) -> bool:
+        """Whether a module an unlayered helper imports is the project's configuration
+        (`config.py`, `core/settings.py` placed in the composition) that wires nothing
+        (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
+        that helper's design, and the layered module that uses the helper reads no setting
+        itself. Importing the configuration directly is HEX101's; the domain reads none at
+        all, through a helper or not (a value object whose default currency comes from the
+        settings); a `config.py` that builds the database client is the composition root,
+        which no chain from the core may reach."""
+        return (
+            layer is Layer.COMPOSITION
+            and module.rpartition(".")[2].lower() in _CONFIGURATION_MODULES
+            and self._layers_source().wires_nothing(module)
+        )
 
     def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
         """For an import of names from a package index (`from app.events import

@@ -295,6 +295,10 @@ class LayerMap:
         """Names alone never show that a module only declares configuration."""
         return False
 
+    def wires_nothing(self, module: str) -> bool:
+        """Names alone never show what a module builds."""
+        return False
+
     def configured(self, module: str) -> Layer | None:
         """The layer the configured patterns give `module`, if one matches."""
         best: tuple[tuple[int, int], Layer] | None = None

@@ -197,6 +197,7 @@ _ORM_BASES = frozenset(
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
+_CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
 # What a module that only declares configuration shows, and the libraries it declares it
 # with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
@@ -234,7 +235,10 @@ _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "he
 # often names the hexagon's core itself, where an unnamed `core/book.py` is an entity.
 _SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
-_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette", "flask"})
+_WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+# Flask's request-scoped names: a helper importing them reads the request (`current_app`
+# alone only reads the app's configuration).
+_FLASK_REQUEST = frozenset({"flask.request", "flask.g", "flask.session", "flask.abort"})
 # The HTTP server frameworks whose import is the driving side's code (a response, a
 # serializer, a request wrapper), and what no such code imports: drivers, ORMs (Django's
 # among them), the services' libraries.
@@ -346,6 +350,19 @@ class Placement:
             and self.config.layers.configured(package) is None
         )
 
+    def wires_nothing(self, module: str) -> bool:
+        """Whether a module shows no driver or ORM and imports no first-party module placed
+        in the infrastructure or the web: it builds no adapter."""
+        facts = self.model.modules.get(module)
+        if facts is None or self._all_evidence(facts).get(Layer.INFRASTRUCTURE):
+            return False
+        return not any(
+            self.layer_of(target) in _WIRED_NAMES
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            if target != module
+        )
+
     def declares_configuration(self, module: str) -> bool:
         """Whether a composition module only declares configuration, which every layer but
         the domain may read (docs/layer-detection.md, "Configuration").
@@ -394,7 +411,8 @@ class Placement:
             if assignment.value.kind is ExprKind.CALL
             and assignment.value.name in _TYPE_VARIABLES
             and any(
-                keyword == "bound" and bool(set(value.names()) & (settings_classes | _SETTINGS_BASES))
+                keyword == "bound"
+                and bool(_bound_names(module, value) & (settings_classes | _SETTINGS_BASES))
                 for keyword, value in assignment.value.keywords
             )
         }
@@ -403,7 +421,7 @@ class Placement:
             # `def clear_settings_cache() -> None` resets what the providers keep.
             returns = function.returns
             if returns is not None and returns.kind is ExprKind.LITERAL and returns.name == "None":
-                if function.params or function.decorators:
+                if not self._clears_a_cache(facts, function):
                     return False
                 continue
             gives = set(returns.names()) if returns is not None else set(function.returned)
@@ -431,6 +449,19 @@ class Placement:
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
             if target != module
+        )
+
+    def _clears_a_cache(self, facts: ModuleFacts, function: FunctionFact) -> bool:
+        """Whether a module-level function only empties what the providers keep: no
+        parameter or decorator, no import inside a function of the module, and nothing
+        called but `.clear()`/`.cache_clear()` and the standard library (a lock)."""
+        if function.params or function.decorators or any(fact.function_level for fact in facts.imports):
+            return False
+        return all(
+            call.callee.rpartition(".")[2] in _CACHE_CLEARERS
+            or top_package(call.callee) in self._stdlib
+            or call.callee in _BUILTIN_NAMES
+            for call in function.calls
         )
 
     def _is_settings_class(self, name: str) -> bool:
@@ -783,21 +814,32 @@ class Placement:
     def _serves_http(self, module: str) -> bool:
         """Whether a module imports an HTTP server framework and no driver, ORM or service
         library, shows neither drivers nor ORM models, and imports no first-party module
-        outside the core's names that shows them (a DRF `ModelSerializer` over the ORM's
-        models, a repository raising `Http404`: persistence's; an `application/` service
-        calling an identity provider is what the web calls). A port it implements says nothing either way: a
+        that persists (`_persists_for`: a DRF `ModelSerializer` over the ORM's models, a
+        repository raising `Http404`: persistence's; an `application/` service calling an
+        identity provider is what the web calls). A port it implements says nothing either way: a
         request wrapper implements the request the controllers take."""
         facts = self.model.modules[module]
         if not any(_in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)):
             return False
-        # A use case or entity it calls is what the web calls; what they touch is theirs.
-        request_edge = any(top_package(name) in _WEB_FRAMEWORKS for name in _imported_names(facts))
+        request_edge = _at_the_request_edge(facts)
         return not self._persists(facts, request_edge) and not any(
-            self._persists(self.model.modules[target])
+            self._persists_for(self.model.modules[target])
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
-            if target != module and name_layer(target).layer not in _INNER
+            if target != module
         )
+
+    def _persists_for(self, facts: ModuleFacts) -> bool:
+        """Whether a first-party module a web module imports makes it persistence's: it
+        persists (`_persists`); for a module the domain's or application's name places,
+        only when it defines ORM models (Django's models kept in `domain/models.py`). A use
+        case calling an identity provider over HTTP is what the web calls; what it imports
+        is its own."""
+        if name_layer(facts.module).layer in _INNER:
+            return ORM_MODELS in self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) or any(
+                _in_packages(name, _NOT_SERVING_HTTP) for name in _imported_names(facts)
+            )
+        return self._persists(facts)
 
     def _persists(self, facts: ModuleFacts, request_edge: bool = False) -> bool:
         """Whether a module imports a driver, an ORM (`django.db` among them) or a service
@@ -846,7 +888,8 @@ class Placement:
         (`smtplib`) is infrastructure, an adapter of that service; one that is also a
         FastAPI dependency (it imports from `fastapi` or `starlette`: `Depends`,
         `HTTPBearer`, `Request`, `HTTPException`) or reads Flask's request (a
-        `@token_required` decorator) is the web's, the request's edge. `None` when it calls none.
+        `@token_required` decorator; `current_app` alone is configuration) is the web's,
+        the request's edge (`_at_the_request_edge`). `None` when it calls none.
         Only for a module whose evidence is at most what it imports: an ORM model that
         hashes its password stays a model."""
         if not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
@@ -856,7 +899,7 @@ class Placement:
             top_package(call.callee) in SERVICE_PACKAGES for call in every_call(facts)
         ):
             return None
-        if any(top_package(name) in _WEB_FRAMEWORKS for name in _imported_names(facts)):
+        if _at_the_request_edge(facts):
             return Layer.WEB
         return Layer.INFRASTRUCTURE
 
@@ -1489,6 +1532,21 @@ def _is_probe_path(path: str) -> bool:
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
 
 
+def _bound_names(module: str, bound: Expr) -> set[str]:
+    """The classes a `TypeVar`'s `bound=` names; a string (`bound="AppSettings"`, written
+    before the class) names a class of the module itself."""
+    if bound.kind is ExprKind.LITERAL and bound.name:
+        return {f"{module}.{bound.name}"}
+    return set(bound.names())
+
+
+def _at_the_request_edge(facts: ModuleFacts) -> bool:
+    """Whether a module is code of the request's edge: it imports FastAPI or Starlette (a
+    dependency, `HTTPBearer`, `Request`), or Flask's request-scoped names."""
+    imported = _imported_names(facts)
+    return bool(imported & _FLASK_REQUEST) or any(top_package(name) in _WEB_FRAMEWORKS for name in imported)
+
+
 def _imported_names(facts: ModuleFacts) -> set[str]:
     """Every absolute name a module imports: `a.b` and, for `from a.b import c`, `a.b.c`."""
     found: set[str] = set()
@@ -1510,11 +1568,10 @@ def _is_django_management(name: str) -> bool:
 
 
 def _implements(method: FunctionFact) -> bool:
-    """Whether a method of an abstract class carries behaviour: not abstract, not a dunder
-    (how Python builds the object), and a body beyond a docstring, `pass`, `...` or
-    `raise NotImplementedError`."""
-    dunder = method.name.startswith("__") and method.name.endswith("__")
-    return not (is_abstract_method(method) or dunder) and method.body is BodyKind.CODE
+    """Whether a method of an abstract class carries behaviour: not abstract, not the
+    constructor (how the contract is built), and a body beyond a docstring, `pass`, `...`
+    or `raise NotImplementedError` (an `__exit__` that rolls back is shared behaviour)."""
+    return not (is_abstract_method(method) or method.name == "__init__") and method.body is BodyKind.CODE
 
 
 def _in_packages(name: str, packages: frozenset[str]) -> bool:

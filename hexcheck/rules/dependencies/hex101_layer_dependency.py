@@ -886,6 +886,34 @@ class Orders:
     def __init__(self, log: LogAdapter) -> None:
         self.log = log
 """,
+        # A settings module with a `-> None` function that builds the engine wires the
+        # database: the composition root's, which a use case may not import.
+        """\
+# file: app/core/config.py
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    db_url: str = "sqlite://"
+
+
+settings = Settings()
+
+
+def init_db() -> None:
+    import sqlalchemy
+
+    global engine
+    engine = sqlalchemy.create_engine(settings.db_url)
+# file: app/application/use_cases/place_order.py
+from app.core.config import settings  # error: HEX101
+
+
+class PlaceOrder:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+        self.url = settings.db_url
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -35,8 +35,9 @@ class IndirectLayerDependency(Rule):
         "the index assigns itself leaves every import of the index in the chain. Two "
         "chains are left out. A web module reaching infrastructure: a route that reaches "
         "the database through the project's service bypasses nothing itself. And a chain "
-        "ending at the project's configuration (`config.py`, `settings.py`) from outside "
-        "the domain: a shared logger reading its level is the logger's design, and the use "
+        "ending at the project's configuration (`config.py`, `settings.py` that builds no "
+        "adapter) from outside the domain: a shared logger reading its level is the "
+        "logger's design, and the use "
         "case that logs reads no setting (the domain reads no configuration at all, "
         "through a helper or not). Both are the helper's own design, reported at the helper when "
         "a name or its content gives it a layer (HEX101), and not again at every module "
@@ -299,6 +300,28 @@ class PersistentEventBus:
     outbox = Outbox
 # file: app/infrastructure/outbox.py
 class Outbox: ...
+""",
+        # A `config.py` that builds the database client and the adapter is the composition
+        # root, not configuration: a use case reaching it through a helper loads them.
+        """\
+# file: app/application/use_cases/list_books.py
+from app.common.helpers import page_size  # error: HEX103
+# file: app/common/__init__.py
+# file: app/common/helpers.py
+from app.config import books_repository
+
+page_size = 20
+# file: app/config.py
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from app.infrastructure.mongo_books import MongoBooks
+
+client = AsyncIOMotorClient("mongodb://localhost")
+books_repository = MongoBooks(client)
+# file: app/infrastructure/mongo_books.py
+class MongoBooks:
+    def __init__(self, client) -> None:
+        self.client = client
 """,
     )
 

@@ -565,6 +565,33 @@ class RunTool:
     def execute(self, call_id: str) -> None:
         self.calls.add(call_id)
 """,
+        # A template base's public method beside the use case's own `execute` is one more
+        # operation, not the family's entry point.
+        """\
+# file: app/application/use_cases/base.py
+from abc import ABC, abstractmethod
+
+
+class AuditedUseCase(ABC):
+    def audit(self, event: str) -> None:
+        self._sink().append(event)
+
+    @abstractmethod
+    def _sink(self) -> list[str]: ...
+# file: app/application/use_cases/create_order.py
+from app.application.use_cases.base import AuditedUseCase
+
+
+class CreateOrder(AuditedUseCase):  # error: HEX401
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def _sink(self) -> list[str]:
+        return []
+
+    def execute(self, order_id: str) -> None:
+        self.orders.add(order_id)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -600,9 +627,10 @@ class RunTool:
             # A template base's one public method (`BaseHandler.handle` running the `process`
             # each subclass fills in) is the entry point the family shares: its convention.
             inherited = {name for ancestor in bases for name in _template_surface(ancestor)}
-            if len(extra) == 1 and extra[0] in inherited and ref.cls.method(extra[0]) is None:
-                continue
             entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
+            # Beside an entry point of its own (`execute`), the base's method is one more.
+            if not entry and len(extra) == 1 and extra[0] in inherited and ref.cls.method(extra[0]) is None:
+                continue
             name = ref.cls.name
             if entry and not extra:
                 continue
