@@ -320,6 +320,8 @@ class ModuleFacts:
     calls: tuple[CallFact, ...] = ()  # module-level calls (`app.include_router(...)`)
     suppressions: tuple[Suppression, ...] = ()
     problem: ParseProblem | None = None
+    # It has an `if __name__ == "__main__":` block: a script as well as a module.
+    runs_as_script: bool = False
 
     @property
     def package(self) -> str:

@@ -332,6 +332,7 @@ class _Extractor:
         self.type_checking = False
         self.guarded = False
         self.script = False  # inside the module's `if __name__ == "__main__":` block
+        self.has_script_block = False
         # Inside `except ... as error:` clauses, innermost last: the name bound to the caught
         # exception and the class names `if` tests compare its type name with.
         self.caught: list[tuple[str, list[str]]] = []
@@ -362,6 +363,7 @@ class _Extractor:
             assignments=tuple(self.assignments),
             calls=tuple(self.module_calls),
             suppressions=suppressions(text),
+            runs_as_script=self.has_script_block,
         )
 
     def _span(self, node: cst.CSTNode) -> Span:
@@ -738,6 +740,7 @@ class _Extractor:
         # test inside a function says nothing of when that function's imports run.
         was_script = self.script
         self.script = was_script or (scope is None and _runs_as_script(statement.test))
+        self.has_script_block = self.has_script_block or self.script
         params = scope.params if scope is not None else frozenset()
         abstract = scope is not None and _refuses_abstract(
             statement.test, scope.self_name, scope.self_is_class

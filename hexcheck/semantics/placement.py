@@ -626,8 +626,9 @@ class Placement:
                 return wraps
         # A shared package's classes and errors look like entities whatever they serve: a
         # cache's lock, an HTTP client's circuit breaker. Its domain has a name of its own
-        # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either.
-        if own.layer is Layer.DOMAIN and _in_a_library(module):
+        # (`shared/domain/`, `seedwork/`), and helpers under `utils/` are no domain either;
+        # nor is a script's (`scripts/check_license.py` run as `__main__`): tooling.
+        if own.layer is Layer.DOMAIN and (_in_a_library(module) or self.model.modules[module].runs_as_script):
             return None
         if _convincing(own, MIN_KINDS):
             return own.layer

@@ -307,6 +307,37 @@ class Email:
 class InvalidEmail(Exception):
     pass
 """,
+        # A tooling script (`scripts/check_license.py`, run as `__main__`) is no domain,
+        # however much its classes look like entities.
+        """\
+# file: scripts/check_license.py
+import sys
+
+
+class LicenseError(Exception):
+    pass
+
+
+class CopyrightNotice:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def n_lines(self) -> int:
+        if not self.text:
+            raise ValueError("empty notice")
+        return len(self.text.splitlines())
+
+
+def main() -> int:
+    notice = CopyrightNotice(sys.argv[1])
+    if notice.n_lines() > 20:
+        raise LicenseError("notice too long")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+""",
     )
     invalid = (
         """\
