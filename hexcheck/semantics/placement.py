@@ -36,8 +36,8 @@ service, and only the web (with at most the composition root) imports it (DRF se
 in `infrastructure/serializers/`, `_serves_the_web_from_infrastructure`); else the layer
 of its top-most re-placed package (the composition for a module there named like a
 composition root or building the app); else the web, for a Django `manage.py` subcommand
-that only the `commands` name would place
-in the application (`management/commands/`, `_runs_a_django_command`); else (a DI
+that only the `commands` name would place in the application (`management/commands/`,
+`_runs_a_django_command`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
 name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask
 app it registers blueprints on, or Django's WSGI/ASGI application, or runs Django's

@@ -101,7 +101,10 @@ class UseCasePublicSurface(Rule):
         "application classes with injected collaborators define it) has that entry point "
         "instead. An application service (several public methods, collaborators injected "
         "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
-        "only where the project's convention is one `execute`."
+        "only where the project's convention is one `execute`. A family of handlers on a "
+        "template base (a `BaseHandler` whose public `handle` runs the abstract `process` "
+        "each handler fills in) has the base's method as its entry point: a handler that "
+        "adds nothing to it is not reported, one that adds operations is."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
