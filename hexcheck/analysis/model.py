@@ -46,7 +46,7 @@ from typing import Protocol, TypeVar, cast
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
-from hexcheck.core.layers import LAYERS, Layer
+from hexcheck.core.layers import CONFIGURATION_NAMES, LAYERS, Layer
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
@@ -54,9 +54,6 @@ _Index = TypeVar("_Index")
 # The one forbidden reach HEX103 leaves to the unlayered module on the way: a web module
 # reaching infrastructure through the project's service (see `indirect_chains`).
 _SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
-# The composition modules HEX103 leaves to the unlayered module on the way too: the
-# project's configuration, which a shared logger or client reads for its own settings.
-_CONFIGURATION_MODULES = frozenset({"config", "configs", "settings", "configuration"})
 # A step of HEX103's search: a module, and the modules it may go on to (None: any), as a
 # package index hands on only the names taken from it from where it imports them.
 _PathState = tuple[str, frozenset[str] | None]
@@ -458,10 +455,7 @@ class ProjectModel:
                     queue.append(following)
                 elif (
                     (layer, neighbour_layer) != _SERVICES_DESIGN
-                    and not (
-                        layer is not Layer.DOMAIN
-                        and self._configuration_read_on_the_way(neighbour, neighbour_layer)
-                    )
+                    and not self._configuration_read_on_the_way(layer, neighbour, neighbour_layer)
                     and not self.may_import(layer, neighbour, neighbour_layer)
                 ):
                     path = [following]
@@ -470,8 +464,9 @@ class ProjectModel:
                     return tuple(module for module, _ in reversed(path))
         return None
 
-    def _configuration_read_on_the_way(self, module: str, layer: Layer) -> bool:
-        """Whether a module an unlayered helper imports is the project's configuration
+    def _configuration_read_on_the_way(self, reader: Layer, module: str, layer: Layer) -> bool:
+        """Whether a module (of `layer`) that an unlayered helper imports on a chain from a
+        module of `reader` is the project's configuration
         (`config.py`, `core/settings.py` placed in the composition) that wires nothing
         (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
         that helper's design, and the layered module that uses the helper reads no setting
@@ -480,8 +475,9 @@ class ProjectModel:
         settings); a `config.py` that builds the database client is the composition root,
         which no chain from the core may reach."""
         return (
-            layer is Layer.COMPOSITION
-            and module.rpartition(".")[2].lower() in _CONFIGURATION_MODULES
+            reader is not Layer.DOMAIN
+            and layer is Layer.COMPOSITION
+            and module.rpartition(".")[2].lower() in CONFIGURATION_NAMES
             and self._layers_source().wires_nothing(module)
         )
 

@@ -64,6 +64,9 @@ MAPPER_COMPONENTS = frozenset({"mappers"})
 DTO_COMPONENTS = frozenset({"dtos", "dto"})
 # The composition names of a package of providers, as opposed to an entry point or settings.
 PROVIDER_NAMES = frozenset({"container", "containers", "dependencies", "deps", "di", "wiring", "injector"})
+# The names of a project's configuration module: read by helpers of every layer
+# (HEX103's exemption; with `constants`, what `placement` reads as configuration).
+CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration"})
 COMPOSITION_NAMES = frozenset(
     {
         "main",

@@ -93,10 +93,11 @@ from fractions import Fraction
 from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import BodyKind, Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import AssignmentFact, BodyKind, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
+    CONFIGURATION_NAMES,
     DTO_COMPONENTS,
     MAPPER_COMPONENTS,
     USE_CASE_COMPONENTS,
@@ -205,7 +206,7 @@ _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", 
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
 # `int(os.getenv("PAGE_SIZE", "20"))`: converting what the environment says is reading it.
 _BUILTIN_NAMES = frozenset(dir(builtins))
-_CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration", "constants"})
+_CONFIGURATION_NAMES = CONFIGURATION_NAMES | {"constants"}
 # Packages of error classes, whose modules are named for what the errors concern.
 _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
@@ -1294,7 +1295,7 @@ class Placement:
         on a blueprint (`@blueprint.route("/signup", methods=["POST"])`, the blueprint made
         here or imported) and class-based views (`MethodView`, flask-restful's `Resource`)
         (route handlers)."""
-        if any(a.value.kind is ExprKind.CALL and a.value.name in _FLASK_ROUTERS for a in facts.assignments):
+        if any(_makes_a_blueprint(a) for a in facts.assignments):
             yield ROUTERS
         routed = any(
             decorator.kind is ExprKind.CALL
@@ -1316,10 +1317,7 @@ class Placement:
         a Flask blueprint."""
         module, _, name = dotted.rpartition(".")
         facts = self.model.modules.get(module)
-        return facts is not None and any(
-            a.name == name and a.value.kind is ExprKind.CALL and a.value.name in _FLASK_ROUTERS
-            for a in facts.assignments
-        )
+        return facts is not None and any(a.name == name and _makes_a_blueprint(a) for a in facts.assignments)
 
     def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
         ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
@@ -1531,6 +1529,11 @@ def _is_probe_path(path: str) -> bool:
     """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
     segment = path.rstrip("/").rpartition("/")[2]
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
+
+
+def _makes_a_blueprint(assignment: AssignmentFact) -> bool:
+    """`blueprint = Blueprint("user", __name__)` (or flask-smorest's, flask-restx's `Namespace`)."""
+    return assignment.value.kind is ExprKind.CALL and assignment.value.name in _FLASK_ROUTERS
 
 
 def _bound_names(module: str, bound: Expr) -> set[str]:

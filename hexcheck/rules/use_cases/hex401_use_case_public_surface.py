@@ -616,12 +616,11 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
             # are how the class is registered, not extra operations; so are the hooks with
             # a default of a base that declares the entry point abstract (a pipeline
             # behaviour's `applies_to`): the base's surface, which the class inherits.
-            bases = _bases(r, ref)
+            bases = [(ancestor, _template_surface(ancestor)) for ancestor in _bases(r, ref)]
             contract = {
                 method.name
-                for ancestor in bases
-                if any(ancestor.cls.method(name) is not None for name in entry_points)
-                or _template_surface(ancestor)
+                for ancestor, template in bases
+                if any(ancestor.cls.method(name) is not None for name in entry_points) or template
                 for method in ancestor.cls.methods
                 if is_abstract_method(method) or _declares_entry_abstract(ancestor, entry_points)
             }
@@ -629,7 +628,7 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
             extra = [name for name in public if name not in entry_points]
             # A template base's one public method (`BaseHandler.handle` running the `process`
             # each subclass fills in) is the entry point the family shares: its convention.
-            inherited = {name for ancestor in bases for name in _template_surface(ancestor)}
+            inherited = {name for _, template in bases for name in template}
             entry = next((name for name in entry_points if _has_entry_point(r, ref, name)), "")
             # Beside an entry point of its own (`execute`), the base's method is one more.
             if not entry and len(extra) == 1 and extra[0] in inherited and ref.cls.method(extra[0]) is None:

@@ -4,7 +4,7 @@ instead of going through a use case."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import Span
@@ -232,6 +232,7 @@ class OrmSmtpRepository(SmtpRepository):
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
+        use_cases = {ref.dotted: ref.cls.name for ref in index.roles.use_cases}
         for handler in roles(model).route_handlers:
             found = list(self._bypasses(index, handler))
             if not found:
@@ -241,7 +242,7 @@ class OrmSmtpRepository(SmtpRepository):
             for _, text in found:
                 if text not in what:
                     what.append(text)
-            wired = self._use_case_built(index, handler)
+            wired = self._use_case_built(index, handler, use_cases)
             if wired and all(text.startswith("instantiates ") for text in what):
                 # It does go through a use case, but wires it itself: the message says so.
                 message = (
@@ -256,13 +257,13 @@ class OrmSmtpRepository(SmtpRepository):
             yield self.finding(handler.facts, span, message, handler.dotted, model)
 
     @staticmethod
-    def _use_case_built(index: WebIndex, handler: RouteHandler) -> str:
-        """The name of the first use case the handler builds, or ""."""
-        use_cases = {ref.dotted for ref in index.roles.use_cases}
+    def _use_case_built(index: WebIndex, handler: RouteHandler, use_cases: Mapping[str, str]) -> str:
+        """The name of the first use case (`use_cases`: dotted name to name) the handler
+        builds, or ""."""
         for call in handler.function.calls:
             ref = index.cls(call.callee)
             if ref is not None and ref.dotted in use_cases:
-                return ref.cls.name
+                return use_cases[ref.dotted]
         return ""
 
     def _bypasses(self, index: WebIndex, handler: RouteHandler) -> Iterator[tuple[Span, str]]:
