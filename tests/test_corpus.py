@@ -70,10 +70,26 @@ def test_the_corpus_manifest_meets_its_rules() -> None:
     ):
         assert needed in tags, needed
     assert all(p.issue >= 14 and p.added in ("2026-12-02", "2026-12-03") for p in projects)
-    # Projects a later session brings for a layout no tuning project shows are tuning ones:
-    # the held-out half is only ever refilled by the swap rule of the first day.
-    assert all(p.split == "tuning" for p in projects if p.added == "2026-12-03")
+    # Projects a later session brings are tuning ones unless they replace a project the swap
+    # rule moved to tuning: the held-out half is refilled only by swaps, never widened at will.
+    assert all(p.split == "tuning" or p.replaces for p in projects if p.added == "2026-12-03")
     assert all(p.layers for p in projects), "every project carries package-level layer labels"
+
+
+def test_manifest_names_a_swap_that_replaces_no_tuning_project() -> None:
+    text = (
+        _entry("acme/old", split="held-out")
+        + _entry("acme/new", split="held-out", extra='replaces = "acme/old"')
+        + _entry("acme/twice", split="held-out", extra='replaces = "acme/old"')
+        + _entry("acme/tuned", split="tuning", extra='replaces = "acme/nowhere"')
+    )
+    with pytest.raises(ManifestError) as raised:
+        parse_manifest(text)
+    message = str(raised.value)
+    assert "acme/new: replaces acme/old, which is no tuning project" in message
+    assert "acme/twice: acme/old is replaced twice" in message
+    assert "acme/tuned: only a held-out project replaces another" in message
+    assert "acme/tuned: replaces acme/nowhere, which is no tuning project" in message
 
 
 def test_manifest_names_every_broken_rule() -> None:

@@ -35,6 +35,8 @@ class Project:
     added: str = ""
     issue: int = 0
     layers: Mapping[str, str] = field(default_factory=dict)
+    # The tuning project this held-out one took the place of (the README's swap rule).
+    replaces: str = ""
 
     @property
     def slug(self) -> str:
@@ -100,11 +102,32 @@ def parse_manifest(text: str, reserved: frozenset[str] = frozenset()) -> list[Pr
                 added=str(entry.get("added", "")),
                 issue=int(entry.get("issue", 0)),
                 layers=layers,
+                replaces=str(entry.get("replaces", "")),
             )
         )
+    problems.extend(_broken_swaps(projects))
     if problems:
         raise ManifestError("the manifest is not valid:\n  " + "\n  ".join(problems))
     return projects
+
+
+def _broken_swaps(projects: Sequence[Project]) -> list[str]:
+    """A `replaces` names a tuning project of the manifest, once, from a held-out project."""
+    split_of = {p.repo.lower(): p.split for p in projects}
+    problems: list[str] = []
+    replaced: set[str] = set()
+    for project in projects:
+        if not project.replaces:
+            continue
+        target = project.replaces.lower()
+        if project.split != "held-out":
+            problems.append(f"{project.repo}: only a held-out project replaces another")
+        if split_of.get(target) != "tuning":
+            problems.append(f"{project.repo}: replaces {project.replaces}, which is no tuning project")
+        if target in replaced:
+            problems.append(f"{project.repo}: {project.replaces} is replaced twice")
+        replaced.add(target)
+    return problems
 
 
 def load_manifest(path: Path, reserved_paths: Sequence[Path] = ()) -> list[Project]:
