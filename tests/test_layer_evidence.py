@@ -3,6 +3,7 @@ places it when its name says otherwise, on fixtures/misnamed_layers."""
 
 from __future__ import annotations
 
+import functools
 import json
 import subprocess
 import sys
@@ -19,6 +20,9 @@ PROJECT = FIXTURES / "misnamed_layers"
 API = "app/application/api/"
 
 
+# Cached: several tests read the same fixture, which no test edits (an edited copy is a new
+# tmp_path). Callers only read the results.
+@functools.cache
 def _strict_findings(project: Path) -> list[tuple[str, int, str]]:
     """(path, line, code) of each finding of a strict check run in `project`, in report order."""
     with pytest.MonkeyPatch.context() as patch:
@@ -32,6 +36,7 @@ def findings() -> list[tuple[str, int, str]]:
     return sorted(_strict_findings(PROJECT))
 
 
+@functools.cache
 def _graph_layers(project: Path) -> dict[str, str | None]:
     """Each module's layer as `hexcheck graph --format json` prints it for `project`."""
     out = subprocess.run(
