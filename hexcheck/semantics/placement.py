@@ -237,6 +237,15 @@ _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "he
 _SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
+_REQUESTS = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
+_APPS = frozenset(
+    {
+        "fastapi.FastAPI",
+        "fastapi.applications.FastAPI",
+        "starlette.applications.Starlette",
+        "litestar.Litestar",
+    }
+)
 # Flask's request-scoped names: a helper importing them reads the request (`current_app`
 # alone only reads the app's configuration).
 _FLASK_REQUEST = frozenset({"flask.request", "flask.g", "flask.session", "flask.abort"})
@@ -577,6 +586,13 @@ class Placement:
         # Django's `manage.py seed` is a driving entry point, whatever `commands` says.
         if self._runs_a_django_command(module, name):
             return Layer.WEB
+        # `interfaces/cli/consume.py`, run as `python -m`, starts a consumer on the adapters
+        # it imports: an entry point, the composition root's, not a driving adapter.
+        if name.layer is Layer.WEB and self._entry_point_script(module):
+            return Layer.COMPOSITION
+        # `api/lifespan.py` opens and closes the app's engine around its life: wiring.
+        if name.layer not in _INNER and _defines_the_app_lifespan(self.model.modules.get(module)):
+            return Layer.COMPOSITION
         # `exceptions/database.py` holds the errors about a database, not an adapter of it:
         # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
@@ -645,6 +661,20 @@ class Placement:
         ):
             return own.layer
         return None
+
+    def _entry_point_script(self, module: str) -> bool:
+        """Whether a module runs as a script (`if __name__ == "__main__":`), shows no web
+        evidence (no route, router, request model or HTTP error) and defines no decorated
+        function and no class: a Typer or Click command (`@app.command()`) or a route on a
+        Flask app (`@app.route(...)`) is a driving adapter's, and shows no web evidence."""
+        facts = self.model.modules.get(module)
+        return (
+            facts is not None
+            and facts.runs_as_script
+            and not facts.classes
+            and not any(function.decorators for function in facts.functions)
+            and Layer.WEB not in self._all_evidence(facts)
+        )
 
     def _opens_a_package_of_use_cases(self, module: str) -> bool:
         """Whether a module is the empty `__init__` of an unnamed package of use cases
@@ -1354,6 +1384,10 @@ class Placement:
             ):
                 yield Layer.APPLICATION, PORTS_IMPLEMENTED_ELSEWHERE
             return
+        # A FastAPI dependency class (`JWTBearer(HTTPBearer)`, a `__call__(self, request:
+        # Request)` reading `request.state`) resolves something for a route: no use case.
+        if _reads_the_request(ref, ancestry):
+            return
         use_case = ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
             method.name in _USE_CASE_METHODS for method in ref.cls.methods
         )
@@ -1529,6 +1563,30 @@ def _is_probe_path(path: str) -> bool:
     """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
     segment = path.rstrip("/").rpartition("/")[2]
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
+
+
+def _defines_the_app_lifespan(facts: ModuleFacts | None) -> bool:
+    """Whether a module defines an `@asynccontextmanager` function whose first parameter
+    is the web app (`async def lifespan(app: FastAPI)`)."""
+    return facts is not None and any(
+        function.decorated_with("contextlib.asynccontextmanager")
+        and function.params
+        and function.params[0].annotation is not None
+        and bool(set(function.params[0].annotation.names()) & _APPS)
+        for function in facts.functions
+    )
+
+
+def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
+    """Whether a class derives from FastAPI's or Starlette's classes (a security scheme)
+    or has a method that takes the framework's `Request`."""
+    if any(top_package(name) in _WEB_FRAMEWORKS for name in ancestry):
+        return True
+    return any(
+        param.annotation is not None and set(param.annotation.names()) & _REQUESTS
+        for method in ref.cls.methods
+        for param in method.params
+    )
 
 
 def _makes_a_blueprint(assignment: AssignmentFact) -> bool:

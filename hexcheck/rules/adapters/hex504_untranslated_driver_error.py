@@ -165,10 +165,18 @@ class DriverUse:
 
     def _helpers_called(self, method: FunctionFact) -> Iterator[tuple[ClassRef, FunctionFact]]:
         """The methods of the adapter (its bases' included) that `method` calls on `self`,
-        or through `super()`."""
+        or through `super()`, or hands to a call that runs them (a circuit breaker's
+        `call_with_breaker(func=self._send)`, `run_in_executor(None, self._fetch)`)."""
         through_super = any(call.callee == "super" for call in method.calls)
-        for call in method.calls:
-            head, _, name = call.callee.partition(".")
+        names = [call.callee for call in method.calls]
+        names += [
+            value.name
+            for call in method.calls
+            for value in (*call.args, *(value for _, value in call.keywords))
+            if value.kind is ExprKind.NAME and value.name.startswith("self.")
+        ]
+        for dotted in names:
+            head, _, name = dotted.partition(".")
             if "." in name or not (head == "self" or (head == "?" and through_super)):
                 continue
             for other in self.owners:
@@ -445,6 +453,41 @@ class SecretsClient(SecretsPort):
             failed = RequestFailedError(url=url)  # built first, raised after
             raise failed from error
         return response.json()["content"]
+""",
+        """\
+# file: src/external/interfaces.py
+from abc import ABC, abstractmethod
+
+
+class IEmailService(ABC):
+    @abstractmethod
+    async def send_email(self, to: str, body: str) -> bool:
+        \"\"\"True when the provider took the mail, False otherwise.\"\"\"
+# file: src/external/breaker.py
+class CircuitBreaker:
+    async def call(self, func, **kwargs):
+        return await func(**kwargs)
+# file: src/external/email_service.py
+import httpx
+
+from src.external.breaker import CircuitBreaker
+from src.external.interfaces import IEmailService
+
+
+class EmailService(IEmailService):
+    def __init__(self, breaker: CircuitBreaker) -> None:
+        self._breaker = breaker
+
+    async def send_email(self, to: str, body: str) -> bool:
+        try:  # the breaker runs `_post`: its httpx errors end here, as the port's False
+            return bool(await self._breaker.call(func=self._post, to=to, body=body))
+        except Exception:
+            return False
+
+    async def _post(self, to: str, body: str) -> bool:
+        async with httpx.AsyncClient() as client:
+            response = await client.post("https://mail.example/send", json={"to": to, "body": body})
+        return response.status_code == 200
 """,
     )
     invalid = (

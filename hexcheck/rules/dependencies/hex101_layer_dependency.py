@@ -555,8 +555,77 @@ router = APIRouter()
 async def me(user: str = Depends(current_user)) -> dict[str, str]:
     return {"user": user}
 """,
+        """\
+# file: app/infrastructure/db.py
+from sqlalchemy.ext.asyncio import create_async_engine
+
+engine = create_async_engine("sqlite+aiosqlite://")
+# file: app/infrastructure/queue.py
+import aio_pika
+
+
+async def consume(handle) -> None:
+    connection = await aio_pika.connect_robust("amqp://localhost/")
+    await connection.close()
+# file: app/api/lifespan.py
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from app.infrastructure.db import engine
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI):  # opens and closes the app's engine: the composition root's
+    app.state.db_engine = engine
+    yield
+    await engine.dispose()
+# file: app/api/app.py
+from fastapi import FastAPI
+
+from app.api.lifespan import lifespan
+
+app = FastAPI(lifespan=lifespan)
+# file: app/interfaces/cli/consume.py
+import asyncio
+
+from app.infrastructure.queue import consume
+
+
+async def main() -> None:
+    await consume(print)
+
+
+if __name__ == "__main__":  # `python -m app.interfaces.cli.consume`: an entry point
+    asyncio.run(main())
+""",
     )
     invalid = (
+        # A Typer command run as a script is the CLI's, the driving side: no entry point.
+        """\
+# file: app/infrastructure/repo.py
+import sqlite3
+
+
+class SqliteBooks:
+    def __init__(self) -> None:
+        self._db = sqlite3.connect("books.db")
+# file: app/cli/books.py
+import typer
+
+from app.infrastructure.repo import SqliteBooks  # error: HEX101
+
+app = typer.Typer()
+
+
+@app.command()
+def count() -> None:
+    typer.echo(str(SqliteBooks()))
+
+
+if __name__ == "__main__":
+    app()
+""",
         """\
 # file: app/domain/book.py
 from app.infrastructure.persistence.mongo import MongoClient  # error: HEX101

@@ -45,6 +45,39 @@ class ForbiddenPackage(Rule):
         '`extend-forbid = ["kafka"]`.'
     )
     valid = (
+        # FastAPI dependency classes (a security scheme, providers reading `request.state`)
+        # in a providers' module: they resolve things for routes, they are no use cases.
+        """\
+# file: app/shared/infra/http/dependencies.py
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+from fastapi.security import HTTPBearer
+
+from app.shared.domain.auth import AuthService as AuthPort
+
+
+class AuthService:
+    def __call__(self, request: Request) -> AuthPort:
+        return request.state.auth_service
+
+
+class JWTBearer(HTTPBearer):
+    def __init__(self, auto_error: bool = True) -> None:
+        super().__init__(auto_error=auto_error)
+
+    async def __call__(self, request: Request, auth: Annotated[AuthPort, Depends(AuthService())]) -> str:
+        credentials = await super().__call__(request)
+        if credentials is None or not await auth.knows(credentials.credentials):
+            raise HTTPException(status_code=403, detail="Invalid token")
+        return credentials.credentials
+# file: app/shared/domain/auth.py
+from typing import Protocol
+
+
+class AuthService(Protocol):
+    async def knows(self, token: str) -> bool: ...
+""",
         """\
 # file: app/domain/book.py
 from __future__ import annotations
@@ -153,6 +186,32 @@ class AddBook:
 # file: app/domain/book.py
 from pydantic import BaseModel  # error: HEX102
 import attr  # error: HEX102
+""",
+        # An application service deriving from the services' abstract base over a session:
+        # under the application's name it is a use case that imports a driver, no adapter.
+        """\
+# file: src/shared/application/services/base.py
+from abc import ABC, abstractmethod
+
+
+class BaseApplicationService(ABC):
+    @abstractmethod
+    async def describe(self) -> str: ...
+# file: src/products/application/services/product_service.py
+from sqlalchemy.ext.asyncio import AsyncSession  # error: HEX102
+
+from src.shared.application.services.base import BaseApplicationService
+
+
+class ProductApplicationService(BaseApplicationService):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def describe(self) -> str:
+        return "products"
+
+    async def count(self) -> int:
+        return int(await self._session.scalar("select count(*) from products"))
 """,
         """\
 # file: app/application/use_cases/create_book.py

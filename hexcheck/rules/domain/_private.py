@@ -15,6 +15,9 @@ _MESSAGE_BASES = frozenset(
     {"Event", "DomainEvent", "IntegrationEvent", "BaseEvent", "Command", "DomainCommand",
      "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
 )  # fmt: skip
+# The names that make a class the messages' own base (`events/base.py`'s `DomainEvent`);
+# a class called just `Message` or `Event` may be a chat's or a calendar's entity.
+_MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
 
@@ -52,7 +55,7 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
 
 
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
-    if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES:
+    if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).

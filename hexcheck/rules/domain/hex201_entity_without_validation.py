@@ -77,7 +77,7 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
     if "uuid.UUID" in roles_.ancestors(ref):
         return _Settled()
     if roles_.is_dataclass(ref) and (
-        _hook(roles_, ref) is not None or _settled_fields(roles_, ref, seen | {ref.dotted})
+        _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
     ):
         return _Settled()
     # A plain value object that checks what it is given (`class UserId(Uuid)`, whose
@@ -152,7 +152,7 @@ def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     return found
 
 
-def _settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
+def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
     """Whether every `__init__` field of the class is typed by a type that admits only
     valid values, so that there is nothing for a `__post_init__` to check. `X | None`
     counts only while no other field is an enumeration or a flag: whether `closed_by`
@@ -369,6 +369,19 @@ class LoanError(Exception):
 # file: app/domain/messages.py
 class DomainEvent:
     pass
+# file: app/domain/common/events/base.py
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class DomainEvent:  # the events' base: a record of what happened, not an entity
+    id: int
+    created_at: datetime
+    event: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {"id": self.id, "created_at": self.created_at, "event": self.event}
 # file: app/application/commands.py
 from dataclasses import dataclass
 
@@ -830,7 +843,7 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
             ref = entity.ref
             init = ref.cls.method("__init__")
             if roles_.is_plain_entity(ref) and init is not None:
-                if _init_checks(model, init) or _settled_fields(roles_, ref):
+                if _init_checks(model, init) or settled_fields(roles_, ref):
                     continue
                 unchecking = _unchecking_factories(model, ref)
                 if unchecking == []:
@@ -843,7 +856,7 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
                 message += f": nothing checks its fields {quoted_list(list(entity.fields))} when it is built"
                 yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
                 continue
-            if _hook(roles_, entity.ref) is not None or _settled_fields(roles_, entity.ref):
+            if _hook(roles_, entity.ref) is not None or settled_fields(roles_, entity.ref):
                 continue
             message = (
                 f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "

@@ -11,6 +11,7 @@ from hexcheck.core.facts import BodyKind, FunctionFact, ModuleFacts
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import entities, is_base, is_enum
+from hexcheck.rules.domain.hex201_entity_without_validation import settled_fields
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
 
 _CONSTRUCTION = ("__new__", "__init__", "__post_init__")
@@ -175,7 +176,10 @@ class ValidationWithoutCheck(Rule):
         "the constructors of first-party classes (a field wrapped in a validated value "
         "object), and looks for a `raise` anywhere along them. A conversion that refuses "
         "malformed input counts as a check too: a first-party `Enum(value)`, `UUID(...)`, "
-        "`Decimal(...)`, `int(...)`, `date.fromisoformat(...)` and the like."
+        "`Decimal(...)`, `int(...)`, `date.fromisoformat(...)` and the like. A class that "
+        "inherits its `__post_init__` and whose every field has a type that admits only valid "
+        "values (a `UUID`, a flag, an `Enum`, as HEX201 reads them) has nothing to refuse and "
+        "is not reported."
     )
     how_to_fix = (
         "Keep the normalisation, then check the result and raise a domain exception when "
@@ -345,9 +349,55 @@ class Quantity:
 
     def check(self) -> None:
         \"\"\"Subclasses refuse the quantities their context forbids.\"\"\"
+# file: app/domain/common/identifiers.py
+from dataclasses import dataclass, field
+from uuid import UUID, uuid4
+
+
+@dataclass(frozen=True)
+class Identifier:
+    value: object
+
+    def __post_init__(self) -> None:
+        self._validate()
+
+    def _validate(self) -> None:
+        \"\"\"Subclasses refuse the values their identifiers may not take.\"\"\"
+
+
+@dataclass(frozen=True)
+class MemberId(Identifier):
+    value: UUID = field(default_factory=uuid4)  # a UUID admits no invalid value
 """,
     )
     invalid = (
+        # Settled fields, but the class writes a `__post_init__` of its own: a check forgot
+        # to raise.
+        """\
+# file: app/domain/door.py
+import logging
+from dataclasses import dataclass
+from enum import Enum
+from uuid import UUID
+
+logger = logging.getLogger(__name__)
+
+
+class DoorState(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass
+class Door:
+    id: UUID
+    state: DoorState
+    locked: bool
+
+    def __post_init__(self) -> None:  # error: HEX202
+        if self.locked and self.state is DoorState.OPEN:
+            logger.warning("door %s is open and locked", self.id)
+""",
         """\
 # file: app/domain/member.py
 from dataclasses import dataclass
@@ -410,6 +460,11 @@ class Nickname(ValueObject):  # error: HEX202
         roles_ = roles(model)
         for ref, owner, method in _post_inits(model):
             if can_reject(model, roles_, ref, owner, method):
+                continue
+            # `UserId(value: UUID)` inheriting its base's empty `_validate` hook: a UUID
+            # admits no invalid value, so the hook has nothing to refuse (as for HEX201). A
+            # `__post_init__` written in the class itself is there to check something.
+            if owner is not ref and settled_fields(roles_, ref):
                 continue
             if owner is ref:
                 subject, span = f"'{ref.cls.qualname}.__post_init__'", method.span

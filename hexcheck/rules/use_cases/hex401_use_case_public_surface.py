@@ -17,6 +17,9 @@ from hexcheck.semantics.types import PROPERTIES
 _ENTRY_POINTS = ("execute", "__call__")
 
 
+_USE_CASE_NAMES = ("UseCase", "Usecase", "Interactor")
+
+
 def _public(name: str) -> bool:
     return not name.startswith("_")
 
@@ -73,6 +76,26 @@ def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
     for ref in roles(model).classes:
         found.setdefault(ref.cls.name, []).append(ref)
     return found
+
+
+def _fronts_use_cases(r: Roles, ref: ClassRef) -> bool:
+    """Whether a class neither named nor shaped as a use case (no `UseCase`/`Interactor`
+    suffix, no `execute` of its own) takes only the project's use cases in `__init__`: a
+    command handler that runs them and shapes their results, not one more use case."""
+    if ref.cls.name.endswith(_USE_CASE_NAMES) or ref.cls.method("execute") is not None:
+        return False
+    init = ref.cls.method("__init__")
+    collaborators = init.params[1:] if init is not None else ()
+    if not collaborators:
+        return False
+    use_cases = {use_case.dotted for use_case in r.use_cases}
+    for param in collaborators:
+        if param.annotation is None:
+            return False
+        types = [r.ref(name) for name in param.annotation.names() if name and "?" not in name]
+        if not types or any(other is None or other.dotted not in use_cases for other in types):
+            return False
+    return True
 
 
 def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
@@ -335,6 +358,21 @@ class LoanUsecasesBuilder:  # builds the use cases: it is none itself
 
     def construct_return_book_usecase(self) -> ReturnBookUsecase:
         return ReturnBookUsecase(self._loans)
+# file: app/application/loans/handlers.py
+from app.application.use_cases.lend_book import LendBookUsecase, ReturnBookUsecase
+
+
+class LoanCommandHandler:  # runs the use cases it is given and shapes their results
+    def __init__(self, lend: LendBookUsecase, give_back: ReturnBookUsecase) -> None:
+        self._lend = lend
+        self._give_back = give_back
+
+    def handle_lend(self, book_id: str) -> dict[str, object]:
+        return {"success": True, "data": self._lend.execute(book_id)}
+
+    def handle_return(self, loan_id: str) -> dict[str, object]:
+        self._give_back.execute(loan_id)
+        return {"success": True}
 # file: app/application/ports.py
 from abc import ABC, abstractmethod
 
@@ -467,6 +505,25 @@ class Broadcaster(Protocol):
 """,
     )
     invalid = (
+        # A use case that runs other use cases is still one: a single entry point.
+        """\
+# file: app/application/use_cases/orders.py
+class ReserveStockUseCase:
+    def __init__(self, stock) -> None:
+        self._stock = stock
+
+    def execute(self, order_id: str) -> None: ...
+
+
+class PlaceOrderUseCase:  # error: HEX401
+    def __init__(self, reserve: ReserveStockUseCase) -> None:
+        self._reserve = reserve
+
+    def execute(self, order_id: str) -> None:
+        self._reserve.execute(order_id)
+
+    def cancel(self, order_id: str) -> None: ...
+""",
         """\
 # file: app/application/use_cases/send_due_reminders.py
 class SendDueRemindersUseCase:  # error: HEX401
@@ -606,6 +663,8 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         # a single public method is judged by its name only where others use `execute`.
         execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
         for ref in r.use_cases:
+            if _fronts_use_cases(r, ref):
+                continue
             # An application service (several public methods, injected collaborators) is a
             # use case for HEX402/HEX403; it breaks a convention only where there is one.
             if ref.dotted in r.application_services and not execute_is_convention:

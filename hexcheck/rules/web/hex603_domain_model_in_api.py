@@ -22,9 +22,10 @@ _SCALAR_BASES = frozenset(
     {"str", "int", "float", "bytes", "bool", "uuid.UUID", "decimal.Decimal",
      "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
 )  # fmt: skip
-# Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`.
+# Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`,
+# `TaskCreateModel`, `TaskReadModel` (a Pydantic "model" of the request or the response).
 _DTO_NAME = re.compile(
-    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query)$"
+    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query)(Model)?$"
 )
 
 
@@ -116,11 +117,15 @@ from pydantic import BaseModel
 
 class BookResponse(BaseModel):  # an API schema in the wrong package: HEX102's finding
     title: str
+
+
+class BookCreateModel(BaseModel):  # the request's schema, named for what it carries
+    title: str
 # file: app/web/books.py
 from fastapi import APIRouter
 
 from app.domain.ids import BookId
-from app.domain.schemas import BookResponse
+from app.domain.schemas import BookCreateModel, BookResponse
 
 router = APIRouter()
 
@@ -128,6 +133,11 @@ router = APIRouter()
 @router.get("/books/{book_id}")
 async def get_book(book_id: BookId) -> BookResponse:
     return BookResponse(title=book_id)
+
+
+@router.post("/books")
+async def add_book(book: BookCreateModel) -> BookResponse:
+    return BookResponse(title=book.title)
 """,
     )
     invalid = (
