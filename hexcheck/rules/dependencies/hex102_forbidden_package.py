@@ -187,8 +187,8 @@ class AddBook:
 from pydantic import BaseModel  # error: HEX102
 import attr  # error: HEX102
 """,
-        # An application service deriving from the services' abstract base over a session:
-        # under the application's name it is a use case that imports a driver, no adapter.
+        # An application service over a session that implements the services' abstract
+        # base: a use case that imports a driver, not that base's adapter.
         """\
 # file: src/shared/application/services/base.py
 from abc import ABC, abstractmethod
