@@ -81,6 +81,8 @@ COMPOSITION_NAMES = frozenset(
         "injector",
         "settings",
         "config",
+        # Clean-architecture courses' `main/composers/`: each composer builds a controller.
+        "composers",
     }
 )
 # Packages of a composition root (Node-style clean architecture's `main/factories/`) under

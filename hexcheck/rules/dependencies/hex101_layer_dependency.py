@@ -599,6 +599,20 @@ async def main() -> None:
 if __name__ == "__main__":  # `python -m app.interfaces.cli.consume`: an entry point
     asyncio.run(main())
 """,
+        """\
+# file: app/infra/database.py
+class DatabaseManager:
+    def __init__(self, url: str) -> None:
+        self.url = url
+
+    def create_database(self) -> None: ...
+# file: app/presentation/composers/database.py
+from app.infra.database import DatabaseManager
+
+
+def create_database() -> None:  # a composer: the composition root's, under the web's name
+    DatabaseManager("sqlite:///app.db").create_database()
+""",
     )
     invalid = (
         # A Typer command run as a script is the CLI's, the driving side: no entry point.
