@@ -79,6 +79,10 @@ _INTERRUPTED_RUN = textwrap.dedent(
     import os, signal, sys
     from hexcheck.adapters import extraction, cli
 
+    # As in a terminal's foreground job: a suite started in the background of a
+    # non-interactive shell (`pytest &`) passes SIGINT down ignored, and Python keeps it so.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+
     real = extraction.extract_all
 
     def extract_all(tasks, jobs, budget, progress=None, store=None, meanwhile=None):
