@@ -262,6 +262,10 @@ def uses_sync_pymongo(facts: ModuleFacts) -> bool:
     return bool(imported & _SYNC_PYMONGO_NAMES)
 
 
+# The web framework's request object, as a handler or a dependency takes it.
+REQUEST_CLASSES = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
+
+
 HTTP_EXCEPTIONS = frozenset(
     {
         "fastapi.HTTPException",

@@ -111,6 +111,7 @@ from hexcheck.semantics.libraries import (
     DATABASE_PACKAGES,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
+    REQUEST_CLASSES,
     SERVICE_PACKAGES,
     top_package,
 )
@@ -237,7 +238,6 @@ _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "he
 _SHARED_LIBRARIES = _SHARED_COMPONENTS - {"core"}
 # The web frameworks whose import makes a service-wrapping helper a request dependency.
 _WEB_FRAMEWORKS = frozenset({"fastapi", "starlette"})
-_REQUESTS = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
 _APPS = frozenset(
     {
         "fastapi.FastAPI",
@@ -1583,7 +1583,7 @@ def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
     if any(top_package(name) in _WEB_FRAMEWORKS for name in ancestry):
         return True
     return any(
-        param.annotation is not None and set(param.annotation.names()) & _REQUESTS
+        param.annotation is not None and set(param.annotation.names()) & REQUEST_CLASSES
         for method in ref.cls.methods
         for param in method.params
     )

@@ -9,7 +9,7 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.roles import USE_CASE_SUFFIXES, ClassRef, Roles, is_abstract_method, roles
 from hexcheck.semantics.symbols import class_sites
 from hexcheck.semantics.types import PROPERTIES
 
@@ -17,7 +17,8 @@ from hexcheck.semantics.types import PROPERTIES
 _ENTRY_POINTS = ("execute", "__call__")
 
 
-_USE_CASE_NAMES = ("UseCase", "Usecase", "Interactor")
+# The suffixes of a use case's name, `LendBookUsecase` spelt so included.
+_USE_CASE_NAMES = (*USE_CASE_SUFFIXES, "Usecase")
 
 
 def _public(name: str) -> bool:
@@ -78,17 +79,17 @@ def _classes_by_name(model: ProjectModel) -> dict[str, list[ClassRef]]:
     return found
 
 
-def _fronts_use_cases(r: Roles, ref: ClassRef) -> bool:
+def _fronts_use_cases(r: Roles, ref: ClassRef, use_cases: frozenset[str]) -> bool:
     """Whether a class neither named nor shaped as a use case (no `UseCase`/`Interactor`
     suffix, no `execute` of its own) takes only the project's use cases in `__init__`: a
-    command handler that runs them and shapes their results, not one more use case."""
+    command handler that runs them and shapes their results, not one more use case.
+    `use_cases`: the dotted names of the project's use cases."""
     if ref.cls.name.endswith(_USE_CASE_NAMES) or ref.cls.method("execute") is not None:
         return False
     init = ref.cls.method("__init__")
     collaborators = init.params[1:] if init is not None else ()
     if not collaborators:
         return False
-    use_cases = {use_case.dotted for use_case in r.use_cases}
     for param in collaborators:
         if param.annotation is None:
             return False
@@ -662,8 +663,9 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         # A team that names every entry point `handle` or `run` has a convention too;
         # a single public method is judged by its name only where others use `execute`.
         execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
+        use_cases = frozenset(ref.dotted for ref in r.use_cases)
         for ref in r.use_cases:
-            if _fronts_use_cases(r, ref):
+            if _fronts_use_cases(r, ref, use_cases):
                 continue
             # An application service (several public methods, injected collaborators) is a
             # use case for HEX402/HEX403; it breaks a convention only where there is one.

@@ -18,6 +18,7 @@ from hexcheck.semantics.libraries import (
     DATABASE_PACKAGES,
     DRIVER_METHODS,
     MOTOR_METHODS,
+    REQUEST_CLASSES,
 )
 from hexcheck.semantics.roles import ClassRef, roles
 from hexcheck.semantics.routes import RouteHandler
@@ -275,7 +276,7 @@ class OrmSmtpRepository(SmtpRepository):
             for name in index.types(param.annotation):
                 if name.partition(".")[0] in DATABASE_PACKAGES:
                     drivers[param.name] = f"driver object '{param.name}'"
-                elif name in ("fastapi.Request", "starlette.requests.Request", "fastapi.requests.Request"):
+                elif name in REQUEST_CLASSES:
                     requests.add(param.name)
                 else:
                     ref = index.cls(name)
