@@ -59,6 +59,11 @@ _SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
 _PathState = tuple[str, frozenset[str] | None]
 
 
+# A module named for logging that imports one of these is a logger (`_is_logger`).
+_LOGGER_NAMES = frozenset({"log", "logs", "logger", "loggers", "logging"})
+_LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
+
+
 class LayerSource(Protocol):
     """What places modules in layers: `config.layers`, or a placement from evidence."""
 
@@ -455,7 +460,7 @@ class ProjectModel:
                     queue.append(following)
                 elif (
                     (layer, neighbour_layer) != _SERVICES_DESIGN
-                    and not self._configuration_read_on_the_way(layer, neighbour, neighbour_layer)
+                    and not self._configuration_read_on_the_way(layer, current, neighbour, neighbour_layer)
                     and not self.may_import(layer, neighbour, neighbour_layer)
                 ):
                     path = [following]
@@ -464,21 +469,33 @@ class ProjectModel:
                     return tuple(module for module, _ in reversed(path))
         return None
 
-    def _configuration_read_on_the_way(self, reader: Layer, module: str, layer: Layer) -> bool:
-        """Whether a module (of `layer`) that an unlayered helper imports on a chain from a
-        module of `reader` is the project's configuration
+    def _configuration_read_on_the_way(self, reader: Layer, helper: str, module: str, layer: Layer) -> bool:
+        """Whether a module (of `layer`) that the unlayered `helper` imports on a chain from
+        a module of `reader` is the project's configuration
         (`config.py`, `core/settings.py` placed in the composition) that wires nothing
         (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
         that helper's design, and the layered module that uses the helper reads no setting
-        itself. Importing the configuration directly is HEX101's; the domain reads none at
-        all, through a helper or not (a value object whose default currency comes from the
-        settings); a `config.py` that builds the database client is the composition root,
-        which no chain from the core may reach."""
+        itself. Importing the configuration directly is HEX101's. The domain reads it
+        through a logger only (`_is_logger`): logging is everyone's, while a value object
+        whose default currency comes from the settings through a helper reads a setting.
+        A `config.py` that builds the database client is the composition root, which no
+        chain from the core may reach."""
         return (
-            reader is not Layer.DOMAIN
+            (reader is not Layer.DOMAIN or self._is_logger(helper))
             and layer is Layer.COMPOSITION
             and module.rpartition(".")[2].lower() in CONFIGURATION_NAMES
             and self._layers_source().wires_nothing(module)
+        )
+
+    def _is_logger(self, module: str) -> bool:
+        """Whether a module is named for logging (`utils/logger_utils.py`, `core/logging.py`)
+        and imports a logging library."""
+        facts = self.modules.get(module)
+        named = set(module.rpartition(".")[2].lower().split("_")) & _LOGGER_NAMES
+        return (
+            bool(named)
+            and facts is not None
+            and any(fact.target.partition(".")[0] in _LOGGING_PACKAGES for fact in facts.imports)
         )
 
     def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:

@@ -23,12 +23,29 @@ DEFAULT_EXCLUDE = (
 )  # fmt: skip
 
 
+# Packages that bring a later Python's standard library to an earlier one: RFC 9562's
+# UUIDs (`uuid.uuid7` since 3.14), `ExceptionGroup`, `tomllib`, `importlib.metadata`.
+# An allow-list layer takes them as the standard library they stand for.
+STDLIB_BACKPORTS = frozenset(
+    {
+        "backports",
+        "exceptiongroup",
+        "tomli",
+        "uuid6",
+        "uuid_extension",
+        "importlib_metadata",
+        "importlib_resources",
+    }
+)
+
+
 @dataclass(frozen=True, slots=True)
 class PackagePolicy:
     """Which external packages a layer may import.
 
-    With `allow_only` set, the layer may import the standard library and those packages
-    only (the domain's policy); otherwise anything but `forbid`.
+    With `allow_only` set, the layer may import the standard library (with its backports,
+    `STDLIB_BACKPORTS`) and those packages only (the domain's policy); otherwise anything
+    but `forbid`.
     """
 
     allow_only: tuple[str, ...] | None = None
@@ -39,7 +56,7 @@ class PackagePolicy:
             return True
         if self.allow_only is None:
             return False
-        return not is_stdlib and package not in self.allow_only
+        return not is_stdlib and package not in STDLIB_BACKPORTS and package not in self.allow_only
 
 
 DEFAULT_PACKAGE_POLICIES: Mapping[Layer, PackagePolicy] = MappingProxyType(

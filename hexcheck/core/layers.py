@@ -114,6 +114,8 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
         "repos", "db", "database", "outbound", "driven", "adapter",
     }
 )  # fmt: skip
+# Of those, the names of the side the core drives: a web name below them is a client's.
+OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})
 # Module names that place a module in infrastructure only where no package name has.
 DATABASE_MODULE_NAMES = frozenset({"db", "database"})
@@ -199,6 +201,8 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
         if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
             deciding = as_written if found is not None else ""
             placed_by = part if found is not None else ""
+        elif found is Layer.INFRASTRUCTURE and part in OUTBOUND_COMPONENTS:
+            placed_by = part  # `adapters/outbound/`: what its web names mean below it
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
@@ -238,7 +242,8 @@ def _component(
         return Layer.DOMAIN, False
     if part in KERNEL_UTILITY_COMPONENTS and found is Layer.DOMAIN:  # in a shared kernel
         return None, False
-    if part in WEB_COMPONENTS:
+    # `adapters/outbound/http/` is the HTTP client the core is driven towards, no web.
+    if part in WEB_COMPONENTS and not (found is Layer.INFRASTRUCTURE and placed_by in OUTBOUND_COMPONENTS):
         return Layer.WEB, False
     if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
         return Layer.WEB, False

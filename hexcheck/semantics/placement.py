@@ -29,11 +29,13 @@ A module then takes, in order: the domain, when it holds only abstract contracts
 class the domain's name places derives from, unnamed or in a shared package
 (`core/repositories/base_repository.py`, `_contract_the_domain_builds_on`); else the
 application, when an infrastructure name places it but it holds pure ports that a module
-the core's names place imports by name (`shared/infra/database/IUnitOfWork.py`,
-`_port_filed_with_the_adapters`); else the web, when an infrastructure name places it,
-it (or its package below that name) is HTTP framework code that touches no database or
-service, and only the web (with at most the composition root) imports it (DRF serializers
-in `infrastructure/serializers/`, `_serves_the_web_from_infrastructure`); else the layer
+the core's names place imports by name, or such a port derives from
+(`shared/infra/database/IUnitOfWork.py`, `_port_filed_with_the_adapters`); else the web,
+when an infrastructure name places it, it (or its package below that name) is HTTP
+framework code or request models that touch no database or service, and only the web
+(with at most the composition root) imports it (DRF serializers in
+`infrastructure/serializers/`, Pydantic requests in `infra/schemas/`,
+`_serves_the_web_from_infrastructure`); else the layer
 of its top-most re-placed package (the composition for a module there named like a
 composition root or building the app); else the web, for a Django `manage.py` subcommand
 that only the `commands` name would place in the application (`management/commands/`,
@@ -44,7 +46,7 @@ app it registers blueprints on, or Django's WSGI/ASGI application, or runs Djang
 `manage.py` commands: `_enters_django`) or the DI container (in a function too), or defines what
 fills the container (`injector.Module`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
-`_app_factory_with_its_probes`) under a weak name or none (a layer's name
+`_app_factory_with_its_probes`) under any name but the core's, or none (a layer's name
 that is only its own file name gives way to its package's: `entrypoints/application.py`,
 `_name_of_an_app_module`); else the composition, for a module an outer name places below a
 composition root's package that only builds and wires objects (`main/factories/infra/`,
@@ -603,8 +605,8 @@ class Placement:
             name = NameLayer(None)
         own = self._evidence.get(module)
         name = self._name_of_an_app_module(module, name)
-        # The module that builds the app is the composition root, under a weak name or none.
-        if not name.strong and self._builds_the_app(module):
+        # The module that builds the app is the composition root, under any name but the core's.
+        if name.layer not in _INNER and self._builds_the_app(module):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
@@ -741,10 +743,37 @@ class Placement:
         imports it by its own name (`shared/infra/database/IUnitOfWork.py` used by the use
         cases, `repositories/user_repository_protocol.py`), not through a package that
         re-exports it with the adapters (`from infrastructure.mcp import HttpTransport,
-        IMcpTransport` is a use of the adapters). Two independent kinds of evidence,
-        what it holds and who depends on it. An adapters' base that shares behaviour
-        (template methods) stays where it is filed, and one that calls a driver or an ORM
-        imports its package."""
+        IMcpTransport` is a use of the adapters), or such a port derives from it
+        (`Command(Request)`: the contracts' own base goes with them). Two independent kinds
+        of evidence, what it holds and who depends on it. An adapters' base that shares
+        behaviour (template methods) stays where it is filed, and one that calls a driver
+        or an ORM imports its package."""
+        return module in self._ports_filed_with_the_adapters
+
+    @cached_property
+    def _ports_filed_with_the_adapters(self) -> frozenset[str]:
+        candidates = {module for module in self.model.modules if self._holds_pure_contracts(module)}
+        found = {
+            module
+            for module in candidates
+            if any(
+                name_layer(user).layer in _INNER and not is_test_module(user)
+                for user in self._importers.get(module, ())
+            )
+        }
+        # The bases those ports import, and theirs in turn.
+        pending = sorted(found)
+        while pending:
+            port = pending.pop()
+            for imported in sorted(candidates - found):
+                if port in self._importers.get(imported, ()):
+                    found.add(imported)
+                    pending.append(imported)
+        return frozenset(found)
+
+    def _holds_pure_contracts(self, module: str) -> bool:
+        """Whether a module an infrastructure name places defines pure contracts and no
+        function, and imports nothing but the standard library and first-party modules."""
         name = name_layer(module)
         if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
             return False
@@ -756,12 +785,7 @@ class Placement:
         contracts = [ref for ref in classes if r.is_abstract(ref) and not r.is_dataclass(ref)]
         if not contracts or any(ref not in contracts and not r.is_data_holder(ref) for ref in classes):
             return False
-        if any(_implements(method) for ref in contracts for method in ref.cls.methods):
-            return False
-        return any(
-            name_layer(user).layer in _INNER and not is_test_module(user)
-            for user in self._importers.get(module, ())
-        )
+        return not any(_implements(method) for ref in contracts for method in ref.cls.methods)
 
     def _serves_the_web_from_infrastructure(self, module: str) -> bool:
         """Whether a module that an infrastructure name places is the web's: it belongs to
@@ -844,14 +868,19 @@ class Placement:
         return found
 
     def _serves_http(self, module: str) -> bool:
-        """Whether a module imports an HTTP server framework and no driver, ORM or service
+        """Whether a module imports an HTTP server framework, or defines request/response
+        models and nothing else (`infra/schemas/transfer.py`'s `TransferRequest(BaseModel)`),
+        and no driver, ORM or service
         library, shows neither drivers nor ORM models, and imports no first-party module
         that persists (`_persists_for`: a DRF `ModelSerializer` over the ORM's models, a
         repository raising `Http404`: persistence's; an `application/` service calling an
         identity provider is what the web calls). A port it implements says nothing either way: a
         request wrapper implements the request the controllers take."""
         facts = self.model.modules[module]
-        if not any(_in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)):
+        models_only = self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
+        if not models_only and not any(
+            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)
+        ):
             return False
         request_edge = _at_the_request_edge(facts)
         return not self._persists(facts, request_edge) and not any(
@@ -971,7 +1000,7 @@ class Placement:
         name is only the module's own file name (`entrypoints/application.py` building the
         FastAPI app is an app module, no application service); a module's own name is the
         weakest, as for `settings.py`. Its package's name then decides as for any app module:
-        a weak one or none makes it the composition root, a strong one keeps it."""
+        an outer layer's or none makes it the composition root, the core's keeps it."""
         facts = self.model.modules.get(module)
         if (
             not name.strong
@@ -1410,8 +1439,23 @@ class Placement:
         """Whether an abstract class is a port: not a dataclass or a model base, and not
         the adapters' own base. An abstract class whose own methods call a driver or an ORM
         is that base (a `StandardAlchemyRepository`, a broker component); a port with
-        template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one."""
+        template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one.
+        One whose methods take or give the HTTP framework's objects (`run(req: Request) ->
+        JSONResponse`) is the controllers' base, the web's own contract; one that holds or
+        hands out an ORM session or a driver (`session: AsyncSession`) is the adapters'."""
         if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+            return False
+        annotations = [attribute.annotation for attribute in ref.cls.attributes] + [
+            annotation
+            for method in ref.cls.methods
+            for annotation in (method.returns, *(param.annotation for param in method.params))
+        ]
+        if any(
+            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) or top_package(name) in _PERSISTENCE_PACKAGES
+            for annotation in annotations
+            if annotation is not None
+            for name in annotation.names()
+        ):
             return False
         return not any(
             top_package(call.callee) in _PERSISTENCE_PACKAGES

@@ -326,20 +326,30 @@ def create_app() -> FastAPI:
     app.state.copies = copies
     return app
 """,
-        # An app module named `application.py` is no application service: its package's
-        # name speaks for it (`entrypoints/`, the web's), so including the web's routers
-        # is the web importing the web.
+        # An app module named `application.py` is no application service, and the module
+        # that builds the app is the composition root under the web's strong name too
+        # (`entrypoints/`): including the routers and starting the ORM mappers is wiring.
         """\
 # file: app/entrypoints/application.py
 from fastapi import FastAPI
 
+from app.adapters.db.orm import start_mappers
 from app.entrypoints.api.books import router
 
 
 def create_app() -> FastAPI:
     app = FastAPI()
     app.include_router(router)
+    start_mappers()
     return app
+# file: app/adapters/db/orm.py
+from sqlalchemy.orm import registry
+
+mapper_registry = registry()
+
+
+def start_mappers() -> None:
+    mapper_registry.configure()
 # file: app/entrypoints/api/books.py
 from fastapi import APIRouter
 
@@ -448,6 +458,92 @@ class PayInvoice:
     async def execute(self, invoice_id: str) -> None:
         async with self.uow:
             await self.uow.commit()
+""",
+        # Request models filed under `infra/schemas/` that only the routes import are the
+        # web's, as the routes beside them in `infra/routes/` are.
+        """\
+# file: app/infra/schemas/transfer.py
+from pydantic import BaseModel
+
+
+class TransferRequest(BaseModel):
+    payer_id: int
+    payee_id: int
+    amount: float
+# file: app/infra/routes/transfer.py
+from fastapi import APIRouter
+
+from app.infra.schemas.transfer import TransferRequest
+
+router = APIRouter()
+
+
+@router.post("/transfers")
+async def create_transfer(body: TransferRequest) -> dict:
+    return {"amount": body.amount}
+""",
+        # A web name below the side the core drives (`adapters/outbound/http/`) is an
+        # HTTP client's: its errors are the adapter's own, no web module.
+        """\
+# file: app/adapters/outbound/http/exceptions.py
+class SecretNotFound(RuntimeError):
+    pass
+# file: app/adapters/outbound/http/secrets.py
+import httpx
+
+from app.adapters.outbound.http.exceptions import SecretNotFound
+from app.core.ports import SecretsPort
+
+
+class VaultSecrets(SecretsPort):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def get(self, key: str) -> str:
+        response = await self.client.get(f"/secrets/{key}")
+        if response.status_code == 404:
+            raise SecretNotFound(key)
+        return response.text
+# file: app/core/ports.py
+from abc import ABC, abstractmethod
+
+
+class SecretsPort(ABC):
+    @abstractmethod
+    async def get(self, key: str) -> str: ...
+""",
+        # The ports' own base goes with them: `Command` is the core's contract (its handlers
+        # import it by name), and so is the `Request` it derives from, in the same folder.
+        """\
+# file: app/infrastructure/mediator/entities/request.py
+import abc
+from typing import Generic, TypeVar
+
+R = TypeVar("R")
+
+
+class Request(abc.ABC, Generic[R]):
+    pass
+# file: app/infrastructure/mediator/entities/command.py
+import abc
+from typing import Generic, TypeVar
+
+from app.infrastructure.mediator.entities.request import Request
+
+R = TypeVar("R")
+
+
+class Command(Request[R], abc.ABC, Generic[R]):
+    pass
+# file: app/application/user/commands/create_user.py
+from dataclasses import dataclass
+
+from app.infrastructure.mediator.entities.command import Command
+
+
+@dataclass(frozen=True)
+class CreateUser(Command[str]):
+    username: str
 """,
         # Configuration built on a shared settings package whose generic provider returns
         # a `TypeVar` bound to `BaseSettings`, beside a `-> None` that clears its cache:
@@ -924,8 +1020,9 @@ from sqlalchemy import create_engine
 
 engine = create_engine("sqlite://")
 """,
-        # A package `__init__` that builds the app keeps its package's strong name: the
-        # `web/` package building the FastAPI app is the web's, as `web/app.py` would be.
+        # The module that builds the app is the composition root under any outer name, a
+        # strong one too (`web/__init__.py` building the FastAPI app, as `web/app.py` or
+        # `entrypoints/application.py`): the application may import it no more than the web.
         """\
 # file: app/web/__init__.py
 from fastapi import FastAPI

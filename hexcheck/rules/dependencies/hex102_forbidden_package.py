@@ -45,6 +45,46 @@ class ForbiddenPackage(Rule):
         '`extend-forbid = ["kafka"]`.'
     )
     valid = (
+        # The controllers' abstract base takes and gives the framework's request and
+        # response: the web's contract, no port of the core, whatever its `ABC` says.
+        """\
+# file: src/apps/backoffice/controllers/backoffice_controller.py
+from abc import ABC, abstractmethod
+
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+
+class BackofficeController(ABC):
+    @abstractmethod
+    async def run(self, req: Request) -> JSONResponse:
+        raise NotImplementedError()
+# file: src/apps/backoffice/controllers/status/__init__.py
+# file: src/apps/backoffice/controllers/status/status_get_controller.py
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from src.apps.backoffice.controllers.backoffice_controller import BackofficeController
+
+
+class StatusGetController(BackofficeController):
+    async def run(self, req: Request) -> JSONResponse:
+        return JSONResponse(content={"status": "ok"})
+""",
+        # A backport of the standard library is the standard library it stands for: RFC
+        # 9562's `uuid7` is `uuid.uuid7` from Python 3.14 on.
+        """\
+# file: app/domain/common/value_objects/id.py
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from uuid6 import uuid7
+
+
+@dataclass(frozen=True)
+class EntityId:
+    value: UUID = field(default_factory=uuid7)
+""",
         # FastAPI dependency classes (a security scheme, providers reading `request.state`)
         # in a providers' module: they resolve things for routes, they are no use cases.
         """\

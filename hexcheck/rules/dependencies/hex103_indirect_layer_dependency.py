@@ -36,10 +36,10 @@ class IndirectLayerDependency(Rule):
         "chains are left out. A web module reaching infrastructure: a route that reaches "
         "the database through the project's service bypasses nothing itself. And a chain "
         "ending at the project's configuration (`config.py`, `settings.py` that builds no "
-        "adapter) from outside the domain: a shared logger reading its level is the "
-        "logger's design, and the use "
-        "case that logs reads no setting (the domain reads no configuration at all, "
-        "through a helper or not). Both are the helper's own design, reported at the helper when "
+        "adapter): a shared logger reading its level is the logger's design, and the use "
+        "case that logs reads no setting. The domain reaches it through a logger only: a "
+        "value object whose default currency comes from the settings through a helper "
+        "reads a setting. Both are the helper's own design, reported at the helper when "
         "a name or its content gives it a layer (HEX101), and not again at every module "
         "that imports it."
     )
@@ -162,10 +162,19 @@ class BookService:
 # file: app/infrastructure/cache/redis_cache.py
 class RedisCache: ...
 """,
-        # The configuration read on the way: a use case logs, and the shared logger reads
-        # its level from `config.py` (which also keeps a logger of its own, so it is more
-        # than settings). The use case reads no setting itself.
+        # The configuration read on the way: a use case and a domain service log, and the
+        # shared logger reads its level from `config.py` (which also keeps a logger of its
+        # own, so it is more than settings). Neither reads a setting itself.
         """\
+# file: app/domain/services/pricing.py
+from utils.logger_utils import get_logger
+
+log = get_logger(__name__)
+
+
+def discount(total: int) -> int:
+    log.info("discount on %s", total)
+    return total // 10
 # file: app/application/use_cases/publish_post.py
 from utils.logger_utils import get_logger
 
@@ -300,6 +309,34 @@ class PersistentEventBus:
     outbox = Outbox
 # file: app/infrastructure/outbox.py
 class Outbox: ...
+""",
+        # The domain reading a setting through a helper that is no logger: a value object's
+        # default currency comes from the settings.
+        """\
+# file: app/domain/money.py
+from dataclasses import dataclass
+
+from app.common.defaults import DEFAULT_CURRENCY  # error: HEX103
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int
+    currency: str = DEFAULT_CURRENCY
+# file: app/common/__init__.py
+# file: app/common/defaults.py
+from app.config import settings
+
+DEFAULT_CURRENCY = settings.currency
+# file: app/config.py
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    currency: str = "EUR"
+
+
+settings = Settings()
 """,
         # A `config.py` that builds the database client and the adapter is the composition
         # root, not configuration: a use case reaching it through a helper loads them.

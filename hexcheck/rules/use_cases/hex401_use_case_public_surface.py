@@ -119,8 +119,9 @@ class UseCasePublicSurface(Rule):
         "operations and dependencies until every change touches it. Dunder methods, "
         "properties and `_private` helpers are fine, and so is `__call__` as the entry "
         "point. A single public method with another name (`handle`, `run`) is reported "
-        "only where the project's other use cases expose `execute`: a team-wide "
-        "convention is a convention, a lone exception to one is a surprise. A project "
+        "only where the project's other use cases expose `execute` as their one public "
+        "method (a tool executor's `execute` among other operations is no convention): a "
+        "team-wide convention is a convention, a lone exception to one is a surprise. A project "
         "whose use cases are called through `__call__` or `handle` (at least two "
         "application classes with injected collaborators define it) has that entry point "
         "instead. An application service (several public methods, collaborators injected "
@@ -592,6 +593,30 @@ class BookRepository(Protocol):
 
     async def remove(self, title: str) -> None: ...
 """,
+        # An `execute` among other operations is no convention of one `execute`: the
+        # application service beside that executor breaks none.
+        """\
+# file: app/application/services/tool_executor.py
+class ToolExecutor:  # error: HEX401
+    def __init__(self, tools) -> None:
+        self.tools = tools
+
+    async def execute(self, name: str) -> None:
+        await self.tools.run(name)
+
+    def validate(self, name: str) -> bool:
+        return name in self.tools
+# file: app/application/orchestrator/content_generator.py
+class ContentGenerator:
+    def __init__(self, llm) -> None:
+        self.llm = llm
+
+    async def generate(self, prompt: str) -> str:
+        return await self.llm.complete(prompt)
+
+    async def summarise(self, text: str) -> str:
+        return await self.llm.complete(text)
+""",
         # A handler of a template family that adds operations of its own exposes them
         # beside the family's entry point.
         """\
@@ -661,8 +686,10 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         r = roles(model)
         # A team that names every entry point `handle` or `run` has a convention too;
-        # a single public method is judged by its name only where others use `execute`.
-        execute_is_convention = any(_has_entry_point(r, ref, "execute") for ref in r.use_cases)
+        # a single public method is judged by its name only where others use `execute`,
+        # as their one public method: tool executors whose `execute` sits among other
+        # operations are services that execute something, no convention.
+        execute_is_convention = any(public_methods(r, ref) == ["execute"] for ref in r.use_cases)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         for ref in r.use_cases:
             if _fronts_use_cases(r, ref, use_cases):
