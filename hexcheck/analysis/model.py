@@ -59,9 +59,15 @@ _SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
 _PathState = tuple[str, frozenset[str] | None]
 
 
-# A module named for logging that imports one of these is a logger (`_is_logger`).
+# A module named for logging that imports one of these is a logger (`_takes_a_logger`).
 _LOGGER_NAMES = frozenset({"log", "logs", "logger", "loggers", "logging"})
 _LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
+
+
+def _named_for_logging(name: str) -> bool:
+    """`logger_utils`, `get_logger`, `LOG`, `app_logging`: a word of the name is one of
+    `_LOGGER_NAMES`."""
+    return bool(set(name.lower().split("_")) & _LOGGER_NAMES)
 
 
 class LayerSource(Protocol):
@@ -411,15 +417,23 @@ class ProjectModel:
             first = _first_edges(edges)
             adjacency = _adjacency(first)
             handed_on = self._modules_handing_on(edges)
-            paths: dict[tuple[Layer, str, frozenset[str] | None], tuple[str, ...] | None] = {}
+            facts_of_pair: dict[tuple[str, str], list[ImportFact]] = {}
+            for each in edges:
+                facts_of_pair.setdefault((each.importer, each.imported), []).append(each.fact)
+            paths: dict[tuple[Layer, str, frozenset[str] | None, bool], tuple[str, ...] | None] = {}
             chains: list[tuple[Edge, ...]] = []
             for (importer, imported), edge in first.items():  # sorted by `_edge_key`
                 layer = self.layer(importer)
                 if layer is None or self.layer(imported) is not None:
                     continue
-                key = (layer, imported, handed_on.get((importer, imported)))
+                logger_taken = layer is Layer.DOMAIN and self._takes_a_logger(
+                    imported, facts_of_pair[(importer, imported)]
+                )
+                key = (layer, imported, handed_on.get((importer, imported)), logger_taken)
                 if key not in paths:
-                    paths[key] = self._forbidden_path(layer, key[2], imported, adjacency, handed_on)
+                    paths[key] = self._forbidden_path(
+                        layer, key[2], imported, adjacency, handed_on, logger_taken
+                    )
                 path = paths[key]
                 if path is not None:
                     hops = tuple(first[(a, b)] for a, b in pairwise(path))
@@ -434,12 +448,14 @@ class ProjectModel:
         start: str,
         adjacency: Mapping[str, tuple[str, ...]],
         handed_on: Mapping[tuple[str, str], frozenset[str]],
+        logger_taken: bool = False,
     ) -> tuple[str, ...] | None:
         """BFS from an unlayered module through unlayered ones to a module `layer` may not
         depend on. Neighbours in sorted order make the first path found the shortest and,
         among the shortest, the smallest by module names. A package index entered for
         some of its names is left only towards the modules those names come from
-        (`handed_on`, `start_sources` for `start`)."""
+        (`handed_on`, `start_sources` for `start`). `logger_taken`: a domain module takes
+        a logger from `start` (`_takes_a_logger`), which may read the configuration."""
         begin: _PathState = (start, start_sources)
         parents: dict[_PathState, _PathState] = {}
         seen = {begin}
@@ -451,52 +467,59 @@ class ProjectModel:
                 if sources is not None and neighbour not in sources:
                     continue
                 following: _PathState = (neighbour, handed_on.get((current, neighbour)))
+                neighbour_layer = self.layer(neighbour)
+                # A layered module ends the chain, and whether it breaks the rule may hang
+                # on the hop that reaches it (the configuration read through a logger):
+                # each hop to it is judged, none marks it seen.
+                if neighbour_layer is not None:
+                    if (
+                        (layer, neighbour_layer) != _SERVICES_DESIGN
+                        and not (
+                            (layer is not Layer.DOMAIN or (current == start and logger_taken))
+                            and self._configuration_read_on_the_way(current, neighbour, neighbour_layer)
+                        )
+                        and not self.may_import(layer, neighbour, neighbour_layer)
+                    ):
+                        path = [following, state]
+                        while path[-1] != begin:
+                            path.append(parents[path[-1]])
+                        return tuple(module for module, _ in reversed(path))
+                    continue
                 if following in seen:
                     continue
                 seen.add(following)
                 parents[following] = state
-                neighbour_layer = self.layer(neighbour)
-                if neighbour_layer is None:
-                    queue.append(following)
-                elif (
-                    (layer, neighbour_layer) != _SERVICES_DESIGN
-                    and not self._configuration_read_on_the_way(layer, current, neighbour, neighbour_layer)
-                    and not self.may_import(layer, neighbour, neighbour_layer)
-                ):
-                    path = [following]
-                    while path[-1] != begin:
-                        path.append(parents[path[-1]])
-                    return tuple(module for module, _ in reversed(path))
+                queue.append(following)
         return None
 
-    def _configuration_read_on_the_way(self, reader: Layer, helper: str, module: str, layer: Layer) -> bool:
-        """Whether a module (of `layer`) that the unlayered `helper` imports on a chain from
-        a module of `reader` is the project's configuration
-        (`config.py`, `core/settings.py` placed in the composition) that wires nothing
-        (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
-        that helper's design, and the layered module that uses the helper reads no setting
-        itself. Importing the configuration directly is HEX101's. The domain reads it
-        through a logger only (`_is_logger`): logging is everyone's, while a value object
-        whose default currency comes from the settings through a helper reads a setting.
-        A `config.py` that builds the database client is the composition root, which no
-        chain from the core may reach."""
+    def _configuration_read_on_the_way(self, helper: str, module: str, layer: Layer) -> bool:
+        """Whether a module (of `layer`) that the unlayered `helper` imports on a chain is
+        the project's configuration (`config.py`, `core/settings.py` placed in the
+        composition) that wires nothing (`LayerSource.wires_nothing`): a logger reading its
+        level or a client its URL is that helper's design, and the layered module that
+        uses the helper reads no setting itself. Importing the configuration directly is
+        HEX101's. From the domain, only a logger the domain imports for a logger
+        (`from utils.logger_utils import get_logger`, `_takes_a_logger`) may read it: a
+        value object whose default currency comes from the settings through a helper reads
+        a setting. A `config.py` that builds the database client is the composition root,
+        which no chain from the core may reach."""
         return (
-            (reader is not Layer.DOMAIN or self._is_logger(helper))
-            and layer is Layer.COMPOSITION
+            layer is Layer.COMPOSITION
             and module.rpartition(".")[2].lower() in CONFIGURATION_NAMES
             and self._layers_source().wires_nothing(module)
         )
 
-    def _is_logger(self, module: str) -> bool:
-        """Whether a module is named for logging (`utils/logger_utils.py`, `core/logging.py`)
-        and imports a logging library."""
-        facts = self.modules.get(module)
-        named = set(module.rpartition(".")[2].lower().split("_")) & _LOGGER_NAMES
-        return (
-            bool(named)
-            and facts is not None
-            and any(fact.target.partition(".")[0] in _LOGGING_PACKAGES for fact in facts.imports)
-        )
+    def _takes_a_logger(self, imported: str, facts: Iterable[ImportFact]) -> bool:
+        """Whether the imports `facts` of the module `imported` take a logger from it: the
+        module is named for logging and imports a logging library, and each name taken is
+        named for logging too (`get_logger`, `logger`, `log`); a whole-module import
+        (`import utils.logger_utils`) takes the logger module."""
+        found = self.modules.get(imported)
+        if found is None or not _named_for_logging(imported.rpartition(".")[2]):
+            return False
+        if not any(fact.target.partition(".")[0] in _LOGGING_PACKAGES for fact in found.imports):
+            return False
+        return all(_named_for_logging(name) for fact in facts for name in fact.names)
 
     def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
         """For an import of names from a package index (`from app.events import

@@ -193,16 +193,17 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     strict = False  # whether `found` is an inner layer that outer names cannot override
     count = len(parts) if as_package else len(parts) - 1
     placed_by = ""  # the component that gave `found`
+    outbound = False  # below a name of the side the core drives, while still infrastructure
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
-        found, strict = _component(part, found, strict, placed_by)
+        found, strict = _component(part, found, strict, placed_by, outbound)
         # A strong name decides when it gives its own layer (`dependencies/usecases/` is
         # decided by `dependencies`).
         if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
             deciding = as_written if found is not None else ""
             placed_by = part if found is not None else ""
-        elif found is Layer.INFRASTRUCTURE and part in OUTBOUND_COMPONENTS:
-            placed_by = part  # `adapters/outbound/`: what its web names mean below it
+        # Below `adapters/outbound/`, web names are an HTTP client's (see `_component`).
+        outbound = found is Layer.INFRASTRUCTURE and (outbound or part in OUTBOUND_COMPONENTS)
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
@@ -212,7 +213,7 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else _component(leaf, found, strict, placed_by)[0]
+        else _component(leaf, found, strict, placed_by, outbound)[0]
     )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
@@ -220,17 +221,23 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
 
 
 def _component(
-    part: str, found: Layer | None, strict: bool, placed_by: str = ""
+    part: str, found: Layer | None, strict: bool, placed_by: str = "", outbound: bool = False
 ) -> tuple[Layer | None, bool]:
     """The layer after reading one more package component of a module name (`placed_by` is
-    the component that gave `found`)."""
+    the component that gave `found`; `outbound`, whether an infrastructure name of the
+    side the core drives, `outbound` or `driven`, came before it)."""
     if found is None and part in UNCLAIMED_COMPONENTS:
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
-    # `dependencies/usecases/` holds the providers that build the use cases, not use cases;
+    # `dependencies/usecases/` holds the providers that build the use cases, not use cases,
+    # and `dependencies/repositories.py` those that build the repositories;
     # `main/use_cases/` (a Django app called `main`) or `config/usecases/` hold use cases.
-    if found is Layer.COMPOSITION and placed_by in PROVIDER_NAMES and part in USE_CASE_COMPONENTS:
+    if (
+        found is Layer.COMPOSITION
+        and placed_by in PROVIDER_NAMES
+        and part in USE_CASE_COMPONENTS | INFRASTRUCTURE_COMPONENTS
+    ):
         return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True
@@ -243,7 +250,7 @@ def _component(
     if part in KERNEL_UTILITY_COMPONENTS and found is Layer.DOMAIN:  # in a shared kernel
         return None, False
     # `adapters/outbound/http/` is the HTTP client the core is driven towards, no web.
-    if part in WEB_COMPONENTS and not (found is Layer.INFRASTRUCTURE and placed_by in OUTBOUND_COMPONENTS):
+    if part in WEB_COMPONENTS and not outbound:
         return Layer.WEB, False
     if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
         return Layer.WEB, False

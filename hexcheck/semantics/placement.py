@@ -46,7 +46,8 @@ app it registers blueprints on, or Django's WSGI/ASGI application, or runs Djang
 `manage.py` commands: `_enters_django`) or the DI container (in a function too), or defines what
 fills the container (`injector.Module`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
-`_app_factory_with_its_probes`) under any name but the core's, or none (a layer's name
+`_app_factory_with_its_probes`) under a weak name or none, or an outer layer's strong
+name when it only assembles the web (`_assembles_the_web`) (a layer's name
 that is only its own file name gives way to its package's: `entrypoints/application.py`,
 `_name_of_an_app_module`); else the composition, for a module an outer name places below a
 composition root's package that only builds and wires objects (`main/factories/infra/`,
@@ -95,6 +96,7 @@ from fractions import Fraction
 from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.config import STDLIB_BACKPORTS
 from hexcheck.core.facts import AssignmentFact, BodyKind, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
@@ -261,7 +263,14 @@ _NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
 _NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
 _TOKEN_PACKAGES = frozenset({"jwt", "jose", "authlib"})
 # Third-party packages a domain module may import and still be framework-free.
-_DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"})
+# What a module that builds the app calls to put together the web kept elsewhere, and to
+# serve routes of its own (`_assembles_the_web`).
+_ASSEMBLING_CALLS = frozenset({"include_router", "register_blueprint", "mount"})
+_ROUTE_ADDING_CALLS = frozenset(
+    {"add_route", "add_url_rule", "add_api_route", "add_api_websocket_route", "add_websocket_route",
+     "Route", "WebSocketRoute"}
+)  # fmt: skip
+_DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"}) | STDLIB_BACKPORTS
 
 
 @dataclass(frozen=True, slots=True)
@@ -605,8 +614,11 @@ class Placement:
             name = NameLayer(None)
         own = self._evidence.get(module)
         name = self._name_of_an_app_module(module, name)
-        # The module that builds the app is the composition root, under any name but the core's.
-        if name.layer not in _INNER and self._builds_the_app(module):
+        # The module that builds the app is the composition root under a weak name or none,
+        # and under an outer layer's strong name when all it does to the web is assemble it.
+        if self._builds_the_app(module) and (
+            not name.strong or (name.layer not in _INNER and self._assembles_the_web(module))
+        ):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
@@ -761,14 +773,16 @@ class Placement:
                 for user in self._importers.get(module, ())
             )
         }
-        # The bases those ports import, and theirs in turn.
+        # The bases those ports derive from, and theirs in turn.
         pending = sorted(found)
         while pending:
-            port = pending.pop()
-            for imported in sorted(candidates - found):
-                if port in self._importers.get(imported, ()):
-                    found.add(imported)
-                    pending.append(imported)
+            facts = self.model.modules[pending.pop()]
+            for cls in facts.classes:
+                for base in self._roles.first_party_ancestors(ClassRef(facts, cls)):
+                    module = base.facts.module
+                    if module in candidates and module not in found:
+                        found.add(module)
+                        pending.append(module)
         return frozenset(found)
 
     def _holds_pure_contracts(self, module: str) -> bool:
@@ -868,14 +882,14 @@ class Placement:
         return found
 
     def _serves_http(self, module: str) -> bool:
-        """Whether a module imports an HTTP server framework, or defines request/response
+        """Whether a module imports an HTTP server framework or defines request/response
         models and nothing else (`infra/schemas/transfer.py`'s `TransferRequest(BaseModel)`),
-        and no driver, ORM or service
-        library, shows neither drivers nor ORM models, and imports no first-party module
-        that persists (`_persists_for`: a DRF `ModelSerializer` over the ORM's models, a
-        repository raising `Http404`: persistence's; an `application/` service calling an
-        identity provider is what the web calls). A port it implements says nothing either way: a
-        request wrapper implements the request the controllers take."""
+        imports no driver, ORM or service library, shows neither drivers nor ORM models,
+        and imports no first-party module that persists (`_persists_for`: a DRF
+        `ModelSerializer` over the ORM's models, a repository raising `Http404`:
+        persistence's; an `application/` service calling an identity provider is what the
+        web calls). A port it implements says nothing either way: a request wrapper
+        implements the request the controllers take."""
         facts = self.model.modules[module]
         models_only = self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
         if not models_only and not any(
@@ -995,12 +1009,27 @@ class Placement:
             or self._wires_the_container(facts)
         )
 
+    def _assembles_the_web(self, module: str) -> bool:
+        """Whether a module that builds the app puts together web code kept elsewhere
+        (`app.include_router(...)`, `register_blueprint`, `mount`) and serves nothing of
+        its own: no route added by a call (`add_route`, `add_url_rule`, Starlette's
+        `Route(...)`) and no middleware (`@app.middleware("http")`), which are the web's
+        even in the module that builds the app."""
+        facts = self.model.modules[module]
+        called = {call.callee.rpartition(".")[2] for call in every_call(facts)}
+        middleware = any(
+            decorator.name.rpartition(".")[2] == "middleware"
+            for _, function in functions_of(facts)
+            for decorator in function.decorators
+        )
+        return bool(called & _ASSEMBLING_CALLS) and not called & _ROUTE_ADDING_CALLS and not middleware
+
     def _name_of_an_app_module(self, module: str, name: NameLayer) -> NameLayer:
         """The name that speaks for a module that builds the app: its package's when the layer's
         name is only the module's own file name (`entrypoints/application.py` building the
         FastAPI app is an app module, no application service); a module's own name is the
-        weakest, as for `settings.py`. Its package's name then decides as for any app module:
-        an outer layer's or none makes it the composition root, the core's keeps it."""
+        weakest, as for `settings.py`. Its package's name then decides as for any app module
+        (`_place`)."""
         facts = self.model.modules.get(module)
         if (
             not name.strong
@@ -1302,8 +1331,8 @@ class Placement:
         return known
 
     def _framework_free(self, facts: ModuleFacts) -> bool:
-        """Whether a module imports nothing but first-party modules, the standard library,
-        `typing_extensions` and `__future__`."""
+        """Whether a module imports nothing but first-party modules, the standard library
+        (its backports too), `typing_extensions` and `__future__`."""
         packages = {name.partition(".")[0] for name in _imported_names(facts) if not name.startswith(".")}
         return not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
 
@@ -1440,19 +1469,15 @@ class Placement:
         the adapters' own base. An abstract class whose own methods call a driver or an ORM
         is that base (a `StandardAlchemyRepository`, a broker component); a port with
         template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one.
-        One whose methods take or give the HTTP framework's objects (`run(req: Request) ->
-        JSONResponse`) is the controllers' base, the web's own contract; one that holds or
-        hands out an ORM session or a driver (`session: AsyncSession`) is the adapters'."""
+        One whose methods take or give the HTTP framework's request or response
+        (`run(req: Request) -> JSONResponse`) is the controllers' base, the web's own
+        contract (a port taking an `UploadFile` is still a port)."""
         if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
             return False
-        annotations = [attribute.annotation for attribute in ref.cls.attributes] + [
-            annotation
+        if any(
+            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response"))
             for method in ref.cls.methods
             for annotation in (method.returns, *(param.annotation for param in method.params))
-        ]
-        if any(
-            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) or top_package(name) in _PERSISTENCE_PACKAGES
-            for annotation in annotations
             if annotation is not None
             for name in annotation.names()
         ):

@@ -482,6 +482,36 @@ router = APIRouter()
 async def create_transfer(body: TransferRequest) -> dict:
     return {"amount": body.amount}
 """,
+        # `dependencies/repositories.py` provides the repositories to the routes: the
+        # composition root's, as `dependencies/database.py` is.
+        """\
+# file: src/api/v1/dependencies/repositories.py
+from fastapi import Depends
+
+from src.infrastructure.repositories.user_repository import UserRepositoryImpl
+
+
+def get_user_repository(db=Depends(lambda: None)) -> UserRepositoryImpl:
+    return UserRepositoryImpl(db)
+# file: src/api/v1/endpoints/users.py
+from fastapi import APIRouter, Depends
+
+from src.api.v1.dependencies.repositories import get_user_repository
+
+router = APIRouter()
+
+
+@router.get("/users")
+async def list_users(users=Depends(get_user_repository)) -> list[str]:
+    return users.all()
+# file: src/infrastructure/repositories/user_repository.py
+class UserRepositoryImpl:
+    def __init__(self, db) -> None:
+        self.db = db
+
+    def all(self) -> list[str]:
+        return []
+""",
         # A web name below the side the core drives (`adapters/outbound/http/`) is an
         # HTTP client's: its errors are the adapter's own, no web module.
         """\
@@ -711,6 +741,40 @@ def create_database() -> None:  # a composer: the composition root's, under the 
 """,
     )
     invalid = (
+        # The module that builds the app but also serves a route of its own (`add_route`)
+        # is the web's under the web's strong name: that route reads the database itself.
+        """\
+# file: app/web/app.py
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from app.infrastructure.repositories import SqlOrderRepository  # error: HEX101
+from app.web.routers.orders import router
+
+app = FastAPI()
+app.include_router(router)
+
+
+async def export_orders(request: Request) -> JSONResponse:
+    return JSONResponse(SqlOrderRepository().all())
+
+
+app.add_route("/orders/export", export_orders, methods=["GET"])
+# file: app/web/routers/orders.py
+from fastapi import APIRouter
+
+router = APIRouter()
+# file: app/infrastructure/repositories.py
+from sqlalchemy.orm import Session
+
+
+class SqlOrderRepository:
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
+
+    def all(self) -> list[str]:
+        return []
+""",
         # A Typer command run as a script is the CLI's, the driving side: no entry point.
         """\
 # file: app/infrastructure/repo.py
@@ -1020,8 +1084,8 @@ from sqlalchemy import create_engine
 
 engine = create_engine("sqlite://")
 """,
-        # The module that builds the app is the composition root under any outer name, a
-        # strong one too (`web/__init__.py` building the FastAPI app, as `web/app.py` or
+        # The module that builds the app and assembles the routers is the composition root
+        # under an outer layer's strong name too (`web/__init__.py`, as `web/app.py` or
         # `entrypoints/application.py`): the application may import it no more than the web.
         """\
 # file: app/web/__init__.py

@@ -37,9 +37,10 @@ class IndirectLayerDependency(Rule):
         "the database through the project's service bypasses nothing itself. And a chain "
         "ending at the project's configuration (`config.py`, `settings.py` that builds no "
         "adapter): a shared logger reading its level is the logger's design, and the use "
-        "case that logs reads no setting. The domain reaches it through a logger only: a "
-        "value object whose default currency comes from the settings through a helper "
-        "reads a setting. Both are the helper's own design, reported at the helper when "
+        "case that logs reads no setting. From the domain the chain is left out only when "
+        "the domain takes a logger (`get_logger` from a logging module): a value object "
+        "whose default currency comes from the settings through a helper reads a setting. "
+        "Both chains left out are the helper's own design, reported at the helper when "
         "a name or its content gives it a layer (HEX101), and not again at every module "
         "that imports it."
     )
@@ -334,6 +335,36 @@ from pydantic_settings import BaseSettings
 
 class Settings(BaseSettings):
     currency: str = "EUR"
+
+
+settings = Settings()
+""",
+        # A logger's module that also hands out a setting: what the domain takes from it is
+        # the setting, not a logger.
+        """\
+# file: app/domain/order.py
+from utils.logging_utils import max_order_items  # error: HEX103
+
+
+def may_add(count: int) -> bool:
+    return count < max_order_items()
+# file: utils/__init__.py
+# file: utils/logging_utils.py
+import logging
+
+from config import settings
+
+log = logging.getLogger("app")
+
+
+def max_order_items() -> int:
+    return settings.max_order_items
+# file: config.py
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    max_order_items: int = 20
 
 
 settings = Settings()

@@ -10,7 +10,7 @@ from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
 
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
 _KW_ONLY = frozenset({"dataclasses.KW_ONLY", "KW_ONLY"})
-_FIELD_FACTORIES = frozenset({"dataclasses.field", "field"})
+FIELD_FACTORIES = frozenset({"dataclasses.field", "field"})
 _MESSAGE_BASES = frozenset(
     {"Event", "DomainEvent", "IntegrationEvent", "BaseEvent", "Command", "DomainCommand",
      "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
@@ -39,7 +39,7 @@ def is_field(attribute: AttributeFact) -> bool:
     ):
         return False
     value = attribute.value
-    if value is not None and value.kind is ExprKind.CALL and value.name in _FIELD_FACTORIES:
+    if value is not None and value.kind is ExprKind.CALL and value.name in FIELD_FACTORIES:
         return not _keyword_false(value, "init")
     return True
 

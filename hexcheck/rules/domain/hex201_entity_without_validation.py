@@ -12,6 +12,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import (
     ENUM_BASES,
+    FIELD_FACTORIES,
     Entity,
     entities,
     is_base,
@@ -152,13 +153,33 @@ def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     return found
 
 
+def _computed_by_default(roles_: Roles, ref: ClassRef) -> set[str]:
+    """The dataclass fields whose default the class computes (`created_at: datetime =
+    field(default_factory=datetime.utcnow)`, `events: list = field(default_factory=list)`):
+    bookkeeping the entity fills in itself, not what its callers hand it."""
+    return {
+        attribute.name
+        for owner in (ref, *roles_.first_party_ancestors(ref))
+        if roles_.is_dataclass(owner)
+        for attribute in owner.cls.attributes
+        if attribute.value is not None
+        and attribute.value.kind is ExprKind.CALL
+        and attribute.value.name in FIELD_FACTORIES
+        and "default_factory" in dict(attribute.value.keywords)
+    }
+
+
 def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
     """Whether every `__init__` field of the class is typed by a type that admits only
-    valid values, so that there is nothing for a `__post_init__` to check. `X | None`
-    counts only while no other field is an enumeration or a flag: whether `closed_by`
-    may be `None` usually depends on the `status` next to it."""
-    annotations = _init_annotations(roles_, ref)
-    settled = {name: _settled(roles_, annotation, seen) for name, annotation in annotations.items()}
+    valid values, or has a default the class computes (`_computed_by_default`), so that
+    there is nothing for a `__post_init__` to check. `X | None` counts only
+    while no other field is an enumeration or a flag: whether `closed_by` may be `None`
+    usually depends on the `status` next to it."""
+    computed = _computed_by_default(roles_, ref)
+    settled = {
+        name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
+        for name, annotation in _init_annotations(roles_, ref).items()
+    }
     if not settled or any(kind is None for kind in settled.values()):
         return False
     return not any(
@@ -284,6 +305,43 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # Every field a caller fills is a value object that validates itself; the
+        # timestamps and the metadata the entity computes by default are its own.
+        """\
+# file: app/domain/users/value_objects.py
+from dataclasses import dataclass
+
+from app.domain.users.errors import InvalidEmail
+
+
+@dataclass(frozen=True)
+class Email:
+    value: str
+
+    def __post_init__(self) -> None:
+        if "@" not in self.value:
+            raise InvalidEmail(self.value)
+# file: app/domain/users/errors.py
+class InvalidEmail(Exception):
+    pass
+# file: app/domain/users/entities.py
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+from app.domain.users.value_objects import Email
+
+
+@dataclass
+class User:
+    user_id: UUID
+    email: Email
+    metadata: dict[str, str] = field(default_factory=dict)
+    created_at: datetime = field(default_factory=datetime.utcnow)
+
+    def change_email(self, email: Email) -> None:
+        self.email = email
+""",
         """\
 # file: app/domain/book.py
 from dataclasses import dataclass, field

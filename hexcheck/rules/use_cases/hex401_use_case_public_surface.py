@@ -103,6 +103,17 @@ def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
     return any(owner.cls.method(name) is not None for owner in (ref, *r.first_party_ancestors(ref)))
 
 
+def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
+    """Whether a use case has `execute` and no other public method of its own: the
+    convention of one `execute` (a base's helpers are the base's)."""
+    own = {
+        method.name
+        for method in ref.cls.methods
+        if _public(method.name) and not method.decorated_with(*PROPERTIES)
+    }
+    return own <= {"execute"} and _has_entry_point(r, ref, "execute")
+
+
 class UseCasePublicSurface(Rule):
     code = "HEX401"
     name = "use-case-public-surface"
@@ -507,6 +518,39 @@ class Broadcaster(Protocol):
 """,
     )
     invalid = (
+        # The convention of one `execute` holds though the use cases' base lends them a
+        # helper (`log`): the use case handled through `handle` breaks it.
+        """\
+# file: app/application/use_cases/base.py
+import logging
+from abc import ABC, abstractmethod
+
+
+class UseCase(ABC):
+    @abstractmethod
+    async def execute(self, data: str) -> str: ...
+
+    def log(self, message: str) -> None:
+        logging.getLogger(type(self).__name__).info(message)
+# file: app/application/use_cases/create_user.py
+from app.application.use_cases.base import UseCase
+
+
+class CreateUserUseCase(UseCase):
+    def __init__(self, users) -> None:
+        self.users = users
+
+    async def execute(self, data: str) -> str:
+        self.log("creating")
+        return await self.users.add(data)
+# file: app/application/use_cases/rename_user.py
+class RenameUserUseCase:  # error: HEX401
+    def __init__(self, users) -> None:
+        self.users = users
+
+    async def handle(self, user_id: str, name: str) -> None:
+        await self.users.rename(user_id, name)
+""",
         # A use case that runs other use cases is still one: a single entry point.
         """\
 # file: app/application/use_cases/orders.py
@@ -689,7 +733,7 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         # a single public method is judged by its name only where others use `execute`,
         # as their one public method: tool executors whose `execute` sits among other
         # operations are services that execute something, no convention.
-        execute_is_convention = any(public_methods(r, ref) == ["execute"] for ref in r.use_cases)
+        execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         for ref in r.use_cases:
             if _fronts_use_cases(r, ref, use_cases):
