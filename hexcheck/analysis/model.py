@@ -65,9 +65,19 @@ _LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
 
 
 def _named_for_logging(name: str) -> bool:
-    """`logger_utils`, `get_logger`, `LOG`, `app_logging`: a word of the name is one of
+    """`logger_utils`, `log_setup`, `app_logging`: a word of the name is one of
     `_LOGGER_NAMES`."""
     return bool(set(name.lower().split("_")) & _LOGGER_NAMES)
+
+
+# Words that make a name the logger's setting, not the logger (`LOG_LEVEL`, `log_config`).
+_LOGGER_SETTING_WORDS = frozenset({"level", "levels", "config", "conf", "settings", "setting", "format"})
+
+
+def _names_a_logger(name: str) -> bool:
+    """`get_logger`, `logger`, `log`: named for logging, and no setting of it."""
+    words = set(name.lower().split("_"))
+    return bool(words & _LOGGER_NAMES) and not words & _LOGGER_SETTING_WORDS
 
 
 class LayerSource(Protocol):
@@ -475,7 +485,7 @@ class ProjectModel:
                     if (
                         (layer, neighbour_layer) != _SERVICES_DESIGN
                         and not (
-                            (layer is not Layer.DOMAIN or (current == start and logger_taken))
+                            self._may_read_configuration(layer, current, start, logger_taken)
                             and self._configuration_read_on_the_way(current, neighbour, neighbour_layer)
                         )
                         and not self.may_import(layer, neighbour, neighbour_layer)
@@ -498,10 +508,9 @@ class ProjectModel:
         composition) that wires nothing (`LayerSource.wires_nothing`): a logger reading its
         level or a client its URL is that helper's design, and the layered module that
         uses the helper reads no setting itself. Importing the configuration directly is
-        HEX101's. From the domain, only a logger the domain imports for a logger
-        (`from utils.logger_utils import get_logger`, `_takes_a_logger`) may read it: a
-        value object whose default currency comes from the settings through a helper reads
-        a setting. A `config.py` that builds the database client is the composition root,
+        HEX101's. From the domain, only a logger may read it (`_may_read_configuration`):
+        a value object whose default currency comes from the settings through a helper
+        reads a setting. A `config.py` that builds the database client is the composition root,
         which no chain from the core may reach."""
         return (
             layer is Layer.COMPOSITION
@@ -509,17 +518,34 @@ class ProjectModel:
             and self._layers_source().wires_nothing(module)
         )
 
+    def _may_read_configuration(self, reader: Layer, helper: str, start: str, logger_taken: bool) -> bool:
+        """Whether the unlayered `helper`, on a chain from a module of `reader` that entered
+        it at `start`, may read the configuration for it (`_configuration_read_on_the_way`):
+        any helper but the domain's; for the domain, a logger (`_is_logger`), the one the
+        domain imports only when it takes a logger from it (`_takes_a_logger`): a module
+        named for logging that hands the domain a setting hands it a setting."""
+        if reader is not Layer.DOMAIN:
+            return True
+        return self._is_logger(helper) and (helper != start or logger_taken)
+
+    def _is_logger(self, module: str) -> bool:
+        """A module named for logging that imports a logging library (`utils/logger.py`,
+        `core/log_setup.py` importing `logging.config`)."""
+        found = self.modules.get(module)
+        return (
+            found is not None
+            and _named_for_logging(module.rpartition(".")[2])
+            and any(fact.target.partition(".")[0] in _LOGGING_PACKAGES for fact in found.imports)
+        )
+
     def _takes_a_logger(self, imported: str, facts: Iterable[ImportFact]) -> bool:
         """Whether the imports `facts` of the module `imported` take a logger from it: the
-        module is named for logging and imports a logging library, and each name taken is
-        named for logging too (`get_logger`, `logger`, `log`); a whole-module import
-        (`import utils.logger_utils`) takes the logger module."""
-        found = self.modules.get(imported)
-        if found is None or not _named_for_logging(imported.rpartition(".")[2]):
-            return False
-        if not any(fact.target.partition(".")[0] in _LOGGING_PACKAGES for fact in found.imports):
-            return False
-        return all(_named_for_logging(name) for fact in facts for name in fact.names)
+        module is a logger (`_is_logger`) and each name taken names a logger (`get_logger`,
+        `logger`, `log`; not `LOG_LEVEL`); a whole-module import (`import utils.logger_utils`)
+        takes the logger module."""
+        return self._is_logger(imported) and all(
+            _names_a_logger(name) for fact in facts for name in fact.names
+        )
 
     def _modules_handing_on(self, edges: Iterable[Edge]) -> dict[tuple[str, str], frozenset[str]]:
         """For an import of names from a package index (`from app.events import

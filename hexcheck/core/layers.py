@@ -209,6 +209,14 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     leaf = parts[-1]
     if leaf in COMPOSITION_NAMES and not strict:
         return NameLayer(Layer.COMPOSITION, written[-1])
+    # `dependencies/repositories.py` provides the repositories: the providers' module, by
+    # its own name, the weakest (a repository class defined there still moves it).
+    if (
+        found is Layer.COMPOSITION
+        and placed_by in PROVIDER_NAMES
+        and leaf in INFRASTRUCTURE_COMPONENTS - DATABASE_MODULE_NAMES
+    ):
+        return NameLayer(Layer.COMPOSITION, written[-1])
     # `api/dependencies/database.py` is web's; `core/db.py` is infrastructure.
     placed = (
         found
@@ -230,14 +238,9 @@ def _component(
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
-    # `dependencies/usecases/` holds the providers that build the use cases, not use cases,
-    # and `dependencies/repositories.py` those that build the repositories;
+    # `dependencies/usecases/` holds the providers that build the use cases, not use cases;
     # `main/use_cases/` (a Django app called `main`) or `config/usecases/` hold use cases.
-    if (
-        found is Layer.COMPOSITION
-        and placed_by in PROVIDER_NAMES
-        and part in USE_CASE_COMPONENTS | INFRASTRUCTURE_COMPONENTS
-    ):
+    if found is Layer.COMPOSITION and placed_by in PROVIDER_NAMES and part in USE_CASE_COMPONENTS:
         return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True

@@ -97,7 +97,7 @@ from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.config import STDLIB_BACKPORTS
-from hexcheck.core.facts import AssignmentFact, BodyKind, Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import AssignmentFact, BodyKind, CallFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
@@ -615,7 +615,8 @@ class Placement:
         own = self._evidence.get(module)
         name = self._name_of_an_app_module(module, name)
         # The module that builds the app is the composition root under a weak name or none,
-        # and under an outer layer's strong name when all it does to the web is assemble it.
+        # and under an outer layer's strong name when all it does to the web is assemble it
+        # (a DI container or Django's entry point there serves no request at all).
         if self._builds_the_app(module) and (
             not name.strong or (name.layer not in _INNER and self._assembles_the_web(module))
         ):
@@ -1013,16 +1014,26 @@ class Placement:
         """Whether a module that builds the app puts together web code kept elsewhere
         (`app.include_router(...)`, `register_blueprint`, `mount`) and serves nothing of
         its own: no route added by a call (`add_route`, `add_url_rule`, Starlette's
-        `Route(...)`) and no middleware (`@app.middleware("http")`), which are the web's
-        even in the module that builds the app."""
+        `Route(...)`; a probe's aside, `add_url_rule("/health", ...)`) and no middleware
+        (`@app.middleware("http")`), which are the web's even in the module that builds the
+        app. A module that builds no web app (a DI container, Django's `wsgi.py`) serves
+        nothing and passes."""
         facts = self.model.modules[module]
-        called = {call.callee.rpartition(".")[2] for call in every_call(facts)}
+        own = self._evidence.get(module)
+        if not (own is not None and APP_FACTORY in own.kinds) and not _builds_a_flask_app(facts):
+            return True  # a DI container, Django's `wsgi.py`: no web app to serve from
+        calls = list(every_call(facts))
+        called = {call.callee.rpartition(".")[2] for call in calls}
+        adds_a_route = any(
+            call.callee.rpartition(".")[2] in _ROUTE_ADDING_CALLS and not _adds_a_probe(call)
+            for call in calls
+        )
         middleware = any(
             decorator.name.rpartition(".")[2] == "middleware"
             for _, function in functions_of(facts)
             for decorator in function.decorators
         )
-        return bool(called & _ASSEMBLING_CALLS) and not called & _ROUTE_ADDING_CALLS and not middleware
+        return bool(called & _ASSEMBLING_CALLS) and not adds_a_route and not middleware
 
     def _name_of_an_app_module(self, module: str, name: NameLayer) -> NameLayer:
         """The name that speaks for a module that builds the app: its package's when the layer's
@@ -1626,6 +1637,12 @@ def _is_probe(handler: RouteHandler) -> bool:
         )
     paths = [expr.name.strip("\"'") for expr in written if expr.kind is ExprKind.LITERAL]
     return bool(paths) and all(_is_probe_path(path) for path in paths)
+
+
+def _adds_a_probe(call: CallFact) -> bool:
+    """Whether a route-adding call (`app.add_url_rule("/health", ...)`) adds a probe."""
+    path = call.args[0] if call.args else dict(call.keywords).get("rule", dict(call.keywords).get("path"))
+    return path is not None and path.kind is ExprKind.LITERAL and _is_probe_path(path.name.strip("'\""))
 
 
 def _is_probe_path(path: str) -> bool:

@@ -482,6 +482,48 @@ router = APIRouter()
 async def create_transfer(body: TransferRequest) -> dict:
     return {"amount": body.amount}
 """,
+        # A DI container kept under `infrastructure/` wires the adapters into the use cases:
+        # the composition root's, which the routes may take their providers from.
+        """\
+# file: app/infrastructure/ioc.py
+from dependency_injector import containers, providers
+
+from app.application.get_user import GetUserUseCase
+from app.infrastructure.sql_users import SqlUserRepository
+
+
+class Container(containers.DeclarativeContainer):
+    users = providers.Factory(SqlUserRepository)
+    get_user = providers.Factory(GetUserUseCase, users=users)
+# file: app/infrastructure/sql_users.py
+from sqlalchemy.orm import Session
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session | None = None) -> None:
+        self.session = session
+# file: app/application/get_user.py
+class GetUserUseCase:
+    def __init__(self, users) -> None:
+        self.users = users
+
+    def execute(self, user_id: str) -> str:
+        return user_id
+# file: app/web/routes.py
+from dependency_injector.wiring import Provide, inject
+from fastapi import APIRouter, Depends
+
+from app.application.get_user import GetUserUseCase
+from app.infrastructure.ioc import Container
+
+router = APIRouter()
+
+
+@router.get("/users/{user_id}")
+@inject
+def get_user(user_id: str, use_case: GetUserUseCase = Depends(Provide[Container.get_user])) -> str:
+    return use_case.execute(user_id)
+""",
         # `dependencies/repositories.py` provides the repositories to the routes: the
         # composition root's, as `dependencies/database.py` is.
         """\

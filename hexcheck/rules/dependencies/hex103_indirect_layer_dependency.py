@@ -38,8 +38,10 @@ class IndirectLayerDependency(Rule):
         "ending at the project's configuration (`config.py`, `settings.py` that builds no "
         "adapter): a shared logger reading its level is the logger's design, and the use "
         "case that logs reads no setting. From the domain the chain is left out only when "
-        "the domain takes a logger (`get_logger` from a logging module): a value object "
-        "whose default currency comes from the settings through a helper reads a setting. "
+        "a logger reads the configuration (a module named for logging that imports a "
+        "logging library), and the one the domain imports only when the domain takes a "
+        "logger from it (`get_logger`, not `LOG_LEVEL`): a value object whose default "
+        "currency comes from the settings through a helper reads a setting. "
         "Both chains left out are the helper's own design, reported at the helper when "
         "a name or its content gives it a layer (HEX101), and not again at every module "
         "that imports it."
@@ -162,6 +164,50 @@ class BookService:
         self.cache = cache
 # file: app/infrastructure/cache/redis_cache.py
 class RedisCache: ...
+""",
+        # A domain helper that logs: the logger reads its level, the domain reads nothing.
+        """\
+# file: app/domain/money.py
+from dataclasses import dataclass
+
+from app.utils.rounding import round_cents
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: int
+
+    def rounded(self) -> "Money":
+        return Money(round_cents(self.amount))
+# file: app/utils/__init__.py
+# file: app/utils/rounding.py
+from app.utils.logger import get_logger
+
+log = get_logger(__name__)
+
+
+def round_cents(amount: int) -> int:
+    log.debug("rounding %s", amount)
+    return round(amount, -1)
+# file: app/utils/logger.py
+import logging
+
+from app.config import settings
+
+
+def get_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(settings.log_level)
+    return logger
+# file: app/config.py
+from pydantic_settings import BaseSettings
+
+
+class Settings(BaseSettings):
+    log_level: str = "INFO"
+
+
+settings = Settings()
 """,
         # The configuration read on the way: a use case and a domain service log, and the
         # shared logger reads its level from `config.py` (which also keeps a logger of its

@@ -153,20 +153,43 @@ def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     return found
 
 
-def _computed_by_default(roles_: Roles, ref: ClassRef) -> set[str]:
-    """The dataclass fields whose default the class computes (`created_at: datetime =
-    field(default_factory=datetime.utcnow)`, `events: list = field(default_factory=list)`):
-    bookkeeping the entity fills in itself, not what its callers hand it."""
-    return {
-        attribute.name
-        for owner in (ref, *roles_.first_party_ancestors(ref))
-        if roles_.is_dataclass(owner)
-        for attribute in owner.cls.attributes
-        if attribute.value is not None
-        and attribute.value.kind is ExprKind.CALL
-        and attribute.value.name in FIELD_FACTORIES
-        and "default_factory" in dict(attribute.value.keywords)
+# What computes a field's default for the class itself: an identifier, the clock.
+_BOOKKEEPING_FACTORIES = frozenset(
+    {
+        "uuid.uuid1", "uuid.uuid4", "uuid.uuid7", "uuid6.uuid7", "datetime.datetime.now",
+        "datetime.datetime.utcnow", "datetime.datetime.today", "datetime.date.today", "time.time",
     }
+)  # fmt: skip
+
+
+def _computed_by_default(roles_: Roles, ref: ClassRef) -> set[str]:
+    """The dataclass fields whose default the class computes from an identifier or the
+    clock (`created_at: datetime = field(default_factory=datetime.utcnow)`, `id: UUID =
+    field(default_factory=uuid4)`): bookkeeping the entity fills in itself, not what its
+    callers hand it. A collection (`items: list = field(default_factory=list)`) is still
+    the callers'. The nearest declaration of a field decides, as for the dataclass."""
+    found: set[str] = set()
+    declared: set[str] = set()
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        if not roles_.is_dataclass(owner):
+            continue
+        for attribute in owner.cls.attributes:
+            if attribute.name in declared or not is_field(attribute):
+                continue
+            declared.add(attribute.name)
+            value = attribute.value
+            factory = (
+                dict(value.keywords).get("default_factory")
+                if value is not None and value.kind is ExprKind.CALL and value.name in FIELD_FACTORIES
+                else None
+            )
+            if (
+                factory is not None
+                and factory.kind is ExprKind.NAME
+                and factory.name in _BOOKKEEPING_FACTORIES
+            ):
+                found.add(attribute.name)
+    return found
 
 
 def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
@@ -306,7 +329,7 @@ class EntityWithoutValidation(Rule):
     )
     valid = (
         # Every field a caller fills is a value object that validates itself; the
-        # timestamps and the metadata the entity computes by default are its own.
+        # identifier and the timestamp the entity computes by default are its own.
         """\
 # file: app/domain/users/value_objects.py
 from dataclasses import dataclass
@@ -327,16 +350,15 @@ class InvalidEmail(Exception):
 # file: app/domain/users/entities.py
 from dataclasses import dataclass, field
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid4
 
 from app.domain.users.value_objects import Email
 
 
 @dataclass
 class User:
-    user_id: UUID
     email: Email
-    metadata: dict[str, str] = field(default_factory=dict)
+    user_id: UUID = field(default_factory=uuid4)
     created_at: datetime = field(default_factory=datetime.utcnow)
 
     def change_email(self, email: Email) -> None:
@@ -754,6 +776,22 @@ class LoanAction:  # an enumeration written as a class: each value spells its na
 """,
     )
     invalid = (
+        # A collection's default is still the callers' to fill: the cart's items go
+        # unchecked, whatever the identifier computed beside them.
+        """\
+# file: app/domain/cart.py
+from dataclasses import dataclass, field
+from uuid import UUID, uuid4
+
+
+@dataclass
+class Cart:  # error: HEX201
+    items: list[str] = field(default_factory=list)
+    cart_id: UUID = field(default_factory=uuid4)
+
+    def add(self, sku: str) -> None:
+        self.items.append(sku)
+""",
         """\
 # file: app/domain/book.py
 from dataclasses import dataclass, field

@@ -730,9 +730,10 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         r = roles(model)
         # A team that names every entry point `handle` or `run` has a convention too;
-        # a single public method is judged by its name only where others use `execute`,
-        # as their one public method: tool executors whose `execute` sits among other
-        # operations are services that execute something, no convention.
+        # a single public method is judged by its name only where others use `execute`
+        # as the one public method of their own (`_shows_one_execute`): tool executors
+        # whose `execute` sits among other operations are services that execute
+        # something, no convention.
         execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         for ref in r.use_cases:
