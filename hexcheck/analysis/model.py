@@ -59,7 +59,7 @@ _SERVICES_DESIGN = (Layer.WEB, Layer.INFRASTRUCTURE)
 _PathState = tuple[str, frozenset[str] | None]
 
 
-# A module named for logging that imports one of these is a logger (`_takes_a_logger`).
+# A module named for logging that imports one of these is a logger (`_is_logger`).
 _LOGGER_NAMES = frozenset({"log", "logs", "logger", "loggers", "logging"})
 _LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
 
@@ -486,7 +486,7 @@ class ProjectModel:
                         (layer, neighbour_layer) != _SERVICES_DESIGN
                         and not (
                             self._may_read_configuration(layer, current, start, logger_taken)
-                            and self._configuration_read_on_the_way(current, neighbour, neighbour_layer)
+                            and self._configuration_read_on_the_way(neighbour, neighbour_layer)
                         )
                         and not self.may_import(layer, neighbour, neighbour_layer)
                     ):
@@ -502,8 +502,8 @@ class ProjectModel:
                 queue.append(following)
         return None
 
-    def _configuration_read_on_the_way(self, helper: str, module: str, layer: Layer) -> bool:
-        """Whether a module (of `layer`) that the unlayered `helper` imports on a chain is
+    def _configuration_read_on_the_way(self, module: str, layer: Layer) -> bool:
+        """Whether a module (of `layer`) that an unlayered helper imports on a chain is
         the project's configuration (`config.py`, `core/settings.py` placed in the
         composition) that wires nothing (`LayerSource.wires_nothing`): a logger reading its
         level or a client its URL is that helper's design, and the layered module that
