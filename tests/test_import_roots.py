@@ -618,3 +618,48 @@ def test_a_kept_root_choice_reads_back_as_it_was_written() -> None:
         ((("one",), ("two",), 1),),
     )
     assert decode_roots(encode_roots(choice)) == choice
+
+
+# Two services side by side, each run from its own `src/`, both with `api/` and `domain/`:
+# one module name, two files.
+_TWO_SERVICES = {
+    "pyproject.toml": '[project]\nname = "platform"\n',
+    "src/orders/api/__init__.py": "",
+    "src/orders/api/routes.py": (
+        "from fastapi import APIRouter\n\nfrom domain.order import Order\n\nrouter = APIRouter()\n"
+    ),
+    "src/orders/domain/__init__.py": "",
+    "src/orders/domain/order.py": (
+        "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Order:\n    order_id: str\n"
+    ),
+    "src/billing/api/__init__.py": "",
+    "src/billing/api/routes.py": (
+        "from fastapi import APIRouter\n\nfrom domain.invoice import Invoice\n\nrouter = APIRouter()\n"
+    ),
+    "src/billing/domain/__init__.py": "",
+    "src/billing/domain/invoice.py": "import requests\n\n\nclass Invoice:\n    def __init__(self) -> None:\n"
+    "        self.total = 0\n",
+}
+
+
+def test_files_that_share_a_module_name_are_named_in_a_note(tmp_path: Path) -> None:
+    _write(tmp_path, _TWO_SERVICES)
+    found = _run(tmp_path)
+    assert found.notes == (
+        "3 file(s) take a module name another file has (src/billing/api/__init__.py and "
+        "src/orders/api/__init__.py are both 'api'): only the first by path of each is checked; "
+        "give each part a `hexcheck.toml` of its own and check it from there, or leave the "
+        "others out with `extend-exclude`",
+    )
+
+
+def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Path) -> None:
+    _write(tmp_path, {**_TWO_SERVICES, "src/orders/hexcheck.toml": ""})
+    found = _run(tmp_path / "src" / "orders")
+    assert found.notes == ()
+    assert sorted(file.module for file in found.files) == [
+        "api",
+        "api.routes",
+        "domain",
+        "domain.order",
+    ]

@@ -363,6 +363,7 @@ class _Walker:
                     self._problem(each.path, "its module name would not be a dotted identifier; skipped")
                 continue
             files.append(SourceFile(each.display, each.path, *named))
+        self._note_shared_module_names(files)
         requested = None
         if targets is not None:
             paths = [*((file.display_path, file.path) for file in files), *self._problem_paths.items()]
@@ -383,6 +384,25 @@ class _Walker:
             tuple(self._notes),
             requested,
             root,
+        )
+
+    def _note_shared_module_names(self, files: Sequence[SourceFile]) -> None:
+        """Say when files under different import roots take the same module name (three
+        services side by side, each with its own `src/` holding `api/` and `domain/`): the
+        model holds one module per name, the first by path, and the others go unchecked."""
+        by_module: dict[str, list[str]] = {}
+        for file in files:
+            by_module.setdefault(file.module, []).append(file.display_path)
+        shared = sorted((module, sorted(paths)) for module, paths in by_module.items() if len(paths) > 1)
+        if not shared:
+            return
+        module, (kept, other, *_) = shared[0]
+        unchecked = sum(len(paths) - 1 for _, paths in shared)
+        self.note(
+            f"{unchecked} file(s) take a module name another file has ({kept} and {other} are both "
+            f"'{module}'): only the first by path of each is checked; give each part a "
+            "`hexcheck.toml` of its own and check it from there, or leave the others out with "
+            "`extend-exclude`"
         )
 
     def _choose(self, root: str, found: Sequence[_Found], declared: Sequence[str]) -> RootChoice:
