@@ -76,8 +76,7 @@ _LOGGER_SETTING_WORDS = frozenset({"level", "levels", "config", "conf", "setting
 
 def _names_a_logger(name: str) -> bool:
     """`get_logger`, `logger`, `log`: named for logging, and no setting of it."""
-    words = set(name.lower().split("_"))
-    return bool(words & _LOGGER_NAMES) and not words & _LOGGER_SETTING_WORDS
+    return _named_for_logging(name) and not set(name.lower().split("_")) & _LOGGER_SETTING_WORDS
 
 
 class LayerSource(Protocol):

@@ -1614,7 +1614,7 @@ def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
         for decorator in function.decorators:
             if decorator.kind is ExprKind.CALL and decorator.name.rpartition(".")[2] in _FLASK_ROUTE_METHODS:
                 first = decorator.args[:1]
-                yield first[0].name.strip("\"'") if first and first[0].kind is ExprKind.LITERAL else ""
+                yield (_literal_text(first[0]) if first else None) or ""
 
 
 def _is_empty_package(facts: ModuleFacts) -> bool:
@@ -1635,14 +1635,21 @@ def _is_probe(handler: RouteHandler) -> bool:
             and decorator.name.startswith(handler.router + ".")
             and decorator.args
         )
-    paths = [expr.name.strip("\"'") for expr in written if expr.kind is ExprKind.LITERAL]
+    paths = [path for path in map(_literal_text, written) if path is not None]
     return bool(paths) and all(_is_probe_path(path) for path in paths)
 
 
 def _adds_a_probe(call: CallFact) -> bool:
     """Whether a route-adding call (`app.add_url_rule("/health", ...)`) adds a probe."""
-    path = call.args[0] if call.args else dict(call.keywords).get("rule", dict(call.keywords).get("path"))
-    return path is not None and path.kind is ExprKind.LITERAL and _is_probe_path(path.name.strip("'\""))
+    keywords = dict(call.keywords)
+    written = call.args[0] if call.args else keywords.get("rule", keywords.get("path"))
+    path = None if written is None else _literal_text(written)
+    return path is not None and _is_probe_path(path)
+
+
+def _literal_text(expr: Expr) -> str | None:
+    """The text of a string literal (`"/health"`), else None."""
+    return expr.name.strip("\"'") if expr.kind is ExprKind.LITERAL else None
 
 
 def _is_probe_path(path: str) -> bool:

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import Expr, ExprKind, FunctionFact
+from hexcheck.core.facts import AttributeFact, Expr, ExprKind, FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import (
@@ -137,20 +137,27 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
     return None
 
 
-def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
-    """Every `__init__` field of the class, inherited ones included, with its annotation."""
-    found: dict[str, Expr] = {}
-    if roles_.is_plain_entity(ref):
-        for name, annotation in roles_.state_types(ref):
-            if annotation is not None:
-                found[name] = annotation
-        return found
+def _dataclass_fields(roles_: Roles, ref: ClassRef) -> dict[str, AttributeFact]:
+    """The class's `__init__` fields as the dataclass machinery collects them: its own and
+    its dataclass ancestors', the nearest declaration of each name deciding."""
+    found: dict[str, AttributeFact] = {}
     for owner in (ref, *roles_.first_party_ancestors(ref)):
         if owner is ref or roles_.is_dataclass(owner):
             for attribute in owner.cls.attributes:
-                if attribute.annotation is not None and is_field(attribute):
-                    found.setdefault(attribute.name, attribute.annotation)
+                if is_field(attribute):
+                    found.setdefault(attribute.name, attribute)
     return found
+
+
+def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
+    """Every `__init__` field of the class, inherited ones included, with its annotation."""
+    if roles_.is_plain_entity(ref):
+        return {name: annotation for name, annotation in roles_.state_types(ref) if annotation is not None}
+    return {
+        name: attribute.annotation
+        for name, attribute in _dataclass_fields(roles_, ref).items()
+        if attribute.annotation is not None
+    }
 
 
 # What computes a field's default for the class itself: an identifier, the clock.
@@ -162,34 +169,17 @@ _BOOKKEEPING_FACTORIES = frozenset(
 )  # fmt: skip
 
 
-def _computed_by_default(roles_: Roles, ref: ClassRef) -> set[str]:
-    """The dataclass fields whose default the class computes from an identifier or the
-    clock (`created_at: datetime = field(default_factory=datetime.utcnow)`, `id: UUID =
+def _computed_by_default(attribute: AttributeFact) -> bool:
+    """Whether a dataclass field's default is computed from an identifier or the clock
+    (`created_at: datetime = field(default_factory=datetime.utcnow)`, `id: UUID =
     field(default_factory=uuid4)`): bookkeeping the entity fills in itself, not what its
     callers hand it. A collection (`items: list = field(default_factory=list)`) is still
-    the callers'. The nearest declaration of a field decides, as for the dataclass."""
-    found: set[str] = set()
-    declared: set[str] = set()
-    for owner in (ref, *roles_.first_party_ancestors(ref)):
-        if not roles_.is_dataclass(owner):
-            continue
-        for attribute in owner.cls.attributes:
-            if attribute.name in declared or not is_field(attribute):
-                continue
-            declared.add(attribute.name)
-            value = attribute.value
-            factory = (
-                dict(value.keywords).get("default_factory")
-                if value is not None and value.kind is ExprKind.CALL and value.name in FIELD_FACTORIES
-                else None
-            )
-            if (
-                factory is not None
-                and factory.kind is ExprKind.NAME
-                and factory.name in _BOOKKEEPING_FACTORIES
-            ):
-                found.add(attribute.name)
-    return found
+    the callers'."""
+    value = attribute.value
+    if value is None or value.kind is not ExprKind.CALL or value.name not in FIELD_FACTORIES:
+        return False
+    factory = dict(value.keywords).get("default_factory")
+    return factory is not None and factory.kind is ExprKind.NAME and factory.name in _BOOKKEEPING_FACTORIES
 
 
 def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
@@ -198,7 +188,7 @@ def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozense
     there is nothing for a `__post_init__` to check. `X | None` counts only
     while no other field is an enumeration or a flag: whether `closed_by` may be `None`
     usually depends on the `status` next to it."""
-    computed = _computed_by_default(roles_, ref)
+    computed = {name for name, field in _dataclass_fields(roles_, ref).items() if _computed_by_default(field)}
     settled = {
         name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()

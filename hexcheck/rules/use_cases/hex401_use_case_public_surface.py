@@ -30,10 +30,19 @@ def public_methods(r: Roles, ref: ClassRef) -> list[str]:
     properties are attributes, not operations."""
     found: list[str] = []
     for owner in (ref, *r.first_party_ancestors(ref)):
-        for method in owner.cls.methods:
-            if _public(method.name) and not method.decorated_with(*PROPERTIES) and method.name not in found:
-                found.append(method.name)
+        for name in _operations(owner):
+            if name not in found:
+                found.append(name)
     return found
+
+
+def _operations(ref: ClassRef) -> list[str]:
+    """The public methods a class defines itself; properties are attributes."""
+    return [
+        method.name
+        for method in ref.cls.methods
+        if _public(method.name) and not method.decorated_with(*PROPERTIES)
+    ]
 
 
 def _bases(r: Roles, ref: ClassRef) -> list[ClassRef]:
@@ -106,12 +115,7 @@ def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
 def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
     """Whether a use case has `execute` and no other public method of its own: the
     convention of one `execute` (a base's helpers are the base's)."""
-    own = {
-        method.name
-        for method in ref.cls.methods
-        if _public(method.name) and not method.decorated_with(*PROPERTIES)
-    }
-    return own <= {"execute"} and _has_entry_point(r, ref, "execute")
+    return set(_operations(ref)) <= {"execute"} and _has_entry_point(r, ref, "execute")
 
 
 class UseCasePublicSurface(Rule):
