@@ -63,7 +63,9 @@ MAPPER_COMPONENTS = frozenset({"mappers"})
 # beside its use cases (`user/dtos/` next to `user/use_cases/`): the application's.
 DTO_COMPONENTS = frozenset({"dtos", "dto"})
 # The composition names of a package of providers, as opposed to an entry point or settings.
-PROVIDER_NAMES = frozenset({"container", "containers", "dependencies", "deps", "di", "wiring", "injector"})
+PROVIDER_NAMES = frozenset(
+    {"container", "containers", "dependencies", "depends", "deps", "di", "wiring", "injector"}
+)
 # The names of a project's configuration module: read by helpers of every layer
 # (HEX103's exemption; with `constants`, what `placement` reads as configuration).
 CONFIGURATION_NAMES = frozenset({"settings", "config", "configs", "configuration"})
@@ -75,6 +77,7 @@ COMPOSITION_NAMES = frozenset(
         "containers",
         "bootstrap",
         "dependencies",
+        "depends",
         "deps",
         "di",
         "wiring",

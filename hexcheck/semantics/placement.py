@@ -23,7 +23,9 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
   such package is reported once as HEX105.
 
 Web and infrastructure evidence place nothing unless at least half the modules showing it
-show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`).
+show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`). A
+module of request/response models alone that route handlers import anchors the web too
+(`_models_of_routes`).
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
@@ -77,9 +79,14 @@ read by every layer but the domain: the dependency rule asks it, not placement.
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
 same; one handed a port in a field is a use case (`_takes_collaborators`).
 Domain evidence counts only in modules that import no third-party package. An
-abstract class whose methods call a driver or an ORM is the adapters' base, no port.
+abstract class whose methods call a driver or an ORM is the adapters' base, no port; so
+are abstract classes beside a driver's import that the core never imports, and one whose
+every subclass FastAPI builds for a route, a controller (`_a_route_dependency`: a
+controller implements no port).
 On a tie between a module's layers, what it builds outweighs what it imports or declares
-abstract (a use case importing a `Session` is a use case).
+abstract (a use case importing a `Session` is a use case); a class named like a use case
+that implements a port other than a use case's, beside a client driver's import, is that
+client's adapter (`EmailService(IEmailService)` over `httpx`, `_adapts_a_client`).
 
 Evidence is read from the facts and from the layer-free questions of `roles` (routes,
 ancestry, abstractness): roles that depend on layers cannot decide layers.
@@ -110,6 +117,7 @@ from hexcheck.core.layers import (
     name_layer,
     spelled_plainly,
 )
+from hexcheck.semantics.fastapi import DEPENDS, SECURITY
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -226,6 +234,8 @@ _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
 # Names in an annotation that say how a type is held, not what it is (`Optional[Port]`).
 _TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
+# The abstract contracts a use case itself may implement.
+_USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler|Command|Query)")
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
 _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
@@ -766,14 +776,7 @@ class Placement:
     @cached_property
     def _ports_filed_with_the_adapters(self) -> frozenset[str]:
         candidates = {module for module in self.model.modules if self._holds_pure_contracts(module)}
-        found = {
-            module
-            for module in candidates
-            if any(
-                name_layer(user).layer in _INNER and not is_test_module(user)
-                for user in self._importers.get(module, ())
-            )
-        }
+        found = {module for module in candidates if self._imported_by_the_core(module)}
         # The bases those ports derive from, and theirs in turn.
         pending = sorted(found)
         while pending:
@@ -1329,7 +1332,16 @@ class Placement:
             ),
         )
         kinds = frozenset(found[layer])
-        return Content(layer, kinds, anchored=int(_anchored(layer, kinds)))
+        return Content(layer, kinds, anchored=int(_anchored(layer, kinds) or self._models_of_routes(facts)))
+
+    def _models_of_routes(self, facts: ModuleFacts) -> bool:
+        """Whether a module of request/response models and nothing else (no ORM model
+        beside them) is imported by a module of route handlers (`api/schemas.py`'s
+        `ErrorSchema`, the routes' error body): the routes' own models, which anchor the
+        web as the routes do. Pydantic models found anywhere else anchor nothing."""
+        return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})} and any(
+            user in self._route_modules for user in self._importers.get(facts.module, ())
+        )
 
     def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
         """Every layer a module shows evidence of, with the kinds of it (computed once)."""
@@ -1387,7 +1399,26 @@ class Placement:
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
+        # Abstract classes beside a driver's import that the core never imports are the
+        # adapters' bases (a broker kernel's `AbstractRMQPublisher`), not its ports.
+        contracts = found.get(Layer.APPLICATION, set())
+        if (
+            PORTS in contracts
+            and DRIVERS in found.get(Layer.INFRASTRUCTURE, set())
+            and not self._imported_by_the_core(facts.module)
+        ):
+            contracts -= {PORTS, PORTS_IMPLEMENTED_ELSEWHERE}
+            if not contracts:
+                del found[Layer.APPLICATION]
         return found
+
+    def _imported_by_the_core(self, module: str) -> bool:
+        """Whether a module the names of the domain or the application place imports
+        `module` (tests aside)."""
+        return any(
+            name_layer(user).layer in _INNER and not is_test_module(user)
+            for user in self._importers.get(module, ())
+        )
 
     def _flask_web(self, facts: ModuleFacts) -> Iterator[str]:
         """Flask's web evidence in a module: a blueprint it makes (routers), functions routed
@@ -1460,13 +1491,15 @@ class Placement:
         use_case = ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
             method.name in _USE_CASE_METHODS for method in ref.cls.methods
         )
-        if use_case and self._takes_collaborators(ref):
+        implemented = [
+            a.cls.name
+            for a in r.first_party_ancestors(ref)
+            if r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
+        ]
+        if use_case and self._takes_collaborators(ref) and not _adapts_a_client(ref.facts, implemented):
             yield Layer.APPLICATION, USE_CASES
             return
-        if any(
-            r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
-            for a in r.first_party_ancestors(ref)
-        ):
+        if implemented and not _a_route_dependency(ref):
             yield Layer.INFRASTRUCTURE, IMPLEMENTED_PORTS
             return
         behaviour = any(
@@ -1482,8 +1515,16 @@ class Placement:
         template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one.
         One whose methods take or give the HTTP framework's request or response
         (`run(req: Request) -> JSONResponse`) is the controllers' base, the web's own
-        contract (a port taking an `UploadFile` is still a port)."""
+        contract (a port taking an `UploadFile` is still a port); so is one whose every
+        subclass FastAPI builds for a route (`_a_route_dependency`)."""
         if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
+            return False
+        subclasses = [
+            found
+            for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+            if found is not None
+        ]
+        if subclasses and all(_a_route_dependency(ClassRef(facts, cls)) for facts, cls in subclasses):
             return False
         if any(
             _in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response"))
@@ -1671,7 +1712,7 @@ def _defines_the_app_lifespan(facts: ModuleFacts | None) -> bool:
 
 
 def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
-    """Whether a class derives from FastAPI's or Starlette's classes (a security scheme)
+    """Whether a class derives from FastAPI's or Starlette's classes (a security scheme),
     or has a method that takes the framework's `Request`."""
     if any(top_package(name) in _WEB_FRAMEWORKS for name in ancestry):
         return True
@@ -1679,6 +1720,25 @@ def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
         param.annotation is not None and set(param.annotation.names()) & REQUEST_CLASSES
         for method in ref.cls.methods
         for param in method.params
+    )
+
+
+def _a_route_dependency(ref: ClassRef) -> bool:
+    """Whether FastAPI builds a class for a route (its `__init__` takes a parameter
+    resolved by `Depends(...)`: `UserCreatorController(request: NewUserRequest,
+    crud_case: UserCrudCase = Depends(get_crud_case))`) in a module that touches no
+    driver or ORM: a controller, the web's, whatever abstract base it derives from. A
+    repository built so (`session = Depends(get_db)`) is still an adapter."""
+    init = ref.cls.method("__init__")
+    return (
+        init is not None
+        and any(
+            param.default is not None
+            and param.default.kind is ExprKind.CALL
+            and param.default.name in DEPENDS | SECURITY
+            for param in init.params
+        )
+        and not {name.partition(".")[0] for name in _imported_names(ref.facts)} & _PERSISTENCE_PACKAGES
     )
 
 
@@ -1727,6 +1787,16 @@ def _implements(method: FunctionFact) -> bool:
     constructor (how the contract is built), and a body beyond a docstring, `pass`, `...`
     or `raise NotImplementedError` (an `__exit__` that rolls back is shared behaviour)."""
     return not (is_abstract_method(method) or method.name == "__init__") and method.body is BodyKind.CODE
+
+
+def _adapts_a_client(facts: ModuleFacts, implemented: list[str]) -> bool:
+    """Whether a class that implements the ports named `implemented` in a module that
+    imports a client driver is that client's adapter, whatever its name says
+    (`EmailService(IEmailService)` over `httpx`): a use case implements at most its own
+    abstract use case (`ICreateOrderUseCase`, `CommandHandler`)."""
+    return any(not _USE_CASE_CONTRACT.search(name) for name in implemented) and bool(
+        {name.partition(".")[0] for name in _imported_names(facts)} & DRIVER_PACKAGES
+    )
 
 
 def _in_packages(name: str, packages: frozenset[str]) -> bool:

@@ -781,6 +781,38 @@ from app.infra.database import DatabaseManager
 def create_database() -> None:  # a composer: the composition root's, under the web's name
     DatabaseManager("sqlite:///app.db").create_database()
 """,
+        # `depends/` is the providers' package as `dependencies/` is: the provider that
+        # builds a use case on its repository for FastAPI is the composition's wiring.
+        """\
+# file: src/presentation/http/users/depends/crud_case.py
+from fastapi import Depends
+
+from src.application.users import UserCrudCase
+from src.infrastructure.persistence.user_repo import UserRepo
+from src.presentation.http.depends.pool import get_pool
+
+
+def get_crud_case(pool=Depends(get_pool)) -> UserCrudCase:
+    return UserCrudCase(UserRepo(pool))
+# file: src/presentation/http/depends/pool.py
+from fastapi import Request
+
+
+def get_pool(request: Request):
+    return request.app.state.pool
+# file: src/application/users.py
+class UserCrudCase:
+    def __init__(self, repo) -> None:
+        self.repo = repo
+# file: src/infrastructure/persistence/user_repo.py
+class UserRepo:
+    def __init__(self, pool) -> None:
+        self.pool = pool
+
+    async def get(self, user_id: int):
+        async with self.pool.acquire() as connection:
+            return await connection.fetchrow("SELECT * FROM users WHERE id = $1", user_id)
+""",
     )
     invalid = (
         # The module that builds the app but also serves a route of its own (`add_route`)

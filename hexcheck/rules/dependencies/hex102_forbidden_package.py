@@ -220,6 +220,105 @@ class AddBook:
     def execute(self, title: str) -> str:
         return title
 """,
+        # An unnamed package of a port and the service that implements it over an HTTP
+        # client (`external/`): the service is the client's adapter, whatever its name, so
+        # its `httpx` is no error. (A use case implements at most its own use case.)
+        """\
+# file: app/external/interfaces.py
+from abc import ABC, abstractmethod
+
+
+class IEmailService(ABC):
+    @abstractmethod
+    async def send(self, to: str, subject: str) -> bool: ...
+# file: app/external/email_service.py
+import httpx
+
+from app.external.interfaces import IEmailService
+from app.infrastructure.retry import CircuitBreaker
+
+
+class EmailService(IEmailService):
+    def __init__(self, breaker: CircuitBreaker, api_key: str = "") -> None:
+        self.breaker = breaker
+        self.api_key = api_key
+
+    async def send(self, to: str, subject: str) -> bool:
+        async with httpx.AsyncClient() as client:
+            response = await self.breaker.call(client.post, "https://mail.example/send", json={"to": to})
+        return response.status_code == 202
+# file: app/infrastructure/retry.py
+class CircuitBreaker:
+    async def call(self, function, *args, **kwargs):
+        return await function(*args, **kwargs)
+""",
+        # A FastAPI layer kept in `application/api/` beside use cases in `logic/`: the error
+        # body its routes import (`schemas.py`) anchors it as the routes do, so the whole
+        # folder is the web's (one HEX105) and its app factory the composition's: neither
+        # `fastapi` nor `pydantic` is an error there.
+        """\
+# file: src/app/application/api/main.py
+from fastapi import FastAPI
+
+from app.application.api.users.handlers import router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI(title="Tasks")
+    app.include_router(router)
+    return app
+# file: src/app/application/api/schemas.py
+from pydantic import BaseModel
+
+
+class ErrorSchema(BaseModel):
+    error: str
+# file: src/app/application/api/users/schemas.py
+from pydantic import BaseModel
+
+
+class CreateUserIn(BaseModel):
+    email: str
+
+
+class UserOut(BaseModel):
+    id: str
+    email: str
+# file: src/app/application/api/users/handlers.py
+from fastapi import APIRouter, HTTPException, status
+
+from app.application.api.schemas import ErrorSchema
+from app.application.api.users.schemas import CreateUserIn, UserOut
+from app.logic.users import CreateUser, EmailTaken
+
+router = APIRouter(prefix="/users")
+
+
+@router.post("", response_model=UserOut, responses={409: {"model": ErrorSchema}})
+async def create_user(payload: CreateUserIn) -> UserOut:
+    try:
+        user = await CreateUser().execute(payload.email)
+    except EmailTaken as error:
+        raise HTTPException(status.HTTP_409_CONFLICT, str(error)) from error
+    return UserOut(id=user.id, email=user.email)
+# file: src/app/logic/users.py
+from dataclasses import dataclass
+
+
+class EmailTaken(Exception):
+    pass
+
+
+@dataclass
+class User:
+    id: str
+    email: str
+
+
+class CreateUser:
+    async def execute(self, email: str) -> User:
+        return User(id="1", email=email)
+""",
     )
     invalid = (
         """\
@@ -259,6 +358,52 @@ from motor.motor_asyncio import AsyncIOMotorCollection  # error: HEX102
 
 def handler() -> None:
     from fastapi import HTTPException  # error: HEX102
+""",
+        # Use cases of an unnamed package that implement their own abstract use cases: the
+        # one that imports an HTTP client is still a use case, and the client its error.
+        """\
+# file: app/orders/ports.py
+from abc import ABC, abstractmethod
+
+
+class PaymentGateway(ABC):
+    @abstractmethod
+    async def charge(self, order_id: str, cents: int) -> str: ...
+
+
+class PlaceOrderUseCase(ABC):
+    @abstractmethod
+    async def execute(self, order_id: str) -> str: ...
+
+
+class CancelOrderUseCase(ABC):
+    @abstractmethod
+    async def execute(self, order_id: str) -> None: ...
+# file: app/orders/place_order.py
+import httpx  # error: HEX102
+
+from app.orders.ports import PaymentGateway, PlaceOrderUseCase
+
+
+class PlaceOrder(PlaceOrderUseCase):
+    def __init__(self, gateway: PaymentGateway) -> None:
+        self.gateway = gateway
+
+    async def execute(self, order_id: str) -> str:
+        try:
+            return await self.gateway.charge(order_id, 1200)
+        except httpx.HTTPError:
+            return "retry"
+# file: app/orders/cancel_order.py
+from app.orders.ports import CancelOrderUseCase, PaymentGateway
+
+
+class CancelOrder(CancelOrderUseCase):
+    def __init__(self, gateway: PaymentGateway) -> None:
+        self.gateway = gateway
+
+    async def execute(self, order_id: str) -> None:
+        await self.gateway.charge(order_id, 0)
 """,
         # Use cases that import a `Session`, beside their port and its implementation: what
         # they define (use cases) outweighs what they import, so they stay application.

@@ -307,6 +307,80 @@ class Dispatcher:
     async def execute(self, kind: str, message: dict) -> None:
         await self.handlers[kind].handle(message)
 """,
+        # The controllers' base of a FastAPI kernel: every class deriving from it is built
+        # by FastAPI for a route (`Depends(...)` in its `__init__`), so it is the web's own
+        # template, no port; and the publishers' base beside the broker's driver that the
+        # core never imports is the adapters' own. Neither is reported.
+        """\
+# file: src/kernel/toolkit/controller.py
+from abc import ABC, abstractmethod
+
+from pydantic import BaseModel
+
+
+class IJsonController(ABC):
+    @abstractmethod
+    async def answer(self) -> BaseModel: ...
+
+    async def run(self) -> BaseModel:
+        answer = await self.answer()
+        print(type(self).__name__, answer)
+        return answer
+# file: src/kernel/rmq/publisher.py
+from abc import ABC, abstractmethod
+
+from aio_pika import Message
+
+
+class AbstractRMQPublisher(ABC):
+    @abstractmethod
+    async def publish(self, message: Message) -> None: ...
+
+    def describe(self) -> str:
+        return f"{type(self).__name__} publishing JSON"
+# file: src/presentation/http/books/controllers.py
+from fastapi import Depends
+
+from src.application.books import BookCatalogue
+from src.kernel.toolkit.controller import IJsonController
+from src.presentation.http.books.depends import get_catalogue
+from src.presentation.http.books.schemas import BookOut
+
+
+class BookReaderController(IJsonController):
+    def __init__(self, book_id: int, catalogue: BookCatalogue = Depends(get_catalogue)) -> None:
+        self.book_id = book_id
+        self.catalogue = catalogue
+
+    async def answer(self) -> BookOut:
+        return BookOut.model_validate(await self.catalogue.find(self.book_id))
+# file: src/presentation/http/books/depends.py
+from src.application.books import BookCatalogue
+
+
+def get_catalogue() -> BookCatalogue:
+    return BookCatalogue()
+# file: src/presentation/http/books/schemas.py
+from pydantic import BaseModel
+
+
+class BookOut(BaseModel):
+    title: str
+# file: src/application/books.py
+class BookCatalogue:
+    async def find(self, book_id: int) -> dict:
+        return {"title": str(book_id)}
+# file: src/infrastructure/broker/books.py
+from src.kernel.rmq.publisher import AbstractRMQPublisher
+
+
+class NewBookPublisher(AbstractRMQPublisher):
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    async def publish(self, message) -> None:
+        await self.channel.default_exchange.publish(message, routing_key="books")
+""",
     )
     invalid = (
         """\
@@ -470,6 +544,42 @@ class LoanService(LoanServiceInterface):
 
     def _lend(self, book_id: str) -> None:
         self.uow.commit()
+""",
+        # The same publishers' base, once a use case depends on it, is the core's port:
+        # its concrete helper is reported.
+        """\
+# file: src/kernel/rmq/publisher.py
+from abc import ABC, abstractmethod
+
+from aio_pika import Message
+
+
+class AbstractRMQPublisher(ABC):
+    @abstractmethod
+    async def publish(self, message: Message) -> None: ...
+
+    def describe(self) -> str:  # error: HEX302
+        return f"{type(self).__name__} publishing JSON"
+# file: src/application/books.py
+from src.kernel.rmq.publisher import AbstractRMQPublisher
+
+
+class AnnounceBook:
+    def __init__(self, publisher: AbstractRMQPublisher) -> None:
+        self.publisher = publisher
+
+    async def execute(self, title: str) -> None:
+        await self.publisher.publish(title)
+# file: src/infrastructure/broker/books.py
+from src.kernel.rmq.publisher import AbstractRMQPublisher
+
+
+class NewBookPublisher(AbstractRMQPublisher):
+    def __init__(self, channel) -> None:
+        self.channel = channel
+
+    async def publish(self, message) -> None:
+        await self.channel.default_exchange.publish(message, routing_key="books")
 """,
     )
 
