@@ -24,8 +24,8 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 
 Web and infrastructure evidence place nothing unless at least half the modules showing it
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`). A
-module of request/response models alone that route handlers import anchors the web too
-(`_models_of_routes`).
+module of request/response models alone that route handlers of its own package's subtree
+import anchors the web too (`_models_of_routes`).
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
@@ -80,13 +80,15 @@ Dataclasses alone are no evidence: commands, settings, records and entities all 
 same; one handed a port in a field is a use case (`_takes_collaborators`).
 Domain evidence counts only in modules that import no third-party package. An
 abstract class whose methods call a driver or an ORM is the adapters' base, no port; so
-are abstract classes beside a driver's import that the core never imports, and one whose
-every subclass FastAPI builds for a route, a controller (`_a_route_dependency`: a
-controller implements no port).
+are abstract classes beside a driver's import that the core does not use
+(`_used_by_the_core`), and one every concrete subclass of which is a controller of the
+web (`_controller_of_the_web`: a class FastAPI builds for a route, which implements no
+port).
 On a tie between a module's layers, what it builds outweighs what it imports or declares
 abstract (a use case importing a `Session` is a use case); a class named like a use case
-that implements a port other than a use case's, beside a client driver's import, is that
-client's adapter (`EmailService(IEmailService)` over `httpx`, `_adapts_a_client`).
+that implements a port other than a use case's beside a client driver's import, and is
+handed no port, is that client's adapter (`EmailService(IEmailService)` over `httpx`,
+`_adapts_a_client`).
 
 Evidence is read from the facts and from the layer-free questions of `roles` (routes,
 ancestry, abstractness): roles that depend on layers cannot decide layers.
@@ -104,7 +106,16 @@ from functools import cached_property
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.config import STDLIB_BACKPORTS
-from hexcheck.core.facts import AssignmentFact, BodyKind, CallFact, Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import (
+    AssignmentFact,
+    BodyKind,
+    CallFact,
+    ClassFact,
+    Expr,
+    ExprKind,
+    FunctionFact,
+    ModuleFacts,
+)
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
     COMPOSITION_ROOT_COMPONENTS,
@@ -233,9 +244,10 @@ _USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
 _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
 # Names in an annotation that say how a type is held, not what it is (`Optional[Port]`).
 _TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
+# The abstract contracts a use case itself may implement (`ICreateOrderUseCase`,
+# `CommandHandler`), as opposed to the ports it is handed.
+_USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler)$")
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
-# The abstract contracts a use case itself may implement.
-_USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler|Command|Query)")
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
 _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "libs", "common_utils"})
@@ -753,9 +765,9 @@ class Placement:
         if not self._framework_free(facts):
             return False
         return any(
-            found is not None and name_layer(found[0].module).layer is Layer.DOMAIN
+            name_layer(found[0].module).layer is Layer.DOMAIN
             for ref in contracts
-            for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+            for found in self._subclasses_found(ref)
         )
 
     def _port_filed_with_the_adapters(self, module: str) -> bool:
@@ -776,7 +788,14 @@ class Placement:
     @cached_property
     def _ports_filed_with_the_adapters(self) -> frozenset[str]:
         candidates = {module for module in self.model.modules if self._holds_pure_contracts(module)}
-        found = {module for module in candidates if self._imported_by_the_core(module)}
+        found = {
+            module
+            for module in candidates
+            if any(
+                name_layer(user).layer in _INNER and not is_test_module(user)
+                for user in self._importers.get(module, ())
+            )
+        }
         # The bases those ports derive from, and theirs in turn.
         pending = sorted(found)
         while pending:
@@ -1336,11 +1355,15 @@ class Placement:
 
     def _models_of_routes(self, facts: ModuleFacts) -> bool:
         """Whether a module of request/response models and nothing else (no ORM model
-        beside them) is imported by a module of route handlers (`api/schemas.py`'s
-        `ErrorSchema`, the routes' error body): the routes' own models, which anchor the
-        web as the routes do. Pydantic models found anywhere else anchor nothing."""
+        beside them) is imported by a module of route handlers in its own package's
+        subtree (`api/schemas.py`'s `ErrorSchema`, the error body of `api/users/`'s
+        routes): the routes' own models, which anchor the web as the routes do. Pydantic
+        models found anywhere else anchor nothing: the use cases' DTOs of
+        `application/dtos/` that routes elsewhere import are still the application's."""
+        package = facts.module.rpartition(".")[0]
         return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})} and any(
-            user in self._route_modules for user in self._importers.get(facts.module, ())
+            user in self._route_modules and user.startswith(package + ".")
+            for user in self._importers.get(facts.module, ())
         )
 
     def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
@@ -1399,25 +1422,32 @@ class Placement:
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
-        # Abstract classes beside a driver's import that the core never imports are the
+        # Abstract classes beside a driver's import that the core does not use are the
         # adapters' bases (a broker kernel's `AbstractRMQPublisher`), not its ports.
         contracts = found.get(Layer.APPLICATION, set())
         if (
             PORTS in contracts
             and DRIVERS in found.get(Layer.INFRASTRUCTURE, set())
-            and not self._imported_by_the_core(facts.module)
+            and not self._used_by_the_core(facts.module)
         ):
-            contracts -= {PORTS, PORTS_IMPLEMENTED_ELSEWHERE}
-            if not contracts:
+            remaining = contracts - {PORTS, PORTS_IMPLEMENTED_ELSEWHERE}
+            if remaining:
+                found[Layer.APPLICATION] = remaining
+            else:
                 del found[Layer.APPLICATION]
         return found
 
-    def _imported_by_the_core(self, module: str) -> bool:
-        """Whether a module the names of the domain or the application place imports
-        `module` (tests aside)."""
+    def _used_by_the_core(self, module: str) -> bool:
+        """Whether the core imports `module`, itself or through a package that re-exports
+        it (tests aside): a module the names of the domain or the application place, or
+        one that defines a class shaped like a use case (`_shaped_like_a_use_case`)."""
         return any(
-            name_layer(user).layer in _INNER and not is_test_module(user)
-            for user in self._importers.get(module, ())
+            name_layer(user).layer in _INNER
+            or any(
+                _shaped_like_a_use_case(ClassRef(self.model.modules[user], cls))
+                for cls in self.model.modules[user].classes
+            )
+            for user in self._users_of(module)
         )
 
     def _flask_web(self, facts: ModuleFacts) -> Iterator[str]:
@@ -1477,10 +1507,8 @@ class Placement:
             # under the ports of `repos/`); an adapter's own base beside it is not.
             package = ref.facts.module.rpartition(".")[0]
             if any(
-                found is not None
-                and found[0].module.rpartition(".")[0] != package
-                and not is_test_module(found[0].module)
-                for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+                found[0].module.rpartition(".")[0] != package and not is_test_module(found[0].module)
+                for found in self._subclasses_found(ref)
             ):
                 yield Layer.APPLICATION, PORTS_IMPLEMENTED_ELSEWHERE
             return
@@ -1492,14 +1520,14 @@ class Placement:
             method.name in _USE_CASE_METHODS for method in ref.cls.methods
         )
         implemented = [
-            a.cls.name
+            a
             for a in r.first_party_ancestors(ref)
             if r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
         ]
-        if use_case and self._takes_collaborators(ref) and not _adapts_a_client(ref.facts, implemented):
+        if use_case and self._takes_collaborators(ref) and not self._adapts_a_client(ref, implemented):
             yield Layer.APPLICATION, USE_CASES
             return
-        if implemented and not _a_route_dependency(ref):
+        if implemented and not self._controller_of_the_web(ref, implemented):
             yield Layer.INFRASTRUCTURE, IMPLEMENTED_PORTS
             return
         behaviour = any(
@@ -1516,15 +1544,15 @@ class Placement:
         One whose methods take or give the HTTP framework's request or response
         (`run(req: Request) -> JSONResponse`) is the controllers' base, the web's own
         contract (a port taking an `UploadFile` is still a port); so is one whose every
-        subclass FastAPI builds for a route (`_a_route_dependency`)."""
+        concrete subclass is a controller of the web (`_controller_of_the_web`)."""
         if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
             return False
-        subclasses = [
-            found
-            for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
-            if found is not None
+        concrete = [
+            each
+            for each in (ClassRef(*found) for found in self._subclasses_found(ref))
+            if not self._roles.is_abstract(each)
         ]
-        if subclasses and all(_a_route_dependency(ClassRef(facts, cls)) for facts, cls in subclasses):
+        if concrete and all(self._controller_of_the_web(each, [ref]) for each in concrete):
             return False
         if any(
             _in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response"))
@@ -1540,6 +1568,47 @@ class Placement:
             if not is_abstract_method(method)
             for call in method.calls
         )
+
+    def _controller_of_the_web(self, ref: ClassRef, implemented: list[ClassRef]) -> bool:
+        """Whether a class deriving from the abstract classes `implemented` is a controller
+        of the web, no adapter: FastAPI builds it for a route (its `__init__` takes a
+        parameter resolved by `Depends(...)`: `UserCreatorController(request:
+        NewUserRequest, crud_case: UserCrudCase = Depends(get_crud_case))`), its module
+        touches no driver or ORM, and the core uses none of those bases (a repository of
+        the core's port built with `session=Depends(get_session)` is still an adapter)."""
+        init = ref.cls.method("__init__")
+        return (
+            init is not None
+            and any(
+                param.default is not None
+                and param.default.kind is ExprKind.CALL
+                and param.default.name in DEPENDS | SECURITY
+                for param in init.params
+            )
+            and not {name.partition(".")[0] for name in _imported_names(ref.facts)} & _PERSISTENCE_PACKAGES
+            and not any(self._used_by_the_core(base.facts.module) for base in implemented)
+        )
+
+    def _adapts_a_client(self, ref: ClassRef, implemented: list[ClassRef]) -> bool:
+        """Whether a class shaped like a use case is a client's adapter, whatever its name
+        says (`EmailService(IEmailService)` over `httpx`): it implements a port other than
+        an abstract use case (`ICreateOrderUseCase`, `CommandHandler`), its module imports
+        a client driver, and it is handed no port (a use case handed its repository that
+        also calls `httpx` is a use case, with a HEX102)."""
+        init = ref.cls.method("__init__")
+        return (
+            any(not _USE_CASE_CONTRACT.search(base.cls.name) for base in implemented)
+            and bool({name.partition(".")[0] for name in _imported_names(ref.facts)} & DRIVER_PACKAGES)
+            and not (init is not None and any(self._is_port_type(param.annotation) for param in init.params))
+        )
+
+    def _subclasses_found(self, ref: ClassRef) -> list[tuple[ModuleFacts, ClassFact]]:
+        """The first-party classes deriving from `ref`, transitively, that the tree defines."""
+        return [
+            found
+            for found in map(self.model.find_class, self.model.subclasses(ref.dotted))
+            if found is not None
+        ]
 
     def _is_port_type(self, annotation: Expr | None) -> bool:
         """Whether an annotation names first-party ports and nothing else (`Optional` and
@@ -1723,25 +1792,6 @@ def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
     )
 
 
-def _a_route_dependency(ref: ClassRef) -> bool:
-    """Whether FastAPI builds a class for a route (its `__init__` takes a parameter
-    resolved by `Depends(...)`: `UserCreatorController(request: NewUserRequest,
-    crud_case: UserCrudCase = Depends(get_crud_case))`) in a module that touches no
-    driver or ORM: a controller, the web's, whatever abstract base it derives from. A
-    repository built so (`session = Depends(get_db)`) is still an adapter."""
-    init = ref.cls.method("__init__")
-    return (
-        init is not None
-        and any(
-            param.default is not None
-            and param.default.kind is ExprKind.CALL
-            and param.default.name in DEPENDS | SECURITY
-            for param in init.params
-        )
-        and not {name.partition(".")[0] for name in _imported_names(ref.facts)} & _PERSISTENCE_PACKAGES
-    )
-
-
 def _makes_a_blueprint(assignment: AssignmentFact) -> bool:
     """`blueprint = Blueprint("user", __name__)` (or flask-smorest's, flask-restx's `Namespace`)."""
     return assignment.value.kind is ExprKind.CALL and assignment.value.name in _FLASK_ROUTERS
@@ -1789,13 +1839,17 @@ def _implements(method: FunctionFact) -> bool:
     return not (is_abstract_method(method) or method.name == "__init__") and method.body is BodyKind.CODE
 
 
-def _adapts_a_client(facts: ModuleFacts, implemented: list[str]) -> bool:
-    """Whether a class that implements the ports named `implemented` in a module that
-    imports a client driver is that client's adapter, whatever its name says
-    (`EmailService(IEmailService)` over `httpx`): a use case implements at most its own
-    abstract use case (`ICreateOrderUseCase`, `CommandHandler`)."""
-    return any(not _USE_CASE_CONTRACT.search(name) for name in implemented) and bool(
-        {name.partition(".")[0] for name in _imported_names(facts)} & DRIVER_PACKAGES
+def _shaped_like_a_use_case(ref: ClassRef) -> bool:
+    """Whether a class looks like a use case by its name or its entry point (`...Service`,
+    `...UseCase`, `execute`/`handle`/`__call__`) and is handed something in `__init__`."""
+    init = ref.cls.method("__init__")
+    return (
+        (
+            ref.cls.name.endswith(_USE_CASE_SUFFIXES)
+            or any(method.name in _USE_CASE_METHODS for method in ref.cls.methods)
+        )
+        and init is not None
+        and len(init.params) > 1
     )
 
 

@@ -1232,6 +1232,121 @@ class PlaceOrder:
         self.orders = orders
         self.url = settings.db_url
 """,
+        # A repository FastAPI builds (`session=Depends(get_session)`) of a port the core
+        # uses is still the adapter the use cases must not import.
+        """\
+# file: app/api/users.py
+from fastapi import APIRouter, Depends
+
+from app.services.get_user import GetUserService
+from app.services.rename_user import RenameUserService
+
+router = APIRouter()
+
+
+@router.get("/users/{user_id}")
+async def get_user(user_id: int, service: GetUserService = Depends()) -> dict:
+    user = await service.execute(user_id)
+    return {"id": user.id, "email": user.email} if user else {}
+
+
+@router.put("/users/{user_id}/email")
+async def rename_user(user_id: int, email: str, service: RenameUserService = Depends()) -> None:
+    await service.execute(user_id, email)
+# file: app/domain/users.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    id: int
+    email: str
+
+    def rename(self, email: str) -> None:
+        self.email = email
+
+
+class UserRepository(ABC):
+    @abstractmethod
+    async def get(self, user_id: int) -> User | None: ...
+
+    @abstractmethod
+    async def save(self, user: User) -> None: ...
+# file: app/services/get_user.py
+from fastapi import Depends
+
+from app.domain.users import User, UserRepository
+from app.storage.user_repository import SqlUserRepository  # error: HEX101
+
+
+class GetUserService:
+    def __init__(self, users: UserRepository = Depends(SqlUserRepository)) -> None:
+        self.users = users
+
+    async def execute(self, user_id: int) -> User | None:
+        return await self.users.get(user_id)
+# file: app/services/rename_user.py
+from fastapi import Depends
+
+from app.domain.users import UserRepository
+from app.storage.user_repository import SqlUserRepository  # error: HEX101
+
+
+class RenameUserService:
+    def __init__(self, users: UserRepository = Depends(SqlUserRepository)) -> None:
+        self.users = users
+
+    async def execute(self, user_id: int, email: str) -> None:
+        user = await self.users.get(user_id)
+        if user is not None:
+            user.rename(email)
+            await self.users.save(user)
+# file: app/storage/session.py
+from collections.abc import AsyncIterator
+
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker, create_async_engine
+
+engine = create_async_engine("postgresql+asyncpg://localhost/app")
+SessionFactory = async_sessionmaker(engine, expire_on_commit=False)
+
+
+async def get_session() -> AsyncIterator[AsyncSession]:
+    async with SessionFactory() as session:
+        yield session
+# file: app/storage/tables.py
+from sqlalchemy import String
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class UserRow(Base):
+    __tablename__ = "users"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(255))
+# file: app/storage/user_repository.py
+from fastapi import Depends
+
+from app.domain.users import User, UserRepository
+from app.storage.session import get_session
+from app.storage.tables import UserRow
+
+
+class SqlUserRepository(UserRepository):
+    def __init__(self, session=Depends(get_session)) -> None:
+        self.session = session
+
+    async def get(self, user_id: int) -> User | None:
+        row = await self.session.get(UserRow, user_id)
+        return None if row is None else User(id=row.id, email=row.email)
+
+    async def save(self, user: User) -> None:
+        await self.session.merge(UserRow(id=user.id, email=user.email))
+        await self.session.commit()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -449,6 +449,165 @@ class NotifyReserved:
     async def execute(self, reader: str) -> None:
         await self.mailer.send(reader)
 """,
+        # A port beside an HTTP client's import is still a port when use cases placed by
+        # what they are (`services/`, no layer's name) are handed it; so is a service that
+        # implements its interface and calls `httpx` itself while it is handed a repository.
+        """\
+# file: weather/adapters/open_meteo.py
+import httpx
+
+from weather.clients.base import WeatherClient
+
+
+class OpenMeteoClient(WeatherClient):
+    def __init__(self, http: httpx.AsyncClient) -> None:
+        self.http = http
+
+    async def raw(self, city: str) -> httpx.Response:
+        return await self.http.get("https://api.open-meteo.com/v1/forecast", params={"city": city})
+
+    async def temperature(self, city: str) -> float:
+        return (await self.raw(city)).json()["current"]["temperature"]
+# file: weather/api/weather.py
+from fastapi import APIRouter
+
+from weather.services.forecast import ForecastService
+
+router = APIRouter()
+service: ForecastService
+
+
+@router.get("/forecast/{city}")
+async def forecast(city: str) -> dict:
+    return {"forecast": await service.execute(city)}
+# file: weather/clients/base.py
+from abc import ABC, abstractmethod
+
+import httpx  # error: HEX102
+
+
+class WeatherClient(ABC):
+    # What the services need from a weather provider.
+
+    @abstractmethod
+    async def temperature(self, city: str) -> float: ...
+
+    @abstractmethod
+    async def raw(self, city: str) -> httpx.Response: ...
+# file: weather/services/alerts.py
+from weather.clients.base import WeatherClient
+
+
+class FrostAlertService:
+    def __init__(self, weather: WeatherClient) -> None:
+        self.weather = weather
+
+    async def execute(self, city: str) -> bool:
+        return await self.weather.temperature(city) < 0
+# file: weather/services/forecast.py
+from weather.clients.base import WeatherClient
+
+
+class ForecastService:
+    def __init__(self, weather: WeatherClient) -> None:
+        self.weather = weather
+
+    async def execute(self, city: str) -> str:
+        degrees = await self.weather.temperature(city)
+        return "cold" if degrees < 10 else "warm"
+# file: shop/api/orders.py
+from fastapi import APIRouter
+
+from shop.services.interfaces import IOrderService
+
+router = APIRouter()
+service: IOrderService
+
+
+@router.post("/orders/{order_id}/pay")
+async def pay(order_id: str) -> dict:
+    return {"paid": await service.pay(order_id)}
+# file: shop/domain/orders.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class Order:
+    id: str
+    total_cents: int
+    paid: bool = False
+
+    def mark_paid(self) -> None:
+        self.paid = True
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    async def get(self, order_id: str) -> Order: ...
+
+    @abstractmethod
+    async def save(self, order: Order) -> None: ...
+# file: shop/infrastructure/memory.py
+from shop.domain.orders import Order, OrderRepository
+
+
+class InMemoryOrderRepository(OrderRepository):
+    def __init__(self) -> None:
+        self.orders: dict[str, Order] = {}
+
+    async def get(self, order_id: str) -> Order:
+        return self.orders[order_id]
+
+    async def save(self, order: Order) -> None:
+        self.orders[order.id] = order
+# file: shop/services/interfaces.py
+from abc import ABC, abstractmethod
+
+
+class IOrderService(ABC):
+    @abstractmethod
+    async def pay(self, order_id: str) -> bool: ...
+
+
+class IRefundService(ABC):
+    @abstractmethod
+    async def refund(self, order_id: str) -> None: ...
+# file: shop/services/order_service.py
+import httpx  # error: HEX102
+
+from shop.domain.orders import OrderRepository
+from shop.services.interfaces import IOrderService
+
+
+class OrderService(IOrderService):
+    def __init__(self, orders: OrderRepository, payments_url: str) -> None:
+        self.orders = orders
+        self.payments_url = payments_url
+
+    async def pay(self, order_id: str) -> bool:
+        order = await self.orders.get(order_id)
+        async with httpx.AsyncClient() as client:
+            response = await client.post(self.payments_url, json={"amount": order.total_cents})
+        if response.status_code != 201:
+            return False
+        order.mark_paid()
+        await self.orders.save(order)
+        return True
+# file: shop/services/refund_service.py
+from shop.domain.orders import OrderRepository
+from shop.services.interfaces import IRefundService
+
+
+class RefundService(IRefundService):
+    def __init__(self, orders: OrderRepository) -> None:
+        self.orders = orders
+
+    async def refund(self, order_id: str) -> None:
+        order = await self.orders.get(order_id)
+        order.paid = False
+        await self.orders.save(order)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

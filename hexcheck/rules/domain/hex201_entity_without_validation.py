@@ -182,13 +182,25 @@ def _computed_by_default(attribute: AttributeFact) -> bool:
     return factory is not None and factory.kind is ExprKind.NAME and factory.name in _BOOKKEEPING_FACTORIES
 
 
+def _internal_state(name: str, attribute: AttributeFact) -> bool:
+    """Whether a dataclass field is the class's own state, which no caller hands it: a
+    private name with a default (`_events: list[DomainEvent] = field(default_factory=list)`,
+    the buffer an aggregate records its events in)."""
+    return name.startswith("_") and attribute.value is not None
+
+
 def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
     """Whether every `__init__` field of the class is typed by a type that admits only
-    valid values, or has a default the class computes (`_computed_by_default`), so that
+    valid values, has a default the class computes (`_computed_by_default`) or is its own
+    private state (`_internal_state`), so that
     there is nothing for a `__post_init__` to check. `X | None` counts only
     while no other field is an enumeration or a flag: whether `closed_by` may be `None`
     usually depends on the `status` next to it."""
-    computed = {name for name, field in _dataclass_fields(roles_, ref).items() if _computed_by_default(field)}
+    computed = {
+        name
+        for name, field in _dataclass_fields(roles_, ref).items()
+        if _computed_by_default(field) or _internal_state(name, field)
+    }
     settled = {
         name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
@@ -763,6 +775,51 @@ class LoanAction:  # an enumeration written as a class: each value spells its na
     lend: str = "lend"
     renew: str = "renew"
     give_back: str = "give_back"
+""",
+        # An aggregate's base records its events in a private field with a default: its
+        # own state, which no caller hands it, so a `Card` of value objects that validate
+        # themselves has nothing left to check.
+        """\
+# file: app/domain/models/base.py
+import uuid
+from dataclasses import dataclass, field
+
+
+@dataclass
+class BaseModel:
+    oid: uuid.UUID = field(default_factory=uuid.uuid4, kw_only=True)
+    __events: list[object] = field(default_factory=list, kw_only=True)
+
+    def register_event(self, event: object) -> None:
+        self.__events.append(event)
+# file: app/domain/values.py
+from dataclasses import dataclass
+
+
+class InvalidCardNumber(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class CardNumber:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not (self.value.isdigit() and len(self.value) == 16):
+            raise InvalidCardNumber(self.value)
+# file: app/domain/models/card.py
+from dataclasses import dataclass
+
+from app.domain.models.base import BaseModel
+from app.domain.values import CardNumber
+
+
+@dataclass
+class Card(BaseModel):
+    number: CardNumber
+
+    def masked(self) -> str:
+        return "*" * 12 + self.number.value[-4:]
 """,
     )
     invalid = (

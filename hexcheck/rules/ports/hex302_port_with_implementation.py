@@ -545,9 +545,13 @@ class LoanService(LoanServiceInterface):
     def _lend(self, book_id: str) -> None:
         self.uow.commit()
 """,
-        # The same publishers' base, once a use case depends on it, is the core's port:
-        # its concrete helper is reported.
+        # The same publishers' base, once a use case depends on it (through the package
+        # that re-exports it), is the core's port: its concrete helper is reported.
         """\
+# file: src/kernel/rmq/__init__.py
+from src.kernel.rmq.publisher import AbstractRMQPublisher
+
+__all__ = ["AbstractRMQPublisher"]
 # file: src/kernel/rmq/publisher.py
 from abc import ABC, abstractmethod
 
@@ -561,7 +565,7 @@ class AbstractRMQPublisher(ABC):
     def describe(self) -> str:  # error: HEX302
         return f"{type(self).__name__} publishing JSON"
 # file: src/application/books.py
-from src.kernel.rmq.publisher import AbstractRMQPublisher
+from src.kernel.rmq import AbstractRMQPublisher
 
 
 class AnnounceBook:
