@@ -3,6 +3,7 @@ when built: a dataclass without `__post_init__`, a plain class whose `__init__` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -54,10 +55,13 @@ _NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
 @dataclass(frozen=True, slots=True)
 class _Settled:
     """A field type whose values are all valid: `state` for an enumeration or a flag (a
-    value another field's validity may hang on), `optional` when it also admits `None`."""
+    value another field's validity may hang on), `optional` when it also admits `None`,
+    `checks` for a value object of the business that checks what it is given (`Email`,
+    `TaskTitle`; not an identifier such as `UserId`)."""
 
     state: bool = False
     optional: bool = False
+    checks: bool = False
 
 
 def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
@@ -77,17 +81,19 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
         return _Settled(state=True)
     if "uuid.UUID" in roles_.ancestors(ref):
         return _Settled()
-    if roles_.is_dataclass(ref) and (
-        _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
-    ):
-        return _Settled()
+    business = not _IDENTIFIER.search(ref.cls.name)
+    if roles_.is_dataclass(ref):
+        if _hook(roles_, ref) is not None:
+            return _Settled(checks=business)
+        if settled_fields(roles_, ref, seen | {ref.dotted}):
+            return _Settled()
     # A plain value object that checks what it is given (`class UserId(Uuid)`, whose
     # base's `__init__` raises on a malformed value).
     for owner in (ref, *roles_.first_party_ancestors(ref)):
         init = owner.cls.method("__init__")
         if init is not None:
             checks = not roles_.is_dataclass(owner) and _init_checks(roles_.model, init)
-            return _Settled() if checks else None
+            return _Settled(checks=business) if checks else None
     return None
 
 
@@ -97,6 +103,7 @@ def _union(members: list[_Settled | None], optional: bool) -> _Settled | None:
     return _Settled(
         state=any(m.state for m in members if m is not None),
         optional=optional or any(m.optional for m in members if m is not None),
+        checks=all(m.checks for m in members if m is not None),
     )
 
 
@@ -160,6 +167,12 @@ def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     }
 
 
+# The names of identifier value objects (`UserId`), which say nothing of the business.
+_IDENTIFIER = re.compile(r"(Id|ID|Uuid|UUID)$")
+# How many business value objects that check themselves show that an entity validates
+# through them: the rest of its fields (free text, identifiers, collections) are the team's
+# call, not a forgotten check.
+VALUE_OBJECT_STYLE = 2
 # What computes a field's default for the class itself: an identifier, the clock.
 _BOOKKEEPING_FACTORIES = frozenset(
     {
@@ -189,29 +202,67 @@ def _internal_state(name: str, attribute: AttributeFact) -> bool:
     return name.startswith("_") and attribute.value is not None
 
 
-def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
-    """Whether every `__init__` field of the class is typed by a type that admits only
-    valid values, has a default the class computes (`_computed_by_default`) or is its own
-    private state (`_internal_state`), so that
-    there is nothing for a `__post_init__` to check. `X | None` counts only
-    while no other field is an enumeration or a flag: whether `closed_by` may be `None`
-    usually depends on the `status` next to it."""
+def _field_kinds(roles_: Roles, ref: ClassRef, seen: frozenset[str]) -> dict[str, _Settled | None]:
+    """Each `__init__` field of the class with what settles it: its type (`_settled`), a
+    default the class computes (`_computed_by_default`) or its being the class's own
+    private state (`_internal_state`); None for a field nothing settles."""
     computed = {
         name
         for name, field in _dataclass_fields(roles_, ref).items()
         if _computed_by_default(field) or _internal_state(name, field)
     }
-    settled = {
+    return {
         name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
     }
-    if not settled or any(kind is None for kind in settled.values()):
+
+
+def open_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> list[str] | None:
+    """The `__init__` fields of the class something must check when it is built: those
+    nothing settles (`_field_kinds`), and an `X | None` while another field is an
+    enumeration or a flag (whether `closed_by` may be `None` usually depends on the
+    `status` next to it). None for a class without fields."""
+    kinds = _field_kinds(roles_, ref, seen)
+    if not kinds:
+        return None
+    return [
+        name
+        for name, kind in kinds.items()
+        if kind is None
+        or (
+            kind.optional
+            and any(other is not None and other.state for key, other in kinds.items() if key != name)
+        )
+    ]
+
+
+def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> bool:
+    """Whether the class has fields and none is open (`open_fields`): there is nothing for a
+    `__post_init__` to check."""
+    return open_fields(roles_, ref, seen) == []
+
+
+def _validates_through_value_objects(roles_: Roles, ref: ClassRef, open_: list[str] | None) -> bool:
+    """Whether an entity validates through its value objects: at least `VALUE_OBJECT_STYLE`
+    of its fields are business value objects that check what they are given (`title:
+    TaskTitle`, `email: Email`; identifiers aside), and none of the fields left open
+    admits `None`. A free-text `description` or a set of names is the team's call; a
+    `sent_at: datetime | None` or an `expires_at` says the entity has a lifecycle whose
+    states no value object checks."""
+    kinds = _field_kinds(roles_, ref, frozenset())
+    checked = [name for name, kind in kinds.items() if kind is not None and kind.checks]
+    if len(checked) < VALUE_OBJECT_STYLE:
         return False
-    return not any(
-        kind is not None
-        and kind.optional
-        and any(other is not None and other.state for key, other in settled.items() if key != name)
-        for name, kind in settled.items()
+    annotations = _init_annotations(roles_, ref)
+    return not any(kinds.get(name) is not None or _admits_none(annotations[name]) for name in open_ or ())
+
+
+def _admits_none(annotation: Expr) -> bool:
+    """Whether an annotation admits `None` (`X | None`, `Optional[X]`, `Union[X, None]`)."""
+    if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _OPTIONAL:
+        return True
+    return (annotation.kind is ExprKind.UNION or annotation.name in _UNION) and any(
+        arg.kind is ExprKind.LITERAL and arg.name == "None" for arg in annotation.args
     )
 
 
@@ -310,7 +361,14 @@ class EntityWithoutValidation(Rule):
         "factories, so it may check there instead: it is not reported when every factory "
         "that takes values raises or hands them to a first-party check. A class whose "
         "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
-        "LoanRepository`) is a domain service, not an entity."
+        "LoanRepository`) is a domain service, not an entity. An entity with two or more "
+        "fields typed by business value objects that check themselves (`title: TaskTitle`, "
+        "`due: TaskDueDate`; identifiers such as `TaskId` aside) validates through them: "
+        "what it leaves open (a free-text `description`, a set of labels) is the team's "
+        "call, unless an open field admits `None` or hangs on a status (`closed_at: "
+        "datetime | None`), a lifecycle no value object checks. A private field with a "
+        "default (an aggregate's `_events` buffer) is the class's own state, and a "
+        "finding names only the fields left to check."
     )
     how_to_fix = (
         "Add a `__post_init__` that checks every field with a rule and raises a domain "
@@ -821,6 +879,51 @@ class Card(BaseModel):
     def masked(self) -> str:
         return "*" * 12 + self.number.value[-4:]
 """,
+        # A task whose title and due date are value objects that check themselves: the
+        # entity validates through them, and its free-text description and its set of
+        # labels are the team's call.
+        """\
+# file: src/domain/task/value_objects.py
+from dataclasses import dataclass
+from datetime import date
+
+
+class InvalidTask(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TaskTitle:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.value) <= 120:
+            raise InvalidTask("a title has 1 to 120 characters")
+
+
+@dataclass(frozen=True)
+class TaskDueDate:
+    value: date
+
+    def __post_init__(self) -> None:
+        if self.value.year < 2000:
+            raise InvalidTask("a due date after 2000")
+# file: src/domain/task/entity.py
+from dataclasses import dataclass, field
+
+from src.domain.task.value_objects import TaskDueDate, TaskTitle
+
+
+@dataclass
+class Task:
+    title: TaskTitle
+    due: TaskDueDate
+    description: str = ""
+    labels: set[str] = field(default_factory=set)
+
+    def relabel(self, labels: set[str]) -> None:
+        self.labels = set(labels)
+""",
     )
     invalid = (
         # A collection's default is still the callers' to fill: the cart's items go
@@ -969,6 +1072,51 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
         instance.__init__(name)
         return instance
 """,
+        # The same value objects beside a `closed_at` that may be `None`: the task has a
+        # lifecycle no value object checks, and the message names what is left to check.
+        """\
+# file: src/domain/task/value_objects.py
+from dataclasses import dataclass
+from datetime import date
+
+
+class InvalidTask(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class TaskTitle:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not 1 <= len(self.value) <= 120:
+            raise InvalidTask("a title has 1 to 120 characters")
+
+
+@dataclass(frozen=True)
+class TaskDueDate:
+    value: date
+
+    def __post_init__(self) -> None:
+        if self.value.year < 2000:
+            raise InvalidTask("a due date after 2000")
+# file: src/domain/task/entity.py
+from dataclasses import dataclass
+from datetime import datetime
+
+from src.domain.task.value_objects import TaskDueDate, TaskTitle
+
+
+@dataclass
+class Task:  # error: HEX201
+    title: TaskTitle
+    due: TaskDueDate
+    description: str = ""
+    closed_at: datetime | None = None
+
+    def close(self, now: datetime) -> None:
+        self.closed_at = now
+""",
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:
@@ -985,8 +1133,14 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
         for entity in self._subjects(model):
             ref = entity.ref
             init = ref.cls.method("__init__")
+            open_ = open_fields(roles_, ref)
+            if open_ == [] or _validates_through_value_objects(roles_, ref, open_):
+                continue
+            # The message names what is left to check: fields a type or a default settles aside.
+            closed = set(_field_kinds(roles_, ref, frozenset())) - set(open_ or ())
+            unchecked = quoted_list([name for name in entity.fields if name not in closed])
             if roles_.is_plain_entity(ref) and init is not None:
-                if _init_checks(model, init) or settled_fields(roles_, ref):
+                if _init_checks(model, init):
                     continue
                 unchecking = _unchecking_factories(model, ref)
                 if unchecking == []:
@@ -996,13 +1150,13 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
                     kind = "factory" if len(unchecking) == 1 else "factories"
                     verb = "checks" if len(unchecking) == 1 else "check"
                     message += f", and its {kind} {quoted_list(unchecking)} {verb} nothing"
-                message += f": nothing checks its fields {quoted_list(list(entity.fields))} when it is built"
+                message += f": nothing checks its fields {unchecked} when it is built"
                 yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
                 continue
-            if _hook(roles_, entity.ref) is not None or settled_fields(roles_, entity.ref):
+            if _hook(roles_, entity.ref) is not None:
                 continue
             message = (
                 f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "
-                f"its fields {quoted_list(list(entity.fields))} when it is built"
+                f"its fields {unchecked} when it is built"
             )
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
