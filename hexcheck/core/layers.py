@@ -120,6 +120,23 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})
+# The names of the outer layers that place them even below `domain/`.
+OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
+    "controllers": Layer.WEB,
+    "presentation": Layer.WEB,
+    "entrypoints": Layer.WEB,
+    # Packages of wiring (not modules: `domain/config.py`, `domain/auth/container.py` may
+    # be the domain's own).
+    "configs": Layer.COMPOSITION,
+    "config": Layer.COMPOSITION,
+    "di": Layer.COMPOSITION,
+    "container": Layer.COMPOSITION,
+    "containers": Layer.COMPOSITION,
+    "wiring": Layer.COMPOSITION,
+    "bootstrap": Layer.COMPOSITION,
+}
+# The names of the application layer itself, which place it even below `domain/`.
+APPLICATION_LAYER_NAMES = frozenset({"application", "service_layer"})
 # Module names that place a module in infrastructure only where no package name has.
 DATABASE_MODULE_NAMES = frozenset({"db", "database"})
 # Names that place a module only where no other name has: `cli/commands/` is the CLI's,
@@ -224,7 +241,7 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else _component(leaf, found, strict, placed_by, outbound)[0]
+        else _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
     )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
@@ -232,11 +249,17 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
 
 
 def _component(
-    part: str, found: Layer | None, strict: bool, placed_by: str = "", outbound: bool = False
+    part: str,
+    found: Layer | None,
+    strict: bool,
+    placed_by: str = "",
+    outbound: bool = False,
+    module_name: bool = False,
 ) -> tuple[Layer | None, bool]:
     """The layer after reading one more package component of a module name (`placed_by` is
     the component that gave `found`; `outbound`, whether an infrastructure name of the
-    side the core drives, `outbound` or `driven`, came before it)."""
+    side the core drives, `outbound` or `driven`, came before it; `module_name`, whether
+    `part` is the module's own name rather than a package's)."""
     if found is None and part in UNCLAIMED_COMPONENTS:
         return UNCLAIMED_COMPONENTS[part], False
     if part in DOMAIN_COMPONENTS:
@@ -247,8 +270,18 @@ def _component(
         return found, strict
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True
-    if part in USE_CASE_COMPONENTS:  # `domain/usecases/` holds use cases all the same
+    # `domain/usecases/` and `domain/users/application/` (an enterprise/application split
+    # inside each context) hold use cases all the same; `domain/ports/` stays the domain's.
+    if part in USE_CASE_COMPONENTS or part in APPLICATION_LAYER_NAMES:
         return Layer.APPLICATION, True
+    # The web's and the composition's own names below `domain/` (a `domain/` holding the
+    # whole core, `domain/adapters/controllers/` and `domain/configs/` beside the
+    # entities): the most specific name wins. Infrastructure names stay the domain's, for
+    # content to judge (an adapter nested in `domain/` is a HEX105), and persistence
+    # names (`domain/repositories/`) hold the ports kept there.
+    below = OUTER_NAMES_BELOW_DOMAIN.get(part)
+    if found is Layer.DOMAIN and below is not None and not (module_name and below is Layer.COMPOSITION):
+        return below, False
     if strict:
         return found, strict
     if part in SHARED_KERNEL_COMPONENTS:

@@ -266,6 +266,10 @@ def uses_sync_pymongo(facts: ModuleFacts) -> bool:
 REQUEST_CLASSES = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
 
 
+# Pydantic's settings classes: what a configuration module's settings derive from.
+SETTINGS_BASES = frozenset(
+    {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings"}
+)
 HTTP_EXCEPTIONS = frozenset(
     {
         "fastapi.HTTPException",

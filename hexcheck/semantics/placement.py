@@ -136,6 +136,7 @@ from hexcheck.semantics.libraries import (
     HTTP_EXCEPTIONS,
     REQUEST_CLASSES,
     SERVICE_PACKAGES,
+    SETTINGS_BASES,
     top_package,
 )
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
@@ -220,7 +221,6 @@ _ORM_BASES = frozenset(
     }
 )  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
-_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
 # What a module that only declares configuration shows, and the libraries it declares it
@@ -436,7 +436,7 @@ class Placement:
             return False
         r = self._roles
         settings = {
-            cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & _SETTINGS_BASES
+            cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & SETTINGS_BASES
         }
         if any(
             cls.qualname not in settings and not r.is_data_holder(ClassRef(facts, cls))
@@ -454,8 +454,7 @@ class Placement:
             if assignment.value.kind is ExprKind.CALL
             and assignment.value.name in _TYPE_VARIABLES
             and any(
-                keyword == "bound"
-                and bool(_bound_names(module, value) & (settings_classes | _SETTINGS_BASES))
+                keyword == "bound" and bool(_bound_names(module, value) & (settings_classes | SETTINGS_BASES))
                 for keyword, value in assignment.value.keywords
             )
         }
@@ -510,7 +509,7 @@ class Placement:
     def _is_settings_class(self, name: str) -> bool:
         found = self.model.find_class(name)
         return found is not None and bool(
-            set(self._roles.ancestors(ClassRef(found[0], found[1]))) & _SETTINGS_BASES
+            set(self._roles.ancestors(ClassRef(found[0], found[1]))) & SETTINGS_BASES
         )
 
     def module_layers(self, package: str) -> Counter[Layer | None]:
@@ -1481,7 +1480,7 @@ class Placement:
 
     def _class_evidence(self, r: Roles, ref: ClassRef, framework_free: bool) -> Iterable[tuple[Layer, str]]:
         ancestry = set(r.ancestors(ref)) | {base.name for base in ref.cls.bases}
-        if ancestry & _SETTINGS_BASES:
+        if ancestry & SETTINGS_BASES:
             yield Layer.COMPOSITION, SETTINGS
             return
         if ancestry & _CONTAINER_BASES:

@@ -675,14 +675,16 @@ class Roles:
         )
 
     def _is_record(self, ref: ClassRef) -> bool:
-        """A plain class that only stores what `__init__` receives, none of it a port or a
-        service (`ReturnItem(inventory_unit_id: UUID, condition_grade: Grade)` beside the
-        use case that takes it): the use case's input, not another use case."""
+        """A plain class that only stores what `__init__` receives, none of it typed as a
+        port or a service (`ReturnItem(inventory_unit_id: UUID, condition_grade: Grade)`
+        beside the use case that takes it; `CreateTeamRequestData(name, leader_id)` with
+        no annotations): the use case's input, not another use case, which would have a
+        method to be run by."""
         init = ref.cls.method("__init__")
         if init is None or any(method is not init for method in ref.cls.methods):
             return False
         return not any(
-            param.annotation is None or self._is_collaborator_type(param.annotation)
+            param.annotation is not None and self._is_collaborator_type(param.annotation)
             for param in init.params[1:]
         )
 

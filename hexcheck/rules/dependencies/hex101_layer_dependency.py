@@ -813,6 +813,123 @@ class UserRepo:
         async with self.pool.acquire() as connection:
             return await connection.fetchrow("SELECT * FROM users WHERE id = $1", user_id)
 """,
+        # Settings on pydantic's v1 `BaseSettings` are configuration, which the application
+        # may read.
+        """\
+# file: src/core/config.py
+import os
+
+from pydantic.v1 import BaseSettings
+
+
+class Settings(BaseSettings):
+    SECRET_KEY: str
+    ACCESS_TOKEN_EXPIRE_MINUTES: int = 30
+
+
+def get_settings():
+    return Settings(_env_file=os.getenv("ENV_FILE", ".env"))
+# file: src/board/application/auth/auth_service.py
+from src.core.config import get_settings
+
+
+class AuthService:
+    def __init__(self, clock) -> None:
+        self.clock = clock
+        self.expiry = get_settings().ACCESS_TOKEN_EXPIRE_MINUTES
+
+    def execute(self, user_id: int) -> dict:
+        return {"sub": user_id, "exp": self.clock() + self.expiry * 60}
+""",
+        # An enterprise/application split inside each context (`domain/users/application/`):
+        # the composer that builds its services on the adapters is the composition's, which
+        # the routes may import.
+        """\
+# file: src/domain/users/enterprise/user.py
+class User:
+    def __init__(self, email: str) -> None:
+        if "@" not in email:
+            raise ValueError(email)
+        self.email = email
+# file: src/domain/users/application/services/create_user_service.py
+from src.domain.users.enterprise.user import User
+
+
+class CreateUserService:
+    def __init__(self, repository) -> None:
+        self.repository = repository
+
+    def execute(self, email: str) -> User:
+        user = User(email)
+        self.repository.add(user)
+        return user
+# file: src/infra/database/users_repository.py
+class UsersRepository:
+    def __init__(self, connection) -> None:
+        self.connection = connection
+
+    def add(self, user) -> None:
+        self.connection.execute("INSERT INTO users (email) VALUES (?)", (user.email,))
+# file: src/infra/composer/create_user_composer.py
+from src.domain.users.application.services.create_user_service import CreateUserService
+from src.infra.database.users_repository import UsersRepository
+
+
+def create_user_composer(connection) -> CreateUserService:
+    return CreateUserService(UsersRepository(connection))
+# file: src/infra/routes/user_routes.py
+from flask import Blueprint, request
+
+from src.infra.composer.create_user_composer import create_user_composer
+
+users = Blueprint("users", __name__)
+
+
+@users.route("/users", methods=["POST"])
+def create_user():
+    user = create_user_composer(request.environ["db"]).execute(request.json["email"])
+    return {"email": user.email}, 201
+""",
+        # A `domain/` that holds the whole core: below it, the adapters' names place their
+        # layers (`domain/adapters/controllers/` is the web's, `domain/configs/` the
+        # composition's), so the controller may import the use case's port and the factory
+        # may wire them.
+        """\
+# file: domain/usecases/ports/teams_port.py
+from abc import ABC, abstractmethod
+
+
+class ManageTeamsPort(ABC):
+    @abstractmethod
+    def create_team(self, name: str) -> int: ...
+# file: domain/usecases/manage_teams_use_case.py
+from domain.usecases.ports.teams_port import ManageTeamsPort
+
+
+class ManageTeamsUseCase(ManageTeamsPort):
+    def __init__(self, repository) -> None:
+        self.repository = repository
+
+    def create_team(self, name: str) -> int:
+        return self.repository.add(name)
+# file: domain/adapters/controllers/teams_controller.py
+from domain.usecases.ports.teams_port import ManageTeamsPort
+
+
+class TeamsController:
+    def __init__(self, use_case: ManageTeamsPort) -> None:
+        self.use_case = use_case
+
+    def create(self, payload: dict) -> dict:
+        return {"id": self.use_case.create_team(payload["name"])}
+# file: domain/configs/controller_factory.py
+from domain.adapters.controllers.teams_controller import TeamsController
+from domain.usecases.manage_teams_use_case import ManageTeamsUseCase
+
+
+def teams_controller(repository) -> TeamsController:
+    return TeamsController(ManageTeamsUseCase(repository))
+""",
     )
     invalid = (
         # The module that builds the app but also serves a route of its own (`add_route`)

@@ -3,7 +3,6 @@ when built: a dataclass without `__post_init__`, a plain class whose `__init__` 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -34,10 +33,15 @@ _VALIDATION_HOOKS = ("__post_init__", "__init__")
 
 
 def _generic_holder(model: ProjectModel, ref: ClassRef) -> bool:
-    """A generic base whose every own field is typed by a type variable (`Entity(Generic[
-    EntityId])` with `id: EntityId`): what to check depends on the type its subclasses bind."""
-    fields = [a for a in ref.cls.attributes if is_field(a)]
-    return bool(fields) and all(is_type_variable(model, a.annotation) for a in fields)
+    """A generic class whose every own field is typed by a type variable (`Entity(Generic[
+    EntityId])` with `id: EntityId`, a plain `Left(Generic[L, R])` setting `self.value:
+    L`): what to check depends on the type its users bind."""
+    roles_ = roles(model)
+    if roles_.is_plain_entity(ref):
+        annotations = [annotation for _, annotation in roles_.state_types(ref)]
+    else:
+        annotations = [a.annotation for a in ref.cls.attributes if is_field(a)]
+    return bool(annotations) and all(is_type_variable(model, annotation) for annotation in annotations)
 
 
 # Types whose every value is a valid one, with no range left to check: an identifier
@@ -55,13 +59,10 @@ _NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
 @dataclass(frozen=True, slots=True)
 class _Settled:
     """A field type whose values are all valid: `state` for an enumeration or a flag (a
-    value another field's validity may hang on), `optional` when it also admits `None`,
-    `checks` for a value object of the business that checks what it is given (`Email`,
-    `TaskTitle`; not an identifier such as `UserId`)."""
+    value another field's validity may hang on), `optional` when it also admits `None`."""
 
     state: bool = False
     optional: bool = False
-    checks: bool = False
 
 
 def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
@@ -81,19 +82,17 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
         return _Settled(state=True)
     if "uuid.UUID" in roles_.ancestors(ref):
         return _Settled()
-    business = not _IDENTIFIER.search(ref.cls.name)
-    if roles_.is_dataclass(ref):
-        if _hook(roles_, ref) is not None:
-            return _Settled(checks=business)
-        if settled_fields(roles_, ref, seen | {ref.dotted}):
-            return _Settled()
+    if roles_.is_dataclass(ref) and (
+        _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
+    ):
+        return _Settled()
     # A plain value object that checks what it is given (`class UserId(Uuid)`, whose
     # base's `__init__` raises on a malformed value).
     for owner in (ref, *roles_.first_party_ancestors(ref)):
         init = owner.cls.method("__init__")
         if init is not None:
             checks = not roles_.is_dataclass(owner) and _init_checks(roles_.model, init)
-            return _Settled(checks=business) if checks else None
+            return _Settled() if checks else None
     return None
 
 
@@ -103,7 +102,6 @@ def _union(members: list[_Settled | None], optional: bool) -> _Settled | None:
     return _Settled(
         state=any(m.state for m in members if m is not None),
         optional=optional or any(m.optional for m in members if m is not None),
-        checks=all(m.checks for m in members if m is not None),
     )
 
 
@@ -167,12 +165,6 @@ def _init_annotations(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
     }
 
 
-# The names of identifier value objects (`UserId`), which say nothing of the business.
-_IDENTIFIER = re.compile(r"(Id|ID|Uuid|UUID)$")
-# How many business value objects that check themselves show that an entity validates
-# through them: the rest of its fields (free text, identifiers, collections) are the team's
-# call, not a forgotten check.
-VALUE_OBJECT_STYLE = 2
 # What computes a field's default for the class itself: an identifier, the clock.
 _BOOKKEEPING_FACTORIES = frozenset(
     {
@@ -212,7 +204,8 @@ def _field_kinds(roles_: Roles, ref: ClassRef, seen: frozenset[str]) -> dict[str
         if _computed_by_default(field) or _internal_state(name, field)
     }
     return {
-        name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
+        name: _settled(roles_, annotation, seen)
+        or (_Settled(optional=_admits_none(annotation)) if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
     }
 
@@ -240,21 +233,6 @@ def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozense
     """Whether the class has fields and none is open (`open_fields`): there is nothing for a
     `__post_init__` to check."""
     return open_fields(roles_, ref, seen) == []
-
-
-def _validates_through_value_objects(roles_: Roles, ref: ClassRef, open_: list[str] | None) -> bool:
-    """Whether an entity validates through its value objects: at least `VALUE_OBJECT_STYLE`
-    of its fields are business value objects that check what they are given (`title:
-    TaskTitle`, `email: Email`; identifiers aside), and none of the fields left open
-    admits `None`. A free-text `description` or a set of names is the team's call; a
-    `sent_at: datetime | None` or an `expires_at` says the entity has a lifecycle whose
-    states no value object checks."""
-    kinds = _field_kinds(roles_, ref, frozenset())
-    checked = [name for name, kind in kinds.items() if kind is not None and kind.checks]
-    if len(checked) < VALUE_OBJECT_STYLE:
-        return False
-    annotations = _init_annotations(roles_, ref)
-    return not any(kinds.get(name) is not None or _admits_none(annotations[name]) for name in open_ or ())
 
 
 def _admits_none(annotation: Expr) -> bool:
@@ -361,12 +339,7 @@ class EntityWithoutValidation(Rule):
         "factories, so it may check there instead: it is not reported when every factory "
         "that takes values raises or hands them to a first-party check. A class whose "
         "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
-        "LoanRepository`) is a domain service, not an entity. An entity with two or more "
-        "fields typed by business value objects that check themselves (`title: TaskTitle`, "
-        "`due: TaskDueDate`; identifiers such as `TaskId` aside) validates through them: "
-        "what it leaves open (a free-text `description`, a set of labels) is the team's "
-        "call, unless an open field admits `None` or hangs on a status (`closed_at: "
-        "datetime | None`), a lifecycle no value object checks. A private field with a "
+        "LoanRepository`) is a domain service, not an entity. A private field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
     )
@@ -879,50 +852,30 @@ class Card(BaseModel):
     def masked(self) -> str:
         return "*" * 12 + self.number.value[-4:]
 """,
-        # A task whose title and due date are value objects that check themselves: the
-        # entity validates through them, and its free-text description and its set of
-        # labels are the team's call.
+        # A plain generic result holder (`Either`'s `Left`/`Right`) keeps whatever its users
+        # bind: nothing of its own to check.
         """\
-# file: src/domain/task/value_objects.py
-from dataclasses import dataclass
-from datetime import date
+# file: src/domain/shared/either.py
+from typing import Generic, TypeVar
+
+L = TypeVar("L")
+R = TypeVar("R")
 
 
-class InvalidTask(Exception):
-    pass
+class Left(Generic[L, R]):
+    def __init__(self, value: L) -> None:
+        self.value = value
+
+    def is_left(self) -> bool:
+        return True
 
 
-@dataclass(frozen=True)
-class TaskTitle:
-    value: str
+class Right(Generic[L, R]):
+    def __init__(self, value: R) -> None:
+        self.value = value
 
-    def __post_init__(self) -> None:
-        if not 1 <= len(self.value) <= 120:
-            raise InvalidTask("a title has 1 to 120 characters")
-
-
-@dataclass(frozen=True)
-class TaskDueDate:
-    value: date
-
-    def __post_init__(self) -> None:
-        if self.value.year < 2000:
-            raise InvalidTask("a due date after 2000")
-# file: src/domain/task/entity.py
-from dataclasses import dataclass, field
-
-from src.domain.task.value_objects import TaskDueDate, TaskTitle
-
-
-@dataclass
-class Task:
-    title: TaskTitle
-    due: TaskDueDate
-    description: str = ""
-    labels: set[str] = field(default_factory=set)
-
-    def relabel(self, labels: set[str]) -> None:
-        self.labels = set(labels)
+    def is_left(self) -> bool:
+        return False
 """,
     )
     invalid = (
@@ -1072,8 +1025,8 @@ class Tenant:  # error: HEX201 (no classmethod builds it: nothing checks in its 
         instance.__init__(name)
         return instance
 """,
-        # The same value objects beside a `closed_at` that may be `None`: the task has a
-        # lifecycle no value object checks, and the message names what is left to check.
+        # Value objects that check themselves settle their fields; the message names what is
+        # left to check (a free-text description, a `closed_at` that may be `None`).
         """\
 # file: src/domain/task/value_objects.py
 from dataclasses import dataclass
@@ -1134,11 +1087,14 @@ class Task:  # error: HEX201
             ref = entity.ref
             init = ref.cls.method("__init__")
             open_ = open_fields(roles_, ref)
-            if open_ == [] or _validates_through_value_objects(roles_, ref, open_):
+            if open_ == []:
                 continue
-            # The message names what is left to check: fields a type or a default settles aside.
-            closed = set(_field_kinds(roles_, ref, frozenset())) - set(open_ or ())
-            unchecked = quoted_list([name for name in entity.fields if name not in closed])
+            # The message names what is left to check: fields a type or a default settles
+            # aside, inherited ones included (`oid: OIDType` of a generic base), and those
+            # assigned with no annotation to judge them by.
+            typed = _init_annotations(roles_, ref)
+            names = [*(open_ or ()), *(name for name in entity.fields if name not in typed)]
+            unchecked = f"{'field' if len(names) == 1 else 'fields'} {quoted_list(names)}"
             if roles_.is_plain_entity(ref) and init is not None:
                 if _init_checks(model, init):
                     continue
@@ -1150,13 +1106,13 @@ class Task:  # error: HEX201
                     kind = "factory" if len(unchecking) == 1 else "factories"
                     verb = "checks" if len(unchecking) == 1 else "check"
                     message += f", and its {kind} {quoted_list(unchecking)} {verb} nothing"
-                message += f": nothing checks its fields {unchecked} when it is built"
+                message += f": nothing checks its {unchecked} when it is built"
                 yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
                 continue
             if _hook(roles_, entity.ref) is not None:
                 continue
             message = (
                 f"domain dataclass '{ref.cls.qualname}' has no __post_init__: nothing checks "
-                f"its fields {unchecked} when it is built"
+                f"its {unchecked} when it is built"
             )
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)

@@ -10,17 +10,14 @@ from hexcheck.core.facts import CallContext, CallFact, FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.semantics.libraries import DRIVER_CONSTRUCTORS
+from hexcheck.semantics.libraries import DRIVER_CONSTRUCTORS, SETTINGS_BASES
 from hexcheck.semantics.roles import ClassRef, Roles, roles
-
-_SETTINGS_BASES = frozenset({"pydantic_settings.BaseSettings", "pydantic.BaseSettings"})
-
 
 _OUTER_LAYERS = (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
 
 
 def _is_settings(r: Roles, ref: ClassRef) -> bool:
-    return bool(set(r.ancestors(ref)) & _SETTINGS_BASES)
+    return bool(set(r.ancestors(ref)) & SETTINGS_BASES)
 
 
 def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:

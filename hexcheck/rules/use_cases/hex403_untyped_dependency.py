@@ -130,6 +130,36 @@ class Command(BaseCommand):  # Django calls it: a management command, not a use 
 
     def execute(self, *args, **options): ...
 """,
+        # Request data models beside the use cases (`usecases/data_models/`) that only store
+        # what `__init__` receives are the use cases' input, not use cases, typed or not.
+        """\
+# file: domain/usecases/data_models/request_data_models.py
+class CreateTeamRequestData:
+    # The fields a controller hands the use case to create a team.
+
+    def __init__(self, name, leader_id, remarks=None):
+        self.name = name
+        self.leader_id = leader_id
+        self.remarks = remarks
+# file: domain/usecases/manage_teams_use_case.py
+from domain.usecases.data_models.request_data_models import CreateTeamRequestData
+from domain.usecases.repositories.team_repository import TeamRepository
+
+
+class ManageTeamsUseCase:
+    def __init__(self, teams: TeamRepository) -> None:
+        self.teams = teams
+
+    def execute(self, request: CreateTeamRequestData) -> int:
+        return self.teams.add(request.name, request.leader_id)
+# file: domain/usecases/repositories/team_repository.py
+from abc import ABC, abstractmethod
+
+
+class TeamRepository(ABC):
+    @abstractmethod
+    def add(self, name: str, leader_id: int) -> int: ...
+""",
     )
     invalid = (
         """\

@@ -27,6 +27,10 @@ from hexcheck.semantics.routes import RouteHandler
 _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
 
 
+# What a handler is said to do when it calls an injected factory of driver objects.
+_FACTORY_CALL = "calls the factory "
+
+
 class ControllerBypassesUseCase(Rule):
     code = "HEX602"
     name = "controller-bypasses-use-case"
@@ -44,8 +48,9 @@ class ControllerBypassesUseCase(Rule):
         "driver object (a Motor database or collection, an SQLAlchemy session, "
         "`request.app.state.db`) or on an injected repository adapter. Passing a session "
         "on to other code is not reported; using it is. A handler that builds the adapter "
-        "only to hand it to the use case it then runs does go through the use case, but "
-        "does the composition root's wiring: the message says that, not a bypass."
+        "(or calls an injected factory of sessions or repositories) only to hand it to the "
+        "use case it then runs does go through the use case, but does the composition "
+        "root's wiring: the message says that, not a bypass."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
@@ -226,6 +231,51 @@ from src.smtp.application.ports import SmtpRepository
 class OrmSmtpRepository(SmtpRepository):
     async def update(self, smtp_id: int, host: str) -> None: ...
 """,
+        # A handler that opens a session and builds a repository with injected factories,
+        # only to hand them to the use case it runs, goes through the use case: the
+        # message says it does the wiring.
+        """\
+# file: app/interfaces/controllers/token_auth.py
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.application.refresh_token import RefreshTokenUseCase
+from app.infrastructure.users import UserRepository
+from app.interfaces.providers import get_session_factory, get_user_repository_factory
+
+router = APIRouter()
+
+
+@router.post("/token/refresh")
+async def refresh(
+    token: str,
+    session_factory: Callable[[], AsyncSession] = Depends(get_session_factory),
+    user_repository_factory: Callable[[AsyncSession], UserRepository] = Depends(get_user_repository_factory),
+) -> str:
+    async with session_factory() as session:  # error: HEX602
+        users = user_repository_factory(session)
+        return await RefreshTokenUseCase(users).execute(token)
+# file: app/interfaces/providers.py
+def get_session_factory():
+    raise NotImplementedError
+
+
+def get_user_repository_factory():
+    raise NotImplementedError
+# file: app/application/refresh_token.py
+class RefreshTokenUseCase:
+    def __init__(self, users) -> None:
+        self.users = users
+
+    async def execute(self, token: str) -> str:
+        return token
+# file: app/infrastructure/users.py
+class UserRepository:
+    def __init__(self, session) -> None:
+        self.session = session
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -244,7 +294,7 @@ class OrmSmtpRepository(SmtpRepository):
                 if text not in what:
                     what.append(text)
             wired = self._use_case_built(index, handler, use_cases)
-            if wired and all(text.startswith("instantiates ") for text in what):
+            if wired and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what):
                 # It does go through a use case, but wires it itself: the message says so.
                 message = (
                     f"route handler '{display_name(handler.function)}' {'; '.join(what)} to hand to "
@@ -289,7 +339,9 @@ class OrmSmtpRepository(SmtpRepository):
                 yield call.span, f"calls {drivers[head]}"
                 continue
             if head in drivers and not rest:
-                yield call.span, f"calls {drivers[head]}"
+                # `session_factory()`, `repository_factory(session)`: it makes a driver
+                # object, which is wiring when what it makes goes to the use case it builds.
+                yield call.span, f"{_FACTORY_CALL}'{head}'"
                 continue
             method = callee.rpartition(".")[2]
             if head in requests and ".app.state." in f".{rest}." and method in DRIVER_METHODS:

@@ -9,6 +9,7 @@ from hexcheck.core.facts import Expr, ExprKind
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import ANNOTATED, web_index
+from hexcheck.semantics.libraries import SETTINGS_BASES
 from hexcheck.semantics.roles import roles
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "Any"})
@@ -129,7 +130,7 @@ class BookListResponse(Envelope):
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
         for ref in roles(model).dtos:
-            if "pydantic_settings.BaseSettings" in index.roles.ancestors(ref):
+            if SETTINGS_BASES & set(index.roles.ancestors(ref)):
                 continue
             for attribute in ref.cls.attributes:
                 if attribute.annotation is None or attribute.name.startswith("_"):
