@@ -120,18 +120,16 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})
-# The names of the outer layers that place them even below `domain/`.
+# The names of the outer layers that place a package even below `domain/` (a module's own
+# name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
     "controllers": Layer.WEB,
     "presentation": Layer.WEB,
     "entrypoints": Layer.WEB,
-    # Packages of wiring (not modules: `domain/config.py`, `domain/auth/container.py` may
-    # be the domain's own).
+    # Packages of wiring. (`config`, `container` are words of some businesses: a feature
+    # flag service's `domain/config/`, a shipping line's `domain/container/`.)
     "configs": Layer.COMPOSITION,
-    "config": Layer.COMPOSITION,
     "di": Layer.COMPOSITION,
-    "container": Layer.COMPOSITION,
-    "containers": Layer.COMPOSITION,
     "wiring": Layer.COMPOSITION,
     "bootstrap": Layer.COMPOSITION,
 }
@@ -271,8 +269,9 @@ def _component(
     if part in APPLICATION_COMPONENTS and not (strict and found is Layer.DOMAIN):
         return Layer.APPLICATION, True
     # `domain/usecases/` and `domain/users/application/` (an enterprise/application split
-    # inside each context) hold use cases all the same; `domain/ports/` stays the domain's.
-    if part in USE_CASE_COMPONENTS or part in APPLICATION_LAYER_NAMES:
+    # inside each context) hold use cases all the same; `domain/ports/` stays the domain's,
+    # and so does an entity's module named `application.py`.
+    if part in USE_CASE_COMPONENTS or (part in APPLICATION_LAYER_NAMES and not module_name):
         return Layer.APPLICATION, True
     # The web's and the composition's own names below `domain/` (a `domain/` holding the
     # whole core, `domain/adapters/controllers/` and `domain/configs/` beside the
@@ -280,7 +279,7 @@ def _component(
     # content to judge (an adapter nested in `domain/` is a HEX105), and persistence
     # names (`domain/repositories/`) hold the ports kept there.
     below = OUTER_NAMES_BELOW_DOMAIN.get(part)
-    if found is Layer.DOMAIN and below is not None and not (module_name and below is Layer.COMPOSITION):
+    if found is Layer.DOMAIN and below is not None and not module_name:
         return below, False
     if strict:
         return found, strict

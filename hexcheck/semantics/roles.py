@@ -683,6 +683,10 @@ class Roles:
         init = ref.cls.method("__init__")
         if init is None or any(method is not init for method in ref.cls.methods):
             return False
+        # It only stores: an `__init__` that builds a client or loops over a repository
+        # does the use case's work there (`SyncCatalog(products)`).
+        if any(not call.callee.startswith("super") for call in init.calls):
+            return False
         return not any(
             param.annotation is not None and self._is_collaborator_type(param.annotation)
             for param in init.params[1:]

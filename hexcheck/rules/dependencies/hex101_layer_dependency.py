@@ -930,6 +930,71 @@ from domain.usecases.manage_teams_use_case import ManageTeamsUseCase
 def teams_controller(repository) -> TeamsController:
     return TeamsController(ManageTeamsUseCase(repository))
 """,
+        # A module's own name below `domain/` names what it holds, not a layer: the entity
+        # module `application.py` (a server's installed applications) is the domain's.
+        """\
+# file: server/domain/entities/application.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Application:
+    name: str
+    version: str
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("an application has a name")
+# file: server/domain/repositories/application_repository.py
+from abc import ABC, abstractmethod
+
+from server.domain.entities.application import Application
+
+
+class ApplicationRepository(ABC):
+    @abstractmethod
+    def get(self, name: str) -> Application: ...
+""",
+        # Business words below `domain/`: a `Presentation` entity's module and a shipping
+        # line's `container/` aggregate are the domain's, whatever layer the word names.
+        """\
+# file: slides/domain/presentation.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Presentation:
+    title: str
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            raise ValueError("a presentation has a title")
+# file: slides/domain/deck.py
+from slides.domain.presentation import Presentation
+
+
+class Deck:
+    def __init__(self, presentation: Presentation) -> None:
+        self.presentation = presentation
+# file: shipping/domain/container/entity.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Container:
+    code: str
+
+    def __post_init__(self) -> None:
+        if len(self.code) != 11:
+            raise ValueError("an ISO 6346 code has 11 characters")
+# file: shipping/domain/vessel/entity.py
+from shipping.domain.container.entity import Container
+
+
+class Vessel:
+    def __init__(self, containers: list[Container]) -> None:
+        self.containers = containers
+""",
     )
     invalid = (
         # The module that builds the app but also serves a route of its own (`add_route`)

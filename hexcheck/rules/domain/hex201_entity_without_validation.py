@@ -204,8 +204,7 @@ def _field_kinds(roles_: Roles, ref: ClassRef, seen: frozenset[str]) -> dict[str
         if _computed_by_default(field) or _internal_state(name, field)
     }
     return {
-        name: _settled(roles_, annotation, seen)
-        or (_Settled(optional=_admits_none(annotation)) if name in computed else None)
+        name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
     }
 
@@ -233,15 +232,6 @@ def settled_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozense
     """Whether the class has fields and none is open (`open_fields`): there is nothing for a
     `__post_init__` to check."""
     return open_fields(roles_, ref, seen) == []
-
-
-def _admits_none(annotation: Expr) -> bool:
-    """Whether an annotation admits `None` (`X | None`, `Optional[X]`, `Union[X, None]`)."""
-    if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _OPTIONAL:
-        return True
-    return (annotation.kind is ExprKind.UNION or annotation.name in _UNION) and any(
-        arg.kind is ExprKind.LITERAL and arg.name == "None" for arg in annotation.args
-    )
 
 
 def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:

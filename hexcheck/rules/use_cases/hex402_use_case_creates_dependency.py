@@ -294,6 +294,30 @@ class MongoBookRepository(BookRepository):  # a dataclass adapter is an adapter
 
     async def add(self, title: str) -> None: ...
 """,
+        # A use case that does its work in `__init__` is no record of its input, untyped as
+        # its parameters are.
+        """\
+# file: app/infrastructure/catalog_client.py
+import requests
+
+
+class CatalogClient:
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url
+
+    def fetch_all(self) -> list[dict]:
+        return requests.get(f"{self.base_url}/items", timeout=10).json()
+# file: app/use_cases/sync_catalog.py
+from app.infrastructure.catalog_client import CatalogClient
+
+
+class SyncCatalog:
+    def __init__(self, products, client=None):
+        self.products = products
+        self.client = client or CatalogClient("https://catalog.example.com")  # error: HEX402
+        for item in self.client.fetch_all():
+            self.products.upsert(item)
+""",
     )
 
     def _creations(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, CallFact, str, str]]:

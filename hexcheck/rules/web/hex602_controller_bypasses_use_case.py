@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import Span
+from hexcheck.core.facts import FunctionFact, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -25,6 +25,15 @@ from hexcheck.semantics.routes import RouteHandler
 
 # Classes in infrastructure that are persistence by their name.
 _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
+
+
+def _uses_what_its_factories_make(function: FunctionFact) -> bool:
+    """Whether a handler calls methods on what an injected factory made for it (`async with
+    session_factory() as session: order = await session.get(...)`): it uses the session
+    itself, not only hands it to the use case."""
+    params = {param.name for param in function.params}
+    made = {name for name, callee in function.bound if callee in params}
+    return any(call.callee.partition(".")[0] in made and "." in call.callee for call in function.calls)
 
 
 # What a handler is said to do when it calls an injected factory of driver objects.
@@ -276,6 +285,58 @@ class UserRepository:
     def __init__(self, session) -> None:
         self.session = session
 """,
+        # The same factories, but the handler reads through the session itself before it
+        # runs the use case: that is a bypass, not wiring.
+        """\
+# file: app/interfaces/controllers/orders.py
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.application.cancel_order import CancelOrderUseCase
+from app.infrastructure.orders import OrderRecord, OrderRepository
+from app.interfaces.providers import get_order_repository_factory, get_session_factory
+
+router = APIRouter()
+
+
+@router.post("/orders/{order_id}/archive")
+async def archive(
+    order_id: int,
+    session_factory: Callable[[], AsyncSession] = Depends(get_session_factory),
+    repository_factory: Callable[[AsyncSession], OrderRepository] = Depends(get_order_repository_factory),
+) -> dict:
+    async with session_factory() as session:  # error: HEX602
+        order = await session.get(OrderRecord, order_id)
+        await CancelOrderUseCase(repository_factory(session)).execute(order.id)
+    return {"archived": order_id}
+# file: app/interfaces/providers.py
+def get_session_factory():
+    raise NotImplementedError
+
+
+def get_order_repository_factory():
+    raise NotImplementedError
+# file: app/application/cancel_order.py
+class CancelOrderUseCase:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    async def execute(self, order_id: int) -> None:
+        await self.orders.cancel(order_id)
+# file: app/infrastructure/orders.py
+class OrderRecord:
+    id: int
+
+
+class OrderRepository:
+    def __init__(self, session) -> None:
+        self.session = session
+
+    async def cancel(self, order_id: int) -> None:
+        await self.session.commit()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -294,7 +355,11 @@ class UserRepository:
                 if text not in what:
                     what.append(text)
             wired = self._use_case_built(index, handler, use_cases)
-            if wired and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what):
+            if (
+                wired
+                and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what)
+                and not _uses_what_its_factories_make(handler.function)
+            ):
                 # It does go through a use case, but wires it itself: the message says so.
                 message = (
                     f"route handler '{display_name(handler.function)}' {'; '.join(what)} to hand to "
