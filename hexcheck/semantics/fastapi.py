@@ -96,7 +96,7 @@ def _dependency_target(call: Expr) -> Expr | None:
     return None
 
 
-def _is_dependency_call(expr: Expr | None) -> bool:
+def is_dependency_call(expr: Expr | None) -> bool:
     return expr is not None and expr.kind is ExprKind.CALL and expr.name in DEPENDS | SECURITY
 
 
@@ -233,7 +233,7 @@ class WebIndex:
             alias = self._alias(expr.name)
             return self.annotated_dependencies(alias, hops + 1) if alias is not None else ()
         if expr.kind is ExprKind.SUBSCRIPT and expr.name in ANNOTATED:
-            return tuple(arg for arg in expr.args[1:] if _is_dependency_call(arg))
+            return tuple(arg for arg in expr.args[1:] if is_dependency_call(arg))
         if expr.kind is ExprKind.UNION:
             return tuple(d for arg in expr.args for d in self.annotated_dependencies(arg, hops + 1))
         return ()
@@ -241,7 +241,7 @@ class WebIndex:
     def dependencies(self, param: ParamFact) -> tuple[Expr, ...]:
         """The `Depends`/`Security` calls that inject a parameter."""
         found = list(self.annotated_dependencies(param.annotation))
-        if _is_dependency_call(param.default):
+        if is_dependency_call(param.default):
             assert param.default is not None
             found.append(param.default)
         return tuple(found)
@@ -498,7 +498,7 @@ class WebIndex:
         return False
 
     def _secures_call(self, expr: Expr) -> bool:
-        return _is_dependency_call(expr) and self.is_security_dependency(expr)
+        return is_dependency_call(expr) and self.is_security_dependency(expr)
 
     def route_secured(self, handler: RouteHandler) -> bool:
         function = handler.function
@@ -571,7 +571,7 @@ class WebIndex:
         its `__init__` dependencies apply to every one of its routes."""
         for attribute in view.attributes:
             calls = list(self.annotated_dependencies(attribute.annotation))
-            if _is_dependency_call(attribute.value) and attribute.value is not None:
+            if is_dependency_call(attribute.value) and attribute.value is not None:
                 calls.append(attribute.value)
             if any(self.is_security_dependency(call, attribute.annotation) for call in calls):
                 return True

@@ -128,7 +128,7 @@ from hexcheck.core.layers import (
     name_layer,
     spelled_plainly,
 )
-from hexcheck.semantics.fastapi import DEPENDS, SECURITY
+from hexcheck.semantics.fastapi import is_dependency_call
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -353,6 +353,8 @@ class Placement:
         # for the same module and the same factory from many places.
         self._app_builders: dict[str, bool] = {}
         self._app_makers: dict[str, bool] = {}
+        # Whether an abstract class is a port: asked for every annotation naming it.
+        self._ports: dict[str, bool] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -1378,7 +1380,7 @@ class Placement:
     def _framework_free(self, facts: ModuleFacts) -> bool:
         """Whether a module imports nothing but first-party modules, the standard library
         (its backports too), `typing_extensions` and `__future__`."""
-        packages = {name.partition(".")[0] for name in _imported_names(facts) if not name.startswith(".")}
+        packages = _imported_packages(facts)
         return not (packages - self._first_party - self._stdlib - _DOMAIN_FRIENDLY)
 
     def _collect_evidence(self, facts: ModuleFacts) -> dict[Layer, set[str]]:
@@ -1391,7 +1393,7 @@ class Placement:
         if facts.module in self._route_modules:
             add(Layer.WEB, ROUTES)
         imported = _imported_names(facts)
-        packages = {name.partition(".")[0] for name in imported if not name.startswith(".")}
+        packages = {name.partition(".")[0] for name in imported}
         if imported & HTTP_EXCEPTIONS:
             add(Layer.WEB, HTTP_ERRORS)
         # An ORM's import is no driver: a `domain/` written as SQLAlchemy models is not
@@ -1515,9 +1517,7 @@ class Placement:
         # Request)` reading `request.state`) resolves something for a route: no use case.
         if _reads_the_request(ref, ancestry):
             return
-        use_case = ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
-            method.name in _USE_CASE_METHODS for method in ref.cls.methods
-        )
+        use_case = _named_like_a_use_case(ref)
         implemented = [
             a
             for a in r.first_party_ancestors(ref)
@@ -1544,6 +1544,12 @@ class Placement:
         (`run(req: Request) -> JSONResponse`) is the controllers' base, the web's own
         contract (a port taking an `UploadFile` is still a port); so is one whose every
         concrete subclass is a controller of the web (`_controller_of_the_web`)."""
+        known = self._ports.get(ref.dotted)
+        if known is None:
+            known = self._ports[ref.dotted] = self._judge_port(ref)
+        return known
+
+    def _judge_port(self, ref: ClassRef) -> bool:
         if self._roles.is_dataclass(ref) or _MODEL_BASE.search(ref.cls.name):
             return False
         concrete = [
@@ -1578,13 +1584,8 @@ class Placement:
         init = ref.cls.method("__init__")
         return (
             init is not None
-            and any(
-                param.default is not None
-                and param.default.kind is ExprKind.CALL
-                and param.default.name in DEPENDS | SECURITY
-                for param in init.params
-            )
-            and not {name.partition(".")[0] for name in _imported_names(ref.facts)} & _PERSISTENCE_PACKAGES
+            and any(is_dependency_call(param.default) for param in init.params)
+            and not _imported_packages(ref.facts) & _PERSISTENCE_PACKAGES
             and not any(self._used_by_the_core(base.facts.module) for base in implemented)
         )
 
@@ -1597,7 +1598,7 @@ class Placement:
         init = ref.cls.method("__init__")
         return (
             any(not _USE_CASE_CONTRACT.search(base.cls.name) for base in implemented)
-            and bool({name.partition(".")[0] for name in _imported_names(ref.facts)} & DRIVER_PACKAGES)
+            and bool(_imported_packages(ref.facts) & DRIVER_PACKAGES)
             and not (init is not None and any(self._is_port_type(param.annotation) for param in init.params))
         )
 
@@ -1811,6 +1812,11 @@ def _at_the_request_edge(facts: ModuleFacts) -> bool:
     return bool(imported & _FLASK_REQUEST) or any(top_package(name) in _WEB_FRAMEWORKS for name in imported)
 
 
+def _imported_packages(facts: ModuleFacts) -> set[str]:
+    """The top-level packages a module imports by absolute name (`httpx`, `sqlalchemy`)."""
+    return {name.partition(".")[0] for name in _imported_names(facts)}
+
+
 def _imported_names(facts: ModuleFacts) -> set[str]:
     """Every absolute name a module imports: `a.b` and, for `from a.b import c`, `a.b.c`."""
     found: set[str] = set()
@@ -1842,13 +1848,14 @@ def _shaped_like_a_use_case(ref: ClassRef) -> bool:
     """Whether a class looks like a use case by its name or its entry point (`...Service`,
     `...UseCase`, `execute`/`handle`/`__call__`) and is handed something in `__init__`."""
     init = ref.cls.method("__init__")
-    return (
-        (
-            ref.cls.name.endswith(_USE_CASE_SUFFIXES)
-            or any(method.name in _USE_CASE_METHODS for method in ref.cls.methods)
-        )
-        and init is not None
-        and len(init.params) > 1
+    return _named_like_a_use_case(ref) and init is not None and len(init.params) > 1
+
+
+def _named_like_a_use_case(ref: ClassRef) -> bool:
+    """Whether a class's name or entry point says use case (`...Service`, `...UseCase`,
+    `execute`/`handle`/`__call__`)."""
+    return ref.cls.name.endswith(_USE_CASE_SUFFIXES) or any(
+        method.name in _USE_CASE_METHODS for method in ref.cls.methods
     )
 
 
