@@ -109,8 +109,11 @@ SHARED_KERNEL_COMPONENTS = frozenset(
 # Django's) are no domain code: a package named so takes the kernel's modules out of it.
 KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
 APPLICATION_COMPONENTS = frozenset(
-    {"application", "use_cases", "usecases", "usecase", "service_layer", "logic", "ports"}
-)
+    {
+        "application", "use_cases", "usecases", "usecase", "interactors", "service_layer",
+        "logic", "ports",
+    }
+)  # fmt: skip
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
@@ -119,7 +122,8 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
-USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase"})
+# Clean Architecture calls its use cases interactors (`core/interactors/`).
+USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors"})
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {

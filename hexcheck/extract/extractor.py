@@ -789,6 +789,10 @@ class _Extractor:
             return ()
         if type(node) is cst.Tuple:
             return tuple(self.resolve(element.value) for element in node.elements)
+        # `except AMQPException or AMQPError:` catches what `or` evaluates to: the first
+        # class, always truthy.
+        if type(node) is cst.BooleanOperation and type(node.operator) is cst.Or:
+            return self._handler_types(node.left)
         return (self.resolve(node),)
 
     def _handler(

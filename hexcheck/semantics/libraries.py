@@ -28,7 +28,7 @@ DRIVER_PACKAGES = frozenset(
         "motor", "pymongo", "httpx", "requests", "aiohttp", "redis", "aioredis",
         "boto3", "botocore", "aioboto3", "aiobotocore", "elasticsearch", "opensearchpy",
         "asyncpg", "psycopg", "psycopg2", "aiomysql", "pymysql", "aiosqlite",
-        "aiokafka", "kafka", "confluent_kafka", "pika", "aio_pika", "nats", "cassandra",
+        "aiokafka", "kafka", "confluent_kafka", "pika", "aio_pika", "aiormq", "nats", "cassandra",
         "neo4j", "grpc", "sqlite3", "tinydb", "duckdb", "aiopg", "psycopg_pool", "pyodbc",
         "oracledb", "cx_Oracle", "mysql", "MySQLdb", "clickhouse_driver", "clickhouse_connect",
         "pymemcache", "aiomcache", "couchbase", "influxdb_client", "qdrant_client", "minio",

@@ -7,7 +7,8 @@ evidence points at most (ties: `_PRECEDENCE`). A package is judged by the module
 subtree that no deeper name places elsewhere (each subpackage is judged too, separately):
 its content is *strong* when the modules agreeing on one layer are at least
 `AGREEING_SHARE` of the modules showing any evidence and at least `SUBSTANTIVE_SHARE`
-of the modules defining anything. How name and content combine is one decision table,
+of the modules defining anything (where the web leads, the composition root's modules
+beside it, `api/main.py`, side with it). How name and content combine is one decision table,
 in `_decide` / `_may_move` and in docs/layer-detection.md:
 
 - no name: strong content with at least `MIN_KINDS` kinds places the modules that show
@@ -34,14 +35,15 @@ application, when an infrastructure name places it but it holds pure ports that 
 the core's names place imports by name, or such a port derives from
 (`shared/infra/database/IUnitOfWork.py`, `_port_filed_with_the_adapters`); else the web,
 when an infrastructure name places it, it (or its package below that name) is HTTP
-framework code or request models that touch no database or service, and only the web
-(with at most the composition root) imports it (DRF serializers in
-`infrastructure/serializers/`, Pydantic requests in `infra/schemas/`,
-`_serves_the_web_from_infrastructure`); else the layer
+framework code, request models or mappers of them that touch no database or service,
+and only the web (with at most the composition root) imports it (DRF serializers in
+`infrastructure/serializers/`, Pydantic requests in `infra/schemas/` and their
+`infra/mappers/`, `_serves_the_web_from_infrastructure`); else the layer
 of its top-most re-placed package (the composition for a module there named like a
 composition root or building the app); else the web, for a Django `manage.py` subcommand
 that only the `commands` name would place in the application (`management/commands/`,
-`_runs_a_django_command`); else (a DI
+`_runs_a_django_command`) or a CLI's commands written with click, typer or `flask.cli`
+(`flask/commands.py`, `_declares_cli_commands`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
 name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask
 app it registers blueprints on, or Django's WSGI/ASGI application, or runs Django's
@@ -49,7 +51,9 @@ app it registers blueprints on, or Django's WSGI/ASGI application, or runs Djang
 fills the container (`injector.Module`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
 `_app_factory_with_its_probes`) under a weak name or none, or an outer layer's strong
-name when it only assembles the web (`_assembles_the_web`) (a layer's name
+name when it only assembles the web (`_assembles_the_web`), or an inner name when it
+fills a DI container with adapters (`logic/init.py`, `_fills_a_container_with_adapters`;
+never an inner package's `__init__`, which every use case loads) (a layer's name
 that is only its own file name gives way to its package's: `entrypoints/application.py`,
 `_name_of_an_app_module`); else the composition, for a module an outer name places below a
 composition root's package that only builds and wires objects (`main/factories/infra/`,
@@ -238,8 +242,16 @@ _CONTAINER_BASES = frozenset(
 )
 # What fills an `injector.Injector`: a module of bindings and `@provider` methods.
 _DI_MODULE_BASES = frozenset({"injector.Module", "injector.PrivateModule"})
-_INJECTORS = frozenset({"injector.Injector", "dependency_injector.containers.DynamicContainer"})
+_INJECTORS = frozenset(
+    {
+        "injector.Injector", "dependency_injector.containers.DynamicContainer", "punq.Container",
+        "lagom.Container", "rodi.Container", "dishka.make_container", "dishka.make_async_container",
+        "wireup.create_sync_container", "wireup.create_async_container",
+    }
+)  # fmt: skip
 _CACHE_DECORATORS = frozenset({"functools.lru_cache", "functools.cache"})
+# Frameworks a command-line interface is written with: the driving side of the app.
+_CLI_FRAMEWORKS = frozenset({"click", "typer", "flask.cli"})
 _USE_CASE_METHODS = frozenset({"execute", "__call__", "handle"})
 _USE_CASE_SUFFIXES = ("UseCase", "Interactor", "Service", "Handler")
 # Names in an annotation that say how a type is held, not what it is (`Optional[Port]`).
@@ -305,6 +317,7 @@ class Content:
     agreeing: int = 1
     evidenced: int = 1
     anchored: int = 1  # agreeing modules that show their layer's anchor (`_ANCHORS`)
+    allied: int = 0  # modules of the composition root beside the web's (`_strong`)
 
     def describe(self) -> str:
         return ", ".join(sorted(self.kinds))
@@ -617,8 +630,9 @@ class Placement:
             ):
                 return Layer.COMPOSITION
             return moved.layer
-        # Django's `manage.py seed` is a driving entry point, whatever `commands` says.
-        if self._runs_a_django_command(module, name):
+        # Django's `manage.py seed` and a Flask or click CLI's `commands.py` are driving
+        # entry points, whatever `commands` says.
+        if self._runs_a_django_command(module, name) or self._declares_cli_commands(module, name):
             return Layer.WEB
         # `interfaces/cli/consume.py`, run as `python -m`, starts a consumer on the adapters
         # it imports: an entry point, the composition root's, not a driving adapter.
@@ -640,9 +654,19 @@ class Placement:
         # The module that builds the app is the composition root under a weak name or none,
         # and under an outer layer's strong name when all it does to the web is assemble it
         # (a DI container or Django's entry point there serves no request at all).
-        if self._builds_the_app(module) and (
-            not name.strong or (name.layer not in _INNER and self._assembles_the_web(module))
+        # Not the `__init__` of an inner package (`logic/__init__.py` filling a container
+        # with the adapters): every use case of the package loads it, and them with it.
+        facts = self.model.modules.get(module)  # None: an import of a module not in the tree
+        loaded_by_the_core = name.layer in _INNER and facts is not None and facts.is_package
+        if (
+            self._builds_the_app(module)
+            and not loaded_by_the_core
+            and (not name.strong or (name.layer not in _INNER and self._assembles_the_web(module)))
         ):
+            return Layer.COMPOSITION
+        # A DI container filled with adapters under an inner name (`logic/init.py`
+        # registering the Mongo repositories): the composition root, filed in the core.
+        if name.layer in _INNER and not loaded_by_the_core and self._fills_a_container_with_adapters(module):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
@@ -865,10 +889,15 @@ class Placement:
             # `main.py` that also declares a route: the composition root's, which wires
             # middleware and adapters alike.
             names = {user: name_layer(user).layer for user in users}
+            # Re-entered while this unit is judged (modules importing each other): no.
+            self._web_units[unit] = False
             web = {
                 user
                 for user in users - builders
-                if names[user] is Layer.WEB or (names[user] is None and user in self._route_modules)
+                if names[user] is Layer.WEB
+                or (names[user] is None and user in self._route_modules)
+                # A schema mapper beside it under the same name serves the web too.
+                or (names[user] is Layer.INFRASTRUCTURE and self._serves_the_web_from_infrastructure(user))
             }
             wiring = builders | {user for user in users if names[user] is Layer.COMPOSITION}
             known = self._web_units[unit] = (
@@ -915,9 +944,10 @@ class Placement:
         web calls). A port it implements says nothing either way: a request wrapper
         implements the request the controllers take."""
         facts = self.model.modules[module]
-        models_only = self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
-        if not models_only and not any(
-            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts)
+        if not (
+            self._holds_request_models_only(facts)
+            or any(_in_packages(name, _HTTP_SERVER_FRAMEWORKS) for name in _imported_names(facts))
+            or self._maps_request_models(module, facts)
         ):
             return False
         request_edge = _at_the_request_edge(facts)
@@ -926,6 +956,23 @@ class Placement:
             for fact in facts.imports
             for target in self.model.targets(facts, fact)
             if target != module
+        )
+
+    def _holds_request_models_only(self, facts: ModuleFacts) -> bool:
+        return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
+
+    def _maps_request_models(self, module: str, facts: ModuleFacts) -> bool:
+        """Whether a module named a mapper (`infrastructure/mappers/account.py`) converts the
+        web's request/response models: it imports a first-party module of such models alone
+        (`AccountSchemaMapper.to_response(dto) -> AccountResponse`). SPEC §1 puts mappers
+        DTO<->entity in the web; those to ORM models stay persistence's (`_persists_for`)."""
+        if not MAPPER_COMPONENTS.intersection(spelled_plainly(part) for part in module.split(".")):
+            return False
+        return any(
+            self._holds_request_models_only(self.model.modules[target])
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+            if target != module and target in self.model.modules
         )
 
     def _persists_for(self, facts: ModuleFacts) -> bool:
@@ -1024,14 +1071,16 @@ class Placement:
             return True
         facts = self.model.modules.get(module)
         return facts is not None and (
-            _builds_a_flask_app(facts)
-            or _enters_django(facts)
-            or any(
-                assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
-                for assignment in facts.assignments
-            )
-            or self._wires_the_container(facts)
+            _builds_a_flask_app(facts) or _enters_django(facts) or self._builds_a_container(facts)
         )
+
+    def _builds_a_container(self, facts: ModuleFacts) -> bool:
+        """Whether a module builds the DI container, at module level (`container =
+        Container()`) or in a function, or defines what fills it (`_wires_the_container`)."""
+        return any(
+            assignment.value.kind is ExprKind.CALL and self._makes_container(assignment.value.name)
+            for assignment in facts.assignments
+        ) or self._wires_the_container(facts)
 
     def _assembles_the_web(self, module: str) -> bool:
         """Whether a module that builds the app puts together web code kept elsewhere
@@ -1086,6 +1135,19 @@ class Placement:
             set(r.ancestors(ClassRef(facts, cls))) & (_CONTAINER_BASES | _DI_MODULE_BASES)
             for cls in facts.classes
         ) or any(self._makes_container(call.callee) for call in every_call(facts))
+
+    def _fills_a_container_with_adapters(self, module: str) -> bool:
+        """Whether a module builds a DI container (`_builds_a_container`) and imports a
+        module an infrastructure name places: it wires the adapters in, as only the
+        composition root does."""
+        facts = self.model.modules.get(module)
+        if facts is None or not self._builds_a_container(facts):
+            return False
+        return any(
+            name_layer(target).layer is Layer.INFRASTRUCTURE
+            for fact in facts.imports
+            for target in self.model.targets(facts, fact)
+        )
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
         """Whether a module that declares routes still is the composition root: it includes
@@ -1252,6 +1314,18 @@ class Placement:
             _is_django_management(ancestor)
             for cls in facts.classes
             for ancestor in self._roles.ancestors(ClassRef(facts, cls))
+        )
+
+    def _declares_cli_commands(self, module: str, name: NameLayer) -> bool:
+        """Whether a module that only the unclaimed `commands` name places in the application
+        imports a command-line framework (`click`, `typer`, `flask.cli`): the commands of a
+        CLI (`flask/commands.py`, run as `flask invite-accountant`), the driving side, not
+        CQRS command handlers."""
+        if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
+            return False
+        facts = self.model.modules.get(module)
+        return facts is not None and any(
+            _in_packages(imported, _CLI_FRAMEWORKS) for imported in _imported_names(facts)
         )
 
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
@@ -1884,9 +1958,16 @@ def _strong(
         return None
     evidenced = sum(counts.values())
     layer, agreeing = max(counts.items(), key=lambda item: (item[1], -_PRECEDENCE.index(item[0])))
-    if agreeing < AGREEING_SHARE * evidenced or agreeing < SUBSTANTIVE_SHARE * substantive:
+    # The web's package is where the app is assembled (`api/main.py` building it,
+    # `api/dependencies.py` providing what routes need): such modules side with the web's
+    # routes, though each is the composition root's.
+    allied = counts[Layer.COMPOSITION] if layer is Layer.WEB else 0
+    backing = agreeing + allied
+    if backing < AGREEING_SHARE * evidenced or backing < SUBSTANTIVE_SHARE * substantive:
         return None
-    return Content(layer, frozenset(kinds[(package, layer)]), agreeing, evidenced, anchored[(package, layer)])
+    return Content(
+        layer, frozenset(kinds[(package, layer)]), agreeing, evidenced, anchored[(package, layer)], allied
+    )
 
 
 def _decide(name: NameLayer, content: Content | None) -> Layer | None:

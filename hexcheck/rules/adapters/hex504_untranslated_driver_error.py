@@ -489,6 +489,41 @@ class EmailService(IEmailService):
             response = await client.post("https://mail.example/send", json={"to": to, "body": body})
         return response.status_code == 200
 """,
+        # `except A or B:` catches what `or` evaluates to, the first class: here the base of
+        # aiormq's errors, which aio_pika raises.
+        """\
+# file: shared/domain/events.py
+from abc import ABC, abstractmethod
+
+
+class EventsNotPublished(Exception):
+    pass
+
+
+class DomainEventPublisher(ABC):
+    @abstractmethod
+    async def publish(self, events: list[object]) -> None: ...
+# file: shared/infrastructure/rabbitmq_publisher.py
+import aio_pika
+import aiormq
+
+from shared.domain.events import DomainEventPublisher, EventsNotPublished
+
+
+class RabbitMqEventPublisher(DomainEventPublisher):
+    def __init__(self, exchange: str, client: aio_pika.Connection) -> None:
+        self.client = client
+        self._exchange = exchange
+
+    async def publish(self, events: list[object]) -> None:
+        try:
+            async with self.client.channel() as channel:
+                exchange = await channel.get_exchange(name=self._exchange, ensure=False)
+                for event in events:
+                    await exchange.publish(aio_pika.Message(body=repr(event).encode()), routing_key="events")
+        except aiormq.AMQPException or aiormq.AMQPError as error:
+            raise EventsNotPublished(self._exchange) from error
+""",
     )
     invalid = (
         """\

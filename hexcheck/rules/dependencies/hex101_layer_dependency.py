@@ -995,6 +995,223 @@ class Vessel:
     def __init__(self, containers: list[Container]) -> None:
         self.containers = containers
 """,
+        # Request/response models and the mappers between them and the application's DTOs,
+        # filed under `infrastructure/`, serve only the web: they are the web's.
+        """\
+# file: src/api/routes/accounts.py
+from fastapi import APIRouter
+
+from src.application.services.accounts import AccountService
+from src.infrastructure.mappers.account import AccountSchemaMapper
+from src.infrastructure.schemas.account import AccountCreateRequest, AccountResponse
+
+router = APIRouter()
+
+
+@router.post("/accounts")
+async def open_account(request: AccountCreateRequest, service: AccountService) -> AccountResponse:
+    dto = await service.open(AccountSchemaMapper.from_create_request(request))
+    return AccountSchemaMapper.to_response(dto)
+# file: src/infrastructure/schemas/account.py
+from decimal import Decimal
+
+from pydantic import BaseModel
+
+
+class AccountCreateRequest(BaseModel):
+    bank_id: int
+
+
+class AccountResponse(BaseModel):
+    id: int
+    balance: Decimal
+# file: src/infrastructure/mappers/account.py
+from src.application.dtos.account import AccountCreateDTO, AccountReadDTO
+from src.infrastructure.schemas.account import AccountCreateRequest, AccountResponse
+
+
+class AccountSchemaMapper:
+    @staticmethod
+    def to_response(dto: AccountReadDTO) -> AccountResponse:
+        return AccountResponse(id=dto.id, balance=dto.balance)
+
+    @staticmethod
+    def from_create_request(request: AccountCreateRequest) -> AccountCreateDTO:
+        return AccountCreateDTO(bank_id=request.bank_id)
+# file: src/infrastructure/repositories/accounts.py
+import asyncpg
+
+from src.application.dtos.account import AccountCreateDTO, AccountReadDTO
+
+
+class PostgresAccountRepository:
+    def __init__(self, connection: asyncpg.Connection) -> None:
+        self.connection = connection
+
+    async def add(self, account: AccountCreateDTO) -> AccountReadDTO:
+        row = await self.connection.fetchrow("INSERT INTO accounts (bank_id) VALUES ($1) RETURNING *", 1)
+        return AccountReadDTO(id=row["id"], balance=row["balance"])
+# file: src/application/dtos/account.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class AccountCreateDTO:
+    bank_id: int
+
+
+@dataclass(frozen=True)
+class AccountReadDTO:
+    id: int
+    balance: Decimal
+# file: src/application/services/accounts.py
+from src.application.dtos.account import AccountCreateDTO, AccountReadDTO
+
+
+class AccountService:
+    def __init__(self, accounts) -> None:
+        self.accounts = accounts
+
+    async def open(self, account: AccountCreateDTO) -> AccountReadDTO:
+        return await self.accounts.add(account)
+""",
+        # A DI container filled with the adapters, in a module of its own under an application
+        # name (`logic/init.py`): the composition root, which may import them.
+        """\
+# file: app/logic/init.py
+from functools import lru_cache
+
+from punq import Container, Scope
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+from app.infrastructure.repositories.users.mongo import MongoUserRepository
+from app.logic.commands.users import CreateUserCommandHandler
+
+
+@lru_cache(1)
+def init_container() -> Container:
+    container = Container()
+    container.register(BaseUserRepository, MongoUserRepository, scope=Scope.singleton)
+    container.register(CreateUserCommandHandler)
+    return container
+# file: app/logic/commands/users.py
+from dataclasses import dataclass
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+
+
+@dataclass(frozen=True)
+class CreateUserCommand:
+    username: str
+
+
+@dataclass(frozen=True)
+class CreateUserCommandHandler:
+    users: BaseUserRepository
+
+    async def handle(self, command: CreateUserCommand) -> None:
+        await self.users.add(command.username)
+# file: app/infrastructure/repositories/users/base.py
+from abc import ABC, abstractmethod
+
+
+class BaseUserRepository(ABC):
+    @abstractmethod
+    async def add(self, username: str) -> None: ...
+# file: app/infrastructure/repositories/users/mongo.py
+from motor.motor_asyncio import AsyncIOMotorCollection
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+
+
+class MongoUserRepository(BaseUserRepository):
+    def __init__(self, collection: AsyncIOMotorCollection) -> None:
+        self.collection = collection
+
+    async def add(self, username: str) -> None:
+        await self.collection.insert_one({"username": username})
+""",
+        # Clean Architecture's interactors are the use cases: importing the gateway port they
+        # are handed is inward (`core/interactors/`, whatever their response classes look like).
+        """\
+# file: src/payroll/core/records.py
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+
+class InvalidHours(Exception):
+    pass
+
+
+@dataclass
+class RegisteredHours:
+    worker: UUID
+    company: UUID
+    hours: Decimal
+
+    def __post_init__(self) -> None:
+        if self.hours <= 0:
+            raise InvalidHours(self.hours)
+# file: src/payroll/core/repositories.py
+from typing import Protocol
+from uuid import UUID
+
+from src.payroll.core.records import RegisteredHours
+
+
+class DatabaseGateway(Protocol):
+    def add_registered_hours(self, hours: RegisteredHours) -> None: ...
+
+    def is_member(self, worker: UUID, company: UUID) -> bool: ...
+# file: src/payroll/core/interactors/register_hours_worked.py
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+from enum import Enum, auto
+
+from src.payroll.core.records import RegisteredHours
+from src.payroll.core.repositories import DatabaseGateway
+
+
+@dataclass
+class RegisterHoursWorkedResponse:
+    class RejectionReason(Exception, Enum):
+        worker_not_at_company = auto()
+
+    rejection_reason: RejectionReason | None
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.rejection_reason is not None
+
+
+@dataclass
+class RegisterHoursWorkedInteractor:
+    database: DatabaseGateway
+
+    def execute(self, worker: UUID, company: UUID, hours: Decimal) -> RegisterHoursWorkedResponse:
+        if not self.database.is_member(worker, company):
+            reason = RegisterHoursWorkedResponse.RejectionReason.worker_not_at_company
+            return RegisterHoursWorkedResponse(rejection_reason=reason)
+        self.database.add_registered_hours(RegisteredHours(worker, company, hours))
+        return RegisterHoursWorkedResponse(rejection_reason=None)
+# file: src/payroll/core/interactors/remove_worker.py
+from dataclasses import dataclass
+from uuid import UUID
+
+from src.payroll.core.repositories import DatabaseGateway
+
+
+@dataclass
+class RemoveWorkerInteractor:
+    database: DatabaseGateway
+
+    def execute(self, worker: UUID, company: UUID) -> bool:
+        return self.database.is_member(worker, company)
+""",
     )
     invalid = (
         # The module that builds the app but also serves a route of its own (`add_route`)
@@ -1528,6 +1745,62 @@ class SqlUserRepository(UserRepository):
     async def save(self, user: User) -> None:
         await self.session.merge(UserRow(id=user.id, email=user.email))
         await self.session.commit()
+""",
+        # The same container in the package's `__init__`: every use case of `logic/` loads it,
+        # and the Mongo adapter with it.
+        """\
+# file: app/logic/__init__.py
+from functools import lru_cache
+
+from punq import Container, Scope
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+from app.infrastructure.repositories.users.mongo import MongoUserRepository  # error: HEX101
+from app.logic.commands.users import CreateUserCommandHandler
+
+
+@lru_cache(1)
+def init_container() -> Container:
+    container = Container()
+    container.register(BaseUserRepository, MongoUserRepository, scope=Scope.singleton)
+    container.register(CreateUserCommandHandler)
+    return container
+# file: app/logic/commands/users.py
+from dataclasses import dataclass
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+
+
+@dataclass(frozen=True)
+class CreateUserCommand:
+    username: str
+
+
+@dataclass(frozen=True)
+class CreateUserCommandHandler:
+    users: BaseUserRepository
+
+    async def handle(self, command: CreateUserCommand) -> None:
+        await self.users.add(command.username)
+# file: app/infrastructure/repositories/users/base.py
+from abc import ABC, abstractmethod
+
+
+class BaseUserRepository(ABC):
+    @abstractmethod
+    async def add(self, username: str) -> None: ...
+# file: app/infrastructure/repositories/users/mongo.py
+from motor.motor_asyncio import AsyncIOMotorCollection
+
+from app.infrastructure.repositories.users.base import BaseUserRepository
+
+
+class MongoUserRepository(BaseUserRepository):
+    def __init__(self, collection: AsyncIOMotorCollection) -> None:
+        self.collection = collection
+
+    async def add(self, username: str) -> None:
+        await self.collection.insert_one({"username": username})
 """,
     )
 

@@ -319,6 +319,47 @@ class CreateUser:
     async def execute(self, email: str) -> User:
         return User(id="1", email=email)
 """,
+        # A Flask CLI's `commands.py` (click and `current_app`) is the driving side, not the
+        # application's command handlers.
+        """\
+# file: src/shop/flask/commands.py
+import click
+from flask import current_app
+
+from src.shop.core.interactors.invite_accountant import InviteAccountantInteractor
+
+
+@click.argument("email_address")
+def invite_accountant(email_address: str) -> None:
+    interactor = current_app.extensions["injector"].get(InviteAccountantInteractor)
+    if interactor.execute(email_address):
+        click.echo(f"An invitation has been sent to {email_address}.")
+# file: src/shop/flask/__init__.py
+from flask import Flask
+
+from src.shop.flask.commands import invite_accountant
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.cli.command("invite-accountant")(invite_accountant)
+    return app
+# file: src/shop/core/interactors/invite_accountant.py
+from dataclasses import dataclass
+from typing import Protocol
+
+
+class Invitations(Protocol):
+    def send(self, email_address: str) -> bool: ...
+
+
+@dataclass
+class InviteAccountantInteractor:
+    invitations: Invitations
+
+    def execute(self, email_address: str) -> bool:
+        return self.invitations.send(email_address)
+""",
     )
     invalid = (
         """\

@@ -251,6 +251,113 @@ def show(order_id: str):
 def add_item(cart_id: str, item: object) -> dict[str, str]:
     return {"cart": cart_id}
 """,
+        # The web's package holds the app's assembly too (`api/main.py` builds the app and
+        # includes the routers): it sides with the routes, so the whole `application`
+        # package is the web's, reported once, and `main.py` is checked as the composition
+        # root (no HEX102 for its `fastapi`, no HEX101 for importing the routers).
+        """\
+# file: app/application/__init__.py
+__all__ = ["api"]  # error: HEX105
+# file: app/application/api/main.py
+from fastapi import FastAPI
+
+from application.api.groups.routers import router as groups_router
+from application.api.healthcheck import router as health_router
+from application.api.users.routers import router as users_router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(health_router)
+    app.include_router(users_router)
+    app.include_router(groups_router)
+    return app
+# file: app/application/api/healthcheck.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+# file: app/application/api/users/routers.py
+from fastapi import APIRouter, Depends, HTTPException
+
+from application.api.users.filters import GetUsersFilters
+from application.api.users.schemas import UserOut
+
+router = APIRouter(prefix="/users")
+
+
+@router.get("/")
+async def list_users(filters: GetUsersFilters = Depends()) -> list[UserOut]:
+    if filters.limit > 100:
+        raise HTTPException(status_code=400)
+    return []
+# file: app/application/api/users/schemas.py
+from pydantic import BaseModel
+
+
+class UserOut(BaseModel):
+    oid: str
+    username: str
+# file: app/application/api/users/filters.py
+from dataclasses import dataclass
+
+
+@dataclass
+class GetUsersFilters:
+    limit: int = 10
+    offset: int = 0
+
+    def window(self) -> tuple[int, int]:
+        return self.offset, self.offset + self.limit
+# file: app/application/api/groups/routers.py
+from fastapi import APIRouter, Depends, HTTPException
+
+from application.api.groups.filters import GetGroupsFilters
+from application.api.groups.schemas import GroupOut
+
+router = APIRouter(prefix="/groups")
+
+
+@router.get("/")
+async def list_groups(filters: GetGroupsFilters = Depends()) -> list[GroupOut]:
+    if filters.limit > 100:
+        raise HTTPException(status_code=400)
+    return []
+# file: app/application/api/groups/schemas.py
+from pydantic import BaseModel
+
+
+class GroupOut(BaseModel):
+    oid: str
+    title: str
+# file: app/application/api/groups/filters.py
+from dataclasses import dataclass
+
+
+@dataclass
+class GetGroupsFilters:
+    limit: int = 10
+    offset: int = 0
+
+    def window(self) -> tuple[int, int]:
+        return self.offset, self.offset + self.limit
+# file: app/domain/entities/users.py
+from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    oid: str
+    username: str
+
+    def __post_init__(self) -> None:
+        if not self.username:
+            raise ValueError("username")
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -263,10 +370,12 @@ def add_item(cart_id: str, item: object) -> dict[str, str]:
                 first = min(name for name in model.modules if name.startswith(verdict.package + "."))
                 facts = model.modules[first]
             assert verdict.content is not None and verdict.layer is not None and verdict.name.layer
+            content = verdict.content
+            assembly = f", the app's assembly in {content.allied}" if content.allied else ""
             message = (
                 f"package `{verdict.package}` is named {verdict.name.layer.value} "
                 f"(`{verdict.name.component}`) but holds {verdict.layer.value} code "
-                f"({verdict.content.describe()} in {verdict.content.agreeing} of "
-                f"{verdict.content.evidenced} modules); its modules are checked as {verdict.layer.value}"
+                f"({content.describe()} in {content.agreeing}{assembly} of "
+                f"{content.evidenced} modules); its modules are checked as {verdict.layer.value}"
             )
             yield self.finding(facts, NO_SPAN, message, verdict.package, model)

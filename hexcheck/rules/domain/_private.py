@@ -54,8 +54,15 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
     return bool(ENUM_BASES & {*roles_.ancestors(ref), *(base.name for base in ref.cls.bases)})
 
 
+def _in_a_module_of_messages(module: str) -> bool:
+    """Whether a module is named for messages (`domain/events.py`) or sits in a package so
+    named (`domain/events/user_events.py`)."""
+    *_, package, name = ["", *module.split(".")]
+    return name in _MESSAGE_MODULES or package in _MESSAGE_MODULES
+
+
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
-    if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
+    if _in_a_module_of_messages(ref.facts.module) or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).

@@ -867,6 +867,29 @@ class Right(Generic[L, R]):
     def is_left(self) -> bool:
         return False
 """,
+        # A package of events (`domain/events/user_events.py`) holds messages, as a module
+        # named so does: records of what happened, not entities.
+        """\
+# file: apps/users/domain/events/user_events.py
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class UserRegistered:  # raised when a new user has registered: a record of what happened
+    user_id: uuid.UUID
+    email: str
+    event_id: uuid.UUID = field(default_factory=uuid.uuid4)
+    occurred_at: datetime = field(default_factory=lambda: datetime.utcnow())
+    event_version: int = 1
+
+
+@dataclass(frozen=True)
+class UserDeactivated:
+    user_id: uuid.UUID
+    reason: str
+""",
     )
     invalid = (
         # A collection's default is still the callers' to fill: the cart's items go

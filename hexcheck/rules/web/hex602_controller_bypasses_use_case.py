@@ -27,13 +27,21 @@ from hexcheck.semantics.routes import RouteHandler
 _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
 
 
+# What a handler may call on a session it opens without using it: the bounds of the
+# transaction the use case runs in (`async with session.begin():`).
+_TRANSACTION_BOUNDS = frozenset({"begin", "begin_nested", "commit", "rollback", "close"})
+
+
 def _uses_what_its_factories_make(function: FunctionFact) -> bool:
     """Whether a handler calls methods on what an injected factory made for it (`async with
     session_factory() as session: order = await session.get(...)`): it uses the session
-    itself, not only hands it to the use case."""
+    itself, not only hands it to the use case and bounds the transaction around it."""
     params = {param.name for param in function.params}
     made = {name for name, callee in function.bound if callee in params}
-    return any(call.callee.partition(".")[0] in made and "." in call.callee for call in function.calls)
+    return any(
+        head in made and rest and rest not in _TRANSACTION_BOUNDS
+        for head, _, rest in (call.callee.partition(".") for call in function.calls)
+    )
 
 
 # What a handler is said to do when it calls an injected factory of driver objects.
@@ -241,8 +249,8 @@ class OrmSmtpRepository(SmtpRepository):
     async def update(self, smtp_id: int, host: str) -> None: ...
 """,
         # A handler that opens a session and builds a repository with injected factories,
-        # only to hand them to the use case it runs, goes through the use case: the
-        # message says it does the wiring.
+        # only to hand them to the use case it runs in a transaction it begins, goes through
+        # the use case: the message says it does the wiring.
         """\
 # file: app/interfaces/controllers/token_auth.py
 from collections.abc import Callable
@@ -264,8 +272,9 @@ async def refresh(
     user_repository_factory: Callable[[AsyncSession], UserRepository] = Depends(get_user_repository_factory),
 ) -> str:
     async with session_factory() as session:  # error: HEX602
-        users = user_repository_factory(session)
-        return await RefreshTokenUseCase(users).execute(token)
+        async with session.begin():
+            users = user_repository_factory(session)
+            return await RefreshTokenUseCase(users).execute(token)
 # file: app/interfaces/providers.py
 def get_session_factory():
     raise NotImplementedError
