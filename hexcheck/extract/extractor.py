@@ -790,7 +790,7 @@ class _Extractor:
         if type(node) is cst.Tuple:
             return tuple(self.resolve(element.value) for element in node.elements)
         # `except AMQPException or AMQPError:` catches what `or` evaluates to: the first
-        # class, always truthy.
+        # class, always truthy. (`and` would give the second; nobody writes it.)
         if type(node) is cst.BooleanOperation and type(node.operator) is cst.Or:
             return self._handler_types(node.left)
         return (self.resolve(node),)

@@ -587,8 +587,8 @@ class Placement:
                     anchored[(package, content.layer)] += content.anchored
         verdicts: dict[str, PackageVerdict] = {}
         for package in sorted(evidenced):
-            content = _strong(evidenced[package], substantive[package], kinds, anchored, package)
             name = names[package]
+            content = _strong(evidenced[package], substantive[package], kinds, anchored, package, name.layer)
             verdicts[package] = PackageVerdict(package, name, content, _decide(name, content))
         return verdicts
 
@@ -889,7 +889,9 @@ class Placement:
             # `main.py` that also declares a route: the composition root's, which wires
             # middleware and adapters alike.
             names = {user: name_layer(user).layer for user in users}
-            # Re-entered while this unit is judged (modules importing each other): no.
+            # A unit re-entered while it is judged (two web units under one infrastructure
+            # name importing each other) answers no meanwhile: neither may vouch for the
+            # other. The modules are visited in a fixed order, so the answer is stable.
             self._web_units[unit] = False
             web = {
                 user
@@ -1137,11 +1139,14 @@ class Placement:
         ) or any(self._makes_container(call.callee) for call in every_call(facts))
 
     def _fills_a_container_with_adapters(self, module: str) -> bool:
-        """Whether a module builds a DI container (`_builds_a_container`) and imports a
-        module an infrastructure name places: it wires the adapters in, as only the
-        composition root does."""
+        """Whether a module builds a DI container (`_builds_a_container`), shows nothing of
+        the core itself (no entity, port or use case: a service with its own `injector`
+        bindings beside it is still the service), and imports a module an infrastructure
+        name places: it wires the adapters in, as only the composition root does."""
         facts = self.model.modules.get(module)
         if facts is None or not self._builds_a_container(facts):
+            return False
+        if any(layer in _INNER for layer in self._all_evidence(facts)):
             return False
         return any(
             name_layer(target).layer is Layer.INFRASTRUCTURE
@@ -1318,14 +1323,18 @@ class Placement:
 
     def _declares_cli_commands(self, module: str, name: NameLayer) -> bool:
         """Whether a module that only the unclaimed `commands` name places in the application
-        imports a command-line framework (`click`, `typer`, `flask.cli`): the commands of a
-        CLI (`flask/commands.py`, run as `flask invite-accountant`), the driving side, not
-        CQRS command handlers."""
+        declares commands of a command-line framework: a function decorated by `click`,
+        `typer` or `flask.cli` (`@click.argument(...)`), or registered on an app's or a
+        blueprint's CLI (`@app.cli.command()`). Those are the commands of a CLI
+        (`flask/commands.py`, run as `flask invite-accountant`), the driving side; a CQRS
+        command handler that only echoes with `click.echo` stays the application's."""
         if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
             return False
         facts = self.model.modules.get(module)
         return facts is not None and any(
-            _in_packages(imported, _CLI_FRAMEWORKS) for imported in _imported_names(facts)
+            _in_packages(decorator.name, _CLI_FRAMEWORKS) or decorator.name.endswith(".cli.command")
+            for _, function in functions_of(facts)
+            for decorator in function.decorators
         )
 
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
@@ -1952,6 +1961,7 @@ def _strong(
     kinds: Mapping[tuple[str, Layer], set[str]],
     anchored: Mapping[tuple[str, Layer], int],
     package: str,
+    named: Layer | None,
 ) -> Content | None:
     """A package's content when it is strong (see the module docstring), else None."""
     if not counts:
@@ -1960,8 +1970,11 @@ def _strong(
     layer, agreeing = max(counts.items(), key=lambda item: (item[1], -_PRECEDENCE.index(item[0])))
     # The web's package is where the app is assembled (`api/main.py` building it,
     # `api/dependencies.py` providing what routes need): such modules side with the web's
-    # routes, though each is the composition root's.
-    allied = counts[Layer.COMPOSITION] if layer is Layer.WEB else 0
+    # routes, though each is the composition root's. Not where some of the package shows
+    # its name's layer (use cases in `application/use_cases/` beside `application/api/`):
+    # that package is mixed, and keeps its name.
+    shows_its_name = named is not None and counts[named] > 0
+    allied = counts[Layer.COMPOSITION] if layer is Layer.WEB and not shows_its_name else 0
     backing = agreeing + allied
     if backing < AGREEING_SHARE * evidenced or backing < SUBSTANTIVE_SHARE * substantive:
         return None

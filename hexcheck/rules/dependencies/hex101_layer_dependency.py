@@ -1802,6 +1802,66 @@ class MongoUserRepository(BaseUserRepository):
     async def add(self, username: str) -> None:
         await self.collection.insert_one({"username": username})
 """,
+        # A use case with its own `injector` bindings beside it is still the use case, not
+        # the composition root: its import of the SQL adapter is reported.
+        """\
+# file: shop/application/order_service.py
+from injector import Injector, Module, provider, singleton
+from sqlalchemy.orm import Session
+
+from shop.domain.order import Order
+from shop.infrastructure.sql_orders import SqlOrderRepository  # error: HEX101
+
+
+class PlaceOrderService:
+    def __init__(self, orders: SqlOrderRepository) -> None:
+        self.orders = orders
+
+    def execute(self, order_id: int, sku: str, quantity: int) -> Order:
+        order = Order(order_id, sku, quantity)
+        self.orders.add(order)
+        return order
+
+
+class OrderModule(Module):
+    @singleton
+    @provider
+    def provide_orders(self, session: Session) -> SqlOrderRepository:
+        return SqlOrderRepository(session)
+
+
+def get_place_order_service() -> PlaceOrderService:
+    return Injector([OrderModule()]).get(PlaceOrderService)
+# file: shop/domain/order.py
+from dataclasses import dataclass
+
+
+class InvalidQuantity(Exception):
+    pass
+
+
+@dataclass
+class Order:
+    id: int
+    sku: str
+    quantity: int
+
+    def __post_init__(self) -> None:
+        if self.quantity <= 0:
+            raise InvalidQuantity(self.quantity)
+# file: shop/infrastructure/sql_orders.py
+from sqlalchemy.orm import Session
+
+from shop.domain.order import Order
+
+
+class SqlOrderRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, order: Order) -> None:
+        self.session.add(order)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

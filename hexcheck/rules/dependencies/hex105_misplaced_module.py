@@ -358,6 +358,117 @@ class User:
         if not self.username:
             raise ValueError("username")
 """,
+        # Where part of the package shows its name's layer (use cases and their port in
+        # `application/use_cases/`), the package is mixed: only its `api/` is the web's,
+        # the app's assembly siding with the routes there.
+        """\
+# file: app/application/__init__.py
+__all__ = ["api", "use_cases"]
+# file: app/application/api/__init__.py
+__all__ = ["main"]  # error: HEX105
+# file: app/application/api/main.py
+from fastapi import FastAPI
+
+from app.application.api.health import router as health_router
+from app.application.api.orders import router as orders_router
+from app.application.api.users import router as users_router
+
+
+def create_app() -> FastAPI:
+    app = FastAPI()
+    app.include_router(health_router)
+    app.include_router(users_router)
+    app.include_router(orders_router)
+    return app
+# file: app/application/api/health.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+# file: app/application/api/orders.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter(prefix="/orders")
+
+
+class OrderOut(BaseModel):
+    id: int
+
+
+@router.get("/{order_id}")
+def get_order(order_id: int) -> OrderOut:
+    if order_id < 0:
+        raise HTTPException(status_code=404)
+    return OrderOut(id=order_id)
+# file: app/application/api/users.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+from app.application.container import get_container
+from app.application.use_cases.get_user import GetUserUseCase
+
+router = APIRouter(prefix="/users")
+
+
+class UserOut(BaseModel):
+    id: int
+    email: str
+
+
+@router.get("/{user_id}")
+def get(user_id: int) -> UserOut:
+    user = get_container().resolve(GetUserUseCase).execute(user_id)
+    if user is None:
+        raise HTTPException(status_code=404)
+    return UserOut(id=user.id, email=user.email)
+# file: app/application/container.py
+from functools import lru_cache
+
+import punq
+
+from app.application.use_cases.get_user import GetUserUseCase
+from app.application.use_cases.ports import UserRepository
+from app.infrastructure.sql_users import SqlUserRepository
+
+
+@lru_cache
+def get_container() -> punq.Container:
+    container = punq.Container()
+    container.register(UserRepository, SqlUserRepository)
+    container.register(GetUserUseCase)
+    return container
+# file: app/application/use_cases/ports.py
+from typing import Protocol
+
+
+class UserRepository(Protocol):
+    def get(self, user_id: int) -> object | None: ...
+# file: app/application/use_cases/get_user.py
+from app.application.use_cases.ports import UserRepository
+
+
+class GetUserUseCase:
+    def __init__(self, users: UserRepository) -> None:
+        self.users = users
+
+    def execute(self, user_id: int) -> object | None:
+        return self.users.get(user_id)
+# file: app/infrastructure/sql_users.py
+from sqlalchemy.orm import Session
+
+
+class SqlUserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def get(self, user_id: int) -> object | None:
+        return self.session.get(object, user_id)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -371,11 +482,11 @@ class User:
                 facts = model.modules[first]
             assert verdict.content is not None and verdict.layer is not None and verdict.name.layer
             content = verdict.content
-            assembly = f", the app's assembly in {content.allied}" if content.allied else ""
+            assembly = f", with the app's assembly in {content.allied} more" if content.allied else ""
             message = (
                 f"package `{verdict.package}` is named {verdict.name.layer.value} "
                 f"(`{verdict.name.component}`) but holds {verdict.layer.value} code "
-                f"({content.describe()} in {content.agreeing}{assembly} of "
-                f"{content.evidenced} modules); its modules are checked as {verdict.layer.value}"
+                f"({content.describe()} in {content.agreeing} of {content.evidenced} modules"
+                f"{assembly}); its modules are checked as {verdict.layer.value}"
             )
             yield self.finding(facts, NO_SPAN, message, verdict.package, model)

@@ -54,15 +54,28 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
     return bool(ENUM_BASES & {*roles_.ancestors(ref), *(base.name for base in ref.cls.bases)})
 
 
-def _in_a_module_of_messages(module: str) -> bool:
-    """Whether a module is named for messages (`domain/events.py`) or sits in a package so
-    named (`domain/events/user_events.py`)."""
-    *_, package, name = ["", *module.split(".")]
-    return name in _MESSAGE_MODULES or package in _MESSAGE_MODULES
+def _keyword_true(expr: Expr, keyword: str) -> bool:
+    return any(name == keyword and value.name == "True" for name, value in expr.keywords)
+
+
+def _is_frozen(ref: ClassRef) -> bool:
+    """Whether a class is a frozen dataclass (`@dataclass(frozen=True)`) or attrs class
+    (`@attrs.frozen`): its state cannot change once built."""
+    return any(
+        (decorator.kind is ExprKind.CALL and _keyword_true(decorator, "frozen"))
+        or decorator.name in ("attr.frozen", "attrs.frozen")
+        for decorator in ref.cls.decorators
+    )
 
 
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
-    if _in_a_module_of_messages(ref.facts.module) or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
+    module, _, name = ref.facts.module.rpartition(".")
+    if name in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
+        return True
+    # In a package of messages (`domain/events/user_events.py`), the immutable records are
+    # its messages; a mutable class there may be an entity (`events/event.py`'s `Event`
+    # aggregate of an events business, a chat's `messages/message.py`).
+    if module.rpartition(".")[2] in _MESSAGE_MODULES and _is_frozen(ref):
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).

@@ -1083,6 +1083,26 @@ class Task:  # error: HEX201
     def close(self, now: datetime) -> None:
         self.closed_at = now
 """,
+        # A mutable class in a package of events is no message: an events business's
+        # `Event` aggregate.
+        """\
+# file: app/domain/events/event.py
+from dataclasses import dataclass, field
+from datetime import datetime
+from uuid import UUID
+
+
+@dataclass
+class Event:  # error: HEX201
+    id: UUID
+    title: str
+    starts_at: datetime
+    capacity: int
+    attendees: list[UUID] = field(default_factory=list)
+
+    def register(self, attendee: UUID) -> None:
+        self.attendees.append(attendee)
+""",
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:

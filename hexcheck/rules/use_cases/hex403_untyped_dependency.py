@@ -224,6 +224,64 @@ from typing import Protocol
 class Clock(Protocol):
     def now(self) -> float: ...
 """,
+        # A CQRS command handler in `commands/` that only echoes with `click.echo` declares
+        # no command of a CLI: it stays the application's use case.
+        """\
+# file: billing/commands/issue_invoice.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+import click
+
+from billing.domain.invoice import Invoice
+from billing.infrastructure.pg_invoices import PgInvoiceRepository
+
+
+@dataclass(frozen=True)
+class IssueInvoice:
+    invoice_id: int
+    amount: Decimal
+
+
+class IssueInvoiceHandler:
+    def __init__(self, invoices: PgInvoiceRepository) -> None:  # error: HEX403
+        self.invoices = invoices
+
+    def handle(self, command: IssueInvoice) -> Invoice:
+        invoice = Invoice(command.invoice_id, command.amount)
+        self.invoices.add(invoice)
+        click.echo(f"issued invoice {invoice.id}")
+        return invoice
+# file: billing/domain/invoice.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+class InvalidAmount(Exception):
+    pass
+
+
+@dataclass
+class Invoice:
+    id: int
+    amount: Decimal
+
+    def __post_init__(self) -> None:
+        if self.amount <= 0:
+            raise InvalidAmount(self.amount)
+# file: billing/infrastructure/pg_invoices.py
+import psycopg
+
+from billing.domain.invoice import Invoice
+
+
+class PgInvoiceRepository:
+    def __init__(self, conn: psycopg.Connection) -> None:
+        self.conn = conn
+
+    def add(self, invoice: Invoice) -> None:
+        self.conn.execute("INSERT INTO invoices VALUES (%s, %s)", (invoice.id, invoice.amount))
+""",
     )
 
     def _params(self, model: ProjectModel) -> Iterator[tuple[ClassRef, ParamFact]]:
