@@ -1750,38 +1750,26 @@ class SqlUserRepository(UserRepository):
         # and the Mongo adapter with it.
         """\
 # file: app/logic/__init__.py
-from functools import lru_cache
-
-from punq import Container, Scope
+from punq import Container
 
 from app.infrastructure.repositories.users.base import BaseUserRepository
 from app.infrastructure.repositories.users.mongo import MongoUserRepository  # error: HEX101
-from app.logic.commands.users import CreateUserCommandHandler
 
 
-@lru_cache(1)
 def init_container() -> Container:
     container = Container()
-    container.register(BaseUserRepository, MongoUserRepository, scope=Scope.singleton)
-    container.register(CreateUserCommandHandler)
+    container.register(BaseUserRepository, MongoUserRepository)
     return container
 # file: app/logic/commands/users.py
-from dataclasses import dataclass
-
 from app.infrastructure.repositories.users.base import BaseUserRepository
 
 
-@dataclass(frozen=True)
-class CreateUserCommand:
-    username: str
-
-
-@dataclass(frozen=True)
 class CreateUserCommandHandler:
-    users: BaseUserRepository
+    def __init__(self, users: BaseUserRepository) -> None:
+        self.users = users
 
-    async def handle(self, command: CreateUserCommand) -> None:
-        await self.users.add(command.username)
+    async def handle(self, username: str) -> None:
+        await self.users.add(username)
 # file: app/infrastructure/repositories/users/base.py
 from abc import ABC, abstractmethod
 
@@ -1790,13 +1778,11 @@ class BaseUserRepository(ABC):
     @abstractmethod
     async def add(self, username: str) -> None: ...
 # file: app/infrastructure/repositories/users/mongo.py
-from motor.motor_asyncio import AsyncIOMotorCollection
-
 from app.infrastructure.repositories.users.base import BaseUserRepository
 
 
 class MongoUserRepository(BaseUserRepository):
-    def __init__(self, collection: AsyncIOMotorCollection) -> None:
+    def __init__(self, collection) -> None:
         self.collection = collection
 
     async def add(self, username: str) -> None:
