@@ -108,12 +108,9 @@ SHARED_KERNEL_COMPONENTS = frozenset(
 # Generic helpers kept in a shared kernel (`seedwork/utils/functional.py`, a copy of
 # Django's) are no domain code: a package named so takes the kernel's modules out of it.
 KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
-APPLICATION_COMPONENTS = frozenset(
-    {
-        "application", "use_cases", "usecases", "usecase", "interactors", "service_layer",
-        "logic", "ports",
-    }
-)  # fmt: skip
+# Clean Architecture calls its use cases interactors (`core/interactors/`).
+USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors"})
+APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {"application", "service_layer", "logic", "ports"}
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
@@ -122,8 +119,6 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
-# Clean Architecture calls its use cases interactors (`core/interactors/`).
-USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors"})
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {

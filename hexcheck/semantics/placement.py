@@ -416,8 +416,7 @@ class Placement:
             return False
         return not any(
             self.layer_of(target) in _WIRED_NAMES
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            for target in self._imported_modules(facts)
             if target != module
         )
 
@@ -503,8 +502,7 @@ class Placement:
         )
         return bool(declared) and all(
             self.layer_of(target) in _INNER or self.declares_configuration(target)
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            for target in self._imported_modules(facts)
             if target != module
         )
 
@@ -929,11 +927,10 @@ class Placement:
         pending = [package]
         while pending:
             facts = self.model.modules[pending.pop()]
-            for fact in facts.imports:
-                for target in self.model.targets(facts, fact):
-                    if target.startswith(package + ".") and target not in found:
-                        found.add(target)
-                        pending.append(target)
+            for target in self._imported_modules(facts):
+                if target.startswith(package + ".") and target not in found:
+                    found.add(target)
+                    pending.append(target)
         return found
 
     def _serves_http(self, module: str) -> bool:
@@ -955,10 +952,14 @@ class Placement:
         request_edge = _at_the_request_edge(facts)
         return not self._persists(facts, request_edge) and not any(
             self._persists_for(self.model.modules[target])
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            for target in self._imported_modules(facts)
             if target != module
         )
+
+    def _imported_modules(self, facts: ModuleFacts) -> Iterator[str]:
+        """The first-party modules a module's imports name, statement by statement."""
+        for fact in facts.imports:
+            yield from self.model.targets(facts, fact)
 
     def _holds_request_models_only(self, facts: ModuleFacts) -> bool:
         return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
@@ -972,8 +973,7 @@ class Placement:
             return False
         return any(
             self._holds_request_models_only(self.model.modules[target])
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            for target in self._imported_modules(facts)
             if target != module and target in self.model.modules
         )
 
@@ -1149,9 +1149,7 @@ class Placement:
         if any(layer in _INNER for layer in self._all_evidence(facts)):
             return False
         return any(
-            name_layer(target).layer is Layer.INFRASTRUCTURE
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            name_layer(target).layer is Layer.INFRASTRUCTURE for target in self._imported_modules(facts)
         )
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
@@ -1215,9 +1213,7 @@ class Placement:
             return False
         facts = self.model.modules.get(module)
         return facts is not None and all(
-            name_layer(target).layer is None
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
+            name_layer(target).layer is None for target in self._imported_modules(facts)
         )
 
     def _wires_below_composition_root(self, module: str, name: NameLayer) -> bool:
@@ -1299,7 +1295,7 @@ class Placement:
         helps the commands beside it (raises `CommandError`). Django runs those modules as
         `manage.py` subcommands: a CLI, the driving side (the web's, as `cli/` is), not CQRS
         command handlers. Another name (`application/`, `cli/`) decides as usual."""
-        if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
+        if not _placed_by_commands_alone(name):
             return False
         facts = self.model.modules.get(module)
         if facts is None:
@@ -1328,7 +1324,7 @@ class Placement:
         blueprint's CLI (`@app.cli.command()`). Those are the commands of a CLI
         (`flask/commands.py`, run as `flask invite-accountant`), the driving side; a CQRS
         command handler that only echoes with `click.echo` stays the application's."""
-        if name.layer is not Layer.APPLICATION or spelled_plainly(name.component) != "commands":
+        if not _placed_by_commands_alone(name):
             return False
         facts = self.model.modules.get(module)
         return facts is not None and any(
@@ -1367,11 +1363,7 @@ class Placement:
         facts = self.model.modules.get(module)
         if facts is None or self._shows(module, Layer.WEB):
             return False
-        imported = [
-            (target, self._evidence.get(target))
-            for fact in facts.imports
-            for target in self.model.targets(facts, fact)
-        ]
+        imported = [(target, self._evidence.get(target)) for target in self._imported_modules(facts)]
         if any(self._stays_web(target, evidence) for target, evidence in imported):
             return False
         return any(evidence is not None and ORM_MODELS in evidence.kinds for _, evidence in imported)
@@ -1909,6 +1901,11 @@ def _imported_names(facts: ModuleFacts) -> set[str]:
         found.add(fact.target)
         found.update(f"{fact.target}.{name}" for name in fact.names)
     return found
+
+
+def _placed_by_commands_alone(name: NameLayer) -> bool:
+    """Whether the unclaimed `commands` name is what places a module in the application."""
+    return name.layer is Layer.APPLICATION and spelled_plainly(name.component) == "commands"
 
 
 def _is_django_management(name: str) -> bool:

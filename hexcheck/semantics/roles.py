@@ -112,6 +112,16 @@ def is_interface_by_convention(ref: ClassRef) -> bool:
     return bool(methods) and all(method.body is BodyKind.NOT_IMPLEMENTED for method in methods)
 
 
+def is_frozen_dataclass(ref: ClassRef) -> bool:
+    """A class decorated with `frozen=True` (`@dataclass(frozen=True)`): its state cannot
+    change once built."""
+    return any(
+        decorator.kind is ExprKind.CALL
+        and any(key == "frozen" and value.name == "True" for key, value in decorator.keywords)
+        for decorator in ref.cls.decorators
+    )
+
+
 def is_test_module(module: str) -> bool:
     """A test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as pytest collects
     them): its classes exercise roles, they play none."""

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import AttributeFact, ClassFact, Expr, ExprKind, ParamKind
-from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_frozen_dataclass, is_test_module, roles
 
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
 _KW_ONLY = frozenset({"dataclasses.KW_ONLY", "KW_ONLY"})
@@ -54,17 +54,10 @@ def is_enum(roles_: Roles, ref: ClassRef) -> bool:
     return bool(ENUM_BASES & {*roles_.ancestors(ref), *(base.name for base in ref.cls.bases)})
 
 
-def _keyword_true(expr: Expr, keyword: str) -> bool:
-    return any(name == keyword and value.name == "True" for name, value in expr.keywords)
-
-
 def _is_frozen(ref: ClassRef) -> bool:
-    """Whether a class is a frozen dataclass (`@dataclass(frozen=True)`) or attrs class
-    (`@attrs.frozen`): its state cannot change once built."""
-    return any(
-        (decorator.kind is ExprKind.CALL and _keyword_true(decorator, "frozen"))
-        or decorator.name in ("attr.frozen", "attrs.frozen")
-        for decorator in ref.cls.decorators
+    """Whether a class is a frozen dataclass or attrs class (`@attrs.frozen`)."""
+    return is_frozen_dataclass(ref) or any(
+        decorator.name in ("attr.frozen", "attrs.frozen") for decorator in ref.cls.decorators
     )
 
 

@@ -6,22 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ExprKind
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.web._private import display_name
 from hexcheck.semantics.fastapi import web_index
-from hexcheck.semantics.roles import ClassRef, roles
-
-
-def _frozen(ref: ClassRef) -> bool:
-    """A `@dataclass(frozen=True)`: a value object (`MemberId(raw)` parses input, it maps
-    nothing)."""
-    return any(
-        decorator.kind is ExprKind.CALL
-        and any(key == "frozen" and value.name == "True" for key, value in decorator.keywords)
-        for decorator in ref.cls.decorators
-    )
+from hexcheck.semantics.roles import is_frozen_dataclass, roles
 
 
 class InlineMapping(Rule):
@@ -169,7 +158,8 @@ async def replace_book(isbn: str, payload: dict, use_case=None):
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
-        entities = {ref.dotted for ref in index.roles.entities if not _frozen(ref)}
+        # A frozen dataclass is a value object (`MemberId(raw)` parses input, it maps nothing).
+        entities = {ref.dotted for ref in index.roles.entities if not is_frozen_dataclass(ref)}
         for handler in roles(model).route_handlers:
             for call in handler.function.calls:
                 ref = index.cls(call.callee)
