@@ -64,11 +64,11 @@ class ControllerBypassesUseCase(Rule):
         "from an infrastructure module, opens a driver connection, or calls methods on a "
         "driver object (a Motor database or collection, an SQLAlchemy session, "
         "`request.app.state.db`) or on an injected repository adapter. Passing a session "
-        "on to other code is not reported, nor is bounding the transaction the use case runs "
-        "in (`begin`, `commit`, `rollback`, `close`); using it is. A handler that builds the adapter "
+        "on to other code is not reported; using it is. A handler that builds the adapter "
         "(or calls an injected factory of sessions or repositories) only to hand it to the "
-        "use case it then runs does go through the use case, but does the composition "
-        "root's wiring: the message says that, not a bypass."
+        "use case it then runs, at most bounding the transaction of a session such a factory "
+        "opened (`begin`, `commit`, `rollback`, `close`), does go through the use case, but "
+        "does the composition root's wiring: the message says that, not a bypass."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
