@@ -459,8 +459,11 @@ class Placement:
         ):
             return False
         settings_classes = {f"{module}.{name}" for name in settings} | {
-            name for name in _imported_names(facts) if self._is_settings_class(name)
+            name for name in _imported_names(facts, relative=True) if self._is_settings_class(name)
         }
+        # What else the module defines holds data (the check above): an `Env` enum that
+        # `get_env()` reads from the environment to choose the settings is configuration too.
+        records = {f"{module}.{cls.qualname}" for cls in facts.classes if cls.qualname not in settings}
         # A generic provider's `T = TypeVar("T", bound=BaseSettings)` stands for settings.
         settings_classes |= {
             f"{module}.{assignment.name}"
@@ -481,11 +484,11 @@ class Placement:
                     return False
                 continue
             gives = set(returns.names()) if returns is not None else set(function.returned)
-            if not gives or not gives <= settings_classes:
+            if not gives or not gives <= settings_classes | records:
                 return False
             providers.add(f"{module}.{function.name}")
         if not all(
-            call.callee in settings_classes
+            call.callee in settings_classes | records
             or call.callee in providers
             or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
             or call.callee in _BUILTIN_NAMES
@@ -1892,11 +1895,13 @@ def _imported_packages(facts: ModuleFacts) -> set[str]:
     return {name.partition(".")[0] for name in _imported_names(facts)}
 
 
-def _imported_names(facts: ModuleFacts) -> set[str]:
-    """Every absolute name a module imports: `a.b` and, for `from a.b import c`, `a.b.c`."""
+def _imported_names(facts: ModuleFacts, *, relative: bool = False) -> set[str]:
+    """Every name a module imports by absolute name: `a.b` and, for `from a.b import c`,
+    `a.b.c`; with `relative`, also what `from .b import c` names, resolved (first-party
+    names only, so never where a library is looked for)."""
     found: set[str] = set()
     for fact in facts.imports:
-        if fact.level or not fact.target:
+        if (fact.level and not relative) or not fact.target:
             continue
         found.add(fact.target)
         found.update(f"{fact.target}.{name}" for name in fact.names)

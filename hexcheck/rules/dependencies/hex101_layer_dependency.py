@@ -187,6 +187,55 @@ class IssueToken:
     def __init__(self, settings: Settings) -> None:
         self.ttl = settings.token_ttl_minutes
 """,
+        # A configuration package whose index chooses the settings by an `Env` enum read
+        # from the environment, importing them relatively, declares configuration too.
+        """\
+# file: core/config/base.py
+from pydantic_settings import BaseSettings
+
+
+class CommonSettings(BaseSettings):
+    refresh_token_minutes: int = 10080
+# file: core/config/prod.py
+from .base import CommonSettings
+
+
+class ProdSettings(CommonSettings):
+    debug: bool = False
+# file: core/config/__init__.py
+import os
+from enum import StrEnum
+from functools import lru_cache
+
+from .base import CommonSettings
+from .prod import ProdSettings
+
+
+class Env(StrEnum):
+    prod = "prod"
+    local = "local"
+
+
+def get_env() -> Env:
+    return Env(os.getenv("ENV") or Env.local.value)
+
+
+@lru_cache
+def get_settings() -> CommonSettings:
+    if get_env() is Env.prod:
+        return ProdSettings()
+    return CommonSettings()
+
+
+config = get_settings()
+# file: app/auth/application/service/auth.py
+from core.config import config
+
+
+class AuthService:
+    def refresh_minutes(self) -> int:
+        return config.refresh_token_minutes
+""",
         # A module of errors named for what they concern (`exceptions/database.py`) is no
         # adapter: a use case may catch them.
         """\

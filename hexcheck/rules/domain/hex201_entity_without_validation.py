@@ -3,6 +3,7 @@ when built: a dataclass without `__post_init__`, a plain class whose `__init__` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -54,6 +55,8 @@ _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 _NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
+# The name of an identifier type: `UserId`, `BreedID`, `ObjectId`, `OID`.
+_IDENTIFIER = re.compile(r"(Id|ID)$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,10 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
         return _Settled(state=name != "uuid.UUID")
     if name in ENUM_BASES:
         return _Settled(state=True)
+    if _IDENTIFIER.search(name.rpartition(".")[2]):
+        # `oid: BreedID`, `goal_id: GoalId`: a reference to another entity, which the
+        # repository resolves; what makes an identifier well-formed its own type checks.
+        return _Settled()
     found = _settled_class(roles_, name, seen)
     if found is not None:
         return found
@@ -203,8 +210,16 @@ def _field_kinds(roles_: Roles, ref: ClassRef, seen: frozenset[str]) -> dict[str
         for name, field in _dataclass_fields(roles_, ref).items()
         if _computed_by_default(field) or _internal_state(name, field)
     }
+    # `class Breed(BaseEntity[BreedID])`: what the base's `oid: OIDType` is in this class.
+    bound = [arg for base in ref.cls.bases if base.kind is ExprKind.SUBSCRIPT for arg in base.args]
+
+    def settled(annotation: Expr) -> _Settled | None:
+        if bound and is_type_variable(roles_.model, annotation):
+            return _union([_settled(roles_, arg, seen) for arg in bound], optional=False)
+        return _settled(roles_, annotation, seen)
+
     return {
-        name: _settled(roles_, annotation, seen) or (_Settled() if name in computed else None)
+        name: settled(annotation) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
     }
 
@@ -315,9 +330,11 @@ class EntityWithoutValidation(Rule):
         "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
         "whose every field has a type that admits only valid values: a `UUID` (or a "
         "subclass, a `NewType` or a type variable bound to one), a `bool`, an `Enum` or "
-        "`Literal`, or a first-party dataclass that validates itself (`TodoId(value: "
-        "UUID)`, `Todo(id: TodoId, title: TodoTitle)`): a `UUID` cannot be built from a "
-        "malformed string, so there is no invariant left to check. `X | None` of such a "
+        '`Literal`, an identifier type (`BreedID = NewType("BreedID", int)`, `ObjectId`, '
+        "a reference the repository resolves, checked where its own type is defined), or a "
+        "first-party dataclass that validates itself (`TodoId(value: UUID)`, `Todo(id: "
+        "TodoId, title: TodoTitle)`): a `UUID` cannot be built from a malformed string, so "
+        "there is no invariant left to check. `X | None` of such a "
         "type counts only while no other field is an enum or a flag, since whether "
         "`closed_by` may be `None` hangs on the `status` next to it. `str`, numbers, "
         "`Decimal`, dates and collections always need a check: an empty name, a negative "
@@ -351,6 +368,60 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # Identifiers are references (`oid: BreedID`, a `NewType` of `int`, here the type
+        # a generic base's `oid: OIDType` is bound to; `breed_id`): beside a name that
+        # validates itself, nothing is left to check.
+        """\
+# file: src/cats/entities/breed/value_objects.py
+from dataclasses import dataclass
+
+
+class InvalidBreedName(Exception):
+    pass
+
+
+@dataclass(frozen=True)
+class BreedName:
+    value: str
+
+    def __post_init__(self) -> None:
+        if not self.value.strip():
+            raise InvalidBreedName(self.value)
+# file: src/cats/entities/common/base_entity.py
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+OIDType = TypeVar("OIDType")
+
+
+@dataclass
+class BaseEntity(Generic[OIDType]):
+    oid: OIDType
+# file: src/cats/entities/breed/models.py
+from dataclasses import dataclass
+from typing import NewType
+
+from cats.entities.breed.value_objects import BreedName
+from cats.entities.common.base_entity import BaseEntity
+
+BreedID = NewType("BreedID", int)
+
+
+@dataclass
+class Breed(BaseEntity[BreedID]):
+    name: BreedName
+
+
+@dataclass
+class Cat:
+    oid: int
+    breed_id: BreedID
+    name: BreedName
+
+    def __post_init__(self) -> None:
+        if self.oid < 0:
+            raise InvalidBreedName(str(self.oid))
+""",
         # Every field a caller fills is a value object that validates itself; the
         # identifier and the timestamp the entity computes by default are its own.
         """\
@@ -1102,6 +1173,39 @@ class Event:  # error: HEX201
 
     def register(self, attendee: UUID) -> None:
         self.attendees.append(attendee)
+""",
+        # An identifier needs no check, a free-text field beside it does; nor does a
+        # generic base's field bound to `str`.
+        """\
+# file: src/domain/task/entity.py
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from domain.task.value_objects import TaskId
+
+KeyType = TypeVar("KeyType")
+
+
+@dataclass(frozen=True)
+class Task:  # error: HEX201
+    id: TaskId
+    description: str
+
+
+@dataclass
+class Keyed(Generic[KeyType]):
+    key: KeyType
+
+
+@dataclass
+class Label(Keyed[str]):  # error: HEX201
+    pass
+# file: src/domain/task/value_objects.py
+from uuid import UUID
+
+
+class TaskId(UUID):
+    pass
 """,
     )
 

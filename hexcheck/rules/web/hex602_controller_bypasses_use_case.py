@@ -64,11 +64,13 @@ class ControllerBypassesUseCase(Rule):
         "from an infrastructure module, opens a driver connection, or calls methods on a "
         "driver object (a Motor database or collection, an SQLAlchemy session, "
         "`request.app.state.db`) or on an injected repository adapter. Passing a session "
-        "on to other code is not reported; using it is. A handler that builds the adapter "
-        "(or calls an injected factory of sessions or repositories) only to hand it to the "
-        "use case it then runs, at most bounding the transaction of a session such a factory "
-        "opened (`begin`, `commit`, `rollback`, `close`), does go through the use case, but "
-        "does the composition root's wiring: the message says that, not a bypass."
+        "on to other code is not reported; using it is. Nor is a handler that calls "
+        "injected factories of sessions or repositories only to hand what they make to the "
+        "use case it then runs, at most bounding the transaction of such a session (`begin`, "
+        "`commit`, `rollback`, `close`): the wiring was injected, scoped to the request. A "
+        "handler that builds the adapter itself to hand it to the use case does go through "
+        "the use case, but does the composition root's wiring: the message says that, not a "
+        "bypass."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
@@ -148,6 +150,52 @@ router = APIRouter()
 @router.get("/books")
 def list_books(queries: BookQueries = Depends(provide_queries)):
     return queries.all()  # an injected read-model query, not a repository
+""",
+        # A handler that opens a session and builds a repository with injected factories,
+        # only to hand them to the use case it runs in a transaction it begins, goes through
+        # the use case: the factories are the author's injection, scoped to the request.
+        """\
+# file: app/interfaces/controllers/token_auth.py
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.application.refresh_token import RefreshTokenUseCase
+from app.infrastructure.users import UserRepository
+from app.interfaces.providers import get_session_factory, get_user_repository_factory
+
+router = APIRouter()
+
+
+@router.post("/token/refresh")
+async def refresh(
+    token: str,
+    session_factory: Callable[[], AsyncSession] = Depends(get_session_factory),
+    user_repository_factory: Callable[[AsyncSession], UserRepository] = Depends(get_user_repository_factory),
+) -> str:
+    async with session_factory() as session:
+        async with session.begin():
+            users = user_repository_factory(session)
+            return await RefreshTokenUseCase(users).execute(token)
+# file: app/interfaces/providers.py
+def get_session_factory():
+    raise NotImplementedError
+
+
+def get_user_repository_factory():
+    raise NotImplementedError
+# file: app/application/refresh_token.py
+class RefreshTokenUseCase:
+    def __init__(self, users) -> None:
+        self.users = users
+
+    async def execute(self, token: str) -> str:
+        return token
+# file: app/infrastructure/users.py
+class UserRepository:
+    def __init__(self, session) -> None:
+        self.session = session
 """,
     )
     invalid = (
@@ -249,52 +297,6 @@ from src.smtp.application.ports import SmtpRepository
 class OrmSmtpRepository(SmtpRepository):
     async def update(self, smtp_id: int, host: str) -> None: ...
 """,
-        # A handler that opens a session and builds a repository with injected factories,
-        # only to hand them to the use case it runs in a transaction it begins, goes through
-        # the use case: the message says it does the wiring.
-        """\
-# file: app/interfaces/controllers/token_auth.py
-from collections.abc import Callable
-
-from fastapi import APIRouter, Depends
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from app.application.refresh_token import RefreshTokenUseCase
-from app.infrastructure.users import UserRepository
-from app.interfaces.providers import get_session_factory, get_user_repository_factory
-
-router = APIRouter()
-
-
-@router.post("/token/refresh")
-async def refresh(
-    token: str,
-    session_factory: Callable[[], AsyncSession] = Depends(get_session_factory),
-    user_repository_factory: Callable[[AsyncSession], UserRepository] = Depends(get_user_repository_factory),
-) -> str:
-    async with session_factory() as session:  # error: HEX602
-        async with session.begin():
-            users = user_repository_factory(session)
-            return await RefreshTokenUseCase(users).execute(token)
-# file: app/interfaces/providers.py
-def get_session_factory():
-    raise NotImplementedError
-
-
-def get_user_repository_factory():
-    raise NotImplementedError
-# file: app/application/refresh_token.py
-class RefreshTokenUseCase:
-    def __init__(self, users) -> None:
-        self.users = users
-
-    async def execute(self, token: str) -> str:
-        return token
-# file: app/infrastructure/users.py
-class UserRepository:
-    def __init__(self, session) -> None:
-        self.session = session
-""",
         # The same factories, but the handler reads through the session itself before it
         # runs the use case: that is a bypass, not wiring.
         """\
@@ -365,11 +367,10 @@ class OrderRepository:
                 if text not in what:
                     what.append(text)
             wired = self._use_case_built(index, handler, use_cases)
-            if (
-                wired
-                and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what)
-                and not _uses_what_its_factories_make(handler.function)
-            ):
+            wires_only = wired and not _uses_what_its_factories_make(handler.function)
+            if wires_only and all(text.startswith(_FACTORY_CALL) for text in what):
+                continue  # the factories were injected: the author's wiring, scoped per request
+            if wires_only and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what):
                 # It does go through a use case, but wires it itself: the message says so.
                 message = (
                     f"route handler '{display_name(handler.function)}' {'; '.join(what)} to hand to "

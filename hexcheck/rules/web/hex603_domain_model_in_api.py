@@ -29,6 +29,10 @@ _DTO_NAME = re.compile(
 )
 
 
+# Who reads a domain model: the domain itself, its use cases and the adapters that persist it.
+_READERS_OF_THE_MODEL = frozenset({Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE})
+
+
 def _is_scalar_base(name: str) -> bool:
     return name.removeprefix("builtins.") in _SCALAR_BASES or name.startswith("enum.")
 
@@ -47,9 +51,9 @@ class DomainModelInApi(Rule):
         "body is parsed straight into the domain without the DTO that validates the shape "
         "of the input. DTOs let the API and the model evolve at their own pace. Injected "
         "dependencies (`Depends(...)`) are not part of the API and are not reported; nor "
-        "are domain enums and scalar value types, nor Pydantic schemas named like DTOs "
-        "(`BookResponse`) that merely sit in the domain package (HEX102 reports the "
-        "Pydantic import there)."
+        "are domain enums and scalar value types, nor Pydantic schemas that merely sit in "
+        "the domain package, named like DTOs (`BookResponse`) or in a module that only the "
+        "web imports (HEX102 reports the Pydantic import there)."
     )
     how_to_fix = (
         "Declare a Pydantic DTO in the web layer and map between it and the entity in a "
@@ -139,6 +143,28 @@ async def get_book(book_id: BookId) -> BookResponse:
 async def add_book(book: BookCreateModel) -> BookResponse:
     return BookResponse(title=book.title)
 """,
+        # A Pydantic model of a domain module that only the web imports is an API schema,
+        # whatever its name: no use case, entity or adapter reads it.
+        """\
+# file: domain/rest/auth_resp.py
+from pydantic import BaseModel
+
+
+class AuthLoginResp(BaseModel):
+    access_token: str
+    token_type: str = "bearer"
+# file: router/auth.py
+from fastapi import APIRouter
+
+from domain.rest import auth_resp
+
+router = APIRouter()
+
+
+@router.post("/auth/login")
+async def login() -> auth_resp.AuthLoginResp:
+    return auth_resp.AuthLoginResp(access_token="...")
+""",
     )
     invalid = (
         """\
@@ -192,6 +218,33 @@ router = APIRouter()
 @router.post("/members")
 async def register_member(member: Annotated[domain.Member, Body()]) -> dict:  # error: HEX603
     return {}
+""",
+        # An entity written as a Pydantic model that the use cases read is the domain's.
+        """\
+# file: app/domain/user.py
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    name: str
+# file: app/application/get_user.py
+from app.domain.user import User
+
+
+class GetUser:
+    def execute(self, name: str) -> User:
+        return User(name=name)
+# file: app/web/users.py
+from fastapi import APIRouter
+
+from app.domain.user import User
+
+router = APIRouter()
+
+
+@router.get("/users/{name}")
+async def get_user(name: str) -> User:  # error: HEX603
+    return User(name=name)
 """,
     )
 
@@ -262,6 +315,17 @@ async def register_member(member: Annotated[domain.Member, Body()]) -> dict:  # 
                 continue
             if any(_is_scalar_base(a) for a in index.roles.ancestors(ref)):
                 continue  # enums, `class BookId(str)`, `class Id(uuid.UUID)`: scalars on the wire
-            if index.roles.is_pydantic_model(ref) and _DTO_NAME.search(ref.cls.name):
+            if index.roles.is_pydantic_model(ref) and (
+                _DTO_NAME.search(ref.cls.name) or _read_by_the_web_alone(index, ref)
+            ):
                 continue  # an API schema kept in the domain package: HEX102 says where it belongs
             yield ref
+
+
+def _read_by_the_web_alone(index: WebIndex, ref: ClassRef) -> bool:
+    """Whether no module of the core or the adapters imports a class's module: a Pydantic
+    model there (`domain/rest/auth_resp.py`, whatever its name) is an API schema."""
+    importers = index.importers(ref.facts.module)
+    return bool(importers) and all(
+        index.model.layer(module) not in _READERS_OF_THE_MODEL for module in importers
+    )
