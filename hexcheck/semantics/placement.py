@@ -136,6 +136,7 @@ from hexcheck.semantics.fastapi import is_dependency_call
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
+    DRIVER_CONSTRUCTORS,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
     REQUEST_CLASSES,
@@ -1476,9 +1477,13 @@ class Placement:
             add(Layer.WEB, HTTP_ERRORS)
         # An ORM's import is no driver: a `domain/` written as SQLAlchemy models is not
         # thereby an adapter. Its sessions and engines are.
+        # The standard library's clients count where they connect (`smtplib.SMTP(host)`):
+        # an `import smtplib` alone may only name its exceptions.
+        connects = any(call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts))
         if (
             packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
+            or connects
         ):
             add(Layer.INFRASTRUCTURE, DRIVERS)
         for assignment in facts.assignments:
@@ -1497,7 +1502,8 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
-        framework_free = self._framework_free(facts)
+        # A class of the standard library's clients (`sqlite3`, `smtplib.SMTP`) is no entity.
+        framework_free = self._framework_free(facts) and not connects and not packages & DRIVER_PACKAGES
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
