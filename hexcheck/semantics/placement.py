@@ -1610,6 +1610,11 @@ class Placement:
         if use_case and self._takes_collaborators(ref) and not self._adapts_a_client(ref, implemented):
             yield Layer.APPLICATION, USE_CASES
             return
+        if not implemented and not framework_free:
+            # A protocol is implemented without deriving from it: a class over a library
+            # with every method of a first-party protocol of another module (`class
+            # SqliteConfigRepo` with `get` and `save` of `IConfigRepo(Protocol)`).
+            implemented = self._protocols_fulfilled(ref)
         if implemented and not self._controller_of_the_web(ref, implemented):
             yield Layer.INFRASTRUCTURE, IMPLEMENTED_PORTS
             return
@@ -1685,6 +1690,32 @@ class Placement:
             and bool(_imported_packages(ref.facts) & DRIVER_PACKAGES)
             and not (init is not None and any(self._is_port_type(param.annotation) for param in init.params))
         )
+
+    @cached_property
+    def _protocols(self) -> tuple[tuple[ClassRef, frozenset[str]], ...]:
+        """The first-party protocols of two methods or more (dunders aside), with them: one
+        method (`execute`, `__call__`) is too common a name to say what a class fulfils."""
+        found = []
+        for module, facts in sorted(self.model.modules.items()):
+            if is_test_module(module):
+                continue
+            for cls in facts.classes:
+                ref = ClassRef(facts, cls)
+                methods = frozenset(m.name for m in cls.methods if not m.name.startswith("__"))
+                if len(methods) >= 2 and self._roles.is_protocol(ref):
+                    found.append((ref, methods))
+        return tuple(found)
+
+    def _protocols_fulfilled(self, ref: ClassRef) -> list[ClassRef]:
+        """The first-party protocols of other modules whose every method the class defines."""
+        own = {method.name for method in ref.cls.methods}
+        return [
+            protocol
+            for protocol, methods in self._protocols
+            if protocol.facts.module != ref.facts.module
+            and methods <= own
+            and not self._roles.is_protocol(ref)
+        ]
 
     def _subclasses_found(self, ref: ClassRef) -> list[tuple[ModuleFacts, ClassFact]]:
         """The first-party classes deriving from `ref`, transitively, that the tree defines."""

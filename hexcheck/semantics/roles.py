@@ -484,7 +484,9 @@ class Roles:
     def _wraps_a_port(self, ref: ClassRef) -> bool:
         """A concrete class whose `__init__` receives an abstract first-party class is a
         decorator or service built on a port (`TrackingUserRepository(repository:
-        AbstractUserRepository)`), not a contract, whatever its name says."""
+        AbstractUserRepository)`), not a contract, whatever its name says; so is one that
+        receives use cases, a driving facade (`TelegramFacade(register_uc:
+        RegisterSubscriberUseCase)` in `ports/driving/`)."""
         init = ref.cls.method("__init__")
         if init is None or self.is_abstract(ref):
             return False
@@ -492,9 +494,18 @@ class Roles:
             names = param.annotation.names() if param.annotation is not None else ()
             for name in names:
                 other = self.ref(name)
-                if other is not None and other is not ref and self.is_abstract(other):
+                if other is None or other is ref:
+                    continue
+                if self.is_abstract(other) or self._shaped_like_a_use_case(other):
                     return True
         return False
+
+    @staticmethod
+    def _shaped_like_a_use_case(ref: ClassRef) -> bool:
+        """Named like a use case, or run through one of the entry points use cases have."""
+        return ref.cls.name.endswith(USE_CASE_SUFFIXES) or any(
+            ref.cls.method(name) is not None for name in ENTRY_POINTS
+        )
 
     @cached_property
     def ports(self) -> tuple[ClassRef, ...]:

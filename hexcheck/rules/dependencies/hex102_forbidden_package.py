@@ -45,6 +45,45 @@ class ForbiddenPackage(Rule):
         '`extend-forbid = ["kafka"]`.'
     )
     valid = (
+        # `ports/driven/` holding the repositories over SQLAlchemy that fulfil the
+        # application's protocols without deriving from them: two kinds of evidence
+        # (a driver, ports implemented) say infrastructure, whatever `ports` says.
+        """\
+# file: src/notifications/app/interfaces/config_repo.py
+from typing import Protocol
+
+
+class IConfigRepo(Protocol):
+    async def get(self) -> str: ...
+    async def save(self, token: str) -> None: ...
+# file: src/notifications/ports/driven/repos/sqlite_config_repo.py
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SqliteConfigRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> str:
+        return (await self._session.execute(text("select token from config"))).scalar_one()
+
+    async def save(self, token: str) -> None:
+        await self._session.execute(text("update config set token = :t"), {"t": token})
+# file: src/notifications/ports/driven/repos/sqlite_subscriber_repo.py
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SqliteSubscriberRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get(self) -> str:
+        return ""
+
+    async def save(self, token: str) -> None:
+        await self._session.commit()
+""",
         # The controllers' abstract base takes and gives the framework's request and
         # response: the web's contract, no port of the core, whatever its `ABC` says.
         """\

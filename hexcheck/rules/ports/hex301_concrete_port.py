@@ -27,7 +27,8 @@ class ConcretePort(Rule):
         "HTTP client) or a contract nobody can substitute: tests cannot pass a fake "
         "without inheriting real behaviour, and an adapter that forgets a method is only "
         "found at run time. Not reported: a class that receives a port in `__init__` (a "
-        "decorator such as `TrackingUserRepository(repository: UserRepository)`), classes "
+        "decorator such as `TrackingUserRepository(repository: UserRepository)`) or use "
+        "cases (a driving facade in `ports/driving/`), classes "
         "of test modules, and plain holders in a ports module that declare no public "
         "method (`Page`, `Query`)."
     )
@@ -45,6 +46,23 @@ class ConcretePort(Rule):
         "        async def get(self, book_id: str) -> Book: ..."
     )
     valid = (
+        # A driving facade in `ports/driving/` receives the use cases it fronts: a
+        # service built on them, not a contract.
+        """\
+# file: src/notifications/app/use_cases.py
+class RegisterSubscriberUseCase:
+    async def __call__(self, chat_id: int) -> None: ...
+# file: src/notifications/ports/driving/telegram_facade.py
+from notifications.app.use_cases import RegisterSubscriberUseCase
+
+
+class NotificationsTelegramFacade:
+    def __init__(self, register_uc: RegisterSubscriberUseCase) -> None:
+        self._register_uc = register_uc
+
+    async def register(self, chat_id: int) -> None:
+        await self._register_uc(chat_id=chat_id)
+""",
         """\
 # file: app/application/ports/book_repository.py
 from abc import ABC, abstractmethod
