@@ -191,6 +191,7 @@ class ProjectModel:
         self._top_level = frozenset(name.partition(".")[0] for name in by_name)
         self._layers: dict[str, Layer | None] = {}
         self._edges: tuple[Edge, ...] | None = None
+        self._importers: dict[str, frozenset[str]] | None = None
         self._missing: tuple[Edge, ...] | None = None
         self._dependencies: tuple[Edge, ...] | None = None
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
@@ -320,6 +321,17 @@ class ProjectModel:
             ]
             self._edges = tuple(sorted(found, key=_edge_key))
         return self._edges
+
+    def importers(self, module: str) -> frozenset[str]:
+        """The first-party modules that import `module`; an import in an `if __name__ ==
+        "__main__":` block, which runs only when the file is run as a script, is none."""
+        if self._importers is None:
+            found: dict[str, set[str]] = {}
+            for edge in self.edges():
+                if not edge.fact.script:
+                    found.setdefault(edge.imported, set()).add(edge.importer)
+            self._importers = {imported: frozenset(users) for imported, users in found.items()}
+        return self._importers.get(module, frozenset())
 
     def missing_edges(self) -> tuple[Edge, ...]:
         """Imports of first-party modules that are not in the tree, each to the dotted name

@@ -435,17 +435,6 @@ class WebIndex:
         return self._router_id(handler.router, "")
 
     @cached_property
-    def _importers(self) -> dict[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for edge in self.model.edges():
-            found.setdefault(edge.imported, set()).add(edge.importer)
-        return {module: frozenset(importers) for module, importers in found.items()}
-
-    def importers(self, module: str) -> frozenset[str]:
-        """The first-party modules that import a module."""
-        return self._importers.get(module, frozenset())
-
-    @cached_property
     def includes(self) -> tuple[_Include, ...]:
         """Every `parent.include_router(child, ...)`, with the dependencies it adds."""
         found: list[_Include] = []

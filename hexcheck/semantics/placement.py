@@ -462,9 +462,6 @@ class Placement:
         settings_classes = {f"{module}.{name}" for name in settings} | {
             name for name in _imported_names(facts, relative=True) if self._is_settings_class(name)
         }
-        # What else the module defines holds data (the check above): an `Env` enum that
-        # `get_env()` reads from the environment to choose the settings is configuration too.
-        records = {f"{module}.{cls.qualname}" for cls in facts.classes if cls.qualname not in settings}
         # A generic provider's `T = TypeVar("T", bound=BaseSettings)` stands for settings.
         settings_classes |= {
             f"{module}.{assignment.name}"
@@ -476,6 +473,11 @@ class Placement:
                 for keyword, value in assignment.value.keywords
             )
         }
+        # What else the module defines holds data (the check above): an `Env` enum that
+        # `get_env()` reads from the environment to choose the settings is configuration too.
+        configuration_classes = settings_classes | {
+            f"{module}.{cls.qualname}" for cls in facts.classes if cls.qualname not in settings
+        }
         providers = set()
         for function in facts.functions:
             # `def clear_settings_cache() -> None` resets what the providers keep.
@@ -485,11 +487,11 @@ class Placement:
                     return False
                 continue
             gives = set(returns.names()) if returns is not None else set(function.returned)
-            if not gives or not gives <= settings_classes | records:
+            if not gives or not gives <= configuration_classes:
                 return False
             providers.add(f"{module}.{function.name}")
         if not all(
-            call.callee in settings_classes | records
+            call.callee in configuration_classes
             or call.callee in providers
             or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
             or call.callee in _BUILTIN_NAMES
@@ -820,7 +822,7 @@ class Placement:
             for module in candidates
             if any(
                 name_layer(user).layer in _INNER and not is_test_module(user)
-                for user in self._importers.get(module, ())
+                for user in self.model.importers(module)
             )
         }
         # The bases those ports derive from, and theirs in turn.
@@ -1015,7 +1017,7 @@ class Placement:
         seen = {module}
         pending = [module]
         while pending:
-            for user in self._importers.get(pending.pop(), ()):
+            for user in self.model.importers(pending.pop()):
                 if user in seen or is_test_module(user):
                     continue
                 seen.add(user)
@@ -1024,14 +1026,6 @@ class Placement:
                 else:
                     users.add(user)
         return users
-
-    @cached_property
-    def _importers(self) -> Mapping[str, frozenset[str]]:
-        found: dict[str, set[str]] = {}
-        for edge in self.model.edges():
-            if not edge.fact.script:
-                found.setdefault(edge.imported, set()).add(edge.importer)
-        return {module: frozenset(users) for module, users in found.items()}
 
     def _wraps_a_service(self, module: str) -> Layer | None:
         """The layer of an unnamed helper of a shared package (`core/`, `common/`, `utils/`,
@@ -1443,7 +1437,7 @@ class Placement:
         package = facts.module.rpartition(".")[0]
         return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})} and any(
             user in self._route_modules and user.startswith(package + ".")
-            for user in self._importers.get(facts.module, ())
+            for user in self.model.importers(facts.module)
         )
 
     def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
@@ -1477,8 +1471,8 @@ class Placement:
             add(Layer.WEB, HTTP_ERRORS)
         # An ORM's import is no driver: a `domain/` written as SQLAlchemy models is not
         # thereby an adapter. Its sessions and engines are.
-        # The standard library's clients count where they connect (`smtplib.SMTP(host)`):
-        # an `import smtplib` alone may only name its exceptions.
+        # A call that builds a driver's client shows a driver, the standard library's too
+        # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
         connects = any(call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts))
         if (
             packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
@@ -1502,8 +1496,8 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
-        # A class of the standard library's clients (`sqlite3`, `smtplib.SMTP`) is no entity.
-        framework_free = self._framework_free(facts) and not connects and not packages & DRIVER_PACKAGES
+        # A class of a module that connects with the standard library's clients is no entity.
+        framework_free = self._framework_free(facts) and not connects
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)

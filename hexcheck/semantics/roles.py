@@ -496,15 +496,17 @@ class Roles:
                 other = self.ref(name)
                 if other is None or other is ref:
                     continue
-                if self.is_abstract(other) or self._shaped_like_a_use_case(other):
+                if self.is_abstract(other) or self._fronts_a_use_case(other):
                     return True
         return False
 
-    @staticmethod
-    def _shaped_like_a_use_case(ref: ClassRef) -> bool:
-        """Named like a use case, or run through one of the entry points use cases have."""
-        return ref.cls.name.endswith(USE_CASE_SUFFIXES) or any(
-            ref.cls.method(name) is not None for name in ENTRY_POINTS
+    def _fronts_a_use_case(self, ref: ClassRef) -> bool:
+        """Whether a collaborator is a use case: named like one, or an application class
+        run through a use case's entry point (a `GetSubscriberQuery.__call__`); a
+        `Database.execute` elsewhere is no use case."""
+        return ref.cls.name.endswith(USE_CASE_SUFFIXES) or (
+            self.layer(ref) is Layer.APPLICATION
+            and any(ref.cls.method(name) is not None for name in ENTRY_POINTS)
         )
 
     @cached_property

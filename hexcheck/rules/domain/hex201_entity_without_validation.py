@@ -55,6 +55,10 @@ _UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 _NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
+# What declares a class's type variables: `class BaseEntity(Generic[OIDType])`.
+_GENERIC_BASES = frozenset(
+    {"typing.Generic", "typing_extensions.Generic", "typing.Protocol", "typing_extensions.Protocol"}
+)
 # The name of an identifier type: `UserId`, `BreedID`, `ObjectId`, `OID`.
 _IDENTIFIER = re.compile(r"(Id|ID)$")
 
@@ -128,13 +132,13 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
         return _Settled(state=name != "uuid.UUID")
     if name in ENUM_BASES:
         return _Settled(state=True)
-    if _IDENTIFIER.search(name.rpartition(".")[2]):
-        # `oid: BreedID`, `goal_id: GoalId`: a reference to another entity, which the
-        # repository resolves; what makes an identifier well-formed its own type checks.
-        return _Settled()
     found = _settled_class(roles_, name, seen)
     if found is not None:
         return found
+    if _IDENTIFIER.search(name.rpartition(".")[2]):
+        # `oid: BreedID`, `goal_id: GoalId`: a reference to another entity, which the
+        # repository resolves, not a value the entity has a rule for.
+        return _Settled()
     value = _assigned(model, name)
     if value is None:
         return None
@@ -210,18 +214,36 @@ def _field_kinds(roles_: Roles, ref: ClassRef, seen: frozenset[str]) -> dict[str
         for name, field in _dataclass_fields(roles_, ref).items()
         if _computed_by_default(field) or _internal_state(name, field)
     }
-    # `class Breed(BaseEntity[BreedID])`: what the base's `oid: OIDType` is in this class.
-    bound = [arg for base in ref.cls.bases if base.kind is ExprKind.SUBSCRIPT for arg in base.args]
+    bound = _bound_type_variables(roles_, ref)
 
     def settled(annotation: Expr) -> _Settled | None:
-        if bound and is_type_variable(roles_.model, annotation):
-            return _union([_settled(roles_, arg, seen) for arg in bound], optional=False)
+        if annotation.kind is ExprKind.NAME and annotation.name in bound:
+            return _settled(roles_, bound[annotation.name], seen)
         return _settled(roles_, annotation, seen)
 
     return {
         name: settled(annotation) or (_Settled() if name in computed else None)
         for name, annotation in _init_annotations(roles_, ref).items()
     }
+
+
+def _bound_type_variables(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
+    """What the class binds its generic bases' type variables to, by position: in `class
+    Breed(BaseEntity[BreedID])`, `BaseEntity(Generic[OIDType])`'s `OIDType` is `BreedID`."""
+    bound: dict[str, Expr] = {}
+    for base in ref.cls.bases:
+        parent = roles_.ref(base.name) if base.kind is ExprKind.SUBSCRIPT else None
+        if parent is None:
+            continue
+        variables = [
+            arg.name
+            for declared in parent.cls.bases
+            if declared.kind is ExprKind.SUBSCRIPT and declared.name in _GENERIC_BASES
+            for arg in declared.args
+            if is_type_variable(roles_.model, arg)
+        ]
+        bound.update(zip(variables, base.args, strict=False))
+    return bound
 
 
 def open_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> list[str] | None:
@@ -330,8 +352,9 @@ class EntityWithoutValidation(Rule):
         "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
         "whose every field has a type that admits only valid values: a `UUID` (or a "
         "subclass, a `NewType` or a type variable bound to one), a `bool`, an `Enum` or "
-        '`Literal`, an identifier type (`BreedID = NewType("BreedID", int)`, `ObjectId`, '
-        "a reference the repository resolves, checked where its own type is defined), or a "
+        '`Literal`, an identifier type (`BreedID = NewType("BreedID", int)`, `ObjectId`: '
+        "a reference to another entity, which the repository resolves; a generic base's "
+        "field is judged by the type its subclass binds), or a "
         "first-party dataclass that validates itself (`TodoId(value: UUID)`, `Todo(id: "
         "TodoId, title: TodoTitle)`): a `UUID` cannot be built from a malformed string, so "
         "there is no invariant left to check. `X | None` of such a "

@@ -222,6 +222,32 @@ class PaymentGateway:  # error: HEX301
     def charge(self, member_id: str, cents: int) -> None:
         self._client.post("/charges", json={"member": member_id, "cents": cents})
 """,
+        # A database wrapper's `execute` makes it no use case: the repository that
+        # receives it is still a concrete port.
+        """\
+# file: app/application/ports/user_repository.py
+from app.infrastructure.database import Database
+
+
+class UserRepository:  # error: HEX301
+    def __init__(self, db: Database) -> None:
+        self._db = db
+
+    async def get_email(self, user_id: int) -> str | None:
+        rows = await self._db.execute("SELECT email FROM users WHERE id = $1", user_id)
+        return rows[0]["email"] if rows else None
+# file: app/infrastructure/database.py
+import asyncpg
+
+
+class Database:
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+
+    async def execute(self, query: str, *args: object) -> list[asyncpg.Record]:
+        connection = await asyncpg.connect(self._dsn)
+        return await connection.fetch(query, *args)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

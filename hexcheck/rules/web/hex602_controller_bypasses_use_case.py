@@ -7,7 +7,7 @@ import re
 from collections.abc import Iterator, Mapping
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import FunctionFact, Span
+from hexcheck.core.facts import ExprKind, FunctionFact, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -58,19 +58,19 @@ class ControllerBypassesUseCase(Rule):
     why = (
         "When a controller builds a repository, opens a database client or queries a "
         "collection itself, the use case it skips is where the rules live: validation, "
-        "authorization, invariants, events. The endpoint then behaves differently from "
-        "every other way into the application, and the controller is welded to MongoDB "
-        "or SQLAlchemy. hexcheck reports a handler that instantiates an adapter or a class "
-        "from an infrastructure module, opens a driver connection, or calls methods on a "
-        "driver object (a Motor database or collection, an SQLAlchemy session, "
-        "`request.app.state.db`) or on an injected repository adapter. Passing a session "
-        "on to other code is not reported; using it is. Nor is a handler that calls "
-        "injected factories of sessions or repositories only to hand what they make to the "
-        "use case it then runs, at most bounding the transaction of such a session (`begin`, "
-        "`commit`, `rollback`, `close`): the wiring was injected, scoped to the request. A "
-        "handler that builds the adapter itself to hand it to the use case does go through "
-        "the use case, but does the composition root's wiring: the message says that, not a "
-        "bypass."
+        "authorization, invariants, events. The endpoint then behaves differently from every "
+        "other way into the application, and the controller is welded to MongoDB or "
+        "SQLAlchemy. hexcheck reports a handler that instantiates an adapter or a class from "
+        "an infrastructure module, opens a driver connection, or calls methods on a driver "
+        "object (a Motor database or collection, an SQLAlchemy session, "
+        "`request.app.state.db`) or on an injected repository adapter. Passing a session on "
+        "to other code is not reported; using it is. Nor is a handler that calls injected "
+        "factories of sessions or repositories only to hand what they make to the use case it"
+        " then runs (and to nothing else), at most bounding the transaction of such a session"
+        " (`begin`, `commit`, `rollback`, `close`): the wiring was injected, scoped to the "
+        "request. A handler that builds the adapter itself to hand it to the use case does go"
+        " through the use case, but does the composition root's wiring: the message says "
+        "that, not a bypass."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
@@ -349,6 +349,58 @@ class OrderRepository:
     async def cancel(self, order_id: int) -> None:
         await self.session.commit()
 """,
+        # The factories' session also goes to a query of the infrastructure before the
+        # use case runs: the handler reaches past it, and the message says it wires.
+        """\
+# file: app/interfaces/orders.py
+from collections.abc import Callable
+
+from fastapi import APIRouter, Depends
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.application.cancel_order import CancelOrderUseCase
+from app.infrastructure import order_queries
+from app.infrastructure.orders import OrderRepository
+from app.interfaces.providers import get_order_repository_factory, get_session_factory
+
+router = APIRouter()
+
+
+@router.post("/orders/{order_id}/cancel")
+async def cancel_order(
+    order_id: int,
+    session_factory: Callable[[], AsyncSession] = Depends(get_session_factory),
+    repository_factory: Callable[[AsyncSession], OrderRepository] = Depends(get_order_repository_factory),
+) -> dict:
+    async with session_factory() as session:  # error: HEX602
+        if await order_queries.order_exists(session, order_id):
+            await CancelOrderUseCase(repository_factory(session)).execute(order_id)
+    return {"cancelled": order_id}
+# file: app/interfaces/providers.py
+def get_session_factory():
+    raise NotImplementedError
+
+
+def get_order_repository_factory():
+    raise NotImplementedError
+# file: app/application/cancel_order.py
+class CancelOrderUseCase:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    async def execute(self, order_id: int) -> None:
+        await self.orders.cancel(order_id)
+# file: app/infrastructure/order_queries.py
+async def order_exists(session, order_id: int) -> bool:
+    return bool(await session.scalar(order_id))
+# file: app/infrastructure/orders.py
+class OrderRepository:
+    def __init__(self, session) -> None:
+        self.session = session
+
+    async def cancel(self, order_id: int) -> None:
+        await self.session.commit()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -368,7 +420,11 @@ class OrderRepository:
                     what.append(text)
             wired = self._use_case_built(index, handler, use_cases)
             wires_only = wired and not _uses_what_its_factories_make(handler.function)
-            if wires_only and all(text.startswith(_FACTORY_CALL) for text in what):
+            if (
+                wires_only
+                and all(text.startswith(_FACTORY_CALL) for text in what)
+                and not self._hands_made_elsewhere(index, handler.function, use_cases)
+            ):
                 continue  # the factories were injected: the author's wiring, scoped per request
             if wires_only and all(text.startswith(("instantiates ", _FACTORY_CALL)) for text in what):
                 # It does go through a use case, but wires it itself: the message says so.
@@ -382,6 +438,24 @@ class OrderRepository:
                     "instead of going through a use case"
                 )
             yield self.finding(handler.facts, span, message, handler.dotted, model)
+
+    @staticmethod
+    def _hands_made_elsewhere(index: WebIndex, function: FunctionFact, use_cases: Mapping[str, str]) -> bool:
+        """Whether what the injected factories made goes to anything but the use case and
+        the factories (`order_exists(session, order_id)`, a query of the infrastructure):
+        the handler then reaches past its use case."""
+        params = {param.name for param in function.params}
+        made = {name for name, callee in function.bound if callee in params}
+        for call in function.calls:
+            handed = {
+                arg.name for arg in (*call.args, *(v for _, v in call.keywords)) if arg.kind is ExprKind.NAME
+            }
+            if not handed & made or call.callee in params:
+                continue
+            ref = index.cls(call.callee)
+            if ref is None or ref.dotted not in use_cases:
+                return True
+        return False
 
     @staticmethod
     def _use_case_built(index: WebIndex, handler: RouteHandler, use_cases: Mapping[str, str]) -> str:

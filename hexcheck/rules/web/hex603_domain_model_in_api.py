@@ -52,8 +52,9 @@ class DomainModelInApi(Rule):
         "of the input. DTOs let the API and the model evolve at their own pace. Injected "
         "dependencies (`Depends(...)`) are not part of the API and are not reported; nor "
         "are domain enums and scalar value types, nor Pydantic schemas that merely sit in "
-        "the domain package, named like DTOs (`BookResponse`) or in a module that only the "
-        "web imports (HEX102 reports the Pydantic import there)."
+        "the domain package, named like DTOs (`BookResponse`) or without behaviour in a "
+        "module that no use case, entity or adapter imports (HEX102 reports the Pydantic "
+        "import there)."
     )
     how_to_fix = (
         "Declare a Pydantic DTO in the web layer and map between it and the entity in a "
@@ -246,6 +247,40 @@ router = APIRouter()
 async def get_user(name: str) -> User:  # error: HEX603
     return User(name=name)
 """,
+        # A Pydantic entity with behaviour, which the composition root's provider reads
+        # too, is the domain's model however few modules import it.
+        """\
+# file: app/api/users.py
+from fastapi import APIRouter, Depends
+
+from app.dependencies import get_current_user
+from app.domain.user import User
+
+router = APIRouter()
+
+
+@router.get("/users/me")
+async def read_me(user: User = Depends(get_current_user)) -> User:  # error: HEX603
+    return user
+# file: app/dependencies.py
+from app.domain.user import User
+
+
+async def get_current_user() -> User:
+    return User(id=1, email="a@example.com", hashed_password="x")
+# file: app/domain/user.py
+from pydantic import BaseModel
+
+
+class User(BaseModel):
+    id: int
+    email: str
+    hashed_password: str
+    is_active: bool = True
+
+    def deactivate(self) -> None:
+        self.is_active = False
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -323,9 +358,12 @@ async def get_user(name: str) -> User:  # error: HEX603
 
 
 def _read_by_the_web_alone(index: WebIndex, ref: ClassRef) -> bool:
-    """Whether no module of the core or the adapters imports a class's module: a Pydantic
-    model there (`domain/rest/auth_resp.py`, whatever its name) is an API schema."""
-    importers = index.importers(ref.facts.module)
+    """Whether a Pydantic model of the domain is an API schema whatever its name
+    (`domain/rest/auth_resp.py`'s `AuthLoginBaseResp`): it has no behaviour (validators
+    aside), and no module of the core or the adapters imports its module."""
+    if any(not method.name.startswith("_") and not method.decorators for method in ref.cls.methods):
+        return False
+    importers = index.model.importers(ref.facts.module)
     return bool(importers) and all(
         index.model.layer(module) not in _READERS_OF_THE_MODEL for module in importers
     )
