@@ -496,11 +496,11 @@ class Roles:
                 other = self.ref(name)
                 if other is None or other is ref:
                     continue
-                if self.is_abstract(other) or self._fronts_a_use_case(other):
+                if self.is_abstract(other) or self._looks_like_a_use_case(other):
                     return True
         return False
 
-    def _fronts_a_use_case(self, ref: ClassRef) -> bool:
+    def _looks_like_a_use_case(self, ref: ClassRef) -> bool:
         """Whether a collaborator is a use case: named like one, or an application class
         run through a use case's entry point (a `GetSubscriberQuery.__call__`); a
         `Database.execute` elsewhere is no use case."""
