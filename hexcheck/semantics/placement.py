@@ -215,6 +215,13 @@ _FLASK_ROUTERS = frozenset(
 _FLASK_VIEWS = frozenset(
     {"flask.views.MethodView", "flask.views.View", "flask_restful.Resource", "flask_restx.Resource"}
 )
+# Django's and Django REST framework's class-based views, its function views' decorator
+# and its routers (the URLconf's `urlpatterns` is the other router).
+_DJANGO_VIEW_PREFIXES = ("rest_framework.viewsets.", "rest_framework.generics.", "django.views.")
+_DRF_ROUTE_DECORATORS = frozenset({"rest_framework.decorators.api_view"})
+# A DRF serializer is the request/response model of Django REST framework's views.
+_DRF_SERIALIZERS = "rest_framework.serializers."
+_DRF_ROUTERS = frozenset({"rest_framework.routers.DefaultRouter", "rest_framework.routers.SimpleRouter"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
 )
@@ -1493,6 +1500,8 @@ class Placement:
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
+        for kind in self._django_web(facts):
+            add(Layer.WEB, kind)
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
@@ -1551,6 +1560,30 @@ class Placement:
         if routed or views:
             yield ROUTES
 
+    def _django_web(self, facts: ModuleFacts) -> Iterator[str]:
+        """Django's and Django REST framework's web evidence in a module: a URLconf's
+        `urlpatterns` or a DRF router it makes (routers), class-based views (`APIView`,
+        viewsets, generic views, Django's `View`) and `@api_view` functions (route
+        handlers)."""
+        if any(a.name == "urlpatterns" for a in facts.assignments) or any(
+            a.value.kind is ExprKind.CALL and a.value.name in _DRF_ROUTERS for a in facts.assignments
+        ):
+            yield ROUTERS
+        views = any(
+            any(
+                _is_django_view(name)
+                for name in (*self._roles.ancestors(ClassRef(facts, cls)), *(b.name for b in cls.bases))
+            )
+            for cls in facts.classes
+        )
+        routed = any(
+            decorator.name in _DRF_ROUTE_DECORATORS
+            for function in facts.functions
+            for decorator in function.decorators
+        )
+        if views or routed:
+            yield ROUTES
+
     def _is_flask_router(self, dotted: str) -> bool:
         """Whether a dotted name (`app.api.user.blueprint`) is a module-level name bound to
         a Flask blueprint."""
@@ -1569,7 +1602,7 @@ class Placement:
         if ancestry & _ORM_BASES or any(a.name == "__tablename__" for a in ref.cls.attributes):
             yield Layer.INFRASTRUCTURE, ORM_MODELS
             return
-        if r.is_pydantic_model(ref):
+        if r.is_pydantic_model(ref) or any(name.startswith(_DRF_SERIALIZERS) for name in ancestry):
             yield Layer.WEB, REQUEST_MODELS
             return
         if r.is_exception(ref):
@@ -1924,6 +1957,11 @@ def _at_the_request_edge(facts: ModuleFacts) -> bool:
 def _imported_packages(facts: ModuleFacts) -> set[str]:
     """The top-level packages a module imports by absolute name (`httpx`, `sqlalchemy`)."""
     return {name.partition(".")[0] for name in _imported_names(facts)}
+
+
+def _is_django_view(name: str) -> bool:
+    """Whether a base is a class-based view of Django or Django REST framework."""
+    return name == "rest_framework.views.APIView" or name.startswith(_DJANGO_VIEW_PREFIXES)
 
 
 def _imported_names(facts: ModuleFacts, *, relative: bool = False) -> set[str]:

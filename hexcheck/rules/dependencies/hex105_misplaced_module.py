@@ -469,6 +469,54 @@ class SqlUserRepository:
     def get(self, user_id: int) -> object | None:
         return self.session.get(object, user_id)
 """,
+        # Django REST framework's delivery layer kept in `src/application/` (the use cases
+        # live in `src/interactor/`): viewsets, serializers and the URLconf.
+        """\
+# file: src/application/__init__.py
+# error: HEX105
+# file: src/application/urls.py
+from django.urls import include, path
+from rest_framework import routers
+
+from src.application.views.currency import CurrencyAPIView
+
+router = routers.DefaultRouter()
+router.register(r"currencies", CurrencyAPIView, basename="currency")
+
+urlpatterns = [path("", include(router.urls))]
+# file: src/application/views/currency.py
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.viewsets import ViewSet
+
+from src.application.serializers.currency import CurrencySerializer
+from src.interactor.use_cases.currency import ListCurrencies
+
+
+class CurrencyAPIView(ViewSet):
+    def list(self, request: Request) -> Response:
+        currencies = ListCurrencies().execute()
+        return Response(CurrencySerializer(currencies, many=True).data)
+# file: src/application/views/account.py
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+
+@api_view(["GET"])
+def me(request) -> Response:
+    return Response({"id": request.user.id})
+# file: src/application/serializers/currency.py
+from rest_framework import serializers
+
+
+class CurrencySerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+# file: src/interactor/use_cases/currency.py
+class ListCurrencies:
+    def execute(self) -> list[dict[str, str]]:
+        return []
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
