@@ -215,12 +215,21 @@ _FLASK_ROUTERS = frozenset(
 _FLASK_VIEWS = frozenset(
     {"flask.views.MethodView", "flask.views.View", "flask_restful.Resource", "flask_restx.Resource"}
 )
-# Django's and Django REST framework's class-based views, its function views' decorator
-# and its routers (the URLconf's `urlpatterns` is the other router).
+# Django's and Django REST framework's class-based views (and DRF's `APIView`, which
+# `_is_django_view` names), its function views' decorator and its routers (the URLconf's
+# `urlpatterns` is the other router).
 _DJANGO_VIEW_PREFIXES = ("rest_framework.viewsets.", "rest_framework.generics.", "django.views.")
+_DJANGO_URLS = ("django.urls", "django.conf.urls")
 _DRF_ROUTE_DECORATORS = frozenset({"rest_framework.decorators.api_view"})
-# A DRF serializer is the request/response model of Django REST framework's views.
-_DRF_SERIALIZERS = "rest_framework.serializers."
+# A DRF serializer is the request/response model of Django REST framework's views (its
+# fields and its `ValidationError` are no serializers).
+_DRF_SERIALIZERS = frozenset(
+    {
+        "rest_framework.serializers.BaseSerializer", "rest_framework.serializers.Serializer",
+        "rest_framework.serializers.ModelSerializer", "rest_framework.serializers.ListSerializer",
+        "rest_framework.serializers.HyperlinkedModelSerializer",
+    }
+)  # fmt: skip
 _DRF_ROUTERS = frozenset({"rest_framework.routers.DefaultRouter", "rest_framework.routers.SimpleRouter"})
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
@@ -229,7 +238,7 @@ _ORM_BASES = frozenset(
     {
         "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase",
         "beanie.Document", "odmantic.Model", "mongoengine.Document", "mongoengine.DynamicDocument",
-        "tortoise.models.Model", "peewee.Model",
+        "tortoise.models.Model", "peewee.Model", "django.db.models.Model", "django.db.models.base.Model",
     }
 )  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
@@ -1565,7 +1574,11 @@ class Placement:
         `urlpatterns` or a DRF router it makes (routers), class-based views (`APIView`,
         viewsets, generic views, Django's `View`) and `@api_view` functions (route
         handlers)."""
-        if any(a.name == "urlpatterns" for a in facts.assignments) or any(
+        imported = _imported_names(facts, relative=True)
+        urlconf = any(name.startswith(_DJANGO_URLS) for name in imported) and any(
+            a.name == "urlpatterns" for a in facts.assignments
+        )
+        if urlconf or any(
             a.value.kind is ExprKind.CALL and a.value.name in _DRF_ROUTERS for a in facts.assignments
         ):
             yield ROUTERS
@@ -1602,7 +1615,7 @@ class Placement:
         if ancestry & _ORM_BASES or any(a.name == "__tablename__" for a in ref.cls.attributes):
             yield Layer.INFRASTRUCTURE, ORM_MODELS
             return
-        if r.is_pydantic_model(ref) or any(name.startswith(_DRF_SERIALIZERS) for name in ancestry):
+        if r.is_pydantic_model(ref) or ancestry & _DRF_SERIALIZERS:
             yield Layer.WEB, REQUEST_MODELS
             return
         if r.is_exception(ref):
@@ -2045,6 +2058,11 @@ def _strong(
     # its name's layer (use cases in `application/use_cases/` beside `application/api/`):
     # that package is mixed, and keeps its name.
     shows_its_name = named is not None and counts[named] > 0
+    if layer is Layer.WEB and named is Layer.INFRASTRUCTURE and shows_its_name:
+        # A Django app in `infrastructure/` (its models beside its views and serializers)
+        # holds both sides of the edge: the package keeps its name, and the modules that
+        # serve HTTP alone go to the web one by one (`_serves_the_web_from_infrastructure`).
+        return None
     allied = counts[Layer.COMPOSITION] if layer is Layer.WEB and not shows_its_name else 0
     backing = agreeing + allied
     if backing < AGREEING_SHARE * evidenced or backing < SUBSTANTIVE_SHARE * substantive:

@@ -39,6 +39,47 @@ class MisplacedModule(Rule):
         "the handlers call."
     )
     valid = (
+        # A Django app kept in `infrastructure/`: its ORM models beside its views,
+        # serializers and URLconf. The package holds both sides of the edge and keeps its
+        # name; the repository that imports its models is no web's client.
+        """\
+# file: orders/infrastructure/django_app/models.py
+from django.db import models
+
+
+class OrderModel(models.Model):
+    created = models.DateTimeField(auto_now_add=True)
+# file: orders/infrastructure/django_app/serializers.py
+from rest_framework import serializers
+
+
+class AddLineSerializer(serializers.Serializer):
+    sku = serializers.CharField(max_length=32)
+# file: orders/infrastructure/django_app/urls.py
+from django.urls import path
+
+from orders.infrastructure.django_app.views import AddLineView
+
+urlpatterns = [path("orders/<int:order_id>/lines/", AddLineView.as_view())]
+# file: orders/infrastructure/django_app/views.py
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from orders.infrastructure.django_app.serializers import AddLineSerializer
+
+
+class AddLineView(APIView):
+    def post(self, request, order_id: int) -> Response:
+        AddLineSerializer(data=request.data).is_valid(raise_exception=True)
+        return Response(status=204)
+# file: orders/infrastructure/repositories/order_repository.py
+from orders.infrastructure.django_app.models import OrderModel
+
+
+class DjangoOrderRepository:
+    def get(self, order_id: int) -> OrderModel:
+        return OrderModel.objects.get(pk=order_id)
+""",
         """\
 # file: app/web/books.py
 from fastapi import APIRouter, HTTPException
