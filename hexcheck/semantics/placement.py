@@ -220,6 +220,9 @@ _FLASK_VIEWS = frozenset(
 # `urlpatterns` is the other router).
 _DJANGO_VIEW_PREFIXES = ("rest_framework.viewsets.", "rest_framework.generics.", "django.views.")
 _DJANGO_URLS = ("django.urls", "django.conf.urls")
+_DJANGO_PACKAGES = frozenset({"django", "rest_framework"})
+# The packages whose calls build a driver's client (`smtplib` for `smtplib.SMTP(host)`).
+_CONSTRUCTOR_PACKAGES = frozenset(name.partition(".")[0] for name in DRIVER_CONSTRUCTORS)
 _DRF_ROUTE_DECORATORS = frozenset({"rest_framework.decorators.api_view"})
 # A DRF serializer is the request/response model of Django REST framework's views (its
 # fields and its `ValidationError` are no serializers).
@@ -1489,7 +1492,9 @@ class Placement:
         # thereby an adapter. Its sessions and engines are.
         # A call that builds a driver's client shows a driver, the standard library's too
         # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
-        connects = any(call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts))
+        connects = bool(packages & _CONSTRUCTOR_PACKAGES) and any(
+            call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts)
+        )
         if (
             packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
@@ -1509,8 +1514,9 @@ class Placement:
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
-        for kind in self._django_web(facts):
-            add(Layer.WEB, kind)
+        if self._on_django:
+            for kind in self._django_web(facts):
+                add(Layer.WEB, kind)
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
@@ -1568,6 +1574,11 @@ class Placement:
         )
         if routed or views:
             yield ROUTES
+
+    @cached_property
+    def _on_django(self) -> bool:
+        """Whether some module of the project imports Django or Django REST framework."""
+        return any(_imported_packages(facts) & _DJANGO_PACKAGES for facts in self.model.modules.values())
 
     def _django_web(self, facts: ModuleFacts) -> Iterator[str]:
         """Django's and Django REST framework's web evidence in a module: a URLconf's
