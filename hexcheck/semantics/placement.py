@@ -1515,7 +1515,7 @@ class Placement:
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
         if self._on_django:
-            for kind in self._django_web(facts):
+            for kind in self._django_web(facts, imported):
                 add(Layer.WEB, kind)
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
@@ -1580,12 +1580,11 @@ class Placement:
         """Whether some module of the project imports Django or Django REST framework."""
         return any(_imported_packages(facts) & _DJANGO_PACKAGES for facts in self.model.modules.values())
 
-    def _django_web(self, facts: ModuleFacts) -> Iterator[str]:
+    def _django_web(self, facts: ModuleFacts, imported: set[str]) -> Iterator[str]:
         """Django's and Django REST framework's web evidence in a module: a URLconf's
         `urlpatterns` or a DRF router it makes (routers), class-based views (`APIView`,
         viewsets, generic views, Django's `View`) and `@api_view` functions (route
-        handlers)."""
-        imported = _imported_names(facts, relative=True)
+        handlers). `imported`: the names the module imports (`_imported_names`)."""
         urlconf = any(name.startswith(_DJANGO_URLS) for name in imported) and any(
             a.name == "urlpatterns" for a in facts.assignments
         )

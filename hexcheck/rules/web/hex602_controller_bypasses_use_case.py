@@ -32,12 +32,18 @@ _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWo
 _TRANSACTION_BOUNDS = frozenset({"begin", "begin_nested", "commit", "rollback", "close"})
 
 
+def _made_by_factories(function: FunctionFact) -> set[str]:
+    """The names a handler binds to what its injected factories make (`async with
+    session_factory() as session`, `users = repository_factory(session)`)."""
+    params = {param.name for param in function.params}
+    return {name for name, callee in function.bound if callee in params}
+
+
 def _uses_what_its_factories_make(function: FunctionFact) -> bool:
     """Whether a handler calls methods on what an injected factory made for it (`async with
     session_factory() as session: order = await session.get(...)`): it uses the session
     itself, not only hands it to the use case and bounds the transaction around it."""
-    params = {param.name for param in function.params}
-    made = {name for name, callee in function.bound if callee in params}
+    made = _made_by_factories(function)
     return any(
         head in made and rest and rest not in _TRANSACTION_BOUNDS
         for head, _, rest in (call.callee.partition(".") for call in function.calls)
@@ -445,7 +451,7 @@ class OrderRepository:
         the factories (`order_exists(session, order_id)`, a query of the infrastructure):
         the handler then reaches past its use case."""
         params = {param.name for param in function.params}
-        made = {name for name, callee in function.bound if callee in params}
+        made = _made_by_factories(function)
         for call in function.calls:
             handed = {
                 arg.name for arg in (*call.args, *(v for _, v in call.keywords)) if arg.kind is ExprKind.NAME
