@@ -29,6 +29,7 @@ What is collected, in `ModuleFacts` and the facts it holds:
 from __future__ import annotations
 
 import ast
+import builtins
 import io
 import re
 import sys
@@ -97,6 +98,8 @@ _DISPLAYS = frozenset({cst.List, cst.Tuple, cst.Set, cst.StarredElement, cst.Ele
 _BRANCHING = frozenset({cst.If, cst.Try, cst.TryStar, cst.With})
 _IMPORTS = frozenset({cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom})
 _Import = cst.Import | cst.ImportFrom | cst.LazyImport | cst.LazyImportFrom
+_BUILTIN_NAMES = frozenset(dir(builtins))
+_BASE_KINDS = frozenset({ExprKind.NAME, ExprKind.SUBSCRIPT})
 
 
 def extract(source: bytes, module: str, path: str, is_package: bool = False) -> ModuleFacts:
@@ -322,6 +325,12 @@ class _Extractor:
         self.module = facts.module
         self.package = facts.package
         self.names: dict[str, str] = {}
+        # `class Request(Request)` after `from app.domain import Request`: the base is the
+        # imported class, since a class's name is bound only once its body has run.
+        self.imported_before_class: dict[str, str] = {}
+        # Modules `from x import *` reads at module level: a base class no statement binds
+        # comes from one of them.
+        self.star_targets: list[str] = []
         self.imports: list[ImportFact] = []
         self.classes: list[ClassFact] = []
         self.functions: list[FunctionFact] = []
@@ -375,7 +384,11 @@ class _Extractor:
         """Module-level names first, so a class may refer to one defined below it."""
         for statement in statements:
             if type(statement) is cst.ClassDef or type(statement) is cst.FunctionDef:
-                self.names[statement.name.value] = f"{self.module}.{statement.name.value}"
+                own = f"{self.module}.{statement.name.value}"
+                earlier = self.names.get(statement.name.value)
+                if type(statement) is cst.ClassDef and earlier is not None and earlier != own:
+                    self.imported_before_class[statement.name.value] = earlier
+                self.names[statement.name.value] = own
             elif type(statement) is cst.Assign:
                 for target in statement.targets:
                     if type(target.target) is cst.Name:
@@ -385,8 +398,26 @@ class _Extractor:
             elif type(statement) in _IMPORTS:
                 for local, bound in self._import_bindings(cast(_Import, statement)):
                     self.names[local] = bound
+                if isinstance(statement, cst.ImportFrom) and isinstance(statement.names, cst.ImportStar):
+                    self.star_targets.append(self._from_target(statement))
             elif type(statement) in _BRANCHING:
                 self._bind_module_names(list(_nested_blocks(statement)))
+
+    def _from_a_star_import(self, base: Expr) -> Expr:
+        """A base no statement of the module binds, named where the star imports are: the
+        one star-imported module's name, or this module's name when there are several (the
+        hierarchy then asks each of them what it binds)."""
+        name = base.name
+        if not self.star_targets or base.kind not in _BASE_KINDS or not name or "." in name:
+            return base
+        local = self.scope is not None and name in self.scope.names
+        if local or name in self.names or name in _BUILTIN_NAMES:
+            return base
+        where = self.star_targets[0] if len(self.star_targets) == 1 else self.module
+        if not where:
+            return base
+        named = replace(base, name=f"{where}.{name}")
+        return self.exprs.setdefault(named, named)
 
     def _import_bindings(self, statement: _Import) -> Iterator[tuple[str, str]]:
         if isinstance(statement, (cst.Import, cst.LazyImport)):  # for mypy: imports are few
@@ -898,11 +929,16 @@ class _Extractor:
             self._scan(decorator.decorator, CallContext.OTHER)
         bases: list[Expr] = []
         metaclass = ""
+        earlier = self.imported_before_class.get(node.name.value) if not outer else None
+        if earlier is not None:
+            self.names[node.name.value] = earlier
         for arg in node.bases:
             self._scan(arg.value, CallContext.OTHER)
             summary = self.summary(arg.value)
             if summary is not None:
-                bases.append(summary)
+                bases.append(self._from_a_star_import(summary))
+        if earlier is not None:
+            self.names[node.name.value] = f"{self.module}.{node.name.value}"
         for arg in node.keywords:
             self._scan(arg.value, CallContext.OTHER)
             if arg.keyword is not None and arg.keyword.value == "metaclass":

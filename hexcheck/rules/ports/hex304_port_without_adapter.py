@@ -191,6 +191,41 @@ class PortWithoutAdapter(Rule):
     )
     valid = (
         """\
+# file: modules/shared/domain/requests.py
+from abc import ABC, abstractmethod
+
+
+class Request(ABC):
+    @abstractmethod
+    def get_body(self) -> dict: ...
+# file: modules/shared/infrastructure/django_request.py
+from modules.shared.domain.requests import Request
+
+
+class Request(Request):  # the adapter takes its port's name: the base is the imported port
+    def __init__(self, request: object) -> None:
+        self._request = request
+
+    def get_body(self) -> dict:
+        return {}
+""",
+        """\
+# file: core/shop/domain/interfaces/repositories.py
+from abc import ABC, abstractmethod
+
+
+class ICategoryRepository(ABC):
+    @abstractmethod
+    def get(self, slug: str) -> object: ...
+# file: core/shop/infrastructure/repositories.py
+from core.shop.domain.interfaces.repositories import *
+
+
+class DjangoCategoryRepository(ICategoryRepository):  # the port comes in through the star import
+    def get(self, slug: str) -> object:
+        return slug
+""",
+        """\
 # file: app/application/cqrs.py
 from abc import ABC, abstractmethod
 from typing import Generic, TypeVar
