@@ -694,8 +694,11 @@ class Placement:
         # `main/factories/infra/database.py` builds the adapter, it is none.
         if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
             return Layer.COMPOSITION
-        # `api/factory/customer_api_factory.py` builds a use case on an adapter.
-        if name.layer in _WIRED_NAMES and self._factory_wires_an_adapter_into_the_core(module):
+        # `api/factory/customer_api_factory.py` builds a use case on an adapter, and so does
+        # `infrastructure/dependency_container.py` building every use case on the adapters.
+        if name.layer in _WIRED_NAMES and (
+            self._factory_wires_an_adapter_into_the_core(module) or self._assembles_use_cases(module)
+        ):
             return Layer.COMPOSITION
         if name.layer is not None:
             if self._maps_persistence(module, name):
@@ -1217,6 +1220,35 @@ class Placement:
             if found is not None
         }
         return {Layer.APPLICATION, Layer.INFRASTRUCTURE} <= built
+
+    def _assembles_use_cases(self, module: str) -> bool:
+        """Whether a module wires the application by hand (a `DependencyContainer` class
+        kept in `infrastructure/`): it constructs at least two use cases and an adapter
+        (first-party classes the application's and the infrastructure's names place), and
+        shows no evidence but of composition, of a driver's client it connects, or of the
+        factory methods' classes (which read as entities). A consumer or a view that builds
+        its one use case shows its routes or its broker: it stays the adapter it is."""
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        shown = self._all_evidence(facts)
+        if any(layer not in _FACTORY_EVIDENCE and kinds - {DRIVERS} for layer, kinds in shown.items()):
+            return False
+        use_cases: set[str] = set()
+        adapters: set[str] = set()
+        for call in every_call(facts):
+            if top_package(call.callee) not in self._first_party:
+                continue
+            found = self.model.find_class(call.callee)
+            if found is None or found[0].module == module:
+                continue
+            ref = ClassRef(*found)
+            layer = name_layer(found[0].module).layer
+            if layer is Layer.APPLICATION and _shaped_like_a_use_case(ref):
+                use_cases.add(ref.dotted)
+            elif layer is Layer.INFRASTRUCTURE and not self._roles.is_exception(ref):
+                adapters.add(ref.dotted)
+        return len(use_cases) >= 2 and bool(adapters)
 
     def _generic_container(self, module: str, name: NameLayer) -> bool:
         """Whether a module named like a DI container (`container.py`, `injector.py`) is

@@ -7,6 +7,7 @@ decorators and its name. They are computed once per model and shared by every ru
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -65,6 +66,8 @@ USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
 _USE_CASE_NAMES = tuple(suffix.lower() for suffix in USE_CASE_SUFFIXES)
 # What a use case's caller calls: `execute`, or the project's own single entry point.
 ENTRY_POINTS = ("execute", "__call__", "handle")
+# The parameter that hands a link of a chain of responsibility the next one.
+_NEXT_LINK = re.compile(r"next(_\w+)?|successor")
 # Classes whose names say they are not entities: exceptions whose ancestry does not
 # resolve, use cases and services kept in the domain, builders.
 _NOT_ENTITY_SUFFIXES = (
@@ -674,6 +677,8 @@ class Roles:
                 continue
             if "." in ref.cls.qualname or self._plays_a_library_role(ref) or self._builds_use_cases(ref):
                 continue
+            if self._links_a_chain(ref):
+                continue
             init = ref.cls.method("__init__")
             collaborators = init is not None and len(init.params) > 1
             in_package = bool(set(ref.facts.module.split(".")[:-1]) & USE_CASE_PACKAGES) or (
@@ -696,6 +701,22 @@ class Roles:
             for ref in candidates
             if not self.specialises_other_kind(ref, lambda parent: parent.dotted in names)
         )
+
+    def _links_a_chain(self, ref: ClassRef) -> bool:
+        """A link of a chain of responsibility (a command bus's middleware, a decorator
+        around a handler): its `__init__`, or an ancestor's, takes the next link, a
+        parameter typed with the class's own family or named `next...`/`successor`. It
+        passes work along the chain; the use cases are what the chain ends in."""
+        family = {ref.dotted, *(owner.dotted for owner in self.first_party_ancestors(ref))}
+        for owner in (ref, *self.first_party_ancestors(ref)):
+            init = owner.cls.method("__init__")
+            for param in init.params[1:] if init is not None else ():
+                if _NEXT_LINK.fullmatch(param.name):
+                    return True
+                names = param.annotation.names() if param.annotation is not None else ()
+                if any((other := self.ref(name)) is not None and other.dotted in family for name in names):
+                    return True
+        return False
 
     def _is_record(self, ref: ClassRef) -> bool:
         """A plain class that only stores what `__init__` receives, none of it typed as a

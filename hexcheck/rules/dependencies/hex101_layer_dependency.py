@@ -56,6 +56,70 @@ class LayerDependency(Rule):
     )
     valid = (
         """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class AttackRepository(ABC):
+    @abstractmethod
+    async def find(self, attack_id: str) -> dict: ...
+# file: app/application/use_cases.py
+from app.application.ports import AttackRepository
+
+
+class CreateAttackUseCase:
+    def __init__(self, attacks: AttackRepository) -> None:
+        self._attacks = attacks
+
+    async def execute(self, attack_id: str) -> dict:
+        return await self._attacks.find(attack_id)
+
+
+class DeleteAttackUseCase:
+    def __init__(self, attacks: AttackRepository) -> None:
+        self._attacks = attacks
+
+    async def execute(self, attack_id: str) -> dict:
+        return await self._attacks.find(attack_id)
+# file: app/infrastructure/persistence.py
+from app.application.ports import AttackRepository
+
+
+class MongoAttackRepository(AttackRepository):
+    def __init__(self, database) -> None:
+        self._collection = database["attacks"]
+
+    async def find(self, attack_id: str) -> dict:
+        return await self._collection.find_one({"_id": attack_id})
+# file: app/infrastructure/dependency_container.py
+from motor.motor_asyncio import AsyncIOMotorClient
+
+from app.application.use_cases import CreateAttackUseCase, DeleteAttackUseCase
+from app.infrastructure.persistence import MongoAttackRepository
+
+
+class DependencyContainer:  # wires the application by hand: the composition root's
+    def __init__(self) -> None:
+        database = AsyncIOMotorClient("mongodb://db")["rmu"]
+        attacks = MongoAttackRepository(database)
+        self.create_attack = CreateAttackUseCase(attacks)
+        self.delete_attack = DeleteAttackUseCase(attacks)
+
+
+container = DependencyContainer()
+# file: app/interfaces/http/attack_controller.py
+from fastapi import APIRouter
+
+from app.infrastructure.dependency_container import container
+
+router = APIRouter()
+
+
+@router.post("/attacks/{attack_id}")
+async def create_attack(attack_id: str) -> dict:
+    return await container.create_attack.execute(attack_id)
+""",
+        """\
 # file: app/domain/book.py
 from dataclasses import dataclass
 

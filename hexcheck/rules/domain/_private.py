@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
@@ -20,6 +21,9 @@ _MESSAGE_BASES = frozenset(
 _MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
+_MESSAGE_PACKAGE = re.compile(r"(\w+_)?(events?|commands?|messages?)")
+# A module named for its messages: `user_events.py`, not a lone `event.py` (a calendar's).
+_MESSAGE_MODULE = re.compile(r"\w+_(events?|commands?|messages?)")
 
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
@@ -65,10 +69,12 @@ def _is_message(roles_: Roles, ref: ClassRef) -> bool:
     module, _, name = ref.facts.module.rpartition(".")
     if name in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
         return True
-    # In a package of messages (`domain/events/user_events.py`), the immutable records are
-    # its messages; a mutable class there may be an entity (`events/event.py`'s `Event`
-    # aggregate of an events business, a chat's `messages/message.py`).
-    if module.rpartition(".")[2] in _MESSAGE_MODULES and _is_frozen(ref):
+    # In a package or module of messages (`domain/events/user_events.py`,
+    # `domain_event/order_domain_event.py`), the immutable records are its messages; a
+    # mutable class there may be an entity (`events/event.py`'s `Event` aggregate of an
+    # events business, a chat's `messages/message.py`).
+    package = module.rpartition(".")[2]
+    if _is_frozen(ref) and (_MESSAGE_PACKAGE.fullmatch(package) or _MESSAGE_MODULE.fullmatch(name)):
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).

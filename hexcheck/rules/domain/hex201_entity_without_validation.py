@@ -391,6 +391,19 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        """\
+# file: src/domain/domain_event/order_domain_event.py
+from datetime import datetime
+
+import attrs
+
+
+@attrs.define(frozen=True)
+class OrderCancelledEvent:  # a record of what happened, in a package of events
+    aggregate_id: int
+    buyer_id: int
+    occurred_at: datetime = attrs.field(factory=datetime.now)
+""",
         # In a package no layer's name places, a transport that connects to an SMTP
         # server with the standard library's client is an adapter, not an entity.
         """\

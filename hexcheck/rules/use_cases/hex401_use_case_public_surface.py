@@ -144,7 +144,9 @@ class UseCasePublicSurface(Rule):
         "only where the project's convention is one `execute`. A family of handlers on a "
         "template base (a `BaseHandler` whose public `handle` runs the abstract `process` "
         "each handler fills in) has the base's method as its entry point: a handler that "
-        "adds nothing to it is not reported, one that adds operations is."
+        "adds nothing to it is not reported, one that adds operations is. The links of a "
+        "chain of responsibility (a command bus's middlewares, each handed the next link in "
+        "`__init__`) pass the work along: they are no use cases."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
@@ -161,6 +163,39 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        """\
+# file: bench/application/command_bus/middlewares.py
+class Middleware:  # links of a chain of responsibility, not use cases
+    def __init__(self, next_middleware=None) -> None:
+        self.next_middleware = next_middleware
+
+    def execute(self, command: object) -> None:
+        raise NotImplementedError()
+
+    def next(self, command: object) -> None:
+        if self.next_middleware:
+            self.next_middleware.execute(command)
+
+
+class CommandLoggingMiddleware(Middleware):
+    def __init__(self, logger, next_middleware=None) -> None:
+        super().__init__(next_middleware)
+        self.logger = logger
+
+    def execute(self, command: object) -> None:
+        self.logger.info(command)
+        self.next(command)
+
+
+class TransactionDecorator(Middleware):
+    def __init__(self, session, middleware: Middleware) -> None:
+        super().__init__(middleware)
+        self.session = session
+
+    def execute(self, command: object) -> None:
+        self.next(command)
+        self.session.commit()
+""",
         """\
 # file: app/application/use_cases/create_book.py
 from dataclasses import dataclass

@@ -34,7 +34,10 @@ def concrete_annotation(r: Roles, param: ParamFact) -> tuple[str, str] | None:
             if r.is_adapter(ref.dotted):
                 ports = r.ports_of(ref)
                 return f"the adapter '{ref.cls.name}'", ports[0].cls.name if ports else ""
-            if r.layer(ref) is Layer.INFRASTRUCTURE and not r.is_data_holder(ref) and not r.is_abstract(ref):
+            # An interface kept in an infrastructure module (`SmsSender` whose methods raise
+            # `NotImplementedError`, beside its adapters) is the port, misplaced: HEX101
+            # reports the import; the use case depends on a contract.
+            if r.layer(ref) is Layer.INFRASTRUCTURE and not r.is_data_holder(ref) and not r.is_interface(ref):
                 return f"the infrastructure class '{ref.cls.name}'", ""
         elif top_package(name) in _CONCRETE_PACKAGES:
             return f"the driver type '{name}'", ""
@@ -70,6 +73,27 @@ class UntypedDependency(Rule):
         "        def __init__(self, members: MemberRepository, clock: Clock) -> None: ..."
     )
     valid = (
+        """\
+# file: bench/notifications/infrastructure/sms_sender.py
+class SmsSender:  # the port, kept beside its adapter: HEX101 reports the import
+    def send_sms(self, phone_number: str, message: str) -> None:
+        raise NotImplementedError()
+
+
+class SmsapiSmsSender(SmsSender):
+    def send_sms(self, phone_number: str, message: str) -> None:
+        print(phone_number, message)
+# file: bench/notifications/use_cases/handlers.py
+from bench.notifications.infrastructure.sms_sender import SmsSender
+
+
+class SendSmsHandler:
+    def __init__(self, sms_sender: SmsSender) -> None:
+        self._sms_sender = sms_sender
+
+    def handle(self, command: object) -> None:
+        self._sms_sender.send_sms("+48", str(command))
+""",
         """\
 # file: app/application/ports/members.py
 from abc import ABC, abstractmethod
