@@ -106,12 +106,18 @@ class Hierarchy:
                 return module, ".".join(parts[cut:])
         return None
 
-    def _binds(self, module: str, name: str) -> bool:
-        return (
+    def _binds(self, module: str, name: str, seen: frozenset[str] = frozenset()) -> bool:
+        """Whether `module` binds `name`, itself or through its own star imports (a package
+        `__init__` doing `from .repositories import *`)."""
+        if (
             name in self._defined.get(module, ())
             or name in self._bindings.get(module, {})
             or name in self._aliases.get(module, {})
-        )
+        ):
+            return True
+        inside = seen | {module}
+        stars = [star for star in self._stars.get(module, ()) if star not in inside]
+        return any(self._binds(star, name, inside) for star in stars)
 
     def resolve(self, dotted: str) -> str:
         """The canonical dotted name after following re-exports; `dotted` itself if unknown."""
@@ -138,9 +144,12 @@ class Hierarchy:
                 return current
             target = self._bindings[module].get(head) or self._aliases[module].get(head)
             if target is None:
-                target = next(
-                    (f"{star}.{head}" for star in self._stars[module] if self._binds(star, head)), None
-                )
+                # The first star import that binds the name. At run time the last one does, but
+                # a later star import of a package whose modules import the name back from this
+                # one (`controllers/__init__.py`: `from .controller import *` then `from .account
+                # import *`) rebinds the same object, and following it here would go in a circle.
+                stars = self._stars[module]
+                target = next((f"{star}.{head}" for star in stars if self._binds(star, head)), None)
             if target is None:
                 return current
             current = f"{target}.{tail}" if tail else target

@@ -99,7 +99,7 @@ _BRANCHING = frozenset({cst.If, cst.Try, cst.TryStar, cst.With})
 _IMPORTS = frozenset({cst.Import, cst.ImportFrom, cst.LazyImport, cst.LazyImportFrom})
 _Import = cst.Import | cst.ImportFrom | cst.LazyImport | cst.LazyImportFrom
 _BUILTIN_NAMES = frozenset(dir(builtins))
-_BASE_KINDS = frozenset({ExprKind.NAME, ExprKind.SUBSCRIPT})
+_NAMED_BASE_KINDS = frozenset({ExprKind.NAME, ExprKind.SUBSCRIPT})
 
 
 def extract(source: bytes, module: str, path: str, is_package: bool = False) -> ModuleFacts:
@@ -325,9 +325,9 @@ class _Extractor:
         self.module = facts.module
         self.package = facts.package
         self.names: dict[str, str] = {}
-        # `class Request(Request)` after `from app.domain import Request`: the base is the
-        # imported class, since a class's name is bound only once its body has run.
-        self.imported_before_class: dict[str, str] = {}
+        # `class Request(Request)` after `from app.domain import Request`: the base is what
+        # the name was bound to before, since a class's name is bound once its body has run.
+        self.bound_before_class: dict[str, str] = {}
         # Modules `from x import *` reads at module level: a base class no statement binds
         # comes from one of them.
         self.star_targets: list[str] = []
@@ -387,7 +387,7 @@ class _Extractor:
                 own = f"{self.module}.{statement.name.value}"
                 earlier = self.names.get(statement.name.value)
                 if type(statement) is cst.ClassDef and earlier is not None and earlier != own:
-                    self.imported_before_class[statement.name.value] = earlier
+                    self.bound_before_class[statement.name.value] = earlier
                 self.names[statement.name.value] = own
             elif type(statement) is cst.Assign:
                 for target in statement.targets:
@@ -403,12 +403,12 @@ class _Extractor:
             elif type(statement) in _BRANCHING:
                 self._bind_module_names(list(_nested_blocks(statement)))
 
-    def _from_a_star_import(self, base: Expr) -> Expr:
+    def _base_through_star_imports(self, base: Expr) -> Expr:
         """A base no statement of the module binds, named where the star imports are: the
         one star-imported module's name, or this module's name when there are several (the
         hierarchy then asks each of them what it binds)."""
         name = base.name
-        if not self.star_targets or base.kind not in _BASE_KINDS or not name or "." in name:
+        if not self.star_targets or base.kind not in _NAMED_BASE_KINDS or not name or "." in name:
             return base
         local = self.scope is not None and name in self.scope.names
         if local or name in self.names or name in _BUILTIN_NAMES:
@@ -929,16 +929,16 @@ class _Extractor:
             self._scan(decorator.decorator, CallContext.OTHER)
         bases: list[Expr] = []
         metaclass = ""
-        earlier = self.imported_before_class.get(node.name.value) if not outer else None
-        if earlier is not None:
-            self.names[node.name.value] = earlier
+        earlier = self.bound_before_class.get(node.name.value) if not outer else None
         for arg in node.bases:
             self._scan(arg.value, CallContext.OTHER)
             summary = self.summary(arg.value)
-            if summary is not None:
-                bases.append(self._from_a_star_import(summary))
-        if earlier is not None:
-            self.names[node.name.value] = f"{self.module}.{node.name.value}"
+            if summary is None:
+                continue
+            if earlier is not None and summary.name == f"{self.module}.{node.name.value}":
+                rebound = replace(summary, name=earlier)
+                summary = self.exprs.setdefault(rebound, rebound)
+            bases.append(self._base_through_star_imports(summary))
         for arg in node.keywords:
             self._scan(arg.value, CallContext.OTHER)
             if arg.keyword is not None and arg.keyword.value == "metaclass":

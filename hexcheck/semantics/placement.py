@@ -195,7 +195,6 @@ _DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORT
 # layers, the other kinds decide (see `_module_evidence`).
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 
-_APPS = frozenset({"fastapi.FastAPI", "fastapi.applications.FastAPI"})
 _FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
 # What Django's entry points call: `wsgi.py` and `asgi.py` build the application a server
 # runs, `manage.py` runs the project's commands. Each is Django's own composition root.
@@ -302,8 +301,27 @@ _APPS = frozenset(
         "fastapi.applications.FastAPI",
         "starlette.applications.Starlette",
         "litestar.Litestar",
+        "falcon.App",
+        "falcon.API",
+        "falcon.asgi.App",
+        "aiohttp.web.Application",
+        "aiohttp.web_app.Application",
     }
 )
+# aiohttp's request types: a function or method that takes one answers a request.
+_AIOHTTP_REQUESTS = frozenset(
+    {
+        "aiohttp.web.Request",
+        "aiohttp.web.BaseRequest",
+        "aiohttp.web_request.Request",
+        "aiohttp.web_request.BaseRequest",
+    }
+)
+_AIOHTTP_ROUTERS = frozenset({"aiohttp.web.RouteTableDef", "aiohttp.web_routedef.RouteTableDef"})
+_AIOHTTP_VIEWS = frozenset({"aiohttp.web.View", "aiohttp.web_urldispatcher.View"})
+# Falcon's responders: `on_get(self, req, resp)`, `on_post_new(self, req, resp)` (a suffixed
+# responder) on a resource class.
+_FALCON_RESPONDER = re.compile(r"on_(get|post|put|patch|delete|head|options)(_\w+)?")
 # Flask's request-scoped names: a helper importing them reads the request (`current_app`
 # alone only reads the app's configuration).
 _FLASK_REQUEST = frozenset({"flask.request", "flask.g", "flask.session", "flask.abort"})
@@ -1212,43 +1230,53 @@ class Placement:
         # A class of factory methods free of frameworks reads as an entity with behaviour.
         if facts is None or any(layer not in _FACTORY_EVIDENCE for layer in self._all_evidence(facts)):
             return False
-        built = {
-            name_layer(found[0].module).layer
-            for call in every_call(facts)
-            if top_package(call.callee) in self._first_party
-            for found in [self.model.find_class(call.callee)]
-            if found is not None
-        }
+        built = {layer for layer, _ in self._constructed(every_call(facts))}
         return {Layer.APPLICATION, Layer.INFRASTRUCTURE} <= built
 
     def _assembles_use_cases(self, module: str) -> bool:
         """Whether a module wires the application by hand (a `DependencyContainer` class
-        kept in `infrastructure/`): it constructs at least two use cases and an adapter
-        (first-party classes the application's and the infrastructure's names place), and
-        shows no evidence but of composition, of a driver's client it connects, or of the
-        factory methods' classes (which read as entities). A consumer or a view that builds
-        its one use case shows its routes or its broker: it stays the adapter it is."""
+        kept in `infrastructure/`): one function or method of it, or its module level,
+        constructs at least two use cases (classes the application's name places, shaped
+        like one), it constructs an adapter (a class the infrastructure's name places), and
+        it shows no evidence but the composition's, the entities its factory methods read
+        as, and the database client it connects for the adapters. A consumer that builds
+        the use cases a message asks for shows its broker, and a handler that builds one
+        per request builds one in each function: they stay the adapters they are."""
         facts = self.model.modules.get(module)
         if facts is None:
             return False
-        shown = self._all_evidence(facts)
-        if any(layer not in _FACTORY_EVIDENCE and kinds - {DRIVERS} for layer, kinds in shown.items()):
+        calls = list(every_call(facts))
+        shown = dict(self._all_evidence(facts))
+        # The database client it connects is the adapters'; a broker's or an HTTP client's
+        # import beside it is a consumer's or a gateway's.
+        connected = {top_package(call.callee) for call in calls if call.callee in DATABASE_CONSTRUCTORS}
+        drivers = _imported_packages(facts) & (DRIVER_PACKAGES | DATABASE_PACKAGES)
+        if shown.get(Layer.INFRASTRUCTURE) == frozenset({DRIVERS}) and connected and drivers <= connected:
+            del shown[Layer.INFRASTRUCTURE]
+        if any(layer not in _FACTORY_EVIDENCE for layer in shown):
             return False
-        use_cases: set[str] = set()
-        adapters: set[str] = set()
-        for call in every_call(facts):
+        adapters = [ref for layer, ref in self._constructed(calls) if layer is Layer.INFRASTRUCTURE]
+        if not any(ref.facts.module != module and not self._roles.is_exception(ref) for ref in adapters):
+            return False
+        scopes = [facts.calls, *(function.calls for _, function in functions_of(facts))]
+        return any(len(self._use_cases_built(scope, module)) >= 2 for scope in scopes)
+
+    def _use_cases_built(self, calls: Iterable[CallFact], module: str) -> set[str]:
+        """The use cases of other modules the calls construct (see `_assembles_use_cases`)."""
+        return {
+            ref.dotted
+            for layer, ref in self._constructed(calls)
+            if layer is Layer.APPLICATION and ref.facts.module != module and _shaped_like_a_use_case(ref)
+        }
+
+    def _constructed(self, calls: Iterable[CallFact]) -> Iterator[tuple[Layer | None, ClassRef]]:
+        """The first-party classes the calls construct, with the layer their module's name gives."""
+        for call in calls:
             if top_package(call.callee) not in self._first_party:
                 continue
             found = self.model.find_class(call.callee)
-            if found is None or found[0].module == module:
-                continue
-            ref = ClassRef(*found)
-            layer = name_layer(found[0].module).layer
-            if layer is Layer.APPLICATION and _shaped_like_a_use_case(ref):
-                use_cases.add(ref.dotted)
-            elif layer is Layer.INFRASTRUCTURE and not self._roles.is_exception(ref):
-                adapters.add(ref.dotted)
-        return len(use_cases) >= 2 and bool(adapters)
+            if found is not None:
+                yield name_layer(found[0].module).layer, ClassRef(*found)
 
     def _generic_container(self, module: str, name: NameLayer) -> bool:
         """Whether a module named like a DI container (`container.py`, `injector.py`) is
@@ -1545,6 +1573,8 @@ class Placement:
         if self._runs_an_app_factory(facts):
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
+            add(Layer.WEB, kind)
+        for kind in _aiohttp_or_falcon_web(facts, self._roles):
             add(Layer.WEB, kind)
         if self._on_django:
             for kind in self._django_web(facts, imported):
@@ -1922,6 +1952,30 @@ def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
             if decorator.kind is ExprKind.CALL and decorator.name.rpartition(".")[2] in _FLASK_ROUTE_METHODS:
                 first = decorator.args[:1]
                 yield (_literal_text(first[0]) if first else None) or ""
+
+
+def _aiohttp_or_falcon_web(facts: ModuleFacts, r: Roles) -> Iterator[str]:
+    """aiohttp's and Falcon's web evidence in a module: a route table it makes (routers),
+    functions and methods that take aiohttp's request, aiohttp's class-based views, and
+    Falcon's resources, whose responders take `req` and `resp` (route handlers)."""
+    packages = _imported_packages(facts)
+    if "aiohttp" in packages:
+        if any(a.value.kind is ExprKind.CALL and a.value.name in _AIOHTTP_ROUTERS for a in facts.assignments):
+            yield ROUTERS
+        handlers = any(
+            param.annotation is not None and bool(set(param.annotation.names()) & _AIOHTTP_REQUESTS)
+            for _, function in functions_of(facts)
+            for param in function.params
+        )
+        views = any(set(r.ancestors(ClassRef(facts, cls))) & _AIOHTTP_VIEWS for cls in facts.classes)
+        if handlers or views:
+            yield ROUTES
+    if "falcon" in packages and any(
+        _FALCON_RESPONDER.fullmatch(method.name) and [p.name for p in method.params[1:3]] == ["req", "resp"]
+        for cls in facts.classes
+        for method in cls.methods
+    ):
+        yield ROUTES
 
 
 def _is_empty_package(facts: ModuleFacts) -> bool:

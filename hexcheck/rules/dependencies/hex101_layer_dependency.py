@@ -56,6 +56,35 @@ class LayerDependency(Rule):
     )
     valid = (
         """\
+# file: med/adapters/api/app.py
+import falcon
+
+from med.adapters.api.controllers import Patients
+
+
+def create_app(prefix: str) -> falcon.App:
+    app = falcon.App()
+    app.add_route(f"{prefix}/patients", Patients())
+    return app
+# file: med/adapters/api/controllers.py
+import falcon
+
+
+class Patients:
+    def on_get(self, req: falcon.Request, resp: falcon.Response) -> None:
+        resp.media = []
+# file: med/adapters/database.py
+class Database:
+    def __init__(self, url: str) -> None:
+        self.url = url
+# file: med/launchers/api.py
+from med.adapters.api.app import create_app  # the launcher builds Falcon's app: composition
+from med.adapters.database import Database
+
+database = Database("postgresql://db/med")
+app = create_app("/api")
+""",
+        """\
 # file: app/application/ports.py
 from abc import ABC, abstractmethod
 
@@ -1327,6 +1356,58 @@ class RemoveWorkerInteractor:
 """,
     )
     invalid = (
+        """\
+# file: app/api/schemas.py
+from pydantic import BaseModel
+
+
+class OrderMessage(BaseModel):
+    order_id: str
+    cancelled: bool = False
+# file: app/application/use_cases.py
+class PlaceOrderUseCase:
+    def __init__(self, orders) -> None:
+        self._orders = orders
+
+    async def execute(self, order_id: str) -> None:
+        await self._orders.place(order_id)
+
+
+class CancelOrderUseCase:
+    def __init__(self, orders) -> None:
+        self._orders = orders
+
+    async def execute(self, order_id: str) -> None:
+        await self._orders.cancel(order_id)
+# file: app/infrastructure/repositories.py
+class PostgresOrderRepository:
+    def __init__(self, pool) -> None:
+        self._pool = pool
+
+    async def place(self, order_id: str) -> None:
+        await self._pool.execute("insert into orders values ($1)", order_id)
+
+    async def cancel(self, order_id: str) -> None:
+        await self._pool.execute("delete from orders where id = $1", order_id)
+# file: app/infrastructure/messaging/order_consumer.py
+import aio_pika
+import asyncpg
+
+from app.api.schemas import OrderMessage  # error: HEX101
+from app.application.use_cases import CancelOrderUseCase, PlaceOrderUseCase
+from app.infrastructure.repositories import PostgresOrderRepository
+
+
+async def consume(amqp_url: str, dsn: str) -> None:  # a consumer builds its use cases: no wiring
+    orders = PostgresOrderRepository(await asyncpg.create_pool(dsn))
+    place_order, cancel_order = PlaceOrderUseCase(orders), CancelOrderUseCase(orders)
+    connection = await aio_pika.connect_robust(amqp_url)
+    queue = await (await connection.channel()).declare_queue("orders")
+    async with queue.iterator() as messages:
+        async for message in messages:
+            body = OrderMessage.model_validate_json(message.body)
+            await (cancel_order if body.cancelled else place_order).execute(body.order_id)
+""",
         # The module that builds the app but also serves a route of its own (`add_route`)
         # is the web's under the web's strong name: that route reads the database itself.
         """\

@@ -45,6 +45,26 @@ class ForbiddenPackage(Rule):
         '`extend-forbid = ["kafka"]`.'
     )
     valid = (
+        """\
+# file: internal/ports/http/routes.py
+from aiohttp import web
+
+from internal.ports.http.schemas import UserCreateBody
+
+routes = web.RouteTableDef()  # the driving side, kept under `ports/`: aiohttp's own code
+
+
+@routes.post("/users")
+async def create_user(request: web.Request) -> web.Response:
+    body = UserCreateBody(**await request.json())
+    return web.json_response({"name": body.name}, status=201)
+# file: internal/ports/http/schemas.py
+from pydantic import BaseModel
+
+
+class UserCreateBody(BaseModel):
+    name: str
+""",
         # `ports/driven/` holding the repositories over SQLAlchemy that fulfil the
         # application's protocols without deriving from them: two kinds of evidence
         # (a driver, ports implemented) say infrastructure, whatever `ports` says.

@@ -21,9 +21,12 @@ _MESSAGE_BASES = frozenset(
 _MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
-_MESSAGE_PACKAGE = re.compile(r"(\w+_)?(events?|commands?|messages?)")
-# A module named for its messages: `user_events.py`, not a lone `event.py` (a calendar's).
-_MESSAGE_MODULE = re.compile(r"\w+_(events?|commands?|messages?)")
+# Packages and modules named for their messages: plural (`events/`, `user_events.py`), or
+# naming domain or integration events (`domain_event/order_domain_event.py`). A singular
+# `event/` or `music_event.py` is as likely an events business's aggregate.
+_NAMED_MESSAGES = r"(\w+_)?(domain|integration)_(events?|commands?|messages?)"
+_MESSAGE_PACKAGE = re.compile(rf"(\w+_)?(events|commands|messages)|{_NAMED_MESSAGES}")
+_MESSAGE_MODULE = re.compile(rf"\w+_(events|commands|messages)|{_NAMED_MESSAGES}")
 
 
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})

@@ -1027,6 +1027,24 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        """\
+# file: tickets/domain/event/value_objects.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class TicketPrice:  # error: HEX201
+    amount: int
+    currency: str
+# file: tickets/domain/music_event.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Seat:  # error: HEX201
+    row: str
+    number: int
+""",
         # A collection's default is still the callers' to fill: the cart's items go
         # unchecked, whatever the identifier computed beside them.
         """\

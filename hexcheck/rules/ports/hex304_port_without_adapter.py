@@ -191,6 +191,27 @@ class PortWithoutAdapter(Rule):
     )
     valid = (
         """\
+# file: core/shop/domain/interfaces/__init__.py
+from .repositories import *
+# file: core/shop/domain/interfaces/repositories.py
+from abc import ABC, abstractmethod
+
+
+class IProductRepository(ABC):
+    @abstractmethod
+    def get(self, sku: str) -> object: ...
+# file: core/shop/domain/values.py
+PAGE_SIZE = 20
+# file: core/shop/infrastructure/products.py
+from core.shop.domain.interfaces import *
+from core.shop.domain.values import *
+
+
+class DjangoProductRepository(IProductRepository):  # through two star imports, one re-exporting
+    def get(self, sku: str) -> object:
+        return sku
+""",
+        """\
 # file: modules/shared/domain/requests.py
 from abc import ABC, abstractmethod
 

@@ -164,6 +164,27 @@ class UseCasePublicSurface(Rule):
     )
     valid = (
         """\
+# file: med/application/services/patient.py
+class Patients:
+    def __init__(self, repo) -> None:
+        self._repo = repo
+        self._selector = _StrategySelector(repo)
+
+    def find(self, filters: dict) -> list:
+        return self._selector.get_method(filters)(filters)
+
+
+class _StrategySelector:  # the module's private helper, no use case
+    def __init__(self, repo) -> None:
+        self._repo = repo
+
+    def get_method(self, filters: dict):
+        return self._repo.fetch_by_gender if "gender" in filters else self._repo.fetch_all
+
+    def execute(self, filters: dict) -> list:
+        return self.get_method(filters)(filters)
+""",
+        """\
 # file: bench/application/command_bus/middlewares.py
 class Middleware:  # links of a chain of responsibility, not use cases
     def __init__(self, next_middleware=None) -> None:
@@ -557,6 +578,22 @@ class Broadcaster(Protocol):
 """,
     )
     invalid = (
+        """\
+# file: billing/application/issue_invoice.py
+class IssueInvoiceUseCase:  # error: HEX401
+    # `next_number` is a collaborator, not the next link of a chain
+    def __init__(self, invoices, next_number) -> None:
+        self._invoices = invoices
+        self._next_number = next_number
+
+    def execute(self, order_id: str) -> str:
+        number = self._next_number.next()
+        self._invoices.add(order_id, number)
+        return number
+
+    def cancel(self, number: str) -> None:
+        self._invoices.remove(number)
+""",
         # The convention of one `execute` holds though the use cases' base lends them a
         # helper (`log`): the use case handled through `handle` breaks it.
         """\

@@ -32,8 +32,10 @@ class UnmappedDomainException(Rule):
         "carefully wrote is lost. An exception counts as handled when an `except` clause "
         "names it or a base class and does more than re-raise it, or an "
         "`exception_handler(...)`/`add_exception_handler(...)` registers it or a base "
-        "class. `Exception` and `BaseException` themselves do not count: a handler for "
-        "them maps everything to one answer. A broad `except` clause testing the caught "
+        "class (Flask's `errorhandler(...)`/`register_error_handler(...)` and Falcon's "
+        "`add_error_handler(...)` too). `Exception` and `BaseException` themselves do "
+        "not count: a handler for them maps everything to one answer. A broad `except` "
+        "clause testing the caught "
         'exception\'s class name (`if type(error).__name__ == "X":`) maps the classes it '
         "names when that branch returns or raises something, not when it only logs or "
         "re-raises. A raise in a class-definition hook (`__init_subclass__`, "
@@ -56,6 +58,42 @@ class UnmappedDomainException(Rule):
         '        return JSONResponse(status_code=409, content={"detail": str(exc)})'
     )
     valid = (
+        """\
+# file: med/application/errors.py
+class Error(Exception):
+    pass
+
+
+class PatientNotFound(Error):
+    pass
+# file: med/application/services.py
+from med.application.errors import PatientNotFound
+
+
+class Patients:
+    def __init__(self, repo) -> None:
+        self._repo = repo
+
+    def get(self, patient_id: int) -> dict:
+        patient = self._repo.get(patient_id)
+        if patient is None:
+            raise PatientNotFound(patient_id)
+        return patient
+# file: med/adapters/api/app.py
+import falcon
+
+from med.application.errors import Error
+
+
+def handle(req, resp, error, params) -> None:
+    raise falcon.HTTPBadRequest(description=str(error))
+
+
+def create_app() -> falcon.App:
+    app = falcon.App()
+    app.add_error_handler(Error, handle)  # Falcon maps the base, and every subclass with it
+    return app
+""",
         """\
 # file: app/domain/errors.py
 class DomainError(Exception):
@@ -497,12 +535,10 @@ app = FastAPI()
                         tables.update(model.resolve_symbol(name) for name in assignment.value.names())
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
-                if not (
-                    call.keywords or call.callee.endswith("exception_handler") or call.callee == "isinstance"
-                ):
+                if not (call.keywords or call.callee.endswith(_REGISTRARS) or call.callee == "isinstance"):
                     continue
                 method = call.callee.rpartition(".")[2]
-                if method in ("exception_handler", "add_exception_handler"):
+                if method in _REGISTRARS:
                     target = call.args[0] if call.args else call_keyword(call, "exc_class_or_status_code")
                     if target is None:
                         continue
@@ -525,6 +561,17 @@ app = FastAPI()
         if tested:  # `type(error).__name__ == "NotFound"` tells the exact class by its name
             found.update(ref.dotted for ref in roles(model).domain_exceptions if ref.cls.name in tested)
         return frozenset(found)
+
+
+# The calls and decorators that map an exception to a response: FastAPI's and Starlette's,
+# Flask's (`@app.errorhandler(E)`, `register_error_handler`), Falcon's `add_error_handler`.
+_REGISTRARS = (
+    "exception_handler",
+    "add_exception_handler",
+    "errorhandler",
+    "register_error_handler",
+    "add_error_handler",
+)
 
 
 def _is_variable(target: Expr) -> bool:
