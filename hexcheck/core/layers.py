@@ -53,6 +53,9 @@ WEB_COMPONENTS = frozenset(
         "rest_api",
     }
 )
+# Web frameworks whose name a package of their glue takes (not `django`, whose ORM is its
+# models', nor `aiohttp`, also an HTTP client).
+WEB_FRAMEWORK_COMPONENTS = frozenset({"fastapi", "flask", "starlette", "litestar", "falcon", "sanic"})
 # Web artefacts whose names are also used for persistence: `infrastructure/mappers.py`
 # holding ORM mappings is not web code, so these count only outside infrastructure.
 WEAK_WEB_COMPONENTS = frozenset({"dtos", "schemas", "mappers"})
@@ -288,6 +291,17 @@ def _component(
         return None, False
     # `adapters/outbound/http/` is the HTTP client the core is driven towards, no web.
     if part in WEB_COMPONENTS and not outbound:
+        return Layer.WEB, False
+    # A package named for a web framework below an infrastructure name (`infra/fastapi/`,
+    # `infrastructure/api_servers/fastapi_/`) holds that framework's glue: the web's, kept
+    # with the adapters. A module so named (`adapters/fastapi.py`) may configure the app and
+    # stays with its package; a top-level `flask/` may be the whole framework side, wiring
+    # and all, for content to judge.
+    if (
+        found is Layer.INFRASTRUCTURE
+        and part.rstrip("_") in WEB_FRAMEWORK_COMPONENTS
+        and not (outbound or module_name)
+    ):
         return Layer.WEB, False
     if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
         return Layer.WEB, False

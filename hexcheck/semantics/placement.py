@@ -1235,30 +1235,32 @@ class Placement:
 
     def _assembles_use_cases(self, module: str) -> bool:
         """Whether a module wires the application by hand (a `DependencyContainer` class
-        kept in `infrastructure/`): one function or method of it, or its module level,
-        constructs at least two use cases (classes the application's name places, shaped
-        like one), it constructs an adapter (a class the infrastructure's name places), and
-        it shows no evidence but the composition's, the entities its factory methods read
-        as, and the database client it connects for the adapters. A consumer that builds
-        the use cases a message asks for shows its broker, and a handler that builds one
-        per request builds one in each function: they stay the adapters they are."""
+        kept in `infrastructure/`): its module level, one of its functions, or the methods
+        of one of its classes together (a provider method a use case) construct at least two
+        use cases (classes the application's name places, shaped like one), it constructs an
+        adapter (a class the infrastructure's name places), and it shows no evidence but the
+        composition's, the entities its factory methods read as, and the databases it hands
+        the adapters. A consumer imports its broker, and a per-request handler is a function
+        of its own, or a route: they stay the adapters they are."""
         facts = self.model.modules.get(module)
         if facts is None:
             return False
-        calls = list(every_call(facts))
         shown = dict(self._all_evidence(facts))
-        # The database client it connects is the adapters'; a broker's or an HTTP client's
-        # import beside it is a consumer's or a gateway's.
-        connected = {top_package(call.callee) for call in calls if call.callee in DATABASE_CONSTRUCTORS}
-        drivers = _imported_packages(facts) & (DRIVER_PACKAGES | DATABASE_PACKAGES)
-        if shown.get(Layer.INFRASTRUCTURE) == frozenset({DRIVERS}) and connected and drivers <= connected:
+        # A database's import is the adapters' it builds; a broker's or an HTTP client's
+        # is a consumer's or a gateway's.
+        databases_only = not (_imported_packages(facts) & DRIVER_PACKAGES) - DATABASE_PACKAGES
+        if shown.get(Layer.INFRASTRUCTURE) == frozenset({DRIVERS}) and databases_only:
             del shown[Layer.INFRASTRUCTURE]
         if any(layer not in _FACTORY_EVIDENCE for layer in shown):
             return False
-        adapters = [ref for layer, ref in self._constructed(calls) if layer is Layer.INFRASTRUCTURE]
+        adapters = [
+            ref for layer, ref in self._constructed(every_call(facts)) if layer is Layer.INFRASTRUCTURE
+        ]
         if not any(ref.facts.module != module and not self._roles.is_exception(ref) for ref in adapters):
             return False
-        scopes = [facts.calls, *(function.calls for _, function in functions_of(facts))]
+        scopes: list[list[CallFact]] = [list(facts.calls)]
+        scopes.extend(list(function.calls) for function in facts.functions)
+        scopes.extend([call for method in cls.methods for call in method.calls] for cls in facts.classes)
         return any(len(self._use_cases_built(scope, module)) >= 2 for scope in scopes)
 
     def _use_cases_built(self, calls: Iterable[CallFact], module: str) -> set[str]:
@@ -1574,7 +1576,7 @@ class Placement:
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
-        for kind in _aiohttp_or_falcon_web(facts, self._roles):
+        for kind in (*_aiohttp_web(facts, self._roles), *_falcon_web(facts)):
             add(Layer.WEB, kind)
         if self._on_django:
             for kind in self._django_web(facts, imported):
@@ -1954,23 +1956,27 @@ def _flask_route_paths(facts: ModuleFacts) -> Iterator[str]:
                 yield (_literal_text(first[0]) if first else None) or ""
 
 
-def _aiohttp_or_falcon_web(facts: ModuleFacts, r: Roles) -> Iterator[str]:
-    """aiohttp's and Falcon's web evidence in a module: a route table it makes (routers),
-    functions and methods that take aiohttp's request, aiohttp's class-based views, and
-    Falcon's resources, whose responders take `req` and `resp` (route handlers)."""
-    packages = _imported_packages(facts)
-    if "aiohttp" in packages:
-        if any(a.value.kind is ExprKind.CALL and a.value.name in _AIOHTTP_ROUTERS for a in facts.assignments):
-            yield ROUTERS
-        handlers = any(
-            param.annotation is not None and bool(set(param.annotation.names()) & _AIOHTTP_REQUESTS)
-            for _, function in functions_of(facts)
-            for param in function.params
-        )
-        views = any(set(r.ancestors(ClassRef(facts, cls))) & _AIOHTTP_VIEWS for cls in facts.classes)
-        if handlers or views:
-            yield ROUTES
-    if "falcon" in packages and any(
+def _aiohttp_web(facts: ModuleFacts, roles_: Roles) -> Iterator[str]:
+    """aiohttp's web evidence in a module: a route table it makes (routers), and functions
+    or methods that take aiohttp's request and class-based views (route handlers)."""
+    if "aiohttp" not in _imported_packages(facts):
+        return
+    if any(a.value.kind is ExprKind.CALL and a.value.name in _AIOHTTP_ROUTERS for a in facts.assignments):
+        yield ROUTERS
+    handlers = any(
+        param.annotation is not None and bool(set(param.annotation.names()) & _AIOHTTP_REQUESTS)
+        for _, function in functions_of(facts)
+        for param in function.params
+    )
+    views = any(set(roles_.ancestors(ClassRef(facts, cls))) & _AIOHTTP_VIEWS for cls in facts.classes)
+    if handlers or views:
+        yield ROUTES
+
+
+def _falcon_web(facts: ModuleFacts) -> Iterator[str]:
+    """Falcon's web evidence in a module: resources, whose responders (`on_get`,
+    `on_post_new`) take `req` and `resp` (route handlers)."""
+    if "falcon" in _imported_packages(facts) and any(
         _FALCON_RESPONDER.fullmatch(method.name) and [p.name for p in method.params[1:3]] == ["req", "resp"]
         for cls in facts.classes
         for method in cls.methods

@@ -7,6 +7,7 @@ decorators and its name. They are computed once per model and shared by every ru
 from __future__ import annotations
 
 import builtins
+import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -66,7 +67,7 @@ _USE_CASE_NAMES = tuple(suffix.lower() for suffix in USE_CASE_SUFFIXES)
 # What a use case's caller calls: `execute`, or the project's own single entry point.
 ENTRY_POINTS = ("execute", "__call__", "handle")
 # The parameter that hands a link of a chain of responsibility the next one.
-_NEXT_LINKS = frozenset({"next", "next_handler", "next_middleware", "next_link", "successor", "middleware"})
+_NEXT_LINK = re.compile(r"next(_\w+)?|successor")
 # Classes whose names say they are not entities: exceptions whose ancestry does not
 # resolve, use cases and services kept in the domain, builders.
 _NOT_ENTITY_SUFFIXES = (
@@ -677,8 +678,9 @@ class Roles:
             if "." in ref.cls.qualname or self._plays_a_library_role(ref) or self._builds_use_cases(ref):
                 continue
             # A module's private helper (`_PatientStrategySelector`) serves the use cases
-            # beside it; nothing outside the module calls it, so it is none of them.
-            if ref.cls.name.startswith("_") or self._links_a_chain(ref):
+            # beside it; one named as a use case (`_PlaceOrderUseCase` behind a factory) is one.
+            private_helper = ref.cls.name.startswith("_") and not ref.cls.name.endswith(USE_CASE_SUFFIXES)
+            if private_helper or self._links_a_chain(ref):
                 continue
             init = ref.cls.method("__init__")
             collaborators = init is not None and len(init.params) > 1
@@ -704,34 +706,35 @@ class Roles:
         )
 
     def _links_a_chain(self, ref: ClassRef) -> bool:
-        """A link of a chain of responsibility (a command bus's middleware, a decorator
-        around a handler): the nearest `__init__` of its family takes the next link (a
-        parameter named `next`, `next_handler`, `next_middleware`, `successor` or
-        `middleware`), keeps it, and one of the family's methods passes the work on to it
-        under one of the family's own method names (`self.next_middleware.execute(...)`).
-        The use cases are what the chain ends in; a class named as one stays one."""
+        """A link of a chain of responsibility (a command bus's middleware, a step of an
+        approval chain): the nearest `__init__` of its family takes the next link (a
+        parameter named `next`, `next_...` or `successor`), keeps it (`self._next = next_step
+        or NoStep()`), and one of the family's methods passes the work on to it, calling it
+        (`self._next_handler(command)`) or one of the family's own methods on it
+        (`self.next_middleware.execute(command)`). The use cases are what the chain ends in;
+        a class named as one stays one."""
         if ref.cls.name.endswith(USE_CASE_SUFFIXES):
             return False
         family = (ref, *self.first_party_ancestors(ref))
         init = next((owner.cls.method("__init__") for owner in family if owner.cls.method("__init__")), None)
         if init is None:
             return False
-        links = {param.name for param in init.params[1:] if param.name in _NEXT_LINKS}
+        links = {param.name for param in init.params[1:] if _NEXT_LINK.fullmatch(param.name)}
         kept = {
-            attribute.name
+            f"self.{attribute.name}"
             for attribute in init.self_attributes
-            if attribute.value is not None and attribute.value.name in links
+            # `self._next_step = next_step or NoStep()` keeps it under its own name.
+            if attribute.name.lstrip("_") in links
+            or (attribute.value is not None and links.intersection(attribute.value.names()))
         }
         operations = {method.name for owner in family for method in owner.cls.methods}
-        return any(
-            call.callee.count(".") == 2
-            and call.callee.split(".")[1] in kept
-            and call.callee.rpartition(".")[2] in operations
-            for owner in family
-            for method in owner.cls.methods
-            for call in method.calls
-            if call.callee.startswith("self.")
-        )
+        for owner in family:
+            for method in owner.cls.methods:
+                for call in method.calls:
+                    receiver, _, name = call.callee.rpartition(".")
+                    if call.callee in kept or (receiver in kept and name in operations):
+                        return True
+        return False
 
     def _is_record(self, ref: ClassRef) -> bool:
         """A plain class that only stores what `__init__` receives, none of it typed as a

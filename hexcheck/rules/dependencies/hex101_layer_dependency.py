@@ -56,6 +56,85 @@ class LayerDependency(Rule):
     )
     valid = (
         """\
+# file: app/application/use_cases.py
+class CreateNoteUseCase:
+    def __init__(self, notes) -> None:
+        self._notes = notes
+
+    def execute(self, text: str) -> None:
+        self._notes.add(text)
+
+
+class DeleteNoteUseCase:
+    def __init__(self, notes) -> None:
+        self._notes = notes
+
+    def execute(self, note_id: int) -> None:
+        self._notes.remove(note_id)
+# file: app/infrastructure/database.py
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+SessionLocal = sessionmaker(create_engine("sqlite://"))
+# file: app/infrastructure/notes.py
+class SqlNoteRepository:
+    def __init__(self, session) -> None:
+        self._session = session
+
+    def add(self, text: str) -> None: ...
+
+    def remove(self, note_id: int) -> None: ...
+# file: app/infrastructure/dependency_container.py
+from sqlalchemy.orm import Session
+
+from app.application.use_cases import CreateNoteUseCase, DeleteNoteUseCase
+from app.infrastructure.database import SessionLocal
+from app.infrastructure.notes import SqlNoteRepository
+
+
+class DependencyContainer:  # one provider method a use case: the composition root's
+    def __init__(self) -> None:
+        self._session: Session = SessionLocal()
+        self._notes = SqlNoteRepository(self._session)
+
+    def create_note(self) -> CreateNoteUseCase:
+        return CreateNoteUseCase(self._notes)
+
+    def delete_note(self) -> DeleteNoteUseCase:
+        return DeleteNoteUseCase(self._notes)
+
+
+container = DependencyContainer()
+# file: app/web/notes.py
+from fastapi import APIRouter
+
+from app.infrastructure.dependency_container import container
+
+router = APIRouter()
+
+
+@router.post("/notes")
+def create_note(text: str) -> None:
+    container.create_note().execute(text)
+""",
+        """\
+# file: src/shared_kernel/infra/fastapi/util.py
+def make_response(data: object) -> dict:  # FastAPI's glue kept with the adapters: the web's
+    return {"meta": {"code": 200, "message": "ok"}, "data": data}
+# file: src/user/adapter/rest/response.py
+from pydantic import BaseModel
+
+from src.shared_kernel.infra.fastapi.util import make_response
+
+
+class UserResponse(BaseModel):
+    name: str
+
+
+def user_response(name: str) -> dict:
+    return make_response(UserResponse(name=name).model_dump())
+""",
+        """\
 # file: med/adapters/api/app.py
 import falcon
 

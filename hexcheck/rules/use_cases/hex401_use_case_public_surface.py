@@ -164,6 +164,42 @@ class UseCasePublicSurface(Rule):
     )
     valid = (
         """\
+# file: loans/application/approval/steps.py
+from typing import Any, Callable
+
+
+class CreditScoreStep:  # a step of a chain: it hands the loan on to the next one
+    def __init__(self, bureau: Any, next_step: Any = None) -> None:
+        self._bureau = bureau
+        self._next_step = next_step or AcceptStep()
+
+    def handle(self, loan: Any) -> bool:
+        if self._bureau.score(loan) < 600:
+            return False
+        return self._next_step.handle(loan)
+
+    def explain(self) -> str:
+        return "rejects applicants scoring under 600"
+
+
+class AcceptStep:
+    def handle(self, loan: Any) -> bool:
+        return True
+
+
+class LoggingMiddleware:  # the next handler is a callable
+    def __init__(self, logger: Any, next_handler: Callable[[Any], Any]) -> None:
+        self._logger = logger
+        self._next_handler = next_handler
+
+    def execute(self, command: Any) -> Any:
+        self._logger.info(command)
+        return self._next_handler(command)
+
+    def describe(self) -> str:
+        return "logs every command"
+""",
+        """\
 # file: med/application/services/patient.py
 class Patients:
     def __init__(self, repo) -> None:
@@ -578,6 +614,30 @@ class Broadcaster(Protocol):
 """,
     )
     invalid = (
+        """\
+# file: shop/application/place_order.py
+from shop.infrastructure.repositories import SqliteOrderRepository
+
+
+def make_place_order():
+    return _PlaceOrderUseCase()
+
+
+class _PlaceOrderUseCase:  # error: HEX401
+    def __init__(self) -> None:  # private, and named as the use case it is
+        self._orders = SqliteOrderRepository()
+
+    def execute(self, order_id: str) -> None:
+        self._orders.add(order_id)
+
+    def cancel(self, order_id: str) -> None:
+        self._orders.remove(order_id)
+# file: shop/infrastructure/repositories.py
+class SqliteOrderRepository:
+    def add(self, order_id: str) -> None: ...
+
+    def remove(self, order_id: str) -> None: ...
+""",
         """\
 # file: billing/application/issue_invoice.py
 class IssueInvoiceUseCase:  # error: HEX401

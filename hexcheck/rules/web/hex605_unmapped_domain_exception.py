@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, Span
+from hexcheck.core.facts import CallFact, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -35,8 +35,8 @@ class UnmappedDomainException(Rule):
         "class (Flask's `errorhandler(...)`/`register_error_handler(...)` and Falcon's "
         "`add_error_handler(...)` too). `Exception` and `BaseException` themselves do "
         "not count: a handler for them maps everything to one answer. A broad `except` "
-        "clause testing the caught "
-        'exception\'s class name (`if type(error).__name__ == "X":`) maps the classes it '
+        "clause testing the caught exception's class name "
+        '(`if type(error).__name__ == "X":`) maps the classes it '
         "names when that branch returns or raises something, not when it only logs or "
         "re-raises. A raise in a class-definition hook (`__init_subclass__`, "
         "`__set_name__`, a metaclass's `__new__`/`__init__`/`__prepare__`) is not "
@@ -58,6 +58,56 @@ class UnmappedDomainException(Rule):
         '        return JSONResponse(status_code=409, content={"detail": str(exc)})'
     )
     valid = (
+        """\
+# file: app/domain/errors.py
+class DomainError(Exception):
+    pass
+
+
+class OrderNotFound(DomainError):
+    pass
+
+
+class TokenExpired(Exception):
+    pass
+# file: app/domain/orders.py
+from app.domain.errors import OrderNotFound, TokenExpired
+
+
+def find(orders: dict, order_id: str) -> dict:
+    if order_id not in orders:
+        raise OrderNotFound(order_id)
+    if not orders[order_id]:
+        raise TokenExpired(order_id)
+    return orders[order_id]
+# file: app/web/errors.py
+from dataclasses import dataclass
+
+from flask import Blueprint
+
+from app.domain.errors import DomainError, TokenExpired
+
+errors = Blueprint("errors", __name__)
+
+
+@errors.app_errorhandler(DomainError)  # a blueprint's handler for the whole app
+def domain_error(error: DomainError):
+    return {"detail": str(error)}, 404
+
+
+@dataclass
+class Handler:
+    exception_type: type
+    status: int
+
+
+HANDLERS = [Handler(TokenExpired, 401)]
+
+
+def register(app) -> None:
+    for handler in HANDLERS:  # the table is the mapping
+        app.register_error_handler(handler.exception_type, lambda error: ({}, handler.status))
+""",
         """\
 # file: med/application/errors.py
 class Error(Exception):
@@ -535,14 +585,14 @@ app = FastAPI()
                         tables.update(model.resolve_symbol(name) for name in assignment.value.names())
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
-                if not (call.keywords or call.callee.endswith(_REGISTRARS) or call.callee == "isinstance"):
-                    continue
                 method = call.callee.rpartition(".")[2]
+                if not (call.keywords or method in _REGISTRARS or call.callee == "isinstance"):
+                    continue
                 if method in _REGISTRARS:
-                    target = call.args[0] if call.args else call_keyword(call, "exc_class_or_status_code")
+                    target = call.args[0] if call.args else _registered_keyword(call)
                     if target is None:
                         continue
-                    if _is_variable(target):
+                    if _is_variable(target, facts):
                         indirect = True
                     found.update(model.resolve_symbol(name) for name in target.names())
                 elif call.callee == "isinstance" and len(call.args) == 2 and not inner:
@@ -564,23 +614,41 @@ app = FastAPI()
 
 
 # The calls and decorators that map an exception to a response: FastAPI's and Starlette's,
-# Flask's (`@app.errorhandler(E)`, `register_error_handler`), Falcon's `add_error_handler`.
-_REGISTRARS = (
-    "exception_handler",
-    "add_exception_handler",
-    "errorhandler",
-    "register_error_handler",
-    "add_error_handler",
+# Flask's (a blueprint's app-wide `app_errorhandler` too), Falcon's.
+_REGISTRARS = frozenset(
+    {
+        "exception_handler",
+        "add_exception_handler",
+        "errorhandler",
+        "app_errorhandler",
+        "register_error_handler",
+        "add_error_handler",
+    }
 )
+# The keyword each of them takes the exception by, when it is not given first.
+_EXCEPTION_KEYWORDS = ("exc_class_or_status_code", "code_or_exception", "exception")
 
 
-def _is_variable(target: Expr) -> bool:
-    """An `add_exception_handler` target that is no class name: a loop variable, a lookup."""
+def _registered_keyword(call: CallFact) -> Expr | None:
+    found = (call_keyword(call, key) for key in _EXCEPTION_KEYWORDS)
+    return next((target for target in found if target is not None), None)
+
+
+def _is_variable(target: Expr, facts: ModuleFacts) -> bool:
+    """An `add_exception_handler` target that is no class name: a loop variable, a lookup,
+    an attribute of a loop variable (`exc_handler.exception_type`, whose head no import
+    of the module binds)."""
     if target.kind is ExprKind.LITERAL:  # a status code
         return False
     if target.kind is not ExprKind.NAME or "?" in target.name:
         return True
-    return "." not in target.name and target.name not in BUILTIN_EXCEPTIONS
+    head, dot, _ = target.name.partition(".")
+    if not dot:
+        return target.name not in BUILTIN_EXCEPTIONS
+    imported = {fact.target.partition(".")[0] for fact in facts.imports} | {
+        name for fact in facts.imports for name in fact.names
+    }
+    return head != facts.module.partition(".")[0] and head not in imported
 
 
 def _mapping_keys(model: ProjectModel, table: Expr) -> tuple[str, ...]:
