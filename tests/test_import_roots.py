@@ -663,3 +663,43 @@ def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Pa
         "domain",
         "domain.order",
     ]
+
+
+def test_a_scripts_folder_named_like_a_library_is_no_module_an_adapter_imports(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `scripts/dishka/plot.py` makes `dishka` a namespace package of the tree, while the web
+    # glue in `infrastructure/` imports the DI library of that name: the run reports, and
+    # names the import that resolves below no root, instead of an internal error.
+    _write(
+        tmp_path,
+        {
+            "pyproject.toml": '[tool.poetry.dependencies]\nfastapi = "*"\ndishka = "*"\n',
+            "scripts/dishka/plot.py": (
+                "import dishka.plotter\nfrom dishka import AsyncContainer\n\nfrom main import container\n\n\n"
+                "def plot(c: AsyncContainer) -> str:\n    return dishka.plotter.render_d2(c)\n"
+            ),
+            "src/infrastructure/__init__.py": "",
+            "src/infrastructure/responses.py": (
+                "from dishka import FromDishka\nfrom fastapi.responses import JSONResponse\n\n\n"
+                "def ok(data: dict) -> JSONResponse:\n    return JSONResponse(data)\n\n\n"
+                "Injected = FromDishka\n"
+            ),
+            "src/web/__init__.py": "",
+            "src/web/routes.py": (
+                "from fastapi import APIRouter\n\nfrom infrastructure.responses import ok\n\n"
+                "router = APIRouter()\n\n\n"
+                '@router.get("/health")\ndef health() -> dict:\n    return ok({"status": "up"})\n'
+            ),
+            "src/main.py": (
+                "from dishka import make_async_container\nfrom fastapi import FastAPI\n\n"
+                "from web.routes import router\n\ncontainer = make_async_container()\napp = FastAPI()\n"
+                "app.include_router(router)\n"
+            ),
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", ".", "--no-cache"])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+    assert "resolves below no import root: dishka.plotter" in result.output

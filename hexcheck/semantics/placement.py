@@ -1003,9 +1003,11 @@ class Placement:
         )
 
     def _imported_modules(self, facts: ModuleFacts) -> Iterator[str]:
-        """The first-party modules a module's imports name, statement by statement."""
+        """The first-party modules a module's imports name, statement by statement; not the
+        namespace packages they name (`import dishka` beside a `scripts/dishka/` folder of
+        scripts without an `__init__.py`), which hold no code of their own."""
         for fact in facts.imports:
-            yield from self.model.targets(facts, fact)
+            yield from (target for target in self.model.targets(facts, fact) if target in self.model.modules)
 
     def _holds_request_models_only(self, facts: ModuleFacts) -> bool:
         return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})}
