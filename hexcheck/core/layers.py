@@ -46,6 +46,8 @@ WEB_COMPONENTS = frozenset(
         "entrypoints",
         "entrypoint",
         "presentation",
+        "presentacion",
+        "apresentacao",
         "inbound",
         "driving",
         "cli",
@@ -101,7 +103,9 @@ COMPOSITION_ROOT_COMPONENTS = frozenset(
         "containers", "wiring",
     }
 )  # fmt: skip
-DOMAIN_COMPONENTS = frozenset({"domain", "domains"})
+# The layers' names in Spanish and Portuguese too (`dominio/`, `aplicacion/`,
+# `infraestrutura/`, `presentacion/`): teams name their layers in their own language.
+DOMAIN_COMPONENTS = frozenset({"domain", "domains", "dominio"})
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it
 # names another layer: `seedwork/infrastructure/database.py` is infrastructure.
@@ -112,12 +116,15 @@ SHARED_KERNEL_COMPONENTS = frozenset(
 # Django's) are no domain code: a package named so takes the kernel's modules out of it.
 KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
 # Clean Architecture calls its use cases interactors (`core/interactors/`).
-USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors"})
-APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {"application", "service_layer", "logic", "ports"}
+USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors", "casos_de_uso"})
+APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {
+    "application", "service_layer", "logic", "ports", "aplicacion", "aplicacao",
+}  # fmt: skip
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven", "adapter",
+        "repos", "db", "database", "outbound", "driven", "adapter", "infraestructura",
+        "infraestrutura",
     }
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.
@@ -127,6 +134,8 @@ OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
     "controllers": Layer.WEB,
     "presentation": Layer.WEB,
+    "presentacion": Layer.WEB,
+    "apresentacao": Layer.WEB,
     "entrypoints": Layer.WEB,
     # Packages of wiring. (`config`, `container` are words of some businesses: a feature
     # flag service's `domain/config/`, a shipping line's `domain/container/`.)
@@ -136,7 +145,9 @@ OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
     "bootstrap": Layer.COMPOSITION,
 }
 # The names of the application layer itself, which place it even below `domain/`.
-APPLICATION_LAYER_NAMES = frozenset({"application", "service_layer"})
+APPLICATION_LAYER_NAMES = frozenset({"application", "service_layer", "aplicacion", "aplicacao"})
+# The names of the inner layers themselves.
+INNER_LAYER_NAMES = DOMAIN_COMPONENTS | APPLICATION_LAYER_NAMES
 # Module names that place a module in infrastructure only where no package name has.
 DATABASE_MODULE_NAMES = frozenset({"db", "database"})
 # Names that place a module only where no other name has: `cli/commands/` is the CLI's,
@@ -155,7 +166,9 @@ UNCLAIMED_COMPONENTS: Mapping[str, Layer] = {
 STRONG_COMPONENTS = frozenset(
     {
         "domain", "application", "infrastructure", "infra", "web", "presentation",
-        "use_cases", "usecases", "persistence", "entrypoints",
+        "use_cases", "usecases", "persistence", "entrypoints", "dominio", "aplicacion",
+        "aplicacao", "infraestructura", "infraestrutura", "presentacion", "apresentacao",
+        "casos_de_uso",
     }
 )  # fmt: skip
 

@@ -125,6 +125,7 @@ from hexcheck.core.layers import (
     COMPOSITION_ROOT_COMPONENTS,
     CONFIGURATION_NAMES,
     DTO_COMPONENTS,
+    INNER_LAYER_NAMES,
     MAPPER_COMPONENTS,
     USE_CASE_COMPONENTS,
     Layer,
@@ -158,6 +159,7 @@ MIN_KINDS = 2
 _PRECEDENCE = (Layer.COMPOSITION, Layer.WEB, Layer.INFRASTRUCTURE, Layer.APPLICATION, Layer.DOMAIN)
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
+_OUTER_LAYERS = (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
 # The layers a deeper name may give a module that only wires objects below a composition
 # root (`main/factories/controllers/`, `main/factories/infra/`).
 _WIRED_NAMES = (Layer.WEB, Layer.INFRASTRUCTURE)
@@ -686,6 +688,10 @@ class Placement:
         # its package's name speaks for it (`infrastructure/errors/api.py` stays there).
         if self._errors_named_for_their_subject(module, name):
             name = name_layer(module.rpartition(".")[0], as_package=True)
+        # `presentation/exceptions/handlers/domain.py` maps the domain's errors to responses:
+        # a module named for an inner layer inside an outer layer's package is about that
+        # layer, and its package's name speaks for it (a package `api/.../domain/` does not).
+        name = self._named_for_an_inner_layer(module, name)
         # A DI container of a helper package (`utils/dependency_injection/container.py`)
         # wires nothing of the project's layers: a utility, not the composition root.
         if self._generic_container(module, name):
@@ -1413,6 +1419,23 @@ class Placement:
             for _, function in functions_of(facts)
             for decorator in function.decorators
         )
+
+    def _named_for_an_inner_layer(self, module: str, name: NameLayer) -> NameLayer:
+        """The package's name for a module (not a package) whose own name, an inner layer's
+        (`domain.py`, `application.py`), is all that places it, in a package an outer
+        layer's name places; `name` otherwise."""
+        facts = self.model.modules.get(module)
+        package, _, own = module.rpartition(".")
+        if (
+            facts is None
+            or facts.is_package
+            or not package
+            or name.component != own
+            or spelled_plainly(own) not in INNER_LAYER_NAMES
+        ):
+            return name
+        outer = name_layer(package, as_package=True)
+        return outer if outer.layer in _OUTER_LAYERS else name
 
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
         """Whether a module placed only by its own weak name (`database.py`) sits in a package

@@ -1436,6 +1436,30 @@ class RemoveWorkerInteractor:
     )
     invalid = (
         """\
+# file: app/aplicacion/emitir_venta.py
+from app.infraestructura.persistencia.modelos import Venta  # error: HEX101
+
+
+class EmitirVenta:  # the layers named in Spanish: `aplicacion`, `infraestructura`
+    def __init__(self, uow) -> None:
+        self._uow = uow
+
+    def ejecutar(self, total: int) -> None:
+        self._uow.ventas.add(Venta(total=total))
+# file: app/infraestructura/persistencia/modelos.py
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Venta(Base):
+    __tablename__ = "ventas"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    total: Mapped[int]
+""",
+        """\
 # file: app/api/schemas.py
 from pydantic import BaseModel
 

@@ -46,6 +46,20 @@ class ForbiddenPackage(Rule):
     )
     valid = (
         """\
+# file: src/presentation/exceptions/handlers/domain.py
+from fastapi import Request  # handlers of the domain's errors: the web's, whatever the file name
+from fastapi.responses import JSONResponse
+
+from src.domain.errors import DomainError
+
+
+async def domain_error_handler(request: Request, error: DomainError) -> JSONResponse:
+    return JSONResponse({"detail": str(error)}, status_code=400)
+# file: src/domain/errors.py
+class DomainError(Exception):
+    pass
+""",
+        """\
 # file: internal/ports/http/routes.py
 from aiohttp import web
 

@@ -59,6 +59,45 @@ class UnmappedDomainException(Rule):
     )
     valid = (
         """\
+# file: src/application/errors.py
+class CodeMismatchError(Exception):
+    pass
+# file: src/application/confirm.py
+from src.application.errors import CodeMismatchError
+
+
+class ConfirmRegistration:
+    def __init__(self, codes) -> None:
+        self._codes = codes
+
+    async def execute(self, email: str, code: str) -> None:
+        if await self._codes.get(email) != code:
+            raise CodeMismatchError(email)
+# file: src/api/exception_handler.py
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from src.application.errors import CodeMismatchError
+
+
+class ExceptionMapper:
+    def __init__(self) -> None:
+        self.status_codes: dict[type[Exception], int] = {CodeMismatchError: 400}
+
+
+class ExceptionHandler:
+    def __init__(self, app: FastAPI, mapper: ExceptionMapper) -> None:
+        self.app = app
+        self.mapper = mapper
+
+    def setup_handlers(self) -> None:
+        for error in self.mapper.status_codes:  # the mapper's table is the mapping
+            self.app.add_exception_handler(error, self.handle)
+
+    async def handle(self, request: Request, error: Exception) -> JSONResponse:
+        return JSONResponse({"detail": str(error)}, status_code=self.mapper.status_codes[type(error)])
+""",
+        """\
 # file: app/domain/errors.py
 class DomainError(Exception):
     pass
@@ -580,9 +619,8 @@ app = FastAPI()
                 continue
             inner = model.layer(module) in (Layer.DOMAIN, Layer.APPLICATION)
             if not inner:
-                for assignment in facts.assignments:
-                    if assignment.value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION):
-                        tables.update(model.resolve_symbol(name) for name in assignment.value.names())
+                named = (name for table in _tables(facts) for name in table.names())
+                tables.update(model.resolve_symbol(name) for name in named)
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
                 method = call.callee.rpartition(".")[2]
@@ -632,6 +670,22 @@ _EXCEPTION_KEYWORDS = ("exc_class_or_status_code", "code_or_exception", "excepti
 def _registered_keyword(call: CallFact) -> Expr | None:
     found = (call_keyword(call, key) for key in _EXCEPTION_KEYWORDS)
     return next((target for target in found if target is not None), None)
+
+
+def _tables(facts: ModuleFacts) -> Iterator[Expr]:
+    """The dict and list displays a module keeps: at module level, as a class's attribute, or
+    on `self` (`self.exception_status_code_map = {NotFound: 404, ...}` of a mapper the
+    handlers' registration loops over)."""
+    values = [assignment.value for assignment in facts.assignments]
+    for cls in facts.classes:
+        values.extend(attribute.value for attribute in cls.attributes if attribute.value is not None)
+        values.extend(
+            attribute.value
+            for method in cls.methods
+            for attribute in method.self_attributes
+            if attribute.value is not None
+        )
+    return (value for value in values if value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION))
 
 
 def _is_variable(target: Expr, facts: ModuleFacts) -> bool:
