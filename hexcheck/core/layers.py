@@ -103,9 +103,15 @@ COMPOSITION_ROOT_COMPONENTS = frozenset(
         "containers", "wiring",
     }
 )  # fmt: skip
+TRANSLATED_LAYER_NAMES = frozenset(
+    {
+        "dominio", "dominios", "aplicacion", "aplicacao", "casos_de_uso", "infraestructura",
+        "infraestrutura", "presentacion", "apresentacao",
+    }
+)  # fmt: skip
 # The layers' names in Spanish and Portuguese too (`dominio/`, `aplicacion/`,
 # `infraestrutura/`, `presentacion/`): teams name their layers in their own language.
-DOMAIN_COMPONENTS = frozenset({"domain", "domains", "dominio"})
+DOMAIN_COMPONENTS = frozenset({"domain", "domains", "dominio", "dominios"})
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it
 # names another layer: `seedwork/infrastructure/database.py` is infrastructure.
@@ -275,6 +281,10 @@ def _component(
     `part` is the module's own name rather than a package's)."""
     if found is None and part in UNCLAIMED_COMPONENTS:
         return UNCLAIMED_COMPONENTS[part], False
+    # The Spanish and Portuguese names are also everyday nouns (a product's `presentacion`,
+    # the app itself for `aplicacion`): they name packages of layers, not modules.
+    if module_name and part in TRANSLATED_LAYER_NAMES:
+        return found, strict
     if part in DOMAIN_COMPONENTS:
         return Layer.DOMAIN, True
     # `dependencies/usecases/` holds the providers that build the use cases, not use cases;

@@ -159,7 +159,6 @@ MIN_KINDS = 2
 _PRECEDENCE = (Layer.COMPOSITION, Layer.WEB, Layer.INFRASTRUCTURE, Layer.APPLICATION, Layer.DOMAIN)
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
-_OUTER_LAYERS = (Layer.INFRASTRUCTURE, Layer.WEB, Layer.COMPOSITION)
 # The layers a deeper name may give a module that only wires objects below a composition
 # root (`main/factories/controllers/`, `main/factories/infra/`).
 _WIRED_NAMES = (Layer.WEB, Layer.INFRASTRUCTURE)
@@ -1028,7 +1027,7 @@ class Placement:
         return any(
             self._holds_request_models_only(self.model.modules[target])
             for target in self._imported_modules(facts)
-            if target != module and target in self.model.modules
+            if target != module
         )
 
     def _persists_for(self, facts: ModuleFacts) -> bool:
@@ -1435,7 +1434,11 @@ class Placement:
         ):
             return name
         outer = name_layer(package, as_package=True)
-        return outer if outer.layer in _OUTER_LAYERS else name
+        # Not a flat layout under a root package named like a layer (`api/domain.py` beside
+        # `api/infrastructure.py`), nor a composition package (a Django app called `main`).
+        if outer.layer not in _WIRED_NAMES or outer.component == module.split(".")[0]:
+            return name
+        return outer
 
     def _errors_named_for_their_subject(self, module: str, name: NameLayer) -> bool:
         """Whether a module placed only by its own weak name (`database.py`) sits in a package

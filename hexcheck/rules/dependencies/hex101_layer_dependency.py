@@ -56,6 +56,33 @@ class LayerDependency(Rule):
     )
     valid = (
         """\
+# file: farmacia/infraestructura/modelos/base.py
+from sqlalchemy.orm import DeclarativeBase
+
+
+class Base(DeclarativeBase):
+    pass
+# file: farmacia/infraestructura/modelos/presentacion.py
+from sqlalchemy.orm import Mapped, mapped_column
+
+from farmacia.infraestructura.modelos.base import Base
+
+
+class PresentacionModelo(Base):  # a product's packaging: the noun, not a layer
+    __tablename__ = "presentaciones"
+    id: Mapped[int] = mapped_column(primary_key=True)
+# file: farmacia/infraestructura/repositorios/presentaciones.py
+from farmacia.infraestructura.modelos.presentacion import PresentacionModelo
+
+
+class RepositorioPresentaciones:
+    def __init__(self, session) -> None:
+        self._session = session
+
+    def obtener(self, id_: int) -> PresentacionModelo:
+        return self._session.get(PresentacionModelo, id_)
+""",
+        """\
 # file: app/application/use_cases.py
 class CreateNoteUseCase:
     def __init__(self, notes) -> None:

@@ -436,6 +436,23 @@ class InviteAccountantInteractor:
     )
     invalid = (
         """\
+# file: api/domain.py
+from dataclasses import dataclass
+
+from sqlalchemy import Column  # error: HEX102
+
+
+@dataclass
+class Order:  # a flat layout under a root package called `api`: `domain.py` is the domain
+    total: int
+# file: api/infrastructure.py
+from api.domain import Order
+
+
+class SqlOrders:
+    def add(self, order: Order) -> None: ...
+""",
+        """\
 # file: app/domain/book.py
 from pydantic import BaseModel  # error: HEX102
 import attr  # error: HEX102

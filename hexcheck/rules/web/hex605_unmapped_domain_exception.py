@@ -334,6 +334,42 @@ app = FastAPI()
     invalid = (
         """\
 # file: app/domain/errors.py
+class OrderNotFound(Exception):
+    pass
+
+
+class InvoiceNotReady(Exception):  # error: HEX605
+    pass
+# file: app/domain/invoices.py
+from app.domain.errors import InvoiceNotReady, OrderNotFound
+
+
+def issue(orders: dict, order_id: str) -> dict:
+    if order_id not in orders:
+        raise OrderNotFound(order_id)
+    if not orders[order_id]:
+        raise InvoiceNotReady(order_id)
+    return orders[order_id]
+# file: app/api/errors.py
+from app.domain.errors import OrderNotFound
+
+STATUS = {OrderNotFound: 404}
+
+
+def register(app) -> None:
+    for error, status in STATUS.items():
+        app.add_exception_handler(error, lambda request, exc: None)
+# file: app/infrastructure/tasks.py
+from celery import Task
+
+from app.domain.errors import InvoiceNotReady
+
+
+class IssueInvoiceTask(Task):  # a retry tuple elsewhere maps nothing to a response
+    autoretry_for = (InvoiceNotReady,)
+""",
+        """\
+# file: app/domain/errors.py
 class DomainError(Exception):
     pass
 
@@ -608,7 +644,8 @@ app = FastAPI()
 
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
-        outside domain/application counts as registered: the table is the mapping.
+        outside domain/application counts as registered, and so does every class named in a
+        table the classes of that registering module keep: the table is the mapping.
         """
         found: set[str] = set()
         indirect = False
@@ -619,7 +656,7 @@ app = FastAPI()
                 continue
             inner = model.layer(module) in (Layer.DOMAIN, Layer.APPLICATION)
             if not inner:
-                named = (name for table in _tables(facts) for name in table.names())
+                named = (name for table in _module_tables(facts) for name in table.names())
                 tables.update(model.resolve_symbol(name) for name in named)
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
@@ -632,6 +669,9 @@ app = FastAPI()
                         continue
                     if _is_variable(target, facts):
                         indirect = True
+                        # A mapper class's table, in the module that loops over it.
+                        named = (name for table in _class_tables(facts) for name in table.names())
+                        tables.update(model.resolve_symbol(name) for name in named)
                     found.update(model.resolve_symbol(name) for name in target.names())
                 elif call.callee == "isinstance" and len(call.args) == 2 and not inner:
                     found.update(model.resolve_symbol(name) for name in call.args[1].names())
@@ -672,11 +712,17 @@ def _registered_keyword(call: CallFact) -> Expr | None:
     return next((target for target in found if target is not None), None)
 
 
-def _tables(facts: ModuleFacts) -> Iterator[Expr]:
-    """The dict and list displays a module keeps: at module level, as a class's attribute, or
-    on `self` (`self.exception_status_code_map = {NotFound: 404, ...}` of a mapper the
-    handlers' registration loops over)."""
-    values = [assignment.value for assignment in facts.assignments]
+def _module_tables(facts: ModuleFacts) -> Iterator[Expr]:
+    """The dict and list displays a module keeps at module level."""
+    return (a.value for a in facts.assignments if a.value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION))
+
+
+def _class_tables(facts: ModuleFacts) -> Iterator[Expr]:
+    """The dict and list displays a module's classes keep, as class attributes or on `self`
+    (`self.exception_status_code_map = {NotFound: 404, ...}` of the mapper whose table the
+    registration loop beside it goes over). Counted only where that loop is: a Celery
+    task's `autoretry_for = (NotReady,)` elsewhere maps nothing."""
+    values: list[Expr] = []
     for cls in facts.classes:
         values.extend(attribute.value for attribute in cls.attributes if attribute.value is not None)
         values.extend(
