@@ -32,6 +32,17 @@ DEFAULT_ALLOWED: Mapping[Layer, frozenset[Layer]] = {
 }
 
 # Package components that place a module in a layer when no configuration says otherwise.
+# The layers' own names in Spanish and Portuguese, by the English name they stand for
+# (`dominio/`, `aplicacion/`, `infraestrutura/`, `presentacion/`): teams name their layers
+# in their own language. They name packages only (see `_component`).
+_TRANSLATIONS: Mapping[str, frozenset[str]] = {
+    "domain": frozenset({"dominio", "dominios"}),
+    "application": frozenset({"aplicacion", "aplicacao"}),
+    "use_cases": frozenset({"casos_de_uso"}),
+    "infrastructure": frozenset({"infraestructura", "infraestrutura"}),
+    "presentation": frozenset({"presentacion", "apresentacao"}),
+}
+TRANSLATED_LAYER_NAMES = frozenset().union(*_TRANSLATIONS.values())
 # The web layer is the driving side: HTTP, but also CLIs and the `inbound`/`driving`
 # adapters of teams that name their packages after the sides of the hexagon.
 WEB_COMPONENTS = frozenset(
@@ -46,15 +57,13 @@ WEB_COMPONENTS = frozenset(
         "entrypoints",
         "entrypoint",
         "presentation",
-        "presentacion",
-        "apresentacao",
         "inbound",
         "driving",
         "cli",
         "graphql",
         "rest_api",
     }
-)
+) | frozenset(_TRANSLATIONS["presentation"])
 # Web frameworks whose name a package of their glue takes (not `django`, whose ORM is its
 # models', nor `aiohttp`, also an HTTP client).
 WEB_FRAMEWORK_COMPONENTS = frozenset({"fastapi", "flask", "starlette", "litestar", "falcon", "sanic"})
@@ -103,15 +112,7 @@ COMPOSITION_ROOT_COMPONENTS = frozenset(
         "containers", "wiring",
     }
 )  # fmt: skip
-TRANSLATED_LAYER_NAMES = frozenset(
-    {
-        "dominio", "dominios", "aplicacion", "aplicacao", "casos_de_uso", "infraestructura",
-        "infraestrutura", "presentacion", "apresentacao",
-    }
-)  # fmt: skip
-# The layers' names in Spanish and Portuguese too (`dominio/`, `aplicacion/`,
-# `infraestrutura/`, `presentacion/`): teams name their layers in their own language.
-DOMAIN_COMPONENTS = frozenset({"domain", "domains", "dominio", "dominios"})
+DOMAIN_COMPONENTS = frozenset({"domain", "domains", *_TRANSLATIONS["domain"]})
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it
 # names another layer: `seedwork/infrastructure/database.py` is infrastructure.
@@ -122,15 +123,16 @@ SHARED_KERNEL_COMPONENTS = frozenset(
 # Django's) are no domain code: a package named so takes the kernel's modules out of it.
 KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
 # Clean Architecture calls its use cases interactors (`core/interactors/`).
-USE_CASE_COMPONENTS = frozenset({"use_cases", "usecases", "usecase", "interactors", "casos_de_uso"})
+USE_CASE_COMPONENTS = frozenset(
+    {"use_cases", "usecases", "usecase", "interactors", *_TRANSLATIONS["use_cases"]}
+)
 APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {
-    "application", "service_layer", "logic", "ports", "aplicacion", "aplicacao",
+    "application", "service_layer", "logic", "ports", *_TRANSLATIONS["application"],
 }  # fmt: skip
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven", "adapter", "infraestructura",
-        "infraestrutura",
+        "repos", "db", "database", "outbound", "driven", "adapter", *_TRANSLATIONS["infrastructure"],
     }
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.
@@ -140,8 +142,7 @@ OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
     "controllers": Layer.WEB,
     "presentation": Layer.WEB,
-    "presentacion": Layer.WEB,
-    "apresentacao": Layer.WEB,
+    **dict.fromkeys(_TRANSLATIONS["presentation"], Layer.WEB),
     "entrypoints": Layer.WEB,
     # Packages of wiring. (`config`, `container` are words of some businesses: a feature
     # flag service's `domain/config/`, a shipping line's `domain/container/`.)
@@ -151,7 +152,7 @@ OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
     "bootstrap": Layer.COMPOSITION,
 }
 # The names of the application layer itself, which place it even below `domain/`.
-APPLICATION_LAYER_NAMES = frozenset({"application", "service_layer", "aplicacion", "aplicacao"})
+APPLICATION_LAYER_NAMES = frozenset({"application", "service_layer", *_TRANSLATIONS["application"]})
 # The names of the inner layers themselves.
 INNER_LAYER_NAMES = DOMAIN_COMPONENTS | APPLICATION_LAYER_NAMES
 # Module names that place a module in infrastructure only where no package name has.
@@ -172,9 +173,7 @@ UNCLAIMED_COMPONENTS: Mapping[str, Layer] = {
 STRONG_COMPONENTS = frozenset(
     {
         "domain", "application", "infrastructure", "infra", "web", "presentation",
-        "use_cases", "usecases", "persistence", "entrypoints", "dominio", "aplicacion",
-        "aplicacao", "infraestructura", "infraestrutura", "presentacion", "apresentacao",
-        "casos_de_uso",
+        "use_cases", "usecases", "persistence", "entrypoints", *TRANSLATED_LAYER_NAMES,
     }
 )  # fmt: skip
 

@@ -1260,23 +1260,29 @@ class Placement:
             del shown[Layer.INFRASTRUCTURE]
         if any(layer not in _FACTORY_EVIDENCE for layer in shown):
             return False
-        adapters = [
-            ref for layer, ref in self._constructed(every_call(facts)) if layer is Layer.INFRASTRUCTURE
+        # Each scope's constructions once: the module level, each function, each class's
+        # methods together; `every_call` is the same calls, undivided.
+        scopes = [facts.calls, *(function.calls for function in facts.functions)]
+        scopes.extend(tuple(call for method in cls.methods for call in method.calls) for cls in facts.classes)
+        built = [
+            [(layer, ref) for layer, ref in self._constructed(scope) if ref.facts.module != module]
+            for scope in scopes
         ]
-        if not any(ref.facts.module != module and not self._roles.is_exception(ref) for ref in adapters):
+        if not any(
+            layer is Layer.INFRASTRUCTURE and not self._roles.is_exception(ref)
+            for scope in built
+            for layer, ref in scope
+        ):
             return False
-        scopes: list[list[CallFact]] = [list(facts.calls)]
-        scopes.extend(list(function.calls) for function in facts.functions)
-        scopes.extend([call for method in cls.methods for call in method.calls] for cls in facts.classes)
-        return any(len(self._use_cases_built(scope, module)) >= 2 for scope in scopes)
-
-    def _use_cases_built(self, calls: Iterable[CallFact], module: str) -> set[str]:
-        """The use cases of other modules the calls construct (see `_assembles_use_cases`)."""
-        return {
-            ref.dotted
-            for layer, ref in self._constructed(calls)
-            if layer is Layer.APPLICATION and ref.facts.module != module and _shaped_like_a_use_case(ref)
-        }
+        use_cases = (
+            {
+                ref.dotted
+                for layer, ref in scope
+                if layer is Layer.APPLICATION and _shaped_like_a_use_case(ref)
+            }
+            for scope in built
+        )
+        return any(len(found) >= 2 for found in use_cases)
 
     def _constructed(self, calls: Iterable[CallFact]) -> Iterator[tuple[Layer | None, ClassRef]]:
         """The first-party classes the calls construct, with the layer their module's name gives."""

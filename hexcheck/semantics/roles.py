@@ -716,7 +716,7 @@ class Roles:
         if ref.cls.name.endswith(USE_CASE_SUFFIXES):
             return False
         family = (ref, *self.first_party_ancestors(ref))
-        init = next((owner.cls.method("__init__") for owner in family if owner.cls.method("__init__")), None)
+        init = next(filter(None, (owner.cls.method("__init__") for owner in family)), None)
         if init is None:
             return False
         links = {param.name for param in init.params[1:] if _NEXT_LINK.fullmatch(param.name)}

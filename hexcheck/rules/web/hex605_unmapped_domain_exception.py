@@ -712,9 +712,12 @@ def _registered_keyword(call: CallFact) -> Expr | None:
     return next((target for target in found if target is not None), None)
 
 
+_TABLE_KINDS = (ExprKind.MAPPING, ExprKind.COLLECTION)
+
+
 def _module_tables(facts: ModuleFacts) -> Iterator[Expr]:
     """The dict and list displays a module keeps at module level."""
-    return (a.value for a in facts.assignments if a.value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION))
+    return (a.value for a in facts.assignments if a.value.kind in _TABLE_KINDS)
 
 
 def _class_tables(facts: ModuleFacts) -> Iterator[Expr]:
@@ -722,16 +725,9 @@ def _class_tables(facts: ModuleFacts) -> Iterator[Expr]:
     (`self.exception_status_code_map = {NotFound: 404, ...}` of the mapper whose table the
     registration loop beside it goes over). Counted only where that loop is: a Celery
     task's `autoretry_for = (NotReady,)` elsewhere maps nothing."""
-    values: list[Expr] = []
     for cls in facts.classes:
-        values.extend(attribute.value for attribute in cls.attributes if attribute.value is not None)
-        values.extend(
-            attribute.value
-            for method in cls.methods
-            for attribute in method.self_attributes
-            if attribute.value is not None
-        )
-    return (value for value in values if value.kind in (ExprKind.MAPPING, ExprKind.COLLECTION))
+        kept = [*cls.attributes, *(a for method in cls.methods for a in method.self_attributes)]
+        yield from (a.value for a in kept if a.value is not None and a.value.kind in _TABLE_KINDS)
 
 
 def _is_variable(target: Expr, facts: ModuleFacts) -> bool:
