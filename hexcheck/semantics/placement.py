@@ -127,6 +127,7 @@ from hexcheck.core.layers import (
     DTO_COMPONENTS,
     INNER_LAYER_NAMES,
     MAPPER_COMPONENTS,
+    STRONG_COMPONENTS,
     USE_CASE_COMPONENTS,
     Layer,
     NameLayer,
@@ -247,6 +248,8 @@ _ORM_BASES = frozenset(
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
+# The methods that fill a collection a factory builds.
+_FILLING = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 # What a module that only declares configuration shows, and the libraries it declares it
 # with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
@@ -658,7 +661,7 @@ class Placement:
             return Layer.APPLICATION
         # HTTP framework code filed under an infrastructure name that only the web uses
         # (DRF serializers in `infrastructure/serializers/`): the web's own.
-        if self._serves_the_web_from_infrastructure(module):
+        if self._serves_the_web_from_infrastructure(module) or module in self._adapts_for_the_web:
             return Layer.WEB
         moved = self._moved_ancestor(module)
         name = name_layer(module)
@@ -714,8 +717,11 @@ class Placement:
         # registering the Mongo repositories): the composition root, filed in the core.
         if name.layer in _INNER and not loaded_by_the_core and self._fills_a_container_with_adapters(module):
             return Layer.COMPOSITION
-        # `main/factories/infra/database.py` builds the adapter, it is none.
-        if name.layer in _WIRED_NAMES and self._wires_below_composition_root(module, name):
+        # `main/factories/infra/database.py` builds the adapter, it is none; and
+        # `main/usecases/make_db_add_account.py` builds the use case on its adapters.
+        if self._wires_below_composition_root(module, name) and (
+            name.layer in _WIRED_NAMES or (name.layer in _INNER and self._builds_outside_the_core(module))
+        ):
             return Layer.COMPOSITION
         # `api/factory/customer_api_factory.py` builds a use case on an adapter, and so does
         # `infrastructure/dependency_container.py` building every use case on the adapters.
@@ -862,14 +868,34 @@ class Placement:
     @cached_property
     def _ports_filed_with_the_adapters(self) -> frozenset[str]:
         candidates = {module for module in self.model.modules if self._holds_pure_contracts(module)}
+        # A package that only re-exports such contracts (`contracts/db/account/__init__.py`
+        # importing each port of its folder) hands them on: importing it imports them.
+        relays: dict[str, set[str]] = {}
+        for module in sorted(self.model.modules, key=lambda name: -name.count(".")):
+            facts = self.model.modules[module]
+            if not facts.is_package or facts.classes or facts.functions or module in candidates:
+                continue
+            if name_layer(module, as_package=True).layer is not Layer.INFRASTRUCTURE:
+                continue
+            handed = set(self._imported_modules(facts)) - {module}
+            if handed and all(target in candidates or target in relays for target in handed):
+                relays[module] = handed
         found = {
             module
-            for module in candidates
+            for module in (*candidates, *relays)
             if any(
                 name_layer(user).layer in _INNER and not is_test_module(user)
                 for user in self.model.importers(module)
             )
         }
+        # What a relay the core imports hands on, down to the contracts themselves.
+        pending = sorted(found & relays.keys())
+        while pending:
+            for target in relays[pending.pop()]:
+                if target not in found:
+                    found.add(target)
+                    if target in relays:
+                        pending.append(target)
         # The bases those ports derive from, and theirs in turn.
         pending = sorted(found)
         while pending:
@@ -893,10 +919,60 @@ class Placement:
             return False
         r = self._roles
         classes = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
-        contracts = [ref for ref in classes if r.is_abstract(ref) and not r.is_dataclass(ref)]
+        # `@dataclass` on an ABC without fields changes nothing of the contract, where no
+        # strong name (`infrastructure/`) says the team filed it with the adapters on purpose
+        # (`data/contracts/db/add_account_repository.py` is a contract about a database).
+        filed_as_adapters = any(spelled_plainly(part) in STRONG_COMPONENTS for part in module.split(".")[:-1])
+        contracts = [
+            ref
+            for ref in classes
+            if r.is_abstract(ref)
+            and not (
+                r.is_dataclass(ref) and (filed_as_adapters or any(a.annotation for a in ref.cls.attributes))
+            )
+        ]
         if not contracts or any(ref not in contracts and not r.is_data_holder(ref) for ref in classes):
             return False
         return not any(_implements(method) for ref in contracts for method in ref.cls.methods)
+
+    @cached_property
+    def _adapts_for_the_web(self) -> frozenset[str]:
+        """The modules a weak infrastructure name places (`main/adapter/flask_adapter.py`)
+        that show no evidence of their own, import only the web's modules (the controller
+        contract and its request type) and are imported only by the web's (the routes): the
+        glue between a framework's request and the controllers, not an adapter of the core's.
+        Two kinds of evidence, what they use and who uses them. A package's `__init__`
+        re-exporting such modules goes with them."""
+        candidates: dict[str, tuple[set[str], set[str]]] = {}
+        for module, facts in self.model.modules.items():
+            name = name_layer(module)
+            if name.layer is not Layer.INFRASTRUCTURE or name.strong or is_test_module(module):
+                continue
+            if self._evidence.get(module) is not None or (not facts.functions and not facts.is_package):
+                continue
+            targets = set(self._imported_modules(facts)) - {module}
+            users = {user for user in self.model.importers(module) if not is_test_module(user)}
+            # `from main.adapter import flask_adapter` imports the module, not the package.
+            if targets and (users or facts.is_package):
+                candidates[module] = (targets, users)
+        found: set[str] = set()
+        changed = True
+        while changed:
+            changed = False
+            for module, (targets, users) in candidates.items():
+                if module in found:
+                    continue
+                if all(name_layer(t).layer is Layer.WEB or t in found for t in targets) and all(
+                    name_layer(u).layer is Layer.WEB or u in candidates for u in users
+                ):
+                    found.add(module)
+                    changed = True
+        # A user counted as web because it was a candidate must itself have been found.
+        return frozenset(
+            module
+            for module in found
+            if all(name_layer(u).layer is Layer.WEB or u in found for u in candidates[module][1])
+        )
 
     def _serves_the_web_from_infrastructure(self, module: str) -> bool:
         """Whether a module that an infrastructure name places is the web's: it belongs to
@@ -1331,6 +1407,17 @@ class Placement:
             return bool(inside) and all(self._only_wires(child) for child in inside)
         return self._only_wires(facts)
 
+    def _builds_outside_the_core(self, module: str) -> bool:
+        """Whether a module (or, for an empty `__init__`, a module of its package) builds a
+        first-party class no inner layer's name places: an adapter, or a helper of no
+        layer, handed to what it wires. A factory of entities builds the domain's alone."""
+        modules = [module, *self._children.get(module, ())]
+        return any(
+            layer not in _INNER
+            for found in modules
+            for layer, _ in self._constructed(every_call(self.model.modules[found]))
+        )
+
     def _only_wires(self, facts: ModuleFacts) -> bool:
         """Whether a module only builds and wires first-party objects: every function (and
         method of its classes) runs straight through (no loop, raise or handler), calls
@@ -1339,7 +1426,9 @@ class Placement:
         `return PoolConnection.get_instance()`); at least one call builds a first-party
         class; and the module shows no evidence of a layer but the composition's (no
         route, driver, ORM model, port or use case of its own)."""
-        if facts.assignments or any(layer is not Layer.COMPOSITION for layer in self._all_evidence(facts)):
+        if not all(_constant(assignment.value) for assignment in facts.assignments) or any(
+            layer is not Layer.COMPOSITION for layer in self._all_evidence(facts)
+        ):
             return False
         functions = [function for _, function in functions_of(facts)]
         if not functions or any(
@@ -1349,7 +1438,8 @@ class Placement:
             return False
         if not all(top_package(callee) in self._first_party for f in functions for callee in f.returned):
             return False
-        calls = [call.callee for call in every_call(facts)]
+        # Filling the list of what it wires (`validations.append(EmailValidation(...))`).
+        calls = [call.callee for call in every_call(facts) if call.callee.rpartition(".")[2] not in _FILLING]
         known = self._first_party | self._stdlib
         if not all(top_package(callee) in known or callee in _BUILTIN_NAMES for callee in calls):
             return False
@@ -2016,6 +2106,15 @@ def _falcon_web(facts: ModuleFacts) -> Iterator[str]:
         for method in cls.methods
     ):
         yield ROUTES
+
+
+def _constant(value: Expr | None) -> bool:
+    """A literal, or a list, tuple, set or dict display of literals (`fields = ["email"]`)."""
+    if value is None or value.kind is ExprKind.LITERAL:
+        return True
+    return value.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(
+        _constant(item) for item in value.args
+    )
 
 
 def _is_empty_package(facts: ModuleFacts) -> bool:

@@ -1460,8 +1460,198 @@ class RemoveWorkerInteractor:
     def execute(self, worker: UUID, company: UUID) -> bool:
         return self.database.is_member(worker, company)
 """,
+        # A composition root's `main/usecases/` holds the factories that build each use
+        # case on its adapters, not use cases: the composition's, whatever `usecases` says.
+        """\
+# file: src/main/usecases/make_db_add_account.py
+from src.data.usecases.db_add_account import DbAddAccount
+from src.infra.cryptography.bcrypt_adapter import BCryptAdapter
+from src.infra.db.firebase.account_repository import AccountFirebaseRepository
+
+
+def make_db_add_account() -> DbAddAccount:
+    repository = AccountFirebaseRepository()
+    return DbAddAccount(accounts=repository, hasher=BCryptAdapter())
+# file: src/main/usecases/make_login_validation.py
+from src.presentation.contracts import Validation
+from src.utils.email_validator_adapter import EmailValidatorAdapter
+from src.validation.validators import EmailValidation, RequiredFieldValidation, ValidationComposite
+
+fields = ["email", "password"]
+
+
+def make_login_validation() -> ValidationComposite:
+    validations: list[Validation] = [RequiredFieldValidation(field_name=field) for field in fields]
+    validations.append(EmailValidation("email", EmailValidatorAdapter()))
+    return ValidationComposite(validations)
+# file: src/validation/validators.py
+from src.presentation.contracts import Validation
+
+
+class RequiredFieldValidation(Validation):
+    def __init__(self, field_name: str) -> None:
+        self.field_name = field_name
+
+
+class EmailValidation(Validation):
+    def __init__(self, field_name: str, email_validator: object) -> None:
+        self.field_name = field_name
+        self.email_validator = email_validator
+
+
+class ValidationComposite(Validation):
+    def __init__(self, validations: list) -> None:
+        self.validations = validations
+# file: src/utils/email_validator_adapter.py
+class EmailValidatorAdapter:
+    def is_valid(self, email: str) -> bool:
+        return "@" in email
+# file: src/presentation/contracts.py
+from abc import ABC, abstractmethod
+
+
+class Validation(ABC):
+    @abstractmethod
+    def validate(self, data: dict) -> Exception | None: ...
+# file: src/data/usecases/db_add_account.py
+from src.data.contracts.db.account import AddAccountRepository
+
+
+class DbAddAccount:  # imports its port through the package that re-exports it
+    def __init__(self, accounts: AddAccountRepository, hasher: object) -> None:
+        self.accounts = accounts
+        self.hasher = hasher
+
+    def add(self, email: str, password: str) -> None:
+        self.accounts.add({"email": email, "password": password})
+# file: src/data/contracts/db/account/__init__.py
+from .add_account_repository import AddAccountRepository
+# file: src/data/contracts/db/account/add_account_repository.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class AddAccountRepository(ABC):  # a contract about a database, not an adapter of one
+    @abstractmethod
+    def add(self, data: dict) -> None:
+        raise NotImplementedError
+# file: src/infra/cryptography/bcrypt_adapter.py
+import bcrypt
+
+
+class BCryptAdapter:
+    def hash(self, value: str) -> bytes:
+        return bcrypt.hashpw(value.encode(), bcrypt.gensalt())
+# file: src/infra/db/firebase/account_repository.py
+from firebase_admin import firestore
+
+from src.data.contracts.db.account import AddAccountRepository
+
+
+class AccountFirebaseRepository(AddAccountRepository):
+    def add(self, data: dict) -> None:
+        firestore.client().collection("accounts").add(data)
+""",
+        # The glue between Flask's request and the controllers, kept in the composition
+        # root's `main/adapter/`: it imports only the web's contracts and only the routes
+        # import it, so it is the web's, not an infrastructure adapter.
+        """\
+# file: src/main/adapter/__init__.py
+from .flask_adapter import flask_adapter
+# file: src/main/adapter/flask_adapter.py
+from src.presentation.protocols.controller import Controller
+from src.presentation.protocols.http import HttpRequest
+
+
+def flask_adapter(request, api_controller: Controller) -> tuple[dict, int]:
+    body = None if request.method == "GET" else request.json
+    response = api_controller.handle(HttpRequest(headers=request.headers, body=body))
+    return {"data": response["body"]}, response["status_code"]
+# file: src/main/routes/login_route.py
+from flask import Blueprint, request
+
+from src.main.adapter import flask_adapter
+from src.presentation.controllers.login_controller import LoginController
+
+login_routes = Blueprint("login", __name__)
+
+
+@login_routes.route("/login", methods=["POST"])
+def login():
+    return flask_adapter(request, LoginController())
+# file: src/presentation/protocols/controller.py
+from abc import ABC, abstractmethod
+
+
+class Controller(ABC):
+    @abstractmethod
+    def handle(self, request): ...
+# file: src/presentation/protocols/http.py
+from dataclasses import dataclass
+
+
+@dataclass
+class HttpRequest:
+    headers: dict
+    body: dict | None = None
+# file: src/presentation/controllers/login_controller.py
+from src.presentation.protocols.controller import Controller
+
+
+class LoginController(Controller):
+    def handle(self, request):
+        return {"body": {"token": "t"}, "status_code": 200}
+""",
     )
     invalid = (
+        # A contract the team filed under `infra/` on purpose: the use case depends on the
+        # infrastructure's package all the same (a port belongs to the core).
+        """\
+# file: app/application/use_cases/create_transfer.py
+from app.infra.interfaces.unit_of_work import UnitOfWorkInterface  # error: HEX101
+
+
+class CreateTransferUseCase:
+    def __init__(self, uow: UnitOfWorkInterface) -> None:
+        self.uow = uow
+
+    def execute(self, amount: int) -> None:
+        with self.uow:
+            self.uow.commit()
+# file: app/infra/interfaces/unit_of_work.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class UnitOfWorkInterface(ABC):
+    @abstractmethod
+    def __enter__(self) -> "UnitOfWorkInterface": ...
+
+    @abstractmethod
+    def commit(self) -> None: ...
+""",
+        # Below the composition root, a use case that builds its own adapter is a use case
+        # all the same: it does more than wire.
+        """\
+# file: src/main/usecases/add_account.py
+from src.infra.db.firebase.account_repository import AccountFirebaseRepository  # error: HEX101
+
+
+class AddAccountUseCase:
+    def execute(self, email: str) -> None:
+        if not email:
+            raise ValueError("email required")
+        AccountFirebaseRepository().add({"email": email})
+# file: src/infra/db/firebase/account_repository.py
+from firebase_admin import firestore
+
+
+class AccountFirebaseRepository:
+    def add(self, data: dict) -> None:
+        firestore.client().collection("accounts").add(data)
+""",
         """\
 # file: app/aplicacion/emitir_venta.py
 from app.infraestructura.persistencia.modelos import Venta  # error: HEX101
