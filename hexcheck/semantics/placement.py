@@ -125,6 +125,7 @@ from hexcheck.core.layers import (
     COMPOSITION_ROOT_COMPONENTS,
     CONFIGURATION_NAMES,
     DTO_COMPONENTS,
+    INFRASTRUCTURE_COMPONENTS,
     INNER_LAYER_NAMES,
     MAPPER_COMPONENTS,
     STRONG_COMPONENTS,
@@ -248,8 +249,14 @@ _ORM_BASES = frozenset(
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
-# The methods that fill a collection a factory builds.
+# The names under which a module gluing a framework's request to the controllers is filed
+# (`main/adapter/flask_adapter.py`): see `_adapts_for_the_web`.
+_ADAPTER_NAMES = frozenset({"adapter", "adapters"})
+# The methods that fill a collection a factory builds (`validations.append(...)`).
 _FILLING = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
+# Composition roots' names that are also words of some businesses (a shipping line's
+# `container/`): they name no composition root above an inner layer's name.
+_BUSINESS_WORDS = frozenset({"container", "containers"})
 # What a module that only declares configuration shows, and the libraries it declares it
 # with (`Field(...)`, `SettingsConfigDict(...)`, `load_dotenv()`).
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
@@ -720,7 +727,12 @@ class Placement:
         # `main/factories/infra/database.py` builds the adapter, it is none; and
         # `main/usecases/make_db_add_account.py` builds the use case on its adapters.
         if self._wires_below_composition_root(module, name) and (
-            name.layer in _WIRED_NAMES or (name.layer in _INNER and self._builds_outside_the_core(module))
+            name.layer in _WIRED_NAMES
+            or (
+                name.layer in _INNER
+                and _directly_below_a_composition_root(module, name)
+                and self._builds_outside_the_core(module)
+            )
         ):
             return Layer.COMPOSITION
         # `api/factory/customer_api_factory.py` builds a use case on an adapter, and so does
@@ -873,7 +885,7 @@ class Placement:
         relays: dict[str, set[str]] = {}
         for module in sorted(self.model.modules, key=lambda name: -name.count(".")):
             facts = self.model.modules[module]
-            if not facts.is_package or facts.classes or facts.functions or module in candidates:
+            if not facts.is_package or module in candidates or not self._only_imports_first_party(facts):
                 continue
             if name_layer(module, as_package=True).layer is not Layer.INFRASTRUCTURE:
                 continue
@@ -908,6 +920,17 @@ class Placement:
                         pending.append(module)
         return frozenset(found)
 
+    def _only_imports_first_party(self, facts: ModuleFacts) -> bool:
+        """Whether a module defines, assigns and calls nothing (`__all__` aside) and imports
+        only first-party modules: a package `__init__` that re-exports."""
+        return (
+            not facts.classes
+            and not facts.functions
+            and not facts.calls
+            and all(assignment.name == "__all__" for assignment in facts.assignments)
+            and all(top_package(imported) in self._first_party for imported in _imported_names(facts))
+        )
+
     def _holds_pure_contracts(self, module: str) -> bool:
         """Whether a module an infrastructure name places defines pure contracts and no
         function, and imports nothing but the standard library and first-party modules."""
@@ -922,7 +945,10 @@ class Placement:
         # `@dataclass` on an ABC without fields changes nothing of the contract, where no
         # strong name (`infrastructure/`) says the team filed it with the adapters on purpose
         # (`data/contracts/db/add_account_repository.py` is a contract about a database).
-        filed_as_adapters = any(spelled_plainly(part) in STRONG_COMPONENTS for part in module.split(".")[:-1])
+        filed_as_adapters = any(
+            spelled_plainly(part) in STRONG_COMPONENTS & INFRASTRUCTURE_COMPONENTS
+            for part in module.split(".")[:-1]
+        )
         contracts = [
             ref
             for ref in classes
@@ -946,33 +972,34 @@ class Placement:
         candidates: dict[str, tuple[set[str], set[str]]] = {}
         for module, facts in self.model.modules.items():
             name = name_layer(module)
-            if name.layer is not Layer.INFRASTRUCTURE or name.strong or is_test_module(module):
+            if spelled_plainly(name.component) not in _ADAPTER_NAMES or is_test_module(module):
                 continue
             if self._evidence.get(module) is not None or (not facts.functions and not facts.is_package):
+                continue
+            # A third-party SDK it calls (`stripe`) makes it an adapter the routes use.
+            if any(
+                top_package(imported) not in self._first_party | self._stdlib
+                for imported in _imported_names(facts)
+            ):
                 continue
             targets = set(self._imported_modules(facts)) - {module}
             users = {user for user in self.model.importers(module) if not is_test_module(user)}
             # `from main.adapter import flask_adapter` imports the module, not the package.
             if targets and (users or facts.is_package):
                 candidates[module] = (targets, users)
-        found: set[str] = set()
+        # The largest set whose every module uses and is used by the web or one another.
+        found = set(candidates)
         changed = True
         while changed:
             changed = False
-            for module, (targets, users) in candidates.items():
-                if module in found:
-                    continue
-                if all(name_layer(t).layer is Layer.WEB or t in found for t in targets) and all(
-                    name_layer(u).layer is Layer.WEB or u in candidates for u in users
+            for module in sorted(found):
+                targets, users = candidates[module]
+                if not all(
+                    name_layer(other).layer is Layer.WEB or other in found for other in targets | users
                 ):
-                    found.add(module)
+                    found.discard(module)
                     changed = True
-        # A user counted as web because it was a candidate must itself have been found.
-        return frozenset(
-            module
-            for module in found
-            if all(name_layer(u).layer is Layer.WEB or u in found for u in candidates[module][1])
-        )
+        return frozenset(found)
 
     def _serves_the_web_from_infrastructure(self, module: str) -> bool:
         """Whether a module that an infrastructure name places is the web's: it belongs to
@@ -1411,7 +1438,8 @@ class Placement:
         """Whether a module (or, for an empty `__init__`, a module of its package) builds a
         first-party class no inner layer's name places: an adapter, or a helper of no
         layer, handed to what it wires. A factory of entities builds the domain's alone."""
-        modules = [module, *self._children.get(module, ())]
+        facts = self.model.modules[module]
+        modules = [module, *self._children.get(module, ())] if _is_empty_package(facts) else [module]
         return any(
             layer not in _INNER
             for found in modules
@@ -1438,8 +1466,20 @@ class Placement:
             return False
         if not all(top_package(callee) in self._first_party for f in functions for callee in f.returned):
             return False
-        # Filling the list of what it wires (`validations.append(EmailValidation(...))`).
-        calls = [call.callee for call in every_call(facts) if call.callee.rpartition(".")[2] not in _FILLING]
+        # Filling a local list of what it wires (`validations.append(EmailValidation(...))`):
+        # a method of a bare local name, not of anything the module imports.
+        imported = {bound for fact in facts.imports for bound in fact.bound_as or fact.names} | {
+            (fact.alias or fact.target).partition(".")[0] for fact in facts.imports if not fact.names
+        }
+        calls = [
+            call.callee
+            for call in every_call(facts)
+            if not (
+                call.callee.count(".") == 1
+                and call.callee.rpartition(".")[2] in _FILLING
+                and call.callee.partition(".")[0] not in imported
+            )
+        ]
         known = self._first_party | self._stdlib
         if not all(top_package(callee) in known or callee in _BUILTIN_NAMES for callee in calls):
             return False
@@ -2108,9 +2148,21 @@ def _falcon_web(facts: ModuleFacts) -> Iterator[str]:
         yield ROUTES
 
 
-def _constant(value: Expr | None) -> bool:
+def _directly_below_a_composition_root(module: str, name: NameLayer) -> bool:
+    """Whether the inner name that places a module sits right below a composition root's
+    package that is neither the project's root package (a Django app called `main`) nor a
+    business's word (a shipping context's `container/`): `src/main/usecases/`."""
+    parts = [spelled_plainly(part) for part in module.split(".")]
+    component = spelled_plainly(name.component)
+    if component not in parts:
+        return False
+    at = parts.index(component)
+    return at >= 2 and parts[at - 1] in COMPOSITION_ROOT_COMPONENTS - _BUSINESS_WORDS
+
+
+def _constant(value: Expr) -> bool:
     """A literal, or a list, tuple, set or dict display of literals (`fields = ["email"]`)."""
-    if value is None or value.kind is ExprKind.LITERAL:
+    if value.kind is ExprKind.LITERAL:
         return True
     return value.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(
         _constant(item) for item in value.args

@@ -1605,6 +1605,92 @@ class LoginController(Controller):
 """,
     )
     invalid = (
+        # `main` is this project's root package, not a composition root below it: a factory
+        # in its application layer that builds an adapter is the application's import.
+        """\
+# file: main/application/notifications.py
+from main.infrastructure.smtp_mailer import SmtpMailer  # error: HEX101
+
+RECIPIENTS = ["ops@example.com"]
+
+
+def default_mailer() -> SmtpMailer:
+    return SmtpMailer()
+# file: main/infrastructure/smtp_mailer.py
+import smtplib
+
+
+class SmtpMailer:
+    def send(self, to: str, body: str) -> None:
+        with smtplib.SMTP("localhost") as server:
+            server.sendmail("shop@example.com", to, body)
+""",
+        # An adapter over an SDK (`stripe`) that the routes call and that takes the web's
+        # schemas is an adapter all the same, not glue of the web's.
+        """\
+# file: app/adapters/stripe_gateway.py
+import stripe
+
+from app.api.schemas import ChargeIn, ChargeOut  # error: HEX101
+
+
+def charge(payload: ChargeIn) -> ChargeOut:
+    result = stripe.Charge.create(customer=payload.customer_id, amount=payload.amount, currency="eur")
+    return ChargeOut(charge_id=result["id"], status=result["status"])
+# file: app/api/routes.py
+from fastapi import APIRouter
+
+from app.adapters.stripe_gateway import charge  # error: HEX101
+from app.api.schemas import ChargeIn, ChargeOut
+
+router = APIRouter()
+
+
+@router.post("/charges", response_model=ChargeOut)
+def create_charge(body: ChargeIn) -> ChargeOut:
+    return charge(body)
+# file: app/api/schemas.py
+from pydantic import BaseModel
+
+
+class ChargeIn(BaseModel):
+    customer_id: str
+    amount: int
+
+
+class ChargeOut(BaseModel):
+    charge_id: str
+    status: str
+""",
+        # A package `__init__` that opens the engine beside the port it re-exports is the
+        # infrastructure's, and so is importing the port through it.
+        """\
+# file: app/application/register_user.py
+from app.db import UserRepositoryInterface  # error: HEX101
+
+
+class RegisterUser:
+    def __init__(self, users: UserRepositoryInterface) -> None:
+        self.users = users
+
+    def execute(self, email: str) -> None:
+        self.users.add(email)
+# file: app/db/__init__.py
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+from .interfaces import UserRepositoryInterface
+
+engine = create_engine("postgresql://shop:shop@localhost/shop")
+SessionLocal = sessionmaker(bind=engine)
+# file: app/db/interfaces.py
+from abc import ABC, abstractmethod
+
+
+class UserRepositoryInterface(ABC):
+    @abstractmethod
+    def add(self, email: str) -> None: ...
+""",
         # A contract the team filed under `infra/` on purpose: the use case depends on the
         # infrastructure's package all the same (a port belongs to the core).
         """\
