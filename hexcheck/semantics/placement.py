@@ -252,6 +252,8 @@ _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
 # The names under which a module gluing a framework's request to the controllers is filed
 # (`main/adapter/flask_adapter.py`): see `_adapts_for_the_web`.
 _ADAPTER_NAMES = frozenset({"adapter", "adapters"})
+# The names of a folder of the routes' request or response models, kept beside them.
+_ROUTE_MODEL_PACKAGES = frozenset({"request", "requests", "response", "responses", "schema", "schemas"})
 # The methods that fill a collection a factory builds (`validations.append(...)`).
 _FILLING = frozenset({"append", "extend", "insert", "add", "update", "setdefault"})
 # Composition roots' names that are also words of some businesses (a shipping line's
@@ -1679,11 +1681,18 @@ class Placement:
         routes): the routes' own models, which anchor the web as the routes do. Pydantic
         models found anywhere else anchor nothing: the use cases' DTOs of
         `application/dtos/` that routes elsewhere import are still the application's."""
+        if self._all_evidence(facts) != {Layer.WEB: frozenset({REQUEST_MODELS})}:
+            return False
         package = facts.module.rpartition(".")[0]
-        return self._all_evidence(facts) == {Layer.WEB: frozenset({REQUEST_MODELS})} and any(
-            user in self._route_modules and user.startswith(package + ".")
-            for user in self.model.importers(facts.module)
-        )
+        scope, users = package, set(self.model.importers(facts.module))
+        # A folder of the routes' requests or responses beside them (`auth/request/` next to
+        # `auth/auth_resource.py`), often imported through its `__init__`: the routes' too.
+        if spelled_plainly(package.rpartition(".")[2]) in _ROUTE_MODEL_PACKAGES and "." in package:
+            scope = package.rpartition(".")[0]
+            index = self.model.modules.get(package)
+            if index is not None and facts.module in set(self._imported_modules(index)):
+                users |= self.model.importers(package)
+        return any(user in self._route_modules and user.startswith(scope + ".") for user in users)
 
     def _all_evidence(self, facts: ModuleFacts) -> Mapping[Layer, frozenset[str]]:
         """Every layer a module shows evidence of, with the kinds of it (computed once)."""

@@ -433,6 +433,119 @@ class InviteAccountantInteractor:
     def execute(self, email_address: str) -> bool:
         return self.invitations.send(email_address)
 """,
+        # The IDDD layout's `port/adapter/resource/`: routes in a few modules, and their
+        # request and response models one a file in `request/` and `response/` folders
+        # beside them, imported through those folders' `__init__`. The models are the
+        # routes' own, so the package is the web's, its base class with it.
+        """\
+# file: app/domain/__init__.py
+# file: app/domain/model/__init__.py
+# file: app/domain/model/user.py
+import abc
+
+
+class UserRepository(abc.ABC):
+    @abc.abstractmethod
+    def find(self, email: str) -> None: ...
+# file: app/port/__init__.py
+# file: app/port/adapter/__init__.py
+# file: app/port/adapter/persistence/__init__.py
+# file: app/port/adapter/persistence/user_repository.py
+from sqlalchemy.orm import Session
+
+from domain.model.user import UserRepository
+
+
+class MySQLUserRepository(UserRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def find(self, email: str) -> None:
+        self.session.execute("select 1")
+# file: app/port/adapter/resource/__init__.py
+from port.adapter.resource.api_resource import APIResource
+# file: app/port/adapter/resource/api_resource.py
+import abc
+
+from fastapi import APIRouter
+
+
+class APIResource(abc.ABC):
+    router: APIRouter
+# file: app/port/adapter/resource/auth/__init__.py
+# file: app/port/adapter/resource/auth/auth_resource.py
+from fastapi import APIRouter
+
+from port.adapter.resource import APIResource
+from port.adapter.resource.auth.request import LoginRequest, RegisterRequest
+from port.adapter.resource.auth.response import TokenJson
+
+
+class AuthResource(APIResource):
+    router = APIRouter(prefix="/auth")
+
+    def __init__(self) -> None:
+        self.router.add_api_route("/register", self.register, methods=["POST"])
+        self.router.add_api_route("/token", self.login, methods=["POST"], response_model=TokenJson)
+
+    def register(self, request: RegisterRequest) -> None:
+        return None
+
+    def login(self, request: LoginRequest) -> TokenJson:
+        return TokenJson(access_token="t")
+# file: app/port/adapter/resource/auth/request/__init__.py
+from .login_request import LoginRequest
+from .register_request import RegisterRequest
+# file: app/port/adapter/resource/auth/request/login_request.py
+from pydantic import BaseModel
+
+
+class LoginRequest(BaseModel):
+    email: str
+    password: str
+# file: app/port/adapter/resource/auth/request/register_request.py
+from pydantic import BaseModel
+
+
+class RegisterRequest(BaseModel):
+    email: str
+    password: str
+# file: app/port/adapter/resource/auth/response/__init__.py
+from .token_json import TokenJson
+# file: app/port/adapter/resource/auth/response/token_json.py
+from pydantic import BaseModel
+
+
+class TokenJson(BaseModel):
+    access_token: str
+# file: app/port/adapter/resource/dependency.py
+from fastapi import Depends, HTTPException
+from fastapi.security import OAuth2PasswordBearer
+
+oauth2_scheme = OAuth2PasswordBearer(tokenUrl="auth/token")
+
+
+def get_current_user(token: str = Depends(oauth2_scheme)) -> str:
+    if not token:
+        raise HTTPException(status_code=401)
+    return token
+# file: app/port/adapter/resource/user/__init__.py
+# file: app/port/adapter/resource/user/user_resource.py
+from fastapi import APIRouter, Depends
+
+from port.adapter.resource import APIResource
+from port.adapter.resource.dependency import get_current_user
+
+
+class UserResource(APIResource):
+    router = APIRouter(prefix="/users")
+
+    def __init__(self) -> None:
+        self.router.add_api_route("/me", self.me, methods=["GET"])
+
+    def me(self, user: str = Depends(get_current_user)) -> dict:
+        return {"user": user}
+""",
     )
     invalid = (
         """\

@@ -21,6 +21,9 @@ _MESSAGE_BASES = frozenset(
 _MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
+# A name that says what happened (`OrderPlaced`, `ReservationConfirmed`): two words or
+# more, the last in the past tense (`NewsFeed` is a thing, not an occurrence).
+_PAST_TENSE = re.compile(r"[a-z0-9][A-Z][a-z]*[^e]ed$")
 # Packages and modules named for their messages: plural (`events/`, `user_events.py`), or
 # naming domain or integration events (`domain_event/order_domain_event.py`). A singular
 # `event/` or `music_event.py` is as likely an events business's aggregate.
@@ -77,7 +80,9 @@ def _is_message(roles_: Roles, ref: ClassRef) -> bool:
     # mutable class there may be an entity (`events/event.py`'s `Event` aggregate of an
     # events business, a chat's `messages/message.py`).
     package = module.rpartition(".")[2]
-    if _is_frozen(ref) and (_MESSAGE_PACKAGE.fullmatch(package) or _MESSAGE_MODULE.fullmatch(name)):
+    in_messages = bool(_MESSAGE_PACKAGE.fullmatch(package) or _MESSAGE_MODULE.fullmatch(name))
+    if in_messages and (_is_frozen(ref) or _PAST_TENSE.search(ref.cls.name)):
+        # Mutable or not, a class there named for what happened (`ReservationCreated`).
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).

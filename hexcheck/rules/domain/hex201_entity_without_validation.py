@@ -342,7 +342,9 @@ class EntityWithoutValidation(Rule):
         "and test has to remember to check it, and one of them will not. A dataclass "
         "generates a constructor that accepts anything its annotations merely suggest; "
         "`__post_init__` is where the object refuses a state the domain does not allow, "
-        "so that every `Book` in memory is a valid book. Domain events and commands, "
+        "so that every `Book` in memory is a valid book. Domain events and commands (in a "
+        "package of events, its frozen records and those named for what happened, "
+        "`ReservationCreated`), "
         "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
         "as classes (every field defaults to a string spelling its own name, `approve: "
         'str = "approve"`, and no method) and test modules are '
@@ -1001,6 +1003,21 @@ class Right(Generic[L, R]):
 
     def is_left(self) -> bool:
         return False
+""",
+        # In a package of events, a mutable dataclass named for what happened is a message
+        # all the same (an `Event` aggregate there is not: see the INVALID examples).
+        """\
+# file: src/domain/events/reservation_created.py
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class ReservationCreated:
+    aggregate_id: int | None
+    reservation_code: str
+    total_amount: str
+    occurred_at: datetime = field(default_factory=datetime.utcnow)
 """,
         # A package of events (`domain/events/user_events.py`) holds messages, as a module
         # named so does: records of what happened, not entities.
