@@ -26,7 +26,8 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 Web and infrastructure evidence place nothing unless at least half the modules showing it
 show its anchor: route handlers or routers; drivers or implemented ports (`_ANCHORS`). A
 module of request/response models alone that route handlers of its own package's subtree
-import anchors the web too (`_models_of_routes`).
+import anchors the web too, as does one in a `request(s)`/`response(s)`/`schema(s)` folder
+that route handlers beside the folder import (`_models_of_routes`).
 
 A module then takes, in order: the domain, when it holds only abstract contracts that a
 class the domain's name places derives from, unnamed or in a shared package
@@ -1678,7 +1679,10 @@ class Placement:
         """Whether a module of request/response models and nothing else (no ORM model
         beside them) is imported by a module of route handlers in its own package's
         subtree (`api/schemas.py`'s `ErrorSchema`, the error body of `api/users/`'s
-        routes): the routes' own models, which anchor the web as the routes do. Pydantic
+        routes), or, in a folder of requests or responses (`_ROUTE_MODEL_PACKAGES`), by
+        one beside that folder, directly or through its `__init__`
+        (`auth/request/login_request.py` used by `auth/auth_resource.py`): the routes' own
+        models, which anchor the web as the routes do. Pydantic
         models found anywhere else anchor nothing: the use cases' DTOs of
         `application/dtos/` that routes elsewhere import are still the application's."""
         if self._all_evidence(facts) != {Layer.WEB: frozenset({REQUEST_MODELS})}:

@@ -21,9 +21,12 @@ _MESSAGE_BASES = frozenset(
 _MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
 _MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
-# A name that says what happened (`OrderPlaced`, `ReservationConfirmed`): two words or
-# more, the last in the past tense (`NewsFeed` is a thing, not an occurrence).
-_PAST_TENSE = re.compile(r"[a-z0-9][A-Z][a-z]*[^e]ed$")
+# A name that says what happened (`OrderPlaced`, `TermsAgreed`, `InvoiceSent`): two words
+# or more, the last in the past tense (`NewsFeed`, `DogBreed` are things, not occurrences).
+_PAST_TENSE = re.compile(
+    r"[a-z0-9](?:[A-Z][a-z]*[^e]ed|Agreed|Guaranteed|Freed|Decreed"
+    r"|Sent|Paid|Sold|Made|Done|Taken|Given|Won|Lost|Built|Held|Bought)$"
+)
 # Packages and modules named for their messages: plural (`events/`, `user_events.py`), or
 # naming domain or integration events (`domain_event/order_domain_event.py`). A singular
 # `event/` or `music_event.py` is as likely an events business's aggregate.

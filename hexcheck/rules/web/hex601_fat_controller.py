@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import FunctionFact, HandlerFact
+from hexcheck.core.facts import FunctionFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.web._private import display_name
@@ -27,9 +27,9 @@ class FatController(Rule):
         "the message consumer or the scheduler, and it can only be tested through HTTP. "
         "Statements are counted recursively (a branch of an `if`, the body of a `try` or "
         "of a nested function all count; the docstring does not); the limit is "
-        "`max-handler-statements` (default 12). Three or more `except` clauses of one "
-        "`try` that only log and raise (`except BoxNotFound as e: raise "
-        "HTTPException(404) from e`) count as one statement together: turning the use "
+        "`max-handler-statements` (default 12). Three or more `except` clauses that "
+        "only log and raise (`except BoxNotFound as e: raise HTTPException(404) from "
+        "e`), of one `try` or of nested ones, count as one statement together: turning the use "
         "case's errors into HTTP errors is one step of the handler's own job, however "
         "many errors the use case declares."
     )
@@ -137,6 +137,38 @@ async def upload_file(box_id: str, name: str, payload: dict, use_case=None) -> d
         raise HTTPException(500, "upload failed") from error
     return {"id": upload_id}
 """,
+        # The same table split over nested `try` statements: the inner one maps the use
+        # case's error, the outer one passes HTTP errors on and turns the rest into a 500.
+        """\
+# file: app/presentation/api/v1/users.py
+import logging
+
+from fastapi import APIRouter, HTTPException, status
+
+logger = logging.getLogger(__name__)
+router = APIRouter(prefix="/users")
+
+
+@router.put("/{user_id}")
+async def update_user(user_id: str, user_data: dict, service=None) -> dict:
+    try:
+        logger.info("PUT /users/%s called", user_id)
+        try:
+            updated_user = await service.update_user(user_id, user_data)
+            if updated_user is None:
+                logger.warning("User not found: %s", user_id)
+                raise HTTPException(status_code=status.HTTP_404_NOT_FOUND, detail="User not found")
+            logger.info("User updated: %s", user_id)
+            return updated_user
+        except ValueError as e:
+            logger.warning("Conflict error: %s", e)
+            raise HTTPException(status_code=status.HTTP_409_CONFLICT, detail=str(e)) from e
+    except HTTPException:
+        raise
+    except Exception as e:
+        logger.error("Error updating user %s: %s", user_id, e, exc_info=True)
+        raise HTTPException(status_code=status.HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error") from e
+""",
     )
     invalid = (
         """\
@@ -205,7 +237,7 @@ def create_app() -> FastAPI:
             yield self.finding(handler.facts, function.span, message, handler.dotted, model)
 
 
-# How many log-and-raise `except` clauses one `try` needs to be an error-translation table.
+# How many log-and-raise `except` clauses a handler needs to hold an error-translation table.
 # One or two such clauses are ordinary statements of the handler; a table grows with the
 # errors the use case declares, not with what the handler decides.
 TRANSLATION_TABLE = 3
@@ -217,14 +249,14 @@ def counted_statements(function: FunctionFact) -> int:
     A handler that maps each of a use case's errors to an HTTP error
     (`except BoxNotFound as e: raise HTTPException(404) from e`, after a `log.error` at
     most) takes one step, "map the result", however many errors the use case declares:
-    when one `try` has TRANSLATION_TABLE or more clauses that only log and raise, they
-    count as one statement together. What the handler decides besides stays counted."""
-    tables: dict[int, list[HandlerFact]] = {}
-    for clause in function.handlers:
-        if clause.translates:
-            tables.setdefault(clause.try_line, []).append(clause)
+    when the handler has TRANSLATION_TABLE or more clauses that only log and raise (of
+    one `try` or of nested ones), they count as one statement together. What the handler
+    decides besides stays counted."""
+    # The table may be split over nested `try` statements (an inner one for the use case's
+    # `ValueError`, an outer one re-raising `HTTPException` and turning the rest into a 500):
+    # the handler's translating clauses are read together.
+    clauses = [clause for clause in function.handlers if clause.translates]
     counted = function.statement_count
-    for clauses in tables.values():
-        if len(clauses) >= TRANSLATION_TABLE:
-            counted -= sum(clause.statements for clause in clauses) - 1
+    if len(clauses) >= TRANSLATION_TABLE:
+        counted -= sum(clause.statements for clause in clauses) - 1
     return counted
