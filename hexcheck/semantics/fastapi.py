@@ -246,8 +246,36 @@ class WebIndex:
             found.append(param.default)
         return tuple(found)
 
-    def is_injected(self, param: ParamFact) -> bool:
-        return bool(self.dependencies(param))
+    def is_injected(self, param: ParamFact, local: frozenset[str] = frozenset()) -> bool:
+        """Whether FastAPI injects a parameter; `local`: the names the functions enclosing
+        the handler bind to `Depends(...)` (`local_dependencies`), which its `Annotated`
+        metadata may name (`current_user: Annotated[User, current_user_dep]`)."""
+        if self.dependencies(param):
+            return True
+        annotation = param.annotation
+        return (
+            bool(local)
+            and annotation is not None
+            and annotation.kind is ExprKind.SUBSCRIPT
+            and annotation.name in ANNOTATED
+            and any(arg.kind is ExprKind.NAME and arg.name in local for arg in annotation.args[1:])
+        )
+
+    def local_dependencies(self, handler: RouteHandler) -> frozenset[str]:
+        """The names the functions enclosing a nested route handler bind to a `Depends(...)`
+        or `Security(...)` call (`current_user_dep = Depends(provider)` in a router factory)."""
+        outer = handler.function.qualname.split(".<locals>.")[:-1]
+        if not outer:
+            return frozenset()
+        enclosing = {".<locals>.".join(outer[:depth]) for depth in range(1, len(outer) + 1)}
+        found: set[str] = set()
+        pending = list(handler.facts.functions)
+        while pending:
+            function = pending.pop()
+            if function.qualname in enclosing:
+                found.update(name for name, callee in function.bound if callee in DEPENDS | SECURITY)
+                pending.extend(function.nested)
+        return frozenset(found)
 
     # ---------------------------------------------------------------- security (HEX607)
 

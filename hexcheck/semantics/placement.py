@@ -253,6 +253,8 @@ _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
 # The names under which a module gluing a framework's request to the controllers is filed
 # (`main/adapter/flask_adapter.py`): see `_adapts_for_the_web`.
 _ADAPTER_NAMES = frozenset({"adapter", "adapters"})
+# The names of the messages a bus hands its handlers (`LoginCommand`, `OtpIssuedEvent`).
+_MESSAGE_NAMES = ("Command", "Query", "Event")
 # The names of a folder of the routes' request or response models, kept beside them.
 _ROUTE_MODEL_PACKAGES = frozenset({"request", "requests", "response", "responses", "schema", "schemas"})
 # The methods that fill a collection a factory builds (`validations.append(...)`).
@@ -1761,6 +1763,8 @@ class Placement:
         for function in facts.functions:
             if function.decorated_with(*_CACHE_DECORATORS) and function.returns is not None:
                 add(Layer.COMPOSITION, PROVIDERS)
+            elif facts.module not in self._route_modules and self._handles_a_message(function):
+                add(Layer.APPLICATION, USE_CASES)
         # A class of a module that connects with the standard library's clients is no entity.
         framework_free = self._framework_free(facts) and not connects
         for cls in facts.classes:
@@ -2031,6 +2035,18 @@ class Placement:
             ref is not None and self._roles.is_abstract(ref) and self._is_port(ref) for ref in refs
         )
 
+    def _handles_a_message(self, function: FunctionFact) -> bool:
+        """Whether a module-level function is a use case written as a function: its first
+        parameter is a first-party command, query or event (`cmd: LoginCommand`) and another is
+        a port it is handed (`uow: UnitOfWork`), as message buses call their handlers."""
+        params = function.params
+        if len(params) < 2 or params[0].annotation is None:
+            return False
+        message = self._roles.ref(params[0].annotation.name) if params[0].annotation.name else None
+        if message is None or not message.cls.name.endswith(_MESSAGE_NAMES):
+            return False
+        return any(self._is_port_type(param.annotation) for param in params[1:])
+
     def _takes_collaborators(self, ref: ClassRef) -> bool:
         """Whether a class is handed its collaborators: parameters of its `__init__`, or,
         for a dataclass, fields typed with ports (`@dataclass class Handler: _uow:
@@ -2218,7 +2234,10 @@ def _literal_text(expr: Expr) -> str | None:
 
 
 def _is_probe_path(path: str) -> bool:
-    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
+    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`), or
+    is the root (`/`, where an app factory answers with the API's name and version)."""
+    if not path.strip("/"):
+        return True
     segment = path.rstrip("/").rpartition("/")[2]
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
 

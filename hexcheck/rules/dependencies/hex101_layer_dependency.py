@@ -1603,8 +1603,115 @@ class LoginController(Controller):
     def handle(self, request):
         return {"body": {"token": "t"}, "status_code": 200}
 """,
+        # An app factory in `api/` that includes the routers, starts the adapters in its
+        # lifespan and answers `/` with the API's name: the composition root, which may
+        # import the infrastructure.
+        """\
+# file: backend/api/app_factory.py
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.routers import health
+from infrastructure.seed import seed_database
+
+
+def create_fastapi_app() -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI):
+        await seed_database()
+        yield
+
+    app = FastAPI(title="IntelliPost", lifespan=lifespan)
+    app.include_router(health.router)
+
+    @app.get("/")
+    async def root() -> dict[str, str]:
+        return {"message": "IntelliPost API", "version": "1.0.0", "docs": "/docs"}
+
+    return app
+# file: backend/api/routers/health.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+async def health() -> dict[str, str]:
+    return {"status": "ok"}
+# file: backend/infrastructure/seed.py
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import create_async_engine
+
+engine = create_async_engine("postgresql+asyncpg://app@localhost/app")
+
+
+async def seed_database() -> None:
+    async with engine.begin() as connection:
+        await connection.execute(text("insert into plans(name) values ('free')"))
+""",
     )
     invalid = (
+        # Command handlers written as functions (a command and the ports a bus hands them)
+        # are use cases, though their folder names no layer: one that imports an adapter
+        # is the application depending on the infrastructure.
+        """\
+# file: fastup/core/handlers/login_handler.py
+from fastup.core.bus import register_command
+from fastup.core.commands import LoginCommand
+from fastup.core.unit_of_work import UnitOfWork
+from fastup.infra.sms.kavenegar import KavenegarClient  # error: HEX101
+
+
+@register_command(LoginCommand)
+async def handle_login(cmd: LoginCommand, uow: UnitOfWork) -> None:
+    async with uow:
+        user = await uow.users.get_by_phone(cmd.phone)
+        KavenegarClient().send(user.phone, "welcome back")
+# file: fastup/core/handlers/signup_handler.py
+from fastup.core.bus import register_command
+from fastup.core.commands import SignupCommand
+from fastup.core.unit_of_work import UnitOfWork
+
+
+@register_command(SignupCommand)
+async def handle_signup(cmd: SignupCommand, uow: UnitOfWork) -> None:
+    async with uow:
+        await uow.users.add(cmd.phone)
+        await uow.commit()
+# file: fastup/core/commands.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class LoginCommand:
+    phone: str
+
+
+@dataclass(frozen=True)
+class SignupCommand:
+    phone: str
+# file: fastup/core/bus.py
+def register_command(command_type):
+    def register(handler):
+        return handler
+
+    return register
+# file: fastup/core/unit_of_work.py
+import abc
+
+
+class UnitOfWork(abc.ABC):
+    @abc.abstractmethod
+    async def commit(self) -> None: ...
+# file: fastup/infra/sms/kavenegar.py
+import httpx
+
+
+class KavenegarClient:
+    def send(self, phone: str, text: str) -> None:
+        httpx.post("https://api.kavenegar.com/v1/sms/send.json", data={"receptor": phone, "message": text})
+""",
         # `main` is this project's root package, not a composition root below it: a factory
         # in its application layer that builds an adapter is the application's import.
         """\

@@ -50,7 +50,9 @@ class DomainModelInApi(Rule):
         "breaks every client, an internal attribute leaks into responses, and a request "
         "body is parsed straight into the domain without the DTO that validates the shape "
         "of the input. DTOs let the API and the model evolve at their own pace. Injected "
-        "dependencies (`Depends(...)`) are not part of the API and are not reported; nor "
+        "dependencies (`Depends(...)`, also a name a router factory binds to one and "
+        "an `Annotated` names: `Annotated[User, current_user_dep]`) are not part of the "
+        "API and are not reported; nor "
         "are domain enums and scalar value types, nor Pydantic schemas that merely sit in "
         "the domain package, named like DTOs (`BookResponse`) or without behaviour in a "
         "module that no use case, entity or adapter imports (HEX102 reports the Pydantic "
@@ -165,6 +167,48 @@ router = APIRouter()
 @router.post("/auth/login")
 async def login() -> auth_resp.AuthLoginResp:
     return auth_resp.AuthLoginResp(access_token="...")
+""",
+        # A router factory binds the dependency to a name once and each route's `Annotated`
+        # names it: the current user is injected, not read from the request.
+        """\
+# file: modules/products/api/routers/product_router.py
+from typing import Annotated, Callable
+
+from fastapi import APIRouter, Depends
+
+from modules.products.api.schemas import ProductOut
+from modules.users.domain.entities.user import User
+
+
+def create_product_router(current_user_provider: Callable[[], User]) -> APIRouter:
+    router = APIRouter(prefix="/products")
+    current_user_dep = Depends(current_user_provider)
+
+    @router.get("/", response_model=list[ProductOut])
+    async def get_products(current_user: Annotated[User, current_user_dep]) -> list[ProductOut]:
+        return [ProductOut(id="p1", owner=str(current_user.id))]
+
+    return router
+# file: modules/products/api/schemas.py
+from pydantic import BaseModel
+
+
+class ProductOut(BaseModel):
+    id: str
+    owner: str
+# file: modules/users/domain/entities/user.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass
+class User:
+    id: UUID
+    email: str
+
+    def __post_init__(self) -> None:
+        if "@" not in self.email:
+            raise ValueError("invalid email")
 """,
     )
     invalid = (
@@ -287,7 +331,12 @@ class User(BaseModel):
         """Every parameter that is part of the API, and every handler's response."""
         index = web_index(model)
         return sum(
-            1 + sum(1 for param in handler.function.params if not index.is_injected(param))
+            1
+            + sum(
+                1
+                for param in handler.function.params
+                if not index.is_injected(param, index.local_dependencies(handler))
+            )
             for handler in roles(model).route_handlers
         )
 
@@ -296,8 +345,9 @@ class User(BaseModel):
         for handler in roles(model).route_handlers:
             function = handler.function
             name = display_name(function)
+            local = index.local_dependencies(handler)
             for param in function.params:
-                if index.is_injected(param):
+                if index.is_injected(param, local):
                     continue
                 for ref in self._domain_classes(index, param.annotation):
                     message = (
