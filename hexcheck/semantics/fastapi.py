@@ -233,10 +233,23 @@ class WebIndex:
             alias = self._alias(expr.name)
             return self.annotated_dependencies(alias, hops + 1) if alias is not None else ()
         if expr.kind is ExprKind.SUBSCRIPT and expr.name in ANNOTATED:
-            return tuple(arg for arg in expr.args[1:] if is_dependency_call(arg))
+            return tuple(
+                call for call in (self._bound_dependency(arg) for arg in expr.args[1:]) if call is not None
+            )
         if expr.kind is ExprKind.UNION:
             return tuple(d for arg in expr.args for d in self.annotated_dependencies(arg, hops + 1))
         return ()
+
+    def _bound_dependency(self, metadata: Expr) -> Expr | None:
+        """The `Depends(...)` an `Annotated` metadata item is, or a module-level name is
+        bound to (`current_user_dep = Depends(get_current_user)`)."""
+        if is_dependency_call(metadata):
+            return metadata
+        if metadata.kind is ExprKind.NAME and metadata.name and "?" not in metadata.name:
+            assignment = self.assignment(metadata.name)
+            if assignment is not None and is_dependency_call(assignment.value):
+                return assignment.value
+        return None
 
     def dependencies(self, param: ParamFact) -> tuple[Expr, ...]:
         """The `Depends`/`Security` calls that inject a parameter."""

@@ -148,7 +148,14 @@ from hexcheck.semantics.libraries import (
     SETTINGS_BASES,
     top_package,
 )
-from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
+from hexcheck.semantics.roles import (
+    ClassRef,
+    Roles,
+    is_abstract_method,
+    is_frozen_dataclass,
+    is_test_module,
+    roles,
+)
 from hexcheck.semantics.routes import RouteHandler
 from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
@@ -253,8 +260,8 @@ _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
 # The names under which a module gluing a framework's request to the controllers is filed
 # (`main/adapter/flask_adapter.py`): see `_adapts_for_the_web`.
 _ADAPTER_NAMES = frozenset({"adapter", "adapters"})
-# The names of the messages a bus hands its handlers (`LoginCommand`, `OtpIssuedEvent`).
-_MESSAGE_NAMES = ("Command", "Query", "Event")
+# The modules and packages a project keeps its bus's messages in.
+_MESSAGE_MODULES = frozenset({"commands", "queries", "events", "messages"})
 # The names of a folder of the routes' request or response models, kept beside them.
 _ROUTE_MODEL_PACKAGES = frozenset({"request", "requests", "response", "responses", "schema", "schemas"})
 # The methods that fill a collection a factory builds (`validations.append(...)`).
@@ -1327,7 +1334,7 @@ class Placement:
             ".<locals>." in handler.function.qualname
             and handler.function.qualname.partition(".<locals>.")[0] in builders
             and "." not in handler.router  # a local name, not the module's app or an import
-            and _is_probe(handler)
+            and (_is_probe(handler) or _greets_at_the_root(handler))
             for handler in self._routes_by_module.get(module, ())
         )
 
@@ -2043,9 +2050,21 @@ class Placement:
         if len(params) < 2 or params[0].annotation is None:
             return False
         message = self._roles.ref(params[0].annotation.name) if params[0].annotation.name else None
-        if message is None or not message.cls.name.endswith(_MESSAGE_NAMES):
+        if message is None or not self._is_a_message(message):
             return False
         return any(self._is_port_type(param.annotation) for param in params[1:])
+
+    def _is_a_message(self, ref: ClassRef) -> bool:
+        """Whether a class is a bus's message: named as a command or query, or as an event
+        that is frozen or kept with the messages (`events.py`, `commands/`); a mutable
+        `ConcertEvent` elsewhere is an entity of a concerts business."""
+        name = ref.cls.name
+        if name.endswith(("Command", "Query")):
+            return True
+        if not name.endswith("Event"):
+            return False
+        parts = set(ref.facts.module.split(".")[1:])
+        return is_frozen_dataclass(ref) or bool(parts & _MESSAGE_MODULES)
 
     def _takes_collaborators(self, ref: ClassRef) -> bool:
         """Whether a class is handed its collaborators: parameters of its `__init__`, or,
@@ -2220,6 +2239,25 @@ def _is_probe(handler: RouteHandler) -> bool:
     return bool(paths) and all(_is_probe_path(path) for path in paths)
 
 
+def _greets_at_the_root(handler: RouteHandler) -> bool:
+    """Whether a route answers the root path (`/`) with what it holds, calling nothing
+    (`return {"message": "IntelliPost API", "version": "1.0.0"}`): the API's greeting, no
+    page of the business (an index that queries posts calls the ORM)."""
+    decorators = [
+        decorator.args[0]
+        for decorator in handler.function.decorators
+        if decorator.kind is ExprKind.CALL
+        and decorator.name.startswith(handler.router + ".")
+        and decorator.args
+    ]
+    paths = [_literal_text(path) for path in decorators]
+    return (
+        bool(paths)
+        and all(path is not None and not path.strip("/") for path in paths)
+        and not handler.function.calls
+    )
+
+
 def _adds_a_probe(call: CallFact) -> bool:
     """Whether a route-adding call (`app.add_url_rule("/health", ...)`) adds a probe."""
     keywords = dict(call.keywords)
@@ -2234,10 +2272,7 @@ def _literal_text(expr: Expr) -> str | None:
 
 
 def _is_probe_path(path: str) -> bool:
-    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`), or
-    is the root (`/`, where an app factory answers with the API's name and version)."""
-    if not path.strip("/"):
-        return True
+    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
     segment = path.rstrip("/").rpartition("/")[2]
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
 

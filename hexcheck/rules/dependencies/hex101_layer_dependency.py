@@ -1650,8 +1650,126 @@ async def seed_database() -> None:
     async with engine.begin() as connection:
         await connection.execute(text("insert into plans(name) values ('free')"))
 """,
+        # A mutable `ConcertEvent` entity is no bus's message: a domain service taking it
+        # and a pricing strategy is the domain's, and the entity may use it.
+        """\
+# file: ticketing/booking.py
+from dataclasses import dataclass
+
+from ticketing.concert import ConcertEvent
+from ticketing.pricing import PricingPolicy, ticket_price
+
+
+@dataclass
+class Booking:
+    id: str
+    concert: ConcertEvent
+    seats: int
+    total: int = 0
+
+    def confirm(self, policy: PricingPolicy) -> None:
+        if self.seats <= 0:
+            raise ValueError("no seats")
+        self.concert.sell(self.seats)
+        self.total = self.seats * ticket_price(self.concert, policy)
+# file: ticketing/concert.py
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class ConcertEvent:  # a concert the box office sells seats for
+
+    id: str
+    starts_at: datetime
+    capacity: int
+    sold: int = 0
+
+    def sell(self, seats: int) -> None:
+        if self.sold + seats > self.capacity:
+            raise SoldOut(self.id)
+        self.sold += seats
+
+    def occupancy(self) -> float:
+        return self.sold / self.capacity
+
+
+class SoldOut(Exception):
+    pass
+# file: ticketing/pricing.py
+import abc
+
+from ticketing.concert import ConcertEvent
+
+
+class PricingPolicy(abc.ABC):
+    @abc.abstractmethod
+    def base_price(self, event: ConcertEvent) -> int: ...
+
+    @abc.abstractmethod
+    def surge_factor(self, occupancy: float) -> float: ...
+
+
+class FlatPricing(PricingPolicy):
+    def __init__(self, price: int) -> None:
+        self._price = price
+
+    def base_price(self, event: ConcertEvent) -> int:
+        return self._price
+
+    def surge_factor(self, occupancy: float) -> float:
+        return 1.0
+
+
+def ticket_price(event: ConcertEvent, policy: PricingPolicy) -> int:
+    # The price of one seat: the policy's base price, raised as the hall fills.
+    return round(policy.base_price(event) * policy.surge_factor(event.occupancy()))
+""",
     )
     invalid = (
+        # An app factory's root route that renders the business's posts is a page of the
+        # web, not a greeting: the factory serves it, and stays the web's.
+        """\
+# file: blog/infrastructure/models.py
+from flask_sqlalchemy import SQLAlchemy
+
+db = SQLAlchemy()
+
+
+class Post(db.Model):
+    id = db.Column(db.Integer, primary_key=True)
+    title = db.Column(db.String(200))
+    published = db.Column(db.Boolean, default=False)
+    created_at = db.Column(db.DateTime)
+# file: blog/web/app.py
+from flask import Flask, render_template
+
+from blog.infrastructure.models import Post, db  # error: HEX101
+from blog.web.auth import auth_bp
+
+
+def create_app() -> Flask:
+    app = Flask(__name__)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///blog.db"
+    db.init_app(app)
+    app.register_blueprint(auth_bp)
+
+    @app.route("/")
+    def index():
+        posts = Post.query.filter_by(published=True).order_by(Post.created_at.desc()).limit(20).all()
+        return render_template("index.html", posts=posts)
+
+    return app
+# file: blog/web/auth.py
+from flask import Blueprint, render_template
+
+auth_bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+
+@auth_bp.route("/login")
+def login():
+    return render_template("login.html")
+""",
         # Command handlers written as functions (a command and the ports a bus hands them)
         # are use cases, though their folder names no layer: one that imports an adapter
         # is the application depending on the infrastructure.

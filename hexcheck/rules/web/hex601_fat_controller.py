@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import FunctionFact
+from hexcheck.core.facts import FunctionFact, HandlerFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.web._private import display_name
@@ -171,6 +171,52 @@ async def update_user(user_id: str, user_data: dict, service=None) -> dict:
 """,
     )
     invalid = (
+        # Sequential `try` statements, each around a step of a checkout the handler runs
+        # itself: no table of one call's errors, but the use case written in the handler.
+        """\
+# file: app/api/checkout.py
+import logging
+
+from fastapi import APIRouter, Depends, HTTPException
+from pydantic import BaseModel
+
+from app.application.services import CartService, OrderService, PaymentService
+from app.domain.errors import CartNotFound, OutOfStock, PaymentDeclined
+
+logger = logging.getLogger(__name__)
+router = APIRouter()
+
+
+class CheckoutIn(BaseModel):
+    cart_id: str
+    card: str
+
+
+@router.post("/checkout")
+async def checkout(  # error: HEX601
+    payload: CheckoutIn,
+    carts: CartService = Depends(CartService),
+    payments: PaymentService = Depends(PaymentService),
+    orders: OrderService = Depends(OrderService),
+) -> dict:
+    try:
+        cart = await carts.get(payload.cart_id)
+    except CartNotFound as e:
+        logger.warning("cart %s missing", payload.cart_id)
+        raise HTTPException(404, "cart not found") from e
+    try:
+        payment = await payments.charge(cart.total, payload.card)
+    except PaymentDeclined as e:
+        logger.warning("card declined for cart %s", payload.cart_id)
+        raise HTTPException(402, "payment declined") from e
+    try:
+        order = await orders.place(cart, payment)
+    except OutOfStock as e:
+        logger.warning("out of stock for cart %s", payload.cart_id)
+        raise HTTPException(409, "out of stock") from e
+    await carts.clear(cart.id)
+    return {"order_id": order.id, "payment_id": payment.id}
+""",
         """\
 # file: app/web/members.py
 from fastapi import APIRouter
@@ -254,9 +300,45 @@ def counted_statements(function: FunctionFact) -> int:
     decides besides stays counted."""
     # The table may be split over nested `try` statements (an inner one for the use case's
     # `ValueError`, an outer one re-raising `HTTPException` and turning the rest into a 500):
-    # the handler's translating clauses are read together.
-    clauses = [clause for clause in function.handlers if clause.translates]
+    # the clauses of a `try` and of those nested in it are read together. Sequential `try`
+    # statements, each around a step of its own, are separate steps.
+    tables: dict[int, list[HandlerFact]] = {}
+    outermost = _outermost_tries(function.handlers)
+    for clause in function.handlers:
+        if clause.translates:
+            tables.setdefault(outermost[clause.try_line], []).append(clause)
     counted = function.statement_count
-    if len(clauses) >= TRANSLATION_TABLE:
-        counted -= sum(clause.statements for clause in clauses) - 1
+    for clauses in tables.values():
+        if len(clauses) >= TRANSLATION_TABLE:
+            counted -= sum(clause.statements for clause in clauses) - 1
     return counted
+
+
+def _outermost_tries(clauses: tuple[HandlerFact, ...]) -> dict[int, int]:
+    """The line of the outermost `try` each `try` (by its line) is nested in, itself if
+    none: a `try` is inside another when its line falls in that one's body (between its
+    `try:` and its first `except`) or in one of its `except` clauses."""
+    first_clause: dict[int, int] = {}
+    spans: dict[int, list[tuple[int, int]]] = {}
+    for clause in clauses:
+        first_clause[clause.try_line] = min(
+            first_clause.get(clause.try_line, clause.span.line), clause.span.line
+        )
+        spans.setdefault(clause.try_line, []).append((clause.span.line, clause.span.end_line))
+
+    def parent(line: int) -> int | None:
+        for other, handlers_at in sorted(first_clause.items()):
+            inside_body = other < line < handlers_at
+            inside_clause = any(start <= line <= end for start, end in spans[other])
+            if other != line and (inside_body or inside_clause):
+                return other
+        return None
+
+    outermost: dict[int, int] = {}
+    for line in first_clause:
+        root, seen = line, {line}
+        while (up := parent(root)) is not None and up not in seen:
+            root = up
+            seen.add(up)
+        outermost[line] = root
+    return outermost

@@ -210,6 +210,55 @@ class User:
         if "@" not in self.email:
             raise ValueError("invalid email")
 """,
+        # The same dependency bound at module level.
+        """\
+# file: app/api/me.py
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
+
+from app.api.auth import get_current_user
+from app.api.schemas import MeOut
+from app.domain.user import User
+
+router = APIRouter()
+current_user_dep = Depends(get_current_user)
+
+
+@router.get("/me", response_model=MeOut)
+async def me(current_user: Annotated[User, current_user_dep]) -> MeOut:
+    return MeOut(email=current_user.email)
+# file: app/api/auth.py
+from fastapi import Depends, HTTPException
+from fastapi.security import OAuth2PasswordBearer
+
+from app.domain.user import User
+
+oauth2 = OAuth2PasswordBearer(tokenUrl="token")
+
+
+def get_current_user(token: str = Depends(oauth2)) -> User:
+    if not token:
+        raise HTTPException(status_code=401)
+    return User(email="a@b.c")
+# file: app/api/schemas.py
+from pydantic import BaseModel
+
+
+class MeOut(BaseModel):
+    email: str
+# file: app/domain/user.py
+from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    email: str
+
+    def __post_init__(self) -> None:
+        if "@" not in self.email:
+            raise ValueError("invalid email")
+""",
     )
     invalid = (
         """\
