@@ -118,6 +118,28 @@ def test_a_syntax_error_after_newer_syntax_is_found_where_it_is() -> None:
     assert problem.startswith("3: syntax error at line 3, `")
 
 
+def test_an_await_the_compiler_refuses_is_an_error_in_its_words() -> None:
+    # CPython's parser and LibCST read these; `compile()` refuses them, and so the import.
+    assert _problem(b"class Service:\n    def load(self):\n        return await self.repo.get()\n") == (
+        "3: syntax error at line 3, `await self.repo.get()`: 'await' outside async function"
+    )
+    assert _problem(b"import asyncio\nawait asyncio.sleep(1)\n") == (
+        "2: syntax error at line 2, `await asyncio.sleep(1)`: 'await' outside function"
+    )
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        b"async def load(repo):\n    return [await r for r in repo]\n",
+        b"def load(repo):\n    async def inner():\n        return await repo.get()\n    return inner\n",
+        b"def stream(rows):\n    return (await row for row in rows)\n",
+    ],
+)
+def test_an_await_inside_an_async_function_or_generator_is_no_error(source: bytes) -> None:
+    assert extract(source, "app.ok", "app/ok.py").problem is None
+
+
 def test_an_error_in_an_old_style_f_string_is_an_error_on_every_python() -> None:
     # Nothing of PEP 701 in its fields: Python 3.10 and 3.11 read this f-string's grammar.
     problem = _problem(b'greeting = f"hello \\N{NO SUCH NAME} {name}"\n')

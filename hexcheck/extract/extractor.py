@@ -123,9 +123,28 @@ def extract(source: bytes, module: str, path: str, is_package: bool = False) -> 
     except RecursionError:
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
     try:
-        return _Extractor(facts, spans, tree).run(source)
+        extractor = _Extractor(facts, spans, tree)
+        found = extractor.run(source)
     except RecursionError:
         return _with_problem(facts, ParseProblem("nesting too deep to parse"))
+    # What CPython's parser reads but its compiler refuses: the module cannot be imported.
+    refused = _refused_by_the_compiler(source, path) if extractor.misplaced_await else None
+    return found if refused is None else _with_problem(facts, refused)
+
+
+def _refused_by_the_compiler(source: bytes, path: str) -> ParseProblem | None:
+    """CPython's own words and position for an `await` its compiler refuses, which its
+    parser and LibCST accept; None when the running compiler accepts the file after all, or
+    refuses it for another reason (syntax newer than the running Python, read by LibCST).
+    `compile()` builds code objects and runs none of them."""
+    try:
+        compile(source, path, "exec", dont_inherit=True)
+    except SyntaxError as error:
+        if "await" in error.msg or "asynchronous" in error.msg:
+            return _cpython_problem(source, error)
+    except (ValueError, RecursionError, MemoryError):
+        pass
+    return None
 
 
 class _Unparsable(Exception):
@@ -307,6 +326,7 @@ class _Scope:
     # an instance: `cls.abstract` is the class's flag, `self.abstract` an instance's data.
     self_is_class: bool = False
     statements: int = 0
+    is_async: bool = False  # an `async def`: `await` may appear in its own body
     generator: bool = False  # a `yield` in this function's own body
     nested: list[FunctionFact] = field(default_factory=list)
     built: dict[str, str] = field(default_factory=dict)  # local name -> the callee that built it
@@ -338,6 +358,9 @@ class _Extractor:
         self.module_calls: list[CallFact] = []
         self.scope: _Scope | None = None
         self.deferred = 0  # > 0 inside a lambda or a nested function
+        self.generator_expressions = 0  # > 0 inside one, where `await` makes it asynchronous
+        # Whether an `await` stands outside an `async def`, which `compile()` refuses.
+        self.misplaced_await = False
         self.type_checking = False
         self.guarded = False
         self.script = False  # inside the module's `if __name__ == "__main__":` block
@@ -556,6 +579,15 @@ class _Extractor:
                 positional.append(value)
         return tuple(positional), tuple(keywords)
 
+    def _check_await(self) -> None:
+        """Note an `await` that CPython's compiler refuses: outside any function, in a
+        lambda, or in a function that is not `async def` (a generator expression may hold
+        one anywhere: it becomes an asynchronous one)."""
+        if not self.generator_expressions and (
+            self.scope is None or self.deferred or not self.scope.is_async
+        ):
+            self.misplaced_await = True
+
     def _scan(self, node: cst.CSTNode | None, context: CallContext, outer: str = "") -> None:
         """Record every call in `node`; `context` says what happens to `node`'s value."""
         if node is None:
@@ -572,6 +604,7 @@ class _Extractor:
                 self._scan(arg.value, CallContext.ARGUMENT, callee)
             return
         if type(node) is cst.Await:
+            self._check_await()
             self._scan(node.expression, CallContext.AWAITED)
             return
         if kind is cst.Yield and self.scope is not None:
@@ -592,8 +625,11 @@ class _Extractor:
             return
         if type(node) is cst.GeneratorExp or type(node) is cst.ListComp or type(node) is cst.SetComp:
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
+            generator = type(node) is cst.GeneratorExp
+            self.generator_expressions += generator
             self._scan(node.elt, keep, outer)
             self._scan(node.for_in, CallContext.OTHER)
+            self.generator_expressions -= generator
             return
         if type(node) is cst.IfExp:
             self._scan(node.body, context, outer)
@@ -1067,7 +1103,12 @@ class _Extractor:
             node.name.value in _IMPLICIT_CLASS_METHODS
             or any(_dotted(d.decorator) in ("classmethod", "builtins.classmethod") for d in node.decorators)
         )
-        scope = _Scope(qualname=qualname, self_name=self_name, self_is_class=self_is_class)
+        scope = _Scope(
+            qualname=qualname,
+            self_name=self_name,
+            self_is_class=self_is_class,
+            is_async=node.asynchronous is not None,
+        )
         return self._function_fact(node, params, scope)
 
     def _nested_function(self, node: cst.FunctionDef) -> None:
@@ -1086,6 +1127,7 @@ class _Extractor:
             names=dict(scope.names),
             self_name=scope.self_name,
             self_is_class=scope.self_is_class,
+            is_async=node.asynchronous is not None,
         )
         fact = self._function_fact(node, params, inner)
         # The nested function's own fact sees its calls as a function's; the outer one sees
