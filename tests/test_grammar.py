@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import ast
 import sys
+import warnings
 from pathlib import Path
 
 import libcst as cst
@@ -126,6 +127,17 @@ def test_an_await_the_compiler_refuses_is_an_error_in_its_words() -> None:
     assert _problem(b"import asyncio\nawait asyncio.sleep(1)\n") == (
         "2: syntax error at line 2, `await asyncio.sleep(1)`: 'await' outside function"
     )
+
+
+def test_the_files_own_warnings_neither_leak_nor_hide_the_error(capsys: pytest.CaptureFixture[str]) -> None:
+    source = b"if rows is 1:\n    pass\n\n\ndef load(repo):\n    return await repo.get()\n"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # as under `python -W error`
+        assert (
+            _problem(source)
+            == "6: syntax error at line 6, `await repo.get()`: 'await' outside async function"
+        )
+    assert capsys.readouterr().err == ""
 
 
 @pytest.mark.parametrize(

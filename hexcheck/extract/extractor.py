@@ -138,7 +138,11 @@ def _refused_by_the_compiler(source: bytes, path: str) -> ParseProblem | None:
     refuses it for another reason (syntax newer than the running Python, read by LibCST).
     `compile()` builds code objects and runs none of them."""
     try:
-        compile(source, path, "exec", dont_inherit=True)
+        # The file's own warnings (`x is 1`, `"\d"`) are no concern of the report, and a
+        # `-W error` must not turn one into the error that is looked for.
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            compile(source, path, "exec", dont_inherit=True)
     except SyntaxError as error:
         if "await" in error.msg or "asynchronous" in error.msg:
             return _cpython_problem(source, error)
