@@ -629,11 +629,11 @@ class _Extractor:
             return
         if type(node) is cst.GeneratorExp or type(node) is cst.ListComp or type(node) is cst.SetComp:
             keep = context if context is CallContext.ARGUMENT else CallContext.OTHER
-            generator = type(node) is cst.GeneratorExp
-            self.generator_expressions += generator
+            inside = 1 if type(node) is cst.GeneratorExp else 0
+            self.generator_expressions += inside
             self._scan(node.elt, keep, outer)
             self._scan(node.for_in, CallContext.OTHER)
-            self.generator_expressions -= generator
+            self.generator_expressions -= inside
             return
         if type(node) is cst.IfExp:
             self._scan(node.body, context, outer)

@@ -975,12 +975,12 @@ class Placement:
 
     @cached_property
     def _adapts_for_the_web(self) -> frozenset[str]:
-        """The modules a weak infrastructure name places (`main/adapter/flask_adapter.py`)
-        that show no evidence of their own, import only the web's modules (the controller
-        contract and its request type) and are imported only by the web's (the routes): the
-        glue between a framework's request and the controllers, not an adapter of the core's.
-        Two kinds of evidence, what they use and who uses them. A package's `__init__`
-        re-exporting such modules goes with them."""
+        """The modules `adapter` or `adapters` places (`main/adapter/flask_adapter.py`) that
+        show no evidence of their own, import no third-party package, import only the web's
+        modules (the controller contract and its request type) and are imported only by the
+        web's (the routes): the glue between a framework's request and the controllers, not
+        an adapter of the core's. Two kinds of evidence, what they use and who uses them. A
+        package's `__init__` re-exporting such modules goes with them."""
         candidates: dict[str, tuple[set[str], set[str]]] = {}
         for module, facts in self.model.modules.items():
             name = name_layer(module)
