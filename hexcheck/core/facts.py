@@ -181,7 +181,9 @@ class HandlerFact:
     `statements` counts its body's statements (nested blocks included, as a function's
     `statement_count` does); `translates` says the body does nothing but log and raise:
     `except NotFound as e: raise HTTPException(404) from e`, an error turned into another.
-    `try_line` is the line of its `try`, which the clauses of one statement share.
+    `try_line` is the line of the outermost `try` it stands in: its own, or the one whose
+    body or `except` clauses hold its `try` (an inner `try` mapping a use case's error inside
+    an outer one turning the rest into a 500), which the clauses of one table share.
     `type_names`: the class names its body's `if` tests compare the caught exception's type
     name with (`except Exception as error: if type(error).__name__ == "NotFound": ...`)."""
 

@@ -367,6 +367,9 @@ class _Extractor:
         self.misplaced_await = False
         self.type_checking = False
         self.guarded = False
+        # The line of the outermost `try` with `except` clauses whose body or clauses the
+        # walk is in (0 outside any): the statement a nested one's clauses belong to.
+        self.outer_try = 0
         self.script = False  # inside the module's `if __name__ == "__main__":` block
         self.has_script_block = False
         # Inside `except ... as error:` clauses, innermost last: the name bound to the caught
@@ -843,13 +846,14 @@ class _Extractor:
     def _try(self, statement: cst.Try | cst.TryStar) -> None:
         caught = [self._handler_types(handler.type) for handler in statement.handlers]
         guards = any(name in _IMPORT_ERRORS for types in caught for name in types)
-        previous = self.guarded
+        previous, outer = self.guarded, self.outer_try
         self.guarded = previous or guards
+        if statement.handlers and not outer:
+            self.outer_try = self._span(statement).line
         self._block(block_statements(statement.body))
-        try_line = self._span(statement).line
         for handler, types in zip(statement.handlers, caught, strict=True):
-            self._handler(handler, types, try_line)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
-        self.guarded = previous
+            self._handler(handler, types, self.outer_try)  # type: ignore[arg-type]  # libcst types TryStar.handlers loosely
+        self.guarded, self.outer_try = previous, outer
         if statement.orelse is not None:
             self._block(block_statements(statement.orelse.body))
         if statement.finalbody is not None:
@@ -1149,6 +1153,12 @@ class _Extractor:
     ) -> FunctionFact:
         """Walk a function's body in `scope` (calls inside are not deferred) into its fact."""
         outer_scope, outer_deferred, outer_caught = self.scope, self.deferred, self.caught
+        outer_try = self.outer_try
+        # A module- or class-level `try` around a function's definition holds none of its
+        # statements; a function nested in a `try` of its parent's body counts with it, as
+        # its statements and clauses do.
+        if outer_scope is None:
+            self.outer_try = 0
         scope.params = frozenset(param.name for param in params)
         # A function defined inside an `except` clause runs later, on its own: its tests of
         # a same-named variable say nothing of how the clause answers.
@@ -1159,6 +1169,7 @@ class _Extractor:
             statements = statements[1:]
         self._block(statements)
         self.scope, self.deferred, self.caught = outer_scope, outer_deferred, outer_caught
+        self.outer_try = outer_try
         return FunctionFact(
             name=sys.intern(node.name.value),
             qualname=scope.qualname,

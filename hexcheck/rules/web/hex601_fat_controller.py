@@ -300,45 +300,14 @@ def counted_statements(function: FunctionFact) -> int:
     decides besides stays counted."""
     # The table may be split over nested `try` statements (an inner one for the use case's
     # `ValueError`, an outer one re-raising `HTTPException` and turning the rest into a 500):
-    # the clauses of a `try` and of those nested in it are read together. Sequential `try`
-    # statements, each around a step of its own, are separate steps.
+    # clauses share the line of the outermost `try` they stand in (`HandlerFact.try_line`).
+    # Sequential `try` statements, each around a step of its own, are separate steps.
     tables: dict[int, list[HandlerFact]] = {}
-    outermost = _outermost_tries(function.handlers)
     for clause in function.handlers:
         if clause.translates:
-            tables.setdefault(outermost[clause.try_line], []).append(clause)
+            tables.setdefault(clause.try_line, []).append(clause)
     counted = function.statement_count
     for clauses in tables.values():
         if len(clauses) >= TRANSLATION_TABLE:
             counted -= sum(clause.statements for clause in clauses) - 1
     return counted
-
-
-def _outermost_tries(clauses: tuple[HandlerFact, ...]) -> dict[int, int]:
-    """The line of the outermost `try` each `try` (by its line) is nested in, itself if
-    none: a `try` is inside another when its line falls in that one's body (between its
-    `try:` and its first `except`) or in one of its `except` clauses."""
-    first_clause: dict[int, int] = {}
-    spans: dict[int, list[tuple[int, int]]] = {}
-    for clause in clauses:
-        first_clause[clause.try_line] = min(
-            first_clause.get(clause.try_line, clause.span.line), clause.span.line
-        )
-        spans.setdefault(clause.try_line, []).append((clause.span.line, clause.span.end_line))
-
-    def parent(line: int) -> int | None:
-        for other, handlers_at in sorted(first_clause.items()):
-            inside_body = other < line < handlers_at
-            inside_clause = any(start <= line <= end for start, end in spans[other])
-            if other != line and (inside_body or inside_clause):
-                return other
-        return None
-
-    outermost: dict[int, int] = {}
-    for line in first_clause:
-        root, seen = line, {line}
-        while (up := parent(root)) is not None and up not in seen:
-            root = up
-            seen.add(up)
-        outermost[line] = root
-    return outermost
