@@ -266,6 +266,17 @@ def uses_sync_pymongo(facts: ModuleFacts) -> bool:
 REQUEST_CLASSES = frozenset({"fastapi.Request", "fastapi.requests.Request", "starlette.requests.Request"})
 
 
+# Django's model managers: the ORM's query and creation API for a model. Django documents
+# `create_user` raising `ValueError` for missing fields, so their raises follow the ORM's contract.
+ORM_MANAGER_BASES = frozenset(
+    {
+        "django.db.models.Manager", "django.db.models.manager.Manager",
+        "django.contrib.auth.models.BaseUserManager", "django.contrib.auth.base_user.BaseUserManager",
+        "django.contrib.auth.models.UserManager",
+    }
+)  # fmt: skip
+
+
 # Pydantic's settings classes: what a configuration module's settings derive from.
 SETTINGS_BASES = frozenset(
     {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings"}

@@ -11,7 +11,8 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import refuses_direct_construction
-from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, is_test_module, roles
+from hexcheck.semantics.libraries import ORM_MANAGER_BASES
+from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
 # AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
@@ -84,7 +85,8 @@ def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
     """Every explicit `raise` in a domain function or method, with the built-in it names."""
     # Entities and value objects: their own check of their input's type is validation.
-    stateful = {id(ref.cls) for ref in roles(model).entities}
+    r = roles(model)
+    stateful = {id(ref.cls) for ref in r.entities}
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
@@ -96,6 +98,9 @@ def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionF
             # `__new__` refusing every call (construction goes through the factories):
             # what it raises names a misuse of the class, not a broken rule.
             if not (method.name == "__new__" and refuses_direct_construction(cls))
+            # An ORM manager kept in the domain raises what its framework documents; that
+            # the domain imports the ORM at all is HEX102's finding.
+            and not set(r.ancestors(ClassRef(facts, cls))) & ORM_MANAGER_BASES
         )
         for function, in_value in owned:
             for raised in function.raises:
@@ -306,6 +311,22 @@ class Email:
 # file: app/domain/errors.py
 class InvalidEmail(Exception):
     pass
+""",
+        # A Django manager kept in the domain raises what Django documents for
+        # `create_user`; HEX102 reports the ORM import itself.
+        """\
+# file: accounts/domain/managers.py
+from django.contrib.auth.models import BaseUserManager
+
+
+class MemberManager(BaseUserManager):
+    def create_user(self, email: str, password: str):
+        if not email:
+            raise ValueError("an email must be set")
+        member = self.model(email=self.normalize_email(email))
+        member.set_password(password)
+        member.save()
+        return member
 """,
         # A tooling script (`scripts/check_license.py`, run as `__main__`) is no domain,
         # however much its classes look like entities.
