@@ -276,6 +276,14 @@ _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", 
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
 # `int(os.getenv("PAGE_SIZE", "20"))`: converting what the environment says is reading it.
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# What a configuration module's accessors return: values read from the environment.
+_PLAIN_VALUES = frozenset(
+    {
+        "str", "int", "float", "bool", "bytes", "tuple", "list", "dict", "set", "frozenset",
+        "pathlib.Path", "decimal.Decimal", "datetime.timedelta", "typing.Optional",
+        "typing.Tuple", "typing.List", "typing.Dict", "typing.Set", "typing.FrozenSet",
+    }
+)  # fmt: skip
 _CONFIGURATION_NAMES = CONFIGURATION_NAMES | {"constants"}
 # Packages of error classes, whose modules are named for what the errors concern.
 _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
@@ -506,13 +514,18 @@ class Placement:
             or self.config.layers.configured(module) is not None
         ):
             return False
-        found = self._all_evidence(facts)
-        if any(kinds - _CONFIGURATION_KINDS for kinds in found.values()):
-            return False
         r = self._roles
         settings = {
             cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & SETTINGS_BASES
-        }
+        } | _built_from_the_environment(facts)
+        # A plain settings dataclass that checks its values in `__post_init__` reads as an
+        # entity: it is none when the module's provider builds it from the environment.
+        only_settings = all(cls.qualname in settings for cls in facts.classes if "." not in cls.qualname)
+        if any(
+            kinds - _CONFIGURATION_KINDS and not (layer is Layer.DOMAIN and only_settings)
+            for layer, kinds in self._all_evidence(facts).items()
+        ):
+            return False
         if any(
             cls.qualname not in settings and not r.is_data_holder(ClassRef(facts, cls))
             for cls in facts.classes
@@ -539,6 +552,7 @@ class Placement:
             f"{module}.{cls.qualname}" for cls in facts.classes if cls.qualname not in settings
         }
         providers = set()
+        accessors = []
         for function in facts.functions:
             # `def clear_settings_cache() -> None` resets what the providers keep.
             returns = function.returns
@@ -547,29 +561,77 @@ class Placement:
                     return False
                 continue
             gives = set(returns.names()) if returns is not None else set(function.returned)
-            if not gives or not gives <= configuration_classes:
-                return False
-            providers.add(f"{module}.{function.name}")
+            if gives and gives <= configuration_classes:
+                providers.add(f"{module}.{function.name}")
+            else:
+                accessors.append((function, gives))
+        # `def auth_token() -> str | None` reading the environment or the settings: an
+        # accessor of configuration values, not a provider of settings.
+        own = {f"{module}.{function.name}" for function in facts.functions}
         if not all(
-            call.callee in configuration_classes
-            or call.callee in providers
-            or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
-            or call.callee in _BUILTIN_NAMES
-            for call in facts.calls
-        ):
+            self._reads_configuration(facts, function, gives, configuration_classes | own)
+            for function, gives in accessors
+        ) or not self._calls_only_configuration(facts, facts.calls, configuration_classes | providers):
             return False
         # Something of configuration, not an empty `main.py`: settings, an environment read,
-        # or constants in a module named for them.
+        # constants in a module named for them, or accessors reading another configuration
+        # module's settings.
         declared = (
             settings
             or any(call.callee in settings_classes | _ENVIRONMENT_READS for call in facts.calls)
             or any(assignment.value.name in _ENVIRONMENT_READS for assignment in facts.assignments)
             or (facts.assignments and spelled_plainly(module.rpartition(".")[2]) in _CONFIGURATION_NAMES)
+            or any(
+                self._provides_configuration(facts, call.callee, set())
+                for function, _ in accessors
+                for call in function.calls
+            )
         )
         return bool(declared) and all(
             self.layer_of(target) in _INNER or self.declares_configuration(target)
             for target in self._imported_modules(facts)
             if target != module
+        )
+
+    def _reads_configuration(
+        self, facts: ModuleFacts, function: FunctionFact, gives: set[str], known: set[str]
+    ) -> bool:
+        """Whether a module-level function of a configuration module only reads values:
+        it returns plain values (`str`, `bool`, a tuple of floats, a `Path`), the settings,
+        or what a provider of settings returns (`return get_settings()`), and calls nothing
+        but `known` (the module's own functions and configuration classes), the providers
+        of other configuration modules, the standard library, the configuration libraries,
+        built-ins and methods of the values it holds (`raw.strip()`). A function calling a
+        client library (`boto3.client(...)`) reads no configuration: it connects.
+        `gives`: the names its return annotation holds, or what its returns call."""
+        if not gives:
+            return False
+        return all(
+            name in _PLAIN_VALUES or self._provides_configuration(facts, name, known) for name in gives
+        ) and self._calls_only_configuration(facts, function.calls, known)
+
+    def _provides_configuration(self, facts: ModuleFacts, name: str, known: set[str]) -> bool:
+        """Whether a called or returned name is the module's own (`known`) or a provider of
+        another configuration module (`from app.settings import get_settings`)."""
+        owner = name.rpartition(".")[0]
+        return name in known or (
+            owner != facts.module and owner in self.model.modules and self.declares_configuration(owner)
+        )
+
+    def _calls_only_configuration(
+        self, facts: ModuleFacts, calls: Iterable[CallFact], known: set[str]
+    ) -> bool:
+        """Whether `calls` reach only configuration (`_provides_configuration`), the
+        standard library, the configuration libraries, built-ins and methods of the values
+        the code holds (`raw.strip()`, `Path(__file__).resolve()`): nothing that connects."""
+        imported = {top_package(name) for name in _imported_names(facts)}
+        outside = self._first_party | (imported - self._stdlib)
+        return all(
+            self._provides_configuration(facts, call.callee, known)
+            or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
+            or call.callee in _BUILTIN_NAMES
+            or ("." in call.callee and top_package(call.callee) not in outside)
+            for call in calls
         )
 
     def _clears_a_cache(self, facts: ModuleFacts, function: FunctionFact) -> bool:
@@ -2329,6 +2391,26 @@ def _imported_packages(facts: ModuleFacts) -> set[str]:
 def _is_django_view(name: str) -> bool:
     """Whether a base is a class-based view of Django or Django REST framework."""
     return name == "rest_framework.views.APIView" or name.startswith(_DJANGO_VIEW_PREFIXES)
+
+
+def _built_from_the_environment(facts: ModuleFacts) -> set[str]:
+    """The module's classes that a function of the module returns after reading the
+    environment, itself or through another of its functions (`get_settings()` building
+    `Settings(db_path=_getenv("DB_PATH"))`): plain settings classes."""
+    module = facts.module
+    reading = {
+        f"{module}.{function.name}"
+        for function in facts.functions
+        if any(call.callee in _ENVIRONMENT_READS for call in function.calls)
+    }
+    classes = {f"{module}.{cls.qualname}": cls.qualname for cls in facts.classes}
+    found: set[str] = set()
+    for function in facts.functions:
+        if not any(call.callee in _ENVIRONMENT_READS or call.callee in reading for call in function.calls):
+            continue
+        gives = function.returns.names() if function.returns is not None else function.returned
+        found.update(classes[name] for name in gives if name in classes)
+    return found
 
 
 def _imported_names(facts: ModuleFacts, *, relative: bool = False) -> set[str]:

@@ -865,6 +865,55 @@ from app.infrastructure.mediator.entities.command import Command
 class CreateUser(Command[str]):
     username: str
 """,
+        # Settings written without pydantic: a frozen dataclass that checks its values,
+        # built from the environment by a cached provider, and accessors returning plain
+        # values read from it (`auth_token() -> str | None`). Configuration still.
+        """\
+# file: backend/app/settings.py
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+DEFAULT_DB_PATH = Path(__file__).resolve().parents[1] / "data" / "records.db"
+
+
+def _getenv(name: str) -> str | None:
+    return os.environ.get(name)
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: str
+    auth_token: str | None
+
+    def __post_init__(self) -> None:
+        if not self.db_path.strip():
+            raise ValueError("DB_PATH cannot be empty")
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings(db_path=_getenv("DB_PATH") or str(DEFAULT_DB_PATH), auth_token=_getenv("AUTH_TOKEN"))
+# file: backend/app/config.py
+from backend.app.settings import get_settings
+
+
+def auth_token() -> str | None:
+    token = (get_settings().auth_token or "").strip()
+    return token or None
+# file: backend/app/application/review/unlock_record.py
+from backend.app.config import auth_token
+from backend.app.settings import Settings
+
+
+class UnlockRecord:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def execute(self, token: str) -> bool:
+        return token == auth_token()
+""",
         # Configuration built on a shared settings package whose generic provider returns
         # a `TypeVar` bound to `BaseSettings`, beside a `-> None` that clears its cache:
         # still only configuration, which a service may read.
@@ -2242,6 +2291,24 @@ class LoanSettings(BaseSettings):
 from app.core.settings import rates  # error: HEX101
 # file: app/domain/loan.py
 from app.core.config import LoanSettings  # error: HEX101
+""",
+        # An accessor of a configuration module that calls a client library (HashiCorp
+        # Vault's) fetches its value over the network: the module connects, the
+        # composition root's.
+        """\
+# file: app/config.py
+import os
+
+import hvac
+
+DATABASE_SECRET = "db"
+
+
+def database_password() -> str:
+    vault = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"])
+    return str(vault.secrets.kv.read_secret_version(path=DATABASE_SECRET)["data"]["data"]["password"])
+# file: app/application/use_cases/rotate.py
+from app.config import database_password  # error: HEX101
 """,
         # Errors that wrap a driver's keep their module's name: infrastructure.
         """\
