@@ -276,6 +276,14 @@ _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", 
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
 # `int(os.getenv("PAGE_SIZE", "20"))`: converting what the environment says is reading it.
 _BUILTIN_NAMES = frozenset(dir(builtins))
+# The standard library's modules that reach the network, other processes or code chosen at
+# run time: a configuration module calling them fetches or wires, it does not declare.
+_CONNECTING_STDLIB = frozenset(
+    {
+        "urllib", "http", "socket", "ssl", "ftplib", "smtplib", "imaplib", "poplib", "telnetlib",
+        "xmlrpc", "subprocess", "importlib", "multiprocessing", "asyncio", "sqlite3",
+    }
+)  # fmt: skip
 # What a configuration module's accessors return: values read from the environment.
 _PLAIN_VALUES = frozenset(
     {
@@ -441,6 +449,9 @@ class Placement:
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
         self._configuration: dict[str, bool] = {}
+        # The packages a module imports that are neither the standard library's nor the
+        # configuration's values: what a call on them reaches is outside.
+        self._outside: dict[str, frozenset[str]] = {}
 
     # ------------------------------------------------------------------ answers
 
@@ -515,9 +526,19 @@ class Placement:
         ):
             return False
         r = self._roles
+        # A plain class the module builds from the environment is settings when it holds
+        # data and its methods read no more than an accessor may (no client fetching a
+        # secret behind `settings.api_token()`).
+        plain = {
+            cls.qualname
+            for cls in facts.classes
+            if cls.qualname in _built_from_the_environment(facts)
+            and r.is_data_holder(ClassRef(facts, cls))
+            and all(self._calls_only_configuration(facts, method.calls, set()) for method in cls.methods)
+        }
         settings = {
             cls.qualname for cls in facts.classes if set(r.ancestors(ClassRef(facts, cls))) & SETTINGS_BASES
-        } | _built_from_the_environment(facts)
+        } | plain
         # A plain settings dataclass that checks its values in `__post_init__` reads as an
         # entity: it is none when the module's provider builds it from the environment.
         only_settings = all(cls.qualname in settings for cls in facts.classes if "." not in cls.qualname)
@@ -624,13 +645,18 @@ class Placement:
         """Whether `calls` reach only configuration (`_provides_configuration`), the
         standard library, the configuration libraries, built-ins and methods of the values
         the code holds (`raw.strip()`, `Path(__file__).resolve()`): nothing that connects."""
-        imported = {top_package(name) for name in _imported_names(facts)}
-        outside = self._first_party | (imported - self._stdlib)
+        outside = self._outside.get(facts.module)
+        if outside is None:
+            imported = {top_package(name) for name in _imported_names(facts)}
+            outside = self._outside[facts.module] = self._first_party | (imported - self._stdlib)
         return all(
-            self._provides_configuration(facts, call.callee, known)
-            or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
-            or call.callee in _BUILTIN_NAMES
-            or ("." in call.callee and top_package(call.callee) not in outside)
+            top_package(call.callee) not in _CONNECTING_STDLIB
+            and (
+                self._provides_configuration(facts, call.callee, known)
+                or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
+                or call.callee in _BUILTIN_NAMES
+                or ("." in call.callee and top_package(call.callee) not in outside)
+            )
             for call in calls
         )
 

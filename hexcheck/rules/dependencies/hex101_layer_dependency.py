@@ -2310,6 +2310,22 @@ def database_password() -> str:
 # file: app/application/use_cases/rotate.py
 from app.config import database_password  # error: HEX101
 """,
+        # So does one fetching it with the standard library's HTTP client.
+        """\
+# file: app/core/config.py
+import json
+import os
+import urllib.request
+
+ENVIRONMENT = os.getenv("ENVIRONMENT", "dev")
+
+
+def api_token() -> str:
+    with urllib.request.urlopen(os.environ["TOKEN_URL"]) as response:
+        return str(json.loads(response.read())["token"])
+# file: app/application/use_cases/login.py
+from app.core.config import api_token  # error: HEX101
+""",
         # Errors that wrap a driver's keep their module's name: infrastructure.
         """\
 # file: app/shared/exceptions/database.py

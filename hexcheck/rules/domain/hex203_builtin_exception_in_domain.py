@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import FunctionFact, ModuleFacts, RaiseFact
+from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import refuses_direct_construction
 from hexcheck.semantics.libraries import ORM_MANAGER_BASES
-from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
+from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
 # AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
@@ -24,6 +24,8 @@ _PROTOCOL_EXCEPTIONS = frozenset(
 # Special methods that are constructors or calls: the exceptions they raise are domain rules.
 _NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
 _ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
+# What Django's documentation has a custom user manager define to create users.
+_DJANGO_USER_CREATION = frozenset({"create_user", "create_superuser", "_create_user"})
 # What a function raises when a parameter is not of the type it expects (`if not
 # isinstance(user_id, UserId): raise TypeError`, the `else` of an `isinstance` dispatch in
 # a mapper): the caller's programming error, which no user can cause and no domain rule
@@ -82,6 +84,25 @@ def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) 
     )
 
 
+def _documented_creation(r: Roles, facts: ModuleFacts, cls: ClassFact) -> frozenset[str]:
+    """The methods of a Django model manager kept in the domain that create users as Django
+    documents (`create_user` raising `ValueError` for a missing email), with the helpers
+    only they call (`self.check_fields(...)`): they raise what the ORM's contract says.
+    That the domain imports the ORM at all is HEX102's finding; a manager's other methods
+    (`transfer` refusing insufficient funds) hold domain rules, reported as any."""
+    if not set(r.ancestors(ClassRef(facts, cls))) & ORM_MANAGER_BASES:
+        return frozenset()
+    creating = {method.name for method in cls.methods if method.name in _DJANGO_USER_CREATION}
+    callers: dict[str, set[str]] = {}
+    for method in cls.methods:
+        for call in method.calls:
+            owner, _, name = call.callee.rpartition(".")
+            if owner in {"self", "cls"}:
+                callers.setdefault(name, set()).add(method.name)
+    helpers = {name for name, by in callers.items() if by <= creating and name not in creating}
+    return frozenset(creating | helpers)
+
+
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
     """Every explicit `raise` in a domain function or method, with the built-in it names."""
     # Entities and value objects: their own check of their input's type is validation.
@@ -91,17 +112,16 @@ def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionF
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
         owned = [(function, False) for function in facts.functions]
-        owned.extend(
-            (method, id(cls) in stateful)
-            for cls in facts.classes
-            for method in cls.methods
-            # `__new__` refusing every call (construction goes through the factories):
-            # what it raises names a misuse of the class, not a broken rule.
-            if not (method.name == "__new__" and refuses_direct_construction(cls))
-            # An ORM manager kept in the domain raises what its framework documents; that
-            # the domain imports the ORM at all is HEX102's finding.
-            and not set(r.ancestors(ClassRef(facts, cls))) & ORM_MANAGER_BASES
-        )
+        for cls in facts.classes:
+            creation = _documented_creation(r, facts, cls)
+            owned.extend(
+                (method, id(cls) in stateful)
+                for method in cls.methods
+                # `__new__` refusing every call (construction goes through the factories):
+                # what it raises names a misuse of the class, not a broken rule.
+                if not (method.name == "__new__" and refuses_direct_construction(cls))
+                and method.name not in creation
+            )
         for function, in_value in owned:
             for raised in function.raises:
                 if not raised.exception:
@@ -321,12 +341,16 @@ from django.contrib.auth.models import BaseUserManager
 
 class MemberManager(BaseUserManager):
     def create_user(self, email: str, password: str):
-        if not email:
-            raise ValueError("an email must be set")
+        self.check_fields(email, password)
         member = self.model(email=self.normalize_email(email))
         member.set_password(password)
         member.save()
         return member
+
+    @staticmethod
+    def check_fields(email: str, password: str) -> None:
+        if not email:
+            raise ValueError("an email must be set")
 """,
         # A tooling script (`scripts/check_license.py`, run as `__main__`) is no domain,
         # however much its classes look like entities.
@@ -361,6 +385,20 @@ if __name__ == "__main__":
 """,
     )
     invalid = (
+        # A manager's own operation holds a domain rule: only Django's user creation
+        # follows the ORM's contract.
+        """\
+# file: bank/domain/accounts.py
+from django.db import models
+
+
+class AccountManager(models.Manager):
+    def transfer(self, source, target, amount: int) -> None:
+        if amount <= 0:
+            raise ValueError("a transfer moves a positive amount")  # error: HEX203
+        source.balance -= amount
+        target.balance += amount
+""",
         """\
 # file: app/domain/book.py
 from dataclasses import dataclass
