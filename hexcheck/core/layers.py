@@ -173,7 +173,7 @@ UNCLAIMED_COMPONENTS: Mapping[str, Layer] = {
 STRONG_COMPONENTS = frozenset(
     {
         "domain", "application", "infrastructure", "infra", "web", "presentation",
-        "use_cases", "usecases", "persistence", "entrypoints", *TRANSLATED_LAYER_NAMES,
+        "use_cases", "usecases", "entrypoints", *TRANSLATED_LAYER_NAMES,
     }
 )  # fmt: skip
 

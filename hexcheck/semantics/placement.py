@@ -1984,7 +1984,7 @@ class Placement:
             if any(
                 found[0].module.rpartition(".")[0] != package and not is_test_module(found[0].module)
                 for found in self._subclasses_found(ref)
-            ):
+            ) or self._implemented_structurally(ref, package):
                 yield Layer.APPLICATION, PORTS_IMPLEMENTED_ELSEWHERE
             return
         # A FastAPI dependency class (`JWTBearer(HTTPBearer)`, a `__call__(self, request:
@@ -2106,6 +2106,33 @@ class Placement:
             and methods <= own
             and not self._roles.is_protocol(ref)
         ]
+
+    @cached_property
+    def _fulfilled_by(self) -> dict[str, list[ClassRef]]:
+        """Each first-party protocol (`_protocols`), with the concrete classes outside tests
+        that fulfil it without deriving from it (`_protocols_fulfilled`)."""
+        found: dict[str, list[ClassRef]] = {}
+        if not self._protocols:
+            return found
+        for module, facts in sorted(self.model.modules.items()):
+            if is_test_module(module):
+                continue
+            for cls in facts.classes:
+                ref = ClassRef(facts, cls)
+                if self._roles.is_abstract(ref):
+                    continue  # another contract with the same methods fulfils nothing
+                for protocol in self._protocols_fulfilled(ref):
+                    found.setdefault(protocol.dotted, []).append(ref)
+        return found
+
+    def _implemented_structurally(self, ref: ClassRef, package: str) -> bool:
+        """Whether a protocol port is implemented the way protocols are, without naming it,
+        by a class of another package (`SQLAEventRepository` with `save_all` and
+        `find_recent_by_user` for `app/persistence/`'s `EventRepository(Protocol)`)."""
+        return any(
+            other.facts.module.rpartition(".")[0] != package
+            for other in self._fulfilled_by.get(ref.dotted, ())
+        )
 
     def _subclasses_found(self, ref: ClassRef) -> list[tuple[ModuleFacts, ClassFact]]:
         """The first-party classes deriving from `ref`, transitively, that the tree defines."""

@@ -64,8 +64,9 @@ PORT_SUFFIXES = ("Repository", "Port", "Gateway")
 USE_CASE_SUFFIXES = ("UseCase", "Interactor")
 USE_CASE_PACKAGES = frozenset({"use_cases", "usecases"})
 _USE_CASE_NAMES = tuple(suffix.lower() for suffix in USE_CASE_SUFFIXES)
-# What a use case's caller calls: `execute`, or the project's own single entry point.
-ENTRY_POINTS = ("execute", "__call__", "handle")
+# What a use case's caller calls: `execute`, or the project's own single entry point;
+# teams that come from .NET (MediatR's `Handle`) spell them as C# does.
+ENTRY_POINTS = ("execute", "__call__", "handle", "Handle", "Execute")
 # The parameter that hands a link of a chain of responsibility the next one.
 _NEXT_LINK = re.compile(r"next(_\w+)?|successor")
 # Classes whose names say they are not entities: exceptions whose ancestry does not

@@ -914,6 +914,52 @@ class UnlockRecord:
     def execute(self, token: str) -> bool:
         return token == auth_token()
 """,
+        # Ports written as `typing.Protocol`s in a folder named for what they persist, and
+        # implemented without naming them (structurally) by the adapters: the
+        # application's ports, whatever the folder's name says.
+        """\
+# file: src/app/persistence/event_repository.py
+from typing import Protocol
+
+
+class EventRepository(Protocol):
+    async def save_all(self, events: list[str]) -> int: ...
+
+    async def find_recent(self, user_id: str) -> list[str]: ...
+# file: src/app/events/save_events.py
+from app.persistence.event_repository import EventRepository
+
+
+class SaveEventsUseCase:
+    def __init__(self, events: EventRepository) -> None:
+        self.events = events
+
+    async def execute(self, events: list[str]) -> int:
+        return await self.events.save_all(events)
+# file: src/app/events/recent_events.py
+from app.persistence.event_repository import EventRepository
+
+
+class RecentEventsUseCase:
+    def __init__(self, events: EventRepository) -> None:
+        self.events = events
+
+    async def execute(self, user_id: str) -> list[str]:
+        return await self.events.find_recent(user_id)
+# file: src/infrastructure/database/sqla_event_repository.py
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+class SQLAEventRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def save_all(self, events: list[str]) -> int:
+        return len(events)
+
+    async def find_recent(self, user_id: str) -> list[str]:
+        return []
+""",
         # Configuration built on a shared settings package whose generic provider returns
         # a `TypeVar` bound to `BaseSettings`, beside a `-> None` that clears its cache:
         # still only configuration, which a service may read.
@@ -2325,6 +2371,45 @@ def api_token() -> str:
         return str(json.loads(response.read())["token"])
 # file: app/application/use_cases/login.py
 from app.core.config import api_token  # error: HEX101
+""",
+        # The same folder whose Protocol only a test double implements: nothing shows the
+        # ports are the application's, and the folder's name places them.
+        """\
+# file: src/app/persistence/event_repository.py
+from typing import Protocol
+
+
+class EventRepository(Protocol):
+    async def save_all(self, events: list[str]) -> int: ...
+
+    async def find_recent(self, user_id: str) -> list[str]: ...
+# file: src/app/events/save_events.py
+from app.persistence.event_repository import EventRepository  # error: HEX101
+
+
+class SaveEventsUseCase:
+    def __init__(self, events: EventRepository) -> None:
+        self.events = events
+
+    async def execute(self, events: list[str]) -> int:
+        return await self.events.save_all(events)
+# file: src/app/events/recent_events.py
+from app.persistence.event_repository import EventRepository  # error: HEX101
+
+
+class RecentEventsUseCase:
+    def __init__(self, events: EventRepository) -> None:
+        self.events = events
+
+    async def execute(self, user_id: str) -> list[str]:
+        return await self.events.find_recent(user_id)
+# file: tests/fakes.py
+class FakeEventRepository:
+    async def save_all(self, events: list[str]) -> int:
+        return len(events)
+
+    async def find_recent(self, user_id: str) -> list[str]:
+        return []
 """,
         # Errors that wrap a driver's keep their module's name: infrastructure.
         """\

@@ -137,7 +137,8 @@ class UseCasePublicSurface(Rule):
         "only where the project's other use cases expose `execute` as their one public "
         "method (a tool executor's `execute` among other operations is no convention): a "
         "team-wide convention is a convention, a lone exception to one is a surprise. A project "
-        "whose use cases are called through `__call__` or `handle` (at least two "
+        "whose use cases are called through `__call__` or `handle` (`Handle` or `Execute` as "
+        "teams from .NET spell them; at least two "
         "application classes with injected collaborators define it) has that entry point "
         "instead. An application service (several public methods, collaborators injected "
         "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
@@ -163,6 +164,55 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        # A team from .NET names its handlers' one method as MediatR does, `Handle`: its
+        # convention, though one older use case exposes `execute`.
+        """\
+# file: src/application/Message/commands/CreateMessageCommand.py
+from application.ports import MessageRepository
+
+
+class CreateMessageCommand:
+    def __init__(self, repository: MessageRepository) -> None:
+        self._repository = repository
+
+    def Handle(self, text: str) -> str:
+        return self._repository.insert(text)
+# file: src/application/Message/queries/GetMessageByIdQuery.py
+from application.ports import MessageRepository
+
+
+class GetMessageByIdQuery:
+    def __init__(self, repository: MessageRepository) -> None:
+        self._repository = repository
+
+    def Handle(self, message_id: str) -> str | None:
+        return self._repository.get(message_id)
+# file: src/application/Logs/queries/GetAllLogsQuery.py
+from application.ports import LogRepository
+
+
+class GetAllLogsQuery:
+    def __init__(self, logs: LogRepository) -> None:
+        self._logs = logs
+
+    def execute(self) -> list[str]:
+        return self._logs.all()
+# file: src/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class MessageRepository(ABC):
+    @abstractmethod
+    def insert(self, text: str) -> str: ...
+
+    @abstractmethod
+    def get(self, message_id: str) -> str | None: ...
+
+
+class LogRepository(ABC):
+    @abstractmethod
+    def all(self) -> list[str]: ...
+""",
         """\
 # file: loans/application/approval/steps.py
 from typing import Any, Callable
