@@ -605,6 +605,10 @@ def _packages_text(placed: Placement) -> str:
             evidence.append("no layer's content dominates (modules placed one by one)")
         if verdict.contradiction:
             evidence.append(f"contradicts its name: checked as {_layer_name(verdict.layer)} (HEX105)")
+        elif verdict.moved and verdict.name.strong:
+            evidence.append(
+                f"ports filed under their concern's name, checked as {_layer_name(verdict.layer)}"
+            )
         elif verdict.moved:
             evidence.append(f"weak name, checked as {_layer_name(verdict.layer)}")
         if verdict.name.layer is None and content is not None:

@@ -173,9 +173,15 @@ UNCLAIMED_COMPONENTS: Mapping[str, Layer] = {
 STRONG_COMPONENTS = frozenset(
     {
         "domain", "application", "infrastructure", "infra", "web", "presentation",
-        "use_cases", "usecases", "entrypoints", *TRANSLATED_LAYER_NAMES,
+        "use_cases", "usecases", "persistence", "entrypoints", *TRANSLATED_LAYER_NAMES,
     }
 )  # fmt: skip
+
+
+# Strong names under which teams also file the ports of what the name says, not only its
+# adapters (`app/persistence/event_repository.py` holding `EventRepository(Protocol)`):
+# content of ports implemented elsewhere places such a package in the application silently.
+PORTS_FILED_BY_CONCERN = frozenset({"persistence"})
 
 
 def detect_layer(module: str) -> Layer | None:

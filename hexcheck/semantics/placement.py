@@ -129,6 +129,7 @@ from hexcheck.core.layers import (
     INFRASTRUCTURE_COMPONENTS,
     INNER_LAYER_NAMES,
     MAPPER_COMPONENTS,
+    PORTS_FILED_BY_CONCERN,
     STRONG_COMPONENTS,
     USE_CASE_COMPONENTS,
     Layer,
@@ -422,8 +423,9 @@ class PackageVerdict:
 
     @property
     def contradiction(self) -> bool:
-        """A strong name that content contradicts: what HEX105 reports."""
-        return self.moved and self.name.strong
+        """A strong name that content contradicts: what HEX105 reports. Ports filed under
+        the name of their concern (`persistence/`) contradict nothing (`_may_move`)."""
+        return self.moved and self.name.strong and not _ports_filed_by_concern(self.name, self.layer)
 
 
 class Placement:
@@ -592,7 +594,7 @@ class Placement:
         if not all(
             self._reads_configuration(facts, function, gives, configuration_classes | own)
             for function, gives in accessors
-        ) or not self._calls_only_configuration(facts, facts.calls, configuration_classes | providers):
+        ) or not self._calls_only_configuration(facts, facts.calls, configuration_classes | own):
             return False
         # Something of configuration, not an empty `main.py`: settings, an environment read,
         # constants in a module named for them, or accessors reading another configuration
@@ -2109,18 +2111,23 @@ class Placement:
 
     @cached_property
     def _fulfilled_by(self) -> dict[str, list[ClassRef]]:
-        """Each first-party protocol (`_protocols`), with the concrete classes outside tests
-        that fulfil it without deriving from it (`_protocols_fulfilled`)."""
+        """Each first-party protocol (`_protocols`), with the concrete classes outside tests,
+        in modules over a library, that fulfil it without deriving from it
+        (`_protocols_fulfilled`)."""
         found: dict[str, list[ClassRef]] = {}
         if not self._protocols:
             return found
         for module, facts in sorted(self.model.modules.items()):
             if is_test_module(module):
                 continue
+            # As on the adapters' side (`_class_evidence`): a class over a library, never
+            # a framework-free one (an entity whose `get` and `keys` match by chance).
+            if self._framework_free(facts):
+                continue
             for cls in facts.classes:
                 ref = ClassRef(facts, cls)
-                if self._roles.is_abstract(ref):
-                    continue  # another contract with the same methods fulfils nothing
+                if self._roles.is_abstract(ref) or self._roles.is_data_holder(ref):
+                    continue  # another contract, or a record, with the same methods fulfils nothing
                 for protocol in self._protocols_fulfilled(ref):
                     found.setdefault(protocol.dotted, []).append(ref)
         return found
@@ -2128,7 +2135,7 @@ class Placement:
     def _implemented_structurally(self, ref: ClassRef, package: str) -> bool:
         """Whether a protocol port is implemented the way protocols are, without naming it,
         by a class of another package (`SQLAEventRepository` with `save_all` and
-        `find_recent_by_user` for `app/persistence/`'s `EventRepository(Protocol)`)."""
+        `find_recent` for `app/persistence/`'s `EventRepository(Protocol)`)."""
         return any(
             other.facts.module.rpartition(".")[0] != package
             for other in self._fulfilled_by.get(ref.dotted, ())
@@ -2615,8 +2622,15 @@ def _may_move(name: NameLayer, shown: Layer) -> bool:
     if named is shown or shown is Layer.DOMAIN:
         return False
     if name.strong and shown is Layer.APPLICATION:
-        return False
+        return _ports_filed_by_concern(name, shown)
     return not (named in _INNER and shown in _INNER)
+
+
+def _ports_filed_by_concern(name: NameLayer, layer: Layer | None) -> bool:
+    """Whether a package a strong name places is the application's ports filed under the
+    name of what they concern (`app/persistence/`): the one strong name content may move
+    into the application, without a HEX105 (the name says what the ports are about)."""
+    return layer is Layer.APPLICATION and spelled_plainly(name.component) in PORTS_FILED_BY_CONCERN
 
 
 def placement(model: ProjectModel) -> Placement:

@@ -67,6 +67,8 @@ _USE_CASE_NAMES = tuple(suffix.lower() for suffix in USE_CASE_SUFFIXES)
 # What a use case's caller calls: `execute`, or the project's own single entry point;
 # teams that come from .NET (MediatR's `Handle`) spell them as C# does.
 ENTRY_POINTS = ("execute", "__call__", "handle", "Handle", "Execute")
+# The entry points a project may make its own convention instead of `execute`.
+_OWN_ENTRY_POINTS = ("__call__", "handle", "Handle", "Execute")
 # The parameter that hands a link of a chain of responsibility the next one.
 _NEXT_LINK = re.compile(r"next(_\w+)?|successor")
 # Classes whose names say they are not entities: exceptions whose ancestry does not
@@ -801,10 +803,11 @@ class Roles:
 
     @cached_property
     def entry_point(self) -> str:
-        """The project's own single entry point of use cases, `__call__` or `handle`: the
+        """The project's own single entry point of use cases, `__call__`, `handle` (or
+        `Handle`, `Execute` as .NET teams spell them): the
         one that application classes receiving collaborators in `__init__` define most
         (ties to `__call__`), when at least two do; '' otherwise."""
-        counts = dict.fromkeys(ENTRY_POINTS[1:], 0)
+        counts = dict.fromkeys(_OWN_ENTRY_POINTS, 0)
         for ref in self.classes:
             if self.layer(ref) is not Layer.APPLICATION or is_test_module(ref.facts.module):
                 continue

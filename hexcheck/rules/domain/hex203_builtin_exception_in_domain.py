@@ -15,11 +15,12 @@ from hexcheck.semantics.libraries import ORM_MANAGER_BASES
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
-# AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
+# AttributeError, `__getitem__` KeyError, `__add__` TypeError, `__truediv__` by zero
+# ZeroDivisionError (as `Decimal` does). A domain exception there
 # would break `getattr(x, "a", default)`, `dict.get` and operator fallbacks.
 _PROTOCOL_EXCEPTIONS = frozenset(
     {"TypeError", "AttributeError", "KeyError", "IndexError", "LookupError", "StopIteration",
-     "StopAsyncIteration"}
+     "StopAsyncIteration", "ZeroDivisionError", "ArithmeticError", "OverflowError"}
 )  # fmt: skip
 # Special methods that are constructors or calls: the exceptions they raise are domain rules.
 _NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
@@ -149,7 +150,8 @@ class BuiltinExceptionInDomain(Rule):
         "rule in the ubiquitous language, carries the data to explain it, and can be "
         "mapped to a response precisely. `NotImplementedError`, bare re-raises and the "
         "exceptions Python's data model requires from special methods (`TypeError` in "
-        "`__add__`, `AttributeError` in `__setattr__`, `KeyError` in `__getitem__`) are "
+        "`__add__`, `AttributeError` in `__setattr__`, `KeyError` in `__getitem__`, "
+        "`ZeroDivisionError` in `__truediv__`) are "
         "not reported, nor is a `TypeError` or `ValueError` that a domain service or "
         "function raises because a parameter is not of the expected type (`if not "
         "isinstance(user_id, UserId)`, `type(id) is not str`, the `else` of an `isinstance` "
@@ -196,6 +198,11 @@ class Title:
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{name} is read-only")
+
+    def __truediv__(self, parts: int) -> "Title":
+        if parts == 0:
+            raise ZeroDivisionError("a title splits into one part or more")
+        return self
 
     def __lt__(self, other: object) -> bool:
         if not isinstance(other, Title):
