@@ -425,7 +425,11 @@ class PackageVerdict:
     def contradiction(self) -> bool:
         """A strong name that content contradicts: what HEX105 reports. Ports filed under
         the name of their concern (`persistence/`) contradict nothing (`_may_move`)."""
-        return self.moved and self.name.strong and not _ports_filed_by_concern(self.name, self.layer)
+        return (
+            self.moved
+            and self.name.strong
+            and not _ports_filed_by_concern(self.package, self.name, self.layer)
+        )
 
 
 class Placement:
@@ -743,7 +747,7 @@ class Placement:
         for package in sorted(evidenced):
             name = names[package]
             content = _strong(evidenced[package], substantive[package], kinds, anchored, package, name.layer)
-            verdicts[package] = PackageVerdict(package, name, content, _decide(name, content))
+            verdicts[package] = PackageVerdict(package, name, content, _decide(package, name, content))
         return verdicts
 
     def _moved_ancestor(self, module: str) -> PackageVerdict | None:
@@ -852,9 +856,9 @@ class Placement:
             # defines (ORM models, routes, ports...) contradicts it.
             own_name = name.component == module.rpartition(".")[2]
             if (
-                not name.strong
-                and own is not None
-                and _may_move(name, own.layer)
+                own is not None
+                and (not name.strong or _ports_filed_by_concern(module, name, own.layer))
+                and _may_move(module, name, own.layer)
                 and (_convincing(own, MIN_KINDS) or (own_name and own.kinds & _DEFINED_KINDS))
                 and not self._shows(module, name.layer)
             ):
@@ -1830,9 +1834,7 @@ class Placement:
         # thereby an adapter. Its sessions and engines are.
         # A call that builds a driver's client shows a driver, the standard library's too
         # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
-        connects = bool(packages & _CONSTRUCTOR_PACKAGES) and any(
-            call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts)
-        )
+        connects = _connects(facts)
         if (
             packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
@@ -2120,13 +2122,15 @@ class Placement:
         for module, facts in sorted(self.model.modules.items()):
             if is_test_module(module):
                 continue
-            # As on the adapters' side (`_class_evidence`): a class over a library, never
-            # a framework-free one (an entity whose `get` and `keys` match by chance).
-            if self._framework_free(facts):
+            # As on the adapters' side (`_module_evidence`): a class over a library or a
+            # client of the standard library's, never a framework-free one (an entity whose
+            # `get` and `keys` match by chance).
+            if self._framework_free(facts) and not _connects(facts):
                 continue
             for cls in facts.classes:
                 ref = ClassRef(facts, cls)
-                if self._roles.is_abstract(ref) or self._roles.is_data_holder(ref):
+                r = self._roles
+                if r.is_abstract(ref) or (r.is_data_holder(ref) and not r.is_dataclass(ref)):
                     continue  # another contract, or a record, with the same methods fulfils nothing
                 for protocol in self._protocols_fulfilled(ref):
                     found.setdefault(protocol.dotted, []).append(ref)
@@ -2453,6 +2457,15 @@ def _is_django_view(name: str) -> bool:
     return name == "rest_framework.views.APIView" or name.startswith(_DJANGO_VIEW_PREFIXES)
 
 
+def _connects(facts: ModuleFacts) -> bool:
+    """Whether a module builds a driver's client, the standard library's too
+    (`sqlite3.connect(...)`, `smtplib.SMTP(host)`)."""
+    packages = {name.partition(".")[0] for name in _imported_names(facts)}
+    return bool(packages & _CONSTRUCTOR_PACKAGES) and any(
+        call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts)
+    )
+
+
 def _built_from_the_environment(facts: ModuleFacts) -> set[str]:
     """The module's classes that a function of the module returns after reading the
     environment, itself or through another of its functions (`get_settings()` building
@@ -2568,9 +2581,9 @@ def _strong(
     )
 
 
-def _decide(name: NameLayer, content: Content | None) -> Layer | None:
+def _decide(package: str, name: NameLayer, content: Content | None) -> Layer | None:
     """The decision table (the module docstring), for one package."""
-    if content is None or not _convincing(content, MIN_KINDS) or not _may_move(name, content.layer):
+    if content is None or not _convincing(content, MIN_KINDS) or not _may_move(package, name, content.layer):
         return name.layer
     return content.layer
 
@@ -2606,7 +2619,7 @@ def _a_package_of_use_cases(content: Content) -> bool:
     return content.layer is Layer.APPLICATION and content.kinds == {USE_CASES} and content.agreeing >= 2
 
 
-def _may_move(name: NameLayer, shown: Layer) -> bool:
+def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:
     """Whether content showing `shown` may re-place what `name` places.
 
     Never into the domain from another name: application services, commands and records
@@ -2622,15 +2635,22 @@ def _may_move(name: NameLayer, shown: Layer) -> bool:
     if named is shown or shown is Layer.DOMAIN:
         return False
     if name.strong and shown is Layer.APPLICATION:
-        return _ports_filed_by_concern(name, shown)
+        return _ports_filed_by_concern(package, name, shown)
     return not (named in _INNER and shown in _INNER)
 
 
-def _ports_filed_by_concern(name: NameLayer, layer: Layer | None) -> bool:
+def _ports_filed_by_concern(package: str, name: NameLayer, layer: Layer | None) -> bool:
     """Whether a package a strong name places is the application's ports filed under the
     name of what they concern (`app/persistence/`): the one strong name content may move
-    into the application, without a HEX105 (the name says what the ports are about)."""
-    return layer is Layer.APPLICATION and spelled_plainly(name.component) in PORTS_FILED_BY_CONCERN
+    into the application, without a HEX105 (the name says what the ports are about). Not
+    below another infrastructure name (`infrastructure/persistence/` is the adapters')."""
+    if layer is not Layer.APPLICATION or spelled_plainly(name.component) not in PORTS_FILED_BY_CONCERN:
+        return False
+    above = package.split(".")
+    above = above[
+        : max(i for i, part in enumerate(above) if spelled_plainly(part) == spelled_plainly(name.component))
+    ]
+    return not any(spelled_plainly(part) in INFRASTRUCTURE_COMPONENTS for part in above)
 
 
 def placement(model: ProjectModel) -> Placement:

@@ -179,6 +179,35 @@ class NotifyReserved:
 """,
     )
     invalid = (
+        # `persistence/` may hold the application's ports without a finding (its name says
+        # what they concern), but routes there are misfiled.
+        """\
+# file: app/persistence/__init__.py
+# error: HEX105
+# file: app/persistence/backups.py
+from fastapi import APIRouter, HTTPException
+from pydantic import BaseModel
+
+router = APIRouter()
+
+
+class BackupOut(BaseModel):
+    name: str
+
+
+@router.get("/backups/{name}")
+async def get_backup(name: str) -> BackupOut:
+    raise HTTPException(status_code=404)
+# file: app/persistence/restore.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.post("/restore")
+async def restore() -> dict[str, str]:
+    return {"status": "queued"}
+""",
         """\
 # file: app/application/api/__init__.py
 __all__ = ["authors", "books"]  # error: HEX105

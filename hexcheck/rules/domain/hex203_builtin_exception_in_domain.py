@@ -15,13 +15,20 @@ from hexcheck.semantics.libraries import ORM_MANAGER_BASES
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
-# AttributeError, `__getitem__` KeyError, `__add__` TypeError, `__truediv__` by zero
-# ZeroDivisionError (as `Decimal` does). A domain exception there
+# AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
 # would break `getattr(x, "a", default)`, `dict.get` and operator fallbacks.
 _PROTOCOL_EXCEPTIONS = frozenset(
     {"TypeError", "AttributeError", "KeyError", "IndexError", "LookupError", "StopIteration",
-     "StopAsyncIteration", "ZeroDivisionError", "ArithmeticError", "OverflowError"}
+     "StopAsyncIteration"}
 )  # fmt: skip
+# What a number's own operations raise, as `Decimal` does: `__truediv__` by zero raises
+# ZeroDivisionError. Only there: a comparison or a `__setitem__` raising them breaks a rule.
+_ARITHMETIC_EXCEPTIONS = frozenset({"ZeroDivisionError", "OverflowError"})
+_NUMERIC_METHODS = frozenset(
+    f"__{prefix}{name}__"
+    for name in ("truediv", "floordiv", "mod", "divmod", "pow")
+    for prefix in ("", "r", "i")
+) | {"__int__", "__float__", "__round__"}
 # Special methods that are constructors or calls: the exceptions they raise are domain rules.
 _NOT_PROTOCOL = frozenset({"__init__", "__post_init__", "__new__", "__call__"})
 _ALWAYS_ALLOWED = frozenset({"NotImplementedError"})
@@ -68,7 +75,10 @@ def _exempt(function: FunctionFact, raised: RaiseFact, exception: str, in_value:
         return True
     name = function.name
     is_special = name.startswith("__") and name.endswith("__")
-    return is_special and name not in _NOT_PROTOCOL and exception in _PROTOCOL_EXCEPTIONS
+    return is_special and (
+        (name not in _NOT_PROTOCOL and exception in _PROTOCOL_EXCEPTIONS)
+        or (name in _NUMERIC_METHODS and exception in _ARITHMETIC_EXCEPTIONS)
+    )
 
 
 def _translates(model: ProjectModel, function: FunctionFact, raised: RaiseFact) -> bool:
@@ -151,7 +161,7 @@ class BuiltinExceptionInDomain(Rule):
         "mapped to a response precisely. `NotImplementedError`, bare re-raises and the "
         "exceptions Python's data model requires from special methods (`TypeError` in "
         "`__add__`, `AttributeError` in `__setattr__`, `KeyError` in `__getitem__`, "
-        "`ZeroDivisionError` in `__truediv__`) are "
+        "`ZeroDivisionError` in `__truediv__`, as `Decimal` raises it) are "
         "not reported, nor is a `TypeError` or `ValueError` that a domain service or "
         "function raises because a parameter is not of the expected type (`if not "
         "isinstance(user_id, UserId)`, `type(id) is not str`, the `else` of an `isinstance` "
@@ -460,6 +470,9 @@ class Money:
 
     def __getitem__(self, key: str) -> Decimal:
         raise KeyError(key)
+
+    def __lt__(self, other: "Money") -> bool:
+        raise ArithmeticError("amounts in two currencies do not compare")  # error: HEX203
 
 
 class Currency:
