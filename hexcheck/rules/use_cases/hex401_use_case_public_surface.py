@@ -108,6 +108,21 @@ def _fronts_use_cases(r: Roles, ref: ClassRef, use_cases: frozenset[str]) -> boo
     return True
 
 
+def _collaborators_of_use_cases(r: Roles) -> frozenset[str]:
+    """The classes other use cases receive in `__init__` (`reranker: ChunkReranker`): an
+    application service a use case is built on, called as the use case needs it, is no
+    entry point of its own, whatever its public methods."""
+    found: set[str] = set()
+    for ref in r.use_cases:
+        init = ref.cls.method("__init__")
+        for param in init.params[1:] if init is not None else ():
+            for name in param.annotation.names() if param.annotation is not None else ():
+                other = r.ref(name) if name and "?" not in name else None
+                if other is not None and other is not ref:
+                    found.add(other.dotted)
+    return frozenset(found)
+
+
 def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
     return any(owner.cls.method(name) is not None for owner in (ref, *r.first_party_ancestors(ref)))
 
@@ -147,7 +162,9 @@ class UseCasePublicSurface(Rule):
         "each handler fills in) has the base's method as its entry point: a handler that "
         "adds nothing to it is not reported, one that adds operations is. The links of a "
         "chain of responsibility (a command bus's middlewares, each handed the next link in "
-        "`__init__`) pass the work along: they are no use cases."
+        "`__init__`) pass the work along: they are no use cases. Nor is a service other use "
+        "cases receive in `__init__` (a `ChunkReranker` an `AnswerQueryUseCase` is built on), "
+        "unless its name says it is a use case."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
@@ -164,6 +181,54 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        # An application service the use cases are built on (`reranker: ChunkReranker`) is
+        # their collaborator, not an entry point: `rerank` breaks no `execute` convention.
+        """\
+# file: app/application/reranker.py
+from app.application.ports import RelevanceScorer
+
+
+class ChunkReranker:
+    def __init__(self, scorer: RelevanceScorer) -> None:
+        self.scorer = scorer
+
+    def rerank(self, query: str, chunks: list[str]) -> list[str]:
+        return sorted(chunks, key=lambda chunk: self.scorer.score(query, chunk), reverse=True)
+# file: app/application/use_cases/answer_query.py
+from app.application.ports import ChunkRepository
+from app.application.reranker import ChunkReranker
+
+
+class AnswerQueryUseCase:
+    def __init__(self, chunks: ChunkRepository, reranker: ChunkReranker) -> None:
+        self.chunks = chunks
+        self.reranker = reranker
+
+    def execute(self, query: str) -> list[str]:
+        return self.reranker.rerank(query, self.chunks.search(query))
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class ChunkRepository(ABC):
+    @abstractmethod
+    def search(self, query: str) -> list[str]: ...
+
+
+class RelevanceScorer(ABC):
+    @abstractmethod
+    def score(self, query: str, chunk: str) -> float: ...
+# file: app/application/use_cases/list_sources.py
+from app.application.ports import ChunkRepository
+
+
+class ListSourcesUseCase:
+    def __init__(self, chunks: ChunkRepository) -> None:
+        self.chunks = chunks
+
+    def execute(self) -> list[str]:
+        return self.chunks.search("")
+""",
         # A team from .NET names its handlers' one method as MediatR does, `Handle`: its
         # convention, though one older use case exposes `execute`.
         """\
@@ -922,8 +987,13 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         # something, no convention.
         execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
+        collaborators = _collaborators_of_use_cases(r)
         for ref in r.use_cases:
-            if _fronts_use_cases(r, ref, use_cases):
+            # A class other use cases are built on is their collaborator, unless its name
+            # claims to be a use case itself (`AWSAnalysisUseCase` injected into another).
+            if _fronts_use_cases(r, ref, use_cases) or (
+                ref.dotted in collaborators and not ref.cls.name.endswith(_USE_CASE_NAMES)
+            ):
                 continue
             # An application service (several public methods, injected collaborators) is a
             # use case for HEX402/HEX403; it breaks a convention only where there is one.
