@@ -164,7 +164,8 @@ class UseCasePublicSurface(Rule):
         "chain of responsibility (a command bus's middlewares, each handed the next link in "
         "`__init__`) pass the work along: they are no use cases. Nor is a service other use "
         "cases receive in `__init__` (a `ChunkReranker` an `AnswerQueryUseCase` is built on), "
-        "unless its name says it is a use case."
+        "unless it is a use case composed into another: it has an entry point of its own, "
+        "or its name says it is a use case."
     )
     how_to_fix = (
         "Split each extra public operation into a use case of its own (sharing code "
@@ -729,6 +730,44 @@ class Broadcaster(Protocol):
 """,
     )
     invalid = (
+        # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
+        # a use case: its own `execute` beside `validate` is reported.
+        """\
+# file: shop/use_cases/place_order.py
+from shop.use_cases.ports import OrderRepository
+
+
+class PlaceOrder:  # error: HEX401
+    def __init__(self, orders: OrderRepository) -> None:
+        self.orders = orders
+
+    def execute(self, cart_id: str) -> str:
+        self.validate(cart_id)
+        return self.orders.create(cart_id)
+
+    def validate(self, cart_id: str) -> None:
+        self.orders.get(cart_id)
+# file: shop/use_cases/checkout_cart.py
+from shop.use_cases.place_order import PlaceOrder
+
+
+class CheckoutCart:
+    def __init__(self, place_order: PlaceOrder) -> None:
+        self.place_order = place_order
+
+    def execute(self, cart_id: str) -> str:
+        return self.place_order.execute(cart_id)
+# file: shop/use_cases/ports.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    def create(self, cart_id: str) -> str: ...
+
+    @abstractmethod
+    def get(self, cart_id: str) -> str: ...
+""",
         """\
 # file: shop/application/place_order.py
 from shop.infrastructure.repositories import SqliteOrderRepository
@@ -989,10 +1028,15 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         for ref in r.use_cases:
-            # A class other use cases are built on is their collaborator, unless its name
-            # claims to be a use case itself (`AWSAnalysisUseCase` injected into another).
+            # A class other use cases are built on is their collaborator, unless it is a use
+            # case composed into another: an entry point of its own (`execute`), or a name
+            # that says so (`AWSAnalysisUseCase`, `OrderUseCases`).
             if _fronts_use_cases(r, ref, use_cases) or (
-                ref.dotted in collaborators and not ref.cls.name.endswith(_USE_CASE_NAMES)
+                ref.dotted in collaborators
+                and "usecase" not in ref.cls.name.lower()
+                and not any(
+                    _has_entry_point(r, ref, name) for name in (*_ENTRY_POINTS, r.entry_point) if name
+                )
             ):
                 continue
             # An application service (several public methods, injected collaborators) is a
