@@ -535,10 +535,11 @@ class Placement:
         # A plain class the module builds from the environment is settings when it holds
         # data and its methods read no more than an accessor may (no client fetching a
         # secret behind `settings.api_token()`).
+        built = _built_from_the_environment(facts)
         plain = {
             cls.qualname
             for cls in facts.classes
-            if cls.qualname in _built_from_the_environment(facts)
+            if cls.qualname in built
             and r.is_data_holder(ClassRef(facts, cls))
             and all(self._calls_only_configuration(facts, method.calls, set()) for method in cls.methods)
         }
@@ -601,8 +602,8 @@ class Placement:
         ) or not self._calls_only_configuration(facts, facts.calls, configuration_classes | own):
             return False
         # Something of configuration, not an empty `main.py`: settings, an environment read,
-        # constants in a module named for them, or accessors reading another configuration
-        # module's settings.
+        # constants in a module named for them, or accessors calling another configuration
+        # module.
         declared = (
             settings
             or any(call.callee in settings_classes | _ENVIRONMENT_READS for call in facts.calls)
