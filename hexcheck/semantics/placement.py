@@ -1835,7 +1835,7 @@ class Placement:
         # thereby an adapter. Its sessions and engines are.
         # A call that builds a driver's client shows a driver, the standard library's too
         # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
-        connects = _connects(facts)
+        connects = _connects(facts, packages)
         if (
             packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
@@ -2126,7 +2126,9 @@ class Placement:
             # As on the adapters' side (`_module_evidence`): a class over a library or a
             # client of the standard library's, never a framework-free one (an entity whose
             # `get` and `keys` match by chance).
-            if self._framework_free(facts) and not _connects(facts):
+            if self._framework_free(facts) and not _connects(
+                facts, {top_package(n) for n in _imported_names(facts)}
+            ):
                 continue
             for cls in facts.classes:
                 ref = ClassRef(facts, cls)
@@ -2458,10 +2460,10 @@ def _is_django_view(name: str) -> bool:
     return name == "rest_framework.views.APIView" or name.startswith(_DJANGO_VIEW_PREFIXES)
 
 
-def _connects(facts: ModuleFacts) -> bool:
+def _connects(facts: ModuleFacts, packages: set[str]) -> bool:
     """Whether a module builds a driver's client, the standard library's too
-    (`sqlite3.connect(...)`, `smtplib.SMTP(host)`)."""
-    packages = {name.partition(".")[0] for name in _imported_names(facts)}
+    (`sqlite3.connect(...)`, `smtplib.SMTP(host)`). `packages`: the top-level packages it
+    imports."""
     return bool(packages & _CONSTRUCTOR_PACKAGES) and any(
         call.callee in DRIVER_CONSTRUCTORS for call in every_call(facts)
     )
@@ -2647,11 +2649,10 @@ def _ports_filed_by_concern(package: str, name: NameLayer, layer: Layer | None) 
     below another infrastructure name (`infrastructure/persistence/` is the adapters')."""
     if layer is not Layer.APPLICATION or spelled_plainly(name.component) not in PORTS_FILED_BY_CONCERN:
         return False
-    above = package.split(".")
-    above = above[
-        : max(i for i, part in enumerate(above) if spelled_plainly(part) == spelled_plainly(name.component))
-    ]
-    return not any(spelled_plainly(part) in INFRASTRUCTURE_COMPONENTS for part in above)
+    parts = [spelled_plainly(part) for part in package.split(".")]
+    concern = spelled_plainly(name.component)
+    at = max((i for i, part in enumerate(parts) if part == concern), default=len(parts))
+    return not INFRASTRUCTURE_COMPONENTS.intersection(parts[:at])
 
 
 def placement(model: ProjectModel) -> Placement:

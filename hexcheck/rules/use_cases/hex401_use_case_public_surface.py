@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
+from hexcheck.core.facts import Expr
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
@@ -100,12 +101,18 @@ def _fronts_use_cases(r: Roles, ref: ClassRef, use_cases: frozenset[str]) -> boo
     if not collaborators:
         return False
     for param in collaborators:
-        if param.annotation is None:
-            return False
-        types = [r.ref(name) for name in param.annotation.names() if name and "?" not in name]
+        types = _annotated_classes(r, param.annotation)
         if not types or any(other is None or other.dotted not in use_cases for other in types):
             return False
     return True
+
+
+def _annotated_classes(r: Roles, annotation: Expr | None) -> list[ClassRef | None]:
+    """The first-party classes an annotation names, None for a name that is none; [] for
+    no annotation."""
+    if annotation is None:
+        return []
+    return [r.ref(name) for name in annotation.names() if name and "?" not in name]
 
 
 def _collaborators_of_use_cases(r: Roles) -> frozenset[str]:
@@ -116,10 +123,9 @@ def _collaborators_of_use_cases(r: Roles) -> frozenset[str]:
     for ref in r.use_cases:
         init = ref.cls.method("__init__")
         for param in init.params[1:] if init is not None else ():
-            for name in param.annotation.names() if param.annotation is not None else ():
-                other = r.ref(name) if name and "?" not in name else None
-                if other is not None and other is not ref:
-                    found.add(other.dotted)
+            found.update(
+                other.dotted for other in _annotated_classes(r, param.annotation) if other not in (None, ref)
+            )
     return frozenset(found)
 
 
@@ -1027,6 +1033,7 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
         execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
+        entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
         for ref in r.use_cases:
             # A class other use cases are built on is their collaborator, unless it is a use
             # case composed into another: an entry point of its own (`execute`), or a name
@@ -1034,16 +1041,13 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
             if _fronts_use_cases(r, ref, use_cases) or (
                 ref.dotted in collaborators
                 and "usecase" not in ref.cls.name.lower()
-                and not any(
-                    _has_entry_point(r, ref, name) for name in (*_ENTRY_POINTS, r.entry_point) if name
-                )
+                and not any(_has_entry_point(r, ref, name) for name in entry_points)
             ):
                 continue
             # An application service (several public methods, injected collaborators) is a
             # use case for HEX402/HEX403; it breaks a convention only where there is one.
             if ref.dotted in r.application_services and not execute_is_convention:
                 continue
-            entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
             # The abstract methods of a first-party handler contract, a base that declares
             # the entry point too (`CommandHandler`: `handle` and a bus's `subscribed_to`),
             # are how the class is registered, not extra operations; so are the hooks with
