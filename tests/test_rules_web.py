@@ -86,7 +86,8 @@ class TodoRoutes:
         def get_todos():
             items = []
             for i in range(3):
-                items.append(i)
+                if i:
+                    items.append(i)
             return items
 """
     found = findings(in_tmp, project, "HEX601")

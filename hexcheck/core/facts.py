@@ -228,6 +228,9 @@ class FunctionFact:  # pickled through `_function_fact` (below)
     body: BodyKind = BodyKind.CODE
     statement_count: int = 0
     loops: tuple[Span, ...] = ()
+    # Those of `loops` that are a comprehension written out: they only bind names and fill
+    # an accumulator with what classes, conversions and the loop's own names give.
+    mapping_loops: tuple[Span, ...] = ()
     raises: tuple[RaiseFact, ...] = ()
     calls: tuple[CallFact, ...] = ()
     handlers: tuple[HandlerFact, ...] = ()

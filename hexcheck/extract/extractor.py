@@ -323,6 +323,7 @@ class _Scope:
     raises: list[RaiseFact] = field(default_factory=list)
     handlers: list[HandlerFact] = field(default_factory=list)
     loops: list[Span] = field(default_factory=list)
+    mapping_loops: list[Span] = field(default_factory=list)
     self_attributes: list[AttributeFact] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     self_name: str = ""
@@ -721,6 +722,8 @@ class _Extractor:
         elif type(statement) is cst.For or type(statement) is cst.While:
             if scope is not None:
                 scope.loops.append(self._span(statement))
+                if type(statement) is cst.For and _only_maps(statement):
+                    scope.mapping_loops.append(scope.loops[-1])
             if type(statement) is cst.For:
                 self._scan(statement.target, CallContext.OTHER)
                 self._scan(statement.iter, CallContext.OTHER)
@@ -1144,6 +1147,7 @@ class _Extractor:
         scope.raises.extend(inner.raises)
         scope.handlers.extend(inner.handlers)
         scope.loops.extend(inner.loops)
+        scope.mapping_loops.extend(inner.mapping_loops)
         scope.self_attributes.extend(inner.self_attributes)
         scope.statements += inner.statements
         scope.nested.append(fact)
@@ -1183,6 +1187,7 @@ class _Extractor:
             body=body_kind,
             statement_count=scope.statements,
             loops=tuple(scope.loops),
+            mapping_loops=tuple(scope.mapping_loops),
             raises=tuple(scope.raises),
             calls=tuple(scope.calls),
             handlers=tuple(scope.handlers),
@@ -1278,6 +1283,80 @@ def _only_translates(statements: Sequence[cst.CSTNode]) -> bool:
         ):
             return False
     return raised
+
+
+# What a loop that only maps may call besides classes and what it binds itself: the
+# conversions a comprehension's element expression uses, and the accumulator's methods.
+_CONVERSIONS = frozenset(
+    {"str", "int", "float", "bool", "dict", "list", "tuple", "set", "frozenset", "len", "repr", "round",
+     "getattr"}
+)  # fmt: skip
+# A list's, not a store's: `session.add(row)` and `collection.insert(doc)` write.
+_ACCUMULATORS = frozenset({"append", "extend"})
+# The statements a mapping loop's body is made of: bindings and accumulator calls.
+_MAPPING_STATEMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.Expr})
+
+
+def _bound_names(node: cst.CSTNode) -> Iterator[str]:
+    """The names an assignment or `for` target binds (`key, value`, `(a, *rest)`)."""
+    if type(node) is cst.Name:
+        yield node.value
+    elif type(node) is cst.Tuple or type(node) is cst.List:
+        for element in node.elements:
+            yield from _bound_names(element.value)
+    elif type(node) is cst.StarredElement:
+        yield from _bound_names(node.value)
+
+
+def _root_name(node: cst.BaseExpression) -> str:
+    """The leftmost name of a callee (`Dto.from_entity` -> `Dto`, `item.to_dict` -> `item`)."""
+    while type(node) is cst.Attribute or type(node) is cst.Subscript:
+        node = node.value
+    return node.value if type(node) is cst.Name else ""
+
+
+def _only_maps(loop: cst.For) -> bool:
+    """Whether a `for` loop is a comprehension written out: its body only binds names and
+    fills an accumulator (`items.append(BookResponse.from_entity(book))`), with no branch,
+    `await`, nested loop or `else`, and calls nothing but classes, conversions, the
+    accumulator and what the loop itself binds (`book.to_dict()`). A call on anything else
+    (`prices.get(book.id)`, `repository.find(book.id)`) is a join or a fetch, work of its own.
+    An `async for` awaits each item: never only a mapping."""
+    if loop.asynchronous is not None or loop.orelse is not None:
+        return False
+    statements = block_statements(loop.body)
+    if not statements or any(type(statement) not in _MAPPING_STATEMENTS for statement in statements):
+        return False
+    bound = set(_bound_names(loop.target))
+    for statement in statements:
+        if type(statement) is cst.Assign:
+            bound.update(name for target in statement.targets for name in _bound_names(target.target))
+        elif type(statement) is cst.AnnAssign:
+            bound.update(_bound_names(statement.target))
+        elif isinstance(statement, cst.Expr) and type(statement.value) is not cst.Call:
+            return False  # a bare expression statement
+    pending: list[cst.CSTNode] = list(statements)
+    while pending:
+        node = pending.pop()
+        if isinstance(node, (cst.Await, cst.Yield, cst.Lambda)):
+            return False
+        if isinstance(node, cst.CompFor):
+            bound.update(_bound_names(node.target))
+        elif isinstance(node, cst.Call):
+            func = node.func
+            root = _root_name(func)
+            accumulates = (
+                type(func) is cst.Attribute
+                and type(func.value) is cst.Name
+                and func.attr.value in _ACCUMULATORS
+            )
+            # `BookResponse(...)`, `Dto.from_entity(...)`, `UUID(...)`; not a method of a
+            # constant (`PRICES.get(...)`), which is a lookup.
+            builds = root[:1].isupper() and not (root.isupper() and type(func) is cst.Attribute)
+            if not (accumulates or builds or root in bound or root in _CONVERSIONS):
+                return False
+        pending.extend(node.children)
+    return True
 
 
 def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:

@@ -31,7 +31,12 @@ class FatController(Rule):
         "only log and raise (`except BoxNotFound as e: raise HTTPException(404) from "
         "e`), of one `try` or of nested ones, count as one statement together: turning the use "
         "case's errors into HTTP errors is one step of the handler's own job, however "
-        "many errors the use case declares."
+        "many errors the use case declares. A `for` loop that is a comprehension written "
+        "out does not count as a loop: its body only binds names and appends to a list "
+        "what classes, conversions and the loop's own items give "
+        "(`items.append(BookResponse.from_entity(book))`), with no branch, `await`, "
+        "nested loop or call on anything else (`prices.get(book.id)` is a join, "
+        "`session.add(row)` a write)."
     )
     how_to_fix = (
         "Move the logic into the use case (or a domain service) and leave the handler "
@@ -87,6 +92,16 @@ router = APIRouter()
 async def list_books(use_case=None) -> list[BookResponse]:
     books = await use_case.execute()
     return [BookResponse.model_validate(book) for book in books]  # a comprehension is no loop
+
+
+@router.get("/authors", response_model=list[BookResponse])
+async def list_authors(use_case=None) -> list[dict]:
+    authors = await use_case.execute()
+    items = []
+    for author in authors:  # the same comprehension written out: it only maps each item
+        books = [BookResponse.model_validate(book) for book in author.books]
+        items.append({"id": str(author.id), "name": author.name, "books": books})
+    return items
 
 
 def export_books(rows):  # not a route handler: loops are fine here
@@ -229,7 +244,8 @@ async def member_loans(member_id: str, use_case=None):  # error: HEX601
     loans = await use_case.execute(member_id)
     items = []
     for loan in loans:
-        items.append(loan.id)
+        if loan.overdue:  # a filter: which loans to show is a decision
+            items.append(loan.id)
     return {"items": items}
 """,
         """\
@@ -274,9 +290,10 @@ def create_app() -> FastAPI:
             statements = counted_statements(function)
             if statements > limit:
                 problems.append(f"{statements} statements (more than {limit})")
-            if function.loops:
-                lines = ", ".join(str(loop.line) for loop in function.loops)
-                problems.append(f"{'a loop' if len(function.loops) == 1 else 'loops'} (line {lines})")
+            loops = [loop for loop in function.loops if loop not in function.mapping_loops]
+            if loops:
+                lines = ", ".join(str(loop.line) for loop in loops)
+                problems.append(f"{'a loop' if len(loops) == 1 else 'loops'} (line {lines})")
             if not problems:
                 continue
             message = f"route handler '{display_name(function)}' has {' and '.join(problems)}"
