@@ -324,6 +324,7 @@ class _Scope:
     handlers: list[HandlerFact] = field(default_factory=list)
     loops: list[Span] = field(default_factory=list)
     mapping_loops: list[Span] = field(default_factory=list)
+    lists: set[str] = field(default_factory=set)  # local names bound to a new list
     self_attributes: list[AttributeFact] = field(default_factory=list)
     names: dict[str, str] = field(default_factory=dict)
     self_name: str = ""
@@ -393,12 +394,13 @@ class _Extractor:
         except (UnicodeDecodeError, LookupError):
             text = ""
         facts = self.facts
+        unconditional = frozenset(self._span(st) for st in statements if type(st) is cst.ClassDef)
         return ModuleFacts(
             module=facts.module,
             path=facts.path,
             is_package=facts.is_package,
             imports=tuple(self.imports),
-            classes=tuple(self.classes),
+            classes=_live_classes(self.classes, facts.module, unconditional),
             functions=tuple(self.functions),
             assignments=tuple(self.assignments),
             calls=tuple(self.module_calls),
@@ -722,7 +724,7 @@ class _Extractor:
         elif type(statement) is cst.For or type(statement) is cst.While:
             if scope is not None:
                 scope.loops.append(self._span(statement))
-                if type(statement) is cst.For and _only_maps(statement):
+                if type(statement) is cst.For and _only_maps(statement, frozenset(scope.lists)):
                     scope.mapping_loops.append(scope.loops[-1])
             if type(statement) is cst.For:
                 self._scan(statement.target, CallContext.OTHER)
@@ -955,6 +957,10 @@ class _Extractor:
                     scope.bound.append((sys.intern(target.value), scope.built[target.value]))
                 else:
                     scope.built.pop(target.value, None)
+                if not augmented and _makes_a_list(value):
+                    scope.lists.add(target.value)
+                else:
+                    scope.lists.discard(target.value)
         if not scope.self_name:
             return
         for target in targets:
@@ -1199,6 +1205,74 @@ class _Extractor:
         )
 
 
+def _live_classes(
+    classes: list[ClassFact], module: str, unconditional: frozenset[Span]
+) -> tuple[ClassFact, ...]:
+    """The classes, less a class of the module's body that a later one of the same name
+    replaces (a copy-pasted draft left above its finished version): the name is the later
+    class's once the module has run, and nothing can build the earlier one. Only between
+    classes defined in the module's body itself (`unconditional`): the branches of an `if`
+    or a `try` may each define the class, and either may be the one that runs. Only an inert
+    earlier class (`_inert`), and not when the later class derives from it (`class
+    Book(Book)`)."""
+    last: dict[str, ClassFact] = {}
+    for cls in classes:
+        if cls.span in unconditional:
+            last[cls.qualname] = cls
+    dead = [
+        cls
+        for cls in classes
+        if cls.span in unconditional
+        and last[cls.qualname] is not cls
+        and _inert(cls)
+        and not any(base.name == f"{module}.{cls.name}" for base in last[cls.qualname].bases)
+    ]
+    if not dead:
+        return tuple(classes)
+    return tuple(cls for cls in classes if not any(_within(cls.span, gone.span) for gone in dead))
+
+
+# What a class definition may be decorated with and still leave no trace once rebound.
+_INERT_CLASS_DECORATORS = frozenset({"dataclasses.dataclass", "dataclass"})
+_INERT_METHOD_DECORATORS = frozenset(
+    {
+        "property",
+        "staticmethod",
+        "classmethod",
+        "builtins.property",
+        "builtins.staticmethod",
+        "builtins.classmethod",
+    }
+)
+
+
+def _inert(cls: ClassFact) -> bool:
+    """Whether defining a class does nothing but bind its name: no base (a declarative ORM
+    base or an `__init_subclass__` registers its subclasses), no metaclass, no decorator but
+    `@dataclass`, none on its methods but `@property`, `@staticmethod` and `@classmethod`
+    (`@router.get(...)` on a view's method registers a route when the class body runs)."""
+    return (
+        not cls.bases
+        and not cls.metaclass
+        and all(decorator.name in _INERT_CLASS_DECORATORS for decorator in cls.decorators)
+        and all(
+            decorator.name in _INERT_METHOD_DECORATORS
+            for method in cls.methods
+            for decorator in method.decorators
+        )
+    )
+
+
+def _within(inner: Span, outer: Span) -> bool:
+    return (outer.line, outer.column) <= (inner.line, inner.column) and (
+        inner.end_line,
+        inner.end_column,
+    ) <= (
+        outer.end_line,
+        outer.end_column,
+    )
+
+
 def _nested_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
     """The statements inside an `if`/`try`/`with` at module or class level, all branches."""
     if type(statement) is cst.If:
@@ -1285,16 +1359,35 @@ def _only_translates(statements: Sequence[cst.CSTNode]) -> bool:
     return raised
 
 
-# What a loop that only maps may call besides classes and what it binds itself: the
-# conversions a comprehension's element expression uses, and the accumulator's methods.
+# What a loop that only maps may call: a class (`BookResponse(...)`) or one of its
+# converting constructors (`BookResponse.from_entity(book)`, `model_validate`), a
+# conversion, a reader of the item itself (`book.to_dict()`, `row.get("id")`), and the
+# accumulator's methods. Not a method of a model class (`Book.create`, `Book.objects`), which
+# queries or writes, nor one of an item that may save it (`book.save()`).
 _CONVERSIONS = frozenset(
     {"str", "int", "float", "bool", "dict", "list", "tuple", "set", "frozenset", "len", "repr", "round",
-     "getattr"}
+     "getattr", "json.dumps"}
+)  # fmt: skip
+_CONVERTING_CONSTRUCTORS = frozenset({"model_validate", "parse_obj", "from_orm", "model_construct"})
+_CONVERTING_PREFIXES = ("from_", "to_", "as_")
+_ITEM_READERS = frozenset(
+    {"model_dump", "dict", "json", "isoformat", "strftime", "get", "items", "keys", "values", "copy",
+     "lower", "upper", "strip", "split", "format", "replace"}
 )  # fmt: skip
 # A list's, not a store's: `session.add(row)` and `collection.insert(doc)` write.
 _ACCUMULATORS = frozenset({"append", "extend"})
-# The statements a mapping loop's body is made of: bindings and accumulator calls.
+# The statements a mapping loop's body is made of: bindings, accumulator calls and yields.
 _MAPPING_STATEMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.Expr})
+_MAPPING_EXPRESSIONS = frozenset({cst.Call, cst.Yield})
+
+
+def _makes_a_list(value: cst.BaseExpression | None) -> bool:
+    """`[]`, `[...]`, a list comprehension or `list(...)`: a list the function owns."""
+    return (
+        type(value) is cst.List
+        or type(value) is cst.ListComp
+        or (type(value) is cst.Call and type(value.func) is cst.Name and value.func.value == "list")
+    )
 
 
 def _bound_names(node: cst.CSTNode) -> Iterator[str]:
@@ -1310,51 +1403,95 @@ def _bound_names(node: cst.CSTNode) -> Iterator[str]:
 
 def _root_name(node: cst.BaseExpression) -> str:
     """The leftmost name of a callee (`Dto.from_entity` -> `Dto`, `item.to_dict` -> `item`)."""
-    while type(node) is cst.Attribute or type(node) is cst.Subscript:
-        node = node.value
+    while type(node) is cst.Attribute or type(node) is cst.Subscript or type(node) is cst.Call:
+        node = node.func if type(node) is cst.Call else node.value  # type: ignore[union-attr]
     return node.value if type(node) is cst.Name else ""
 
 
-def _only_maps(loop: cst.For) -> bool:
-    """Whether a `for` loop is a comprehension written out: its body only binds names and
-    fills an accumulator (`items.append(BookResponse.from_entity(book))`), with no branch,
-    `await`, nested loop or `else`, and calls nothing but classes, conversions, the
-    accumulator and what the loop itself binds (`book.to_dict()`). A call on anything else
-    (`prices.get(book.id)`, `repository.find(book.id)`) is a join or a fetch, work of its own.
-    An `async for` awaits each item: never only a mapping."""
-    if loop.asynchronous is not None or loop.orelse is not None:
+def _binds_locally(target: cst.BaseAssignTargetExpression, items: set[str]) -> bool:
+    """A target a mapping loop may assign: a local name (or a tuple of them), or a key of a
+    dict it fills (`out[book.id] = ...`, `row["_id"] = str(row["_id"])`), not an attribute
+    (`book.status = "archived"` changes what the loop iterates over)."""
+    if type(target) is cst.Name:
+        return target.value not in items
+    if type(target) is cst.Tuple or type(target) is cst.List:
+        return all(_binds_locally(element.value, items) for element in target.elements)  # type: ignore[arg-type]
+    return type(target) is cst.Subscript
+
+
+def _maps(call: cst.Call, items: set[str], lists: frozenset[str]) -> bool:
+    """Whether a call in a mapping loop's body only converts (see `_CONVERSIONS`)."""
+    func = call.func
+    if type(func) is cst.Name:
+        return func.value[:1].isupper() or func.value in _CONVERSIONS or func.value in items
+    if type(func) is not cst.Attribute:
+        return False
+    method, owner = func.attr.value, func.value
+    if type(owner) is not cst.Name:
+        return _root_name(owner) in items and (
+            method in _ITEM_READERS or method.startswith(_CONVERTING_PREFIXES)
+        )
+    if f"{owner.value}.{method}" in _CONVERSIONS:
+        return True
+    if owner.value in lists:
+        return method in _ACCUMULATORS
+    if owner.value in items:
+        return method in _ITEM_READERS or method.startswith(_CONVERTING_PREFIXES)
+    return (
+        owner.value[:1].isupper()
+        and not owner.value.isupper()
+        and (method in _CONVERTING_CONSTRUCTORS or method.startswith("from_"))
+    )
+
+
+def _only_maps(loop: cst.For, lists: frozenset[str]) -> bool:
+    """Whether a `for` loop is a comprehension written out: its body only binds local names
+    and fills a list the function made (`items.append(BookResponse.from_entity(book))`) or
+    yields (`async for chunk in stream: yield f"data: {json.dumps(chunk)}"`, relaying a
+    stream as server-sent events), with no branch (a conditional expression included),
+    `await`, nested loop, lambda or `else`, and calls nothing but what `_maps` allows. A
+    lookup of anything but the item (`prices.get(book.id)`, `levels[item.sku]`,
+    `repository.find(book.id)`) is a join or a fetch, work of its own; a call on the item
+    that is no read of it (`book.save()`) a write. What it iterates over is no part of the
+    body, as a comprehension's `in` clause is not. `lists`: the local names the function
+    bound to a list display, a list comprehension or `list()`."""
+    if loop.orelse is not None:
         return False
     statements = block_statements(loop.body)
     if not statements or any(type(statement) not in _MAPPING_STATEMENTS for statement in statements):
         return False
-    bound = set(_bound_names(loop.target))
+    items = set(_bound_names(loop.target))  # the item, and the comprehensions' items
     for statement in statements:
-        if type(statement) is cst.Assign:
-            bound.update(name for target in statement.targets for name in _bound_names(target.target))
-        elif type(statement) is cst.AnnAssign:
-            bound.update(_bound_names(statement.target))
-        elif isinstance(statement, cst.Expr) and type(statement.value) is not cst.Call:
+        if isinstance(statement, cst.Assign):
+            if not all(_binds_locally(target.target, items) for target in statement.targets):
+                return False
+        elif isinstance(statement, cst.AnnAssign):
+            if not _binds_locally(statement.target, items):
+                return False
+        elif isinstance(statement, cst.Expr) and type(statement.value) not in _MAPPING_EXPRESSIONS:
             return False  # a bare expression statement
     pending: list[cst.CSTNode] = list(statements)
     while pending:
         node = pending.pop()
-        if isinstance(node, (cst.Await, cst.Yield, cst.Lambda)):
+        if isinstance(node, (cst.Await, cst.Lambda, cst.IfExp)) or (
+            isinstance(node, cst.Yield) and node.value is None
+        ):
             return False
         if isinstance(node, cst.CompFor):
-            bound.update(_bound_names(node.target))
-        elif isinstance(node, cst.Call):
-            func = node.func
-            root = _root_name(func)
-            accumulates = (
-                type(func) is cst.Attribute
-                and type(func.value) is cst.Name
-                and func.attr.value in _ACCUMULATORS
+            items.update(_bound_names(node.target))
+        elif isinstance(node, cst.Call) and not _maps(node, items, lists):
+            return False
+        elif (
+            isinstance(node, cst.Subscript)
+            and type(node.value) is cst.Name
+            and node.value.value not in items
+            # A key assigned in the dict being filled (`out[book.id] = ...`) is no read.
+            and not any(
+                isinstance(statement, cst.Assign) and any(t.target is node for t in statement.targets)
+                for statement in statements
             )
-            # `BookResponse(...)`, `Dto.from_entity(...)`, `UUID(...)`; not a method of a
-            # constant (`PRICES.get(...)`), which is a lookup.
-            builds = root[:1].isupper() and not (root.isupper() and type(func) is cst.Attribute)
-            if not (accumulates or builds or root in bound or root in _CONVERSIONS):
-                return False
+        ):
+            return False  # a read of another mapping (`levels[item.sku]`): a join
         pending.extend(node.children)
     return True
 

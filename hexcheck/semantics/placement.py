@@ -849,7 +849,7 @@ class Placement:
         ):
             return Layer.COMPOSITION
         if name.layer is not None:
-            if self._maps_persistence(module, name):
+            if self._maps_persistence(module, name) or self._client_side_of_http(module, name):
                 return Layer.INFRASTRUCTURE
             if self._beside_use_cases(module, name):
                 return Layer.APPLICATION
@@ -1730,6 +1730,35 @@ class Placement:
             name.layer is Layer.WEB
             and spelled_plainly(name.component) not in MAPPER_COMPONENTS
             and not self._beside_use_cases(module, name)
+        )
+
+    def _client_side_of_http(self, module: str, name: NameLayer) -> bool:
+        """Whether a module is placed in the web by a weak web name (`http`, `api`, `rest`)
+        right below a strong infrastructure name, in a package where no module serves
+        requests (none imports an HTTP server framework or shows routes, routers or HTTP
+        exceptions: the request and response models of a client are its own) and one drives
+        a client or a database:
+        `infra/http/clients/coupons.py` beside `infra/http/transports/httpx.py` is the HTTP
+        client of an outbound adapter, as under `adapters/outbound/http/`. Where the package
+        serves requests (`infrastructure/api/` with its routes), it is the web's."""
+        if name.layer is not Layer.WEB or name.strong:
+            return False
+        packages = module.split(".")[:-1]
+        if name.component not in packages:
+            return False
+        cut = len(packages) - 1 - packages[::-1].index(name.component)  # the deciding package
+        above = name_layer(".".join(packages[:cut]), as_package=True) if cut else NameLayer(None)
+        if above.layer is not Layer.INFRASTRUCTURE or not above.strong:
+            return False
+        subtree = [self.model.modules[m] for m in self._subtree(".".join(packages[: cut + 1]))]
+        if any(
+            any(_in_packages(imported, _HTTP_SERVER_FRAMEWORKS) for imported in _imported_names(facts))
+            for facts in subtree
+        ):
+            return False  # a Starlette `Route(...)`, a Flask `add_url_rule`: it serves requests
+        shown = [self._all_evidence(facts) for facts in subtree]
+        return not any(kinds.get(Layer.WEB, frozenset()) - {REQUEST_MODELS} for kinds in shown) and any(
+            DRIVERS in kinds.get(Layer.INFRASTRUCTURE, frozenset()) for kinds in shown
         )
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:

@@ -832,6 +832,77 @@ class SecretsPort(ABC):
     @abstractmethod
     async def get(self, key: str) -> str: ...
 """,
+        # A weak web name right below a strong infrastructure one (`infra/http/`), over a
+        # package that serves no request and drives an HTTP client, is the outbound side:
+        # its clients and their transport are infrastructure, whatever `http` says.
+        """\
+# file: shop/app_layer/ports.py
+from abc import ABC, abstractmethod
+
+
+class PricingClient(ABC):
+    @abstractmethod
+    async def price_of(self, sku: str) -> int: ...
+# file: shop/infra/http/transports/base.py
+from abc import ABC, abstractmethod
+
+from pydantic import BaseModel
+
+
+class Response(BaseModel):
+    status: int
+    body: dict
+
+
+class Transport(ABC):
+    @abstractmethod
+    async def get(self, url: str) -> Response: ...
+# file: shop/infra/http/transports/httpx_transport.py
+import httpx
+
+from shop.infra.http.transports.base import Response, Transport
+
+
+class HttpxTransport(Transport):
+    def __init__(self, client: httpx.AsyncClient) -> None:
+        self.client = client
+
+    async def get(self, url: str) -> Response:
+        answer = await self.client.get(url)
+        return Response(status=answer.status_code, body=answer.json())
+# file: shop/infra/http/retries/base.py
+from abc import ABC, abstractmethod
+
+
+class RetryPolicy(ABC):
+    @abstractmethod
+    def delay(self, attempt: int) -> float: ...
+# file: shop/infra/http/retries/backoff.py
+from shop.infra.http.retries.base import RetryPolicy
+from shop.infra.http.transports.base import Response
+
+
+class ExponentialBackoff(RetryPolicy):
+    def delay(self, attempt: int) -> float:
+        return 0.1 * 2**attempt
+
+    def gives_up(self, response: Response) -> bool:
+        return response.status < 500
+# file: shop/infra/http/clients/pricing.py
+from shop.app_layer.ports import PricingClient
+from shop.infra.http.retries.base import RetryPolicy
+from shop.infra.http.transports.base import Response, Transport
+
+
+class HttpPricingClient(PricingClient):
+    def __init__(self, transport: Transport, retry: RetryPolicy) -> None:
+        self.transport = transport
+        self.retry = retry
+
+    async def price_of(self, sku: str) -> int:
+        response: Response = await self.transport.get(f"/prices/{sku}")
+        return int(response.body["amount"])
+""",
         # The ports' own base goes with them: `Command` is the core's contract (its handlers
         # import it by name), and so is the `Request` it derives from, in the same folder.
         """\

@@ -32,11 +32,14 @@ class FatController(Rule):
         "e`), of one `try` or of nested ones, count as one statement together: turning the use "
         "case's errors into HTTP errors is one step of the handler's own job, however "
         "many errors the use case declares. A `for` loop that is a comprehension written "
-        "out does not count as a loop: its body only binds names and appends to a list "
-        "what classes, conversions and the loop's own items give "
-        "(`items.append(BookResponse.from_entity(book))`), with no branch, `await`, "
-        "nested loop or call on anything else (`prices.get(book.id)` is a join, "
-        "`session.add(row)` a write)."
+        "out does not count as a loop: its body only binds local names, appends to a list "
+        "the handler made or yields (relaying a stream), and what it computes comes from a "
+        "class or its converting constructor (`BookResponse.from_entity(book)`), a "
+        "conversion (`str`, `json.dumps`) or a read of the item itself (`book.to_dict()`, "
+        '`row["id"]`), with no branch, `await` or nested loop. A lookup of anything else '
+        "(`prices.get(book.id)`, `levels[book.sku]`) is a join, and a model's own methods "
+        "(`Book.create(...)`, `book.save()`) or a store's (`session.add(row)`) write: such a "
+        "loop counts."
     )
     how_to_fix = (
         "Move the logic into the use case (or a domain service) and leave the handler "
@@ -81,7 +84,10 @@ async def create_book(payload: CreateBookRequest, use_case=Depends(provide_creat
 """,
         """\
 # file: app/web/books.py
+import json
+
 from fastapi import APIRouter
+from fastapi.responses import StreamingResponse
 
 from app.web.schemas import BookResponse
 
@@ -102,6 +108,15 @@ async def list_authors(use_case=None) -> list[dict]:
         books = [BookResponse.model_validate(book) for book in author.books]
         items.append({"id": str(author.id), "name": author.name, "books": books})
     return items
+
+
+@router.get("/books/export")
+async def stream_books(use_case=None) -> StreamingResponse:
+    async def events():
+        async for book in use_case.execute():  # relays a stream: `(... async for ...)` written out
+            yield f"data: {json.dumps({'id': str(book.id), 'title': book.title})}\\n\\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
 
 
 def export_books(rows):  # not a route handler: loops are fine here
@@ -247,6 +262,22 @@ async def member_loans(member_id: str, use_case=None):  # error: HEX601
         if loan.overdue:  # a filter: which loans to show is a decision
             items.append(loan.id)
     return {"items": items}
+""",
+        """\
+# file: app/web/catalogue.py
+from fastapi import APIRouter
+
+from app.infrastructure.models import Book
+
+router = APIRouter()
+
+
+@router.get("/books/titles")
+def titles(ids: list[int]) -> list[str]:  # error: HEX601
+    found = []
+    for book_id in ids:  # the shape of a mapping, but a query per id
+        found.append(Book.get_by_id(book_id).title)
+    return found
 """,
         """\
 # file: app/main.py
