@@ -79,6 +79,9 @@ def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
     return assignment.value if assignment is not None else None
 
 
+_PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+
+
 def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
     """A first-party enum, `UUID` subclass, dataclass that validates or needs not, or plain
     class whose `__init__` checks its arguments."""
@@ -87,7 +90,10 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
         return None
     if is_enum(roles_, ref):
         return _Settled(state=True)
-    if "uuid.UUID" in roles_.ancestors(ref):
+    ancestors = roles_.ancestors(ref)
+    # A Pydantic model validates what it is built from: an entity taking one
+    # (`Cart(data: CartDTO)`) receives values already checked.
+    if "uuid.UUID" in ancestors or not _PYDANTIC_MODELS.isdisjoint(ancestors):
         return _Settled()
     if roles_.is_dataclass(ref) and (
         _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
@@ -393,6 +399,29 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # A plain entity built from a Pydantic model: what it assigns was validated when
+        # that model was built.
+        """\
+# file: shop/domain/carts/dto.py
+from pydantic import BaseModel, Field
+
+
+class CartData(BaseModel):
+    user_id: int = Field(gt=0)
+    currency: str = Field(min_length=3, max_length=3)
+# file: shop/domain/carts/entities.py
+from shop.domain.carts.dto import CartData
+
+
+class Cart:
+    def __init__(self, data: CartData) -> None:
+        self.user_id = data.user_id
+        self.currency = data.currency
+        self.items: list[str] = []
+
+    def add(self, sku: str) -> None:
+        self.items.append(sku)
+""",
         # A draft left above the finished class of the same name: once the module has run,
         # the name is the finished class's, and nothing can build the draft.
         """\
