@@ -359,6 +359,8 @@ class _Extractor:
         self.star_targets: list[str] = []
         self.imports: list[ImportFact] = []
         self.classes: list[ClassFact] = []
+        # The type parameters of module-level classes: name, bound, where (PEP 695).
+        self.type_parameters: list[tuple[str, cst.BaseExpression | None, cst.CSTNode]] = []
         self.functions: list[FunctionFact] = []
         self.assignments: list[AssignmentFact] = []
         self.module_calls: list[CallFact] = []
@@ -388,6 +390,7 @@ class _Extractor:
     def run(self, source: bytes) -> ModuleFacts:
         statements = block_statements(self.tree)
         self._bind_module_names(statements)
+        self._declare_type_parameters()
         self._block(statements)
         try:
             text = source.decode(self.tree.encoding)
@@ -413,6 +416,25 @@ class _Extractor:
 
     # ---------------------------------------------------------------- names
 
+    def _declare_type_parameters(self) -> None:
+        """A class's PEP 695 type parameters (`class Entity[IdT: UUID]`) as the module-level
+        type variables they stand for (`IdT = TypeVar("IdT", bound=UUID)`): what the rules
+        know of a generic class is read from those. Not where the module binds the name
+        itself, nor twice (two classes' `T` are one type variable to the rules)."""
+        declared: set[str] = set()
+        for name, bound, node in self.type_parameters:
+            if name in self.names or name in declared:
+                continue
+            declared.add(name)
+            keywords: tuple[tuple[str, Expr], ...] = ()
+            summary = self.summary(bound) if bound is not None else None
+            if summary is not None:
+                keywords = (("bound", summary),)
+            call = Expr(ExprKind.CALL, "typing.TypeVar", (Expr(ExprKind.LITERAL, name),), keywords)
+            self.assignments.append(AssignmentFact(sys.intern(name), self._span(node), call, None))
+        for name in declared:
+            self.names[name] = f"{self.module}.{name}"
+
     def _bind_module_names(self, statements: Sequence[cst.CSTNode]) -> None:
         """Module-level names first, so a class may refer to one defined below it."""
         for statement in statements:
@@ -422,6 +444,8 @@ class _Extractor:
                 if type(statement) is cst.ClassDef and earlier is not None and earlier != own:
                     self.bound_before_class[statement.name.value] = earlier
                 self.names[statement.name.value] = own
+                if type(statement) is cst.ClassDef:
+                    self.type_parameters.extend(_type_variables(statement))
             elif type(statement) is cst.Assign:
                 for target in statement.targets:
                     if type(target.target) is cst.Name:
@@ -992,6 +1016,12 @@ class _Extractor:
                 rebound = replace(summary, name=earlier)
                 summary = self.exprs.setdefault(rebound, rebound)
             bases.append(self._base_through_star_imports(summary))
+        # `class Entity[IdT]` derives from `Generic[IdT]`, as Python makes it at runtime.
+        variables = [name for name, _, _ in _type_variables(node)] if not outer else []
+        if variables:
+            parameters = tuple(Expr(ExprKind.NAME, self.names.get(name, name)) for name in variables)
+            generic = Expr(ExprKind.SUBSCRIPT, "typing.Generic", parameters)
+            bases.append(self.exprs.setdefault(generic, generic))
         for arg in node.keywords:
             self._scan(arg.value, CallContext.OTHER)
             if arg.keyword is not None and arg.keyword.value == "metaclass":
@@ -1333,6 +1363,20 @@ def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
     return ""
 
 
+def _stub_statement(statement: cst.CSTNode) -> bool:
+    """`pass`, `...`, or a `yield` of nothing (`yield`, `yield None`)."""
+    if type(statement) is cst.Pass:
+        return True
+    if not isinstance(statement, cst.Expr):
+        return False
+    value = statement.value
+    if type(value) is cst.Ellipsis:
+        return True
+    return isinstance(value, cst.Yield) and (
+        value.value is None or (type(value.value) is cst.Name and value.value.value == "None")
+    )
+
+
 def _is_docstring(statement: cst.CSTNode | None) -> bool:
     return type(statement) is cst.Expr and (
         type(statement.value) is cst.SimpleString or type(statement.value) is cst.ConcatenatedString
@@ -1379,6 +1423,16 @@ _ACCUMULATORS = frozenset({"append", "extend"})
 # The statements a mapping loop's body is made of: bindings, accumulator calls and yields.
 _MAPPING_STATEMENTS = frozenset({cst.Assign, cst.AnnAssign, cst.Expr})
 _MAPPING_EXPRESSIONS = frozenset({cst.Call, cst.Yield})
+
+
+def _type_variables(node: cst.ClassDef) -> Iterator[tuple[str, cst.BaseExpression | None, cst.CSTNode]]:
+    """A class's PEP 695 type variables (`[T: int]`), not its `*Ts` or `**P`."""
+    if node.type_parameters is None:
+        return
+    for parameter in node.type_parameters.params:
+        variable = parameter.param
+        if isinstance(variable, cst.TypeVar):
+            yield variable.name.value, variable.bound, node
 
 
 def _makes_a_list(value: cst.BaseExpression | None) -> bool:
@@ -1499,6 +1553,10 @@ def _only_maps(loop: cst.For, lists: frozenset[str]) -> bool:
 def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:
     rest = list(statements[1:] if statements and _is_docstring(statements[0]) else statements)
     if all(type(s) is cst.Pass or (type(s) is cst.Expr and type(s.value) is cst.Ellipsis) for s in rest):
+        return BodyKind.EMPTY
+    # A stub that makes the method a generator for the type checkers (`...` then a bare
+    # `yield` or `yield None`): it has no behaviour; the `yield` only speaks to them.
+    if all(_stub_statement(s) for s in rest):
         return BodyKind.EMPTY
     if len(rest) == 1 and type(rest[0]) is cst.Raise and rest[0].exc is not None:
         exc = rest[0].exc

@@ -1734,10 +1734,10 @@ class Placement:
 
     def _client_side_of_http(self, module: str, name: NameLayer) -> bool:
         """Whether a module is placed in the web by a weak web name (`http`, `api`, `rest`)
-        right below a strong infrastructure name, in a package where no module serves
+        below a strong infrastructure name (and no other layer's name), in a package where no module serves
         requests (none imports an HTTP server framework or shows routes, routers or HTTP
         exceptions: the request and response models of a client are its own) and one drives
-        a client or a database:
+        a client or a database, or imports the module that does:
         `infra/http/clients/coupons.py` beside `infra/http/transports/httpx.py` is the HTTP
         client of an outbound adapter, as under `adapters/outbound/http/`. Where the package
         serves requests (`infrastructure/api/` with its routes), it is the web's."""
@@ -1756,9 +1756,15 @@ class Placement:
             for facts in subtree
         ):
             return False  # a Starlette `Route(...)`, a Flask `add_url_rule`: it serves requests
-        shown = [self._all_evidence(facts) for facts in subtree]
-        return not any(kinds.get(Layer.WEB, frozenset()) - {REQUEST_MODELS} for kinds in shown) and any(
-            DRIVERS in kinds.get(Layer.INFRASTRUCTURE, frozenset()) for kinds in shown
+        if any(self._all_evidence(facts).get(Layer.WEB, frozenset()) - {REQUEST_MODELS} for facts in subtree):
+            return False
+        # The driver may be in the client base it builds on (`providers/base_api_client.py`).
+        reached = [
+            *subtree,
+            *(self.model.modules[m] for facts in subtree for m in self._imported_modules(facts)),
+        ]
+        return any(
+            DRIVERS in self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) for facts in reached
         )
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:

@@ -399,6 +399,17 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # A generic holder in Python 3.12's syntax: its field is typed by the class's own
+        # type parameter, checked where a type is bound to it.
+        """\
+# file: library/domain/framework/outcome.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ok[ValueT]:
+    value: ValueT
+""",
         # A plain entity built from a Pydantic model: what it assigns was validated when
         # that model was built.
         """\

@@ -65,6 +65,20 @@ class PortWithImplementation(Rule):
         "        async def exists(self, book_id: str) -> bool: ..."
     )
     valid = (
+        # A stub that only makes the method an async generator for the type checkers: `...`
+        # then a bare `yield` is no implementation.
+        """\
+# file: app/domain/ports/events.py
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+
+class EventStream(Protocol):
+    async def subscribe(self, user_id: str) -> AsyncIterator[dict]:
+        \"\"\"The user's events, as they arrive.\"\"\"
+        ...
+        yield  # type: ignore[misc]
+""",
         """\
 # file: app/application/ports/book_repository.py
 from abc import ABC, abstractmethod

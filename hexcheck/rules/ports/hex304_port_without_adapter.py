@@ -190,6 +190,37 @@ class PortWithoutAdapter(Rule):
         "and `app/main.py` provides it."
     )
     valid = (
+        # An extension point in Python 3.12's syntax: `class Specification[ValueT]` is
+        # generic over its own type parameter (`Generic[ValueT]` at runtime), and nothing
+        # binds it.
+        """\
+# file: shop/domain/framework/act.py
+from abc import ABC, abstractmethod
+
+
+class Act[ValueT, ResultT](ABC):
+    @abstractmethod
+    def __call__(self, value: ValueT) -> ResultT: ...
+# file: shop/domain/framework/ports/specification.py
+from shop.domain.framework.act import Act
+
+
+class Specification[ValueT](Act[ValueT, bool]): ...
+# file: shop/domain/ports/books.py
+from abc import ABC, abstractmethod
+
+
+class BookRepository(ABC):
+    @abstractmethod
+    def get(self, book_id: str) -> dict: ...
+# file: shop/infrastructure/books.py
+from shop.domain.ports.books import BookRepository
+
+
+class MemoryBooks(BookRepository):
+    def get(self, book_id: str) -> dict:
+        return {}
+""",
         """\
 # file: core/shop/domain/interfaces/__init__.py
 from .repositories import *
