@@ -420,19 +420,22 @@ class _Extractor:
         """A class's PEP 695 type parameters (`class Entity[IdT: UUID]`) as the module-level
         type variables they stand for (`IdT = TypeVar("IdT", bound=UUID)`): what the rules
         know of a generic class is read from those. Not where the module binds the name
-        itself, nor twice (two classes' `T` are one type variable to the rules)."""
-        declared: set[str] = set()
+        itself."""
+        bounds: dict[str, set[Expr | None]] = {}
+        where: dict[str, cst.CSTNode] = {}
         for name, bound, node in self.type_parameters:
-            if name in self.names or name in declared:
+            if name in self.names:
                 continue
-            declared.add(name)
-            keywords: tuple[tuple[str, Expr], ...] = ()
-            summary = self.summary(bound) if bound is not None else None
-            if summary is not None:
-                keywords = (("bound", summary),)
+            where.setdefault(name, node)
+            # `[K: (int, str)]` constrains `K` to those types: no bound.
+            summary = self.summary(bound) if bound is not None and type(bound) is not cst.Tuple else None
+            bounds.setdefault(name, set()).add(summary)
+        for name, node in where.items():
+            # Two classes' `T` are one type variable here: bound only if every `T` is so bound.
+            (bound_to,) = bounds[name] if len(bounds[name]) == 1 else (None,)
+            keywords = (("bound", bound_to),) if bound_to is not None else ()
             call = Expr(ExprKind.CALL, "typing.TypeVar", (Expr(ExprKind.LITERAL, name),), keywords)
             self.assignments.append(AssignmentFact(sys.intern(name), self._span(node), call, None))
-        for name in declared:
             self.names[name] = f"{self.module}.{name}"
 
     def _bind_module_names(self, statements: Sequence[cst.CSTNode]) -> None:
@@ -1277,12 +1280,12 @@ _INERT_METHOD_DECORATORS = frozenset(
 
 
 def _inert(cls: ClassFact) -> bool:
-    """Whether defining a class does nothing but bind its name: no base (a declarative ORM
-    base or an `__init_subclass__` registers its subclasses), no metaclass, no decorator but
+    """Whether defining a class does nothing but bind its name: no base but `Generic` (a
+    declarative ORM base or an `__init_subclass__` registers its subclasses), no metaclass, no decorator but
     `@dataclass`, none on its methods but `@property`, `@staticmethod` and `@classmethod`
     (`@router.get(...)` on a view's method registers a route when the class body runs)."""
     return (
-        not cls.bases
+        all(base.name == "typing.Generic" for base in cls.bases)
         and not cls.metaclass
         and all(decorator.name in _INERT_CLASS_DECORATORS for decorator in cls.decorators)
         and all(
@@ -1555,8 +1558,11 @@ def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:
     if all(type(s) is cst.Pass or (type(s) is cst.Expr and type(s.value) is cst.Ellipsis) for s in rest):
         return BodyKind.EMPTY
     # A stub that makes the method a generator for the type checkers (`...` then a bare
-    # `yield` or `yield None`): it has no behaviour; the `yield` only speaks to them.
-    if all(_stub_statement(s) for s in rest):
+    # `yield` or `yield None`): it has no behaviour; the `yield` only speaks to them. A
+    # body of nothing but `yield` is behaviour (a context manager's that does nothing).
+    if any(type(s) is not cst.Expr or type(s.value) is not cst.Yield for s in rest) and all(
+        _stub_statement(s) for s in rest
+    ):
         return BodyKind.EMPTY
     if len(rest) == 1 and type(rest[0]) is cst.Raise and rest[0].exc is not None:
         exc = rest[0].exc

@@ -368,6 +368,7 @@ _FLASK_REQUEST = frozenset({"flask.request", "flask.g", "flask.session", "flask.
 # The HTTP server frameworks whose import is the driving side's code (a response, a
 # serializer, a request wrapper), and what no such code imports: drivers, ORMs (Django's
 # among them), the services' libraries.
+_HTTP_CLIENT_PACKAGES = frozenset({"httpx", "requests", "aiohttp", "urllib3"})
 _HTTP_SERVER_FRAMEWORKS = frozenset(
     {"fastapi", "starlette", "rest_framework", "django.http", "flask", "ninja", "litestar", "sanic", "falcon"}
 )
@@ -492,7 +493,37 @@ class Placement:
             and self._moved_ancestor(package.rpartition(".")[0]) is None
             # Placed by hand: the configuration says what the package is.
             and self.config.layers.configured(package) is None
+            and not self._named_so_by_convention(verdict)
         )
+
+    def _named_so_by_convention(self, verdict: PackageVerdict) -> bool:
+        """Whether another package of the same name keeps it while holding modules of the
+        layer this one is moved to (`_shows_kinds_of`): the project files that layer under
+        that name (each
+        Django app's `infrastructure/` holding its views beside its repositories, and one
+        app's holding views alone). Its modules are still checked as what they are; the
+        name is the team's convention, not a misnomer to report."""
+        name = spelled_plainly(verdict.package.rpartition(".")[2])
+        if name != spelled_plainly(verdict.name.component):
+            return False
+        return any(
+            other is not verdict
+            and not other.moved
+            and other.name.layer is verdict.name.layer
+            and spelled_plainly(package.rpartition(".")[2]) == name
+            and any(self._shows_kinds_of(module, verdict) for module in self._subtree(package))
+            for package, other in self.packages.items()
+        )
+
+    def _shows_kinds_of(self, module: str, verdict: PackageVerdict) -> bool:
+        """Whether a module is placed in the layer a package is moved to, or shows that
+        layer's evidence of the kinds the package shows (views kept with the repositories
+        that they build, and placed with them)."""
+        if self.layer_of(module) is verdict.layer:
+            return True
+        assert verdict.layer is not None and verdict.content is not None
+        shown = self._all_evidence(self.model.modules[module]).get(verdict.layer, frozenset())
+        return bool(shown & verdict.content.kinds)
 
     def wires_nothing(self, module: str) -> bool:
         """Whether a module shows no driver or ORM and imports no first-party module placed
@@ -1734,10 +1765,10 @@ class Placement:
 
     def _client_side_of_http(self, module: str, name: NameLayer) -> bool:
         """Whether a module is placed in the web by a weak web name (`http`, `api`, `rest`)
-        below a strong infrastructure name (and no other layer's name), in a package where no module serves
-        requests (none imports an HTTP server framework or shows routes, routers or HTTP
-        exceptions: the request and response models of a client are its own) and one drives
-        a client or a database, or imports the module that does:
+        below a strong infrastructure name (the nearest name above it), in a package where
+        no module serves requests (none imports an HTTP server framework or shows routes,
+        routers or HTTP exceptions: the request and response models of a client are its
+        own) and one imports an HTTP client, or derives from a class of a module that does:
         `infra/http/clients/coupons.py` beside `infra/http/transports/httpx.py` is the HTTP
         client of an outbound adapter, as under `adapters/outbound/http/`. Where the package
         serves requests (`infrastructure/api/` with its routes), it is the web's."""
@@ -1758,14 +1789,12 @@ class Placement:
             return False  # a Starlette `Route(...)`, a Flask `add_url_rule`: it serves requests
         if any(self._all_evidence(facts).get(Layer.WEB, frozenset()) - {REQUEST_MODELS} for facts in subtree):
             return False
-        # The driver may be in the client base it builds on (`providers/base_api_client.py`).
-        reached = [
-            *subtree,
-            *(self.model.modules[m] for facts in subtree for m in self._imported_modules(facts)),
-        ]
-        return any(
-            DRIVERS in self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) for facts in reached
-        )
+        # The client may be in the base its classes build on (`providers/base_api_client.py`).
+        bases = {
+            base.name.rpartition(".")[0] for facts in subtree for cls in facts.classes for base in cls.bases
+        }
+        reached = [*subtree, *(self.model.modules[m] for m in sorted(bases) if m in self.model.modules)]
+        return any(_imported_packages(facts) & _HTTP_CLIENT_PACKAGES for facts in reached)
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:
         """Whether a module the web's weak `dtos` name places sits in a feature folder that

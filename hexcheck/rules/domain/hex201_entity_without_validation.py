@@ -80,6 +80,50 @@ def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
 
 
 _PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
+_PYDANTIC_VALIDATORS = frozenset(
+    {"pydantic.field_validator", "pydantic.model_validator", "pydantic.validator", "pydantic.root_validator"}
+)
+_PYDANTIC_FIELDS = frozenset({"pydantic.Field", "pydantic.fields.Field"})
+# The keywords of `Field(...)` that constrain a value, not describe it.
+_CONSTRAINTS = frozenset(
+    {"gt", "ge", "lt", "le", "min_length", "max_length", "pattern", "regex", "multiple_of", "max_digits",
+     "decimal_places", "min_items", "max_items", "strict"}
+)  # fmt: skip
+
+
+def _constrains(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether a Pydantic model (or a first-party base of it) checks more than types: a
+    validator method, a `Field(...)` bound, or a field typed by a constrained type
+    (`Annotated[...]`, `conint(...)`, `EmailStr`, or an alias of one: `CartCost =
+    Annotated[Decimal, Ge(0)]`). A model of bare `str` and `int` fields accepts any."""
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        if any(method.decorated_with(*_PYDANTIC_VALIDATORS) for method in owner.cls.methods):
+            return True
+        for attribute in owner.cls.attributes:
+            value, annotation = attribute.value, attribute.annotation
+            bounded = value is not None and value.kind is ExprKind.CALL and value.name in _PYDANTIC_FIELDS
+            if (
+                bounded
+                and value is not None
+                and _CONSTRAINTS.intersection(name for name, _ in value.keywords)
+            ):
+                return True
+            if annotation is not None and _constrained_type(roles_.model, annotation):
+                return True
+    return False
+
+
+def _constrained_type(model: ProjectModel, annotation: Expr) -> bool:
+    if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _ANNOTATED:
+        return True
+    if annotation.kind is ExprKind.CALL and annotation.name.startswith("pydantic.con"):
+        return True  # `conint(gt=0)`, `constr(min_length=1)`
+    if annotation.kind is not ExprKind.NAME:
+        return False
+    if annotation.name.startswith("pydantic.") and annotation.name.rpartition(".")[2][:1].isupper():
+        return True  # `EmailStr`, `PositiveInt`, `HttpUrl`
+    value = _assigned(model, annotation.name)
+    return value is not None and value.kind is ExprKind.SUBSCRIPT and value.name in _ANNOTATED
 
 
 def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled | None:
@@ -91,9 +135,9 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
     if is_enum(roles_, ref):
         return _Settled(state=True)
     ancestors = roles_.ancestors(ref)
-    # A Pydantic model validates what it is built from: an entity taking one
+    # A Pydantic model that constrains what it is built from: an entity taking one
     # (`Cart(data: CartDTO)`) receives values already checked.
-    if "uuid.UUID" in ancestors or not _PYDANTIC_MODELS.isdisjoint(ancestors):
+    if "uuid.UUID" in ancestors or (not _PYDANTIC_MODELS.isdisjoint(ancestors) and _constrains(roles_, ref)):
         return _Settled()
     if roles_.is_dataclass(ref) and (
         _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
@@ -1108,6 +1152,46 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # A Pydantic model of bare `int` and `str` fields checks their types, not their
+        # values: the entity built from it is as open as its fields.
+        """\
+# file: shop/domain/carts/dto.py
+from pydantic import BaseModel
+
+
+class CartData(BaseModel):
+    user_id: int
+    coupon: str
+# file: shop/domain/carts/entities.py
+from shop.domain.carts.dto import CartData
+
+
+class Cart:  # error: HEX201
+    def __init__(self, data: CartData) -> None:
+        self.data = data
+        self.items: list[str] = []
+
+    def add(self, sku: str) -> None:
+        self.items.append(sku)
+""",
+        # Two classes of a module each declare a type parameter `T`, one bound to `UUID`:
+        # the other's `T` is not bound, and its field is the callers' value.
+        """\
+# file: shop/domain/model.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass
+class Reference[T: UUID]:
+    id: T
+
+
+@dataclass
+class Quantity[T]:  # error: HEX201
+    amount: T
+    unit: str
+""",
         """\
 # file: tickets/domain/event/value_objects.py
 from dataclasses import dataclass

@@ -397,6 +397,22 @@ class NewBookPublisher(AbstractRMQPublisher):
 """,
     )
     invalid = (
+        # A body of nothing but `yield` under `@asynccontextmanager` is a working (empty)
+        # context manager, not a stub: the port implements it.
+        """\
+# file: app/application/ports/unit_of_work.py
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Protocol
+
+
+class UnitOfWork(Protocol):
+    @asynccontextmanager
+    async def begin(self) -> AsyncIterator[None]:  # error: HEX302
+        yield
+
+    async def commit(self) -> None: ...
+""",
         """\
 # file: app/application/ports/book_repository.py
 from abc import ABC, abstractmethod
