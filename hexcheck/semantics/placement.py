@@ -876,7 +876,9 @@ class Placement:
         # `api/factory/customer_api_factory.py` builds a use case on an adapter, and so does
         # `infrastructure/dependency_container.py` building every use case on the adapters.
         if name.layer in _WIRED_NAMES and (
-            self._factory_wires_an_adapter_into_the_core(module) or self._assembles_use_cases(module)
+            self._factory_wires_an_adapter_into_the_core(module)
+            or self._assembles_use_cases(module)
+            or self._provides_use_cases(module)
         ):
             return Layer.COMPOSITION
         if name.layer is not None:
@@ -1524,6 +1526,30 @@ class Placement:
             for scope in built
         )
         return any(len(found) >= 2 for found in use_cases)
+
+    def _provides_use_cases(self, module: str) -> bool:
+        """Whether a module is a registry of providers: functions that take nothing and
+        return a use case they build (`def fetch_user_rule() -> FetchUserRule: return
+        FetchUserRule(user_repository=get_user_repository())`), two or more, while the module
+        builds an adapter too (`get_user_repository()` returning `DjangoUserRepository()`),
+        and it shows no evidence but the composition's. A handler takes its request; a
+        provider takes nothing, and is called by what the composition serves."""
+        facts = self.model.modules.get(module)
+        if facts is None or any(layer not in _FACTORY_EVIDENCE for layer in self._all_evidence(facts)):
+            return False
+        providers = {
+            ref.dotted
+            for function in facts.functions
+            if not function.params
+            for layer, ref in self._constructed(function.calls)
+            if layer is Layer.APPLICATION
+            and _shaped_like_a_use_case(ref)
+            and ref.dotted.rpartition(".")[2] in {callee.rpartition(".")[2] for callee in function.returned}
+        }
+        return len(providers) >= 2 and any(
+            layer is Layer.INFRASTRUCTURE and not self._roles.is_exception(ref)
+            for layer, ref in self._constructed(every_call(facts))
+        )
 
     def _constructed(self, calls: Iterable[CallFact]) -> Iterator[tuple[Layer | None, ClassRef]]:
         """The first-party classes the calls construct, with the layer their module's name gives."""

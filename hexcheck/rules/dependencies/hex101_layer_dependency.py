@@ -832,6 +832,64 @@ class SecretsPort(ABC):
     @abstractmethod
     async def get(self, key: str) -> str: ...
 """,
+        # A registry of providers under the web's name: functions that take nothing and
+        # return a use case built on an adapter, for the views to call. The composition
+        # root's wiring, which may import the adapters.
+        """\
+# file: app/application/users/ports.py
+from abc import ABC, abstractmethod
+
+
+class UserRepository(ABC):
+    @abstractmethod
+    def get(self, user_id: int) -> dict | None: ...
+
+    @abstractmethod
+    def delete(self, user_id: int) -> None: ...
+# file: app/application/users/rules.py
+from app.application.users.ports import UserRepository
+
+
+class FetchUserRule:
+    def __init__(self, user_repository: UserRepository) -> None:
+        self.user_repository = user_repository
+
+    def execute(self, user_id: int) -> dict | None:
+        return self.user_repository.get(user_id)
+
+
+class DeleteUserRule:
+    def __init__(self, user_repository: UserRepository) -> None:
+        self.user_repository = user_repository
+
+    def execute(self, user_id: int) -> None:
+        self.user_repository.delete(user_id)
+# file: app/infrastructure/users/repositories.py
+from app.application.users.ports import UserRepository
+
+
+class DjangoUserRepository(UserRepository):
+    def get(self, user_id: int) -> dict | None:
+        return None
+
+    def delete(self, user_id: int) -> None:
+        return None
+# file: app/presentation/rule_registry.py
+from app.application.users.rules import DeleteUserRule, FetchUserRule
+from app.infrastructure.users.repositories import DjangoUserRepository
+
+
+def get_user_repository() -> DjangoUserRepository:
+    return DjangoUserRepository()
+
+
+def fetch_user_rule() -> FetchUserRule:
+    return FetchUserRule(user_repository=get_user_repository())
+
+
+def delete_user_rule() -> DeleteUserRule:
+    return DeleteUserRule(user_repository=get_user_repository())
+""",
         # A weak web name right below a strong infrastructure one (`infra/http/`), over a
         # package that serves no request and drives an HTTP client, is the outbound side:
         # its clients and their transport are infrastructure, whatever `http` says.

@@ -333,6 +333,19 @@ def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:
     )
 
 
+def _assigns_through_checking_setters(roles_: Roles, ref: ClassRef, init: FunctionFact) -> bool:
+    """Whether `__init__` assigns a property whose setter can refuse the value (`self.name
+    = name` with `@name.setter` raising `InvalidEntity` on a short name): the assignment
+    is the check, written where the property is."""
+    assigned = {attribute.name for attribute in init.self_attributes}
+    return any(
+        _init_checks(roles_.model, method)
+        for owner in (ref, *roles_.first_party_ancestors(ref))
+        for method in owner.cls.methods
+        if method.name in assigned and method.decorated_with(f"{method.name}.setter")
+    )
+
+
 # What a factory calls to build the instance it returns (`super().__new__(cls)`,
 # `instance.__init__(value)`): construction, not a check of the values.
 _CONSTRUCTION = ("__new__", "__init__")
@@ -443,6 +456,39 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # `__init__` assigns through properties whose setters refuse a bad value: each
+        # assignment is a check.
+        """\
+# file: delivery/domain/entities/customer.py
+class InvalidCustomer(Exception):
+    pass
+
+
+class Customer:
+    def __init__(self, name: str, email: str) -> None:
+        self.name = name
+        self.email = email
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, value: str) -> None:
+        if len(value) < 2:
+            raise InvalidCustomer("a name has two letters at least")
+        self._name = value
+
+    @property
+    def email(self) -> str:
+        return self._email
+
+    @email.setter
+    def email(self, value: str) -> None:
+        if "@" not in value:
+            raise InvalidCustomer("not an email address")
+        self._email = value
+""",
         # A generic holder in Python 3.12's syntax: its field is typed by the class's own
         # type parameter, checked where a type is bound to it.
         """\
@@ -1480,7 +1526,7 @@ class TaskId(UUID):
             names = [*(open_ or ()), *(name for name in entity.fields if name not in typed)]
             unchecked = f"{'field' if len(names) == 1 else 'fields'} {quoted_list(names)}"
             if roles_.is_plain_entity(ref) and init is not None:
-                if _init_checks(model, init):
+                if _init_checks(model, init) or _assigns_through_checking_setters(roles_, ref, init):
                     continue
                 unchecking = _unchecking_factories(model, ref)
                 if unchecking == []:
