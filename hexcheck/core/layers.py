@@ -78,7 +78,7 @@ MAPPER_COMPONENTS = frozenset({"mappers"})
 DTO_COMPONENTS = frozenset({"dtos", "dto"})
 # The composition names of a package of providers, as opposed to an entry point or settings.
 PROVIDER_NAMES = frozenset(
-    {"container", "containers", "dependencies", "depends", "deps", "di", "wiring", "injector"}
+    {"container", "containers", "dependencies", "depends", "deps", "di", "ioc", "wiring", "injector"}
 )
 # The names of a project's configuration module: read by helpers of every layer
 # (HEX103's exemption; with `constants`, what `placement` reads as configuration).
@@ -94,6 +94,7 @@ COMPOSITION_NAMES = frozenset(
         "depends",
         "deps",
         "di",
+        "ioc",  # inversion of control: the container's module
         "wiring",
         "injector",
         "settings",

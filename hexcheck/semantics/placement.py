@@ -1528,26 +1528,39 @@ class Placement:
         return any(len(found) >= 2 for found in use_cases)
 
     def _provides_use_cases(self, module: str) -> bool:
-        """Whether a module is a registry of providers: functions that take nothing and
-        return a use case they build (`def fetch_user_rule() -> FetchUserRule: return
-        FetchUserRule(user_repository=get_user_repository())`), two or more, while the module
-        builds an adapter too (`get_user_repository()` returning `DjangoUserRepository()`),
-        and it shows no evidence but the composition's. A handler takes its request; a
-        provider takes nothing, and is called by what the composition serves."""
+        """Whether a module is a registry of providers and nothing else: every function takes
+        nothing, carries no decorator and returns what a first-party call built, two or
+        more return a use case they build (`def fetch_user_rule() -> FetchUserRule: return
+        FetchUserRule(user_repository=get_user_repository())`), the module builds an
+        adapter of another module (`get_user_repository()` returning
+        `DjangoUserRepository()`), defines no class and shows no evidence but the
+        composition's. Views, commands and jobs beside such helpers take a request or an
+        argument, or are decorated, or return no construction: the module stays theirs."""
         facts = self.model.modules.get(module)
-        if facts is None or any(layer not in _FACTORY_EVIDENCE for layer in self._all_evidence(facts)):
+        if (
+            facts is None
+            or facts.classes
+            or not facts.functions
+            or any(layer not in _FACTORY_EVIDENCE for layer in self._all_evidence(facts))
+        ):
+            return False
+        first_party = self._first_party
+        if any(
+            function.params
+            or function.decorators
+            or not function.returned
+            or not all(top_package(callee) in first_party for callee in function.returned)
+            for function in facts.functions
+        ):
             return False
         providers = {
             ref.dotted
             for function in facts.functions
-            if not function.params
             for layer, ref in self._constructed(function.calls)
-            if layer is Layer.APPLICATION
-            and _shaped_like_a_use_case(ref)
-            and ref.dotted.rpartition(".")[2] in {callee.rpartition(".")[2] for callee in function.returned}
+            if layer is Layer.APPLICATION and _shaped_like_a_use_case(ref) and ref.dotted in function.returned
         }
         return len(providers) >= 2 and any(
-            layer is Layer.INFRASTRUCTURE and not self._roles.is_exception(ref)
+            layer is Layer.INFRASTRUCTURE and ref.facts.module != module and not self._roles.is_exception(ref)
             for layer, ref in self._constructed(every_call(facts))
         )
 

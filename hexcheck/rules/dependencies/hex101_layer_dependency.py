@@ -1951,6 +1951,89 @@ def ticket_price(event: ConcertEvent, policy: PricingPolicy) -> int:
 """,
     )
     invalid = (
+        # Django views that build their services on the adapter through private helpers:
+        # the helpers look like providers, but the module serves requests, and its import
+        # of the adapter is the web reaching into infrastructure.
+        """\
+# file: shop/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    def get(self, order_id: int) -> dict | None: ...
+
+    @abstractmethod
+    def list(self) -> list[dict]: ...
+# file: shop/application/services.py
+from shop.application.ports import OrderRepository
+
+
+class GetOrderService:
+    def __init__(self, repository: OrderRepository) -> None:
+        self.repository = repository
+
+    def execute(self, order_id: int) -> dict | None:
+        return self.repository.get(order_id)
+
+
+class ListOrdersService:
+    def __init__(self, repository: OrderRepository) -> None:
+        self.repository = repository
+
+    def execute(self) -> list[dict]:
+        return self.repository.list()
+# file: shop/infrastructure/repositories.py
+from django.db import connection
+
+from shop.application.ports import OrderRepository
+
+
+class DjangoOrderRepository(OrderRepository):
+    def get(self, order_id: int) -> dict | None:
+        with connection.cursor() as cursor:
+            cursor.execute("select id from orders where id = %s", [order_id])
+            row = cursor.fetchone()
+        return {"id": row[0]} if row else None
+
+    def list(self) -> list[dict]:
+        with connection.cursor() as cursor:
+            cursor.execute("select id from orders")
+            return [{"id": r[0]} for r in cursor.fetchall()]
+# file: shop/web/urls.py
+from django.urls import path
+
+from shop.web import views
+
+urlpatterns = [
+    path("orders/", views.order_list),
+    path("orders/<int:order_id>/", views.order_detail),
+]
+# file: shop/web/views.py
+from django.http import Http404, JsonResponse
+
+from shop.application.services import GetOrderService, ListOrdersService
+from shop.infrastructure.repositories import DjangoOrderRepository  # error: HEX101
+
+
+def _get_order_service() -> GetOrderService:
+    return GetOrderService(DjangoOrderRepository())
+
+
+def _list_orders_service() -> ListOrdersService:
+    return ListOrdersService(DjangoOrderRepository())
+
+
+def order_detail(request, order_id: int):
+    order = _get_order_service().execute(order_id)
+    if order is None:
+        raise Http404("no such order")
+    return JsonResponse(order)
+
+
+def order_list(request):
+    return JsonResponse({"orders": _list_orders_service().execute()})
+""",
         # An app factory's root route that renders the business's posts is a page of the
         # web, not a greeting: the factory serves it, and stays the web's.
         """\

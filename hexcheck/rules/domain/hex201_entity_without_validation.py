@@ -333,17 +333,24 @@ def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:
     )
 
 
-def _assigns_through_checking_setters(roles_: Roles, ref: ClassRef, init: FunctionFact) -> bool:
-    """Whether `__init__` assigns a property whose setter can refuse the value (`self.name
-    = name` with `@name.setter` raising `InvalidEntity` on a short name): the assignment
-    is the check, written where the property is."""
-    assigned = {attribute.name for attribute in init.self_attributes}
-    return any(
-        _init_checks(roles_.model, method)
+def _assigned_through_checking_setters(roles_: Roles, ref: ClassRef, init: FunctionFact) -> set[str]:
+    """The parameters `__init__` assigns to a property whose setter raises on a bad value
+    (`self.name = name` with `@name.setter` raising `InvalidEntity` on a short name): the
+    assignment is their check, written where the property is. A setter that only records
+    or normalises the value (`self._changes.append(...)`, `value.strip()`) refuses nothing."""
+    refusing = {
+        method.name
         for owner in (ref, *roles_.first_party_ancestors(ref))
         for method in owner.cls.methods
-        if method.name in assigned and method.decorated_with(f"{method.name}.setter")
-    )
+        if method.raises and method.decorated_with(f"{method.name}.setter")
+    }
+    return {
+        attribute.value.name
+        for attribute in init.self_attributes
+        if attribute.name in refusing
+        and attribute.value is not None
+        and attribute.value.kind is ExprKind.NAME
+    }
 
 
 # What a factory calls to build the instance it returns (`super().__new__(cls)`,
@@ -1198,6 +1205,33 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # One property's setter refuses a bad email; the name and the phone number it
+        # assigns beside it are still nobody's to check.
+        """\
+# file: crm/domain/customer.py
+class InvalidCustomer(Exception):
+    pass
+
+
+class Customer:  # error: HEX201
+    def __init__(self, name: str, email: str, phone: str) -> None:
+        self.name = name
+        self.email = email
+        self.phone = phone
+
+    @property
+    def email(self) -> str:
+        return self._email
+
+    @email.setter
+    def email(self, value: str) -> None:
+        if "@" not in value:
+            raise InvalidCustomer("not an email address")
+        self._email = value
+
+    def rename(self, name: str) -> None:
+        self.name = name
+""",
         # A Pydantic model of bare `int` and `str` fields checks their types, not their
         # values: the entity built from it is as open as its fields.
         """\
@@ -1524,10 +1558,13 @@ class TaskId(UUID):
             # assigned with no annotation to judge them by.
             typed = _init_annotations(roles_, ref)
             names = [*(open_ or ()), *(name for name in entity.fields if name not in typed)]
+            if roles_.is_plain_entity(ref) and init is not None:
+                guarded = _assigned_through_checking_setters(roles_, ref, init)
+                names = [name for name in names if name not in guarded]
+                if _init_checks(model, init) or not names:
+                    continue
             unchecked = f"{'field' if len(names) == 1 else 'fields'} {quoted_list(names)}"
             if roles_.is_plain_entity(ref) and init is not None:
-                if _init_checks(model, init) or _assigns_through_checking_setters(roles_, ref, init):
-                    continue
                 unchecking = _unchecking_factories(model, ref)
                 if unchecking == []:
                     continue  # built only by its factories, and every one of them checks
