@@ -4,7 +4,7 @@ when built: a dataclass without `__post_init__`, a plain class whose `__init__` 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
@@ -91,6 +91,17 @@ _CONSTRAINTS = frozenset(
 )  # fmt: skip
 
 
+_PYDANTIC_DATACLASSES = frozenset({"pydantic.dataclasses.dataclass"})
+
+
+def _pydantic(roles_: Roles, ref: ClassRef, ancestors: Collection[str]) -> bool:
+    """A Pydantic model, or a Pydantic dataclass (its own decorator or a first-party base's)."""
+    return not _PYDANTIC_MODELS.isdisjoint(ancestors) or any(
+        any(d.name in _PYDANTIC_DATACLASSES for d in owner.cls.decorators)
+        for owner in (ref, *roles_.first_party_ancestors(ref))
+    )
+
+
 def _constrains(roles_: Roles, ref: ClassRef) -> bool:
     """Whether a Pydantic model (or a first-party base of it) checks more than types: a
     validator method, a `Field(...)` bound, or a field typed by a constrained type
@@ -137,7 +148,7 @@ def _settled_class(roles_: Roles, dotted: str, seen: frozenset[str]) -> _Settled
     ancestors = roles_.ancestors(ref)
     # A Pydantic model that constrains what it is built from: an entity taking one
     # (`Cart(data: CartDTO)`) receives values already checked.
-    if "uuid.UUID" in ancestors or (not _PYDANTIC_MODELS.isdisjoint(ancestors) and _constrains(roles_, ref)):
+    if "uuid.UUID" in ancestors or (_pydantic(roles_, ref, ancestors) and _constrains(roles_, ref)):
         return _Settled()
     if roles_.is_dataclass(ref) and (
         _hook(roles_, ref) is not None or settled_fields(roles_, ref, seen | {ref.dotted})
@@ -463,6 +474,37 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # A value object written as a Pydantic dataclass with a validator: the entity taking
+        # it receives a checked value.
+        """\
+# file: allowlist/domain/value_objects.py
+from ipaddress import ip_network
+from typing import Annotated
+
+from pydantic import Field, field_validator
+from pydantic.dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CIDRBlock:
+    value: Annotated[str, Field(min_length=1)]
+
+    @field_validator("value")
+    @classmethod
+    def valid_network(cls, value: str) -> str:
+        ip_network(value, strict=False)
+        return value
+# file: allowlist/domain/model.py
+from uuid import UUID
+
+from allowlist.domain.value_objects import CIDRBlock
+
+
+class IpRange:
+    def __init__(self, source_id: UUID, cidr: CIDRBlock) -> None:
+        self.source_id = source_id
+        self.cidr = cidr
+""",
         # `__init__` assigns through properties whose setters refuse a bad value: each
         # assignment is a check.
         """\
