@@ -78,7 +78,7 @@ MAPPER_COMPONENTS = frozenset({"mappers"})
 DTO_COMPONENTS = frozenset({"dtos", "dto"})
 # The composition names of a package of providers, as opposed to an entry point or settings.
 PROVIDER_NAMES = frozenset(
-    {"container", "containers", "dependencies", "depends", "deps", "di", "ioc", "wiring", "injector"}
+    {"container", "containers", "dependencies", "depends", "deps", "di", "wiring", "injector"}
 )
 # The names of a project's configuration module: read by helpers of every layer
 # (HEX103's exemption; with `constants`, what `placement` reads as configuration).
@@ -94,7 +94,6 @@ COMPOSITION_NAMES = frozenset(
         "depends",
         "deps",
         "di",
-        "ioc",  # inversion of control: the container's module
         "wiring",
         "injector",
         "settings",
@@ -103,6 +102,9 @@ COMPOSITION_NAMES = frozenset(
         "composers",
     }
 )
+# Names of a composition module that are everyday nouns as packages: `infra/ioc.py` is the
+# inversion-of-control container, an `ioc/` package a threat-intel feature (indicators).
+COMPOSITION_MODULE_NAMES = frozenset({"ioc"})
 # Packages of a composition root (Node-style clean architecture's `main/factories/`) under
 # which a module that only builds and wires objects is the composition's, whatever deeper
 # name it sits under (`main/factories/infra/`, `main/factories/controllers/`): see
@@ -252,7 +254,7 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
-    if leaf in COMPOSITION_NAMES and not strict:
+    if (leaf in COMPOSITION_NAMES or leaf in COMPOSITION_MODULE_NAMES) and not strict:
         return NameLayer(Layer.COMPOSITION, written[-1])
     # `dependencies/repositories.py` provides the repositories: the providers' module, by
     # its own name, the weakest (a repository class defined there still moves it).

@@ -95,11 +95,17 @@ _PYDANTIC_DATACLASSES = frozenset({"pydantic.dataclasses.dataclass"})
 
 
 def _pydantic(roles_: Roles, ref: ClassRef, ancestors: Collection[str]) -> bool:
-    """A Pydantic model, or a Pydantic dataclass (its own decorator or a first-party base's)."""
-    return not _PYDANTIC_MODELS.isdisjoint(ancestors) or any(
-        any(d.name in _PYDANTIC_DATACLASSES for d in owner.cls.decorators)
-        for owner in (ref, *roles_.first_party_ancestors(ref))
-    )
+    """A Pydantic model, or a Pydantic dataclass (its own decorator or a first-party base's,
+    unless a class on the way is a standard dataclass, whose `__init__` validates nothing)."""
+    if not _PYDANTIC_MODELS.isdisjoint(ancestors):
+        return True
+    for owner in (ref, *roles_.first_party_ancestors(ref)):
+        names = {decorator.name for decorator in owner.cls.decorators}
+        if names & _PYDANTIC_DATACLASSES:
+            return True
+        if names & {"dataclasses.dataclass", "dataclass"}:
+            return False
+    return False
 
 
 def _constrains(roles_: Roles, ref: ClassRef) -> bool:
@@ -126,7 +132,13 @@ def _constrains(roles_: Roles, ref: ClassRef) -> bool:
 
 def _constrained_type(model: ProjectModel, annotation: Expr) -> bool:
     if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _ANNOTATED:
-        return True
+        # `Annotated[str, Field(min_length=1)]`, `Annotated[Decimal, Ge(0)]`; not a
+        # `Field(description=...)` alone, which documents.
+        return any(
+            not (meta.kind is ExprKind.CALL and meta.name in _PYDANTIC_FIELDS)
+            or bool(_CONSTRAINTS.intersection(name for name, _ in meta.keywords))
+            for meta in annotation.args[1:]
+        )
     if annotation.kind is ExprKind.CALL and annotation.name.startswith("pydantic.con"):
         return True  # `conint(gt=0)`, `constr(min_length=1)`
     if annotation.kind is not ExprKind.NAME:
@@ -347,13 +359,24 @@ def _init_checks(model: ProjectModel, init: FunctionFact) -> bool:
 def _assigned_through_checking_setters(roles_: Roles, ref: ClassRef, init: FunctionFact) -> set[str]:
     """The parameters `__init__` assigns to a property whose setter raises on a bad value
     (`self.name = name` with `@name.setter` raising `InvalidEntity` on a short name): the
-    assignment is their check, written where the property is. A setter that only records
-    or normalises the value (`self._changes.append(...)`, `value.strip()`) refuses nothing."""
+    assignment is their check, written where the property is, or hands the value to a
+    first-party class or function that may (`self._email = Email(value)`). A setter that
+    only records or normalises it (`self._changes.append(...)`, `value.strip()`) refuses
+    nothing."""
+    model = roles_.model
     refusing = {
         method.name
         for owner in (ref, *roles_.first_party_ancestors(ref))
         for method in owner.cls.methods
-        if method.raises and method.decorated_with(f"{method.name}.setter")
+        if method.decorated_with(f"{method.name}.setter")
+        and (
+            method.raises
+            # `self._email = Email(value)`, `validate_email(value)`: handed to what may refuse it
+            or any(
+                model.is_first_party(call.callee) and not call.callee.startswith("self.")
+                for call in method.calls
+            )
+        )
     }
     return {
         attribute.value.name
@@ -1247,6 +1270,30 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # A Pydantic dataclass whose `Field` only describes its value constrains nothing:
+        # the entity taking it is as open as a `str`.
+        """\
+# file: allowlist/domain/value_objects.py
+from typing import Annotated
+
+from pydantic import Field
+from pydantic.dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CIDRBlock:
+    value: Annotated[str, Field(description="an IPv4 or IPv6 network")]
+# file: allowlist/domain/model.py
+from uuid import UUID
+
+from allowlist.domain.value_objects import CIDRBlock
+
+
+class IpRange:  # error: HEX201
+    def __init__(self, source_id: UUID, cidr: CIDRBlock) -> None:
+        self.source_id = source_id
+        self.cidr = cidr
+""",
         # One property's setter refuses a bad email; the name and the phone number it
         # assigns beside it are still nobody's to check.
         """\
