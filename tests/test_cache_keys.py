@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from hexcheck.adapters import extraction, pool
+from hexcheck.adapters import cache, extraction, pool
 from hexcheck.adapters.cli import app
 from hexcheck.core.facts import ModuleFacts
 from tests.conftest import write_project
@@ -155,6 +155,31 @@ def test_a_file_that_timed_out_is_parsed_again_next_run(
     cold = _run(cache=False)
     assert "too slow" not in warm[1]
     assert warm == cold
+
+
+def test_entries_of_records_laid_out_otherwise_are_not_read(
+    project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # An upgrade, or a development build that added a field to a fact without bumping a
+    # version number, over a warm cache: what it holds was pickled field by field in the
+    # old order, and rebuilt in the new one it would be garbage. What extracted the facts
+    # is in every key and every stat row, so the rerun parses every file again, unchanged
+    # ones included, and reports what a cold run reports.
+    _run()
+    monkeypatch.setattr(cache, "record_layout", lambda: "another layout")
+    monkeypatch.setattr(cache, "_extracted_by", lambda: "another hexcheck")
+    monkeypatch.setattr(extraction, "record_layout", lambda: "another layout")
+    parsed: list[str] = []
+    real = extraction.extract_all
+
+    def counting(tasks: list[pool.Task], *arguments: Any, **options: Any) -> dict[int, ModuleFacts]:
+        parsed.extend(task[3] for task in tasks)
+        return real(tasks, *arguments, **options)
+
+    monkeypatch.setattr(extraction, "extract_all", counting)
+    warm = _run()
+    assert sorted(Path(path).name for path in parsed) == sorted(path.name for path in project.rglob("*.py"))
+    assert warm == _run(cache=False)
 
 
 # Run in a fresh interpreter, as the console script does: which heavy modules a run

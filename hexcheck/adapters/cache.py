@@ -7,10 +7,13 @@ and an editor and pre-commit running at once just wait for each other's short
 transactions.
 
 - `facts`: content key -> pickled `ModuleFacts` (without its path) and its signature.
-  The key hashes the file's bytes, its module name, hexcheck's version and the
-  extractor's version, so a cached entry is never wrong, only unused.
-- `stats`: path -> (size, mtime, inode, ctime) and the content key: when the file's
-  stat has not changed, its bytes need not even be read.
+  The key hashes the file's bytes, its module name, hexcheck's version, the
+  extractor's version and the layout of the records (`record_layout`), so a cached
+  entry is never wrong, only unused.
+- `stats`: path -> (size, mtime, inode, ctime, and what extracted its facts) and the
+  content key: when the file's stat has not changed and the same hexcheck reads it, its
+  bytes need not even be read. (A row written by another hexcheck, an upgrade, leads to
+  no facts of that one.)
 - `reports`: run key -> pickled report, for runs where nothing at all changed.
 - `roots`: discovery's evidence key (every file's path and stat) -> the import roots it
   chose, as JSON: a run without `source-roots` whose files did not change reads none of
@@ -38,6 +41,7 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import enum
+import functools
 import hashlib
 import hmac
 import importlib
@@ -55,6 +59,7 @@ from hexcheck.core.facts import ModuleFacts
 from hexcheck.core.pickling import REBUILDERS
 from hexcheck.core.roots import Root, RootChoice
 from hexcheck.core.version import VERSION
+from hexcheck.extract.version import EXTRACTOR_VERSION
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS facts (key TEXT PRIMARY KEY, checksum TEXT NOT NULL, payload BLOB NOT NULL);
@@ -71,12 +76,37 @@ _NO_FOLLOW = getattr(os, "O_NOFOLLOW", 0)
 
 def content_key(data: bytes, module: str, is_package: bool, extractor_version: str) -> str:
     digest = hashlib.sha256(data)
-    digest.update(f"\0{module}\0{is_package}\0{VERSION}\0{extractor_version}".encode())
+    digest.update(f"\0{module}\0{is_package}\0{VERSION}\0{extractor_version}\0{record_layout()}".encode())
     return digest.hexdigest()
 
 
+@functools.cache
+def record_layout() -> str:
+    """A digest of the fields of the fact and finding records, in order: an entry pickled
+    by a hexcheck whose records were laid out otherwise (a field added, moved) is a miss,
+    not a record rebuilt from shifted values, even when no version number was bumped."""
+    layout = []
+    for record_module in ("hexcheck.core.facts", "hexcheck.core.findings"):
+        for name, value in sorted(vars(importlib.import_module(record_module)).items()):
+            if (
+                isinstance(value, type)
+                and dataclasses.is_dataclass(value)
+                and value.__module__ == record_module
+            ):
+                layout.append(f"{record_module}.{name}:{','.join(f.name for f in dataclasses.fields(value))}")
+    return hashlib.sha256("\n".join(layout).encode()).hexdigest()[:16]
+
+
 def stat_signature(stat: os.stat_result) -> str:
-    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}"
+    """A file's stat, and what extracted the facts recorded for it: a stat row written by
+    another hexcheck (an upgrade, a record laid out otherwise) must not lead to the facts
+    it extracted, even for a file that has not changed since."""
+    return f"{stat.st_size}:{stat.st_mtime_ns}:{stat.st_ino}:{stat.st_ctime_ns}:{_extracted_by()}"
+
+
+@functools.cache
+def _extracted_by() -> str:
+    return f"{VERSION}:{EXTRACTOR_VERSION}:{record_layout()}"
 
 
 def encode_facts(facts: ModuleFacts) -> bytes:

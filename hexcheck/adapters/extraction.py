@@ -18,7 +18,7 @@ import sys
 from collections.abc import Sequence
 from dataclasses import replace
 
-from hexcheck.adapters.cache import FactsCache, content_key, stat_signature
+from hexcheck.adapters.cache import FactsCache, content_key, record_layout, stat_signature
 from hexcheck.adapters.filesystem import read_source
 from hexcheck.adapters.pool import Progress, Task, extract_all
 from hexcheck.adapters.signing_key import NoSigningKey, signing_key
@@ -84,7 +84,9 @@ class Extraction:
         return self._run_key(files, by_path, extra)
 
     def _run_key(self, files: Sequence[SourceFile], keys: dict[str, str], extra: str) -> str:
-        digest = hashlib.sha256(f"{VERSION}\0{EXTRACTOR_VERSION}\0{self.config!r}\0{extra}".encode())
+        digest = hashlib.sha256(
+            f"{VERSION}\0{EXTRACTOR_VERSION}\0{record_layout()}\0{self.config!r}\0{extra}".encode()
+        )
         for file in files:
             digest.update(
                 f"\0{file.display_path}\0{file.module}\0{file.is_package}\0{keys[file.path]}".encode()
