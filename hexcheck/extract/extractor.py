@@ -432,7 +432,7 @@ class _Extractor:
             bounds.setdefault(name, set()).add(summary)
         for name, node in where.items():
             # Two classes' `T` are one type variable here: bound only if every `T` is so bound.
-            (bound_to,) = bounds[name] if len(bounds[name]) == 1 else (None,)
+            bound_to = next(iter(bounds[name])) if len(bounds[name]) == 1 else None
             keywords = (("bound", bound_to),) if bound_to is not None else ()
             call = Expr(ExprKind.CALL, "typing.TypeVar", (Expr(ExprKind.LITERAL, name),), keywords)
             self.assignments.append(AssignmentFact(sys.intern(name), self._span(node), call, None))
@@ -1281,9 +1281,10 @@ _INERT_METHOD_DECORATORS = frozenset(
 
 def _inert(cls: ClassFact) -> bool:
     """Whether defining a class does nothing but bind its name: no base but `Generic` (a
-    declarative ORM base or an `__init_subclass__` registers its subclasses), no metaclass, no decorator but
-    `@dataclass`, none on its methods but `@property`, `@staticmethod` and `@classmethod`
-    (`@router.get(...)` on a view's method registers a route when the class body runs)."""
+    declarative ORM base or an `__init_subclass__` registers its subclasses), no metaclass,
+    no decorator but `@dataclass`, none on its methods but `@property`, `@staticmethod` and
+    `@classmethod` (`@router.get(...)` on a view's method registers a route when the class
+    body runs)."""
     return (
         all(base.name == "typing.Generic" for base in cls.bases)
         and not cls.metaclass
@@ -1297,13 +1298,8 @@ def _inert(cls: ClassFact) -> bool:
 
 
 def _within(inner: Span, outer: Span) -> bool:
-    return (outer.line, outer.column) <= (inner.line, inner.column) and (
-        inner.end_line,
-        inner.end_column,
-    ) <= (
-        outer.end_line,
-        outer.end_column,
-    )
+    start, end = (inner.line, inner.column), (inner.end_line, inner.end_column)
+    return (outer.line, outer.column) <= start and end <= (outer.end_line, outer.end_column)
 
 
 def _nested_blocks(statement: cst.CSTNode) -> Iterator[cst.CSTNode]:
