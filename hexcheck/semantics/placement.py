@@ -452,6 +452,9 @@ class Placement:
         self._app_makers: dict[str, bool] = {}
         # Whether an abstract class is a port: asked for every annotation naming it.
         self._ports: dict[str, bool] = {}
+        # Whether a package below an infrastructure name is an HTTP client's: asked for each
+        # of its modules (`_client_side_of_http`).
+        self._http_clients: dict[str, bool] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -499,10 +502,9 @@ class Placement:
     def _named_so_by_convention(self, verdict: PackageVerdict) -> bool:
         """Whether another package of the same name keeps it while holding modules of the
         layer this one is moved to (`_shows_kinds_of`): the project files that layer under
-        that name (each
-        Django app's `infrastructure/` holding its views beside its repositories, and one
-        app's holding views alone). Its modules are still checked as what they are; the
-        name is the team's convention, not a misnomer to report."""
+        that name (each Django app's `infrastructure/` holding its views beside its
+        repositories, and one app's holding views alone). Its modules are still checked as
+        what they are; the name is the team's convention, not a misnomer to report."""
         name = spelled_plainly(verdict.package.rpartition(".")[2])
         if name != spelled_plainly(verdict.name.component):
             return False
@@ -1816,11 +1818,19 @@ class Placement:
         packages = module.split(".")[:-1]
         if name.component not in packages:
             return False
-        cut = len(packages) - 1 - packages[::-1].index(name.component)  # the deciding package
+        cut = max(i for i, part in enumerate(packages) if part == name.component)  # the deciding package
         above = name_layer(".".join(packages[:cut]), as_package=True) if cut else NameLayer(None)
         if above.layer is not Layer.INFRASTRUCTURE or not above.strong:
             return False
-        subtree = [self.model.modules[m] for m in self._subtree(".".join(packages[: cut + 1]))]
+        package = ".".join(packages[: cut + 1])
+        known = self._http_clients.get(package)
+        if known is None:
+            known = self._http_clients[package] = self._calls_http_without_serving(package)
+        return known
+
+    def _calls_http_without_serving(self, package: str) -> bool:
+        """`_client_side_of_http`'s test of a package, made once per package."""
+        subtree = [self.model.modules[m] for m in self._subtree(package)]
         if any(
             any(_in_packages(imported, _HTTP_SERVER_FRAMEWORKS) for imported in _imported_names(facts))
             for facts in subtree

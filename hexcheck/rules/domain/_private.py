@@ -35,6 +35,15 @@ _MESSAGE_PACKAGE = re.compile(rf"(\w+_)?(events|commands|messages)|{_NAMED_MESSA
 _MESSAGE_MODULE = re.compile(rf"\w+_(events|commands|messages)|{_NAMED_MESSAGES}")
 
 
+# Pydantic's validator decorators, however they are imported.
+PYDANTIC_VALIDATORS = frozenset(
+    {
+        "pydantic.field_validator", "pydantic.model_validator", "pydantic.validator",
+        "pydantic.root_validator", "pydantic.functional_validators.field_validator",
+        "pydantic.functional_validators.model_validator", "pydantic.class_validators.validator",
+        "pydantic.class_validators.root_validator",
+    }
+)  # fmt: skip
 ENUM_BASES = frozenset({"enum.Enum", "enum.IntEnum", "enum.StrEnum", "enum.Flag", "enum.IntFlag"})
 
 

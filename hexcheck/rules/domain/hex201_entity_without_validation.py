@@ -14,6 +14,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import (
     ENUM_BASES,
     FIELD_FACTORIES,
+    PYDANTIC_VALIDATORS,
     Entity,
     entities,
     is_base,
@@ -79,10 +80,9 @@ def _assigned(model: ProjectModel, dotted: str) -> Expr | None:
     return assignment.value if assignment is not None else None
 
 
+# Models built from input (not `roles.PYDANTIC_BASES`: `BaseSettings` is read from the
+# environment, and an entity holding settings is no entity taking checked values).
 _PYDANTIC_MODELS = frozenset({"pydantic.BaseModel", "pydantic.main.BaseModel", "pydantic.v1.BaseModel"})
-_PYDANTIC_VALIDATORS = frozenset(
-    {"pydantic.field_validator", "pydantic.model_validator", "pydantic.validator", "pydantic.root_validator"}
-)
 _PYDANTIC_FIELDS = frozenset({"pydantic.Field", "pydantic.fields.Field"})
 # The keywords of `Field(...)` that constrain a value, not describe it.
 _CONSTRAINTS = frozenset(
@@ -114,7 +114,7 @@ def _constrains(roles_: Roles, ref: ClassRef) -> bool:
     (`Annotated[...]`, `conint(...)`, `EmailStr`, or an alias of one: `CartCost =
     Annotated[Decimal, Ge(0)]`). A model of bare `str` and `int` fields accepts any."""
     for owner in (ref, *roles_.first_party_ancestors(ref)):
-        if any(method.decorated_with(*_PYDANTIC_VALIDATORS) for method in owner.cls.methods):
+        if any(method.decorated_with(*PYDANTIC_VALIDATORS) for method in owner.cls.methods):
             return True
         for attribute in owner.cls.attributes:
             value, annotation = attribute.value, attribute.annotation

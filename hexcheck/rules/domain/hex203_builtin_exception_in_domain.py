@@ -10,7 +10,7 @@ from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.rules.domain._private import refuses_direct_construction
+from hexcheck.rules.domain._private import PYDANTIC_VALIDATORS, refuses_direct_construction
 from hexcheck.semantics.libraries import ORM_MANAGER_BASES
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
 
@@ -39,16 +39,8 @@ _DJANGO_USER_CREATION = frozenset({"create_user", "create_superuser", "_create_u
 # a mapper): the caller's programming error, which no user can cause and no domain rule
 # names.
 _TYPE_GUARD_EXCEPTIONS = frozenset({"TypeError", "ValueError"})
-# Pydantic's validator decorators, and what Pydantic turns into a `ValidationError` when a
-# validator raises it: there a domain exception would escape as a 500, not a 422.
-_PYDANTIC_VALIDATORS = frozenset(
-    {
-        "pydantic.field_validator", "pydantic.model_validator", "pydantic.validator",
-        "pydantic.root_validator", "pydantic.functional_validators.field_validator",
-        "pydantic.functional_validators.model_validator", "pydantic.class_validators.validator",
-        "pydantic.class_validators.root_validator",
-    }
-)  # fmt: skip
+# What Pydantic turns into a `ValidationError` when a validator (`PYDANTIC_VALIDATORS`)
+# raises it: there a domain exception would escape as a 500, not a 422.
 _PYDANTIC_VALIDATION_ERRORS = frozenset({"ValueError", "AssertionError"})
 
 
@@ -69,7 +61,7 @@ def _exempt(function: FunctionFact, raised: RaiseFact, exception: str, in_value:
     its raw input's type (`Integer(value)`: `type(value) is not int`) is its validation."""
     if exception in _ALWAYS_ALLOWED or _is_property_guard(function):
         return True
-    if exception in _PYDANTIC_VALIDATION_ERRORS and function.decorated_with(*_PYDANTIC_VALIDATORS):
+    if exception in _PYDANTIC_VALIDATION_ERRORS and function.decorated_with(*PYDANTIC_VALIDATORS):
         return True
     if raised.type_guard and exception in _TYPE_GUARD_EXCEPTIONS and not in_value:
         return True
