@@ -568,12 +568,14 @@ class Placement:
         # A plain class the module builds from the environment is settings when it holds
         # data and its methods read no more than an accessor may (no client fetching a
         # secret behind `settings.api_token()`).
+        # So is a class whose own attributes read it (Flask's `class Config: SECRET_KEY =
+        # os.environ.get("SECRET_KEY")`), and a class of the module deriving from one.
         built = _built_from_the_environment(facts)
+        reading = _reading_the_environment(facts)
         plain = {
             cls.qualname
             for cls in facts.classes
-            if cls.qualname in built
-            and r.is_data_holder(ClassRef(facts, cls))
+            if (cls.qualname in reading or (cls.qualname in built and r.is_data_holder(ClassRef(facts, cls))))
             and all(self._calls_only_configuration(facts, method.calls, set()) for method in cls.methods)
         }
         settings = {
@@ -648,10 +650,24 @@ class Placement:
                 for call in function.calls
             )
         )
-        return bool(declared) and all(
-            self.layer_of(target) in _INNER or self.declares_configuration(target)
+        return bool(declared) and self._imports_only_declarations(facts, frozenset())
+
+    def _imports_only_declarations(self, facts: ModuleFacts, path: frozenset[str]) -> bool:
+        """Whether a module imports only what configuration may and still only declare:
+        the inner layers, other configuration, and unplaced modules (`core/constants.py`,
+        a `core/enums/` package) that wire nothing (`wires_nothing`) and import no more.
+        `path`: the unplaced modules on the way here (an import cycle back is refused)."""
+        return all(
+            self.layer_of(target) in _INNER
+            or self.declares_configuration(target)
+            or (
+                target not in path
+                and self.layer_of(target) is None
+                and self.wires_nothing(target)
+                and self._imports_only_declarations(self.model.modules[target], path | {facts.module})
+            )
             for target in self._imported_modules(facts)
-            if target != module
+            if target != facts.module
         )
 
     def _reads_configuration(
@@ -696,6 +712,7 @@ class Placement:
                 or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
                 or call.callee in _BUILTIN_NAMES
                 or ("." in call.callee and top_package(call.callee) not in outside)
+                or _method_of_held_value(facts, call.callee)
             )
             for call in calls
         )
@@ -2582,6 +2599,26 @@ def _connects(facts: ModuleFacts, packages: set[str]) -> bool:
     )
 
 
+def _reading_the_environment(facts: ModuleFacts) -> set[str]:
+    """The module's classes whose attributes read the environment (`DEBUG =
+    os.getenv("DEBUG")`), and those deriving only from such classes of the module (a
+    `ProductionConfig(Config)` that sets `DEBUG = False`)."""
+    module = facts.module
+    found = {
+        cls.qualname
+        for cls in facts.classes
+        if any(
+            attribute.value is not None and not _ENVIRONMENT_READS.isdisjoint(attribute.value.names())
+            for attribute in cls.attributes
+        )
+    }
+    for cls in facts.classes:  # bases come first in a module
+        bases = [base.name.removeprefix(f"{module}.") for base in cls.bases]
+        if bases and all(base in found for base in bases):
+            found.add(cls.qualname)
+    return found
+
+
 def _built_from_the_environment(facts: ModuleFacts) -> set[str]:
     """The module's classes that a function of the module returns after reading the
     environment, itself or through another of its functions (`get_settings()` building
@@ -2600,6 +2637,18 @@ def _built_from_the_environment(facts: ModuleFacts) -> set[str]:
         gives = function.returns.names() if function.returns is not None else function.returned
         found.update(classes[name] for name in gives if name in classes)
     return found
+
+
+def _method_of_held_value(facts: ModuleFacts, callee: str) -> bool:
+    """Whether a call is a method of a value the module holds (`ENV_MAP.get(ENVIRONMENT)`,
+    resolved as `core.config.ENV_MAP.get`): the calls that built the value are the
+    module's own, checked where they stand."""
+    name, dot, _ = callee.removeprefix(f"{facts.module}.").partition(".")
+    return (
+        callee.startswith(f"{facts.module}.")
+        and bool(dot)
+        and any(assignment.name == name for assignment in facts.assignments)
+    )
 
 
 def _imported_names(facts: ModuleFacts, *, relative: bool = False) -> set[str]:

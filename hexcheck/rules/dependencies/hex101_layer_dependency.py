@@ -435,6 +435,37 @@ class AuthService:
     def refresh_minutes(self) -> int:
         return config.refresh_token_minutes
 """,
+        # Flask's configuration classes (class attributes read from the environment, a
+        # subclass per environment), chosen through a mapping the module holds, and the
+        # unplaced constants they import: configuration too.
+        """\
+# file: shop/constants.py
+DEFAULT_PAGE_SIZE = 20
+# file: shop/config.py
+import os
+
+from shop.constants import DEFAULT_PAGE_SIZE
+
+
+class Config:
+    ORDER_SERVICE_URL = os.getenv("ORDER_SERVICE_URL")
+    PAGE_SIZE = int(os.getenv("PAGE_SIZE", DEFAULT_PAGE_SIZE))
+
+
+class TestingConfig(Config):
+    ORDER_SERVICE_URL = "http://orders.test"
+
+
+CONFIGS = {"testing": TestingConfig, "default": Config}
+config = CONFIGS.get(os.getenv("APP_ENV", "default"), Config)
+# file: shop/application/services/order_service.py
+from shop.config import config
+
+
+class OrderService:
+    def page_size(self) -> int:
+        return config.PAGE_SIZE
+""",
         # A module of errors named for what they concern (`exceptions/database.py`) is no
         # adapter: a use case may catch them.
         """\
