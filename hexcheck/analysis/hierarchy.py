@@ -42,6 +42,13 @@ class Hierarchy:
         self._stars: dict[str, tuple[str, ...]] = {}
         for name, facts in modules.items():
             self._index(name, facts)
+        # Top-level classes by their module's last name and their own (`storage_service`,
+        # `StorageService`): where a stale import path still points (`_moved_class`).
+        self._by_short_name: dict[tuple[str, str], list[str]] = {}
+        for canonical, (facts, cls) in self._classes.items():
+            if "." not in cls.qualname:
+                key = (facts.module.rpartition(".")[2], cls.qualname)
+                self._by_short_name.setdefault(key, []).append(canonical)
         self._bases: dict[str, tuple[str, ...]] = {}
         # Rules ask for the ancestors of the same classes over and over (every call whose
         # receiver is typed, every role test); the answers never change once built.
@@ -125,8 +132,26 @@ class Hierarchy:
         # the hierarchy never changes once built, so each answer is kept.
         cached = self._resolved.get(dotted)
         if cached is None:
-            cached = self._resolved[dotted] = self._resolve(dotted)
+            found = self._resolve(dotted)
+            if found not in self._classes:
+                found = self._moved_class(found) or found
+            cached = self._resolved[dotted] = found
         return cached
+
+    def _moved_class(self, dotted: str) -> str | None:
+        """The class a first-party name whose module is not in the tree stands for, when
+        one class alone has its name in a module of its module's name: the path of a
+        package since moved (`src.streaming.domain.services.storage_service.StorageService`
+        for `src.modules.streaming...`) or imported from another root (`src.core.ports...`
+        beside `core.ports...`). What Python would fail to import, the author meant."""
+        parts = dotted.split(".")
+        if len(parts) < 3 or parts[0] not in self._top_level:
+            return None
+        split = self._split(dotted)
+        if split is not None and "." not in split[1]:
+            return None  # the module is there, and does not bind the name
+        candidates = self._by_short_name.get((parts[-2], parts[-1]), ())
+        return candidates[0] if len(candidates) == 1 else None
 
     def _resolve(self, dotted: str) -> str:
         current = dotted

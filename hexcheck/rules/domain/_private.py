@@ -12,14 +12,20 @@ from hexcheck.semantics.roles import ClassRef, Roles, is_frozen_dataclass, is_te
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
 _KW_ONLY = frozenset({"dataclasses.KW_ONLY", "KW_ONLY"})
 FIELD_FACTORIES = frozenset({"dataclasses.field", "field"})
+# Spanish and Portuguese spellings too (`EventoDominio`, `eventos.py`), as teams that name
+# their layers `dominio/` and `aplicacion/` name their messages.
 _MESSAGE_BASES = frozenset(
     {"Event", "DomainEvent", "IntegrationEvent", "BaseEvent", "Command", "DomainCommand",
-     "BaseCommand", "Message", "BaseMessage", "DomainMessage"}
+     "BaseCommand", "Message", "BaseMessage", "DomainMessage",
+     "EventoDominio", "EventoDeDominio", "EventoIntegracion", "EventoIntegracao", "EventoDeIntegracion",
+     "ComandoDominio", "Comando", "Evento"}
 )  # fmt: skip
 # The names that make a class the messages' own base (`events/base.py`'s `DomainEvent`);
 # a class called just `Message` or `Event` may be a chat's or a calendar's entity.
-_MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message"}
-_MESSAGE_MODULES = frozenset({"events", "commands", "messages"})
+_MESSAGE_BASE_CLASS_NAMES = _MESSAGE_BASES - {"Event", "Command", "Message", "Evento", "Comando"}
+_MESSAGE_MODULES = frozenset(
+    {"events", "commands", "messages", "eventos", "comandos", "mensajes", "mensagens"}
+)
 _MESSAGE_SUFFIXES = ("Event", "Command", "Query", "Message")
 # A name that says what happened (`OrderPlaced`, `TermsAgreed`, `InvoiceSent`): two words
 # or more, the last in the past tense (`NewsFeed`, `DogBreed` are things, not occurrences).
@@ -31,8 +37,8 @@ _PAST_TENSE = re.compile(
 # naming domain or integration events (`domain_event/order_domain_event.py`). A singular
 # `event/` or `music_event.py` is as likely an events business's aggregate.
 _NAMED_MESSAGES = r"(\w+_)?(domain|integration)_(events?|commands?|messages?)"
-_MESSAGE_PACKAGE = re.compile(rf"(\w+_)?(events|commands|messages)|{_NAMED_MESSAGES}")
-_MESSAGE_MODULE = re.compile(rf"\w+_(events|commands|messages)|{_NAMED_MESSAGES}")
+_MESSAGE_PACKAGE = re.compile(rf"(\w+_)?(events|commands|messages|eventos|comandos)|{_NAMED_MESSAGES}")
+_MESSAGE_MODULE = re.compile(rf"\w+_(events|commands|messages|eventos|comandos)|{_NAMED_MESSAGES}")
 
 
 # Pydantic's validator decorators, however they are imported.

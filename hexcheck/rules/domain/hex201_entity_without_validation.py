@@ -448,7 +448,7 @@ class EntityWithoutValidation(Rule):
         "`__post_init__` is where the object refuses a state the domain does not allow, "
         "so that every `Book` in memory is a valid book. Domain events and commands (in a "
         "package of events, its frozen records and those named for what happened, "
-        "`ReservationCreated`), "
+        "`ReservationCreated`; named in Spanish or Portuguese too, `eventos.py`, `EventoDominio`), "
         "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
         "as classes (every field defaults to a string spelling its own name, `approve: "
         'str = "approve"`, and no method) and test modules are '
@@ -497,6 +497,28 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # Domain events named in Spanish, as the layers around them are (`dominio/`,
+        # `eventos.py`, `EventoDominio`): records of what happened, not entities.
+        """\
+# file: contratos/modulos/contratos/dominio/eventos.py
+from dataclasses import dataclass
+
+from contratos.seedwork.dominio.eventos import EventoDominio
+
+
+@dataclass
+class TransaccionCreada(EventoDominio):
+    id_transaccion: str = ""
+    valor: float = 0.0
+# file: contratos/seedwork/dominio/eventos.py
+from dataclasses import dataclass, field
+from datetime import datetime
+
+
+@dataclass
+class EventoDominio:
+    fecha_evento: datetime = field(default_factory=datetime.now)
+""",
         # A value object written as a Pydantic dataclass with a validator: the entity taking
         # it receives a checked value.
         """\
