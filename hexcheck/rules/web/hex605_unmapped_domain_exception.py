@@ -45,7 +45,9 @@ class UnmappedDomainException(Rule):
         "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
         "`__post_init__`, the flag read through the class's options or the class, never "
         "as an attribute of the instance) is not counted, since only a programming error "
-        "trips it."
+        "trips it. Nor is a raise no request can run: one in a module that no module of "
+        "the web imports, directly or through others (a use case only a Celery task or "
+        "a consumer runs, a package only tests import)."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -58,6 +60,40 @@ class UnmappedDomainException(Rule):
         '        return JSONResponse(status_code=409, content={"detail": str(exc)})'
     )
     valid = (
+        # Raised only where no request goes: a use case that a Celery task runs, which no
+        # module of the web imports (directly or through others). A failed task is retried
+        # or logged; it never answers HTTP.
+        """\
+# file: app/application/errors.py
+class TrainingFailed(Exception):
+    pass
+# file: app/application/train_model.py
+from app.application.errors import TrainingFailed
+
+
+class TrainModel:
+    def execute(self, dataset: list) -> None:
+        if not dataset:
+            raise TrainingFailed("empty dataset")
+# file: app/infrastructure/tasks.py
+from celery import shared_task
+
+from app.application.train_model import TrainModel
+
+
+@shared_task
+def train(dataset: list) -> None:
+    TrainModel().execute(dataset)
+# file: app/api/routes.py
+from fastapi import APIRouter
+
+router = APIRouter()
+
+
+@router.get("/health")
+def health() -> dict:
+    return {"status": "ok"}
+""",
         """\
 # file: src/application/errors.py
 class CodeMismatchError(Exception):
@@ -367,6 +403,8 @@ from app.domain.errors import InvoiceNotReady
 
 class IssueInvoiceTask(Task):  # a retry tuple elsewhere maps nothing to a response
     autoretry_for = (InvoiceNotReady,)
+# file: app/api/routes.py
+from app.domain.invoices import issue
 """,
         """\
 # file: app/domain/errors.py
@@ -401,6 +439,8 @@ async def invalid_isbn(request, exc):
 @app.exception_handler(Exception)  # one answer for everything is no mapping
 async def anything(request, exc):
     return None
+# file: app/api/routes.py
+from app.domain.book import borrow
 """,
         """\
 # file: app/application/errors.py
@@ -422,6 +462,8 @@ def return_book(use_case, loan_id):
         return use_case.execute(loan_id)
     except LookupError:
         return None
+# file: app/api/routes.py
+from app.application.return_book import ReturnBook
 """,
         """\
 # file: app/domain/errors.py
@@ -450,6 +492,8 @@ class Block(metaclass=BlockMetaclass):
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.domain.blocks import Block
 """,
         """\
 # file: app/domain/errors.py
@@ -479,6 +523,8 @@ def take_item(service, quantity):
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.domain.stock import take
 """,
         """\
 # file: app/domain/errors.py
@@ -513,6 +559,8 @@ def take_item(service, quantity):
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.domain.stock import take
 """,
         """\
 # file: app/domain/errors.py
@@ -540,6 +588,8 @@ def get_item(service, item_id):
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.domain.items import fetch
 """,
         """\
 # file: app/domain/errors.py
@@ -563,6 +613,8 @@ class Paper:
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.domain.paper import Paper
 """,
         """\
 # file: app/application/errors.py
@@ -587,6 +639,8 @@ class AdminCommand:
 from fastapi import FastAPI
 
 app = FastAPI()
+# file: app/api/routes.py
+from app.application.commands import AdminCommand
 """,
     )
 
@@ -798,6 +852,34 @@ def _runs_at_class_definition(
     return function.name in _METACLASS_BUILDERS and f"{module}.{cls.qualname}" in metaclasses
 
 
+def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
+    """The modules a request may run: those of the web (and of its routes), and every
+    module they import, directly or through others (function-level and `TYPE_CHECKING`
+    imports too). A use case only a Celery task or a consumer imports, a package only tests
+    import, raise nothing a route answers."""
+    imported: dict[str, list[str]] = {}
+    for edge in model.edges():
+        imported.setdefault(edge.importer, []).append(edge.imported)
+    # An import by a path since moved (`from app.application.activation import
+    # ActivationInteractor` for `app.application.user.activation`) reaches the module of
+    # the class it names, as the hierarchy reads it.
+    for edge in model.missing_edges():
+        for name in edge.fact.names:
+            found = model.find_class(f"{edge.fact.target}.{name}")
+            if found is not None:
+                imported.setdefault(edge.importer, []).append(found[0].module)
+    start = {module for module in model.modules if model.layer(module) is Layer.WEB}
+    start.update(handler.facts.module for handler in roles(model).route_handlers)
+    reached = set(start)
+    stack = sorted(start)
+    while stack:
+        for target in imported.get(stack.pop(), ()):
+            if target not in reached:
+                reached.add(target)
+                stack.append(target)
+    return frozenset(reached)
+
+
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
     """Where each domain/application exception is first raised, leaving out the raises no
     request can reach. A class-definition hook's own raises (`__init_subclass__`,
@@ -809,10 +891,13 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
+    reached = _reached_from_the_web(model)
     found: dict[str, tuple[ClassRef, str]] = {}
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) not in (Layer.DOMAIN, Layer.APPLICATION) or is_test_module(module):
             continue
+        if module not in reached:
+            continue  # no request runs it: a worker's, a script's, or code nothing imports
         for cls, function in functions_of(facts):
             raises = function.raises
             owner = f"{cls.qualname}.{function.name}" if cls else function.name
