@@ -209,3 +209,35 @@ class InProcessBus: ...
         ("HEX304", "app/application/ports.py", 7, "app.application.ports.Repository"),
         ("HEX304", "app/application/ports.py", 12, "app.application.ports.BookRepository"),
     ]
+
+
+def test_a_library_in_the_project_s_namespace_package_implements_no_port_of_it(in_tmp: Path) -> None:
+    """`acme.platform` is a shared library outside the tree: its `Notifier` is not the
+    project's port of that name, however alike their modules' names."""
+    project = """\
+# file: acme/orders/domain/ports/notifier.py
+from abc import ABC, abstractmethod
+
+
+class Notifier(ABC):
+    @abstractmethod
+    def order_shipped(self, order_id: str) -> None: ...
+# file: acme/orders/application/ship_order.py
+from acme.orders.domain.ports.notifier import Notifier
+
+
+class ShipOrder:
+    def __init__(self, notifier: Notifier) -> None:
+        self.notifier = notifier
+# file: acme/orders/infrastructure/slack.py
+from acme.platform.alerts.notifier import Notifier
+
+
+class SlackAlerts(Notifier):
+    def send(self, text: str) -> None:
+        print(text)
+"""
+    write_project(in_tmp, project)
+    report = hexcheck.check(["."], replace(Config(), select=("HEX304", "HEX501")))  # type: ignore[arg-type]
+    found = [(f.location.path, f.location.line, f.code) for f in report.findings]
+    assert found == [("acme/orders/domain/ports/notifier.py", 4, "HEX304")]

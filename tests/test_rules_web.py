@@ -651,3 +651,59 @@ async def pickup(rental_id: str, payload: dict, use_case=None):
     found = findings(in_tmp, project, "HEX601", max_handler_statements=4)
     assert [(path, line, code) for path, line, code, _ in found] == [("app/web/rentals.py", 7, "HEX601")]
     assert "5 statements (more than 4)" in found[0][3]
+
+
+def test_a_service_the_composition_root_binds_to_the_routes_port_is_run_by_requests(in_tmp: Path) -> None:
+    """The routes name only the inbound port; `main.py`, which includes their router, binds
+    the service that raises (`dependency_overrides`): every request runs it."""
+    project = """\
+# file: app/application/errors.py
+class OrderNotFound(Exception):
+    pass
+# file: app/application/ports/get_order.py
+from abc import ABC, abstractmethod
+
+
+class GetOrderUseCase(ABC):
+    @abstractmethod
+    def execute(self, order_id: str) -> dict: ...
+# file: app/application/services/get_order_service.py
+from app.application.errors import OrderNotFound
+from app.application.ports.get_order import GetOrderUseCase
+
+
+class GetOrderService(GetOrderUseCase):
+    def __init__(self, orders: dict) -> None:
+        self._orders = orders
+
+    def execute(self, order_id: str) -> dict:
+        if order_id not in self._orders:
+            raise OrderNotFound(order_id)
+        return self._orders[order_id]
+# file: app/api/routes.py
+from fastapi import APIRouter, Depends
+
+from app.application.ports.get_order import GetOrderUseCase
+
+router = APIRouter()
+
+
+def get_use_case() -> GetOrderUseCase:
+    raise NotImplementedError
+
+
+@router.get("/orders/{order_id}")
+def get_order(order_id: str, use_case: GetOrderUseCase = Depends(get_use_case)) -> dict:
+    return use_case.execute(order_id)
+# file: app/main.py
+from fastapi import FastAPI
+
+from app.api.routes import get_use_case, router
+from app.application.services.get_order_service import GetOrderService
+
+app = FastAPI()
+app.include_router(router)
+app.dependency_overrides[get_use_case] = lambda: GetOrderService({})
+"""
+    found = [(path, line) for path, line, _, _ in findings(in_tmp, project, "HEX605")]
+    assert found == [("app/application/errors.py", 1)]

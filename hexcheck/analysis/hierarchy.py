@@ -140,9 +140,10 @@ class Hierarchy:
 
     def _moved_class(self, dotted: str) -> str | None:
         """The class a first-party name whose module is not in the tree stands for, when
-        one class alone has its name in a module of its module's name: the path of a
-        package since moved (`src.streaming.domain.services.storage_service.StorageService`
-        for `src.modules.streaming...`) or imported from another root (`src.core.ports...`
+        one class alone has its name in a module of its module's name, on a path holding
+        every package the name holds: the path of a package since moved
+        (`src.streaming.domain.services.storage_service.StorageService` for
+        `src.modules.streaming...`) or imported from another root (`src.core.ports...`
         beside `core.ports...`). What Python would fail to import, the author meant."""
         parts = dotted.split(".")
         if len(parts) < 3 or parts[0] not in self._top_level:
@@ -151,7 +152,14 @@ class Hierarchy:
         if split is not None and "." not in split[1]:
             return None  # the module is there, and does not bind the name
         candidates = self._by_short_name.get((parts[-2], parts[-1]), ())
-        return candidates[0] if len(candidates) == 1 else None
+        if len(candidates) != 1:
+            return None
+        # Every package the path names below its top one is still on the class's own path
+        # (`streaming.domain.services` in `src.modules.streaming.domain.services`; moved
+        # packages may swap, `domain.port.author` for `domain.author.port`): a library
+        # sharing a namespace package (`acme.platform.alerts.notifier`) is not.
+        kept = set(candidates[0].split(".")[:-1])
+        return candidates[0] if kept.issuperset(parts[1:-1]) else None
 
     def _resolve(self, dotted: str) -> str:
         current = dotted

@@ -46,8 +46,9 @@ class UnmappedDomainException(Rule):
         "`__post_init__`, the flag read through the class's options or the class, never "
         "as an attribute of the instance) is not counted, since only a programming error "
         "trips it. Nor is a raise no request can run: one in a module that no module of "
-        "the web imports, directly or through others (a use case only a Celery task or "
-        "a consumer runs, a package only tests import)."
+        "the web (or the composition root that includes its routes) imports, directly "
+        "or through others (a use case only a Celery task or a consumer runs, a package "
+        "only tests import)."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -853,10 +854,11 @@ def _runs_at_class_definition(
 
 
 def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
-    """The modules a request may run: those of the web (and of its routes), and every
-    module they import, directly or through others (function-level and `TYPE_CHECKING`
-    imports too). A use case only a Celery task or a consumer imports, a package only tests
-    import, raise nothing a route answers."""
+    """The modules a request may run: those of the web (and of its routes), of the
+    composition root that imports them, and every module these import, directly or
+    through others (function-level and `TYPE_CHECKING` imports too). A use case only a
+    Celery task or a consumer imports, a package only tests import, raise nothing a route
+    answers."""
     imported: dict[str, list[str]] = {}
     for edge in model.edges():
         imported.setdefault(edge.importer, []).append(edge.imported)
@@ -870,6 +872,13 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
                 imported.setdefault(edge.importer, []).append(found[0].module)
     start = {module for module in model.modules if model.layer(module) is Layer.WEB}
     start.update(handler.facts.module for handler in roles(model).route_handlers)
+    # The composition root that assembles the web (`main.py` including the routers) binds
+    # what the routes run: an inbound port's service (`dependency_overrides`), a container.
+    start.update(
+        module
+        for module in model.modules
+        if model.layer(module) is Layer.COMPOSITION and not start.isdisjoint(imported.get(module, ()))
+    )
     reached = set(start)
     stack = sorted(start)
     while stack:
