@@ -140,7 +140,8 @@ def test_a_reader_that_leaves_early_ends_the_run_quietly(tmp_path: Path) -> None
     )
     assert process.stdout is not None and process.stderr is not None
     process.stdout.close()
-    stderr = process.stderr.read()
+    with process.stderr:  # closed here, not left to the garbage collector mid-suite
+        stderr = process.stderr.read()
     assert process.wait(timeout=300) == 141
     assert stderr.splitlines() == ["hexcheck: config: hexcheck.toml"]  # and nothing about the pipe
 
