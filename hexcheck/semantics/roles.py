@@ -529,7 +529,14 @@ class Roles:
             abstract = self.is_abstract(ref)
             if self.is_dataclass(ref) and not abstract:
                 continue  # a record, whatever its name
-            by_place_or_name = self._port_by_place_or_name(ref) and not self._wraps_a_port(ref)
+            # A partial implementation of a port kept beside it (`InMemorySearchableRepository`
+            # in `repositories.py`, implementing `search` over its own `_apply_filter` hook)
+            # is the adapters' base, wherever it is filed.
+            by_place_or_name = (
+                self._port_by_place_or_name(ref)
+                and not self._wraps_a_port(ref)
+                and not (abstract and self._implements_an_ancestors_contract(ref))
+            )
             if by_place_or_name or (abstract and self.is_interface(ref) and not self.is_template_base(ref)):
                 found.append(ref)
         return tuple(found)
@@ -544,29 +551,13 @@ class Roles:
         port is a contract the core depends on and something outside fulfils."""
         if self.is_protocol(ref):
             return False
-        own_code = [
-            method
-            for method in ref.cls.methods
-            if method.body is BodyKind.CODE
-            and not is_abstract_method(method)
-            and not (method.name.startswith("__") and method.name.endswith("__"))
-        ]
-        if not own_code:
+        if not _own_code(ref.cls):
             return False
         if not self.abstract_methods(ref):
             return True
-        implemented = {method.name for method in own_code}
-        ancestors = self.first_party_ancestors(ref)
-        # What an ancestor declares abstract, or leaves raising `NotImplementedError`
-        # (`AbstractDao(IDao)` giving `filter` and `get` to the DAOs that derive from it).
-        if any(
-            any(
-                (is_abstract_method(m) or m.body is BodyKind.NOT_IMPLEMENTED) and m.name in implemented
-                for m in a.cls.methods
-            )
-            for a in ancestors
-        ):
+        if self._implements_an_ancestors_contract(ref):
             return True
+        ancestors = self.first_party_ancestors(ref)
         # A refinement of a port named or placed as one (`RepositoryUUID(Repository)`)
         # is still that contract, with a default the adapters inherit.
         if any(self._port_by_place_or_name(a) for a in ancestors):
@@ -590,6 +581,20 @@ class Roles:
         ):
             return True
         return ref.dotted not in self._injected
+
+    def _implements_an_ancestors_contract(self, ref: ClassRef) -> bool:
+        """Whether methods with code of `ref` implement what a first-party ancestor
+        declares abstract, or leaves raising `NotImplementedError` (`AbstractDao(IDao)`
+        giving `filter` and `get` to the DAOs that derive from it): a partial
+        implementation, whatever its module is named."""
+        implemented = {method.name for method in _own_code(ref.cls)}
+        return any(
+            any(
+                (is_abstract_method(m) or m.body is BodyKind.NOT_IMPLEMENTED) and m.name in implemented
+                for m in a.cls.methods
+            )
+            for a in self.first_party_ancestors(ref)
+        )
 
     def _stands_in_for_an_adapter(self, ref: ClassRef) -> bool:
         """Whether a class kept in the core fulfils a port from outside all the same: a
@@ -970,3 +975,14 @@ def _names_its_constants(ref: ClassRef) -> bool:
         and a.value.name.strip("'\"").lower().replace("-", "_") == a.name.lower()
         for a in fields
     )
+
+
+def _own_code(cls: ClassFact) -> list[FunctionFact]:
+    """A class's own methods with code: not abstract, not a stub, not a dunder."""
+    return [
+        method
+        for method in cls.methods
+        if method.body is BodyKind.CODE
+        and not is_abstract_method(method)
+        and not (method.name.startswith("__") and method.name.endswith("__"))
+    ]

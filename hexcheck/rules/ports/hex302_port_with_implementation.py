@@ -49,7 +49,10 @@ class PortWithImplementation(Rule):
         "forgets to override silently answers for it. A contract that only declares "
         "keeps the two sides independent: the use case relies on the signature, the "
         "adapter provides everything behind it. Abstract methods with a body (called "
-        "through `super()`) and `@overload` stubs are not reported."
+        "through `super()`) and `@overload` stubs are not reported, nor is a partial "
+        "implementation of a port: an abstract class that implements what a first-party "
+        "ancestor declares abstract (an in-memory base giving `search` to the fakes "
+        "deriving from it) is the adapters' base, even in a module named for ports."
     )
     how_to_fix = (
         "Declare the method `@abstractmethod` with `...` as its body and move the code into "
@@ -65,6 +68,32 @@ class PortWithImplementation(Rule):
         "        async def exists(self, book_id: str) -> bool: ..."
     )
     valid = (
+        # An in-memory base kept in the module of ports it implements: it gives `search` to
+        # the fakes deriving from it over its own `_apply_filter` hook. A partial
+        # implementation of the port, not a port, whatever its module is named.
+        """\
+# file: catalog/core/domain/repositories.py
+import abc
+from typing import Generic, TypeVar
+
+ET = TypeVar("ET")
+
+
+class SearchableRepositoryInterface(Generic[ET], abc.ABC):
+    @abc.abstractmethod
+    def search(self, text: str) -> list[ET]: ...
+
+
+class InMemorySearchableRepository(SearchableRepositoryInterface[ET], abc.ABC):
+    def __init__(self) -> None:
+        self.items: list[ET] = []
+
+    def search(self, text: str) -> list[ET]:
+        return self._apply_filter(self.items, text)
+
+    @abc.abstractmethod
+    def _apply_filter(self, items: list[ET], text: str) -> list[ET]: ...
+""",
         # A stub that only makes the method an async generator for the type checkers: `...`
         # then a bare `yield` is no implementation.
         """\
