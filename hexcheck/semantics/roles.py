@@ -529,13 +529,10 @@ class Roles:
             abstract = self.is_abstract(ref)
             if self.is_dataclass(ref) and not abstract:
                 continue  # a record, whatever its name
-            # A partial implementation of a port kept beside it (`InMemorySearchableRepository`
-            # in `repositories.py`, implementing `search` over its own `_apply_filter` hook)
-            # is the adapters' base, wherever it is filed.
             by_place_or_name = (
                 self._port_by_place_or_name(ref)
                 and not self._wraps_a_port(ref)
-                and not (abstract and self._implements_an_ancestors_contract(ref))
+                and not (abstract and self._adapters_base(ref))
             )
             if by_place_or_name or (abstract and self.is_interface(ref) and not self.is_template_base(ref)):
                 found.append(ref)
@@ -581,6 +578,18 @@ class Roles:
         ):
             return True
         return ref.dotted not in self._injected
+
+    def _adapters_base(self, ref: ClassRef) -> bool:
+        """A partial implementation of a port kept beside it (`InMemorySearchableRepository`
+        in `repositories.py`, implementing `search` over its own `_apply_filter` hook): it
+        implements an ancestor's contract, adds no public abstract method and nothing
+        receives it. A refinement the use cases take (`UserRepository(Repository[User])`
+        with a default `get` and its own `find_by_email`) is still their port."""
+        return (
+            ref.dotted not in self._injected
+            and all(method.name.startswith("_") for method in ref.cls.methods if is_abstract_method(method))
+            and self._implements_an_ancestors_contract(ref)
+        )
 
     def _implements_an_ancestors_contract(self, ref: ClassRef) -> bool:
         """Whether methods with code of `ref` implement what a first-party ancestor

@@ -52,7 +52,8 @@ class PortWithImplementation(Rule):
         "through `super()`) and `@overload` stubs are not reported, nor is a partial "
         "implementation of a port: an abstract class that implements what a first-party "
         "ancestor declares abstract (an in-memory base giving `search` to the fakes "
-        "deriving from it) is the adapters' base, even in a module named for ports."
+        "deriving from it, adding only private hooks, which nothing receives) is the "
+        "adapters' base, even in a module named for ports."
     )
     how_to_fix = (
         "Declare the method `@abstractmethod` with `...` as its body and move the code into "
@@ -426,6 +427,56 @@ class NewBookPublisher(AbstractRMQPublisher):
 """,
     )
     invalid = (
+        # A refinement of a generic port that the use case takes: its default `get` is
+        # behaviour every adapter inherits, though it implements the base's abstract method.
+        """\
+# file: app/application/ports/repository.py
+from abc import ABC, abstractmethod
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class Repository(ABC, Generic[T]):
+    @abstractmethod
+    def get(self, entity_id: str) -> T | None: ...
+
+    @abstractmethod
+    def list_all(self) -> list[T]: ...
+# file: app/application/ports/user_repository.py
+from abc import abstractmethod
+
+from app.application.ports.repository import Repository
+from app.domain.user import User
+
+
+class UserRepository(Repository[User]):
+    def get(self, entity_id: str) -> User | None:  # error: HEX302
+        for user in self.list_all():
+            if user.id == entity_id:
+                return user
+        return None
+
+    @abstractmethod
+    def find_by_email(self, email: str) -> User | None: ...
+# file: app/domain/user.py
+from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    id: str
+# file: app/application/use_cases/register.py
+from app.application.ports.user_repository import UserRepository
+
+
+class RegisterUser:
+    def __init__(self, users: UserRepository) -> None:
+        self._users = users
+
+    def execute(self, email: str) -> bool:
+        return self._users.find_by_email(email) is None
+""",
         # A body of nothing but `yield` under `@asynccontextmanager` is a working (empty)
         # context manager, not a stub: the port implements it.
         """\
