@@ -565,11 +565,11 @@ class Placement:
         ):
             return False
         r = self._roles
-        # A plain class the module builds from the environment is settings when it holds
-        # data and its methods read no more than an accessor may (no client fetching a
-        # secret behind `settings.api_token()`).
-        # So is a class whose own attributes read it (Flask's `class Config: SECRET_KEY =
-        # os.environ.get("SECRET_KEY")`), and a class of the module deriving from one.
+        # A plain class is settings when its methods read no more than an accessor may (no
+        # client fetching a secret behind `settings.api_token()`) and either the module builds
+        # it from the environment and it holds data, or its own attributes read the
+        # environment (Flask's `class Config: SECRET_KEY = os.environ.get("SECRET_KEY")`, and
+        # a class of the module deriving from one).
         built = _built_from_the_environment(facts)
         reading = _reading_the_environment(facts)
         plain = {
@@ -2643,12 +2643,11 @@ def _method_of_held_value(facts: ModuleFacts, callee: str) -> bool:
     """Whether a call is a method of a value the module holds (`ENV_MAP.get(ENVIRONMENT)`,
     resolved as `core.config.ENV_MAP.get`): the calls that built the value are the
     module's own, checked where they stand."""
-    name, dot, _ = callee.removeprefix(f"{facts.module}.").partition(".")
-    return (
-        callee.startswith(f"{facts.module}.")
-        and bool(dot)
-        and any(assignment.name == name for assignment in facts.assignments)
-    )
+    prefix = f"{facts.module}."
+    if not callee.startswith(prefix):
+        return False
+    name, dot, _ = callee.removeprefix(prefix).partition(".")
+    return bool(dot) and any(assignment.name == name for assignment in facts.assignments)
 
 
 def _imported_names(facts: ModuleFacts, *, relative: bool = False) -> set[str]:
