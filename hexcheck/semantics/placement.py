@@ -41,7 +41,8 @@ and only the web (with at most the composition root) imports it (DRF serializers
 `infrastructure/serializers/`, Pydantic requests in `infra/schemas/` and their
 `infra/mappers/`, `_serves_the_web_from_infrastructure`); else the layer
 of its top-most re-placed package (the composition for a module there named like a
-composition root or building the app); else the web, for a Django `manage.py` subcommand
+composition root or building the app); else the composition, for a Django `apps.py`
+of app configurations alone (`_registers_a_django_app`); else the web, for a Django `manage.py` subcommand
 that only the `commands` name would place in the application (`management/commands/`,
 `_runs_a_django_command`) or a CLI's commands written with click, typer or `flask.cli`
 (`flask/commands.py`, `_declares_cli_commands`); else (a DI
@@ -839,6 +840,10 @@ class Placement:
             ):
                 return Layer.COMPOSITION
             return moved.layer
+        # Django's `apps.py` registers its package with the framework (and its `ready()`
+        # connects the signal handlers): wiring, whatever package it is filed in.
+        if _registers_a_django_app(self.model.modules.get(module)):
+            return Layer.COMPOSITION
         # Django's `manage.py seed` and a Flask or click CLI's `commands.py` are driving
         # entry points, whatever `commands` says.
         if self._runs_a_django_command(module, name) or self._declares_cli_commands(module, name):
@@ -2406,6 +2411,20 @@ def _builds_a_flask_app(facts: ModuleFacts) -> bool:
         any(callee in _FLASK_APPS for callee in calls)
         and any(callee.rpartition(".")[2] == "register_blueprint" for callee in calls)
         and all(_is_probe_path(path) for path in _flask_route_paths(facts))
+    )
+
+
+_DJANGO_APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+
+
+def _registers_a_django_app(facts: ModuleFacts | None) -> bool:
+    """Whether a module defines Django app configurations and nothing else: no function,
+    and no class that is not an `AppConfig`."""
+    return (
+        facts is not None
+        and bool(facts.classes)
+        and not facts.functions
+        and all(any(base.name in _DJANGO_APP_CONFIGS for base in cls.bases) for cls in facts.classes)
     )
 
 

@@ -844,6 +844,10 @@ class Roles:
             return False
         if not any(not method.name.startswith("_") for method in ref.cls.methods):
             return False
+        # A record named for what it carries (`AdminApprovalDTO`), whose `to_dict` formats
+        # a field (`self.created_at.isoformat()`): its fields are values, not collaborators.
+        if ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref):
+            return False
         used = {
             call.callee.split(".")[1]
             for method in ref.cls.methods

@@ -271,7 +271,7 @@ for path in json.load(sys.stdin):
         source = open(path, "rb").read()
         compile(source, path, "exec", dont_inherit=True)
         tree = ast.parse(source)
-    except (SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError) as error:
+    except (OSError, SyntaxError, ValueError, UnicodeDecodeError, MemoryError, RecursionError) as error:
         entry["compiles"] = False
         entry["error"] = f"{type(error).__name__}: {error}"[:200]
         result[path] = entry
@@ -303,8 +303,9 @@ def probe(root: Path, paths: Sequence[str]) -> dict[str, object]:
         input=json.dumps([str(root / p) for p in paths]),
         capture_output=True,
         text=True,
-        check=True,
     )
+    if result.returncode != 0:
+        raise RuntimeError(f"the compile() probe failed on {root}: {result.stderr[-2000:]}")
     data: dict[str, object] = json.loads(result.stdout)
     files = data["files"]
     assert isinstance(files, dict)

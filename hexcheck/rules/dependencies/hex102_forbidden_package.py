@@ -212,6 +212,25 @@ from app.domain import book
 # file: app/web/schemas.py
 from pydantic import BaseModel
 """,
+        # Django's `apps.py` registers its package with the framework: the composition
+        # root's wiring, wherever it is filed.
+        """\
+# file: backend/application/apps.py
+from django.apps import AppConfig
+
+
+class ApplicationConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "application"
+
+    def ready(self) -> None:
+        from application import signals  # noqa: F401
+# file: backend/application/signals.py
+# file: backend/application/use_cases/enroll.py
+from domain.course import Course
+# file: backend/domain/course.py
+class Course: ...
+""",
         # A FastAPI web layer kept in a folder named `application` is web by its content
         # (reported once, as HEX105): its framework imports are the web layer's.
         """\

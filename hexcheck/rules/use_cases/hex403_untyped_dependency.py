@@ -184,6 +184,29 @@ class TeamRepository(ABC):
     @abstractmethod
     def add(self, name: str, leader_id: int) -> int: ...
 """,
+        # A record named for what it carries, whose `to_dict` formats one of its values
+        # (`self.created_at.isoformat()`): values, not collaborators it calls.
+        """\
+# file: backend/application/dtos/approval_dto.py
+class ApprovalDTO:
+    def __init__(self, id=None, user_id=None, status="pending", created_at=None):
+        self.id = id
+        self.user_id = user_id
+        self.status = status
+        self.created_at = created_at
+
+    def to_dict(self):
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            "status": self.status,
+            "created_at": self.created_at.isoformat() if self.created_at else None,
+        }
+
+    @staticmethod
+    def from_entity(entity):
+        return ApprovalDTO(entity.id, entity.user_id, entity.status, entity.created_at)
+""",
     )
     invalid = (
         """\
