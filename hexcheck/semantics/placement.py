@@ -42,8 +42,9 @@ and only the web (with at most the composition root) imports it (DRF serializers
 `infra/mappers/`, `_serves_the_web_from_infrastructure`); else the layer
 of its top-most re-placed package (the composition for a module there named like a
 composition root or building the app); else the composition, for a Django `apps.py`
-of app configurations alone (`_registers_a_django_app`); else the web, for a Django `manage.py` subcommand
-that only the `commands` name would place in the application (`management/commands/`,
+of app configurations alone that no module imports (`_registers_a_django_app`); else
+the web, for a Django `manage.py` subcommand that only the `commands` name would place in
+the application (`management/commands/`,
 `_runs_a_django_command`) or a CLI's commands written with click, typer or `flask.cli`
 (`flask/commands.py`, `_declares_cli_commands`); else (a DI
 container of a helper package that imports nothing placed by name is not placed by its
@@ -841,8 +842,10 @@ class Placement:
                 return Layer.COMPOSITION
             return moved.layer
         # Django's `apps.py` registers its package with the framework (and its `ready()`
-        # connects the signal handlers): wiring, whatever package it is filed in.
-        if _registers_a_django_app(self.model.modules.get(module)):
+        # connects the signal handlers): wiring, whatever package it is filed in. Django
+        # loads it from `INSTALLED_APPS`; one the package's own code imports (for its
+        # `label`) is read as part of that package.
+        if _registers_a_django_app(self.model.modules.get(module)) and not self._users_of(module):
             return Layer.COMPOSITION
         # Django's `manage.py seed` and a Flask or click CLI's `commands.py` are driving
         # entry points, whatever `commands` says.

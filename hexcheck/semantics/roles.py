@@ -84,6 +84,8 @@ _NOT_ENTITY_SUFFIXES = (
 _RECORD_SUFFIXES = (
     "DTO", "Dto", "Data", "Props", "Params", "Payload", "Request", "Response", "Settings",
 )  # fmt: skip
+# Data transfer objects by name: no use case is called so (`...Request`, `...Settings` are).
+_DTO_SUFFIXES = ("DTO", "Dto")
 # What a domain service is made of: its fields are all ports or services.
 _SERVICE_SUFFIXES = ("Service", "Policy", "Calculator", "Provider", "Factory")
 
@@ -844,9 +846,10 @@ class Roles:
             return False
         if not any(not method.name.startswith("_") for method in ref.cls.methods):
             return False
-        # A record named for what it carries (`AdminApprovalDTO`), whose `to_dict` formats
-        # a field (`self.created_at.isoformat()`): its fields are values, not collaborators.
-        if ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref):
+        # A data transfer object (`AdminApprovalDTO`) whose `to_dict` formats a field
+        # (`self.created_at.isoformat()`): its fields are values, not collaborators. Only
+        # that suffix: `UpdateNotificationSettings` or `ApproveLeaveRequest` is a use case.
+        if ref.cls.name.endswith(_DTO_SUFFIXES) and not _has_behaviour(ref):
             return False
         used = {
             call.callee.split(".")[1]

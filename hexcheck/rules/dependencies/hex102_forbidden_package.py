@@ -871,6 +871,23 @@ class RefundService(IRefundService):
         order.paid = False
         await self.orders.save(order)
 """,
+        # An `apps.py` the domain's own code imports (for its `label`) is read as part of
+        # the domain, and its Django import with it.
+        """\
+# file: app/domain/apps.py
+from django.apps import AppConfig  # error: HEX102
+
+
+class CatalogConfig(AppConfig):
+    name = "app.domain"
+    label = "catalog"
+# file: app/domain/events.py
+from app.domain.apps import CatalogConfig
+
+
+class BookPublished:
+    source = CatalogConfig.label
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

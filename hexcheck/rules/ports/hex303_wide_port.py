@@ -221,6 +221,42 @@ class MemberRepository(GenericRepository["Member"]):
     @abc.abstractmethod
     def by_email(self, email: str) -> object: ...
 """,
+        # A concrete mixin's methods are reviewed nowhere else: the port's own count them.
+        """\
+# file: app/application/ports/notifier.py
+from abc import ABC, abstractmethod
+
+
+class RetryingMixin:
+    def send(self, to: str, body: str) -> None:
+        self._retry(lambda: None)
+
+    def cancel(self, message_id: str) -> None:
+        self._retry(lambda: None)
+
+    def _retry(self, action: object) -> None: ...
+
+
+class Notifier(RetryingMixin, ABC):  # error: HEX303
+    @abstractmethod
+    def send(self, to: str, body: str) -> None: ...
+    @abstractmethod
+    def cancel(self, message_id: str) -> None: ...
+    @abstractmethod
+    def send_bulk(self, to: list, body: str) -> None: ...
+    @abstractmethod
+    def schedule(self, to: str, body: str, at: str) -> None: ...
+    @abstractmethod
+    def status(self, message_id: str) -> str: ...
+    @abstractmethod
+    def retry(self, message_id: str) -> None: ...
+    @abstractmethod
+    def templates(self) -> list: ...
+    @abstractmethod
+    def render(self, template: str) -> str: ...
+    @abstractmethod
+    def quota(self) -> int: ...
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -240,10 +276,13 @@ class MemberRepository(GenericRepository["Member"]):
 
 
 def _own_methods(roles_: Roles, ref: ClassRef) -> tuple[str, ...]:
-    """The public methods a port declares that no first-party class it derives from
-    declares: `get(self, id) -> Cart` written again below `Repository[T]` to narrow its
-    type is still the base's method."""
+    """The public methods a port declares that no abstract port it derives from declares:
+    `get(self, id) -> Cart` written again below `Repository[T]` to narrow its type is still
+    the base's method, reviewed there. A concrete mixin's are reviewed nowhere else."""
     inherited = {
-        method.name for ancestor in roles_.first_party_ancestors(ref) for method in ancestor.cls.methods
+        method.name
+        for ancestor in roles_.first_party_ancestors(ref)
+        if roles_.is_port(ancestor) and roles_.is_abstract(ancestor)
+        for method in ancestor.cls.methods
     }
     return tuple(name for name in declared_methods(ref) if name not in inherited)

@@ -329,6 +329,22 @@ class PgInvoiceRepository:
     def add(self, invoice: Invoice) -> None:
         self.conn.execute("INSERT INTO invoices VALUES (%s, %s)", (invoice.id, invoice.amount))
 """,
+        # Named like a record, but it receives collaborators and calls them: a use case.
+        """\
+# file: app/application/notification_settings.py
+class UpdateNotificationSettings:
+    def __init__(self, repository, mailer):  # error: HEX403 HEX403
+        self._repository = repository
+        self._mailer = mailer
+
+    def enable_email(self, user_id: int) -> None:
+        prefs = self._repository.get(user_id)
+        self._repository.save(prefs)
+        self._mailer.send(user_id, "Email notifications enabled")
+
+    def disable_email(self, user_id: int) -> None:
+        self._repository.save(self._repository.get(user_id))
+""",
     )
 
     def _params(self, model: ProjectModel) -> Iterator[tuple[ClassRef, ParamFact]]:
