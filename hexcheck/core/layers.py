@@ -140,6 +140,12 @@ INFRASTRUCTURE_COMPONENTS = frozenset(
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
+# Cockburn's names for the two sides, packages right below `adapters/`: the primary
+# (driving) adapters are the routers and middlewares, the secondary (driven) ones the
+# repositories. Elsewhere, and as a module's own name (`adapters/primary.py` beside a
+# `replica.py`), `primary` is an everyday word: a primary database, a primary key.
+_SIDES_BELOW_ADAPTERS = {"primary": Layer.WEB, "secondary": Layer.INFRASTRUCTURE}
+_ADAPTER_PACKAGES = frozenset({"adapters", "adapter"})
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
@@ -229,10 +235,11 @@ def spelled_plainly(component: str) -> str:
 _CASE_BOUNDARY = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
-def name_layer(module: str, as_package: bool = False) -> NameLayer:
+def name_layer(module: str, as_package: bool = False, package_index: bool = False) -> NameLayer:
     """`detect_layer` with the deciding component; `as_package` reads the last component
     as a package's (a package named `config` is composition too, a module's name decides
-    only for modules)."""
+    only for modules); `package_index`, whether `module` is a package's `__init__`, whose
+    name is a package's for the sides below `adapters/` alone."""
     written = module.split(".")
     parts = [spelled_plainly(part) for part in written]
     found: Layer | None = None
@@ -241,16 +248,25 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     count = len(parts) if as_package else len(parts) - 1
     placed_by = ""  # the component that gave `found`
     outbound = False  # below a name of the side the core drives, while still infrastructure
+    previous = ""
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
-        found, strict = _component(part, found, strict, placed_by, outbound)
+        side = _side_below_adapters(previous, part, found)
+        if side is not None:
+            found = side
+        else:
+            found, strict = _component(part, found, strict, placed_by, outbound)
         # A strong name decides when it gives its own layer (`dependencies/usecases/` is
         # decided by `dependencies`).
         if found is not before or (part in STRONG_COMPONENTS and found is _component(part, None, False)[0]):
             deciding = as_written if found is not None else ""
             placed_by = part if found is not None else ""
-        # Below `adapters/outbound/`, web names are an HTTP client's (see `_component`).
-        outbound = found is Layer.INFRASTRUCTURE and (outbound or part in OUTBOUND_COMPONENTS)
+        # Below `adapters/outbound/` (or `adapters/secondary/`), web names are an HTTP
+        # client's (see `_component`).
+        outbound = found is Layer.INFRASTRUCTURE and (
+            outbound or part in OUTBOUND_COMPONENTS or (side is not None and part == "secondary")
+        )
+        previous = part
     if as_package:
         return NameLayer(found, deciding)
     leaf = parts[-1]
@@ -268,11 +284,20 @@ def name_layer(module: str, as_package: bool = False) -> NameLayer:
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
+        else (package_index and _side_below_adapters(previous, leaf, found))
+        or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
     )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)
+
+
+def _side_below_adapters(previous: str, part: str, found: Layer | None) -> Layer | None:
+    """The layer of `adapters/primary/` (the web) or `adapters/secondary/` (infrastructure),
+    None for any other component."""
+    if found is Layer.INFRASTRUCTURE and previous in _ADAPTER_PACKAGES:
+        return _SIDES_BELOW_ADAPTERS.get(part)
+    return None
 
 
 def _component(

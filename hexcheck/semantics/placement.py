@@ -747,7 +747,7 @@ class Placement:
         return Counter(
             self.detected(module)
             for module in self._own_modules.get(package, ())
-            if name_layer(module).layer is name
+            if self._name_layer(module).layer is name
             # Named like a composition root, it is placed by that name (`web/dependencies.py`).
             and spelled_plainly(module.rpartition(".")[2]) not in COMPOSITION_NAMES
         )
@@ -781,7 +781,7 @@ class Placement:
                 continue
             content = self._evidence[module]
             defines = bool(facts.classes or facts.functions)
-            own = name_layer(module).layer
+            own = self._name_layer(module).layer
             for package in _packages_of(module, facts.is_package):
                 name = names.get(package)
                 if name is None:
@@ -816,6 +816,12 @@ class Placement:
 
     # ------------------------------------------------------------------ modules
 
+    def _name_layer(self, module: str) -> NameLayer:
+        """The layer `module`'s name gives, read as a package's `__init__` when it is one
+        (`adapters/primary/__init__.py` is the primary adapters' package)."""
+        facts = self.model.modules.get(module)
+        return name_layer(module, package_index=facts is not None and facts.is_package)
+
     def _place(self, module: str) -> Layer | None:
         # Abstract bases the domain's own classes derive from, kept in a shared package
         # (`core/repositories/base_repository.py`): the domain's vocabulary, not a port.
@@ -830,7 +836,7 @@ class Placement:
         if self._serves_the_web_from_infrastructure(module) or module in self._adapts_for_the_web:
             return Layer.WEB
         moved = self._moved_ancestor(module)
-        name = name_layer(module)
+        name = self._name_layer(module)
         # A deeper name that places the module elsewhere (`adapter/rest/` in a re-placed
         # `adapter/`) speaks for it, as it spoke for it when the package was judged.
         if moved is not None and name.layer is moved.name.layer:
@@ -1009,7 +1015,7 @@ class Placement:
         (the domain). Only unnamed, or in a shared package (`core/`, `common/`, `shared/`)
         under a weak name (`core/repositories/`): a strong name (`application/`) or a
         layer's own weak name elsewhere (`ports/`) keeps its modules."""
-        name = name_layer(module)
+        name = self._name_layer(module)
         if name.strong or name.layer is Layer.DOMAIN or is_test_module(module):
             return False
         if name.layer is not None and not _SHARED_COMPONENTS.intersection(module.split(".")[:-1]):
@@ -1101,7 +1107,7 @@ class Placement:
     def _holds_pure_contracts(self, module: str) -> bool:
         """Whether a module an infrastructure name places defines pure contracts and no
         function, and imports nothing but the standard library and first-party modules."""
-        name = name_layer(module)
+        name = self._name_layer(module)
         if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
             return False
         facts = self.model.modules.get(module)
@@ -1138,7 +1144,7 @@ class Placement:
         package's `__init__` re-exporting such modules goes with them."""
         candidates: dict[str, tuple[set[str], set[str]]] = {}
         for module, facts in self.model.modules.items():
-            name = name_layer(module)
+            name = self._name_layer(module)
             if spelled_plainly(name.component) not in _ADAPTER_NAMES or is_test_module(module):
                 continue
             if self._evidence.get(module) is not None or (not facts.functions and not facts.is_package):
@@ -1181,7 +1187,7 @@ class Placement:
         serializers, a `Response` wrapper or a request wrapper kept in `infrastructure/`
         are web code, and the views that import them import the web. One that a use case
         imports, or that reads a database, stays infrastructure."""
-        name = name_layer(module)
+        name = self._name_layer(module)
         if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
             return False
         facts = self.model.modules.get(module)
@@ -1820,7 +1826,7 @@ class Placement:
         and kept there: not a sibling mapper (which says nothing), not DTOs that sit beside
         the use cases (the application's). A domain value object written with Pydantic
         keeps its domain name."""
-        name = name_layer(module)
+        name = self._name_layer(module)
         if name.layer is None:
             return evidence is not None and evidence.layer is Layer.WEB
         return (

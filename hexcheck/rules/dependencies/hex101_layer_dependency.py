@@ -1980,6 +1980,57 @@ def ticket_price(event: ConcertEvent, policy: PricingPolicy) -> int:
     # The price of one seat: the policy's base price, raised as the hall fills.
     return round(policy.base_price(event) * policy.surge_factor(event.occupancy()))
 """,
+        # Cockburn's primary (driving) adapters below `adapters/` are the web: a router may
+        # use the decorators its package re-exports.
+        """\
+# file: packages/adapters/src/adapters/__init__.py
+# file: packages/adapters/src/adapters/primary/__init__.py
+from .decorators import exception_decorator
+from .middlewares import auth_middleware
+# file: packages/adapters/src/adapters/primary/decorators.py
+import functools
+
+
+def exception_decorator(func):
+    @functools.wraps(func)
+    async def wrapper(*args, **kwargs):
+        return await func(*args, **kwargs)
+
+    return wrapper
+# file: packages/adapters/src/adapters/primary/middlewares.py
+async def auth_middleware(request, call_next):
+    return await call_next(request)
+# file: packages/adapters/src/adapters/primary/routers/__init__.py
+# file: packages/adapters/src/adapters/primary/routers/accounts.py
+from fastapi import APIRouter
+
+from adapters.primary import exception_decorator
+
+router = APIRouter()
+
+
+@router.get("/accounts/me")
+@exception_decorator
+async def me() -> dict:
+    return {}
+""",
+        # A module named `primary` is no side of the hexagon: `adapters/primary.py` beside
+        # `replica.py` opens the primary database.
+        """\
+# file: app/adapters/primary.py
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+PrimarySession = sessionmaker(bind=create_engine("postgresql://primary/shop"))
+# file: app/adapters/order_repository.py
+from app.adapters.primary import PrimarySession
+
+
+class SqlOrderRepository:
+    def add(self, order: object) -> None:
+        with PrimarySession() as session:
+            session.add(order)
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
