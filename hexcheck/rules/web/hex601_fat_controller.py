@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import FunctionFact, HandlerFact
+from hexcheck.core.facts import FunctionFact, HandlerFact, Span
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.web._private import display_name
 from hexcheck.semantics.roles import roles
+from hexcheck.semantics.routes import RouteHandler
 
 
 class FatController(Rule):
@@ -39,7 +40,9 @@ class FatController(Rule):
         '`row["id"]`), with no branch, `await` or nested loop. A lookup of anything else '
         "(`prices.get(book.id)`, `levels[book.sku]`) is a join, and a model's own methods "
         "(`Book.create(...)`, `book.save()`) or a store's (`session.add(row)`) write: such a "
-        "loop counts."
+        "loop counts. Nor is a WebSocket endpoint's connection loop a loop of logic: it waits "
+        "on the socket for each message (`while True: data = await websocket.receive_text()`), "
+        "as every such endpoint must; its statements still count."
     )
     how_to_fix = (
         "Move the logic into the use case (or a domain service) and leave the handler "
@@ -199,6 +202,22 @@ async def update_user(user_id: str, user_data: dict, service=None) -> dict:
         logger.error("Error updating user %s: %s", user_id, e, exc_info=True)
         raise HTTPException(status_code=status.HTTP_500_INTERNAL_SERVER_ERROR, detail="Internal error") from e
 """,
+        # A WebSocket endpoint's connection loop waits on the socket for each message: every
+        # such endpoint has one, and it decides nothing.
+        """\
+# file: app/api/websockets/lots.py
+from fastapi import APIRouter, WebSocket
+
+router = APIRouter()
+
+
+@router.websocket("/ws/lots/{lot_id}")
+async def lot_updates(websocket: WebSocket, lot_id: int) -> None:
+    await websocket.accept()
+    while True:
+        data = await websocket.receive_text()
+        await websocket.send_json({"event": "pong", "lot_id": lot_id, "message": data})
+""",
     )
     invalid = (
         # Sequential `try` statements, each around a step of a checkout the handler runs
@@ -321,7 +340,11 @@ def create_app() -> FastAPI:
             statements = counted_statements(function)
             if statements > limit:
                 problems.append(f"{statements} statements (more than {limit})")
-            loops = [loop for loop in function.loops if loop not in function.mapping_loops]
+            loops = [
+                loop
+                for loop in function.loops
+                if loop not in function.mapping_loops and not _connection_loop(handler, loop)
+            ]
             if loops:
                 lines = ", ".join(str(loop.line) for loop in loops)
                 problems.append(f"{'a loop' if len(loops) == 1 else 'loops'} (line {lines})")
@@ -329,6 +352,24 @@ def create_app() -> FastAPI:
                 continue
             message = f"route handler '{display_name(function)}' has {' and '.join(problems)}"
             yield self.finding(handler.facts, function.span, message, handler.dotted, model)
+
+
+# What a WebSocket endpoint waits on for the next message (Starlette's `WebSocket`).
+_RECEIVES = frozenset(
+    {"receive", "receive_text", "receive_bytes", "receive_json", "iter_text", "iter_bytes", "iter_json"}
+)
+
+
+def _connection_loop(handler: RouteHandler, loop: Span) -> bool:
+    """Whether a loop of a WebSocket endpoint is its connection loop: it waits on the socket
+    for the next message (`while True: data = await websocket.receive_text()`), as every
+    such endpoint must; what it does with a message is still counted as statements."""
+    if handler.method != "websocket":
+        return False
+    return any(
+        loop.line <= call.span.line <= loop.end_line and call.callee.rpartition(".")[2] in _RECEIVES
+        for call in handler.function.calls
+    )
 
 
 # How many log-and-raise `except` clauses a handler needs to hold an error-translation table.
