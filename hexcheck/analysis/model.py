@@ -192,6 +192,7 @@ class ProjectModel:
         self._layers: dict[str, Layer | None] = {}
         self._edges: tuple[Edge, ...] | None = None
         self._importers: dict[str, frozenset[str]] | None = None
+        self._imports: dict[str, tuple[str, ...]] | None = None
         self._missing: tuple[Edge, ...] | None = None
         self._dependencies: tuple[Edge, ...] | None = None
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
@@ -332,6 +333,35 @@ class ProjectModel:
                     found.setdefault(edge.imported, set()).add(edge.importer)
             self._importers = {imported: frozenset(users) for imported, users in found.items()}
         return self._importers.get(module, frozenset())
+
+    def imports_of(self, module: str) -> tuple[str, ...]:
+        """The first-party modules `module` imports (every edge, function-level and
+        `TYPE_CHECKING` ones too), and through an import by a path since moved (`from
+        app.application.activation import ActivationInteractor` for
+        `app.application.user.activation`) the module of the class it names, as the
+        hierarchy reads it."""
+        if self._imports is None:
+            found: dict[str, list[str]] = {}
+            for edge in self.edges():
+                found.setdefault(edge.importer, []).append(edge.imported)
+            for edge in self.missing_edges():
+                for name in edge.fact.names:
+                    moved = self.find_class(f"{edge.fact.target}.{name}")
+                    if moved is not None:
+                        found.setdefault(edge.importer, []).append(moved[0].module)
+            self._imports = {importer: tuple(targets) for importer, targets in found.items()}
+        return self._imports.get(module, ())
+
+    def reached_from(self, start: Iterable[str]) -> frozenset[str]:
+        """`start` and every module these import (`imports_of`), directly or through others."""
+        reached = set(start)
+        stack = sorted(reached)
+        while stack:
+            for target in self.imports_of(stack.pop()):
+                if target not in reached:
+                    reached.add(target)
+                    stack.append(target)
+        return frozenset(reached)
 
     def missing_edges(self) -> tuple[Edge, ...]:
         """Imports of first-party modules that are not in the tree, each to the dotted name

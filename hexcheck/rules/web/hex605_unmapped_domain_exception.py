@@ -859,17 +859,6 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
     through others (function-level and `TYPE_CHECKING` imports too). A use case only a
     Celery task or a consumer imports, a package only tests import, raise nothing a route
     answers."""
-    imported: dict[str, list[str]] = {}
-    for edge in model.edges():
-        imported.setdefault(edge.importer, []).append(edge.imported)
-    # An import by a path since moved (`from app.application.activation import
-    # ActivationInteractor` for `app.application.user.activation`) reaches the module of
-    # the class it names, as the hierarchy reads it.
-    for edge in model.missing_edges():
-        for name in edge.fact.names:
-            found = model.find_class(f"{edge.fact.target}.{name}")
-            if found is not None:
-                imported.setdefault(edge.importer, []).append(found[0].module)
     start = {module for module in model.modules if model.layer(module) is Layer.WEB}
     start.update(handler.facts.module for handler in roles(model).route_handlers)
     # The composition root that assembles the web (`main.py` including the routers) binds
@@ -877,16 +866,9 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
     start.update(
         module
         for module in model.modules
-        if model.layer(module) is Layer.COMPOSITION and not start.isdisjoint(imported.get(module, ()))
+        if model.layer(module) is Layer.COMPOSITION and not start.isdisjoint(model.imports_of(module))
     )
-    reached = set(start)
-    stack = sorted(start)
-    while stack:
-        for target in imported.get(stack.pop(), ()):
-            if target not in reached:
-                reached.add(target)
-                stack.append(target)
-    return frozenset(reached)
+    return model.reached_from(start)
 
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
