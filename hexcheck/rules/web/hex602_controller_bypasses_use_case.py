@@ -25,6 +25,9 @@ from hexcheck.semantics.routes import RouteHandler
 
 # Classes in infrastructure that are persistence by their name.
 _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWork|Uow|UoW)$")
+# Adapters that hand a message on in the process, to the handler that runs it: a CQRS
+# `CommandBus`, a mediator.
+_DISPATCHER_NAME = re.compile(r"(Bus|Mediator|Dispatcher)$")
 
 
 # What a handler may call on a session it opens without using it: the bounds of the
@@ -76,7 +79,9 @@ class ControllerBypassesUseCase(Rule):
         " (`begin`, `commit`, `rollback`, `close`): the wiring was injected, scoped to the "
         "request. A handler that builds the adapter itself to hand it to the use case does go"
         " through the use case, but does the composition root's wiring: the message says "
-        "that, not a bypass."
+        "that, not a bypass. Dispatching a command through an injected CQRS bus or mediator"
+        " (`command_bus.dispatch(RegisterCommand(...))`) goes through the use case: the bus "
+        "hands the command to its handler."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
@@ -202,6 +207,58 @@ class RefreshTokenUseCase:
 class UserRepository:
     def __init__(self, session) -> None:
         self.session = session
+""",
+        # A CQRS bus implements the application's port and hands the command to its
+        # handler, the use case: dispatching through it skips nothing.
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class CommandBus(ABC):
+    @abstractmethod
+    async def dispatch(self, command) -> None: ...
+# file: app/application/register.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Register:
+    email: str
+
+
+class RegisterHandler:
+    def __init__(self, accounts) -> None:
+        self.accounts = accounts
+
+    async def handle(self, command: Register) -> None:
+        await self.accounts.add(command.email)
+# file: app/infrastructure/cqrs/buses.py
+from app.application.ports import CommandBus
+
+
+class InProcessCommandBus(CommandBus):
+    def __init__(self, handlers: dict) -> None:
+        self._handlers = handlers
+
+    async def dispatch(self, command) -> None:
+        await self._handlers[type(command)].handle(command)
+# file: app/api/routes.py
+from fastapi import APIRouter, Depends
+
+from app.application.register import Register
+from app.infrastructure.cqrs.buses import InProcessCommandBus
+from app.api.dependencies import get_command_bus
+
+router = APIRouter()
+
+
+@router.post("/register")
+async def register(email: str, bus: InProcessCommandBus = Depends(get_command_bus)) -> None:
+    await bus.dispatch(Register(email=email))
+# file: app/api/dependencies.py
+def get_command_bus():
+    raise NotImplementedError
 """,
     )
     invalid = (
@@ -407,6 +464,43 @@ class OrderRepository:
     async def cancel(self, order_id: int) -> None:
         await self.session.commit()
 """,
+        # An adapter of a port that is no bus, whatever its name says: the handler calls
+        # the payment provider itself.
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class Payments(ABC):
+    @abstractmethod
+    async def charge(self, order_id: str, cents: int) -> str: ...
+# file: app/infrastructure/stripe_payments.py
+import httpx
+
+from app.application.ports import Payments
+
+
+class StripePayments(Payments):
+    async def charge(self, order_id: str, cents: int) -> str:
+        async with httpx.AsyncClient() as client:
+            response = await client.post("https://api.stripe.com/v1/charges", data={"amount": cents})
+        return response.json()["id"]
+# file: app/api/checkout.py
+from fastapi import APIRouter, Depends
+
+from app.infrastructure.stripe_payments import StripePayments
+from app.api.dependencies import get_payments
+
+router = APIRouter()
+
+
+@router.post("/orders/{order_id}/pay")
+async def pay(order_id: str, cents: int, payments: StripePayments = Depends(get_payments)) -> str:
+    return await payments.charge(order_id, cents)  # error: HEX602
+# file: app/api/dependencies.py
+def get_payments():
+    raise NotImplementedError
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -521,9 +615,13 @@ class OrderRepository:
     @staticmethod
     def _persistence(index: WebIndex, ref: ClassRef) -> bool:
         """An injected class whose methods are persistence: an adapter of a port, or an
-        infrastructure class named like a repository or a unit of work."""
+        infrastructure class named like a repository or a unit of work. Not an adapter
+        that dispatches the command to its handler (a CQRS `CommandBus` implementing the
+        application's port, by its name or its port's): the handler is the use case, and
+        dispatching through the bus leads to it."""
         if index.roles.is_adapter(ref.dotted):
-            return True
+            family = (ref, *index.roles.ports_of(ref))
+            return not any(_DISPATCHER_NAME.search(each.cls.name) for each in family)
         return index.layer_of(ref) is Layer.INFRASTRUCTURE and bool(_PERSISTENCE_NAME.search(ref.cls.name))
 
     @staticmethod
