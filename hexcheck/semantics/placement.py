@@ -64,7 +64,8 @@ composition root's package that only builds and wires objects (`main/factories/i
 case on an adapter (`api/factory/`, `presentation/composers/`,
 `_factory_wires_an_adapter_into_the_core`); else infrastructure for a `mappers/` module that
 imports ORM models (`_maps_persistence`), application for a `dtos/` module beside its
-feature's use cases (`_beside_use_cases`); a module of framework-free errors in an
+feature's use cases (`_beside_use_cases`) or of framework-free records a module of ports
+imports (`_exchanged_by_a_port`); a module of framework-free errors in an
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
 `_errors_named_for_their_subject`); else its name's layer, unless that name is weak and the
 module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
@@ -377,14 +378,17 @@ _HTTP_SERVER_FRAMEWORKS = frozenset(
 _NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
 _NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
 _TOKEN_PACKAGES = frozenset({"jwt", "jose", "authlib"})
-# Third-party packages a domain module may import and still be framework-free.
 # What a module that builds the app calls to put together the web kept elsewhere, and to
 # serve routes of its own (`_assembles_the_web`).
 _ASSEMBLING_CALLS = frozenset({"include_router", "register_blueprint", "mount"})
+# The keywords that hand an app's constructor the routes kept elsewhere: Litestar's
+# `Litestar(route_handlers=[...])`, Starlette's `Starlette(routes=[...])`.
+_ROUTES_HANDED_OVER = frozenset({"route_handlers", "routes"})
 _ROUTE_ADDING_CALLS = frozenset(
     {"add_route", "add_url_rule", "add_api_route", "add_api_websocket_route", "add_websocket_route",
      "Route", "WebSocketRoute"}
 )  # fmt: skip
+# Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"}) | STDLIB_BACKPORTS
 
 
@@ -917,7 +921,7 @@ class Placement:
         if name.layer is not None:
             if self._maps_persistence(module, name) or self._client_side_of_http(module, name):
                 return Layer.INFRASTRUCTURE
-            if self._beside_use_cases(module, name):
+            if self._beside_use_cases(module, name) or self._exchanged_by_a_port(module, name):
                 return Layer.APPLICATION
             # A module's own name (`settings.py`) is the weakest: one kind of what it
             # defines (ORM models, routes, ports...) contradicts it.
@@ -1407,7 +1411,8 @@ class Placement:
 
     def _assembles_the_web(self, module: str) -> bool:
         """Whether a module that builds the app puts together web code kept elsewhere
-        (`app.include_router(...)`, `register_blueprint`, `mount`) and serves nothing of
+        (`app.include_router(...)`, `register_blueprint`, `mount`, or the routes handed to
+        the app's constructor: `Litestar(route_handlers=[...])`) and serves nothing of
         its own: no route added by a call (`add_route`, `add_url_rule`, Starlette's
         `Route(...)`; a probe's aside, `add_url_rule("/health", ...)`) and no middleware
         (`@app.middleware("http")`), which are the web's even in the module that builds the
@@ -1428,7 +1433,11 @@ class Placement:
             for _, function in functions_of(facts)
             for decorator in function.decorators
         )
-        return bool(called & _ASSEMBLING_CALLS) and not adds_a_route and not middleware
+        hands_over_routes = any(
+            call.callee in _APPS and any(keyword in _ROUTES_HANDED_OVER for keyword, _ in call.keywords)
+            for call in calls
+        )
+        return (bool(called & _ASSEMBLING_CALLS) or hands_over_routes) and not adds_a_route and not middleware
 
     def _name_of_an_app_module(self, module: str, name: NameLayer) -> NameLayer:
         """The name that speaks for a module that builds the app: its package's when the layer's
@@ -1833,6 +1842,7 @@ class Placement:
             name.layer is Layer.WEB
             and spelled_plainly(name.component) not in MAPPER_COMPONENTS
             and not self._beside_use_cases(module, name)
+            and not self._exchanged_by_a_port(module, name)
         )
 
     def _client_side_of_http(self, module: str, name: NameLayer) -> bool:
@@ -1889,6 +1899,24 @@ class Placement:
             spelled_plainly(package.rpartition(".")[2]) in USE_CASE_COMPONENTS
             for package in self.packages
             if package.rpartition(".")[0] == feature
+        )
+
+    def _exchanged_by_a_port(self, module: str, name: NameLayer) -> bool:
+        """Whether a module the web's weak `dtos` name places shows nothing of any layer
+        (framework-free records) and a module of ports outside the web imports it
+        (`contracts/module_port.py` returning `contracts/dtos.py`'s `AuthAccountDto`): what
+        the application's ports exchange is the application's, as the use cases' input is.
+        Pydantic requests in `dtos/` show the web's evidence, and stay the web's."""
+        if name.layer is not Layer.WEB or spelled_plainly(name.component) not in DTO_COMPONENTS:
+            return False
+        facts = self.model.modules.get(module)
+        if facts is None or self._all_evidence(facts):
+            return False
+        return any(
+            (own := self._evidence.get(user)) is not None
+            and PORTS in own.kinds
+            and self._name_layer(user).layer is not Layer.WEB
+            for user in sorted(self._users_of(module))
         )
 
     def _nearest_strong(self, module: str) -> Content | None:

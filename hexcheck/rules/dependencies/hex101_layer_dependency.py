@@ -2031,6 +2031,77 @@ class SqlOrderRepository:
         with PrimarySession() as session:
             session.add(order)
 """,
+        # Litestar's app factory hands the routes kept elsewhere to the app's constructor
+        # (`route_handlers=[...]`) and wires the adapters: the composition root, though
+        # filed under `presentation/`.
+        """\
+# file: src/infrastructure/auth.py
+import jwt
+
+
+class JwtAuthService:
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def user_id(self, token: str) -> int:
+        return int(jwt.decode(token, self.secret, algorithms=["HS256"])["sub"])
+# file: src/presentation/api/routes.py
+from litestar import Router, get
+
+
+@get("/me")
+async def me(user_id: int) -> dict[str, int]:
+    return {"id": user_id}
+
+
+api = Router(path="/api", route_handlers=[me])
+# file: src/presentation/api/app.py
+from litestar import Litestar
+
+from src.infrastructure.auth import JwtAuthService
+from src.presentation.api.routes import api
+
+
+def create_app() -> Litestar:
+    auth = JwtAuthService("secret")
+    app = Litestar(route_handlers=[api])
+    app.state.auth = auth
+    return app
+""",
+        # Framework-free records in `contracts/dtos.py` that the module's port returns are
+        # what the application's port exchanges, not web models: the port and its adapter
+        # may import them.
+        """\
+# file: src/modules/auth/contracts/dtos.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class AuthAccountDto:
+    id: UUID
+    email: str
+# file: src/modules/auth/contracts/module_port.py
+from abc import ABC, abstractmethod
+from uuid import UUID
+
+from auth.contracts.dtos import AuthAccountDto
+
+
+class AuthModulePort(ABC):
+    @abstractmethod
+    async def get_account(self, account_id: UUID) -> AuthAccountDto: ...
+# file: src/modules/auth/infrastructure/module_adapter.py
+from uuid import UUID
+
+from auth.contracts.dtos import AuthAccountDto
+from auth.contracts.module_port import AuthModulePort
+
+
+class AuthModuleAdapter(AuthModulePort):
+    async def get_account(self, account_id: UUID) -> AuthAccountDto:
+        return AuthAccountDto(id=account_id, email="")
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -3134,6 +3205,25 @@ class SqlOrderRepository:
 
     def add(self, order: Order) -> None:
         self.session.add(order)
+""",
+        # Pydantic requests in `dtos/` are the web's, even when a port imports them.
+        """\
+# file: app/dtos/orders.py
+from pydantic import BaseModel
+
+
+class CreateOrderRequest(BaseModel):
+    sku: str
+    quantity: int
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+from app.dtos.orders import CreateOrderRequest  # error: HEX101
+
+
+class OrderService(ABC):
+    @abstractmethod
+    def place(self, request: CreateOrderRequest) -> str: ...
 """,
     )
 
