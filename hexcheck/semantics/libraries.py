@@ -277,6 +277,15 @@ ORM_MANAGER_BASES = frozenset(
 )  # fmt: skip
 
 
+# What an ORM's rows derive from (a class with a `__tablename__` is one too).
+ORM_BASES = frozenset(
+    {
+        "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase",
+        "beanie.Document", "odmantic.Model", "mongoengine.Document", "mongoengine.DynamicDocument",
+        "tortoise.models.Model", "peewee.Model", "django.db.models.Model", "django.db.models.base.Model",
+    }
+)  # fmt: skip
+
 # Pydantic's settings classes: what a configuration module's settings derive from.
 SETTINGS_BASES = frozenset(
     {"pydantic_settings.BaseSettings", "pydantic.BaseSettings", "pydantic.v1.BaseSettings"}

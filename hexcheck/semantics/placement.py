@@ -147,6 +147,7 @@ from hexcheck.semantics.libraries import (
     DRIVER_CONSTRUCTORS,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
+    ORM_BASES,
     REQUEST_CLASSES,
     SERVICE_PACKAGES,
     SETTINGS_BASES,
@@ -251,13 +252,6 @@ _DRF_ROUTERS = frozenset({"rest_framework.routers.DefaultRouter", "rest_framewor
 _ORM_PACKAGES = frozenset(
     {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine", "tortoise", "peewee"}
 )
-_ORM_BASES = frozenset(
-    {
-        "sqlalchemy.orm.DeclarativeBase", "sqlalchemy.orm.decl_api.DeclarativeBase",
-        "beanie.Document", "odmantic.Model", "mongoengine.Document", "mongoengine.DynamicDocument",
-        "tortoise.models.Model", "peewee.Model", "django.db.models.Model", "django.db.models.base.Model",
-    }
-)  # fmt: skip
 _PERSISTENCE_PACKAGES = DRIVER_PACKAGES | DATABASE_PACKAGES | _ORM_PACKAGES
 _TYPE_VARIABLES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})
 _CACHE_CLEARERS = frozenset({"clear", "cache_clear"})
@@ -2139,7 +2133,7 @@ class Placement:
         if ancestry & _CONTAINER_BASES:
             yield Layer.COMPOSITION, PROVIDERS
             return
-        if ancestry & _ORM_BASES or any(a.name == "__tablename__" for a in ref.cls.attributes):
+        if ancestry & ORM_BASES or any(a.name == "__tablename__" for a in ref.cls.attributes):
             yield Layer.INFRASTRUCTURE, ORM_MODELS
             return
         if r.is_pydantic_model(ref) or ancestry & _DRF_SERIALIZERS:

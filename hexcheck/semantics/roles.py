@@ -17,6 +17,7 @@ from types import MappingProxyType
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import BodyKind, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.layers import Layer
+from hexcheck.semantics.libraries import ORM_BASES
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
 
 # What an `except` clause or an exception handler catches when it names no specific error.
@@ -280,6 +281,15 @@ class Roles:
             self.is_dataclass(ref)
             or bool(self._bases_and_ancestors(ref) & DATA_HOLDER_BASES)
             or self.is_exception(ref)
+        )
+
+    def is_orm_model(self, ref: ClassRef) -> bool:
+        """A row of an ORM: a declarative SQLAlchemy model (or one of a first-party base with
+        a `__tablename__`), a Django model, a Beanie or MongoEngine document."""
+        return bool(self._bases_and_ancestors(ref) & ORM_BASES) or any(
+            attribute.name == "__tablename__"
+            for owner in (ref, *self.first_party_ancestors(ref))
+            for attribute in owner.cls.attributes
         )
 
     def is_protocol(self, ref: ClassRef) -> bool:

@@ -43,6 +43,10 @@ def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
     # Data holders (DTOs, records) are built freely; a `@dataclass` adapter is an adapter.
     if r.is_data_holder(ref) and not _is_settings(r, ref) and not (r.is_dataclass(ref) and r.ports_of(ref)):
         return None
+    # Nor is an ORM row a collaborator: it is the data a use case hands its repository,
+    # which no `__init__` could give it (the import that couples it to the ORM is a HEX101).
+    if r.is_orm_model(ref):
+        return None
     assert layer is not None
     return f"the {layer.value} class", ref.dotted
 
@@ -87,8 +91,8 @@ class UseCaseCreatesDependency(Rule):
         "a dependency the composition root should own (and configure, pool and close). "
         "Dependency injection through `__init__` keeps the use case a pure orchestration "
         "of ports that any adapter can satisfy. Building domain entities, value objects, "
-        "commands and exceptions is of course fine, and so is building a DTO (importing "
-        "it is HEX101's concern)."
+        "commands and exceptions is of course fine, and so is building a DTO or an ORM row "
+        "to hand to a repository (importing them is HEX101's concern)."
     )
     how_to_fix = (
         "Declare the collaborator as an `__init__` parameter typed with its port and let "
@@ -197,6 +201,31 @@ from abc import ABC, abstractmethod
 class LoanRepository(ABC):
     @abstractmethod
     def is_lent(self, book_id: str) -> bool: ...
+""",
+        # An ORM row built to hand to the injected repository is data, not a collaborator
+        # (the ORM the use case then knows is HEX101's to report).
+        """\
+# file: app/infrastructure/models.py
+from sqlalchemy.orm import declarative_base, Mapped, mapped_column
+
+Base = declarative_base()
+
+
+class Syllabus(Base):
+    __tablename__ = "syllabi"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str]
+# file: app/application/services/syllabus_service.py
+from app.infrastructure.models import Syllabus
+
+
+class SyllabusService:
+    def __init__(self, syllabi) -> None:
+        self._syllabi = syllabi
+
+    def create_syllabus(self, title: str) -> Syllabus:
+        return self._syllabi.add(Syllabus(title=title))
 """,
     )
     invalid = (
