@@ -1427,8 +1427,18 @@ class Placement:
             for _, function in functions_of(facts)
             for decorator in function.decorators
         )
-        hands_over_routes = any(
-            call.callee in _APPS and any(keyword in _ROUTES_HANDED_OVER for keyword, _ in call.keywords)
+        # The routes handed to the constructor come from elsewhere: none is a function of
+        # the module's own (Litestar's `@get` handlers beside `Litestar(route_handlers=[...])`
+        # serve from here), and the module defines no class (a middleware of its own).
+        functions = {f"{module}.{function.name}" for function in facts.functions}
+        hands_over_routes = not facts.classes and any(
+            call.callee in _APPS
+            and any(keyword in _ROUTES_HANDED_OVER for keyword, _ in call.keywords)
+            and not any(
+                functions.intersection(value.names())
+                for keyword, value in call.keywords
+                if keyword in _ROUTES_HANDED_OVER
+            )
             for call in calls
         )
         return (bool(called & _ASSEMBLING_CALLS) or hands_over_routes) and not adds_a_route and not middleware
@@ -1897,7 +1907,7 @@ class Placement:
 
     def _exchanged_by_a_port(self, module: str, name: NameLayer) -> bool:
         """Whether a module the web's weak `dtos` name places shows nothing of any layer
-        (framework-free records) and a module of ports outside the web imports it
+        (framework-free records) and a module of ports an inner name places, or none, imports it
         (`contracts/module_port.py` returning `contracts/dtos.py`'s `AuthAccountDto`): what
         the application's ports exchange is the application's, as the use cases' input is.
         Pydantic requests in `dtos/` show the web's evidence, and stay the web's."""
@@ -1909,7 +1919,7 @@ class Placement:
         return any(
             (own := self._evidence.get(user)) is not None
             and PORTS in own.kinds
-            and self._name_layer(user).layer is not Layer.WEB
+            and self._name_layer(user).layer in (None, *_INNER)
             for user in sorted(self._users_of(module))
         )
 

@@ -3225,6 +3225,64 @@ class OrderService(ABC):
     @abstractmethod
     def place(self, request: CreateOrderRequest) -> str: ...
 """,
+        # A Litestar module that declares its own handlers beside the app it builds serves
+        # requests: the web's, whatever it hands the constructor.
+        """\
+# file: app/infrastructure/db.py
+import asyncpg
+
+
+class PgTodoRepository:
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def count(self) -> int:
+        return len(await self.pool.fetch("SELECT id FROM todos"))
+# file: app/web/app.py
+import asyncpg
+from litestar import Litestar, get
+
+from app.infrastructure.db import PgTodoRepository  # error: HEX101
+
+
+@get("/todos/count")
+async def count_todos() -> int:
+    return await PgTodoRepository(await asyncpg.create_pool("postgres://")).count()
+
+
+app = Litestar(route_handlers=[count_todos])
+""",
+        # Records in `dtos.py` that a route returns stay the web's when only an outbound
+        # client's Protocol in infrastructure imports them beside it.
+        """\
+# file: app/dtos.py
+from dataclasses import dataclass
+
+
+@dataclass
+class OrderResponse:
+    id: str
+    total: int
+# file: app/api/routes.py
+from fastapi import APIRouter
+
+from app.dtos import OrderResponse
+
+router = APIRouter()
+
+
+@router.get("/orders/{order_id}")
+async def get_order(order_id: str) -> OrderResponse:
+    return OrderResponse(id=order_id, total=0)
+# file: app/infrastructure/clients/protocols.py
+from typing import Protocol
+
+from app.dtos import OrderResponse  # error: HEX101
+
+
+class PartnerClient(Protocol):
+    async def push(self, order: OrderResponse) -> None: ...
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

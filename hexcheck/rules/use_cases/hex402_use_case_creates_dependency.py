@@ -43,12 +43,40 @@ def created_dependency(r: Roles, callee: str) -> tuple[str, str] | None:
     # Data holders (DTOs, records) are built freely; a `@dataclass` adapter is an adapter.
     if r.is_data_holder(ref) and not _is_settings(r, ref) and not (r.is_dataclass(ref) and r.ports_of(ref)):
         return None
-    # Nor is an ORM row a collaborator: it is the data a use case hands its repository,
-    # which no `__init__` could give it (the import that couples it to the ORM is a HEX101).
-    if r.is_orm_model(ref):
-        return None
     assert layer is not None
     return f"the {layer.value} class", ref.dotted
+
+
+# What an ActiveRecord row is asked to do with itself: persist (`Hero(...).insert()`).
+_PERSISTING_METHODS = frozenset(
+    {"save", "insert", "delete", "update", "create", "replace", "upsert", "asave", "adelete", "save_async"}
+)
+
+
+def _hands_on_a_row(method: FunctionFact, call: CallFact) -> bool:
+    """Whether an ORM row a use case builds is data it hands on (to its repository or its
+    session, or returns), which no `__init__` could give it (the import that couples it to
+    the ORM is a HEX101); not when it saves itself (`await Hero(...).insert()`, `row =
+    User(...)` then `row.save()`): then the row is the persistence collaborator."""
+    if call.context in (CallContext.ARGUMENT, CallContext.RETURNED):
+        return True
+    if call.context is CallContext.OTHER:
+        # In a larger expression (a list of rows built in a comprehension), unless it is
+        # the receiver of its own save (`Hero(...).insert()`: a chained call on it).
+        start = (call.span.line, call.span.column)
+        return not any(
+            other.callee.startswith("?.")
+            and other.callee.rpartition(".")[2] in _PERSISTING_METHODS
+            and (other.span.line, other.span.column) == start
+            for other in method.calls
+        )
+    if call.context is not CallContext.ASSIGNED:
+        return False
+    rows = {name for name, callee in method.bound if callee == call.callee}
+    return not any(
+        head in rows and name in _PERSISTING_METHODS
+        for head, _, name in (other.callee.partition(".") for other in method.calls)
+    )
 
 
 def _alternative_constructor(owner: ClassRef, method: FunctionFact) -> bool:
@@ -347,6 +375,26 @@ class SyncCatalog:
         for item in self.client.fetch_all():
             self.products.upsert(item)
 """,
+        # An ActiveRecord document that saves itself is the use case's persistence, built
+        # in place of a repository it should receive.
+        """\
+# file: app/infrastructure/models.py
+from beanie import Document
+
+
+class HeroDocument(Document):
+    name: str
+# file: app/application/create_hero.py
+from app.infrastructure.models import HeroDocument
+
+
+class CreateHero:
+    def __init__(self, clock) -> None:
+        self.clock = clock
+
+    async def execute(self, name: str) -> None:
+        await HeroDocument(name=name).insert()  # error: HEX402
+""",
     )
 
     def _creations(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, CallFact, str, str]]:
@@ -360,6 +408,9 @@ class SyncCatalog:
                         continue
                     # `MongoBookRepository(AsyncIOMotorClient())`: one finding, the outer one.
                     if call.context is CallContext.ARGUMENT and created_by(call.outer):
+                        continue
+                    target = r.ref(created[1])
+                    if target is not None and r.is_orm_model(target) and _hands_on_a_row(method, call):
                         continue
                     yield ref, method, call, created[0], created[1]
 

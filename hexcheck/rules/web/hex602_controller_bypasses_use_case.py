@@ -30,6 +30,20 @@ _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWo
 _DISPATCHER_NAME = re.compile(r"(Bus|Mediator|Dispatcher)$")
 
 
+def _imports_a_library(model: ProjectModel, ref: ClassRef) -> bool:
+    """Whether the module of a class, or of one of its first-party bases, imports a
+    package that is neither the standard library's nor the project's own."""
+    owners = (ref, *roles(model).first_party_ancestors(ref))
+    return any(
+        fact.level == 0
+        and not model.is_first_party(fact.target)
+        and not model.is_stdlib(fact.target.partition(".")[0])
+        for owner in owners
+        for fact in owner.facts.imports
+        if fact.target not in ("__future__", "typing_extensions")
+    )
+
+
 # What a handler may call on a session it opens without using it: the bounds of the
 # transaction the use case runs in (`async with session.begin():`).
 _TRANSACTION_BOUNDS = frozenset({"begin", "begin_nested", "commit", "rollback", "close"})
@@ -81,7 +95,8 @@ class ControllerBypassesUseCase(Rule):
         " through the use case, but does the composition root's wiring: the message says "
         "that, not a bypass. Dispatching a command through an injected CQRS bus or mediator"
         " (`command_bus.dispatch(RegisterCommand(...))`) goes through the use case: the bus "
-        "hands the command to its handler."
+        "hands the command to its handler. Not a bus that reaches out itself (a "
+        "`KafkaEventBus` publishing to its broker): that is an adapter like any other."
     )
     how_to_fix = (
         "Add (or reuse) a use case that does the work through a port, and inject the use "
@@ -501,6 +516,46 @@ async def pay(order_id: str, cents: int, payments: StripePayments = Depends(get_
 def get_payments():
     raise NotImplementedError
 """,
+        # A bus by name that publishes to its broker itself (its module imports the
+        # library it reaches out through): the route writes the event past any use case.
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class EventBus(ABC):
+    @abstractmethod
+    async def publish(self, topic: str, payload: dict) -> None: ...
+# file: app/infrastructure/kafka_bus.py
+import json
+
+from aiokafka import AIOKafkaProducer
+
+from app.application.ports import EventBus
+
+
+class KafkaEventBus(EventBus):
+    def __init__(self, producer: AIOKafkaProducer) -> None:
+        self.producer = producer
+
+    async def publish(self, topic: str, payload: dict) -> None:
+        await self.producer.send_and_wait(topic, json.dumps(payload).encode())
+# file: app/api/routes.py
+from fastapi import APIRouter, Depends
+
+from app.api.dependencies import get_event_bus
+from app.infrastructure.kafka_bus import KafkaEventBus
+
+router = APIRouter()
+
+
+@router.post("/orders/{order_id}/shipped")
+async def mark_shipped(order_id: str, bus: KafkaEventBus = Depends(get_event_bus)) -> None:
+    await bus.publish("orders.shipped", {"order_id": order_id})  # error: HEX602
+# file: app/api/dependencies.py
+def get_event_bus():
+    raise NotImplementedError
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -617,11 +672,15 @@ def get_payments():
         """An injected class whose methods are persistence: an adapter of a port, or an
         infrastructure class named like a repository or a unit of work. Not an adapter
         that dispatches the command to its handler (a CQRS `CommandBus` implementing the
-        application's port, by its name or its port's): the handler is the use case, and
-        dispatching through the bus leads to it."""
+        application's port, by its name or its port's, whose module imports no library):
+        the handler is the use case, and dispatching through the bus leads to it."""
         if index.roles.is_adapter(ref.dotted):
             family = (ref, *index.roles.ports_of(ref))
-            return not any(_DISPATCHER_NAME.search(each.cls.name) for each in family)
+            dispatcher = any(_DISPATCHER_NAME.search(each.cls.name) for each in family)
+            # In the process only: a `KafkaEventBus` that publishes to its broker or a
+            # `SqlDeliveryDispatcher` that updates rows is a bus by name, but its module
+            # imports the library it reaches out through.
+            return not dispatcher or _imports_a_library(index.model, ref)
         return index.layer_of(ref) is Layer.INFRASTRUCTURE and bool(_PERSISTENCE_NAME.search(ref.cls.name))
 
     @staticmethod
