@@ -120,6 +120,21 @@ def _adapters(tree: Tree, port_names: set[str]) -> list[tuple[str, ast.ClassDef,
     return found
 
 
+def _is_orm_row(cls: ast.ClassDef) -> bool:
+    """A class an ORM maps to a table (`__tablename__`, a Django model, a document): data a
+    use case may build for its repository, no adapter it could be handed instead."""
+    if any(_name(base) in ("Model", "Document", "DeclarativeBase") for base in cls.bases):
+        return True
+    return any(
+        isinstance(item, (ast.Assign, ast.AnnAssign))
+        and any(
+            isinstance(target, ast.Name) and target.id == "__tablename__"
+            for target in (item.targets if isinstance(item, ast.Assign) else [item.target])
+        )
+        for item in cls.body
+    )
+
+
 def _delete(lines: list[str], node: ast.stmt) -> None:
     start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
     end = node.end_lineno or node.lineno
@@ -283,7 +298,11 @@ def use_case_builds_adapter(tree: Tree) -> Mutation:
             if labelled_layer(path, tree.labels) == "infrastructure":
                 module = tree.parse(path)
                 if module is not None:
-                    adapters.extend((path, c.name) for c in module.body if isinstance(c, ast.ClassDef))
+                    adapters.extend(
+                        (path, c.name)
+                        for c in module.body
+                        if isinstance(c, ast.ClassDef) and not _is_orm_row(c)
+                    )
     if not use_cases or not adapters:
         return Mutation(
             kind,
