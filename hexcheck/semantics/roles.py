@@ -494,10 +494,22 @@ class Roles:
 
     def _implements_a_port(self, ref: ClassRef) -> bool:
         """A concrete subclass of a class shaped as an interface is an implementation, or
-        (the interface being a model base) a class of the model: not a port either way."""
+        (the interface being a model base) a class of the model: not a port either way. So
+        is a concrete class beside a `Protocol` that defines every method the Protocol
+        declares (`NullEventPublisher` beside `EventPublisher`): a Protocol is implemented
+        by shape, not by inheritance, and a null object is kept next to its port."""
         if self.is_abstract(ref):
             return False
-        return any(self._shaped_as_interface(a) for a in self.first_party_ancestors(ref))
+        if any(self._shaped_as_interface(a) for a in self.first_party_ancestors(ref)):
+            return True
+        own = {method.name for method in ref.cls.methods}
+        return any(
+            other is not ref.cls
+            and any(base.name in PROTOCOL_BASES for base in other.bases)
+            and (declared := {method.name for method in other.methods if not method.name.startswith("_")})
+            and declared <= own
+            for other in ref.facts.classes
+        )
 
     def _wraps_a_port(self, ref: ClassRef) -> bool:
         """A concrete class whose `__init__` receives an abstract first-party class is a

@@ -29,8 +29,10 @@ class ConcretePort(Rule):
         "found at run time. Not reported: a class that receives a port in `__init__` (a "
         "decorator such as `TrackingUserRepository(repository: UserRepository)`) or use "
         "cases (a driving facade in `ports/driving/`), classes "
-        "of test modules, and plain holders in a ports module that declare no public "
-        "method (`Page`, `Query`)."
+        "of test modules, plain holders in a ports module that declare no public "
+        "method (`Page`, `Query`), and a class beside a `Protocol` that defines every "
+        "method the Protocol declares (a `NullEventPublisher` kept next to its port: it "
+        "implements the Protocol by shape)."
     )
     how_to_fix = (
         "Make the contract abstract: derive it from `ABC` and mark every method "
@@ -194,6 +196,21 @@ class IRepository:
     def find(self, id_: str) -> object:
         raise NotImplementedError
 """,
+        # A null object kept beside the Protocol it implements by shape is an
+        # implementation, not a port.
+        """\
+# file: app/application/ports/events.py
+from typing import Protocol
+
+
+class EventPublisher(Protocol):
+    def publish(self, topic: str, payload: dict) -> None: ...
+
+
+class NullEventPublisher:
+    def publish(self, topic: str, payload: dict) -> None:
+        return None
+""",
     )
     invalid = (
         """\
@@ -247,6 +264,21 @@ class Database:
     async def execute(self, query: str, *args: object) -> list[asyncpg.Record]:
         connection = await asyncpg.connect(self._dsn)
         return await connection.fetch(query, *args)
+""",
+        # Beside a Protocol, a concrete class with operations of its own is no
+        # implementation of it: a port left concrete.
+        """\
+# file: app/application/ports/events.py
+from typing import Protocol
+
+
+class EventPublisher(Protocol):
+    def publish(self, topic: str, payload: dict) -> None: ...
+
+
+class EventStore:  # error: HEX301
+    def append(self, topic: str, payload: dict) -> None:
+        return None
 """,
     )
 
