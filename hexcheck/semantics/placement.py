@@ -1025,7 +1025,7 @@ class Placement:
         contracts = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
         if not contracts or not all(r.is_abstract(ref) and not r.is_dataclass(ref) for ref in contracts):
             return False
-        if not self._framework_free(facts):
+        if not self.framework_free(facts):
             return False
         return any(
             name_layer(found[0].module).layer is Layer.DOMAIN
@@ -1109,7 +1109,7 @@ class Placement:
         if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
             return False
         facts = self.model.modules.get(module)
-        if facts is None or facts.functions or not self._framework_free(facts):
+        if facts is None or facts.functions or not self.framework_free(facts):
             return False
         r = self._roles
         classes = [ClassRef(facts, cls) for cls in facts.classes if "." not in cls.qualname]
@@ -1920,7 +1920,7 @@ class Placement:
             (own := self._evidence.get(user)) is not None
             and PORTS in own.kinds
             and self._name_layer(user).layer in (None, *_INNER)
-            for user in sorted(self._users_of(module))
+            for user in self._users_of(module)
         )
 
     def _nearest_strong(self, module: str) -> Content | None:
@@ -1988,7 +1988,7 @@ class Placement:
             }
         return known
 
-    def _framework_free(self, facts: ModuleFacts) -> bool:
+    def framework_free(self, facts: ModuleFacts) -> bool:
         """Whether a module imports nothing but first-party modules, the standard library
         (its backports too), `typing_extensions` and `__future__`."""
         packages = _imported_packages(facts)
@@ -2042,7 +2042,7 @@ class Placement:
             elif facts.module not in self._route_modules and self._handles_a_message(function):
                 add(Layer.APPLICATION, USE_CASES)
         # A class of a module that connects with the standard library's clients is no entity.
-        framework_free = self._framework_free(facts) and not connects
+        framework_free = self.framework_free(facts) and not connects
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
@@ -2302,7 +2302,7 @@ class Placement:
             # As on the adapters' side (`_module_evidence`): a class over a library or a
             # client of the standard library's, never a framework-free one (an entity whose
             # `get` and `keys` match by chance).
-            if self._framework_free(facts) and not _connects(
+            if self.framework_free(facts) and not _connects(
                 facts, {top_package(n) for n in _imported_names(facts)}
             ):
                 continue

@@ -503,13 +503,13 @@ class Roles:
         if any(self._shaped_as_interface(a) for a in self.first_party_ancestors(ref)):
             return True
         own = {method.name for method in ref.cls.methods}
-        return any(
-            other is not ref.cls
-            and any(base.name in PROTOCOL_BASES for base in other.bases)
-            and (declared := {method.name for method in other.methods if not method.name.startswith("_")})
-            and declared <= own
-            for other in ref.facts.classes
-        )
+        for other in ref.facts.classes:
+            if other is ref.cls or not any(base.name in PROTOCOL_BASES for base in other.bases):
+                continue
+            declared = {method.name for method in other.methods if not method.name.startswith("_")}
+            if declared and declared <= own:
+                return True
+        return False
 
     def _wraps_a_port(self, ref: ClassRef) -> bool:
         """A concrete class whose `__init__` receives an abstract first-party class is a

@@ -264,8 +264,9 @@ class Notifier(RetryingMixin, ABC):  # error: HEX303
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         limit = model.config.max_port_methods
-        for ref in roles(model).ports:
-            declared = _own_methods(roles(model), ref)
+        roles_ = roles(model)
+        for ref in roles_.ports:
+            declared = _own_methods(roles_, ref)
             if len(declared) <= limit:
                 continue
             message = (
@@ -281,8 +282,8 @@ def _own_methods(roles_: Roles, ref: ClassRef) -> tuple[str, ...]:
     the base's method, reviewed there. A concrete mixin's are reviewed nowhere else."""
     inherited = {
         method.name
-        for ancestor in roles_.first_party_ancestors(ref)
-        if roles_.is_port(ancestor) and roles_.is_abstract(ancestor)
+        for ancestor in roles_.ports_of(ref)
+        if roles_.is_abstract(ancestor)
         for method in ancestor.cls.methods
     }
     return tuple(name for name in declared_methods(ref) if name not in inherited)

@@ -20,6 +20,7 @@ from hexcheck.semantics.libraries import (
     MOTOR_METHODS,
     REQUEST_CLASSES,
 )
+from hexcheck.semantics.placement import placement
 from hexcheck.semantics.roles import ClassRef, roles
 from hexcheck.semantics.routes import RouteHandler
 
@@ -30,18 +31,11 @@ _PERSISTENCE_NAME = re.compile(r"(Repository|Repo|Dao|DAO|Store|Storage|UnitOfWo
 _DISPATCHER_NAME = re.compile(r"(Bus|Mediator|Dispatcher)$")
 
 
-def _imports_a_library(model: ProjectModel, ref: ClassRef) -> bool:
-    """Whether the module of a class, or of one of its first-party bases, imports a
-    package that is neither the standard library's nor the project's own."""
-    owners = (ref, *roles(model).first_party_ancestors(ref))
-    return any(
-        fact.level == 0
-        and not model.is_first_party(fact.target)
-        and not model.is_stdlib(fact.target.partition(".")[0])
-        for owner in owners
-        for fact in owner.facts.imports
-        if fact.target not in ("__future__", "typing_extensions")
-    )
+def _in_the_process(model: ProjectModel, ref: ClassRef) -> bool:
+    """Whether a class, and each of its first-party bases, is kept in a module that imports
+    nothing but the standard library and the project's own modules (`framework_free`)."""
+    place = placement(model)
+    return all(place.framework_free(owner.facts) for owner in (ref, *roles(model).first_party_ancestors(ref)))
 
 
 # What a handler may call on a session it opens without using it: the bounds of the
@@ -680,7 +674,7 @@ def get_event_bus():
             # In the process only: a `KafkaEventBus` that publishes to its broker or a
             # `SqlDeliveryDispatcher` that updates rows is a bus by name, but its module
             # imports the library it reaches out through.
-            return not dispatcher or _imports_a_library(index.model, ref)
+            return not dispatcher or not _in_the_process(index.model, ref)
         return index.layer_of(ref) is Layer.INFRASTRUCTURE and bool(_PERSISTENCE_NAME.search(ref.cls.name))
 
     @staticmethod
