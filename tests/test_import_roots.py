@@ -77,6 +77,16 @@ CASES: dict[str, tuple[str, str, dict[str, str]]] = {
         "domain",
         {"src/web/injector.py": "web.injector", "src/web/routes.py": "web.routes", "src/main.py": "main"},
     ),
+    # No `__init__.py` anywhere, and the repositories in `app/repositories/sqlalchemy/`:
+    # `from sqlalchemy import select` is the library, not that folder.
+    "library_named_folder": (
+        "app/domain",
+        "app.domain",
+        {
+            "app/repositories/sqlalchemy/order_repository.py": "app.repositories.sqlalchemy.order_repository",
+            "app/web/dependencies.py": "app.web.dependencies",
+        },
+    ),
 }
 
 
@@ -241,7 +251,28 @@ def test_the_import_scan_reads_import_lines_without_parsing() -> None:
     source = (
         b"import a.b, c as d\nfrom e.f import (g,\n    h)\nfrom . import x\n    import k  # in a function\n"
     )
-    assert imported_names(source) == ["a.b", "c", "e.f", "k"]
+    assert imported_names(source) == [("a.b", ()), ("c", ()), ("e.f", ("g", "h")), ("k", ())]
+
+
+def test_the_import_scan_keeps_what_a_from_line_takes() -> None:
+    source = b"from sqlalchemy import Column, String as Text  # columns\nfrom app import *\n"
+    assert imported_names(source) == [("sqlalchemy", ("Column", "String")), ("app", ("*",))]
+
+
+def test_a_namespace_folder_resolves_a_from_line_only_with_what_it_takes() -> None:
+    # `repos/sqlalchemy/` has no `__init__.py`: it defines no `select`, so `from sqlalchemy
+    # import select` is the library; `from app import users` finds `app/users.py`.
+    files = [("app", "users.py"), ("app", "repos", "sqlalchemy", "users.py")]
+    imports = {"sqlalchemy": 5, "app.repos.sqlalchemy.users": 2, "app": 1}
+    taken = {"sqlalchemy": {"select": 3, "Column": 2}, "app": {"users": 1}}
+    choice = choose_roots(files, imports, taken=taken)
+    assert choice.folders == ((),)
+    assert choice.unresolved == ()
+    # Without what the lines take, the library's name wins the folder a root of its own.
+    assert choose_roots(files, imports).folders == ((), ("app", "repos"))
+    # A regular package may define any name: there the folder still resolves it.
+    package = [*files, ("app", "repos", "sqlalchemy", "__init__.py")]
+    assert ("app", "repos") in choose_roots(package, imports, taken=taken).folders
 
 
 def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:
@@ -669,8 +700,9 @@ def test_a_scripts_folder_named_like_a_library_is_no_module_an_adapter_imports(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # `scripts/dishka/plot.py` makes `dishka` a namespace package of the tree, while the web
-    # glue in `infrastructure/` imports the DI library of that name: the run reports, and
-    # names the import that resolves below no root, instead of an internal error.
+    # glue in `infrastructure/` imports the DI library of that name: the run reports instead
+    # of an internal error, and `from dishka import FromDishka` (nothing `scripts/dishka/`
+    # holds) is the library's, not an import of the tree that resolves below no root.
     _write(
         tmp_path,
         {
@@ -702,4 +734,5 @@ def test_a_scripts_folder_named_like_a_library_is_no_module_an_adapter_imports(
     result = CliRunner().invoke(app, ["check", ".", "--no-cache"])
     assert result.exit_code == 0, result.output
     assert "internal error" not in result.output
-    assert "resolves below no import root: dishka.plotter" in result.output
+    assert "checked 6 files" in result.output
+    assert "below no import root" not in result.output

@@ -427,6 +427,7 @@ class _Walker:
                 return remembered
         files: list[Folder] = []
         imports: dict[str, int] = {}
+        taken: dict[str, dict[str, int]] = {}
         for each, relative in evidence:
             files.append(tuple(relative.split(os.sep)))
             try:
@@ -434,9 +435,13 @@ class _Walker:
                     data = handle.read(self._max_bytes + 1)
             except OSError:
                 continue  # extraction reports the file as unreadable
-            for name in imported_names(data):
+            for name, names in imported_names(data):
                 imports[name] = imports.get(name, 0) + 1
-        choice = choose_roots(files, imports, folders)
+                if names:
+                    from_it = taken.setdefault(name, {})
+                    for each_name in names:
+                        from_it[each_name] = from_it.get(each_name, 0) + 1
+        choice = choose_roots(files, imports, folders, taken)
         if key is not None and self._memory is not None:
             self._memory.remember(key, choice)
         return choice

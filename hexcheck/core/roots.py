@@ -33,24 +33,27 @@ _STDLIB = frozenset(sys.stdlib_module_names)
 # they name no root.
 _NAME = rb"[A-Za-z_][\w.]*"
 _IMPORT_LINE = re.compile(
-    rb"^[ \t]*(?:from[ \t]+(" + _NAME + rb")[ \t]+import\b"
+    rb"^[ \t]*(?:from[ \t]+(" + _NAME + rb")[ \t]+import\b[ \t]*(\([^)]*\)|[^\n;#]*)"
     rb"|import[ \t]+(" + _NAME + rb"(?:[ \t]*(?:as[ \t]+\w+)?[ \t]*,[ \t]*" + _NAME + rb")*))",
     re.MULTILINE,
 )
 _SPLIT_NAMES = re.compile(rb"[ \t]*,[ \t]*")
+_FROM_NAME = re.compile(rb"(\w+|\*)(?:\s+as\s+\w+)?")
 
 
-def imported_names(source: bytes) -> list[str]:
-    """The absolute module names the import lines of `source` name, in order."""
-    names: list[str] = []
+def imported_names(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
+    """The absolute module names the import lines of `source` name, in order, each with
+    the names a `from` line takes from it (none for an `import` line)."""
+    names: list[tuple[str, tuple[str, ...]]] = []
     for match in _IMPORT_LINE.finditer(source):
         written = match.group(1)
         if written is not None:
-            names.append(written.decode("ascii", "replace").rstrip("."))
+            taken = tuple(name.decode("ascii", "replace") for name in _FROM_NAME.findall(match.group(2)))
+            names.append((written.decode("ascii", "replace").rstrip("."), taken))
             continue
-        for part in _SPLIT_NAMES.split(match.group(2)):
-            names.append(part.split()[0].decode("ascii", "replace").rstrip("."))
-    return [name for name in names if name]
+        for part in _SPLIT_NAMES.split(match.group(3)):
+            names.append((part.split()[0].decode("ascii", "replace").rstrip("."), ()))
+    return [(name, taken) for name, taken in names if name]
 
 
 def is_identifier(name: str) -> bool:
@@ -123,14 +126,37 @@ def _named_by_its_package(
     )
 
 
+def _namespace_lacks_what_is_taken(
+    target: Folder, taken: Mapping[str, int] | None, modules: AbstractSet[Folder], paths: AbstractSet[Folder]
+) -> bool:
+    """Whether `target` is a folder without `__init__.py` that the `from` lines taking
+    names from it mostly do not find there.
+
+    A namespace package holds nothing but its submodules, so `from sqlalchemy import
+    Column` cannot mean a folder `repositories/sqlalchemy/` of repository modules: what a
+    `from` line takes from a namespace folder must be in it. (A regular package or a
+    module may define any name, so only namespace folders are asked.)
+    """
+    if not taken or target in modules:
+        return False
+    total = sum(taken.values())
+    found = sum(count for name, count in taken.items() if (*target, name) in paths)
+    return 2 * found < total
+
+
 def choose_roots(
-    files: Sequence[Folder], imports: Mapping[str, int], declared: Iterable[Folder] = ()
+    files: Sequence[Folder],
+    imports: Mapping[str, int],
+    declared: Iterable[Folder] = (),
+    taken: Mapping[str, Mapping[str, int]] | None = None,
 ) -> RootChoice:
     """The import roots that resolve the most of `imports` (dotted name -> how often).
 
     `files` are the project's `.py` files as relative paths; `declared` are package roots
-    that packaging metadata names (candidates like the others: evidence decides).
+    that packaging metadata names (candidates like the others: evidence decides); `taken`
+    gives, for a dotted name, how often `from` lines take each name from it.
     """
+    taken = taken or {}
     paths = module_paths(files)
     # Where each name exists: the folders that hold a package or module of that name.
     holders: dict[str, set[Folder]] = {}
@@ -150,6 +176,10 @@ def choose_roots(
     # is that package's subpackage: Python never imports from it as a root, so a
     # `semantics/fastapi.py` there is not what `import fastapi` means.
     packages = {parts[:-1] for parts in files if parts and parts[-1] == "__init__.py"}
+    # What a name can be taken from: a regular package or a module file.
+    modules = packages | {
+        (*parts[:-1], parts[-1].removesuffix(".py")) for parts in files if parts and parts[-1].endswith(".py")
+    }
     candidates: set[Folder] = {
         folder
         for name in in_tree
@@ -164,7 +194,11 @@ def choose_roots(
         found: dict[str, Folder] = {}
         for name in in_tree:
             target = (*folder, *name.split("."))
-            if target in paths and not _named_by_its_package(folder, name, in_tree, candidates, packages):
+            if (
+                target in paths
+                and not _named_by_its_package(folder, name, in_tree, candidates, packages)
+                and not _namespace_lacks_what_is_taken(target, taken.get(name), modules, paths)
+            ):
                 found[name] = target
         # A folder named like a third-party package (`repository/django/`) resolves `import
         # django` but hardly any `django.db.models`: when fewer than half the imports of a
