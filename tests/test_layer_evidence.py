@@ -228,6 +228,12 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.main.use_cases.create_user", Layer.APPLICATION, True),
         ("app.config.usecases.load", Layer.APPLICATION, True),
         ("app.di.providers.usecase", Layer.COMPOSITION, False),
+        # `domains/` holds the bounded contexts, each with layer packages of its own; below
+        # a singular `domain/`, an infrastructure name is left for content to judge.
+        ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),
+        ("app.domains.users.infrastructure.dependencies.user", Layer.COMPOSITION, False),
+        ("app.domains.users.repositories", Layer.DOMAIN, False),
+        ("app.domain.users.infrastructure.repositories.user", Layer.DOMAIN, True),
     ],
 )
 def test_names_and_their_strength(module: str, layer: Layer | None, strong: bool) -> None:
@@ -446,3 +452,43 @@ def test_imports_of_a_script_block_are_no_dependency_of_the_module(tmp_path: Pat
         (handler, 30, "HEX102"),  # import django
         (handler, 34, "HEX101"),  # from lending.infrastructure.repositories import ...
     ]
+
+
+def test_a_folder_of_bounded_contexts_lets_each_context_name_its_layers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `app/domains/orders/{domain,application,infrastructure,presentation}/`: the route's
+    # provider in `infrastructure/dependencies/` is the composition's, not the domain's, and
+    # the domain's import of the context's infrastructure is still reported.
+    project = FIXTURES / "layouts" / "context_folders"
+    monkeypatch.chdir(project)
+    report = hexcheck.check(["."], Config(preset="strict"))
+    context = "app/domains/orders/"
+    assert {(f.location.path.removeprefix(context), f.location.line, f.code) for f in report.findings} == {
+        ("domain/order.py", 7, "HEX101"),
+        ("domain/order.py", 11, "HEX201"),
+        ("presentation/routes.py", 25, "HEX607"),
+    }
+    layers = _graph_layers(project)
+    assert layers["app.domains.orders.infrastructure.dependencies.orders"] == "composition"
+    assert layers["app.domains.orders.infrastructure.persistence.sql_order_repository"] == "infrastructure"
+    assert layers["app.domains.orders.domain.repository"] == "domain"
+
+
+def test_dishka_providers_are_the_composition_s_whatever_their_module_is_named(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # `entrypoint/ioc/adapters.py` and `interactors.py` hold dishka `Provider`s: what fills
+    # the container, not an adapter nor a use case; the registry importing them is no
+    # violation, and the real findings of the project stay.
+    project = FIXTURES / "layouts" / "ioc_providers"
+    monkeypatch.chdir(project)
+    report = hexcheck.check(["."])
+    assert {(f.location.path, f.location.line, f.code) for f in report.findings} == {
+        ("src/tutor/application/find_task.py", 5, "HEX605"),
+        ("src/tutor/domain/task.py", 11, "HEX203"),
+    }
+    layers = _graph_layers(project)
+    assert layers["tutor.entrypoint.ioc.adapters"] == "composition"
+    assert layers["tutor.entrypoint.ioc.interactors"] == "composition"
+    assert layers["tutor.infrastructure.sqla_tasks"] == "infrastructure"

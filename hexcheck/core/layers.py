@@ -116,6 +116,14 @@ COMPOSITION_ROOT_COMPONENTS = frozenset(
     }
 )  # fmt: skip
 DOMAIN_COMPONENTS = frozenset({"domain", "domains", *_TRANSLATIONS["domain"]})
+# The plural is also the folder of the bounded contexts, each layered in packages of its own
+# (`domains/users/infrastructure/` beside `domains/users/domain/`).
+CONTEXT_CONTAINER_NAMES = frozenset({"domains", "dominios"})
+# The infrastructure's names that say nothing else: they place a package even below such a
+# folder of contexts (`repositories/` there may hold the contexts' ports).
+STRONG_INFRASTRUCTURE_NAMES = frozenset(
+    {"infrastructure", "infrastructures", "infra", *_TRANSLATIONS["infrastructure"]}
+)
 # A shared kernel holds the domain building blocks every bounded context uses (base
 # entities, value objects, domain events). It is domain unless a package inside it
 # names another layer: `seedwork/infrastructure/database.py` is infrastructure.
@@ -339,6 +347,13 @@ def _component(
     below = OUTER_NAMES_BELOW_DOMAIN.get(part)
     if found is Layer.DOMAIN and below is not None and not module_name:
         return below, False
+    if (
+        found is Layer.DOMAIN
+        and placed_by in CONTEXT_CONTAINER_NAMES
+        and part in STRONG_INFRASTRUCTURE_NAMES
+        and not module_name
+    ):
+        return Layer.INFRASTRUCTURE, False
     if strict:
         return found, strict
     if part in SHARED_KERNEL_COMPONENTS:

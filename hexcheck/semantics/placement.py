@@ -51,7 +51,7 @@ container of a helper package that imports nothing placed by name is not placed 
 name, `_generic_container`) the composition, when it builds the app (FastAPI's, a Flask
 app it registers blueprints on, or Django's WSGI/ASGI application, or runs Django's
 `manage.py` commands: `_enters_django`) or the DI container (in a function too), or defines what
-fills the container (`injector.Module`, `_wires_the_container`), and declares no route
+fills the container (`injector.Module`, dishka's `Provider`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
 `_app_factory_with_its_probes`) under a weak name or none, or an outer layer's strong
 name when it only assembles the web (`_assembles_the_web`), or an inner name when it
@@ -296,8 +296,11 @@ _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
-# What fills an `injector.Injector`: a module of bindings and `@provider` methods.
-_DI_MODULE_BASES = frozenset({"injector.Module", "injector.PrivateModule"})
+# What fills a container: an `injector.Module` of bindings and `@provider` methods, a
+# dishka `Provider` of `@provide` methods.
+_DI_MODULE_BASES = frozenset(
+    {"injector.Module", "injector.PrivateModule", "dishka.Provider", "dishka.provider.Provider"}
+)
 _INJECTORS = frozenset(
     {
         "injector.Injector", "dependency_injector.containers.DynamicContainer", "punq.Container",
