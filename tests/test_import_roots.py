@@ -255,8 +255,15 @@ def test_the_import_scan_reads_import_lines_without_parsing() -> None:
 
 
 def test_the_import_scan_keeps_what_a_from_line_takes() -> None:
-    source = b"from sqlalchemy import Column, String as Text  # columns\nfrom app import *\n"
-    assert imported_names(source) == [("sqlalchemy", ("Column", "String")), ("app", ("*",))]
+    source = (
+        b"from sqlalchemy import Column, String as Text  # columns\nfrom app import *\n"
+        b"from app.api import (  # noqa: F401\n    users as u,  # the user routes\n    items,\n)\n"
+    )
+    assert imported_names(source) == [
+        ("sqlalchemy", ("Column", "String")),
+        ("app", ("*",)),
+        ("app.api", ("users", "items")),
+    ]
 
 
 def test_a_namespace_folder_resolves_a_from_line_only_with_what_it_takes() -> None:
@@ -273,6 +280,15 @@ def test_a_namespace_folder_resolves_a_from_line_only_with_what_it_takes() -> No
     # A regular package may define any name: there the folder still resolves it.
     package = [*files, ("app", "repos", "sqlalchemy", "__init__.py")]
     assert ("app", "repos") in choose_roots(package, imports, taken=taken).folders
+
+
+def test_what_a_from_line_takes_may_be_in_another_service_s_copy_of_the_namespace() -> None:
+    # Three services, no `__init__.py`, each `app/infra/` holding its own repository: what
+    # one service takes from `app.infra` is in the tree, so each service is still a root.
+    files = [("services", name, "app", "infra", f"{name}_repo.py") for name in ("billing", "orders", "users")]
+    imports = {"app.infra": 3}
+    taken = {"app.infra": {"billing_repo": 1, "orders_repo": 1, "users_repo": 1}}
+    assert choose_roots(files, imports, taken=taken).folders == (("services", "billing"),)
 
 
 def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:

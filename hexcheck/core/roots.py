@@ -39,6 +39,7 @@ _IMPORT_LINE = re.compile(
 )
 _SPLIT_NAMES = re.compile(rb"[ \t]*,[ \t]*")
 _FROM_NAME = re.compile(rb"(\w+|\*)(?:\s+as\s+\w+)?")
+_COMMENT = re.compile(rb"#[^\n]*")
 
 
 def imported_names(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
@@ -48,7 +49,9 @@ def imported_names(source: bytes) -> list[tuple[str, tuple[str, ...]]]:
     for match in _IMPORT_LINE.finditer(source):
         written = match.group(1)
         if written is not None:
-            taken = tuple(name.decode("ascii", "replace") for name in _FROM_NAME.findall(match.group(2)))
+            # A comment inside the parentheses (`from a import (  # re-exported`) takes nothing.
+            listed = _COMMENT.sub(b"", match.group(2))
+            taken = tuple(name.decode("ascii", "replace") for name in _FROM_NAME.findall(listed))
             names.append((written.decode("ascii", "replace").rstrip("."), taken))
             continue
         for part in _SPLIT_NAMES.split(match.group(3)):
@@ -126,21 +129,27 @@ def _named_by_its_package(
     )
 
 
-def _namespace_lacks_what_is_taken(
-    target: Folder, taken: Mapping[str, int] | None, modules: AbstractSet[Folder], paths: AbstractSet[Folder]
+def _taken_from_nowhere(
+    name: str, taken: Mapping[str, int], holders: Mapping[str, set[Folder]], paths: AbstractSet[Folder]
 ) -> bool:
-    """Whether `target` is a folder without `__init__.py` that the `from` lines taking
-    names from it mostly do not find there.
+    """Whether most of what `from` lines take from `name` is no module of the tree under any
+    folder holding `name` (a star import takes nothing by name and is not counted).
 
-    A namespace package holds nothing but its submodules, so `from sqlalchemy import
-    Column` cannot mean a folder `repositories/sqlalchemy/` of repository modules: what a
-    `from` line takes from a namespace folder must be in it. (A regular package or a
-    module may define any name, so only namespace folders are asked.)
+    A namespace package holds nothing but its submodules, so `from sqlalchemy import Column`
+    cannot mean a folder `repositories/sqlalchemy/` of repository modules. Where each of
+    several services has its own `app/infrastructure/` holding different modules, what one
+    line takes is found in another service's copy: the tree does hold it.
     """
-    if not taken or target in modules:
+    named = {each: count for each, count in taken.items() if each != "*"}
+    total = sum(named.values())
+    if not total:
         return False
-    total = sum(taken.values())
-    found = sum(count for name, count in taken.items() if (*target, name) in paths)
+    parts = tuple(name.split("."))
+    found = sum(
+        count
+        for each, count in named.items()
+        if any((*folder, *parts, each) in paths for folder in holders.get(parts[0], ()))
+    )
     return 2 * found < total
 
 
@@ -156,7 +165,6 @@ def choose_roots(
     that packaging metadata names (candidates like the others: evidence decides); `taken`
     gives, for a dotted name, how often `from` lines take each name from it.
     """
-    taken = taken or {}
     paths = module_paths(files)
     # Where each name exists: the folders that hold a package or module of that name.
     holders: dict[str, set[Folder]] = {}
@@ -176,7 +184,13 @@ def choose_roots(
     # is that package's subpackage: Python never imports from it as a root, so a
     # `semantics/fastapi.py` there is not what `import fastapi` means.
     packages = {parts[:-1] for parts in files if parts and parts[-1] == "__init__.py"}
-    # What a name can be taken from: a regular package or a module file.
+    # What a `from` line may take a name from that is not there: a folder without
+    # `__init__.py` (a namespace package) holds only its submodules. A regular package or a
+    # module may define any name, so only namespace folders are asked.
+    taken = taken or {}
+    taken_from_nowhere = {
+        name for name in in_tree if name in taken and _taken_from_nowhere(name, taken[name], holders, paths)
+    }
     modules = packages | {
         (*parts[:-1], parts[-1].removesuffix(".py")) for parts in files if parts and parts[-1].endswith(".py")
     }
@@ -197,7 +211,7 @@ def choose_roots(
             if (
                 target in paths
                 and not _named_by_its_package(folder, name, in_tree, candidates, packages)
-                and not _namespace_lacks_what_is_taken(target, taken.get(name), modules, paths)
+                and not (name in taken_from_nowhere and target not in modules)
             ):
                 found[name] = target
         # A folder named like a third-party package (`repository/django/`) resolves `import

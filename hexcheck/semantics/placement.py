@@ -1470,10 +1470,20 @@ class Placement:
         `injector.Module` with its bindings and providers, a `dependency_injector`
         container. Wiring the container is the composition root's work wherever it sits."""
         r = self._roles
-        return any(
-            set(r.ancestors(ClassRef(facts, cls))) & (_CONTAINER_BASES | _DI_MODULE_BASES)
+        di_classes = [
+            cls
             for cls in facts.classes
-        ) or any(self._makes_container(call.callee) for call in every_call(facts))
+            if set(r.ancestors(ClassRef(facts, cls))) & (_CONTAINER_BASES | _DI_MODULE_BASES)
+        ]
+        # A repository module with the provider of its repository beside it is still the
+        # adapter: what it defines besides its providers is what the container is filled with.
+        fills = bool(di_classes) and not (
+            self._all_evidence(facts).get(Layer.INFRASTRUCTURE)
+            and any(
+                cls not in di_classes and not r.is_data_holder(ClassRef(facts, cls)) for cls in facts.classes
+            )
+        )
+        return fills or any(self._makes_container(call.callee) for call in every_call(facts))
 
     def _fills_a_container_with_adapters(self, module: str) -> bool:
         """Whether a module builds a DI container (`_builds_a_container`), shows nothing of
