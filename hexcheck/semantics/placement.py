@@ -1504,7 +1504,8 @@ class Placement:
         routers (`app.include_router(...)`), and each of its routes is a probe (`/health`,
         `/ready`, `/metrics`...) declared inside a function that builds and returns a
         FastAPI app, on a name of that function's own (`init_health_check_server()`
-        registering `/health-check` on the app it returns). The business routes are in
+        registering `/health-check` on the app it returns), or inside a helper the factory
+        hands its app to (`_register_routes(app: FastAPI)`). The business routes are in
         the routers it includes; a `create_app()` declaring business routes inline, or a
         one-file service declaring them on its module's app, is the web's."""
         facts = self.model.modules.get(module)
@@ -1517,9 +1518,18 @@ class Placement:
             for function in facts.functions
             if any(callee in _APPS for callee in function.returned)
         }
-        return all(
+        # A helper of the factory handed the app it builds (`def _register_routes(app:
+        # FastAPI)` declaring `/health` and `/ready` on it) declares them for the factory.
+        registrars = {
+            function.name
+            for function in facts.functions
+            if any(
+                param.annotation is not None and param.annotation.name in _APPS for param in function.params
+            )
+        }
+        return bool(builders) and all(
             ".<locals>." in handler.function.qualname
-            and handler.function.qualname.partition(".<locals>.")[0] in builders
+            and handler.function.qualname.partition(".<locals>.")[0] in builders | registrars
             and "." not in handler.router  # a local name, not the module's app or an import
             and (_is_probe(handler) or _greets_at_the_root(handler))
             for handler in self._routes_by_module.get(module, ())
