@@ -1489,14 +1489,19 @@ class Placement:
         """Whether a module builds a DI container (`_builds_a_container`), shows nothing of
         the core itself (no entity, port or use case: a service with its own `injector`
         bindings beside it is still the service), and imports a module an infrastructure
-        name places: it wires the adapters in, as only the composition root does."""
+        name places or one that fills the container: it wires the adapters in, as only the
+        composition root does."""
         facts = self.model.modules.get(module)
         if facts is None or not self._builds_a_container(facts):
             return False
         if any(layer in _INNER for layer in self._all_evidence(facts)):
             return False
+        # The adapters' modules, or the providers that bring them (dishka `Provider`s kept
+        # in `application/di/providers/`).
         return any(
-            name_layer(target).layer is Layer.INFRASTRUCTURE for target in self._imported_modules(facts)
+            name_layer(target).layer is Layer.INFRASTRUCTURE
+            or (target in self.model.modules and self._wires_the_container(self.model.modules[target]))
+            for target in self._imported_modules(facts)
         )
 
     def _app_factory_with_its_probes(self, module: str) -> bool:
@@ -2633,11 +2638,15 @@ def _defines_the_app_lifespan(facts: ModuleFacts | None) -> bool:
 
 def _reads_the_request(ref: ClassRef, ancestry: set[str]) -> bool:
     """Whether a class derives from FastAPI's or Starlette's classes (a security scheme),
-    or has a method that takes the framework's `Request`."""
+    or has a method that takes the framework's `Request`, or a method FastAPI calls with
+    what it resolves (`RoleChecker.__call__(self, user: User = Depends(current_user))`:
+    a dependency class). A constructor taking its collaborators through `Depends` is a use
+    case's that FastAPI builds."""
     if any(top_package(name) in _WEB_FRAMEWORKS for name in ancestry):
         return True
     return any(
-        param.annotation is not None and set(param.annotation.names()) & REQUEST_CLASSES
+        (param.annotation is not None and set(param.annotation.names()) & REQUEST_CLASSES)
+        or (method.name != "__init__" and is_dependency_call(param.default))
         for method in ref.cls.methods
         for param in method.params
     )

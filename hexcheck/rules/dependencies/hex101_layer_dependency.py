@@ -567,6 +567,82 @@ from fastapi import APIRouter
 
 router = APIRouter()
 """,
+        # dishka `Provider`s kept under `application/di/` fill the container, and the module
+        # that builds the container from them is the composition root's too.
+        """\
+# file: app/application/di/providers.py
+from dishka import Provider, Scope, provide
+
+from app.application.use_cases.lend_book import LendBook
+from app.infrastructure.persistence.sql_books import SqlBooks
+
+
+class BooksProvider(Provider):
+    scope = Scope.REQUEST
+
+    books = provide(SqlBooks)
+    lend_book = provide(LendBook)
+# file: app/application/di/container.py
+from dishka import AsyncContainer, make_async_container
+
+from app.application.di.providers import BooksProvider
+
+
+def build_container() -> AsyncContainer:
+    return make_async_container(BooksProvider())
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def lend(self, book_id: str) -> None: ...
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
+""",
+        # A FastAPI dependency class (`RoleChecker`, whose `__call__` FastAPI resolves with
+        # `Depends`) is no use case: the providers' module stays the composition's.
+        """\
+# file: app/api/dependencies.py
+from fastapi import Depends, HTTPException
+
+from app.application.use_cases.lend_book import LendBook
+from app.infrastructure.persistence.sql_books import SqlBooks, SqlRoles
+
+
+def get_current_user() -> str:
+    return "reader"
+
+
+def get_lend_book() -> LendBook:
+    return LendBook(SqlBooks())
+
+
+class RoleChecker:
+    def __init__(self, allowed_roles: list[str]) -> None:
+        self.allowed_roles = allowed_roles
+
+    def __call__(self, user: str = Depends(get_current_user)) -> str:
+        if not SqlRoles().has_any(user, self.allowed_roles):
+            raise HTTPException(status_code=403)
+        return user
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def lend(self, book_id: str) -> None: ...
+
+
+class SqlRoles:
+    def has_any(self, user: str, roles: list[str]) -> bool:
+        return bool(roles)
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
+""",
         # The probes declared by a helper the factory hands its app to leave `main/api/`
         # the composition root's.
         """# file: app/main/api/app_factory.py
