@@ -54,9 +54,10 @@ app it registers blueprints on, or Django's WSGI/ASGI application, or runs Djang
 fills the container (`injector.Module`, dishka's `Provider`, `_wires_the_container`), and declares no route
 (`_builds_the_app`; routes of a probe app built beside the routers it includes aside,
 `_app_factory_with_its_probes`) under a weak name or none, or an outer layer's strong
-name when it only assembles the web (`_assembles_the_web`), or an inner name when it
-fills a DI container with adapters (`logic/init.py`, `_fills_a_container_with_adapters`;
-never an inner package's `__init__`, which every use case loads) (a layer's name
+name when it only assembles the web (`_assembles_the_web`), or a weak inner name or
+the module's own file name when it fills a DI container with adapters (`logic/init.py`,
+`main/dependencies/application.py`, `_fills_a_container_with_adapters`; never an inner
+package's `__init__`, which every use case loads, nor below the inner layer's strong name) (a layer's name
 that is only its own file name gives way to its package's: `entrypoints/application.py`,
 `_name_of_an_app_module`); else the composition, for a module an outer name places below a
 composition root's package that only builds and wires objects (`main/factories/infra/`,
@@ -893,8 +894,17 @@ class Placement:
         ):
             return Layer.COMPOSITION
         # A DI container filled with adapters under an inner name (`logic/init.py`
-        # registering the Mongo repositories): the composition root, filed in the core.
-        if name.layer in _INNER and not loaded_by_the_core and self._fills_a_container_with_adapters(module):
+        # registering the Mongo repositories, `main/dependencies/application.py` named for
+        # what it provides): the composition root, filed in the core. Not in a package the
+        # inner layer's own name places (`application/di/providers.py`): there the core
+        # itself imports the adapters, which is what the finding says.
+        own_name = name.component == module.rpartition(".")[2]
+        if (
+            name.layer in _INNER
+            and (own_name or not name.strong)
+            and not loaded_by_the_core
+            and self._fills_a_container_with_adapters(module)
+        ):
             return Layer.COMPOSITION
         # `main/factories/infra/database.py` builds the adapter, it is none; and
         # `main/usecases/make_db_add_account.py` builds the use case on its adapters.

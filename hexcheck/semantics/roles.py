@@ -85,6 +85,21 @@ _NOT_ENTITY_SUFFIXES = (
 _RECORD_SUFFIXES = (
     "DTO", "Dto", "Data", "Props", "Params", "Payload", "Request", "Response", "Settings",
 )  # fmt: skip
+# Records named for what a query or a computation gives back (`ImportResult`,
+# `ProcessingRunSummary`, `DocumentStatusView`, `PendingRequestSnapshot`): read models and
+# results, not the model's stateful classes, unless they carry behaviour or are kept with
+# the model (`value_objects/product_snapshot.py` is a value object by its author's word).
+# (`...Entry` is not one: a ledger's or a catalogue's entries are entities.)
+_READ_MODEL_SUFFIXES = (
+    "Result", "Results", "Summary", "View", "Record", "Info", "Snapshot", "Details", "Output",
+    "Page", "Stats", "Metric", "Projection", "ReadModel",
+)  # fmt: skip
+_MODEL_PACKAGES = frozenset(
+    {
+        "entities", "entity", "value_objects", "value_object", "valueobjects", "aggregates",
+        "aggregate", "vo", "vos",
+    }
+)  # fmt: skip
 # Data transfer objects by name: no use case is called so (`...Request`, `...Settings` are).
 _DTO_SUFFIXES = ("DTO", "Dto")
 # What a domain service is made of: its fields are all ports or services.
@@ -364,6 +379,11 @@ class Roles:
                 or self.is_domain_service(ref)
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
+                or (
+                    ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
+                    and not _has_behaviour(ref)
+                    and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
+                )
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
                 or _names_its_constants(ref)

@@ -567,10 +567,11 @@ from fastapi import APIRouter
 
 router = APIRouter()
 """,
-        # dishka `Provider`s kept under `application/di/` fill the container, and the module
-        # that builds the container from them is the composition root's too.
+        # dishka `Provider`s named for what they provide (`main/dependencies/application.py`)
+        # fill the container, and the module that builds the container from them is the
+        # composition root's too.
         """\
-# file: app/application/di/providers.py
+# file: app/main/dependencies/application.py
 from dishka import Provider, Scope, provide
 
 from app.application.use_cases.lend_book import LendBook
@@ -582,10 +583,10 @@ class BooksProvider(Provider):
 
     books = provide(SqlBooks)
     lend_book = provide(LendBook)
-# file: app/application/di/container.py
+# file: app/main/dependencies/container.py
 from dishka import AsyncContainer, make_async_container
 
-from app.application.di.providers import BooksProvider
+from app.main.dependencies.application import BooksProvider
 
 
 def build_container() -> AsyncContainer:
@@ -2985,6 +2986,40 @@ database = Database()
 from fastapi import APIRouter
 
 router = APIRouter()
+""",
+        # The same providers filed in a package the application's own name places: the
+        # application imports the adapters; the container built from them is no finding.
+        """\
+# file: app/application/di/providers.py
+from dishka import Provider, Scope, provide
+
+from app.application.use_cases.lend_book import LendBook
+from app.infrastructure.persistence.sql_books import SqlBooks  # error: HEX101
+
+
+class BooksProvider(Provider):
+    scope = Scope.REQUEST
+
+    books = provide(SqlBooks)
+    lend_book = provide(LendBook)
+# file: app/application/di/container.py
+from dishka import AsyncContainer, make_async_container
+
+from app.application.di.providers import BooksProvider
+
+
+def build_container() -> AsyncContainer:
+    return make_async_container(BooksProvider())
+# file: app/infrastructure/persistence/sql_books.py
+class SqlBooks:
+    def lend(self, book_id: str) -> None: ...
+# file: app/application/use_cases/lend_book.py
+class LendBook:
+    def __init__(self, books) -> None:
+        self.books = books
+
+    def execute(self, book_id: str) -> None:
+        self.books.lend(book_id)
 """,
         # A helper handed the app that declares a business route is the web's, as the
         # factory declaring it inline would be.

@@ -475,7 +475,11 @@ class EntityWithoutValidation(Rule):
         "factories, so it may check there instead: it is not reported when every factory "
         "that takes values raises or hands them to a first-party check. A class whose "
         "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
-        "LoanRepository`) is a domain service, not an entity. A private field with a "
+        "LoanRepository`) is a domain service, not an entity, and a record without "
+        "behaviour named for what a query or a computation gives back (`ImportResult`, "
+        "`RunSummary`, `StatusView`, `DaySnapshot`, `...Info`, `...Details`) "
+        "is a read model, unless it is kept with the model (`entities/`, `value_objects/`, "
+        "`aggregates/`). A private field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
     )
@@ -497,6 +501,26 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # What a query or a computation gives back, named so and free of behaviour: a read
+        # model or a result, not an entity.
+        """\
+# file: app/domain/imports.py
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    imported: int
+    skipped: int
+
+
+@dataclass(frozen=True)
+class CalendarDaySnapshot:
+    day: datetime
+    meals: int
+    calories: float
+""",
         # Domain events named in Spanish, as the layers around them are (`dominio/`,
         # `eventos.py`, `EventoDominio`): records of what happened, not entities.
         """\
@@ -1292,6 +1316,29 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # Named like a result but kept with the model (`value_objects/`), or given behaviour
+        # of its own: part of the model.
+        """\
+# file: app/domain/value_objects/product_snapshot.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ProductSnapshot:  # error: HEX201
+    sku: str
+    price_cents: int
+# file: app/domain/matching.py
+from dataclasses import dataclass
+
+
+@dataclass
+class MatchResult:  # error: HEX201
+    score: float
+    accepted: bool = False
+
+    def accept(self) -> None:
+        self.accepted = True
+""",
         # A Pydantic dataclass whose `Field` only describes its value constrains nothing:
         # the entity taking it is as open as a `str`.
         """\
