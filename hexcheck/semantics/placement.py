@@ -2629,7 +2629,11 @@ def _literal_text(expr: Expr) -> str | None:
 
 
 def _is_probe_path(path: str) -> bool:
-    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`)."""
+    """Whether a route's path ends in a probe's segment (`/health-check`, `/healthz`) and
+    names no resource: `/jobs/{job_id}/status` (or Flask's `<job_id>`) is a job's status,
+    a page of the business."""
+    if "{" in path or "<" in path:
+        return False
     segment = path.rstrip("/").rpartition("/")[2]
     return segment.replace("-", "").replace("_", "").lower().removesuffix("z") in _PROBE_SEGMENTS
 

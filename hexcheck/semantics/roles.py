@@ -15,7 +15,15 @@ from functools import cached_property
 from types import MappingProxyType
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import BodyKind, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import (
+    AttributeFact,
+    BodyKind,
+    ClassFact,
+    Expr,
+    ExprKind,
+    FunctionFact,
+    ModuleFacts,
+)
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.libraries import ORM_BASES
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
@@ -89,10 +97,11 @@ _RECORD_SUFFIXES = (
 # `ProcessingRunSummary`, `DocumentStatusView`, `PendingRequestSnapshot`): read models and
 # results, not the model's stateful classes, unless they carry behaviour or are kept with
 # the model (`value_objects/product_snapshot.py` is a value object by its author's word).
-# (`...Entry` is not one: a ledger's or a catalogue's entries are entities.)
+# (`...Entry` and `...Record` are not: a ledger's entries and a run's persisted records are
+# entities.) One that defines `__post_init__` is checked: its author made it validate.
 _READ_MODEL_SUFFIXES = (
-    "Result", "Results", "Summary", "View", "Record", "Info", "Snapshot", "Details", "Output",
-    "Page", "Stats", "Metric", "Projection", "ReadModel",
+    "Result", "Results", "Summary", "View", "Info", "Snapshot", "Details", "Output", "Page",
+    "Stats", "Metric", "Projection", "ReadModel",
 )  # fmt: skip
 _MODEL_PACKAGES = frozenset(
     {
@@ -379,11 +388,7 @@ class Roles:
                 or self.is_domain_service(ref)
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
-                or (
-                    ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
-                    and not _has_behaviour(ref)
-                    and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
-                )
+                or self._reads_like_a_result(ref)
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
                 or _names_its_constants(ref)
@@ -391,6 +396,37 @@ class Roles:
                 continue
             found.append(ref)
         return tuple(found)
+
+    def _reads_like_a_result(self, ref: ClassRef) -> bool:
+        """A record named for what a query or a computation gives back (`ImportResult`,
+        `RunSummary`), with no behaviour, no `__post_init__` and no identity of its own (an
+        `id` field), kept outside the model's packages, that no domain class holds as a
+        field and no port is handed: a read model or a result. An `ExamResult` with an `id`
+        that its repository saves, or a `ContactInfo` a `Student` holds, is the model's."""
+        return (
+            ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
+            and not _has_behaviour(ref)
+            and ref.cls.method("__post_init__") is None
+            and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
+            and not any(attribute.name == "id" for attribute in _fields(ref))
+            and ref.dotted not in self._held_or_handed_over
+        )
+
+    @cached_property
+    def _held_or_handed_over(self) -> frozenset[str]:
+        """The classes a domain class types a field with, or a port's method takes."""
+        found: set[str] = set()
+        for ref in self.classes:
+            if self.layer(ref) is Layer.DOMAIN:
+                for attribute in _fields(ref):
+                    if attribute.annotation is not None:
+                        found.update(attribute.annotation.names())
+            if self.is_port(ref):
+                for method in ref.cls.methods:
+                    for param in method.params[1:]:
+                        if param.annotation is not None:
+                            found.update(param.annotation.names())
+        return frozenset(found)
 
     def _exchanged_by_a_port(self, ref: ClassRef) -> bool:
         """A record declared beside a port that the port's methods take or answer
@@ -1009,6 +1045,13 @@ def _has_coroutines(ref: ClassRef) -> bool:
     `acquire`, a client's `fetch`), a service or adapter; the model's classes compute in
     memory."""
     return any(method.is_async for method in ref.cls.methods)
+
+
+def _fields(ref: ClassRef) -> list[AttributeFact]:
+    """A class's fields: its class-level attributes (a dataclass's) and what its
+    `__init__` sets on `self` (a plain class's)."""
+    init = ref.cls.method("__init__")
+    return [*ref.cls.attributes, *(init.self_attributes if init is not None else ())]
 
 
 def _has_behaviour(ref: ClassRef) -> bool:

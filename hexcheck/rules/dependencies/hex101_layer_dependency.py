@@ -3022,7 +3022,7 @@ class LendBook:
         self.books.lend(book_id)
 """,
         # A helper handed the app that declares a business route is the web's, as the
-        # factory declaring it inline would be.
+        # factory declaring it inline would be: a book's `status` is no probe.
         """# file: app/main/api/app_factory.py
 from fastapi import FastAPI
 
@@ -3035,8 +3035,8 @@ def _register_routes(app: FastAPI) -> None:
     async def health() -> dict[str, str]:
         return {"status": "ok"}
 
-    @app.get("/loans")
-    def loans() -> list[str]:
+    @app.get("/books/{book_id}/status")
+    def book_status(book_id: str) -> list[str]:
         return database.loans()
 
     app.include_router(router)

@@ -479,7 +479,9 @@ class EntityWithoutValidation(Rule):
         "behaviour named for what a query or a computation gives back (`ImportResult`, "
         "`RunSummary`, `StatusView`, `DaySnapshot`, `...Info`, `...Details`) "
         "is a read model, unless it is kept with the model (`entities/`, `value_objects/`, "
-        "`aggregates/`). A private field with a "
+        "`aggregates/`), has an `id` of its own, is held as a field by a domain class or "
+        "handed to a port, or defines a `__post_init__` (HEX202 judges that one). A private "
+        "field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
     )
@@ -1316,9 +1318,30 @@ class UserDeactivated:
 """,
     )
     invalid = (
-        # Named like a result but kept with the model (`value_objects/`), or given behaviour
-        # of its own: part of the model.
+        # Named like a result but kept with the model (`value_objects/`), given behaviour or
+        # an identity of its own, or held by an entity: part of the model.
         """\
+# file: app/domain/exam.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass
+class ExamResult:  # error: HEX201
+    id: UUID
+    score: int
+
+
+@dataclass(frozen=True)
+class ContactInfo:  # error: HEX201
+    email: str
+
+
+@dataclass
+class Student:  # error: HEX201
+    id: UUID
+    contact: ContactInfo
+
 # file: app/domain/value_objects/product_snapshot.py
 from dataclasses import dataclass
 
