@@ -109,6 +109,10 @@ _MODEL_PACKAGES = frozenset(
         "aggregate", "vo", "vos",
     }
 )  # fmt: skip
+# The parameters of a query, handed to a repository's `find`/`list` (`ProductCriteria`,
+# `PetSearchFilters`, `ById`, `BySchoolId`): what to look for, not the model's state.
+_QUERY_SUFFIXES = ("Criteria", "Criterion", "Filter", "Filters")
+_QUERY_PREFIX = re.compile(r"By[A-Z]")
 # Data transfer objects by name: no use case is called so (`...Request`, `...Settings` are).
 _DTO_SUFFIXES = ("DTO", "Dto")
 # What a domain service is made of: its fields are all ports or services.
@@ -389,6 +393,7 @@ class Roles:
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._reads_like_a_result(ref)
+                or _asks_a_query(ref)
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
                 or _names_its_constants(ref)
@@ -1045,6 +1050,17 @@ def _has_coroutines(ref: ClassRef) -> bool:
     `acquire`, a client's `fetch`), a service or adapter; the model's classes compute in
     memory."""
     return any(method.is_async for method in ref.cls.methods)
+
+
+def _asks_a_query(ref: ClassRef) -> bool:
+    """A record named for what a query looks for (`...Criteria`, `...Filters`, `ById`),
+    with no behaviour and no `__post_init__`: a query's parameters."""
+    name = ref.cls.name
+    return (
+        (name.endswith(_QUERY_SUFFIXES) or _QUERY_PREFIX.match(name) is not None)
+        and not _has_behaviour(ref)
+        and ref.cls.method("__post_init__") is None
+    )
 
 
 def _fields(ref: ClassRef) -> list[AttributeFact]:

@@ -480,7 +480,8 @@ class EntityWithoutValidation(Rule):
         "`RunSummary`, `StatusView`, `DaySnapshot`, `...Info`, `...Details`) "
         "is a read model, unless it is kept with the model (`entities/`, `value_objects/`, "
         "`aggregates/`), has an `id` of its own, is held as a field by a domain class or "
-        "handed to a port, or defines a `__post_init__` (HEX202 judges that one). A private "
+        "handed to a port, or defines a `__post_init__` (HEX202 judges that one); so is a "
+        "query's parameters (`...Criteria`, `...Filters`, `ById`) without behaviour. A private "
         "field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
@@ -503,6 +504,24 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # What a query looks for, handed to a repository's `find`: its parameters.
+        """\
+# file: school/domain/queries.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class ById:
+    id: UUID
+
+
+@dataclass(frozen=True)
+class StudentCriteria:
+    school_id: UUID
+    name_contains: str | None = None
+    limit: int = 50
+""",
         # What a query or a computation gives back, named so and free of behaviour: a read
         # model or a result, not an entity.
         """\
@@ -1318,6 +1337,20 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # A filter the business keeps, with behaviour of its own, is part of the model.
+        """\
+# file: mail/domain/spam.py
+from dataclasses import dataclass, field
+
+
+@dataclass
+class SpamFilter:  # error: HEX201
+    threshold: float
+    blocked: tuple[str, ...] = field(default=())
+
+    def block(self, sender: str) -> None:
+        self.blocked = (*self.blocked, sender)
+""",
         # Named like a result but kept with the model (`value_objects/`), given behaviour or
         # an identity of its own, or held by an entity: part of the model.
         """\
