@@ -112,7 +112,7 @@ _MODEL_PACKAGES = frozenset(
 # The parameters of a query, handed to a repository's `find`/`list` (`ProductCriteria`,
 # `PetSearchFilters`, `ById`, `BySchoolId`): what to look for, not the model's state.
 _QUERY_SUFFIXES = ("Criteria", "Criterion", "Filter", "Filters")
-_QUERY_PREFIX = re.compile(r"By[A-Z]")
+_QUERY_PREFIX = re.compile(r"By[A-Z]\w*?Id(?![a-z])")
 # Data transfer objects by name: no use case is called so (`...Request`, `...Settings` are).
 _DTO_SUFFIXES = ("DTO", "Dto")
 # What a domain service is made of: its fields are all ports or services.
@@ -393,7 +393,7 @@ class Roles:
                 or ref.cls.name.endswith(_NOT_ENTITY_SUFFIXES)
                 or (ref.cls.name.endswith(_RECORD_SUFFIXES) and not _has_behaviour(ref))
                 or self._reads_like_a_result(ref)
-                or _asks_a_query(ref)
+                or self._asks_a_query(ref)
                 or self._exchanged_by_a_port(ref)
                 or _has_coroutines(ref)
                 or _names_its_constants(ref)
@@ -404,34 +404,64 @@ class Roles:
 
     def _reads_like_a_result(self, ref: ClassRef) -> bool:
         """A record named for what a query or a computation gives back (`ImportResult`,
-        `RunSummary`), with no behaviour, no `__post_init__` and no identity of its own (an
-        `id` field), kept outside the model's packages, that no domain class holds as a
-        field and no port is handed: a read model or a result. An `ExamResult` with an `id`
-        that its repository saves, or a `ContactInfo` a `Student` holds, is the model's."""
+        `RunSummary`), bare (`_a_bare_record`) and handed to no port: a read model or a
+        result. An `ExamResult` with an `id` that its repository saves, or a `ContactInfo` a
+        `Student` holds, is the model's."""
         return (
             ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
-            and not _has_behaviour(ref)
-            and ref.cls.method("__post_init__") is None
+            and self._a_bare_record(ref)
+            and ref.dotted not in self._handed_to_ports
+        )
+
+    def _asks_a_query(self, ref: ClassRef) -> bool:
+        """A record named for what a query looks for (`...Criteria`, `...Filters`, `ById`,
+        `BySchoolId`), as bare as a result (`_a_bare_record`): a query's parameters, which a
+        repository's `find` is handed. A `SearchCriteria` a `JobAlert` holds, or an
+        `AirFilter` with an `id` in a shop's catalogue, is the model's."""
+        name = ref.cls.name
+        return (
+            name.endswith(_QUERY_SUFFIXES) or _QUERY_PREFIX.match(name) is not None
+        ) and self._a_bare_record(ref)
+
+    def _a_bare_record(self, ref: ClassRef) -> bool:
+        """No behaviour, no `__post_init__` of its own or inherited from a first-party base,
+        no `id` field, kept outside the model's packages, and held as a field by no domain
+        class."""
+        return (
+            not _has_behaviour(ref)
+            and all(
+                ancestor.cls.method("__post_init__") is None
+                for ancestor in (ref, *self.first_party_ancestors(ref))
+            )
             and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
             and not any(attribute.name == "id" for attribute in _fields(ref))
-            and ref.dotted not in self._held_or_handed_over
+            and ref.dotted not in self._held_by_the_model
         )
 
     @cached_property
-    def _held_or_handed_over(self) -> frozenset[str]:
-        """The classes a domain class types a field with, or a port's method takes."""
-        found: set[str] = set()
-        for ref in self.classes:
-            if self.layer(ref) is Layer.DOMAIN:
-                for attribute in _fields(ref):
-                    if attribute.annotation is not None:
-                        found.update(attribute.annotation.names())
-            if self.is_port(ref):
-                for method in ref.cls.methods:
-                    for param in method.params[1:]:
-                        if param.annotation is not None:
-                            found.update(param.annotation.names())
-        return frozenset(found)
+    def _held_by_the_model(self) -> frozenset[str]:
+        """The classes a domain class types a field with."""
+        return frozenset(
+            name
+            for ref in self.classes
+            if self.layer(ref) is Layer.DOMAIN
+            for attribute in _fields(ref)
+            if attribute.annotation is not None
+            for name in attribute.annotation.names()
+        )
+
+    @cached_property
+    def _handed_to_ports(self) -> frozenset[str]:
+        """The classes a port's method takes."""
+        return frozenset(
+            name
+            for ref in self.classes
+            if self.is_port(ref)
+            for method in ref.cls.methods
+            for param in method.params[1:]
+            if param.annotation is not None
+            for name in param.annotation.names()
+        )
 
     def _exchanged_by_a_port(self, ref: ClassRef) -> bool:
         """A record declared beside a port that the port's methods take or answer
@@ -1050,17 +1080,6 @@ def _has_coroutines(ref: ClassRef) -> bool:
     `acquire`, a client's `fetch`), a service or adapter; the model's classes compute in
     memory."""
     return any(method.is_async for method in ref.cls.methods)
-
-
-def _asks_a_query(ref: ClassRef) -> bool:
-    """A record named for what a query looks for (`...Criteria`, `...Filters`, `ById`),
-    with no behaviour and no `__post_init__`: a query's parameters."""
-    name = ref.cls.name
-    return (
-        (name.endswith(_QUERY_SUFFIXES) or _QUERY_PREFIX.match(name) is not None)
-        and not _has_behaviour(ref)
-        and ref.cls.method("__post_init__") is None
-    )
 
 
 def _fields(ref: ClassRef) -> list[AttributeFact]:

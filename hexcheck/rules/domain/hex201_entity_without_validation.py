@@ -480,8 +480,9 @@ class EntityWithoutValidation(Rule):
         "`RunSummary`, `StatusView`, `DaySnapshot`, `...Info`, `...Details`) "
         "is a read model, unless it is kept with the model (`entities/`, `value_objects/`, "
         "`aggregates/`), has an `id` of its own, is held as a field by a domain class or "
-        "handed to a port, or defines a `__post_init__` (HEX202 judges that one); so is a "
-        "query's parameters (`...Criteria`, `...Filters`, `ById`) without behaviour. A private "
+        "handed to a port, or defines or inherits a `__post_init__` (HEX202 judges that "
+        "one); so, on the same terms but for the port, is a query's parameters "
+        "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). A private "
         "field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
@@ -1337,8 +1338,29 @@ class UserDeactivated:
 """,
     )
     invalid = (
-        # A filter the business keeps, with behaviour of its own, is part of the model.
+        # A filter the business keeps, with behaviour of its own, and search criteria an
+        # aggregate holds are part of the model.
         """\
+# file: jobs/domain/alerts.py
+from dataclasses import dataclass
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class SearchCriteria:  # error: HEX201
+    keywords: str
+    min_salary: int
+    max_salary: int
+
+
+@dataclass
+class JobAlert:
+    id: UUID
+    criteria: SearchCriteria
+
+    def __post_init__(self) -> None:
+        if self.criteria.min_salary > self.criteria.max_salary:
+            raise ValueError("the salary range is reversed")
 # file: mail/domain/spam.py
 from dataclasses import dataclass, field
 
