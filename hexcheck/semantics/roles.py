@@ -112,7 +112,7 @@ _MODEL_PACKAGES = frozenset(
 # The parameters of a query, handed to a repository's `find`/`list` (`ProductCriteria`,
 # `PetSearchFilters`, `ById`, `BySchoolId`): what to look for, not the model's state.
 _QUERY_SUFFIXES = ("Criteria", "Criterion", "Filter", "Filters")
-_QUERY_PREFIX = re.compile(r"By[A-Z]\w*?Id(?![a-z])")
+_QUERY_PREFIX = re.compile(r"By(?:[A-Z]\w*?)?Ids?(?![a-z])")
 # Data transfer objects by name: no use case is called so (`...Request`, `...Settings` are).
 _DTO_SUFFIXES = ("DTO", "Dto")
 # What a domain service is made of: its fields are all ports or services.
@@ -419,14 +419,15 @@ class Roles:
         repository's `find` is handed. A `SearchCriteria` a `JobAlert` holds, or an
         `AirFilter` with an `id` in a shop's catalogue, is the model's."""
         name = ref.cls.name
-        return (
-            name.endswith(_QUERY_SUFFIXES) or _QUERY_PREFIX.match(name) is not None
-        ) and self._a_bare_record(ref)
+        # `ById(id)` looks an entity up by its id: there the field is what is asked for.
+        if _QUERY_PREFIX.match(name) is not None:
+            return self._a_bare_record(ref, identity=False)
+        return name.endswith(_QUERY_SUFFIXES) and self._a_bare_record(ref)
 
-    def _a_bare_record(self, ref: ClassRef) -> bool:
+    def _a_bare_record(self, ref: ClassRef, identity: bool = True) -> bool:
         """No behaviour, no `__post_init__` of its own or inherited from a first-party base,
-        no `id` field, kept outside the model's packages, and held as a field by no domain
-        class."""
+        no `id` field (when `identity`: an `id` is an entity's identity), kept outside the
+        model's packages, and held as a field by no domain class."""
         return (
             not _has_behaviour(ref)
             and all(
@@ -434,7 +435,7 @@ class Roles:
                 for ancestor in (ref, *self.first_party_ancestors(ref))
             )
             and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
-            and not any(attribute.name == "id" for attribute in _fields(ref))
+            and not (identity and any(attribute.name == "id" for attribute in _fields(ref)))
             and ref.dotted not in self._held_by_the_model
         )
 

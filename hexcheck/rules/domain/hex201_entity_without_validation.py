@@ -514,7 +514,12 @@ from uuid import UUID
 
 @dataclass(frozen=True)
 class ById:
-    id: UUID
+    id: str
+
+
+@dataclass(frozen=True)
+class BySchoolIds:
+    school_ids: list[str]
 
 
 @dataclass(frozen=True)
