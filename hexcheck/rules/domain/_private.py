@@ -106,7 +106,22 @@ def _is_message(roles_: Roles, ref: ClassRef) -> bool:
     # bases and module (a `CalendarEvent` dataclass is an entity of a calendar).
     if roles_.is_plain_entity(ref) and ref.cls.name.endswith(_MESSAGE_SUFFIXES):
         return True
-    return any(name.rpartition(".")[2] in _MESSAGE_BASES for name in roles_.ancestors(ref))
+    if any(name.rpartition(".")[2] in _MESSAGE_BASES for name in roles_.ancestors(ref)):
+        return True
+    # A base of the project's own messages, named so and kept with them (`InvoiceEvent` in
+    # `invoice/domain/events.py`): what derives from it is one of them, wherever it is
+    # declared (`PaymentSucceed(InvoiceEvent)` beside the aggregate that raises it).
+    return any(
+        ancestor.cls.name.endswith(_MESSAGE_SUFFIXES) and _in_a_module_of_messages(ancestor.facts.module)
+        for ancestor in roles_.first_party_ancestors(ref)
+    )
+
+
+def _in_a_module_of_messages(module: str) -> bool:
+    package, _, name = module.rpartition(".")
+    return name in _MESSAGE_MODULES or bool(
+        _MESSAGE_PACKAGE.fullmatch(package.rpartition(".")[2]) or _MESSAGE_MODULE.fullmatch(name)
+    )
 
 
 def _builds_init(ref: ClassRef) -> bool:

@@ -448,7 +448,9 @@ class EntityWithoutValidation(Rule):
         "`__post_init__` is where the object refuses a state the domain does not allow, "
         "so that every `Book` in memory is a valid book. Domain events and commands (in a "
         "package of events, its frozen records and those named for what happened, "
-        "`ReservationCreated`; named in Spanish or Portuguese too, `eventos.py`, `EventoDominio`), "
+        "`ReservationCreated`; named in Spanish or Portuguese too, `eventos.py`, `EventoDominio`; "
+        "and what derives from a `...Event` base kept in a module of events, wherever it is "
+        "declared), "
         "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
         "as classes (every field defaults to a string spelling its own name, `approve: "
         'str = "approve"`, and no method) and test modules are '
@@ -505,6 +507,31 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
+        # An event declared beside the aggregate that raises it, deriving from the base the
+        # project keeps with its events (`events.py`): a record of what happened.
+        """\
+# file: billing/domain/events.py
+from abc import ABC
+from datetime import datetime
+
+
+class InvoiceEvent(ABC):
+    id: str
+    at: datetime
+# file: billing/domain/invoice.py
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from billing.domain.events import InvoiceEvent
+
+
+@dataclass(frozen=True)
+class PaymentSucceed(InvoiceEvent):
+    id: str
+    amount: Decimal
+    at: datetime
+""",
         # What a query looks for, handed to a repository's `find`: its parameters.
         """\
 # file: school/domain/queries.py
