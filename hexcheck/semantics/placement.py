@@ -898,7 +898,7 @@ class Placement:
         # what it provides): the composition root, filed in the core. Not in a package the
         # inner layer's own name places (`application/di/providers.py`): there the core
         # itself imports the adapters, which is what the finding says.
-        own_name = name.component == module.rpartition(".")[2]
+        own_name = _named_by_its_file(module, name)
         if (
             name.layer in _INNER
             and (own_name or not name.strong)
@@ -932,7 +932,7 @@ class Placement:
                 return Layer.APPLICATION
             # A module's own name (`settings.py`) is the weakest: one kind of what it
             # defines (ORM models, routes, ports...) contradicts it.
-            own_name = name.component == module.rpartition(".")[2]
+            own_name = _named_by_its_file(module, name)
             if (
                 own is not None
                 and (not name.strong or _ports_filed_by_concern(module, name, own.layer))
@@ -1465,7 +1465,7 @@ class Placement:
         facts = self.model.modules.get(module)
         if (
             not name.strong
-            or name.component != module.rpartition(".")[2]
+            or not _named_by_its_file(module, name)
             or (facts is not None and facts.is_package)
         ):
             return name
@@ -1477,8 +1477,10 @@ class Placement:
     def _wires_the_container(self, facts: ModuleFacts) -> bool:
         """Whether a module builds the DI container in a function (`def bootstrap() ->
         Injector: return Injector(modules=[...])`) or defines what fills it: an
-        `injector.Module` with its bindings and providers, a `dependency_injector`
-        container. Wiring the container is the composition root's work wherever it sits."""
+        `injector.Module` with its bindings and providers, a dishka `Provider`, a
+        `dependency_injector` container (not when it also defines an adapter of its own,
+        a class beside its providers in a module showing infrastructure's evidence).
+        Wiring the container is the composition root's work wherever it sits."""
         r = self._roles
         di_classes = [
             cls
@@ -1662,7 +1664,7 @@ class Placement:
         a generic one kept in a helper package (`utils/dependency_injection/`, `lib/`):
         no first-party module it imports is placed by name in a layer, so it wires
         none of the project's objects; the composition root is where it is used."""
-        if name.layer is not Layer.COMPOSITION or name.component != module.rpartition(".")[2]:
+        if name.layer is not Layer.COMPOSITION or not _named_by_its_file(module, name):
             return False
         parts = module.split(".")
         if not _HELPER_COMPONENTS.intersection(map(spelled_plainly, parts[:-1])):
@@ -2626,6 +2628,12 @@ def _adds_a_probe(call: CallFact) -> bool:
 def _literal_text(expr: Expr) -> str | None:
     """The text of a string literal (`"/health"`), else None."""
     return expr.name.strip("\"'") if expr.kind is ExprKind.LITERAL else None
+
+
+def _named_by_its_file(module: str, name: NameLayer) -> bool:
+    """Whether the name that places `module` is its own file name (`settings.py`,
+    `main/dependencies/application.py`), the weakest of a module's names."""
+    return name.component == module.rpartition(".")[2]
 
 
 def _is_probe_path(path: str) -> bool:

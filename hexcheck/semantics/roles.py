@@ -95,10 +95,8 @@ _RECORD_SUFFIXES = (
 )  # fmt: skip
 # Records named for what a query or a computation gives back (`ImportResult`,
 # `ProcessingRunSummary`, `DocumentStatusView`, `PendingRequestSnapshot`): read models and
-# results, not the model's stateful classes, unless they carry behaviour or are kept with
-# the model (`value_objects/product_snapshot.py` is a value object by its author's word).
-# (`...Entry` and `...Record` are not: a ledger's entries and a run's persisted records are
-# entities.) One that defines `__post_init__` is checked: its author made it validate.
+# results when bare (`Roles._reads_like_a_result`). (`...Entry` and `...Record` are not
+# among them: a ledger's entries and a run's persisted records are entities.)
 _READ_MODEL_SUFFIXES = (
     "Result", "Results", "Summary", "View", "Info", "Snapshot", "Details", "Output", "Page",
     "Stats", "Metric", "Projection", "ReadModel",
