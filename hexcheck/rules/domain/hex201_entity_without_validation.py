@@ -321,9 +321,11 @@ def _bound_type_variables(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
 
 def open_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> list[str] | None:
     """The `__init__` fields of the class something must check when it is built: those
-    nothing settles (`_field_kinds`), and an `X | None` while another field is an
-    enumeration or a flag (whether `closed_by` may be `None` usually depends on the
-    `status` next to it). None for a class without fields."""
+    nothing settles (`_field_kinds`), and an `X | None` while another field is a required
+    enumeration or flag (whether `closed_by` may be `None` usually depends on the `status`
+    next to it; a status that may itself be `None` rules nothing, as in a sort order's
+    `name: SortOrder | None, created_at: SortOrder | None`). None for a class without
+    fields."""
     kinds = _field_kinds(roles_, ref, seen)
     if not kinds:
         return None
@@ -333,7 +335,11 @@ def open_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()
         if kind is None
         or (
             kind.optional
-            and any(other is not None and other.state for key, other in kinds.items() if key != name)
+            and any(
+                other is not None and other.state and not other.optional
+                for key, other in kinds.items()
+                if key != name
+            )
         )
     ]
 
@@ -466,8 +472,9 @@ class EntityWithoutValidation(Rule):
         "first-party dataclass that validates itself (`TodoId(value: UUID)`, `Todo(id: "
         "TodoId, title: TodoTitle)`): a `UUID` cannot be built from a malformed string, so "
         "there is no invariant left to check. `X | None` of such a "
-        "type counts only while no other field is an enum or a flag, since whether "
-        "`closed_by` may be `None` hangs on the `status` next to it. `str`, numbers, "
+        "type counts only while no other field is a required enum or flag, since whether "
+        "`closed_by` may be `None` hangs on the `status` next to it (a sort order whose "
+        "every field is `SortOrder | None` has no such status). `str`, numbers, "
         "`Decimal`, dates and collections always need a check: an empty name, a negative "
         "count and an end before its start are values of those types too. An entity "
         "written as a plain class (state set in `__init__`) is held to the same line: its "
@@ -1043,6 +1050,26 @@ class Todo:
 # file: app/domain/todo/errors.py
 class InvalidTitle(Exception):
     pass
+""",
+        # A query's sort options: every field an optional enumeration, none of them a
+        # status the others hang on.
+        """\
+# file: src/domain/query_objects/products_query.py
+from enum import Enum
+from typing import Optional
+
+
+class SortOrder(Enum):
+    ASCENDING = "asc"
+    DESCENDING = "desc"
+
+
+class ProductsQueryOrder:
+    def __init__(
+        self, name: Optional[SortOrder] = None, price: Optional[SortOrder] = None
+    ) -> None:
+        self.name = name
+        self.price = price
 """,
         """\
 # file: app/domain/loan.py
