@@ -86,6 +86,8 @@ _NOT_ENTITY_SUFFIXES = (
     "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
     "Factory", "Repository",
 )  # fmt: skip
+# The messages a use case is handed: what to do or what to look up, not the doing.
+_MESSAGE_SUFFIXES = ("Command", "Query")
 # Records named for what they carry across a boundary (`AlarmDetailDTO`, `CreateRoleData`,
 # `OrderFactoryProps`, `UserPayload`, `LockSettings`): messages and settings, not the
 # model's stateful classes, as long as they carry no behaviour (a `FriendRequest` that
@@ -821,7 +823,7 @@ class Roles:
             if (
                 ref.cls.name.endswith(USE_CASE_SUFFIXES)
                 or ref.cls.method("execute") is not None
-                or (in_package and collaborators and not self._is_record(ref))
+                or (in_package and collaborators and not (self._is_record(ref) or self._is_a_message(ref)))
                 or (bool(self.entry_point) and ref.cls.method(self.entry_point) is not None)
                 or self._is_application_service(ref)
             ):
@@ -866,6 +868,22 @@ class Roles:
                     if call.callee in kept or (receiver in kept and name in operations):
                         return True
         return False
+
+    def _is_a_message(self, ref: ClassRef) -> bool:
+        """A command or query kept beside its use case (`CreateCategoryCommand(dto)` whose
+        one method checks its own fields): named as a message, no `__init__` parameter typed
+        as a port or a service, and no entry point of its own or its bases' to be run by.
+        What it carries is the use case's input; the class that runs it is the use case."""
+        if not ref.cls.name.endswith(_MESSAGE_SUFFIXES):
+            return False
+        family = (ref, *self.first_party_ancestors(ref))
+        if any(owner.cls.method(name) is not None for owner in family for name in ENTRY_POINTS):
+            return False
+        init = ref.cls.method("__init__")
+        return init is not None and not any(
+            param.annotation is not None and self._is_collaborator_type(param.annotation)
+            for param in init.params[1:]
+        )
 
     def _is_record(self, ref: ClassRef) -> bool:
         """A plain class that only stores what `__init__` receives, none of it typed as a

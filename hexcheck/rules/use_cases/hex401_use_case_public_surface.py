@@ -188,6 +188,55 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        # A command kept beside its use case, which checks its own fields: the use case's
+        # input (named as a message, handed no port), not a second use case.
+        """\
+# file: src/application/use_cases/categories/create_category_command.py
+from src.application.commons.validators import CustomValidator
+from src.application.use_cases.categories.create_category_dto import CreateCategoryDto
+
+
+class CreateCategoryCommand(CustomValidator):
+    def __init__(self, dto: CreateCategoryDto) -> None:
+        self.name = dto.name
+
+    def format_validation(self) -> None:
+        if not self.name or len(self.name) > 75:
+            raise ValueError("name")
+# file: src/application/commons/validators.py
+from abc import ABC, abstractmethod
+
+
+class CustomValidator(ABC):
+    @abstractmethod
+    def format_validation(self) -> None: ...
+# file: src/application/use_cases/categories/create_category_dto.py
+from dataclasses import dataclass
+
+
+@dataclass
+class CreateCategoryDto:
+    name: str
+# file: src/application/use_cases/categories/create_category_use_case.py
+from src.application.ports import CategoriesRepositoryPort
+from src.application.use_cases.categories.create_category_command import CreateCategoryCommand
+
+
+class CreateCategoryUseCase:
+    def __init__(self, categories: CategoriesRepositoryPort) -> None:
+        self.categories = categories
+
+    def execute(self, command: CreateCategoryCommand) -> str:
+        command.format_validation()
+        return self.categories.create(command.name)
+# file: src/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class CategoriesRepositoryPort(ABC):
+    @abstractmethod
+    def create(self, name: str) -> str: ...
+""",
         # An application service the use cases are built on (`reranker: ChunkReranker`) is
         # their collaborator, not an entry point: `rerank` breaks no `execute` convention.
         """\
