@@ -8,7 +8,7 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import declared_methods, parents
-from hexcheck.semantics.roles import PORT_SUFFIXES, roles
+from hexcheck.semantics.roles import PORT_SUFFIXES, ClassRef, Roles, roles
 
 
 class ConcretePort(Rule):
@@ -32,7 +32,9 @@ class ConcretePort(Rule):
         "of test modules, plain holders in a ports module that declare no public "
         "method (`Page`, `Query`), and a class beside a `Protocol` that defines every "
         "method the Protocol declares (a `NullEventPublisher` kept next to its port: it "
-        "implements the Protocol by shape)."
+        "implements the Protocol by shape), and the shared base that abstract ports "
+        "derive from (a `BaseRepository` keeping the events every repository collects: "
+        "the ports deriving from it are the contracts)."
     )
     how_to_fix = (
         "Make the contract abstract: derive it from `ABC` and mark every method "
@@ -48,6 +50,36 @@ class ConcretePort(Rule):
         "        async def get(self, book_id: str) -> Book: ..."
     )
     valid = (
+        # The ports' shared base, keeping the events every repository collects: the
+        # abstract ports deriving from it are the contracts.
+        """\
+# file: core/ports/base_repository_interface.py
+from core.domain.events import DomainEvent
+
+
+class BaseRepository:
+    def __init__(self) -> None:
+        self.events: list[DomainEvent] = []
+
+    def register_event(self, event: DomainEvent) -> None:
+        self.events.append(event)
+# file: core/ports/order_repository_interface.py
+from abc import abstractmethod
+
+from core.ports.base_repository_interface import BaseRepository
+
+
+class OrderRepositoryInterface(BaseRepository):
+    @abstractmethod
+    async def add_order(self, order_id: str) -> None: ...
+# file: core/domain/events.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DomainEvent:
+    name: str
+""",
         # A driving facade in `ports/driving/` receives the use cases it fronts: a
         # service built on them, not a contract.
         """\
@@ -292,6 +324,8 @@ class EventStore:  # error: HEX301
                 continue
             if any(roles_.is_abstract(parent) for parent in parents(roles_, ref)):
                 continue  # it implements a port whose import did not resolve
+            if _a_base_of_ports(roles_, ref):
+                continue
             named = ref.cls.name.endswith(PORT_SUFFIXES)
             if not named and not declared_methods(ref):
                 # A plain holder in a ports module (`Page`, `Query`): it declares no
@@ -305,3 +339,13 @@ class EventStore:  # error: HEX301
                 "neither an ABC with abstract methods nor a Protocol"
             )
             yield self.finding(ref.facts, ref.cls.span, message, ref.dotted, model)
+
+
+def _a_base_of_ports(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether abstract ports derive from the class (`OrderRepositoryInterface(BaseRepository)`
+    with its abstract methods, over a `BaseRepository` that keeps the events every
+    repository collects): the ports' shared base, whose contracts are theirs."""
+    return any(
+        sub is not None and roles_.is_abstract(sub) and roles_.is_port(sub)
+        for sub in (roles_.ref(name) for name in roles_.model.subclasses(ref.dotted))
+    )
