@@ -319,8 +319,6 @@ _TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
 # The abstract contracts a use case itself may implement (`ICreateOrderUseCase`,
 # `CommandHandler`), as opposed to the ports it is handed.
 _USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler)$")
-# The names of what a driving adapter runs (a job's or a consumer's use case).
-_DRIVEN_USE_CASE = re.compile(r"(UseCase|Usecase|Interactor)$")
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
@@ -2214,11 +2212,6 @@ class Placement:
         # Request)` reading `request.state`) resolves something for a route: no use case.
         if _reads_the_request(ref, ancestry):
             return
-        # A job or a consumer handed only use cases (`AssignOrdersJob(use_case:
-        # AssignOrdersUseCase)` running it on a schedule) drives the application: it is
-        # the use cases' caller, not one of them.
-        if _handed_only_use_cases(ref):
-            return
         use_case = _named_like_a_use_case(ref)
         implemented = [
             a
@@ -2810,19 +2803,6 @@ def _shaped_like_a_use_case(ref: ClassRef) -> bool:
     `...UseCase`, `execute`/`handle`/`__call__`) and is handed something in `__init__`."""
     init = ref.cls.method("__init__")
     return _named_like_a_use_case(ref) and init is not None and len(init.params) > 1
-
-
-def _handed_only_use_cases(ref: ClassRef) -> bool:
-    """Whether every parameter of a class's `__init__` is typed with a use case by its
-    name (`...UseCase`, `...Interactor`), and there is at least one."""
-    init = ref.cls.method("__init__")
-    params = init.params[1:] if init is not None else ()
-    return bool(params) and all(
-        param.annotation is not None
-        and bool(names := [name for name in param.annotation.names() if name])
-        and all(_DRIVEN_USE_CASE.search(name) for name in names)
-        for param in params
-    )
 
 
 def _named_like_a_use_case(ref: ClassRef) -> bool:
