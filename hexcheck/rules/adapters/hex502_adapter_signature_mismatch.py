@@ -86,7 +86,11 @@ def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
     if not port_shape.star_args:
         # A decorator may supply a leading parameter (`@with_session def get(self, session, id)`).
         injected = bool(non_neutral_decorators(adapter))
-        if len(adapter_shape.required) > len(port_shape.required) and not injected:
+        # Those the port's callers always pass by keyword (`create_file(self, *, file)`
+        # fulfilled by `create_file(self, file)`) are no extra parameters.
+        beyond = adapter_shape.required[len(port_shape.required) :]
+        by_keyword = all(name in port_shape.required_keywords for name in beyond)
+        if beyond and not injected and not by_keyword:
             problems.append(
                 f"requires {len(adapter_shape.required)} positional parameters"
                 f"{_params_text(adapter_shape.required)} where the port requires "
@@ -146,7 +150,9 @@ class AdapterSignatureMismatch(Rule):
         "requires an extra positional parameter, or cannot take one the port passes, "
         "fails with a `TypeError` on the first call. Type checkers catch this only when "
         "the adapter is annotated and checked; hexcheck catches it from the code alone. "
-        "Parameter names may differ; counts, keyword-only parameters and async-ness may not."
+        "Parameter names may differ; counts, keyword-only parameters and async-ness may not "
+        "(an adapter may take the port's keyword-only `*, file_id` as an ordinary "
+        "`file_id`, which its callers still pass by name)."
     )
     how_to_fix = (
         "Make the adapter method take exactly what the port method takes, with the same "
@@ -164,6 +170,29 @@ class AdapterSignatureMismatch(Rule):
         "        async def list_open_for_member(self, member_id: str) -> list[Loan]: ..."
     )
     valid = (
+        # The port's callers pass `file_id` by keyword; the adapter takes it as an ordinary
+        # parameter of the same name, which accepts it so.
+        """\
+# file: src/core/files/storages.py
+from abc import ABC, abstractmethod
+
+
+class FileStorage(ABC):
+    @abstractmethod
+    async def get_file(self, *, file_id: str) -> bytes: ...
+# file: src/infra/postgresql/storages/files.py
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from core.files.storages import FileStorage
+
+
+class FilesDatabaseStorage(FileStorage):
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get_file(self, file_id: str) -> bytes:
+        return await self.session.scalar(file_id)
+""",
         """\
 # file: app/application/ports/books.py
 from abc import ABC, abstractmethod
