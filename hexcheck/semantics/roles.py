@@ -395,6 +395,7 @@ class Roles:
                 or self._reads_like_a_result(ref)
                 or self._asks_a_query(ref)
                 or self._exchanged_by_a_port(ref)
+                or self._carried_by_an_error(ref)
                 or _has_coroutines(ref)
                 or _names_its_constants(ref)
             ):
@@ -474,6 +475,19 @@ class Roles:
                 if any(a is not None and ref.dotted in a.names() for a in annotations):
                     return True
         return False
+
+    def _carried_by_an_error(self, ref: ClassRef) -> bool:
+        """A record declared beside an exception whose `__init__` takes it
+        (`QuestionQueueImportIssue`, the rows an `ImportInvalidError(issues=...)` reports):
+        the details of an error, not part of the model."""
+        return any(
+            param.annotation is not None and ref.dotted in param.annotation.names()
+            for cls in ref.facts.classes
+            if cls is not ref.cls and self.is_exception(ClassRef(ref.facts, cls))
+            for method in (cls.method("__init__"),)
+            if method is not None
+            for param in method.params[1:]
+        )
 
     @cached_property
     def _ports_by_module(self) -> dict[str, list[ClassRef]]:

@@ -491,7 +491,9 @@ class EntityWithoutValidation(Rule):
         "`aggregates/`), has an `id` of its own, is held as a field by a domain class or "
         "handed to a port, or defines or inherits a `__post_init__` (HEX202 judges that "
         "one); so, on the same terms but for the port, is a query's parameters "
-        "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). A private "
+        "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). Nor is a record declared "
+        "beside an exception whose `__init__` takes it (an `ImportIssue` that an "
+        "`ImportInvalidError(issues=...)` reports): the details of an error. A private "
         "field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
@@ -1050,6 +1052,27 @@ class Todo:
 # file: app/domain/todo/errors.py
 class InvalidTitle(Exception):
     pass
+""",
+        # The rows an import error reports, declared beside it: the error's details.
+        """\
+# file: app/domain/competency_matrix/exceptions.py
+from dataclasses import dataclass
+
+
+class DomainError(Exception):
+    pass
+
+
+@dataclass(frozen=True, kw_only=True, slots=True)
+class QuestionQueueImportIssue:
+    message: str
+    row_number: int | None
+
+
+class QuestionQueueImportInvalidError(DomainError):
+    def __init__(self, *, issues: list[QuestionQueueImportIssue]) -> None:
+        self.issues = tuple(issues)
+        super().__init__()
 """,
         # A query's sort options: every field an optional enumeration, none of them a
         # status the others hang on.
