@@ -874,15 +874,6 @@ class Placement:
         # a module named for an inner layer inside an outer layer's package is about that
         # layer, and its package's name speaks for it (a package `api/.../domain/` does not).
         name = self._named_for_an_inner_layer(module, name)
-        # `core/files/schemas.py` of plain dataclasses, the model of a project that calls
-        # its records schemas: no request or response model, no framework, so `schemas`
-        # says no web; the names above it speak.
-        if self._schemas_of_no_web(module, name):
-            parts = module.split(".")
-            above = ".".join(
-                parts[: max(i for i, part in enumerate(parts) if spelled_plainly(part) == "schemas")]
-            )
-            name = name_layer(above, as_package=True) if above else NameLayer(None)
         # A DI container of a helper package (`utils/dependency_injection/container.py`)
         # wires nothing of the project's layers: a utility, not the composition root.
         if self._generic_container(module, name):
@@ -983,20 +974,6 @@ class Placement:
         ):
             return own.layer
         return None
-
-    def _schemas_of_no_web(self, module: str, name: NameLayer) -> bool:
-        """Whether `schemas` is what places a module in the web while the module imports
-        nothing but first-party modules and the standard library and shows no web
-        evidence."""
-        facts = self.model.modules.get(module)
-        return (
-            facts is not None
-            and name.layer is Layer.WEB
-            and spelled_plainly(name.component) == "schemas"
-            and any(spelled_plainly(part) == "schemas" for part in module.split("."))
-            and self.framework_free(facts)
-            and Layer.WEB not in self._all_evidence(facts)
-        )
 
     def _entry_point_script(self, module: str) -> bool:
         """Whether a module runs as a script (`if __name__ == "__main__":`), shows no web

@@ -55,41 +55,6 @@ class LayerDependency(Rule):
         '`allowed-edges = ["web -> infrastructure"]` in `[tool.hexcheck]`.'
     )
     valid = (
-        # A project that calls its model's records schemas (`core/files/schemas.py`, plain
-        # dataclasses, no framework): its use cases and ports import the model, not the web.
-        """\
-# file: src/core/files/schemas.py
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StoredFile:
-    file_id: str
-    size: int
-
-    def is_empty(self) -> bool:
-        return self.size == 0
-# file: src/core/files/use_cases.py
-from core.files.schemas import StoredFile
-from core.files.storages import FileStorage
-
-
-class GetFileUseCase:
-    def __init__(self, storage: FileStorage) -> None:
-        self.storage = storage
-
-    async def execute(self, file_id: str) -> StoredFile:
-        return await self.storage.get_file(file_id=file_id)
-# file: src/core/files/storages.py
-from abc import ABC, abstractmethod
-
-from core.files.schemas import StoredFile
-
-
-class FileStorage(ABC):
-    @abstractmethod
-    async def get_file(self, *, file_id: str) -> StoredFile: ...
-""",
         """\
 # file: farmacia/infraestructura/modelos/base.py
 from sqlalchemy.orm import DeclarativeBase
