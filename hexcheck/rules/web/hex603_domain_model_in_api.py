@@ -23,9 +23,10 @@ _SCALAR_BASES = frozenset(
      "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
 )  # fmt: skip
 # Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`,
-# `TaskCreateModel`, `TaskReadModel` (a Pydantic "model" of the request or the response).
+# `TaskCreateModel`, `TaskReadModel` (a Pydantic "model" of the request or the response);
+# and of the messages a CQRS API takes as they are (`CreateCompanyCommand`, `...Query`).
 _DTO_NAME = re.compile(
-    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query)(Model)?$"
+    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query|Command)(Model)?$"
 )
 
 
@@ -54,7 +55,9 @@ class DomainModelInApi(Rule):
         "an `Annotated` names: `Annotated[User, current_user_dep]`) are not part of the "
         "API and are not reported; nor "
         "are domain enums and scalar value types, nor Pydantic schemas that merely sit in "
-        "the domain package, named like DTOs (`BookResponse`) or without behaviour in a "
+        "the domain package, named like DTOs (`BookResponse`) or messages "
+        "(`CreateCompanyCommand`, `GetCatalogsQuery`: what a CQRS API takes as it is) or "
+        "without behaviour in a "
         "module that no use case, entity or adapter imports (HEX102 reports the Pydantic "
         "import there)."
     )
@@ -71,6 +74,42 @@ class DomainModelInApi(Rule):
         "        return BookMapper.to_response(await use_case.execute(book_id))"
     )
     valid = (
+        # A command kept with the domain's messages, taken by the route as it is: a CQRS
+        # API speaks commands.
+        """\
+# file: services/shared/domain/company/commands/create_company.py
+from pydantic import BaseModel
+
+
+class CreateCompanyCommand(BaseModel):
+    name: str
+    country: str
+# file: services/company/app/api/v1/endpoint/company.py
+from fastapi import APIRouter, Depends
+
+from app.application.handlers import CreateCompanyHandler, provide_handler
+from shared.domain.company.commands.create_company import CreateCompanyCommand
+
+router = APIRouter()
+
+
+@router.post("/companies")
+async def create(
+    command: CreateCompanyCommand, handler: CreateCompanyHandler = Depends(provide_handler)
+) -> dict[str, str]:
+    return {"id": await handler.handle(command)}
+# file: services/company/app/application/handlers.py
+from shared.domain.company.commands.create_company import CreateCompanyCommand
+
+
+class CreateCompanyHandler:
+    async def handle(self, command: CreateCompanyCommand) -> str:
+        return command.name
+
+
+def provide_handler() -> CreateCompanyHandler:
+    return CreateCompanyHandler()
+""",
         """\
 # file: app/domain/book.py
 from dataclasses import dataclass
