@@ -45,7 +45,8 @@ def hostile_payload(marker: Path) -> bytes:
 def test_the_planted_payload_is_live(tmp_path: Path) -> None:
     # The control: the bytes these tests plant do run code when unpickled.
     control = tmp_path / "control"
-    pickle.loads(hostile_payload(control))
+    opened = pickle.loads(hostile_payload(control))
+    opened.close()  # the payload's `open(...)` result, closed so no ResourceWarning follows
     assert control.exists()
 
 
