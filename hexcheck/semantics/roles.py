@@ -86,6 +86,8 @@ _NOT_ENTITY_SUFFIXES = (
     "Error", "Exception", "UseCase", "Usecase", "Interactor", "Service", "Handler", "Builder",
     "Factory", "Repository",
 )  # fmt: skip
+# Records named for what an error reports about its cause (`ImportIssue`, `FieldViolation`).
+_ERROR_DETAIL_SUFFIXES = ("Issue", "Issues", "Detail", "Details", "Violation", "Violations", "Problem")
 # The messages a use case is handed: what to do or what to look up, not the doing.
 _MESSAGE_SUFFIXES = ("Command", "Query")
 # Records named for what they carry across a boundary (`AlarmDetailDTO`, `CreateRoleData`,
@@ -425,10 +427,10 @@ class Roles:
             return self._a_bare_record(ref, identity=False)
         return name.endswith(_QUERY_SUFFIXES) and self._a_bare_record(ref)
 
-    def _a_bare_record(self, ref: ClassRef, identity: bool = True) -> bool:
+    def _a_bare_record(self, ref: ClassRef, identity: bool = True, held: bool = True) -> bool:
         """No behaviour, no `__post_init__` of its own or inherited from a first-party base,
         no `id` field (when `identity`: an `id` is an entity's identity), kept outside the
-        model's packages, and held as a field by no domain class."""
+        model's packages, and (when `held`) held as a field by no domain class."""
         return (
             not _has_behaviour(ref)
             and all(
@@ -437,7 +439,7 @@ class Roles:
             )
             and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
             and not (identity and any(attribute.name == "id" for attribute in _fields(ref)))
-            and ref.dotted not in self._held_by_the_model
+            and not (held and ref.dotted in self._held_by_the_model)
         )
 
     @cached_property
@@ -479,9 +481,17 @@ class Roles:
     def _carried_by_an_error(self, ref: ClassRef) -> bool:
         """A record declared beside an exception whose `__init__` takes it
         (`QuestionQueueImportIssue`, the rows an `ImportInvalidError(issues=...)` reports):
-        the details of an error, not part of the model."""
-        return any(
-            param.annotation is not None and ref.dotted in param.annotation.names()
+        the details of an error, not part of the model: taken as a collection
+        (`issues: list[ImportIssue]`) or named for details (`...Issue`, `...Detail`,
+        `...Violation`). Bare (`_a_bare_record`) but for the error holding it. A `Money`
+        that `CurrencyMismatch(left: Money, right: Money)` takes beside it, or an `Account`
+        with its `id` and behaviour that `InsufficientFunds(account: Account)` takes, is
+        still the model's."""
+        details = ref.cls.name.endswith(_ERROR_DETAIL_SUFFIXES)
+        return self._a_bare_record(ref, held=False) and any(
+            param.annotation is not None
+            and ref.dotted in param.annotation.names()
+            and (details or _a_collection_of(param.annotation, ref.dotted))
             for cls in ref.facts.classes
             if cls is not ref.cls and self.is_exception(ClassRef(ref.facts, cls))
             for method in (cls.method("__init__"),)
@@ -884,20 +894,45 @@ class Roles:
         return False
 
     def _is_a_message(self, ref: ClassRef) -> bool:
-        """A command or query kept beside its use case (`CreateCategoryCommand(dto)` whose
-        one method checks its own fields): named as a message, no `__init__` parameter typed
-        as a port or a service, and no entry point of its own or its bases' to be run by.
-        What it carries is the use case's input; the class that runs it is the use case."""
+        """A command or query kept beside its use case (`CreateCategoryCommand(dto:
+        CreateCategoryDto)` whose one method checks its own fields): named as a message,
+        no entry point of its own or its bases' to be run by, and an `__init__` that builds
+        nothing (`super()` aside) and is handed values alone: every parameter annotated,
+        none with a port, a service or a library's type (a `Session`). What it carries is
+        the use case's input; the class that runs it is the use case. A `GetUserQuery(session)`
+        that builds its repository, run by `run()`, is a use case."""
         if not ref.cls.name.endswith(_MESSAGE_SUFFIXES):
             return False
         family = (ref, *self.first_party_ancestors(ref))
         if any(owner.cls.method(name) is not None for owner in family for name in ENTRY_POINTS):
             return False
         init = ref.cls.method("__init__")
-        return init is not None and not any(
-            param.annotation is not None and self._is_collaborator_type(param.annotation)
+        if init is None or any(self._builds_a_collaborator(call.callee) for call in init.calls):
+            return False
+        return all(
+            param.annotation is not None
+            and not self._is_collaborator_type(param.annotation)
+            and all(self._a_value_type(name) for name in param.annotation.names() if name)
             for param in init.params[1:]
         )
+
+    def _builds_a_collaborator(self, callee: str) -> bool:
+        """Whether a call in `__init__` builds what a use case works with: a library's
+        object (`httpx.AsyncClient()`), or a first-party class outside the core
+        (`SqlUserRepository(session)`). Values of the core (`FilteringCriterionQuery(...)`)
+        and the language's own do not count."""
+        if callee.startswith(("super", "self.", "?.")):
+            return False
+        if not self._a_value_type(callee):
+            return True
+        built = self.ref(callee)
+        return built is not None and self.layer(built) not in (Layer.DOMAIN, Layer.APPLICATION)
+
+    def _a_value_type(self, dotted: str) -> bool:
+        """Whether a name in an annotation is the language's, the standard library's or the
+        project's own: no library's type (`sqlalchemy.orm.Session`, `httpx.AsyncClient`)."""
+        top = dotted.partition(".")[0]
+        return "." not in dotted or self.model.is_stdlib(top) or self.model.is_first_party(dotted)
 
     def _is_record(self, ref: ClassRef) -> bool:
         """A plain class that only stores what `__init__` receives, none of it typed as a
@@ -1118,6 +1153,22 @@ def _fields(ref: ClassRef) -> list[AttributeFact]:
     `__init__` sets on `self` (a plain class's)."""
     init = ref.cls.method("__init__")
     return [*ref.cls.attributes, *(init.self_attributes if init is not None else ())]
+
+
+_COLLECTIONS = frozenset(
+    {"list", "tuple", "set", "frozenset", "List", "Tuple", "Set", "FrozenSet", "Sequence",
+     "Iterable", "Collection", "MutableSequence"}
+)  # fmt: skip
+
+
+def _a_collection_of(annotation: Expr, dotted: str) -> bool:
+    """Whether an annotation is a collection of `dotted` (`list[ImportIssue]`,
+    `Sequence[ImportIssue]`), not one of it (`ImportIssue | None`)."""
+    return (
+        annotation.kind is ExprKind.SUBSCRIPT
+        and annotation.name.rpartition(".")[2] in _COLLECTIONS
+        and any(dotted in arg.names() for arg in annotation.args)
+    )
 
 
 def _has_behaviour(ref: ClassRef) -> bool:

@@ -36,6 +36,7 @@ class Shape:
     required_keywords: tuple[str, ...]
     keywords: tuple[str, ...]  # every keyword-only parameter
     star_kwargs: bool
+    positional_only: tuple[str, ...] = ()  # the positional parameters no caller may name
 
     @classmethod
     def of(cls, function: FunctionFact) -> Shape:
@@ -52,6 +53,7 @@ class Shape:
             required_keywords=tuple(p.name for p in keyword if p.default is None),
             keywords=tuple(p.name for p in keyword),
             star_kwargs=any(p.kind is ParamKind.VAR_KEYWORD for p in params),
+            positional_only=tuple(p.name for p in positional if p.kind is ParamKind.POSITIONAL_ONLY),
         )
 
 
@@ -89,7 +91,10 @@ def signature_problems(port: FunctionFact, adapter: FunctionFact) -> list[str]:
         # Those the port's callers always pass by keyword (`create_file(self, *, file)`
         # fulfilled by `create_file(self, file)`) are no extra parameters.
         beyond = adapter_shape.required[len(port_shape.required) :]
-        by_keyword = all(name in port_shape.required_keywords for name in beyond)
+        by_keyword = all(
+            name in port_shape.required_keywords and name not in adapter_shape.positional_only
+            for name in beyond
+        )
         if beyond and not injected and not by_keyword:
             problems.append(
                 f"requires {len(adapter_shape.required)} positional parameters"
@@ -300,6 +305,28 @@ class StaticCoverGateway(CoverGateway):
 """,
     )
     invalid = (
+        # The port's callers pass `file_id` by name; a positional-only `file_id` refuses it.
+        """\
+# file: src/core/files/storages.py
+from abc import ABC, abstractmethod
+
+
+class FileStorage(ABC):
+    @abstractmethod
+    async def get_file(self, *, file_id: str) -> bytes: ...
+# file: src/infra/disk/storages.py
+from pathlib import Path
+
+from core.files.storages import FileStorage
+
+
+class DiskFileStorage(FileStorage):
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    async def get_file(self, file_id: str, /) -> bytes:  # error: HEX502
+        return (self.root / file_id).read_bytes()
+""",
         """\
 # file: app/application/ports/loan_repository.py
 from abc import ABC, abstractmethod

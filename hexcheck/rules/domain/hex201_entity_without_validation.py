@@ -321,25 +321,23 @@ def _bound_type_variables(roles_: Roles, ref: ClassRef) -> dict[str, Expr]:
 
 def open_fields(roles_: Roles, ref: ClassRef, seen: frozenset[str] = frozenset()) -> list[str] | None:
     """The `__init__` fields of the class something must check when it is built: those
-    nothing settles (`_field_kinds`), and an `X | None` while another field is a required
-    enumeration or flag (whether `closed_by` may be `None` usually depends on the `status`
-    next to it; a status that may itself be `None` rules nothing, as in a sort order's
-    `name: SortOrder | None, created_at: SortOrder | None`). None for a class without
-    fields."""
+    nothing settles (`_field_kinds`), and an `X | None` while another field is an
+    enumeration or a flag (whether `closed_by` may be `None` usually depends on the
+    `status` next to it), unless every field may be `None` (a sort order's `name: SortOrder
+    | None, created_at: SortOrder | None`: options, none of them a state the others hang
+    on). None for a class without fields."""
     kinds = _field_kinds(roles_, ref, seen)
     if not kinds:
         return None
+    options = all(kind is not None and kind.optional for kind in kinds.values())
     return [
         name
         for name, kind in kinds.items()
         if kind is None
         or (
             kind.optional
-            and any(
-                other is not None and other.state and not other.optional
-                for key, other in kinds.items()
-                if key != name
-            )
+            and not options
+            and any(other is not None and other.state for key, other in kinds.items() if key != name)
         )
     ]
 
@@ -472,9 +470,10 @@ class EntityWithoutValidation(Rule):
         "first-party dataclass that validates itself (`TodoId(value: UUID)`, `Todo(id: "
         "TodoId, title: TodoTitle)`): a `UUID` cannot be built from a malformed string, so "
         "there is no invariant left to check. `X | None` of such a "
-        "type counts only while no other field is a required enum or flag, since whether "
-        "`closed_by` may be `None` hangs on the `status` next to it (a sort order whose "
-        "every field is `SortOrder | None` has no such status). `str`, numbers, "
+        "type counts only while no other field is an enum or a flag, since whether "
+        "`closed_by` may be `None` hangs on the `status` next to it (unless every field "
+        "may be `None`: a sort order of `SortOrder | None` fields holds options, not a "
+        "state). `str`, numbers, "
         "`Decimal`, dates and collections always need a check: an empty name, a negative "
         "count and an end before its start are values of those types too. An entity "
         "written as a plain class (state set in `__init__`) is held to the same line: its "
@@ -1420,6 +1419,73 @@ class UserDeactivated:
 """,
     )
     invalid = (
+        # A value object that the error beside it takes, one at a time: the error's
+        # subject, not a report's rows.
+        """\
+# file: billing/domain/money.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Money:  # error: HEX201
+    amount: Decimal
+    currency: str
+
+
+class CurrencyMismatchError(Exception):
+    def __init__(self, left: Money, right: Money) -> None:
+        super().__init__(f"{left.currency} is not {right.currency}")
+""",
+        # A status that may be `None` still rules whether `closed_by` may: the ticket has a
+        # required field, so its optional ones are state, not a record of options.
+        """\
+# file: helpdesk/domain/ticket.py
+from dataclasses import dataclass
+from enum import Enum
+from uuid import UUID
+
+
+class TicketStatus(Enum):
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+@dataclass
+class Ticket:  # error: HEX201
+    id: UUID
+    status: TicketStatus | None
+    closed_by: UUID | None = None
+
+    def close(self, agent: UUID) -> None:
+        self.status = TicketStatus.CLOSED
+        self.closed_by = agent
+""",
+        # An entity that the error beside it takes is still an entity: it has an `id` and
+        # behaviour, which the details of an error do not.
+        """\
+# file: app/domain/accounts.py
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID
+
+
+@dataclass
+class Account:  # error: HEX201
+    id: UUID
+    balance: Decimal
+
+    def withdraw(self, amount: Decimal) -> None:
+        if amount > self.balance:
+            raise InsufficientFunds(self)
+        self.balance -= amount
+
+
+class InsufficientFunds(Exception):
+    def __init__(self, account: Account) -> None:
+        super().__init__(f"account {account.id} cannot pay")
+        self.account = account
+""",
         # A filter the business keeps, with behaviour of its own, and search criteria an
         # aggregate holds are part of the model.
         """\

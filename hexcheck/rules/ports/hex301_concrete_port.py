@@ -33,8 +33,9 @@ class ConcretePort(Rule):
         "method (`Page`, `Query`), and a class beside a `Protocol` that defines every "
         "method the Protocol declares (a `NullEventPublisher` kept next to its port: it "
         "implements the Protocol by shape), and the shared base that abstract ports "
-        "derive from (a `BaseRepository` keeping the events every repository collects: "
-        "the ports deriving from it are the contracts)."
+        "derive from when it keeps only its own state (a `BaseRepository` whose `__init__` "
+        "takes nothing, keeping the events every repository collects: the ports deriving "
+        "from it are the contracts; one handed a `session` it queries is reported)."
     )
     how_to_fix = (
         "Make the contract abstract: derive it from `ABC` and mark every method "
@@ -245,6 +246,25 @@ class NullEventPublisher:
 """,
     )
     invalid = (
+        # A base of the ports handed the session it queries: the ports inherit a database.
+        """\
+# file: app/domain/ports/base_repository.py
+class BaseRepository:  # error: HEX301
+    def __init__(self, session: object) -> None:
+        self.session = session
+
+    def add(self, row: object) -> None:
+        self.session.add(row)
+# file: app/domain/ports/user_repository.py
+from abc import abstractmethod
+
+from app.domain.ports.base_repository import BaseRepository
+
+
+class UserRepository(BaseRepository):
+    @abstractmethod
+    def find_by_email(self, email: str) -> object: ...
+""",
         """\
 # file: app/application/ports/book_repository.py
 from app.domain.book import Book
@@ -344,8 +364,19 @@ class EventStore:  # error: HEX301
 def _a_base_of_ports(roles_: Roles, ref: ClassRef) -> bool:
     """Whether abstract ports derive from the class (`OrderRepositoryInterface(BaseRepository)`
     with its abstract methods, over a `BaseRepository` that keeps the events every
-    repository collects): the ports' shared base, whose contracts are theirs."""
+    repository collects), which keeps only its own state: its `__init__` is handed nothing
+    and its module imports no library. The ports' shared base, whose contracts are theirs;
+    a base handed a `session` that it queries is an implementation the ports inherit."""
+    init = ref.cls.method("__init__")
+    if init is not None and len(init.params) > 1:
+        return False
+    model = roles_.model
+    if any(
+        (package := model.external_package(fact)) is not None and not model.is_stdlib(package)
+        for fact in ref.facts.imports
+    ):
+        return False
     return any(
         sub is not None and roles_.is_abstract(sub) and roles_.is_port(sub)
-        for sub in (roles_.ref(name) for name in roles_.model.subclasses(ref.dotted))
+        for sub in (roles_.ref(name) for name in model.subclasses(ref.dotted))
     )

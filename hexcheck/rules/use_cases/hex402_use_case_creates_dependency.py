@@ -257,6 +257,37 @@ class SyllabusService:
 """,
     )
     invalid = (
+        # A command object run by `run()` that builds its repository and its mailer: a use
+        # case, whatever `...Command` says.
+        """\
+# file: app/application/use_cases/deactivate_user.py
+from app.infrastructure.mailer import SmtpMailer
+from app.infrastructure.sql_repo import SqlUserRepository
+
+
+class DeactivateUserCommand:
+    def __init__(self, session: object, user_id: str) -> None:
+        self.users = SqlUserRepository(session)  # error: HEX402
+        self.mailer = SmtpMailer()  # error: HEX402
+        self.user_id = user_id
+
+    def run(self) -> None:
+        self.mailer.send(self.users.email_of(self.user_id), "bye")
+# file: app/infrastructure/mailer.py
+import smtplib
+
+
+class SmtpMailer:
+    def send(self, to: str, body: str) -> None:
+        smtplib.SMTP("localhost").sendmail("noreply@example.com", to, body)
+# file: app/infrastructure/sql_repo.py
+class SqlUserRepository:
+    def __init__(self, session: object) -> None:
+        self.session = session
+
+    def email_of(self, user_id: str) -> str:
+        return user_id
+""",
         """\
 # file: app/application/ports/clock.py
 from typing import Protocol

@@ -209,6 +209,34 @@ class ApprovalDTO:
 """,
     )
     invalid = (
+        # A query object run by `run()` and handed a driver's `Session`: a use case, named
+        # as a message, taking what a port should hide.
+        """\
+# file: app/application/use_cases/search_users.py
+from sqlalchemy.orm import Session
+
+from app.infrastructure.models import UserModel
+
+
+class SearchUsersQuery:
+    def __init__(self, db: Session, term: str) -> None:  # error: HEX403
+        self.db = db
+        self.term = term
+
+    def run(self) -> list[UserModel]:
+        return self.db.query(UserModel).filter(UserModel.email.contains(self.term)).all()
+# file: app/infrastructure/models.py
+from sqlalchemy import Column, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class UserModel(Base):
+    __tablename__ = "users"
+    id = Column(String, primary_key=True)
+    email = Column(String)
+""",
         """\
 # file: app/application/use_cases/list_books.py
 class ListBooksUseCase:

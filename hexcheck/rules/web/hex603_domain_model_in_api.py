@@ -23,11 +23,13 @@ _SCALAR_BASES = frozenset(
      "datetime.datetime", "datetime.date", "datetime.time", "datetime.timedelta"}
 )  # fmt: skip
 # Names of API schemas: `CreateBookRequest`, `BookOut`, `ArticleResponse`, `BookSchema`,
-# `TaskCreateModel`, `TaskReadModel` (a Pydantic "model" of the request or the response);
-# and of the messages a CQRS API takes as they are (`CreateCompanyCommand`, `...Query`).
+# `TaskCreateModel`, `TaskReadModel` (a Pydantic "model" of the request or the response).
 _DTO_NAME = re.compile(
-    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params|Query|Command)(Model)?$"
+    r"(Request|Response|Schema|Dto|DTO|In|Out|Create|Update|Read|Payload|Body|Params)(Model)?$"
 )
+# Names of the messages a CQRS API takes as they are (`CreateCompanyCommand`, `...Query`),
+# when they are bare: a `DeviceCommand` with an `id` and a `mark_sent()` is an entity.
+_MESSAGE_NAME = re.compile(r"(Command|Query)(Model)?$")
 
 
 # Who reads a domain model: the domain itself, its use cases and the adapters that persist it.
@@ -55,9 +57,9 @@ class DomainModelInApi(Rule):
         "an `Annotated` names: `Annotated[User, current_user_dep]`) are not part of the "
         "API and are not reported; nor "
         "are domain enums and scalar value types, nor Pydantic schemas that merely sit in "
-        "the domain package, named like DTOs (`BookResponse`) or messages "
-        "(`CreateCompanyCommand`, `GetCatalogsQuery`: what a CQRS API takes as it is) or "
-        "without behaviour in a "
+        "the domain package, named like DTOs (`BookResponse`) or, bare (no public method, "
+        "no `id`), like messages (`CreateCompanyCommand`, `GetCatalogsQuery`: what a CQRS "
+        "API takes as it is) or without behaviour in a "
         "module that no use case, entity or adapter imports (HEX102 reports the Pydantic "
         "import there)."
     )
@@ -300,6 +302,42 @@ class User:
 """,
     )
     invalid = (
+        # An entity named for what it is, a device's command, with its `id` and behaviour:
+        # the route exposes the model, whatever `...Command` says.
+        """\
+# file: iot/domain/device_command.py
+from pydantic import BaseModel
+
+
+class DeviceCommand(BaseModel):
+    id: str
+    device_id: str
+    status: str = "pending"
+
+    def mark_sent(self) -> None:
+        self.status = "sent"
+# file: iot/application/send_command.py
+from iot.domain.device_command import DeviceCommand
+
+
+class SendCommand:
+    async def execute(self, command: DeviceCommand) -> DeviceCommand:
+        command.mark_sent()
+        return command
+# file: iot/api/commands.py
+from fastapi import APIRouter
+
+from iot.application.send_command import SendCommand
+from iot.domain.device_command import DeviceCommand
+
+router = APIRouter()
+
+
+@router.post("/commands")
+async def send(command: DeviceCommand) -> dict[str, str]:  # error: HEX603
+    sent = await SendCommand().execute(command)
+    return {"status": sent.status}
+""",
         """\
 # file: app/domain/book.py
 from dataclasses import dataclass
@@ -489,10 +527,20 @@ class User(BaseModel):
             if any(_is_scalar_base(a) for a in index.roles.ancestors(ref)):
                 continue  # enums, `class BookId(str)`, `class Id(uuid.UUID)`: scalars on the wire
             if index.roles.is_pydantic_model(ref) and (
-                _DTO_NAME.search(ref.cls.name) or _read_by_the_web_alone(index, ref)
+                _DTO_NAME.search(ref.cls.name)
+                or (_MESSAGE_NAME.search(ref.cls.name) and _a_bare_message(ref))
+                or _read_by_the_web_alone(index, ref)
             ):
                 continue  # an API schema kept in the domain package: HEX102 says where it belongs
             yield ref
+
+
+def _a_bare_message(ref: ClassRef) -> bool:
+    """Whether a model named as a message has no public behaviour (validators aside) and no
+    `id` of its own: what to do, not a thing kept."""
+    return not any(
+        not method.name.startswith("_") and not method.decorators for method in ref.cls.methods
+    ) and not any(attribute.name == "id" for attribute in ref.cls.attributes)
 
 
 def _read_by_the_web_alone(index: WebIndex, ref: ClassRef) -> bool:
