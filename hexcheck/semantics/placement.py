@@ -855,9 +855,13 @@ class Placement:
         # `label`) is read as part of that package.
         if _registers_a_django_app(self.model.modules.get(module)) and not self._users_of(module):
             return Layer.COMPOSITION
-        # Django's `manage.py seed` and a Flask or click CLI's `commands.py` are driving
-        # entry points, whatever `commands` says.
-        if self._runs_a_django_command(module, name) or self._declares_cli_commands(module, name):
+        # Django's `manage.py seed` is a subcommand of `manage.py`, the process's entry point:
+        # it starts the process and wires what it runs (a seeding script's ORM models, a
+        # listener's broker client), as `manage.py` does, whatever `commands` says.
+        if self._runs_a_django_command(module, name):
+            return Layer.COMPOSITION
+        # A Flask or click CLI's `commands.py` is a driving entry point.
+        if self._declares_cli_commands(module, name):
             return Layer.WEB
         # `interfaces/cli/consume.py`, run as `python -m`, starts a consumer on the adapters
         # it imports: an entry point, the composition root's, not a driving adapter.
@@ -1778,7 +1782,7 @@ class Placement:
         framework: it defines a command (a class deriving from `BaseCommand`, directly or
         through a first-party base), re-exports one of Django's own (`changepassword.py`), or
         helps the commands beside it (raises `CommandError`). Django runs those modules as
-        `manage.py` subcommands: a CLI, the driving side (the web's, as `cli/` is), not CQRS
+        `manage.py` subcommands: entry points of the process, as `manage.py` is, not CQRS
         command handlers. Another name (`application/`, `cli/`) decides as usual."""
         if not _placed_by_commands_alone(name):
             return False
