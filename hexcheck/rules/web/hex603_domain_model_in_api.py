@@ -535,19 +535,24 @@ class User(BaseModel):
             yield ref
 
 
+def _has_public_behaviour(ref: ClassRef) -> bool:
+    """A public method of its own that is no validator or property (undecorated)."""
+    return any(not method.name.startswith("_") and not method.decorators for method in ref.cls.methods)
+
+
 def _a_bare_message(ref: ClassRef) -> bool:
-    """Whether a model named as a message has no public behaviour (validators aside) and no
-    `id` of its own: what to do, not a thing kept."""
-    return not any(
-        not method.name.startswith("_") and not method.decorators for method in ref.cls.methods
-    ) and not any(attribute.name == "id" for attribute in ref.cls.attributes)
+    """Whether a model named as a message has no public behaviour and no `id` of its own:
+    what to do, not a thing kept."""
+    return not _has_public_behaviour(ref) and not any(
+        attribute.name == "id" for attribute in ref.cls.attributes
+    )
 
 
 def _read_by_the_web_alone(index: WebIndex, ref: ClassRef) -> bool:
     """Whether a Pydantic model of the domain is an API schema whatever its name
-    (`domain/rest/auth_resp.py`'s `AuthLoginBaseResp`): it has no behaviour (validators
-    aside), and no module of the core or the adapters imports its module."""
-    if any(not method.name.startswith("_") and not method.decorators for method in ref.cls.methods):
+    (`domain/rest/auth_resp.py`'s `AuthLoginBaseResp`): it has no public behaviour, and no
+    module of the core or the adapters imports its module."""
+    if _has_public_behaviour(ref):
         return False
     importers = index.model.importers(ref.facts.module)
     return bool(importers) and all(
