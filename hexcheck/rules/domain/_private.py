@@ -90,16 +90,13 @@ def _is_frozen(ref: ClassRef) -> bool:
 
 
 def _is_message(roles_: Roles, ref: ClassRef) -> bool:
-    module, _, name = ref.facts.module.rpartition(".")
-    if name in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
+    if ref.facts.module.rpartition(".")[2] in _MESSAGE_MODULES or ref.cls.name in _MESSAGE_BASE_CLASS_NAMES:
         return True
     # In a package or module of messages (`domain/events/user_events.py`,
     # `domain_event/order_domain_event.py`), the immutable records are its messages; a
     # mutable class there may be an entity (`events/event.py`'s `Event` aggregate of an
     # events business, a chat's `messages/message.py`).
-    package = module.rpartition(".")[2]
-    in_messages = bool(_MESSAGE_PACKAGE.fullmatch(package) or _MESSAGE_MODULE.fullmatch(name))
-    if in_messages and (_is_frozen(ref) or _PAST_TENSE.search(ref.cls.name)):
+    if _in_a_module_of_messages(ref.facts.module) and (_is_frozen(ref) or _PAST_TENSE.search(ref.cls.name)):
         # Mutable or not, a class there named for what happened (`ReservationCreated`).
         return True
     # A plain class named as a message (`ProductCreatedEvent`); a dataclass keeps to its
@@ -118,6 +115,8 @@ def _is_message(roles_: Roles, ref: ClassRef) -> bool:
 
 
 def _in_a_module_of_messages(module: str) -> bool:
+    """Whether a module holds messages: named for them (`events.py`, `order_events.py`) or
+    in a package named so (`domain/events/`, `domain_event/`)."""
     package, _, name = module.rpartition(".")
     return name in _MESSAGE_MODULES or bool(
         _MESSAGE_PACKAGE.fullmatch(package.rpartition(".")[2]) or _MESSAGE_MODULE.fullmatch(name)
