@@ -692,6 +692,10 @@ class Roles:
             return False
         if not self.abstract_methods(ref):
             return True
+        if _shares_more_than_it_asks(
+            ref, frozenset(self.abstract_methods(ref))
+        ) and not self._given_to_a_use_case(ref):
+            return True
         if self._implements_an_ancestors_contract(ref):
             return True
         ancestors = self.first_party_ancestors(ref)
@@ -718,6 +722,21 @@ class Roles:
         ):
             return True
         return ref.dotted not in self._injected
+
+    def _given_to_a_use_case(self, ref: ClassRef) -> bool:
+        """Whether a use case's `__init__` takes it (by annotation): what the core is
+        built on is its contract, whatever else the class carries."""
+        for other in self.classes:
+            init = other.cls.method("__init__")
+            if init is None or other is ref or not self._looks_like_a_use_case(other):
+                continue
+            for param in init.params[1:]:
+                names = param.annotation.names() if param.annotation is not None else ()
+                if any(
+                    (named := self.ref(name)) is not None and named.dotted == ref.dotted for name in names
+                ):
+                    return True
+        return False
 
     def _adapters_base(self, ref: ClassRef) -> bool:
         """A partial implementation of a port kept beside it (`InMemorySearchableRepository`
@@ -1193,6 +1212,32 @@ def _names_its_constants(ref: ClassRef) -> bool:
         and a.value.name.strip("'\"").lower().replace("-", "_") == a.name.lower()
         for a in fields
     )
+
+
+def _shares_more_than_it_asks(ref: ClassRef, abstract: frozenset[str]) -> bool:
+    """A base that keeps what it is built with (`__init__` storing a parameter on `self`)
+    and offers more public methods with code than it leaves abstract, not counting those
+    that call its abstract methods (`send_welcome` over an abstract `send` is the
+    contract's convenience, which HEX302 is about): a plugin base holding its metadata,
+    with accessors and helpers around one abstract `execute`, shares behaviour with its
+    subclasses rather than declaring a contract."""
+    init = ref.cls.method("__init__")
+    if init is None:
+        return False
+    params = {param.name for param in init.params[1:]}
+    if not any(
+        attribute.value is not None
+        and any(name.partition(".")[0] in params for name in attribute.value.names())
+        for attribute in init.self_attributes
+    ):
+        return False
+    delegating = {f"self.{name}" for name in abstract}
+    helpers = [
+        method
+        for method in _own_code(ref.cls)
+        if not method.name.startswith("_") and not any(call.callee in delegating for call in method.calls)
+    ]
+    return len(helpers) > len(abstract)
 
 
 def _own_code(cls: ClassFact) -> list[FunctionFact]:

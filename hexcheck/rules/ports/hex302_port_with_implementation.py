@@ -53,7 +53,12 @@ class PortWithImplementation(Rule):
         "implementation of a port: an abstract class that implements what a first-party "
         "ancestor declares abstract (an in-memory base giving `search` to the fakes "
         "deriving from it, adding only private hooks, which nothing receives) is the "
-        "adapters' base, even in a module named for ports."
+        "adapters' base, even in a module named for ports. Nor is a base that keeps what "
+        "it is built with (an `__init__` storing a parameter) and offers more public "
+        "methods with code than it leaves abstract, leaving out those that call its "
+        "abstract methods (a plugin base with accessors and helpers around one abstract "
+        "`run`), unless a use case takes it in `__init__`: shared behaviour, not a "
+        "contract."
     )
     how_to_fix = (
         "Declare the method `@abstractmethod` with `...` as its body and move the code into "
@@ -424,6 +429,42 @@ class NewBookPublisher(AbstractRMQPublisher):
 
     async def publish(self, message) -> None:
         await self.channel.default_exchange.publish(message, routing_key="books")
+""",
+        # A plugin base that keeps what it is built with and gives its plugins accessors
+        # and helpers around the one method each fills in: shared behaviour, not a
+        # contract, even where a plugin lives in infrastructure.
+        """\
+# file: lab/application/plugins/base.py
+from abc import ABC, abstractmethod
+
+
+class AnalysisPlugin(ABC):
+    def __init__(self, name: str, version: str) -> None:
+        self._name = name
+        self._version = version
+        self._settings: dict = {}
+
+    def name(self) -> str:
+        return self._name
+
+    def configure(self, settings: dict) -> None:
+        self._settings = dict(settings)
+
+    def describe(self) -> str:
+        return f"{self._name} {self._version}"
+
+    @abstractmethod
+    def run(self, images: list) -> list: ...
+# file: lab/infrastructure/plugins/imagej.py
+import subprocess
+
+from lab.application.plugins.base import AnalysisPlugin
+
+
+class ImageJThreshold(AnalysisPlugin):
+    def run(self, images: list) -> list:
+        subprocess.run(["imagej", "--headless", *images], check=True)
+        return images
 """,
     )
     invalid = (
