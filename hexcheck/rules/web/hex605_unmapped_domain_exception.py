@@ -33,7 +33,9 @@ class UnmappedDomainException(Rule):
         "names it or a base class and does more than re-raise it, or an "
         "`exception_handler(...)`/`add_exception_handler(...)` registers it or a base "
         "class (Flask's `errorhandler(...)`/`register_error_handler(...)` and Falcon's "
-        "`add_error_handler(...)` too). `Exception` and `BaseException` themselves do "
+        "`add_error_handler(...)` too), or a route's decorator maps it "
+        "(fastapi-error-map's `@router.get(..., error_map={X: 404})`). `Exception` and "
+        "`BaseException` themselves do "
         "not count: a handler for them maps everything to one answer. A broad `except` "
         "clause testing the caught exception's class name "
         '(`if type(error).__name__ == "X":`) maps the classes it '
@@ -366,6 +368,34 @@ class Block(metaclass=BlockMetaclass):
 from fastapi import FastAPI
 
 app = FastAPI()
+""",
+        # A route that maps the exception to a status itself, in its decorator
+        # (fastapi-error-map's `error_map`): handled where it is raised to.
+        """\
+# file: app/application/alerts.py
+class AlertNotFound(Exception):
+    pass
+
+
+class MarkAlertRead:
+    def __init__(self, alerts) -> None:
+        self._alerts = alerts
+
+    async def __call__(self, alert_id: str) -> None:
+        if not await self._alerts.exists(alert_id):
+            raise AlertNotFound(alert_id)
+# file: app/api/alerts.py
+from fastapi import status
+from fastapi_error_map import ErrorAwareRouter
+
+from app.application.alerts import AlertNotFound, MarkAlertRead
+
+router = ErrorAwareRouter()
+
+
+@router.patch("/alerts/{alert_id}/read", error_map={AlertNotFound: status.HTTP_404_NOT_FOUND})
+async def mark_read(alert_id: str, use_case: MarkAlertRead) -> None:
+    await use_case(alert_id)
 """,
     )
     invalid = (
@@ -733,6 +763,8 @@ from app.application.commands import AdminCommand
                 table = call_keyword(call, "exception_handlers")
                 if table is not None:
                     found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
+                if not inner:
+                    found.update(model.resolve_symbol(name) for name in _mapped_by_the_route(call))
             for _, function in functions_of(facts):
                 for handler in function.handlers:
                     tested.update(handler.type_names)  # each under its own `if`, before any re-raise
@@ -813,6 +845,17 @@ def _mapping_keys(model: ProjectModel, table: Expr) -> tuple[str, ...]:
     if table.kind is not ExprKind.MAPPING:
         return ()
     return tuple(name for key in table.args[0::2] for name in key.names())
+
+
+def _mapped_by_the_route(call: CallFact) -> Iterator[str]:
+    """The exceptions a route maps to answers in its own decorator: fastapi-error-map's
+    `@router.get(..., error_map={NotFound: 404, Locked: rule(status=409)})`, each key
+    whatever its answer. Only that keyword: a dict of statuses handed elsewhere (one
+    that only documents the errors in `responses=`) catches nothing."""
+    table = call_keyword(call, "error_map")
+    if table is None or table.kind is not ExprKind.MAPPING:
+        return
+    yield from (key.name for key in table.args[0::2] if key.kind is ExprKind.NAME and "?" not in key.name)
 
 
 # Hooks Python runs while a class statement executes (at import), for any class.
