@@ -103,7 +103,7 @@ _RECORD_SUFFIXES = (
 # among them: a ledger's entries and a run's persisted records are entities.)
 _READ_MODEL_SUFFIXES = (
     "Result", "Results", "Summary", "View", "Info", "Snapshot", "Details", "Output", "Page",
-    "Stats", "Metric", "Projection", "ReadModel",
+    "Stats", "Totals", "Metric", "Projection", "ReadModel",
 )  # fmt: skip
 _MODEL_PACKAGES = frozenset(
     {
@@ -409,12 +409,54 @@ class Roles:
         """A record named for what a query or a computation gives back (`ImportResult`,
         `RunSummary`), bare (`_a_bare_record`) and handed to no port: a read model or a
         result. An `ExamResult` with an `id` that its repository saves, or a `ContactInfo` a
-        `Student` holds, is the model's."""
+        `Student` holds, is the model's; one held only by results it makes up (the
+        `InvoiceLineResult`s of an `InvoiceTotals` named for a result too) is a result."""
+        return ref.dotted in self._results
+
+    @cached_property
+    def _results(self) -> frozenset[str]:
+        """The domain's result records: named and shaped as results, and held by nothing
+        but results. A nested `TaxSummary` of an `Order`'s `OrderTotals` is the model's:
+        what holds its holder counts too, so this is found as a fixpoint."""
+        results = {
+            ref.dotted
+            for ref in self.classes
+            if self.layer(ref) is Layer.DOMAIN and self._a_result_record(ref)
+        }
+        changed = True
+        while changed:
+            held_elsewhere = {
+                dotted
+                for dotted in results
+                if any(holder.dotted not in results for holder in self._holders.get(dotted, ()))
+            }
+            results -= held_elsewhere
+            changed = bool(held_elsewhere)
+        return frozenset(results)
+
+    def _a_result_record(self, ref: ClassRef) -> bool:
         return (
             ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
-            and self._a_bare_record(ref)
+            and self._a_bare_record(ref, held=False)
             and ref.dotted not in self._handed_to_ports
         )
+
+    @cached_property
+    def _holders(self) -> dict[str, list[ClassRef]]:
+        """The domain classes that type a field with each class."""
+        found: dict[str, list[ClassRef]] = {}
+        for ref in self.classes:
+            if self.layer(ref) is not Layer.DOMAIN:
+                continue
+            names = {
+                name
+                for attribute in _fields(ref)
+                if attribute.annotation is not None
+                for name in attribute.annotation.names()
+            }
+            for name in names:
+                found.setdefault(name, []).append(ref)
+        return found
 
     def _asks_a_query(self, ref: ClassRef) -> bool:
         """A record named for what a query looks for (`...Criteria`, `...Filters`, `ById`,
@@ -488,16 +530,30 @@ class Roles:
         with its `id` and behaviour that `InsufficientFunds(account: Account)` takes, is
         still the model's."""
         details = ref.cls.name.endswith(_ERROR_DETAIL_SUFFIXES)
-        return self._a_bare_record(ref, held=False) and any(
-            param.annotation is not None
-            and ref.dotted in param.annotation.names()
-            and (details or _a_collection_of(param.annotation, ref.dotted))
-            for cls in ref.facts.classes
-            if cls is not ref.cls and self.is_exception(ClassRef(ref.facts, cls))
-            for method in (cls.method("__init__"),)
-            if method is not None
-            for param in method.params[1:]
+        # Held by the model too (`Account.balance: Money`), it is the model's.
+        held_by_errors_only = all(self.is_exception(holder) for holder in self._holders.get(ref.dotted, ()))
+        return (
+            self._a_bare_record(ref, held=False)
+            and held_by_errors_only
+            and any(
+                annotation is not None
+                and ref.dotted in annotation.names()
+                and (details or _a_collection_of(annotation, ref.dotted))
+                for cls in ref.facts.classes
+                if cls is not ref.cls and self.is_exception(error := ClassRef(ref.facts, cls))
+                for annotation in self._taken_when_built(error)
+            )
         )
+
+    def _taken_when_built(self, ref: ClassRef) -> Iterator[Expr | None]:
+        """The annotations of what building a class takes: its `__init__`'s parameters, or,
+        a dataclass without one of its own, its fields (`details: list[ExceptionDetail]`
+        of a `@dataclass` exception)."""
+        init = ref.cls.method("__init__")
+        if init is not None:
+            yield from (param.annotation for param in init.params[1:])
+        elif self.is_dataclass(ref):
+            yield from (attribute.annotation for attribute in ref.cls.attributes)
 
     @cached_property
     def _ports_by_module(self) -> dict[str, list[ClassRef]]:

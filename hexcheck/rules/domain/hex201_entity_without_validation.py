@@ -485,13 +485,15 @@ class EntityWithoutValidation(Rule):
         "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
         "LoanRepository`) is a domain service, not an entity, and a record without "
         "behaviour named for what a query or a computation gives back (`ImportResult`, "
-        "`RunSummary`, `StatusView`, `DaySnapshot`, `...Info`, `...Details`) "
-        "is a read model, unless it is kept with the model (`entities/`, `value_objects/`, "
-        "`aggregates/`), has an `id` of its own, is held as a field by a domain class or "
-        "handed to a port, or defines or inherits a `__post_init__` (HEX202 judges that "
+        "`RunSummary`, `StatusView`, `DaySnapshot`, `InvoiceTotals`, `...Info`, "
+        "`...Details`) is a read model, unless it is kept with the model (`entities/`, "
+        "`value_objects/`, `aggregates/`), has an `id` of its own, is held as a field by a "
+        "domain class that is no such result itself or handed to a port, or defines or "
+        "inherits a `__post_init__` (HEX202 judges that "
         "one); so, on the same terms but for the port, is a query's parameters "
         "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). Nor is a bare record declared "
-        "beside an exception whose `__init__` takes it as a collection or that is named "
+        "beside an exception whose `__init__` (or, for a dataclass exception, whose "
+        "fields) takes it as a collection or that is named "
         "for details (the `ImportIssue`s an `ImportInvalidError(issues=...)` reports): "
         "the details of an error (a `Money` that `CurrencyMismatchError(left: Money)` "
         "takes is still a value object). A private "
@@ -1074,6 +1076,56 @@ class QuestionQueueImportInvalidError(DomainError):
     def __init__(self, *, issues: list[QuestionQueueImportIssue]) -> None:
         self.issues = tuple(issues)
         super().__init__()
+""",
+        # The same, carried by a dataclass exception: its fields are what building it takes.
+        """\
+# file: src/building_blocks/domain/errors.py
+from dataclasses import dataclass, field
+
+
+@dataclass
+class ErrorDetail:
+    code: str
+    message: str
+    field: str | None = None
+
+
+@dataclass
+class CoreError(Exception):
+    message: str
+    details: list[ErrorDetail] = field(default_factory=list)
+""",
+        # A calculator's output: totals named for what they sum up, and the line results
+        # they are made of (held only by that result, not by the model).
+        """\
+# file: apps/sales/domain/invoice_calculator.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceLineResult:
+    subtotal: Decimal
+    tax_amount: Decimal
+    line_total: Decimal
+
+
+@dataclass(frozen=True)
+class InvoiceTotals:
+    subtotal: Decimal
+    tax_total: Decimal
+    grand_total: Decimal
+    lines: tuple[InvoiceLineResult, ...]
+
+
+def calculate(lines: list[tuple[Decimal, Decimal, Decimal]]) -> InvoiceTotals:
+    results = tuple(InvoiceLineResult(q * p, q * p * r, q * p * (1 + r)) for q, p, r in lines)
+    return InvoiceTotals(
+        subtotal=sum((line.subtotal for line in results), Decimal(0)),
+        tax_total=sum((line.tax_amount for line in results), Decimal(0)),
+        grand_total=sum((line.line_total for line in results), Decimal(0)),
+        lines=results,
+    )
 """,
         # A query's sort options: every field an optional enumeration, none of them a
         # status the others hang on.
