@@ -65,6 +65,12 @@ def _exempt(function: FunctionFact, raised: RaiseFact, exception: str, in_value:
         return True
     if raised.type_guard and exception in _TYPE_GUARD_EXCEPTIONS and not in_value:
         return True
+    # A base refusing to be used itself (`if cls is ExternalId: raise TypeError(...)` in
+    # its `generate`), with the `TypeError` Python raises for an ABC: only a programming
+    # error trips it. A `ValueError` there (`if cls is TeamPlan and seats < 2`) can be a
+    # subclass's business rule.
+    if raised.abstract_guard and exception == "TypeError":
+        return True
     name = function.name
     is_special = name.startswith("__") and name.endswith("__")
     return is_special and (
@@ -163,7 +169,9 @@ class BuiltinExceptionInDomain(Rule):
         "that is a deliberate translation for a framework (a "
         "Pydantic validator must raise `ValueError`), nor a `ValueError` or "
         "`AssertionError` raised in a Pydantic `@field_validator`/`@model_validator` "
-        "itself: Pydantic turns exactly those into its `ValidationError`, nor what a "
+        "itself: Pydantic turns exactly those into its `ValidationError`, nor a "
+        "`TypeError` by which a base refuses to be used itself (`if cls is "
+        "ExternalId:` in its `generate`, as Python refuses to instantiate an ABC), nor what a "
         "`__new__` whose whole body is one `raise` raises: it refuses every direct "
         "construction so that instances come only from the class's factories "
         "(`Email.create(...)`), a misuse guard that names no rule."
@@ -391,6 +399,29 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+""",
+        # A base refusing to be used itself, as Python refuses to instantiate an ABC.
+        """\
+# file: src/building_blocks/domain/external_id.py
+import secrets
+from dataclasses import dataclass
+from typing import ClassVar, Self
+
+
+@dataclass(frozen=True)
+class ExternalId:
+    PREFIX: ClassVar[str] = ""
+    value: str
+
+    @classmethod
+    def generate(cls) -> Self:
+        if cls is ExternalId:
+            raise TypeError("generate() must be called on a subclass with a PREFIX")
+        return cls(f"{cls.PREFIX}_{secrets.token_hex(8)}")
+
+
+class MovieId(ExternalId):
+    PREFIX = "mov"
 """,
     )
     invalid = (
