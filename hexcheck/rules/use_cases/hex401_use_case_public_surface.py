@@ -129,6 +129,16 @@ def _collaborators_of_use_cases(r: Roles) -> frozenset[str]:
     return frozenset(found)
 
 
+def _declared_abstract_above(r: Roles, ref: ClassRef, name: str) -> bool:
+    """Whether a first-party base declares `name` abstract (`EventHandler.handle`): the
+    base's contract names the method, so the class cannot rename it to `execute`."""
+    return any(
+        method.name == name and is_abstract_method(method)
+        for ancestor in r.first_party_ancestors(ref)
+        for method in ancestor.cls.methods
+    )
+
+
 def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
     return any(owner.cls.method(name) is not None for owner in (ref, *r.first_party_ancestors(ref)))
 
@@ -156,7 +166,9 @@ class UseCasePublicSurface(Rule):
         "properties and `_private` helpers are fine, and so is `__call__` as the entry "
         "point. A single public method with another name (`handle`, `run`) is reported "
         "only where the project's other use cases expose `execute` as their one public "
-        "method (a tool executor's `execute` among other operations is no convention): a "
+        "method (a tool executor's `execute` among other operations is no convention), and "
+        "no first-party base declares it abstract (an `EventHandler`'s `handle`: the base's "
+        "contract names it): a "
         "team-wide convention is a convention, a lone exception to one is a surprise. A project "
         "whose use cases are called through `__call__` or `handle` (`Handle` or `Execute` as "
         "teams from .NET spell them; at least two "
@@ -783,6 +795,56 @@ from typing import Protocol
 class Broadcaster(Protocol):
     async def send(self, payload: object) -> None: ...
 """,
+        # An event handler beside use cases that expose `execute`: its `handle` is what
+        # the project's `EventHandler` base declares, the bus's contract, not its choice.
+        """\
+# file: src/building_blocks/application/event_bus.py
+from abc import ABC, abstractmethod
+
+
+class EventHandler(ABC):
+    @abstractmethod
+    async def handle(self, event: object) -> None: ...
+# file: src/media/application/use_cases.py
+from src.media.application.ports import MediaRepository
+
+
+class CreateMedia:
+    def __init__(self, media: MediaRepository) -> None:
+        self._media = media
+
+    async def execute(self, title: str) -> None:
+        await self._media.add(title)
+
+
+class DeleteMedia:
+    def __init__(self, media: MediaRepository) -> None:
+        self._media = media
+
+    async def execute(self, title: str) -> None:
+        await self._media.remove(title)
+# file: src/media/application/on_media_created.py
+from src.building_blocks.application.event_bus import EventHandler
+from src.media.application.ports import MediaRepository
+
+
+class OnMediaCreatedHandler(EventHandler):
+    def __init__(self, media: MediaRepository) -> None:
+        self._media = media
+
+    async def handle(self, event: object) -> None:
+        await self._media.add(str(event))
+# file: src/media/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class MediaRepository(ABC):
+    @abstractmethod
+    async def add(self, title: str) -> None: ...
+
+    @abstractmethod
+    async def remove(self, title: str) -> None: ...
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1134,7 +1196,7 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
                 )
-            elif execute_is_convention:
+            elif execute_is_convention and not _declared_abstract_above(r, ref, extra[0]):
                 message = (
                     f"use case '{name}' exposes '{extra[0]}' where the project's other use "
                     "cases expose 'execute'"
