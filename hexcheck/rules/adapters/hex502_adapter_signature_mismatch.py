@@ -3,7 +3,7 @@ implements in async-ness or parameters."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
@@ -139,6 +139,20 @@ def _port_method(owners: tuple[ClassRef, ...], name: str) -> tuple[ClassRef, Fun
     return None
 
 
+def _final_definitions(methods: Sequence[FunctionFact]) -> Iterator[FunctionFact]:
+    """The methods a class ends up with: a later `def` of the same name replaces an
+    earlier one, as the class body runs (a copy left above its rewrite is dead code, not
+    the adapter's method); a property's `@name.setter` extends its getter instead."""
+    for index, method in enumerate(methods):
+        replaced = any(
+            later.name == method.name
+            and not any(d.name.endswith((".setter", ".deleter", ".getter")) for d in later.decorators)
+            for later in methods[index + 1 :]
+        )
+        if not replaced:
+            yield method
+
+
 class AdapterSignatureMismatch(Rule):
     code = "HEX502"
     name = "adapter-signature-mismatch"
@@ -157,7 +171,8 @@ class AdapterSignatureMismatch(Rule):
         "the adapter is annotated and checked; hexcheck catches it from the code alone. "
         "Parameter names may differ; counts, keyword-only parameters and async-ness may not "
         "(an adapter may take the port's keyword-only `*, file_id` as an ordinary "
-        "`file_id`, which its callers still pass by name)."
+        "`file_id`, which its callers still pass by name). A method written twice is "
+        "judged by its last `def`, the one the class ends up with."
     )
     how_to_fix = (
         "Make the adapter method take exactly what the port method takes, with the same "
@@ -175,6 +190,28 @@ class AdapterSignatureMismatch(Rule):
         "        async def list_open_for_member(self, member_id: str) -> list[Loan]: ..."
     )
     valid = (
+        # A method written twice: the second `def` replaces the first as the class body
+        # runs, and it matches the port; the first is dead code, not the adapter's method.
+        """\
+# file: api/application/repositories/booking_repository.py
+from abc import ABC, abstractmethod
+
+
+class BookingRepository(ABC):
+    @abstractmethod
+    def get_active_bookings(self, room_id: str, day: str) -> list: ...
+# file: api/infrastructure/repositories/django_booking_repository.py
+from api.application.repositories.booking_repository import BookingRepository
+from api.models import Booking
+
+
+class DjangoBookingRepository(BookingRepository):
+    def get_active_bookings(self, room_id: str) -> list:
+        return list(Booking.objects.filter(room_id=room_id))
+
+    def get_active_bookings(self, room_id: str, day: str) -> list:  # noqa: F811
+        return list(Booking.objects.filter(room_id=room_id, day=day))
+""",
         # The port's callers pass `file_id` by keyword; the adapter takes it as an ordinary
         # parameter of the same name, which accepts it so.
         """\
@@ -396,7 +433,7 @@ class MongoOrderRepository(OrderRepository):
         r = roles(model)
         for ref in implementations(r):
             owners = contracts(r, ref)
-            for method in ref.cls.methods:
+            for method in _final_definitions(ref.cls.methods):
                 if method.name in NOT_OVERRIDES:
                     continue
                 found = _port_method(owners, method.name)
