@@ -481,19 +481,7 @@ class Roles:
             )
             and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
             and not (identity and any(attribute.name == "id" for attribute in _fields(ref)))
-            and not (held and ref.dotted in self._held_by_the_model)
-        )
-
-    @cached_property
-    def _held_by_the_model(self) -> frozenset[str]:
-        """The classes a domain class types a field with."""
-        return frozenset(
-            name
-            for ref in self.classes
-            if self.layer(ref) is Layer.DOMAIN
-            for attribute in _fields(ref)
-            if attribute.annotation is not None
-            for name in attribute.annotation.names()
+            and not (held and ref.dotted in self._holders)
         )
 
     @cached_property
@@ -541,19 +529,9 @@ class Roles:
                 and (details or _a_collection_of(annotation, ref.dotted))
                 for cls in ref.facts.classes
                 if cls is not ref.cls and self.is_exception(error := ClassRef(ref.facts, cls))
-                for annotation in self._taken_when_built(error)
+                for _, annotation in self.state_types(error)
             )
         )
-
-    def _taken_when_built(self, ref: ClassRef) -> Iterator[Expr | None]:
-        """The annotations of what building a class takes: its `__init__`'s parameters, or,
-        a dataclass without one of its own, its fields (`details: list[ExceptionDetail]`
-        of a `@dataclass` exception)."""
-        init = ref.cls.method("__init__")
-        if init is not None:
-            yield from (param.annotation for param in init.params[1:])
-        elif self.is_dataclass(ref):
-            yield from (attribute.annotation for attribute in ref.cls.attributes)
 
     @cached_property
     def _ports_by_module(self) -> dict[str, list[ClassRef]]:
@@ -781,7 +759,8 @@ class Roles:
 
     def _given_to_a_use_case(self, ref: ClassRef) -> bool:
         """Whether a use case's `__init__` takes it (by annotation): what the core is
-        built on is its contract, whatever else the class carries."""
+        built on is its contract, whatever else the class carries. Use cases told by
+        their look (`_looks_like_a_use_case`), not `use_cases`, which asks for the ports."""
         for other in self.classes:
             init = other.cls.method("__init__")
             if init is None or other is ref or not self._looks_like_a_use_case(other):

@@ -143,14 +143,15 @@ def _final_definitions(methods: Sequence[FunctionFact]) -> Iterator[FunctionFact
     """The methods a class ends up with: a later `def` of the same name replaces an
     earlier one, as the class body runs (a copy left above its rewrite is dead code, not
     the adapter's method); a property's `@name.setter` extends its getter instead."""
-    for index, method in enumerate(methods):
-        replaced = any(
-            later.name == method.name
-            and not any(d.name.endswith((".setter", ".deleter", ".getter")) for d in later.decorators)
-            for later in methods[index + 1 :]
-        )
-        if not replaced:
-            yield method
+    replacing: set[str] = set()  # the names a later `def` takes over
+    final: list[FunctionFact] = []
+    for method in reversed(methods):
+        if method.name not in replacing:
+            final.append(method)
+        name = method.name
+        if not method.decorated_with(f"{name}.setter", f"{name}.deleter", f"{name}.getter"):
+            replacing.add(name)
+    yield from reversed(final)
 
 
 class AdapterSignatureMismatch(Rule):
