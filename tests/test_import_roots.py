@@ -694,10 +694,44 @@ def test_files_that_share_a_module_name_are_named_in_a_note(tmp_path: Path) -> N
     found = _run(tmp_path)
     assert found.notes == (
         "3 file(s) take a module name another file has (src/billing/api/__init__.py and "
-        "src/orders/api/__init__.py are both 'api'): only the first by path of each is checked; "
+        "src/orders/api/__init__.py are both 'api'): only one of each is checked; "
         "give each part a `hexcheck.toml` of its own and check it from there, or leave the "
         "others out with `extend-exclude`",
     )
+
+
+def test_a_module_beside_a_package_of_its_name_is_hidden_as_python_hides_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `models.py` was split into `models/` and left behind: `import app.domain.models`
+    # reaches the package, so the package's import of the ORM is what gets reported, and
+    # the stale file's import of Motor is not (hexcheck used to keep the `.py`, the smaller
+    # path, and check the dead copy in the package's place).
+    _write(
+        tmp_path,
+        {
+            "hexcheck.toml": "",
+            "app/__init__.py": "",
+            "app/domain/__init__.py": "",
+            "app/domain/models.py": "from motor.motor_asyncio import AsyncIOMotorClient\n",
+            "app/domain/models/__init__.py": "from app.domain.models.order import Order\n",
+            "app/domain/models/order.py": (
+                "from sqlalchemy.orm import Session\n\n\ndef count(session: Session) -> int:\n    return 0\n"
+            ),
+        },
+    )
+    assert _run(tmp_path).notes == (
+        "1 module(s) sit beside a package of the same name, which Python imports instead "
+        "(app/domain/models.py is hidden by app/domain/models/__init__.py): they are not "
+        "checked; remove or rename them",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["check", ".", "--no-cache", "--format", "json", "--exit-zero"])
+    assert result.exit_code == 0, result.output
+    findings = json.loads(result.stdout)["findings"]
+    assert [(f["code"], f["path"], f["line"]) for f in findings] == [
+        ("HEX102", "app/domain/models/order.py", 1)
+    ]
 
 
 def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Path) -> None:

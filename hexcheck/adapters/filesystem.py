@@ -32,7 +32,7 @@ from hexcheck.core.roots import (
     imported_names,
     is_identifier,
 )
-from hexcheck.core.sources import SourceFile
+from hexcheck.core.sources import SourceFile, claim_order
 
 # How many unresolved in-tree imports a note names before it only counts them.
 _NAMED_UNRESOLVED = 5
@@ -387,23 +387,41 @@ class _Walker:
         )
 
     def _note_shared_module_names(self, files: Sequence[SourceFile]) -> None:
-        """Say when files under different import roots take the same module name (three
-        services side by side, each with its own `src/` holding `api/` and `domain/`): the
-        model holds one module per name, the first by path, and the others go unchecked."""
-        by_module: dict[str, list[str]] = {}
+        """Say when files take the same module name. A module beside a package of its name
+        (`models.py` next to `models/`) is one Python never imports; files under different
+        import roots (three services side by side, each with its own `src/` holding `api/`
+        and `domain/`) are a limit of one run: the model holds one module per name
+        (`claim_order`), and the others go unchecked."""
+        by_module: dict[str, list[SourceFile]] = {}
         for file in files:
-            by_module.setdefault(file.module, []).append(file.display_path)
-        shared = sorted((module, sorted(paths)) for module, paths in by_module.items() if len(paths) > 1)
-        if not shared:
-            return
-        module, (kept, other, *_) = shared[0]
-        unchecked = sum(len(paths) - 1 for _, paths in shared)
-        self.note(
-            f"{unchecked} file(s) take a module name another file has ({kept} and {other} are both "
-            f"'{module}'): only the first by path of each is checked; give each part a "
-            "`hexcheck.toml` of its own and check it from there, or leave the others out with "
-            "`extend-exclude`"
-        )
+            by_module.setdefault(file.module, []).append(file)
+        shadowed: list[tuple[SourceFile, SourceFile]] = []
+        shared: list[tuple[str, list[str]]] = []
+        for module, claimants in sorted(by_module.items()):
+            if len(claimants) < 2:
+                continue
+            kept, *others = sorted(claimants, key=lambda f: claim_order(f.module, f.is_package, f.path))
+            beside = os.path.dirname(kept.path) + ".py" if kept.is_package else None
+            shadowed.extend((other, kept) for other in others if other.path == beside)
+            rest = [kept, *(other for other in others if other.path != beside)]
+            if len(rest) > 1:
+                shared.append((module, sorted(file.display_path for file in rest)))
+        if shadowed:
+            module_file, package = shadowed[0]
+            self.note(
+                f"{len(shadowed)} module(s) sit beside a package of the same name, which Python "
+                f"imports instead ({module_file.display_path} is hidden by "
+                f"{package.display_path}): they are not checked; remove or rename them"
+            )
+        if shared:
+            module, (first, second, *_) = shared[0]
+            unchecked = sum(len(paths) - 1 for _, paths in shared)
+            self.note(
+                f"{unchecked} file(s) take a module name another file has ({first} and {second} "
+                f"are both '{module}'): only one of each is checked; give each part a "
+                "`hexcheck.toml` of its own and check it from there, or leave the others out "
+                "with `extend-exclude`"
+            )
 
     def _choose(self, root: str, found: Sequence[_Found], declared: Sequence[str]) -> RootChoice:
         """The evidence: each file's path below `root` and the absolute imports it makes."""

@@ -47,6 +47,7 @@ from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
 from hexcheck.core.layers import CONFIGURATION_NAMES, LAYERS, Layer
+from hexcheck.core.sources import claim_order
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
 
@@ -160,8 +161,8 @@ class ProjectModel:
     """Every module's facts plus what only the whole project tells: edges, layers, classes.
 
     Queries are computed on first use and cached; the model is not changed after
-    construction. When two facts claim the same module name, the one with the smaller
-    path wins.
+    construction. When two facts claim the same module name, `claim_order` picks one: a
+    package before a module beside it, then the smaller path.
     """
 
     def __init__(
@@ -177,7 +178,7 @@ class ProjectModel:
         self._placement = placement
         self._layer_source: LayerSource | None = None
         by_name: dict[str, ModuleFacts] = {}
-        for each in sorted(facts, key=lambda f: (f.module, f.path)):
+        for each in sorted(facts, key=lambda f: claim_order(f.module, f.is_package, f.path)):
             by_name.setdefault(each.module, each)
         self.modules: Mapping[str, ModuleFacts] = MappingProxyType(by_name)
         namespaces: set[str] = set()

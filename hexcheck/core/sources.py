@@ -18,3 +18,14 @@ class SourceFile:
     path: str
     module: str
     is_package: bool = False
+
+
+def claim_order(module: str, is_package: bool, path: str) -> tuple[str, bool, str]:
+    """How files that take the same module name are ordered; the first is the module.
+
+    A package beats a module of its name, as Python's import system does when `models/`
+    (with its `__init__.py`) and `models.py` sit side by side: `import app.models` never
+    reaches the `.py`. Otherwise (services side by side under different import roots) the
+    smaller path is taken.
+    """
+    return (module, not is_package, path)
