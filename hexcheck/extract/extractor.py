@@ -1414,9 +1414,13 @@ _CONVERSIONS = frozenset(
 _CONVERTING_CONSTRUCTORS = frozenset({"model_validate", "parse_obj", "from_orm", "model_construct"})
 _CONVERTING_PREFIXES = ("from_", "to_", "as_")
 _ITEM_READERS = frozenset(
-    {"model_dump", "dict", "json", "isoformat", "strftime", "get", "items", "keys", "values", "copy",
-     "lower", "upper", "strip", "split", "format", "replace"}
+    {"model_dump", "model_dump_json", "dict", "json", "isoformat", "strftime", "get", "items", "keys",
+     "values", "copy", "lower", "upper", "strip", "split", "format", "replace"}
 )  # fmt: skip
+# What a string written in the loop turns into another string (`f"data: {e}\n\n".encode()`,
+# `", ".join(book.tags)`): its arguments are read like the rest of the body.
+_STRING_CONVERSIONS = frozenset({"encode", "format", "join", "lower", "upper", "strip", "replace"})
+_STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 # A list's, not a store's: `session.add(row)` and `collection.insert(doc)` write.
 _ACCUMULATORS = frozenset({"append", "extend"})
 # The statements a mapping loop's body is made of: bindings, accumulator calls and yields.
@@ -1480,6 +1484,8 @@ def _maps(call: cst.Call, items: set[str], lists: frozenset[str]) -> bool:
     if type(func) is not cst.Attribute:
         return False
     method, owner = func.attr.value, func.value
+    if isinstance(owner, _STRINGS):
+        return method in _STRING_CONVERSIONS
     if type(owner) is not cst.Name:
         return _root_name(owner) in items and (
             method in _ITEM_READERS or method.startswith(_CONVERTING_PREFIXES)

@@ -36,7 +36,8 @@ class FatController(Rule):
         "out does not count as a loop: its body only binds local names, appends to a list "
         "the handler made or yields (relaying a stream), and what it computes comes from a "
         "class or its converting constructor (`BookResponse.from_entity(book)`), a "
-        "conversion (`str`, `json.dumps`) or a read of the item itself (`book.to_dict()`, "
+        "conversion (`str`, `json.dumps`, a string's `.encode()`) or a read of the item "
+        "itself (`book.to_dict()`, "
         '`row["id"]`), with no branch, `await` or nested loop. A lookup of anything else '
         "(`prices.get(book.id)`, `levels[book.sku]`) is a join, and a model's own methods "
         "(`Book.create(...)`, `book.save()`) or a store's (`session.add(row)`) write: such a "
@@ -118,6 +119,15 @@ async def stream_books(use_case=None) -> StreamingResponse:
     async def events():
         async for book in use_case.execute():  # relays a stream: `(... async for ...)` written out
             yield f"data: {json.dumps({'id': str(book.id), 'title': book.title})}\\n\\n"
+
+    return StreamingResponse(events(), media_type="text/event-stream")
+
+
+@router.post("/books/summaries")
+async def stream_summaries(use_case=None) -> StreamingResponse:
+    async def events():
+        async for event in use_case.astream():  # each event as server-sent-event bytes
+            yield f"data: {event.model_dump_json()}\\n\\n".encode()
 
     return StreamingResponse(events(), media_type="text/event-stream")
 
