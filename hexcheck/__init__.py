@@ -35,4 +35,5 @@ def check(paths: Sequence[str], config: Config | None = None) -> Report:
         found.problems,
         left_out=found.left_out,
         requested=found.requested,
+        parts=found.parts,
     )

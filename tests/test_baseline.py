@@ -287,3 +287,44 @@ def test_known_findings_still_count_against_conformance(legacy: Path) -> None:
     )
     assert "imports between layers point inwards" not in held.stdout  # known findings still fail
     assert "domain 33%" in held.stdout  # two of its three modules have (known) findings
+
+
+# Two services side by side, each with its own `app` package: checked apart, one model each.
+SERVICES = """\
+# file: services/orders/app/__init__.py
+# file: services/orders/app/domain/__init__.py
+# file: services/orders/app/domain/order.py
+from app.infrastructure.db import Session
+# file: services/orders/app/infrastructure/__init__.py
+# file: services/orders/app/infrastructure/db.py
+class Session: ...
+# file: services/billing/app/__init__.py
+# file: services/billing/app/domain/__init__.py
+# file: services/billing/app/domain/invoice.py
+import sqlalchemy
+from app.infrastructure.db import Engine
+# file: services/billing/app/infrastructure/__init__.py
+# file: services/billing/app/infrastructure/db.py
+class Engine: ...
+"""
+
+
+def test_a_baseline_of_services_checked_apart_knows_every_part(in_tmp: Path) -> None:
+    # Each part is handed its own files' entries: the billing part does not call the
+    # orders part's entry fixed, nor the other way round.
+    write_project(in_tmp, SERVICES)
+    code, found, stderr = _check()
+    assert code == 1 and found == [
+        "services/billing/app/domain/invoice.py:1:1: HEX102 domain module 'app.domain.invoice' imports the "
+        "external package 'sqlalchemy'; domain may import only the standard library and typing_extensions",
+        "services/billing/app/domain/invoice.py:2:1: HEX101 domain module 'app.domain.invoice' imports "
+        "'app.infrastructure.db' (infrastructure); domain may depend only on domain",
+        "services/orders/app/domain/order.py:1:1: HEX101 domain module 'app.domain.order' imports "
+        "'app.infrastructure.db' (infrastructure); domain may depend only on domain",
+    ]
+    assert "are each checked as a project of its own (2 parts)" in stderr
+    _baseline("--output", "baseline.json")
+    code, found, stderr = _check("--baseline", "baseline.json")
+    assert (code, found) == (0, [])
+    assert "baseline.json: 3 known findings not reported" in stderr
+    assert "fixed" not in stderr
