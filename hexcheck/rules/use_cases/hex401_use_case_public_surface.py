@@ -175,9 +175,7 @@ class UseCasePublicSurface(Rule):
         "application classes with injected collaborators define it) has that entry point "
         "instead. An application service (several public methods, collaborators injected "
         "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
-        "only where the project's convention is one `execute`, and so is a use case whose "
-        "public methods are all operations of a driving port it implements (an "
-        "`AnswerQuestionPort` declaring `ainvoke` and `astream`). A family of handlers on a "
+        "only where the project's convention is one `execute`. A family of handlers on a "
         "template base (a `BaseHandler` whose public `handle` runs the abstract `process` "
         "each handler fills in) has the base's method as its entry point: a handler that "
         "adds nothing to it is not reported, one that adds operations is. The links of a "
@@ -847,46 +845,6 @@ class MediaRepository(ABC):
     @abstractmethod
     async def remove(self, title: str) -> None: ...
 """,
-        # Where no use case shows one `execute`, a use case that fulfils a driving port
-        # declaring several operations (`ainvoke` and `astream`, the answer whole or
-        # streamed) has the port's surface, chosen for the port's callers.
-        """\
-# file: src/assistant/application/inbound_ports/answer.py
-from collections.abc import AsyncIterator
-from typing import Protocol
-
-
-class AnswerQuestionPort(Protocol):
-    async def ainvoke(self, question: str) -> str: ...
-
-    def astream(self, question: str) -> AsyncIterator[str]: ...
-# file: src/assistant/application/outbound_ports/engine.py
-from collections.abc import AsyncIterator
-from typing import Protocol
-
-
-class AgentEngine(Protocol):
-    async def answer(self, question: str) -> str: ...
-
-    def stream(self, question: str) -> AsyncIterator[str]: ...
-# file: src/assistant/application/use_cases/answer_question.py
-from collections.abc import AsyncIterator
-
-from assistant.application.inbound_ports.answer import AnswerQuestionPort
-from assistant.application.outbound_ports.engine import AgentEngine
-
-
-class AnswerQuestionUseCase(AnswerQuestionPort):
-    def __init__(self, engine: AgentEngine) -> None:
-        self._engine = engine
-
-    async def ainvoke(self, question: str) -> str:
-        return await self._engine.answer(question.strip())
-
-    async def astream(self, question: str) -> AsyncIterator[str]:
-        async for chunk in self._engine.stream(question.strip()):
-            yield chunk
-""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1234,12 +1192,6 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
                     f"a use case exposes only '{entry}'"
                 )
             elif len(extra) > 1:
-                # The operations of a driving port the class implements (`ChatUseCasePort`
-                # declaring `ainvoke` and `astream`), where no one-`execute` convention
-                # stands: the surface is the port's, chosen for its callers.
-                declared = {method.name for port in r.ports_of(ref) for method in port.cls.methods}
-                if not execute_is_convention and declared.issuperset(extra):
-                    continue
                 message = (
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
