@@ -143,7 +143,8 @@ APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven", "adapter", *_TRANSLATIONS["infrastructure"],
+        "repos", "db", "database", "outbound", "driven", "adapter", "impl", "impls",
+        "implementation", "implementations", *_TRANSLATIONS["infrastructure"],
     }
 )  # fmt: skip
 # Of those, the names of the side the core drives: a web name below them is a client's.

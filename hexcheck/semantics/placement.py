@@ -1588,7 +1588,7 @@ class Placement:
         shown = dict(self._all_evidence(facts))
         # A database's import is the adapters' it builds; a broker's or an HTTP client's
         # is a consumer's or a gateway's.
-        databases_only = not (_imported_packages(facts) & DRIVER_PACKAGES) - DATABASE_PACKAGES
+        databases_only = not (_client_packages(facts) & DRIVER_PACKAGES) - DATABASE_PACKAGES
         if shown.get(Layer.INFRASTRUCTURE) == frozenset({DRIVERS}) and databases_only:
             del shown[Layer.INFRASTRUCTURE]
         if any(layer not in _FACTORY_EVIDENCE for layer in shown):
@@ -1932,7 +1932,7 @@ class Placement:
             base.name.rpartition(".")[0] for facts in subtree for cls in facts.classes for base in cls.bases
         }
         reached = [*subtree, *(self.model.modules[m] for m in sorted(bases) if m in self.model.modules)]
-        return any(_imported_packages(facts) & _HTTP_CLIENT_PACKAGES for facts in reached)
+        return any(_client_packages(facts) & _HTTP_CLIENT_PACKAGES for facts in reached)
 
     def _beside_use_cases(self, module: str, name: NameLayer) -> bool:
         """Whether a module the web's weak `dtos` name places sits in a feature folder that
@@ -2057,7 +2057,7 @@ class Placement:
         # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
         connects = _connects(facts, packages)
         if (
-            packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
+            _client_packages(facts) & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
             or connects
         ):
@@ -2302,7 +2302,7 @@ class Placement:
         init = ref.cls.method("__init__")
         return (
             any(not _USE_CASE_CONTRACT.search(base.cls.name) for base in implemented)
-            and bool(_imported_packages(ref.facts) & DRIVER_PACKAGES)
+            and bool(_client_packages(ref.facts) & DRIVER_PACKAGES)
             and not (init is not None and any(self._is_port_type(param.annotation) for param in init.params))
         )
 
@@ -2701,6 +2701,30 @@ def _at_the_request_edge(facts: ModuleFacts) -> bool:
 def _imported_packages(facts: ModuleFacts) -> set[str]:
     """The top-level packages a module imports by absolute name (`httpx`, `sqlalchemy`)."""
     return {name.partition(".")[0] for name in _imported_names(facts)}
+
+
+def _client_packages(facts: ModuleFacts) -> set[str]:
+    """The top-level packages a module imports, aiohttp left out where the module takes
+    only its server side (`from aiohttp import web`, `aiohttp.web_request`): aiohttp is a
+    web framework as well as an HTTP client, and a request handler is no client."""
+    packages = _imported_packages(facts)
+    if "aiohttp" in packages and _aiohttp_server_side_only(facts):
+        packages.discard("aiohttp")
+    return packages
+
+
+def _aiohttp_server_side_only(facts: ModuleFacts) -> bool:
+    """Whether every import of aiohttp names its web server (`aiohttp.web...`); a bare
+    `import aiohttp` may be either side."""
+    for fact in facts.imports:
+        if fact.level or not fact.target or fact.target.partition(".")[0] != "aiohttp":
+            continue
+        if fact.target == "aiohttp":
+            if not fact.names or not all(name.startswith("web") for name in fact.names):
+                return False
+        elif not fact.target.startswith("aiohttp.web"):
+            return False
+    return True
 
 
 def _is_django_view(name: str) -> bool:

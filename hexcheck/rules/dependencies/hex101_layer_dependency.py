@@ -3468,6 +3468,118 @@ from app.dtos import OrderResponse  # error: HEX101
 class PartnerClient(Protocol):
     async def push(self, order: OrderResponse) -> None: ...
 """,
+        # aiohttp serves the requests here (`from aiohttp import web`): its handlers are
+        # web code, not an HTTP client's, so the package named `api` stays web though one
+        # of its modules implements a core contract; and `impl/` holds the ports'
+        # implementations, infrastructure by its name (a hasher over `hashlib` shows no
+        # driver). A use case that builds on the concrete hasher, and an endpoint factory
+        # that builds its use case on the Postgres repository, reach into infrastructure.
+        """\
+# file: conduit/core/ports.py
+from abc import ABC, abstractmethod
+
+
+class UserRepository(ABC):
+    @abstractmethod
+    async def find(self, username: str) -> dict | None: ...
+
+    @abstractmethod
+    async def add(self, username: str, password_hash: str) -> None: ...
+
+
+class PasswordHasher(ABC):
+    @abstractmethod
+    def hash(self, password: str) -> str: ...
+
+
+class ErrorVisitor(ABC):
+    @abstractmethod
+    def not_found(self, what: str) -> tuple[dict, int]: ...
+# file: conduit/core/use_cases/get_profile.py
+from conduit.core.ports import UserRepository
+
+
+class GetProfileUseCase:
+    def __init__(self, users: UserRepository) -> None:
+        self.users = users
+
+    async def execute(self, username: str) -> dict | None:
+        return await self.users.find(username)
+# file: conduit/core/use_cases/sign_up.py
+from conduit.core.ports import UserRepository
+from conduit.impl.password_hasher import Sha256PasswordHasher  # error: HEX101
+
+
+class SignUpUseCase:
+    def __init__(self, users: UserRepository) -> None:
+        self.users = users
+        self.hasher = Sha256PasswordHasher()
+
+    async def execute(self, username: str, password: str) -> None:
+        await self.users.add(username, self.hasher.hash(password))
+# file: conduit/impl/password_hasher.py
+import hashlib
+
+from conduit.core.ports import PasswordHasher
+
+
+class Sha256PasswordHasher(PasswordHasher):
+    def hash(self, password: str) -> str:
+        return hashlib.sha256(password.encode()).hexdigest()
+# file: conduit/db/user_repository.py
+import asyncpg
+
+from conduit.core.ports import UserRepository
+
+
+class PostgresUserRepository(UserRepository):
+    def __init__(self, pool: asyncpg.Pool) -> None:
+        self.pool = pool
+
+    async def find(self, username: str) -> dict | None:
+        row = await self.pool.fetchrow("select username from users where username = $1", username)
+        return dict(row) if row else None
+
+    async def add(self, username: str, password_hash: str) -> None:
+        await self.pool.execute("insert into users values ($1, $2)", username, password_hash)
+# file: conduit/api/base.py
+import typing as t
+
+from aiohttp import web
+
+Endpoint = t.Callable[[web.Request], t.Awaitable[web.Response]]
+# file: conduit/api/errors.py
+from aiohttp import web
+
+from conduit.core.ports import ErrorVisitor
+
+
+class HttpErrorVisitor(ErrorVisitor):
+    def not_found(self, what: str) -> tuple[dict, int]:
+        return {"errors": {what: ["not found"]}}, web.HTTPNotFound.status_code
+# file: conduit/api/profiles.py
+from aiohttp import web
+
+from conduit.api.base import Endpoint
+from conduit.api.errors import HttpErrorVisitor
+from conduit.core.use_cases.get_profile import GetProfileUseCase
+from conduit.db.user_repository import PostgresUserRepository  # error: HEX101
+
+
+def get_profile_endpoint(use_case: GetProfileUseCase) -> Endpoint:
+    async def handler(request: web.Request) -> web.Response:
+        profile = await use_case.execute(request.match_info["username"])
+        if profile is None:
+            body, status = HttpErrorVisitor().not_found("profile")
+            return web.json_response(body, status=status)
+        return web.json_response(profile)
+
+    return handler
+
+
+def default_profile_endpoint(pool) -> Endpoint:
+    return get_profile_endpoint(GetProfileUseCase(PostgresUserRepository(pool)))
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
