@@ -248,6 +248,9 @@ class FunctionFact:  # pickled through `_function_fact` (below)
     # `client = httpx.Client()`, `with httpx.Client() as client:` give ("client",
     # "httpx.Client"). (What a function goes on to do with a client it builds.)
     bound: tuple[tuple[str, str], ...] = ()
+    # An `assert` in its body (nested functions included): a check that refuses a state,
+    # by an `AssertionError` no `raise` statement names.
+    asserts: bool = False
 
     def decorated_with(self, *names: str) -> bool:
         """Whether a decorator (called or not) resolves to one of `names`."""

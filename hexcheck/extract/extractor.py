@@ -332,6 +332,7 @@ class _Scope:
     # an instance: `cls.abstract` is the class's flag, `self.abstract` an instance's data.
     self_is_class: bool = False
     statements: int = 0
+    asserts: bool = False  # an `assert` in the body
     is_async: bool = False  # an `async def`: `await` may appear in its own body
     generator: bool = False  # a `yield` in this function's own body
     nested: list[FunctionFact] = field(default_factory=list)
@@ -766,6 +767,10 @@ class _Extractor:
                 self._scan(item.item, CallContext.OTHER)
                 self._bind_with_item(item)
             self._block(block_statements(statement.body))
+        elif type(statement) is cst.Assert:
+            if scope is not None:
+                scope.asserts = True
+            self._scan(statement, CallContext.OTHER)
         elif type(statement) is cst.Match:
             self._scan(statement.subject, CallContext.OTHER)
             for case in statement.cases:
@@ -1189,6 +1194,7 @@ class _Extractor:
         scope.mapping_loops.extend(inner.mapping_loops)
         scope.self_attributes.extend(inner.self_attributes)
         scope.statements += inner.statements
+        scope.asserts = scope.asserts or inner.asserts
         scope.nested.append(fact)
 
     def _function_fact(
@@ -1235,6 +1241,7 @@ class _Extractor:
             nested=tuple(scope.nested),
             returned=tuple(sys.intern(callee) for callee in scope.returned),
             bound=tuple(scope.bound),
+            asserts=scope.asserts,
         )
 
 

@@ -117,7 +117,7 @@ def can_reject(
     stack = [_Reached(owner.facts, start, ref)]
     while stack:
         current = stack.pop()
-        if current.function.raises or reach.converts(current.function):
+        if current.function.raises or current.function.asserts or reach.converts(current.function):
             return True
         for callee in reach.callees(current):
             receiver = callee.receiver.dotted if callee.receiver is not None else ""
@@ -174,7 +174,8 @@ class ValidationWithoutCheck(Rule):
         "hexcheck follows the calls `__post_init__` makes to methods of the class (its "
         "own and inherited), to `super().__post_init__()`, to first-party functions and to "
         "the constructors of first-party classes (a field wrapped in a validated value "
-        "object), and looks for a `raise` anywhere along them. A conversion that refuses "
+        "object), and looks for a `raise` or an `assert` anywhere along them (an `assert` "
+        "refuses with an `AssertionError`, unless Python runs with `-O`). A conversion that refuses "
         "malformed input counts as a check too: a first-party `Enum(value)`, `UUID(...)`, "
         "`Decimal(...)`, `int(...)`, `date.fromisoformat(...)` and the like. A class that "
         "inherits its `__post_init__` and whose every field has a type that admits only valid "
@@ -194,6 +195,34 @@ class ValidationWithoutCheck(Rule):
         "            raise InvalidEmail(self.value)"
     )
     valid = (
+        # A read model that bundles an article with its author asserts they belong
+        # together: an inconsistent pair is refused.
+        """\
+# file: conduit/core/entities/article.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Author:
+    author_id: int
+    username: str
+
+
+@dataclass(frozen=True)
+class Article:
+    article_id: int
+    author_id: int
+    title: str
+
+
+@dataclass(frozen=True)
+class ArticleWithAuthor:
+    article: Article
+    author: Author
+
+    def __post_init__(self) -> None:
+        assert self.article.author_id == self.author.author_id
+""",
         """\
 # file: app/domain/member.py
 from dataclasses import dataclass
