@@ -888,6 +888,10 @@ class Roles:
                 continue
             if "." in ref.cls.qualname or self._plays_a_library_role(ref) or self._builds_use_cases(ref):
                 continue
+            # A factory builds what others run (`ModelFactory` handing out the models a
+            # use case is given): no use case itself.
+            if ref.cls.name.endswith("Factory"):
+                continue
             # A module's private helper (`_PatientStrategySelector`) serves the use cases
             # beside it; one named as a use case (`_PlaceOrderUseCase` behind a factory) is one.
             private_helper = ref.cls.name.startswith("_") and not ref.cls.name.endswith(USE_CASE_SUFFIXES)

@@ -180,7 +180,8 @@ class UseCasePublicSurface(Rule):
         "each handler fills in) has the base's method as its entry point: a handler that "
         "adds nothing to it is not reported, one that adds operations is. The links of a "
         "chain of responsibility (a command bus's middlewares, each handed the next link in "
-        "`__init__`) pass the work along: they are no use cases. Nor is a service other use "
+        "`__init__`) pass the work along: they are no use cases, nor is a factory (a "
+        "`ModelFactory`'s `create_...` methods build what others run). Nor is a service other use "
         "cases receive in `__init__` (a `ChunkReranker` an `AnswerQueryUseCase` is built on), "
         "unless it is a use case composed into another: it has an entry point of its own, "
         "or its name says it is a use case."
@@ -844,6 +845,40 @@ class MediaRepository(ABC):
 
     @abstractmethod
     async def remove(self, title: str) -> None: ...
+""",
+        # A factory builds the models the agents run on: several `create_...` methods are
+        # what it is for, and it is no use case, beside use cases that `execute`.
+        """\
+# file: src/application/services/model_factory_service.py
+from src.application.ports import ModelSettingsRepository
+
+
+class ModelFactory:
+    def __init__(self, settings: ModelSettingsRepository) -> None:
+        self.settings = settings
+
+    def create_model(self, name: str) -> dict:
+        return {"name": name, **self.settings.for_model(name)}
+
+    def create_embedder(self, name: str) -> dict:
+        return {"embedder": name, **self.settings.for_model(name)}
+# file: src/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class ModelSettingsRepository(ABC):
+    @abstractmethod
+    def for_model(self, name: str) -> dict: ...
+# file: src/application/use_cases/get_active_agents.py
+from src.application.ports import ModelSettingsRepository
+
+
+class GetActiveAgentsUseCase:
+    def __init__(self, settings: ModelSettingsRepository) -> None:
+        self.settings = settings
+
+    def execute(self, names: list[str]) -> list[dict]:
+        return [self.settings.for_model(name) for name in names]
 """,
     )
     invalid = (
