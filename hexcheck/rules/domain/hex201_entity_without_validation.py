@@ -27,7 +27,6 @@ from hexcheck.semantics.roles import ClassRef, Roles, roles
 from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
-    functions_of,
     is_type_variable,
     module_assignment,
 )
@@ -424,53 +423,6 @@ def _unchecking_factories(model: ProjectModel, ref: ClassRef) -> list[str] | Non
     return [factory.name for factory in factories if not _factory_checks(model, factory)]
 
 
-@dataclass(frozen=True, slots=True)
-class _Built:
-    """Where the project builds its classes: at import time (a module-level constant,
-    `PRESETS = (Preset("ammonia", Decimal("0")), ...)`), and at run time (a call in a
-    function or a method, or a class handed to one as an argument: `from_dict(Preset,
-    row)`)."""
-
-    at_import: frozenset[str]
-    at_run_time: frozenset[str]
-
-
-def _built(model: ProjectModel) -> _Built:
-    at_import: set[str] = set()
-    at_run_time: set[str] = set()
-    for facts in model.modules.values():
-        at_import.update(model.resolve_symbol(call.callee) for call in facts.calls)
-        # Calls in a constant's value (`TARGETS: tuple[Preset, ...] = (Preset(...), ...)`).
-        pending = [assignment.value for assignment in facts.assignments]
-        while pending:
-            expr = pending.pop()
-            if expr.kind is ExprKind.CALL:
-                at_import.add(model.resolve_symbol(expr.name))
-            pending.extend(expr.args)
-            pending.extend(value for _, value in expr.keywords)
-        for _, function in functions_of(facts):
-            for call in function.calls:
-                at_run_time.add(model.resolve_symbol(call.callee))
-                for argument in (*call.args, *(value for _, value in call.keywords)):
-                    if argument.kind is ExprKind.NAME:
-                        at_run_time.add(model.resolve_symbol(argument.name))
-    return _Built(frozenset(at_import), frozenset(at_run_time))
-
-
-def _reference_data(model: ProjectModel, ref: ClassRef) -> bool:
-    """A class the project builds only at import time, into its own constants (the water
-    targets a `WATER_PRESETS` tuple lists): no caller hands it a value at run time, so
-    there is nothing to check when it is built. A class with a classmethod or a
-    staticmethod may build itself (`cls(...)`), and a subclass is built in its place:
-    neither is."""
-    if any(method.decorated_with("classmethod", "staticmethod") for method in ref.cls.methods):
-        return False
-    if model.subclasses(ref.dotted):
-        return False
-    built = model.index(_built)
-    return ref.dotted in built.at_import and ref.dotted not in built.at_run_time
-
-
 def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
     """Where the class's construction-time check lives: its own or an inherited
     `__post_init__`, or an `__init__` it writes itself (the dataclass then keeps it)."""
@@ -544,11 +496,7 @@ class EntityWithoutValidation(Rule):
         "fields) takes it as a collection or that is named "
         "for details (the `ImportIssue`s an `ImportInvalidError(issues=...)` reports): "
         "the details of an error (a `Money` that `CurrencyMismatchError(left: Money)` "
-        "takes is still a value object). Nor is reference data: a class the project builds "
-        'only into its module-level constants (`PRESETS = (WaterTarget("ph", 6.5, 8.0), '
-        "...)`), never in a function or a method, nor hands to one by name; no caller gives "
-        "it a value at run time (a class with a classmethod or a subclass may be built "
-        "elsewhere, and is checked). A private "
+        "takes is still a value object). A private "
         "field with a "
         "default (an aggregate's `_events` buffer) is the class's own state, and a "
         "finding names only the fields left to check."
@@ -571,32 +519,6 @@ class EntityWithoutValidation(Rule):
         "                raise InvalidIsbn(self.value)"
     )
     valid = (
-        # Reference data: the care profiles a tank can follow, built once into the module's
-        # catalogue and only read after; no caller hands a profile a value.
-        """\
-# file: app/domain/care_profiles.py
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class CareProfile:
-    key: str
-    label: str
-    water_change_days: int
-
-
-CARE_PROFILES = {
-    profile.key: profile
-    for profile in (
-        CareProfile("simple_care", "Simple care", 7),
-        CareProfile("planted", "Planted tank", 10),
-    )
-}
-
-
-def profile_for(key: str) -> CareProfile:
-    return CARE_PROFILES.get(key, CARE_PROFILES["simple_care"])
-""",
         # An event declared beside the aggregate that raises it, deriving from the base the
         # project keeps with its events (`events.py`): a record of what happened.
         """\
@@ -2067,7 +1989,7 @@ class TaskId(UUID):
             ref = entity.ref
             init = ref.cls.method("__init__")
             open_ = open_fields(roles_, ref)
-            if open_ == [] or _reference_data(model, ref):
+            if open_ == []:
                 continue
             # The message names what is left to check: fields a type or a default settles
             # aside, inherited ones included (`oid: OIDType` of a generic base), and those
