@@ -35,5 +35,4 @@ def check(paths: Sequence[str], config: Config | None = None) -> Report:
         found.problems,
         left_out=found.left_out,
         requested=found.requested,
-        parts=found.parts,
     )

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import fnmatch
 from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, fields, replace
 
 from hexcheck.analysis.model import LayerGraph, ProjectModel
@@ -128,14 +128,10 @@ def active_rules(config: Config) -> tuple[type[Rule], ...]:
 
 
 def build_model(files: Sequence[SourceFile], config: Config, provide: FactsProvider) -> ProjectModel:
-    return model_of(list(provide(files)), config)
-
-
-def model_of(facts: list[ModuleFacts], config: Config, tree_packages: Collection[str] = ()) -> ProjectModel:
     # Imported here: a run answered from the cache builds no model (see `check`).
     from hexcheck.semantics.placement import placement
 
-    return ProjectModel(facts, config, placement, tree_packages)
+    return ProjectModel(list(provide(files)), config, placement)
 
 
 def check(
@@ -146,7 +142,6 @@ def check(
     baseline: Baseline | None = None,
     left_out: tuple[int, int] = (0, 0),
     requested: frozenset[str] | None = None,
-    parts: Sequence[Collection[str]] = (),
 ) -> Report:
     """Check `files`; `unreadable` lists paths discovery could not turn into files,
     `left_out` how many paths it excluded by configuration and by git's ignore files.
@@ -156,43 +151,9 @@ def check(
     what is located in the paths asked for is reported. With a `baseline`, the findings
     it holds are not reported; only its entries for the rules that ran are considered
     (the caller leaves out those of paths it did not ask to check).
-
-    `parts` splits the files (by display path) into projects checked apart, each with a
-    model of its own: services side by side whose modules take the same names. The
-    report adds theirs up; a file in no part is checked with the first.
     """
     rules = active_rules(config)
-    facts = list(provide(files))
-    groups: list[list[ModuleFacts]] = [facts]
-    number: dict[str, int] = {}
-    if len(parts) > 1:
-        number = {path: index for index, part in enumerate(parts) for path in part}
-        groups = [[] for _ in parts]
-        for each in facts:
-            groups[number.get(each.path, 0)].append(each)
-    packages = frozenset(each.module.partition(".")[0] for each in facts) if len(groups) > 1 else frozenset()
-    reports: list[Report] = []
-    for index, group in enumerate(groups):
-        own = baseline
-        if baseline is not None and len(groups) > 1:
-            # A part's baseline holds its files' entries (the first part's, those of
-            # files in no part too): another part cannot call them fixed.
-            own = Baseline(tuple(entry for entry in baseline.entries if number.get(entry.path, 0) == index))
-        # The other parts' packages are the project's own, not external ones.
-        model = model_of(group, config, packages)
-        reports.append(_check_model(model, config, rules, unreadable if index == 0 else (), own, left_out))
-    report = reports[0] if len(reports) == 1 else _combined(reports)
-    return report if requested is None else restrict(report, requested)
-
-
-def _check_model(
-    model: ProjectModel,
-    config: Config,
-    rules: tuple[type[Rule], ...],
-    unreadable: Iterable[tuple[str, str]],
-    baseline: Baseline | None,
-    left_out: tuple[int, int],
-) -> Report:
+    model = build_model(files, config, provide)
     findings: list[Finding] = []
     examined: dict[str, int] = {}
     public_routes = 0
@@ -231,7 +192,7 @@ def _check_model(
         unique = result.new
         summary = BaselineSummary(result.known, result.fixed)
     unexamined = tuple(rule.code for rule in rules if rule.subject and not examined.get(rule.code))
-    return Report(
+    report = Report(
         unique,
         replace(
             coverage(model),
@@ -248,61 +209,7 @@ def _check_model(
         summary,
         rules,
     )
-
-
-def _added(pairs: Iterable[tuple[tuple[str, int], ...]]) -> tuple[tuple[str, int], ...]:
-    """Named counts added up by name, in the order the names first come."""
-    total: dict[str, int] = {}
-    for each in pairs:
-        for name, count in each:
-            total[name] = total.get(name, 0) + count
-    return tuple(total.items())
-
-
-def _combined(reports: Sequence[Report]) -> Report:
-    """One report of the parts of a run: they share no file, so everything adds up."""
-    first = reports[0]
-    covered = [report.coverage for report in reports]
-    coverage_ = replace(
-        first.coverage,
-        files=sum(c.files for c in covered),
-        modules_per_layer=_added(c.modules_per_layer for c in covered),
-        unlayered=sum(c.unlayered for c in covered),
-        unparsable=sum(c.unparsable for c in covered),
-        roles=_added(c.roles for c in covered),
-        # Unexamined by the run when no part had anything for the rule to examine.
-        unexamined=tuple(
-            code for code in first.coverage.unexamined if all(code in c.unexamined for c in covered)
-        ),
-        public_routes=sum(c.public_routes for c in covered),
-    )
-    tallies = tuple(
-        replace(
-            tally,
-            checked=sum(t.checked for report in reports for t in report.tallies if t.code == tally.code),
-            failing=sum(t.failing for report in reports for t in report.tallies if t.code == tally.code),
-        )
-        for tally in first.tallies
-    )
-    summaries = [report.baseline for report in reports if report.baseline is not None]
-    summary = (
-        BaselineSummary(
-            tuple(sorted((f for s in summaries for f in s.known_findings), key=lambda f: f.sort_key)),
-            tuple(sorted(entry for s in summaries for entry in s.fixed)),
-        )
-        if summaries
-        else None
-    )
-    graphs = [report.layer_graph for report in reports if report.layer_graph is not None]
-    return replace(
-        first,
-        findings=tuple(sorted((f for report in reports for f in report.findings), key=lambda f: f.sort_key)),
-        coverage=coverage_,
-        suppressed=sum(report.suppressed for report in reports),
-        tallies=tallies,
-        layer_graph=LayerGraph.combined(graphs) if graphs else None,
-        baseline=summary,
-    )
+    return report if requested is None else restrict(report, requested)
 
 
 def restrict(report: Report, requested: frozenset[str]) -> Report:

@@ -291,25 +291,6 @@ def test_what_a_from_line_takes_may_be_in_another_service_s_copy_of_the_namespac
     assert choose_roots(files, imports, taken=taken).folders == (("services", "billing"),)
 
 
-def test_each_service_s_imports_resolve_in_its_own_tree() -> None:
-    # Both services import `app.db`: counted once, the name made one root enough and the
-    # other a tie, so the orders service was named from the project root and its import
-    # bound to billing's `app/db.py`. Where each import is made decides: each its own.
-    files = [
-        ("services", name, "app", module)
-        for name in ("billing", "orders")
-        for module in ("__init__.py", "db.py", "main.py")
-    ]
-    located = [(("services", name, "app"), {"app.db"}) for name in ("billing", "orders")]
-    assert choose_roots(files, {"app.db": 2}).folders == (("services", "billing"),)
-    choice = choose_roots(files, {"app.db": 2}, located=located)
-    assert [(root.folder, root.resolved) for root in choice.roots] == [
-        (("services", "billing"), 1),
-        (("services", "orders"), 1),
-    ]
-    assert choice.ties == ()
-
-
 def test_the_roots_that_resolve_the_most_imports_are_chosen() -> None:
     files = [("backend", "app", "__init__.py"), ("backend", "app", "core.py"), ("scripts", "seed.py")]
     choice = choose_roots(files, {"app.core": 3, "app.gone": 1, "backend.app.core": 1, "requests": 2})
@@ -686,6 +667,39 @@ def test_a_kept_root_choice_reads_back_as_it_was_written() -> None:
     assert decode_roots(encode_roots(choice)) == choice
 
 
+# Two services side by side, each run from its own `src/`, both with `api/` and `domain/`:
+# one module name, two files.
+_TWO_SERVICES = {
+    "pyproject.toml": '[project]\nname = "platform"\n',
+    "src/orders/api/__init__.py": "",
+    "src/orders/api/routes.py": (
+        "from fastapi import APIRouter\n\nfrom domain.order import Order\n\nrouter = APIRouter()\n"
+    ),
+    "src/orders/domain/__init__.py": "",
+    "src/orders/domain/order.py": (
+        "from dataclasses import dataclass\n\n\n@dataclass(frozen=True)\nclass Order:\n    order_id: str\n"
+    ),
+    "src/billing/api/__init__.py": "",
+    "src/billing/api/routes.py": (
+        "from fastapi import APIRouter\n\nfrom domain.invoice import Invoice\n\nrouter = APIRouter()\n"
+    ),
+    "src/billing/domain/__init__.py": "",
+    "src/billing/domain/invoice.py": "import requests\n\n\nclass Invoice:\n    def __init__(self) -> None:\n"
+    "        self.total = 0\n",
+}
+
+
+def test_files_that_share_a_module_name_are_named_in_a_note(tmp_path: Path) -> None:
+    _write(tmp_path, _TWO_SERVICES)
+    found = _run(tmp_path)
+    assert found.notes == (
+        "3 file(s) take a module name another file has (src/billing/api/__init__.py and "
+        "src/orders/api/__init__.py are both 'api'): only one of each is checked; "
+        "give each part a `hexcheck.toml` of its own and check it from there, or leave the "
+        "others out with `extend-exclude`",
+    )
+
+
 def test_a_module_beside_a_package_of_its_name_is_hidden_as_python_hides_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -720,85 +734,6 @@ def test_a_module_beside_a_package_of_its_name_is_hidden_as_python_hides_it(
     ]
 
 
-# Two services side by side, each run from its own `src/`, both with `api/` and `domain/`:
-# one module name, two files.
-_TWO_SERVICES = {
-    "pyproject.toml": '[project]\nname = "platform"\n',
-    "src/orders/api/__init__.py": "",
-    "src/orders/api/routes.py": (
-        "from fastapi import APIRouter\n\nfrom domain.order import Order\n\nrouter = APIRouter()\n\n\n"
-        '@router.get("/orders")\ndef list_orders() -> list[str]:\n    names = []\n'
-        "    for order in Order.all():\n        if order.order_id:\n"
-        "            names.append(order.order_id)\n"
-        "    return names\n"
-    ),
-    "src/orders/domain/__init__.py": "",
-    "src/orders/domain/order.py": (
-        "from dataclasses import dataclass\n\nfrom domain.rules import check\n\n\n@dataclass(frozen=True)\n"
-        "class Order:\n    order_id: str\n\n    def __post_init__(self) -> None:\n"
-        "        check(self.order_id)\n"
-    ),
-    "src/orders/domain/rules.py": (
-        "from api.routes import router\n\n\nclass InvalidOrder(Exception):\n    pass\n\n\n"
-        "def check(order_id: str) -> None:\n    if not order_id:\n        raise InvalidOrder(order_id)\n"
-    ),
-    "src/billing/api/__init__.py": "",
-    "src/billing/api/routes.py": (
-        "from fastapi import APIRouter\n\nfrom domain.invoice import Invoice\n\nrouter = APIRouter()\n"
-    ),
-    "src/billing/domain/__init__.py": "",
-    "src/billing/domain/invoice.py": (
-        "import requests\n\nfrom domain.rules import positive\n\n\nclass Invoice:\n"
-        "    def __init__(self, total: int) -> None:\n        self.total = positive(total)\n"
-    ),
-    "src/billing/domain/rules.py": "def positive(amount: int) -> int:\n    return max(amount, 0)\n",
-}
-
-
-def test_services_whose_modules_share_names_are_checked_apart(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    # Each service's `api.routes` and `domain` are its own: the orders service's route and
-    # its domain's import of its web layer are reported (one model of both services held
-    # billing's `api.routes` and left the orders one unchecked), and billing's domain is
-    # reported as before.
-    _write(tmp_path, _TWO_SERVICES)
-    found = _run(tmp_path)
-    assert found.notes == (
-        "files named from different folders take the same module name (src/billing/api/__init__.py "
-        "and src/orders/api/__init__.py are both 'api'): src/billing, src/orders are each checked "
-        "as a project of its own (2 parts); imports from one part to another are not followed",
-    )
-    assert found.parts == (
-        (
-            "src/billing/api/__init__.py",
-            "src/billing/api/routes.py",
-            "src/billing/domain/__init__.py",
-            "src/billing/domain/invoice.py",
-            "src/billing/domain/rules.py",
-        ),
-        (
-            "src/orders/api/__init__.py",
-            "src/orders/api/routes.py",
-            "src/orders/domain/__init__.py",
-            "src/orders/domain/order.py",
-            "src/orders/domain/rules.py",
-        ),
-    )
-    monkeypatch.chdir(tmp_path)
-    result = CliRunner().invoke(app, ["check", ".", "--no-cache", "--format", "json", "--exit-zero"])
-    assert result.exit_code == 0, result.output
-    report = json.loads(result.stdout)
-    assert [(f["code"], f["path"], f["line"]) for f in report["findings"]] == [
-        ("HEX102", "src/billing/domain/invoice.py", 1),
-        ("HEX104", "src/orders/api/routes.py", 3),
-        ("HEX601", "src/orders/api/routes.py", 9),
-        ("HEX101", "src/orders/domain/rules.py", 1),
-        ("HEX605", "src/orders/domain/rules.py", 4),
-    ]
-    assert report["summary"]["files"] == 10
-
-
 def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Path) -> None:
     _write(tmp_path, {**_TWO_SERVICES, "src/orders/hexcheck.toml": ""})
     found = _run(tmp_path / "src" / "orders")
@@ -808,7 +743,6 @@ def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Pa
         "api.routes",
         "domain",
         "domain.order",
-        "domain.rules",
     ]
 
 

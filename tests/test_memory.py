@@ -25,14 +25,14 @@ def test_ten_checks_leave_no_earlier_model_alive(monkeypatch: pytest.MonkeyPatch
     # strict: every rule runs, so every per-run index (roles, types, FastAPI, contracts) is built
     config = replace(load_config(find_config(".")), preset="strict")
     models: list[weakref.ref[ProjectModel]] = []
-    build = engine.model_of
+    build = engine.build_model
 
     def remembered(*args: object, **kwargs: object) -> ProjectModel:
         model = build(*args, **kwargs)  # type: ignore[arg-type]
         models.append(weakref.ref(model))
         return model
 
-    monkeypatch.setattr(engine, "model_of", remembered)
+    monkeypatch.setattr(engine, "build_model", remembered)
     reports = [hexcheck.check(["."], config) for _ in range(10)]
     gc.collect()
 

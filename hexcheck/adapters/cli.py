@@ -821,7 +821,6 @@ def graph_command(
             found.problems,
             left_out=found.left_out,
             requested=found.requested,  # the layer graph is the whole project's; findings, those asked for
-            parts=found.parts,
         )
         if output_format == "html":
             _write(

@@ -15,7 +15,7 @@ import os
 import re
 import stat
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -32,7 +32,7 @@ from hexcheck.core.roots import (
     imported_names,
     is_identifier,
 )
-from hexcheck.core.sources import SourceFile
+from hexcheck.core.sources import SourceFile, claim_order
 
 # How many unresolved in-tree imports a note names before it only counts them.
 _NAMED_UNRESOLVED = 5
@@ -66,9 +66,7 @@ class Discovery:
     import roots chosen from the evidence, relative to `project_root`; `notes` say what a
     user should know about them (ties, imports that resolve nowhere, metadata that could
     not be read). `left_out` counts the Python files and visible directories the
-    walk pruned: by `exclude`/`extend-exclude`, and as ignored by git. `parts` splits
-    the files into projects to check apart, where modules of different folders take the
-    same names.
+    walk pruned: by `exclude`/`extend-exclude`, and as ignored by git.
     """
 
     files: tuple[SourceFile, ...]
@@ -78,8 +76,6 @@ class Discovery:
     notes: tuple[str, ...] = ()
     requested: frozenset[str] | None = None
     project_root: str = ""
-    # The display paths of the projects to check apart (`_Walker._parts`); empty: one.
-    parts: tuple[tuple[str, ...], ...] = ()
 
 
 def discover(
@@ -235,11 +231,6 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     return ".".join(parts), is_package
 
 
-def _named_from(path: str, base: str) -> tuple[str, bool, str] | None:
-    named = _module_name(path, base)
-    return None if named is None else (*named, base)
-
-
 def _clean_pattern(pattern: str) -> str:
     # Users write `legacy/` and `./build` for directories; the walk's relative paths have
     # neither form.
@@ -365,18 +356,14 @@ class _Walker:
         by_depth = sorted(chosen, key=lambda r: (-len(r), r))
         fallbacks = sorted(fallback_roots, key=lambda r: (-len(r), r))
         files: list[SourceFile] = []
-        # Display path -> the folder its module name is taken from.
-        origins: dict[str, str] = {}
         for each in found:
             named = self._name(each, by_depth, fallbacks)
             if named is None:
                 if each.given:
                     self._problem(each.path, "its module name would not be a dotted identifier; skipped")
                 continue
-            module, is_package, origins[each.display] = named
-            files.append(SourceFile(each.display, each.path, module, is_package))
-        self._note_hidden_modules(files)
-        parts = self._parts(files, origins)
+            files.append(SourceFile(each.display, each.path, *named))
+        self._note_shared_module_names(files)
         requested = None
         if targets is not None:
             paths = [*((file.display_path, file.path) for file in files), *self._problem_paths.items()]
@@ -397,63 +384,44 @@ class _Walker:
             tuple(self._notes),
             requested,
             root,
-            parts,
         )
 
-    def _note_hidden_modules(self, files: Sequence[SourceFile]) -> None:
-        """Say when a module sits beside a package of its name (`models.py` next to
-        `models/`): Python imports the package, and the model holds one module per name
-        (`claim_order`), so the `.py` is not checked."""
-        packages = {file.path: file for file in files if file.is_package}
-        hidden = [
-            (file, package)
-            for file in files
-            if not file.is_package
-            and (package := packages.get(os.path.join(file.path.removesuffix(".py"), "__init__.py")))
-            is not None
-            and package.module == file.module
-        ]
-        if hidden:
-            module_file, package = hidden[0]
-            self.note(
-                f"{len(hidden)} module(s) sit beside a package of the same name, which Python "
-                f"imports instead ({module_file.display_path} is hidden by "
-                f"{package.display_path}): they are not checked; remove or rename them"
-            )
-
-    def _parts(self, files: Sequence[SourceFile], origins: Mapping[str, str]) -> tuple[tuple[str, ...], ...]:
-        """The projects to check apart: where files named from different folders take the
-        same module name (services side by side, each with its own `src/` holding `api/`
-        and `domain/`, or its own `manage.py`), each such folder's files are one project
-        and all the other files one more, so that every module keeps its name and an
-        import resolves within its own service. Empty: the run is one project."""
+    def _note_shared_module_names(self, files: Sequence[SourceFile]) -> None:
+        """Say when files take the same module name. A module beside a package of its name
+        (`models.py` next to `models/`) is one Python never imports; files under different
+        import roots (three services side by side, each with its own `src/` holding `api/`
+        and `domain/`) are a limit of one run: the model holds one module per name
+        (`claim_order`), and the others go unchecked."""
         by_module: dict[str, list[SourceFile]] = {}
         for file in files:
             by_module.setdefault(file.module, []).append(file)
-        shared = {
-            module: claimants
-            for module, claimants in by_module.items()
-            if len({origins[file.display_path] for file in claimants}) > 1
-        }
-        if not shared:
-            return ()
-        apart = sorted({origins[file.display_path] for claimants in shared.values() for file in claimants})
-        grouped: dict[str, list[str]] = {origin: [] for origin in apart}
-        rest: list[str] = []
-        for file in files:
-            grouped.get(origins[file.display_path], rest).append(file.display_path)
-        parts = tuple(tuple(paths) for paths in (*grouped.values(), rest) if paths)
-        module = min(shared)
-        first, *others = sorted(shared[module], key=lambda file: file.display_path)
-        second = next(f for f in others if origins[f.display_path] != origins[first.display_path])
-        folders = ", ".join(self.display(origin) or "." for origin in apart)
-        self.note(
-            f"files named from different folders take the same module name ({first.display_path} "
-            f"and {second.display_path} are both '{module}'): {folders} are each checked as a "
-            f"project of its own{', the other files as one more' if rest else ''} "
-            f"({len(parts)} parts); imports from one part to another are not followed"
-        )
-        return parts
+        shadowed: list[tuple[SourceFile, SourceFile]] = []
+        shared: list[tuple[str, list[str]]] = []
+        for module, claimants in sorted(by_module.items()):
+            if len(claimants) < 2:
+                continue
+            kept, *others = sorted(claimants, key=lambda f: claim_order(f.module, f.is_package, f.path))
+            beside = os.path.dirname(kept.path) + ".py" if kept.is_package else None
+            shadowed.extend((other, kept) for other in others if other.path == beside)
+            rest = [kept, *(other for other in others if other.path != beside)]
+            if len(rest) > 1:
+                shared.append((module, sorted(file.display_path for file in rest)))
+        if shadowed:
+            module_file, package = shadowed[0]
+            self.note(
+                f"{len(shadowed)} module(s) sit beside a package of the same name, which Python "
+                f"imports instead ({module_file.display_path} is hidden by "
+                f"{package.display_path}): they are not checked; remove or rename them"
+            )
+        if shared:
+            module, (first, second, *_) = shared[0]
+            unchecked = sum(len(paths) - 1 for _, paths in shared)
+            self.note(
+                f"{unchecked} file(s) take a module name another file has ({first} and {second} "
+                f"are both '{module}'): only one of each is checked; give each part a "
+                "`hexcheck.toml` of its own and check it from there, or leave the others out "
+                "with `extend-exclude`"
+            )
 
     def _choose(self, root: str, found: Sequence[_Found], declared: Sequence[str]) -> RootChoice:
         """The evidence: each file's path below `root` and the absolute imports it makes."""
@@ -478,7 +446,6 @@ class _Walker:
         files: list[Folder] = []
         imports: dict[str, int] = {}
         taken: dict[str, dict[str, int]] = {}
-        located: list[tuple[Folder, set[str]]] = []
         for each, relative in evidence:
             files.append(tuple(relative.split(os.sep)))
             try:
@@ -486,16 +453,13 @@ class _Walker:
                     data = handle.read(self._max_bytes + 1)
             except OSError:
                 continue  # extraction reports the file as unreadable
-            own: set[str] = set()
-            located.append((files[-1][:-1], own))
             for name, names in imported_names(data):
-                own.add(name)
                 imports[name] = imports.get(name, 0) + 1
                 if names:
                     from_it = taken.setdefault(name, {})
                     for each_name in names:
                         from_it[each_name] = from_it.get(each_name, 0) + 1
-        choice = choose_roots(files, imports, folders, taken, located)
+        choice = choose_roots(files, imports, folders, taken)
         if key is not None and self._memory is not None:
             self._memory.remember(key, choice)
         return choice
@@ -526,29 +490,27 @@ class _Walker:
                 f"resolve{'s' if total == 1 else ''} below no import root: {named}{more}"
             )
 
-    def _name(
-        self, each: _Found, chosen: Sequence[str], fallbacks: Sequence[str]
-    ) -> tuple[str, bool, str] | None:
-        """The module name of a file, whether it is a package, and the folder the name is
-        taken from: the configured source root holding it, else the deepest chosen import
-        root that names it validly, else the deepest root that packaging metadata declares
-        (or a `src` folder outside any package), else the walk's own base."""
+    def _name(self, each: _Found, chosen: Sequence[str], fallbacks: Sequence[str]) -> tuple[str, bool] | None:
+        """The module name of a file: from the configured source root holding it, else
+        the deepest chosen import root that names it validly, else the deepest root that
+        packaging metadata declares (or a `src` folder outside any package), else the
+        walk's own base."""
         configured = self._source_root_of(each.path)
         if configured is not None:
-            return _named_from(each.path, configured)
+            return _module_name(each.path, configured)
         for root in chosen:
             if _is_within(each.path, root):
-                named = _named_from(each.path, root)
+                named = _module_name(each.path, root)
                 if named is not None:
                     return named
         bases = [root for root in fallbacks if _is_within(each.path, root)]
         if each.src_root is not None:
             bases.append(each.src_root)
         for base in sorted(bases, key=lambda r: -len(r)):
-            named = _named_from(each.path, base)
+            named = _module_name(each.path, base)
             if named is not None:
                 return named
-        return _named_from(each.path, each.base)
+        return _module_name(each.path, each.base)
 
     def display(self, path: str) -> str:
         shown = _below(path, self._cwd)

@@ -83,16 +83,14 @@ def _run_check(
         # nothing changed reads no file and runs no rule.
         extra = (
             f"{REPORT_FORMAT}\0{code_fingerprint()}\0{sorted(found.problems)!r}\0{found.left_out}"
-            f"\0{baseline!r}\0{found.parts!r}"
+            f"\0{baseline!r}"
         )
         key = extraction.run_key(found.files, extra)
         if key is not None and cache is not None:
             cached = cache.get_report(key)
             if isinstance(cached, Report):
                 return _requested(cached, found.requested)
-        report = check(
-            found.files, config, extraction, found.problems, baseline, found.left_out, parts=found.parts
-        )
+        report = check(found.files, config, extraction, found.problems, baseline, found.left_out)
         key = extraction.finished_run_key(found.files, extra)
         if key is not None and cache is not None:
             cache.put_report(key, report)

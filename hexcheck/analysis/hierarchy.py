@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Collection, Mapping
+from collections.abc import Mapping
 
 from hexcheck.core.facts import ClassFact, ExprKind, ImportKind, ModuleFacts
 
@@ -29,14 +29,12 @@ _MAX_HOPS = 64
 class Hierarchy:
     """Classes by canonical dotted name, their bases, and re-export resolution."""
 
-    def __init__(self, modules: Mapping[str, ModuleFacts], top_level: Collection[str] = ()) -> None:
-        """`top_level`: the project's top-level names beyond those of `modules` (the other
-        parts of a run checked apart), whose names may stand for classes here."""
+    def __init__(self, modules: Mapping[str, ModuleFacts]) -> None:
         self._resolved: dict[str, str] = {}
         self._modules = modules
         # Most names rules resolve start outside the project (`self._books.save`,
         # `logger.info`, `str`): no module can hold them.
-        self._top_level = frozenset(name.partition(".")[0] for name in modules).union(top_level)
+        self._top_level = frozenset(name.partition(".")[0] for name in modules)
         self._classes: dict[str, tuple[ModuleFacts, ClassFact]] = {}
         self._defined: dict[str, frozenset[str]] = {}
         self._bindings: dict[str, dict[str, str]] = {}

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import sys
 from collections import deque
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import pairwise
@@ -152,37 +152,6 @@ class LayerGraph:
     def violations(self) -> tuple[LayerEdge, ...]:
         return tuple(edge for edge in self.edges if edge.violation)
 
-    @staticmethod
-    def combined(graphs: Sequence[LayerGraph]) -> LayerGraph:
-        """The graph of projects checked apart (the parts of one run): their modules and
-        imports added up, layer by layer. They share no module, so no pair counts twice."""
-        counts: dict[Layer | None, int] = {}
-        edges: dict[tuple[Layer | None, Layer | None], LayerEdge] = {}
-        for graph in graphs:
-            for layer, count in graph.modules:
-                counts[layer] = counts.get(layer, 0) + count
-            for edge in graph.edges:
-                key = (edge.importer, edge.imported)
-                seen = edges.get(key)
-                edges[key] = (
-                    edge
-                    if seen is None
-                    else LayerEdge(
-                        edge.importer,
-                        edge.imported,
-                        seen.module_pairs + edge.module_pairs,
-                        seen.imports + edge.imports,
-                        seen.violation or edge.violation,
-                    )
-                )
-        return LayerGraph(
-            tuple(sorted(counts.items(), key=lambda item: _LAYER_ORDER[item[0]])),
-            tuple(
-                edges[key]
-                for key in sorted(edges, key=lambda key: (_LAYER_ORDER[key[0]], _LAYER_ORDER[key[1]]))
-            ),
-        )
-
 
 _LAYER_ORDER: dict[Layer | None, int] = {layer: index for index, layer in enumerate(LAYERS)}
 _LAYER_ORDER[None] = len(LAYERS)
@@ -201,13 +170,10 @@ class ProjectModel:
         facts: Sequence[ModuleFacts],
         config: Config,
         placement: Callable[[ProjectModel], LayerSource] | None = None,
-        tree_packages: Collection[str] = (),
     ) -> None:
         """`placement` places modules from the model's facts (SPEC §1: names and content);
         without it, `config.layers` places them by name alone. It must not ask the model
-        for layers: it is what answers them. `tree_packages` are top-level names of the
-        rest of the tree (the other parts of a run checked apart): first-party, never
-        external, though their modules are not in this model."""
+        for layers: it is what answers them."""
         self.config = config
         self._placement = placement
         self._layer_source: LayerSource | None = None
@@ -223,7 +189,7 @@ class ProjectModel:
         # in grimp, but without facts (no file holds them). Sorted.
         self.namespace_packages: tuple[str, ...] = tuple(sorted(namespaces.difference(by_name)))
         self._importable = frozenset(by_name).union(namespaces)
-        self._top_level = frozenset(name.partition(".")[0] for name in by_name).union(tree_packages)
+        self._top_level = frozenset(name.partition(".")[0] for name in by_name)
         self._layers: dict[str, Layer | None] = {}
         self._edges: tuple[Edge, ...] | None = None
         self._importers: dict[str, frozenset[str]] | None = None
@@ -752,7 +718,7 @@ class ProjectModel:
     def hierarchy(self) -> Hierarchy:
         # A cached_property, not a property: after the first use it is a plain attribute
         # read, and rules reach the hierarchy hundreds of thousands of times.
-        return Hierarchy(self.modules, self._top_level)
+        return Hierarchy(self.modules)
 
     def find_class(self, dotted: str) -> tuple[ModuleFacts, ClassFact] | None:
         """The first-party class a dotted name stands for, following re-exports."""

@@ -20,7 +20,7 @@ from __future__ import annotations
 import keyword
 import re
 import sys
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
@@ -158,14 +158,12 @@ def choose_roots(
     imports: Mapping[str, int],
     declared: Iterable[Folder] = (),
     taken: Mapping[str, Mapping[str, int]] | None = None,
-    located: Iterable[tuple[Folder, Collection[str]]] = (),
 ) -> RootChoice:
     """The import roots that resolve the most of `imports` (dotted name -> how often).
 
     `files` are the project's `.py` files as relative paths; `declared` are package roots
     that packaging metadata names (candidates like the others: evidence decides); `taken`
-    gives, for a dotted name, how often `from` lines take each name from it; `located`
-    gives, for a file's folder, the dotted names the file imports.
+    gives, for a dotted name, how often `from` lines take each name from it.
     """
     paths = module_paths(files)
     # Where each name exists: the folders that hold a package or module of that name.
@@ -308,49 +306,9 @@ def choose_roots(
                 ties.append((best, other, best_score - score))
         chosen.append(best)
         score = best_score
-    # An import resolves in the importer's own tree when it can: two services side by side
-    # that both import `app.infrastructure.db` each mean their own `app/`, as each runs
-    # with its own folder on `sys.path`. The count above weighs a name once, so a service
-    # whose names another already resolves gained nothing; its deepest candidate holding
-    # the importer that resolves the name joins, as long as no import resolves the less.
-    located = [(folder, names) for folder, names in located if names]
-    while located:
-        members = frozenset(chosen)
-        joining: set[Folder] = set()
-        for folder, names in located:
-            around = [folder[:depth] for depth in range(len(folder), -1, -1) if folder[:depth] in resolves]
-            for name in names:
-                local = [candidate for candidate in around if name in resolves[candidate]]
-                if local and not any(candidate in members for candidate in local):
-                    joining.add(local[0])
-        # Not at the others' expense: a folder inside a package that a few bare imports
-        # name (`Backend/app/` for `from contexts.x import y`) would rename the modules
-        # the rest of the code imports as `app.contexts.x`.
-        added = False
-        for candidate in sorted(joining, key=order):
-            members = frozenset(chosen)
-            if all(
-                resolver(name, members, candidate) is not None
-                for name in touched[candidate]
-                if resolver(name, members) is not None
-            ):
-                chosen.append(candidate)
-                added = True
-        if not added:
-            break
     chosen.sort(key=order)
-    ties = [tie for tie in ties if tie[1] not in chosen]
     counts = resolved_by(chosen)
     final = frozenset(chosen)
-    # An import a root of the importer's own tree resolves is counted there.
-    for folder, names in located:
-        around = [folder[:depth] for depth in range(len(folder), -1, -1) if folder[:depth] in final]
-        for name in names:
-            home = next((root for root in around if name in resolves[root]), None)
-            usual = resolver(name, final)
-            if home is not None and usual is not None and home != usual:
-                counts[usual] -= 1
-                counts[home] += 1
     resolved_names = {name for name in in_tree if resolver(name, final) is not None}
     # Only names of the project's own top-level packages (below a chosen root, or the
     # project root when none is) count as unresolved: the others are third-party packages

@@ -25,8 +25,7 @@ def claim_order(module: str, is_package: bool, path: str) -> tuple[str, bool, st
 
     A package beats a module of its name, as Python's import system does when `models/`
     (with its `__init__.py`) and `models.py` sit side by side: `import app.models` never
-    reaches the `.py`. Otherwise the smaller path is taken: files of different folders
-    that share names are checked apart (`Discovery.parts`), so only a model of the whole
-    tree (`hexcheck graph`, `init`) meets them.
+    reaches the `.py`. Otherwise (services side by side under different import roots) the
+    smaller path is taken.
     """
     return (module, not is_package, path)
