@@ -1424,8 +1424,8 @@ _ITEM_READERS = frozenset(
     {"model_dump", "model_dump_json", "dict", "json", "isoformat", "strftime", "get", "items", "keys",
      "values", "copy", "lower", "upper", "strip", "split", "format", "replace"}
 )  # fmt: skip
-# What a string written in the loop turns into another string (`f"data: {e}\n\n".encode()`,
-# `", ".join(book.tags)`): its arguments are read like the rest of the body.
+# What turns a string into another string (`f"data: {e}\n\n".encode()`, `", ".join(book.tags)`):
+# its arguments are read like the rest of the body.
 _STRING_CONVERSIONS = frozenset({"encode", "format", "join", "lower", "upper", "strip", "replace"})
 _STRINGS = (cst.SimpleString, cst.FormattedString, cst.ConcatenatedString)
 # A list's, not a store's: `session.add(row)` and `collection.insert(doc)` write.
@@ -1491,8 +1491,15 @@ def _maps(call: cst.Call, items: set[str], lists: frozenset[str]) -> bool:
     if type(func) is not cst.Attribute:
         return False
     method, owner = func.attr.value, func.value
+    # A string's conversion of what the body builds: a literal, the item's own text, or a
+    # call or concatenation whose parts the walk of the body judges (`json.dumps(e).encode()`,
+    # `(json.dumps(e) + "\n").encode()`).
+    if method in _STRING_CONVERSIONS and (
+        isinstance(owner, (*_STRINGS, cst.Call, cst.BinaryOperation)) or _root_name(owner) in items
+    ):
+        return True
     if isinstance(owner, _STRINGS):
-        return method in _STRING_CONVERSIONS
+        return False
     if type(owner) is not cst.Name:
         return _root_name(owner) in items and (
             method in _ITEM_READERS or method.startswith(_CONVERTING_PREFIXES)

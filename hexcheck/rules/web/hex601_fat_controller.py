@@ -129,6 +129,15 @@ async def stream_summaries(use_case=None) -> StreamingResponse:
         async for event in use_case.astream():  # each event as server-sent-event bytes
             yield f"data: {event.model_dump_json()}\\n\\n".encode()
 
+
+@router.post("/books/lines")
+async def stream_lines(use_case=None) -> StreamingResponse:
+    async def lines():
+        async for book in use_case.execute():  # newline-delimited JSON
+            yield (json.dumps({"id": str(book.id)}) + "\\n").encode()
+
+    return StreamingResponse(lines(), media_type="application/x-ndjson")
+
     return StreamingResponse(events(), media_type="text/event-stream")
 
 
