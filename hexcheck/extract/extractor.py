@@ -1498,8 +1498,6 @@ def _maps(call: cst.Call, items: set[str], lists: frozenset[str]) -> bool:
         isinstance(owner, (*_STRINGS, cst.Call, cst.BinaryOperation)) or _root_name(owner) in items
     ):
         return True
-    if isinstance(owner, _STRINGS):
-        return False
     if type(owner) is not cst.Name:
         return _root_name(owner) in items and (
             method in _ITEM_READERS or method.startswith(_CONVERTING_PREFIXES)

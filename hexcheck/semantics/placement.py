@@ -2048,7 +2048,8 @@ class Placement:
         if facts.module in self._route_modules:
             add(Layer.WEB, ROUTES)
         imported = _imported_names(facts)
-        packages = {name.partition(".")[0] for name in imported}
+        # aiohttp's server side counts as no client here (`_client_packages`).
+        packages = _client_packages(facts)
         if imported & HTTP_EXCEPTIONS:
             add(Layer.WEB, HTTP_ERRORS)
         # An ORM's import is no driver: a `domain/` written as SQLAlchemy models is not
@@ -2057,7 +2058,7 @@ class Placement:
         # (`smtplib.SMTP(host)`), where an `import smtplib` alone may only name its errors.
         connects = _connects(facts, packages)
         if (
-            _client_packages(facts) & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
+            packages & (DRIVER_PACKAGES | DATABASE_PACKAGES) - _ORM_PACKAGES
             or imported & DATABASE_CONSTRUCTORS
             or connects
         ):
