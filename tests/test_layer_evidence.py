@@ -14,7 +14,7 @@ import pytest
 import hexcheck
 from hexcheck.core.config import Config
 from hexcheck.core.layers import Layer, LayerMap, detect_layer, name_layer
-from tests.conftest import FIXTURES, copy_fixture
+from tests.conftest import FIXTURES, copy_fixture, write_project
 
 PROJECT = FIXTURES / "misnamed_layers"
 API = "app/application/api/"
@@ -213,6 +213,8 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.db.session", Layer.INFRASTRUCTURE, False),
         ("app.commands.create_book", Layer.APPLICATION, False),
         ("app.cli.commands.create_book", Layer.WEB, False),
+        # A desktop or chat front end is a driving adapter as a CLI is.
+        ("src.modules.debts.ui.debts_window", Layer.WEB, False),
         ("app.core.common.entities.book", Layer.DOMAIN, False),
         ("app.infrastructure.entities", Layer.INFRASTRUCTURE, True),
         ("app.infrastructure.db.mappers.book", Layer.INFRASTRUCTURE, True),
@@ -499,3 +501,103 @@ def test_dishka_providers_are_the_composition_s_whatever_their_module_is_named(
     assert layers["tutor.entrypoint.ioc.interactors"] == "composition"
     assert layers["tutor.infrastructure.sqla_tasks"] == "infrastructure"
     assert layers["tutor.storage.minio_files"] == "infrastructure"
+
+
+def test_an_empty_init_goes_with_the_one_layer_of_its_unnamed_package(tmp_path: Path) -> None:
+    """Issue 18: `interfaces/` names no layer; its modules are ports, placed in the
+    application by what they hold, and its empty `__init__` (a comment, no code) goes with
+    them, as does `auth/gateways/`'s with its adapters. `auth/` holds both, so its own
+    `__init__` stays unplaced; and a package with an unplaced module keeps its `__init__`
+    unplaced (`helpers/`)."""
+    write_project(
+        tmp_path,
+        """\
+# file: app/modules/auth/__init__.py
+# file: app/modules/auth/domain/__init__.py
+# file: app/modules/auth/domain/credentials.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Credentials:
+    username: str
+    hashed_password: str
+
+    def __post_init__(self) -> None:
+        if not self.username:
+            raise ValueError("a username is required")
+# file: app/modules/auth/interfaces/__init__.py
+# Auth interfaces
+# file: app/modules/auth/interfaces/auth_repository.py
+from abc import ABC, abstractmethod
+
+from app.modules.auth.domain.credentials import Credentials
+
+
+class AuthRepositoryInterface(ABC):
+    @abstractmethod
+    async def get_by_username(self, username: str) -> Credentials | None: ...
+
+    @abstractmethod
+    async def create(self, credentials: Credentials) -> Credentials: ...
+# file: app/modules/auth/interfaces/token_store.py
+from typing import Protocol
+
+
+class TokenStore(Protocol):
+    async def save(self, username: str, token: str) -> None: ...
+
+    async def find(self, token: str) -> str | None: ...
+# file: app/modules/auth/gateways/__init__.py
+# file: app/modules/auth/gateways/sql_auth_repository.py
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from app.modules.auth.domain.credentials import Credentials
+from app.modules.auth.interfaces.auth_repository import AuthRepositoryInterface
+
+
+class SqlAuthRepository(AuthRepositoryInterface):
+    def __init__(self, session: AsyncSession) -> None:
+        self._session = session
+
+    async def get_by_username(self, username: str) -> Credentials | None:
+        return await self._session.scalar(select(Credentials).where(Credentials.username == username))
+
+    async def create(self, credentials: Credentials) -> Credentials:
+        self._session.add(credentials)
+        await self._session.flush()
+        return credentials
+# file: app/modules/auth/gateways/redis_token_store.py
+from redis.asyncio import Redis
+
+from app.modules.auth.interfaces.token_store import TokenStore
+
+
+class RedisTokenStore(TokenStore):
+    def __init__(self, redis: Redis) -> None:
+        self._redis = redis
+
+    async def save(self, username: str, token: str) -> None:
+        await self._redis.set(token, username)
+
+    async def find(self, token: str) -> str | None:
+        return await self._redis.get(token)
+# file: app/helpers/__init__.py
+# file: app/helpers/clock.py
+from datetime import datetime, timezone
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+""",
+    )
+    layers = _graph_layers(tmp_path)
+    assert layers["app.modules.auth.interfaces.auth_repository"] == "application"
+    assert layers["app.modules.auth.interfaces.token_store"] == "application"
+    assert layers["app.modules.auth.interfaces"] == "application"
+    assert layers["app.modules.auth.gateways.sql_auth_repository"] == "infrastructure"
+    assert layers["app.modules.auth.gateways"] == "infrastructure"
+    assert layers["app.modules.auth"] is None
+    assert layers["app.helpers.clock"] is None
+    assert layers["app.helpers"] is None

@@ -430,9 +430,27 @@ class ProjectModel:
                 and imported is not None
                 and not self.may_import(importer, edge.imported, imported)
                 and not self.indexes_descendant(edge)
+                and not self._opens_a_package_it_imports_from(edge)
             ):
                 found.append(edge)
         return tuple(found)
+
+    def _opens_a_package_it_imports_from(self, edge: Edge) -> bool:
+        """Whether `edge` imports an empty package `__init__` beside an import of a module
+        below it (`import infra` then `import infra.consumers`): the package holds no code,
+        so the one dependency is on the module inside, reported there."""
+        facts = self.modules.get(edge.imported)
+        if (
+            facts is None
+            or not facts.is_package
+            or facts.imports
+            or facts.classes
+            or facts.functions
+            or facts.assignments
+        ):
+            return False
+        below = edge.imported + "."
+        return any(imported.startswith(below) for imported in self.imports_of(edge.importer))
 
     def indexes_descendant(self, edge: Edge) -> bool:
         """Whether `edge` is a package index re-exporting one of its own descendants: the

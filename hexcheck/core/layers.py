@@ -60,6 +60,7 @@ WEB_COMPONENTS = frozenset(
         "inbound",
         "driving",
         "cli",
+        "ui",
         "graphql",
         "rest_api",
     }

@@ -333,3 +333,53 @@ DRIVER_METHODS = frozenset(
 MOTOR_METHODS = DRIVER_METHODS - {
     "find", "distinct", "query", "execute", "scalars", "scalar", "commit", "flush"
 }  # fmt: skip
+
+
+# The packages of HTTP servers, of the web frameworks built on them and of the adapters
+# that serve an app from a cloud function: a project importing one answers requests.
+# aiohttp is a client too: only its server side (`aiohttp.web`) counts.
+_HTTP_SERVER_PACKAGES = frozenset(
+    {
+        "a2wsgi",
+        "blacksheep",
+        "bottle",
+        "chalice",
+        "cherrypy",
+        "connexion",
+        "daphne",
+        "django",
+        "falcon",
+        "fastapi",
+        "flask",
+        "functions_framework",
+        "granian",
+        "gunicorn",
+        "hug",
+        "hypercorn",
+        "litestar",
+        "mangum",
+        "ninja",
+        "pyramid",
+        "quart",
+        "rest_framework",
+        "robyn",
+        "sanic",
+        "starlette",
+        "tornado",
+        "uvicorn",
+        "werkzeug",
+    }
+)
+
+
+def serves_http(target: str, names: tuple[str, ...] = ()) -> bool:
+    """Whether importing `target` (a dotted module name; `names` from it) is importing an
+    HTTP server: `from aiohttp import web` is, `from aiohttp import ClientSession` is not."""
+    if target == "aiohttp":
+        return "web" in names
+    return target.partition(".")[0] in _HTTP_SERVER_PACKAGES or target.startswith(_HTTP_SERVER_MODULES)
+
+
+# The server side of packages that are not only servers: aiohttp's, AWS Lambda Powertools'
+# API Gateway resolvers, Azure Functions' HTTP triggers.
+_HTTP_SERVER_MODULES = ("aiohttp.web", "aws_lambda_powertools.event_handler", "azure.functions")

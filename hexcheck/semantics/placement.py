@@ -462,6 +462,7 @@ class Placement:
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
+        self._layers.update(self._empty_inits_with_their_modules())
         self._configuration: dict[str, bool] = {}
         # The packages a module imports that are neither the standard library's nor the
         # configuration's values: what a call on them reaches is outside.
@@ -978,6 +979,35 @@ class Placement:
         ):
             return own.layer
         return None
+
+    def _empty_inits_with_their_modules(self) -> dict[str, Layer]:
+        """The layer of each unplaced empty `__init__` of an unnamed package whose every
+        module and subpackage is placed in that one layer (`interfaces/` of ports alone,
+        `repos/` of adapters alone): it holds no code, so it is its package's. Deepest
+        packages first, so that a package of such packages goes with them too. A package
+        with an unplaced or a differently placed module keeps its `__init__` unplaced."""
+        placed: dict[str, Layer] = {}
+        empty = sorted(
+            (
+                module
+                for module, facts in self.model.modules.items()
+                if self._layers.get(module) is None
+                and _is_empty_package(facts)
+                and not is_test_module(module)
+                and self._name_layer(module).layer is None
+            ),
+            key=lambda module: (-module.count("."), module),
+        )
+        for package in empty:
+            children = [child for child in self._children.get(package, ()) if not is_test_module(child)]
+            layers = {placed.get(child, self._layers.get(child)) for child in children}
+            if len(layers) == 1 and any(
+                not _is_empty_package(self.model.modules[child]) for child in children
+            ):
+                (layer,) = layers
+                if layer is not None:
+                    placed[package] = layer
+        return placed
 
     def _entry_point_script(self, module: str) -> bool:
         """Whether a module runs as a script (`if __name__ == "__main__":`), shows no web

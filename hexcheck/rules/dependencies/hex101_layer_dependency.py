@@ -3580,6 +3580,28 @@ def get_profile_endpoint(use_case: GetProfileUseCase) -> Endpoint:
 def default_profile_endpoint(pool) -> Endpoint:
     return get_profile_endpoint(GetProfileUseCase(PostgresUserRepository(pool)))
 """,
+        # `import app.infrastructure` beside `import app.infrastructure.consumers`: the
+        # package's `__init__` is empty, so the one dependency is on the consumers, reported
+        # once, on their line.
+        """\
+# file: app/infrastructure/__init__.py
+# file: app/infrastructure/consumers.py
+import pulsar
+
+
+def subscribe_to_events(url: str) -> None:
+    client = pulsar.Client(url)
+    consumer = client.subscribe("anonymisation-requests", "anonymiser")
+    while True:
+        consumer.acknowledge(consumer.receive())
+# file: app/api/__init__.py
+import threading
+
+import app.infrastructure
+import app.infrastructure.consumers  # error: HEX101
+
+threading.Thread(target=app.infrastructure.consumers.subscribe_to_events, args=("pulsar://broker:6650",)).start()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -11,6 +11,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
+from hexcheck.semantics.libraries import serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
 from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
@@ -50,7 +51,9 @@ class UnmappedDomainException(Rule):
         "trips it. Nor is a raise no request can run: one in a module that no module of "
         "the web (or the composition root that includes its routes) imports, directly "
         "or through others (a use case only a Celery task or a consumer runs, a package "
-        "only tests import)."
+        "only tests import). Nor is anything reported in a project that serves no HTTP: "
+        "one with no route that imports no HTTP server or web framework (a desktop or "
+        "command-line application, whose `controllers/` the web's name places all the same)."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -397,6 +400,58 @@ router = ErrorAwareRouter()
 async def mark_read(alert_id: str, use_case: MarkAlertRead) -> None:
     await use_case(alert_id)
 """,
+        # A desktop application: no route and no HTTP server imported anywhere. Its
+        # `controllers/` are the web's by name, but no request comes in, so no exception
+        # can surface as HTTP 500 (its window shows what it catches).
+        """\
+# file: src/modules/debts/domain/exceptions.py
+class InvalidDebtState(Exception):
+    pass
+# file: src/modules/debts/domain/debt.py
+from dataclasses import dataclass
+
+from src.modules.debts.domain.exceptions import InvalidDebtState
+
+
+@dataclass
+class Debt:
+    amount: int
+    paid: bool = False
+
+    def pay(self) -> None:
+        if self.paid:
+            raise InvalidDebtState("already paid")
+        self.paid = True
+# file: src/modules/debts/ui/controllers/payment_controller.py
+from tkinter import messagebox
+
+from src.modules.debts.domain.debt import Debt
+
+
+class PaymentController:
+    def __init__(self, debts: dict[int, Debt]) -> None:
+        self._debts = debts
+
+    def on_pay(self, debt_id: int) -> None:
+        try:
+            self._debts[debt_id].pay()
+        except Exception as error:
+            messagebox.showerror("Error", str(error))
+# file: main.py
+import customtkinter as ctk
+
+from src.modules.debts.ui.controllers.payment_controller import PaymentController
+
+
+def main() -> None:
+    root = ctk.CTk()
+    ctk.CTkButton(root, command=lambda: PaymentController({}).on_pay(1)).pack()
+    root.mainloop()
+
+
+if __name__ == "__main__":
+    main()
+""",
     )
     invalid = (
         """\
@@ -418,12 +473,14 @@ def issue(orders: dict, order_id: str) -> dict:
         raise InvoiceNotReady(order_id)
     return orders[order_id]
 # file: app/api/errors.py
+from fastapi import FastAPI
+
 from app.domain.errors import OrderNotFound
 
 STATUS = {OrderNotFound: 404}
 
 
-def register(app) -> None:
+def register(app: FastAPI) -> None:
     for error, status in STATUS.items():
         app.add_exception_handler(error, lambda request, exc: None)
 # file: app/infrastructure/tasks.py
@@ -494,7 +551,11 @@ def return_book(use_case, loan_id):
     except LookupError:
         return None
 # file: app/api/routes.py
+from fastapi import APIRouter
+
 from app.application.return_book import ReturnBook
+
+router = APIRouter()
 """,
         """\
 # file: app/domain/errors.py
@@ -704,10 +765,13 @@ from app.application.commands import AdminCommand
 
     @staticmethod
     def _has_an_edge(model: ProjectModel) -> bool:
-        """A project with neither web nor composition modules nor routes (a library, a
-        domain package checked alone) has no HTTP edge to map exceptions at."""
+        """Whether the project serves HTTP: it has routes, or a module imports an HTTP
+        server or web framework. A library, a domain package checked alone, a desktop or a
+        command-line application has no HTTP edge to map exceptions at, and no HTTP 500 for
+        one to surface as, whatever its modules are called (a Tkinter app's `controllers/`
+        are the web's by name)."""
         return bool(roles(model).route_handlers) or any(
-            model.layer(module) in (Layer.WEB, Layer.COMPOSITION) for module in model.modules
+            serves_http(fact.target, fact.names) for facts in model.modules.values() for fact in facts.imports
         )
 
     @staticmethod
