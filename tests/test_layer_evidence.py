@@ -213,8 +213,6 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.db.session", Layer.INFRASTRUCTURE, False),
         ("app.commands.create_book", Layer.APPLICATION, False),
         ("app.cli.commands.create_book", Layer.WEB, False),
-        # A desktop or chat front end is a driving adapter as a CLI is.
-        ("src.modules.debts.ui.debts_window", Layer.WEB, False),
         ("app.core.common.entities.book", Layer.DOMAIN, False),
         ("app.infrastructure.entities", Layer.INFRASTRUCTURE, True),
         ("app.infrastructure.db.mappers.book", Layer.INFRASTRUCTURE, True),
@@ -507,8 +505,9 @@ def test_an_empty_init_goes_with_the_one_layer_of_its_unnamed_package(tmp_path: 
     """Issue 18: `interfaces/` names no layer; its modules are ports, placed in the
     application by what they hold, and its empty `__init__` (a comment, no code) goes with
     them, as does `auth/gateways/`'s with its adapters. `auth/` holds both, so its own
-    `__init__` stays unplaced; and a package with an unplaced module keeps its `__init__`
-    unplaced (`helpers/`)."""
+    `__init__` stays unplaced, as does `storage/`'s, whose ports sit beside an adapter in a
+    folder without an `__init__`; and a package with an unplaced module keeps its
+    `__init__` unplaced (`helpers/`)."""
     write_project(
         tmp_path,
         """\
@@ -583,6 +582,31 @@ class RedisTokenStore(TokenStore):
 
     async def find(self, token: str) -> str | None:
         return await self._redis.get(token)
+# file: app/storage/__init__.py
+from app.storage.ports import UserStore
+
+__all__ = ["UserStore"]
+# file: app/storage/ports.py
+from typing import Protocol
+
+
+class UserStore(Protocol):
+    def add(self, username: str) -> None: ...
+
+    def exists(self, username: str) -> bool: ...
+# file: app/storage/sql/user_store.py
+import sqlite3
+
+
+class SqlUserStore:
+    def __init__(self, path: str) -> None:
+        self._db = sqlite3.connect(path)
+
+    def add(self, username: str) -> None:
+        self._db.execute("INSERT INTO users VALUES (?)", (username,))
+
+    def exists(self, username: str) -> bool:
+        return self._db.execute("SELECT 1 FROM users WHERE name = ?", (username,)).fetchone() is not None
 # file: app/helpers/__init__.py
 # file: app/helpers/clock.py
 from datetime import datetime, timezone
@@ -599,5 +623,9 @@ def utc_now() -> datetime:
     assert layers["app.modules.auth.gateways.sql_auth_repository"] == "infrastructure"
     assert layers["app.modules.auth.gateways"] == "infrastructure"
     assert layers["app.modules.auth"] is None
+    # `storage/sql/` has no `__init__`: its adapter is below `storage/` all the same.
+    assert layers["app.storage.ports"] == "application"
+    assert layers["app.storage.sql.user_store"] == "infrastructure"
+    assert layers["app.storage"] is None
     assert layers["app.helpers.clock"] is None
     assert layers["app.helpers"] is None

@@ -421,36 +421,34 @@ class ProjectModel:
     def layer_violations(self) -> tuple[Edge, ...]:
         """Dependency edges between layered modules whose layers may not depend (HEX101).
 
-        A package index's imports of its own descendants are none (`indexes_descendant`)."""
-        found: list[Edge] = []
-        for edge in self.dependency_edges():
-            importer, imported = self.layer(edge.importer), self.layer(edge.imported)
-            if (
-                importer is not None
-                and imported is not None
-                and not self.may_import(importer, edge.imported, imported)
-                and not self.indexes_descendant(edge)
-                and not self._opens_a_package_it_imports_from(edge)
-            ):
-                found.append(edge)
-        return tuple(found)
+        A package index's imports of its own descendants are none (`indexes_descendant`),
+        and an import of an empty package beside a reported import of a module inside it is
+        that one dependency (`_opens_a_package`)."""
+        found = [
+            edge
+            for edge in self.dependency_edges()
+            if (importer := self.layer(edge.importer)) is not None
+            and (imported := self.layer(edge.imported)) is not None
+            and not self.may_import(importer, edge.imported, imported)
+            and not self.indexes_descendant(edge)
+        ]
+        reported = {(edge.importer, edge.imported) for edge in found}
+        return tuple(edge for edge in found if not self._opens_a_package(edge, reported))
 
-    def _opens_a_package_it_imports_from(self, edge: Edge) -> bool:
-        """Whether `edge` imports an empty package `__init__` beside an import of a module
-        below it (`import infra` then `import infra.consumers`): the package holds no code,
-        so the one dependency is on the module inside, reported there."""
+    def _opens_a_package(self, edge: Edge, reported: set[tuple[str, str]]) -> bool:
+        """Whether `edge` imports an empty package `__init__` (no code, no import) while the
+        same importer's import of a module inside it is reported (`import infra` then
+        `import infra.consumers`): the package holds nothing, so the one dependency is on
+        the module inside, reported there."""
         facts = self.modules.get(edge.imported)
-        if (
-            facts is None
-            or not facts.is_package
-            or facts.imports
-            or facts.classes
-            or facts.functions
-            or facts.assignments
-        ):
+        if facts is None or not facts.is_package:
+            return False
+        if facts.imports or facts.classes or facts.functions or facts.assignments:
             return False
         below = edge.imported + "."
-        return any(imported.startswith(below) for imported in self.imports_of(edge.importer))
+        return any(
+            importer == edge.importer and imported.startswith(below) for importer, imported in reported
+        )
 
     def indexes_descendant(self, edge: Edge) -> bool:
         """Whether `edge` is a package index re-exporting one of its own descendants: the

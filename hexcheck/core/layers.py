@@ -60,7 +60,6 @@ WEB_COMPONENTS = frozenset(
         "inbound",
         "driving",
         "cli",
-        "ui",
         "graphql",
         "rest_api",
     }

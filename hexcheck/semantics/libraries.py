@@ -367,7 +367,6 @@ _HTTP_SERVER_PACKAGES = frozenset(
         "starlette",
         "tornado",
         "uvicorn",
-        "werkzeug",
     }
 )
 
@@ -383,3 +382,39 @@ def serves_http(target: str, names: tuple[str, ...] = ()) -> bool:
 # The server side of packages that are not only servers: aiohttp's, AWS Lambda Powertools'
 # API Gateway resolvers, Azure Functions' HTTP triggers.
 _HTTP_SERVER_MODULES = ("aiohttp.web", "aws_lambda_powertools.event_handler", "azure.functions")
+
+
+# Front ends that answer no HTTP request: desktop toolkits, terminal UIs, CLI frameworks
+# and chat bots. A project built on one, and on no HTTP server, has no HTTP status to map.
+_NON_HTTP_FRONT_ENDS = frozenset(
+    {
+        "PyQt5",
+        "PyQt6",
+        "PySide2",
+        "PySide6",
+        "aiogram",
+        "click",
+        "curses",
+        "customtkinter",
+        "dearpygui",
+        "discord",
+        "kivy",
+        "kivymd",
+        "pygame",
+        "telebot",
+        "telegram",
+        "textual",
+        "tkinter",
+        "toga",
+        "ttkbootstrap",
+        "typer",
+        "urwid",
+        "wx",
+    }
+)
+
+
+def fronts_without_http(target: str) -> bool:
+    """Whether importing `target` (a dotted module name) is importing a front end that
+    answers no HTTP request: a desktop toolkit, a terminal UI, a CLI or a chat bot."""
+    return target.partition(".")[0] in _NON_HTTP_FRONT_ENDS

@@ -981,29 +981,33 @@ class Placement:
         return None
 
     def _empty_inits_with_their_modules(self) -> dict[str, Layer]:
-        """The layer of each unplaced empty `__init__` of an unnamed package whose every
-        module and subpackage is placed in that one layer (`interfaces/` of ports alone,
-        `repos/` of adapters alone): it holds no code, so it is its package's. Deepest
-        packages first, so that a package of such packages goes with them too. A package
-        with an unplaced or a differently placed module keeps its `__init__` unplaced."""
+        """The layer of each unplaced `__init__` that holds nothing of its own (no code; at
+        most imports of its own modules, `__all__`) in an unnamed package whose every
+        module below, at any depth and in folders without an `__init__` too, is placed in
+        that one layer (`interfaces/` of ports alone, `repos/` of adapters alone): it is its
+        package's. Such `__init__`s below count for nothing either way, so a package of
+        such packages goes with them; one unplaced or differently placed module keeps it
+        unplaced."""
+        holding_nothing = {
+            module
+            for module, facts in self.model.modules.items()
+            if facts.is_package and _holds_nothing_of_its_own(module, facts)
+        }
         placed: dict[str, Layer] = {}
-        empty = sorted(
-            (
-                module
-                for module, facts in self.model.modules.items()
-                if self._layers.get(module) is None
-                and _is_empty_package(facts)
-                and not is_test_module(module)
-                and self._name_layer(module).layer is None
-            ),
-            key=lambda module: (-module.count("."), module),
-        )
-        for package in empty:
-            children = [child for child in self._children.get(package, ()) if not is_test_module(child)]
-            layers = {placed.get(child, self._layers.get(child)) for child in children}
-            if len(layers) == 1 and any(
-                not _is_empty_package(self.model.modules[child]) for child in children
+        for package in sorted(holding_nothing):
+            if (
+                self._layers.get(package) is not None
+                or is_test_module(package)
+                or self._name_layer(package).layer is not None
             ):
+                continue
+            below = [
+                module
+                for module in self._subtree(package)
+                if module != package and module not in holding_nothing and not is_test_module(module)
+            ]
+            layers = {self._layers.get(module) for module in below}
+            if below and len(layers) == 1:
                 (layer,) = layers
                 if layer is not None:
                     placed[package] = layer
@@ -2608,6 +2612,16 @@ def _constant(value: Expr) -> bool:
         return True
     return value.kind in (ExprKind.COLLECTION, ExprKind.MAPPING) and all(
         _constant(item) for item in value.args
+    )
+
+
+def _holds_nothing_of_its_own(package: str, facts: ModuleFacts) -> bool:
+    """Whether a package's `__init__` defines, calls and assigns nothing (`__all__` aside)
+    and imports only its own modules: what it holds is its modules'."""
+    return (
+        not (facts.classes or facts.functions or facts.calls)
+        and all(assignment.name == "__all__" for assignment in facts.assignments)
+        and all(fact.target == package or fact.target.startswith(package + ".") for fact in facts.imports)
     )
 
 

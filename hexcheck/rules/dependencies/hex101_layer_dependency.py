@@ -3602,6 +3602,39 @@ import app.infrastructure.consumers  # error: HEX101
 
 threading.Thread(target=app.infrastructure.consumers.subscribe_to_events, args=("pulsar://broker:6650",)).start()
 """,
+        # The import of the module inside runs only when the file is run as a script: it is
+        # no dependency of the module, so the package's import is the one reported.
+        """\
+# file: app/infrastructure/__init__.py
+# file: app/infrastructure/consumers.py
+import pulsar
+
+
+def subscribe_to_events(url: str) -> None:
+    client = pulsar.Client(url)
+    consumer = client.subscribe("anonymisation-requests", "anonymiser")
+    while True:
+        consumer.acknowledge(consumer.receive())
+# file: app/domain/anonymisation.py
+from dataclasses import dataclass
+
+import app.infrastructure  # error: HEX101
+
+
+@dataclass(frozen=True)
+class AnonymisationRequested:
+    record_id: str
+
+    def __post_init__(self) -> None:
+        if not self.record_id:
+            raise ValueError("a record id is required")
+
+
+if __name__ == "__main__":
+    import app.infrastructure.consumers
+
+    app.infrastructure.consumers.subscribe_to_events("pulsar://localhost:6650")
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

@@ -11,7 +11,7 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
-from hexcheck.semantics.libraries import serves_http
+from hexcheck.semantics.libraries import fronts_without_http, serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
 from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
@@ -51,9 +51,10 @@ class UnmappedDomainException(Rule):
         "trips it. Nor is a raise no request can run: one in a module that no module of "
         "the web (or the composition root that includes its routes) imports, directly "
         "or through others (a use case only a Celery task or a consumer runs, a package "
-        "only tests import). Nor is anything reported in a project that serves no HTTP: "
-        "one with no route that imports no HTTP server or web framework (a desktop or "
-        "command-line application, whose `controllers/` the web's name places all the same)."
+        "only tests import). Nor is anything reported in a project that answers no HTTP: "
+        "one with no route that imports no HTTP server or web framework but a desktop, "
+        "terminal or chat front end (Tkinter, Qt, Textual, Typer, aiogram...), whose "
+        "`controllers/` the web's name places all the same."
     )
     how_to_fix = (
         "Register an exception handler for it (or for a base class all your domain "
@@ -422,6 +423,16 @@ class Debt:
         if self.paid:
             raise InvalidDebtState("already paid")
         self.paid = True
+# file: src/modules/users/infrastructure/password_hasher.py
+from werkzeug.security import check_password_hash, generate_password_hash
+
+
+class WerkzeugPasswordHasher:
+    def hash(self, password: str) -> str:
+        return generate_password_hash(password)
+
+    def verify(self, password: str, hashed: str) -> bool:
+        return check_password_hash(hashed, password)
 # file: src/modules/debts/ui/controllers/payment_controller.py
 from tkinter import messagebox
 
@@ -734,6 +745,69 @@ app = FastAPI()
 # file: app/api/routes.py
 from app.application.commands import AdminCommand
 """,
+        # A raw AWS Lambda handler behind API Gateway: no framework, but the handler is the
+        # web's edge, and an exception it lets through is API Gateway's 502/500.
+        """\
+# file: src/domain/exceptions.py
+class InsufficientStock(Exception):  # error: HEX605
+    pass
+# file: src/domain/stock.py
+from dataclasses import dataclass
+
+from src.domain.exceptions import InsufficientStock
+
+
+@dataclass
+class Stock:
+    sku: str
+    quantity: int
+
+    def reserve(self, amount: int) -> None:
+        if amount > self.quantity:
+            raise InsufficientStock(self.sku)
+        self.quantity -= amount
+# file: src/application/reserve_stock.py
+from src.domain.stock import Stock
+
+
+class ReserveStock:
+    def __init__(self, stocks) -> None:
+        self._stocks = stocks
+
+    def execute(self, sku: str, amount: int) -> None:
+        stock: Stock = self._stocks.get(sku)
+        stock.reserve(amount)
+        self._stocks.save(stock)
+# file: src/entrypoints/api_handler.py
+import json
+
+from src.application.reserve_stock import ReserveStock
+from src.infrastructure.dynamo_stocks import DynamoStocks
+
+use_case = ReserveStock(DynamoStocks())
+
+
+def handler(event, context):
+    body = json.loads(event["body"])
+    use_case.execute(body["sku"], body["amount"])
+    return {"statusCode": 204, "body": ""}
+# file: src/infrastructure/dynamo_stocks.py
+import boto3
+
+from src.domain.stock import Stock
+
+
+class DynamoStocks:
+    def __init__(self) -> None:
+        self._table = boto3.resource("dynamodb").Table("stocks")
+
+    def get(self, sku: str) -> Stock:
+        item = self._table.get_item(Key={"sku": sku})["Item"]
+        return Stock(item["sku"], int(item["quantity"]))
+
+    def save(self, stock: Stock) -> None:
+        self._table.put_item(Item={"sku": stock.sku, "quantity": stock.quantity})
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -765,14 +839,23 @@ from app.application.commands import AdminCommand
 
     @staticmethod
     def _has_an_edge(model: ProjectModel) -> bool:
-        """Whether the project serves HTTP: it has routes, or a module imports an HTTP
-        server or web framework. A library, a domain package checked alone, a desktop or a
-        command-line application has no HTTP edge to map exceptions at, and no HTTP 500 for
-        one to surface as, whatever its modules are called (a Tkinter app's `controllers/`
-        are the web's by name)."""
-        return bool(roles(model).route_handlers) or any(
-            serves_http(fact.target, fact.names) for facts in model.modules.values() for fact in facts.imports
-        )
+        """Whether the project may answer HTTP. It does when it has routes or imports an
+        HTTP server or web framework. Else it may when it has web or composition modules
+        (a raw AWS Lambda handler, the standard library's `http.server`), unless it imports
+        a front end that is not HTTP: a desktop, terminal or chat application (its
+        `controllers/` the web's by name) has no HTTP 500 for an exception to surface as.
+        A library, a domain package checked alone, has no edge at all."""
+        imported = [
+            fact
+            for facts in model.modules.values()
+            for fact in facts.imports
+            if fact.target and not model.is_first_party(fact.target)
+        ]
+        if roles(model).route_handlers or any(serves_http(fact.target, fact.names) for fact in imported):
+            return True
+        if any(fronts_without_http(fact.target) for fact in imported):
+            return False
+        return any(model.layer(module) in (Layer.WEB, Layer.COMPOSITION) for module in model.modules)
 
     @staticmethod
     def _layer_name(model: ProjectModel, ref: ClassRef) -> str:
