@@ -48,7 +48,10 @@ class UnmappedDomainException(Rule):
         "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
         "`__post_init__`, the flag read through the class's options or the class, never "
         "as an attribute of the instance) is not counted, since only a programming error "
-        "trips it. Nor is a raise no request can run: one in a module that no module of "
+        "trips it; nor is a raise in a class named as a registry, dispatcher, mediator or "
+        "bus of handlers (`QueryDispatcher` raising `QueryHandlerNotFound`): a handler "
+        "looked up but never registered is a wiring mistake, for which a 500 is right. "
+        "Nor is a raise no request can run: one in a module that no module of "
         "the web (or the composition root that includes its routes) imports, directly "
         "or through others (a use case only a Celery task or a consumer runs, a package "
         "only tests import). Nor is anything reported in a project that answers no HTTP: "
@@ -462,6 +465,59 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+""",
+        # A dispatcher of queries raises when a handler was never registered: a wiring
+        # mistake, which a 500 answers rightly. The route runs the dispatcher all the same.
+        """\
+# file: src/application/queries/base.py
+from abc import ABC, abstractmethod
+
+
+class QueryHandlerNotFound(Exception):
+    pass
+
+
+class Query:
+    pass
+
+
+class QueryHandler(ABC):
+    @abstractmethod
+    async def handle(self, query: Query) -> object: ...
+
+
+class QueryDispatcher:
+    def __init__(self) -> None:
+        self._handlers: dict[type[Query], QueryHandler] = {}
+
+    def register(self, query_type: type[Query], handler: QueryHandler) -> None:
+        self._handlers[query_type] = handler
+
+    async def dispatch(self, query: Query) -> object:
+        handler = self._handlers.get(type(query))
+        if handler is None:
+            raise QueryHandlerNotFound(type(query).__name__)
+        return await handler.handle(query)
+# file: src/api/documents.py
+from fastapi import APIRouter, Depends
+
+from src.application.queries.base import Query, QueryDispatcher
+
+router = APIRouter()
+
+
+class GetDocument(Query):
+    def __init__(self, document_id: str) -> None:
+        self.document_id = document_id
+
+
+def get_dispatcher() -> QueryDispatcher:
+    return QueryDispatcher()
+
+
+@router.get("/documents/{document_id}")
+async def get_document(document_id: str, dispatcher: QueryDispatcher = Depends(get_dispatcher)) -> object:
+    return await dispatcher.dispatch(GetDocument(document_id))
 """,
     )
     invalid = (
@@ -1061,6 +1117,11 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
     return model.reached_from(start)
 
 
+# The classes that look handlers up by what was registered at start-up: what they raise
+# (`HandlerNotFound`, `HandlerAlreadyRegistered`) only a wiring mistake trips.
+_WIRING_CLASSES = ("Registry", "Dispatcher", "Mediator", "Bus")
+
+
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
     """Where each domain/application exception is first raised, leaving out the raises no
     request can reach. A class-definition hook's own raises (`__init_subclass__`,
@@ -1068,7 +1129,8 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
     import; those of a function the hook defines and installs still count. A base class's
     guard against being instantiated itself (a raise under `if self.__meta__.abstract:` or
     `if type(self) is Base:` in `__init__`/`__new__`/`__post_init__`, as the extractor marks
-    it) only a programming error trips."""
+    it) only a programming error trips, and so does a raise in a registry, dispatcher,
+    mediator or bus of handlers (`_WIRING_CLASSES`)."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
@@ -1080,6 +1142,8 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
         if module not in reached:
             continue  # no request runs it: a worker's, a script's, or code nothing imports
         for cls, function in functions_of(facts):
+            if cls is not None and cls.name.endswith(_WIRING_CLASSES):
+                continue  # a handler looked up but never registered: wiring, a 500 is right
             raises = function.raises
             owner = f"{cls.qualname}.{function.name}" if cls else function.name
             owners: dict[Span, str] = {}  # a raise of a function the hook defines -> that function
