@@ -48,8 +48,9 @@ class UnmappedDomainException(Rule):
         "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
         "`__post_init__`, the flag read through the class's options or the class, never "
         "as an attribute of the instance) is not counted, since only a programming error "
-        "trips it; nor is a raise in a class named as a registry, dispatcher, mediator or "
-        "bus of handlers (`QueryDispatcher` raising `QueryHandlerNotFound`): a handler "
+        "trips it; nor is a raise outside the domain in a class named as a registry, "
+        "dispatcher, mediator or message bus of handlers (`QueryDispatcher` raising "
+        "`QueryHandlerNotFound`): a handler "
         "looked up but never registered is a wiring mistake, for which a 500 is right. "
         "Nor is a raise no request can run: one in a module that no module of "
         "the web (or the composition root that includes its routes) imports, directly "
@@ -864,6 +865,41 @@ class DynamoStocks:
     def save(self, stock: Stock) -> None:
         self._table.put_item(Item={"sku": stock.sku, "quantity": stock.quantity})
 """,
+        # A `Bus` of the business (seats on a coach) is no message bus: what it raises is a
+        # domain answer like any other.
+        """\
+# file: booking/domain/bus.py
+from dataclasses import dataclass, field
+
+
+class BusFull(Exception):  # error: HEX605
+    pass
+
+
+@dataclass
+class Bus:
+    plate: str
+    seats: int
+    booked: set[int] = field(default_factory=set)
+
+    def book(self, seat: int) -> None:
+        if len(self.booked) >= self.seats:
+            raise BusFull(self.plate)
+        self.booked.add(seat)
+# file: booking/api/routes.py
+from fastapi import APIRouter
+
+from booking.domain.bus import Bus
+
+router = APIRouter()
+BUS = Bus("AB-123", seats=2)
+
+
+@router.post("/seats/{seat}")
+def book_seat(seat: int) -> dict:
+    BUS.book(seat)
+    return {"seat": seat}
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1118,8 +1154,10 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
 
 
 # The classes that look handlers up by what was registered at start-up: what they raise
-# (`HandlerNotFound`, `HandlerAlreadyRegistered`) only a wiring mistake trips.
-_WIRING_CLASSES = ("Registry", "Dispatcher", "Mediator", "Bus")
+# (`HandlerNotFound`, `HandlerAlreadyRegistered`) only a wiring mistake trips. Outside the
+# domain only, where a `Bus` or a `Dispatcher` may be the business's own (a seat-booking
+# `Bus` raising `BusFull`).
+_WIRING_CLASSES = ("Registry", "Dispatcher", "Mediator", "MessageBus", "CommandBus", "QueryBus", "EventBus")
 
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
@@ -1129,8 +1167,8 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
     import; those of a function the hook defines and installs still count. A base class's
     guard against being instantiated itself (a raise under `if self.__meta__.abstract:` or
     `if type(self) is Base:` in `__init__`/`__new__`/`__post_init__`, as the extractor marks
-    it) only a programming error trips, and so does a raise in a registry, dispatcher,
-    mediator or bus of handlers (`_WIRING_CLASSES`)."""
+    it) only a programming error trips, and so does a raise outside the domain in a
+    registry, dispatcher, mediator or message bus of handlers (`_WIRING_CLASSES`)."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
@@ -1142,7 +1180,11 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
         if module not in reached:
             continue  # no request runs it: a worker's, a script's, or code nothing imports
         for cls, function in functions_of(facts):
-            if cls is not None and cls.name.endswith(_WIRING_CLASSES):
+            if (
+                cls is not None
+                and cls.name.endswith(_WIRING_CLASSES)
+                and model.layer(module) is not Layer.DOMAIN
+            ):
                 continue  # a handler looked up but never registered: wiring, a 500 is right
             raises = function.raises
             owner = f"{cls.qualname}.{function.name}" if cls else function.name
