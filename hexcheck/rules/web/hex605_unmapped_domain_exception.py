@@ -3,6 +3,7 @@ handled nowhere at the edge."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
@@ -48,9 +49,9 @@ class UnmappedDomainException(Rule):
         "`if self.Meta.abstract:` or `if type(self) is Base:` in `__init__`, `__new__` or "
         "`__post_init__`, the flag read through the class's options or the class, never "
         "as an attribute of the instance) is not counted, since only a programming error "
-        "trips it; nor is a raise outside the domain in a class named as a registry, "
-        "dispatcher, mediator or message bus of handlers (`QueryDispatcher` raising "
-        "`QueryHandlerNotFound`): a handler "
+        "trips it; nor is a raise of an error named for a handler lookup (`...Handler...`, "
+        "`...Registered`, `UnknownJob`) in a class named as a registry, dispatcher, "
+        "mediator or bus of handlers (`QueryDispatcher` raising `QueryHandlerNotFound`): a handler "
         "looked up but never registered is a wiring mistake, for which a 500 is right. "
         "Nor is a raise no request can run: one in a module that no module of "
         "the web (or the composition root that includes its routes) imports, directly "
@@ -900,6 +901,80 @@ def book_seat(seat: int) -> dict:
     BUS.book(seat)
     return {"seat": seat}
 """,
+        # A registry of the business (rooms booked by the hour) is no registry of handlers:
+        # its `SlotAlreadyRegistered` is an answer for the client, a 409.
+        """\
+# file: app/application/reservation_registry.py
+class SlotAlreadyRegistered(Exception):  # error: HEX605
+    pass
+
+
+class ReservationRegistry:
+    def __init__(self) -> None:
+        self._taken: set[tuple[str, int]] = set()
+
+    def reserve(self, room: str, hour: int) -> None:
+        if (room, hour) in self._taken:
+            raise SlotAlreadyRegistered(f"{room} at {hour}h")
+        self._taken.add((room, hour))
+# file: app/api/routes.py
+from fastapi import APIRouter
+
+from app.application.reservation_registry import ReservationRegistry
+
+router = APIRouter()
+REGISTRY = ReservationRegistry()
+
+
+@router.post("/rooms/{room}/hours/{hour}")
+def reserve(room: str, hour: int) -> dict:
+    REGISTRY.reserve(room, hour)
+    return {"room": room, "hour": hour}
+""",
+        # A command bus that validates each command raises the client's 422, not a wiring
+        # mistake.
+        """\
+# file: app/application/bus.py
+class ValidationFailed(Exception):  # error: HEX605
+    pass
+
+
+class CommandHandlerNotFound(Exception):
+    pass
+
+
+class CommandBus:
+    def __init__(self, handlers: dict, validators: dict) -> None:
+        self._handlers = handlers
+        self._validators = validators
+
+    def dispatch(self, command: object) -> object:
+        errors = self._validators.get(type(command), lambda _: [])(command)
+        if errors:
+            raise ValidationFailed(errors)
+        handler = self._handlers.get(type(command))
+        if handler is None:
+            raise CommandHandlerNotFound(type(command).__name__)
+        return handler(command)
+# file: app/api/routes.py
+from fastapi import APIRouter
+
+from app.application.bus import CommandBus
+
+router = APIRouter()
+BUS = CommandBus(handlers={}, validators={})
+
+
+class RenameProject:
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
+@router.post("/projects/{project_id}/name")
+def rename(project_id: str, name: str) -> dict:
+    BUS.dispatch(RenameProject(name))
+    return {"id": project_id}
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1153,11 +1228,15 @@ def _reached_from_the_web(model: ProjectModel) -> frozenset[str]:
     return model.reached_from(start)
 
 
-# The classes that look handlers up by what was registered at start-up: what they raise
-# (`HandlerNotFound`, `HandlerAlreadyRegistered`) only a wiring mistake trips. Outside the
-# domain only, where a `Bus` or a `Dispatcher` may be the business's own (a seat-booking
-# `Bus` raising `BusFull`).
-_WIRING_CLASSES = ("Registry", "Dispatcher", "Mediator", "MessageBus", "CommandBus", "QueryBus", "EventBus")
+# The classes that look handlers up by what was registered at start-up (`Dispatcher`,
+# `CommandBus`, `JobHandlerRegistry`, `DomainEventDispatcher`), and the errors they raise
+# when a lookup fails (`QueryHandlerNotFound`, `HandlerAlreadyRegistered`, `UnknownJob`):
+# only a wiring mistake trips those. Both names must say so: an `OrderDispatcher` raising
+# `NoCourierAvailable`, a `CommandBus` raising `ValidationFailed`, a seat-booking `Bus`
+# raising `BusFull` raise the business's own answers.
+_HANDLED_THINGS = "Handler|Command|Query|Event|Message|Request|Job|Task"
+_WIRING_CLASS = re.compile(rf"(?:\w*(?:{_HANDLED_THINGS}))?(?:Registry|Dispatcher|Mediator|Bus)$")
+_WIRING_ERROR = re.compile(rf"Handler|Registered|Registration|^Unknown(?:{_HANDLED_THINGS})")
 
 
 def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, str]]:
@@ -1167,8 +1246,8 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
     import; those of a function the hook defines and installs still count. A base class's
     guard against being instantiated itself (a raise under `if self.__meta__.abstract:` or
     `if type(self) is Base:` in `__init__`/`__new__`/`__post_init__`, as the extractor marks
-    it) only a programming error trips, and so does a raise outside the domain in a
-    registry, dispatcher, mediator or message bus of handlers (`_WIRING_CLASSES`)."""
+    it) only a programming error trips, and so does a registry's, dispatcher's, mediator's
+    or bus's of handlers failing to find one (`_WIRING_CLASS`, `_WIRING_ERROR`)."""
     the_roles = roles(model)
     exceptions = {ref.dotted: ref for ref in the_roles.domain_exceptions}
     metaclasses = _metaclasses(model)
@@ -1180,12 +1259,7 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
         if module not in reached:
             continue  # no request runs it: a worker's, a script's, or code nothing imports
         for cls, function in functions_of(facts):
-            if (
-                cls is not None
-                and cls.name.endswith(_WIRING_CLASSES)
-                and model.layer(module) is not Layer.DOMAIN
-            ):
-                continue  # a handler looked up but never registered: wiring, a 500 is right
+            wiring = cls is not None and _WIRING_CLASS.match(cls.name) is not None
             raises = function.raises
             owner = f"{cls.qualname}.{function.name}" if cls else function.name
             owners: dict[Span, str] = {}  # a raise of a function the hook defines -> that function
@@ -1204,6 +1278,8 @@ def _raised_domain_exceptions(model: ProjectModel) -> dict[str, tuple[ClassRef, 
                 if not fact.exception or "?" in fact.exception or (constructor and fact.abstract_guard):
                     continue
                 ref = the_roles.ref(fact.exception)
+                if ref is not None and wiring and _WIRING_ERROR.search(ref.cls.name):
+                    continue  # a handler looked up but never registered: wiring, a 500 is right
                 if ref is not None and ref.dotted in exceptions and ref.dotted not in found:
                     found[ref.dotted] = (ref, f"{module}.{owners.get(fact.span, owner)}")
     return found
