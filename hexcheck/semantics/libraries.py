@@ -371,17 +371,17 @@ _HTTP_SERVER_PACKAGES = frozenset(
 )
 
 
+# The server side of packages that are not only servers: aiohttp's, AWS Lambda Powertools'
+# API Gateway resolvers, Azure Functions' HTTP triggers.
+_HTTP_SERVER_MODULES = ("aiohttp.web", "aws_lambda_powertools.event_handler", "azure.functions")
+
+
 def serves_http(target: str, names: tuple[str, ...] = ()) -> bool:
     """Whether importing `target` (a dotted module name; `names` from it) is importing an
     HTTP server: `from aiohttp import web` is, `from aiohttp import ClientSession` is not."""
     if target == "aiohttp":
         return "web" in names
     return target.partition(".")[0] in _HTTP_SERVER_PACKAGES or target.startswith(_HTTP_SERVER_MODULES)
-
-
-# The server side of packages that are not only servers: aiohttp's, AWS Lambda Powertools'
-# API Gateway resolvers, Azure Functions' HTTP triggers.
-_HTTP_SERVER_MODULES = ("aiohttp.web", "aws_lambda_powertools.event_handler", "azure.functions")
 
 
 # Front ends that answer no HTTP request: desktop toolkits, terminal UIs, CLI frameworks
