@@ -1001,11 +1001,8 @@ class Placement:
                 or self._name_layer(package).layer is not None
             ):
                 continue
-            below = [
-                module
-                for module in self._subtree(package)
-                if module != package and module not in holding_nothing and not is_test_module(module)
-            ]
+            # The subtree holds the package's own `__init__`, which holds nothing.
+            below = [module for module in self._subtree(package) if module not in holding_nothing]
             layers = {self._layers.get(module) for module in below}
             if below and len(layers) == 1:
                 (layer,) = layers

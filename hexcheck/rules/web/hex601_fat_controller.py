@@ -129,6 +129,8 @@ async def stream_summaries(use_case=None) -> StreamingResponse:
         async for event in use_case.astream():  # each event as server-sent-event bytes
             yield f"data: {event.model_dump_json()}\\n\\n".encode()
 
+    return StreamingResponse(events(), media_type="text/event-stream")
+
 
 @router.post("/books/lines")
 async def stream_lines(use_case=None) -> StreamingResponse:
@@ -137,8 +139,6 @@ async def stream_lines(use_case=None) -> StreamingResponse:
             yield (json.dumps({"id": str(book.id)}) + "\\n").encode()
 
     return StreamingResponse(lines(), media_type="application/x-ndjson")
-
-    return StreamingResponse(events(), media_type="text/event-stream")
 
 
 def export_books(rows):  # not a route handler: loops are fine here
