@@ -46,7 +46,13 @@ from typing import Protocol, TypeVar, cast
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
 from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
-from hexcheck.core.layers import CONFIGURATION_NAMES, LAYERS, Layer
+from hexcheck.core.layers import (
+    CONFIGURATION_NAMES,
+    LAYERS,
+    STRONG_INFRASTRUCTURE_NAMES,
+    Layer,
+    spelled_plainly,
+)
 from hexcheck.core.sources import claim_order
 
 _STDLIB = frozenset(sys.stdlib_module_names) | {"__future__"}
@@ -431,9 +437,46 @@ class ProjectModel:
             and (imported := self.layer(edge.imported)) is not None
             and not self.may_import(importer, edge.imported, imported)
             and not self.indexes_descendant(edge)
+            and not self._within_the_outer_ring(edge, importer, imported)
         ]
         reported = {(edge.importer, edge.imported) for edge in found}
         return tuple(edge for edge in found if not self._opens_a_package(edge, reported))
+
+    def _within_the_outer_ring(self, edge: Edge, importer: Layer, imported: Layer) -> bool:
+        """Whether `edge` is a web module importing an infrastructure module where the
+        project keeps both inside its infrastructure package (`infrastructure/api/routes.py`
+        taking `get_session` from `infrastructure/database/`) and takes only functions
+        from it, the providers FastAPI's `Depends` calls: the outer ring of Clean
+        Architecture, frameworks and drivers, holds the web and the database alike, and the
+        author drew it so. A web module taking an adapter's class from there builds the
+        adapter itself, which the composition root should do, and stays reported; so do
+        configured layers."""
+        if importer is not Layer.WEB or imported is not Layer.INFRASTRUCTURE:
+            return False
+        configured = self.config.layers.configured
+        return self._takes_functions_only(edge) and all(
+            configured(module) is None and self._below_an_infrastructure_name(module)
+            for module in (edge.importer, edge.imported)
+        )
+
+    def _takes_functions_only(self, edge: Edge) -> bool:
+        """Whether `edge`'s statement takes from the imported module names that are all
+        first-party functions (`from infra.db import get_session`), following re-exports;
+        a whole module, a class or any other value is not."""
+        fact = edge.fact
+        if fact.kind is not ImportKind.FROM or fact.target != edge.imported or "*" in fact.names:
+            return False
+        return bool(fact.names) and all(
+            self.find_function(f"{edge.imported}.{name}") is not None for name in fact.names
+        )
+
+    def _below_an_infrastructure_name(self, module: str) -> bool:
+        """Whether a package above `module` (or the package `module` is) bears one of the
+        infrastructure's own names (`infrastructure`, `infra`)."""
+        facts = self.modules.get(module)
+        parts = module.split(".")
+        packages = parts if facts is None or facts.is_package else parts[:-1]
+        return any(spelled_plainly(part) in STRONG_INFRASTRUCTURE_NAMES for part in packages)
 
     def _opens_a_package(self, edge: Edge, reported: set[tuple[str, str]]) -> bool:
         """Whether `edge` imports an empty package `__init__` (no code, no import) while the

@@ -35,7 +35,12 @@ class LayerDependency(Rule):
         "run as a script, never when the module is imported. A package index is the one "
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
-        "no dependency by importing them, as each descendant is checked on its own."
+        "no dependency by importing them, as each descendant is checked on its own. Nor "
+        "do routes that the project keeps inside its own `infrastructure/` package take one "
+        "on by importing functions from the infrastructure beside them (the session "
+        "provider their `Depends` calls): that is Clean Architecture's outer ring, "
+        "frameworks and drivers, holding the web and the database alike, as the author "
+        "drew it. Taking an adapter's class from there is building the adapter, and counts."
     )
     how_to_fix = (
         "Invert the dependency: let the inner layer declare what it needs as a port (an "
@@ -2216,6 +2221,41 @@ class AuthModuleAdapter(AuthModulePort):
     async def get_account(self, account_id: UUID) -> AuthAccountDto:
         return AuthAccountDto(id=account_id, email="")
 """,
+        # The routes kept inside the project's `infrastructure/` take the session
+        # provider their `Depends` calls from beside them: the outer ring of Clean
+        # Architecture holds the web and the database alike, as the author drew it.
+        """\
+# file: app/infrastructure/database/connection.py
+from collections.abc import Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+engine = create_engine("postgresql://localhost/buses")
+SessionLocal = sessionmaker(bind=engine)
+
+
+def get_database_session() -> Iterator[Session]:
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+# file: app/infrastructure/web/routers/health.py
+from fastapi import APIRouter, Depends
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.infrastructure.database.connection import get_database_session
+
+router = APIRouter(prefix="/health")
+
+
+@router.get("/database")
+def database_health(session: Session = Depends(get_database_session)) -> dict[str, str]:
+    session.execute(text("SELECT 1"))
+    return {"database": "up"}
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -3634,6 +3674,63 @@ if __name__ == "__main__":
     import app.infrastructure.consumers
 
     app.infrastructure.consumers.subscribe_to_events("pulsar://localhost:6650")
+""",
+        # The same routes taking the adapter's class build the adapter themselves, which
+        # the composition root should do.
+        """\
+# file: app/infrastructure/database/connection.py
+from collections.abc import Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+engine = create_engine("postgresql://localhost/buses")
+SessionLocal = sessionmaker(bind=engine)
+
+
+def get_database_session() -> Iterator[Session]:
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+# file: app/domain/repositories/route_repository.py
+from abc import ABC, abstractmethod
+
+
+class RouteRepository(ABC):
+    @abstractmethod
+    def count(self) -> int: ...
+# file: app/infrastructure/database/repos/route_repository_impl.py
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from app.domain.repositories.route_repository import RouteRepository
+
+
+class RouteRepositoryImpl(RouteRepository):
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def count(self) -> int:
+        return int(self.session.execute(text("SELECT count(*) FROM routes")).scalar_one())
+# file: app/infrastructure/web/routers/routes.py
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.infrastructure.database.connection import get_database_session
+from app.infrastructure.database.repos.route_repository_impl import RouteRepositoryImpl  # error: HEX101
+
+router = APIRouter(prefix="/routes")
+
+
+def get_routes(session: Session = Depends(get_database_session)) -> RouteRepositoryImpl:
+    return RouteRepositoryImpl(session)
+
+
+@router.get("/count")
+def count_routes(routes: RouteRepositoryImpl = Depends(get_routes)) -> dict[str, int]:
+    return {"routes": routes.count()}
 """,
     )
 
