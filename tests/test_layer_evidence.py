@@ -228,6 +228,9 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.main.use_cases.create_user", Layer.APPLICATION, True),
         ("app.config.usecases.load", Layer.APPLICATION, True),
         ("app.di.providers.usecase", Layer.COMPOSITION, False),
+        # A package of configurations, as `config/` is (`core/configurations/environment/`).
+        ("app.configs.llm_config", Layer.COMPOSITION, False),
+        ("src.core.configurations.environment", Layer.COMPOSITION, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),

@@ -98,6 +98,8 @@ COMPOSITION_NAMES = frozenset(
         "injector",
         "settings",
         "config",
+        "configs",
+        "configurations",
         # Clean-architecture courses' `main/composers/`: each composer builds a controller.
         "composers",
     }
