@@ -102,6 +102,12 @@ class LayerSource(Protocol):
         does not; one that builds the Mongo client does)."""
         ...
 
+    def only_injects(self, module: str, functions: Sequence[str]) -> bool:
+        """Whether `module` hands each of `functions` (dotted as it imports them) to its
+        web framework to call for a route (FastAPI's `Depends(get_session)`) and never
+        calls it itself."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -445,29 +451,19 @@ class ProjectModel:
     def _within_the_outer_ring(self, edge: Edge, importer: Layer, imported: Layer) -> bool:
         """Whether `edge` is a web module importing an infrastructure module where the
         project keeps both inside its infrastructure package (`infrastructure/api/routes.py`
-        taking `get_session` from `infrastructure/database/`) and takes only functions
-        from it, the providers FastAPI's `Depends` calls: the outer ring of Clean
-        Architecture, frameworks and drivers, holds the web and the database alike, and the
-        author drew it so. A web module taking an adapter's class from there builds the
-        adapter itself, which the composition root should do, and stays reported; so do
-        configured layers."""
-        if importer is not Layer.WEB or imported is not Layer.INFRASTRUCTURE:
-            return False
-        configured = self.config.layers.configured
-        return self._takes_functions_only(edge) and all(
-            configured(module) is None and self._below_an_infrastructure_name(module)
-            for module in (edge.importer, edge.imported)
-        )
-
-    def _takes_functions_only(self, edge: Edge) -> bool:
-        """Whether `edge`'s statement takes from the imported module names that are all
-        first-party functions (`from infra.db import get_session`), following re-exports;
-        a whole module, a class or any other value is not."""
-        fact = edge.fact
-        if fact.kind is not ImportKind.FROM or fact.target != edge.imported or "*" in fact.names:
-            return False
-        return bool(fact.names) and all(
-            self.find_function(f"{edge.imported}.{name}") is not None for name in fact.names
+        taking `get_session` from `infrastructure/database/`) and takes only providers
+        from it: functions it hands to FastAPI's `Depends` and never calls itself
+        (`_takes_providers_only`). The outer ring of Clean Architecture, frameworks and
+        drivers, holds the web and the database alike, and the author drew it so; FastAPI
+        wiring the session into the route is that ring's own business. A web module that
+        calls a function from there (`delete_user(session, id)`, `get_user_repository()`)
+        or takes an adapter's class uses the infrastructure itself and stays reported."""
+        return (
+            importer is Layer.WEB
+            and imported is Layer.INFRASTRUCTURE
+            and self._below_an_infrastructure_name(edge.importer)
+            and self._below_an_infrastructure_name(edge.imported)
+            and self._takes_providers_only(edge)
         )
 
     def _below_an_infrastructure_name(self, module: str) -> bool:
@@ -477,6 +473,22 @@ class ProjectModel:
         parts = module.split(".")
         packages = parts if facts is None or facts.is_package else parts[:-1]
         return any(spelled_plainly(part) in STRONG_INFRASTRUCTURE_NAMES for part in packages)
+
+    def _takes_providers_only(self, edge: Edge) -> bool:
+        """Whether `edge`'s statement takes from the imported module names that are all
+        first-party functions (`from infra.db import get_session`, re-exports followed)
+        which the importer only hands to `Depends` (`LayerSource.only_injects`); a whole
+        module, a class or any other value is not."""
+        fact = edge.fact
+        if fact.kind is not ImportKind.FROM or fact.target != edge.imported or "*" in fact.names:
+            return False
+        if not fact.names or any(
+            self.find_function(f"{edge.imported}.{name}") is None for name in fact.names
+        ):
+            return False
+        return self._layers_source().only_injects(
+            edge.importer, [f"{edge.imported}.{name}" for name in fact.names]
+        )
 
     def _opens_a_package(self, edge: Edge, reported: set[tuple[str, str]]) -> bool:
         """Whether `edge` imports an empty package `__init__` (no code, no import) while the

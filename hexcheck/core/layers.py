@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
@@ -439,6 +439,10 @@ class LayerMap:
 
     def wires_nothing(self, module: str) -> bool:
         """Names alone never show what a module builds."""
+        return False
+
+    def only_injects(self, module: str, functions: Sequence[str]) -> bool:
+        """Names alone never show how a module uses what it imports."""
         return False
 
     def configured(self, module: str) -> Layer | None:

@@ -100,6 +100,23 @@ def is_dependency_call(expr: Expr | None) -> bool:
     return expr is not None and expr.kind is ExprKind.CALL and expr.name in DEPENDS | SECURITY
 
 
+def only_injects(facts: ModuleFacts, functions: Iterable[str]) -> bool:
+    """Whether a module hands each of `functions` (dotted as it imports them) to FastAPI
+    to call, in `Depends(...)`/`Security(...)` (a parameter's default, its `Annotated`
+    metadata, a decorator's or router's `dependencies=`), and never calls it itself: the
+    function provides what a route is given, the route does not use it."""
+    injected: set[str] = set()
+    called: set[str] = set()
+    for call in every_call(facts):
+        called.add(call.callee)
+        if call.callee in DEPENDS | SECURITY:
+            target = call.args[0] if call.args else call_keyword(call, "dependency")
+            if target is not None and target.kind is ExprKind.NAME:
+                injected.add(target.name)
+    wanted = set(functions)
+    return bool(wanted) and wanted <= injected and not wanted & called
+
+
 def keyword_arg(expr: Expr, name: str) -> Expr | None:
     for keyword, value in expr.keywords:
         if keyword == name:

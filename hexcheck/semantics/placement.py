@@ -108,7 +108,7 @@ from __future__ import annotations
 import builtins
 import re
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -141,7 +141,7 @@ from hexcheck.core.layers import (
     name_layer,
     spelled_plainly,
 )
-from hexcheck.semantics.fastapi import is_dependency_call
+from hexcheck.semantics.fastapi import is_dependency_call, only_injects
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -543,6 +543,12 @@ class Placement:
             for target in self._imported_modules(facts)
             if target != module
         )
+
+    def only_injects(self, module: str, functions: Sequence[str]) -> bool:
+        """Whether `module` hands each of `functions` to FastAPI's `Depends`/`Security`
+        and never calls it itself (`fastapi.only_injects`)."""
+        facts = self.model.modules.get(module)
+        return facts is not None and only_injects(facts, functions)
 
     def declares_configuration(self, module: str) -> bool:
         """Whether a composition module only declares configuration, which every layer but

@@ -36,11 +36,15 @@ class LayerDependency(Rule):
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
         "no dependency by importing them, as each descendant is checked on its own. Nor "
-        "do routes that the project keeps inside its own `infrastructure/` package take one "
-        "on by importing functions from the infrastructure beside them (the session "
-        "provider their `Depends` calls): that is Clean Architecture's outer ring, "
-        "frameworks and drivers, holding the web and the database alike, as the author "
-        "drew it. Taking an adapter's class from there is building the adapter, and counts."
+        "does a web module that the project keeps inside its own `infrastructure/` (or "
+        "`infra/`) package take one on by importing, from a module also inside one, "
+        "functions it only hands to FastAPI's `Depends`/`Security` and never calls itself "
+        "(the session provider of `Depends(get_session)`): that is Clean Architecture's "
+        "outer ring, frameworks and drivers, holding the web and the database alike, as "
+        "the author drew it, and FastAPI wiring the session into the route is that ring's "
+        "own business. Calling such a function (`delete_user(session, id)`, "
+        "`get_user_repository()`) or taking an adapter's class from there is the web using "
+        "the infrastructure itself, and counts."
     )
     how_to_fix = (
         "Invert the dependency: let the inner layer declare what it needs as a port (an "
@@ -3731,6 +3735,47 @@ def get_routes(session: Session = Depends(get_database_session)) -> RouteReposit
 @router.get("/count")
 def count_routes(routes: RouteRepositoryImpl = Depends(get_routes)) -> dict[str, int]:
     return {"routes": routes.count()}
+""",
+        # Routes that call what they take from the infrastructure beside them use it
+        # themselves: the session goes in through `Depends`, the query runs in the route.
+        """\
+# file: app/infrastructure/database/connection.py
+from collections.abc import Iterator
+
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session, sessionmaker
+
+engine = create_engine("postgresql://localhost/buses")
+SessionLocal = sessionmaker(bind=engine)
+
+
+def get_database_session() -> Iterator[Session]:
+    session = SessionLocal()
+    try:
+        yield session
+    finally:
+        session.close()
+# file: app/infrastructure/database/crud.py
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+
+def delete_bus(session: Session, bus_id: int) -> None:
+    session.execute(text("DELETE FROM buses WHERE id = :id"), {"id": bus_id})
+    session.commit()
+# file: app/infrastructure/web/routers/buses.py
+from fastapi import APIRouter, Depends
+from sqlalchemy.orm import Session
+
+from app.infrastructure.database.connection import get_database_session
+from app.infrastructure.database.crud import delete_bus  # error: HEX101
+
+router = APIRouter(prefix="/buses")
+
+
+@router.delete("/{bus_id}")
+def remove_bus(bus_id: int, session: Session = Depends(get_database_session)) -> None:
+    delete_bus(session, bus_id)
 """,
     )
 
