@@ -17,8 +17,18 @@ from hexcheck.semantics.roles import ClassRef, Roles, roles
 _CONCRETE_PACKAGES = DRIVER_PACKAGES | {"sqlalchemy", "sqlmodel", "beanie", "odmantic", "mongoengine"}
 
 
-def _literal_setting(param: ParamFact) -> bool:
-    """`retries=3`, `name="books"`: a setting with a literal default, not a collaborator."""
+# The last word of a parameter named for configuration (`config`, `world_config`,
+# `settings`): what it receives sets the use case up; it does nothing for it.
+_SETTING_WORDS = frozenset(
+    {"config", "configs", "configuration", "settings", "options", "opts", "conf", "cfg"}
+)
+
+
+def _setting(param: ParamFact) -> bool:
+    """`retries=3`, `name="books"`: a setting with a literal default; `world_config=None`,
+    `settings`: one named so. Neither is a collaborator."""
+    if param.name.lower().rpartition("_")[2] in _SETTING_WORDS:
+        return True
     default = param.default
     return default is not None and default.kind is ExprKind.LITERAL and default.name != "None"
 
@@ -60,7 +70,8 @@ class UntypedDependency(Rule):
         "`MongoMemberRepository`, a driver type or an ORM session welds the use case to "
         "one implementation even when the object is injected. Unannotated `*args` and "
         "`**kwargs` hide dependencies the same way; parameters with a literal default "
-        "(`retries=3`) are settings and are not judged."
+        "(`retries=3`) or named for configuration (`world_config`, `settings`, `options`) "
+        "are settings and are not judged."
     )
     how_to_fix = (
         "Annotate every collaborator with the port it needs (an ABC or Protocol in "
@@ -153,6 +164,30 @@ class Command(BaseCommand):  # Django calls it: a management command, not a use 
     def handle(self, *args, **options) -> None: ...
 
     def execute(self, *args, **options): ...
+""",
+        # Configuration handed in as plain dicts (`world_config=None`) sets the use case
+        # up; its collaborator, the repository, is typed.
+        """\
+# file: app/core/ports/game_repository.py
+from abc import ABC, abstractmethod
+
+
+class GameRepository(ABC):
+    @abstractmethod
+    def save_location(self, x: int, y: int, biome: str) -> None: ...
+# file: app/core/use_cases/world_generator.py
+from app.core.ports.game_repository import GameRepository
+
+
+class WorldGenerator:
+    def __init__(self, repo: GameRepository, world_config=None, enemies_config=None) -> None:
+        self.repo = repo
+        self.world_config = world_config or {}
+        self.enemies_config = enemies_config or {}
+
+    def execute(self, x: int, y: int) -> None:
+        biome = self.world_config.get("default_biome", "plains")
+        self.repo.save_location(x, y, biome)
 """,
         # Request data models beside the use cases (`usecases/data_models/`) that only store
         # what `__init__` receives are the use cases' input, not use cases, typed or not.
@@ -395,7 +430,7 @@ class UpdateNotificationSettings:
             where = f"'{ref.cls.name}.__init__'"
             star = {ParamKind.VAR_POSITIONAL: "*", ParamKind.VAR_KEYWORD: "**"}.get(param.kind, "")
             if param.annotation is None:
-                if _literal_setting(param):
+                if _setting(param):
                     continue
                 message = f"parameter '{star}{param.name}' of {where} has no type annotation"
             else:
