@@ -632,3 +632,40 @@ def utc_now() -> datetime:
     assert layers["app.storage"] is None
     assert layers["app.helpers.clock"] is None
     assert layers["app.helpers"] is None
+
+
+CLEAN_NODE = FIXTURES / "clean_node_flask"
+
+
+def test_use_cases_implementing_the_domain_s_use_case_interfaces_are_the_application_s() -> None:
+    """Issue 18 (tuning DavidSheltonSF/backend-clean-arc, round BU): the Clean Node API
+    layout keeps each use case's interface in `domain/usecases/` and its implementation in
+    `data/<use case>/`, one folder each. A class implementing a use case's contract and
+    handed its collaborators is a use case, not an adapter of a port; a folder of one such
+    module leaves its layer to `data/`, all of whose folders hold use cases.
+    Checked as the application, the use case typed with the SQLite repository is reported."""
+    layers = _graph_layers(CLEAN_NODE)
+    assert {
+        name: layers[name]
+        for name in (
+            "src.data.add_pet.add",
+            "src.data.find_pet.find",
+            "src.domain.usecases.add_pet",
+            "src.infra.repo.pet_repository",
+            "src.presentation.controllers.add_pet_controller",
+            "src.main.app",
+        )
+    } == {
+        "src.data.add_pet.add": "application",
+        "src.data.find_pet.find": "application",
+        "src.domain.usecases.add_pet": "application",
+        "src.infra.repo.pet_repository": "infrastructure",
+        "src.presentation.controllers.add_pet_controller": "web",
+        "src.main.app": "composition",
+    }
+    assert _strict_findings(CLEAN_NODE) == [
+        ("src/data/find_pet/find.py", 3, "HEX101"),
+        ("src/data/find_pet/find.py", 7, "HEX403"),
+        ("src/domain/models/pet.py", 12, "HEX203"),
+        ("src/infra/repo/pet_repository.py", 7, "HEX504"),
+    ]

@@ -155,6 +155,7 @@ from hexcheck.semantics.libraries import (
     top_package,
 )
 from hexcheck.semantics.roles import (
+    USE_CASE_PACKAGES,
     ClassRef,
     Roles,
     is_abstract_method,
@@ -193,6 +194,7 @@ SETTINGS = "settings"
 PORTS = "ports"
 PORTS_IMPLEMENTED_ELSEWHERE = "ports implemented elsewhere"
 USE_CASES = "use cases"
+USE_CASE_CONTRACTS = "use-case contracts implemented"
 ENTITIES = "entities with behaviour"
 DOMAIN_ERRORS = "domain exceptions"
 
@@ -206,7 +208,9 @@ _ANCHORS = {
 }
 
 # Kinds a module shows by what it defines, not by what it imports.
-_DEFINED_KINDS = frozenset({ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, SETTINGS})
+_DEFINED_KINDS = frozenset(
+    {ROUTES, ROUTERS, ORM_MODELS, IMPLEMENTED_PORTS, PORTS, USE_CASES, USE_CASE_CONTRACTS, SETTINGS}
+)
 
 # Kinds a module shows by what it imports, not by what it builds: on a tie between two
 # layers, the other kinds decide (see `_module_evidence`).
@@ -319,6 +323,11 @@ _TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
 # The abstract contracts a use case itself may implement (`ICreateOrderUseCase`,
 # `CommandHandler`), as opposed to the ports it is handed.
 _USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler)$")
+# Names of the ports a use case drives (what it is handed), not of use cases.
+_DRIVEN_PORT_NAME = re.compile(
+    r"(Repository|Repo|Gateway|Port|Client|Adapter|Provider|Sender|Store|Storage|Dao|DAO|UnitOfWork|Publisher"
+    r"|Notifier|Hasher|Encrypter|Decrypter|Cache|Queue|Bus|Logger)(Interface|Protocol|Contract)?$"
+)
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
@@ -2254,14 +2263,20 @@ class Placement:
         # Request)` reading `request.state`) resolves something for a route: no use case.
         if _reads_the_request(ref, ancestry):
             return
-        use_case = _named_like_a_use_case(ref)
         implemented = [
             a
             for a in r.first_party_ancestors(ref)
             if r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
         ]
+        contract = any(_a_use_case_contract(base) for base in implemented)
+        use_case = _named_like_a_use_case(ref) or contract
         if use_case and self._takes_collaborators(ref) and not self._adapts_a_client(ref, implemented):
             yield Layer.APPLICATION, USE_CASES
+            # The contract of a use case kept with the use cases (`domain/usecases/`) says
+            # so as well as the class's own shape does: a module of one such class is
+            # placed by itself (`data/add_account/db_add_account.py`).
+            if contract:
+                yield Layer.APPLICATION, USE_CASE_CONTRACTS
             return
         if not implemented and not framework_free:
             # A protocol is implemented without deriving from it: a class over a library
@@ -2879,6 +2894,16 @@ def _shaped_like_a_use_case(ref: ClassRef) -> bool:
     `...UseCase`, `execute`/`handle`/`__call__`) and is handed something in `__init__`."""
     init = ref.cls.method("__init__")
     return _named_like_a_use_case(ref) and init is not None and len(init.params) > 1
+
+
+def _a_use_case_contract(ref: ClassRef) -> bool:
+    """Whether an abstract class is the contract of a use case: kept in a package of use
+    cases (Clean Node API's `domain/usecases/add_account.py`, whose `AddAccount` the
+    `DbAddAccount` of `data/usecases/` implements) and not named for a driven port
+    (`EmailSender`, `UserRepository` kept there too are the use cases' ports)."""
+    return bool(set(ref.facts.module.split(".")) & USE_CASE_PACKAGES) and not _DRIVEN_PORT_NAME.search(
+        ref.cls.name
+    )
 
 
 def _named_like_a_use_case(ref: ClassRef) -> bool:
