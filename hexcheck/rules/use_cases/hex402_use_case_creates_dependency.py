@@ -426,6 +426,57 @@ class CreateHero:
     async def execute(self, name: str) -> None:
         await HeroDocument(name=name).insert()  # error: HEX402
 """,
+        # The port kept beside the use cases (`use_cases/ports.py`) is the one `QuoteSymbol`
+        # is handed: the CSV feed implementing it is an adapter, even one over the
+        # standard library in an unnamed folder, and building it is reported.
+        """\
+# file: app/application/use_cases/ports.py
+from abc import ABC, abstractmethod
+
+
+class PriceFeed(ABC):
+    @abstractmethod
+    def price(self, symbol: str) -> float: ...
+# file: app/application/use_cases/quote.py
+from app.application.use_cases.ports import PriceFeed
+
+
+class QuoteSymbol:
+    def __init__(self, feed: PriceFeed) -> None:
+        self._feed = feed
+
+    def execute(self, symbol: str) -> float:
+        return self._feed.price(symbol)
+# file: app/application/use_cases/quote_from_file.py
+from pathlib import Path
+
+from app.adapters.files.csv_price_feed import CsvPriceFeed
+
+
+class QuoteFromFile:
+    def __init__(self, path: Path) -> None:
+        self._feed = CsvPriceFeed(path)  # error: HEX402
+
+    def execute(self, symbol: str) -> float:
+        return self._feed.price(symbol)
+# file: app/adapters/files/csv_price_feed.py
+import csv
+from pathlib import Path
+
+from app.application.use_cases.ports import PriceFeed
+
+
+class CsvPriceFeed(PriceFeed):
+    def __init__(self, path: Path) -> None:
+        self._path = path
+
+    def price(self, symbol: str) -> float:
+        with self._path.open() as handle:
+            for row in csv.DictReader(handle):
+                if row["symbol"] == symbol:
+                    return float(row["price"])
+        raise KeyError(symbol)
+""",
     )
 
     def _creations(self, model: ProjectModel) -> Iterator[tuple[ClassRef, FunctionFact, CallFact, str, str]]:

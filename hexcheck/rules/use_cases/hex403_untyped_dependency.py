@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import ExprKind, ParamFact, ParamKind
 from hexcheck.core.findings import Finding, Severity
-from hexcheck.core.layers import Layer
+from hexcheck.core.layers import Layer, spelled_plainly
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.libraries import DRIVER_PACKAGES, top_package
 from hexcheck.semantics.roles import ClassRef, Roles, roles
@@ -26,11 +26,15 @@ _SETTING_WORDS = frozenset(
 
 def _setting(param: ParamFact) -> bool:
     """`retries=3`, `name="books"`: a setting with a literal default; `world_config=None`,
-    `settings`: one named so. Neither is a collaborator."""
-    if param.name.lower().rpartition("_")[2] in _SETTING_WORDS:
-        return True
+    `appConfig={}`: an optional one named so. Neither is a collaborator. A required
+    `settings` may be the user settings' repository, and `**options` hides whatever it
+    is handed: both are judged."""
     default = param.default
-    return default is not None and default.kind is ExprKind.LITERAL and default.name != "None"
+    if default is None or param.kind in (ParamKind.VAR_POSITIONAL, ParamKind.VAR_KEYWORD):
+        return False
+    if spelled_plainly(param.name).rpartition("_")[2] in _SETTING_WORDS:
+        return True
+    return default.kind is ExprKind.LITERAL and default.name != "None"
 
 
 def concrete_annotation(r: Roles, param: ParamFact) -> tuple[str, str] | None:
@@ -70,8 +74,8 @@ class UntypedDependency(Rule):
         "`MongoMemberRepository`, a driver type or an ORM session welds the use case to "
         "one implementation even when the object is injected. Unannotated `*args` and "
         "`**kwargs` hide dependencies the same way; parameters with a literal default "
-        "(`retries=3`) or named for configuration (`world_config`, `settings`, `options`) "
-        "are settings and are not judged."
+        "(`retries=3`), and optional ones named for configuration (`world_config=None`, "
+        "`options={}`), are settings and are not judged."
     )
     how_to_fix = (
         "Annotate every collaborator with the port it needs (an ABC or Protocol in "
@@ -407,6 +411,31 @@ class UpdateNotificationSettings:
 
     def disable_email(self, user_id: int) -> None:
         self._repository.save(self._repository.get(user_id))
+""",
+        # A required parameter named `settings` here is the user settings' repository the
+        # use case reads and saves through: a collaborator, untyped.
+        """\
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class Mailer(ABC):
+    @abstractmethod
+    def send(self, to: str, subject: str) -> None: ...
+# file: app/application/update_notification_settings.py
+from app.application.ports import Mailer
+
+
+class UpdateNotificationSettings:
+    def __init__(self, settings, mailer: Mailer) -> None:  # error: HEX403
+        self.settings = settings
+        self.mailer = mailer
+
+    def execute(self, user_id: str, email: str, weekly_digest: bool) -> None:
+        current = self.settings.get_for_user(user_id)
+        current["weekly_digest"] = weekly_digest
+        self.settings.save(user_id, current)
+        self.mailer.send(email, "Your notification settings changed")
 """,
     )
 
