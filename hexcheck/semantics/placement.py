@@ -2268,9 +2268,17 @@ class Placement:
             for a in r.first_party_ancestors(ref)
             if r.is_abstract(a) and not r.is_dataclass(a) and not _MODEL_BASE.search(a.cls.name)
         ]
-        # Only a class of the core's own code (no framework, no driver) implements a use
-        # case's contract: one over a library implements a port, wherever it is filed.
-        contract = framework_free and any(self._a_use_case_contract(base) for base in implemented)
+        # Only the core's own code implements a use case's contract: a class in a module
+        # that no outer name places and that imports no driver, ORM or web framework, handed
+        # first-party collaborators (`DbAddAccount(hasher: Hasher)`). One over a library, or
+        # filed under `adapters/`, implements a port, and so does one handed only values
+        # (`CsvPriceFeed(path: Path)`).
+        contract = (
+            self._name_layer(ref.facts.module).layer in (None, *_INNER)
+            and not _imported_packages(ref.facts) & (_PERSISTENCE_PACKAGES | _HTTP_SERVER_FRAMEWORKS)
+            and self._handed_first_party(ref)
+            and any(_a_use_case_contract(base) for base in implemented)
+        )
         use_case = _named_like_a_use_case(ref) or contract
         if use_case and self._takes_collaborators(ref) and not self._adapts_a_client(ref, implemented):
             yield Layer.APPLICATION, USE_CASES
@@ -2333,38 +2341,15 @@ class Placement:
             for call in method.calls
         )
 
-    def _a_use_case_contract(self, ref: ClassRef) -> bool:
-        """Whether an abstract class is the contract of a use case: kept in a package of
-        use cases (Clean Node API's `domain/usecases/add_account.py`, whose `AddAccount` the
-        `DbAddAccount` of `data/usecases/` implements), not named for a driven port
-        (`EmailSender`, `UserRepository` kept there too), and handed to none of the core's
-        use cases (`_handed_to_the_core`): what a use case is handed is its port."""
-        return (
-            bool(set(ref.facts.module.split(".")) & USE_CASE_PACKAGES)
-            and not _DRIVEN_PORT_NAME.search(ref.cls.name)
-            and ref.dotted not in self._handed_to_the_core
+    def _handed_first_party(self, ref: ClassRef) -> bool:
+        """Whether a class's `__init__` is handed an instance of a first-party class."""
+        init = ref.cls.method("__init__")
+        return init is not None and any(
+            self._roles.ref(name) is not None
+            for param in init.params[1:]
+            if param.annotation is not None
+            for name in param.annotation.names()
         )
-
-    @cached_property
-    def _handed_to_the_core(self) -> frozenset[str]:
-        """The classes the `__init__` annotations of the core's use cases name (classes
-        shaped like a use case in modules the domain's or the application's names place):
-        the ports they are handed (`QuoteSymbol(feed: PriceFeed)`)."""
-        found: set[str] = set()
-        for module, facts in self.model.modules.items():
-            if self._name_layer(module).layer not in _INNER:
-                continue
-            for cls in facts.classes:
-                init = cls.method("__init__")
-                if init is None or not _shaped_like_a_use_case(ClassRef(facts, cls)):
-                    continue
-                found.update(
-                    self.model.resolve_symbol(name)
-                    for param in init.params[1:]
-                    if param.annotation is not None
-                    for name in param.annotation.names()
-                )
-        return frozenset(found)
 
     def _controller_of_the_web(self, ref: ClassRef, implemented: list[ClassRef]) -> bool:
         """Whether a class deriving from the abstract classes `implemented` is a controller
@@ -2929,6 +2914,16 @@ def _shaped_like_a_use_case(ref: ClassRef) -> bool:
     `...UseCase`, `execute`/`handle`/`__call__`) and is handed something in `__init__`."""
     init = ref.cls.method("__init__")
     return _named_like_a_use_case(ref) and init is not None and len(init.params) > 1
+
+
+def _a_use_case_contract(ref: ClassRef) -> bool:
+    """Whether an abstract class is the contract of a use case: kept in a package of use
+    cases (Clean Node API's `domain/usecases/add_account.py`, whose `AddAccount` the
+    `DbAddAccount` of `data/usecases/` implements) and not named for a driven port
+    (`EmailSender`, `UserRepository` kept there too)."""
+    return bool(set(ref.facts.module.split(".")) & USE_CASE_PACKAGES) and not _DRIVEN_PORT_NAME.search(
+        ref.cls.name
+    )
 
 
 def _named_like_a_use_case(ref: ClassRef) -> bool:
