@@ -100,6 +100,12 @@ def is_dependency_call(expr: Expr | None) -> bool:
     return expr is not None and expr.kind is ExprKind.CALL and expr.name in DEPENDS | SECURITY
 
 
+def dependency_target(call: CallFact) -> Expr | None:
+    """What a `Depends(...)`/`Security(...)` call is handed: its first argument or its
+    `dependency=` keyword."""
+    return call.args[0] if call.args else call_keyword(call, "dependency")
+
+
 def only_injects(facts: ModuleFacts, functions: Iterable[str]) -> bool:
     """Whether a module hands each of `functions` (dotted as it imports them) to FastAPI
     to call, in `Depends(...)`/`Security(...)` (a parameter's default, its `Annotated`
@@ -110,7 +116,7 @@ def only_injects(facts: ModuleFacts, functions: Iterable[str]) -> bool:
     for call in every_call(facts):
         called.add(call.callee)
         if call.callee in DEPENDS | SECURITY:
-            target = call.args[0] if call.args else call_keyword(call, "dependency")
+            target = dependency_target(call)
             if target is not None and target.kind is ExprKind.NAME:
                 injected.add(target.name)
     wanted = set(functions)
@@ -697,7 +703,7 @@ class WebIndex:
             for call in every_call(facts):
                 if call.callee not in callees:
                     continue
-                target = call.args[0] if call.args else call_keyword(call, "dependency")
+                target = dependency_target(call)
                 if target is None or target.kind is not ExprKind.NAME or "?" in target.name:
                     continue
                 located = self.function(target.name)

@@ -155,6 +155,7 @@ from hexcheck.semantics.libraries import (
     top_package,
 )
 from hexcheck.semantics.roles import (
+    PORT_SUFFIXES,
     USE_CASE_PACKAGES,
     ClassRef,
     Roles,
@@ -325,9 +326,16 @@ _TYPING_PREFIXES = ("typing.", "typing_extensions.", "collections.abc.")
 _USE_CASE_CONTRACT = re.compile(r"(UseCase|Usecase|Interactor|Handler)$")
 # Names of the ports a use case drives (what it is handed), not of use cases.
 _DRIVEN_PORT_NAME = re.compile(
-    r"(Repository|Repo|Gateway|Port|Client|Adapter|Provider|Sender|Store|Storage|Dao|DAO|UnitOfWork|Publisher"
-    r"|Notifier|Hasher|Encrypter|Decrypter|Cache|Queue|Bus|Logger)(Interface|Protocol|Contract)?$"
-)
+    "({})(Interface|Protocol|Contract)?$".format(
+        "|".join(
+            (
+                *PORT_SUFFIXES, "Repo", "Client", "Adapter", "Provider", "Sender", "Store", "Storage", "Dao",
+                "DAO", "UnitOfWork", "Publisher", "Notifier", "Hasher", "Encrypter", "Decrypter", "Cache",
+                "Queue", "Bus", "Logger",
+            )
+        )
+    )
+)  # fmt: skip
 # Abstract bases of the model itself, not ports: `class Order(AggregateRoot)` is no adapter.
 _MODEL_BASE = re.compile(r"(Entity|Aggregate|AggregateRoot|ValueObject|Event|Command|Query|Model|Message)$")
 # Packages of generic helpers: whatever classes they hold, content does not make them domain.
@@ -2274,10 +2282,10 @@ class Placement:
         # filed under `adapters/`, implements a port, and so does one handed only values
         # (`CsvPriceFeed(path: Path)`).
         contract = (
-            self._name_layer(ref.facts.module).layer in (None, *_INNER)
+            any(_a_use_case_contract(base) for base in implemented)  # the rare part first
+            and self._name_layer(ref.facts.module).layer in (None, *_INNER)
             and not _imported_packages(ref.facts) & (_PERSISTENCE_PACKAGES | _HTTP_SERVER_FRAMEWORKS)
             and self._handed_first_party(ref)
-            and any(_a_use_case_contract(base) for base in implemented)
         )
         use_case = _named_like_a_use_case(ref) or contract
         if use_case and self._takes_collaborators(ref) and not self._adapts_a_client(ref, implemented):
