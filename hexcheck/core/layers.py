@@ -44,7 +44,8 @@ _TRANSLATIONS: Mapping[str, frozenset[str]] = {
 }
 TRANSLATED_LAYER_NAMES = frozenset().union(*_TRANSLATIONS.values())
 # The web layer is the driving side: HTTP, but also CLIs and the `inbound`/`driving`
-# adapters of teams that name their packages after the sides of the hexagon.
+# adapters of teams that name their packages after the sides of the hexagon, and Clean
+# Architecture's ring of interface adapters, where its controllers and presenters live.
 WEB_COMPONENTS = frozenset(
     {
         "web",
@@ -62,6 +63,8 @@ WEB_COMPONENTS = frozenset(
         "cli",
         "graphql",
         "rest_api",
+        "interface_adapter",
+        "interface_adapters",
     }
 ) | frozenset(_TRANSLATIONS["presentation"])
 # Web frameworks whose name a package of their glue takes (not `django`, whose ORM is its
