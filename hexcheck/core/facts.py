@@ -164,13 +164,16 @@ class RaiseFact:
     isinstance(param, T)` or `if type(param) is not T`, or in the `else` of an `if`/`elif`
     chain dispatching on `isinstance(param, ...)`). `abstract_guard`: it sits under an `if`
     that holds when the instance's own class is abstract (`if self.__meta__.abstract:`,
-    `if type(self) is Base:`), the guard a base class keeps against being instantiated."""
+    `if type(self) is Base:`), the guard a base class keeps against being instantiated.
+    `unset_guard`: the attributes of the instance an enclosing `if` finds unset (`if not
+    self.repository:`, `if self.client is None or self.cache is None:`)."""
 
     exception: str
     span: Span
     is_call: bool = False
     type_guard: bool = False
     abstract_guard: bool = False
+    unset_guard: tuple[str, ...] = ()
 
 
 @pickled_by_fields

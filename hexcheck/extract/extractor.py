@@ -342,6 +342,7 @@ class _Scope:
     params: frozenset[str] = frozenset()
     type_guard: bool = False  # inside a branch taken when a parameter has the wrong type
     abstract_guard: bool = False  # inside a branch taken when the instance's class is abstract
+    unset_guard: tuple[str, ...] = ()  # inside a branch taken when these instance attributes are unset
 
 
 class _Extractor:
@@ -856,7 +857,8 @@ class _Extractor:
         abstract = scope is not None and _refuses_abstract(
             statement.test, scope.self_name, scope.self_is_class
         )
-        self._guarded_block(statement.body, _refuses_type(statement.test, params), abstract)
+        unset = () if scope is None or scope.self_is_class else _finds_unset(statement.test, scope.self_name)
+        self._guarded_block(statement.body, _refuses_type(statement.test, params), abstract, unset)
         self.type_checking = previous
         self.script = was_script
         dispatching = dispatching and _tests_type(statement.test, params)
@@ -867,18 +869,26 @@ class _Extractor:
         elif statement.orelse is not None:
             self._guarded_block(statement.orelse.body, dispatching)
 
-    def _guarded_block(self, body: cst.BaseSuite, type_guard: bool, abstract_guard: bool = False) -> None:
-        """Walk a branch's body, marking its raises as type guards when `type_guard` and as
-        abstract-class guards when `abstract_guard`."""
+    def _guarded_block(
+        self,
+        body: cst.BaseSuite,
+        type_guard: bool,
+        abstract_guard: bool = False,
+        unset_guard: tuple[str, ...] = (),
+    ) -> None:
+        """Walk a branch's body, marking its raises as type guards when `type_guard`, as
+        abstract-class guards when `abstract_guard` and as guards of unset attributes when
+        `unset_guard` names some (the innermost test that names any decides)."""
         scope = self.scope
-        if scope is None or not (type_guard or abstract_guard):
+        if scope is None or not (type_guard or abstract_guard or unset_guard):
             self._block(block_statements(body))
             return
-        previous = scope.type_guard, scope.abstract_guard
+        previous = scope.type_guard, scope.abstract_guard, scope.unset_guard
         scope.type_guard = previous[0] or type_guard
         scope.abstract_guard = previous[1] or abstract_guard
+        scope.unset_guard = unset_guard or previous[2]
         self._block(block_statements(body))
-        scope.type_guard, scope.abstract_guard = previous
+        scope.type_guard, scope.abstract_guard, scope.unset_guard = previous
 
     def _try(self, statement: cst.Try | cst.TryStar) -> None:
         caught = [self._handler_types(handler.type) for handler in statement.handlers]
@@ -933,16 +943,14 @@ class _Extractor:
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
         if self.scope is not None:
-            guard, abstract = self.scope.type_guard, self.scope.abstract_guard
+            guards = (self.scope.type_guard, self.scope.abstract_guard, self.scope.unset_guard)
             span = self._span(statement)
             if exc is None:
-                fact = RaiseFact("", span, type_guard=guard, abstract_guard=abstract)
+                fact = RaiseFact("", span, False, *guards)
             elif type(exc) is cst.Call:
-                fact = RaiseFact(
-                    self.resolve(exc.func), span, is_call=True, type_guard=guard, abstract_guard=abstract
-                )
+                fact = RaiseFact(self.resolve(exc.func), span, True, *guards)
             else:
-                fact = RaiseFact(self.resolve(exc), span, type_guard=guard, abstract_guard=abstract)
+                fact = RaiseFact(self.resolve(exc), span, False, *guards)
             self.scope.raises.append(fact)
         self._scan(exc, CallContext.OTHER)
         self._scan(statement.cause, CallContext.OTHER)
@@ -1657,6 +1665,30 @@ def _refuses_abstract(test: cst.BaseExpression, self_name: str, self_is_class: b
             return _abstract_flag(test.left, self_name, self_is_class)
         return _own_class(test.left, self_name, self_is_class) and _names_a_class(right)
     return _abstract_flag(test, self_name, self_is_class)
+
+
+def _finds_unset(test: cst.BaseExpression, self_name: str) -> tuple[str, ...]:
+    """The instance attributes a test finds unset: `not self.repository`, `self.client is
+    None`, or several such tests joined by `or`; () for any other test."""
+    if not self_name:
+        return ()
+    if type(test) is cst.BooleanOperation and type(test.operator) is cst.Or:
+        either = _finds_unset(test.left, self_name), _finds_unset(test.right, self_name)
+        return (*either[0], *either[1]) if all(either) else ()
+    if type(test) is cst.UnaryOperation and type(test.operator) is cst.Not:
+        return _own_attribute(test.expression, self_name)
+    if type(test) is cst.Comparison and len(test.comparisons) == 1:
+        operator, right = test.comparisons[0].operator, test.comparisons[0].comparator
+        if type(operator) is cst.Is and type(right) is cst.Name and right.value == "None":
+            return _own_attribute(test.left, self_name)
+    return ()
+
+
+def _own_attribute(node: cst.BaseExpression, self_name: str) -> tuple[str, ...]:
+    """`(name,)` for `self.name`, else ()."""
+    if type(node) is cst.Attribute and type(node.value) is cst.Name and node.value.value == self_name:
+        return (node.attr.value,)
+    return ()
 
 
 def _names_a_class(node: cst.BaseExpression) -> bool:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, FunctionFact, ModuleFacts, RaiseFact
+from hexcheck.core.facts import ClassFact, ExprKind, FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -112,6 +112,24 @@ def _documented_creation(r: Roles, facts: ModuleFacts, cls: ClassFact) -> frozen
     return frozenset(creating | helpers)
 
 
+def _ports_held(r: Roles, ref: ClassRef) -> frozenset[str]:
+    """The attributes in which a class holds a port it is handed: a field typed by one
+    (`repository: BookRepository | None = None`), or one `__init__` sets from a parameter so
+    typed (`self.cart_repo = cart_repo`). Finding one unset is finding the class unwired."""
+    init = ref.cls.method("__init__")
+    handed = {param.name: param.annotation for param in init.params} if init is not None else {}
+    found = set()
+    for attribute in (*ref.cls.attributes, *(init.self_attributes if init is not None else ())):
+        annotation = attribute.annotation
+        if annotation is None and attribute.value is not None and attribute.value.kind is ExprKind.NAME:
+            annotation = handed.get(attribute.value.name)
+        if annotation is None:
+            continue
+        if any((port := r.ref(name)) is not None and r.is_port(port) for name in annotation.names()):
+            found.add(attribute.name)
+    return frozenset(found)
+
+
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
     """Every explicit `raise` in a domain function or method, with the built-in it names."""
     # Entities and value objects: their own check of their input's type is validation.
@@ -120,24 +138,31 @@ def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionF
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
-        owned = [(function, False) for function in facts.functions]
+        owned = [(function, False, frozenset[str]()) for function in facts.functions]
         for cls in facts.classes:
             creation = _documented_creation(r, facts, cls)
+            ports = _ports_held(r, ClassRef(facts, cls))
             owned.extend(
-                (method, id(cls) in stateful)
+                (method, id(cls) in stateful, ports)
                 for method in cls.methods
                 # `__new__` refusing every call (construction goes through the factories):
                 # what it raises names a misuse of the class, not a broken rule.
                 if not (method.name == "__new__" and refuses_direct_construction(cls))
                 and method.name not in creation
             )
-        for function, in_value in owned:
+        for function, in_value, ports in owned:
             for raised in function.raises:
                 if not raised.exception:
                     continue
                 builtin = _builtin(raised)
+                # `if not self.cart_repo: raise RuntimeError("CartRepository not set")`:
+                # the class was built without a collaborator it needs, a wiring mistake
+                # that no user causes and no domain rule names.
+                unwired = bool(raised.unset_guard) and ports.issuperset(raised.unset_guard)
                 if builtin and (
-                    _exempt(function, raised, builtin, in_value) or _translates(model, function, raised)
+                    unwired
+                    or _exempt(function, raised, builtin, in_value)
+                    or _translates(model, function, raised)
                 ):
                     continue
                 yield facts, function, raised, builtin
@@ -174,7 +199,11 @@ class BuiltinExceptionInDomain(Rule):
         "ExternalId:` in its `generate`, as Python refuses to instantiate an ABC), nor what a "
         "`__new__` whose whole body is one `raise` raises: it refuses every direct "
         "construction so that instances come only from the class's factories "
-        "(`Email.create(...)`), a misuse guard that names no rule."
+        "(`Email.create(...)`), a misuse guard that names no rule, nor what a class raises "
+        "on finding a port it is handed unset (`if not self.cart_repo: raise "
+        'RuntimeError("CartRepository not set")`, the port a field or an `__init__` '
+        "parameter is typed by): whoever built it left it unwired. Finding any other "
+        "attribute unset (`if self.paid_at is None`) is the business's state, and reported."
     )
     how_to_fix = (
         "Define a small hierarchy in `domain/exceptions.py` rooted at one `DomainError` "
@@ -423,6 +452,48 @@ class ExternalId:
 class MovieId(ExternalId):
     PREFIX = "mov"
 """,
+        # A service refusing to run unwired: the port it is handed was never set, a
+        # mistake of whoever built it, not a broken rule.
+        """\
+# file: shop/domain/services/cart_service.py
+from shop.domain.repositories import CartRepository, PriceList
+from shop.domain.errors import EmptyCart
+
+
+class CartService:
+    def __init__(self, carts: CartRepository | None = None, prices: PriceList | None = None) -> None:
+        self.carts = carts
+        self.prices = prices
+
+    def total(self, user_id: int) -> int:
+        if self.carts is None or not self.prices:
+            raise RuntimeError("CartService is not wired")
+        cart = self.carts.for_user(user_id)
+        if not cart.items:
+            raise EmptyCart(user_id)
+        return sum(self.prices.of(item) for item in cart.items)
+# file: shop/domain/repositories.py
+from abc import ABC, abstractmethod
+
+
+class CartRepository(ABC):
+    @abstractmethod
+    def for_user(self, user_id: int) -> object: ...
+
+    @abstractmethod
+    def save(self, cart: object) -> None: ...
+
+
+class PriceList(ABC):
+    @abstractmethod
+    def of(self, item: object) -> int: ...
+
+    @abstractmethod
+    def update(self, item: object, price: int) -> None: ...
+# file: shop/domain/errors.py
+class EmptyCart(Exception):
+    pass
+""",
     )
     invalid = (
         # A manager's own operation holds a domain rule: only Django's user creation
@@ -507,6 +578,35 @@ class Currency:
         if len(code) != 3:
             raise ValueError(f"not a currency code: {code}")  # error: HEX203
         return super().__new__(cls)
+""",
+        # An unset value the business gives is its state, and refusing it a rule: only a
+        # port the class is handed being unset is a wiring mistake.
+        """\
+# file: shop/domain/order.py
+from abc import ABC, abstractmethod
+from datetime import datetime
+
+
+class Clock(ABC):
+    @abstractmethod
+    def now(self) -> datetime: ...
+
+    @abstractmethod
+    def today(self) -> datetime: ...
+
+
+class Order:
+    def __init__(self, clock: Clock, paid_at: datetime | None = None) -> None:
+        self.clock = clock
+        self.paid_at = paid_at
+        self.shipped_at: datetime | None = None
+
+    def ship(self) -> None:
+        if self.paid_at is None:
+            raise ValueError("an unpaid order is not shipped")  # error: HEX203
+        if not self.clock or self.paid_at is None:
+            raise RuntimeError("not wired, or unpaid")  # error: HEX203
+        self.shipped_at = self.clock.now()
 """,
     )
 
