@@ -231,10 +231,11 @@ def test_configured_patterns_come_before_evidence() -> None:
         # A package of configurations, as `config/` is (`core/configurations/environment/`).
         ("app.configs.llm_config", Layer.COMPOSITION, False),
         ("src.core.configurations.environment", Layer.COMPOSITION, False),
-        # Clean Architecture's ring of interface adapters holds its controllers, and its
-        # gateways too: a weak name, which content may overrule.
+        # Clean Architecture's ring of interface adapters holds its controllers (a weak
+        # name, which content may overrule), and its gateways, the driven side's.
         ("src.interface_adapter.signup_controller", Layer.WEB, False),
         ("src.interface_adapters.presenters.plant_presenter", Layer.WEB, False),
+        ("src.interface_adapters.gateways.sql_user_gateway", Layer.INFRASTRUCTURE, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),

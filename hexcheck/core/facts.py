@@ -165,8 +165,9 @@ class RaiseFact:
     chain dispatching on `isinstance(param, ...)`). `abstract_guard`: it sits under an `if`
     that holds when the instance's own class is abstract (`if self.__meta__.abstract:`,
     `if type(self) is Base:`), the guard a base class keeps against being instantiated.
-    `unset_guard`: the attributes of the instance an enclosing `if` finds unset (`if not
-    self.repository:`, `if self.client is None or self.cache is None:`)."""
+    `unset_guard`: the attributes of the instance that the `if` whose body it stands right
+    in finds unset (`if not self.repository:`, `if self.client is None or self.cache is
+    None:`)."""
 
     exception: str
     span: Span

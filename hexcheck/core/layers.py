@@ -43,9 +43,13 @@ _TRANSLATIONS: Mapping[str, frozenset[str]] = {
     "presentation": frozenset({"presentacion", "apresentacao"}),
 }
 TRANSLATED_LAYER_NAMES = frozenset().union(*_TRANSLATIONS.values())
+# Clean Architecture's ring of interface adapters: its controllers and presenters are the
+# web's, its gateways (right below it) the adapters of the ports the core drives.
+INTERFACE_ADAPTER_COMPONENTS = frozenset({"interface_adapter", "interface_adapters"})
+_GATEWAY_COMPONENTS = frozenset({"gateway", "gateways"})
 # The web layer is the driving side: HTTP, but also CLIs and the `inbound`/`driving`
 # adapters of teams that name their packages after the sides of the hexagon, and Clean
-# Architecture's ring of interface adapters, where its controllers and presenters live.
+# Architecture's ring of interface adapters (but for its gateways).
 WEB_COMPONENTS = frozenset(
     {
         "web",
@@ -63,8 +67,7 @@ WEB_COMPONENTS = frozenset(
         "cli",
         "graphql",
         "rest_api",
-        "interface_adapter",
-        "interface_adapters",
+        *INTERFACE_ADAPTER_COMPONENTS,
     }
 ) | frozenset(_TRANSLATIONS["presentation"])
 # Web frameworks whose name a package of their glue takes (not `django`, whose ORM is its
@@ -308,9 +311,11 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
 
 def _side_below_adapters(previous: str, part: str, found: Layer | None) -> Layer | None:
     """The layer of `adapters/primary/` (the web) or `adapters/secondary/` (infrastructure),
-    None for any other component."""
+    and of `interface_adapters/gateways/` (infrastructure); None for any other component."""
     if found is Layer.INFRASTRUCTURE and previous in _ADAPTER_PACKAGES:
         return _SIDES_BELOW_ADAPTERS.get(part)
+    if found is Layer.WEB and previous in INTERFACE_ADAPTER_COMPONENTS and part in _GATEWAY_COMPONENTS:
+        return Layer.INFRASTRUCTURE
     return None
 
 

@@ -342,7 +342,9 @@ class _Scope:
     params: frozenset[str] = frozenset()
     type_guard: bool = False  # inside a branch taken when a parameter has the wrong type
     abstract_guard: bool = False  # inside a branch taken when the instance's class is abstract
-    unset_guard: tuple[str, ...] = ()  # inside a branch taken when these instance attributes are unset
+    # The raises standing right in a branch taken when instance attributes are unset, by
+    # id, with those attributes (`if not self.repository: raise ...`).
+    unset_raises: dict[int, tuple[str, ...]] = field(default_factory=dict)
 
 
 class _Extractor:
@@ -877,18 +879,23 @@ class _Extractor:
         unset_guard: tuple[str, ...] = (),
     ) -> None:
         """Walk a branch's body, marking its raises as type guards when `type_guard`, as
-        abstract-class guards when `abstract_guard` and as guards of unset attributes when
-        `unset_guard` names some (the innermost test that names any decides)."""
+        abstract-class guards when `abstract_guard`, and those standing right in it (not
+        in a nested block: `if amount < 0: raise` there is a rule of its own) as guards of
+        the unset attributes `unset_guard` names."""
         scope = self.scope
-        if scope is None or not (type_guard or abstract_guard or unset_guard):
-            self._block(block_statements(body))
+        statements = block_statements(body)
+        if scope is not None and unset_guard:
+            for statement in statements:
+                if type(statement) is cst.Raise:
+                    scope.unset_raises[id(statement)] = unset_guard
+        if scope is None or not (type_guard or abstract_guard):
+            self._block(statements)
             return
-        previous = scope.type_guard, scope.abstract_guard, scope.unset_guard
+        previous = scope.type_guard, scope.abstract_guard
         scope.type_guard = previous[0] or type_guard
         scope.abstract_guard = previous[1] or abstract_guard
-        scope.unset_guard = unset_guard or previous[2]
-        self._block(block_statements(body))
-        scope.type_guard, scope.abstract_guard, scope.unset_guard = previous
+        self._block(statements)
+        scope.type_guard, scope.abstract_guard = previous
 
     def _try(self, statement: cst.Try | cst.TryStar) -> None:
         caught = [self._handler_types(handler.type) for handler in statement.handlers]
@@ -943,7 +950,11 @@ class _Extractor:
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
         if self.scope is not None:
-            guards = (self.scope.type_guard, self.scope.abstract_guard, self.scope.unset_guard)
+            guards = (
+                self.scope.type_guard,
+                self.scope.abstract_guard,
+                self.scope.unset_raises.get(id(statement), ()),
+            )
             span = self._span(statement)
             if exc is None:
                 fact = RaiseFact("", span, False, *guards)

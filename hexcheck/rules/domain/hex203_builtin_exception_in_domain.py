@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ClassFact, ExprKind, FunctionFact, ModuleFacts, RaiseFact
+from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts, RaiseFact
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
@@ -115,7 +115,9 @@ def _documented_creation(r: Roles, facts: ModuleFacts, cls: ClassFact) -> frozen
 def _ports_held(r: Roles, ref: ClassRef) -> frozenset[str]:
     """The attributes in which a class holds a port it is handed: a field typed by one
     (`repository: BookRepository | None = None`), or one `__init__` sets from a parameter so
-    typed (`self.cart_repo = cart_repo`). Finding one unset is finding the class unwired."""
+    typed (`self.cart_repo = cart_repo`). Finding one unset is finding the class unwired.
+    A port is an abstract contract here, not a concrete class named like one (a code
+    host's `Repository` entity), and a collection of ports may be empty by design."""
     init = ref.cls.method("__init__")
     handed = {param.name: param.annotation for param in init.params} if init is not None else {}
     found = set()
@@ -123,11 +125,33 @@ def _ports_held(r: Roles, ref: ClassRef) -> frozenset[str]:
         annotation = attribute.annotation
         if annotation is None and attribute.value is not None and attribute.value.kind is ExprKind.NAME:
             annotation = handed.get(attribute.value.name)
-        if annotation is None:
-            continue
-        if any((port := r.ref(name)) is not None and r.is_port(port) for name in annotation.names()):
+        port = _single_type(annotation)
+        if (
+            port is not None
+            and (held := r.ref(port)) is not None
+            and r.is_port(held)
+            and r.is_interface(held)
+        ):
             found.add(attribute.name)
     return frozenset(found)
+
+
+def _single_type(annotation: Expr | None) -> str | None:
+    """The one class an annotation names, bare or optional (`Repo`, `Repo | None`,
+    `Optional[Repo]`); None for anything else (`list[Repo]`, `Repo | Cache`)."""
+    if annotation is None:
+        return None
+    if annotation.kind is ExprKind.NAME:
+        return annotation.name
+    if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _OPTIONAL and len(annotation.args) == 1:
+        return _single_type(annotation.args[0])
+    if annotation.kind is ExprKind.UNION:
+        named = [arg for arg in annotation.args if not (arg.kind is ExprKind.LITERAL and arg.name == "None")]
+        return _single_type(named[0]) if len(named) == 1 else None
+    return None
+
+
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "Optional"})
 
 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
@@ -595,18 +619,37 @@ class Clock(ABC):
     def today(self) -> datetime: ...
 
 
+class CarrierGateway:  # a concrete class of the model, though named like a port
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+
 class Order:
-    def __init__(self, clock: Clock, paid_at: datetime | None = None) -> None:
+    def __init__(
+        self, clock: Clock, paid_at: datetime | None = None, carrier: CarrierGateway | None = None
+    ) -> None:
         self.clock = clock
         self.paid_at = paid_at
+        self.carrier = carrier
+        self.watchers: list[Clock] = []
         self.shipped_at: datetime | None = None
 
-    def ship(self) -> None:
+    def ship(self, parcels: int) -> None:
         if self.paid_at is None:
             raise ValueError("an unpaid order is not shipped")  # error: HEX203
         if not self.clock or self.paid_at is None:
             raise RuntimeError("not wired, or unpaid")  # error: HEX203
+        if self.carrier is None:
+            raise ValueError("no carrier chosen")  # error: HEX203
+        if not self.watchers:
+            raise ValueError("nobody watches the order")  # error: HEX203
         self.shipped_at = self.clock.now()
+
+    def reship(self, parcels: int) -> None:
+        if self.clock is None:
+            if parcels < 1:  # a rule of its own, inside the wiring check
+                raise ValueError("nothing to ship")  # error: HEX203
+            raise RuntimeError("Order is not wired")
 """,
     )
 
