@@ -236,6 +236,8 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("src.interface_adapter.signup_controller", Layer.WEB, False),
         ("src.interface_adapters.presenters.plant_presenter", Layer.WEB, False),
         ("src.interface_adapters.gateways.sql_user_gateway", Layer.INFRASTRUCTURE, False),
+        ("src.interface_adapters.gateways.http.session", Layer.INFRASTRUCTURE, False),
+        ("src.interface_adapters.gateway", Layer.INFRASTRUCTURE, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),

@@ -281,7 +281,9 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
         # Below `adapters/outbound/` (or `adapters/secondary/`), web names are an HTTP
         # client's (see `_component`).
         outbound = found is Layer.INFRASTRUCTURE and (
-            outbound or part in OUTBOUND_COMPONENTS or (side is not None and part == "secondary")
+            outbound
+            or part in OUTBOUND_COMPONENTS
+            or (side is not None and (part == "secondary" or part in _GATEWAY_COMPONENTS))
         )
         previous = part
     if as_package:
@@ -301,7 +303,7 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else (package_index and _side_below_adapters(previous, leaf, found))
+        else ((package_index or leaf in _GATEWAY_COMPONENTS) and _side_below_adapters(previous, leaf, found))
         or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
     )
     if placed is not found:

@@ -138,20 +138,24 @@ def _ports_held(r: Roles, ref: ClassRef) -> frozenset[str]:
 
 def _single_type(annotation: Expr | None) -> str | None:
     """The one class an annotation names, bare or optional (`Repo`, `Repo | None`,
-    `Optional[Repo]`); None for anything else (`list[Repo]`, `Repo | Cache`)."""
+    `Optional[Repo]`, `Union[Repo, None]`); None for anything else (`list[Repo]`,
+    `Repo | Cache`)."""
     if annotation is None:
         return None
     if annotation.kind is ExprKind.NAME:
         return annotation.name
     if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _OPTIONAL and len(annotation.args) == 1:
         return _single_type(annotation.args[0])
-    if annotation.kind is ExprKind.UNION:
+    if annotation.kind is ExprKind.UNION or (
+        annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _UNION
+    ):
         named = [arg for arg in annotation.args if not (arg.kind is ExprKind.LITERAL and arg.name == "None")]
         return _single_type(named[0]) if len(named) == 1 else None
     return None
 
 
 _OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union", "Union"})
 
 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
@@ -480,12 +484,14 @@ class MovieId(ExternalId):
         # mistake of whoever built it, not a broken rule.
         """\
 # file: shop/domain/services/cart_service.py
+from typing import Union
+
 from shop.domain.repositories import CartRepository, PriceList
 from shop.domain.errors import EmptyCart
 
 
 class CartService:
-    def __init__(self, carts: CartRepository | None = None, prices: PriceList | None = None) -> None:
+    def __init__(self, carts: CartRepository | None = None, prices: Union[PriceList, None] = None) -> None:
         self.carts = carts
         self.prices = prices
 
