@@ -950,18 +950,24 @@ class _Extractor:
     def _raise(self, statement: cst.Raise) -> None:
         exc = statement.exc
         if self.scope is not None:
-            guards = (
-                self.scope.type_guard,
-                self.scope.abstract_guard,
-                self.scope.unset_raises.get(id(statement), ()),
-            )
+            guard, abstract = self.scope.type_guard, self.scope.abstract_guard
+            unset = self.scope.unset_raises.get(id(statement), ())
             span = self._span(statement)
             if exc is None:
-                fact = RaiseFact("", span, False, *guards)
+                fact = RaiseFact("", span, type_guard=guard, abstract_guard=abstract, unset_guard=unset)
             elif type(exc) is cst.Call:
-                fact = RaiseFact(self.resolve(exc.func), span, True, *guards)
+                fact = RaiseFact(
+                    self.resolve(exc.func),
+                    span,
+                    is_call=True,
+                    type_guard=guard,
+                    abstract_guard=abstract,
+                    unset_guard=unset,
+                )
             else:
-                fact = RaiseFact(self.resolve(exc), span, False, *guards)
+                fact = RaiseFact(
+                    self.resolve(exc), span, type_guard=guard, abstract_guard=abstract, unset_guard=unset
+                )
             self.scope.raises.append(fact)
         self._scan(exc, CallContext.OTHER)
         self._scan(statement.cause, CallContext.OTHER)

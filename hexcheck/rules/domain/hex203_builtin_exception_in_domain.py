@@ -166,27 +166,32 @@ def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionF
     for module, facts in sorted(model.modules.items()):
         if model.layer(module) is not Layer.DOMAIN or is_test_module(module):
             continue
-        owned = [(function, False, frozenset[str]()) for function in facts.functions]
+        owned: list[tuple[FunctionFact, bool, ClassRef | None]] = [
+            (function, False, None) for function in facts.functions
+        ]
         for cls in facts.classes:
             creation = _documented_creation(r, facts, cls)
-            ports = _ports_held(r, ClassRef(facts, cls))
             owned.extend(
-                (method, id(cls) in stateful, ports)
+                (method, id(cls) in stateful, ClassRef(facts, cls))
                 for method in cls.methods
                 # `__new__` refusing every call (construction goes through the factories):
                 # what it raises names a misuse of the class, not a broken rule.
                 if not (method.name == "__new__" and refuses_direct_construction(cls))
                 and method.name not in creation
             )
-        for function, in_value, ports in owned:
+        for function, in_value, owner in owned:
             for raised in function.raises:
                 if not raised.exception:
                     continue
                 builtin = _builtin(raised)
                 # `if not self.cart_repo: raise RuntimeError("CartRepository not set")`:
                 # the class was built without a collaborator it needs, a wiring mistake
-                # that no user causes and no domain rule names.
-                unwired = bool(raised.unset_guard) and ports.issuperset(raised.unset_guard)
+                # that no user causes and no domain rule names. (The rare part first.)
+                unwired = (
+                    bool(raised.unset_guard)
+                    and owner is not None
+                    and _ports_held(r, owner).issuperset(raised.unset_guard)
+                )
                 if builtin and (
                     unwired
                     or _exempt(function, raised, builtin, in_value)
