@@ -21,6 +21,7 @@ from hexcheck.rules.domain._private import (
     is_enum,
     is_field,
     refuses_direct_construction,
+    union_members,
 )
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, roles
@@ -51,8 +52,6 @@ def _generic_holder(model: ProjectModel, ref: ClassRef) -> bool:
 # `Decimal`, dates and collections are not among them: an empty title, a negative count,
 # an end before its start are values of those types too.
 _SETTLED_TYPES = frozenset({"uuid.UUID", "bool", "builtins.bool"})
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
 _ANNOTATED = frozenset({"typing.Annotated", "typing_extensions.Annotated"})
 _LITERAL = frozenset({"typing.Literal", "typing_extensions.Literal"})
 _NEW_TYPES = frozenset({"typing.NewType", "typing_extensions.NewType"})
@@ -191,9 +190,9 @@ def _settled(roles_: Roles, annotation: Expr, seen: frozenset[str]) -> _Settled 
     a `NewType` or alias of one, a type variable bound to one, a first-party class."""
     model = roles_.model
     kind, name = annotation.kind, annotation.name
-    if kind is ExprKind.UNION or (kind is ExprKind.SUBSCRIPT and name in _OPTIONAL | _UNION):
-        parts = [a for a in annotation.args if not (a.kind is ExprKind.LITERAL and a.name == "None")]
-        optional = name in _OPTIONAL or len(parts) < len(annotation.args)
+    union = union_members(annotation)
+    if union is not None:
+        parts, optional = union
         return _union([_settled(roles_, part, seen) for part in parts], optional)
     if kind is ExprKind.SUBSCRIPT and name in _ANNOTATED and annotation.args:
         return _settled(roles_, annotation.args[0], seen)

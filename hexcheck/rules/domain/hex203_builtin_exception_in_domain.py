@@ -10,7 +10,7 @@ from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ModuleF
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.rules.domain._private import PYDANTIC_VALIDATORS, refuses_direct_construction
+from hexcheck.rules.domain._private import PYDANTIC_VALIDATORS, refuses_direct_construction, union_members
 from hexcheck.semantics.libraries import ORM_MANAGER_BASES
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
 
@@ -144,18 +144,10 @@ def _single_type(annotation: Expr | None) -> str | None:
         return None
     if annotation.kind is ExprKind.NAME:
         return annotation.name
-    if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _OPTIONAL and len(annotation.args) == 1:
-        return _single_type(annotation.args[0])
-    if annotation.kind is ExprKind.UNION or (
-        annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _UNION
-    ):
-        named = [arg for arg in annotation.args if not (arg.kind is ExprKind.LITERAL and arg.name == "None")]
-        return _single_type(named[0]) if len(named) == 1 else None
+    union = union_members(annotation)
+    if union is not None and len(union[0]) == 1:
+        return _single_type(union[0][0])
     return None
-
-
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional", "Optional"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union", "Union"})
 
 
 def _domain_raises(model: ProjectModel) -> Iterator[tuple[ModuleFacts, FunctionFact, RaiseFact, str]]:
