@@ -275,11 +275,13 @@ class WebIndex:
         return None
 
     def dependencies(self, param: ParamFact) -> tuple[Expr, ...]:
-        """The `Depends`/`Security` calls that inject a parameter."""
+        """The `Depends`/`Security` calls that inject a parameter: in its `Annotated`
+        metadata, or its default, written there or a name bound to one at module level
+        (`current_user: User = CurrentUser` where `CurrentUser = Depends(get_current_user)`)."""
         found = list(self.annotated_dependencies(param.annotation))
-        if is_dependency_call(param.default):
-            assert param.default is not None
-            found.append(param.default)
+        default = self._bound_dependency(param.default) if param.default is not None else None
+        if default is not None:
+            found.append(default)
         return tuple(found)
 
     def is_injected(self, param: ParamFact, local: frozenset[str] = frozenset()) -> bool:

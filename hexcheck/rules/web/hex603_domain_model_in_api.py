@@ -300,6 +300,56 @@ class User:
         if "@" not in self.email:
             raise ValueError("invalid email")
 """,
+        # The same dependency bound once in a module of providers and given as the default
+        # (`current_user: User = CurrentUser`): injected, as `Depends(...)` written there is.
+        """\
+# file: app/features/auth/api/router.py
+from fastapi import APIRouter
+
+from app.features.auth.api.dependencies import CurrentUser
+from app.features.auth.api.schemas import ProfileOut
+from app.features.auth.domain.user import User
+
+router = APIRouter()
+
+
+@router.get("/me", response_model=ProfileOut)
+async def profile(current_user: User = CurrentUser) -> ProfileOut:
+    return ProfileOut(email=current_user.email)
+# file: app/features/auth/api/dependencies.py
+from fastapi import Depends, HTTPException
+from fastapi.security import HTTPBearer
+
+from app.features.auth.domain.user import User
+
+bearer = HTTPBearer()
+
+
+def get_current_user(credentials=Depends(bearer)) -> User:
+    if not credentials.credentials:
+        raise HTTPException(status_code=401)
+    return User(email="a@b.c")
+
+
+CurrentUser = Depends(get_current_user)
+# file: app/features/auth/api/schemas.py
+from pydantic import BaseModel
+
+
+class ProfileOut(BaseModel):
+    email: str
+# file: app/features/auth/domain/user.py
+from dataclasses import dataclass
+
+
+@dataclass
+class User:
+    email: str
+
+    def __post_init__(self) -> None:
+        if "@" not in self.email:
+            raise ValueError("invalid email")
+""",
     )
     invalid = (
         # An entity named for what it is, a device's command, with its `id` and behaviour:
