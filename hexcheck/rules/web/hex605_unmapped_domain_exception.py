@@ -38,7 +38,9 @@ class UnmappedDomainException(Rule):
         "`add_error_handler(...)` too), or a route's decorator maps it "
         "(fastapi-error-map's `@router.get(..., error_map={X: 404})`). `Exception` and "
         "`BaseException` themselves do "
-        "not count: a handler for them maps everything to one answer. A broad `except` "
+        "not count: a handler for them maps everything to one answer, unless it looks the "
+        "exception up in a table (`for exc_type, code in EXCEPTION_DICT.items(): if "
+        "isinstance(error, exc_type)`): then each class the table names is mapped. A broad `except` "
         "clause testing the caught exception's class name "
         '(`if type(error).__name__ == "X":`) maps the classes it '
         "names when that branch returns or raises something, not when it only logs or "
@@ -194,6 +196,53 @@ HANDLERS = [Handler(TokenExpired, 401)]
 def register(app) -> None:
     for handler in HANDLERS:  # the table is the mapping
         app.register_error_handler(handler.exception_type, lambda error: ({}, handler.status))
+""",
+        # One handler for every exception that looks what it caught up in a table of
+        # statuses: each class the table names is mapped.
+        """\
+# file: src/application/exceptions.py
+class NotFoundException(Exception):
+    pass
+# file: src/application/courses.py
+from src.application.exceptions import NotFoundException
+
+
+class CourseService:
+    def __init__(self, courses) -> None:
+        self._courses = courses
+
+    def get(self, course_id: int) -> dict:
+        course = self._courses.get(course_id)
+        if course is None:
+            raise NotFoundException(course_id)
+        return course
+# file: src/adapters/primary/config/exception_handler.py
+from src.application.exceptions import NotFoundException
+
+EXCEPTION_DICT = {NotFoundException: 404}
+# file: src/adapters/primary/app.py
+from flask import Flask
+
+from src.adapters.primary.config.exception_handler import EXCEPTION_DICT
+from src.application.courses import CourseService
+
+
+def create_app(courses) -> Flask:
+    app = Flask(__name__)
+    service = CourseService(courses)
+
+    @app.get("/courses/<int:course_id>")
+    def get_course(course_id: int):
+        return service.get(course_id)
+
+    @app.errorhandler(Exception)
+    def handle_exception(error):
+        for exc_type, code in EXCEPTION_DICT.items():
+            if isinstance(error, exc_type):
+                return str(error), code
+        return {"error": "InternalServerError"}, 500
+
+    return app
 """,
         """\
 # file: med/application/errors.py
@@ -1044,7 +1093,10 @@ def rename(project_id: str, name: str) -> dict:
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
         outside domain/application counts as registered, and so does every class named in a
-        table the classes of that registering module keep: the table is the mapping.
+        table the classes of that registering module keep: the table is the mapping. So it
+        does when one handler is registered for every exception and its module tests what
+        it caught against a variable (`@app.errorhandler(Exception)` whose body goes over
+        `for exc_type, code in EXCEPTION_DICT.items(): if isinstance(error, exc_type)`).
         """
         found: set[str] = set()
         indirect = False
@@ -1057,6 +1109,7 @@ def rename(project_id: str, name: str) -> dict:
             if not inner:
                 named = (name for table in _module_tables(facts) for name in table.names())
                 tables.update(model.resolve_symbol(name) for name in named)
+            catches_all = tests_against_a_variable = False
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
                 method = call.callee.rpartition(".")[2]
@@ -1071,14 +1124,20 @@ def rename(project_id: str, name: str) -> dict:
                         # A mapper class's table, in the module that loops over it.
                         named = (name for table in _class_tables(facts) for name in table.names())
                         tables.update(model.resolve_symbol(name) for name in named)
+                    catches_all = catches_all or target.name in BROAD_EXCEPTIONS
                     found.update(model.resolve_symbol(name) for name in target.names())
                 elif call.callee == "isinstance" and len(call.args) == 2 and not inner:
+                    tests_against_a_variable = tests_against_a_variable or _is_variable(call.args[1], facts)
                     found.update(model.resolve_symbol(name) for name in call.args[1].names())
                 table = call_keyword(call, "exception_handlers")
                 if table is not None:
                     found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
                 if not inner:
                     found.update(model.resolve_symbol(name) for name in _mapped_by_the_route(call))
+            if catches_all and tests_against_a_variable:
+                indirect = True
+                named = (name for table in _class_tables(facts) for name in table.names())
+                tables.update(model.resolve_symbol(name) for name in named)
             for _, function in functions_of(facts):
                 for handler in function.handlers:
                     tested.update(handler.type_names)  # each under its own `if`, before any re-raise
