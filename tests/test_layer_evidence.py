@@ -238,6 +238,12 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("src.interface_adapters.gateways.sql_user_gateway", Layer.INFRASTRUCTURE, False),
         ("src.interface_adapters.gateways.http.session", Layer.INFRASTRUCTURE, False),
         ("src.interface_adapters.gateway", Layer.INFRASTRUCTURE, False),
+        # Presenters right below `adapters/` are that ring's too: the web's. Deeper in the
+        # adapters, or elsewhere (a port of presenters), the name places nothing itself.
+        ("app.adapters.presenters.cliente_presenter", Layer.WEB, False),
+        ("app.clients.adapters.presenter", Layer.WEB, False),
+        ("api.src.infra.database.postgre.presenters.user_presenter", Layer.INFRASTRUCTURE, True),
+        ("src.interactor.interfaces.presenters.account_presenter", None, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),

@@ -163,6 +163,12 @@ OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 # `replica.py`), `primary` is an everyday word: a primary database, a primary key.
 _SIDES_BELOW_ADAPTERS = {"primary": Layer.WEB, "secondary": Layer.INFRASTRUCTURE}
 _ADAPTER_PACKAGES = frozenset({"adapters", "adapter"})
+# Clean Architecture's presenters shape a use case's result for the response: right below
+# `adapters/` (its ring of interface adapters, package or module: `adapters/presenters/`,
+# `adapters/presenter.py`) they are the web's. Deeper in the adapters they may be anything
+# (`infra/database/presenters/` turning rows into entities), and elsewhere the name is
+# also a port's (`interactor/interfaces/presenters/`, the use cases' output boundary).
+_PRESENTER_NAMES = frozenset({"presenter", "presenters"})
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
@@ -303,7 +309,10 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
     placed = (
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
-        else ((package_index or leaf in _GATEWAY_COMPONENTS) and _side_below_adapters(previous, leaf, found))
+        else (
+            (package_index or leaf in _GATEWAY_COMPONENTS | _PRESENTER_NAMES)
+            and _side_below_adapters(previous, leaf, found)
+        )
         or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
     )
     if placed is not found:
@@ -312,10 +321,11 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
 
 
 def _side_below_adapters(previous: str, part: str, found: Layer | None) -> Layer | None:
-    """The layer of `adapters/primary/` (the web) or `adapters/secondary/` (infrastructure),
-    and of `interface_adapters/gateways/` (infrastructure); None for any other component."""
+    """The layer of `adapters/primary/` and `adapters/presenters/` (the web) or
+    `adapters/secondary/` (infrastructure), and of `interface_adapters/gateways/`
+    (infrastructure); None for any other component."""
     if found is Layer.INFRASTRUCTURE and previous in _ADAPTER_PACKAGES:
-        return _SIDES_BELOW_ADAPTERS.get(part)
+        return Layer.WEB if part in _PRESENTER_NAMES else _SIDES_BELOW_ADAPTERS.get(part)
     if found is Layer.WEB and previous in INTERFACE_ADAPTER_COMPONENTS and part in _GATEWAY_COMPONENTS:
         return Layer.INFRASTRUCTURE
     return None

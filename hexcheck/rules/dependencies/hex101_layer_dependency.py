@@ -64,6 +64,49 @@ class LayerDependency(Rule):
         '`allowed-edges = ["web -> infrastructure"]` in `[tool.hexcheck]`.'
     )
     valid = (
+        # Clean Architecture's presenter kept right below `adapters/`, beside the repository:
+        # it shapes the entity for the response, so it is the web's, as its controller is.
+        """\
+# file: app/clients/adapters/presenter.py
+from app.clients.domain.entity import ClientEntity
+from app.clients.schemas import ClientRead
+
+
+def to_response(entity: ClientEntity) -> ClientRead:
+    return ClientRead(id=entity.id, name=entity.name)
+# file: app/clients/schemas.py
+from pydantic import BaseModel
+
+
+class ClientRead(BaseModel):
+    id: int
+    name: str
+# file: app/clients/domain/entity.py
+from dataclasses import dataclass
+
+
+@dataclass
+class ClientEntity:
+    id: int
+    name: str
+
+    def __post_init__(self) -> None:
+        if not self.name:
+            raise ValueError("name")
+# file: app/clients/controller.py
+from fastapi import APIRouter
+
+from app.clients.adapters.presenter import to_response
+from app.clients.domain.entity import ClientEntity
+from app.clients.schemas import ClientRead
+
+router = APIRouter()
+
+
+@router.get("/clients/{client_id}", response_model=ClientRead)
+def read_client(client_id: int) -> ClientRead:
+    return to_response(ClientEntity(id=client_id, name="Ana"))
+""",
         """\
 # file: farmacia/infraestructura/modelos/base.py
 from sqlalchemy.orm import DeclarativeBase
