@@ -3,6 +3,7 @@ handled nowhere at the edge."""
 
 from __future__ import annotations
 
+import builtins
 import re
 from collections.abc import Iterator
 
@@ -220,10 +221,17 @@ class CourseService:
 from src.application.exceptions import NotFoundException
 
 EXCEPTION_DICT = {NotFoundException: 404}
+
+
+def handle_exception(error):
+    for exc_type, code in EXCEPTION_DICT.items():
+        if isinstance(error, exc_type):
+            return str(error), code
+    return {"error": "InternalServerError"}, 500
 # file: src/adapters/primary/app.py
 from flask import Flask
 
-from src.adapters.primary.config.exception_handler import EXCEPTION_DICT
+from src.adapters.primary.config.exception_handler import handle_exception
 from src.application.courses import CourseService
 
 
@@ -235,13 +243,7 @@ def create_app(courses) -> Flask:
     def get_course(course_id: int):
         return service.get(course_id)
 
-    @app.errorhandler(Exception)
-    def handle_exception(error):
-        for exc_type, code in EXCEPTION_DICT.items():
-            if isinstance(error, exc_type):
-                return str(error), code
-        return {"error": "InternalServerError"}, 500
-
+    app.register_error_handler(Exception, handle_exception)
     return app
 """,
         """\
@@ -572,6 +574,43 @@ async def get_document(document_id: str, dispatcher: QueryDispatcher = Depends(g
 """,
     )
     invalid = (
+        # A handler for every exception that looks at what it caught (a string message)
+        # but goes over no table of exceptions: a retry list elsewhere maps nothing.
+        """\
+# file: app/domain/errors.py
+class PaymentDeclined(Exception):  # error: HEX605
+    pass
+# file: app/domain/payments.py
+from app.domain.errors import PaymentDeclined
+
+
+def pay(amount: int) -> None:
+    if amount > 1000:
+        raise PaymentDeclined(amount)
+# file: app/infrastructure/retry.py
+from app.domain.errors import PaymentDeclined
+
+NOT_RETRYABLE = [PaymentDeclined]
+# file: app/main.py
+from fastapi import FastAPI
+from fastapi.responses import JSONResponse
+
+from app.domain.payments import pay
+
+app = FastAPI()
+
+
+@app.post("/payments")
+def create_payment(amount: int) -> dict:
+    pay(amount)
+    return {"ok": True}
+
+
+@app.exception_handler(Exception)
+async def unexpected(request, exc):
+    detail = exc.args[0] if exc.args and isinstance(exc.args[0], str) else "error"
+    return JSONResponse({"detail": detail}, status_code=500)
+""",
         """\
 # file: app/domain/errors.py
 class OrderNotFound(Exception):
@@ -1093,10 +1132,9 @@ def rename(project_id: str, name: str) -> dict:
         When a handler is registered for a variable (`for exc, status in ERRORS.items():
         app.add_exception_handler(exc, ...)`), every class named in a module-level table
         outside domain/application counts as registered, and so does every class named in a
-        table the classes of that registering module keep: the table is the mapping. So it
-        does when one handler is registered for every exception and its module tests what
-        it caught against a variable (`@app.errorhandler(Exception)` whose body goes over
-        `for exc_type, code in EXCEPTION_DICT.items(): if isinstance(error, exc_type)`).
+        table the classes of that registering module keep: the table is the mapping. So is
+        the table a handler registered for every exception looks what it caught up in
+        (`_looked_up_by_a_catch_all_handler`).
         """
         found: set[str] = set()
         indirect = False
@@ -1109,7 +1147,6 @@ def rename(project_id: str, name: str) -> dict:
             if not inner:
                 named = (name for table in _module_tables(facts) for name in table.names())
                 tables.update(model.resolve_symbol(name) for name in named)
-            catches_all = tests_against_a_variable = False
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
                 method = call.callee.rpartition(".")[2]
@@ -1124,20 +1161,16 @@ def rename(project_id: str, name: str) -> dict:
                         # A mapper class's table, in the module that loops over it.
                         named = (name for table in _class_tables(facts) for name in table.names())
                         tables.update(model.resolve_symbol(name) for name in named)
-                    catches_all = catches_all or target.name in BROAD_EXCEPTIONS
                     found.update(model.resolve_symbol(name) for name in target.names())
                 elif call.callee == "isinstance" and len(call.args) == 2 and not inner:
-                    tests_against_a_variable = tests_against_a_variable or _is_variable(call.args[1], facts)
                     found.update(model.resolve_symbol(name) for name in call.args[1].names())
                 table = call_keyword(call, "exception_handlers")
                 if table is not None:
                     found.update(model.resolve_symbol(name) for name in _mapping_keys(model, table))
                 if not inner:
                     found.update(model.resolve_symbol(name) for name in _mapped_by_the_route(call))
-            if catches_all and tests_against_a_variable:
-                indirect = True
-                named = (name for table in _class_tables(facts) for name in table.names())
-                tables.update(model.resolve_symbol(name) for name in named)
+            if not inner:
+                found.update(_looked_up_by_a_catch_all_handler(model, facts))
             for _, function in functions_of(facts):
                 for handler in function.handlers:
                     tested.update(handler.type_names)  # each under its own `if`, before any re-raise
@@ -1165,6 +1198,69 @@ _REGISTRARS = frozenset(
 )
 # The keyword each of them takes the exception by, when it is not given first.
 _EXCEPTION_KEYWORDS = ("exc_class_or_status_code", "code_or_exception", "exception")
+
+
+def _looked_up_by_a_catch_all_handler(model: ProjectModel, facts: ModuleFacts) -> Iterator[str]:
+    """The exception classes a handler registered for every exception maps through a table:
+    the keys of each dict it goes over (`for exc_type, code in EXCEPTION_DICT.items():`)
+    while it tests what it caught against a local name (`isinstance(error, exc_type)`), as
+    `@app.errorhandler(Exception)` does, or a function that
+    `app.add_exception_handler(Exception, handle)` registers, wherever it is defined."""
+    for function in _catch_all_handlers(model, facts):
+        if not any(
+            call.callee == "isinstance" and len(call.args) == 2 and _a_local_name(call.args[1])
+            for call in function.calls
+        ):
+            continue
+        for call in function.calls:
+            table, _, method = call.callee.rpartition(".")
+            if table and method in _TABLE_VIEWS:
+                yield from (
+                    model.resolve_symbol(name) for name in _mapping_keys(model, Expr(ExprKind.NAME, table))
+                )
+
+
+# What a loop over a table of exceptions calls to go over its entries.
+_TABLE_VIEWS = frozenset({"items", "keys"})
+
+
+def _catch_all_handlers(model: ProjectModel, facts: ModuleFacts) -> Iterator[FunctionFact]:
+    """The functions a module registers for every exception: decorated with a registrar
+    (`@app.errorhandler(Exception)`), or handed to one (`app.add_exception_handler(Exception,
+    handle)`, the handler defined in the module, nested, or imported)."""
+    functions = [function for _, top in functions_of(facts) for function in all_functions([top])]
+    for function in functions:
+        if any(
+            decorator.kind is ExprKind.CALL
+            and decorator.name.rpartition(".")[2] in _REGISTRARS
+            and _catches_everything(decorator.args[0] if decorator.args else None)
+            for decorator in function.decorators
+        ):
+            yield function
+    for call in every_call(facts):
+        if call.callee.rpartition(".")[2] not in _REGISTRARS or len(call.args) < 2:
+            continue
+        handler = call.args[1]
+        if not _catches_everything(call.args[0]) or handler.kind is not ExprKind.NAME:
+            continue
+        local = [f for f in functions if f.name == handler.name or f.qualname == handler.name]
+        imported = web_index(model).function(handler.name) if not local else None
+        yield from local or ([imported[1]] if imported is not None else [])
+
+
+def _catches_everything(target: Expr | None) -> bool:
+    return target is not None and target.kind is ExprKind.NAME and target.name in BROAD_EXCEPTIONS
+
+
+def _a_local_name(expr: Expr) -> bool:
+    """A name the function binds itself (a loop's or a parameter's): not dotted, as the
+    module's and the imported names are, nor a builtin (`str`)."""
+    return (
+        expr.kind is ExprKind.NAME and bool(expr.name) and "." not in expr.name and expr.name not in _BUILTINS
+    )
+
+
+_BUILTINS = frozenset(dir(builtins))
 
 
 def _registered_keyword(call: CallFact) -> Expr | None:
