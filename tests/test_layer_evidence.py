@@ -243,6 +243,7 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("app.adapters.presenters.cliente_presenter", Layer.WEB, False),
         ("app.clients.adapters.presenter", Layer.WEB, False),
         ("api.src.infra.database.postgre.presenters.user_presenter", Layer.INFRASTRUCTURE, True),
+        ("app.infrastructure.adapters.presenters.client_presenter", Layer.INFRASTRUCTURE, True),
         ("src.interactor.interfaces.presenters.account_presenter", None, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.

@@ -165,10 +165,12 @@ _SIDES_BELOW_ADAPTERS = {"primary": Layer.WEB, "secondary": Layer.INFRASTRUCTURE
 _ADAPTER_PACKAGES = frozenset({"adapters", "adapter"})
 # Clean Architecture's presenters shape a use case's result for the response: right below
 # `adapters/` (its ring of interface adapters, package or module: `adapters/presenters/`,
-# `adapters/presenter.py`) they are the web's. Deeper in the adapters they may be anything
+# `adapters/presenter.py`) they are the web's. Below a strong infrastructure name
+# (`infrastructure/adapters/presenters/`) or deeper in the adapters they may be anything
 # (`infra/database/presenters/` turning rows into entities), and elsewhere the name is
-# also a port's (`interactor/interfaces/presenters/`, the use cases' output boundary).
-_PRESENTER_NAMES = frozenset({"presenter", "presenters"})
+# also a port's (`interactor/interfaces/presenters/`, the use cases' output boundary; a
+# port filed with the presenters is the application's, see `placement`).
+PRESENTER_NAMES = frozenset({"presenter", "presenters"})
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
@@ -274,7 +276,7 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
     previous = ""
     for part, as_written in zip(parts[:count], written[:count], strict=True):
         before = found
-        side = _side_below_adapters(previous, part, found)
+        side = _side_below_adapters(previous, part, found, placed_by)
         if side is not None:
             found = side
         else:
@@ -310,8 +312,8 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
         else (
-            (package_index or leaf in _GATEWAY_COMPONENTS | _PRESENTER_NAMES)
-            and _side_below_adapters(previous, leaf, found)
+            (package_index or leaf in _GATEWAY_COMPONENTS | PRESENTER_NAMES)
+            and _side_below_adapters(previous, leaf, found, placed_by)
         )
         or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
     )
@@ -320,12 +322,15 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
     return NameLayer(placed, deciding)
 
 
-def _side_below_adapters(previous: str, part: str, found: Layer | None) -> Layer | None:
-    """The layer of `adapters/primary/` and `adapters/presenters/` (the web) or
-    `adapters/secondary/` (infrastructure), and of `interface_adapters/gateways/`
-    (infrastructure); None for any other component."""
+def _side_below_adapters(previous: str, part: str, found: Layer | None, placed_by: str) -> Layer | None:
+    """The layer of `adapters/primary/` and `adapters/presenters/` (the web; the presenters
+    only where `adapters` placed the name, `placed_by`) or `adapters/secondary/`
+    (infrastructure), and of `interface_adapters/gateways/` (infrastructure); None for any
+    other component."""
     if found is Layer.INFRASTRUCTURE and previous in _ADAPTER_PACKAGES:
-        return Layer.WEB if part in _PRESENTER_NAMES else _SIDES_BELOW_ADAPTERS.get(part)
+        if part in PRESENTER_NAMES:
+            return Layer.WEB if placed_by in _ADAPTER_PACKAGES else None
+        return _SIDES_BELOW_ADAPTERS.get(part)
     if found is Layer.WEB and previous in INTERFACE_ADAPTER_COMPONENTS and part in _GATEWAY_COMPONENTS:
         return Layer.INFRASTRUCTURE
     return None

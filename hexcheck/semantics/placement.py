@@ -134,6 +134,7 @@ from hexcheck.core.layers import (
     INNER_LAYER_NAMES,
     MAPPER_COMPONENTS,
     PORTS_FILED_BY_CONCERN,
+    PRESENTER_NAMES,
     STRONG_COMPONENTS,
     USE_CASE_COMPONENTS,
     Layer,
@@ -405,6 +406,14 @@ _ROUTE_ADDING_CALLS = frozenset(
 )  # fmt: skip
 # Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"}) | STDLIB_BACKPORTS
+
+
+def _filed_with_the_adapters(name: NameLayer) -> bool:
+    """Whether a name files a module with the adapters: an infrastructure name, or the
+    presenters' below `adapters/` (the web's, where the core's ports may be kept too)."""
+    return name.layer is Layer.INFRASTRUCTURE or (
+        name.layer is Layer.WEB and spelled_plainly(name.component) in PRESENTER_NAMES
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -1129,7 +1138,7 @@ class Placement:
             facts = self.model.modules[module]
             if not facts.is_package or module in candidates or not self._only_imports_first_party(facts):
                 continue
-            if name_layer(module, as_package=True).layer is not Layer.INFRASTRUCTURE:
+            if not _filed_with_the_adapters(name_layer(module, as_package=True)):
                 continue
             handed = set(self._imported_modules(facts)) - {module}
             if handed and all(target in candidates or target in relays for target in handed):
@@ -1174,10 +1183,11 @@ class Placement:
         )
 
     def _holds_pure_contracts(self, module: str) -> bool:
-        """Whether a module an infrastructure name places defines pure contracts and no
-        function, and imports nothing but the standard library and first-party modules."""
-        name = self._name_layer(module)
-        if name.layer is not Layer.INFRASTRUCTURE or is_test_module(module):
+        """Whether a module an infrastructure name places (or the presenters' name below
+        `adapters/`: a use case's output boundary filed with its presenters) defines pure
+        contracts and no function, and imports nothing but the standard library and
+        first-party modules."""
+        if not _filed_with_the_adapters(self._name_layer(module)) or is_test_module(module):
             return False
         facts = self.model.modules.get(module)
         if facts is None or facts.functions or not self.framework_free(facts):

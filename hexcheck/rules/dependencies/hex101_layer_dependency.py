@@ -107,6 +107,34 @@ router = APIRouter()
 def read_client(client_id: int) -> ClientRead:
     return to_response(ClientEntity(id=client_id, name="Ana"))
 """,
+        # The use case's output boundary filed with the presenters that implement it: the
+        # core's port, which the use case may import.
+        """\
+# file: app/adapters/presenters/order_presenter.py
+from abc import ABC, abstractmethod
+
+
+class OrderPresenter(ABC):
+    @abstractmethod
+    def present(self, order_id: str) -> dict: ...
+# file: app/adapters/presenters/json_order_presenter.py
+from app.adapters.presenters.order_presenter import OrderPresenter
+
+
+class JsonOrderPresenter(OrderPresenter):
+    def present(self, order_id: str) -> dict:
+        return {"id": order_id}
+# file: app/application/place_order.py
+from app.adapters.presenters.order_presenter import OrderPresenter
+
+
+class PlaceOrder:
+    def __init__(self, presenter: OrderPresenter) -> None:
+        self._presenter = presenter
+
+    def execute(self, order_id: str) -> dict:
+        return self._presenter.present(order_id)
+""",
         """\
 # file: farmacia/infraestructura/modelos/base.py
 from sqlalchemy.orm import DeclarativeBase
