@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import ExprKind
 from hexcheck.core.findings import Finding, Severity
-from hexcheck.core.layers import Layer
+from hexcheck.core.layers import SHARED_KERNEL_COMPONENTS, Layer, spelled_plainly
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
@@ -96,7 +96,20 @@ def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
         and roles_.is_abstract(ref)
         and (ref.cls.methods or roles_.abstract_methods(ref))
         and not _generic_base_nothing_binds(roles_, ref)
+        and not _unused_building_block(roles_, ref)
     )
+
+
+def _unused_building_block(roles_: Roles, ref: ClassRef) -> bool:
+    """An abstract class of a shared kernel (`seedwork/`, `shared_kernel/`,
+    `building_blocks/`) that no class derives from and nothing is handed: a building block
+    the bounded contexts may derive their own contracts from (a generic `Repository`, a
+    `Mapper`, a `QueryHandler` copied from a template), none of them has, so no adapter is
+    missing. One a use case is handed is a port the core depends on."""
+    in_a_kernel = any(
+        spelled_plainly(part) in SHARED_KERNEL_COMPONENTS for part in ref.facts.module.split(".")
+    )
+    return in_a_kernel and not roles_.model.subclasses(ref.dotted) and not roles_.is_injected(ref)
 
 
 def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
@@ -176,7 +189,11 @@ class PortWithoutAdapter(Rule):
         "a library's extension point for the projects that use it. Unless the project "
         "takes it with its parameters said (`cache: Cache[str, Book]` in a use case): "
         "then it is a port the core depends on; a bus that takes any handler "
-        "(`CommandHandler[C, Any]`) says none."
+        "(`CommandHandler[C, Any]`) says none. Nor is an abstract class of a shared kernel "
+        "(`seedwork/`, `shared_kernel/`, `building_blocks/`) that no class derives from and "
+        "nothing is handed: a building block (a generic `Repository`, a `Mapper`) the bounded "
+        "contexts may build their own ports on, which none has; one a use case is handed is "
+        "reported."
     )
     how_to_fix = (
         "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
@@ -190,6 +207,50 @@ class PortWithoutAdapter(Rule):
         "and `app/main.py` provides it."
     )
     valid = (
+        # The building blocks of a shared kernel, copied from a template: a generic
+        # repository and a mapper no bounded context derives from or is handed. No adapter
+        # is missing; the contexts' own ports are what adapters implement.
+        """\
+# file: src/seedwork/domain/repositories.py
+from abc import ABC, abstractmethod
+
+
+class Repository(ABC):
+    @abstractmethod
+    def get(self, entity_id: str) -> object: ...
+
+    @abstractmethod
+    def add(self, entity: object) -> None: ...
+
+
+class Mapper(ABC):
+    @abstractmethod
+    def to_entity(self, row: dict) -> object: ...
+# file: src/contracts/domain/repositories.py
+from abc import ABC, abstractmethod
+
+
+class ContractRepository(ABC):
+    @abstractmethod
+    def get(self, contract_id: str) -> dict: ...
+# file: src/contracts/application/sign_contract.py
+from src.contracts.domain.repositories import ContractRepository
+
+
+class SignContract:
+    def __init__(self, contracts: ContractRepository) -> None:
+        self.contracts = contracts
+
+    def execute(self, contract_id: str) -> dict:
+        return self.contracts.get(contract_id)
+# file: src/contracts/infrastructure/sql_contracts.py
+from src.contracts.domain.repositories import ContractRepository
+
+
+class SqlContractRepository(ContractRepository):
+    def get(self, contract_id: str) -> dict:
+        return {"id": contract_id}
+""",
         # A port implemented by an adapter that still imports it by the path its package
         # had before it moved (`src.streaming...` for `src.modules.streaming...`): the one
         # class of that name in a module of that name is the one the author means.
@@ -467,6 +528,30 @@ class CardTerminalPayments(FinePayments, ABC):  # a stray ABC: it implements eve
 """,
     )
     invalid = (
+        # A shared kernel's contract a use case is handed is a port the core depends on:
+        # something has to fulfil it.
+        """\
+# file: src/shared_kernel/application/event_bus.py
+from abc import ABC, abstractmethod
+
+
+class EventBus(ABC):  # error: HEX304
+    @abstractmethod
+    def publish(self, event: object) -> None: ...
+# file: src/orders/application/place_order.py
+from src.shared_kernel.application.event_bus import EventBus
+
+
+class PlaceOrder:
+    def __init__(self, bus: EventBus) -> None:
+        self.bus = bus
+
+    def execute(self, order_id: str) -> None:
+        self.bus.publish(order_id)
+# file: src/orders/infrastructure/sql_orders.py
+class SqlOrders:
+    def add(self, order_id: str) -> None: ...
+""",
         """\
 # file: app/application/ports/payment_gateway.py
 from abc import ABC, abstractmethod
