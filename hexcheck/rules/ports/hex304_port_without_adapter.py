@@ -3,16 +3,16 @@ scanned code."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import ExprKind
+from hexcheck.core.facts import Expr, ExprKind
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import SHARED_KERNEL_COMPONENTS, Layer, spelled_plainly
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
-from hexcheck.semantics.symbols import is_type_variable
+from hexcheck.semantics.symbols import all_functions, functions_of, is_type_variable
 
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
@@ -102,14 +102,59 @@ def _abc_ports(roles_: Roles) -> tuple[ClassRef, ...]:
 
 def _unused_building_block(roles_: Roles, ref: ClassRef) -> bool:
     """An abstract class of a shared kernel (`seedwork/`, `shared_kernel/`,
-    `building_blocks/`) that no class derives from and nothing is handed: a building block
-    the bounded contexts may derive their own contracts from (a generic `Repository`, a
-    `Mapper`, a `QueryHandler` copied from a template), none of them has, so no adapter is
-    missing. One a use case is handed is a port the core depends on."""
-    in_a_kernel = any(
-        spelled_plainly(part) in SHARED_KERNEL_COMPONENTS for part in ref.facts.module.split(".")
-    )
-    return in_a_kernel and not roles_.model.subclasses(ref.dotted) and not roles_.is_injected(ref)
+    `building_blocks/`) that no module outside the kernel uses but to derive from it: a
+    building block the bounded contexts may build their own contracts on (a generic
+    `Repository`, a `Mapper`, a `QueryHandler` copied from a template). No adapter is
+    missing: where a context's port derives from it, that port is what wants one. One a
+    context's code is handed, annotates or imports for any other use is a port the core
+    depends on."""
+    return _in_a_kernel(ref.facts.module) and ref.dotted not in roles_.model.index(_kernel_classes_in_use)
+
+
+def _in_a_kernel(module: str) -> bool:
+    return any(spelled_plainly(part) in SHARED_KERNEL_COMPONENTS for part in module.split("."))
+
+
+def _kernel_classes_in_use(model: ProjectModel) -> frozenset[str]:
+    """The shared kernel's classes that a module outside it (tests aside) names in an
+    annotation (a parameter, a return, a field), or imports by name and derives nothing
+    from. The kernel's own modules do not count: one block naming another
+    (`CommandHandler.handle(self, command, uow: UnitOfWork)`) uses neither."""
+    r = roles(model)
+    found: set[str] = set()
+    for module, facts in model.modules.items():
+        if _in_a_kernel(module) or is_test_module(module):
+            continue
+        annotated = _classes_named(
+            r,
+            (
+                annotation
+                for _, top in functions_of(facts)
+                for function in all_functions([top])
+                for annotation in (*(param.annotation for param in function.params), function.returns)
+            ),
+        )
+        annotated |= _classes_named(r, (a.annotation for cls in facts.classes for a in cls.attributes))
+        derived = _classes_named(r, (base for cls in facts.classes for base in cls.bases))
+        imported = {
+            other.dotted
+            for fact in facts.imports
+            for name in fact.names
+            if (other := r.ref(f"{fact.target}.{name}")) is not None
+        }
+        found |= annotated | (imported - derived)
+    return frozenset(dotted for dotted in found if _in_a_kernel(dotted.rpartition(".")[0]))
+
+
+def _classes_named(r: Roles, expressions: Iterable[Expr | None]) -> set[str]:
+    """The first-party classes the expressions name."""
+    return {
+        other.dotted
+        for expr in expressions
+        if expr is not None
+        for name in expr.names()
+        if name and "?" not in name and (other := r.ref(name)) is not None
+    }
 
 
 def _generic_base_nothing_binds(roles_: Roles, ref: ClassRef) -> bool:
@@ -190,10 +235,11 @@ class PortWithoutAdapter(Rule):
         "takes it with its parameters said (`cache: Cache[str, Book]` in a use case): "
         "then it is a port the core depends on; a bus that takes any handler "
         "(`CommandHandler[C, Any]`) says none. Nor is an abstract class of a shared kernel "
-        "(`seedwork/`, `shared_kernel/`, `building_blocks/`) that no class derives from and "
-        "nothing is handed: a building block (a generic `Repository`, a `Mapper`) the bounded "
-        "contexts may build their own ports on, which none has; one a use case is handed is "
-        "reported."
+        "(`seedwork/`, `shared_kernel/`, `building_blocks/`) that no module outside the kernel "
+        "uses but to derive from it: a building block (a generic `Repository`, a `Mapper`) the "
+        "bounded contexts may build their own ports on; where a context's port derives from "
+        "it, that port is the one missing an adapter. One a context's code is handed, "
+        "annotates or imports for another use is reported."
     )
     how_to_fix = (
         "Write the adapter in `infrastructure` (deriving from the port) and wire it in the "
@@ -528,6 +574,50 @@ class CardTerminalPayments(FinePayments, ABC):  # a stray ABC: it implements eve
 """,
     )
     invalid = (
+        # A context's port built on the kernel's generic repository wants an adapter; the
+        # kernel's blocks do not, the one it derives from included, nor a unit of work
+        # that only another kernel block names.
+        """\
+# file: src/seedwork/domain/repositories.py
+from abc import ABC, abstractmethod
+
+
+class Repository(ABC):
+    @abstractmethod
+    def get(self, entity_id: str) -> object: ...
+
+
+class UnitOfWork(ABC):
+    @abstractmethod
+    def commit(self) -> None: ...
+
+
+class CommandHandler(ABC):
+    @abstractmethod
+    def handle(self, command: object, uow: UnitOfWork) -> None: ...
+# file: src/orders/domain/repositories.py
+from abc import abstractmethod
+
+from src.seedwork.domain.repositories import Repository
+
+
+class OrderRepository(Repository):  # error: HEX304
+    @abstractmethod
+    def by_customer(self, customer_id: str) -> list: ...
+# file: src/orders/application/place_order.py
+from src.orders.domain.repositories import OrderRepository
+
+
+class PlaceOrder:
+    def __init__(self, orders: OrderRepository) -> None:
+        self.orders = orders
+
+    def execute(self, customer_id: str) -> list:
+        return self.orders.by_customer(customer_id)
+# file: src/orders/infrastructure/sql_orders.py
+class SqlOrders:
+    def add(self, order_id: str) -> None: ...
+""",
         # A shared kernel's contract a use case is handed is a port the core depends on:
         # something has to fulfil it.
         """\
