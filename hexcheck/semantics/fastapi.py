@@ -53,6 +53,7 @@ from hexcheck.semantics.symbols import (
     all_functions,
     definition_site,
     every_call,
+    every_function,
     functions_of,
     module_assignment,
     module_function,
@@ -676,7 +677,7 @@ class WebIndex:
                 middleware = call.args[0] if call.args else call_keyword(call, "middleware_class")
                 if middleware is not None and self._middleware_secures(middleware.name):
                     return True
-            for function in all_functions(f for _, f in functions_of(facts)):
+            for function in every_function(facts):
                 if any(
                     d.kind is ExprKind.CALL and d.name.rpartition(".")[2] == "middleware"
                     for d in function.decorators

@@ -110,6 +110,11 @@ def every_call(facts: ModuleFacts) -> Iterator[CallFact]:
             yield from method.calls
 
 
+def every_function(facts: ModuleFacts) -> Iterator[FunctionFact]:
+    """Every function of a module: module-level ones, methods, and those nested in either."""
+    return all_functions(function for _, function in functions_of(facts))
+
+
 def functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, FunctionFact]]:
     for function in facts.functions:
         yield None, function

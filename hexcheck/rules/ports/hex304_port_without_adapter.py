@@ -12,7 +12,7 @@ from hexcheck.core.layers import SHARED_KERNEL_COMPONENTS, Layer, spelled_plainl
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
-from hexcheck.semantics.symbols import all_functions, functions_of, is_type_variable
+from hexcheck.semantics.symbols import every_function, is_type_variable
 
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})
@@ -129,8 +129,7 @@ def _kernel_classes_in_use(model: ProjectModel) -> frozenset[str]:
             r,
             (
                 annotation
-                for _, top in functions_of(facts)
-                for function in all_functions([top])
+                for function in every_function(facts)
                 for annotation in (*(param.annotation for param in function.params), function.returns)
             ),
         )

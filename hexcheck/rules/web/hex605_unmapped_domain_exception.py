@@ -15,7 +15,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.libraries import fronts_without_http, serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
-from hexcheck.semantics.symbols import all_functions, every_call, functions_of
+from hexcheck.semantics.symbols import all_functions, every_call, every_function, functions_of
 
 # Too broad to count as mapping a specific exception.
 
@@ -1228,7 +1228,7 @@ def _catch_all_handlers(model: ProjectModel, facts: ModuleFacts) -> Iterator[Fun
     """The functions a module registers for every exception: decorated with a registrar
     (`@app.errorhandler(Exception)`), or handed to one (`app.add_exception_handler(Exception,
     handle)`, the handler defined in the module, nested, or imported)."""
-    functions = [function for _, top in functions_of(facts) for function in all_functions([top])]
+    functions = list(every_function(facts))
     for function in functions:
         if any(
             decorator.kind is ExprKind.CALL
