@@ -171,6 +171,9 @@ _ADAPTER_PACKAGES = frozenset({"adapters", "adapter"})
 # also a port's (`interactor/interfaces/presenters/`, the use cases' output boundary; a
 # port filed with the presenters is the application's, see `placement`).
 PRESENTER_NAMES = frozenset({"presenter", "presenters"})
+# The module names that, like a package's, take their layer from the package above them
+# (`adapters/presenter.py`, `interface_adapters/gateway.py`).
+_PLACED_LIKE_PACKAGES = _GATEWAY_COMPONENTS | PRESENTER_NAMES
 # The names of the outer layers that place a package even below `domain/` (a module's own
 # name, `domain/presentation.py` holding a `Presentation` entity, never does).
 OUTER_NAMES_BELOW_DOMAIN: Mapping[str, Layer] = {
@@ -312,7 +315,7 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
         found
         if leaf in DATABASE_MODULE_NAMES and found is not None
         else (
-            (package_index or leaf in _GATEWAY_COMPONENTS | PRESENTER_NAMES)
+            (package_index or leaf in _PLACED_LIKE_PACKAGES)
             and _side_below_adapters(previous, leaf, found, placed_by)
         )
         or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
