@@ -48,3 +48,20 @@ def test_a_component_in_camel_case_names_its_layer(
         component,
         strong,
     )
+
+
+@pytest.mark.parametrize(
+    ("module", "package_index", "layer"),
+    [
+        # A package named in another language places its own `__init__` as its modules...
+        ("src.contratos.seedwork.infraestructura", True, "infrastructure"),
+        ("app.presentacion", True, "web"),
+        # ...while a module so named is an everyday noun (a product's presentation).
+        ("app.catalogo.presentacion", False, None),
+    ],
+)
+def test_a_package_named_in_another_language_places_its_init(
+    module: str, package_index: bool, layer: str | None
+) -> None:
+    found = name_layer(module, package_index=package_index)
+    assert (found.layer.value if found.layer else None) == layer

@@ -318,8 +318,13 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
             (package_index or leaf in _PLACED_LIKE_PACKAGES)
             and _side_below_adapters(previous, leaf, found, placed_by)
         )
-        or _component(leaf, found, strict, placed_by, outbound, module_name=True)[0]
-    )
+        # A package's `__init__` named in another language (`infraestructura/__init__.py`)
+        # bears a package's name, which names its layer as it does its modules'.
+        or _component(
+            leaf, found, strict, placed_by, outbound,
+            module_name=not (package_index and leaf in TRANSLATED_LAYER_NAMES),
+        )[0]
+    )  # fmt: skip
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)
