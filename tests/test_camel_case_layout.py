@@ -53,14 +53,19 @@ def test_a_component_in_camel_case_names_its_layer(
 @pytest.mark.parametrize(
     ("module", "package_index", "layer"),
     [
-        # A package named in another language places its own `__init__` as its modules...
+        # A package named for a layer places its own `__init__` as its modules, in another
+        # language...
         ("src.contratos.seedwork.infraestructura", True, "infrastructure"),
         ("app.presentacion", True, "web"),
+        # ...as a package named in English does below another layer's name.
+        ("app.domain.presentation", True, "web"),
+        ("app.domains.users.infrastructure", True, "infrastructure"),
+        ("app.domain.application", True, "application"),
         # ...while a module so named is an everyday noun (a product's presentation).
         ("app.catalogo.presentacion", False, None),
     ],
 )
-def test_a_package_named_in_another_language_places_its_init(
+def test_a_package_named_for_a_layer_places_its_init(
     module: str, package_index: bool, layer: str | None
 ) -> None:
     found = name_layer(module, package_index=package_index)

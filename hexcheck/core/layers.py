@@ -267,7 +267,7 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
     """`detect_layer` with the deciding component; `as_package` reads the last component
     as a package's (a package named `config` is composition too, a module's name decides
     only for modules); `package_index`, whether `module` is a package's `__init__`, whose
-    name is a package's for the sides below `adapters/` alone."""
+    last name is then read as a package's (`domain/presentation/__init__.py` is the web's)."""
     written = module.split(".")
     parts = [spelled_plainly(part) for part in written]
     found: Layer | None = None
@@ -318,13 +318,10 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
             (package_index or leaf in _PLACED_LIKE_PACKAGES)
             and _side_below_adapters(previous, leaf, found, placed_by)
         )
-        # A package's `__init__` named in another language (`infraestructura/__init__.py`)
-        # bears a package's name, which names its layer as it does its modules'.
-        or _component(
-            leaf, found, strict, placed_by, outbound,
-            module_name=not (package_index and leaf in TRANSLATED_LAYER_NAMES),
-        )[0]
-    )  # fmt: skip
+        # A package's `__init__` bears the package's name, which names its layer as it
+        # does its modules' (`infraestructura/__init__.py`, `domain/presentation/__init__.py`).
+        or _component(leaf, found, strict, placed_by, outbound, module_name=not package_index)[0]
+    )
     if placed is not found:
         deciding = written[-1] if placed is not None else ""
     return NameLayer(placed, deciding)

@@ -414,7 +414,16 @@ _NON_HTTP_FRONT_ENDS = frozenset(
 )
 
 
+# Frameworks for services a broker drives, whose handlers subscribe to queues: a service
+# built on one answers no HTTP request (an error there is the broker's to redeliver). Not
+# the broker clients and task queues (`pika`, `kafka`, `celery`), which HTTP services
+# import to publish as often as workers import them to consume.
+_MESSAGE_CONSUMERS = frozenset({"faststream", "propan"})
+
+
 def fronts_without_http(target: str) -> bool:
     """Whether importing `target` (a dotted module name) is importing a front end that
-    answers no HTTP request: a desktop toolkit, a terminal UI, a CLI or a chat bot."""
-    return target.partition(".")[0] in _NON_HTTP_FRONT_ENDS
+    answers no HTTP request: a desktop toolkit, a terminal UI, a CLI, a chat bot, or a
+    broker's consumer."""
+    top = target.partition(".")[0]
+    return top in _NON_HTTP_FRONT_ENDS or top in _MESSAGE_CONSUMERS

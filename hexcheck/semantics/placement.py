@@ -75,7 +75,10 @@ a shared package (`core/`, `common/`, `utils/`) and showing at most what it impo
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
 shows when its nearest strong package agrees or its own evidence has `MIN_KINDS` kinds,
-but never the domain in a shared or helpers' package (`shared/cache/lock.py`); a nearest
+but never the domain in a shared or helpers' package (`shared/cache/lock.py`), nor for
+a module defining a bus, a dispatcher, a mediator or a registry where the nearest
+package's content is the application's by `MIN_KINDS` kinds (the application then:
+`bus/core.py` beside the bus's ports); a nearest
 package of use cases alone, in at least two modules, agrees with one kind
 (`services/todo_service.py`, `listeners/`; not in a shared or helpers' package, and its
 empty `__init__` goes with them: `_a_package_of_use_cases`).
@@ -86,7 +89,10 @@ A composition module that only declares configuration (`declares_configuration`)
 read by every layer but the domain: the dependency rule asks it, not placement.
 
 Dataclasses alone are no evidence: commands, settings, records and entities all look the
-same; one handed a port in a field is a use case (`_takes_collaborators`).
+same; one handed a port in a field is a use case (`_takes_collaborators`). A container
+written by hand under a composition root's name, building use cases on the adapters it
+constructs (`main/ioc.py`'s `IoC`), shows the composition's evidence, not the database or
+HTTP clients and the factory port it wires (`_a_hand_written_container`).
 Domain evidence counts only in modules that import no third-party package. An
 abstract class whose methods call a driver or an ORM is the adapters' base, no port; so
 are abstract classes beside a driver's import that the core does not use
@@ -346,6 +352,9 @@ _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "lib
 # `presentation/composers/`: `compose()` builds the controller on its use case and adapters).
 _FACTORY_COMPONENTS = frozenset({"factory", "factories", "composer", "composers"})
 _FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
+# The classes that hand messages to their handlers: `QCBus`, `EventDispatcher`, `Mediator`,
+# `HandlerRegistry`.
+_DISPATCHER_NAME = re.compile(r"(?:Bus|Dispatcher|Mediator|Registry)$")
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
 _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
@@ -997,9 +1006,22 @@ class Placement:
         # nor is a script's (`scripts/check_license.py` run as `__main__`): tooling.
         if own.layer is Layer.DOMAIN and (_in_a_library(module) or self.model.modules[module].runs_as_script):
             return None
-        if _convincing(own, MIN_KINDS):
-            return own.layer
         nearest = self._nearest_strong(module)
+        if _convincing(own, MIN_KINDS):
+            # A class holding state and an error of its own are a bus's or a registry's as
+            # much as an entity's: a module defining a bus, a dispatcher, a mediator or a
+            # registry among modules whose content is convincingly the application's
+            # (`bus/core.py` beside the bus's ports and handlers) is the application's.
+            # An entity beside its use cases (a package per feature) stays the domain's.
+            if (
+                own.layer is Layer.DOMAIN
+                and nearest is not None
+                and nearest.layer is Layer.APPLICATION
+                and _convincing(nearest, MIN_KINDS)
+                and any(_DISPATCHER_NAME.search(cls.name) for cls in self.model.modules[module].classes)
+            ):
+                return Layer.APPLICATION
+            return own.layer
         if (
             nearest is not None
             and nearest.layer is own.layer
@@ -1657,6 +1679,14 @@ class Placement:
             del shown[Layer.INFRASTRUCTURE]
         if any(layer not in _FACTORY_EVIDENCE for layer in shown):
             return False
+        return self._builds_use_cases_on_adapters(facts)
+
+    def _builds_use_cases_on_adapters(self, facts: ModuleFacts) -> bool:
+        """Whether a module constructs an adapter (a class the infrastructure's name
+        places) and, in one scope, at least two use cases (classes the application's name
+        places, shaped like one): its module level, one of its functions, or the methods of
+        one of its classes together (a provider method a use case)."""
+        module = facts.module
         # Each scope's constructions once: the module level, each function, each class's
         # methods together; `every_call` is the same calls, undivided.
         scopes = [facts.calls, *(function.calls for function in facts.functions)]
@@ -2168,7 +2198,33 @@ class Placement:
                 found[Layer.APPLICATION] = remaining
             else:
                 del found[Layer.APPLICATION]
+        if Layer.INFRASTRUCTURE in found and self._a_hand_written_container(facts):
+            del found[Layer.INFRASTRUCTURE]
+            add(Layer.COMPOSITION, PROVIDERS)
         return found
+
+    def _a_hand_written_container(self, facts: ModuleFacts) -> bool:
+        """Whether a module a composition root's name places (`main/ioc.py`) is a container
+        written by hand: it builds use cases on the adapters it constructs
+        (`_builds_use_cases_on_adapters`), the only clients it imports are databases' and
+        HTTP's, whose sessions and clients it opens for those adapters, and each of its
+        classes that implements a port builds use cases (the `IoC` fulfilling the web's
+        `InteractorFactory`). Such a module shows a driver and a port implemented as
+        an adapter does, but it is wiring. A broker's consumer building use cases in its
+        handlers, or an adapter class kept beside the container, stays the adapter it is."""
+        if self._name_layer(facts.module).layer is not Layer.COMPOSITION:
+            return False
+        clients = _client_packages(facts) & (DRIVER_PACKAGES | DATABASE_PACKAGES)
+        if clients - DATABASE_PACKAGES - _HTTP_CLIENT_PACKAGES:
+            return False
+        for cls in facts.classes:
+            adapts = (Layer.INFRASTRUCTURE, IMPLEMENTED_PORTS) in set(
+                self._class_evidence(self._roles, ClassRef(facts, cls), False)
+            )
+            calls = (call for method in cls.methods for call in method.calls)
+            if adapts and not any(layer is Layer.APPLICATION for layer, _ in self._constructed(calls)):
+                return False
+        return self._builds_use_cases_on_adapters(facts)
 
     def _used_by_the_core(self, module: str) -> bool:
         """Whether the core imports `module`, itself or through a package that re-exports

@@ -64,6 +64,169 @@ class LayerDependency(Rule):
         '`allowed-edges = ["web -> infrastructure"]` in `[tool.hexcheck]`.'
     )
     valid = (
+        # A hand-written container under the composition root's name (`main/ioc.py`)
+        # implementing the web's `InteractorFactory`: it opens the sessions and HTTP clients
+        # of the adapters it builds the use cases on, which is wiring, so it may import
+        # the web's factory port.
+        """\
+# file: src/shop/main/ioc.py
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+
+from shop.adapters.db.order_gateway import OrderGateway
+from shop.application.cancel_order import CancelOrder
+from shop.application.place_order import PlaceOrder
+from shop.presentation.interactor_factory import InteractorFactory
+
+
+class IoC(InteractorFactory):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    @asynccontextmanager
+    async def place_order(self) -> AsyncIterator[PlaceOrder]:
+        async with self._session_factory() as session, AsyncClient() as client:
+            yield PlaceOrder(OrderGateway(session, client))
+
+    @asynccontextmanager
+    async def cancel_order(self) -> AsyncIterator[CancelOrder]:
+        async with self._session_factory() as session, AsyncClient() as client:
+            yield CancelOrder(OrderGateway(session, client))
+# file: src/shop/presentation/interactor_factory.py
+from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
+
+from shop.application.cancel_order import CancelOrder
+from shop.application.place_order import PlaceOrder
+
+
+class InteractorFactory(ABC):
+    @abstractmethod
+    def place_order(self) -> AbstractAsyncContextManager[PlaceOrder]: ...
+
+    @abstractmethod
+    def cancel_order(self) -> AbstractAsyncContextManager[CancelOrder]: ...
+# file: src/shop/application/ports.py
+from typing import Protocol
+
+
+class Orders(Protocol):
+    async def place(self, sku: str) -> None: ...
+
+    async def cancel(self, order_id: str) -> None: ...
+# file: src/shop/application/place_order.py
+from shop.application.ports import Orders
+
+
+class PlaceOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, sku: str) -> None:
+        await self._orders.place(sku)
+# file: src/shop/application/cancel_order.py
+from shop.application.ports import Orders
+
+
+class CancelOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, order_id: str) -> None:
+        await self._orders.cancel(order_id)
+# file: src/shop/adapters/db/order_gateway.py
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.application.ports import Orders
+
+
+class OrderGateway(Orders):
+    def __init__(self, session: AsyncSession, client: AsyncClient) -> None:
+        self._session = session
+        self._client = client
+
+    async def place(self, sku: str) -> None:
+        await self._session.execute(text("insert into orders (sku) values (:s)"), {"s": sku})
+
+    async def cancel(self, order_id: str) -> None:
+        await self._client.post(f"https://payments.example/refunds/{order_id}")
+""",
+        # A bus beside the ports its handlers implement, in a package no name places: its
+        # classes hold state and it has an error of its own, as entities do, but among the
+        # application's modules it is the application's, free to import their ports.
+        """\
+# file: app/bus/core.py
+from typing import Any
+
+from app.bus.interfaces.event import EventHandler
+from app.bus.interfaces.handler import Handler
+
+
+class UnregisteredHandlerError(Exception): ...
+
+
+class QCBus:
+    def __init__(self) -> None:
+        self._handlers: dict[type, Handler] = {}
+
+    def register(self, kind: type, handler: Handler) -> None:
+        self._handlers[kind] = handler
+
+    async def send(self, message: Any) -> Any:
+        try:
+            handler = self._handlers[type(message)]
+        except KeyError as e:
+            raise UnregisteredHandlerError(type(message).__name__) from e
+        return await handler.handle(message)
+
+
+class EventBus:
+    def __init__(self) -> None:
+        self._subscribers: list[EventHandler] = []
+
+    def subscribe(self, handler: EventHandler) -> None:
+        self._subscribers.append(handler)
+
+    async def publish(self, event: object) -> None:
+        for subscriber in self._subscribers:
+            await subscriber.on_event(event)
+# file: app/bus/interfaces/handler.py
+from abc import ABC, abstractmethod
+from typing import Any
+
+
+class Handler(ABC):
+    @abstractmethod
+    async def handle(self, message: Any) -> Any: ...
+# file: app/bus/interfaces/event.py
+from abc import ABC, abstractmethod
+
+
+class EventHandler(ABC):
+    @abstractmethod
+    async def on_event(self, event: object) -> None: ...
+# file: app/bus/builder.py
+from typing import Any, Protocol
+
+from app.bus.interfaces.handler import Handler
+
+
+class Users(Protocol):
+    async def add(self, user: Any) -> Any: ...
+
+
+class CreateUserHandler(Handler):
+    def __init__(self, users: Users) -> None:
+        self._users = users
+
+    async def handle(self, message: Any) -> Any:
+        return await self._users.add(message)
+""",
         # Clean Architecture's presenter kept right below `adapters/`, beside the repository:
         # it shapes the entity for the response, so it is the web's, as its controller is.
         """\
@@ -3847,6 +4010,90 @@ router = APIRouter(prefix="/buses")
 @router.delete("/{bus_id}")
 def remove_bus(bus_id: int, session: Session = Depends(get_database_session)) -> None:
     delete_bus(session, bus_id)
+""",
+        # An entity with an error of its own beside its use cases, in a package per
+        # feature no name places: no bus, so its domain evidence stands, and it may not
+        # import the use case's module.
+        """\
+# file: shop/orders/order.py
+from shop.orders.ship_order import ShipmentRequested  # error: HEX101
+
+
+class OrderAlreadyShipped(Exception):
+    pass
+
+
+class Order:
+    def __init__(self, order_id: str) -> None:
+        self.order_id = order_id
+        self.shipped = False
+
+    def ship(self) -> ShipmentRequested:
+        if self.shipped:
+            raise OrderAlreadyShipped(self.order_id)
+        self.shipped = True
+        return ShipmentRequested(self.order_id)
+# file: shop/orders/ship_order.py
+from dataclasses import dataclass
+
+from shop.orders.order_store import OrderRepository
+
+
+@dataclass(frozen=True)
+class ShipmentRequested:
+    order_id: str
+
+
+class ShipOrder:
+    def __init__(self, orders: OrderRepository) -> None:
+        self._orders = orders
+
+    def execute(self, order_id: str) -> None:
+        order = self._orders.get(order_id)
+        order.ship()
+        self._orders.save(order)
+# file: shop/orders/cancel_order.py
+from shop.orders.order_store import OrderRepository
+
+
+class CancelOrder:
+    def __init__(self, orders: OrderRepository) -> None:
+        self._orders = orders
+
+    def execute(self, order_id: str) -> None:
+        self._orders.delete(order_id)
+# file: shop/orders/order_store.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    def get(self, order_id: str): ...
+
+    @abstractmethod
+    def save(self, order) -> None: ...
+
+    @abstractmethod
+    def delete(self, order_id: str) -> None: ...
+# file: shop/storage/sql_orders.py
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from shop.orders.order_store import OrderRepository
+
+
+class SqlOrders(OrderRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, order_id: str):
+        return self._session.execute(text("select * from orders where id = :i"), {"i": order_id}).one()
+
+    def save(self, order) -> None:
+        self._session.execute(text("update orders set shipped = true where id = :i"), {"i": order.order_id})
+
+    def delete(self, order_id: str) -> None:
+        self._session.execute(text("delete from orders where id = :i"), {"i": order_id})
 """,
     )
 

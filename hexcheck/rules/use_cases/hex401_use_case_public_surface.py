@@ -143,6 +143,31 @@ def _has_entry_point(r: Roles, ref: ClassRef, name: str) -> bool:
     return any(owner.cls.method(name) is not None for owner in (ref, *r.first_party_ancestors(ref)))
 
 
+# Bases that give a class no operation: genericity, abstractness, structural typing.
+_SURFACELESS_BASES = frozenset(
+    {
+        "object", "builtins.object", "abc.ABC", "typing.Generic", "typing_extensions.Generic",
+        "typing.Protocol", "typing_extensions.Protocol",
+    }
+)  # fmt: skip
+
+
+def _derives_from_an_unread_base(r: Roles, owners: tuple[ClassRef, ...]) -> bool:
+    """Whether one of the classes derives from a base outside the project (or one that does
+    not resolve): its operations, an `execute` among them, are out of sight."""
+    return any(
+        base.name and base.name not in _SURFACELESS_BASES and r.ref(base.name) is None
+        for owner in owners
+        for base in owner.cls.bases
+    )
+
+
+def _declares_a_collaborator(ref: ClassRef) -> bool:
+    """Whether a class declares an attribute of its own (`orders: OrderRepository`,
+    `timeout = 30`); a dunder (`__slots__ = ()`) is the class's machinery."""
+    return any(not (a.name.startswith("__") and a.name.endswith("__")) for a in ref.cls.attributes)
+
+
 def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
     """Whether a use case has `execute` and no other public method of its own: the
     convention of one `execute` (a base's helpers are the base's)."""
@@ -201,6 +226,32 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        # A marker with `__slots__`, and a use case whose entry point comes from a
+        # framework's base: neither shows a surface to judge.
+        """\
+# file: app/application/use_cases/base.py
+from typing import Generic, TypeVar
+
+I = TypeVar("I")
+O = TypeVar("O")
+
+
+class UseCase(Generic[I, O]):  # the marker every use case derives from
+    __slots__ = ()
+# file: app/application/use_cases/create_order.py
+from app.application.ports import OrderRepository
+from cqrs_kit import CommandHandler
+
+
+class CreateOrderUseCase(CommandHandler):
+    orders: OrderRepository
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class OrderRepository(Protocol):
+    def add(self, sku: str) -> None: ...
+""",
         # An empty marker base the use cases derive from, and a generic type their callers
         # name: neither is a use case missing its entry point.
         """\
@@ -1209,6 +1260,23 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
     def execute(self, order_id: str) -> None:
         self.orders.add(order_id)
 """,
+        # A use case that declares its collaborator and no way to run it is no marker.
+        """\
+# file: app/application/use_cases/cancel_order.py
+from app.application.ports import OrderRepository
+
+
+class CancelOrderUseCase:  # error: HEX401
+    orders: OrderRepository
+    timeout = 30
+# file: app/application/ports.py
+from abc import ABC, abstractmethod
+
+
+class OrderRepository(ABC):
+    @abstractmethod
+    def cancel(self, order_id: str) -> None: ...
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1265,10 +1333,17 @@ class CreateOrder(AuditedUseCase):  # error: HEX401
             if entry and not extra:
                 continue
             if not entry and not extra:
-                # An empty class (`class UseCase: ...`, `class Interactor(Generic[I, O]):
-                # pass`) is a marker the use cases derive from or a type their signatures
-                # name: no surface to judge, not a use case missing its entry point.
-                if not any(owner.cls.methods for owner in (ref, *r.first_party_ancestors(ref))):
+                # No method of its own or of its first-party bases: a marker the use cases
+                # derive from (`class UseCase: ...`, `__slots__ = ()`), a type their
+                # signatures name (`class Interactor(Generic[I, O]): pass`), a stub, or a
+                # class whose entry point a base hexcheck cannot read (a library's) gives.
+                # One that declares collaborators (`orders: OrderRepository`) and derives
+                # from no such base is a use case without a way to run it.
+                owners = (ref, *r.first_party_ancestors(ref))
+                if not any(owner.cls.methods for owner in owners) and (
+                    _derives_from_an_unread_base(r, owners)
+                    or not any(_declares_a_collaborator(owner) for owner in owners)
+                ):
                     continue
                 message = f"use case '{name}' has no public method to execute it"
             elif entry:

@@ -61,7 +61,8 @@ class UnmappedDomainException(Rule):
         "or through others (a use case only a Celery task or a consumer runs, a package "
         "only tests import). Nor is anything reported in a project that answers no HTTP: "
         "one with no route that imports no HTTP server or web framework but a desktop, "
-        "terminal or chat front end (Tkinter, Qt, Textual, Typer, aiogram...), whose "
+        "terminal or chat front end (Tkinter, Qt, Textual, Typer, aiogram...) or a "
+        "framework of broker-driven consumers (FastStream), whose "
         "`controllers/` the web's name places all the same."
     )
     how_to_fix = (
@@ -456,6 +457,43 @@ router = ErrorAwareRouter()
 @router.patch("/alerts/{alert_id}/read", error_map={AlertNotFound: status.HTTP_404_NOT_FOUND})
 async def mark_read(alert_id: str, use_case: MarkAlertRead) -> None:
     await use_case(alert_id)
+""",
+        # A service driven only by RabbitMQ: its FastStream controllers are the web's by
+        # name, but no HTTP request comes in; a failed message is the broker's to redeliver.
+        """\
+# file: src/notifications/presentation/amqp/controllers/emails.py
+from faststream.rabbit import RabbitRouter
+
+from notifications.application.interactors.send_email import SendEmail
+
+router = RabbitRouter()
+
+
+@router.subscriber("emails")
+async def on_email(payload: dict, interactor: SendEmail) -> None:
+    await interactor(payload["to"], payload["body"])
+# file: src/notifications/application/interactors/send_email.py
+from notifications.application.ports import Mailer
+from notifications.domain.errors import InvalidRecipient
+
+
+class SendEmail:
+    def __init__(self, mailer: Mailer) -> None:
+        self._mailer = mailer
+
+    async def __call__(self, to: str, body: str) -> None:
+        if "@" not in to:
+            raise InvalidRecipient(to)
+        await self._mailer.send(to, body)
+# file: src/notifications/application/ports.py
+from typing import Protocol
+
+
+class Mailer(Protocol):
+    async def send(self, to: str, body: str) -> None: ...
+# file: src/notifications/domain/errors.py
+class InvalidRecipient(Exception):
+    pass
 """,
         # A desktop application: no route and no HTTP server imported anywhere. Its
         # `controllers/` are the web's by name, but no request comes in, so no exception
@@ -1063,6 +1101,42 @@ def rename(project_id: str, name: str) -> dict:
     BUS.dispatch(RenameProject(name))
     return {"id": project_id}
 """,
+        # A Lambda handler is the HTTP edge (no framework to import); a broker's client that
+        # only publishes a receipt does not make the service a consumer.
+        """\
+# file: app/api/handler.py
+from app.application.place_order import PlaceOrder
+from app.infrastructure.queue import publish_receipt
+
+
+def handler(event: dict, context: object) -> dict:
+    PlaceOrder(publish_receipt)(event["sku"])
+    return {"statusCode": 201}
+# file: app/application/place_order.py
+from collections.abc import Callable
+
+from app.domain.errors import OutOfStock
+
+
+class PlaceOrder:
+    def __init__(self, publish: Callable[[str], None]) -> None:
+        self._publish = publish
+
+    def __call__(self, sku: str) -> None:
+        if not sku:
+            raise OutOfStock(sku)
+        self._publish(sku)
+# file: app/domain/errors.py
+class OutOfStock(Exception):  # error: HEX605
+    pass
+# file: app/infrastructure/queue.py
+from kombu import Connection
+
+
+def publish_receipt(sku: str) -> None:
+    with Connection("amqp://") as connection:
+        connection.SimpleQueue("receipts").put({"sku": sku})
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1097,8 +1171,9 @@ def rename(project_id: str, name: str) -> dict:
         """Whether the project may answer HTTP. It does when it has routes or imports an
         HTTP server or web framework. Else it may when it has web or composition modules
         (a raw AWS Lambda handler, the standard library's `http.server`), unless it imports
-        a front end that is not HTTP: a desktop, terminal or chat application (its
-        `controllers/` the web's by name) has no HTTP 500 for an exception to surface as.
+        a front end that is not HTTP: a desktop, terminal or chat application, or a service
+        of broker-driven consumers (its `controllers/` the web's by name), has no HTTP 500
+        for an exception to surface as.
         A library, a domain package checked alone, has no edge at all."""
         imported = [
             fact
