@@ -353,8 +353,22 @@ _HELPER_COMPONENTS = frozenset({"utils", "util", "helpers", "tools", "lib", "lib
 _FACTORY_COMPONENTS = frozenset({"factory", "factories", "composer", "composers"})
 _FACTORY_EVIDENCE = (Layer.COMPOSITION, Layer.DOMAIN)
 # The classes that hand messages to their handlers: `QCBus`, `EventDispatcher`, `Mediator`,
-# `HandlerRegistry`.
+# `HandlerRegistry`, and what they do with them. A seat-booking `Bus` or a `GiftRegistry`
+# of the business is named so too, but books seats and lists gifts.
 _DISPATCHER_NAME = re.compile(r"(?:Bus|Dispatcher|Mediator|Registry)$")
+_DISPATCHING = frozenset(
+    {"dispatch", "publish", "subscribe", "send", "emit", "add_handler", "register_handler"}
+)
+
+
+def _dispatches(cls: ClassFact) -> bool:
+    """Whether a class is named as a bus, dispatcher, mediator or registry of handlers and
+    hands messages over (`send`, `publish`, `dispatch`, `subscribe`...)."""
+    return _DISPATCHER_NAME.search(cls.name) is not None and any(
+        method.name in _DISPATCHING for method in cls.methods
+    )
+
+
 # Packages of code shared across the layers, where a service's wrapper is kept beside
 # helpers that belong to no layer (`core/security.py`, `common/security/jwt.py`).
 _SHARED_COMPONENTS = frozenset({"core", "common", "shared", "utils", "util", "helpers", "lib", "libs"})
@@ -1018,7 +1032,7 @@ class Placement:
                 and nearest is not None
                 and nearest.layer is Layer.APPLICATION
                 and _convincing(nearest, MIN_KINDS)
-                and any(_DISPATCHER_NAME.search(cls.name) for cls in self.model.modules[module].classes)
+                and any(_dispatches(cls) for cls in self.model.modules[module].classes)
             ):
                 return Layer.APPLICATION
             return own.layer
@@ -2198,7 +2212,10 @@ class Placement:
                 found[Layer.APPLICATION] = remaining
             else:
                 del found[Layer.APPLICATION]
-        if Layer.INFRASTRUCTURE in found and self._a_hand_written_container(facts):
+        # The clients it opens and the factory port it fulfils are the wiring's; an ORM
+        # model kept there is the infrastructure's, and leaves the module an adapter.
+        wiring = found.get(Layer.INFRASTRUCTURE, set())
+        if wiring and wiring <= {DRIVERS, IMPLEMENTED_PORTS} and self._a_hand_written_container(facts):
             del found[Layer.INFRASTRUCTURE]
             add(Layer.COMPOSITION, PROVIDERS)
         return found

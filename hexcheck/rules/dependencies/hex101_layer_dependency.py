@@ -4095,6 +4095,196 @@ class SqlOrders(OrderRepository):
     def delete(self, order_id: str) -> None:
         self._session.execute(text("delete from orders where id = :i"), {"i": order_id})
 """,
+        # A bus of the business (seats on a coach) beside its use cases is an entity: it
+        # books seats, it hands no message to a handler.
+        """\
+# file: transit/trips/bus.py
+from transit.trips.book_seat import SeatBooked  # error: HEX101
+
+
+class BusFull(Exception):
+    pass
+
+
+class Bus:
+    def __init__(self, plate: str, seats: int) -> None:
+        self.plate = plate
+        self.free = seats
+
+    def book(self) -> SeatBooked:
+        if self.free == 0:
+            raise BusFull(self.plate)
+        self.free -= 1
+        return SeatBooked(self.plate)
+# file: transit/trips/book_seat.py
+from dataclasses import dataclass
+
+from transit.trips.bus_store import BusRepository
+
+
+@dataclass(frozen=True)
+class SeatBooked:
+    plate: str
+
+
+class BookSeat:
+    def __init__(self, buses: BusRepository) -> None:
+        self._buses = buses
+
+    def execute(self, plate: str) -> None:
+        bus = self._buses.get(plate)
+        bus.book()
+        self._buses.save(bus)
+# file: transit/trips/cancel_seat.py
+from transit.trips.bus_store import BusRepository
+
+
+class CancelSeat:
+    def __init__(self, buses: BusRepository) -> None:
+        self._buses = buses
+
+    def execute(self, plate: str) -> None:
+        self._buses.release(plate)
+# file: transit/trips/bus_store.py
+from abc import ABC, abstractmethod
+
+
+class BusRepository(ABC):
+    @abstractmethod
+    def get(self, plate: str): ...
+
+    @abstractmethod
+    def save(self, bus) -> None: ...
+
+    @abstractmethod
+    def release(self, plate: str) -> None: ...
+# file: transit/storage/sql_buses.py
+from sqlalchemy import text
+from sqlalchemy.orm import Session
+
+from transit.trips.bus_store import BusRepository
+
+
+class SqlBuses(BusRepository):
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def get(self, plate: str):
+        return self._session.execute(text("select * from buses where plate = :p"), {"p": plate}).one()
+
+    def save(self, bus) -> None:
+        values = {"f": bus.free, "p": bus.plate}
+        self._session.execute(text("update buses set free = :f where plate = :p"), values)
+
+    def release(self, plate: str) -> None:
+        self._session.execute(text("update buses set free = free + 1 where plate = :p"), {"p": plate})
+""",
+        # A container written by hand that also keeps an ORM model: the model is the
+        # infrastructure's, so the web may not import it from there.
+        """\
+# file: src/shop/main/ioc.py
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from httpx import AsyncClient
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from shop.adapters.db.order_gateway import OrderGateway
+from shop.application.cancel_order import CancelOrder
+from shop.application.place_order import PlaceOrder
+from shop.presentation.interactor_factory import InteractorFactory  # error: HEX101
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class OrderRow(Base):  # a table kept in the container: still the infrastructure's
+    __tablename__ = "orders"
+    id: Mapped[int] = mapped_column(primary_key=True)
+
+
+class IoC(InteractorFactory):
+    def __init__(self, session_factory: async_sessionmaker[AsyncSession]) -> None:
+        self._session_factory = session_factory
+
+    @asynccontextmanager
+    async def place_order(self) -> AsyncIterator[PlaceOrder]:
+        async with self._session_factory() as session, AsyncClient() as client:
+            yield PlaceOrder(OrderGateway(session, client))
+
+    @asynccontextmanager
+    async def cancel_order(self) -> AsyncIterator[CancelOrder]:
+        async with self._session_factory() as session, AsyncClient() as client:
+            yield CancelOrder(OrderGateway(session, client))
+# file: src/shop/presentation/interactor_factory.py
+from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
+
+from shop.application.cancel_order import CancelOrder
+from shop.application.place_order import PlaceOrder
+
+
+class InteractorFactory(ABC):
+    @abstractmethod
+    def place_order(self) -> AbstractAsyncContextManager[PlaceOrder]: ...
+
+    @abstractmethod
+    def cancel_order(self) -> AbstractAsyncContextManager[CancelOrder]: ...
+# file: src/shop/application/ports.py
+from typing import Protocol
+
+
+class Orders(Protocol):
+    async def place(self, sku: str) -> None: ...
+
+    async def cancel(self, order_id: str) -> None: ...
+# file: src/shop/application/place_order.py
+from shop.application.ports import Orders
+
+
+class PlaceOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, sku: str) -> None:
+        await self._orders.place(sku)
+# file: src/shop/application/cancel_order.py
+from shop.application.ports import Orders
+
+
+class CancelOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, order_id: str) -> None:
+        await self._orders.cancel(order_id)
+# file: src/shop/adapters/db/order_gateway.py
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.application.ports import Orders
+
+
+class OrderGateway(Orders):
+    def __init__(self, session: AsyncSession, client: AsyncClient) -> None:
+        self._session = session
+        self._client = client
+
+    async def place(self, sku: str) -> None:
+        await self._session.execute(text("insert into orders (sku) values (:s)"), {"s": sku})
+
+    async def cancel(self, order_id: str) -> None:
+        await self._client.post(f"https://payments.example/refunds/{order_id}")
+# file: src/shop/presentation/orders_view.py
+from shop.main.ioc import OrderRow  # error: HEX101
+
+
+def order_ids(rows: list[OrderRow]) -> list[int]:
+    return [row.id for row in rows]
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

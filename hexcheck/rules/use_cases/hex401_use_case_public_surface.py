@@ -226,6 +226,33 @@ class UseCasePublicSurface(Rule):
         "        async def execute(self, member_ids: list[str]) -> list[Loan]: ..."
     )
     valid = (
+        # A base the use cases derive from, holding only their logger: no entry point of
+        # its own to miss.
+        """\
+# file: app/application/use_cases/base.py
+import logging
+
+
+class UseCase:
+    logger = logging.getLogger(__name__)
+# file: app/application/use_cases/create_order.py
+from app.application.ports import OrderRepository
+from app.application.use_cases.base import UseCase
+
+
+class CreateOrder(UseCase):
+    def __init__(self, orders: OrderRepository) -> None:
+        self._orders = orders
+
+    def execute(self, sku: str) -> None:
+        self._orders.add(sku)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class OrderRepository(Protocol):
+    def add(self, sku: str) -> None: ...
+""",
         # A marker with `__slots__`, and a use case whose entry point comes from a
         # framework's base: neither shows a surface to judge.
         """\
@@ -1334,7 +1361,7 @@ class OrderRepository(ABC):
                 continue
             if not entry and not extra:
                 # No method of its own or of its first-party bases: a marker the use cases
-                # derive from (`class UseCase: ...`, `__slots__ = ()`), a type their
+                # derive from (`class UseCase: ...`, `__slots__ = ()`, `logger = ...`), a type their
                 # signatures name (`class Interactor(Generic[I, O]): pass`), a stub, or a
                 # class whose entry point a base hexcheck cannot read (a library's) gives.
                 # One that declares collaborators (`orders: OrderRepository`) and derives
@@ -1343,6 +1370,7 @@ class OrderRepository(ABC):
                 if not any(owner.cls.methods for owner in owners) and (
                     _derives_from_an_unread_base(r, owners)
                     or not any(_declares_a_collaborator(owner) for owner in owners)
+                    or any(ref in r.first_party_ancestors(other) for other in r.use_cases)
                 ):
                     continue
                 message = f"use case '{name}' has no public method to execute it"
