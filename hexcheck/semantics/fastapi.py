@@ -265,8 +265,9 @@ class WebIndex:
         return ()
 
     def _bound_dependency(self, metadata: Expr) -> Expr | None:
-        """The `Depends(...)` an `Annotated` metadata item is, or a module-level name is
-        bound to (`current_user_dep = Depends(get_current_user)`)."""
+        """The `Depends(...)` an `Annotated` metadata item or a parameter's default is, or
+        the module-level name it gives is bound to (`current_user_dep =
+        Depends(get_current_user)`)."""
         if is_dependency_call(metadata):
             return metadata
         if metadata.kind is ExprKind.NAME and metadata.name and "?" not in metadata.name:

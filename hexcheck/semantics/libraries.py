@@ -384,8 +384,12 @@ def serves_http(target: str, names: tuple[str, ...] = ()) -> bool:
     return target.partition(".")[0] in _HTTP_SERVER_PACKAGES or target.startswith(_HTTP_SERVER_MODULES)
 
 
-# Front ends that answer no HTTP request: desktop toolkits, terminal UIs, CLI frameworks
-# and chat bots. A project built on one, and on no HTTP server, has no HTTP status to map.
+# Front ends that answer no HTTP request: desktop toolkits, terminal UIs, CLI frameworks,
+# chat bots, and the frameworks of services a broker drives (FastStream, Propan: their
+# handlers subscribe to queues, an error there is the broker's to redeliver). A project
+# built on one, and on no HTTP server, has no HTTP status to map. Not the broker clients
+# and task queues (`pika`, `kafka`, `celery`), which HTTP services import to publish as
+# often as workers import them to consume.
 _NON_HTTP_FRONT_ENDS = frozenset(
     {
         "PyQt5",
@@ -398,8 +402,10 @@ _NON_HTTP_FRONT_ENDS = frozenset(
         "customtkinter",
         "dearpygui",
         "discord",
+        "faststream",
         "kivy",
         "kivymd",
+        "propan",
         "pygame",
         "telebot",
         "telegram",
@@ -414,16 +420,8 @@ _NON_HTTP_FRONT_ENDS = frozenset(
 )
 
 
-# Frameworks for services a broker drives, whose handlers subscribe to queues: a service
-# built on one answers no HTTP request (an error there is the broker's to redeliver). Not
-# the broker clients and task queues (`pika`, `kafka`, `celery`), which HTTP services
-# import to publish as often as workers import them to consume.
-_MESSAGE_CONSUMERS = frozenset({"faststream", "propan"})
-
-
 def fronts_without_http(target: str) -> bool:
     """Whether importing `target` (a dotted module name) is importing a front end that
     answers no HTTP request: a desktop toolkit, a terminal UI, a CLI, a chat bot, or a
     broker's consumer."""
-    top = target.partition(".")[0]
-    return top in _NON_HTTP_FRONT_ENDS or top in _MESSAGE_CONSUMERS
+    return target.partition(".")[0] in _NON_HTTP_FRONT_ENDS

@@ -111,7 +111,6 @@ ancestry, abstractness): roles that depend on layers cannot decide layers.
 
 from __future__ import annotations
 
-import builtins
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -172,7 +171,7 @@ from hexcheck.semantics.roles import (
     roles,
 )
 from hexcheck.semantics.routes import RouteHandler
-from hexcheck.semantics.symbols import all_functions, every_call, functions_of
+from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
 AGREEING_SHARE = Fraction(2, 3)
@@ -285,8 +284,6 @@ _BUSINESS_WORDS = frozenset({"container", "containers"})
 _CONFIGURATION_KINDS = frozenset({SETTINGS, PROVIDERS, REQUEST_MODELS})
 _CONFIGURATION_PACKAGES = frozenset({"pydantic", "pydantic_settings", "dotenv", "decouple", "environs"})
 _ENVIRONMENT_READS = frozenset({"os.getenv", "os.environ", "os.environ.get", "os.getenvb"})
-# `int(os.getenv("PAGE_SIZE", "20"))`: converting what the environment says is reading it.
-_BUILTIN_NAMES = frozenset(dir(builtins))
 # The standard library's modules that reach the network, other processes or code chosen at
 # run time: a configuration module calling them fetches or wires, it does not declare.
 _CONNECTING_STDLIB = frozenset(
@@ -770,7 +767,8 @@ class Placement:
             and (
                 self._provides_configuration(facts, call.callee, known)
                 or top_package(call.callee) in self._stdlib | _CONFIGURATION_PACKAGES
-                or call.callee in _BUILTIN_NAMES
+                # `int(os.getenv("PAGE_SIZE", "20"))`: converting what it reads is reading.
+                or call.callee in BUILTIN_NAMES
                 or ("." in call.callee and top_package(call.callee) not in outside)
                 or _method_of_held_value(facts, call.callee)
             )
@@ -786,7 +784,7 @@ class Placement:
         return all(
             call.callee.rpartition(".")[2] in _CACHE_CLEARERS
             or top_package(call.callee) in self._stdlib
-            or call.callee in _BUILTIN_NAMES
+            or call.callee in BUILTIN_NAMES
             for call in function.calls
         )
 
@@ -1856,7 +1854,7 @@ class Placement:
             )
         ]
         known = self._first_party | self._stdlib
-        if not all(top_package(callee) in known or callee in _BUILTIN_NAMES for callee in calls):
+        if not all(top_package(callee) in known or callee in BUILTIN_NAMES for callee in calls):
             return False
         # A constructor, or an alternate one (`Pool.get_instance()`).
         return any(

@@ -9,11 +9,15 @@ classes; both build on the model's own resolution (`Roles.ref` is the exact clas
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Iterable, Iterator
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import AssignmentFact, CallFact, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.semantics.roles import ClassRef, Roles, roles
+
+# The names Python binds in every module (`str`, `isinstance`, `ValueError`).
+BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def definition_site(

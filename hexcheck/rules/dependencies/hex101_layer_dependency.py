@@ -16,6 +16,72 @@ def _allowed_text(model: ProjectModel, layer: Layer) -> str:
     return and_list([other.value for other in Layer if model.config.may_depend(layer, other)])
 
 
+# The use cases, the web's factory port and the adapter a hand-written container builds
+# on: the part the examples of such a container share.
+_CONTAINER_COLLABORATORS = """\
+# file: src/shop/presentation/interactor_factory.py
+from abc import ABC, abstractmethod
+from contextlib import AbstractAsyncContextManager
+
+from shop.application.cancel_order import CancelOrder
+from shop.application.place_order import PlaceOrder
+
+
+class InteractorFactory(ABC):
+    @abstractmethod
+    def place_order(self) -> AbstractAsyncContextManager[PlaceOrder]: ...
+
+    @abstractmethod
+    def cancel_order(self) -> AbstractAsyncContextManager[CancelOrder]: ...
+# file: src/shop/application/ports.py
+from typing import Protocol
+
+
+class Orders(Protocol):
+    async def place(self, sku: str) -> None: ...
+
+    async def cancel(self, order_id: str) -> None: ...
+# file: src/shop/application/place_order.py
+from shop.application.ports import Orders
+
+
+class PlaceOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, sku: str) -> None:
+        await self._orders.place(sku)
+# file: src/shop/application/cancel_order.py
+from shop.application.ports import Orders
+
+
+class CancelOrder:
+    def __init__(self, orders: Orders) -> None:
+        self._orders = orders
+
+    async def __call__(self, order_id: str) -> None:
+        await self._orders.cancel(order_id)
+# file: src/shop/adapters/db/order_gateway.py
+from httpx import AsyncClient
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from shop.application.ports import Orders
+
+
+class OrderGateway(Orders):
+    def __init__(self, session: AsyncSession, client: AsyncClient) -> None:
+        self._session = session
+        self._client = client
+
+    async def place(self, sku: str) -> None:
+        await self._session.execute(text("insert into orders (sku) values (:s)"), {"s": sku})
+
+    async def cancel(self, order_id: str) -> None:
+        await self._client.post(f"https://payments.example/refunds/{order_id}")
+"""
+
+
 class LayerDependency(Rule):
     code = "HEX101"
     name = "layer-dependency"
@@ -95,67 +161,8 @@ class IoC(InteractorFactory):
     async def cancel_order(self) -> AsyncIterator[CancelOrder]:
         async with self._session_factory() as session, AsyncClient() as client:
             yield CancelOrder(OrderGateway(session, client))
-# file: src/shop/presentation/interactor_factory.py
-from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
-
-from shop.application.cancel_order import CancelOrder
-from shop.application.place_order import PlaceOrder
-
-
-class InteractorFactory(ABC):
-    @abstractmethod
-    def place_order(self) -> AbstractAsyncContextManager[PlaceOrder]: ...
-
-    @abstractmethod
-    def cancel_order(self) -> AbstractAsyncContextManager[CancelOrder]: ...
-# file: src/shop/application/ports.py
-from typing import Protocol
-
-
-class Orders(Protocol):
-    async def place(self, sku: str) -> None: ...
-
-    async def cancel(self, order_id: str) -> None: ...
-# file: src/shop/application/place_order.py
-from shop.application.ports import Orders
-
-
-class PlaceOrder:
-    def __init__(self, orders: Orders) -> None:
-        self._orders = orders
-
-    async def __call__(self, sku: str) -> None:
-        await self._orders.place(sku)
-# file: src/shop/application/cancel_order.py
-from shop.application.ports import Orders
-
-
-class CancelOrder:
-    def __init__(self, orders: Orders) -> None:
-        self._orders = orders
-
-    async def __call__(self, order_id: str) -> None:
-        await self._orders.cancel(order_id)
-# file: src/shop/adapters/db/order_gateway.py
-from httpx import AsyncClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shop.application.ports import Orders
-
-
-class OrderGateway(Orders):
-    def __init__(self, session: AsyncSession, client: AsyncClient) -> None:
-        self._session = session
-        self._client = client
-
-    async def place(self, sku: str) -> None:
-        await self._session.execute(text("insert into orders (sku) values (:s)"), {"s": sku})
-
-    async def cancel(self, order_id: str) -> None:
-        await self._client.post(f"https://payments.example/refunds/{order_id}")
-""",
+"""
+        + _CONTAINER_COLLABORATORS,
         # A bus beside the ports its handlers implement, in a package no name places: its
         # classes hold state and it has an error of its own, as entities do, but among the
         # application's modules it is the application's, free to import their ports.
@@ -4218,66 +4225,9 @@ class IoC(InteractorFactory):
     async def cancel_order(self) -> AsyncIterator[CancelOrder]:
         async with self._session_factory() as session, AsyncClient() as client:
             yield CancelOrder(OrderGateway(session, client))
-# file: src/shop/presentation/interactor_factory.py
-from abc import ABC, abstractmethod
-from contextlib import AbstractAsyncContextManager
-
-from shop.application.cancel_order import CancelOrder
-from shop.application.place_order import PlaceOrder
-
-
-class InteractorFactory(ABC):
-    @abstractmethod
-    def place_order(self) -> AbstractAsyncContextManager[PlaceOrder]: ...
-
-    @abstractmethod
-    def cancel_order(self) -> AbstractAsyncContextManager[CancelOrder]: ...
-# file: src/shop/application/ports.py
-from typing import Protocol
-
-
-class Orders(Protocol):
-    async def place(self, sku: str) -> None: ...
-
-    async def cancel(self, order_id: str) -> None: ...
-# file: src/shop/application/place_order.py
-from shop.application.ports import Orders
-
-
-class PlaceOrder:
-    def __init__(self, orders: Orders) -> None:
-        self._orders = orders
-
-    async def __call__(self, sku: str) -> None:
-        await self._orders.place(sku)
-# file: src/shop/application/cancel_order.py
-from shop.application.ports import Orders
-
-
-class CancelOrder:
-    def __init__(self, orders: Orders) -> None:
-        self._orders = orders
-
-    async def __call__(self, order_id: str) -> None:
-        await self._orders.cancel(order_id)
-# file: src/shop/adapters/db/order_gateway.py
-from httpx import AsyncClient
-from sqlalchemy import text
-from sqlalchemy.ext.asyncio import AsyncSession
-
-from shop.application.ports import Orders
-
-
-class OrderGateway(Orders):
-    def __init__(self, session: AsyncSession, client: AsyncClient) -> None:
-        self._session = session
-        self._client = client
-
-    async def place(self, sku: str) -> None:
-        await self._session.execute(text("insert into orders (sku) values (:s)"), {"s": sku})
-
-    async def cancel(self, order_id: str) -> None:
-        await self._client.post(f"https://payments.example/refunds/{order_id}")
+"""
+        + _CONTAINER_COLLABORATORS
+        + """\
 # file: src/shop/presentation/orders_view.py
 from shop.main.ioc import OrderRow  # error: HEX101
 

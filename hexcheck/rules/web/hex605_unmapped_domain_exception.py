@@ -3,7 +3,6 @@ handled nowhere at the edge."""
 
 from __future__ import annotations
 
-import builtins
 import re
 from collections.abc import Iterator
 
@@ -15,7 +14,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.libraries import fronts_without_http, serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
-from hexcheck.semantics.symbols import all_functions, every_call, every_function, functions_of
+from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, every_function, functions_of
 
 # Too broad to count as mapping a specific exception.
 
@@ -1330,12 +1329,8 @@ def _catches_everything(target: Expr | None) -> bool:
 def _a_local_name(expr: Expr) -> bool:
     """A name the function binds itself (a loop's or a parameter's): not dotted, as the
     module's and the imported names are, nor a builtin (`str`)."""
-    return (
-        expr.kind is ExprKind.NAME and bool(expr.name) and "." not in expr.name and expr.name not in _BUILTINS
-    )
-
-
-_BUILTINS = frozenset(dir(builtins))
+    name = expr.name
+    return expr.kind is ExprKind.NAME and bool(name) and "." not in name and name not in BUILTIN_NAMES
 
 
 def _registered_keyword(call: CallFact) -> Expr | None:
