@@ -108,6 +108,12 @@ class LayerSource(Protocol):
         calls it itself."""
         ...
 
+    def is_an_adapter(self, module: str) -> bool:
+        """Whether `module` may fulfil the core's ports or reach what is outside, itself or
+        through the first-party modules it imports: anything but a tool of the outer ring
+        (a logger, a token helper, request models, errors)."""
+        ...
+
 
 @dataclass(frozen=True, slots=True)
 class Edge:
@@ -453,17 +459,19 @@ class ProjectModel:
         project keeps both inside its infrastructure package (`infrastructure/api/routes.py`
         taking `get_session` from `infrastructure/database/`) and takes only providers
         from it: functions it hands to FastAPI's `Depends` and never calls itself
-        (`_takes_providers_only`). The outer ring of Clean Architecture, frameworks and
-        drivers, holds the web and the database alike, and the author drew it so; FastAPI
-        wiring the session into the route is that ring's own business. A web module that
-        calls a function from there (`delete_user(session, id)`, `get_user_repository()`)
-        or takes an adapter's class uses the infrastructure itself and stays reported."""
+        (`_takes_providers_only`), or anything from a module that is no adapter (a logger,
+        a token helper, request models: `LayerSource.is_an_adapter`). The outer ring of
+        Clean Architecture, frameworks and drivers, holds the web and the database alike,
+        and the author drew it so; FastAPI wiring the session into the route, and the
+        ring's own tools, are that ring's business. A web module that calls a function
+        of an adapter (`delete_user(session, id)`, `get_user_repository()`) or takes an
+        adapter's class uses the infrastructure itself and stays reported."""
         return (
             importer is Layer.WEB
             and imported is Layer.INFRASTRUCTURE
             and self._below_an_infrastructure_name(edge.importer)
             and self._below_an_infrastructure_name(edge.imported)
-            and self._takes_providers_only(edge)
+            and (self._takes_providers_only(edge) or not self._layers_source().is_an_adapter(edge.imported))
         )
 
     def _below_an_infrastructure_name(self, module: str) -> bool:

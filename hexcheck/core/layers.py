@@ -475,6 +475,10 @@ class LayerMap:
         """Names alone never show how a module uses what it imports."""
         return False
 
+    def is_an_adapter(self, module: str) -> bool:
+        """Names alone never show what a module does: take it for an adapter."""
+        return True
+
     def configured(self, module: str) -> Layer | None:
         """The layer the configured patterns give `module`, if one matches."""
         best: tuple[tuple[int, int], Layer] | None = None

@@ -222,6 +222,8 @@ _DEFINED_KINDS = frozenset(
 # Kinds a module shows by what it imports, not by what it builds: on a tie between two
 # layers, the other kinds decide (see `_module_evidence`).
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
+# What a module fulfilling the core's ports or reaching outside shows (`Placement.is_an_adapter`).
+_ADAPTER_KINDS = frozenset({IMPLEMENTED_PORTS, ORM_MODELS, DRIVERS})
 
 _FLASK_APPS = frozenset({"flask.Flask", "flask.app.Flask"})
 # What Django's entry points call: `wsgi.py` and `asgi.py` build the application a server
@@ -426,6 +428,17 @@ _ROUTE_ADDING_CALLS = frozenset(
 )  # fmt: skip
 # Third-party packages a domain module may import and still be framework-free.
 _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"}) | STDLIB_BACKPORTS
+# The packages the outer ring's tools import, which reach nothing outside: the web
+# framework's own (its errors, middlewares, request models), token and password helpers,
+# logging and telemetry, configuration readers (`Placement._ring_tools_only`).
+_RING_TOOL_PACKAGES = frozenset(
+    {
+        "fastapi", "starlette", "flask", "werkzeug", "pydantic", "pydantic_settings", "pydantic_core",
+        "email_validator", "jwt", "jose", "passlib", "bcrypt", "argon2", "itsdangerous", "cryptography",
+        "structlog", "loguru", "opentelemetry", "prometheus_client", "dotenv", "yaml", "orjson", "ujson",
+        "dateutil", "pytz",
+    } | _DOMAIN_FRIENDLY
+)  # fmt: skip
 
 
 def _filed_with_the_adapters(name: NameLayer) -> bool:
@@ -505,6 +518,8 @@ class Placement:
         # Whether a package below an infrastructure name is an HTTP client's: asked for each
         # of its modules (`_client_side_of_http`).
         self._http_clients: dict[str, bool] = {}
+        # Whether a module may be an adapter: asked for each web import of it (`is_an_adapter`).
+        self._adapters: dict[str, bool] = {}
         self._evidence = {name: self._module_evidence(facts) for name, facts in model.modules.items()}
         self.packages: Mapping[str, PackageVerdict] = self._judge_packages()
         self._layers = {module: self._place(module) for module in model.modules}
@@ -589,6 +604,39 @@ class Placement:
             for target in self._imported_modules(facts)
             if target != module
         )
+
+    def is_an_adapter(self, module: str) -> bool:
+        """Whether `module` may fulfil the core's ports or reach what is outside, itself or
+        through the first-party modules it imports: anything but a tool of the outer ring
+        (`_ring_tools_only`)."""
+        known = self._adapters.get(module)
+        if known is None:
+            known = self._adapters[module] = not self._ring_tools_only(module)
+        return known
+
+    def _ring_tools_only(self, module: str) -> bool:
+        """Whether `module` and every first-party module it imports, directly or through
+        others, is a tool of the outer ring (a logger, a token helper, request models,
+        errors): none implements a port, keeps ORM models or sessions or opens a driver,
+        and none imports a package but the standard library's and the tools'
+        (`_RING_TOOL_PACKAGES`). A package index is judged by what it gathers; a module
+        missing from the tree may be anything."""
+        seen = {module}
+        queue = [module]
+        while queue:
+            facts = self.model.modules.get(queue.pop())
+            if (
+                facts is None
+                or self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) & _ADAPTER_KINDS
+            ):
+                return False
+            if _client_packages(facts) - self._first_party - self._stdlib - _RING_TOOL_PACKAGES:
+                return False
+            for target in self._imported_modules(facts):
+                if target not in seen:
+                    seen.add(target)
+                    queue.append(target)
+        return True
 
     def only_injects(self, module: str, functions: Sequence[str]) -> bool:
         """Whether `module` hands each of `functions` to FastAPI's `Depends`/`Security`

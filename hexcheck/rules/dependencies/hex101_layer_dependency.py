@@ -108,9 +108,13 @@ class LayerDependency(Rule):
         "(the session provider of `Depends(get_session)`): that is Clean Architecture's "
         "outer ring, frameworks and drivers, holding the web and the database alike, as "
         "the author drew it, and FastAPI wiring the session into the route is that ring's "
-        "own business. Calling such a function (`delete_user(session, id)`, "
-        "`get_user_repository()`) or taking an adapter's class from there is the web using "
-        "the infrastructure itself, and counts."
+        "own business. So are the ring's tools the web takes from there: a logger, a token "
+        "helper, request models, errors, from modules that, with every first-party module "
+        "they import, implement no port, keep no ORM model and import no package but the "
+        "standard library's, the web framework's, Pydantic's, token, password, logging and "
+        "configuration helpers'. Calling a function of an adapter "
+        "(`delete_user(session, id)`, `get_user_repository()`) or taking an adapter's class "
+        "from there is the web using the infrastructure itself, and counts."
     )
     how_to_fix = (
         "Invert the dependency: let the inner layer declare what it needs as a port (an "
@@ -2501,6 +2505,54 @@ def database_health(session: Session = Depends(get_database_session)) -> dict[st
     session.execute(text("SELECT 1"))
     return {"database": "up"}
 """,
+        # The routes kept inside the project's `infrastructure/` take a logger, a token
+        # helper and their request models from beside them: none of those modules
+        # implements a port or reaches a database or a client, so they are the outer
+        # ring's own tools, not the web using the adapters.
+        """\
+# file: app/infrastructure/logging/logger.py
+import logging
+
+
+def get_logger(name: str) -> logging.Logger:
+    logger = logging.getLogger(name)
+    logger.setLevel(logging.INFO)
+    return logger
+# file: app/infrastructure/security/jwt_handler.py
+import jwt
+
+SECRET = "change-me"
+
+
+def issue_token(subject: str) -> str:
+    return jwt.encode({"sub": subject}, SECRET, algorithm="HS256")
+# file: app/infrastructure/database/schemas/user.py
+from pydantic import BaseModel
+
+
+class LoginRequest(BaseModel):
+    email: str
+    password: str
+
+
+class TokenResponse(BaseModel):
+    access_token: str
+# file: app/infrastructure/api/auth.py
+from fastapi import APIRouter
+
+from app.infrastructure.database.schemas.user import LoginRequest, TokenResponse
+from app.infrastructure.logging.logger import get_logger
+from app.infrastructure.security.jwt_handler import issue_token
+
+router = APIRouter(prefix="/auth")
+logger = get_logger(__name__)
+
+
+@router.post("/login")
+def login(request: LoginRequest) -> TokenResponse:
+    logger.info("login %s", request.email)
+    return TokenResponse(access_token=issue_token(request.email))
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4234,6 +4286,86 @@ from shop.main.ioc import OrderRow  # error: HEX101
 
 def order_ids(rows: list[OrderRow]) -> list[int]:
     return [row.id for row in rows]
+""",
+        # Routes kept inside the project's `infrastructure/` that take their data access
+        # from beside them: the CRUD module imports no database package itself, but the
+        # session and the ORM model it works on come from the modules it imports, so it
+        # reaches the database, and the route uses the infrastructure through it.
+        """\
+# file: app/infrastructure/database/session.py
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("sqlite:///members.db")
+SessionLocal = sessionmaker(bind=engine)
+# file: app/infrastructure/database/models.py
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+Base = declarative_base()
+
+
+class MemberRow(Base):
+    __tablename__ = "members"
+    id = Column(Integer, primary_key=True)
+    email = Column(String)
+# file: app/infrastructure/crud/members.py
+from app.infrastructure.database.models import MemberRow
+from app.infrastructure.database.session import SessionLocal
+
+
+def delete_member(member_id: int) -> None:
+    session = SessionLocal()
+    session.delete(session.get(MemberRow, member_id))
+    session.commit()
+# file: app/infrastructure/api/members.py
+from fastapi import APIRouter
+
+from app.infrastructure.crud.members import delete_member  # error: HEX101
+
+router = APIRouter(prefix="/members")
+
+
+@router.delete("/{member_id}")
+def remove_member(member_id: int) -> None:
+    delete_member(member_id)
+""",
+        # The same routes calling a payment gateway that posts through the project's own
+        # HTTP helper, and a receipt mailer built on a provider's SDK: each reaches a
+        # service outside, whether its client is imported there or a module further on.
+        """\
+# file: app/infrastructure/http/client.py
+import httpx
+
+
+def post_json(url: str, body: dict[str, object]) -> dict[str, object]:
+    return httpx.post(url, json=body, timeout=10).json()
+# file: app/infrastructure/payments/gateway.py
+from app.infrastructure.http.client import post_json
+
+
+def charge(order_id: str, cents: int) -> str:
+    return str(post_json("https://payments.example.com/charges", {"order": order_id, "amount": cents})["id"])
+# file: app/infrastructure/mail/receipts.py
+import sendgrid
+
+
+def send_receipt(email: str, charge_id: str) -> None:
+    sendgrid.SendGridAPIClient().send({"to": email, "text": charge_id})
+# file: app/infrastructure/api/orders.py
+from fastapi import APIRouter
+
+from app.infrastructure.mail.receipts import send_receipt  # error: HEX101
+from app.infrastructure.payments.gateway import charge  # error: HEX101
+
+router = APIRouter(prefix="/orders")
+
+
+@router.post("/{order_id}/pay")
+def pay(order_id: str, cents: int, email: str) -> dict[str, str]:
+    charge_id = charge(order_id, cents)
+    send_receipt(email, charge_id)
+    return {"charge": charge_id}
 """,
     )
 

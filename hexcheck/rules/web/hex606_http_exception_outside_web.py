@@ -12,7 +12,8 @@ from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import WebIndex, web_index
 from hexcheck.semantics.libraries import HTTP_EXCEPTIONS
-from hexcheck.semantics.symbols import all_functions, functions_of
+from hexcheck.semantics.roles import roles
+from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
 
 class HttpExceptionOutsideWeb(Rule):
@@ -27,7 +28,10 @@ class HttpExceptionOutsideWeb(Rule):
         "raises `HTTPException` has decided how the failure is shown to an HTTP client, "
         "which it cannot know: the same use case also runs from a CLI, a queue consumer or "
         "a test, where a 404 means nothing, and it now imports FastAPI. Modules outside "
-        "every layer are not checked, nor FastAPI's own extension points wherever they "
+        "every layer are not checked, nor routes that nothing of the project calls, "
+        "wherever they are filed (a controller kept with its use case and registered with "
+        "`add_api_route`: where it lives is the layers' concern; one a use case also calls "
+        "is judged where it lives), nor FastAPI's own extension points wherever they "
         "live (a function passed to `Depends`, a method or a function returned by a "
         "factory that takes its own parameters through it, a subclass of a FastAPI or "
         "Starlette class such as a security scheme or a middleware): answering in HTTP is "
@@ -183,6 +187,72 @@ class AuthGuard:
             raise HTTPException(status_code=status.HTTP_401_UNAUTHORIZED)
         return credentials.credentials
 """,
+        # A route filed with its use case (a folder per action) and registered with
+        # `add_api_route`, in an application package whose ports and use cases keep it
+        # the application's: the route is the web's wherever the team keeps it, and
+        # answering in HTTP is its job. Where it is filed is the layers' concern.
+        """\
+# file: source/transfer/application/ports.py
+from typing import Protocol
+
+
+class AccountRepository(Protocol):
+    def balance(self, account_id: str) -> int: ...
+
+    def add(self, account_id: str, amount: int) -> int: ...
+
+
+class PriceProvider(Protocol):
+    def price(self, currency: str) -> int: ...
+# file: source/transfer/domain/errors.py
+class InvalidAmount(Exception):
+    pass
+# file: source/transfer/application/use_cases/deposit/use_case.py
+from source.transfer.application.ports import AccountRepository
+from source.transfer.domain.errors import InvalidAmount
+
+
+class DepositUseCase:
+    def __init__(self, accounts: AccountRepository) -> None:
+        self._accounts = accounts
+
+    def execute(self, account_id: str, amount: int) -> int:
+        if amount <= 0:
+            raise InvalidAmount(amount)
+        return self._accounts.add(account_id, amount)
+# file: source/transfer/application/use_cases/swap/use_case.py
+from source.transfer.application.ports import AccountRepository, PriceProvider
+
+
+class SwapUseCase:
+    def __init__(self, accounts: AccountRepository, prices: PriceProvider) -> None:
+        self._accounts = accounts
+        self._prices = prices
+
+    def execute(self, account_id: str, currency: str) -> int:
+        amount = self._accounts.balance(account_id) * self._prices.price(currency)
+        return self._accounts.add(account_id, amount)
+# file: source/transfer/application/use_cases/deposit/controller.py
+from fastapi import HTTPException
+
+from source.transfer.application.use_cases.deposit.use_case import DepositUseCase
+from source.transfer.domain.errors import InvalidAmount
+
+
+def deposit(account_id: str, amount: int, use_case: DepositUseCase) -> dict[str, int]:
+    try:
+        balance = use_case.execute(account_id, amount)
+    except InvalidAmount as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+    return {"balance": balance}
+# file: source/transfer/application/router.py
+from fastapi import APIRouter
+
+from source.transfer.application.use_cases.deposit.controller import deposit
+
+router = APIRouter(prefix="/transfer")
+router.add_api_route("/deposit", deposit, methods=["POST"])
+""",
     )
     invalid = (
         # A service taking its session through `Depends`, called by the route directly:
@@ -278,6 +348,64 @@ async def create_project(payload: ProjectCreate) -> dict:
 async def create_task(project_id: int, payload: TaskCreate) -> dict:
     return {"project": project_id, "title": payload.title}
 """,
+        # A route in the application that a use case also calls: run from the command
+        # line, the 404 it decides means nothing. It is judged where it lives.
+        """\
+# file: shop/domain/orders.py
+from dataclasses import dataclass
+
+
+@dataclass
+class Order:
+    id: str
+    total: int
+
+    def __post_init__(self) -> None:
+        if self.total < 0:
+            raise ValueError("a total is never negative")
+# file: shop/application/ports.py
+from typing import Protocol
+
+from shop.domain.orders import Order
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: str) -> Order | None: ...
+
+    def save(self, order: Order) -> None: ...
+# file: shop/application/cancel_order.py
+from fastapi import HTTPException
+
+from shop.application.ports import OrderRepository
+
+
+def cancel_order(order_id: str, orders: OrderRepository) -> dict[str, str]:
+    order = orders.get(order_id)
+    if order is None:
+        raise HTTPException(status_code=404, detail="order not found")  # error: HEX606
+    order.total = 0
+    orders.save(order)
+    return {"status": "cancelled"}
+# file: shop/application/close_day.py
+from shop.application.cancel_order import cancel_order
+from shop.application.ports import OrderRepository
+
+
+class CloseDayUseCase:
+    def __init__(self, orders: OrderRepository) -> None:
+        self._orders = orders
+
+    def execute(self, open_ids: list[str]) -> None:
+        for order_id in open_ids:
+            cancel_order(order_id, self._orders)
+# file: shop/web/router.py
+from fastapi import APIRouter
+
+from shop.application.cancel_order import cancel_order
+
+router = APIRouter(prefix="/orders")
+router.add_api_route("/{order_id}/cancel", cancel_order, methods=["POST"])
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -292,6 +420,7 @@ async def create_task(project_id: int, payload: TaskCreate) -> dict:
 
     def check(self, model: ProjectModel) -> Iterator[Finding]:
         index = web_index(model)
+        routes = _routes_only(model)
         for module, facts in sorted(model.modules.items()):
             layer = model.layer(module)
             if layer not in (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE):
@@ -304,7 +433,11 @@ async def create_task(project_id: int, payload: TaskCreate) -> dict:
                 if http and function.nested:
                     answered = _raised_by_nested_dependencies(index, function)
                     http = [fact for fact in http if fact.span not in answered]
-                if not http or self._speaks_http(index, facts, cls, function):
+                if (
+                    not http
+                    or (module, function.qualname) in routes
+                    or self._speaks_http(index, facts, cls, function)
+                ):
                     continue
                 owner = f"{cls.qualname}.{function.name}" if cls else function.name
                 for fact in http:
@@ -348,6 +481,26 @@ async def create_task(project_id: int, payload: TaskCreate) -> dict:
         if canonical in HTTP_EXCEPTIONS:
             return True
         return model.is_first_party(canonical) and bool(set(model.ancestors(canonical)) & HTTP_EXCEPTIONS)
+
+
+def _routes_only(model: ProjectModel) -> frozenset[tuple[str, str]]:
+    """The routes (module, qualname) that nothing of the project calls: a route is the
+    web's wherever its module is filed, and answering in HTTP is its job. One the core
+    also calls (a use case running `cancel_order(...)` from a CLI) decides a status code
+    for every caller, and is judged where it lives."""
+    routes = {handler.dotted: handler for handler in roles(model).route_handlers}
+    names = {dotted.rpartition(".")[2] for dotted in routes}
+    called = {
+        model.resolve_symbol(call.callee)
+        for facts in model.modules.values()
+        for call in every_call(facts)
+        if call.callee.rpartition(".")[2] in names
+    }
+    return frozenset(
+        (handler.facts.module, handler.function.qualname)
+        for dotted, handler in routes.items()
+        if dotted not in called
+    )
 
 
 def _raised_by_nested_dependencies(index: WebIndex, function: FunctionFact) -> frozenset[Span]:
