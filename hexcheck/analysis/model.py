@@ -69,6 +69,8 @@ _PathState = tuple[str, frozenset[str] | None]
 # A module named for logging that imports one of these is a logger (`_is_logger`).
 _LOGGER_NAMES = frozenset({"log", "logs", "logger", "loggers", "logging"})
 _LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
+# The names of a configuration module (`_configuration_read_on_the_way`); `setting.py` too.
+_CONFIGURATION_MODULES = CONFIGURATION_NAMES | {"setting"}
 
 
 def _named_for_logging(name: str) -> bool:
@@ -625,17 +627,22 @@ class ProjectModel:
 
     def _configuration_read_on_the_way(self, module: str, layer: Layer) -> bool:
         """Whether a module (of `layer`) that an unlayered helper imports on a chain is
-        the project's configuration (`config.py`, `core/settings.py` placed in the
-        composition) that wires nothing (`LayerSource.wires_nothing`): a logger reading its
-        level or a client its URL is that helper's design, and the layered module that
-        uses the helper reads no setting itself. Importing the configuration directly is
-        HEX101's. From the domain, only a logger may read it (`_may_read_configuration`):
-        a value object whose default currency comes from the settings through a helper
-        reads a setting. A `config.py` that builds the database client is the composition root,
-        which no chain from the core may reach."""
+        the project's configuration (`config.py`, `core/setting.py`, any module of a
+        `config/` or `settings/` package, placed in the composition) that wires nothing
+        (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
+        that helper's design, and the layered module that uses the helper reads no
+        setting itself. Importing the configuration directly is HEX101's. From the domain,
+        only a logger may read it (`_may_read_configuration`): a value object whose
+        default currency comes from the settings through a helper reads a setting. A
+        `config.py` that builds the database client is the composition root, which no
+        chain from the core may reach."""
+        package, _, name = module.rpartition(".")
         return (
             layer is Layer.COMPOSITION
-            and module.rpartition(".")[2].lower() in CONFIGURATION_NAMES
+            and (
+                spelled_plainly(name) in _CONFIGURATION_MODULES
+                or spelled_plainly(package.rpartition(".")[2]) in CONFIGURATION_NAMES
+            )
             and self._layers_source().wires_nothing(module)
         )
 

@@ -35,8 +35,9 @@ class IndirectLayerDependency(Rule):
         "the index assigns itself leaves every import of the index in the chain. Two "
         "chains are left out. A web module reaching infrastructure: a route that reaches "
         "the database through the project's service bypasses nothing itself. And a chain "
-        "ending at the project's configuration (`config.py`, `settings.py` that builds no "
-        "adapter): a shared logger reading its level is the logger's design, and the use "
+        "ending at the project's configuration (`config.py`, `settings.py`, `setting.py`, "
+        "any module of a `config/` or `settings/` package, that builds no adapter): a "
+        "shared logger reading its level is the logger's design, and the use "
         "case that logs reads no setting. From the domain the chain is left out only when "
         "a logger reads the configuration (a module named for logging that imports a "
         "logging library), and the one the domain imports only when the domain takes a "
@@ -266,6 +267,56 @@ class Settings(BaseSettings):
 settings = Settings()
 startup_log = DeferredLogger()
 """,
+        # The configuration read on the way, kept as a package: the helper reads the
+        # sections of `config/schema.py` that `config/setting.py` fills from the
+        # environment. Neither module builds anything; the use case reads no setting.
+        """\
+# file: app/application/use_cases/schedule_reminder.py
+from datetime import datetime, timedelta
+
+from app.platform.context import PlatformContext
+
+
+class ScheduleReminder:
+    def __init__(self, context: PlatformContext) -> None:
+        self._context = context
+
+    def execute(self, starts_at: datetime) -> datetime:
+        return starts_at - timedelta(hours=self._context.reminder_hours())
+# file: app/platform/context.py
+from app.config.schema import AppConfig
+from app.config.setting import load_config
+
+
+class PlatformContext:
+    def __init__(self, config: AppConfig | None = None) -> None:
+        self.config = config or load_config()
+
+    def reminder_hours(self) -> int:
+        return self.config.reminders.hours_before
+# file: app/config/setting.py
+import os
+
+from app.config.schema import AppConfig, ReminderSection
+
+
+def load_config() -> AppConfig:
+    hours = int(os.getenv("REMINDER_HOURS", "24"))
+    return AppConfig(reminders=ReminderSection(hours_before=hours))
+# file: app/config/schema.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReminderSection:
+    hours_before: int = 24
+    channel: str = "email"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    reminders: ReminderSection
+""",
     )
     invalid = (
         """\
@@ -436,6 +487,63 @@ books_repository = MongoBooks(client)
 class MongoBooks:
     def __init__(self, client) -> None:
         self.client = client
+""",
+        # The same package also opening the database: a module of it that builds a
+        # session wires, and the use case reaching it through the helper loads the driver.
+        """\
+# file: app/application/use_cases/schedule_reminder.py
+from datetime import datetime, timedelta
+
+from app.platform.context import PlatformContext  # error: HEX103
+
+
+class ScheduleReminder:
+    def __init__(self, context: PlatformContext) -> None:
+        self._context = context
+
+    def execute(self, starts_at: datetime) -> datetime:
+        return starts_at - timedelta(hours=self._context.reminder_hours())
+# file: app/platform/context.py
+from app.config.database import SessionLocal
+from app.config.schema import AppConfig
+from app.config.setting import load_config
+
+
+class PlatformContext:
+    def __init__(self, config: AppConfig | None = None) -> None:
+        self.config = config or load_config()
+        self.session = SessionLocal()
+
+    def reminder_hours(self) -> int:
+        return self.config.reminders.hours_before
+# file: app/config/database.py
+from sqlalchemy import create_engine
+from sqlalchemy.orm import sessionmaker
+
+engine = create_engine("postgresql://localhost/reminders")
+SessionLocal = sessionmaker(bind=engine)
+# file: app/config/setting.py
+import os
+
+from app.config.schema import AppConfig, ReminderSection
+
+
+def load_config() -> AppConfig:
+    hours = int(os.getenv("REMINDER_HOURS", "24"))
+    return AppConfig(reminders=ReminderSection(hours_before=hours))
+# file: app/config/schema.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReminderSection:
+    hours_before: int = 24
+    channel: str = "email"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    reminders: ReminderSection
 """,
     )
 
