@@ -69,7 +69,7 @@ _PathState = tuple[str, frozenset[str] | None]
 # A module named for logging that imports one of these is a logger (`_is_logger`).
 _LOGGER_NAMES = frozenset({"log", "logs", "logger", "loggers", "logging"})
 _LOGGING_PACKAGES = frozenset({"logging", "loguru", "structlog", "logbook"})
-# The names of a configuration module (`_configuration_read_on_the_way`); `setting.py` too.
+# The names of a configuration module or of its package (`_configuration_read_on_the_way`).
 _CONFIGURATION_MODULES = CONFIGURATION_NAMES | {"setting"}
 
 
@@ -628,8 +628,9 @@ class ProjectModel:
     def _configuration_read_on_the_way(self, module: str, layer: Layer) -> bool:
         """Whether a module (of `layer`) that an unlayered helper imports on a chain is
         the project's configuration (`config.py`, `core/setting.py`, any module of a
-        `config/` or `settings/` package, placed in the composition) that wires nothing
-        (`LayerSource.wires_nothing`): a logger reading its level or a client its URL is
+        `config/` or `settings/` package, placed in the composition) that wires nothing,
+        itself or through what it imports (`LayerSource.wires_nothing`, and no adapter
+        reached: `LayerSource.is_an_adapter`): a logger reading its level or a client its URL is
         that helper's design, and the layered module that uses the helper reads no
         setting itself. Importing the configuration directly is HEX101's. From the domain,
         only a logger may read it (`_may_read_configuration`): a value object whose
@@ -641,9 +642,10 @@ class ProjectModel:
             layer is Layer.COMPOSITION
             and (
                 spelled_plainly(name) in _CONFIGURATION_MODULES
-                or spelled_plainly(package.rpartition(".")[2]) in CONFIGURATION_NAMES
+                or spelled_plainly(package.rpartition(".")[2]) in _CONFIGURATION_MODULES
             )
             and self._layers_source().wires_nothing(module)
+            and not self._layers_source().is_an_adapter(module)
         )
 
     def _may_read_configuration(self, reader: Layer, helper: str, start: str, logger_taken: bool) -> bool:

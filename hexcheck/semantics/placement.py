@@ -436,7 +436,7 @@ _RING_TOOL_PACKAGES = frozenset(
         "fastapi", "starlette", "flask", "werkzeug", "pydantic", "pydantic_settings", "pydantic_core",
         "email_validator", "jwt", "jose", "passlib", "bcrypt", "argon2", "itsdangerous", "cryptography",
         "structlog", "loguru", "opentelemetry", "prometheus_client", "dotenv", "yaml", "orjson", "ujson",
-        "dateutil", "pytz",
+        "dateutil", "pytz", "environs", "decouple", "envyaml", "dynaconf", "toml", "tomli",
     } | _DOMAIN_FRIENDLY
 )  # fmt: skip
 

@@ -36,7 +36,9 @@ class IndirectLayerDependency(Rule):
         "chains are left out. A web module reaching infrastructure: a route that reaches "
         "the database through the project's service bypasses nothing itself. And a chain "
         "ending at the project's configuration (`config.py`, `settings.py`, `setting.py`, "
-        "any module of a `config/` or `settings/` package, that builds no adapter): a "
+        "any module of a `config/`, `configs/`, `configuration/` or `settings/` package) "
+        "that builds no adapter, itself or through the first-party modules it imports "
+        "(a `config/container.py` building repositories through `bootstrap.py` does): a "
         "shared logger reading its level is the logger's design, and the use "
         "case that logs reads no setting. From the domain the chain is left out only when "
         "a logger reads the configuration (a module named for logging that imports a "
@@ -544,6 +546,50 @@ class ReminderSection:
 @dataclass(frozen=True)
 class AppConfig:
     reminders: ReminderSection
+""",
+        # A container kept in the `config/` package that builds the repository through
+        # `bootstrap.py`: it opens nothing itself, but what it imports reaches Postgres,
+        # so it is wiring, and the use case reaching it through the helper loads that.
+        """\
+# file: app/application/use_cases/register_user.py
+from app.platform.context import get_users  # error: HEX103
+
+
+class RegisterUser:
+    def execute(self, email: str) -> None:
+        get_users().add(email)
+# file: app/platform/context.py
+from app.config.container import container
+
+
+def get_users():
+    return container.users
+# file: app/config/container.py
+from app.bootstrap import build_users_repository
+
+
+class Container:
+    def __init__(self) -> None:
+        self.users = build_users_repository()
+
+
+container = Container()
+# file: app/bootstrap.py
+from app.infrastructure.postgres_users import PostgresUsers
+
+
+def build_users_repository() -> PostgresUsers:
+    return PostgresUsers("postgresql://localhost/app")
+# file: app/infrastructure/postgres_users.py
+import psycopg
+
+
+class PostgresUsers:
+    def __init__(self, dsn: str) -> None:
+        self.conn = psycopg.connect(dsn)
+
+    def add(self, email: str) -> None:
+        self.conn.execute("insert into users(email) values (%s)", (email,))
 """,
     )
 
