@@ -17,6 +17,33 @@ def _chain_text(edges: tuple[Edge, ...]) -> str:
     return " -> ".join(parts)
 
 
+# The configuration package two examples share: sections filled from the environment.
+_CONFIGURATION_PACKAGE = """\
+# file: app/config/setting.py
+import os
+
+from app.config.schema import AppConfig, ReminderSection
+
+
+def load_config() -> AppConfig:
+    hours = int(os.getenv("REMINDER_HOURS", "24"))
+    return AppConfig(reminders=ReminderSection(hours_before=hours))
+# file: app/config/schema.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ReminderSection:
+    hours_before: int = 24
+    channel: str = "email"
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    reminders: ReminderSection
+"""
+
+
 class IndirectLayerDependency(Rule):
     code = "HEX103"
     name = "indirect-layer-dependency"
@@ -296,29 +323,8 @@ class PlatformContext:
 
     def reminder_hours(self) -> int:
         return self.config.reminders.hours_before
-# file: app/config/setting.py
-import os
-
-from app.config.schema import AppConfig, ReminderSection
-
-
-def load_config() -> AppConfig:
-    hours = int(os.getenv("REMINDER_HOURS", "24"))
-    return AppConfig(reminders=ReminderSection(hours_before=hours))
-# file: app/config/schema.py
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ReminderSection:
-    hours_before: int = 24
-    channel: str = "email"
-
-
-@dataclass(frozen=True)
-class AppConfig:
-    reminders: ReminderSection
-""",
+"""
+        + _CONFIGURATION_PACKAGE,
     )
     invalid = (
         """\
@@ -524,29 +530,8 @@ from sqlalchemy.orm import sessionmaker
 
 engine = create_engine("postgresql://localhost/reminders")
 SessionLocal = sessionmaker(bind=engine)
-# file: app/config/setting.py
-import os
-
-from app.config.schema import AppConfig, ReminderSection
-
-
-def load_config() -> AppConfig:
-    hours = int(os.getenv("REMINDER_HOURS", "24"))
-    return AppConfig(reminders=ReminderSection(hours_before=hours))
-# file: app/config/schema.py
-from dataclasses import dataclass
-
-
-@dataclass(frozen=True)
-class ReminderSection:
-    hours_before: int = 24
-    channel: str = "email"
-
-
-@dataclass(frozen=True)
-class AppConfig:
-    reminders: ReminderSection
-""",
+"""
+        + _CONFIGURATION_PACKAGE,
         # A container kept in the `config/` package that builds the repository through
         # `bootstrap.py`: it opens nothing itself, but what it imports reaches Postgres,
         # so it is wiring, and the use case reaching it through the helper loads that.
