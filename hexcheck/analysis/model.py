@@ -630,8 +630,8 @@ class ProjectModel:
         the project's configuration (`config.py`, `core/setting.py`, any module of a
         `config/` or `settings/` package, placed in the composition) that wires nothing,
         itself or through what it imports (`LayerSource.wires_nothing`, and no adapter
-        reached: `LayerSource.is_an_adapter`): a logger reading its level or a client its URL is
-        that helper's design, and the layered module that uses the helper reads no
+        reached: `LayerSource.is_an_adapter`): a logger reading its level or a client its
+        URL is that helper's design, and the layered module that uses the helper reads no
         setting itself. Importing the configuration directly is HEX101's. From the domain,
         only a logger may read it (`_may_read_configuration`): a value object whose
         default currency comes from the settings through a helper reads a setting. A

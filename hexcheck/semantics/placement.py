@@ -619,8 +619,8 @@ class Placement:
         others, is a tool of the outer ring (a logger, a token helper, request models,
         errors): none implements a port, keeps ORM models or sessions or opens a driver,
         and none imports a package but the standard library's and the tools'
-        (`_RING_TOOL_PACKAGES`). A package index is judged by what it gathers; a module
-        missing from the tree may be anything."""
+        (`_RING_TOOL_PACKAGES`). A package index is judged by what it gathers; a
+        first-party module missing from the tree may be anything."""
         seen = {module}
         queue = [module]
         while queue:
@@ -632,10 +632,14 @@ class Placement:
                 return False
             if _client_packages(facts) - self._first_party - self._stdlib - _RING_TOOL_PACKAGES:
                 return False
-            for target in self._imported_modules(facts):
-                if target not in seen:
-                    seen.add(target)
-                    queue.append(target)
+            for fact in facts.imports:
+                targets = self.model.targets(facts, fact)
+                if not targets and self.model.is_missing(fact.target):
+                    return False
+                for target in targets:
+                    if target in self.model.modules and target not in seen:
+                        seen.add(target)
+                        queue.append(target)
         return True
 
     def only_injects(self, module: str, functions: Sequence[str]) -> bool:

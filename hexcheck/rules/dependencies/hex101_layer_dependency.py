@@ -4367,6 +4367,32 @@ def pay(order_id: str, cents: int, email: str) -> dict[str, str]:
     send_receipt(email, charge_id)
     return {"charge": charge_id}
 """,
+        # A helper beside the routes that takes its rates from a module missing from the
+        # tree (a vendored client left out of the repository): what it reaches cannot be
+        # read, so it is taken for an adapter.
+        """\
+# file: app/__init__.py
+# file: app/infrastructure/__init__.py
+# file: app/infrastructure/tools/__init__.py
+# file: app/infrastructure/tools/helper.py
+from app.infrastructure.vendor.client import fetch_rates
+
+
+def rates() -> dict[str, float]:
+    return fetch_rates()
+# file: app/infrastructure/api/__init__.py
+# file: app/infrastructure/api/rates.py
+from fastapi import APIRouter
+
+from app.infrastructure.tools.helper import rates  # error: HEX101
+
+router = APIRouter()
+
+
+@router.get("/rates")
+def list_rates() -> dict[str, float]:
+    return rates()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
