@@ -634,7 +634,13 @@ class Placement:
                 return False
             for fact in facts.imports:
                 targets = self.model.targets(facts, fact)
-                if not targets and self.model.is_missing(fact.target):
+                # A third-party import was judged above; a first-party one not in the tree
+                # may be anything.
+                if (
+                    not targets
+                    and self.model.is_first_party(fact.target)
+                    and self.model.is_missing(fact.target)
+                ):
                     return False
                 for target in targets:
                     if target in self.model.modules and target not in seen:
