@@ -707,3 +707,72 @@ app.dependency_overrides[get_use_case] = lambda: GetOrderService({})
 """
     found = [(path, line) for path, line, _, _ in findings(in_tmp, project, "HEX605")]
     assert found == [("app/application/errors.py", 1)]
+
+
+# A route kept with its use case (`application/use_cases/deposit/controller.py`), with a test
+# beside it that calls the route. Only a project whose `exclude` no longer leaves test
+# modules out scans it.
+ROUTE_WITH_ITS_TEST = """\
+# file: shop/application/ports.py
+from typing import Protocol
+
+
+class Accounts(Protocol):
+    def add(self, account_id: str, amount: int) -> int: ...
+# file: shop/application/use_cases/deposit/use_case.py
+from shop.application.ports import Accounts
+
+
+class InvalidAmount(Exception):
+    pass
+
+
+class DepositUseCase:
+    def __init__(self, accounts: Accounts) -> None:
+        self._accounts = accounts
+
+    def execute(self, account_id: str, amount: int) -> int:
+        if amount <= 0:
+            raise InvalidAmount(amount)
+        return self._accounts.add(account_id, amount)
+# file: shop/application/use_cases/deposit/controller.py
+from fastapi import HTTPException
+
+from shop.application.use_cases.deposit.use_case import DepositUseCase, InvalidAmount
+
+
+def deposit(account_id: str, amount: int, use_case: DepositUseCase) -> dict[str, int]:
+    try:
+        return {"balance": use_case.execute(account_id, amount)}
+    except InvalidAmount as error:
+        raise HTTPException(status_code=422, detail=str(error)) from error
+# file: shop/application/router.py
+from fastapi import APIRouter
+
+from shop.application.use_cases.deposit.controller import deposit
+
+router = APIRouter(prefix="/accounts")
+router.add_api_route("/deposit", deposit, methods=["POST"])
+# file: shop/application/use_cases/deposit/controller_test.py
+import pytest
+from fastapi import HTTPException
+
+from shop.application.use_cases.deposit.controller import deposit
+from shop.application.use_cases.deposit.use_case import DepositUseCase
+
+
+class InMemoryAccounts:
+    def add(self, account_id: str, amount: int) -> int:
+        return amount
+
+
+def test_a_negative_deposit_is_refused() -> None:
+    with pytest.raises(HTTPException):
+        deposit("acc-1", -5, DepositUseCase(InMemoryAccounts()))
+"""
+
+
+def test_a_route_a_test_calls_is_still_the_web_s(in_tmp: Path) -> None:
+    # The test module is scanned (`exclude` keeps only the virtual environment out), and
+    # it calls the route: a test asserts what the route answers, it is no second caller.
+    assert findings(in_tmp, ROUTE_WITH_ITS_TEST, "HEX606", exclude=(".venv",)) == []

@@ -12,7 +12,7 @@ from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import WebIndex, web_index
 from hexcheck.semantics.libraries import HTTP_EXCEPTIONS
-from hexcheck.semantics.roles import roles
+from hexcheck.semantics.roles import is_test_module, roles
 from hexcheck.semantics.symbols import all_functions, every_call, functions_of
 
 
@@ -484,15 +484,17 @@ router.add_api_route("/{order_id}/cancel", cancel_order, methods=["POST"])
 
 
 def _routes_only(model: ProjectModel) -> frozenset[tuple[str, str]]:
-    """The routes (module, qualname) that nothing of the project calls: a route is the
-    web's wherever its module is filed, and answering in HTTP is its job. One the core
-    also calls (a use case running `cancel_order(...)` from a CLI) decides a status code
-    for every caller, and is judged where it lives."""
+    """The routes (module, qualname) that nothing of the project calls, tests aside: a
+    route is the web's wherever its module is filed, and answering in HTTP is its job.
+    One the core also calls (a use case running `cancel_order(...)` from a CLI) decides
+    a status code for every caller, and is judged where it lives; a test calling it
+    asserts what it answers."""
     routes = {handler.dotted: handler for handler in roles(model).route_handlers}
     names = {dotted.rpartition(".")[2] for dotted in routes}
     called = {
         model.resolve_symbol(call.callee)
-        for facts in model.modules.values()
+        for module, facts in model.modules.items()
+        if not is_test_module(module)
         for call in every_call(facts)
         if call.callee.rpartition(".")[2] in names
     }
