@@ -431,13 +431,17 @@ _DOMAIN_FRIENDLY = frozenset({"typing_extensions", "__future__"}) | STDLIB_BACKP
 # The packages the outer ring's tools import, which reach nothing outside: the web
 # framework's own (its errors, middlewares, request models), token and password helpers,
 # logging and telemetry, configuration readers (`Placement._ring_tools_only`).
-_RING_TOOL_PACKAGES = frozenset(
-    {
-        "fastapi", "starlette", "flask", "werkzeug", "pydantic", "pydantic_settings", "pydantic_core",
-        "email_validator", "jwt", "jose", "passlib", "bcrypt", "argon2", "itsdangerous", "cryptography",
-        "structlog", "loguru", "opentelemetry", "prometheus_client", "dotenv", "yaml", "orjson", "ujson",
-        "dateutil", "pytz", "environs", "decouple", "envyaml", "dynaconf", "toml", "tomli",
-    } | _DOMAIN_FRIENDLY
+_RING_TOOL_PACKAGES = (
+    frozenset(
+        {
+            "fastapi", "starlette", "flask", "werkzeug", "pydantic_core", "email_validator",
+            "jwt", "jose", "passlib", "bcrypt", "argon2", "itsdangerous", "cryptography",
+            "structlog", "loguru", "opentelemetry", "prometheus_client", "yaml", "orjson", "ujson",
+            "dateutil", "pytz", "envyaml", "dynaconf", "toml", "tomli",
+        }
+    )
+    | _CONFIGURATION_PACKAGES
+    | _DOMAIN_FRIENDLY
 )  # fmt: skip
 
 
