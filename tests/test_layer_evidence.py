@@ -238,13 +238,24 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("src.interface_adapters.gateways.sql_user_gateway", Layer.INFRASTRUCTURE, False),
         ("src.interface_adapters.gateways.http.session", Layer.INFRASTRUCTURE, False),
         ("src.interface_adapters.gateway", Layer.INFRASTRUCTURE, False),
-        # Presenters right below `adapters/` are that ring's too: the web's. Deeper in the
-        # adapters, or elsewhere (a port of presenters), the name places nothing itself.
+        # Presenters right below `adapters/` are that ring's too: the web's, and so is a
+        # package of presenters no name above places. Deeper in the adapters, or below
+        # another layer's name (a port of presenters below the interactors), the name
+        # places nothing itself.
         ("app.adapters.presenters.cliente_presenter", Layer.WEB, False),
         ("app.clients.adapters.presenter", Layer.WEB, False),
+        ("src.presenters.helpers.http_models", Layer.WEB, False),
+        ("bot.app.presenters.profile", Layer.WEB, False),
+        ("src.presenters", None, False),
         ("api.src.infra.database.postgre.presenters.user_presenter", Layer.INFRASTRUCTURE, True),
         ("app.infrastructure.adapters.presenters.client_presenter", Layer.INFRASTRUCTURE, True),
-        ("src.interactor.interfaces.presenters.account_presenter", None, False),
+        ("src.interactor.interfaces.presenters.account_presenter", Layer.APPLICATION, False),
+        # The composition root's `main/adapters/` adapts the framework's requests: the web's.
+        # Elsewhere `adapters/` and a module named `adapter` stay infrastructure.
+        ("src.main.adapter.api_adapter", Layer.WEB, False),
+        ("src.main.adapters.request_adapter", Layer.WEB, False),
+        ("src.main.adapter", Layer.INFRASTRUCTURE, False),
+        ("src.infra.adapters.sql_repository", Layer.INFRASTRUCTURE, True),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),

@@ -141,9 +141,9 @@ SHARED_KERNEL_COMPONENTS = frozenset(
 # Generic helpers kept in a shared kernel (`seedwork/utils/functional.py`, a copy of
 # Django's) are no domain code: a package named so takes the kernel's modules out of it.
 KERNEL_UTILITY_COMPONENTS = frozenset({"utils", "util", "helpers", "tools"})
-# Clean Architecture calls its use cases interactors (`core/interactors/`).
+# Clean Architecture calls its use cases interactors (`core/interactors/`, `src/interactor/`).
 USE_CASE_COMPONENTS = frozenset(
-    {"use_cases", "usecases", "usecase", "interactors", *_TRANSLATIONS["use_cases"]}
+    {"use_cases", "usecases", "usecase", "interactors", "interactor", *_TRANSLATIONS["use_cases"]}
 )
 APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {
     "application", "service_layer", "logic", "ports", *_TRANSLATIONS["application"],
@@ -165,11 +165,12 @@ _SIDES_BELOW_ADAPTERS = {"primary": Layer.WEB, "secondary": Layer.INFRASTRUCTURE
 _ADAPTER_PACKAGES = frozenset({"adapters", "adapter"})
 # Clean Architecture's presenters shape a use case's result for the response: right below
 # `adapters/` (its ring of interface adapters, package or module: `adapters/presenters/`,
-# `adapters/presenter.py`) they are the web's. Below a strong infrastructure name
-# (`infrastructure/adapters/presenters/`) or deeper in the adapters they may be anything
-# (`infra/database/presenters/` turning rows into entities), and elsewhere the name is
-# also a port's (`interactor/interfaces/presenters/`, the use cases' output boundary; a
-# port filed with the presenters is the application's, see `placement`).
+# `adapters/presenter.py`), or as a package no name above places (`src/presenters/`), they
+# are the web's. Below a strong infrastructure name (`infrastructure/adapters/presenters/`)
+# or deeper in the adapters they may be anything (`infra/database/presenters/` turning rows
+# into entities), and below the use cases the name is a port's
+# (`interactor/interfaces/presenters/`, the use cases' output boundary; a port filed with
+# the presenters is the application's, see `placement`).
 PRESENTER_NAMES = frozenset({"presenter", "presenters"})
 # The module names that, like a package's, take their layer from the package above them
 # (`adapters/presenter.py`, `interface_adapters/gateway.py`).
@@ -391,8 +392,19 @@ def _component(
         return found, strict
     if part in SHARED_KERNEL_COMPONENTS:
         return Layer.DOMAIN, False
+    # A package of presenters that no name above places (`src/presenters/` beside `data/`,
+    # `infra/` and `main/`: the controllers and their HTTP helpers of Clean Architecture
+    # courses) is the ring of interface adapters, the web's. Below a layer's name it takes
+    # that layer's (`interactor/interfaces/presenters/` holds the use cases' output ports).
+    if part in PRESENTER_NAMES and found is None and not module_name:
+        return Layer.WEB, False
     if part in KERNEL_UTILITY_COMPONENTS and found is Layer.DOMAIN:  # in a shared kernel
         return None, False
+    # The composition root's `main/adapters/` (Clean Architecture courses: `main/adapters/`
+    # beside `main/factories/` and `main/routes/`) adapts the web framework's requests to
+    # the controllers; the database's adapters are kept in `infra/`.
+    if found is Layer.COMPOSITION and placed_by == "main" and part in _ADAPTER_PACKAGES and not module_name:
+        return Layer.WEB, False
     # `adapters/outbound/http/` is the HTTP client the core is driven towards, no web.
     if part in WEB_COMPONENTS and not outbound:
         return Layer.WEB, False

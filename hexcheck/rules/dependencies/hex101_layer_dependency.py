@@ -2553,6 +2553,62 @@ def login(request: LoginRequest) -> TokenResponse:
     logger.info("login %s", request.email)
     return TokenResponse(access_token=issue_token(request.email))
 """,
+        # A Clean Architecture course's layout: the controllers and their HTTP helpers in
+        # `presenters/`, and the composition root's `main/adapter/` turning Flask's request
+        # into the controllers' own: both the web's, so its routes may use them.
+        """\
+# file: src/presenters/helpers/http_models.py
+from dataclasses import dataclass, field
+
+
+@dataclass
+class HttpRequest:
+    body: dict[str, object] = field(default_factory=dict)
+    view_args: dict[str, object] = field(default_factory=dict)
+
+
+@dataclass
+class HttpResponse:
+    status_code: int
+    body: object
+# file: src/presenters/controllers/register_pet_controller.py
+from src.presenters.helpers.http_models import HttpRequest, HttpResponse
+
+
+class RegisterPetController:
+    def __init__(self, register_pet) -> None:
+        self._register_pet = register_pet
+
+    def route(self, http_request: HttpRequest) -> HttpResponse:
+        pet = self._register_pet.register(**http_request.body)
+        return HttpResponse(status_code=201, body=pet)
+# file: src/main/adapter/api_adapter.py
+from src.presenters.helpers.http_models import HttpRequest, HttpResponse
+
+
+def flask_adapter(request, api_route) -> HttpResponse:
+    http_request = HttpRequest(body=request.get_json(silent=True) or {}, view_args=request.view_args)
+    return api_route.route(http_request)
+# file: src/main/routes/api_route.py
+from flask import Blueprint, jsonify, request
+
+from src.main.adapter.api_adapter import flask_adapter
+from src.main.composer.register_pet_composite import register_pet_composer
+
+api_routes_bp = Blueprint("api_routes", __name__)
+
+
+@api_routes_bp.route("/api/pets", methods=["POST"])
+def register_pet():
+    response = flask_adapter(request=request, api_route=register_pet_composer())
+    return jsonify(response.body), response.status_code
+# file: src/main/composer/register_pet_composite.py
+from src.presenters.controllers.register_pet_controller import RegisterPetController
+
+
+def register_pet_composer() -> RegisterPetController:
+    return RegisterPetController(register_pet=None)
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4392,6 +4448,31 @@ router = APIRouter()
 @router.get("/rates")
 def list_rates() -> dict[str, float]:
     return rates()
+""",
+        # A repository that answers with the presenters' HTTP response: `presenters/`,
+        # beside `data/` and `infra/`, is the web's, and the adapter reaches into it.
+        """\
+# file: src/presenters/helpers/http_models.py
+from dataclasses import dataclass
+
+
+@dataclass
+class HttpResponse:
+    status_code: int
+    body: object
+# file: src/infra/repo/pets_repository.py
+from sqlalchemy.orm import Session
+
+from src.presenters.helpers.http_models import HttpResponse  # error: HEX101
+
+
+class PetsRepository:
+    def __init__(self, session: Session) -> None:
+        self._session = session
+
+    def find(self, pet_id: int) -> HttpResponse:
+        row = self._session.get(dict, pet_id)
+        return HttpResponse(status_code=200 if row else 404, body=row)
 """,
     )
 
