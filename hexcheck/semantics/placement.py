@@ -414,6 +414,10 @@ _HTTP_SERVER_FRAMEWORKS = frozenset(
     {"fastapi", "starlette", "rest_framework", "django.http", "flask", "ninja", "litestar", "sanic", "falcon"}
 )
 _NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
+# The HTTP request and response a team writes for its controllers to be framework-free
+# (Clean Architecture courses' `presenters/helpers/http_models.py`): an abstract class
+# taking or giving them is the controllers' contract, as one over Flask's or FastAPI's is.
+_OWN_HTTP_MESSAGE = re.compile(r"(?:Http|HTTP)(?:Request|Response)")
 _NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
 _TOKEN_PACKAGES = frozenset({"jwt", "jose", "authlib"})
 # What a module that builds the app calls to put together the web kept elsewhere, and to
@@ -2459,8 +2463,9 @@ class Placement:
         is that base (a `StandardAlchemyRepository`, a broker component); a port with
         template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one.
         One whose methods take or give the HTTP framework's request or response
-        (`run(req: Request) -> JSONResponse`) is the controllers' base, the web's own
-        contract (a port taking an `UploadFile` is still a port); so is one whose every
+        (`run(req: Request) -> JSONResponse`), or the team's own (`route(http_request:
+        HttpRequest) -> HttpResponse`), is the controllers' base, the web's own contract (a
+        port taking an `UploadFile` is still a port); so is one whose every
         concrete subclass is a controller of the web (`_controller_of_the_web`)."""
         known = self._ports.get(ref.dotted)
         if known is None:
@@ -2478,7 +2483,8 @@ class Placement:
         if concrete and all(self._controller_of_the_web(each, [ref]) for each in concrete):
             return False
         if any(
-            _in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response"))
+            (_in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response")))
+            or _OWN_HTTP_MESSAGE.fullmatch(name.rpartition(".")[2]) is not None
             for method in ref.cls.methods
             for annotation in (method.returns, *(param.annotation for param in method.params))
             if annotation is not None

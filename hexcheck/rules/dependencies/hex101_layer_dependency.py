@@ -2609,6 +2609,45 @@ from src.presenters.controllers.register_pet_controller import RegisterPetContro
 def register_pet_composer() -> RegisterPetController:
     return RegisterPetController(register_pet=None)
 """,
+        # The controllers' own contract over the team's framework-free HTTP request and
+        # response, kept in the composition root's `main/interface/`: the web's contract,
+        # not a port of the application, so it may name the presenters' types.
+        """\
+# file: src/presenters/helpers/http_models.py
+from dataclasses import dataclass
+
+
+@dataclass
+class HttpRequest:
+    body: dict[str, object]
+
+
+@dataclass
+class HttpResponse:
+    status_code: int
+    body: object
+# file: src/main/interface/route.py
+from abc import ABC, abstractmethod
+
+from src.presenters.helpers.http_models import HttpRequest, HttpResponse
+
+
+class RouteInterface(ABC):
+    @abstractmethod
+    def route(self, http_request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError
+# file: src/presenters/controllers/find_user_controller.py
+from src.main.interface.route import RouteInterface
+from src.presenters.helpers.http_models import HttpRequest, HttpResponse
+
+
+class FindUserController(RouteInterface):
+    def __init__(self, find_user) -> None:
+        self._find_user = find_user
+
+    def route(self, http_request: HttpRequest) -> HttpResponse:
+        return HttpResponse(status_code=200, body=self._find_user.by_id(http_request.body["id"]))
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
