@@ -694,3 +694,43 @@ def test_use_cases_implementing_the_domain_s_use_case_interfaces_are_the_applica
         ("src/domain/models/pet.py", 12, "HEX203"),
         ("src/infra/repo/pet_repository.py", 7, "HEX504"),
     ]
+
+
+def test_a_function_annotated_to_give_the_app_is_its_factory_but_one_handed_the_app_is_not(
+    tmp_path: Path,
+) -> None:
+    """Issue 18 (tuning LexiGlow/lexiglow-backend): `app/__init__.py` defines the factory
+    uvicorn is pointed at, `create_app() -> FastAPI`, which delegates the building to an
+    initializer: the composition root's, under no layer's name. `app/web_setup.py` is handed
+    the app and includes the routers in it (`init_api(app: FastAPI) -> FastAPI`): that
+    assembles the web but builds no app, and stays unplaced."""
+    write_project(
+        tmp_path,
+        """\
+# file: app/__init__.py
+from fastapi import FastAPI
+
+from app.initializer import AppInitializer
+
+
+def create_app() -> FastAPI:
+    return AppInitializer.create_app()
+# file: app/initializer.py
+class AppInitializer:
+    @staticmethod
+    def create_app():
+        from fastapi import FastAPI
+
+        return FastAPI(title="words")
+# file: app/web_setup.py
+from fastapi import FastAPI
+
+
+def init_api(app: FastAPI) -> FastAPI:
+    app.title = "words"
+    return app
+""",
+    )
+    layers = _graph_layers(tmp_path)
+    assert layers["app"] == "composition"
+    assert layers["app.web_setup"] is None

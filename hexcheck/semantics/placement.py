@@ -2244,7 +2244,7 @@ class Placement:
                 add(Layer.COMPOSITION, APP_FACTORY)
             else:
                 add(Layer.WEB, ROUTERS)
-        if self._runs_an_app_factory(facts):
+        if self._runs_an_app_factory(facts) or self._defines_an_app_factory(facts):
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
@@ -2663,6 +2663,21 @@ class Placement:
             call.callee in _APPS
             or (top_package(call.callee) in self._first_party and self._makes_app(call.callee))
             for call in every_call(facts)
+        )
+
+    def _defines_an_app_factory(self, facts: ModuleFacts) -> bool:
+        """Whether a module defines the factory a server is pointed at (`uvicorn
+        app.entrypoint:create_app --factory`): a module-level function annotated to return
+        the app, however it gets it (`return PaymentApi.from_env().app`), and not handed
+        one (`init_rest_api(app: FastAPI) -> FastAPI` includes the routers in it)."""
+
+        def names_the_app(annotation: Expr | None) -> bool:
+            return annotation is not None and any(name in _APPS for name in annotation.names())
+
+        return any(
+            names_the_app(function.returns)
+            and not any(names_the_app(param.annotation) for param in function.params)
+            for function in facts.functions
         )
 
     def _makes_app(self, callee: str) -> bool:
