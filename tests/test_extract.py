@@ -126,6 +126,27 @@ def test_imports_of_the_script_block_are_flagged() -> None:
     ]
 
 
+def test_calls_of_the_script_block_are_flagged() -> None:
+    facts = facts_of(
+        """\
+        import asyncio
+        setup()
+        if __name__ == "__main__":
+            asyncio.run(main())
+        def main():
+            if __name__ == "__main__":
+                report()
+        """
+    )
+    assert [(c.callee, c.span.line, c.script) for c in facts.calls] == [
+        ("setup", 2, False),
+        ("asyncio.run", 4, True),
+        ("app.application.use_cases.books.main", 4, True),
+    ]
+    # A function's own test of `__name__` is no script block.
+    assert [(c.callee, c.script) for c in facts.functions[0].calls] == [("report", False)]
+
+
 def test_type_checking_imported_by_name() -> None:
     found = imports("from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import app.web\n")
     assert found[1][5] is True

@@ -216,6 +216,7 @@ class ProjectModel:
         self._imports: dict[str, tuple[str, ...]] | None = None
         self._missing: tuple[Edge, ...] | None = None
         self._dependencies: tuple[Edge, ...] | None = None
+        self._scripts: dict[str, tuple[FunctionFact, ...]] = {}
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
@@ -413,16 +414,73 @@ class ProjectModel:
         `type_checking_imports = "allow"`, and the imports of the module's
         `if __name__ == "__main__":` block, which run only when the file is run as a
         script: they are the script's, not the module's (a debug block wiring Django and a
-        repository below a use case gives the use case no dependency on them)."""
+        repository below a use case gives the use case no dependency on them). So are the
+        imports inside the functions only that block runs (`_script_functions`: a CLI's
+        `main()` and the `_build_cli()` it calls to wire the adapters)."""
         if self._dependencies is None:
             edges: Iterable[Edge] = self.edges()
             if self.missing_edges():
                 edges = sorted((*self.edges(), *self.missing_edges()), key=_edge_key)
-            edges = (edge for edge in edges if not edge.fact.script)
+            edges = (edge for edge in edges if not edge.fact.script and not self._in_the_script(edge))
             if self.config.type_checking_imports == "allow":
                 edges = (edge for edge in edges if not edge.fact.type_checking)
             self._dependencies = tuple(edges)
         return self._dependencies
+
+    def _in_the_script(self, edge: Edge) -> bool:
+        """Whether a function-level import stands in one of the functions only the
+        importer's script block runs (`_script_functions`)."""
+        if not edge.fact.function_level:
+            return False
+        facts = self.modules.get(edge.importer)
+        if facts is None or not facts.runs_as_script:
+            return False
+        line = edge.fact.span.line
+        return any(
+            function.span.line <= line <= function.span.end_line
+            for function in self._script_functions(edge.importer)
+        )
+
+    def _script_functions(self, module: str) -> tuple[FunctionFact, ...]:
+        """The module-level functions of a module only its `if __name__ == "__main__":`
+        block runs: called from that block, or from such a function, undecorated, and
+        called or named nowhere else (no other function, method or module-level statement
+        of the module, no other module importing them or the whole module)."""
+        known = self._scripts.get(module)
+        if known is not None:
+            return known
+        facts = self.modules[module]
+        own = {f"{module}.{function.name}": function for function in facts.functions}
+        reached: dict[str, FunctionFact] = {}
+        frontier = [call.callee for call in facts.calls if call.script]
+        while frontier:
+            name = frontier.pop()
+            function = own.get(name)
+            if function is None or name in reached or function.decorators:
+                continue
+            reached[name] = function
+            frontier.extend(call.callee for call in function.calls)
+        callers = [
+            *(call for call in facts.calls if not call.script),
+            *(call for name, function in own.items() if name not in reached for call in function.calls),
+            *(call for cls in facts.classes for method in cls.methods for call in method.calls),
+        ]
+        named_elsewhere = {call.callee for call in callers} | {
+            name for call in (*facts.calls, *callers) for name in _argument_names(call.args, call.keywords)
+        }
+        for edge in self.edges():
+            if edge.imported == module and edge.importer != module:
+                if (
+                    edge.fact.kind is not ImportKind.FROM
+                    or edge.fact.target != module
+                    or "*" in edge.fact.names
+                ):
+                    named_elsewhere.update(reached)  # the whole module: any of its functions
+                named_elsewhere.update(f"{module}.{name}" for name in edge.fact.names)
+        found = self._scripts[module] = tuple(
+            function for name, function in sorted(reached.items()) if name not in named_elsewhere
+        )
+        return found
 
     def runtime_edges(self) -> tuple[Edge, ...]:
         """The edges HEX104 uses: module-level imports that run when the module is imported
@@ -973,3 +1031,9 @@ def _shortest_cycle(
             parents[neighbour] = current
             queue.append(neighbour)
     raise AssertionError(f"{start} is in a strongly connected component but on no cycle")
+
+
+def _argument_names(args: Sequence[Expr], keywords: Sequence[tuple[str, Expr]]) -> Iterator[str]:
+    """The dotted names a call's arguments mention (`Depends(get_service)`, `target=main`)."""
+    for value in (*args, *(value for _, value in keywords)):
+        yield from value.names()

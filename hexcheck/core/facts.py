@@ -154,6 +154,9 @@ class CallFact:  # pickled through `_call_fact` (below)
     # Inside a lambda or a function nested in the function: it runs when that is called
     # (`run_in_executor(None, lambda: requests.get(url))`), not where it stands.
     deferred: bool = False
+    # In the module's `if __name__ == "__main__":` block: made only when the file runs as a
+    # script (`asyncio.run(main())`).
+    script: bool = False
 
 
 @pickled_by_fields
@@ -412,6 +415,7 @@ def _call_fact(
     args: tuple[Expr, ...] = (),
     keywords: tuple[tuple[str, Expr], ...] = (),
     deferred: bool = False,
+    script: bool = False,
 ) -> CallFact:
     return CallFact(
         sys.intern(callee),
@@ -421,6 +425,7 @@ def _call_fact(
         _shared_args(args),
         _shared_keywords(keywords),
         deferred,
+        script,
     )
 
 

@@ -637,7 +637,9 @@ class _Extractor:
         if type(node) is cst.Call:
             callee = self.resolve(node.func)
             args, keywords = self._arguments(node.args, 1)
-            call = CallFact(callee, self._span(node), context, outer, args, keywords, self.deferred > 0)
+            call = CallFact(
+                callee, self._span(node), context, outer, args, keywords, self.deferred > 0, self.script
+            )
             (self.scope.calls if self.scope is not None else self.module_calls).append(call)
             self._dynamic_import(callee, node)
             self._scan(node.func, CallContext.OTHER)
@@ -1162,7 +1164,16 @@ class _Extractor:
         args, keywords = self._arguments(call.args, 1)
         target = self.scope.calls if self.scope is not None else self.module_calls
         target.append(
-            CallFact(callee, self._span(call), CallContext.OTHER, "", args, keywords, self.deferred > 0)
+            CallFact(
+                callee,
+                self._span(call),
+                CallContext.OTHER,
+                "",
+                args,
+                keywords,
+                self.deferred > 0,
+                self.script,
+            )
         )
 
     def _returned(self, value: cst.BaseExpression | None, scope: _Scope) -> str:

@@ -98,7 +98,10 @@ class LayerDependency(Rule):
         "edge ripples into the core. Imports under `TYPE_CHECKING` and inside functions "
         "count too: they are the same coupling, only hidden. Those of the module's "
         '`if __name__ == "__main__":` block do not: that block runs only when the file is '
-        "run as a script, never when the module is imported. A package index is the one "
+        "run as a script, never when the module is imported. Nor do those inside the "
+        "functions only that block runs (a command-line script's `main()` and the builder "
+        "it calls to wire its adapters), when nothing else calls or imports them: the "
+        "script's own composition. A package index is the one "
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
         "no dependency by importing them, as each descendant is checked on its own. Nor "
@@ -2648,6 +2651,60 @@ class FindUserController(RouteInterface):
     def route(self, http_request: HttpRequest) -> HttpResponse:
         return HttpResponse(status_code=200, body=self._find_user.by_id(http_request.body["id"]))
 """,
+        # A command-line script that wires its own adapters in the function its
+        # `if __name__ == "__main__":` block runs: those imports are the script's, as the
+        # block's own are, not a dependency of the module.
+        """\
+# file: app/adapters/inbound/cli/ingest.py
+import argparse
+import asyncio
+
+from app.application.ingest_documents import IngestDocuments
+
+
+class IngestCLI:
+    def __init__(self, use_case: IngestDocuments) -> None:
+        self._use_case = use_case
+
+    async def run(self, folder: str) -> None:
+        count = await self._use_case.execute(folder)
+        print(f"{count} documents ingested from {folder}")
+
+
+async def _build_cli() -> IngestCLI:
+    from app.adapters.outbound.postgres.document_repo import PostgresDocumentRepository
+
+    return IngestCLI(IngestDocuments(PostgresDocumentRepository("postgresql://localhost/docs")))
+
+
+async def _run(folder: str) -> None:
+    cli = await _build_cli()
+    await cli.run(folder)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("folder")
+    asyncio.run(_run(parser.parse_args().folder))
+
+
+if __name__ == "__main__":
+    main()
+# file: app/application/ingest_documents.py
+class IngestDocuments:
+    def __init__(self, documents) -> None:
+        self._documents = documents
+
+    async def execute(self, folder: str) -> int:
+        return await self._documents.add(folder)
+# file: app/adapters/outbound/postgres/document_repo.py
+class PostgresDocumentRepository:
+    def __init__(self, dsn: str) -> None:
+        self._dsn = dsn
+
+    async def add(self, folder: str) -> int:
+        return 0
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4512,6 +4569,31 @@ class PetsRepository:
     def find(self, pet_id: int) -> HttpResponse:
         row = self._session.get(dict, pet_id)
         return HttpResponse(status_code=200 if row else 404, body=row)
+""",
+        # A route that imports an adapter in its body, in a module that can also be run as a
+        # script (`uvicorn.run(app)`): the block never runs the route, so the import is the
+        # module's own, the web reaching into infrastructure.
+        """\
+# file: app/api/orders.py
+import uvicorn
+from fastapi import FastAPI
+
+app = FastAPI()
+
+
+@app.get("/orders/{order_id}")
+def get_order(order_id: str) -> dict[str, str]:
+    from app.infrastructure.orders_repository import OrdersRepository  # error: HEX101
+
+    return OrdersRepository().get(order_id)
+
+
+if __name__ == "__main__":
+    uvicorn.run(app)
+# file: app/infrastructure/orders_repository.py
+class OrdersRepository:
+    def get(self, order_id: str) -> dict[str, str]:
+        return {"id": order_id}
 """,
     )
 
