@@ -256,6 +256,12 @@ def test_configured_patterns_come_before_evidence() -> None:
         ("src.main.adapters.request_adapter", Layer.WEB, False),
         ("src.main.adapter", Layer.INFRASTRUCTURE, False),
         ("src.infra.adapters.sql_repository", Layer.INFRASTRUCTURE, True),
+        # Only right below `main/`, and the driven side below it stays the infrastructure's.
+        ("main.users.adapters.sql_repo", Layer.INFRASTRUCTURE, False),
+        ("src.main.factories.adapters.pg", Layer.INFRASTRUCTURE, False),
+        ("src.main.adapters.secondary.pg", Layer.INFRASTRUCTURE, False),
+        ("src.main.adapters.gateways.payments", Layer.INFRASTRUCTURE, False),
+        ("src.main.adapters.driven.pg", Layer.INFRASTRUCTURE, False),
         # `domains/` holds the bounded contexts, each with layer packages of its own; below
         # a singular `domain/`, an infrastructure name is left for content to judge.
         ("app.domains.users.infrastructure.repositories.user", Layer.INFRASTRUCTURE, True),
@@ -703,7 +709,8 @@ def test_a_function_annotated_to_give_the_app_is_its_factory_but_one_handed_the_
     uvicorn is pointed at, `create_app() -> FastAPI`, which delegates the building to an
     initializer: the composition root's, under no layer's name. `app/web_setup.py` is handed
     the app and includes the routers in it (`init_api(app: FastAPI) -> FastAPI`): that
-    assembles the web but builds no app, and stays unplaced."""
+    assembles the web but builds no app, and stays unplaced, as do a lifespan factory
+    (`-> Callable[[FastAPI], ...]`) and an accessor of the request's app."""
     write_project(
         tmp_path,
         """\
@@ -729,8 +736,32 @@ from fastapi import FastAPI
 def init_api(app: FastAPI) -> FastAPI:
     app.title = "words"
     return app
+# file: app/request_app.py
+from fastapi import FastAPI, Request
+
+
+def get_app(request: Request) -> FastAPI:
+    return request.app
+# file: app/lifespan.py
+from collections.abc import AsyncIterator, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+
+from fastapi import FastAPI
+
+
+def lifespan_factory(greeting: str) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        print(greeting)
+        yield
+
+    return lifespan
 """,
     )
     layers = _graph_layers(tmp_path)
     assert layers["app"] == "composition"
     assert layers["app.web_setup"] is None
+    # What a lifespan factory gives is built around the app, not the app; a request's app
+    # is the running one.
+    assert layers["app.lifespan"] is None
+    assert layers["app.request_app"] is None

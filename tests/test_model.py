@@ -186,6 +186,62 @@ def test_script_block_imports_are_in_the_graph_but_no_dependency() -> None:
     assert model.cycles() == ()
 
 
+_CLI = """\
+    import asyncio
+
+
+    def _build():
+        from app.infrastructure.repo import Repo
+
+        return Repo()
+
+
+    async def main():
+        _build().run()
+    {extra}
+
+    if __name__ == "__main__":
+        {run}
+    """
+
+
+@pytest.mark.parametrize(
+    ("extra", "elsewhere", "reported"),
+    [
+        # Only the script block runs `main`, and `main` the builder: the import is the script's.
+        ("", {}, False),
+        # Handed on, not called: `Thread(target=main)` runs it all the same.
+        ("", {"run": "threading.Thread(target=main).start()"}, False),
+        # Another module runs `main`: the builder runs there too, on import of nothing special.
+        ("", {"app/cli/runner.py": "from app.cli.tool import main\n"}, True),
+        # The whole module imported: any of its functions may run.
+        ("", {"app/cli/runner.py": "from app.cli import tool\n"}, True),
+        # A method, a provider handed to `Depends`, a module-level alias, a decorator: the
+        # builder may run outside the script.
+        ("\nclass Job:\n    def run(self):\n        _build()\n", {}, True),
+        ("\ndef route(repo=Depends(_build)):\n    return repo\n", {}, True),
+        ("\nFACTORIES = {'repo': _build}\n", {}, True),
+        ("\n@_build\ndef task():\n    pass\n", {}, True),
+    ],
+)
+def test_imports_of_the_functions_only_the_script_block_runs_are_no_dependency(
+    extra: str, elsewhere: dict[str, str], reported: bool
+) -> None:
+    elsewhere = dict(elsewhere)
+    run = elsewhere.pop("run", "asyncio.run(main())")
+    files = {
+        **BASE,
+        **elsewhere,
+        "app/cli/__init__.py": "",
+        "app/cli/tool.py": _CLI.replace("{extra}", textwrap.indent(extra, "    ")).replace("{run}", run),
+        "app/infrastructure/__init__.py": "",
+        "app/infrastructure/repo.py": "class Repo: ...\n",
+    }
+    model = build(files)
+    assert ("app.cli.tool", "app.infrastructure.repo") in pairs(model.edges())
+    assert (("app.cli.tool", "app.infrastructure.repo") in pairs(model.dependency_edges())) is reported
+
+
 def test_modules_sorted_and_include_unparsable_files() -> None:
     model = build({**BASE, "app/broken.py": "def (:\n", "app/uses_broken.py": "from app import broken\n"})
     assert list(model.modules) == sorted(model.modules)

@@ -45,7 +45,16 @@ from typing import Protocol, TypeVar, cast
 
 from hexcheck.analysis.hierarchy import Hierarchy
 from hexcheck.core.config import Config
-from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ImportFact, ImportKind, ModuleFacts
+from hexcheck.core.facts import (
+    CallFact,
+    ClassFact,
+    Expr,
+    ExprKind,
+    FunctionFact,
+    ImportFact,
+    ImportKind,
+    ModuleFacts,
+)
 from hexcheck.core.layers import (
     CONFIGURATION_NAMES,
     LAYERS,
@@ -217,6 +226,7 @@ class ProjectModel:
         self._missing: tuple[Edge, ...] | None = None
         self._dependencies: tuple[Edge, ...] | None = None
         self._scripts: dict[str, tuple[FunctionFact, ...]] = {}
+        self._module_imports: dict[str, tuple[ImportFact, ...]] | None = None
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
@@ -443,44 +453,83 @@ class ProjectModel:
 
     def _script_functions(self, module: str) -> tuple[FunctionFact, ...]:
         """The module-level functions of a module only its `if __name__ == "__main__":`
-        block runs: called from that block, or from such a function, undecorated, and
-        called or named nowhere else (no other function, method or module-level statement
-        of the module, no other module importing them or the whole module)."""
+        block runs: those the block calls or hands on (`asyncio.run(main())`,
+        `asyncio.run(main)`), and those they call in turn, undecorated, less every function
+        that may run otherwise and all it calls: one called or named (as a call's argument,
+        a decorator, a module-level assignment's or a class attribute's value) by the
+        module's other statements, its methods or its other functions, or imported by
+        another module (by name, or the whole module)."""
         known = self._scripts.get(module)
         if known is not None:
             return known
         facts = self.modules[module]
         own = {f"{module}.{function.name}": function for function in facts.functions}
-        reached: dict[str, FunctionFact] = {}
-        frontier = [call.callee for call in facts.calls if call.script]
+        script = [call for call in facts.calls if call.script]
+        reached = self._called_from(own, [name for call in script for name in _called_or_handed(call)])
+        if not reached:
+            self._scripts[module] = ()
+            return ()
+        elsewhere = [
+            *(call for call in facts.calls if not call.script),
+            *(call for cls in facts.classes for method in cls.methods for call in method.calls),
+            *(call for name, function in own.items() if name not in reached for call in function.calls),
+        ]
+        values = [
+            *(decorator for function in facts.functions for decorator in function.decorators),
+            *(
+                decorator
+                for cls in facts.classes
+                for method in cls.methods
+                for decorator in method.decorators
+            ),
+            *(decorator for cls in facts.classes for decorator in cls.decorators),
+            *(assignment.value for assignment in facts.assignments),
+            *(
+                attribute.value
+                for cls in facts.classes
+                for attribute in cls.attributes
+                if attribute.value is not None
+            ),
+        ]
+        roots = [name for call in elsewhere for name in _called_or_handed(call)]
+        roots.extend(name for value in values for name in value.names())
+        for fact in self._imports_of_module(module):
+            if fact.kind is not ImportKind.FROM or fact.target != module or "*" in fact.names:
+                roots.extend(own)  # the whole module: any of its functions
+            roots.extend(f"{module}.{name}" for name in fact.names)
+        may_run_otherwise = self._called_from(own, roots, decorated_too=True)
+        found = self._scripts[module] = tuple(
+            function for name, function in sorted(reached.items()) if name not in may_run_otherwise
+        )
+        return found
+
+    @staticmethod
+    def _called_from(
+        own: Mapping[str, FunctionFact], roots: Iterable[str], decorated_too: bool = False
+    ) -> dict[str, FunctionFact]:
+        """The functions of `own` that `roots` name and those they call or hand on in
+        turn; a decorated function only with `decorated_too` (the script block never runs
+        one on its own: a decorator registers it)."""
+        found: dict[str, FunctionFact] = {}
+        frontier = list(roots)
         while frontier:
             name = frontier.pop()
             function = own.get(name)
-            if function is None or name in reached or function.decorators:
+            if function is None or name in found or (function.decorators and not decorated_too):
                 continue
-            reached[name] = function
-            frontier.extend(call.callee for call in function.calls)
-        callers = [
-            *(call for call in facts.calls if not call.script),
-            *(call for name, function in own.items() if name not in reached for call in function.calls),
-            *(call for cls in facts.classes for method in cls.methods for call in method.calls),
-        ]
-        named_elsewhere = {call.callee for call in callers} | {
-            name for call in (*facts.calls, *callers) for name in _argument_names(call.args, call.keywords)
-        }
-        for edge in self.edges():
-            if edge.imported == module and edge.importer != module:
-                if (
-                    edge.fact.kind is not ImportKind.FROM
-                    or edge.fact.target != module
-                    or "*" in edge.fact.names
-                ):
-                    named_elsewhere.update(reached)  # the whole module: any of its functions
-                named_elsewhere.update(f"{module}.{name}" for name in edge.fact.names)
-        found = self._scripts[module] = tuple(
-            function for name, function in sorted(reached.items()) if name not in named_elsewhere
-        )
+            found[name] = function
+            frontier.extend(name for call in function.calls for name in _called_or_handed(call))
         return found
+
+    def _imports_of_module(self, module: str) -> tuple[ImportFact, ...]:
+        """The import statements of other modules that import `module`."""
+        if self._module_imports is None:
+            found: dict[str, list[ImportFact]] = {}
+            for edge in self.edges():
+                if edge.importer != edge.imported:
+                    found.setdefault(edge.imported, []).append(edge.fact)
+            self._module_imports = {imported: tuple(facts) for imported, facts in found.items()}
+        return self._module_imports.get(module, ())
 
     def runtime_edges(self) -> tuple[Edge, ...]:
         """The edges HEX104 uses: module-level imports that run when the module is imported
@@ -1033,7 +1082,9 @@ def _shortest_cycle(
     raise AssertionError(f"{start} is in a strongly connected component but on no cycle")
 
 
-def _argument_names(args: Sequence[Expr], keywords: Sequence[tuple[str, Expr]]) -> Iterator[str]:
-    """The dotted names a call's arguments mention (`Depends(get_service)`, `target=main`)."""
-    for value in (*args, *(value for _, value in keywords)):
+def _called_or_handed(call: CallFact) -> Iterator[str]:
+    """The dotted name a call calls, and those its arguments mention (`Depends(get_service)`,
+    `Thread(target=main)`)."""
+    yield call.callee
+    for value in (*call.args, *(value for _, value in call.keywords)):
         yield from value.names()

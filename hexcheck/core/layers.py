@@ -331,9 +331,17 @@ def name_layer(module: str, as_package: bool = False, package_index: bool = Fals
 def _side_below_adapters(previous: str, part: str, found: Layer | None, placed_by: str) -> Layer | None:
     """The layer of `adapters/primary/` and `adapters/presenters/` (the web; the presenters
     only where `adapters` placed the name, `placed_by`) or `adapters/secondary/`
-    (infrastructure), and of `interface_adapters/gateways/` (infrastructure); None for any
-    other component."""
-    if found is Layer.INFRASTRUCTURE and previous in _ADAPTER_PACKAGES:
+    (infrastructure), of `interface_adapters/gateways/` (infrastructure), and of the
+    composition root's `main/adapters/` (the web: Clean Architecture courses keep there,
+    beside `main/factories/` and `main/routes/`, what adapts the web framework's requests
+    to the controllers, and the database's adapters in `infra/`); None for any other
+    component."""
+    if found is Layer.COMPOSITION and previous == placed_by == "main" and part in _ADAPTER_PACKAGES:
+        return Layer.WEB
+    if found is Layer.WEB and placed_by in _ADAPTER_PACKAGES and part in _GATEWAY_COMPONENTS:
+        return Layer.INFRASTRUCTURE  # `main/adapters/gateways/`: what the core drives
+    below_adapters = found is Layer.INFRASTRUCTURE or (found is Layer.WEB and placed_by in _ADAPTER_PACKAGES)
+    if below_adapters and previous in _ADAPTER_PACKAGES:
         if part in PRESENTER_NAMES:
             return Layer.WEB if placed_by in _ADAPTER_PACKAGES else None
         return _SIDES_BELOW_ADAPTERS.get(part)
@@ -400,11 +408,6 @@ def _component(
         return Layer.WEB, False
     if part in KERNEL_UTILITY_COMPONENTS and found is Layer.DOMAIN:  # in a shared kernel
         return None, False
-    # The composition root's `main/adapters/` (Clean Architecture courses: `main/adapters/`
-    # beside `main/factories/` and `main/routes/`) adapts the web framework's requests to
-    # the controllers; the database's adapters are kept in `infra/`.
-    if found is Layer.COMPOSITION and placed_by == "main" and part in _ADAPTER_PACKAGES and not module_name:
-        return Layer.WEB, False
     # `adapters/outbound/http/` is the HTTP client the core is driven towards, no web.
     if part in WEB_COMPONENTS and not outbound:
         return Layer.WEB, False

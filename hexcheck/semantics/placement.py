@@ -414,9 +414,10 @@ _HTTP_SERVER_FRAMEWORKS = frozenset(
     {"fastapi", "starlette", "rest_framework", "django.http", "flask", "ninja", "litestar", "sanic", "falcon"}
 )
 _NOT_SERVING_HTTP = frozenset({"django.db", "django.contrib.auth"})
-# The HTTP request and response a team writes for its controllers to be framework-free
-# (Clean Architecture courses' `presenters/helpers/http_models.py`): an abstract class
-# taking or giving them is the controllers' contract, as one over Flask's or FastAPI's is.
+# The names of the HTTP request and response a team writes for its controllers to be
+# framework-free (Clean Architecture courses' `presenters/helpers/http_models.py`): an
+# abstract class taking or giving them is the controllers' contract, as one over Flask's
+# or FastAPI's is (`Placement._own_http_message`).
 _OWN_HTTP_MESSAGE = re.compile(r"(?:Http|HTTP)(?:Request|Response)")
 _NO_HTTP_SERVER = _PERSISTENCE_PACKAGES | SERVICE_PACKAGES
 _TOKEN_PACKAGES = frozenset({"jwt", "jose", "authlib"})
@@ -2484,7 +2485,7 @@ class Placement:
             return False
         if any(
             (_in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response")))
-            or _OWN_HTTP_MESSAGE.fullmatch(name.rpartition(".")[2]) is not None
+            or self._own_http_message(name)
             for method in ref.cls.methods
             for annotation in (method.returns, *(param.annotation for param in method.params))
             if annotation is not None
@@ -2496,6 +2497,18 @@ class Placement:
             for method in ref.cls.methods
             if not is_abstract_method(method)
             for call in method.calls
+        )
+
+    def _own_http_message(self, name: str) -> bool:
+        """Whether a name is the team's own HTTP request or response for its controllers:
+        a first-party `HttpRequest`/`HttpResponse` that a web name places
+        (`presenters/helpers/http_models.py`). One kept with the core's ports is what an
+        outbound HTTP client's port exchanges (`HttpClient.request(req: HttpRequest)`)."""
+        module, _, short = name.rpartition(".")
+        return (
+            _OWN_HTTP_MESSAGE.fullmatch(short) is not None
+            and top_package(name) in self._first_party
+            and self._name_layer(module).layer is Layer.WEB
         )
 
     def _handed_first_party(self, ref: ClassRef) -> bool:
@@ -2668,15 +2681,21 @@ class Placement:
     def _defines_an_app_factory(self, facts: ModuleFacts) -> bool:
         """Whether a module defines the factory a server is pointed at (`uvicorn
         app.entrypoint:create_app --factory`): a module-level function annotated to return
-        the app, however it gets it (`return PaymentApi.from_env().app`), and not handed
-        one (`init_rest_api(app: FastAPI) -> FastAPI` includes the routers in it)."""
-
-        def names_the_app(annotation: Expr | None) -> bool:
-            return annotation is not None and any(name in _APPS for name in annotation.names())
-
+        the app itself (not `Callable[[FastAPI], ...]`, a lifespan factory's), however it
+        gets it (`return PaymentApi.from_env().app`), and handed nothing of the web
+        framework's: neither an app it assembles (`init_rest_api(app: FastAPI) -> FastAPI`
+        includes the routers in it) nor a request it takes the app from (`get_app(request:
+        Request) -> FastAPI`)."""
         return any(
-            names_the_app(function.returns)
-            and not any(names_the_app(param.annotation) for param in function.params)
+            function.returns is not None
+            and function.returns.kind is ExprKind.NAME
+            and function.returns.name in _APPS
+            and not any(
+                name in _APPS or _in_packages(name, _HTTP_SERVER_FRAMEWORKS)
+                for param in function.params
+                if param.annotation is not None
+                for name in param.annotation.names()
+            )
             for function in facts.functions
         )
 

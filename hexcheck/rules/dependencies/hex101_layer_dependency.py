@@ -100,8 +100,10 @@ class LayerDependency(Rule):
         '`if __name__ == "__main__":` block do not: that block runs only when the file is '
         "run as a script, never when the module is imported. Nor do those inside the "
         "functions only that block runs (a command-line script's `main()` and the builder "
-        "it calls to wire its adapters), when nothing else calls or imports them: the "
-        "script's own composition. A package index is the one "
+        "it calls to wire its adapters), when nothing else in the module calls them or "
+        "hands them on (as an argument, a decorator, an assigned or class attribute's "
+        "value) and no other module imports them: the script's own composition. A package "
+        "index is the one "
         "exception: an `__init__.py` that only gathers its descendants' names (imports, "
         "`__all__`, literal constants; no class, function or module-level call) takes on "
         "no dependency by importing them, as each descendant is checked on its own. Nor "
