@@ -765,3 +765,48 @@ def lifespan_factory(greeting: str) -> Callable[[FastAPI], AbstractAsyncContextM
     # is the running one.
     assert layers["app.lifespan"] is None
     assert layers["app.request_app"] is None
+
+
+def test_an_outbound_http_client_s_port_over_its_own_request_type_stays_a_port(tmp_path: Path) -> None:
+    """Issue 18 (review of 4007a06): `HttpClient.request(req: HttpRequest) -> HttpResponse`
+    kept with its request and response where no web name places them is the port of an
+    outbound HTTP client, implemented by the httpx adapter: the application's. Only the
+    team's HTTP messages a web name places (`presenters/helpers/`) make the controllers'
+    contract."""
+    write_project(
+        tmp_path,
+        """\
+# file: rates/gateway/http_client.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class HttpRequest:
+    url: str
+
+
+@dataclass
+class HttpResponse:
+    status: int
+    body: bytes
+
+
+class HttpClient(ABC):
+    @abstractmethod
+    def request(self, req: HttpRequest) -> HttpResponse: ...
+# file: rates/infrastructure/httpx_client.py
+import httpx
+
+from rates.gateway.http_client import HttpClient, HttpRequest, HttpResponse
+
+
+class HttpxClient(HttpClient):
+    def request(self, req: HttpRequest) -> HttpResponse:
+        answer = httpx.get(req.url)
+        return HttpResponse(answer.status_code, answer.content)
+""",
+    )
+    layers = _graph_layers(tmp_path)
+    assert layers["rates.gateway.http_client"] == "application"
+    assert layers["rates.infrastructure.httpx_client"] == "infrastructure"
