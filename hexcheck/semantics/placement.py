@@ -2464,9 +2464,10 @@ class Placement:
         is that base (a `StandardAlchemyRepository`, a broker component); a port with
         template methods beside its SQL implementation (an `AbstractUnitOfWork`) stays one.
         One whose methods take or give the HTTP framework's request or response
-        (`run(req: Request) -> JSONResponse`), or the team's own (`route(http_request:
-        HttpRequest) -> HttpResponse`), is the controllers' base, the web's own contract (a
-        port taking an `UploadFile` is still a port); so is one whose every
+        (`run(req: Request) -> JSONResponse`), or the team's own kept in the web
+        (`route(http_request: HttpRequest) -> HttpResponse`, `_own_http_message`), is the
+        controllers' base, the web's own contract (a port taking an `UploadFile` is still a
+        port); so is one whose every
         concrete subclass is a controller of the web (`_controller_of_the_web`)."""
         known = self._ports.get(ref.dotted)
         if known is None:
