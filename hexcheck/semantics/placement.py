@@ -625,37 +625,22 @@ class Placement:
 
     def _ring_tools_only(self, module: str) -> bool:
         """Whether `module` and every first-party module it imports, directly or through
-        others, is a tool of the outer ring (a logger, a token helper, request models,
-        errors): none implements a port, keeps ORM models or sessions or opens a driver,
-        and none imports a package but the standard library's and the tools'
-        (`_RING_TOOL_PACKAGES`). A package index is judged by what it gathers; a
-        first-party module missing from the tree may be anything."""
-        seen = {module}
-        queue = [module]
-        while queue:
-            facts = self.model.modules.get(queue.pop())
-            if (
-                facts is None
-                or self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) & _ADAPTER_KINDS
-            ):
-                return False
-            if _client_packages(facts) - self._first_party - self._stdlib - _RING_TOOL_PACKAGES:
-                return False
-            for fact in facts.imports:
-                targets = self.model.targets(facts, fact)
-                # A third-party import was judged above; a first-party one not in the tree
-                # may be anything.
-                if (
-                    not targets
-                    and self.model.is_first_party(fact.target)
-                    and self.model.is_missing(fact.target)
-                ):
-                    return False
-                for target in targets:
-                    if target in self.model.modules and target not in seen:
-                        seen.add(target)
-                        queue.append(target)
-        return True
+        others (`ProjectModel.reached_from`), is a tool of the outer ring (a logger, a
+        token helper, request models, errors): none implements a port, keeps ORM models or
+        sessions or opens a driver, and none imports a package but the standard library's
+        and the tools' (`_RING_TOOL_PACKAGES`). A package index is judged by what it
+        gathers; a first-party module missing from the tree may be anything."""
+        if module not in self.model.modules:
+            return False
+        reached = self.model.reached_from([module])
+        if any(edge.importer in reached for edge in self.model.missing_edges()):
+            return False
+        return not any(
+            self._all_evidence(facts).get(Layer.INFRASTRUCTURE, frozenset()) & _ADAPTER_KINDS
+            or _client_packages(facts) - self._first_party - self._stdlib - _RING_TOOL_PACKAGES
+            for facts in (self.model.modules.get(name) for name in reached)
+            if facts is not None
+        )
 
     def only_injects(self, module: str, functions: Sequence[str]) -> bool:
         """Whether `module` hands each of `functions` to FastAPI's `Depends`/`Security`
