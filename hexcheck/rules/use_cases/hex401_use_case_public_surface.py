@@ -10,7 +10,14 @@ from hexcheck.core.facts import Expr
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import USE_CASE_SUFFIXES, ClassRef, Roles, is_abstract_method, roles
+from hexcheck.semantics.roles import (
+    USE_CASE_PACKAGES,
+    USE_CASE_SUFFIXES,
+    ClassRef,
+    Roles,
+    is_abstract_method,
+    roles,
+)
 from hexcheck.semantics.symbols import class_sites
 from hexcheck.semantics.types import PROPERTIES
 
@@ -174,6 +181,14 @@ def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
     return set(_operations(ref)) <= {"execute"} and _has_entry_point(r, ref, "execute")
 
 
+def _filed_as_use_case(ref: ClassRef) -> bool:
+    """Whether the team files a class as a use case: by its name (`...UseCase`,
+    `...Interactor`) or its package (`use_cases/`)."""
+    return ref.cls.name.endswith(_USE_CASE_NAMES) or bool(
+        set(ref.facts.module.split(".")) & USE_CASE_PACKAGES
+    )
+
+
 class UseCasePublicSurface(Rule):
     code = "HEX401"
     name = "use-case-public-surface"
@@ -194,7 +209,10 @@ class UseCasePublicSurface(Rule):
         "method (a tool executor's `execute` among other operations is no convention), and "
         "no first-party base declares it abstract (an `EventHandler`'s `handle`: the base's "
         "contract names it): a "
-        "team-wide convention is a convention, a lone exception to one is a surprise. A project "
+        "team-wide convention is a convention, a lone exception to one is a surprise. The "
+        "convention binds classes filed alike: where only the classes in `use_cases/` (or "
+        "named `...UseCase`) keep it, an orchestrator or a service filed apart names its one "
+        "operation as it likes. A project "
         "whose use cases are called through `__call__` or `handle` (`Handle` or `Execute` as "
         "teams from .NET spell them; at least two "
         "application classes with injected collaborators define it) has that entry point "
@@ -1007,6 +1025,29 @@ class GetActiveAgentsUseCase:
     def execute(self, names: list[str]) -> list[dict]:
         return [self.settings.for_model(name) for name in names]
 """,
+        # The use cases filed in `use_cases/` expose `execute`; an orchestrator the team
+        # files apart, coordinating them, names its one operation as it likes.
+        """\
+# file: src/application/use_cases/send_outreach.py
+class SendOutreachUseCase:
+    def __init__(self, mailer) -> None:
+        self.mailer = mailer
+
+    def execute(self, candidate_id: str) -> None:
+        self.mailer.send(candidate_id)
+# file: src/application/orchestrators/outreach_orchestrator.py
+from src.application.use_cases.send_outreach import SendOutreachUseCase
+
+
+class OutreachOrchestrator:
+    def __init__(self, send: SendOutreachUseCase, candidates) -> None:
+        self.send = send
+        self.candidates = candidates
+
+    def run_campaign(self, campaign_id: str) -> None:
+        for candidate_id in self.candidates.for_campaign(campaign_id):
+            self.send.execute(candidate_id)
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1308,6 +1349,24 @@ class OrderRepository(ABC):
     @abstractmethod
     def cancel(self, order_id: str) -> None: ...
 """,
+        # Where the team's services keep one `execute` each, a service filed beside them
+        # with another name for its one operation breaks their convention.
+        """\
+# file: app/application/services/archive_order.py
+class ArchiveOrderService:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def execute(self, order_id: str) -> None:
+        self.orders.archive(order_id)
+# file: app/application/services/restore_order.py
+class RestoreOrderService:  # error: HEX401
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def restore(self, order_id: str) -> None:
+        self.orders.restore(order_id)
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1321,6 +1380,13 @@ class OrderRepository(ABC):
         # whose `execute` sits among other operations are services that execute
         # something, no convention.
         execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
+        # A lone public method's name breaks a convention only among classes filed alike:
+        # one `execute` in every `use_cases/` class says how a use case is run there, not
+        # what an orchestrator or a seeding service in `services/` must call its one
+        # operation.
+        unfiled_convention = any(
+            _shows_one_execute(r, ref) for ref in r.use_cases if not _filed_as_use_case(ref)
+        )
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
@@ -1388,7 +1454,9 @@ class OrderRepository(ABC):
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
                 )
-            elif execute_is_convention and not _declared_abstract_above(r, ref, extra[0]):
+            elif (
+                execute_is_convention if _filed_as_use_case(ref) else unfiled_convention
+            ) and not _declared_abstract_above(r, ref, extra[0]):
                 message = (
                     f"use case '{name}' exposes '{extra[0]}' where the project's other use "
                     "cases expose 'execute'"
