@@ -810,3 +810,59 @@ class HttpxClient(HttpClient):
     layers = _graph_layers(tmp_path)
     assert layers["rates.gateway.http_client"] == "application"
     assert layers["rates.infrastructure.httpx_client"] == "infrastructure"
+
+
+_TABLE = """\
+from sqlalchemy import Column, Integer
+
+from {base} import Base
+
+
+class {name}(Base):
+    __tablename__ = "{table}"
+
+    id = Column(Integer, primary_key=True)
+"""
+
+
+def _write(root: Path, files: dict[str, str]) -> Path:
+    for path, text in files.items():
+        (root / path).parent.mkdir(parents=True, exist_ok=True)
+        (root / path).write_text(text, encoding="utf-8")
+    return root
+
+
+def test_a_package_of_orm_tables_alone_is_infrastructure_and_one_table_alone_places_nothing(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: `models/` of two SQLAlchemy tables or more, and nothing else, is persistence,
+    in a shared package too; one table beside a route leaves its package unplaced."""
+    shop = _write(
+        tmp_path / "shop",
+        {
+            "shop/models/order.py": _TABLE.format(base="shop.db", name="Order", table="orders"),
+            "shop/models/customer.py": _TABLE.format(base="shop.db", name="Customer", table="customers"),
+            "shop/common/models/audit.py": _TABLE.format(base="shop.db", name="Audit", table="audit"),
+            "shop/common/models/outbox.py": _TABLE.format(base="shop.db", name="Outbox", table="outbox"),
+            "shop/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+        },
+    )
+    layers = _graph_layers(shop)
+    assert {name: layers[name] for name in sorted(layers) if "models." in name} == {
+        "shop.common.models.audit": "infrastructure",
+        "shop.common.models.outbox": "infrastructure",
+        "shop.models.customer": "infrastructure",
+        "shop.models.order": "infrastructure",
+    }
+    crm = _write(
+        tmp_path / "crm",
+        {
+            "crm/contacts/table.py": _TABLE.format(base="crm.db", name="Contact", table="contacts"),
+            "crm/contacts/routes.py": (
+                "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+                '@router.get("/contacts")\ndef list_contacts() -> list[str]:\n    return []\n'
+            ),
+            "crm/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+        },
+    )
+    assert _graph_layers(crm)["crm.contacts.table"] is None

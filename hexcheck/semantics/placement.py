@@ -13,8 +13,9 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
 
 - no name: strong content with at least `MIN_KINDS` kinds places the modules that show
   it, and so does strong content of use cases alone in at least two modules outside a
-  shared or helpers' package (`_a_package_of_use_cases`); otherwise a module may still be
-  placed by its own evidence;
+  shared or helpers' package (`_a_package_of_use_cases`), and of ORM models alone in at
+  least two modules (`_a_package_of_orm_models`); otherwise a module may still be placed
+  by its own evidence;
 - any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
   kinds leaves the name's layer; so does content showing the domain, content and name
   both inner (domain/application), or a strong name and application content (`_may_move`);
@@ -81,7 +82,9 @@ package's content is the application's by `MIN_KINDS` kinds (the application the
 `bus/core.py` beside the bus's ports); a nearest
 package of use cases alone, in at least two modules, agrees with one kind
 (`services/todo_service.py`, `listeners/`; not in a shared or helpers' package, and its
-empty `__init__` goes with them: `_a_package_of_use_cases`).
+empty `__init__` goes with them: `_a_package_of_use_cases`); so does one of ORM models
+alone, in at least two modules, for the infrastructure (`models/` of SQLAlchemy tables,
+`_a_package_of_orm_models`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -1093,6 +1096,8 @@ class Placement:
                 _convincing(nearest, MIN_KINDS)
                 # A shared package's services are a library's (`shared/auth/jwt.py`).
                 or (_a_package_of_use_cases(nearest) and not _in_a_library(module))
+                # Tables the ORM maps are persistence wherever they are kept.
+                or _a_package_of_orm_models(nearest)
             )
         ):
             return own.layer
@@ -3193,6 +3198,15 @@ def _a_package_of_use_cases(content: Content) -> bool:
     drivers are found in every layer. One module of use cases alone places nothing
     (`services/implementations/redis_auth_service.py` wraps a Redis client)."""
     return content.layer is Layer.APPLICATION and content.kinds == {USE_CASES} and content.agreeing >= 2
+
+
+def _a_package_of_orm_models(content: Content) -> bool:
+    """Whether a package's strong content is ORM models alone, in at least two of its
+    modules: `models/` of SQLAlchemy, SQLModel or Django tables. A table mapped by the ORM
+    is persistence in any layering, so this one kind, repeated with nothing to contradict
+    it, places the package as use cases alone do (`_a_package_of_use_cases`); one module of
+    models places nothing, as a Pydantic model or a driver alone does not."""
+    return content.layer is Layer.INFRASTRUCTURE and content.kinds == {ORM_MODELS} and content.agreeing >= 2
 
 
 def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:
