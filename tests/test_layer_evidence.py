@@ -825,6 +825,9 @@ class {name}(Base):
 """
 
 
+_BASE = "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n"
+
+
 def _write(root: Path, files: dict[str, str]) -> Path:
     for path, text in files.items():
         (root / path).parent.mkdir(parents=True, exist_ok=True)
@@ -844,7 +847,7 @@ def test_a_package_of_orm_tables_alone_is_infrastructure_and_one_table_alone_pla
             "shop/models/customer.py": _TABLE.format(base="shop.db", name="Customer", table="customers"),
             "shop/common/models/audit.py": _TABLE.format(base="shop.db", name="Audit", table="audit"),
             "shop/common/models/outbox.py": _TABLE.format(base="shop.db", name="Outbox", table="outbox"),
-            "shop/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            "shop/db.py": _BASE,
         },
     )
     layers = _graph_layers(shop)
@@ -862,7 +865,47 @@ def test_a_package_of_orm_tables_alone_is_infrastructure_and_one_table_alone_pla
                 "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
                 '@router.get("/contacts")\ndef list_contacts() -> list[str]:\n    return []\n'
             ),
-            "crm/db.py": "from sqlalchemy.orm import declarative_base\n\nBase = declarative_base()\n",
+            "crm/db.py": _BASE,
         },
     )
     assert _graph_layers(crm)["crm.contacts.table"] is None
+
+
+def test_tables_beside_their_base_and_session_are_infrastructure_whichever_way_imported(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: a `models/` package of tables, the `declarative_base()` they derive from and
+    the session opened on them is persistence, its re-exporting `__init__` included: a use
+    case importing a table from the package or from its module imports infrastructure."""
+    _write(
+        tmp_path,
+        {
+            "app/models/__init__.py": 'from app.models.order import Order\n\n__all__ = ["Order"]\n',
+            "app/models/base.py": _BASE,
+            "app/models/order.py": _TABLE.format(base="app.models.base", name="Order", table="orders"),
+            "app/models/customer.py": _TABLE.format(base="app.models.base", name="Customer", table="cust"),
+            "app/models/session.py": (
+                "from sqlalchemy import create_engine\nfrom sqlalchemy.orm import sessionmaker\n\n"
+                'engine = create_engine("sqlite://")\nSession = sessionmaker(bind=engine)\n'
+            ),
+            "app/use_cases/cancel_order.py": (
+                "from app.models import Order\nfrom app.models.customer import Customer\n\n\n"
+                "class CancelOrder:\n    def __init__(self, session) -> None:\n"
+                "        self.session = session\n\n"
+                "    def execute(self, order_id: int) -> None:\n"
+                "        self.session.get(Order, order_id)\n        self.session.get(Customer, 1)\n"
+            ),
+        },
+    )
+    layers = _graph_layers(tmp_path)
+    assert {name for name, layer in layers.items() if layer == "infrastructure"} == {
+        "app.models",
+        "app.models.base",
+        "app.models.customer",
+        "app.models.order",
+        "app.models.session",
+    }
+    assert [f for f in _strict_findings(tmp_path) if f[2] in ("HEX101", "HEX103")] == [
+        ("app/use_cases/cancel_order.py", 1, "HEX101"),
+        ("app/use_cases/cancel_order.py", 2, "HEX101"),
+    ]

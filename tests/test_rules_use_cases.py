@@ -124,8 +124,8 @@ class RenameProjectUseCase:
     )
     report = hexcheck.check(["."], replace(Config(), select=("HEX401",)))
     assert [f.message for f in report.findings] == [
-        "use case 'ArchiveProjectHandler' exposes 'handle' where the project's other use "
-        "cases expose 'execute'"
+        "use case 'ArchiveProjectHandler' exposes 'handle' where the use cases filed like it "
+        "expose 'execute' (as 'RenameProjectUseCase' does)"
     ]
 
 

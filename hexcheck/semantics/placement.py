@@ -225,6 +225,15 @@ _DEFINED_KINDS = frozenset(
 # Kinds a module shows by what it imports, not by what it builds: on a tie between two
 # layers, the other kinds decide (see `_module_evidence`).
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
+# What builds the base an ORM's tables derive from, written as a call (its class form,
+# `class Base(DeclarativeBase)`, is an ORM model of `libraries.ORM_BASES`).
+_ORM_BASE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
+        "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.registry",
+        "sqlalchemy.orm.decl_api.registry",
+    }
+)  # fmt: skip
 # What a module fulfilling the core's ports or reaching outside shows (`Placement.is_an_adapter`).
 _ADAPTER_KINDS = frozenset({IMPLEMENTED_PORTS, ORM_MODELS, DRIVERS})
 
@@ -2228,6 +2237,9 @@ class Placement:
             add(Layer.INFRASTRUCTURE, DRIVERS)
         for assignment in facts.assignments:
             value = assignment.value
+            # `Base = declarative_base()`: the base the ORM's tables are mapped on.
+            if value.kind is ExprKind.CALL and value.name in _ORM_BASE_FACTORIES:
+                add(Layer.INFRASTRUCTURE, ORM_MODELS)
             if value.kind is not ExprKind.CALL or not r.makes_router(value.name):
                 continue
             # `app = create_app()` runs the app factory: the composition root's, no router.
@@ -3202,11 +3214,18 @@ def _a_package_of_use_cases(content: Content) -> bool:
 
 def _a_package_of_orm_models(content: Content) -> bool:
     """Whether a package's strong content is ORM models alone, in at least two of its
-    modules: `models/` of SQLAlchemy, SQLModel or Django tables. A table mapped by the ORM
-    is persistence in any layering, so this one kind, repeated with nothing to contradict
-    it, places the package as use cases alone do (`_a_package_of_use_cases`); one module of
-    models places nothing, as a Pydantic model or a driver alone does not."""
-    return content.layer is Layer.INFRASTRUCTURE and content.kinds == {ORM_MODELS} and content.agreeing >= 2
+    modules: `models/` of SQLAlchemy or Django tables, with their base and a session
+    opened on them. A table mapped by the ORM is persistence in any layering, so this one
+    kind, repeated with nothing to contradict it, places the package as use cases alone do
+    (`_a_package_of_use_cases`); one module of models places nothing, as a Pydantic model
+    or a driver alone does not."""
+    return (
+        content.layer is Layer.INFRASTRUCTURE
+        and ORM_MODELS in content.kinds
+        # A session or an engine opened beside the tables is persistence too.
+        and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
+        and content.agreeing >= 2
+    )
 
 
 def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:

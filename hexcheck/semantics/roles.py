@@ -161,6 +161,14 @@ def is_frozen_dataclass(ref: ClassRef) -> bool:
     )
 
 
+def filed_as_use_case(ref: ClassRef) -> bool:
+    """Whether the team files a class as a use case: by its name (`...UseCase`,
+    `...Interactor`) or its package (`use_cases/`, `usecases/`)."""
+    return ref.cls.name.endswith(USE_CASE_SUFFIXES) or bool(
+        set(ref.facts.module.split(".")) & USE_CASE_PACKAGES
+    )
+
+
 def is_test_module(module: str) -> bool:
     """A test module (`tests/`, `test_x.py`, `x_test.py`, `conftest.py`, as pytest collects
     them): its classes exercise roles, they play none."""
@@ -1118,14 +1126,13 @@ class Roles:
             ref.dotted
             for ref in self.use_cases
             if not (
-                ref.cls.name.endswith(USE_CASE_SUFFIXES)
+                filed_as_use_case(ref)
                 or any(
                     owner.cls.method(name) is not None
                     for owner in (ref, *self.first_party_ancestors(ref))
                     for name in ("execute", self.entry_point)
                     if name
                 )
-                or bool(set(ref.facts.module.split(".")) & USE_CASE_PACKAGES)
             )
         )
 

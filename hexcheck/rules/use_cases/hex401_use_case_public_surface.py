@@ -11,10 +11,10 @@ from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import (
-    USE_CASE_PACKAGES,
     USE_CASE_SUFFIXES,
     ClassRef,
     Roles,
+    filed_as_use_case,
     is_abstract_method,
     roles,
 )
@@ -181,14 +181,6 @@ def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
     return set(_operations(ref)) <= {"execute"} and _has_entry_point(r, ref, "execute")
 
 
-def _filed_as_use_case(ref: ClassRef) -> bool:
-    """Whether the team files a class as a use case: by its name (`...UseCase`,
-    `...Interactor`) or its package (`use_cases/`)."""
-    return ref.cls.name.endswith(_USE_CASE_NAMES) or bool(
-        set(ref.facts.module.split(".")) & USE_CASE_PACKAGES
-    )
-
-
 class UseCasePublicSurface(Rule):
     code = "HEX401"
     name = "use-case-public-surface"
@@ -209,10 +201,12 @@ class UseCasePublicSurface(Rule):
         "method (a tool executor's `execute` among other operations is no convention), and "
         "no first-party base declares it abstract (an `EventHandler`'s `handle`: the base's "
         "contract names it): a "
-        "team-wide convention is a convention, a lone exception to one is a surprise. The "
-        "convention binds classes filed alike: where only the classes in `use_cases/` (or "
-        "named `...UseCase`) keep it, an orchestrator or a service filed apart names its one "
-        "operation as it likes. A project "
+        "team-wide convention is a convention, a lone exception to one is a surprise. That "
+        "name is held to the convention of the classes filed like it, as use cases (in "
+        "`use_cases/`, or named `...UseCase` or `...Interactor`) or not: where only "
+        "`use_cases/` keep `execute`, an orchestrator filed apart names its one operation as "
+        "it likes, and the other way round (one with several operations is an application "
+        "service, judged below). A project "
         "whose use cases are called through `__call__` or `handle` (`Handle` or `Execute` as "
         "teams from .NET spell them; at least two "
         "application classes with injected collaborators define it) has that entry point "
@@ -1048,6 +1042,24 @@ class OutreachOrchestrator:
         for candidate_id in self.candidates.for_campaign(campaign_id):
             self.send.execute(candidate_id)
 """,
+        # The other way round: the services keep one `execute` each, and a use case filed
+        # in `use_cases/`, where none does, names its one operation as it likes.
+        """\
+# file: app/application/services/archive_order.py
+class ArchiveOrderService:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def execute(self, order_id: str) -> None:
+        self.orders.archive(order_id)
+# file: app/application/use_cases/restore_order.py
+class RestoreOrder:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def restore(self, order_id: str) -> None:
+        self.orders.restore(order_id)
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1380,13 +1392,15 @@ class RestoreOrderService:  # error: HEX401
         # whose `execute` sits among other operations are services that execute
         # something, no convention.
         execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
-        # A lone public method's name breaks a convention only among classes filed alike:
-        # one `execute` in every `use_cases/` class says how a use case is run there, not
-        # what an orchestrator or a seeding service in `services/` must call its one
-        # operation.
-        unfiled_convention = any(
-            _shows_one_execute(r, ref) for ref in r.use_cases if not _filed_as_use_case(ref)
-        )
+        # A lone public method's name breaks a convention only among classes filed alike
+        # (`filed_as_use_case`): one `execute` in every `use_cases/` class says how a use
+        # case is run there, not what an orchestrator or a seeding service in `services/`
+        # must call its one operation, nor the other way round. A finding names the
+        # first keeper by name of its class's filing.
+        keepers: dict[bool, str] = {}
+        for ref in sorted(r.use_cases, key=lambda ref: ref.dotted):
+            if _shows_one_execute(r, ref):
+                keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
@@ -1454,12 +1468,12 @@ class RestoreOrderService:  # error: HEX401
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
                 )
-            elif (
-                execute_is_convention if _filed_as_use_case(ref) else unfiled_convention
-            ) and not _declared_abstract_above(r, ref, extra[0]):
+            elif (keeper := keepers.get(filed_as_use_case(ref))) and not _declared_abstract_above(
+                r, ref, extra[0]
+            ):
                 message = (
-                    f"use case '{name}' exposes '{extra[0]}' where the project's other use "
-                    "cases expose 'execute'"
+                    f"use case '{name}' exposes '{extra[0]}' where the use cases filed like it "
+                    f"expose 'execute' (as '{keeper}' does)"
                 )
             else:
                 continue
