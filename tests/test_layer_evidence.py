@@ -909,3 +909,32 @@ def test_tables_beside_their_base_and_session_are_infrastructure_whichever_way_i
         ("app/use_cases/cancel_order.py", 1, "HEX101"),
         ("app/use_cases/cancel_order.py", 2, "HEX101"),
     ]
+
+
+def test_a_database_module_of_the_configuration_stays_there_with_its_declarative_base(
+    tmp_path: Path,
+) -> None:
+    """Issue 18: `config/database.py` opening the engine, mapping `Base` and yielding the
+    sessions routes take through `Depends(get_db)` is the configuration's: the base beside
+    the driver adds no second kind of evidence that would move `config/` to infrastructure."""
+    _write(
+        tmp_path,
+        {
+            "config/__init__.py": "",
+            "config/database.py": (
+                "from sqlalchemy import create_engine\n"
+                "from sqlalchemy.orm import declarative_base, sessionmaker\n\n"
+                'engine = create_engine("sqlite://")\nSessionLocal = sessionmaker(bind=engine)\n'
+                "Base = declarative_base()\n\n\ndef get_db():\n    db = SessionLocal()\n"
+                "    try:\n        yield db\n    finally:\n        db.close()\n"
+            ),
+            "api/__init__.py": "",
+            "api/orders.py": (
+                "from fastapi import APIRouter, Depends\n\nfrom config.database import get_db\n\n"
+                'router = APIRouter()\n\n\n@router.get("/orders")\n'
+                "def list_orders(db=Depends(get_db)) -> list[str]:\n    return []\n"
+            ),
+        },
+    )
+    assert _graph_layers(tmp_path)["config.database"] == "composition"
+    assert [f for f in _strict_findings(tmp_path) if f[2] in ("HEX101", "HEX103")] == []

@@ -2237,9 +2237,6 @@ class Placement:
             add(Layer.INFRASTRUCTURE, DRIVERS)
         for assignment in facts.assignments:
             value = assignment.value
-            # `Base = declarative_base()`: the base the ORM's tables are mapped on.
-            if value.kind is ExprKind.CALL and value.name in _ORM_BASE_FACTORIES:
-                add(Layer.INFRASTRUCTURE, ORM_MODELS)
             if value.kind is not ExprKind.CALL or not r.makes_router(value.name):
                 continue
             # `app = create_app()` runs the app factory: the composition root's, no router.
@@ -2266,6 +2263,14 @@ class Placement:
         for cls in facts.classes:
             for kind_layer, kind in self._class_evidence(r, ClassRef(facts, cls), framework_free):
                 add(kind_layer, kind)
+        # `Base = declarative_base()` alone (`models/base.py`) is where the tables are
+        # mapped, an ORM model of theirs. Beside an engine or a session it is part of the
+        # database module, which its driver already shows: counted there too, it would make
+        # two kinds of a `config/database.py` whose `get_db` the routes are handed.
+        if Layer.INFRASTRUCTURE not in found and any(
+            a.value.kind is ExprKind.CALL and a.value.name in _ORM_BASE_FACTORIES for a in facts.assignments
+        ):
+            add(Layer.INFRASTRUCTURE, ORM_MODELS)
         # Abstract classes beside a driver's import that the core does not use are the
         # adapters' bases (a broker kernel's `AbstractRMQPublisher`), not its ports.
         contracts = found.get(Layer.APPLICATION, set())
