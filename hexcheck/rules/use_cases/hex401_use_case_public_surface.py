@@ -1390,17 +1390,16 @@ class RestoreOrderService:  # error: HEX401
         # a single public method is judged by its name only where others use `execute`
         # as the one public method of their own (`_shows_one_execute`): tool executors
         # whose `execute` sits among other operations are services that execute
-        # something, no convention.
-        execute_is_convention = any(_shows_one_execute(r, ref) for ref in r.use_cases)
-        # A lone public method's name breaks a convention only among classes filed alike
+        # something, no convention. And only where classes filed alike do
         # (`filed_as_use_case`): one `execute` in every `use_cases/` class says how a use
         # case is run there, not what an orchestrator or a seeding service in `services/`
         # must call its one operation, nor the other way round. A finding names the
-        # first keeper by name of its class's filing.
+        # keeper of its class's filing that comes first by dotted name.
         keepers: dict[bool, str] = {}
         for ref in sorted(r.use_cases, key=lambda ref: ref.dotted):
             if _shows_one_execute(r, ref):
                 keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
+        execute_is_convention = bool(keepers)
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
