@@ -226,7 +226,7 @@ class ProjectModel:
         self._missing: tuple[Edge, ...] | None = None
         self._dependencies: tuple[Edge, ...] | None = None
         self._scripts: dict[str, tuple[FunctionFact, ...]] = {}
-        self._module_imports: dict[str, tuple[ImportFact, ...]] | None = None
+        self._edges_into: dict[str, tuple[Edge, ...]] | None = None
         self._chains: tuple[tuple[Edge, ...], ...] | None = None
         self._cycles: tuple[tuple[Edge, ...], ...] | None = None
         self._layer_graph: LayerGraph | None = None
@@ -359,12 +359,21 @@ class ProjectModel:
         """The first-party modules that import `module`; an import in an `if __name__ ==
         "__main__":` block, which runs only when the file is run as a script, is none."""
         if self._importers is None:
-            found: dict[str, set[str]] = {}
-            for edge in self.edges():
-                if not edge.fact.script:
-                    found.setdefault(edge.imported, set()).add(edge.importer)
-            self._importers = {imported: frozenset(users) for imported, users in found.items()}
+            self._importers = {
+                imported: users
+                for imported, edges in self._edges_by_imported().items()
+                if (users := frozenset(edge.importer for edge in edges if not edge.fact.script))
+            }
         return self._importers.get(module, frozenset())
+
+    def _edges_by_imported(self) -> dict[str, tuple[Edge, ...]]:
+        """Every edge, by the module it imports (computed once)."""
+        if self._edges_into is None:
+            found: dict[str, list[Edge]] = {}
+            for edge in self.edges():
+                found.setdefault(edge.imported, []).append(edge)
+            self._edges_into = {imported: tuple(edges) for imported, edges in found.items()}
+        return self._edges_into
 
     def imports_of(self, module: str) -> tuple[str, ...]:
         """The first-party modules `module` imports (every edge, function-level and
@@ -493,7 +502,10 @@ class ProjectModel:
         ]
         roots = [name for call in elsewhere for name in _called_or_handed(call)]
         roots.extend(name for value in values for name in value.names())
-        for fact in self._imports_of_module(module):
+        for edge in self._edges_by_imported().get(module, ()):
+            fact = edge.fact
+            if edge.importer == module:
+                continue
             if fact.kind is not ImportKind.FROM or fact.target != module or "*" in fact.names:
                 roots.extend(own)  # the whole module: any of its functions
             roots.extend(f"{module}.{name}" for name in fact.names)
@@ -520,16 +532,6 @@ class ProjectModel:
             found[name] = function
             frontier.extend(name for call in function.calls for name in _called_or_handed(call))
         return found
-
-    def _imports_of_module(self, module: str) -> tuple[ImportFact, ...]:
-        """The import statements of other modules that import `module`."""
-        if self._module_imports is None:
-            found: dict[str, list[ImportFact]] = {}
-            for edge in self.edges():
-                if edge.importer != edge.imported:
-                    found.setdefault(edge.imported, []).append(edge.fact)
-            self._module_imports = {imported: tuple(facts) for imported, facts in found.items()}
-        return self._module_imports.get(module, ())
 
     def runtime_edges(self) -> tuple[Edge, ...]:
         """The edges HEX104 uses: module-level imports that run when the module is imported

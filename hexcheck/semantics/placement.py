@@ -3226,7 +3226,6 @@ def _a_package_of_orm_models(content: Content) -> bool:
     or a driver alone does not."""
     return (
         content.layer is Layer.INFRASTRUCTURE
-        and ORM_MODELS in content.kinds
         # A session or an engine opened beside the tables is persistence too.
         and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
         and content.agreeing >= 2
