@@ -3,6 +3,7 @@ point (`execute`)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
@@ -175,6 +176,15 @@ def _declares_a_collaborator(ref: ClassRef) -> bool:
     return any(not (a.name.startswith("__") and a.name.endswith("__")) for a in ref.cls.attributes)
 
 
+def _lone_operation(r: Roles, ref: ClassRef) -> str:
+    """A use case's one way to run it: its only public method of its own, or `__call__`
+    where it has none; '' for one with several or none."""
+    operations = _operations(ref)
+    if len(operations) == 1:
+        return operations[0]
+    return "__call__" if not operations and _has_entry_point(r, ref, "__call__") else ""
+
+
 def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
     """Whether a use case has `execute` and no other public method of its own: the
     convention of one `execute` (a base's helpers are the base's)."""
@@ -214,9 +224,14 @@ class UseCasePublicSurface(Rule):
         "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
         "only where the project's convention is one `execute`. A class the team itself "
         "files as a use case (in a `use_cases`/`usecases` package, or named `...UseCase` or "
-        "`...Interactor`) is no application service: it is held to one entry point "
-        "whatever the convention, its place or name being the team's own word that it is "
-        "one thing the application does. A family of handlers on a "
+        "`...Interactor`) with several operations is reported where one operation per use "
+        "case is the convention: one of the project's use cases keeps `execute` alone, the "
+        "project calls its use cases through an entry point of its own (`__call__`, "
+        "`handle`), or two keep the same lone method (`executar`, `run`). There the filing "
+        "is the team's "
+        "word that the class is one thing the application does. Where none does, "
+        "per-aggregate classes (a `CartUseCase` with `get_cart` and `add_to_cart`) are the "
+        "team's convention, not a drift from one. A family of handlers on a "
         "template base (a `BaseHandler` whose public `handle` runs the abstract `process` "
         "each handler fills in) has the base's method as its entry point: a handler that "
         "adds nothing to it is not reported, one that adds operations is. The links of a "
@@ -1060,6 +1075,49 @@ class RestoreOrder:
     def restore(self, order_id: str) -> None:
         self.orders.restore(order_id)
 """,
+        # Every class in `use_cases/` serves one aggregate through several operations and
+        # none keeps a single entry point: the team's convention is per-aggregate use cases,
+        # not one each, and there is no convention for these to break.
+        """\
+# file: app/application/use_cases/cart_use_case.py
+from app.application.ports import CartRepository
+
+
+class CartUseCase:
+    def __init__(self, carts: CartRepository) -> None:
+        self.carts = carts
+
+    def get_cart(self, user_id: str) -> dict:
+        return self.carts.get(user_id)
+
+    def add_to_cart(self, user_id: str, sku: str) -> None:
+        self.carts.add(user_id, sku)
+# file: app/application/use_cases/seller_use_case.py
+from app.application.ports import SellerRepository
+
+
+class SellerUseCase:
+    def __init__(self, sellers: SellerRepository) -> None:
+        self.sellers = sellers
+
+    def register_seller(self, name: str) -> None:
+        self.sellers.add(name)
+
+    def get_seller(self, seller_id: str) -> dict:
+        return self.sellers.get(seller_id)
+# file: app/application/ports.py
+from typing import Protocol
+
+
+class CartRepository(Protocol):
+    def get(self, user_id: str) -> dict: ...
+    def add(self, user_id: str, sku: str) -> None: ...
+
+
+class SellerRepository(Protocol):
+    def add(self, name: str) -> None: ...
+    def get(self, seller_id: str) -> dict: ...
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1379,6 +1437,57 @@ class RestoreOrderService:  # error: HEX401
     def restore(self, order_id: str) -> None:
         self.orders.restore(order_id)
 """,
+        # One use case filed beside them keeps a single `execute`: that is the convention,
+        # and a use case with several operations breaks it.
+        """\
+# file: app/application/use_cases/checkout.py
+class CheckoutUseCase:
+    def __init__(self, carts) -> None:
+        self.carts = carts
+
+    def execute(self, user_id: str) -> None:
+        self.carts.checkout(user_id)
+# file: app/application/use_cases/cart_use_case.py
+class CartUseCase:  # error: HEX401
+    def __init__(self, carts) -> None:
+        self.carts = carts
+
+    def get_cart(self, user_id: str) -> dict:
+        return self.carts.get(user_id)
+
+    def add_to_cart(self, user_id: str, sku: str) -> None:
+        self.carts.add(user_id, sku)
+""",
+        # Two use cases keep one `executar` each: one entry point per use case is the
+        # convention, whatever its name, and a third with two operations breaks it.
+        """\
+# file: src/estoque/aplicacao/use_cases.py
+class CadastrarItem:
+    def __init__(self, itens) -> None:
+        self.itens = itens
+
+    def executar(self, nome: str) -> None:
+        self.itens.adicionar(nome)
+
+
+class RemoverItem:
+    def __init__(self, itens) -> None:
+        self.itens = itens
+
+    def executar(self, item_id: str) -> None:
+        self.itens.remover(item_id)
+
+
+class ListarItens:  # error: HEX401
+    def __init__(self, itens) -> None:
+        self.itens = itens
+
+    def executar(self) -> list[str]:
+        return self.itens.listar()
+
+    def contar(self) -> int:
+        return len(self.itens.listar())
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1400,9 +1509,17 @@ class RestoreOrderService:  # error: HEX401
             if _shows_one_execute(r, ref):
                 keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
         execute_is_convention = bool(keepers)
+        # One entry point per use case is the convention where one keeps `execute`, where
+        # the project calls its use cases through an entry point of its own, or where two
+        # keep the same lone method, whatever it is called (`executar`, `run`).
+        lone = Counter(_lone_operation(r, ref) for ref in r.use_cases)
+        lone.pop("", None)
+        one_entry_is_convention = (
+            execute_is_convention or bool(r.entry_point) or any(n >= 2 for n in lone.values())
+        )
+        entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
-        entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
         for ref in r.use_cases:
             # A class other use cases are built on is their collaborator, unless it is a use
             # case composed into another: an entry point of its own (`execute`), or a name
@@ -1463,6 +1580,10 @@ class RestoreOrderService:  # error: HEX401
                     f"a use case exposes only '{entry}'"
                 )
             elif len(extra) > 1:
+                # Several operations and no entry point: a drift only from a convention
+                # of one entry point that some use case of the project keeps.
+                if not one_entry_is_convention:
+                    continue
                 message = (
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
                     "exposes a single 'execute'"
