@@ -151,10 +151,15 @@ APPLICATION_COMPONENTS = USE_CASE_COMPONENTS | {
 INFRASTRUCTURE_COMPONENTS = frozenset(
     {
         "infrastructure", "infrastructures", "infra", "adapters", "persistence", "repositories",
-        "repos", "db", "database", "outbound", "driven", "adapter", "impl", "impls",
-        "implementation", "implementations", *_TRANSLATIONS["infrastructure"],
+        "repository", "repos", "db", "database", "outbound", "driven", "adapter", "impl",
+        "impls", "implementation", "implementations", *_TRANSLATIONS["infrastructure"],
     }
 )  # fmt: skip
+# Of those, the names that place packages only: a `repository/` package holds the
+# repositories, but a module named `repository.py` is as often the contract
+# (`interfaces/repository.py` holding `IRepository(ABC)`, `dbs/repository.py` an abstract
+# base) as an adapter, and its content judges it.
+PACKAGE_ONLY_INFRASTRUCTURE_NAMES = frozenset({"repository"})
 # Of those, the names of the side the core drives: a web name below them is a client's.
 OUTBOUND_COMPONENTS = frozenset({"outbound", "driven"})
 # Cockburn's names for the two sides, packages right below `adapters/`: the primary
@@ -424,7 +429,7 @@ def _component(
         return Layer.WEB, False
     if part in WEAK_WEB_COMPONENTS and found is not Layer.INFRASTRUCTURE:
         return Layer.WEB, False
-    if part in INFRASTRUCTURE_COMPONENTS:
+    if part in INFRASTRUCTURE_COMPONENTS and not (module_name and part in PACKAGE_ONLY_INFRASTRUCTURE_NAMES):
         return Layer.INFRASTRUCTURE, False
     if part in COMPOSITION_NAMES:
         return Layer.COMPOSITION, False

@@ -2707,6 +2707,24 @@ class PostgresDocumentRepository:
     async def add(self, folder: str) -> int:
         return 0
 """,
+        # A module named `repository.py` is as often the contract as the adapter: beside
+        # `interfaces/`, holding the abstract repository, it places nothing by its name.
+        """\
+# file: pca/interfaces/repository.py
+from abc import ABC, abstractmethod
+
+
+class IRepository(ABC):
+    @abstractmethod
+    def find(self, id_: str) -> dict: ...
+# file: pca/domain/catalog.py
+from pca.interfaces.repository import IRepository
+
+
+class Catalog:
+    def __init__(self, items: IRepository) -> None:
+        self.items = items
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4637,6 +4655,27 @@ class CancelOrder:
     def execute(self, order_id: int) -> None:
         order = self.session.get(Order, order_id)
         order.status = "cancelled"
+""",
+        # A `repository/` package (singular, as `repositories/`) holds the database's
+        # repositories: a use case importing one depends on infrastructure.
+        """\
+# file: app/repository/user.py
+from sqlalchemy.orm import Session
+
+
+class UserRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+# file: app/use_cases/register_user.py
+from app.repository.user import UserRepository  # error: HEX101
+
+
+class RegisterUser:
+    def __init__(self, users: UserRepository) -> None:
+        self.users = users
+
+    def execute(self, email: str) -> None:
+        self.users.session.add(email)
 """,
     )
 
