@@ -418,6 +418,19 @@ def test_django_s_entry_points_are_the_composition_root_whatever_their_name() ->
     assert [f for f in _strict_findings(DJANGO_COMMANDS) if f[0] in ("manage.py", "deploy/asgi.py")] == []
 
 
+def test_the_root_urlconf_the_settings_name_is_the_composition_root_s() -> None:
+    """Issue 18 (tuning: 21 root URLconfs under no layer's name, labelled composition):
+    `library/urls.py`, which `ROOT_URLCONF` names, puts the apps' URLs together as an app
+    factory includes the routers; an app's own `api/urls.py` routes to its views and stays
+    the web's."""
+    layers = _graph_layers(DJANGO_COMMANDS)
+    assert {name: layers[name] for name in ("library.urls", "app.api.urls")} == {
+        "library.urls": "composition",
+        "app.api.urls": "web",
+    }
+    assert [f for f in _strict_findings(DJANGO_COMMANDS) if "urls" in f[0]] == []
+
+
 COMPOSERS = FIXTURES / "composers_flask"
 
 

@@ -973,6 +973,11 @@ class Placement:
         # `label`) is read as part of that package.
         if _registers_a_django_app(self.model.modules.get(module)) and not self._users_of(module):
             return Layer.COMPOSITION
+        # The root URLconf that Django's settings name (`ROOT_URLCONF = "config.urls"`) is
+        # where the project puts its apps' URLs together, as an app factory includes the
+        # routers: the composition root's, where no name has placed it.
+        if name.layer is None and module in self._root_urlconfs:
+            return Layer.COMPOSITION
         # Django's `manage.py seed` is a subcommand of `manage.py`, the process's entry point:
         # it starts the process and wires what it runs (a seeding script's ORM models, a
         # listener's broker client), as `manage.py` does, whatever `commands` says.
@@ -2349,6 +2354,26 @@ class Placement:
         )
         if routed or views:
             yield ROUTES
+
+    @cached_property
+    def _root_urlconfs(self) -> frozenset[str]:
+        """The modules Django's settings name as the root URLconf (`ROOT_URLCONF`), matched
+        by dotted name or, where the settings' import root is not the project's (`config`
+        read as a root of its own), by the end of the module's path."""
+        targets = {
+            text
+            for facts in self.model.modules.values()
+            for assignment in facts.assignments
+            if assignment.name == "ROOT_URLCONF" and (text := _literal_text(assignment.value))
+        }
+        if not targets:
+            return frozenset()
+        endings = tuple("/" + target.replace(".", "/") + ".py" for target in targets)
+        return frozenset(
+            module
+            for module, facts in self.model.modules.items()
+            if module in targets or ("/" + facts.path.replace("\\", "/")).endswith(endings)
+        )
 
     @cached_property
     def _on_django(self) -> bool:
