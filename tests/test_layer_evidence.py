@@ -431,6 +431,46 @@ def test_the_root_urlconf_the_settings_name_is_the_composition_root_s() -> None:
     assert [f for f in _strict_findings(DJANGO_COMMANDS) if "urls" in f[0]] == []
 
 
+def test_the_root_urlconf_is_found_where_config_is_an_import_root_of_its_own(tmp_path: Path) -> None:
+    """Read with `config/` as an import root of its own, `config/urls.py` is the module
+    `urls`, and the settings' `ROOT_URLCONF = "config.urls"` still names it: the leading
+    `config` is the root's own name. The shop app's `urls.py` is named by no setting and is
+    no composition root."""
+    write_project(
+        tmp_path,
+        """\
+# file: pyproject.toml
+[tool.hexcheck]
+source-roots = ["config", "."]
+# file: config/settings.py
+ROOT_URLCONF = "config.urls"
+INSTALLED_APPS = ["shop"]
+# file: config/urls.py
+from django.urls import include, path
+
+urlpatterns = [path("shop/", include("shop.urls"))]
+# file: shop/__init__.py
+# file: shop/urls.py
+from django.urls import path
+
+from shop.views import ProductList
+
+urlpatterns = [path("products/", ProductList.as_view())]
+# file: shop/views.py
+from django.http import JsonResponse
+from django.views import View
+
+
+class ProductList(View):
+    def get(self, request):
+        return JsonResponse({"products": []})
+""",
+    )
+    layers = _graph_layers(tmp_path)
+    assert layers["urls"] == "composition"
+    assert layers["shop.urls"] == "web"
+
+
 COMPOSERS = FIXTURES / "composers_flask"
 
 

@@ -120,6 +120,7 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
+from pathlib import PurePath
 
 from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.config import STDLIB_BACKPORTS
@@ -2357,22 +2358,15 @@ class Placement:
 
     @cached_property
     def _root_urlconfs(self) -> frozenset[str]:
-        """The modules Django's settings name as the root URLconf (`ROOT_URLCONF`), matched
-        by dotted name or, where the settings' import root is not the project's (`config`
-        read as a root of its own), by the end of the module's path."""
-        targets = {
-            text
-            for facts in self.model.modules.values()
-            for assignment in facts.assignments
-            if assignment.name == "ROOT_URLCONF" and (text := _literal_text(assignment.value))
-        }
-        if not targets:
-            return frozenset()
-        endings = tuple("/" + target.replace(".", "/") + ".py" for target in targets)
+        """The modules Django's settings name as the root URLconf (`ROOT_URLCONF = "a.urls"`,
+        a string literal), resolved against the project's modules (`_urlconf_names`)."""
         return frozenset(
-            module
+            name
             for module, facts in self.model.modules.items()
-            if module in targets or ("/" + facts.path.replace("\\", "/")).endswith(endings)
+            for assignment in facts.assignments
+            if assignment.name == "ROOT_URLCONF" and (target := _literal_text(assignment.value))
+            for name in _urlconf_names(module, facts, target)
+            if name in self.model.modules
         )
 
     @cached_property
@@ -2808,6 +2802,26 @@ def _registers_a_django_app(facts: ModuleFacts | None) -> bool:
         and not facts.functions
         and all(any(base.name in _DJANGO_APP_CONFIGS for base in cls.bases) for cls in facts.classes)
     )
+
+
+def _urlconf_names(settings: str, facts: ModuleFacts, target: str) -> Iterator[str]:
+    """The module names a dotted name in Django's settings may have in the project: as
+    written; below each package around the settings (`backend.config.urls` for
+    `config.urls`, Django run from `backend/`); and without the leading components that
+    name the settings' own import root (`urls` for `config.urls` where `config/` is a root
+    of its own, its modules then named `settings`, `urls`)."""
+    yield target
+    packages = settings.split(".")[:-1]
+    for depth in range(1, len(packages) + 1):
+        yield ".".join((*packages[:depth], target))
+    # The settings' import root: its file's folder, up as many levels as its name has
+    # components (one more for a package's `__init__.py`).
+    levels = settings.count(".") + (1 if facts.is_package else 0)
+    root = PurePath(facts.path).parents[levels].parts
+    components = target.split(".")
+    for cut in range(1, len(components)):
+        if root[-cut:] == tuple(components[:cut]):
+            yield ".".join(components[cut:])
 
 
 def _enters_django(facts: ModuleFacts) -> bool:

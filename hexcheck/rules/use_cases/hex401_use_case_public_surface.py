@@ -3,7 +3,6 @@ point (`execute`)."""
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator
 
 from hexcheck.analysis.model import ProjectModel
@@ -177,12 +176,26 @@ def _declares_a_collaborator(ref: ClassRef) -> bool:
 
 
 def _lone_operation(r: Roles, ref: ClassRef) -> str:
-    """A use case's one way to run it: its only public method of its own, or `__call__`
-    where it has none; '' for one with several or none."""
-    operations = _operations(ref)
-    if len(operations) == 1:
-        return operations[0]
-    return "__call__" if not operations and _has_entry_point(r, ref, "__call__") else ""
+    """A use case's one way to run it: `__call__` where it has no public method, else its
+    only public method (its own, or a template base's where it defines none); '' for one
+    with several, or with a public method beside `__call__`."""
+    operations = _operations(ref) or public_methods(r, ref)
+    if _has_entry_point(r, ref, "__call__"):
+        return "" if operations else "__call__"
+    return operations[0] if len(operations) == 1 else ""
+
+
+def _shared_lone_operation(r: Roles, collaborators: frozenset[str]) -> tuple[str, str]:
+    """The lone method that at least two classes the team files as use cases keep alike
+    (`executar`, `__call__`, `handle`), the one most keep, and its first keeper by dotted
+    name; ('', '') where there is none. Services and the use cases' collaborators are left
+    out: two notifiers' `send` is no convention of the use cases."""
+    keepers: dict[str, list[str]] = {}
+    for ref in sorted(r.use_cases, key=lambda ref: ref.dotted):
+        if filed_as_use_case(ref) and ref.dotted not in collaborators and (name := _lone_operation(r, ref)):
+            keepers.setdefault(name, []).append(ref.cls.name)
+    shared = sorted((-len(names), name, names[0]) for name, names in keepers.items() if len(names) >= 2)
+    return (shared[0][1], shared[0][2]) if shared else ("", "")
 
 
 def _shows_one_execute(r: Roles, ref: ClassRef) -> bool:
@@ -225,10 +238,9 @@ class UseCasePublicSurface(Rule):
         "only where the project's convention is one `execute`. A class the team itself "
         "files as a use case (in a `use_cases`/`usecases` package, or named `...UseCase` or "
         "`...Interactor`) with several operations is reported where one operation per use "
-        "case is the convention: one of the project's use cases keeps `execute` alone, the "
-        "project calls its use cases through an entry point of its own (`__call__`, "
-        "`handle`), or two keep the same lone method (`executar`, `run`). There the filing "
-        "is the team's "
+        "case is the convention: one of the project's use cases keeps `execute` alone, or "
+        "two classes filed as use cases keep the same lone method (`executar`, `__call__`, "
+        "`handle`; the finding names it and one of them). There the filing is the team's "
         "word that the class is one thing the application does. Where none does, "
         "per-aggregate classes (a `CartUseCase` with `get_cart` and `add_to_cart`) are the "
         "team's convention, not a drift from one. A family of handlers on a "
@@ -1118,6 +1130,35 @@ class SellerRepository(Protocol):
     def add(self, name: str) -> None: ...
     def get(self, seller_id: str) -> dict: ...
 """,
+        # Two notifiers in `services/` keep one `send` each: services, not use cases, so no
+        # convention of one entry point for the per-aggregate use cases to break.
+        """\
+# file: app/application/services/notifiers.py
+class EmailNotifier:
+    def __init__(self, smtp) -> None:
+        self.smtp = smtp
+
+    def send(self, to: str, body: str) -> None:
+        self.smtp.deliver(to, body)
+
+
+class SmsNotifier:
+    def __init__(self, gateway) -> None:
+        self.gateway = gateway
+
+    def send(self, to: str, body: str) -> None:
+        self.gateway.push(to, body)
+# file: app/application/use_cases/cart_use_case.py
+class CartUseCase:
+    def __init__(self, carts) -> None:
+        self.carts = carts
+
+    def get_cart(self, user_id: str) -> dict:
+        return self.carts.get(user_id)
+
+    def add_to_cart(self, user_id: str, sku: str) -> None:
+        self.carts.add(user_id, sku)
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1488,6 +1529,34 @@ class ListarItens:  # error: HEX401
     def contar(self) -> int:
         return len(self.itens.listar())
 """,
+        # The use cases are called: two keep `__call__` alone, and one with two operations
+        # breaks that convention.
+        """\
+# file: app/use_cases/place_order.py
+class PlaceOrderUseCase:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def __call__(self, sku: str) -> None:
+        self.orders.add(sku)
+# file: app/use_cases/cancel_order.py
+class CancelOrderUseCase:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def __call__(self, order_id: str) -> None:
+        self.orders.cancel(order_id)
+# file: app/use_cases/order_queries.py
+class OrderQueriesUseCase:  # error: HEX401
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def get_order(self, order_id: str) -> dict:
+        return self.orders.get(order_id)
+
+    def list_orders(self) -> list[dict]:
+        return self.orders.all()
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
@@ -1509,17 +1578,12 @@ class ListarItens:  # error: HEX401
             if _shows_one_execute(r, ref):
                 keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
         execute_is_convention = bool(keepers)
-        # One entry point per use case is the convention where one keeps `execute`, where
-        # the project calls its use cases through an entry point of its own, or where two
-        # keep the same lone method, whatever it is called (`executar`, `run`).
-        lone = Counter(_lone_operation(r, ref) for ref in r.use_cases)
-        lone.pop("", None)
-        one_entry_is_convention = (
-            execute_is_convention or bool(r.entry_point) or any(n >= 2 for n in lone.values())
-        )
-        entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
+        entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
+        # Where no use case keeps `execute` alone, one entry point per use case is still the
+        # convention where two use cases keep the same lone method, whatever it is called.
+        lone_name, lone_keeper = _shared_lone_operation(r, collaborators)
         for ref in r.use_cases:
             # A class other use cases are built on is their collaborator, unless it is a use
             # case composed into another: an entry point of its own (`execute`), or a name
@@ -1580,13 +1644,18 @@ class ListarItens:  # error: HEX401
                     f"a use case exposes only '{entry}'"
                 )
             elif len(extra) > 1:
-                # Several operations and no entry point: a drift only from a convention
-                # of one entry point that some use case of the project keeps.
-                if not one_entry_is_convention:
+                # Several operations and no entry point: a drift only from a convention of
+                # one entry point that use cases of the project keep. (Not folded into the
+                # `elif`: a class with several operations never reaches the lone name's.)
+                if execute_is_convention:
+                    convention = "'execute'"
+                elif lone_name:
+                    convention = f"'{lone_name}' (as '{lone_keeper}' does)"
+                else:
                     continue
                 message = (
                     f"use case '{name}' has public methods {quoted_list(extra)}; a use case "
-                    "exposes a single 'execute'"
+                    f"exposes a single {convention}"
                 )
             elif (keeper := keepers.get(filed_as_use_case(ref))) and not _declared_abstract_above(
                 r, ref, extra[0]
