@@ -2817,7 +2817,8 @@ def _urlconf_names(settings: str, facts: ModuleFacts, target: str) -> Iterator[s
     # The settings' import root: its file's folder, up as many levels as its name has
     # components (one more for a package's `__init__.py`).
     levels = settings.count(".") + (1 if facts.is_package else 0)
-    root = PurePath(facts.path).parents[levels].parts
+    parents = PurePath(facts.path).parents
+    root = parents[levels].parts if levels < len(parents) else ()
     components = target.split(".")
     for cut in range(1, len(components)):
         if root[-cut:] == tuple(components[:cut]):
