@@ -285,6 +285,15 @@ ORM_BASES = frozenset(
         "tortoise.models.Model", "peewee.Model", "django.db.models.Model", "django.db.models.base.Model",
     }
 )  # fmt: skip
+# What builds the base an ORM's tables derive from, written as a call (its class form,
+# `class Base(DeclarativeBase)`, is one of `ORM_BASES`).
+ORM_BASE_FACTORIES = frozenset(
+    {
+        "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
+        "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.registry",
+        "sqlalchemy.orm.decl_api.registry",
+    }
+)  # fmt: skip
 
 # Pydantic's settings classes: what a configuration module's settings derive from.
 SETTINGS_BASES = frozenset(

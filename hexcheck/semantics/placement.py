@@ -158,6 +158,7 @@ from hexcheck.semantics.libraries import (
     DRIVER_CONSTRUCTORS,
     DRIVER_PACKAGES,
     HTTP_EXCEPTIONS,
+    ORM_BASE_FACTORIES,
     ORM_BASES,
     REQUEST_CLASSES,
     SERVICE_PACKAGES,
@@ -226,15 +227,6 @@ _DEFINED_KINDS = frozenset(
 # Kinds a module shows by what it imports, not by what it builds: on a tie between two
 # layers, the other kinds decide (see `_module_evidence`).
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
-# What builds the base an ORM's tables derive from, written as a call (its class form,
-# `class Base(DeclarativeBase)`, is an ORM model of `libraries.ORM_BASES`).
-_ORM_BASE_FACTORIES = frozenset(
-    {
-        "sqlalchemy.orm.declarative_base", "sqlalchemy.orm.decl_api.declarative_base",
-        "sqlalchemy.ext.declarative.declarative_base", "sqlalchemy.orm.registry",
-        "sqlalchemy.orm.decl_api.registry",
-    }
-)  # fmt: skip
 # What a module fulfilling the core's ports or reaching outside shows (`Placement.is_an_adapter`).
 _ADAPTER_KINDS = frozenset({IMPLEMENTED_PORTS, ORM_MODELS, DRIVERS})
 
@@ -2274,7 +2266,7 @@ class Placement:
         # database module, which its driver already shows: counted there too, it would make
         # two kinds of a `config/database.py` whose `get_db` the routes are handed.
         if Layer.INFRASTRUCTURE not in found and any(
-            a.value.kind is ExprKind.CALL and a.value.name in _ORM_BASE_FACTORIES for a in facts.assignments
+            a.value.kind is ExprKind.CALL and a.value.name in ORM_BASE_FACTORIES for a in facts.assignments
         ):
             add(Layer.INFRASTRUCTURE, ORM_MODELS)
         # Abstract classes beside a driver's import that the core does not use are the

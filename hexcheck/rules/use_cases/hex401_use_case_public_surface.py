@@ -185,13 +185,16 @@ def _lone_operation(r: Roles, ref: ClassRef) -> str:
     return operations[0] if len(operations) == 1 else ""
 
 
-def _shared_lone_operation(r: Roles, collaborators: frozenset[str]) -> tuple[str, str]:
+def _shared_lone_operation(
+    r: Roles, ordered: list[ClassRef], collaborators: frozenset[str]
+) -> tuple[str, str]:
     """The lone method that at least two classes the team files as use cases keep alike
-    (`executar`, `__call__`, `handle`), the one most keep, and its first keeper by dotted
-    name; ('', '') where there is none. Services and the use cases' collaborators are left
-    out: two notifiers' `send` is no convention of the use cases."""
+    (`executar`, `__call__`, `handle`), the one most keep, and its first keeper in
+    `ordered` (the use cases by dotted name); ('', '') where there is none. Services and
+    the use cases' collaborators are left out: two notifiers' `send` is no convention of
+    the use cases."""
     keepers: dict[str, list[str]] = {}
-    for ref in sorted(r.use_cases, key=lambda ref: ref.dotted):
+    for ref in ordered:
         if filed_as_use_case(ref) and ref.dotted not in collaborators and (name := _lone_operation(r, ref)):
             keepers.setdefault(name, []).append(ref.cls.name)
     shared = sorted((-len(names), name, names[0]) for name, names in keepers.items() if len(names) >= 2)
@@ -1573,8 +1576,9 @@ class OrderQueriesUseCase:  # error: HEX401
         # case is run there, not what an orchestrator or a seeding service in `services/`
         # must call its one operation, nor the other way round. A finding names the
         # keeper of its class's filing that comes first by dotted name.
+        ordered = sorted(r.use_cases, key=lambda ref: ref.dotted)
         keepers: dict[bool, str] = {}
-        for ref in sorted(r.use_cases, key=lambda ref: ref.dotted):
+        for ref in ordered:
             if _shows_one_execute(r, ref):
                 keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
         execute_is_convention = bool(keepers)
@@ -1583,7 +1587,7 @@ class OrderQueriesUseCase:  # error: HEX401
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
         # Where no use case keeps `execute` alone, one entry point per use case is still the
         # convention where two use cases keep the same lone method, whatever it is called.
-        lone_name, lone_keeper = _shared_lone_operation(r, collaborators)
+        lone_name, lone_keeper = _shared_lone_operation(r, ordered, collaborators)
         for ref in r.use_cases:
             # A class other use cases are built on is their collaborator, unless it is a use
             # case composed into another: an entry point of its own (`execute`), or a name
