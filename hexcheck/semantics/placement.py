@@ -405,6 +405,11 @@ _AIOHTTP_REQUESTS = frozenset(
 )
 _AIOHTTP_ROUTERS = frozenset({"aiohttp.web.RouteTableDef", "aiohttp.web_routedef.RouteTableDef"})
 _AIOHTTP_VIEWS = frozenset({"aiohttp.web.View", "aiohttp.web_urldispatcher.View"})
+# Chat bots are a driving side as the web is: aiogram's routers, and the handlers that
+# take an update from Telegram (aiogram, python-telegram-bot, pyTelegramBotAPI).
+_CHAT_BOT_ROUTERS = frozenset({"aiogram.Router", "aiogram.dispatcher.router.Router"})
+_CHAT_BOT_TYPES = ("aiogram.types.", "telegram.", "telebot.types.")
+_CHAT_BOT_UPDATES = frozenset({"Message", "CallbackQuery", "InlineQuery", "Update"})
 # Falcon's responders: `on_get(self, req, resp)`, `on_post_new(self, req, resp)` (a suffixed
 # responder) on a resource class.
 _FALCON_RESPONDER = re.compile(r"on_(get|post|put|patch|delete|head|options)(_\w+)?")
@@ -1081,6 +1086,18 @@ class Placement:
         if own.layer is Layer.DOMAIN and (_in_a_library(module) or self.model.modules[module].runs_as_script):
             return None
         nearest = self._nearest_strong(module)
+        # A package of errors or a module named for them (`core/exceptions/order.py`,
+        # `app/errors.py`) holding framework-free exception classes alone: the errors the
+        # core raises, the domain's, unless its package's content is another layer's
+        # (`services/exceptions/` beside the use cases raising them). Errors that carry an
+        # HTTP framework's types show the web, and a shared library's (`shared/errors/`,
+        # `utils/exceptions.py`) were left out above.
+        if (
+            any(spelled_plainly(part) in _ERROR_PACKAGES for part in module.split("."))
+            and self._only_framework_free_errors(module)
+            and (nearest is None or nearest.layer is Layer.DOMAIN)
+        ):
+            return Layer.DOMAIN
         if _convincing(own, MIN_KINDS):
             # A class holding state and an error of its own are a bus's or a registry's as
             # much as an entity's: a module defining a bus, a dispatcher, a mediator or a
@@ -2026,6 +2043,11 @@ class Placement:
             or spelled_plainly(parts[-2]) not in _ERROR_PACKAGES
         ):
             return False
+        return self._only_framework_free_errors(module)
+
+    def _only_framework_free_errors(self, module: str) -> bool:
+        """Whether a module defines nothing but exception classes (no function of its own)
+        and shows nothing else: no framework, driver or HTTP error imported."""
         facts = self.model.modules.get(module)
         if facts is None or not facts.classes or facts.functions:
             return False
@@ -2246,7 +2268,7 @@ class Placement:
             add(Layer.COMPOSITION, APP_FACTORY)
         for kind in self._flask_web(facts):
             add(Layer.WEB, kind)
-        for kind in (*_aiohttp_web(facts, self._roles), *_falcon_web(facts)):
+        for kind in (*_aiohttp_web(facts, self._roles), *_falcon_web(facts), *_chat_bot_web(facts)):
             add(Layer.WEB, kind)
         if self._on_django:
             for kind in self._django_web(facts, imported):
@@ -2859,6 +2881,23 @@ def _falcon_web(facts: ModuleFacts) -> Iterator[str]:
         _FALCON_RESPONDER.fullmatch(method.name) and [p.name for p in method.params[1:3]] == ["req", "resp"]
         for cls in facts.classes
         for method in cls.methods
+    ):
+        yield ROUTES
+
+
+def _chat_bot_web(facts: ModuleFacts) -> Iterator[str]:
+    """A chat bot's driving-side evidence in a module: an aiogram router it makes (routers),
+    and functions or methods taking the update a handler is given, aiogram's or
+    pyTelegramBotAPI's `Message`/`CallbackQuery`, python-telegram-bot's `Update` (route
+    handlers). A notifier that only sends messages through a bot takes none."""
+    if any(a.value.kind is ExprKind.CALL and a.value.name in _CHAT_BOT_ROUTERS for a in facts.assignments):
+        yield ROUTERS
+    if any(
+        name.startswith(_CHAT_BOT_TYPES) and name.rpartition(".")[2] in _CHAT_BOT_UPDATES
+        for _, function in functions_of(facts)
+        for param in function.params
+        if param.annotation is not None
+        for name in param.annotation.names()
     ):
         yield ROUTES
 

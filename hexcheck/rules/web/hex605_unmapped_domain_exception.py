@@ -609,6 +609,34 @@ def get_dispatcher() -> QueryDispatcher:
 async def get_document(document_id: str, dispatcher: QueryDispatcher = Depends(get_dispatcher)) -> object:
     return await dispatcher.dispatch(GetDocument(document_id))
 """,
+        # Errors kept in a helpers' package (`utils/exceptions.py`) are a library's, not
+        # the domain's, whatever they look like: the rule has no domain error to follow.
+        """\
+# file: app/utils/exceptions.py
+class RetryExhausted(Exception):
+    pass
+# file: app/utils/retry.py
+from app.utils.exceptions import RetryExhausted
+
+
+def retry(call, attempts: int = 3):
+    for _ in range(attempts):
+        if call():
+            return
+    raise RetryExhausted(attempts)
+# file: app/api/reports.py
+from fastapi import APIRouter
+
+from app.utils.retry import retry
+
+router = APIRouter()
+
+
+@router.post("/reports")
+def build_report() -> dict:
+    retry(lambda: True)
+    return {"ok": True}
+""",
     )
     invalid = (
         # A handler for every exception that looks at what it caught (a string message)
@@ -1135,6 +1163,45 @@ from kombu import Connection
 def publish_receipt(sku: str) -> None:
     with Connection("amqp://") as connection:
         connection.SimpleQueue("receipts").put({"sku": sku})
+""",
+        # Framework-free errors in a package no layer's name places (`core/error/`) are the
+        # domain's: the one the task entity raises reaches a route and is mapped nowhere.
+        """\
+# file: app/core/error/invalid_operation_exception.py
+class InvalidOperationError(Exception):  # error: HEX605
+    def __init__(self, operation: str) -> None:
+        super().__init__(f"cannot {operation}")
+# file: app/features/task/domain/entities/task_entity.py
+from dataclasses import dataclass
+
+from app.core.error.invalid_operation_exception import InvalidOperationError
+
+
+@dataclass
+class TaskEntity:
+    title: str
+    deleted: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.title:
+            raise ValueError("a task needs a title")
+
+    def mark_entity_as_deleted(self) -> None:
+        if self.deleted:
+            raise InvalidOperationError("delete a deleted task")
+        self.deleted = True
+# file: app/features/task/presentation/routes.py
+from fastapi import APIRouter
+
+from app.features.task.domain.entities.task_entity import TaskEntity
+
+router = APIRouter()
+
+
+@router.delete("/tasks/{title}")
+def delete_task(title: str) -> dict:
+    TaskEntity(title).mark_entity_as_deleted()
+    return {"deleted": title}
 """,
     )
 
