@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import textwrap
 from collections import Counter
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from tests.corpus.corpus import (
     precision,
     reserved_repos,
     sample_for_labelling,
+    sample_groups_for_labelling,
     wilson_interval,
 )
 from tests.corpus.mutations import plant
@@ -240,6 +242,28 @@ def test_sample_takes_all_of_a_small_project_and_twenty_of_a_large_one() -> None
     assert len(chosen) == 20
     assert len([f for f in chosen if f.code == "HEX603"]) == 3  # round-robin keeps the rare rule
     assert sample == sample_for_labelling(list(reversed(small + large)))  # seeded, order-free
+
+
+def test_a_design_decision_is_sampled_once_and_labelled_by_its_first_finding() -> None:
+    # 30 imports of one adapter from the web are one decision; with 25 more, each its own,
+    # a project holds 26 groups, of which 20 are drawn round-robin over the rules.
+    one = [
+        replace(
+            _finding(f"web/r{i:02}.py", "HEX101", f"web.r{i:02} -> infra.db", 3),
+            group="HEX101 web -> infra.db",
+        )
+        for i in range(30)
+    ]
+    own = [replace(_finding("d.py", "HEX201", f"E{i}", i), group=f"HEX201 d.E{i}") for i in range(25)]
+    loose = _finding("x.py", "HEX900", "x", 1)  # no group: a group of its own key
+    sample = sample_groups_for_labelling(one + own + [loose])
+    assert len(sample) == 20
+    decisions = [f for f in sample if f.code == "HEX101"]
+    assert decisions == [one[0]]  # the group's first finding stands for it
+    assert loose in sample
+    assert sample == sample_groups_for_labelling(list(reversed(one + own + [loose])))
+    small = sample_groups_for_labelling(one[:5] + own[:3])
+    assert small == sorted([one[0], *own[:3]])
 
 
 # --- layers ------------------------------------------------------------------------------------

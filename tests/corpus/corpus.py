@@ -147,6 +147,9 @@ class Finding:
     symbol: str
     line: int
     message: str
+    # The design decision the finding belongs to (SPEC §3 `group`); "" from a hexcheck
+    # that gives none.
+    group: str = ""
 
     @property
     def key(self) -> Key:
@@ -161,6 +164,7 @@ class Finding:
             symbol=str(raw.get("symbol") or ""),
             line=int(str(raw["line"])),
             message=str(raw["message"]),
+            group=str(raw.get("group") or ""),
         )
 
     def as_json(self) -> dict[str, object]:
@@ -294,10 +298,27 @@ def sample_for_labelling(findings: Sequence[Finding], seed: int = 14) -> list[Fi
     by_key: dict[Key, Finding] = {}
     for finding in sorted(findings):
         by_key.setdefault(finding.key, finding)
+    return _sample_per_project(list(by_key.values()), seed)
+
+
+def sample_groups_for_labelling(findings: Sequence[Finding], seed: int = 14) -> list[Finding]:
+    """One finding for each design decision (SPEC §3 `group`: what the review shows as one
+    item, the one change that fixes its findings) of one project, sampled as
+    `sample_for_labelling` samples findings: all when the project has at most 20 groups,
+    else 20 drawn round-robin over the rules. The finding that stands for its group is its
+    first (by path, code, symbol, line), and its label is the group's. A finding without a
+    group is a group of its own key."""
+    first: dict[tuple[str, str], Finding] = {}
+    for finding in sorted(findings):
+        first.setdefault((finding.project, finding.group or "\x00".join(finding.key)), finding)
+    return _sample_per_project(list(first.values()), seed)
+
+
+def _sample_per_project(candidates: Sequence[Finding], seed: int) -> list[Finding]:
     chosen: list[Finding] = []
-    projects = sorted({f.project for f in by_key.values()})
+    projects = sorted({f.project for f in candidates})
     for project in projects:
-        mine = [f for f in by_key.values() if f.project == project]
+        mine = [f for f in candidates if f.project == project]
         if len(mine) <= SAMPLE_PER_PROJECT:
             chosen.extend(mine)
             continue

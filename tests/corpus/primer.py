@@ -23,8 +23,10 @@ the labelled precision with its Wilson 95% interval and the findings still unlab
 --mutate        plant the seeded mutations of `mutations.py` in a copy of each held-out
                 project and report which ones hexcheck (strict preset) finds.
 --to-label FILE write the held-out findings that need a label (all of a rule's findings
-                up to 20 a project, else a seeded sample of 20) and lack one, as JSON lines
-                with the code around them, for a labeller.
+                up to 20 a project, else a seeded sample of 20; and the finding that stands
+                for each of up to 20 design decisions, SPEC §3 groups) and lack one, as JSON
+                lines with the code around them, for a labeller. Precision is printed over
+                both samples: findings, and design decisions (the issues' bar).
 
 Output is deterministic: projects in manifest order, findings sorted, no timings.
 """
@@ -64,6 +66,7 @@ from tests.corpus.corpus import (  # noqa: E402
     percent,
     precision,
     sample_for_labelling,
+    sample_groups_for_labelling,
 )
 
 CORPUS = REPO / "tests" / "corpus"
@@ -510,6 +513,15 @@ def _table(rows: Sequence[Sequence[str]]) -> list[str]:
     return ["  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip() for row in rows]
 
 
+def _summed(per_project: Sequence[tuple[str, Precision]]) -> Precision:
+    return Precision(
+        sum(p.n for _, p in per_project),
+        sum(p.true for _, p in per_project),
+        sum(p.accepted for _, p in per_project),
+        sum(p.false for _, p in per_project),
+    )
+
+
 def _precision_cell(value: Precision) -> str:
     if not value.n:
         return "-"
@@ -606,6 +618,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     totals = Counter[str]()
     overall: list[Finding] = []
     held_precision: list[tuple[str, Precision]] = []
+    group_precision: list[tuple[str, Precision]] = []
     totals_mutation = Counter[str]()
 
     for project, git in present:
@@ -623,6 +636,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             overall.extend(sampled)
             unlabelled = str(len(lacking))
             precision_cell = _precision_cell(value)
+            # The issues' bar is set over design decisions (SPEC §3 groups), what the
+            # review shows as one item each: a group stands for all its findings.
+            by_group, lacking_group = precision(sample_groups_for_labelling(findings), labels)
+            group_precision.append((project.repo, by_group))
+            for finding in lacking_group:
+                if finding not in lacking:
+                    lacking.append(finding)
             for finding in lacking:
                 entry = finding.as_json()
                 entry["context"] = context(root, finding)
@@ -724,19 +744,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if len(rows) > 1:
         print("\n".join(_table(rows)))
-        correct = sum(p.correct for _, p in held_precision)
-        n = sum(p.n for _, p in held_precision)
         if held_precision:
-            total = Precision(
-                n,
-                sum(p.true for _, p in held_precision),
-                sum(p.accepted for _, p in held_precision),
-                sum(p.false for _, p in held_precision),
-            )
+            total = _summed(held_precision)
             print(
-                f"\nheld-out precision: {correct}/{n} = {_precision_cell(total)}"
+                f"\nheld-out precision: {total.correct}/{total.n} = {_precision_cell(total)}"
                 f" (true {total.true}, true-but-accepted {total.accepted}, false {total.false});"
                 f" {len(to_label)} sampled finding(s) lack a label"
+            )
+            groups = _summed(group_precision)
+            print(
+                f"held-out precision by design decision (up to 20 groups a project, a group"
+                f" labelled by its first finding): {groups.correct}/{groups.n} = {_precision_cell(groups)}"
+                f" (true {groups.true}, true-but-accepted {groups.accepted}, false {groups.false})"
             )
         print(f"findings: {totals['findings']} in {len(present)} project(s)")
     if base is not None:
