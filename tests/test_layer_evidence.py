@@ -991,3 +991,56 @@ def test_a_database_module_of_the_configuration_stays_there_with_its_declarative
     )
     assert _graph_layers(tmp_path)["config.database"] == "composition"
     assert [f for f in _strict_findings(tmp_path) if f[2] in ("HEX101", "HEX103")] == []
+
+
+def test_errors_alone_are_the_domain_s_only_beside_a_domain_and_outside_adapters(tmp_path: Path) -> None:
+    """Issue 18: framework-free exception classes in a package of errors (`core/exceptions/`)
+    are the domain's where the project has a domain, but not those an adapter package keeps
+    beside its driver code, not those deriving from the web's `HTTPException`, and not the
+    `exceptions.py` of a flat app without a domain."""
+    error = "class {name}({base}):\n    pass\n"
+    shop = _write(
+        tmp_path / "shop",
+        {
+            "shop/domain/order.py": (
+                "class Order:\n    def __init__(self, sku: str) -> None:\n        self.sku = sku\n"
+            ),
+            "shop/core/exceptions/base.py": error.format(name="ShopError", base="Exception"),
+            "shop/core/exceptions/order.py": (
+                "from shop.core.exceptions.base import ShopError\n\n\n"
+                + error.format(name="OrderNotFound", base="ShopError")
+            ),
+            "shop/payments/stripe_client.py": (
+                "import httpx\n\n\nclass StripeClient:\n"
+                "    def charge(self, cents: int) -> None:\n"
+                '        httpx.post("https://api.stripe.com/v1/charges", data={"amount": cents})\n'
+            ),
+            "shop/payments/paypal_client.py": (
+                "import httpx\n\n\nclass PaypalClient:\n"
+                "    def charge(self, cents: int) -> None:\n"
+                '        httpx.post("https://api.paypal.com/v2/payments", json={"cents": cents})\n'
+            ),
+            "shop/payments/errors.py": error.format(name="PaymentDeclined", base="Exception"),
+            "shop/problem.py": "from fastapi import HTTPException\n\n\n"
+            + error.format(name="ApiError", base="HTTPException"),
+            "shop/errors.py": "from shop.problem import ApiError\n\n\n"
+            + error.format(name="NotFound", base="ApiError"),
+        },
+    )
+    layers = _graph_layers(shop)
+    assert layers["shop.core.exceptions.base"] == "domain"
+    assert layers["shop.core.exceptions.order"] == "domain"
+    assert layers["shop.payments.errors"] is None  # beside the adapters' clients
+    assert layers["shop.errors"] is None  # an HTTPException of the web's
+    flat = _write(
+        tmp_path / "flat",
+        {
+            "flat/exceptions.py": error.format(name="NotFound", base="Exception"),
+            "flat/routes.py": (
+                "from fastapi import APIRouter\n\nfrom flat.exceptions import NotFound\n\n"
+                "router = APIRouter()\n\n\n"
+                '@router.get("/items")\ndef items() -> list[str]:\n    raise NotFound()\n'
+            ),
+        },
+    )
+    assert _graph_layers(flat)["flat.exceptions"] is None

@@ -308,7 +308,8 @@ _PLAIN_VALUES = frozenset(
     }
 )  # fmt: skip
 _CONFIGURATION_NAMES = CONFIGURATION_NAMES | {"constants"}
-# Packages of error classes, whose modules are named for what the errors concern.
+# The names of packages of error classes (whose modules are named for what the errors
+# concern) and of modules of them (`app/errors.py`).
 _ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
@@ -405,11 +406,18 @@ _AIOHTTP_REQUESTS = frozenset(
 )
 _AIOHTTP_ROUTERS = frozenset({"aiohttp.web.RouteTableDef", "aiohttp.web_routedef.RouteTableDef"})
 _AIOHTTP_VIEWS = frozenset({"aiohttp.web.View", "aiohttp.web_urldispatcher.View"})
-# Chat bots are a driving side as the web is: aiogram's routers, and the handlers that
-# take an update from Telegram (aiogram, python-telegram-bot, pyTelegramBotAPI).
+# A chat bot is a driving side as the web is: aiogram's routers, and the handlers that take
+# the update Telegram hands them. (python-telegram-bot's and pyTelegramBotAPI's handlers are
+# registered elsewhere, so their modules would show one kind of evidence, which places
+# nothing: they are not read.)
 _CHAT_BOT_ROUTERS = frozenset({"aiogram.Router", "aiogram.dispatcher.router.Router"})
-_CHAT_BOT_TYPES = ("aiogram.types.", "telegram.", "telebot.types.")
-_CHAT_BOT_UPDATES = frozenset({"Message", "CallbackQuery", "InlineQuery", "Update"})
+_CHAT_BOT_UPDATES = frozenset(
+    {
+        "aiogram.types.Message", "aiogram.types.message.Message",
+        "aiogram.types.CallbackQuery", "aiogram.types.callback_query.CallbackQuery",
+        "aiogram.types.InlineQuery", "aiogram.types.inline_query.InlineQuery",
+    }
+)  # fmt: skip
 # Falcon's responders: `on_get(self, req, resp)`, `on_post_new(self, req, resp)` (a suffixed
 # responder) on a resource class.
 _FALCON_RESPONDER = re.compile(r"on_(get|post|put|patch|delete|head|options)(_\w+)?")
@@ -1088,15 +1096,11 @@ class Placement:
         nearest = self._nearest_strong(module)
         # A package of errors or a module named for them (`core/exceptions/order.py`,
         # `app/errors.py`) holding framework-free exception classes alone: the errors the
-        # core raises, the domain's, unless its package's content is another layer's
-        # (`services/exceptions/` beside the use cases raising them). Errors that carry an
-        # HTTP framework's types show the web, and a shared library's (`shared/errors/`,
-        # `utils/exceptions.py`) were left out above.
-        if (
-            any(spelled_plainly(part) in _ERROR_PACKAGES for part in module.split("."))
-            and self._only_framework_free_errors(module)
-            and (nearest is None or nearest.layer is Layer.DOMAIN)
-        ):
+        # core raises, the domain's (`_errors_of_the_domain`), unless its package's content
+        # is another layer's (`services/exceptions/` beside the use cases raising them).
+        # A shared library's errors (`shared/errors/`, `utils/exceptions.py`) were left
+        # out above.
+        if (nearest is None or nearest.layer is Layer.DOMAIN) and self._errors_of_the_domain(module):
             return Layer.DOMAIN
         if _convincing(own, MIN_KINDS):
             # A class holding state and an error of its own are a bus's or a registry's as
@@ -2045,6 +2049,31 @@ class Placement:
             return False
         return self._only_framework_free_errors(module)
 
+    def _errors_of_the_domain(self, module: str) -> bool:
+        """Whether a module no name places, in a package of errors or named for them, defines
+        nothing but framework-free exception classes that derive from nothing outside the
+        domain: every first-party module it imports is placed by no name but the domain's
+        and shows no evidence but the domain's (`exceptions/base.py`; not a module whose
+        `ApiError` is an `HTTPException`, nor a gateway adapter's). And only in a project
+        with a domain of its own, which some name places: a flat app's `exceptions.py`
+        makes no domain layer up."""
+        if not (
+            self._has_a_named_domain
+            and any(spelled_plainly(part) in _ERROR_PACKAGES for part in module.split("."))
+            and self._only_framework_free_errors(module)
+        ):
+            return False
+        return all(
+            name_layer(target).layer in (None, Layer.DOMAIN)
+            and set(self._all_evidence(self.model.modules[target])) <= {Layer.DOMAIN}
+            for target in self._imported_modules(self.model.modules[module])
+            if target in self.model.modules
+        )
+
+    @cached_property
+    def _has_a_named_domain(self) -> bool:
+        return any(name_layer(module).layer is Layer.DOMAIN for module in self.model.modules)
+
     def _only_framework_free_errors(self, module: str) -> bool:
         """Whether a module defines nothing but exception classes (no function of its own)
         and shows nothing else: no framework, driver or HTTP error imported."""
@@ -2886,14 +2915,14 @@ def _falcon_web(facts: ModuleFacts) -> Iterator[str]:
 
 
 def _chat_bot_web(facts: ModuleFacts) -> Iterator[str]:
-    """A chat bot's driving-side evidence in a module: an aiogram router it makes (routers),
-    and functions or methods taking the update a handler is given, aiogram's or
-    pyTelegramBotAPI's `Message`/`CallbackQuery`, python-telegram-bot's `Update` (route
-    handlers). A notifier that only sends messages through a bot takes none."""
+    """An aiogram bot's driving-side evidence in a module: a router it makes (routers), and
+    functions or methods taking the update a handler is given, a `Message`, a
+    `CallbackQuery` or an `InlineQuery` (route handlers). A notifier that sends through
+    the bot is handed no update."""
     if any(a.value.kind is ExprKind.CALL and a.value.name in _CHAT_BOT_ROUTERS for a in facts.assignments):
         yield ROUTERS
     if any(
-        name.startswith(_CHAT_BOT_TYPES) and name.rpartition(".")[2] in _CHAT_BOT_UPDATES
+        name in _CHAT_BOT_UPDATES
         for _, function in functions_of(facts)
         for param in function.params
         if param.annotation is not None

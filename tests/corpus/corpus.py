@@ -175,6 +175,7 @@ class Finding:
             "symbol": self.symbol,
             "line": self.line,
             "message": self.message,
+            **({"group": self.group} if self.group else {}),
         }
 
 
@@ -305,9 +306,10 @@ def sample_groups_for_labelling(findings: Sequence[Finding], seed: int = 14) -> 
     """One finding for each design decision (SPEC §3 `group`: what the review shows as one
     item, the one change that fixes its findings) of one project, sampled as
     `sample_for_labelling` samples findings: all when the project has at most 20 groups,
-    else 20 drawn round-robin over the rules. The finding that stands for its group is its
-    first (by path, code, symbol, line), and its label is the group's. A finding without a
-    group is a group of its own key."""
+    else 20 drawn round-robin over the rules (so weighted by rule, as findings are). The
+    finding that stands for its group is its first (by path, code, symbol, line): a
+    systematic choice, whose label is taken for the group's; the group's other findings are
+    not read. A finding without a group is a group of its own key."""
     first: dict[tuple[str, str], Finding] = {}
     for finding in sorted(findings):
         first.setdefault((finding.project, finding.group or "\x00".join(finding.key)), finding)

@@ -634,17 +634,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             value, lacking = precision(sampled, labels)
             held_precision.append((project.repo, value))
             overall.extend(sampled)
-            unlabelled = str(len(lacking))
             precision_cell = _precision_cell(value)
             # The issues' bar is set over design decisions (SPEC §3 groups), what the
-            # review shows as one item each: a group stands for all its findings.
+            # review shows as one item each, each labelled by the finding standing for it.
             by_group, lacking_group = precision(sample_groups_for_labelling(findings), labels)
             group_precision.append((project.repo, by_group))
-            for finding in lacking_group:
-                if finding not in lacking:
-                    lacking.append(finding)
+            lacking.extend(finding for finding in lacking_group if finding not in lacking)
+            unlabelled = str(len(lacking))
+            group_sizes = Counter(f.group for f in findings if f.group)
             for finding in lacking:
                 entry = finding.as_json()
+                if finding.group:
+                    entry["group_findings"] = group_sizes[finding.group]
                 entry["context"] = context(root, finding)
                 to_label.append(entry)
         rows.append(
