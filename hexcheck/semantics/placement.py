@@ -310,7 +310,7 @@ _PLAIN_VALUES = frozenset(
 _CONFIGURATION_NAMES = CONFIGURATION_NAMES | {"constants"}
 # The names of packages of error classes (whose modules are named for what the errors
 # concern) and of modules of them (`app/errors.py`).
-_ERROR_PACKAGES = frozenset({"exceptions", "exception", "errors", "error"})
+_ERROR_NAMES = frozenset({"exceptions", "exception", "errors", "error"})
 _CONTAINER_BASES = frozenset(
     {"dependency_injector.containers.DeclarativeContainer", "dependency_injector.containers.Container"}
 )
@@ -2044,7 +2044,7 @@ class Placement:
             len(parts) < 2
             or name.strong
             or name.component != parts[-1]
-            or spelled_plainly(parts[-2]) not in _ERROR_PACKAGES
+            or spelled_plainly(parts[-2]) not in _ERROR_NAMES
         ):
             return False
         return self._only_framework_free_errors(module)
@@ -2059,7 +2059,7 @@ class Placement:
         makes no domain layer up."""
         if not (
             self._has_a_named_domain
-            and any(spelled_plainly(part) in _ERROR_PACKAGES for part in module.split("."))
+            and any(spelled_plainly(part) in _ERROR_NAMES for part in module.split("."))
             and self._only_framework_free_errors(module)
         ):
             return False
@@ -2067,7 +2067,6 @@ class Placement:
             name_layer(target).layer in (None, Layer.DOMAIN)
             and set(self._all_evidence(self.model.modules[target])) <= {Layer.DOMAIN}
             for target in self._imported_modules(self.model.modules[module])
-            if target in self.model.modules
         )
 
     @cached_property
