@@ -2315,9 +2315,7 @@ class Placement:
         # mapped, an ORM model of theirs. Beside an engine or a session it is part of the
         # database module, which its driver already shows: counted there too, it would make
         # two kinds of a `config/database.py` whose `get_db` the routes are handed.
-        if Layer.INFRASTRUCTURE not in found and any(
-            a.value.kind is ExprKind.CALL and a.value.name in ORM_BASE_FACTORIES for a in facts.assignments
-        ):
+        if Layer.INFRASTRUCTURE not in found and _assigns_a_call_of(facts, ORM_BASE_FACTORIES):
             add(Layer.INFRASTRUCTURE, ORM_MODELS)
         # Abstract classes beside a driver's import that the core does not use are the
         # adapters' bases (a broker kernel's `AbstractRMQPublisher`), not its ports.
@@ -2424,9 +2422,7 @@ class Placement:
         urlconf = any(name.startswith(_DJANGO_URLS) for name in imported) and any(
             a.name == "urlpatterns" for a in facts.assignments
         )
-        if urlconf or any(
-            a.value.kind is ExprKind.CALL and a.value.name in _DRF_ROUTERS for a in facts.assignments
-        ):
+        if urlconf or _assigns_a_call_of(facts, _DRF_ROUTERS):
             yield ROUTERS
         views = any(
             any(
@@ -2890,13 +2886,9 @@ def _aiohttp_web(facts: ModuleFacts, roles_: Roles) -> Iterator[str]:
     or methods that take aiohttp's request and class-based views (route handlers)."""
     if "aiohttp" not in _imported_packages(facts):
         return
-    if any(a.value.kind is ExprKind.CALL and a.value.name in _AIOHTTP_ROUTERS for a in facts.assignments):
+    if _assigns_a_call_of(facts, _AIOHTTP_ROUTERS):
         yield ROUTERS
-    handlers = any(
-        param.annotation is not None and bool(set(param.annotation.names()) & _AIOHTTP_REQUESTS)
-        for _, function in functions_of(facts)
-        for param in function.params
-    )
+    handlers = _takes_one_of(facts, _AIOHTTP_REQUESTS)
     views = any(set(roles_.ancestors(ClassRef(facts, cls))) & _AIOHTTP_VIEWS for cls in facts.classes)
     if handlers or views:
         yield ROUTES
@@ -2918,16 +2910,27 @@ def _chat_bot_web(facts: ModuleFacts) -> Iterator[str]:
     functions or methods taking the update a handler is given, a `Message`, a
     `CallbackQuery` or an `InlineQuery` (route handlers). A notifier that sends through
     the bot is handed no update."""
-    if any(a.value.kind is ExprKind.CALL and a.value.name in _CHAT_BOT_ROUTERS for a in facts.assignments):
+    if _assigns_a_call_of(facts, _CHAT_BOT_ROUTERS):
         yield ROUTERS
-    if any(
-        name in _CHAT_BOT_UPDATES
+    if _takes_one_of(facts, _CHAT_BOT_UPDATES):
+        yield ROUTES
+
+
+def _assigns_a_call_of(facts: ModuleFacts, callees: frozenset[str]) -> bool:
+    """Whether a module-level name of the module is bound to a call of one of `callees`
+    (`router = Router()`, `Base = declarative_base()`)."""
+    return any(a.value.kind is ExprKind.CALL and a.value.name in callees for a in facts.assignments)
+
+
+def _takes_one_of(facts: ModuleFacts, types: frozenset[str]) -> bool:
+    """Whether a function or method of the module has a parameter annotated with one of
+    `types` (a handler taking aiohttp's `Request`, aiogram's `Message`)."""
+    return any(
+        bool(set(param.annotation.names()) & types)
         for _, function in functions_of(facts)
         for param in function.params
         if param.annotation is not None
-        for name in param.annotation.names()
-    ):
-        yield ROUTES
+    )
 
 
 def _directly_below_a_composition_root(module: str, name: NameLayer) -> bool:
