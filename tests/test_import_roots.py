@@ -734,6 +734,48 @@ def test_a_module_beside_a_package_of_its_name_is_hidden_as_python_hides_it(
     ]
 
 
+def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The code lives in `app/` and imports by top names (`from domain...`), run as
+    # `uvicorn app:app` from inside it: `app` is `app/app.py`, where the handlers are. The
+    # folder's own `__init__.py` is named `app` only from the folder above; it used to take
+    # the name as a package and leave the app module unchecked.
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "fastapi\n",
+            "app/__init__.py": "",
+            "app/app.py": (
+                "from fastapi import FastAPI\n\n"
+                "from domain.order import Order\n"
+                "from infrastructure.orders import SqlOrders\n\n"
+                "app = FastAPI()\n"
+            ),
+            "app/domain/__init__.py": "",
+            "app/domain/order.py": "class Order:\n    pass\n",
+            "app/infrastructure/__init__.py": "",
+            "app/infrastructure/orders.py": (
+                "from domain.order import Order\n\n\nclass SqlOrders:\n    pass\n"
+            ),
+        },
+    )
+    found = _run(tmp_path)
+    assert found.notes == ()
+    assert sorted((file.module, file.display_path) for file in found.files) == [
+        ("app", "app/app.py"),
+        ("domain", "app/domain/__init__.py"),
+        ("domain.order", "app/domain/order.py"),
+        ("infrastructure", "app/infrastructure/__init__.py"),
+        ("infrastructure.orders", "app/infrastructure/orders.py"),
+    ]
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["graph", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    layers = {module["path"]: module["layer"] for module in json.loads(result.stdout)["modules"]}
+    assert layers["app/app.py"] == "composition"
+
+
 def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Path) -> None:
     _write(tmp_path, {**_TWO_SERVICES, "src/orders/hexcheck.toml": ""})
     found = _run(tmp_path / "src" / "orders")

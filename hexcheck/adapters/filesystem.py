@@ -231,6 +231,24 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     return ".".join(parts), is_package
 
 
+def _without_unreachable_root_inits(files: list[SourceFile], chosen: Sequence[str]) -> list[SourceFile]:
+    """`files` less each chosen import root's own `__init__.py` whose name a module inside
+    that root also takes.
+
+    Below its root the `__init__.py` of `app/` has no name, so it is named from the
+    folder above (`app`). With `app/` on `sys.path`, as the imports show it is, `import app`
+    finds `app/app.py` (uvicorn's `app:app`); the folder's `__init__.py` is reached only
+    from the folder above, which the project does not import from.
+    """
+    root_inits = {os.path.join(root, "__init__.py") for root in chosen}
+    inside = {
+        file.module
+        for file in files
+        if file.path not in root_inits and any(_is_within(file.path, root) for root in chosen)
+    }
+    return [file for file in files if file.path not in root_inits or file.module not in inside]
+
+
 def _clean_pattern(pattern: str) -> str:
     # Users write `legacy/` and `./build` for directories; the walk's relative paths have
     # neither form.
@@ -363,6 +381,7 @@ class _Walker:
                     self._problem(each.path, "its module name would not be a dotted identifier; skipped")
                 continue
             files.append(SourceFile(each.display, each.path, *named))
+        files = _without_unreachable_root_inits(files, chosen)
         self._note_shared_module_names(files)
         requested = None
         if targets is not None:
