@@ -888,11 +888,12 @@ def _write(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
-def test_a_package_of_orm_tables_alone_is_infrastructure_and_one_table_alone_places_nothing(
+def test_orm_tables_alone_are_infrastructure_in_a_package_of_them_and_beside_a_route(
     tmp_path: Path,
 ) -> None:
     """Issue 18: `models/` of two SQLAlchemy tables or more, and nothing else, is persistence,
-    in a shared package too; one table beside a route leaves its package unplaced."""
+    in a shared package too; so is one module of tables beside a route (a Django app's
+    `models.py` beside its views), which stays the web's."""
     shop = _write(
         tmp_path / "shop",
         {
@@ -921,7 +922,11 @@ def test_a_package_of_orm_tables_alone_is_infrastructure_and_one_table_alone_pla
             "crm/db.py": _BASE,
         },
     )
-    assert _graph_layers(crm)["crm.contacts.table"] is None
+    layers = _graph_layers(crm)
+    assert {name: layers[name] for name in sorted(layers) if name.startswith("crm.contacts.")} == {
+        "crm.contacts.routes": "web",
+        "crm.contacts.table": "infrastructure",
+    }
 
 
 def test_tables_beside_their_base_and_session_are_infrastructure_whichever_way_imported(

@@ -15,7 +15,7 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
   it, and so does strong content of use cases alone in at least two modules outside a
   shared or helpers' package (`_a_package_of_use_cases`), and of ORM models alone in at
   least two modules (`_a_package_of_orm_models`); otherwise a module may still be placed
-  by its own evidence;
+  by its own evidence (ORM tables alone place it: `_orm_tables_alone`);
 - any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
   kinds leaves the name's layer; so does content showing the domain, content and name
   both inner (domain/application), or a strong name and application content (`_may_move`);
@@ -84,7 +84,8 @@ package of use cases alone, in at least two modules, agrees with one kind
 (`services/todo_service.py`, `listeners/`; not in a shared or helpers' package, and its
 empty `__init__` goes with them: `_a_package_of_use_cases`); so does one of ORM models
 alone, in at least two modules, for the infrastructure (`models/` of SQLAlchemy tables,
-`_a_package_of_orm_models`).
+`_a_package_of_orm_models`); and, last, a module of ORM tables alone is the infrastructure's
+wherever it is (a Django app's `models.py` beside its views, `_orm_tables_alone`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -1129,6 +1130,10 @@ class Placement:
             )
         ):
             return own.layer
+        # Tables the ORM maps are persistence in one module too (a Django app's `models.py`
+        # beside its views), where one kind of other evidence places nothing.
+        if _orm_tables_alone(own):
+            return Layer.INFRASTRUCTURE
         return None
 
     def _empty_inits_with_their_modules(self) -> dict[str, Layer]:
@@ -3319,19 +3324,21 @@ def _a_package_of_use_cases(content: Content) -> bool:
     return content.layer is Layer.APPLICATION and content.kinds == {USE_CASES} and content.agreeing >= 2
 
 
+def _orm_tables_alone(content: Content) -> bool:
+    """Whether content is ORM models and nothing else of a layer: SQLAlchemy or Django
+    tables, Beanie or ODMantic documents, with at most the driver's session or engine
+    opened beside them. A table the ORM maps is persistence in any layering, so this one
+    kind places a module, as a Pydantic model or a driver's import alone does not (each is
+    found in every layer)."""
+    return content.layer is Layer.INFRASTRUCTURE and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
+
+
 def _a_package_of_orm_models(content: Content) -> bool:
     """Whether a package's strong content is ORM models alone, in at least two of its
     modules: `models/` of SQLAlchemy or Django tables, with their base and a session
-    opened on them. A table mapped by the ORM is persistence in any layering, so this one
-    kind, repeated with nothing to contradict it, places the package as use cases alone do
-    (`_a_package_of_use_cases`); one module of models places nothing, as a Pydantic model
-    or a driver alone does not."""
-    return (
-        content.layer is Layer.INFRASTRUCTURE
-        # A session or an engine opened beside the tables is persistence too.
-        and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
-        and content.agreeing >= 2
-    )
+    opened on them (`_orm_tables_alone`). Its modules agree with it, as they do with a
+    package of use cases alone (`_a_package_of_use_cases`)."""
+    return _orm_tables_alone(content) and content.agreeing >= 2
 
 
 def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:

@@ -2743,6 +2743,23 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
 """,
+        # One module of Pydantic models beside a use case's package places nothing: such
+        # models are found in every layer (ORM tables alone, below, are persistence).
+        """\
+# file: catalog/records.py
+from pydantic import BaseModel
+
+
+class CourseRecord(BaseModel):
+    title: str
+# file: application/use_cases/list_courses.py
+from catalog.records import CourseRecord
+
+
+class ListCourses:
+    def execute(self) -> list[CourseRecord]:
+        return [CourseRecord(title="DDD")]
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4717,6 +4734,34 @@ async def list_slots(message: Message) -> None:
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+""",
+        # A Django app's `models.py` beside its views: ORM tables alone are persistence in
+        # one module too, so a use case reaching for them past a repository is reported.
+        """\
+# file: courses/models.py
+from django.db import models
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=200)
+    published = models.BooleanField(default=False)
+# file: courses/views.py
+from django.http import JsonResponse
+
+from courses.models import Course
+
+
+def list_courses(request):
+    return JsonResponse({"titles": [course.title for course in Course.objects.all()]})
+# file: application/use_cases/publish_course.py
+from courses.models import Course  # error: HEX101
+
+
+class PublishCourse:
+    def execute(self, course_id: int) -> None:
+        course = Course.objects.get(pk=course_id)
+        course.published = True
+        course.save()
 """,
     )
 
