@@ -32,8 +32,9 @@ from tests.corpus.mutations import plant
 from tests.corpus.primer import MANIFEST, RESERVED, namespace_folders, roots_of, shadowed_by_installed
 
 COMMIT = "0123456789abcdef0123456789abcdef01234567"
-# The held-out half's declared widenings: the date of each, with every project it brought.
-WIDENINGS = Counter({"2026-12-06": 24})  # rounds CA and CB, twelve each
+# The held-out half's declared widenings: each round (its projects carry `widening = "CA"`)
+# with the number of projects it brought.
+WIDENINGS = Counter({"CA": 12, "CB": 12})
 
 
 def _finding(path: str, code: str, symbol: str, line: int, project: str = "acme/shop") -> Finding:
@@ -82,10 +83,23 @@ def test_the_corpus_manifest_meets_its_rules() -> None:
     # swaps and widened only by a whole round, decided before hexcheck ran on any of it and
     # kept whatever its figures (manifest, round CA). Never project by project.
     added_held_out = Counter(
-        p.added for p in projects if p.split == "held-out" and not p.replaces and p.added != "2026-12-02"
+        p.widening for p in projects if p.split == "held-out" and not p.replaces and p.added != "2026-12-02"
     )
     assert added_held_out == WIDENINGS, added_held_out
     assert all(p.layers for p in projects), "every project carries package-level layer labels"
+
+
+def test_only_a_held_out_project_belongs_to_a_widening() -> None:
+    text = _entry("acme/wide", extra='widening = "CB"') + _entry(
+        "acme/tuned", split="tuning", extra='widening = "CB"'
+    )
+    with pytest.raises(ManifestError) as raised:
+        parse_manifest(text)
+    assert str(raised.value) == (
+        "the manifest is not valid:\n"
+        "  project 2 (acme/tuned): only a held-out project belongs to a widening, not a tuning one"
+    )
+    assert [p.widening for p in parse_manifest(_entry("acme/wide", extra='widening = "CB"'))] == ["CB"]
 
 
 def test_manifest_names_a_swap_that_replaces_no_tuning_project() -> None:

@@ -738,9 +738,9 @@ def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # The code lives in `app/` and imports by top names (`from domain...`), run as
-    # `uvicorn app:app` from inside it: `app` is `app/app.py`, where the handlers are. The
-    # folder's own `__init__.py` is named `app` only from the folder above; it used to take
-    # the name as a package and leave the app module unchecked.
+    # `uvicorn app:app` from inside it: `app` is `app/app.py`, where the handlers are, and
+    # the folder's own `__init__.py` is named `app` only from the folder above, which no
+    # import uses. The app module is checked, and a note says which file is not.
     _write(
         tmp_path,
         {
@@ -761,7 +761,10 @@ def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
         },
     )
     found = _run(tmp_path)
-    assert found.notes == ()
+    assert found.notes == (
+        "1 import root(s) hold an __init__.py that only the folder above could import, and a "
+        "module inside takes its name: app/__init__.py is not checked ('app' is app/app.py)",
+    )
     assert sorted((file.module, file.display_path) for file in found.files) == [
         ("app", "app/app.py"),
         ("domain", "app/domain/__init__.py"),
@@ -774,6 +777,38 @@ def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
     assert result.exit_code == 0, result.output
     layers = {module["path"]: module["layer"] for module in json.loads(result.stdout)["modules"]}
     assert layers["app/app.py"] == "composition"
+
+
+def test_a_root_folder_s_own_init_stays_when_the_folder_above_is_a_root_too(tmp_path: Path) -> None:
+    # `wsgi.py` and `manage.py` at the top import `create_app` from the package `app`, while
+    # the code inside `app/` imports by top names: both folders are roots, and `app` is the
+    # package the top-level scripts import, as before; `app/app.py` shares its name.
+    _write(
+        tmp_path,
+        {
+            "requirements.txt": "fastapi\n",
+            "config.py": "DEBUG = True\n",
+            "cli.py": "import config\nfrom config import DEBUG\n",
+            "wsgi.py": "from app import create_app\nimport config\n\napplication = create_app()\n",
+            "manage.py": "from app import create_app\nimport config\n\ncreate_app()\n",
+            "app/__init__.py": (
+                "from infrastructure.orders import SqlOrders\n\n\ndef create_app():\n    return SqlOrders()\n"
+            ),
+            "app/app.py": (
+                "from fastapi import FastAPI\n\nfrom domain.order import Order\n"
+                "from infrastructure.orders import SqlOrders\n\napp = FastAPI()\n"
+            ),
+            "app/domain/__init__.py": "",
+            "app/domain/order.py": "class Order:\n    pass\n",
+            "app/infrastructure/__init__.py": "",
+            "app/infrastructure/orders.py": (
+                "from domain.order import Order\n\n\nclass SqlOrders:\n    pass\n"
+            ),
+        },
+    )
+    found = _run(tmp_path)
+    assert ("app", "app/__init__.py") in {(file.module, file.display_path) for file in found.files}
+    assert any("are both 'app'" in note for note in found.notes), found.notes
 
 
 def test_a_service_with_a_configuration_of_its_own_is_checked_alone(tmp_path: Path) -> None:

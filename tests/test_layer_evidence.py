@@ -893,7 +893,7 @@ def test_orm_tables_alone_are_infrastructure_in_a_package_of_them_and_beside_a_r
 ) -> None:
     """Issue 18: `models/` of two SQLAlchemy tables or more, and nothing else, is persistence,
     in a shared package too; so is one module of tables beside a route (a Django app's
-    `models.py` beside its views), which stays the web's."""
+    `models.py` beside its views), which stays the web's, unless its tables are SQLModel's."""
     shop = _write(
         tmp_path / "shop",
         {
@@ -927,6 +927,21 @@ def test_orm_tables_alone_are_infrastructure_in_a_package_of_them_and_beside_a_r
         "crm.contacts.routes": "web",
         "crm.contacts.table": "infrastructure",
     }
+    # SQLModel's tables are its request models too: a module of them is not tables alone.
+    blog = _write(
+        tmp_path / "blog",
+        {
+            "blog/posts/models.py": (
+                "from sqlmodel import Field, SQLModel\n\n\nclass Post(SQLModel, table=True):\n"
+                '    __tablename__ = "posts"\n\n    id: int | None = Field(default=None, primary_key=True)\n'
+            ),
+            "blog/posts/views.py": (
+                "from fastapi import APIRouter\n\nrouter = APIRouter()\n\n\n"
+                '@router.get("/posts")\ndef list_posts() -> list[str]:\n    return []\n'
+            ),
+        },
+    )
+    assert _graph_layers(blog)["blog.posts.models"] is None
 
 
 def test_tables_beside_their_base_and_session_are_infrastructure_whichever_way_imported(

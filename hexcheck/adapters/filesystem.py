@@ -231,22 +231,34 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
     return ".".join(parts), is_package
 
 
-def _without_unreachable_root_inits(files: list[SourceFile], chosen: Sequence[str]) -> list[SourceFile]:
-    """`files` less each chosen import root's own `__init__.py` whose name a module inside
-    that root also takes.
+def _unreachable_root_inits(files: Sequence[SourceFile], chosen: Sequence[str]) -> dict[str, SourceFile]:
+    """The `__init__.py` of each chosen import root whose name a module inside that same
+    root also takes, by path, with the module that takes it.
 
     Below its root the `__init__.py` of `app/` has no name, so it is named from the
     folder above (`app`). With `app/` on `sys.path`, as the imports show it is, `import app`
-    finds `app/app.py` (uvicorn's `app:app`); the folder's `__init__.py` is reached only
-    from the folder above, which the project does not import from.
+    finds `app/app.py` (uvicorn's `app:app`); the `__init__.py` is reached only from the
+    folder above, so it counts only when that folder is a chosen root as well.
     """
-    root_inits = {os.path.join(root, "__init__.py") for root in chosen}
-    inside = {
-        file.module
-        for file in files
-        if file.path not in root_inits and any(_is_within(file.path, root) for root in chosen)
+    folded_roots = {os.path.normcase(root) for root in chosen}
+    inits = {
+        os.path.normcase(os.path.join(root, "__init__.py")): root
+        for root in chosen
+        if os.path.normcase(os.path.dirname(root)) not in folded_roots
     }
-    return [file for file in files if file.path not in root_inits or file.module not in inside]
+    claimed = {file.module: file for file in files if os.path.normcase(file.path) in inits}
+    if not claimed:
+        return {}
+    taken: dict[str, SourceFile] = {}
+    for file in files:
+        init = claimed.get(file.module)
+        if (
+            init is not None
+            and file is not init
+            and _is_within(file.path, inits[os.path.normcase(init.path)])
+        ):
+            taken[init.path] = file
+    return taken
 
 
 def _clean_pattern(pattern: str) -> str:
@@ -381,7 +393,16 @@ class _Walker:
                     self._problem(each.path, "its module name would not be a dotted identifier; skipped")
                 continue
             files.append(SourceFile(each.display, each.path, *named))
-        files = _without_unreachable_root_inits(files, chosen)
+        unreachable = _unreachable_root_inits(files, chosen)
+        if unreachable:
+            init = min(unreachable)
+            module = unreachable[init]
+            self.note(
+                f"{len(unreachable)} import root(s) hold an __init__.py that only the folder above "
+                f"could import, and a module inside takes its name: {self.display(init)} is not "
+                f"checked ('{module.module}' is {module.display_path})"
+            )
+            files = [file for file in files if file.path not in unreachable]
         self._note_shared_module_names(files)
         requested = None
         if targets is not None:

@@ -15,7 +15,7 @@ in `_decide` / `_may_move` and in docs/layer-detection.md:
   it, and so does strong content of use cases alone in at least two modules outside a
   shared or helpers' package (`_a_package_of_use_cases`), and of ORM models alone in at
   least two modules (`_a_package_of_orm_models`); otherwise a module may still be placed
-  by its own evidence (ORM tables alone place it: `_orm_tables_alone`);
+  by its own evidence (ORM tables alone place it: `_holds_tables_alone`);
 - any name: content that agrees with it, is not strong, or has fewer than `MIN_KINDS`
   kinds leaves the name's layer; so does content showing the domain, content and name
   both inner (domain/application), or a strong name and application content (`_may_move`);
@@ -85,7 +85,8 @@ package of use cases alone, in at least two modules, agrees with one kind
 empty `__init__` goes with them: `_a_package_of_use_cases`); so does one of ORM models
 alone, in at least two modules, for the infrastructure (`models/` of SQLAlchemy tables,
 `_a_package_of_orm_models`); and, last, a module of ORM tables alone is the infrastructure's
-wherever it is (a Django app's `models.py` beside its views, `_orm_tables_alone`).
+wherever it is (a Django app's `models.py` beside its views; not SQLModel's tables, read
+as Pydantic models too: `_holds_tables_alone`).
 So a mixed package keeps its name's layer, and the modules of an unnamed mixed one
 (`core/` with `config.py`, `db.py`, `tokens.py`, `security.py`) are placed one by one.
 Configured patterns (`[tool.hexcheck.layers]`) come before all this.
@@ -1132,9 +1133,28 @@ class Placement:
             return own.layer
         # Tables the ORM maps are persistence in one module too (a Django app's `models.py`
         # beside its views), where one kind of other evidence places nothing.
-        if _orm_tables_alone(own):
+        if self._holds_tables_alone(module):
             return Layer.INFRASTRUCTURE
         return None
+
+    def _holds_tables_alone(self, module: str) -> bool:
+        """Whether a module shows ORM tables and no evidence of another layer (at most a
+        driver or `HTTPException` it imports), and holds no SQLModel class: a table that is
+        also a request model (`table=True`) is read as the Pydantic model it is too, so a
+        module of them stays where its other evidence puts it."""
+        facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        evidence = self._all_evidence(facts)
+        return (
+            evidence.get(Layer.INFRASTRUCTURE, frozenset()) - _IMPORTED_KINDS == {ORM_MODELS}
+            and all(
+                kinds <= _IMPORTED_KINDS
+                for layer, kinds in evidence.items()
+                if layer is not Layer.INFRASTRUCTURE
+            )
+            and "sqlmodel" not in _imported_packages(facts)
+        )
 
     def _empty_inits_with_their_modules(self) -> dict[str, Layer]:
         """The layer of each unplaced `__init__` that holds nothing of its own (no code; at
@@ -3324,21 +3344,19 @@ def _a_package_of_use_cases(content: Content) -> bool:
     return content.layer is Layer.APPLICATION and content.kinds == {USE_CASES} and content.agreeing >= 2
 
 
-def _orm_tables_alone(content: Content) -> bool:
-    """Whether content is ORM models and nothing else of a layer: SQLAlchemy or Django
-    tables, Beanie or ODMantic documents, with at most the driver's session or engine
-    opened beside them. A table the ORM maps is persistence in any layering, so this one
-    kind places a module, as a Pydantic model or a driver's import alone does not (each is
-    found in every layer)."""
-    return content.layer is Layer.INFRASTRUCTURE and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
-
-
 def _a_package_of_orm_models(content: Content) -> bool:
     """Whether a package's strong content is ORM models alone, in at least two of its
     modules: `models/` of SQLAlchemy or Django tables, with their base and a session
-    opened on them (`_orm_tables_alone`). Its modules agree with it, as they do with a
-    package of use cases alone (`_a_package_of_use_cases`)."""
-    return _orm_tables_alone(content) and content.agreeing >= 2
+    opened on them. A table mapped by the ORM is persistence in any layering, so this one
+    kind, repeated with nothing to contradict it, places the package as use cases alone do
+    (`_a_package_of_use_cases`); one module of them places itself
+    (`Placement._holds_tables_alone`), as a Pydantic model or a driver alone does not."""
+    return (
+        content.layer is Layer.INFRASTRUCTURE
+        # A session or an engine opened beside the tables is persistence too.
+        and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
+        and content.agreeing >= 2
+    )
 
 
 def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:

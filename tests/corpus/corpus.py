@@ -37,6 +37,8 @@ class Project:
     layers: Mapping[str, str] = field(default_factory=dict)
     # The tuning project this held-out one took the place of (the README's swap rule).
     replaces: str = ""
+    # The round that widened the held-out half with this project (`CA`, `CB`), if any.
+    widening: str = ""
 
     @property
     def slug(self) -> str:
@@ -86,6 +88,9 @@ def parse_manifest(text: str, reserved: frozenset[str] = frozenset()) -> list[Pr
         for key in ("added", "issue", "tags"):
             if key not in entry:
                 problems.append(f"{where}: '{key}' is missing")
+        widening = str(entry.get("widening", ""))
+        if widening and split != "held-out":
+            problems.append(f"{where}: only a held-out project belongs to a widening, not a {split} one")
         layers = {str(k): str(v) for k, v in entry.get("layers", {}).items()}
         for path, layer in sorted(layers.items()):
             if layer not in LAYERS:
@@ -103,6 +108,7 @@ def parse_manifest(text: str, reserved: frozenset[str] = frozenset()) -> list[Pr
                 issue=int(entry.get("issue", 0)),
                 layers=layers,
                 replaces=str(entry.get("replaces", "")),
+                widening=widening,
             )
         )
     problems.extend(_broken_swaps(projects))

@@ -2743,22 +2743,50 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
 """,
-        # One module of Pydantic models beside a use case's package places nothing: such
-        # models are found in every layer (ORM tables alone, below, are persistence).
+        # Tables beside a use case in one module are not tables alone: the module shows the
+        # application as much as persistence, places nothing, and importing it is not reported
+        # (a module of tables alone is the infrastructure's: INVALID, the Django app's models).
         """\
-# file: catalog/records.py
-from pydantic import BaseModel
+# file: billing/ledger.py
+from sqlalchemy import Column, Integer
+from sqlalchemy.orm import DeclarativeBase
+
+from application.ports import InvoiceRepository
 
 
-class CourseRecord(BaseModel):
-    title: str
-# file: application/use_cases/list_courses.py
-from catalog.records import CourseRecord
+class Base(DeclarativeBase):
+    pass
 
 
-class ListCourses:
-    def execute(self) -> list[CourseRecord]:
-        return [CourseRecord(title="DDD")]
+class Invoice(Base):
+    __tablename__ = "invoices"
+
+    id = Column(Integer, primary_key=True)
+
+
+class PayInvoice:
+    def __init__(self, invoices: InvoiceRepository) -> None:
+        self.invoices = invoices
+
+    def execute(self, invoice_id: int) -> None:
+        self.invoices.pay(invoice_id)
+# file: application/ports.py
+from abc import ABC, abstractmethod
+
+
+class InvoiceRepository(ABC):
+    @abstractmethod
+    def pay(self, invoice_id: int) -> None: ...
+# file: application/monthly_report.py
+from billing.ledger import PayInvoice
+
+
+class MonthlyReport:
+    def __init__(self, pay: PayInvoice) -> None:
+        self.pay = pay
+
+    def execute(self, invoice_id: int) -> None:
+        self.pay.execute(invoice_id)
 """,
     )
     invalid = (
@@ -4736,7 +4764,8 @@ from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
 """,
         # A Django app's `models.py` beside its views: ORM tables alone are persistence in
-        # one module too, so a use case reaching for them past a repository is reported.
+        # one module too, so a use case reaching for them past a repository is reported
+        # (tables beside a use case in one module place nothing: VALID, the billing ledger).
         """\
 # file: courses/models.py
 from django.db import models
