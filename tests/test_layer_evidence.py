@@ -1064,3 +1064,48 @@ def test_errors_alone_are_the_domain_s_only_beside_a_domain_and_outside_adapters
         },
     )
     assert _graph_layers(flat)["flat.exceptions"] is None
+
+
+def test_http_middleware_alone_is_the_web_s_and_a_logging_module_with_one_is_not(tmp_path: Path) -> None:
+    """Issue 18: a module of HTTP middleware no name places is the web's, whichever way the
+    middleware is written (Starlette's base, its `dispatch` shape, pure ASGI, Django's), and
+    the empty `__init__`s above go with it; a module defining other classes beside one stays
+    unplaced."""
+    _write(
+        tmp_path,
+        {
+            "app/__init__.py": "",
+            "app/core/__init__.py": "",
+            "app/core/middlewares/__init__.py": "",
+            "app/core/middlewares/rate_limit.py": (
+                "from starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
+                "class RateLimit(BaseHTTPMiddleware):\n"
+                "    async def dispatch(self, request, call_next):\n        return await call_next(request)\n"
+            ),
+            "app/core/middlewares/timing.py": (
+                "class Timing:\n    def __init__(self, app):\n        self.app = app\n\n"
+                "    async def __call__(self, scope, receive, send):\n"
+                "        await self.app(scope, receive, send)\n"
+            ),
+            "app/core/middlewares/tenant.py": (
+                "class Tenant:\n    def __init__(self, get_response):\n"
+                "        self.get_response = get_response\n\n"
+                "    def __call__(self, request):\n        return self.get_response(request)\n"
+            ),
+            "app/core/logging.py": (
+                "import logging\n\nfrom starlette.middleware.base import BaseHTTPMiddleware\n\n\n"
+                "class JsonFormatter(logging.Formatter):\n    pass\n\n\n"
+                "class RequestId(BaseHTTPMiddleware):\n"
+                "    async def dispatch(self, request, call_next):\n        return await call_next(request)\n"
+            ),
+        },
+    )
+    assert _graph_layers(tmp_path) == {
+        "app": None,
+        "app.core": None,
+        "app.core.logging": None,
+        "app.core.middlewares": "web",
+        "app.core.middlewares.rate_limit": "web",
+        "app.core.middlewares.tenant": "web",
+        "app.core.middlewares.timing": "web",
+    }

@@ -71,7 +71,9 @@ imports (`_exchanged_by_a_port`); a module of framework-free errors in an
 `exceptions/` package is not placed by its own weak name (`exceptions/database.py`,
 `_errors_named_for_their_subject`); else its name's layer, unless that name is weak and the
 module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
-module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed, in
+module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
+the web when it defines HTTP middleware and no other class and shows no other layer
+(`core/middlewares/rate_limit.py`, `_defines_a_middleware`); else, unnamed, in
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
@@ -1079,6 +1081,16 @@ class Placement:
             return name.layer
         if is_test_module(module):
             return None
+        # HTTP middleware (`core/middlewares/rate_limit.py`) runs inside every request: the
+        # web's, in whatever unnamed package, unless it shows another layer. An ASGI or a
+        # Django middleware, called with the app it wraps, is shaped as a use case too.
+        if (
+            own is None
+            or own.layer is Layer.WEB
+            or own.kinds <= _IMPORTED_KINDS
+            or (own.layer is Layer.APPLICATION and own.kinds == {USE_CASES})
+        ) and _defines_a_middleware(self.model.modules.get(module)):
+            return Layer.WEB
         # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
         # but it calls a token, hash or mail library: a helper wrapping that service
         # (`core/security.py` signing JWTs).
@@ -2854,6 +2866,30 @@ def _builds_a_flask_app(facts: ModuleFacts) -> bool:
 
 
 _DJANGO_APP_CONFIGS = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+_HTTP_MIDDLEWARE_BASES = frozenset({"starlette.middleware.base.BaseHTTPMiddleware"})
+
+
+def _param_names(function: FunctionFact | None) -> tuple[str, ...]:
+    return () if function is None else tuple(param.name for param in function.params)
+
+
+def _defines_a_middleware(facts: ModuleFacts | None) -> bool:
+    """Whether a module defines HTTP middleware and no other class: classes deriving from
+    Starlette's `BaseHTTPMiddleware`, or shaped as one (`dispatch(self, request,
+    call_next)`), as an ASGI middleware (`__call__(self, scope, receive, send)`) or as
+    Django's (`__call__(self, request)` on the `get_response` its `__init__` takes). A
+    logging module with a request-id middleware beside its formatters is logging's."""
+    return facts is not None and bool(facts.classes) and all(_is_a_middleware(cls) for cls in facts.classes)
+
+
+def _is_a_middleware(cls: ClassFact) -> bool:
+    call = _param_names(cls.method("__call__"))
+    return (
+        any(base.name in _HTTP_MIDDLEWARE_BASES for base in cls.bases)
+        or _param_names(cls.method("dispatch"))[1:3] == ("request", "call_next")
+        or call[1:4] == ("scope", "receive", "send")
+        or (call[1:] == ("request",) and _param_names(cls.method("__init__"))[1:2] == ("get_response",))
+    )
 
 
 def _registers_a_django_app(facts: ModuleFacts | None) -> bool:

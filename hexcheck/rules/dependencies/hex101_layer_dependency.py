@@ -2788,6 +2788,34 @@ class MonthlyReport:
     def execute(self, invoice_id: int) -> None:
         self.pay.execute(invoice_id)
 """,
+        # A logging module whose formatter sits beside a request-id middleware is logging's,
+        # not the web's: it places nothing, and what it imports is not reported.
+        """\
+# file: app/core/logging.py
+import logging
+
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from app.infrastructure.tracing import current_trace_id
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return f'{{"trace": "{current_trace_id()}", "msg": "{record.getMessage()}"}}'
+
+
+class RequestIdMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request, call_next):
+        response = await call_next(request)
+        response.headers["x-trace-id"] = current_trace_id()
+        return response
+# file: app/infrastructure/tracing.py
+from opentelemetry import trace
+
+
+def current_trace_id() -> str:
+    return format(trace.get_current_span().get_span_context().trace_id, "032x")
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4791,6 +4819,27 @@ class PublishCourse:
         course = Course.objects.get(pk=course_id)
         course.published = True
         course.save()
+""",
+        # HTTP middleware runs inside every request: in an unnamed `core/middlewares/` it is
+        # the web's, and its write to the database past the use cases is reported.
+        """\
+# file: app/core/middlewares/audit.py
+from starlette.middleware.base import BaseHTTPMiddleware
+
+from app.infrastructure.db import session_factory  # error: HEX101
+
+
+class AuditMiddleware(BaseHTTPMiddleware):
+    async def dispatch(self, request, call_next):
+        response = await call_next(request)
+        async with session_factory() as session:
+            await session.execute("insert into audit (path) values (:path)", {"path": request.url.path})
+            await session.commit()
+        return response
+# file: app/infrastructure/db.py
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
 """,
     )
 
