@@ -734,6 +734,20 @@ def test_a_module_beside_a_package_of_its_name_is_hidden_as_python_hides_it(
     ]
 
 
+# A FastAPI service whose code lives in `app/` and imports by top names, its app in `app/app.py`.
+_APP_IN_ITS_FOLDER = {
+    "requirements.txt": "fastapi\n",
+    "app/app.py": (
+        "from fastapi import FastAPI\n\nfrom domain.order import Order\n"
+        "from infrastructure.orders import SqlOrders\n\napp = FastAPI()\n"
+    ),
+    "app/domain/__init__.py": "",
+    "app/domain/order.py": "class Order:\n    pass\n",
+    "app/infrastructure/__init__.py": "",
+    "app/infrastructure/orders.py": "from domain.order import Order\n\n\nclass SqlOrders:\n    pass\n",
+}
+
+
 def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -744,20 +758,8 @@ def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
     _write(
         tmp_path,
         {
-            "requirements.txt": "fastapi\n",
+            **_APP_IN_ITS_FOLDER,
             "app/__init__.py": "",
-            "app/app.py": (
-                "from fastapi import FastAPI\n\n"
-                "from domain.order import Order\n"
-                "from infrastructure.orders import SqlOrders\n\n"
-                "app = FastAPI()\n"
-            ),
-            "app/domain/__init__.py": "",
-            "app/domain/order.py": "class Order:\n    pass\n",
-            "app/infrastructure/__init__.py": "",
-            "app/infrastructure/orders.py": (
-                "from domain.order import Order\n\n\nclass SqlOrders:\n    pass\n"
-            ),
         },
     )
     found = _run(tmp_path)
@@ -779,31 +781,20 @@ def test_the_app_module_of_a_root_folder_is_checked_not_the_folder_s_own_init(
     assert layers["app/app.py"] == "composition"
 
 
-def test_a_root_folder_s_own_init_stays_when_the_folder_above_is_a_root_too(tmp_path: Path) -> None:
+def test_a_root_folder_s_own_init_that_holds_code_stays(tmp_path: Path) -> None:
     # `wsgi.py` and `manage.py` at the top import `create_app` from the package `app`, while
-    # the code inside `app/` imports by top names: both folders are roots, and `app` is the
-    # package the top-level scripts import, as before; `app/app.py` shares its name.
+    # the code inside `app/` imports by top names: the `__init__.py` holding `create_app` is
+    # what the top-level scripts run, whichever roots are chosen, so it keeps the name `app`
+    # as before, and `app/app.py`, sharing it, is named in the note.
     _write(
         tmp_path,
         {
-            "requirements.txt": "fastapi\n",
-            "config.py": "DEBUG = True\n",
-            "cli.py": "import config\nfrom config import DEBUG\n",
-            "wsgi.py": "from app import create_app\nimport config\n\napplication = create_app()\n",
-            "manage.py": "from app import create_app\nimport config\n\ncreate_app()\n",
+            "wsgi.py": "from app import create_app\n\napplication = create_app()\n",
+            "manage.py": "from app import create_app\n\ncreate_app()\n",
             "app/__init__.py": (
                 "from infrastructure.orders import SqlOrders\n\n\ndef create_app():\n    return SqlOrders()\n"
             ),
-            "app/app.py": (
-                "from fastapi import FastAPI\n\nfrom domain.order import Order\n"
-                "from infrastructure.orders import SqlOrders\n\napp = FastAPI()\n"
-            ),
-            "app/domain/__init__.py": "",
-            "app/domain/order.py": "class Order:\n    pass\n",
-            "app/infrastructure/__init__.py": "",
-            "app/infrastructure/orders.py": (
-                "from domain.order import Order\n\n\nclass SqlOrders:\n    pass\n"
-            ),
+            **_APP_IN_ITS_FOLDER,
         },
     )
     found = _run(tmp_path)

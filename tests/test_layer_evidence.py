@@ -1109,3 +1109,36 @@ def test_http_middleware_alone_is_the_web_s_and_a_logging_module_with_one_is_not
         "app.core.middlewares.tenant": "web",
         "app.core.middlewares.timing": "web",
     }
+
+
+def test_a_folder_of_asgi_and_django_middleware_is_the_web_s_init_included(tmp_path: Path) -> None:
+    """Issue 18: middleware handed the app it wraps is no use case, so a folder of such
+    middleware alone, and its empty `__init__`, are the web's, not split with the
+    application; an ASGI application that wraps nothing is no middleware."""
+    _write(
+        tmp_path,
+        {
+            "svc/__init__.py": "",
+            "svc/middlewares/__init__.py": "",
+            "svc/middlewares/timing.py": (
+                "class Timing:\n    def __init__(self, app):\n        self.app = app\n\n"
+                "    async def __call__(self, scope, receive, send):\n"
+                "        await self.app(scope, receive, send)\n"
+            ),
+            "svc/middlewares/tenant.py": (
+                "class Tenant:\n    def __init__(self, get_response):\n"
+                "        self.get_response = get_response\n\n"
+                "    def __call__(self, request):\n        return self.get_response(request)\n"
+            ),
+            "svc/asgi_app.py": (
+                "class Plain:\n    async def __call__(self, scope, receive, send):\n        return None\n"
+            ),
+        },
+    )
+    layers = _graph_layers(tmp_path)
+    assert {name: layers[name] for name in ("svc.asgi_app", "svc.middlewares", "svc.middlewares.tenant")} == {
+        "svc.asgi_app": None,
+        "svc.middlewares": "web",
+        "svc.middlewares.tenant": "web",
+    }
+    assert layers["svc.middlewares.timing"] == "web"

@@ -232,33 +232,42 @@ def _module_name(path: str, base: str) -> tuple[str, bool] | None:
 
 
 def _unreachable_root_inits(files: Sequence[SourceFile], chosen: Sequence[str]) -> dict[str, SourceFile]:
-    """The `__init__.py` of each chosen import root whose name a module inside that same
-    root also takes, by path, with the module that takes it.
+    """The empty `__init__.py` of each chosen import root whose name a module inside that
+    same root also takes, by path, with the module that takes it.
 
     Below its root the `__init__.py` of `app/` has no name, so it is named from the
     folder above (`app`). With `app/` on `sys.path`, as the imports show it is, `import app`
-    finds `app/app.py` (uvicorn's `app:app`); the `__init__.py` is reached only from the
-    folder above, so it counts only when that folder is a chosen root as well.
+    finds `app/app.py` (uvicorn's `app:app`); an empty `__init__.py` is reached only from the
+    folder above, so it counts only when that folder is a chosen root as well. One that
+    holds code (a `create_app` that a top-level `wsgi.py` imports) is kept.
     """
     folded_roots = {os.path.normcase(root) for root in chosen}
-    inits = {
+    roots_by_init = {
         os.path.normcase(os.path.join(root, "__init__.py")): root
         for root in chosen
         if os.path.normcase(os.path.dirname(root)) not in folded_roots
     }
-    claimed = {file.module: file for file in files if os.path.normcase(file.path) in inits}
-    if not claimed:
-        return {}
+    inits = [
+        file for file in files if os.path.normcase(file.path) in roots_by_init and _holds_no_code(file.path)
+    ]
     taken: dict[str, SourceFile] = {}
-    for file in files:
-        init = claimed.get(file.module)
-        if (
-            init is not None
-            and file is not init
-            and _is_within(file.path, inits[os.path.normcase(init.path)])
-        ):
-            taken[init.path] = file
+    for init in inits:
+        root = roots_by_init[os.path.normcase(init.path)]
+        for file in files:
+            if file.module == init.module and file is not init and _is_within(file.path, root):
+                taken[init.path] = file
+                break
     return taken
+
+
+def _holds_no_code(path: str) -> bool:
+    """Whether a file holds nothing but blank lines and comments (or cannot be read)."""
+    try:
+        with open(path, "rb") as handle:
+            text = handle.read(1 << 16)
+    except OSError:
+        return False
+    return all(not line.strip() or line.lstrip().startswith(b"#") for line in text.splitlines())
 
 
 def _clean_pattern(pattern: str) -> str:
@@ -396,11 +405,11 @@ class _Walker:
         unreachable = _unreachable_root_inits(files, chosen)
         if unreachable:
             init = min(unreachable)
-            module = unreachable[init]
+            taker = unreachable[init]
             self.note(
                 f"{len(unreachable)} import root(s) hold an __init__.py that only the folder above "
                 f"could import, and a module inside takes its name: {self.display(init)} is not "
-                f"checked ('{module.module}' is {module.display_path})"
+                f"checked ('{taker.module}' is {taker.display_path})"
             )
             files = [file for file in files if file.path not in unreachable]
         self._note_shared_module_names(files)

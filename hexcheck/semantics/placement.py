@@ -1082,14 +1082,8 @@ class Placement:
         if is_test_module(module):
             return None
         # HTTP middleware (`core/middlewares/rate_limit.py`) runs inside every request: the
-        # web's, in whatever unnamed package, unless it shows another layer. An ASGI or a
-        # Django middleware, called with the app it wraps, is shaped as a use case too.
-        if (
-            own is None
-            or own.layer is Layer.WEB
-            or own.kinds <= _IMPORTED_KINDS
-            or (own.layer is Layer.APPLICATION and own.kinds == {USE_CASES})
-        ) and _defines_a_middleware(self.model.modules.get(module)):
+        # web's, in whatever unnamed package, unless it shows another layer.
+        if self._defines_middleware_alone(module):
             return Layer.WEB
         # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
         # but it calls a token, hash or mail library: a helper wrapping that service
@@ -1148,6 +1142,21 @@ class Placement:
         if self._holds_tables_alone(module):
             return Layer.INFRASTRUCTURE
         return None
+
+    def _defines_middleware_alone(self, module: str) -> bool:
+        """Whether a module defines HTTP middleware, no other top-level class
+        (`_defines_a_middleware`), and shows no evidence of another layer than the web's
+        (at most a driver it imports)."""
+        facts = self.model.modules.get(module)
+        return (
+            facts is not None
+            and _defines_a_middleware(facts)
+            and all(
+                kinds <= _IMPORTED_KINDS
+                for layer, kinds in self._all_evidence(facts).items()
+                if layer is not Layer.WEB
+            )
+        )
 
     def _holds_tables_alone(self, module: str) -> bool:
         """Whether a module shows ORM tables and no evidence of another layer (at most a
@@ -2503,6 +2512,8 @@ class Placement:
             return
         if r.is_data_holder(ref) and not r.is_dataclass(ref):
             return  # enums, named tuples, typed dicts: no layer's own
+        if _is_a_middleware(ref.cls):
+            return  # handed the app it wraps, it is shaped as a use case, and is none
         if r.is_abstract(ref):
             if not self._is_port(ref):
                 return
@@ -2874,21 +2885,24 @@ def _param_names(function: FunctionFact | None) -> tuple[str, ...]:
 
 
 def _defines_a_middleware(facts: ModuleFacts | None) -> bool:
-    """Whether a module defines HTTP middleware and no other class: classes deriving from
-    Starlette's `BaseHTTPMiddleware`, or shaped as one (`dispatch(self, request,
-    call_next)`), as an ASGI middleware (`__call__(self, scope, receive, send)`) or as
-    Django's (`__call__(self, request)` on the `get_response` its `__init__` takes). A
-    logging module with a request-id middleware beside its formatters is logging's."""
-    return facts is not None and bool(facts.classes) and all(_is_a_middleware(cls) for cls in facts.classes)
+    """Whether a module defines HTTP middleware and no other top-level class: classes
+    deriving from Starlette's `BaseHTTPMiddleware`, or shaped as one (`dispatch(self,
+    request, call_next)`), as an ASGI middleware (`__call__(self, scope, receive, send)` on
+    the `app` its `__init__` wraps) or as Django's (`__call__(self, request)` on the
+    `get_response` its `__init__` takes). A logging module with a request-id middleware
+    beside its formatters is logging's."""
+    classes = [] if facts is None else [cls for cls in facts.classes if "." not in cls.qualname]
+    return bool(classes) and all(_is_a_middleware(cls) for cls in classes)
 
 
 def _is_a_middleware(cls: ClassFact) -> bool:
     call = _param_names(cls.method("__call__"))
+    wraps = _param_names(cls.method("__init__"))[1:2]
     return (
         any(base.name in _HTTP_MIDDLEWARE_BASES for base in cls.bases)
         or _param_names(cls.method("dispatch"))[1:3] == ("request", "call_next")
-        or call[1:4] == ("scope", "receive", "send")
-        or (call[1:] == ("request",) and _param_names(cls.method("__init__"))[1:2] == ("get_response",))
+        or (call[1:4] == ("scope", "receive", "send") and wraps == ("app",))
+        or (call[1:] == ("request",) and wraps == ("get_response",))
     )
 
 
