@@ -261,10 +261,11 @@ def _unreachable_root_inits(files: Sequence[SourceFile], chosen: Sequence[str]) 
 
 
 def _holds_no_code(path: str) -> bool:
-    """Whether a file holds nothing but blank lines and comments (or cannot be read)."""
+    """Whether a file holds nothing but blank lines and comments. One that cannot be read
+    counts as holding code: it is kept, as any other file is."""
     try:
         with open(path, "rb") as handle:
-            text = handle.read(1 << 16)
+            text = handle.read()
     except OSError:
         return False
     return all(not line.strip() or line.lstrip().startswith(b"#") for line in text.splitlines())
