@@ -1151,11 +1151,7 @@ class Placement:
         return (
             facts is not None
             and _defines_a_middleware(facts)
-            and all(
-                kinds <= _IMPORTED_KINDS
-                for layer, kinds in self._all_evidence(facts).items()
-                if layer is not Layer.WEB
-            )
+            and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
         )
 
     def _holds_tables_alone(self, module: str) -> bool:
@@ -1168,12 +1164,8 @@ class Placement:
             return False
         evidence = self._all_evidence(facts)
         return (
-            evidence.get(Layer.INFRASTRUCTURE, frozenset()) - _IMPORTED_KINDS == {ORM_MODELS}
-            and all(
-                kinds <= _IMPORTED_KINDS
-                for layer, kinds in evidence.items()
-                if layer is not Layer.INFRASTRUCTURE
-            )
+            _orm_models_alone(evidence.get(Layer.INFRASTRUCTURE, frozenset()))
+            and _shows_no_layer_but(evidence, Layer.INFRASTRUCTURE)
             and "sqlmodel" not in _imported_packages(facts)
         )
 
@@ -2884,14 +2876,14 @@ def _param_names(function: FunctionFact | None) -> tuple[str, ...]:
     return () if function is None else tuple(param.name for param in function.params)
 
 
-def _defines_a_middleware(facts: ModuleFacts | None) -> bool:
+def _defines_a_middleware(facts: ModuleFacts) -> bool:
     """Whether a module defines HTTP middleware and no other top-level class: classes
     deriving from Starlette's `BaseHTTPMiddleware`, or shaped as one (`dispatch(self,
     request, call_next)`), as an ASGI middleware (`__call__(self, scope, receive, send)` on
     the `app` its `__init__` wraps) or as Django's (`__call__(self, request)` on the
     `get_response` its `__init__` takes). A logging module with a request-id middleware
     beside its formatters is logging's."""
-    classes = [] if facts is None else [cls for cls in facts.classes if "." not in cls.qualname]
+    classes = [cls for cls in facts.classes if "." not in cls.qualname]
     return bool(classes) and all(_is_a_middleware(cls) for cls in classes)
 
 
@@ -3402,11 +3394,20 @@ def _a_package_of_orm_models(content: Content) -> bool:
     (`_a_package_of_use_cases`); one module of them places itself
     (`Placement._holds_tables_alone`), as a Pydantic model or a driver alone does not."""
     return (
-        content.layer is Layer.INFRASTRUCTURE
-        # A session or an engine opened beside the tables is persistence too.
-        and content.kinds - _IMPORTED_KINDS == {ORM_MODELS}
-        and content.agreeing >= 2
+        content.layer is Layer.INFRASTRUCTURE and _orm_models_alone(content.kinds) and content.agreeing >= 2
     )
+
+
+def _orm_models_alone(kinds: frozenset[str]) -> bool:
+    """Whether infrastructure evidence is ORM models and nothing else but what is imported:
+    a session or an engine opened beside the tables is persistence too."""
+    return kinds - _IMPORTED_KINDS == {ORM_MODELS}
+
+
+def _shows_no_layer_but(evidence: Mapping[Layer, frozenset[str]], layer: Layer) -> bool:
+    """Whether a module's evidence shows no layer but `layer`, beyond what it imports (a
+    driver, `HTTPException`)."""
+    return all(kinds <= _IMPORTED_KINDS for shown, kinds in evidence.items() if shown is not layer)
 
 
 def _may_move(package: str, name: NameLayer, shown: Layer) -> bool:
