@@ -457,7 +457,10 @@ class EntityWithoutValidation(Rule):
         "exceptions, dataclasses whose fields are all `init=False`, enumerations written "
         "as classes (every field defaults to a string spelling its own name, `approve: "
         'str = "approve"`, and no method) and test modules are '
-        "not checked: no caller hands them state to validate. A base dataclass "
+        "not checked: no caller hands them state to validate; nor is a record whose every "
+        "instance is written out at a module's top level and built nowhere else outside "
+        'tests (a catalogue of presets, `CARE_PROFILES = {"betta": CareProfile("betta", '
+        "24.0, 28.0)}`): its values are checked where they stand. A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
         "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
@@ -1470,6 +1473,25 @@ class UserDeactivated:
     user_id: uuid.UUID
     reason: str
 """,
+        # A catalogue of presets: every instance is written out at the module's top level,
+        # so no caller hands it state; the values are checked where they stand.
+        """\
+# file: aquarium/domain/care_profiles.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CareProfile:
+    species: str
+    min_temperature: float
+    max_temperature: float
+
+
+CARE_PROFILES = {
+    "neon_tetra": CareProfile("neon_tetra", 22.0, 26.0),
+    "betta": CareProfile(species="betta", min_temperature=24.0, max_temperature=28.0),
+}
+""",
     )
     invalid = (
         # A value object that the error beside it takes, one at a time: the error's
@@ -1970,6 +1992,31 @@ from uuid import UUID
 
 class TaskId(UUID):
     pass
+""",
+        # The same presets, but a use case also builds profiles from what its caller gives:
+        # then the class takes outside state and must check it.
+        """\
+# file: aquarium/domain/care_profiles.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CareProfile:  # error: HEX201
+    species: str
+    min_temperature: float
+    max_temperature: float
+
+
+CARE_PROFILES = {
+    "neon_tetra": CareProfile("neon_tetra", 22.0, 26.0),
+}
+# file: aquarium/application/use_cases/add_custom_profile.py
+from aquarium.domain.care_profiles import CareProfile
+
+
+class AddCustomProfile:
+    def execute(self, species: str, low: float, high: float) -> CareProfile:
+        return CareProfile(species, low, high)
 """,
     )
 
