@@ -411,45 +411,7 @@ class Roles:
             ):
                 continue
             found.append(ref)
-        catalogued = self._catalogued(found)
-        return tuple(ref for ref in found if ref.dotted not in catalogued)
-
-    def _catalogued(self, candidates: list[ClassRef]) -> frozenset[str]:
-        """The candidates whose every instance is written out in the project's source: built
-        only by calls with arguments at a module's top level (`CARE_PROFILES = {"reef":
-        CareProfile("reef", 24.0, 27.0)}`), outside tests and scripts, and by no classmethod
-        of their own. A catalogue of presets takes no state from a caller: the reader checks
-        the values where they stand."""
-        by_name: dict[str, list[ClassRef]] = {}
-        for ref in candidates:
-            if not any(_builds_its_class(method) for method in ref.cls.methods):
-                by_name.setdefault(ref.cls.name, []).append(ref)
-        if not by_name:
-            return frozenset()
-        # dotted name -> whether every site so far is a written-out top-level call.
-        written_out: dict[str, bool] = {}
-        for facts in self.model.modules.values():
-            if is_test_module(facts.module):
-                continue
-            top_level = [(call, True) for call in facts.calls]
-            inside = [
-                (call, False)
-                for function in (*facts.functions, *(m for cls in facts.classes for m in cls.methods))
-                for call in function.calls
-            ]
-            for call, at_top in (*top_level, *inside):
-                refs = by_name.get(call.callee.rpartition(".")[2])
-                if not refs:
-                    continue
-                found = self.model.find_class(call.callee)
-                if found is None:
-                    continue
-                dotted = f"{found[0].module}.{found[1].qualname}"
-                if not any(ref.dotted == dotted for ref in refs):
-                    continue
-                fixed = at_top and not call.deferred and not call.script and bool(call.args or call.keywords)
-                written_out[dotted] = written_out.get(dotted, True) and fixed
-        return frozenset(dotted for dotted, fixed in written_out.items() if fixed)
+        return tuple(found)
 
     def _reads_like_a_result(self, ref: ClassRef) -> bool:
         """A record named for what a query or a computation gives back (`ImportResult`,
@@ -1281,11 +1243,6 @@ def _has_behaviour(ref: ClassRef) -> bool:
         method.self_attributes and not (method.name.startswith("__") and method.name.endswith("__"))
         for method in ref.cls.methods
     )
-
-
-def _builds_its_class(method: FunctionFact) -> bool:
-    """A classmethod factory: it calls `cls(...)`, so callers get instances with their values."""
-    return any(call.callee == "cls" for call in method.calls)
 
 
 def _names_its_constants(ref: ClassRef) -> bool:

@@ -8,7 +8,7 @@ from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import AttributeFact, Expr, ExprKind, FunctionFact
+from hexcheck.core.facts import AttributeFact, CallFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.rules.base import Rule
 from hexcheck.rules.domain._private import (
@@ -24,10 +24,11 @@ from hexcheck.rules.domain._private import (
     union_members,
 )
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import ClassRef, Roles, roles
+from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
 from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
+    every_call,
     is_type_variable,
     module_assignment,
 )
@@ -433,6 +434,169 @@ def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
     return None
 
 
+# Calls that build a value from written-out arguments (`Decimal("9.99")`, `timedelta(days=7)`).
+_VALUE_CONSTRUCTORS = frozenset(
+    {
+        "decimal.Decimal", "datetime.timedelta", "datetime.date", "datetime.time", "datetime.datetime",
+        "fractions.Fraction", "uuid.UUID", "re.compile", "frozenset", "tuple", "set", "list", "dict",
+    }
+)  # fmt: skip
+# What copies an instance with other values (`replace(CARE_PROFILES["betta"], ...)`).
+_COPIES = frozenset({"dataclasses.replace", "copy.replace"})
+
+
+def _builds_its_own_class(ref: ClassRef) -> bool:
+    """Whether a method builds an instance of its own class: a classmethod factory
+    (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
+    `type(self)(...)`. Callers of such a method hand the instance their values."""
+    for method in ref.cls.methods:
+        own = {"self.__class__"}
+        if method.params and method.decorated_with("classmethod"):
+            own.add(method.params[0].name)
+        callees = {call.callee for call in method.calls}
+        if callees & own or (
+            "?" in callees
+            and any(
+                call.callee == "type" and call.args and call.args[0].name == "self" for call in method.calls
+            )
+        ):
+            return True
+    return False
+
+
+def _named_as_values(expr: Expr) -> Iterator[str]:
+    """The names an expression hands over as values (`starmap(CareProfile, rows)`, `f =
+    CareProfile`), not those it calls (`CareProfile(...)`)."""
+    if expr.kind is ExprKind.NAME:
+        yield expr.name
+    for part in (*expr.args, *(value for _, value in expr.keywords)):
+        yield from _named_as_values(part)
+
+
+def _built_in(expr: Expr) -> Iterator[str]:
+    """The callees of the calls an expression holds (`{"a": Plain(...)}`: `Plain`)."""
+    if expr.kind is ExprKind.CALL:
+        yield expr.name
+    for part in (*expr.args, *(value for _, value in expr.keywords)):
+        yield from _built_in(part)
+
+
+class _Catalogue:
+    """The domain classes whose every instance is written out in the project's source."""
+
+    def __init__(self, model: ProjectModel, roles_: Roles) -> None:
+        self.model = model
+        self.roles = roles_
+
+    def written_out(self, expr: Expr, depth: int = 0) -> bool:
+        """Whether an argument's value stands in the source: a literal, a display of such,
+        an enum member or class constant, a module constant bound to such, or a value
+        built from such (`Decimal("9.99")`, a nested entry). Not what the environment, a
+        file or another call gives at import time."""
+        if depth > 5:
+            return False
+        kind = expr.kind
+        if kind is ExprKind.LITERAL:
+            return True
+        if kind in (ExprKind.COLLECTION, ExprKind.MAPPING):
+            return all(self.written_out(item, depth + 1) for item in expr.args)
+        if kind is ExprKind.CALL:
+            callee = self.model.resolve_symbol(expr.name)
+            return (callee in _VALUE_CONSTRUCTORS or self.roles.ref(callee) is not None) and all(
+                self.written_out(item, depth + 1) for item in (*expr.args, *(v for _, v in expr.keywords))
+            )
+        if kind is ExprKind.NAME:
+            owner, _, name = self.model.resolve_symbol(expr.name).rpartition(".")
+            if self.roles.ref(owner) is not None:
+                return True  # `Category.REEF`: a member or constant of a class
+            facts = self.model.modules.get(owner)
+            assignment = module_assignment(facts, name) if facts is not None else None
+            return assignment is not None and self.written_out(assignment.value, depth + 1)
+        return False
+
+    def _copied(self, facts: ModuleFacts, call: CallFact, imported: set[str], wanted: set[str]) -> set[str]:
+        """Of `wanted`, the classes a `replace(...)` call may copy with other values: those
+        built in the module constant it copies from (`replace(CARE_PROFILES[name], ...)`);
+        for any other value, every class of this module or of one it imports."""
+        source = call.args[0] if call.args else None
+        if source is not None and source.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT):
+            module, _, name = self.model.resolve_symbol(source.name).rpartition(".")
+            owner = self.model.modules.get(module)
+            assignment = module_assignment(owner, name) if owner is not None else None
+            if assignment is not None:
+                return {
+                    ref.dotted
+                    for built in _built_in(assignment.value)
+                    if (ref := self.roles.ref(built)) is not None and ref.dotted in wanted
+                }
+        return {dotted for dotted in wanted if dotted.rpartition(".")[0] in imported | {facts.module}}
+
+    def _handed(
+        self, expr: Expr, names: set[str], renamed: dict[str, str], wanted: set[str]
+    ) -> Iterator[str]:
+        """Of `wanted`, the classes an expression hands over as values (`names`: their
+        own and re-exported names)."""
+        for named in _named_as_values(expr):
+            if named.rpartition(".")[2] in names:
+                ref = self.roles.ref(renamed.get(named, named))
+                if ref is not None and ref.dotted in wanted:
+                    yield ref.dotted
+
+    def find(self, candidates: Collection[ClassRef]) -> frozenset[str]:
+        """Of `candidates`, those built somewhere outside tests, and everywhere at a
+        module's top level with written-out arguments; never handed over as a value,
+        copied with other values, or built by a method of their own."""
+        wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(ref)}
+        names = {dotted.rpartition(".")[2] for dotted in wanted}
+        fixed: dict[str, bool] = {}
+        # What a package re-exports under another name (`from .catalog import Aliased as
+        # Renamed`), which the model does not follow.
+        renamed = {
+            f"{facts.module}.{bound}": f"{fact.target}.{name}"
+            for facts in self.model.modules.values()
+            for fact in facts.imports
+            for name, bound in zip(fact.names, fact.bound_as, strict=False)
+            if bound != name
+        }
+        names |= {alias.rpartition(".")[2] for alias, original in renamed.items() if original in wanted}
+        for facts in self.model.modules.values():
+            if is_test_module(facts.module):
+                continue  # read only where the configured excludes let tests in
+            top_level = {id(call) for call in facts.calls}
+            imported = {target for fact in facts.imports for target in self.model.targets(facts, fact)}
+            for call in every_call(facts):
+                if call.callee in _COPIES:
+                    for dotted in self._copied(facts, call, imported, wanted):
+                        fixed[dotted] = False
+                for given in (*call.args, *(value for _, value in call.keywords)):
+                    for dotted in self._handed(given, names, renamed, wanted):
+                        fixed[dotted] = False
+                if call.callee.rpartition(".")[2] not in names:
+                    continue
+                built = self.roles.ref(renamed.get(call.callee, call.callee))
+                if built is None or built.dotted not in wanted:
+                    continue
+                fixed[built.dotted] = fixed.get(built.dotted, True) and (
+                    id(call) in top_level
+                    and not call.deferred
+                    and not call.script
+                    and bool(call.args or call.keywords)
+                    and all(self.written_out(given) for given in (*call.args, *(v for _, v in call.keywords)))
+                )
+            for assignment in facts.assignments:
+                for dotted in self._handed(assignment.value, names, renamed, wanted):
+                    fixed[dotted] = False
+        return frozenset(dotted for dotted, written in fixed.items() if written)
+
+
+def _subjects(model: ProjectModel) -> tuple[Entity, ...]:
+    """The entities HEX201 examines: not bases, generic holders or catalogued records."""
+    roles_ = roles(model)
+    found = [e for e in entities(model) if not is_base(roles_, e.ref) and not _generic_holder(model, e.ref)]
+    catalogued = _Catalogue(model, roles_).find([e.ref for e in found])
+    return tuple(e for e in found if e.ref.dotted not in catalogued)
+
+
 class EntityWithoutValidation(Rule):
     code = "HEX201"
     name = "entity-without-validation"
@@ -458,9 +622,14 @@ class EntityWithoutValidation(Rule):
         "as classes (every field defaults to a string spelling its own name, `approve: "
         'str = "approve"`, and no method) and test modules are '
         "not checked: no caller hands them state to validate; nor is a record whose every "
-        "instance is written out at a module's top level and built nowhere else outside "
-        'tests (a catalogue of presets, `CARE_PROFILES = {"betta": CareProfile("betta", '
-        "24.0, 28.0)}`): its values are checked where they stand. A base dataclass "
+        "instance outside tests is written out at a module's top level, from literals, "
+        "enum members and constants (a catalogue of constants, `CARE_PROFILES = "
+        '{"betta": CareProfile("betta", 24.0, 28.0)}`): a reader sees every value where it '
+        "stands. It is checked again when anything else builds one: a function, a lambda, "
+        "a script's `__main__` block, a classmethod or method of its own (`cls(...)`, "
+        "`type(self)(...)`), a value read at import time (`os.environ[...]`), a "
+        "`dataclasses.replace` of one of its instances, or code it is handed to as a value "
+        "(`starmap(CareProfile, rows)`). A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
         "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
@@ -1473,8 +1642,8 @@ class UserDeactivated:
     user_id: uuid.UUID
     reason: str
 """,
-        # A catalogue of presets: every instance is written out at the module's top level,
-        # so no caller hands it state; the values are checked where they stand.
+        # A catalogue of constants: every instance is written out at the module's top
+        # level, so no caller hands it state.
         """\
 # file: aquarium/domain/care_profiles.py
 from dataclasses import dataclass
@@ -1487,9 +1656,10 @@ class CareProfile:
     max_temperature: float
 
 
+REEF_LOW = 24.0
 CARE_PROFILES = {
     "neon_tetra": CareProfile("neon_tetra", 22.0, 26.0),
-    "betta": CareProfile(species="betta", min_temperature=24.0, max_temperature=28.0),
+    "betta": CareProfile(species="betta", min_temperature=REEF_LOW, max_temperature=28.0),
 }
 """,
     )
@@ -1993,7 +2163,7 @@ from uuid import UUID
 class TaskId(UUID):
     pass
 """,
-        # The same presets, but a use case also builds profiles from what its caller gives:
+        # The same catalogue, but a use case also builds profiles from what its caller gives:
         # then the class takes outside state and must check it.
         """\
 # file: aquarium/domain/care_profiles.py
@@ -2018,13 +2188,99 @@ class AddCustomProfile:
     def execute(self, species: str, low: float, high: float) -> CareProfile:
         return CareProfile(species, low, high)
 """,
+        # Records written out at the top level, but built from what the environment gives,
+        # copied with a caller's values, handed over as a factory, built only when the
+        # file runs as a script or in a lambda, built under another name a package gives
+        # it, or built by a method of their own: each takes outside state.
+        """\
+# file: aquarium/domain/catalog.py
+import os
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class FromEnvironment:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Copied:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Handed:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Scripted:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Deferred:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Renamed:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Parsed:  # error: HEX201
+    species: str
+
+    @classmethod
+    def from_row(klass, row: dict[str, str]) -> "Parsed":
+        return klass(row["species"])
+
+
+@dataclass(frozen=True)
+class Widened:  # error: HEX201
+    species: str
+    low: float
+
+    def widened(self) -> "Widened":
+        return type(self)(self.species, self.low - 1)
+
+
+DEFAULT = FromEnvironment(os.environ["SPECIES"])
+COPIED = {"betta": Copied("betta")}
+HANDED = Handed("betta")
+LATER = lambda: Deferred("betta")  # noqa: E731
+RENAMED = Renamed("betta")
+PARSED = Parsed("betta")
+WIDENED = Widened("betta", 24.0)
+
+if __name__ == "__main__":
+    print(Scripted("betta"))
+# file: aquarium/domain/__init__.py
+from aquarium.domain.catalog import Renamed as Profile
+# file: aquarium/application/profiles.py
+from dataclasses import replace
+from itertools import starmap
+
+from aquarium.domain import Profile
+from aquarium.domain.catalog import COPIED, Handed
+
+
+def customised(species: str) -> object:
+    return replace(COPIED["betta"], species=species)
+
+
+def many(rows: list[tuple[str]]) -> list[Handed]:
+    return list(starmap(Handed, rows))
+
+
+def profile(species: str) -> Profile:
+    return Profile(species)
+""",
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:
-        roles_ = roles(model)
-        return tuple(
-            e for e in entities(model) if not is_base(roles_, e.ref) and not _generic_holder(model, e.ref)
-        )
+        return model.index(_subjects)
 
     def examined(self, model: ProjectModel) -> int:
         return len(self._subjects(model))
