@@ -29,6 +29,7 @@ from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
     every_call,
+    functions_of,
     is_type_variable,
     module_assignment,
 )
@@ -438,162 +439,193 @@ def _hook(roles_: Roles, ref: ClassRef) -> tuple[ClassRef, FunctionFact] | None:
 _VALUE_CONSTRUCTORS = frozenset(
     {
         "decimal.Decimal", "datetime.timedelta", "datetime.date", "datetime.time", "datetime.datetime",
-        "fractions.Fraction", "uuid.UUID", "re.compile", "frozenset", "tuple", "set", "list", "dict",
+        "fractions.Fraction", "uuid.UUID", "re.compile", "frozenset", "tuple",
     }
 )  # fmt: skip
 # What copies an instance with other values (`replace(CARE_PROFILES["betta"], ...)`).
-_COPIES = frozenset({"dataclasses.replace", "copy.replace"})
+_COPIES = frozenset({"dataclasses.replace", "copy.replace", "attrs.evolve", "attr.evolve"})
+
+
+def _parts(expr: Expr | CallFact) -> tuple[Expr, ...]:
+    """The arguments of a call, or the parts of an expression, positional then keyword."""
+    return (*expr.args, *(value for _, value in expr.keywords))
+
+
+def _names_in(expr: Expr, kind: ExprKind) -> Iterator[str]:
+    """The names of one kind an expression holds: `NAME` for what it hands over as a value
+    (`starmap(CareProfile, rows)`), `CALL` for what it calls (`{"a": CareProfile(...)}`)."""
+    if expr.kind is kind:
+        yield expr.name
+    for part in _parts(expr):
+        yield from _names_in(part, kind)
 
 
 def _builds_its_own_class(ref: ClassRef) -> bool:
-    """Whether a method builds an instance of its own class: a classmethod factory
+    """Whether a method of the class builds an instance of it: a classmethod factory
     (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
-    `type(self)(...)`. Callers of such a method hand the instance their values."""
+    `type(self)(...)` (`self` named as the method's first parameter). Callers of such a
+    method hand the instance their values."""
     for method in ref.cls.methods:
-        own = {"self.__class__"}
-        if method.params and method.decorated_with("classmethod"):
-            own.add(method.params[0].name)
+        first = method.params[0].name if method.params else ""
+        own = {first} if method.decorated_with("classmethod") else {f"{first}.__class__"}
         callees = {call.callee for call in method.calls}
         if callees & own or (
             "?" in callees
             and any(
-                call.callee == "type" and call.args and call.args[0].name == "self" for call in method.calls
+                call.callee == "type" and call.args and call.args[0].name == first for call in method.calls
             )
         ):
             return True
     return False
 
 
-def _named_as_values(expr: Expr) -> Iterator[str]:
-    """The names an expression hands over as values (`starmap(CareProfile, rows)`, `f =
-    CareProfile`), not those it calls (`CareProfile(...)`)."""
-    if expr.kind is ExprKind.NAME:
-        yield expr.name
-    for part in (*expr.args, *(value for _, value in expr.keywords)):
-        yield from _named_as_values(part)
-
-
-def _built_in(expr: Expr) -> Iterator[str]:
-    """The callees of the calls an expression holds (`{"a": Plain(...)}`: `Plain`)."""
-    if expr.kind is ExprKind.CALL:
-        yield expr.name
-    for part in (*expr.args, *(value for _, value in expr.keywords)):
-        yield from _built_in(part)
-
-
 class _Catalogue:
     """The domain classes whose every instance is written out in the project's source."""
 
-    def __init__(self, model: ProjectModel, roles_: Roles) -> None:
+    def __init__(self, model: ProjectModel, roles_: Roles, candidates: Collection[ClassRef]) -> None:
         self.model = model
         self.roles = roles_
+        self.wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(ref)}
+        # What a package re-exports under another name (`from .catalog import Profile as
+        # CareProfile`), which the model does not resolve.
+        self.renamed = {
+            f"{facts.module}.{bound}": f"{fact.target}.{name}"
+            for facts in model.modules.values()
+            for fact in facts.imports
+            for name, bound in zip(fact.names, fact.bound_as, strict=False)
+            if bound != name
+        }
+        self.names = {dotted.rpartition(".")[2] for dotted in self.wanted} | {
+            alias.rpartition(".")[2] for alias, original in self.renamed.items() if original in self.wanted
+        }
 
-    def written_out(self, expr: Expr, depth: int = 0) -> bool:
-        """Whether an argument's value stands in the source: a literal, a display of such,
-        an enum member or class constant, a module constant bound to such, or a value
-        built from such (`Decimal("9.99")`, a nested entry). Not what the environment, a
-        file or another call gives at import time."""
-        if depth > 5:
+    def _wanted(self, name: str) -> str:
+        """The wanted class a (possibly re-exported) name stands for; '' for none."""
+        if name.rpartition(".")[2] not in self.names:
+            return ""
+        ref = self.roles.ref(self.renamed.get(name, name))
+        return ref.dotted if ref is not None and ref.dotted in self.wanted else ""
+
+    def _written_out(self, expr: Expr, depth: int = 0) -> bool:
+        """Whether an argument's value stands in the source: a literal, a tuple or mapping
+        display of such, an enum member, a module constant bound once to such, or a value
+        built from such (`Decimal("9.99")`, a nested entry with arguments). Not what the
+        environment, a file or another call gives at import time. (`depth`: a constant
+        bound to a constant bound to ... is followed a few steps only.)"""
+        if depth > 3:
             return False
         kind = expr.kind
         if kind is ExprKind.LITERAL:
             return True
         if kind in (ExprKind.COLLECTION, ExprKind.MAPPING):
-            return all(self.written_out(item, depth + 1) for item in expr.args)
+            return all(self._written_out(part, depth + 1) for part in expr.args)
         if kind is ExprKind.CALL:
             callee = self.model.resolve_symbol(expr.name)
-            return (callee in _VALUE_CONSTRUCTORS or self.roles.ref(callee) is not None) and all(
-                self.written_out(item, depth + 1) for item in (*expr.args, *(v for _, v in expr.keywords))
-            )
+            return (
+                callee in _VALUE_CONSTRUCTORS or (self.roles.ref(callee) is not None and bool(_parts(expr)))
+            ) and all(self._written_out(part, depth + 1) for part in _parts(expr))
         if kind is ExprKind.NAME:
             owner, _, name = self.model.resolve_symbol(expr.name).rpartition(".")
-            if self.roles.ref(owner) is not None:
-                return True  # `Category.REEF`: a member or constant of a class
+            enum = self.roles.ref(owner)
+            if enum is not None:
+                return is_enum(self.roles, enum)  # `Kind.REEF`
             facts = self.model.modules.get(owner)
-            assignment = module_assignment(facts, name) if facts is not None else None
-            return assignment is not None and self.written_out(assignment.value, depth + 1)
+            if facts is None or sum(assignment.name == name for assignment in facts.assignments) != 1:
+                return False  # unknown, or bound again (`SPECIES = os.environ[...]` later)
+            assignment = module_assignment(facts, name)
+            return assignment is not None and self._written_out(assignment.value, depth + 1)
         return False
 
-    def _copied(self, facts: ModuleFacts, call: CallFact, imported: set[str], wanted: set[str]) -> set[str]:
-        """Of `wanted`, the classes a `replace(...)` call may copy with other values: those
-        built in the module constant it copies from (`replace(CARE_PROFILES[name], ...)`);
-        for any other value, every class of this module or of one it imports."""
+    def _copied(self, facts: ModuleFacts, call: CallFact) -> set[str]:
+        """The wanted classes a `replace(...)` call may copy with other values: those built
+        in the module constant it copies from (`replace(CARE_PROFILES[name], ...)`), when
+        it is one; else every one this module defines or imports, through a package that
+        re-exports it too."""
         source = call.args[0] if call.args else None
         if source is not None and source.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT):
             module, _, name = self.model.resolve_symbol(source.name).rpartition(".")
             owner = self.model.modules.get(module)
             assignment = module_assignment(owner, name) if owner is not None else None
             if assignment is not None:
-                return {
-                    ref.dotted
-                    for built in _built_in(assignment.value)
-                    if (ref := self.roles.ref(built)) is not None and ref.dotted in wanted
-                }
-        return {dotted for dotted in wanted if dotted.rpartition(".")[0] in imported | {facts.module}}
+                built = {self._wanted(callee) for callee in _names_in(assignment.value, ExprKind.CALL)} - {""}
+                if built:
+                    return built
+        reached = (
+            {facts.module}
+            | {
+                self.model.resolve_symbol(f"{fact.target}.{name}").rpartition(".")[0]
+                for fact in facts.imports
+                for name in fact.names
+            }
+            | {fact.target for fact in facts.imports}
+        )
+        return {dotted for dotted in self.wanted if dotted.rpartition(".")[0] in reached}
 
-    def _handed(
-        self, expr: Expr, names: set[str], renamed: dict[str, str], wanted: set[str]
-    ) -> Iterator[str]:
-        """Of `wanted`, the classes an expression hands over as values (`names`: their
-        own and re-exported names)."""
-        for named in _named_as_values(expr):
-            if named.rpartition(".")[2] in names:
-                ref = self.roles.ref(renamed.get(named, named))
-                if ref is not None and ref.dotted in wanted:
-                    yield ref.dotted
+    def _handed_over(self, facts: ModuleFacts) -> Iterator[str]:
+        """The wanted classes a module hands over as values: in a call's arguments, a
+        module constant, a class attribute (`entity = CareProfile` of a generic
+        repository), an attribute set on `self` or a parameter's default."""
+        values = [
+            *(part for call in every_call(facts) for part in _parts(call)),
+            *(assignment.value for assignment in facts.assignments),
+            *(a.value for cls in facts.classes for a in cls.attributes if a.value is not None),
+            *(
+                value
+                for _, function in functions_of(facts)
+                for value in (
+                    *(a.value for a in function.self_attributes if a.value is not None),
+                    *(param.default for param in function.params if param.default is not None),
+                )
+            ),
+        ]
+        for value in values:
+            for name in _names_in(value, ExprKind.NAME):
+                if dotted := self._wanted(name):
+                    yield dotted
 
-    def find(self, candidates: Collection[ClassRef]) -> frozenset[str]:
-        """Of `candidates`, those built somewhere outside tests, and everywhere at a
-        module's top level with written-out arguments; never handed over as a value,
-        copied with other values, or built by a method of their own."""
-        wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(ref)}
-        names = {dotted.rpartition(".")[2] for dotted in wanted}
-        fixed: dict[str, bool] = {}
-        # What a package re-exports under another name (`from .catalog import Aliased as
-        # Renamed`), which the model does not follow.
-        renamed = {
-            f"{facts.module}.{bound}": f"{fact.target}.{name}"
-            for facts in self.model.modules.values()
-            for fact in facts.imports
-            for name, bound in zip(fact.names, fact.bound_as, strict=False)
-            if bound != name
-        }
-        names |= {alias.rpartition(".")[2] for alias, original in renamed.items() if original in wanted}
+    def find(self) -> frozenset[str]:
+        """The wanted classes built somewhere outside tests, and everywhere by a call with
+        written-out arguments at a module's top level; never handed over as a value,
+        copied with other values, or built through a method (`CareProfile.from_row(...)`,
+        one of its own or inherited)."""
+        if not self.wanted:
+            return frozenset()
+        only_written_out: dict[str, bool] = {}
+
+        def seen(dotted: str, written_out: bool) -> None:
+            only_written_out[dotted] = only_written_out.get(dotted, True) and written_out
+
         for facts in self.model.modules.values():
             if is_test_module(facts.module):
                 continue  # read only where the configured excludes let tests in
-            top_level = {id(call) for call in facts.calls}
-            imported = {target for fact in facts.imports for target in self.model.targets(facts, fact)}
-            for call in every_call(facts):
-                if call.callee in _COPIES:
-                    for dotted in self._copied(facts, call, imported, wanted):
-                        fixed[dotted] = False
-                for given in (*call.args, *(value for _, value in call.keywords)):
-                    for dotted in self._handed(given, names, renamed, wanted):
-                        fixed[dotted] = False
-                if call.callee.rpartition(".")[2] not in names:
-                    continue
-                built = self.roles.ref(renamed.get(call.callee, call.callee))
-                if built is None or built.dotted not in wanted:
-                    continue
-                fixed[built.dotted] = fixed.get(built.dotted, True) and (
-                    id(call) in top_level
-                    and not call.deferred
-                    and not call.script
-                    and bool(call.args or call.keywords)
-                    and all(self.written_out(given) for given in (*call.args, *(v for _, v in call.keywords)))
-                )
-            for assignment in facts.assignments:
-                for dotted in self._handed(assignment.value, names, renamed, wanted):
-                    fixed[dotted] = False
-        return frozenset(dotted for dotted, written in fixed.items() if written)
+            for dotted in self._handed_over(facts):
+                seen(dotted, False)
+            top_level = facts.calls
+            inside = [call for _, function in functions_of(facts) for call in function.calls]
+            for calls, at_top in ((top_level, True), (inside, False)):
+                for call in calls:
+                    if call.callee in _COPIES:
+                        for dotted in self._copied(facts, call):
+                            seen(dotted, False)
+                    if dotted := self._wanted(call.callee):
+                        seen(
+                            dotted,
+                            at_top
+                            and not call.deferred
+                            and not call.script
+                            and bool(_parts(call))
+                            and all(self._written_out(part) for part in _parts(call)),
+                        )
+                    elif dotted := self._wanted(call.callee.rpartition(".")[0]):
+                        seen(dotted, False)  # `CareProfile.from_row(...)`: a factory
+        return frozenset(dotted for dotted, written_out in only_written_out.items() if written_out)
 
 
-def _subjects(model: ProjectModel) -> tuple[Entity, ...]:
+def _examined_entities(model: ProjectModel) -> tuple[Entity, ...]:
     """The entities HEX201 examines: not bases, generic holders or catalogued records."""
     roles_ = roles(model)
     found = [e for e in entities(model) if not is_base(roles_, e.ref) and not _generic_holder(model, e.ref)]
-    catalogued = _Catalogue(model, roles_).find([e.ref for e in found])
+    catalogued = _Catalogue(model, roles_, [e.ref for e in found]).find()
     return tuple(e for e in found if e.ref.dotted not in catalogued)
 
 
@@ -623,13 +655,16 @@ class EntityWithoutValidation(Rule):
         'str = "approve"`, and no method) and test modules are '
         "not checked: no caller hands them state to validate; nor is a record whose every "
         "instance outside tests is written out at a module's top level, from literals, "
-        "enum members and constants (a catalogue of constants, `CARE_PROFILES = "
-        '{"betta": CareProfile("betta", 24.0, 28.0)}`): a reader sees every value where it '
-        "stands. It is checked again when anything else builds one: a function, a lambda, "
-        "a script's `__main__` block, a classmethod or method of its own (`cls(...)`, "
-        "`type(self)(...)`), a value read at import time (`os.environ[...]`), a "
-        "`dataclasses.replace` of one of its instances, or code it is handed to as a value "
-        "(`starmap(CareProfile, rows)`). A base dataclass "
+        "tuples and mappings of them, enum members, constants bound once to such and "
+        'values built from such (`Decimal("9.99")`): a catalogue of constants, '
+        '`CARE_PROFILES = {"betta": CareProfile("betta", 24.0, 28.0)}`, whose every value '
+        "a reader sees where it stands. Anything else that builds one makes it an entity "
+        "again: a function, a lambda, a script's `__main__` block, a method or "
+        "classmethod of the class or of a base (`cls(...)`, `type(self)(...)`, "
+        "`CareProfile.from_row(...)`), unpacked arguments (`CareProfile(**row)`), a "
+        "`dataclasses.replace` that may copy one, or code the class is handed to as a "
+        "value (`starmap(CareProfile, rows)`, `entity = CareProfile`, "
+        "`isinstance(x, CareProfile)` too). A base dataclass "
         "(`Entity`, `AggregateRoot`) is checked through the classes deriving from it, "
         "which inherit its `__post_init__` if it has one, and so is a generic base whose "
         "fields are all typed by type variables (`id: EntityId`). Nor is a dataclass "
@@ -2246,8 +2281,69 @@ class Widened:  # error: HEX201
         return type(self)(self.species, self.low - 1)
 
 
+@dataclass(frozen=True)
+class BuiltInAFunction:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class AssignedAway:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class SelfCopied:  # error: HEX201
+    species: str
+
+    def renamed(self, species: str) -> "SelfCopied":
+        return self.__class__(species)
+
+
+@dataclass(frozen=True)
+class Unpacked:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Stored:  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class Base:
+    @classmethod
+    def create(cls, **values: str) -> "Base":
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Inherited(Base):  # error: HEX201
+    species: str
+
+
+@dataclass(frozen=True)
+class FromClassConstant:  # error: HEX201
+    species: str
+
+
+class Settings:
+    SPECIES = os.environ["SPECIES"]
+
+
+def default() -> BuiltInAFunction:
+    return BuiltInAFunction("betta")
+
+
+ROW = {"species": "betta"}
 DEFAULT = FromEnvironment(os.environ["SPECIES"])
 COPIED = {"betta": Copied("betta")}
+ASSIGNED = AssignedAway("betta")
+FACTORY = AssignedAway
+SELF_COPIED = SelfCopied("betta")
+UNPACKED = Unpacked(**ROW)
+STORED = Stored("betta")
+INHERITED = Inherited("betta")
+FROM_CLASS_CONSTANT = FromClassConstant(Settings.SPECIES)
 HANDED = Handed("betta")
 LATER = lambda: Deferred("betta")  # noqa: E731
 RENAMED = Renamed("betta")
@@ -2276,11 +2372,42 @@ def many(rows: list[tuple[str]]) -> list[Handed]:
 
 def profile(species: str) -> Profile:
     return Profile(species)
+# file: aquarium/domain/copied.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class CopiedByParameter:  # error: HEX201
+    species: str
+
+
+BY_PARAMETER = CopiedByParameter("betta")
+# file: aquarium/application/renaming.py
+from dataclasses import replace
+
+from aquarium.domain.copied import CopiedByParameter
+
+
+def renamed(profile: CopiedByParameter, species: str) -> CopiedByParameter:
+    return replace(profile, species=species)
+# file: aquarium/application/more.py
+from aquarium.domain.catalog import Inherited, Stored
+
+
+def created(species: str) -> object:
+    return Inherited.create(species=species)
+
+
+class StoredRepository:
+    entity = Stored
+
+    def load(self, row: dict[str, str]) -> Stored:
+        return self.entity(**row)
 """,
     )
 
     def _subjects(self, model: ProjectModel) -> tuple[Entity, ...]:
-        return model.index(_subjects)
+        return model.index(_examined_entities)
 
     def examined(self, model: ProjectModel) -> int:
         return len(self._subjects(model))
