@@ -498,6 +498,8 @@ class _Catalogue:
         self.names = {dotted.rpartition(".")[2] for dotted in self.wanted} | {
             alias.rpartition(".")[2] for alias, original in self.renamed.items() if original in self.wanted
         }
+        # The modules each module defines or imports classes from (`_copied`), per module.
+        self._reached: dict[str, set[str]] = {}
 
     def _wanted(self, name: str) -> str:
         """The wanted class a (possibly re-exported) name stands for; '' for none."""
@@ -507,8 +509,8 @@ class _Catalogue:
         return ref.dotted if ref is not None and ref.dotted in self.wanted else ""
 
     def _written_out(self, expr: Expr, depth: int = 0) -> bool:
-        """Whether an argument's value stands in the source: a literal, a tuple or mapping
-        display of such, an enum member, a module constant bound once to such, or a value
+        """Whether an argument's value stands in the source: a literal, a list, tuple, set
+        or mapping display of such, an enum member, a module constant bound once to such, or a value
         built from such (`Decimal("9.99")`, a nested entry with arguments). Not what the
         environment, a file or another call gives at import time. (`depth`: a constant
         bound to a constant bound to ... is followed a few steps only.)"""
@@ -550,15 +552,17 @@ class _Catalogue:
                 built = {self._wanted(callee) for callee in _names_in(assignment.value, ExprKind.CALL)} - {""}
                 if built:
                     return built
-        reached = (
-            {facts.module}
-            | {
-                self.model.resolve_symbol(f"{fact.target}.{name}").rpartition(".")[0]
-                for fact in facts.imports
-                for name in fact.names
-            }
-            | {fact.target for fact in facts.imports}
-        )
+        reached = self._reached.get(facts.module)
+        if reached is None:
+            reached = self._reached[facts.module] = (
+                {facts.module}
+                | {
+                    self.model.resolve_symbol(f"{fact.target}.{name}").rpartition(".")[0]
+                    for fact in facts.imports
+                    for name in fact.names
+                }
+                | {fact.target for fact in facts.imports}
+            )
         return {dotted for dotted in self.wanted if dotted.rpartition(".")[0] in reached}
 
     def _handed_over(self, facts: ModuleFacts) -> Iterator[str]:
@@ -655,13 +659,13 @@ class EntityWithoutValidation(Rule):
         'str = "approve"`, and no method) and test modules are '
         "not checked: no caller hands them state to validate; nor is a record whose every "
         "instance outside tests is written out at a module's top level, from literals, "
-        "tuples and mappings of them, enum members, constants bound once to such and "
+        "displays of them (lists, tuples, mappings), enum members, constants bound once to such and "
         'values built from such (`Decimal("9.99")`): a catalogue of constants, '
         '`CARE_PROFILES = {"betta": CareProfile("betta", 24.0, 28.0)}`, whose every value '
         "a reader sees where it stands. Anything else that builds one makes it an entity "
         "again: a function, a lambda, a script's `__main__` block, a method or "
         "classmethod of the class or of a base (`cls(...)`, `type(self)(...)`, "
-        "`CareProfile.from_row(...)`), unpacked arguments (`CareProfile(**row)`), a "
+        "`CareProfile.from_row(...)`), nothing but unpacked arguments (`CareProfile(**row)`), a "
         "`dataclasses.replace` that may copy one, or code the class is handed to as a "
         "value (`starmap(CareProfile, rows)`, `entity = CareProfile`, "
         "`isinstance(x, CareProfile)` too). A base dataclass "
