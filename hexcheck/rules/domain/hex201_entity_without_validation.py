@@ -29,6 +29,7 @@ from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
     every_call,
+    every_function,
     functions_of,
     is_type_variable,
     module_assignment,
@@ -453,19 +454,22 @@ def _parts(expr: Expr | CallFact) -> tuple[Expr, ...]:
 
 def _names_in(expr: Expr, kind: ExprKind) -> Iterator[str]:
     """The names of one kind an expression holds: `NAME` for what it hands over as a value
-    (`starmap(CareProfile, rows)`), `CALL` for what it calls (`{"a": CareProfile(...)}`)."""
+    (`starmap(CareProfile, rows)`), `CALL` for what it calls (`{"a": CareProfile(...)}`).
+    A type (`dict[str, CareProfile]`, `CareProfile | None`) hands nothing over."""
+    if kind is ExprKind.NAME and expr.kind in (ExprKind.SUBSCRIPT, ExprKind.UNION):
+        return
     if expr.kind is kind:
         yield expr.name
     for part in _parts(expr):
         yield from _names_in(part, kind)
 
 
-def _builds_its_own_class(ref: ClassRef) -> bool:
-    """Whether a method of the class builds an instance of it: a classmethod factory
-    (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
+def _builds_its_own_class(roles_: Roles, ref: ClassRef) -> bool:
+    """Whether a method of the class or of a base builds an instance of it: a classmethod
+    factory (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
     `type(self)(...)` (`self` named as the method's first parameter). Callers of such a
     method hand the instance their values."""
-    for method in ref.cls.methods:
+    for method in (m for owner in (ref, *roles_.first_party_ancestors(ref)) for m in owner.cls.methods):
         first = method.params[0].name if method.params else ""
         own = {first} if method.decorated_with("classmethod") else {f"{first}.__class__"}
         callees = {call.callee for call in method.calls}
@@ -485,7 +489,8 @@ class _Catalogue:
     def __init__(self, model: ProjectModel, roles_: Roles, candidates: Collection[ClassRef]) -> None:
         self.model = model
         self.roles = roles_
-        self.wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(ref)}
+        self.wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(roles_, ref)}
+        self.module_of = {ref.dotted: ref.facts.module for ref in candidates}
         # What a package re-exports under another name (`from .catalog import Profile as
         # CareProfile`), which the model does not resolve.
         self.renamed = {
@@ -540,9 +545,9 @@ class _Catalogue:
 
     def _copied(self, facts: ModuleFacts, call: CallFact) -> set[str]:
         """The wanted classes a `replace(...)` call may copy with other values: those built
-        in the module constant it copies from (`replace(CARE_PROFILES[name], ...)`), when
-        it is one; else every one this module defines or imports, through a package that
-        re-exports it too."""
+        in the module constant it copies from (`replace(CARE_PROFILES[name], ...)`); for
+        any other source (or a constant that builds none of them), every one this module
+        defines or imports, through a package that re-exports it too."""
         source = call.args[0] if call.args else None
         if source is not None and source.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT):
             module, _, name = self.model.resolve_symbol(source.name).rpartition(".")
@@ -561,9 +566,9 @@ class _Catalogue:
                     for fact in facts.imports
                     for name in fact.names
                 }
-                | {fact.target for fact in facts.imports}
+                | {target for fact in facts.imports for target in self.model.targets(facts, fact)}
             )
-        return {dotted for dotted in self.wanted if dotted.rpartition(".")[0] in reached}
+        return {dotted for dotted in self.wanted if self.module_of[dotted] in reached}
 
     def _handed_over(self, facts: ModuleFacts) -> Iterator[str]:
         """The wanted classes a module hands over as values: in a call's arguments, a
@@ -575,7 +580,7 @@ class _Catalogue:
             *(a.value for cls in facts.classes for a in cls.attributes if a.value is not None),
             *(
                 value
-                for _, function in functions_of(facts)
+                for function in every_function(facts)
                 for value in (
                     *(a.value for a in function.self_attributes if a.value is not None),
                     *(param.default for param in function.params if param.default is not None),
@@ -584,7 +589,8 @@ class _Catalogue:
         ]
         for value in values:
             for name in _names_in(value, ExprKind.NAME):
-                if dotted := self._wanted(name):
+                # `map(CareProfile.create, rows)` hands over a factory of the class.
+                if dotted := self._wanted(name) or self._wanted(name.rpartition(".")[0]):
                     yield dotted
 
     def find(self) -> frozenset[str]:
@@ -2326,6 +2332,19 @@ class Inherited(Base):  # error: HEX201
 
 
 @dataclass(frozen=True)
+class Widenable:
+    species: str
+
+    def widened(self, species: str) -> "Widenable":
+        return type(self)(species)
+
+
+@dataclass(frozen=True)
+class WidenedByABase(Widenable):  # error: HEX201
+    low: float = 0.0
+
+
+@dataclass(frozen=True)
 class FromClassConstant:  # error: HEX201
     species: str
 
@@ -2347,6 +2366,7 @@ SELF_COPIED = SelfCopied("betta")
 UNPACKED = Unpacked(**ROW)
 STORED = Stored("betta")
 INHERITED = Inherited("betta")
+WIDENED_BY_A_BASE = WidenedByABase("betta", 24.0)
 FROM_CLASS_CONSTANT = FromClassConstant(Settings.SPECIES)
 HANDED = Handed("betta")
 LATER = lambda: Deferred("betta")  # noqa: E731
