@@ -28,7 +28,6 @@ from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
 from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
-    every_call,
     every_function,
     functions_of,
     is_type_variable,
@@ -570,12 +569,19 @@ class _Catalogue:
             )
         return {dotted for dotted in self.wanted if self.module_of[dotted] in reached}
 
+    def _handed_in(self, value: Expr) -> Iterator[str]:
+        """The wanted classes an expression hands over as values: the class itself, or a
+        factory of it (`map(CareProfile.create, rows)`)."""
+        for name in _names_in(value, ExprKind.NAME):
+            if dotted := self._wanted(name) or self._wanted(name.rpartition(".")[0]):
+                yield dotted
+
     def _handed_over(self, facts: ModuleFacts) -> Iterator[str]:
-        """The wanted classes a module hands over as values: in a call's arguments, a
-        module constant, a class attribute (`entity = CareProfile` of a generic
-        repository), an attribute set on `self` or a parameter's default."""
+        """The wanted classes a module hands over as values outside its calls' arguments
+        (`find` reads those): in a module constant, a class attribute (`entity =
+        CareProfile` of a generic repository), an attribute set on `self` or a parameter's
+        default."""
         values = [
-            *(part for call in every_call(facts) for part in _parts(call)),
             *(assignment.value for assignment in facts.assignments),
             *(a.value for cls in facts.classes for a in cls.attributes if a.value is not None),
             *(
@@ -588,10 +594,7 @@ class _Catalogue:
             ),
         ]
         for value in values:
-            for name in _names_in(value, ExprKind.NAME):
-                # `map(CareProfile.create, rows)` hands over a factory of the class.
-                if dotted := self._wanted(name) or self._wanted(name.rpartition(".")[0]):
-                    yield dotted
+            yield from self._handed_in(value)
 
     def find(self) -> frozenset[str]:
         """The wanted classes built somewhere outside tests, and everywhere by a call with
@@ -614,6 +617,8 @@ class _Catalogue:
             inside = [call for _, function in functions_of(facts) for call in function.calls]
             for calls, at_top in ((top_level, True), (inside, False)):
                 for call in calls:
+                    for dotted in (found for part in _parts(call) for found in self._handed_in(part)):
+                        seen(dotted, False)
                     if call.callee in _COPIES:
                         for dotted in self._copied(facts, call):
                             seen(dotted, False)
