@@ -73,7 +73,9 @@ imports (`_exchanged_by_a_port`); a module of framework-free errors in an
 module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
 module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
 the web when it defines HTTP middleware and no other class and shows no other layer
-(`core/middlewares/rate_limit.py`, `_defines_a_middleware`); else, unnamed, in
+(`core/middlewares/rate_limit.py`, `_defines_a_middleware`), or a function answering a
+request outside the routes, an exception handler or a function middleware
+(`_answers_a_request`); else, unnamed, in
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
@@ -137,6 +139,7 @@ from hexcheck.core.facts import (
     ExprKind,
     FunctionFact,
     ModuleFacts,
+    ParamKind,
 )
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
@@ -1085,6 +1088,10 @@ class Placement:
         # web's, in whatever unnamed package, unless it shows another layer.
         if self._defines_middleware_alone(module):
             return Layer.WEB
+        # So do the functions that answer a request outside the routes: exception handlers
+        # (`core/exception_handlers.py`) and function middleware.
+        if self._answers_requests_alone(module):
+            return Layer.WEB
         # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
         # but it calls a token, hash or mail library: a helper wrapping that service
         # (`core/security.py` signing JWTs).
@@ -1151,6 +1158,20 @@ class Placement:
         return (
             facts is not None
             and _defines_a_middleware(facts)
+            and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
+        )
+
+    def _answers_requests_alone(self, module: str) -> bool:
+        """Whether a module defines a function answering a request outside the routes
+        (`_answers_a_request`), at its top level or inside a function registering them, and
+        shows no evidence of another layer than the web's (at most a driver or
+        `HTTPException` it imports)."""
+        facts = self.model.modules.get(module)
+        return (
+            facts is not None
+            and any(
+                _answers_a_request(function) for top in facts.functions for function in (top, *top.nested)
+            )
             and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
         )
 
@@ -2589,8 +2610,7 @@ class Placement:
         if concrete and all(self._controller_of_the_web(each, [ref]) for each in concrete):
             return False
         if any(
-            (_in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(("Request", "Response")))
-            or self._own_http_message(name)
+            _framework_message(name, ("Request", "Response")) or self._own_http_message(name)
             for method in ref.cls.methods
             for annotation in (method.returns, *(param.annotation for param in method.params))
             if annotation is not None
@@ -2885,6 +2905,35 @@ def _defines_a_middleware(facts: ModuleFacts) -> bool:
     beside its formatters is logging's."""
     classes = [cls for cls in facts.classes if "." not in cls.qualname]
     return bool(classes) and all(_is_a_middleware(cls) for cls in classes)
+
+
+def _answers_a_request(function: FunctionFact) -> bool:
+    """Whether a function answers an HTTP request outside the routes: it takes the request,
+    typed as the server framework's, and one more thing, and answers with the framework's
+    response, as its return type or a call. That is an exception handler's shape
+    (`handle(request: Request, exc: AppError) -> JSONResponse`) and a function
+    middleware's (`add_request_id(request: Request, call_next) -> Response`)."""
+    params = function.params
+    if len(params) != 2 or any(
+        param.kind not in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY) for param in params
+    ):
+        return False
+    request = params[0].annotation
+    answers = (
+        *(function.returns.names() if function.returns is not None else ()),
+        *(call.callee for call in function.calls),
+    )
+    return (
+        request is not None
+        and any(_framework_message(name, "Request") for name in request.names())
+        and any(_framework_message(name, "Response") for name in answers)
+    )
+
+
+def _framework_message(name: str, suffix: str | tuple[str, ...]) -> bool:
+    """Whether a resolved name is an HTTP server framework's request or response class
+    (`starlette.requests.Request`, `fastapi.responses.JSONResponse`)."""
+    return _in_packages(name, _HTTP_SERVER_FRAMEWORKS) and name.endswith(suffix)
 
 
 def _is_a_middleware(cls: ClassFact) -> bool:

@@ -2833,6 +2833,87 @@ class ListCourses:
     def execute(self) -> list[CourseRecord]:
         return [CourseRecord(title="DDD")]
 """,
+        # A helper taking the request and the error but answering with a plain dict is no
+        # exception handler: it places nothing, and what it imports is not reported.
+        """\
+# file: app/core/error_report.py
+from fastapi import Request
+
+from app.infrastructure.sentry import capture
+
+
+def describe_failure(request: Request, exc: Exception) -> dict[str, str]:
+    capture(exc)
+    return {"path": request.url.path, "error": type(exc).__name__}
+# file: app/infrastructure/sentry.py
+import sentry_sdk
+
+
+def capture(exc: Exception) -> None:
+    sentry_sdk.capture_exception(exc)
+""",
+        # Nor is Django REST framework's `exception_handler(exc, context)`, which is handed
+        # no request: a module of errors with one is not made the web's, and the
+        # repositories raising its errors are not reported.
+        """\
+# file: apps/core/exceptions.py
+from rest_framework.response import Response
+from rest_framework.views import exception_handler
+
+
+class NotFoundError(Exception):
+    status_code = 404
+
+
+def custom_exception_handler(exc, context) -> Response:
+    if isinstance(exc, NotFoundError):
+        return Response({"detail": str(exc)}, status=exc.status_code)
+    return exception_handler(exc, context)
+# file: apps/infrastructure/users/repositories.py
+from apps.core.exceptions import NotFoundError
+
+
+class UserRepository:
+    def __init__(self, connection) -> None:
+        self._connection = connection
+
+    def get(self, user_id: int) -> dict:
+        row = self._connection.execute("select * from users where id = %s", (user_id,)).fetchone()
+        if row is None:
+            raise NotFoundError(f"user {user_id}")
+        return row
+""",
+        # A handler beside the table it records failures in shows the infrastructure too:
+        # the module is persistence's, and its session factory is no import past the core.
+        """\
+# file: app/core/failures.py
+from fastapi import Request
+from fastapi.responses import JSONResponse
+from sqlalchemy import Column, Integer, String
+from sqlalchemy.orm import declarative_base
+
+from app.infrastructure.db import session_factory
+
+Base = declarative_base()
+
+
+class FailureRow(Base):
+    __tablename__ = "failures"
+
+    id = Column(Integer, primary_key=True)
+    path = Column(String)
+
+
+async def record_and_answer(request: Request, exc: Exception) -> JSONResponse:
+    async with session_factory() as session:
+        session.add(FailureRow(path=request.url.path))
+        await session.commit()
+    return JSONResponse(status_code=500, content={"detail": "internal error"})
+# file: app/infrastructure/db.py
+from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
+
+session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+""",
     )
     invalid = (
         # Django views that build their services on the adapter through private helpers:
@@ -4858,6 +4939,40 @@ class AuditMiddleware(BaseHTTPMiddleware):
 from sqlalchemy.ext.asyncio import async_sessionmaker, create_async_engine
 
 session_factory = async_sessionmaker(create_async_engine("sqlite+aiosqlite://"))
+""",
+        # An exception handler answers a request that failed, in whatever unnamed module:
+        # it is the web's, at the top level as inside the function registering it, and its
+        # write to the database past the use cases is reported.
+        """\
+# file: app/core/exception_handlers.py
+from fastapi import Request
+from fastapi.responses import JSONResponse
+
+from app.infrastructure.db import record_failure  # error: HEX101
+
+
+async def handle_unexpected(request: Request, exc: Exception) -> JSONResponse:
+    await record_failure(request.url.path, repr(exc))
+    return JSONResponse(status_code=500, content={"detail": "internal error"})
+# file: app/core/errors/registration.py
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse
+
+from app.infrastructure.db import record_failure  # error: HEX101
+
+
+def register_error_handlers(app: FastAPI) -> None:
+    @app.exception_handler(ValueError)
+    async def handle_bad_value(request: Request, exc: ValueError) -> JSONResponse:
+        await record_failure(request.url.path, str(exc))
+        return JSONResponse(status_code=422, content={"detail": str(exc)})
+# file: app/infrastructure/db.py
+import asyncpg
+
+
+async def record_failure(path: str, error: str) -> None:
+    connection = await asyncpg.connect()
+    await connection.execute("insert into failures values ($1, $2)", path, error)
 """,
     )
 
