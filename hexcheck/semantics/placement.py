@@ -73,9 +73,9 @@ imports (`_exchanged_by_a_port`); a module of framework-free errors in an
 module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name is the
 module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
 the web when it defines HTTP middleware and no other class and shows no other layer
-(`core/middlewares/rate_limit.py`, `_defines_a_middleware`), or a function answering a
-request outside the routes, an exception handler or a function middleware
-(`_answers_a_request`); else, unnamed, in
+(`core/middlewares/rate_limit.py`, `_defines_a_middleware`), or it is one of functions
+answering a request outside the routes, exception handlers or function middleware
+(`_answers_requests_alone`); else, unnamed, in
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
@@ -139,7 +139,6 @@ from hexcheck.core.facts import (
     ExprKind,
     FunctionFact,
     ModuleFacts,
-    ParamKind,
 )
 from hexcheck.core.layers import (
     COMPOSITION_NAMES,
@@ -158,7 +157,7 @@ from hexcheck.core.layers import (
     name_layer,
     spelled_plainly,
 )
-from hexcheck.semantics.fastapi import is_dependency_call, only_injects
+from hexcheck.semantics.fastapi import ANNOTATED, is_dependency_call, only_injects
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -182,7 +181,7 @@ from hexcheck.semantics.roles import (
     is_test_module,
     roles,
 )
-from hexcheck.semantics.routes import RouteHandler
+from hexcheck.semantics.routes import EXCEPTION_HANDLER_REGISTRARS, RouteHandler
 from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
@@ -234,6 +233,12 @@ _DEFINED_KINDS = frozenset(
 # Kinds a module shows by what it imports, not by what it builds: on a tie between two
 # layers, the other kinds decide (see `_module_evidence`).
 _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
+# What registers a hook answering requests outside the routes: exception handlers and
+# middleware.
+_REQUEST_HOOK_REGISTRARS = EXCEPTION_HANDLER_REGISTRARS | {"middleware", "add_middleware"}
+_UNION_TYPES = frozenset(
+    {"typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union"}
+)
 # What a module fulfilling the core's ports or reaching outside shows (`Placement.is_an_adapter`).
 _ADAPTER_KINDS = frozenset({IMPLEMENTED_PORTS, ORM_MODELS, DRIVERS})
 
@@ -1088,8 +1093,8 @@ class Placement:
         # web's, in whatever unnamed package, unless it shows another layer.
         if self._defines_middleware_alone(module):
             return Layer.WEB
-        # So do the functions that answer a request outside the routes: exception handlers
-        # (`core/exception_handlers.py`) and function middleware.
+        # A module of functions answering a request outside the routes is the web's too:
+        # exception handlers (`core/exception_handlers.py`) and function middleware.
         if self._answers_requests_alone(module):
             return Layer.WEB
         # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
@@ -1162,15 +1167,31 @@ class Placement:
         )
 
     def _answers_requests_alone(self, module: str) -> bool:
-        """Whether a module defines a function answering a request outside the routes
-        (`_answers_a_request`), at its top level or inside a function registering them, and
-        shows no evidence of another layer than the web's (at most a driver or
-        `HTTPException` it imports)."""
+        """Whether a module is one of functions answering a request outside the routes
+        (`_answers_a_request`): such functions, at its top level or inside another,
+        outnumber its other public top-level functions (those registering them on the app,
+        `register_error_handlers(app)`, are neither); it defines no exception class; and
+        it shows no evidence of another layer than the web's (at most a driver or
+        `HTTPException` it imports). A logging module with a function middleware beside
+        `get_logger`, or a module of errors with their handler, which the core imports for
+        the errors, stays where the rest of its content puts it."""
         facts = self.model.modules.get(module)
+        if facts is None:
+            return False
+        answering = sum(1 for function in all_functions(facts.functions) if _answers_a_request(function))
+        others = sum(
+            1
+            for top in facts.functions
+            if not top.name.startswith("_")
+            and not _answers_a_request(top)
+            and not _registers_request_hooks(top)
+        )
         return (
-            facts is not None
-            and any(
-                _answers_a_request(function) for top in facts.functions for function in (top, *top.nested)
+            answering > others
+            and not any(
+                self._roles.is_exception(ClassRef(facts, cls))
+                for cls in facts.classes
+                if "." not in cls.qualname
             )
             and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
         )
@@ -2908,25 +2929,45 @@ def _defines_a_middleware(facts: ModuleFacts) -> bool:
 
 
 def _answers_a_request(function: FunctionFact) -> bool:
-    """Whether a function answers an HTTP request outside the routes: it takes the request,
-    typed as the server framework's, and one more thing, and answers with the framework's
-    response, as its return type or a call. That is an exception handler's shape
-    (`handle(request: Request, exc: AppError) -> JSONResponse`) and a function
-    middleware's (`add_request_id(request: Request, call_next) -> Response`)."""
+    """Whether a function answers an HTTP request: it takes the server framework's
+    request first, by its type, and answers with the framework's response, as its return
+    type or a call. Outside the routes, that is an exception handler (`handle(request:
+    Request, exc: AppError) -> JSONResponse`), a function middleware (`add_request_id(
+    request: Request, call_next) -> Response`) or a helper answering for a route. Types
+    are read through `Optional`, unions and `Annotated`, not inside containers (a
+    `list[Request]` is no request)."""
     params = function.params
-    if len(params) != 2 or any(
-        param.kind not in (ParamKind.POSITIONAL, ParamKind.POSITIONAL_ONLY) for param in params
-    ):
+    if not params:
         return False
-    request = params[0].annotation
-    answers = (
-        *(function.returns.names() if function.returns is not None else ()),
-        *(call.callee for call in function.calls),
+    answers = (*_types_given(function.returns), *(call.callee for call in function.calls))
+    return any(_framework_message(name, "Request") for name in _types_given(params[0].annotation)) and any(
+        _framework_message(name, "Response") for name in answers
     )
-    return (
-        request is not None
-        and any(_framework_message(name, "Request") for name in request.names())
-        and any(_framework_message(name, "Response") for name in answers)
+
+
+def _types_given(annotation: Expr | None) -> Iterator[str]:
+    """The classes an annotation gives its value, through `Annotated[X, ...]`,
+    `Optional[X]` and unions (`X | None`), not what a container holds (`list[X]`)."""
+    if annotation is None:
+        return
+    if annotation.kind is ExprKind.UNION or (
+        annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _UNION_TYPES
+    ):
+        for member in annotation.args:
+            yield from _types_given(member)
+    elif annotation.kind is ExprKind.SUBSCRIPT and annotation.name in ANNOTATED:
+        yield from _types_given(annotation.args[0] if annotation.args else None)
+    elif annotation.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT):
+        yield annotation.name
+
+
+def _registers_request_hooks(function: FunctionFact) -> bool:
+    """Whether a function registers exception handlers or middleware on the app it is
+    given (`app.add_exception_handler(AppError, handle_app_error)`, `app.add_middleware`)."""
+    return any(
+        call.callee.rpartition(".")[2] in _REQUEST_HOOK_REGISTRARS
+        for inner in all_functions((function,))
+        for call in inner.calls
     )
 
 

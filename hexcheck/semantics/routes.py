@@ -28,6 +28,18 @@ CLASS_VIEW_PACKAGES = frozenset({"classy_fastapi"})
 ROUTE_METHODS = frozenset(
     {"get", "post", "put", "patch", "delete", "head", "options", "api_route", "websocket"}
 )
+# The calls and decorators that map an exception to a response: FastAPI's and Starlette's,
+# Flask's (a blueprint's app-wide `app_errorhandler` too), Falcon's.
+EXCEPTION_HANDLER_REGISTRARS = frozenset(
+    {
+        "exception_handler",
+        "add_exception_handler",
+        "errorhandler",
+        "app_errorhandler",
+        "register_error_handler",
+        "add_error_handler",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)

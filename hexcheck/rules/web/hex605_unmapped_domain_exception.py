@@ -14,6 +14,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.libraries import fronts_without_http, serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
+from hexcheck.semantics.routes import EXCEPTION_HANDLER_REGISTRARS
 from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, every_function, functions_of
 
 # Too broad to count as mapping a specific exception.
@@ -1291,9 +1292,11 @@ def delete_task(title: str) -> dict:
             for call in every_call(facts):
                 # What follows looks at these calls only (the loop runs over every call).
                 method = call.callee.rpartition(".")[2]
-                if not (call.keywords or method in _REGISTRARS or call.callee == "isinstance"):
+                if not (
+                    call.keywords or method in EXCEPTION_HANDLER_REGISTRARS or call.callee == "isinstance"
+                ):
                     continue
-                if method in _REGISTRARS:
+                if method in EXCEPTION_HANDLER_REGISTRARS:
                     target = call.args[0] if call.args else _registered_keyword(call)
                     if target is None:
                         continue
@@ -1325,18 +1328,6 @@ def delete_task(title: str) -> dict:
         return frozenset(found)
 
 
-# The calls and decorators that map an exception to a response: FastAPI's and Starlette's,
-# Flask's (a blueprint's app-wide `app_errorhandler` too), Falcon's.
-_REGISTRARS = frozenset(
-    {
-        "exception_handler",
-        "add_exception_handler",
-        "errorhandler",
-        "app_errorhandler",
-        "register_error_handler",
-        "add_error_handler",
-    }
-)
 # The keyword each of them takes the exception by, when it is not given first.
 _EXCEPTION_KEYWORDS = ("exc_class_or_status_code", "code_or_exception", "exception")
 
@@ -1373,13 +1364,13 @@ def _catch_all_handlers(model: ProjectModel, facts: ModuleFacts) -> Iterator[Fun
     for function in functions:
         if any(
             decorator.kind is ExprKind.CALL
-            and decorator.name.rpartition(".")[2] in _REGISTRARS
+            and decorator.name.rpartition(".")[2] in EXCEPTION_HANDLER_REGISTRARS
             and _catches_everything(decorator.args[0] if decorator.args else None)
             for decorator in function.decorators
         ):
             yield function
     for call in every_call(facts):
-        if call.callee.rpartition(".")[2] not in _REGISTRARS or len(call.args) < 2:
+        if call.callee.rpartition(".")[2] not in EXCEPTION_HANDLER_REGISTRARS or len(call.args) < 2:
             continue
         handler = call.args[1]
         if not _catches_everything(call.args[0]) or handler.kind is not ExprKind.NAME:
