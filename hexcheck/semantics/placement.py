@@ -74,8 +74,9 @@ module's own evidence shows another layer by `MIN_KINDS` kinds (one if the name 
 module's own, `settings.py` full of ORM models) and nothing of the name's; else, unnamed,
 the web when it defines HTTP middleware and no other class and shows no other layer
 (`core/middlewares/rate_limit.py`, `_defines_a_middleware`), or it is one of functions
-answering a request outside the routes, exception handlers or function middleware
-(`_answers_requests_alone`); else, unnamed, in
+answering a request outside the routes, exception handlers, function middleware and
+helpers answering for a route, that the core imports nothing else from
+(`_answers_requests_outside_routes`); else, unnamed, in
 a shared package (`core/`, `common/`, `utils/`) and showing at most what it imports, the
 infrastructure when it calls a token, hash or mail library, the web when it is also a
 FastAPI dependency (`_wraps_a_service`); else, unnamed, the layer its own evidence
@@ -157,7 +158,7 @@ from hexcheck.core.layers import (
     name_layer,
     spelled_plainly,
 )
-from hexcheck.semantics.fastapi import ANNOTATED, is_dependency_call, only_injects
+from hexcheck.semantics.fastapi import is_dependency_call, only_injects
 from hexcheck.semantics.libraries import (
     DATABASE_CONSTRUCTORS,
     DATABASE_PACKAGES,
@@ -182,7 +183,7 @@ from hexcheck.semantics.roles import (
     roles,
 )
 from hexcheck.semantics.routes import EXCEPTION_HANDLER_REGISTRARS, RouteHandler
-from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, functions_of
+from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, functions_of, union_members
 
 # The ratios that make a package's content strong (see the module docstring).
 AGREEING_SHARE = Fraction(2, 3)
@@ -194,6 +195,8 @@ MIN_KINDS = 2
 _PRECEDENCE = (Layer.COMPOSITION, Layer.WEB, Layer.INFRASTRUCTURE, Layer.APPLICATION, Layer.DOMAIN)
 
 _INNER = (Layer.DOMAIN, Layer.APPLICATION)
+# The layers that may not depend on the web.
+_BELOW_THE_WEB = (Layer.DOMAIN, Layer.APPLICATION, Layer.INFRASTRUCTURE)
 # The layers a deeper name may give a module that only wires objects below a composition
 # root (`main/factories/controllers/`, `main/factories/infra/`).
 _WIRED_NAMES = (Layer.WEB, Layer.INFRASTRUCTURE)
@@ -236,9 +239,6 @@ _IMPORTED_KINDS = frozenset({DRIVERS, HTTP_ERRORS})
 # What registers a hook answering requests outside the routes: exception handlers and
 # middleware.
 _REQUEST_HOOK_REGISTRARS = EXCEPTION_HANDLER_REGISTRARS | {"middleware", "add_middleware"}
-_UNION_TYPES = frozenset(
-    {"typing.Optional", "typing_extensions.Optional", "typing.Union", "typing_extensions.Union"}
-)
 # What a module fulfilling the core's ports or reaching outside shows (`Placement.is_an_adapter`).
 _ADAPTER_KINDS = frozenset({IMPLEMENTED_PORTS, ORM_MODELS, DRIVERS})
 
@@ -1095,7 +1095,7 @@ class Placement:
             return Layer.WEB
         # A module of functions answering a request outside the routes is the web's too:
         # exception handlers (`core/exception_handlers.py`) and function middleware.
-        if self._answers_requests_alone(module):
+        if self._answers_requests_outside_routes(module):
             return Layer.WEB
         # Nothing it defines shows a layer (at most a driver or `HTTPException` it imports),
         # but it calls a token, hash or mail library: a helper wrapping that service
@@ -1166,35 +1166,42 @@ class Placement:
             and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
         )
 
-    def _answers_requests_alone(self, module: str) -> bool:
+    def _answers_requests_outside_routes(self, module: str) -> bool:
         """Whether a module is one of functions answering a request outside the routes
         (`_answers_a_request`): such functions, at its top level or inside another,
-        outnumber its other public top-level functions (those registering them on the app,
-        `register_error_handlers(app)`, are neither); it defines no exception class; and
-        it shows no evidence of another layer than the web's (at most a driver or
-        `HTTPException` it imports). A logging module with a function middleware beside
-        `get_logger`, or a module of errors with their handler, which the core imports for
-        the errors, stays where the rest of its content puts it."""
+        outnumber its other public top-level functions (those registering hooks on the app,
+        `register_error_handlers(app)`, are neither); it shows no evidence of another layer
+        than the web's (at most a driver or `HTTPException` it imports); and no module the
+        domain's, the application's or the infrastructure's name places imports anything
+        else from it. A module of errors with their handler, or a logging module whose
+        logger the use cases import beside a function middleware, stays where the rest of
+        its content puts it: the core imports it for what is not the web's."""
         facts = self.model.modules.get(module)
         if facts is None:
             return False
         answering = sum(1 for function in all_functions(facts.functions) if _answers_a_request(function))
-        others = sum(
-            1
-            for top in facts.functions
-            if not top.name.startswith("_")
-            and not _answers_a_request(top)
-            and not _registers_request_hooks(top)
-        )
+        hooks = {
+            top.name for top in facts.functions if _answers_a_request(top) or _registers_request_hooks(top)
+        }
+        others = sum(1 for top in facts.functions if not top.name.startswith("_") and top.name not in hooks)
         return (
             answering > others
-            and not any(
-                self._roles.is_exception(ClassRef(facts, cls))
-                for cls in facts.classes
-                if "." not in cls.qualname
-            )
             and _shows_no_layer_but(self._all_evidence(facts), Layer.WEB)
+            and not any(
+                self._name_layer(user).layer in _BELOW_THE_WEB and not set(names) <= hooks
+                for user, names in self._imports_of(module)
+            )
         )
+
+    def _imports_of(self, module: str) -> Iterator[tuple[str, tuple[str, ...]]]:
+        """Each first-party module importing `module`, with the names it imports from it
+        statement by statement (`*` for `import module` or an import of its package, which
+        may use anything)."""
+        for user in sorted(self.model.importers(module)):
+            facts = self.model.modules[user]
+            for fact in facts.imports:
+                if not fact.script and module in self.model.targets(facts, fact):
+                    yield user, fact.names if fact.target == module and fact.names else ("*",)
 
     def _holds_tables_alone(self, module: str) -> bool:
         """Whether a module shows ORM tables and no evidence of another layer (at most a
@@ -2934,8 +2941,9 @@ def _answers_a_request(function: FunctionFact) -> bool:
     type or a call. Outside the routes, that is an exception handler (`handle(request:
     Request, exc: AppError) -> JSONResponse`), a function middleware (`add_request_id(
     request: Request, call_next) -> Response`) or a helper answering for a route. Types
-    are read through `Optional`, unions and `Annotated`, not inside containers (a
-    `list[Request]` is no request)."""
+    are read through `Optional` and unions, not inside containers (a `list[Request]` is
+    no request); a response is a framework class whose name ends in `Response`, and the
+    calls include those of inner functions."""
     params = function.params
     if not params:
         return False
@@ -2946,29 +2954,24 @@ def _answers_a_request(function: FunctionFact) -> bool:
 
 
 def _types_given(annotation: Expr | None) -> Iterator[str]:
-    """The classes an annotation gives its value, through `Annotated[X, ...]`,
-    `Optional[X]` and unions (`X | None`), not what a container holds (`list[X]`)."""
+    """The classes an annotation gives its value, through `Optional[X]` and unions
+    (`X | None`), not what a container holds (`list[X]`)."""
     if annotation is None:
         return
-    if annotation.kind is ExprKind.UNION or (
-        annotation.kind is ExprKind.SUBSCRIPT and annotation.name in _UNION_TYPES
-    ):
-        for member in annotation.args:
+    union = union_members(annotation)
+    if union is not None:
+        for member in union[0]:
             yield from _types_given(member)
-    elif annotation.kind is ExprKind.SUBSCRIPT and annotation.name in ANNOTATED:
-        yield from _types_given(annotation.args[0] if annotation.args else None)
     elif annotation.kind in (ExprKind.NAME, ExprKind.SUBSCRIPT):
         yield annotation.name
 
 
 def _registers_request_hooks(function: FunctionFact) -> bool:
-    """Whether a function registers exception handlers or middleware on the app it is
-    given (`app.add_exception_handler(AppError, handle_app_error)`, `app.add_middleware`)."""
-    return any(
-        call.callee.rpartition(".")[2] in _REQUEST_HOOK_REGISTRARS
-        for inner in all_functions((function,))
-        for call in inner.calls
-    )
+    """Whether a function calls or decorates with a registrar of exception handlers or
+    middleware (`app.add_exception_handler(AppError, handle)`, `app.add_middleware(...)`,
+    `@app.exception_handler(AppError)` on a function inside: a function's calls hold its
+    inner functions' calls and their decorators)."""
+    return any(call.callee.rpartition(".")[2] in _REQUEST_HOOK_REGISTRARS for call in function.calls)
 
 
 def _framework_message(name: str, suffix: str | tuple[str, ...]) -> bool:

@@ -4,7 +4,8 @@ A route is a function decorated by a router or app (`@router.post(...)`), regist
 `add_api_route`/`add_api_websocket_route`, or a method of a class-based view. A router is
 whatever `FastAPI`, `APIRouter`, a first-party subclass of either or a factory (annotated
 to return one, or whose every `return` gives one it builds) builds. Read once per model
-through `Roles.route_handlers`.
+through `Roles.route_handlers`. Also the names of the calls and decorators registering
+exception handlers, which map errors to responses beside the routes (HEX605, placement).
 """
 
 from __future__ import annotations

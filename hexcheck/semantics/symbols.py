@@ -19,6 +19,19 @@ from hexcheck.semantics.roles import ClassRef, Roles, roles
 # The names Python binds in every module (`str`, `isinstance`, `ValueError`).
 BUILTIN_NAMES = frozenset(dir(builtins))
 
+_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
+_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
+
+
+def union_members(annotation: Expr) -> tuple[tuple[Expr, ...], bool] | None:
+    """The members of a union annotation but `None` (`X | Y`, `Union[X, Y]`,
+    `Optional[X]`), and whether it admits `None`; None for an annotation of no union."""
+    kind, name = annotation.kind, annotation.name
+    if not (kind is ExprKind.UNION or (kind is ExprKind.SUBSCRIPT and name in _OPTIONAL | _UNION)):
+        return None
+    members = tuple(a for a in annotation.args if not (a.kind is ExprKind.LITERAL and a.name == "None"))
+    return members, name in _OPTIONAL or len(members) < len(annotation.args)
+
 
 def definition_site(
     model: ProjectModel, dotted: str, by_suffix: bool = False

@@ -9,20 +9,6 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import AttributeFact, ClassFact, Expr, ExprKind, ParamKind
 from hexcheck.semantics.roles import ClassRef, Roles, is_frozen_dataclass, is_test_module, roles
 
-_OPTIONAL = frozenset({"typing.Optional", "typing_extensions.Optional"})
-_UNION = frozenset({"typing.Union", "typing_extensions.Union"})
-
-
-def union_members(annotation: Expr) -> tuple[tuple[Expr, ...], bool] | None:
-    """The members of a union annotation but `None` (`X | Y`, `Union[X, Y]`,
-    `Optional[X]`), and whether it admits `None`; None for an annotation of no union."""
-    kind, name = annotation.kind, annotation.name
-    if not (kind is ExprKind.UNION or (kind is ExprKind.SUBSCRIPT and name in _OPTIONAL | _UNION)):
-        return None
-    members = tuple(a for a in annotation.args if not (a.kind is ExprKind.LITERAL and a.name == "None"))
-    return members, name in _OPTIONAL or len(members) < len(annotation.args)
-
-
 _CLASS_VARS = frozenset({"typing.ClassVar", "typing_extensions.ClassVar", "ClassVar"})
 _KW_ONLY = frozenset({"dataclasses.KW_ONLY", "KW_ONLY"})
 FIELD_FACTORIES = frozenset({"dataclasses.field", "field"})

@@ -21,7 +21,6 @@ from hexcheck.rules.domain._private import (
     is_enum,
     is_field,
     refuses_direct_construction,
-    union_members,
 )
 from hexcheck.rules.messages import quoted_list
 from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
@@ -32,6 +31,7 @@ from hexcheck.semantics.symbols import (
     functions_of,
     is_type_variable,
     module_assignment,
+    union_members,
 )
 
 _VALIDATION_HOOKS = ("__post_init__", "__init__")

@@ -10,9 +10,10 @@ from hexcheck.core.facts import ClassFact, Expr, ExprKind, FunctionFact, ModuleF
 from hexcheck.core.findings import Finding, Severity
 from hexcheck.core.layers import Layer
 from hexcheck.rules.base import Rule
-from hexcheck.rules.domain._private import PYDANTIC_VALIDATORS, refuses_direct_construction, union_members
+from hexcheck.rules.domain._private import PYDANTIC_VALIDATORS, refuses_direct_construction
 from hexcheck.semantics.libraries import ORM_MANAGER_BASES
 from hexcheck.semantics.roles import BUILTIN_EXCEPTIONS, ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.symbols import union_members
 
 # Special methods whose exceptions Python's data model dictates: `__setattr__` raises
 # AttributeError, `__getitem__` KeyError, `__add__` TypeError. A domain exception there
