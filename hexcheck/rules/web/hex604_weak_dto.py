@@ -11,6 +11,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import ANNOTATED, web_index
 from hexcheck.semantics.libraries import SETTINGS_BASES
 from hexcheck.semantics.roles import roles
+from hexcheck.semantics.symbols import union_members
 
 ANY = frozenset({"typing.Any", "typing_extensions.Any", "Any"})
 
@@ -153,13 +154,9 @@ class BookListResponse(Envelope):
             if annotation.name in BARE_CONTAINERS:
                 return annotation.name.rpartition(".")[2]
             return None
-        if annotation.kind is ExprKind.UNION:
-            return next((w for arg in annotation.args for w in [self._weak(arg)] if w), None)
-        if annotation.kind is ExprKind.SUBSCRIPT:
-            if annotation.name in ("typing.ClassVar", "typing_extensions.ClassVar"):
-                return None
-            if annotation.name in ANNOTATED:
-                return self._weak(annotation.args[0]) if annotation.args else None
-            if annotation.name in ("typing.Optional", "typing.Union"):
-                return next((w for arg in annotation.args for w in [self._weak(arg)] if w), None)
+        union = union_members(annotation)
+        if union is not None:
+            return next((w for arg in union[0] for w in [self._weak(arg)] if w), None)
+        if annotation.kind is ExprKind.SUBSCRIPT and annotation.name in ANNOTATED:
+            return self._weak(annotation.args[0]) if annotation.args else None
         return None
