@@ -77,12 +77,14 @@ class Hierarchy:
                     head = fact.target.partition(".")[0]
                     bindings.setdefault(head, head)
                 continue
-            for imported in fact.names:
+            # A name is bound as its alias (`from .catalog import Profile as CareProfile`
+            # binds `CareProfile`).
+            for imported, bound in zip(fact.names, fact.bound_as or fact.names, strict=False):
                 if imported == "*":
                     stars.append(fact.target)
-                elif imported not in bindings:
+                elif bound not in bindings:
                     # Interned: the same names are imported by hundreds of modules.
-                    bindings[imported] = sys.intern(f"{fact.target}.{imported}")
+                    bindings[bound] = sys.intern(f"{fact.target}.{imported}")
         aliases: dict[str, str] = {}
         for assignment in facts.assignments:
             if assignment.name in defined or assignment.name in bindings:

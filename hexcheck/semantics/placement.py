@@ -1180,6 +1180,8 @@ class Placement:
         if facts is None:
             return False
         answering = sum(1 for function in all_functions(facts.functions) if _answers_a_request(function))
+        if not answering:
+            return False  # most unnamed modules: nothing more to read
         hooks = {
             top.name for top in facts.functions if _answers_a_request(top) or _registers_request_hooks(top)
         }

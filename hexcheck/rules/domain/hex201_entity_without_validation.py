@@ -490,17 +490,15 @@ class _Catalogue:
         self.roles = roles_
         self.wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(roles_, ref)}
         self.module_of = {ref.dotted: ref.facts.module for ref in candidates}
-        # What a package re-exports under another name (`from .catalog import Profile as
-        # CareProfile`), which the model does not resolve.
-        self.renamed = {
-            f"{facts.module}.{bound}": f"{fact.target}.{name}"
+        # The short names the wanted classes go by, those a package re-exports them under
+        # included (`from .catalog import Profile as CareProfile`): a filter before
+        # resolving a name.
+        self.names = {dotted.rpartition(".")[2] for dotted in self.wanted} | {
+            bound
             for facts in model.modules.values()
             for fact in facts.imports
             for name, bound in zip(fact.names, fact.bound_as, strict=False)
-            if bound != name
-        }
-        self.names = {dotted.rpartition(".")[2] for dotted in self.wanted} | {
-            alias.rpartition(".")[2] for alias, original in self.renamed.items() if original in self.wanted
+            if bound != name and f"{fact.target}.{name}" in self.wanted
         }
         # The modules each module defines or imports classes from (`_copied`), per module.
         self._reached: dict[str, set[str]] = {}
@@ -509,7 +507,7 @@ class _Catalogue:
         """The wanted class a (possibly re-exported) name stands for; '' for none."""
         if name.rpartition(".")[2] not in self.names:
             return ""
-        ref = self.roles.ref(self.renamed.get(name, name))
+        ref = self.roles.ref(name)
         return ref.dotted if ref is not None and ref.dotted in self.wanted else ""
 
     def _written_out(self, expr: Expr, depth: int = 0) -> bool:
