@@ -19,10 +19,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from hexcheck.adapters import gitignore
+from hexcheck.adapters import gitignore, pytest_config
 from hexcheck.adapters.gitignore import IgnoreFile
 from hexcheck.adapters.packaging import METADATA_NAMES, read_distribution
-from hexcheck.core.config import Config
+from hexcheck.core.config import TEST_MODULE_PATTERN, Config
 from hexcheck.core.errors import UsageError
 from hexcheck.core.roots import (
     Folder,
@@ -321,6 +321,8 @@ class _Dir:
     # The ignore files that apply to its entries, weakest first; None outside a git
     # work tree or with `respect-gitignore = false`.
     ignores: tuple[IgnoreFile, ...] | None
+    # The test-module patterns of the pytest configurations above it, the walk's own.
+    tests: tuple[pytest_config.PytestPatterns, ...] = ()
 
 
 def _counted(entry: os.DirEntry[str]) -> int:
@@ -367,6 +369,9 @@ class _Walker:
         self._visited: set[str] = set()
         self._src_roots: dict[str, bool] = {}
         self._max_bytes = config.max_file_bytes
+        # The project's pytest patterns leave test modules out as the default patterns
+        # do, and only while those do: an `exclude` that keeps tests keeps these too.
+        self._reads_pytest = TEST_MODULE_PATTERN in (*config.exclude, *config.extend_exclude)
         # Directory -> the packaging metadata files it holds, as the walk met them.
         self._metadata: dict[str, list[str]] = {}
 
@@ -606,6 +611,12 @@ class _Walker:
             own = gitignore.read(directory.path)
             if own is not None:
                 ignores = (*ignores, own)
+        tests = directory.tests
+        if self._reads_pytest:
+            configs = frozenset(e.name for e in entries).intersection(pytest_config.CONFIG_NAMES)
+            patterns = pytest_config.read(directory.path, configs) if configs else None
+            if patterns is not None:
+                tests = (*tests, patterns)
         for entry in entries:
             relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
             if self._excluded(entry.name, relative, entry.path):
@@ -642,12 +653,23 @@ class _Walker:
                     # A symlink to a directory already walked adds nothing but duplicates.
                     self._visited.add(real)
                     subdirs.append(
-                        _Dir(entry.path, real, relative, directory.ancestors | {real}, via_symlink, ignores)
+                        _Dir(
+                            entry.path,
+                            real,
+                            relative,
+                            directory.ancestors | {real},
+                            via_symlink,
+                            ignores,
+                            tests,
+                        )
                     )
             elif is_file:
                 if entry.name in METADATA_NAMES:
                     self._metadata.setdefault(directory.path, []).append(entry.name)
                 if entry.name.endswith(".py"):
+                    if any(each.names_a_test(entry.name) for each in tests):
+                        self._excluded_paths.add(entry.path)
+                        continue
                     src_root = self._src_root_of(entry.path, relative)
                     self._add(entry.path, real, base, src_root, order, via_symlink, False)
         return subdirs

@@ -19,8 +19,12 @@ DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", "env", ".env", ".tox", ".nox",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hexcheck_cache",
     "build", "dist", "site-packages", "node_modules", "*.egg-info", "tests", "test",
-    "fixtures", "migrations", "conftest.py", "test_*.py", "*_test.py",
+    "fixtures", "migrations", "conftest.py", "test_*.py", "*_test.py", "tests.py", "*_tests.py",
 )  # fmt: skip
+
+# The test-module pattern whose presence in `exclude` says that tests are left out, and so
+# that the project's own pytest patterns (`python_files = *_should.py`) are too.
+TEST_MODULE_PATTERN = "test_*.py"
 
 
 # Packages that bring a later Python's standard library to an earlier one: RFC 9562's

@@ -1405,8 +1405,14 @@ def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
     return ""
 
 
+# What a generator stub may yield: nothing, or a literal (`yield None`, `yield ""`, `yield 0`).
+_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
+_CONSTANT_NAMES = frozenset({"None", "True", "False"})
+
+
 def _stub_statement(statement: cst.CSTNode) -> bool:
-    """`pass`, `...`, or a `yield` of nothing (`yield`, `yield None`)."""
+    """`pass`, `...`, or a `yield` of nothing or of a literal (`yield`, `yield None`,
+    `yield ""`)."""
     if type(statement) is cst.Pass:
         return True
     if not isinstance(statement, cst.Expr):
@@ -1414,8 +1420,13 @@ def _stub_statement(statement: cst.CSTNode) -> bool:
     value = statement.value
     if type(value) is cst.Ellipsis:
         return True
-    return isinstance(value, cst.Yield) and (
-        value.value is None or (type(value.value) is cst.Name and value.value.value == "None")
+    if not isinstance(value, cst.Yield):
+        return False
+    yielded = value.value
+    return (
+        yielded is None
+        or isinstance(yielded, _LITERALS)
+        or (type(yielded) is cst.Name and yielded.value in _CONSTANT_NAMES)
     )
 
 
@@ -1608,7 +1619,7 @@ def _body_kind(statements: Sequence[cst.CSTNode]) -> BodyKind:
     if all(type(s) is cst.Pass or (type(s) is cst.Expr and type(s.value) is cst.Ellipsis) for s in rest):
         return BodyKind.EMPTY
     # A stub that makes the method a generator for the type checkers (`...` then a bare
-    # `yield` or `yield None`): it has no behaviour; the `yield` only speaks to them. A
+    # `yield`, or a yield of a literal): it has no behaviour; the `yield` only speaks to them. A
     # body of nothing but `yield` is behaviour (a context manager's that does nothing).
     if any(type(s) is not cst.Expr or type(s.value) is not cst.Yield for s in rest) and all(
         _stub_statement(s) for s in rest

@@ -466,6 +466,22 @@ class ImageJThreshold(AnalysisPlugin):
         subprocess.run(["imagej", "--headless", *images], check=True)
         return images
 """,
+        # The generator marker may yield a literal of the declared type (`yield ""` for an
+        # `AsyncIterator[str]`): a constant is no more behaviour than a bare `yield`.
+        """\
+# file: services/application/ports/llm_client.py
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+
+class LLMClientPort(Protocol):
+    async def complete(self, prompt: str) -> str: ...
+
+    async def stream(self, prompt: str) -> AsyncIterator[str]:
+        \"\"\"The completion, token by token.\"\"\"
+        ...
+        yield ""  # Make this an async generator in the protocol
+""",
     )
     invalid = (
         # A refinement of a generic port that the use case takes: its default `get` is
