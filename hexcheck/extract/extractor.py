@@ -603,7 +603,7 @@ class _Extractor:
                     expression = cst.parse_expression(value.strip())
                 except (cst.ParserSyntaxError, RecursionError):
                     return Expr(ExprKind.LITERAL, value)
-        return self.summary(expression)
+        return self.summary(_forward_references_read(expression))
 
     def _arguments(
         self, args: Sequence[cst.Arg], depth: int
@@ -1408,6 +1408,41 @@ def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
 # What a generator stub may yield: nothing, or a literal (`yield None`, `yield ""`, `yield 0`).
 _LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
 _CONSTANT_NAMES = frozenset({"None", "True", "False"})
+
+
+def _forward_references_read(node: cst.BaseExpression, depth: int = 8) -> cst.BaseExpression:
+    """An annotation with the forward references inside it parsed: `list["Invoice"]` and
+    `"Invoice" | None` name the class `Invoice` as `list[Invoice]` does. A `Literal`'s
+    strings are values, and so is an `Annotated`'s metadata: they stay strings."""
+    if depth == 0:
+        return node
+    if type(node) is cst.SimpleString:
+        value = _string_value(node)
+        if isinstance(value, str):
+            try:
+                return cst.parse_expression(value.strip())
+            except (cst.ParserSyntaxError, RecursionError):
+                return node
+        return node
+    if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
+        return node.with_changes(
+            left=_forward_references_read(node.left, depth - 1),
+            right=_forward_references_read(node.right, depth - 1),
+        )
+    if type(node) is cst.Subscript:
+        generic = _dotted(node.value).rpartition(".")[2]
+        if generic == "Literal":
+            return node
+        elements = []
+        for position, element in enumerate(node.slice):
+            index = element.slice
+            if type(index) is cst.Index and not (generic == "Annotated" and position > 0):
+                element = element.with_changes(
+                    slice=index.with_changes(value=_forward_references_read(index.value, depth - 1))
+                )
+            elements.append(element)
+        return node.with_changes(slice=elements)
+    return node
 
 
 def _stub_statement(statement: cst.CSTNode) -> bool:

@@ -509,12 +509,60 @@ class Roles:
         """A record declared beside a port that the port's methods take or answer
         (`ports/llm_client.py: LlmCompletion`, returned by `LlmClient.complete`): what
         the port exchanges, not part of the model."""
-        for port in self._ports_by_module.get(ref.facts.module, ()):
-            for method in port.cls.methods:
-                annotations = [param.annotation for param in method.params] + [method.returns]
-                if any(a is not None and ref.dotted in a.names() for a in annotations):
-                    return True
-        return False
+        return ref.dotted in self._exchanged_records
+
+    @cached_property
+    def _exchanged_records(self) -> frozenset[str]:
+        """What each module's ports take or answer, among the classes declared beside them,
+        and the bare records of that module that those hold (`CnpjRecord.atividades:
+        tuple[CnpjAtividade, ...]`) or that specialise them (`ByIdentity(Query)` for a
+        `find(query: Query)`): the port's vocabulary, not the model. A record joins only
+        when it has no behaviour and no `__post_init__`, and no domain class outside the
+        exchange holds it."""
+        found: set[str] = set()
+        for ports in self._ports_by_module.values():
+            named = {
+                name
+                for port in ports
+                for method in port.cls.methods
+                for annotation in (*(param.annotation for param in method.params), method.returns)
+                if annotation is not None
+                for name in annotation.names()
+            }
+            beside = [ClassRef(ports[0].facts, cls) for cls in ports[0].facts.classes]
+            exchanged = {ref.dotted for ref in beside if ref.dotted in named}
+            joining = [
+                ref
+                for ref in beside
+                if ref.dotted not in exchanged
+                and not _has_behaviour(ref)
+                and ref.cls.method("__post_init__") is None  # its author made it validate
+            ]
+            while joining:
+                joined = [ref for ref in joining if self._joins_an_exchange(ref, exchanged, beside)]
+                if not joined:
+                    break
+                exchanged.update(ref.dotted for ref in joined)
+                joining = [ref for ref in joining if ref not in joined]
+            found |= exchanged
+        return frozenset(found)
+
+    def _joins_an_exchange(self, ref: ClassRef, exchanged: set[str], beside: list[ClassRef]) -> bool:
+        """Whether a bare record belongs to what a port exchanges (see `_exchanged_records`)."""
+        holders = self._holders.get(ref.dotted, ())
+        if any(holder.dotted not in exchanged for holder in holders):
+            return False
+        specialises = any(
+            base is not None and base.dotted in exchanged
+            for base in map(self.ref, (b.name for b in ref.cls.bases if b.name))
+        )
+        held = any(
+            annotation is not None and ref.dotted in annotation.names()
+            for record in beside
+            if record.dotted in exchanged
+            for _, annotation in self.state_types(record)
+        )
+        return specialises or held
 
     def _carried_by_an_error(self, ref: ClassRef) -> bool:
         """A record declared beside an exception whose `__init__` takes it

@@ -1710,6 +1710,52 @@ CARE_PROFILES = {
     "betta": CareProfile(species="betta", min_temperature=REEF_LOW, max_temperature=28.0),
 }
 """,
+        # What a port exchanges, declared beside it, is its vocabulary: the record it
+        # answers (named through a forward reference inside `list[...]`), the records that
+        # record holds, and the query types that specialise the one it takes.
+        """\
+# file: billing/domain/repositories/company_registry.py
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+
+@dataclass(frozen=True)
+class Activity:
+    code: str
+    text: str
+
+
+@dataclass(frozen=True)
+class CompanyRecord:
+    tax_id: str
+    legal_name: str
+    main_activity: Activity
+    other_activities: tuple[Activity, ...]
+
+
+@dataclass(frozen=True)
+class InvoiceRow:
+    number: str
+    customer_name: str
+    total: str
+
+
+class Query:
+    pass
+
+
+@dataclass(frozen=True)
+class RegisteredName(Query):
+    legal_name: str
+
+
+class CompanyRegistry(Protocol):
+    def lookup(self, query: Query) -> CompanyRecord | None: ...
+
+    def invoices(self, tax_id: str) -> list["InvoiceRow"]: ...
+""",
     )
     invalid = (
         # A value object that the error beside it takes, one at a time: the error's
@@ -2430,6 +2476,66 @@ class StoredRepository:
 
     def load(self, row: dict[str, str]) -> Stored:
         return self.entity(**row)
+""",
+        # Beside a port, a record that an entity elsewhere in the model also holds is the
+        # model's, and so is one with behaviour of its own; a `Literal`'s strings and an
+        # `Annotated`'s metadata name no class.
+        """\
+# file: billing/domain/ports.py
+from dataclasses import dataclass
+from typing import Annotated, Literal, Protocol
+
+
+@dataclass(frozen=True)
+class Address:  # error: HEX201
+    street: str
+    city: str
+
+
+@dataclass
+class Mandate:  # error: HEX201
+    reference: str
+    revoked: bool = False
+
+    def revoke(self) -> None:
+        self.revoked = True
+
+
+@dataclass(frozen=True)
+class Customer:
+    name: str
+    address: Address
+    mandate: Mandate
+
+
+@dataclass(frozen=True)
+class Statement:  # error: HEX201
+    period: str
+
+
+@dataclass(frozen=True)
+class Period:  # error: HEX201
+    month: str
+
+
+class CustomerDirectory(Protocol):
+    def find(self, name: str) -> Customer | None: ...
+
+    def statement(self, kind: Literal["Statement"], month: Annotated[str, "Period"]) -> str: ...
+# file: billing/domain/contract.py
+from dataclasses import dataclass
+
+from billing.domain.ports import Address
+
+
+@dataclass(frozen=True)
+class Contract:
+    number: str
+    billing_address: Address
+
+    def __post_init__(self) -> None:
+        if not self.number:
+            raise ValueError("a contract has a number")
 """,
     )
 

@@ -497,6 +497,33 @@ class ValueObject:
 class Nickname(ValueObject):  # error: HEX202
     pass
 """,
+        # A settings record that a port's own settings hold is still judged when it writes a
+        # `__post_init__`: its author made it validate.
+        """\
+# file: training/domain/services/evaluation.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+
+@dataclass
+class MetricConfig:
+    name: str
+    higher_is_better: bool | None = None
+
+    def __post_init__(self) -> None:  # error: HEX202
+        if self.higher_is_better is None:
+            self.higher_is_better = self.name != "loss"
+
+
+@dataclass
+class EvaluationConfig:
+    metrics: list[MetricConfig]
+
+
+class Evaluator(ABC):
+    @abstractmethod
+    def evaluate(self, settings: EvaluationConfig) -> dict[str, float]: ...
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:
