@@ -1405,11 +1405,6 @@ def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
     return ""
 
 
-# What a generator stub may yield: nothing, or a literal (`yield None`, `yield ""`, `yield 0`).
-_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
-_CONSTANT_NAMES = frozenset({"None", "True", "False"})
-
-
 def _forward_references_read(node: cst.BaseExpression, depth: int = 8) -> cst.BaseExpression:
     """An annotation with the forward references inside it parsed: `list["Invoice"]` and
     `"Invoice" | None` name the class `Invoice` as `list[Invoice]` does. A `Literal`'s
@@ -1445,6 +1440,24 @@ def _forward_references_read(node: cst.BaseExpression, depth: int = 8) -> cst.Ba
     return node
 
 
+# What a generator stub may yield: nothing, or a literal (`yield None`, `yield ""`,
+# `yield ("content", "")`).
+_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
+_CONSTANT_NAMES = frozenset({"None", "True", "False"})
+
+
+def _literal(node: cst.BaseExpression) -> bool:
+    """A constant written out: a string, a number, `None`/`True`/`False`, or a tuple or list
+    of them."""
+    if isinstance(node, _LITERALS):
+        return True
+    if type(node) is cst.Name:
+        return node.value in _CONSTANT_NAMES
+    if type(node) is cst.Tuple or type(node) is cst.List:
+        return all(type(e) is cst.Element and _literal(e.value) for e in node.elements)
+    return False
+
+
 def _stub_statement(statement: cst.CSTNode) -> bool:
     """`pass`, `...`, or a `yield` of nothing or of a literal (`yield`, `yield None`,
     `yield ""`)."""
@@ -1457,12 +1470,7 @@ def _stub_statement(statement: cst.CSTNode) -> bool:
         return True
     if not isinstance(value, cst.Yield):
         return False
-    yielded = value.value
-    return (
-        yielded is None
-        or isinstance(yielded, _LITERALS)
-        or (type(yielded) is cst.Name and yielded.value in _CONSTANT_NAMES)
-    )
+    return value.value is None or (isinstance(value.value, cst.BaseExpression) and _literal(value.value))
 
 
 def _is_docstring(statement: cst.CSTNode | None) -> bool:

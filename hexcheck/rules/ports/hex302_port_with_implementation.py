@@ -481,6 +481,10 @@ class LLMClientPort(Protocol):
         \"\"\"The completion, token by token.\"\"\"
         ...
         yield ""  # Make this an async generator in the protocol
+
+    async def stream_tagged(self, prompt: str) -> AsyncIterator[tuple[str, str]]:
+        ...
+        yield ("content", "")
 """,
     )
     invalid = (
