@@ -1,12 +1,16 @@
 """Test modules the project names in its pytest configuration are left out as the default
 patterns leave out `test_*.py`: a `python_files` pattern, a `testpaths` glob that picks
-files, in any of the files pytest reads, below the directory that holds it. Django's
-`tests.py` and `*_tests.py` are left out by default. Patterns that would name every module
-are not taken, and an `exclude` that keeps tests keeps these too."""
+files, in any of the files pytest reads, below the directory that holds it (and from the
+nearest one above where the run starts). Django's `tests.py` is left out by default.
+Patterns that would name every module are not taken, `python_files` holds only in the
+folders `testpaths` names, and an `exclude` that keeps tests keeps these too."""
 
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -206,17 +210,138 @@ def test_an_exclude_that_keeps_tests_keeps_the_pytest_patterns_too(in_tmp: Path)
     [
         "[pytest\npython_files = *_should.py\n",  # no closing bracket
         "\xff\xfe not utf-8",
-        "[pytest]\npython_files = *_should.py\npython_files = again\n",  # a repeated key
+        "[pytest]\npython_files = *_should.py\n# " + "x" * (1024 * 1024) + "\n",  # over 1 MiB
     ],
 )
-def test_an_unreadable_pytest_file_changes_nothing_and_the_run_goes_on(in_tmp: Path, text: str) -> None:
+def test_an_unreadable_pytest_file_names_no_test_and_the_run_goes_on(in_tmp: Path, text: str) -> None:
+    # pytest would refuse to run with it, so its patterns are not guessed, nor the next
+    # file's read in its place.
     write_project(in_tmp, PROJECT)
-    (in_tmp / "tox.ini").write_bytes(text.encode("latin-1"))
+    (in_tmp / "pytest.ini").write_bytes(text.encode("latin-1"))
+    (in_tmp / "pyproject.toml").write_text('[tool.pytest.ini_options]\npython_files = ["*_should.py"]\n')
     found, _ = _checked()
-    assert ("HEX101", "delivery_core/domain/model/courier_aggregate/courier.py") in found
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") in found
 
 
-def test_an_unreadable_pyproject_table_changes_nothing(in_tmp: Path) -> None:
+def test_a_repeated_key_takes_its_last_value(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "tox.ini").write_text("[pytest]\npython_files = test_*.py\npython_files = *_should.py\n")
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") not in found
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("tox.ini", "[pytest]\nPython_Files = *_should.py\n"),  # pytest's keys are case-sensitive
+        ("tox.ini", "[DEFAULT]\npython_files = *_should.py\n\n[pytest]\naddopts = -q\n"),
+        ("tox.ini", "[tox]\nenvlist = py312\n"),  # no pytest section: nothing, and the run goes on
+        ("pytest.toml", "[pytest]\npython_files = 3\n"),  # not a string
+    ],
+)
+def test_what_pytest_does_not_read_names_no_test(in_tmp: Path, name: str, text: str) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / name).write_text(text)
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") in found
+
+
+def test_a_fifo_named_like_a_pytest_file_is_not_read(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    os.mkfifo(in_tmp / "tox.ini")  # reading it would block the run for ever
+    (in_tmp / "setup.cfg").write_text("[tool:pytest]\npython_files = *_should.py\n")
+    # In a process of its own, so that a blocked read fails the test instead of hanging it.
+    result = subprocess.run(
+        [sys.executable, "-m", "hexcheck", "check", "--no-cache", "--format", "json", "."],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    paths = {f["path"] for f in json.loads(result.stdout)["findings"]}
+    assert "delivery_core/domain/model/courier_aggregate/courier_should.py" not in paths
+
+
+def test_a_run_below_the_configuration_reads_it(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "pytest.ini").write_text(PYTEST_INI)
+    found, _ = _checked("delivery_core/domain/model")
+    assert found == [("HEX101", "delivery_core/domain/model/courier_aggregate/courier.py")]
+
+
+def test_a_configuration_above_the_project_holds_in_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The service keeps its hexcheck.toml; pytest runs from the repository's root.
+    service = tmp_path / "svc"
+    write_project(service, PROJECT)
+    (service / "hexcheck.toml").write_text("# the service's settings\n")
+    (tmp_path / "pytest.ini").write_text(PYTEST_INI)
+    monkeypatch.chdir(service)
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") not in found
+
+
+def test_python_files_holds_only_in_the_folders_testpaths_names(in_tmp: Path) -> None:
+    # pytest's own example: `check_*.py` beside `test_*.py`, collected from `tests/` only;
+    # a domain module named `check_in.py` elsewhere is code.
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "delivery_core" / "domain" / "ordering" / "check_in.py").write_text(
+        "from delivery_core.infrastructure.orm import CourierRow\n"
+    )
+    (in_tmp / "pytest.ini").write_text(
+        "[pytest]\ntestpaths = delivery_core/domain/model\npython_files = check_*.py *_should.py\n"
+    )
+    found, _ = _checked()
+    assert ("HEX101", "delivery_core/domain/ordering/check_in.py") in found
+    assert ("HEX101", "delivery_core/domain/ordering/rules_should_hold.py") in found
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") not in found
+
+
+@pytest.mark.parametrize(
+    ("name", "text"),
+    [
+        ("pytest.ini", '[pytest]\npython_files = "*_should.py"\n'),  # quoted, as pytest splits it
+        ("pytest.toml", "[pytest]\ntestpaths = ['.\\**\\*_should.py']\n"),  # Windows separators
+        ("pytest.toml", '[pytest]\ntestpaths = ["./**/*_should.py"]\n'),  # pytest 9's own file
+        (".pytest.toml", '[pytest]\npython_files = ["*_should.py"]\n'),
+    ],
+)
+def test_more_ways_of_writing_the_patterns(in_tmp: Path, name: str, text: str) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / name).write_text(text)
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") not in found
+
+
+def test_an_empty_pytest_toml_is_the_configuration(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "pytest.toml").write_text("# pytest runs from here\n")
+    (in_tmp / "pytest.ini").write_text("[pytest]\npython_files = *_should.py\n")
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") in found
+
+
+def test_a_package_init_is_never_a_test_module(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "delivery_core" / "domain" / "ordering" / "__init__.py").write_text(
+        "from delivery_core.infrastructure.orm import CourierRow\n"
+    )
+    (in_tmp / "pytest.ini").write_text("[pytest]\npython_files = __init__*.py\n")
+    found, _ = _checked()
+    assert ("HEX101", "delivery_core/domain/ordering/__init__.py") in found
+
+
+def test_extend_exclude_keeping_the_test_pattern_keeps_the_pytest_patterns(in_tmp: Path) -> None:
+    write_project(in_tmp, PROJECT)
+    (in_tmp / "pytest.ini").write_text(PYTEST_INI)
+    (in_tmp / "hexcheck.toml").write_text('exclude = [".git"]\nextend-exclude = ["./test_*.py"]\n')
+    found, _ = _checked()
+    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") not in found
+
+
+def test_a_number_among_the_strings_is_passed_over(in_tmp: Path) -> None:
     write_project(in_tmp, PROJECT)
     (in_tmp / "pyproject.toml").write_text(
         '[tool.pytest]\npython_files = 3\ntestpaths = [1, "./**/*_should.py"]\n', encoding="utf-8"

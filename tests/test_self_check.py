@@ -24,6 +24,7 @@ BOUNDARIES = {
     "tomlkit": ("hexcheck.adapters",),
     "flake8": ("hexcheck.adapters",),
     "sqlite3": ("hexcheck.adapters",),
+    "configparser": ("hexcheck.adapters",),
 }
 
 

@@ -321,8 +321,17 @@ class _Dir:
     # The ignore files that apply to its entries, weakest first; None outside a git
     # work tree or with `respect-gitignore = false`.
     ignores: tuple[IgnoreFile, ...] | None
-    # The test-module patterns of the pytest configurations above it, the walk's own.
-    tests: tuple[pytest_config.PytestPatterns, ...] = ()
+    # The pytest configurations that name test modules in it: the nearest above the walk's
+    # root, then those the walk met on its way down (`pytest_config`).
+    test_patterns: tuple[pytest_config.PytestPatterns, ...]
+
+
+def _regular_file(entry: os.DirEntry[str]) -> bool:
+    """Whether an entry is a regular file (a FIFO named `tox.ini` would block when read)."""
+    try:
+        return entry.is_file()
+    except OSError:
+        return False
 
 
 def _counted(entry: os.DirEntry[str]) -> int:
@@ -371,7 +380,9 @@ class _Walker:
         self._max_bytes = config.max_file_bytes
         # The project's pytest patterns leave test modules out as the default patterns
         # do, and only while those do: an `exclude` that keeps tests keeps these too.
-        self._reads_pytest = TEST_MODULE_PATTERN in (*config.exclude, *config.extend_exclude)
+        self._reads_pytest = TEST_MODULE_PATTERN in {
+            _clean_pattern(p) for p in (*config.exclude, *config.extend_exclude)
+        }
         # Directory -> the packaging metadata files it holds, as the walk met them.
         self._metadata: dict[str, list[str]] = {}
 
@@ -590,7 +601,8 @@ class _Walker:
         real_root = os.path.realpath(root)
         base = _package_root(names_from or root)
         ignores = gitignore.inherited(root) if self._respect_gitignore else None
-        pending = [_Dir(root, real_root, "", frozenset({real_root}), False, ignores)]
+        test_patterns = pytest_config.inherited(root) if self._reads_pytest else ()
+        pending = [_Dir(root, real_root, "", frozenset({real_root}), False, ignores, test_patterns)]
         self._visited.add(real_root)
         while pending:
             directory = pending.pop()
@@ -611,12 +623,14 @@ class _Walker:
             own = gitignore.read(directory.path)
             if own is not None:
                 ignores = (*ignores, own)
-        tests = directory.tests
+        test_patterns = directory.test_patterns
         if self._reads_pytest:
-            configs = frozenset(e.name for e in entries).intersection(pytest_config.CONFIG_NAMES)
+            configs = frozenset(
+                e.name for e in entries if e.name in pytest_config.CONFIG_NAMES and _regular_file(e)
+            )
             patterns = pytest_config.read(directory.path, configs) if configs else None
             if patterns is not None:
-                tests = (*tests, patterns)
+                test_patterns = (*test_patterns, patterns)
         for entry in entries:
             relative = f"{directory.relative}/{entry.name}" if directory.relative else entry.name
             if self._excluded(entry.name, relative, entry.path):
@@ -660,14 +674,14 @@ class _Walker:
                             directory.ancestors | {real},
                             via_symlink,
                             ignores,
-                            tests,
+                            test_patterns,
                         )
                     )
             elif is_file:
                 if entry.name in METADATA_NAMES:
                     self._metadata.setdefault(directory.path, []).append(entry.name)
                 if entry.name.endswith(".py"):
-                    if any(each.names_a_test(entry.name) for each in tests):
+                    if any(each.names_a_test(entry.path) for each in test_patterns):
                         self._excluded_paths.add(entry.path)
                         continue
                     src_root = self._src_root_of(entry.path, relative)

@@ -12,14 +12,10 @@ from __future__ import annotations
 import configparser
 import os
 import re
-import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover - exercised on Python 3.10 only
-    import tomli as tomllib
+from hexcheck.adapters.toml import tomllib
 
 METADATA_NAMES = frozenset({"pyproject.toml", "setup.py", "setup.cfg"})
 

@@ -13,21 +13,16 @@ import json
 import math
 import os
 import re
-import sys
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from types import MappingProxyType
 from typing import Any
 
+from hexcheck.adapters.toml import tomllib
 from hexcheck.core.config import DEFAULT_PACKAGE_POLICIES, Config, PackagePolicy
 from hexcheck.core.errors import ConfigError, UsageError
 from hexcheck.core.layers import LAYERS, Layer, LayerMap
 from hexcheck.core.mapping import LayerMerge, LayerProposal, Patterns, merge
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:
-    import tomli as tomllib
 
 PYPROJECT = "pyproject.toml"
 # Looked for in each directory before pyproject.toml, as ruff looks for ruff.toml.

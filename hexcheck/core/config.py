@@ -19,7 +19,7 @@ DEFAULT_EXCLUDE = (
     ".git", ".hg", ".svn", ".bzr", ".venv", "venv", "env", ".env", ".tox", ".nox",
     "__pycache__", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".hexcheck_cache",
     "build", "dist", "site-packages", "node_modules", "*.egg-info", "tests", "test",
-    "fixtures", "migrations", "conftest.py", "test_*.py", "*_test.py", "tests.py", "*_tests.py",
+    "fixtures", "migrations", "conftest.py", "test_*.py", "*_test.py", "tests.py",
 )  # fmt: skip
 
 # The test-module pattern whose presence in `exclude` says that tests are left out, and so

@@ -603,7 +603,42 @@ class _Extractor:
                     expression = cst.parse_expression(value.strip())
                 except (cst.ParserSyntaxError, RecursionError):
                     return Expr(ExprKind.LITERAL, value)
-        return self.summary(_forward_references_read(expression))
+        return self.summary(self._with_forward_references_parsed(expression))
+
+    def _with_forward_references_parsed(self, node: cst.BaseExpression, depth: int = 8) -> cst.BaseExpression:
+        """An annotation with the forward references inside it parsed: `list["Invoice"]` and
+        `"Invoice" | None` name the class `Invoice` as `list[Invoice]` does. A `Literal`'s
+        strings are values, and so is an `Annotated`'s metadata: they stay strings (typing's
+        and typing_extensions' under any alias). A list inside the brackets
+        (`Callable[["Invoice"], None]`) is not read."""
+        if depth == 0:
+            return node
+        if type(node) is cst.SimpleString:
+            value = _string_value(node)
+            if isinstance(value, str):
+                try:
+                    return cst.parse_expression(value.strip())
+                except (cst.ParserSyntaxError, RecursionError):
+                    return node
+            return node
+        if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
+            return node.with_changes(
+                left=self._with_forward_references_parsed(node.left, depth - 1),
+                right=self._with_forward_references_parsed(node.right, depth - 1),
+            )
+        if type(node) is cst.Subscript:
+            generic = self.resolve(node.value)
+            if generic in _LITERAL_FORMS:
+                return node
+            elements = []
+            for position, element in enumerate(node.slice):
+                index = element.slice
+                if type(index) is cst.Index and not (generic in _ANNOTATED_FORMS and position > 0):
+                    parsed = self._with_forward_references_parsed(index.value, depth - 1)
+                    element = element.with_changes(slice=index.with_changes(value=parsed))
+                elements.append(element)
+            return node.with_changes(slice=elements)
+        return node
 
     def _arguments(
         self, args: Sequence[cst.Arg], depth: int
@@ -1405,54 +1440,26 @@ def _dotted(node: cst.BaseExpression | cst.CSTNode) -> str:
     return ""
 
 
-def _forward_references_read(node: cst.BaseExpression, depth: int = 8) -> cst.BaseExpression:
-    """An annotation with the forward references inside it parsed: `list["Invoice"]` and
-    `"Invoice" | None` name the class `Invoice` as `list[Invoice]` does. A `Literal`'s
-    strings are values, and so is an `Annotated`'s metadata: they stay strings."""
-    if depth == 0:
-        return node
-    if type(node) is cst.SimpleString:
-        value = _string_value(node)
-        if isinstance(value, str):
-            try:
-                return cst.parse_expression(value.strip())
-            except (cst.ParserSyntaxError, RecursionError):
-                return node
-        return node
-    if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
-        return node.with_changes(
-            left=_forward_references_read(node.left, depth - 1),
-            right=_forward_references_read(node.right, depth - 1),
-        )
-    if type(node) is cst.Subscript:
-        generic = _dotted(node.value).rpartition(".")[2]
-        if generic == "Literal":
-            return node
-        elements = []
-        for position, element in enumerate(node.slice):
-            index = element.slice
-            if type(index) is cst.Index and not (generic == "Annotated" and position > 0):
-                element = element.with_changes(
-                    slice=index.with_changes(value=_forward_references_read(index.value, depth - 1))
-                )
-            elements.append(element)
-        return node.with_changes(slice=elements)
-    return node
+# The subscripted forms whose strings are values, not forward references.
+_LITERAL_FORMS = frozenset({"Literal", "typing.Literal", "typing_extensions.Literal"})
+_ANNOTATED_FORMS = frozenset({"Annotated", "typing.Annotated", "typing_extensions.Annotated"})
 
 
 # What a generator stub may yield: nothing, or a literal (`yield None`, `yield ""`,
 # `yield ("content", "")`).
-_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
+_YIELDED_LITERALS = (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)
 _CONSTANT_NAMES = frozenset({"None", "True", "False"})
 
 
 def _literal(node: cst.BaseExpression) -> bool:
-    """A constant written out: a string, a number, `None`/`True`/`False`, or a tuple or list
-    of them."""
-    if isinstance(node, _LITERALS):
+    """A constant written out: a string, a number (`-1` too), `None`/`True`/`False`, or a
+    tuple or list of them."""
+    if isinstance(node, _YIELDED_LITERALS):
         return True
     if type(node) is cst.Name:
         return node.value in _CONSTANT_NAMES
+    if type(node) is cst.UnaryOperation:
+        return type(node.operator) is cst.Minus and isinstance(node.expression, (cst.Integer, cst.Float))
     if type(node) is cst.Tuple or type(node) is cst.List:
         return all(type(e) is cst.Element and _literal(e.value) for e in node.elements)
     return False

@@ -514,11 +514,12 @@ class Roles:
     @cached_property
     def _exchanged_records(self) -> frozenset[str]:
         """What each module's ports take or answer, among the classes declared beside them,
-        and the bare records of that module that those hold (`CnpjRecord.atividades:
-        tuple[CnpjAtividade, ...]`) or that specialise them (`ByIdentity(Query)` for a
-        `find(query: Query)`): the port's vocabulary, not the model. A record joins only
-        when it has no behaviour and no `__post_init__`, and no domain class outside the
-        exchange holds it."""
+        and the bare records of that module (`_a_bare_record`) that a bare exchanged record
+        holds (`CompanyRecord.other_activities: tuple[Activity, ...]`) or specialises
+        (`ByIdentity(Query)` for a `find(query: Query)`): the port's vocabulary, not the
+        model. An aggregate the port saves is exchanged, but what it holds is the model's:
+        only records grow the exchange, and a record that a domain class outside it holds
+        stays the model's."""
         found: set[str] = set()
         for ports in self._ports_by_module.values():
             named = {
@@ -530,39 +531,32 @@ class Roles:
                 for name in annotation.names()
             }
             beside = [ClassRef(ports[0].facts, cls) for cls in ports[0].facts.classes]
+            bare = {ref.dotted for ref in beside if self._a_bare_record(ref, held=False)}
             exchanged = {ref.dotted for ref in beside if ref.dotted in named}
-            joining = [
-                ref
-                for ref in beside
-                if ref.dotted not in exchanged
-                and not _has_behaviour(ref)
-                and ref.cls.method("__post_init__") is None  # its author made it validate
-            ]
-            while joining:
-                joined = [ref for ref in joining if self._joins_an_exchange(ref, exchanged, beside)]
-                if not joined:
-                    break
-                exchanged.update(ref.dotted for ref in joined)
+            records = exchanged & bare
+            joining = [ref for ref in beside if ref.dotted in bare - exchanged]
+            while joined := [ref for ref in joining if self._joins_an_exchange(ref, records, beside)]:
+                records.update(ref.dotted for ref in joined)
                 joining = [ref for ref in joining if ref not in joined]
-            found |= exchanged
+            found |= exchanged | records
         return frozenset(found)
 
-    def _joins_an_exchange(self, ref: ClassRef, exchanged: set[str], beside: list[ClassRef]) -> bool:
-        """Whether a bare record belongs to what a port exchanges (see `_exchanged_records`)."""
-        holders = self._holders.get(ref.dotted, ())
-        if any(holder.dotted not in exchanged for holder in holders):
+    def _joins_an_exchange(self, ref: ClassRef, records: set[str], beside: list[ClassRef]) -> bool:
+        """Whether a bare record belongs to the records a port exchanges (see
+        `_exchanged_records`): held by one of them or specialising one, held by nothing
+        else."""
+        if any(holder.dotted not in records for holder in self._holders.get(ref.dotted, ())):
             return False
         specialises = any(
-            base is not None and base.dotted in exchanged
+            base is not None and base.dotted in records
             for base in map(self.ref, (b.name for b in ref.cls.bases if b.name))
         )
-        held = any(
+        return specialises or any(
             annotation is not None and ref.dotted in annotation.names()
             for record in beside
-            if record.dotted in exchanged
+            if record.dotted in records
             for _, annotation in self.state_types(record)
         )
-        return specialises or held
 
     def _carried_by_an_error(self, ref: ClassRef) -> bool:
         """A record declared beside an exception whose `__init__` takes it

@@ -338,6 +338,28 @@ class MongoBookRepository(BookRepository):  # error: HEX501
     async def get(self, book_id: str) -> dict | None:
         return None
 """,
+        # A Protocol member whose body only makes it a generator (`...` then `yield ""`) is
+        # a stub like `...`: an explicit subclass owes it.
+        """\
+# file: app/application/ports/llm_client.py
+from collections.abc import AsyncIterator
+from typing import Protocol
+
+
+class LlmClient(Protocol):
+    async def complete(self, prompt: str) -> str: ...
+
+    async def stream(self, prompt: str) -> AsyncIterator[str]:
+        ...
+        yield ""
+# file: app/infrastructure/openai_client.py
+from app.application.ports.llm_client import LlmClient
+
+
+class OpenAiClient(LlmClient):  # error: HEX501
+    async def complete(self, prompt: str) -> str:
+        return prompt
+""",
     )
 
     def examined(self, model: ProjectModel) -> int:

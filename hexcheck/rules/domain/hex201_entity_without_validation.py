@@ -1742,6 +1742,12 @@ class InvoiceRow:
     total: str
 
 
+@dataclass(frozen=True)
+class Receipt:
+    number: str
+    paid_at: str
+
+
 class Query:
     pass
 
@@ -1755,6 +1761,8 @@ class CompanyRegistry(Protocol):
     def lookup(self, query: Query) -> CompanyRecord | None: ...
 
     def invoices(self, tax_id: str) -> list["InvoiceRow"]: ...
+
+    def receipt(self, number: str) -> "Receipt" | None: ...
 """,
     )
     invalid = (
@@ -2478,12 +2486,13 @@ class StoredRepository:
         return self.entity(**row)
 """,
         # Beside a port, a record that an entity elsewhere in the model also holds is the
-        # model's, and so is one with behaviour of its own; a `Literal`'s strings and an
-        # `Annotated`'s metadata name no class.
+        # model's, and so is one with behaviour of its own, and what an aggregate the port
+        # saves holds; a `Literal`'s strings and an `Annotated`'s metadata name no class.
         """\
 # file: billing/domain/ports.py
 from dataclasses import dataclass
 from typing import Annotated, Literal, Protocol
+from typing import Literal as Kind
 
 
 @dataclass(frozen=True)
@@ -2518,10 +2527,52 @@ class Period:  # error: HEX201
     month: str
 
 
+@dataclass(frozen=True)
+class Reminder:  # error: HEX201
+    text: str
+
+
 class CustomerDirectory(Protocol):
     def find(self, name: str) -> Customer | None: ...
 
     def statement(self, kind: Literal["Statement"], month: Annotated[str, "Period"]) -> str: ...
+
+    def remind(self, kind: Kind["Reminder"]) -> None: ...
+# file: billing/domain/orders.py
+from dataclasses import dataclass, field
+from typing import Protocol
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class Money:  # error: HEX201
+    amount: int
+    currency: str
+
+
+@dataclass(frozen=True)
+class OrderLine:  # error: HEX201
+    sku: str
+    price: Money
+
+
+@dataclass
+class Order:
+    id: UUID
+    lines: list[OrderLine] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if len(self.lines) > 100:
+            raise ValueError("an order holds at most 100 lines")
+
+    def add(self, line: OrderLine) -> None:
+        self.lines.append(line)
+
+
+class OrderRepository(Protocol):
+    def get(self, order_id: UUID) -> Order | None: ...
+
+    def save(self, order: Order) -> None: ...
 # file: billing/domain/contract.py
 from dataclasses import dataclass
 

@@ -498,7 +498,7 @@ class Nickname(ValueObject):  # error: HEX202
     pass
 """,
         # A settings record that a port's own settings hold is still judged when it writes a
-        # `__post_init__`: its author made it validate.
+        # `__post_init__` or inherits one: its author made it validate.
         """\
 # file: training/domain/services/evaluation.py
 from abc import ABC, abstractmethod
@@ -523,6 +523,38 @@ class EvaluationConfig:
 class Evaluator(ABC):
     @abstractmethod
     def evaluate(self, settings: EvaluationConfig) -> dict[str, float]: ...
+# file: training/domain/common.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ValueObject:
+    def __post_init__(self) -> None:
+        self.validate()
+
+    def validate(self) -> None:
+        pass
+# file: training/domain/services/profiles.py
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+
+from training.domain.common import ValueObject
+
+
+@dataclass(frozen=True)
+class RunName(ValueObject):  # error: HEX202
+    text: str
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    name: RunName
+    epochs: int
+
+
+class Trainer(ABC):
+    @abstractmethod
+    def train(self, request: RunRequest) -> None: ...
 """,
     )
 

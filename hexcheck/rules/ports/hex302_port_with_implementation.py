@@ -485,6 +485,10 @@ class LLMClientPort(Protocol):
     async def stream_tagged(self, prompt: str) -> AsyncIterator[tuple[str, str]]:
         ...
         yield ("content", "")
+
+    async def scores(self, prompt: str) -> AsyncIterator[float]:
+        ...
+        yield -1.0
 """,
     )
     invalid = (
