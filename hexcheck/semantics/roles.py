@@ -103,7 +103,7 @@ _RECORD_SUFFIXES = (
 # among them: a ledger's entries and a run's persisted records are entities.)
 _READ_MODEL_SUFFIXES = (
     "Result", "Results", "Summary", "View", "Info", "Snapshot", "Details", "Output", "Page",
-    "Stats", "Totals", "Metric", "Projection", "ReadModel",
+    "Stats", "Statistics", "Totals", "Metric", "Metrics", "Projection", "ReadModel",
 )  # fmt: skip
 _MODEL_PACKAGES = frozenset(
     {

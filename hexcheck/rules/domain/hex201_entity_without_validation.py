@@ -704,7 +704,7 @@ class EntityWithoutValidation(Rule):
         "fields are all ports or services (`@dataclass class LoanPolicy: loans: "
         "LoanRepository`) is a domain service, not an entity, and a record without "
         "behaviour named for what a query or a computation gives back (`ImportResult`, "
-        "`RunSummary`, `StatusView`, `DaySnapshot`, `InvoiceTotals`, `...Info`, "
+        "`RunSummary`, `StatusView`, `DaySnapshot`, `InvoiceTotals`, `...Metrics`, `...Info`, "
         "`...Details`) is a read model, unless it is kept with the model (`entities/`, "
         "`value_objects/`, `aggregates/`), has an `id` of its own, is held as a field by a "
         "domain class that is no such result itself or handed to a port, or defines or "
@@ -1763,6 +1763,29 @@ class CompanyRegistry(Protocol):
     def invoices(self, tax_id: str) -> list["InvoiceRow"]: ...
 
     def receipt(self, number: str) -> "Receipt" | None: ...
+""",
+        # What a computation gives back, named in the plural as often as not (`...Metrics`,
+        # `...Statistics`, as `...Stats` and `...Metric` are): a result, not an entity.
+        """\
+# file: recommender/domain/services/diversity.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class DiversityMetrics:
+    genre_spread: float
+    novelty: float
+
+
+@dataclass(frozen=True)
+class CatalogueStatistics:
+    titles: int
+    genres: int
+
+
+def diversity(genres: list[str], seen: set[str]) -> DiversityMetrics:
+    spread = len(set(genres)) / max(len(genres), 1)
+    return DiversityMetrics(genre_spread=spread, novelty=1.0 - len(seen) / max(len(genres), 1))
 """,
     )
     invalid = (
