@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from hexcheck.adapters.filesystem import Discovery, _below, _exclude_matcher, discover, read_source
+from hexcheck.adapters.filesystem import Discovery, _below, discover, read_source
+from hexcheck.adapters.globs import glob_matcher
 from hexcheck.core.config import Config
 from hexcheck.core.errors import UsageError
 
@@ -364,16 +365,16 @@ EXCLUDE_NAMES = (
 )  # fmt: skip
 
 
-def test_exclude_matcher_is_fnmatchcase_over_every_pattern() -> None:
+def test_glob_matcher_is_fnmatchcase_over_every_pattern() -> None:
     # Pattern by pattern, and joined in every order, the one regex must agree with
     # `fnmatchcase` (case-sensitive, whole-name, regex characters taken literally).
     for patterns in [*((p,) for p in EXCLUDE_PATTERNS), EXCLUDE_PATTERNS, EXCLUDE_PATTERNS[::-1]]:
-        matches = _exclude_matcher(patterns)
+        matches = glob_matcher(patterns)
         assert matches is not None
         for name in EXCLUDE_NAMES:
             expected = any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)
             assert (matches(name) is not None) == expected, (patterns, name)
-    assert _exclude_matcher(()) is None
+    assert glob_matcher(()) is None
 
 
 def test_below_is_relpath_inside_and_none_outside(tmp_path: Path) -> None:

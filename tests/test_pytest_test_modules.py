@@ -128,20 +128,17 @@ def test_python_files_is_read_from_every_file_pytest_reads(in_tmp: Path, name: s
     assert ("HEX101", "delivery_core/domain/ordering/rules_should_hold.py") in found
 
 
-def test_the_first_pytest_file_wins_as_in_pytest(in_tmp: Path) -> None:
+@pytest.mark.parametrize(
+    "pytest_ini",
+    [
+        "[pytest]\naddopts = -q\n",
+        "# pytest runs from here\n",  # empty: still pytest's configuration
+    ],
+)
+def test_the_first_pytest_file_wins_as_in_pytest(in_tmp: Path, pytest_ini: str) -> None:
     # pytest.ini holds the configuration, so pyproject's pytest table is not read.
     write_project(in_tmp, PROJECT)
-    (in_tmp / "pytest.ini").write_text("[pytest]\naddopts = -q\n", encoding="utf-8")
-    (in_tmp / "pyproject.toml").write_text(
-        '[tool.pytest.ini_options]\npython_files = ["*_should.py"]\n', encoding="utf-8"
-    )
-    found, _ = _checked()
-    assert ("HEX102", "delivery_core/domain/model/courier_aggregate/courier_should.py") in found
-
-
-def test_an_empty_pytest_ini_is_the_configuration_as_in_pytest(in_tmp: Path) -> None:
-    write_project(in_tmp, PROJECT)
-    (in_tmp / "pytest.ini").write_text("# pytest runs from here\n", encoding="utf-8")
+    (in_tmp / "pytest.ini").write_text(pytest_ini, encoding="utf-8")
     (in_tmp / "pyproject.toml").write_text(
         '[tool.pytest.ini_options]\npython_files = ["*_should.py"]\n', encoding="utf-8"
     )

@@ -32,8 +32,8 @@ import fnmatch
 import os
 import re
 import shlex
-from collections.abc import Callable
 
+from hexcheck.adapters.globs import glob_matcher
 from hexcheck.adapters.toml import tomllib
 
 # In pytest's order of precedence: the first that holds pytest's settings is the one read.
@@ -64,8 +64,8 @@ class PytestPatterns:
     ) -> None:
         self.directory = os.path.abspath(directory)
         self.folders = tuple(folders)  # below the directory, with `/`; globs allowed
-        self._anywhere = _matcher(anywhere)
-        self._in_folders = _matcher(in_folders)
+        self._anywhere = glob_matcher(anywhere)
+        self._in_folders = glob_matcher(in_folders)
 
     def names_a_test(self, path: str) -> bool:
         """Whether the file at `path` (below `directory`) is one of its test modules."""
@@ -82,11 +82,6 @@ class PytestPatterns:
         parts = below.replace(os.sep, "/").split("/")
         prefixes = ["/".join(parts[:depth]) for depth in range(1, len(parts) + 1)] if parts != ["."] else []
         return any(fnmatch.fnmatchcase(prefix, folder) for folder in self.folders for prefix in prefixes)
-
-
-def _matcher(patterns: list[str]) -> Callable[[str], re.Match[str] | None] | None:
-    # Matched case-sensitively, as pytest does everywhere but on Windows.
-    return re.compile("|".join(f"(?:{fnmatch.translate(p)})" for p in patterns)).match if patterns else None
 
 
 def read(directory: str, names: frozenset[str]) -> PytestPatterns | None:

@@ -595,15 +595,12 @@ class _Extractor:
     def annotation(self, node: cst.Annotation | None) -> Expr | None:
         if node is None:
             return None
-        expression = node.annotation
-        if type(expression) is cst.SimpleString:  # "BookRepository": a forward reference
+        expression = self._with_forward_references_parsed(node.annotation)
+        if type(expression) is cst.SimpleString:  # a string that is no expression
             value = _string_value(expression)
             if isinstance(value, str):
-                try:
-                    expression = cst.parse_expression(value.strip())
-                except (cst.ParserSyntaxError, RecursionError):
-                    return Expr(ExprKind.LITERAL, value)
-        return self.summary(self._with_forward_references_parsed(expression))
+                return Expr(ExprKind.LITERAL, value)
+        return self.summary(expression)
 
     def _with_forward_references_parsed(self, node: cst.BaseExpression, depth: int = 8) -> cst.BaseExpression:
         """An annotation with the forward references inside it parsed: `list["Invoice"]` and
@@ -613,14 +610,15 @@ class _Extractor:
         (`Callable[["Invoice"], None]`) is not read."""
         if depth == 0:
             return node
-        if type(node) is cst.SimpleString:
+        if type(node) is cst.SimpleString:  # "BookRepository": a forward reference
             value = _string_value(node)
-            if isinstance(value, str):
-                try:
-                    return cst.parse_expression(value.strip())
-                except (cst.ParserSyntaxError, RecursionError):
-                    return node
-            return node
+            if not isinstance(value, str):
+                return node
+            try:
+                parsed = cst.parse_expression(value.strip())
+            except (cst.ParserSyntaxError, RecursionError):
+                return node
+            return self._with_forward_references_parsed(parsed, depth - 1)
         if type(node) is cst.BinaryOperation and type(node.operator) is cst.BitOr:
             return node.with_changes(
                 left=self._with_forward_references_parsed(node.left, depth - 1),

@@ -3,4 +3,4 @@
 Bump it whenever the facts a file yields change, so that cached facts are not reused.
 """
 
-EXTRACTOR_VERSION = "37"
+EXTRACTOR_VERSION = "38"
