@@ -18,6 +18,7 @@ from hexcheck.analysis.model import ProjectModel
 from hexcheck.core.facts import (
     AttributeFact,
     BodyKind,
+    CallFact,
     ClassFact,
     Expr,
     ExprKind,
@@ -426,10 +427,11 @@ class Roles:
         """The domain's result records: named and shaped as results, and held by nothing
         but results. A nested `TaxSummary` of an `Order`'s `OrderTotals` is the model's:
         what holds its holder counts too, so this is found as a fixpoint."""
+        computed = self._computed_records
         results = {
             ref.dotted
             for ref in self.classes
-            if self.layer(ref) is Layer.DOMAIN and self._a_result_record(ref)
+            if self.layer(ref) is Layer.DOMAIN and (self._a_result_record(ref) or ref.dotted in computed)
         }
         changed = True
         while changed:
@@ -447,6 +449,87 @@ class Roles:
             ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
             and self._a_bare_record(ref, held=False)
             and ref.dotted not in self._handed_to_ports
+        )
+
+    @cached_property
+    def _computed_records(self) -> frozenset[str]:
+        """The domain's bare records that only the domain's own computations build: every
+        instance outside tests is made in a `return` of a domain function or of another
+        class's method (`compute_gst` ending in `return GstBreakup(taxable=..., cgst=...)`,
+        `Cart.fill_level()`), from a value the computation works out (`_worked_out`), not
+        from its parameters and literals alone, as a factory hands its caller's values on
+        (`return Address(street, city)`). No caller hands such a record a state to check:
+        code the domain owns works its values out, as an `ImportResult`'s are by name. One
+        filed with the model (`value_objects/`) needs a result's name too (`StockSummary`):
+        there a bare value object may be built the same way. A record with an identity of
+        its own (`id`, `uuid`, `order_id` on an `Order`), handed to a port, built by its own
+        methods, anywhere outside the domain or handed over as a value (`map(GstBreakup,
+        rows)`) is the model's; what holds one is judged in `_results`."""
+        candidates = {
+            ref.dotted: ref
+            for ref in self.classes
+            if self.layer(ref) is Layer.DOMAIN
+            # Filed with the model (`value_objects/`), it takes a result's name as well.
+            and self._a_bare_record(ref, held=False, filed=not ref.cls.name.endswith(_READ_MODEL_SUFFIXES))
+            and not _named_identity(ref)
+            and ref.dotted not in self._handed_to_ports
+        }
+        if not candidates:
+            return frozenset()
+        short_names = {dotted.rpartition(".")[2] for dotted in candidates}
+
+        def wanted(name: str) -> str:
+            if name.rpartition(".")[2] not in short_names:
+                return ""
+            found = self.ref(name)
+            return found.dotted if found is not None and found.dotted in candidates else ""
+
+        only_computed: dict[str, bool] = {}
+
+        def seen(dotted: str, computed: bool) -> None:
+            only_computed[dotted] = only_computed.get(dotted, True) and computed
+
+        for facts in self.model.modules.values():
+            if is_test_module(facts.module):
+                continue
+            in_domain = self.model.layer(facts.module) is Layer.DOMAIN
+            for value in _values_handed_over(facts):
+                for name in _value_names(value):
+                    if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
+                        seen(dotted, False)
+            sites = [(None, None, call) for call in facts.calls] + [
+                (owner, function, call) for owner, function in _functions_of(facts) for call in function.calls
+            ]
+            for owner, function, call in sites:
+                for part in _arguments(call):
+                    for name in _value_names(part):
+                        if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
+                            seen(dotted, False)
+                if dotted := wanted(call.callee):
+                    seen(
+                        dotted,
+                        in_domain
+                        and function is not None
+                        and not call.deferred
+                        and not self._built_by_its_kin(candidates[dotted], facts, owner)
+                        and function.returned.count(call.callee)
+                        >= sum(other.callee == call.callee for other in function.calls)
+                        and _worked_out(function, owner, call),
+                    )
+                elif dotted := wanted(call.callee.rpartition(".")[0]):
+                    seen(dotted, False)  # `GstBreakup.zero()`: a factory of its own
+        return frozenset(dotted for dotted, computed in only_computed.items() if computed)
+
+    def _built_by_its_kin(self, ref: ClassRef, facts: ModuleFacts, owner: ClassFact | None) -> bool:
+        """Whether a method of the class itself, of a base or of a subclass builds it
+        (`Money.add` returning a `Money`): its callers hand the values on."""
+        if owner is None:
+            return False
+        builder = ClassRef(facts, owner)
+        return (
+            builder.dotted == ref.dotted
+            or ref.dotted in self.ancestors(builder)
+            or builder.dotted in self.ancestors(ref)
         )
 
     @cached_property
@@ -477,17 +560,20 @@ class Roles:
             return self._a_bare_record(ref, identity=False)
         return name.endswith(_QUERY_SUFFIXES) and self._a_bare_record(ref)
 
-    def _a_bare_record(self, ref: ClassRef, identity: bool = True, held: bool = True) -> bool:
+    def _a_bare_record(
+        self, ref: ClassRef, identity: bool = True, held: bool = True, filed: bool = True
+    ) -> bool:
         """No behaviour, no `__post_init__` of its own or inherited from a first-party base,
         no `id` field (when `identity`: an `id` is an entity's identity), kept outside the
-        model's packages, and (when `held`) held as a field by no domain class."""
+        model's packages (when `filed`: a name alone does not take a class out of them), and
+        (when `held`) held as a field by no domain class."""
         return (
             not _has_behaviour(ref)
             and all(
                 ancestor.cls.method("__post_init__") is None
                 for ancestor in (ref, *self.first_party_ancestors(ref))
             )
-            and not _MODEL_PACKAGES.intersection(ref.facts.module.split("."))
+            and not (filed and _MODEL_PACKAGES.intersection(ref.facts.module.split(".")))
             and not (identity and any(attribute.name == "id" for attribute in _fields(ref)))
             and not (held and ref.dotted in self._holders)
         )
@@ -1285,6 +1371,80 @@ def _has_behaviour(ref: ClassRef) -> bool:
         method.self_attributes and not (method.name.startswith("__") and method.name.endswith("__"))
         for method in ref.cls.methods
     )
+
+
+def _named_identity(ref: ClassRef) -> bool:
+    """A field that names the record's own identity: `id`, `uuid`, `pk`, `oid`, or the
+    class's own name with `_id` (`order_id` on an `Order`)."""
+    own = re.sub(r"(?<!^)(?=[A-Z])", "_", ref.cls.name).lower() + "_id"
+    return any(attribute.name in _IDENTITY_FIELDS or attribute.name == own for attribute in _fields(ref))
+
+
+_IDENTITY_FIELDS = frozenset({"id", "uuid", "pk", "oid", "_id"})
+
+
+def _functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, FunctionFact]]:
+    """A module's functions, and its classes' methods with their class."""
+    for function in facts.functions:
+        yield None, function
+    for cls in facts.classes:
+        for method in cls.methods:
+            yield cls, method
+
+
+def _arguments(expr: Expr | CallFact) -> tuple[Expr, ...]:
+    return (*expr.args, *(value for _, value in expr.keywords))
+
+
+def _value_names(expr: Expr) -> Iterator[str]:
+    """The names an expression hands over as values (`map(GstBreakup, rows)`), not those it
+    calls or only types with (`list[GstBreakup]`)."""
+    if expr.kind in (ExprKind.SUBSCRIPT, ExprKind.UNION):
+        return
+    if expr.kind is ExprKind.NAME:
+        yield expr.name
+    for part in _arguments(expr):
+        yield from _value_names(part)
+
+
+def _values_handed_over(facts: ModuleFacts) -> Iterator[Expr]:
+    """What a module hands over as values outside its calls' arguments: module constants,
+    class attributes, attributes set on `self` and parameters' defaults."""
+    yield from (assignment.value for assignment in facts.assignments)
+    for cls in facts.classes:
+        yield from (attribute.value for attribute in cls.attributes if attribute.value is not None)
+    for _, function in _functions_of(facts):
+        yield from (attribute.value for attribute in function.self_attributes if attribute.value is not None)
+        yield from (param.default for param in function.params if param.default is not None)
+
+
+def _worked_out(function: FunctionFact, owner: ClassFact | None, call: CallFact) -> bool:
+    """Whether a call builds its record from something the function works out: an
+    argument that is neither a literal nor the function's parameters handed on, as they
+    are (`street`), converted (`str(city)`) or through one of their methods
+    (`street.strip()`). A factory hands its caller's values on, and a call with no
+    argument it can read (`Record(**row)`) may hand anything on."""
+    params = [param.name for param in function.params]
+    if owner is not None and params and not function.decorated_with("staticmethod"):
+        params = params[1:]  # `self`, `cls`
+    names = frozenset(params)
+
+    def handed_on(expr: Expr) -> bool:
+        if expr.kind is ExprKind.NAME:
+            return expr.name.partition(".")[0] in names
+        if expr.kind is ExprKind.CALL:
+            root = expr.name.partition(".")[0]
+            return (root in names or expr.name in _CONVERSIONS) and all(
+                handed_on(part) or part.kind is ExprKind.LITERAL for part in _arguments(expr)
+            )
+        return False
+
+    return any(part.kind is not ExprKind.LITERAL and not handed_on(part) for part in _arguments(call))
+
+
+_CONVERSIONS = frozenset(
+    {"str", "int", "float", "bool", "list", "tuple", "set", "frozenset", "dict", "decimal.Decimal"}
+)
 
 
 def _names_its_constants(ref: ClassRef) -> bool:

@@ -710,7 +710,17 @@ class EntityWithoutValidation(Rule):
         "domain class that is no such result itself or handed to a port, or defines or "
         "inherits a `__post_init__` (HEX202 judges that "
         "one); so, on the same terms but for the port, is a query's parameters "
-        "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). Nor is a bare record declared "
+        "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). So is a record without "
+        "behaviour that only the domain's own computations build, whatever its name (filed "
+        "with the model, in `value_objects/`, it takes a result's name too: `StockSummary`): "
+        "every instance outside tests is made in a `return` of a "
+        "domain function or of another class's method, from a value that code works out "
+        "(`compute_gst` ending in `return GstBreakup(taxable=amount, cgst=half, "
+        "sgst=half)`), not from its parameters and literals alone as a factory does "
+        "(`return Address(street.strip(), city)`). It is the model's again when it has an "
+        "identity of its own (`id`, `uuid`, `receipt_id` on a `Receipt`), when a port is "
+        "handed it, a domain class that is no result holds it, its own methods build it, "
+        "code outside the domain builds it or it is handed over as a value. Nor is a bare record declared "
         "beside an exception whose `__init__` (or, for a dataclass exception, whose "
         "fields) takes it as a collection or that is named "
         "for details (the `ImportIssue`s an `ImportInvalidError(issues=...)` reports): "
@@ -1787,6 +1797,70 @@ def diversity(genres: list[str], seen: set[str]) -> DiversityMetrics:
     spread = len(set(genres)) / max(len(genres), 1)
     return DiversityMetrics(genre_spread=spread, novelty=1.0 - len(seen) / max(len(genres), 1))
 """,
+        # Records that only the domain's own computations build, each in a `return`, from
+        # values the computation works out: results, whatever they are called, and filed
+        # with the model when named for a result too. Nothing a caller hands them is left
+        # unchecked.
+        """\
+# file: shop/domain/tax.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class GstBreakup:
+    taxable: Decimal
+    cgst: Decimal
+    sgst: Decimal
+# file: shop/domain/value_objects/stock.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class StockSummary:
+    skus: int
+    units: int
+# file: shop/domain/services/tax.py
+from decimal import Decimal
+
+from shop.domain.tax import GstBreakup
+from shop.domain.value_objects.stock import StockSummary
+
+
+def compute_gst(amount: Decimal, rate: Decimal) -> GstBreakup:
+    half = amount * rate / 2
+    return GstBreakup(taxable=amount, cgst=half, sgst=half)
+
+
+def summarise(counts: dict[str, int]) -> StockSummary:
+    return StockSummary(skus=len(counts), units=sum(counts.values()))
+# file: shop/domain/cart.py
+from dataclasses import dataclass, field
+from uuid import UUID
+
+
+@dataclass(frozen=True)
+class FillLevel:
+    label: str
+    current: int
+    total: int
+
+
+@dataclass
+class Cart:
+    id: UUID
+    capacity: int
+    skus: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.capacity < 1:
+            raise ValueError("a cart holds at least one item")
+
+    def fill_level(self) -> FillLevel:
+        count = len(self.skus)
+        level = FillLevel(label=f"{count} of {self.capacity}", current=count, total=self.capacity)
+        return level
+""",
     )
     invalid = (
         # A value object that the error beside it takes, one at a time: the error's
@@ -2610,6 +2684,98 @@ class Contract:
     def __post_init__(self) -> None:
         if not self.number:
             raise ValueError("a contract has a number")
+""",
+        # Built in a domain `return`, but not from what the domain works out alone: a
+        # factory handing its parameters on, a record with an identity of its own, one its
+        # own methods build, one built outside the domain too, one handed over as a value,
+        # one built and kept before another is returned, and a value object filed with the
+        # model under no result's name. Each is the model's.
+        """\
+# file: shop/domain/value_objects/bounds.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bounds:  # error: HEX201
+    low: float
+    high: float
+
+
+def bounds_of(prices: list[float]) -> Bounds:
+    return Bounds(low=min(prices), high=max(prices))
+# file: shop/domain/model.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Address:  # error: HEX201
+    street: str
+    city: str
+
+
+def address_from(street: str, city: str) -> Address:
+    return Address(street=street.strip(), city=str(city))
+
+
+@dataclass(frozen=True)
+class Receipt:  # error: HEX201
+    receipt_id: str
+    total: Decimal
+
+
+def receipt_for(number: int, prices: list[Decimal]) -> Receipt:
+    return Receipt(receipt_id=f"R-{number}", total=sum(prices, Decimal(0)))
+
+
+@dataclass(frozen=True)
+class Window:  # error: HEX201
+    start: int
+    end: int
+
+    def shifted(self, days: int) -> "Window":
+        return Window(self.start + days, self.end + days)
+
+
+@dataclass(frozen=True)
+class Quote:  # error: HEX201
+    sku: str
+    price: Decimal
+
+
+def quote(sku: str, base: Decimal) -> Quote:
+    return Quote(sku=sku.upper(), price=base * 2)
+
+
+@dataclass(frozen=True)
+class Discount:  # error: HEX201
+    code: str
+    percent: int
+
+
+def best_discount(codes: list[str]) -> Discount:
+    offers = list(map(Discount, codes, range(len(codes))))
+    return Discount(code=max(codes), percent=len(offers))
+
+
+@dataclass(frozen=True)
+class Stock:  # error: HEX201
+    sku: str
+    count: int
+
+
+def restock(sku: str, counts: list[int]) -> Stock:
+    before = Stock(sku="pending", count=len(counts))
+    after = Stock(sku=before.sku, count=sum(counts))
+    return after
+# file: shop/infrastructure/quotes.py
+from decimal import Decimal
+
+from shop.domain.model import Quote
+
+
+def quote_from_row(row: dict[str, str]) -> Quote:
+    return Quote(sku=row["sku"], price=Decimal(row["price"]))
 """,
     )
 
