@@ -238,7 +238,9 @@ class UseCasePublicSurface(Rule):
         "application classes with injected collaborators define it) has that entry point "
         "instead. An application service (several public methods, collaborators injected "
         "through `__init__`) is a use case for HEX402 and HEX403; this rule reports it "
-        "only where the project's convention is one `execute`. A class the team itself "
+        "only where the project's convention is one `execute`: at least two of its use "
+        "cases keep `execute` alone (one service that does names its own work so, and makes "
+        "no rule for the others). A class the team itself "
         "files as a use case (in a `use_cases`/`usecases` package, or named `...UseCase` or "
         "`...Interactor`) with several operations is reported where one operation per use "
         "case is the convention: one of the project's use cases keeps `execute` alone, or "
@@ -1162,6 +1164,35 @@ class CartUseCase:
     def add_to_cart(self, user_id: str, sku: str) -> None:
         self.carts.add(user_id, sku)
 """,
+        # One service among several keeps `execute` alone: its name for its one operation,
+        # no convention the project's other services, with several operations or one of
+        # another name, break.
+        """\
+# file: app/application/services/scheduled_runner.py
+class ScheduledRunner:
+    def __init__(self, scripts) -> None:
+        self.scripts = scripts
+
+    def execute(self, script_id: str) -> None:
+        self.scripts.run(script_id)
+# file: app/application/services/node_service.py
+class NodeService:
+    def __init__(self, nodes) -> None:
+        self.nodes = nodes
+
+    def register(self, host: str) -> None:
+        self.nodes.add(host)
+
+    def retire(self, host: str) -> None:
+        self.nodes.remove(host)
+# file: app/application/services/seed_service.py
+class SeedService:
+    def __init__(self, nodes) -> None:
+        self.nodes = nodes
+
+    def seed_from_file(self, path: str) -> None:
+        self.nodes.load(path)
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1352,6 +1383,16 @@ class LendBookUseCase:  # the project's convention is one `execute`
 
     async def execute(self, title: str) -> None:
         await self._books.remove(title)
+# file: app/application/use_cases/return_book.py
+from app.application.ports import BookRepository
+
+
+class ReturnBookUseCase:
+    def __init__(self, books: BookRepository) -> None:
+        self._books = books
+
+    async def execute(self, title: str) -> None:
+        await self._books.add(title)
 # file: app/application/ports.py
 from typing import Protocol
 
@@ -1418,6 +1459,13 @@ class RunTool:
 
     def execute(self, call_id: str) -> None:
         self.calls.add(call_id)
+# file: app/application/use_cases/cancel_tool.py
+class CancelTool:
+    def __init__(self, calls) -> None:
+        self.calls = calls
+
+    def execute(self, call_id: str) -> None:
+        self.calls.cancel(call_id)
 """,
         # A template base's public method beside the use case's own `execute` is one more
         # operation, not the family's entry point.
@@ -1473,6 +1521,13 @@ class ArchiveOrderService:
 
     def execute(self, order_id: str) -> None:
         self.orders.archive(order_id)
+# file: app/application/services/cancel_order.py
+class CancelOrderService:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def execute(self, order_id: str) -> None:
+        self.orders.cancel(order_id)
 # file: app/application/services/restore_order.py
 class RestoreOrderService:  # error: HEX401
     def __init__(self, orders) -> None:
@@ -1578,10 +1633,17 @@ class OrderQueriesUseCase:  # error: HEX401
         # keeper of its class's filing that comes first by dotted name.
         ordered = sorted(r.use_cases, key=lambda ref: ref.dotted)
         keepers: dict[bool, str] = {}
+        kept = 0
         for ref in ordered:
             if _shows_one_execute(r, ref):
                 keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
+                kept += 1
         execute_is_convention = bool(keepers)
+        # A class filed as a use case (`use_cases/`, `...UseCase`) beside one that keeps
+        # `execute` alone says how a use case is run there. Application services take two
+        # keepers to be held to it, as any lone method does (`_shared_lone_operation`):
+        # one `execute` among a project's services is one service's name for its work.
+        services_keep_execute = kept >= 2
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS
@@ -1600,7 +1662,7 @@ class OrderQueriesUseCase:  # error: HEX401
                 continue
             # An application service (several public methods, injected collaborators) is a
             # use case for HEX402/HEX403; it breaks a convention only where there is one.
-            if ref.dotted in r.application_services and not execute_is_convention:
+            if ref.dotted in r.application_services and not services_keep_execute:
                 continue
             # The abstract methods of a first-party handler contract, a base that declares
             # the entry point too (`CommandHandler`: `handle` and a bus's `subscribed_to`),
