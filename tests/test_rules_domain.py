@@ -462,3 +462,44 @@ class MemberProfile(BaseModel):
         ("HEX203", "app/domain/member.py", 26, "app.domain.member.MemberProfile.name_is_text:TypeError"),
         ("HEX203", "app/domain/member.py", 31, "app.domain.member.MemberProfile.rename:ValueError"),
     ]
+
+
+COMPUTED_RESULT = """\
+# file: shop/domain/tax.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class GstBreakup:
+    taxable: Decimal
+    cgst: Decimal
+    sgst: Decimal
+
+
+def compute_gst(amount: Decimal, rate: Decimal) -> GstBreakup:
+    half = amount * rate / 2
+    return GstBreakup(taxable=amount, cgst=half, sgst=half)
+"""
+
+BUILT_BESIDE_IT = """\
+from decimal import Decimal
+
+from shop.domain.tax import GstBreakup
+
+
+def breakup(rows: list[str]) -> GstBreakup:
+    return GstBreakup(taxable=Decimal(min(rows)), cgst=Decimal(max(rows)), sgst=Decimal(0))
+"""
+
+
+def test_a_computed_result_built_in_tests_too_is_still_a_result(in_tmp: Path) -> None:
+    # Where the configured excludes let tests in, what tests build is no evidence of how
+    # the code builds a record; a script that builds it is.
+    write_project(in_tmp, COMPUTED_RESULT + "# file: tests/test_tax.py\n" + BUILT_BESIDE_IT)
+    config = replace(Config(), select=("HEX201",), exclude=())
+    assert hexcheck.check(["."], config).findings == ()
+    write_project(in_tmp, "# file: scripts/seed_tax.py\n" + BUILT_BESIDE_IT)
+    assert [(f.location.path, f.code) for f in hexcheck.check(["."], config).findings] == [
+        ("shop/domain/tax.py", "HEX201")
+    ]

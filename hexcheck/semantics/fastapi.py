@@ -49,15 +49,8 @@ from hexcheck.semantics.credentials import (
 )
 from hexcheck.semantics.roles import ClassRef, Roles, roles
 from hexcheck.semantics.routes import RouteHandler
-from hexcheck.semantics.symbols import (
-    all_functions,
-    definition_site,
-    every_call,
-    every_function,
-    functions_of,
-    module_assignment,
-    module_function,
-)
+from hexcheck.semantics.symbols import definition_site, module_assignment, module_function
+from hexcheck.semantics.walk import all_functions, every_call, every_function, functions_of
 
 DEPENDS = frozenset({"fastapi.Depends", "fastapi.params.Depends", "fastapi.param_functions.Depends"})
 SECURITY = frozenset({"fastapi.Security", "fastapi.params.Security", "fastapi.param_functions.Security"})

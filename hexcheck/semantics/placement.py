@@ -183,7 +183,8 @@ from hexcheck.semantics.roles import (
     roles,
 )
 from hexcheck.semantics.routes import EXCEPTION_HANDLER_REGISTRARS, RouteHandler
-from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, functions_of, union_members
+from hexcheck.semantics.symbols import BUILTIN_NAMES, union_members
+from hexcheck.semantics.walk import all_functions, every_call, functions_of
 
 # The ratios that make a package's content strong (see the module docstring).
 AGREEING_SHARE = Fraction(2, 3)

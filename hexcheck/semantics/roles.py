@@ -11,6 +11,7 @@ import re
 import sys
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import Enum
 from functools import cached_property
 from types import MappingProxyType
 
@@ -24,10 +25,12 @@ from hexcheck.core.facts import (
     ExprKind,
     FunctionFact,
     ModuleFacts,
+    ParamKind,
 )
 from hexcheck.core.layers import Layer
 from hexcheck.semantics.libraries import ORM_BASES
 from hexcheck.semantics.routes import RouteFinder, RouteHandler
+from hexcheck.semantics.walk import call_parts, every_call, functions_of, names_of_kind, values_handed_over
 
 # What an `except` clause or an exception handler catches when it names no specific error.
 BROAD_EXCEPTIONS = frozenset({"Exception", "BaseException", "builtins.Exception", "builtins.BaseException"})
@@ -106,6 +109,8 @@ _READ_MODEL_SUFFIXES = (
     "Result", "Results", "Summary", "View", "Info", "Snapshot", "Details", "Output", "Page",
     "Stats", "Statistics", "Totals", "Metric", "Metrics", "Projection", "ReadModel",
 )  # fmt: skip
+# What copies an instance with other values (`replace(CARE_PROFILES["betta"], ...)`).
+COPIES = frozenset({"dataclasses.replace", "copy.replace", "attrs.evolve", "attr.evolve"})
 _MODEL_PACKAGES = frozenset(
     {
         "entities", "entity", "value_objects", "value_object", "valueobjects", "aggregates",
@@ -416,16 +421,18 @@ class Roles:
 
     def _reads_like_a_result(self, ref: ClassRef) -> bool:
         """A record named for what a query or a computation gives back (`ImportResult`,
-        `RunSummary`), bare (`_a_bare_record`) and handed to no port: a read model or a
-        result. An `ExamResult` with an `id` that its repository saves, or a `ContactInfo` a
+        `RunSummary`), bare (`_a_bare_record`) and handed to no port, or one only the
+        domain's computations build (`_computed_records`): a read model or a result. An
+        `ExamResult` with an `id` that its repository saves, or a `ContactInfo` a
         `Student` holds, is the model's; one held only by results it makes up (the
         `InvoiceLineResult`s of an `InvoiceTotals` named for a result too) is a result."""
         return ref.dotted in self._results
 
     @cached_property
     def _results(self) -> frozenset[str]:
-        """The domain's result records: named and shaped as results, and held by nothing
-        but results. A nested `TaxSummary` of an `Order`'s `OrderTotals` is the model's:
+        """The domain's result records: named and shaped as results, or built only by the
+        domain's own computations (`_computed_records`), and held by nothing but results.
+        A nested `TaxSummary` of an `Order`'s `OrderTotals` is the model's:
         what holds its holder counts too, so this is found as a fixpoint."""
         computed = self._computed_records
         results = {
@@ -456,30 +463,49 @@ class Roles:
         """The domain's bare records that only the domain's own computations build: every
         instance outside tests is made in a `return` of a domain function or of another
         class's method (`compute_gst` ending in `return GstBreakup(taxable=..., cgst=...)`,
-        `Cart.fill_level()`), from a value the computation works out (`_worked_out`), not
-        from its parameters and literals alone, as a factory hands its caller's values on
-        (`return Address(street, city)`). No caller hands such a record a state to check:
-        code the domain owns works its values out, as an `ImportResult`'s are by name. One
-        filed with the model (`value_objects/`) needs a result's name too (`StockSummary`):
-        there a bare value object may be built the same way. A record with an identity of
-        its own (`id`, `uuid`, `order_id` on an `Order`), handed to a port, built by its own
-        methods, anywhere outside the domain or handed over as a value (`map(GstBreakup,
-        rows)`) is the model's; what holds one is judged in `_results`."""
+        `Cart.fill_level()`), mostly from values the computation works out (`_worked_out`),
+        not from its parameters handed on, as a factory's `return Address(street, city)`
+        does. No caller hands such a record a state to check: code the domain owns works
+        its values out, as an `ImportResult`'s are by name. One filed with the model
+        (`value_objects/`) needs a result's name too (`StockSummary`): there a bare value
+        object may be built the same way.
+
+        It is the model's when it has an identity of its own (`id`, `uuid`, `order_id` on an
+        `Order`, inherited too), a port is handed it, it builds itself (`cls(...)`,
+        `type(self)(...)`) or is copied (`replace(...)`), a method of its own or of a base
+        builds it, it is built outside the domain, at a module's top level, from fewer
+        arguments than it takes (`GstBreakup(**row)`), by a factory of its own
+        (`GstBreakup.zero()`), beside another instance the function does not return (a
+        lambda's or a nested function's among them), or handed on where it is returned
+        (`self.outbox.send(notice); return notice`), or handed over as a value
+        (`map(GstBreakup, rows)`). What holds one is judged in
+        `_results`."""
         candidates = {
             ref.dotted: ref
             for ref in self.classes
             if self.layer(ref) is Layer.DOMAIN
             # Filed with the model (`value_objects/`), it takes a result's name as well.
-            and self._a_bare_record(ref, held=False, filed=not ref.cls.name.endswith(_READ_MODEL_SUFFIXES))
-            and not _named_identity(ref)
+            and self._a_bare_record(
+                ref, identity=False, held=False, filed=not ref.cls.name.endswith(_READ_MODEL_SUFFIXES)
+            )
+            and not _named_identity(self, ref)
             and ref.dotted not in self._handed_to_ports
+            and not self.builds_itself(ref)
         }
         if not candidates:
             return frozenset()
-        short_names = {dotted.rpartition(".")[2] for dotted in candidates}
+        modules = {ref.facts.module for ref in candidates.values()}
+        # The names the candidates go by: their own, and those an import binds them to
+        # (`from .tax import GstBreakup as Breakup`).
+        names = {dotted.rpartition(".")[2] for dotted in candidates}
+        for facts in self.model.modules.values():
+            for fact in facts.imports:
+                for name, bound in zip(fact.names, fact.bound_as, strict=False):
+                    if name in names and bound:
+                        names.add(bound)
 
         def wanted(name: str) -> str:
-            if name.rpartition(".")[2] not in short_names:
+            if name.rpartition(".")[2] not in names:
                 return ""
             found = self.ref(name)
             return found.dotted if found is not None and found.dotted in candidates else ""
@@ -490,47 +516,104 @@ class Roles:
             only_computed[dotted] = only_computed.get(dotted, True) and computed
 
         for facts in self.model.modules.values():
-            if is_test_module(facts.module):
+            if is_test_module(facts.module) or not self._may_name(facts, names, modules):
                 continue
             in_domain = self.model.layer(facts.module) is Layer.DOMAIN
-            for value in _values_handed_over(facts):
-                for name in _value_names(value):
+            if any(call.callee in COPIES for call in every_call(facts)):
+                for dotted in self._defined_or_imported(facts, candidates):
+                    seen(dotted, False)  # a copy with other values: `replace(breakup, cgst=x)`
+            for value in values_handed_over(facts):
+                for name in names_of_kind(value, ExprKind.NAME):
                     if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
                         seen(dotted, False)
-            sites = [(None, None, call) for call in facts.calls] + [
-                (owner, function, call) for owner, function in _functions_of(facts) for call in function.calls
-            ]
-            for owner, function, call in sites:
-                for part in _arguments(call):
-                    for name in _value_names(part):
-                        if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
-                            seen(dotted, False)
-                if dotted := wanted(call.callee):
-                    seen(
-                        dotted,
-                        in_domain
-                        and function is not None
-                        and not call.deferred
-                        and not self._built_by_its_kin(candidates[dotted], facts, owner)
-                        and function.returned.count(call.callee)
-                        >= sum(other.callee == call.callee for other in function.calls)
-                        and _worked_out(function, owner, call),
-                    )
-                elif dotted := wanted(call.callee.rpartition(".")[0]):
-                    seen(dotted, False)  # `GstBreakup.zero()`: a factory of its own
+            for call in facts.calls:
+                self._seen_at_top(call, wanted, seen)
+            for owner, function in functions_of(facts):
+                for call in function.calls:
+                    for part in call_parts(call):
+                        for name in names_of_kind(part, ExprKind.NAME):
+                            if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
+                                seen(dotted, False)
+                    if dotted := wanted(call.callee):
+                        ref = candidates[dotted]
+                        seen(
+                            dotted,
+                            in_domain
+                            and not self._built_by_its_kin(ref, facts, owner)
+                            and len(call_parts(call)) >= _required_arguments(self, ref)
+                            and _only_returned(function, call.callee)
+                            and _worked_out(function, owner, call),
+                        )
+                    elif dotted := wanted(call.callee.rpartition(".")[0]):
+                        seen(dotted, False)  # `GstBreakup.zero()`: a factory of its own
         return frozenset(dotted for dotted, computed in only_computed.items() if computed)
 
+    @staticmethod
+    def _seen_at_top(call: CallFact, wanted: Callable[[str], str], seen: Callable[[str, bool], None]) -> None:
+        """A module-level call building a candidate, naming one as a value or calling a
+        factory of one: built outside any computation."""
+        for name in (call.callee, call.callee.rpartition(".")[0]):
+            if dotted := wanted(name):
+                seen(dotted, False)
+        for part in call_parts(call):
+            for name in names_of_kind(part, ExprKind.NAME):
+                if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
+                    seen(dotted, False)
+
+    def _may_name(self, facts: ModuleFacts, names: set[str], modules: set[str]) -> bool:
+        """Whether a module may name one of the candidates: it defines one, or imports one
+        by a name it goes by, or imports a module that defines one (`from shop.domain
+        import tax`, `import shop.domain.tax`)."""
+        if facts.module in modules:
+            return True
+        return any(
+            fact.target in modules
+            or any(name in names or f"{fact.target}.{name}" in modules for name in fact.names)
+            or any(bound in names for bound in fact.bound_as)
+            for fact in facts.imports
+        )
+
+    def _defined_or_imported(self, facts: ModuleFacts, candidates: Mapping[str, ClassRef]) -> Iterator[str]:
+        """The candidates a module defines, or imports from their modules or a package that
+        re-exports them."""
+        imported = {
+            resolved
+            for fact in facts.imports
+            for name in fact.names
+            if (found := self.ref(f"{fact.target}.{name}")) is not None
+            for resolved in (found.dotted,)
+        }
+        targets = {fact.target for fact in facts.imports}
+        for dotted, ref in candidates.items():
+            if ref.facts.module == facts.module or dotted in imported or ref.facts.module in targets:
+                yield dotted
+
+    def builds_itself(self, ref: ClassRef) -> bool:
+        """Whether a method of the class or of a base builds an instance of it: a classmethod
+        factory (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
+        `type(self)(...)` (`self` named as the method's first parameter). Callers of such a
+        method hand the instance their values."""
+        for method in (m for owner in (ref, *self.first_party_ancestors(ref)) for m in owner.cls.methods):
+            first = method.params[0].name if method.params else ""
+            own = {first} if method.decorated_with("classmethod") else {f"{first}.__class__"}
+            callees = {call.callee for call in method.calls}
+            if callees & own or (
+                "?" in callees
+                and any(
+                    call.callee == "type" and call.args and call.args[0].name == first
+                    for call in method.calls
+                )
+            ):
+                return True
+        return False
+
     def _built_by_its_kin(self, ref: ClassRef, facts: ModuleFacts, owner: ClassFact | None) -> bool:
-        """Whether a method of the class itself, of a base or of a subclass builds it
-        (`Money.add` returning a `Money`): its callers hand the values on."""
+        """Whether a method of the class itself or of a base builds it (`Money.add` returning
+        a `Money`): its callers hand the values on."""
         if owner is None:
             return False
         builder = ClassRef(facts, owner)
-        return (
-            builder.dotted == ref.dotted
-            or ref.dotted in self.ancestors(builder)
-            or builder.dotted in self.ancestors(ref)
-        )
+        return builder.dotted == ref.dotted or builder.dotted in self.ancestors(ref)
 
     @cached_property
     def _holders(self) -> dict[str, list[ClassRef]]:
@@ -1373,78 +1456,119 @@ def _has_behaviour(ref: ClassRef) -> bool:
     )
 
 
-def _named_identity(ref: ClassRef) -> bool:
-    """A field that names the record's own identity: `id`, `uuid`, `pk`, `oid`, or the
-    class's own name with `_id` (`order_id` on an `Order`)."""
-    own = re.sub(r"(?<!^)(?=[A-Z])", "_", ref.cls.name).lower() + "_id"
-    return any(attribute.name in _IDENTITY_FIELDS or attribute.name == own for attribute in _fields(ref))
+def _named_identity(r: Roles, ref: ClassRef) -> bool:
+    """A field of its own or of a first-party base that names the record's identity: `id`,
+    `uuid`, `pk`, `oid`, or the class's name with `_id` (`order_id` on an `Order`,
+    `sku_item_id` on an `SKUItem`)."""
+    own = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", ref.cls.name).lower() + "_id"
+    return any(
+        attribute.name in _IDENTITY_FIELDS or attribute.name == own
+        for owner in (ref, *r.first_party_ancestors(ref))
+        for attribute in _fields(owner)
+    )
 
 
 _IDENTITY_FIELDS = frozenset({"id", "uuid", "pk", "oid", "_id"})
 
 
-def _functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, FunctionFact]]:
-    """A module's functions, and its classes' methods with their class."""
-    for function in facts.functions:
-        yield None, function
-    for cls in facts.classes:
-        for method in cls.methods:
-            yield cls, method
+def _required_arguments(r: Roles, ref: ClassRef) -> int:
+    """How many arguments building the class takes at least: a dataclass's fields without
+    a default (its bases' included), a plain class's `__init__` parameters without one."""
+    if r.is_dataclass(ref) or r.is_attrs_class(ref):
+        return sum(
+            attribute.value is None
+            and attribute.annotation is not None
+            and attribute.annotation.name not in _CLASS_VARIABLES
+            for owner in (ref, *r.first_party_ancestors(ref))
+            for attribute in owner.cls.attributes
+        )
+    init = ref.cls.method("__init__")
+    if init is None:
+        return 0
+    return sum(param.default is None and param.kind in _REQUIRED_PARAMETERS for param in init.params[1:])
 
 
-def _arguments(expr: Expr | CallFact) -> tuple[Expr, ...]:
-    return (*expr.args, *(value for _, value in expr.keywords))
+_CLASS_VARIABLES = frozenset({"typing.ClassVar", "ClassVar"})
+_REQUIRED_PARAMETERS = frozenset({ParamKind.POSITIONAL_ONLY, ParamKind.POSITIONAL, ParamKind.KEYWORD_ONLY})
 
 
-def _value_names(expr: Expr) -> Iterator[str]:
-    """The names an expression hands over as values (`map(GstBreakup, rows)`), not those it
-    calls or only types with (`list[GstBreakup]`)."""
-    if expr.kind in (ExprKind.SUBSCRIPT, ExprKind.UNION):
-        return
-    if expr.kind is ExprKind.NAME:
-        yield expr.name
-    for part in _arguments(expr):
-        yield from _value_names(part)
+class _Argument(Enum):
+    """What an argument of a record's constructor is to the function building it
+    (`_worked_out`)."""
 
-
-def _values_handed_over(facts: ModuleFacts) -> Iterator[Expr]:
-    """What a module hands over as values outside its calls' arguments: module constants,
-    class attributes, attributes set on `self` and parameters' defaults."""
-    yield from (assignment.value for assignment in facts.assignments)
-    for cls in facts.classes:
-        yield from (attribute.value for attribute in cls.attributes if attribute.value is not None)
-    for _, function in _functions_of(facts):
-        yield from (attribute.value for attribute in function.self_attributes if attribute.value is not None)
-        yield from (param.default for param in function.params if param.default is not None)
+    HANDED_ON = "handed on"  # the function's parameters, as they are or converted
+    WORKED_OUT = "worked out"  # a local it computed, its object's state, an aggregate
+    NEUTRAL = "neutral"  # a literal, a constant, the clock, or what cannot be read
 
 
 def _worked_out(function: FunctionFact, owner: ClassFact | None, call: CallFact) -> bool:
-    """Whether a call builds its record from something the function works out: an
-    argument that is neither a literal nor the function's parameters handed on, as they
-    are (`street`), converted (`str(city)`) or through one of their methods
-    (`street.strip()`). A factory hands its caller's values on, and a call with no
-    argument it can read (`Record(**row)`) may hand anything on."""
+    """Whether a call builds its record mostly from what the function works out: more of
+    its arguments are locals the function computed (`half` in `GstBreakup(taxable=amount,
+    cgst=half, sgst=half)`), its object's state (`self.capacity`) or aggregates (`sum(...)`,
+    `len(...)`) than are its parameters handed on, as they are (`street`), converted
+    (`str(city)`, `round(amount, 2)`) or through one of their methods (`street.strip()`).
+    Literals, module constants, the clock and identifiers (`datetime.now()`, `uuid4()`)
+    and expressions the facts do not open (`a * b`, f-strings) count for neither: a
+    factory stamping `created_at` hands its caller's values on all the same."""
     params = [param.name for param in function.params]
+    receiver = ""
     if owner is not None and params and not function.decorated_with("staticmethod"):
-        params = params[1:]  # `self`, `cls`
+        receiver, params = params[0], params[1:]  # `self`, `cls`
     names = frozenset(params)
 
-    def handed_on(expr: Expr) -> bool:
+    def kind(expr: Expr) -> _Argument:
         if expr.kind is ExprKind.NAME:
-            return expr.name.partition(".")[0] in names
-        if expr.kind is ExprKind.CALL:
             root = expr.name.partition(".")[0]
-            return (root in names or expr.name in _CONVERSIONS) and all(
-                handed_on(part) or part.kind is ExprKind.LITERAL for part in _arguments(expr)
-            )
-        return False
+            if root in names:
+                return _Argument.HANDED_ON
+            if root == receiver or "." not in expr.name:
+                return _Argument.WORKED_OUT  # `self.capacity`, a local
+            return _Argument.NEUTRAL  # a module's constant
+        if expr.kind is not ExprKind.CALL:
+            return _Argument.NEUTRAL
+        root = expr.name.partition(".")[0]
+        if root in names:
+            return _Argument.HANDED_ON  # `street.strip()`
+        parts = [kind(part) for part in call_parts(expr)]
+        if root == receiver or _Argument.WORKED_OUT in parts:
+            return _Argument.WORKED_OUT  # `self.total()`, `max(half, floor)`
+        if expr.name in _CONVERSIONS:
+            return _Argument.HANDED_ON if _Argument.HANDED_ON in parts else _Argument.NEUTRAL
+        if not parts or set(parts) == {_Argument.NEUTRAL}:
+            return _Argument.NEUTRAL  # `datetime.now()`, `uuid4()`, `Decimal("0")`
+        return _Argument.WORKED_OUT  # `len(items)`, `compute(amount, rate)`
 
-    return any(part.kind is not ExprKind.LITERAL and not handed_on(part) for part in _arguments(call))
+    kinds = [kind(part) for part in call_parts(call)]
+    return kinds.count(_Argument.WORKED_OUT) > kinds.count(_Argument.HANDED_ON)
+
+
+def _only_returned(function: FunctionFact, callee: str) -> bool:
+    """Whether every instance a function builds with `callee` is what it returns, directly
+    or through a local name (`level = FillLevel(...)` ... `return level`), and no such local
+    is handed to another call or kept on `self` (`self._lines.append(line)`)."""
+    built = sum(call.callee == callee for call in function.calls)
+    if function.returned.count(callee) < built:
+        return False
+    locals_ = {name for name, bound in function.bound if bound == callee}
+    if not locals_:
+        return True
+    return not any(
+        name in locals_
+        for call in function.calls
+        for part in call_parts(call)
+        for name in names_of_kind(part, ExprKind.NAME)
+    ) and not any(
+        attribute.value is not None
+        and attribute.value.kind is ExprKind.NAME
+        and attribute.value.name in locals_
+        for attribute in function.self_attributes
+    )
 
 
 _CONVERSIONS = frozenset(
-    {"str", "int", "float", "bool", "list", "tuple", "set", "frozenset", "dict", "decimal.Decimal"}
-)
+    {"str", "int", "float", "bool", "list", "tuple", "set", "frozenset", "dict", "decimal.Decimal",
+     "round", "abs"}
+)  # fmt: skip
 
 
 def _names_its_constants(ref: ClassRef) -> bool:

@@ -10,10 +10,9 @@ classes; both build on the model's own resolution (`Roles.ref` is the exact clas
 from __future__ import annotations
 
 import builtins
-from collections.abc import Iterable, Iterator
 
 from hexcheck.analysis.model import ProjectModel
-from hexcheck.core.facts import AssignmentFact, CallFact, ClassFact, Expr, ExprKind, FunctionFact, ModuleFacts
+from hexcheck.core.facts import AssignmentFact, Expr, ExprKind, FunctionFact, ModuleFacts
 from hexcheck.semantics.roles import ClassRef, Roles, roles
 
 # The names Python binds in every module (`str`, `isinstance`, `ValueError`).
@@ -109,35 +108,6 @@ def last_name(dotted: str) -> str:
 
 def names_in(expr: Expr | None) -> tuple[str, ...]:
     return expr.names() if expr is not None else ()
-
-
-def all_functions(functions: Iterable[FunctionFact]) -> Iterator[FunctionFact]:
-    for function in functions:
-        yield function
-        yield from all_functions(function.nested)
-
-
-def every_call(facts: ModuleFacts) -> Iterator[CallFact]:
-    """Module-level calls and the calls of every function and method (nested included once)."""
-    yield from facts.calls
-    for function in facts.functions:
-        yield from function.calls
-    for cls in facts.classes:
-        for method in cls.methods:
-            yield from method.calls
-
-
-def every_function(facts: ModuleFacts) -> Iterator[FunctionFact]:
-    """Every function of a module: module-level ones, methods, and those nested in either."""
-    return all_functions(function for _, function in functions_of(facts))
-
-
-def functions_of(facts: ModuleFacts) -> Iterator[tuple[ClassFact | None, FunctionFact]]:
-    for function in facts.functions:
-        yield None, function
-    for cls in facts.classes:
-        for method in cls.methods:
-            yield cls, method
 
 
 TYPE_VARIABLE_FACTORIES = frozenset({"typing.TypeVar", "typing_extensions.TypeVar"})

@@ -23,16 +23,15 @@ from hexcheck.rules.domain._private import (
     refuses_direct_construction,
 )
 from hexcheck.rules.messages import quoted_list
-from hexcheck.semantics.roles import ClassRef, Roles, is_test_module, roles
+from hexcheck.semantics.roles import COPIES, ClassRef, Roles, is_test_module, roles
 from hexcheck.semantics.symbols import (
     TYPE_VARIABLE_FACTORIES,
     definition_site,
-    every_function,
-    functions_of,
     is_type_variable,
     module_assignment,
     union_members,
 )
+from hexcheck.semantics.walk import call_parts, functions_of, names_of_kind, values_handed_over
 
 _VALIDATION_HOOKS = ("__post_init__", "__init__")
 
@@ -442,44 +441,6 @@ _VALUE_CONSTRUCTORS = frozenset(
         "fractions.Fraction", "uuid.UUID", "re.compile", "frozenset", "tuple",
     }
 )  # fmt: skip
-# What copies an instance with other values (`replace(CARE_PROFILES["betta"], ...)`).
-_COPIES = frozenset({"dataclasses.replace", "copy.replace", "attrs.evolve", "attr.evolve"})
-
-
-def _parts(expr: Expr | CallFact) -> tuple[Expr, ...]:
-    """The arguments of a call, or the parts of an expression, positional then keyword."""
-    return (*expr.args, *(value for _, value in expr.keywords))
-
-
-def _names_in(expr: Expr, kind: ExprKind) -> Iterator[str]:
-    """The names of one kind an expression holds: `NAME` for what it hands over as a value
-    (`starmap(CareProfile, rows)`), `CALL` for what it calls (`{"a": CareProfile(...)}`).
-    A type (`dict[str, CareProfile]`, `CareProfile | None`) hands nothing over."""
-    if kind is ExprKind.NAME and expr.kind in (ExprKind.SUBSCRIPT, ExprKind.UNION):
-        return
-    if expr.kind is kind:
-        yield expr.name
-    for part in _parts(expr):
-        yield from _names_in(part, kind)
-
-
-def _builds_its_own_class(roles_: Roles, ref: ClassRef) -> bool:
-    """Whether a method of the class or of a base builds an instance of it: a classmethod
-    factory (`cls(...)`, whatever its first parameter is called), `self.__class__(...)` or
-    `type(self)(...)` (`self` named as the method's first parameter). Callers of such a
-    method hand the instance their values."""
-    for method in (m for owner in (ref, *roles_.first_party_ancestors(ref)) for m in owner.cls.methods):
-        first = method.params[0].name if method.params else ""
-        own = {first} if method.decorated_with("classmethod") else {f"{first}.__class__"}
-        callees = {call.callee for call in method.calls}
-        if callees & own or (
-            "?" in callees
-            and any(
-                call.callee == "type" and call.args and call.args[0].name == first for call in method.calls
-            )
-        ):
-            return True
-    return False
 
 
 class _Catalogue:
@@ -488,7 +449,7 @@ class _Catalogue:
     def __init__(self, model: ProjectModel, roles_: Roles, candidates: Collection[ClassRef]) -> None:
         self.model = model
         self.roles = roles_
-        self.wanted = {ref.dotted for ref in candidates if not _builds_its_own_class(roles_, ref)}
+        self.wanted = {ref.dotted for ref in candidates if not roles_.builds_itself(ref)}
         self.module_of = {ref.dotted: ref.facts.module for ref in candidates}
         # The short names the wanted classes go by, those a package re-exports them under
         # included (`from .catalog import Profile as CareProfile`): a filter before
@@ -526,8 +487,9 @@ class _Catalogue:
         if kind is ExprKind.CALL:
             callee = self.model.resolve_symbol(expr.name)
             return (
-                callee in _VALUE_CONSTRUCTORS or (self.roles.ref(callee) is not None and bool(_parts(expr)))
-            ) and all(self._written_out(part, depth + 1) for part in _parts(expr))
+                callee in _VALUE_CONSTRUCTORS
+                or (self.roles.ref(callee) is not None and bool(call_parts(expr)))
+            ) and all(self._written_out(part, depth + 1) for part in call_parts(expr))
         if kind is ExprKind.NAME:
             owner, _, name = self.model.resolve_symbol(expr.name).rpartition(".")
             enum = self.roles.ref(owner)
@@ -551,7 +513,9 @@ class _Catalogue:
             owner = self.model.modules.get(module)
             assignment = module_assignment(owner, name) if owner is not None else None
             if assignment is not None:
-                built = {self._wanted(callee) for callee in _names_in(assignment.value, ExprKind.CALL)} - {""}
+                built = {
+                    self._wanted(callee) for callee in names_of_kind(assignment.value, ExprKind.CALL)
+                } - {""}
                 if built:
                     return built
         reached = self._reached.get(facts.module)
@@ -570,7 +534,7 @@ class _Catalogue:
     def _handed_in(self, value: Expr) -> Iterator[str]:
         """The wanted classes an expression hands over as values: the class itself, or a
         factory of it (`map(CareProfile.create, rows)`)."""
-        for name in _names_in(value, ExprKind.NAME):
+        for name in names_of_kind(value, ExprKind.NAME):
             if dotted := self._wanted(name) or self._wanted(name.rpartition(".")[0]):
                 yield dotted
 
@@ -579,19 +543,7 @@ class _Catalogue:
         (`find` reads those): in a module constant, a class attribute (`entity =
         CareProfile` of a generic repository), an attribute set on `self` or a parameter's
         default."""
-        values = [
-            *(assignment.value for assignment in facts.assignments),
-            *(a.value for cls in facts.classes for a in cls.attributes if a.value is not None),
-            *(
-                value
-                for function in every_function(facts)
-                for value in (
-                    *(a.value for a in function.self_attributes if a.value is not None),
-                    *(param.default for param in function.params if param.default is not None),
-                )
-            ),
-        ]
-        for value in values:
+        for value in values_handed_over(facts):
             yield from self._handed_in(value)
 
     def find(self) -> frozenset[str]:
@@ -615,9 +567,9 @@ class _Catalogue:
             inside = [call for _, function in functions_of(facts) for call in function.calls]
             for calls, at_top in ((top_level, True), (inside, False)):
                 for call in calls:
-                    for dotted in (found for part in _parts(call) for found in self._handed_in(part)):
+                    for dotted in (found for part in call_parts(call) for found in self._handed_in(part)):
                         seen(dotted, False)
-                    if call.callee in _COPIES:
+                    if call.callee in COPIES:
                         for dotted in self._copied(facts, call):
                             seen(dotted, False)
                     if dotted := self._wanted(call.callee):
@@ -626,8 +578,8 @@ class _Catalogue:
                             at_top
                             and not call.deferred
                             and not call.script
-                            and bool(_parts(call))
-                            and all(self._written_out(part) for part in _parts(call)),
+                            and bool(call_parts(call))
+                            and all(self._written_out(part) for part in call_parts(call)),
                         )
                     elif dotted := self._wanted(call.callee.rpartition(".")[0]):
                         seen(dotted, False)  # `CareProfile.from_row(...)`: a factory
@@ -713,14 +665,19 @@ class EntityWithoutValidation(Rule):
         "(`...Criteria`, `...Filters`, `ById`, `BySchoolId`). So is a record without "
         "behaviour that only the domain's own computations build, whatever its name (filed "
         "with the model, in `value_objects/`, it takes a result's name too: `StockSummary`): "
-        "every instance outside tests is made in a `return` of a "
-        "domain function or of another class's method, from a value that code works out "
-        "(`compute_gst` ending in `return GstBreakup(taxable=amount, cgst=half, "
-        "sgst=half)`), not from its parameters and literals alone as a factory does "
-        "(`return Address(street.strip(), city)`). It is the model's again when it has an "
-        "identity of its own (`id`, `uuid`, `receipt_id` on a `Receipt`), when a port is "
-        "handed it, a domain class that is no result holds it, its own methods build it, "
-        "code outside the domain builds it or it is handed over as a value. Nor is a bare record declared "
+        "every instance outside tests is made in a `return` of a domain function or of "
+        "another class's method, mostly from values that code works out (locals it "
+        "computed, its object's state, aggregates such as `sum(...)`: `compute_gst` ending "
+        "in `return GstBreakup(taxable=amount, cgst=half, sgst=half)`) rather than from its "
+        "parameters handed on, as they are, converted or rounded, as a factory does "
+        "(`return Address(street.strip(), city)`; stamping `datetime.now()` or `uuid4()` "
+        "beside them changes nothing). It is the model's again when it has an identity of "
+        "its own (`id`, `uuid`, `receipt_id` on a `Receipt`, inherited too), when a port is "
+        "handed it, a domain class that is no result holds it, it is copied "
+        "(`replace(...)`), built by its own or a base's methods (`type(self)(...)`), by a "
+        "factory of its own, outside the domain, at a module's top level, from unpacked "
+        "arguments, or handed on where it is returned (`self.outbox.send(notice)`), or "
+        "handed over as a value. Nor is a bare record declared "
         "beside an exception whose `__init__` (or, for a dataclass exception, whose "
         "fields) takes it as a collection or that is named "
         "for details (the `ImportIssue`s an `ImportInvalidError(issues=...)` reports): "
@@ -2776,6 +2733,328 @@ from shop.domain.model import Quote
 
 def quote_from_row(row: dict[str, str]) -> Quote:
     return Quote(sku=row["sku"], price=Decimal(row["price"]))
+""",
+        # More ways a record returned by domain code is still the model's, one module
+        # each: a factory that stamps the clock, hands on more than it works out or only
+        # rounds its parameter; an identity inherited from a base or named `uuid`; a copy
+        # with other values; a build through `type(self)` or a base's method; a factory of
+        # its own, a constant holding the class, a top-level build or a nested function's
+        # default; an instance handed on before it is returned; unpacked arguments; a
+        # deferred build; a port that is handed it; a static method's parameters; a name a package
+        # gives it that the infrastructure builds it under; a build outside the domain.
+        """\
+# file: clinic/domain/checkpoint.py
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class Checkpoint:  # error: HEX201
+    reached_at: datetime
+
+
+def reach() -> Checkpoint:
+    return Checkpoint(reached_at=datetime.now())
+# file: clinic/domain/guest.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Guest:  # error: HEX201
+    name: str
+    phone: str
+    visits: int
+
+
+def guest(name: str, phone: str, history: list[str]) -> Guest:
+    return Guest(name=name, phone=phone, visits=len(history))
+# file: clinic/domain/deposit.py
+from dataclasses import dataclass
+from decimal import Decimal
+
+
+@dataclass(frozen=True)
+class Deposit:  # error: HEX201
+    amount: Decimal
+
+
+def deposit(amount: Decimal) -> Deposit:
+    return Deposit(amount=round(amount, 2))
+# file: clinic/domain/visit.py
+from dataclasses import dataclass
+from decimal import Decimal
+from uuid import UUID, uuid4
+
+
+@dataclass
+class Entity:
+    id: UUID
+
+
+@dataclass
+class Visit(Entity):  # error: HEX201
+    total: Decimal
+
+
+def open_visit(prices: list[Decimal]) -> Visit:
+    return Visit(id=uuid4(), total=sum(prices, Decimal(0)))
+# file: clinic/domain/ticket.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Ticket:  # error: HEX201
+    uuid: str
+    desk: str
+
+
+def ticket(desks: list[str]) -> Ticket:
+    return Ticket(uuid=str(len(desks)), desk=min(desks))
+# file: clinic/domain/share.py
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Share:  # error: HEX201
+    owner: str
+    percent: int
+
+
+def split(owners: list[str]) -> Share:
+    return Share(owner=min(owners), percent=len(owners))
+
+
+def with_percent(share: Share, percent: int) -> Share:
+    return replace(share, percent=percent)
+# file: clinic/domain/slot.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Slot:  # error: HEX201
+    room: str
+    hour: int
+
+    def later(self, hours: int) -> "Slot":
+        return type(self)(self.room, self.hour + hours)
+
+
+def first_slot(rooms: list[str]) -> Slot:
+    return Slot(room=min(rooms), hour=len(rooms))
+# file: clinic/domain/room.py
+from dataclasses import dataclass
+
+
+class Building:
+    def room(self, names: list[str]) -> "Room":
+        return Room(name=min(names), beds=len(names))
+
+
+@dataclass(frozen=True)
+class Room(Building):  # error: HEX201
+    name: str
+    beds: int
+
+
+def room_for(names: list[str]) -> Room:
+    return Room(name=max(names), beds=len(names))
+# file: clinic/domain/discount.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Discount:  # error: HEX201
+    code: str
+    percent: int
+
+
+def best(codes: list[str]) -> Discount:
+    return Discount(code=max(codes), percent=len(codes))
+
+
+def none_yet(codes: list[str]) -> Discount:
+    return Discount.none(codes)
+# file: clinic/domain/dose.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Dose:  # error: HEX201
+    drug: str
+    milligrams: int
+
+
+MAKER = Dose
+
+
+def dose_for(drugs: list[str], weights: list[int]) -> Dose:
+    return Dose(drug=min(drugs), milligrams=sum(weights))
+# file: clinic/domain/regimen.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Regimen:  # error: HEX201
+    days: int
+    doses: int
+
+
+STANDARD = Regimen(days=7, doses=1)
+
+
+def plan(days: list[int]) -> Regimen:
+    return Regimen(days=len(days), doses=max(days))
+# file: clinic/domain/vitals.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Vitals:  # error: HEX201
+    pulse: int
+    pressure: int
+
+
+def read_vitals(rows: list[dict[str, int]]) -> list[Vitals]:
+    def load(row: dict[str, int], make: type[Vitals] = Vitals) -> Vitals:
+        return make(**row)
+
+    return [load(row) for row in rows]
+
+
+def average_vitals(rows: list[dict[str, int]]) -> Vitals:
+    return Vitals(pulse=max(len(rows), 1), pressure=sum(len(row) for row in rows))
+# file: clinic/domain/mailer.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Notice:  # error: HEX201
+    subject: str
+    recipients: int
+
+
+class Mailer:
+    def __init__(self, subject: str, outbox, queue: list[str]) -> None:
+        if not subject:
+            raise ValueError("a notice needs a subject")
+        self.subject = subject
+        self.outbox = outbox
+        self.queue = queue
+
+    def notify(self) -> Notice:
+        notice = Notice(subject=self.subject, recipients=len(self.queue))
+        self.outbox.send(notice)
+        return notice
+# file: clinic/domain/allergy.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Allergy:  # error: HEX201
+    substance: str
+    severity: int
+
+
+def allergy_from(row: dict[str, str], extra: dict[str, int]) -> Allergy:
+    return Allergy(substance=min(row), **extra)
+# file: clinic/domain/referral.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Referral:  # error: HEX201
+    clinic: str
+    urgency: int
+
+
+def referral(clinics: list[str]) -> Referral:
+    later = lambda: Referral(clinic=min(clinics), urgency=len(clinics))  # noqa: E731
+    return later()
+# file: clinic/domain/claim.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Claim:  # error: HEX201
+    insurer: str
+    total: int
+
+
+def claim_for(insurers: list[str]) -> Claim:
+    return Claim(insurer=min(insurers), total=len(insurers))
+# file: clinic/domain/ports.py
+from abc import ABC, abstractmethod
+
+from clinic.domain.claim import Claim
+
+
+class Claims(ABC):
+    @abstractmethod
+    def file(self, claim: Claim) -> None: ...
+# file: clinic/domain/label.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Label:  # error: HEX201
+    text: str
+    tag: str
+    size: int
+
+
+class Labels:
+    @staticmethod
+    def make(text: str, size: int) -> Label:
+        return Label(text=text.strip(), tag=text.lower(), size=size)
+# file: clinic/domain/__init__.py
+from clinic.domain.pricing import Rate as Tariff
+# file: clinic/domain/pricing.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Rate:  # error: HEX201
+    code: str
+    cents: int
+
+
+def rate_for(codes: list[str]) -> Rate:
+    return Rate(code=min(codes), cents=len(codes))
+# file: clinic/domain/bed.py
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Bed:  # error: HEX201
+    ward: str
+    number: int
+
+
+def bed_for(wards: list[str]) -> Bed:
+    return Bed(ward=min(wards), number=len(wards))
+# file: clinic/infrastructure/rates.py
+from clinic.domain import Tariff
+
+
+def rate_from_rows(rows: list[dict[str, str]]) -> Tariff:
+    return Tariff(min(row["code"] for row in rows), len(rows))
+# file: clinic/infrastructure/beds.py
+from clinic.domain.bed import Bed
+
+
+def spare_bed(wards: list[str]) -> Bed:
+    return Bed(ward=max(wards), number=len(wards))
+# file: clinic/infrastructure/claims.py
+from clinic.domain.claim import Claim
+from clinic.domain.ports import Claims
+
+
+class LedgerClaims(Claims):
+    def __init__(self) -> None:
+        self.filed: list[Claim] = []
+
+    def file(self, claim: Claim) -> None:
+        self.filed.append(claim)
 """,
     )
 

@@ -12,7 +12,8 @@ from hexcheck.core.layers import SHARED_KERNEL_COMPONENTS, Layer, spelled_plainl
 from hexcheck.rules.base import Rule
 from hexcheck.rules.ports._private import parents
 from hexcheck.semantics.roles import ClassRef, Roles, is_abstract_method, is_test_module, roles
-from hexcheck.semantics.symbols import every_function, is_type_variable
+from hexcheck.semantics.symbols import is_type_variable
+from hexcheck.semantics.walk import every_function
 
 _GENERIC_BASES = frozenset({"typing.Generic", "typing_extensions.Generic"})
 _ANY = frozenset({"typing.Any", "typing_extensions.Any"})

@@ -1193,6 +1193,31 @@ class SeedService:
     def seed_from_file(self, path: str) -> None:
         self.nodes.load(path)
 """,
+        # A use case and a service keep `execute` alone: a service's one operation of
+        # another name is held to the services' convention, which one service does not make.
+        """\
+# file: app/application/use_cases/place_order.py
+class PlaceOrderUseCase:
+    def __init__(self, orders) -> None:
+        self.orders = orders
+
+    def execute(self, sku: str) -> None:
+        self.orders.add(sku)
+# file: app/application/services/scheduled_runner.py
+class ScheduledRunner:
+    def __init__(self, scripts) -> None:
+        self.scripts = scripts
+
+    def execute(self, script_id: str) -> None:
+        self.scripts.run(script_id)
+# file: app/application/services/seed_service.py
+class SeedService:
+    def __init__(self, nodes) -> None:
+        self.nodes = nodes
+
+    def seed_from_file(self, path: str) -> None:
+        self.nodes.load(path)
+""",
     )
     invalid = (
         # A use case composed into another (`PlaceOrder` handed to `CheckoutCart`) is still
@@ -1632,18 +1657,17 @@ class OrderQueriesUseCase:  # error: HEX401
         # must call its one operation, nor the other way round. A finding names the
         # keeper of its class's filing that comes first by dotted name.
         ordered = sorted(r.use_cases, key=lambda ref: ref.dotted)
-        keepers: dict[bool, str] = {}
-        kept = 0
+        keeping: dict[bool, list[str]] = {}
         for ref in ordered:
             if _shows_one_execute(r, ref):
-                keepers.setdefault(filed_as_use_case(ref), ref.cls.name)
-                kept += 1
-        execute_is_convention = bool(keepers)
+                keeping.setdefault(filed_as_use_case(ref), []).append(ref.cls.name)
         # A class filed as a use case (`use_cases/`, `...UseCase`) beside one that keeps
         # `execute` alone says how a use case is run there. Application services take two
         # keepers to be held to it, as any lone method does (`_shared_lone_operation`):
         # one `execute` among a project's services is one service's name for its work.
-        services_keep_execute = kept >= 2
+        keepers = {filing: names[0] for filing, names in keeping.items() if filing or len(names) >= 2}
+        execute_is_convention = bool(keeping)
+        services_keep_execute = sum(map(len, keeping.values())) >= 2
         use_cases = frozenset(ref.dotted for ref in r.use_cases)
         collaborators = _collaborators_of_use_cases(r)
         entry_points = (*_ENTRY_POINTS, r.entry_point) if r.entry_point else _ENTRY_POINTS

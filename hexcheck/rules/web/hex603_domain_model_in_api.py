@@ -15,7 +15,7 @@ from hexcheck.rules.web._private import display_name
 from hexcheck.semantics.fastapi import WebIndex, keyword_arg, route_decorator, web_index
 from hexcheck.semantics.roles import ClassRef, roles
 from hexcheck.semantics.routes import RouteHandler
-from hexcheck.semantics.symbols import every_call
+from hexcheck.semantics.walk import every_call
 
 # Bases that make a domain class a scalar on the wire (an id, an amount, a date).
 _SCALAR_BASES = frozenset(

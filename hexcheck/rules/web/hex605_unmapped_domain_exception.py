@@ -15,7 +15,8 @@ from hexcheck.semantics.fastapi import call_keyword, web_index
 from hexcheck.semantics.libraries import fronts_without_http, serves_http
 from hexcheck.semantics.roles import BROAD_EXCEPTIONS, BUILTIN_EXCEPTIONS, ClassRef, is_test_module, roles
 from hexcheck.semantics.routes import EXCEPTION_HANDLER_REGISTRARS
-from hexcheck.semantics.symbols import BUILTIN_NAMES, all_functions, every_call, every_function, functions_of
+from hexcheck.semantics.symbols import BUILTIN_NAMES
+from hexcheck.semantics.walk import all_functions, every_call, every_function, functions_of
 
 # Too broad to count as mapping a specific exception.
 

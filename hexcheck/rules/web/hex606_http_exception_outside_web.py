@@ -13,7 +13,7 @@ from hexcheck.rules.base import Rule
 from hexcheck.semantics.fastapi import WebIndex, web_index
 from hexcheck.semantics.libraries import HTTP_EXCEPTIONS
 from hexcheck.semantics.roles import is_test_module, roles
-from hexcheck.semantics.symbols import all_functions, every_call, functions_of
+from hexcheck.semantics.walk import all_functions, every_call, functions_of
 
 
 class HttpExceptionOutsideWeb(Rule):
