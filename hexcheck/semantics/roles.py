@@ -478,8 +478,7 @@ class Roles:
         (`GstBreakup.zero()`), beside another instance the function does not return (a
         lambda's or a nested function's among them), or handed on where it is returned
         (`self.outbox.send(notice); return notice`), or handed over as a value
-        (`map(GstBreakup, rows)`). What holds one is judged in
-        `_results`."""
+        (`map(GstBreakup, rows)`). What holds one is judged in `_results`."""
         candidates = {
             ref.dotted: ref
             for ref in self.classes
@@ -577,11 +576,10 @@ class Roles:
         """The candidates a module defines, or imports from their modules or a package that
         re-exports them."""
         imported = {
-            resolved
+            found.dotted
             for fact in facts.imports
             for name in fact.names
             if (found := self.ref(f"{fact.target}.{name}")) is not None
-            for resolved in (found.dotted,)
         }
         targets = {fact.target for fact in facts.imports}
         for dotted, ref in candidates.items():
@@ -1545,7 +1543,7 @@ def _worked_out(function: FunctionFact, owner: ClassFact | None, call: CallFact)
 def _only_returned(function: FunctionFact, callee: str) -> bool:
     """Whether every instance a function builds with `callee` is what it returns, directly
     or through a local name (`level = FillLevel(...)` ... `return level`), and no such local
-    is handed to another call or kept on `self` (`self._lines.append(line)`)."""
+    is handed to another call (`self.outbox.send(notice)`) or set on `self`."""
     built = sum(call.callee == callee for call in function.calls)
     if function.returned.count(callee) < built:
         return False
