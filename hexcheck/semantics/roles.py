@@ -514,6 +514,12 @@ class Roles:
         def seen(dotted: str, computed: bool) -> None:
             only_computed[dotted] = only_computed.get(dotted, True) and computed
 
+        def handed_over(value: Expr) -> None:
+            """A candidate handed over as a value, itself or a factory of it."""
+            for name in names_of_kind(value, ExprKind.NAME):
+                if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
+                    seen(dotted, False)
+
         for facts in self.model.modules.values():
             if is_test_module(facts.module) or not self._may_name(facts, names, modules):
                 continue
@@ -522,17 +528,16 @@ class Roles:
                 for dotted in self._defined_or_imported(facts, candidates):
                     seen(dotted, False)  # a copy with other values: `replace(breakup, cgst=x)`
             for value in values_handed_over(facts):
-                for name in names_of_kind(value, ExprKind.NAME):
-                    if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
-                        seen(dotted, False)
-            for call in facts.calls:
-                self._seen_at_top(call, wanted, seen)
+                handed_over(value)
+            for call in facts.calls:  # built, or a factory called, outside any computation
+                for dotted in {wanted(call.callee), wanted(call.callee.rpartition(".")[0])} - {""}:
+                    seen(dotted, False)
+                for part in call_parts(call):
+                    handed_over(part)
             for owner, function in functions_of(facts):
                 for call in function.calls:
                     for part in call_parts(call):
-                        for name in names_of_kind(part, ExprKind.NAME):
-                            if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
-                                seen(dotted, False)
+                        handed_over(part)
                     if dotted := wanted(call.callee):
                         ref = candidates[dotted]
                         seen(
@@ -546,18 +551,6 @@ class Roles:
                     elif dotted := wanted(call.callee.rpartition(".")[0]):
                         seen(dotted, False)  # `GstBreakup.zero()`: a factory of its own
         return frozenset(dotted for dotted, computed in only_computed.items() if computed)
-
-    @staticmethod
-    def _seen_at_top(call: CallFact, wanted: Callable[[str], str], seen: Callable[[str, bool], None]) -> None:
-        """A module-level call building a candidate, naming one as a value or calling a
-        factory of one: built outside any computation."""
-        for name in (call.callee, call.callee.rpartition(".")[0]):
-            if dotted := wanted(name):
-                seen(dotted, False)
-        for part in call_parts(call):
-            for name in names_of_kind(part, ExprKind.NAME):
-                if dotted := wanted(name) or wanted(name.rpartition(".")[0]):
-                    seen(dotted, False)
 
     def _may_name(self, facts: ModuleFacts, names: set[str], modules: set[str]) -> bool:
         """Whether a module may name one of the candidates: it defines one, or imports one
